@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# Fetch and unpack the lab's guest kernels into $LAB/kernels/<kernel>/:
+#   vmlinuz        the bootable image (from linux-image-<rel>-unsigned, else the signed one)
+#   vmlinux        the debug vmlinux (from linux-image-<rel>-dbg: only ./usr/lib/debug/boot/)
+#   release        uname -r of the kernel, e.g. 6.1.0-56-amd64
+#   config         the kernel configuration
+#   modules/       the guest's modules, decompressed, and load.order (one name a line,
+#                  dependencies first, per modules.dep)
+#   packages       the .deb files it came from
+#   .stamp         written last; a kernel with a stamp is never fetched again (--force does)
+#
+# Usage: kernels.sh [--force] [bookworm|trixie|all]...      (default: all)
+#   bookworm = the current bookworm linux-image-amd64 from the system's apt sources (6.1)
+#   trixie   = the current trixie linux-image-amd64 (6.12), through a private apt
+#              configuration under $LAB/apt-trixie/ (the system's sources are untouched)
+set -euo pipefail
+# shellcheck source=guest-lib.sh
+. "$(dirname "$0")/guest-lib.sh"
+
+# Modules the guest needs: virtio disks for kdump and qemu_fw_cfg, which hands the
+# guest's VMCOREINFO to QEMU's -device vmcoreinfo. Their dependencies come along.
+GUEST_MODULES="virtio virtio_ring virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk qemu_fw_cfg"
+
+force=0
+targets=()
+for a; do
+	case "$a" in
+	--force) force=1 ;;
+	bookworm | trixie) targets+=("$a") ;;
+	all) targets+=(bookworm trixie) ;;
+	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) lab_die "usage: kernels.sh [--force] [bookworm|trixie|all]" ;;
+	esac
+done
+[ "${#targets[@]}" -gt 0 ] || targets=(bookworm trixie)
+
+APT=()            # extra apt options for the kernel being fetched
+_trixie_updated=0
+
+# The private apt configuration for trixie: same mirror as the system, suite trixie.
+setup_trixie_apt() {
+	local d="$LAB/apt-trixie" mirror sec
+	mirror=$(lab_mirror)
+	# The security archive, if the system uses one (same host naming as the system's).
+	sec=$(grep -hoE '^URIs:[[:space:]]*[^[:space:]]+/debian-security/?$' /etc/apt/sources.list.d/*.sources 2>/dev/null |
+		head -n1 | awk '{print $2}') || true
+	[ -n "$sec" ] || sec=$(grep -hoE '^deb[[:space:]]+[^[:space:]]+/debian-security/?[[:space:]]' \
+		/etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -n1 | awk '{print $2}') || true
+	mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
+	{
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main"
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie-updates main"
+		[ -z "$sec" ] || echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${sec%/} trixie-security main"
+	} >"$d/sources.list.new"
+	mv "$d/sources.list.new" "$d/sources.list"
+	APT=(-o "Dir::Etc::sourcelist=$d/sources.list" -o "Dir::Etc::sourceparts=-"
+		-o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache")
+	if [ "$_trixie_updated" = 0 ]; then
+		lab_log "trixie: apt-get update (private lists in $d)"
+		apt-get "${APT[@]}" -o APT::Sandbox::User=root update -qq >&2 || lab_die "apt-get update for trixie failed"
+		_trixie_updated=1
+	fi
+}
+
+# The bookworm kernel comes from the system's sources; update them once if the lists lack it.
+setup_bookworm_apt() {
+	APT=()
+	if ! apt-cache depends linux-image-amd64 2>/dev/null | grep -q 'Depends: linux-image-[0-9]'; then
+		lab_apt_update_once
+	fi
+}
+
+# pkg_version PKG: the candidate version of PKG, empty when unknown.
+pkg_version() {
+	apt-cache "${APT[@]}" policy "$1" 2>/dev/null | awk '$1 == "Candidate:" && $2 != "(none)" {print $2; exit}'
+}
+
+# fetch_deb PKG: print the path of PKG's candidate .deb in $LAB/debs, downloading it if absent.
+fetch_deb() {
+	local pkg=$1 ver f part
+	ver=$(pkg_version "$pkg")
+	[ -n "$ver" ] || lab_die "no candidate for $pkg"
+	f="$LAB/debs/${pkg}_${ver//:/%3a}_amd64.deb"
+	if [ -s "$f" ]; then
+		lab_log "have $(basename "$f")"
+	else
+		part="$LAB/debs/.partial"
+		rm -rf "$part" && mkdir -p "$part"
+		lab_log "downloading $pkg $ver"
+		(cd "$part" && apt-get "${APT[@]}" -o APT::Sandbox::User=root -qq download "$pkg=$ver" >&2) ||
+			lab_die "apt-get download $pkg failed"
+		mv "$part/$(basename "$f")" "$f" || lab_die "download of $pkg did not produce $(basename "$f")"
+		rm -rf "$part"
+	fi
+	printf '%s\n' "$f"
+}
+
+# modules_for MODDIR OUTDIR: copy GUEST_MODULES and their dependencies, decompressed, to
+# OUTDIR and write OUTDIR/load.order (dependencies first).
+modules_for() {
+	local moddir=$1 out=$2 line path deps name d
+	declare -A DEP=() PATHOF=() SEEN=() BUILTIN=()
+	local -a ORDER=()
+	while IFS= read -r line; do
+		path=${line%%:*}
+		deps=${line#*:}
+		name=${path##*/}
+		name=${name%%.ko*}
+		name=${name//-/_}
+		PATHOF[$name]=$path
+		DEP[$name]=$deps
+	done <"$moddir/modules.dep"
+	if [ -f "$moddir/modules.builtin" ]; then
+		while IFS= read -r path; do
+			name=${path##*/}
+			name=${name%%.ko*}
+			BUILTIN[${name//-/_}]=1
+		done <"$moddir/modules.builtin"
+	fi
+	visit() {
+		local n=$1 p i
+		[ -z "${SEEN[$n]:-}" ] || return 0
+		SEEN[$n]=1
+		# modprobe loads the listed dependencies last-first.
+		local -a ds=()
+		read -r -a ds <<<"${DEP[$n]:-}"
+		for ((i = ${#ds[@]} - 1; i >= 0; i--)); do
+			p=${ds[i]##*/}
+			p=${p%%.ko*}
+			visit "${p//-/_}"
+		done
+		ORDER+=("$n")
+	}
+	for name in $GUEST_MODULES; do
+		if [ -n "${PATHOF[$name]:-}" ]; then
+			visit "$name"
+		elif [ -n "${BUILTIN[$name]:-}" ]; then
+			lab_log "module $name is built in"
+		else
+			lab_log "warning: module $name is neither a module nor built in"
+		fi
+	done
+	mkdir -p "$out"
+	: >"$out/load.order"
+	for name in "${ORDER[@]}"; do
+		path="$moddir/${PATHOF[$name]}"
+		case "$path" in
+		*.ko.xz) xz -dc "$path" >"$out/$name.ko" ;;
+		*.ko.zst) zstd -q -dc "$path" >"$out/$name.ko" ;;
+		*.ko.gz) gzip -dc "$path" >"$out/$name.ko" ;;
+		*.ko) cp "$path" "$out/$name.ko" ;;
+		*) lab_die "unknown module file $path" ;;
+		esac
+		echo "$name" >>"$out/load.order"
+	done
+	lab_log "modules (load order): $(tr '\n' ' ' <"$out/load.order")"
+}
+
+fetch_kernel() {
+	local k=$1 kdir="$LAB/kernels/$1" tmp rel img_pkg dbg_pkg img dbg moddir t0=$SECONDS
+	if [ -f "$kdir/.stamp" ] && [ "$force" = 0 ]; then
+		lab_log "$k: have $(cat "$kdir/release") in $kdir"
+		return 0
+	fi
+	case "$k" in
+	bookworm) setup_bookworm_apt ;;
+	trixie) setup_trixie_apt ;;
+	esac
+	rel=$(apt-cache "${APT[@]}" depends linux-image-amd64 |
+		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ {print $2; exit}')
+	rel=${rel#linux-image-}
+	[ -n "$rel" ] || lab_die "$k: cannot resolve linux-image-amd64"
+	lab_log "$k: kernel $rel"
+
+	img_pkg="linux-image-$rel-unsigned"
+	[ -n "$(pkg_version "$img_pkg")" ] || img_pkg="linux-image-$rel"
+	dbg_pkg="linux-image-$rel-dbg"
+	if [ -z "$(pkg_version "$dbg_pkg")" ]; then
+		dbg_pkg=$(apt-cache "${APT[@]}" depends linux-image-amd64-dbg |
+			awk '$1 == "Depends:" && $2 ~ /^linux-image-.*-dbg$/ {print $2; exit}')
+		[ -n "$dbg_pkg" ] || lab_die "$k: no debug package for $rel"
+	fi
+	mkdir -p "$LAB/debs" "$LAB/kernels"
+	img=$(fetch_deb "$img_pkg")
+	dbg=$(fetch_deb "$dbg_pkg")
+
+	tmp="$kdir.tmp"
+	rm -rf "$tmp"
+	mkdir -p "$tmp/img" "$tmp/dbg"
+	lab_log "$k: unpacking $(basename "$img")"
+	dpkg-deb -x "$img" "$tmp/img"
+	cp "$tmp/img/boot/vmlinuz-$rel" "$tmp/vmlinuz"
+	cp "$tmp/img/boot/config-$rel" "$tmp/config" 2>/dev/null || true
+	# The package ships no modules.dep (depmod runs at install): make it here.
+	if [ ! -d "$tmp/img/lib/modules/$rel" ] && [ -d "$tmp/img/usr/lib/modules/$rel" ]; then
+		mkdir -p "$tmp/img/lib/modules"
+		ln -s "../../usr/lib/modules/$rel" "$tmp/img/lib/modules/$rel"
+	fi
+	moddir="$tmp/img/lib/modules/$rel"
+	[ -d "$moddir" ] || lab_die "$k: no modules in $(basename "$img")"
+	/sbin/depmod -b "$tmp/img" "$rel" || lab_die "$k: depmod failed"
+	[ -f "$moddir/modules.dep" ] || lab_die "$k: depmod wrote no modules.dep"
+	modules_for "$moddir" "$tmp/modules"
+	rm -rf "$tmp/img"
+
+	# Only the vmlinux: tar stops at its first occurrence, which ends the pipe early
+	# (dpkg-deb then fails on SIGPIPE; the ELF check below is what counts).
+	lab_log "$k: extracting vmlinux from $(basename "$dbg")"
+	{ dpkg-deb --fsys-tarfile "$dbg" 2>/dev/null || true; } |
+		tar -x -C "$tmp/dbg" --occurrence=1 "./usr/lib/debug/boot/vmlinux-$rel"
+	mv "$tmp/dbg/usr/lib/debug/boot/vmlinux-$rel" "$tmp/vmlinux"
+	rm -rf "$tmp/dbg"
+	[ "$(head -c4 "$tmp/vmlinux" | od -An -c | tr -d ' ')" = '177ELF' ] || lab_die "$k: vmlinux is not ELF"
+
+	echo "$rel" >"$tmp/release"
+	printf '%s\n%s\n' "$(basename "$img")" "$(basename "$dbg")" >"$tmp/packages"
+	echo "$rel" >"$tmp/.stamp"
+	rm -rf "$kdir"
+	mv "$tmp" "$kdir"
+	lab_log "$k: $rel ready in $kdir ($(lab_elapsed "$t0"))"
+}
+
+lab_need_pkgs dpkg tar xz-utils zstd gzip kmod
+for k in "${targets[@]}"; do
+	fetch_kernel "$k"
+done
