@@ -49,3 +49,55 @@ lab_chroot_exec() {
 
 lab_crash() { lab_chroot_exec /usr/bin/crash "$@"; }
 lab_makedumpfile() { lab_chroot_exec /usr/bin/makedumpfile "$@"; }
+
+# Dump formats: "<format> <file in $LAB/dumps/<kernel>-<boot>/>", in manifest order.
+LAB_FORMATS="qemu-elf qemu.elf
+qemu-kdump-zlib-flat qemu-kdump-zlib.flat
+mdf-zlib mdf-zlib.kdump
+mdf-lzo mdf-lzo.kdump
+mdf-zstd mdf-zstd.kdump
+mdf-raw mdf-raw.kdump
+mdf-filtered-elf mdf-filtered.elf
+mdf-zlib-flat mdf-zlib.flat
+kdump-zlib vmcore-kdump-zlib.kdump
+kdump-raw-elf vmcore-raw.elf"
+
+# Every dump that exists, one per line: id kernel boot format dumpfile (tab separated).
+# A boot dir is <kernel>-<boot>; a file counts once it is complete (no .tmp names).
+lab_dumps() {
+	local d base kernel boot format file
+	for d in "$LAB"/dumps/*-*/; do
+		[ -d "$d" ] || continue
+		base=$(basename "$d")
+		kernel=${base%%-*}
+		boot=${base#*-}
+		while read -r format file; do
+			[ -s "$d$file" ] || continue
+			printf '%s\t%s\t%s\t%s\t%s\n' "$kernel-$boot-$format" "$kernel" "$boot" "$format" "$d$file"
+		done <<<"$LAB_FORMATS"
+	done
+}
+
+# lab_fresh STAMP DEP...: true if STAMP exists and no DEP is newer than it.
+lab_fresh() {
+	local stamp="$1" dep; shift
+	[ -e "$stamp" ] || return 1
+	for dep in "$@"; do
+		[ -e "$dep" ] || continue
+		[ "$dep" -nt "$stamp" ] && return 1
+	done
+	return 0
+}
+
+# Workload processes of a boot's facts.json, one "pid role" line each.
+lab_facts_workload() {
+	jq -r '(.workload // .workloads // .processes // [])
+		| if type == "object" then to_entries | map(.value + {role: (.value.role // .key)}) else . end
+		| .[] | select(.pid != null) | "\(.pid) \(.role // "-")"' "$1"
+}
+
+# Debian's python3 (the lab's small helpers need nothing beyond the standard library).
+lab_python3() {
+	[ -x /usr/bin/python3 ] || lab_apt python3-minimal
+	echo /usr/bin/python3
+}

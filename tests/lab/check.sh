@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# check.sh: for every dump in $LAB/manifest.tsv, assert that crash 8.0.6 opened it
+# (phase-1 exit status 0 and a "sys" reference with the dump's KERNEL/DUMPFILE) and that
+# its "ps" reference lists every workload PID of facts.json. Prints a table; exits
+# non-zero if any dump fails.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
+
+manifest="$LAB/manifest.tsv"
+[ -f "$manifest" ] || lab_die "$manifest missing: run tests/lab/manifest.sh"
+
+fail=0 n=0
+printf '%-40s %-6s %-9s %s\n' ID OPENED PIDS RESULT
+while IFS=$'\t' read -r id kernel boot format dump vmlinux facts refdir; do
+	[ "$id" = id ] && continue
+	n=$((n + 1))
+	opened=no why=""
+	rc=$(cat "$refdir/_run/phase1.rc" 2>/dev/null || echo none)
+	if [ ! -e "$refdir/.stamp" ]; then
+		why="no reference (run reference.sh $id)"
+	elif [ "$rc" != 0 ]; then
+		why="crash exit $rc: $(grep -m1 -v '^$' "$refdir/_run/phase1.stderr" 2>/dev/null | cut -c1-100)"
+	elif ! grep -q '^ *KERNEL:' "$refdir/sys.out" || ! grep -q '^ *DUMPFILE:' "$refdir/sys.out"; then
+		why="sys printed no KERNEL/DUMPFILE"
+	else
+		opened=yes
+	fi
+	want=() missing=()
+	if [ -f "$facts" ]; then
+		mapfile -t want < <(lab_facts_workload "$facts" | awk '{print $1}')
+	else
+		why="${why:+$why; }no facts.json"
+	fi
+	[ -f "$facts" ] && [ ${#want[@]} -eq 0 ] && why="${why:+$why; }no workload pid in facts.json"
+	got=$(sed 's/^>//' "$refdir/ps.out" 2>/dev/null | awk '$1 ~ /^[0-9]+$/ {print $1}' | sort -u)
+	for p in "${want[@]}"; do
+		grep -qx "$p" <<<"$got" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] || why="${why:+$why; }ps lacks pid ${missing[*]}"
+	pids="$((${#want[@]} - ${#missing[@]}))/${#want[@]}"
+	if [ -z "$why" ]; then
+		res=ok
+	else
+		res="FAIL: $why"
+		fail=$((fail + 1))
+	fi
+	printf '%-40s %-6s %-9s %s\n' "$id" "$opened" "$pids" "$res"
+done <"$manifest"
+echo "check: $((n - fail)) passed, $fail failed"
+[ "$fail" -eq 0 ]

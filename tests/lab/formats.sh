@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# formats.sh DUMP-DIR: makedumpfile 1.7.6 (the trixie chroot's) variants of a boot's qemu.elf.
+#
+#   mdf-zlib.kdump     -c -d 31        mdf-lzo.kdump   -l -d 31
+#   mdf-zstd.kdump     -z -d 31        mdf-raw.kdump   -d 31
+#   mdf-filtered.elf   -E -d 31        mdf-zlib.flat   -F -c -d 31 (flattened, stdout)
+#
+# Which variants per boot (DUMP-DIR is $LAB/dumps/<kernel>-<boot>):
+#   kaslr         all six
+#   nokaslr       mdf-zlib only
+#   novmcoreinfo  none: makedumpfile -d needs VMCOREINFO, and -x vmlinux cannot
+#                 recover the KASLR offset / phys_base that VMCOREINFO carries
+#   kdump         none (the guest's own kdump already wrote vmcores)
+# QEMU 7.2 writes qemu.elf with its program headers after two section headers
+# (e_phoff 192); makedumpfile 1.7.6, like 1.7.2, fails on that ("Can't get the number
+# of PT_LOAD"). So makedumpfile reads a temporary sparse copy normalised by
+# elf-phdrs-first.py (program headers right after the ELF header, no section headers,
+# segments untouched); qemu.elf itself is never modified. Each output is written to a .tmp name and renamed, and
+# skipped when it is newer than qemu.elf. makedumpfile's messages: <output>.log.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
+
+[ $# -eq 1 ] || lab_die "usage: formats.sh DUMP-DIR"
+dir="${1%/}"
+[ -d "$dir" ] || lab_die "$dir: no such directory"
+base=$(basename "$dir")
+boot=${base#*-}
+elf="$dir/qemu.elf"
+
+case "$boot" in
+kaslr) variants="zlib lzo zstd raw filtered-elf zlib-flat" ;;
+nokaslr) variants="zlib" ;;
+novmcoreinfo)
+	lab_log "$base: no makedumpfile variants (no VMCOREINFO in the dump)"
+	exit 0
+	;;
+*)
+	lab_log "$base: no makedumpfile variants for boot '$boot'"
+	exit 0
+	;;
+esac
+[ -s "$elf" ] || lab_die "$elf missing"
+
+t0=$SECONDS
+input=""
+cleanup() { [ -z "$input" ] || rm -f "$input"; }
+trap cleanup EXIT
+# make_input: the normalised copy of qemu.elf, made once, when a variant is needed.
+make_input() {
+	[ -z "$input" ] || return 0
+	input="$dir/.mdf-input.elf.$$"
+	cp --sparse=always "$elf" "$input"
+	"$(lab_python3)" "$LAB_SRC/elf-phdrs-first.py" "$input" || lab_die "$base: cannot normalise $elf"
+}
+for v in $variants; do
+	case "$v" in
+	zlib) out=mdf-zlib.kdump opts="-c -d 31" ;;
+	lzo) out=mdf-lzo.kdump opts="-l -d 31" ;;
+	zstd) out=mdf-zstd.kdump opts="-z -d 31" ;;
+	raw) out=mdf-raw.kdump opts="-d 31" ;;
+	filtered-elf) out=mdf-filtered.elf opts="-E -d 31" ;;
+	zlib-flat) out=mdf-zlib.flat opts="-F -c -d 31" ;;
+	esac
+	if [ -s "$dir/$out" ] && [ "$dir/$out" -nt "$elf" ]; then
+		continue
+	fi
+	rm -f "$dir/$out" "$dir/$out.tmp"
+	make_input
+	rc=0
+	# shellcheck disable=SC2086 # opts are words
+	case "$v" in
+	zlib-flat) lab_makedumpfile $opts "$input" >"$dir/$out.tmp" 2>"$dir/$out.log" || rc=$? ;;
+	*) lab_makedumpfile $opts "$input" "$dir/$out.tmp" >"$dir/$out.log" 2>&1 || rc=$? ;;
+	esac
+	if [ "$rc" != 0 ] || [ ! -s "$dir/$out.tmp" ]; then
+		tail -n 5 "$dir/$out.log" >&2
+		rm -f "$dir/$out.tmp"
+		lab_die "$base: makedumpfile $opts failed (exit $rc, log $dir/$out.log)"
+	fi
+	mv "$dir/$out.tmp" "$dir/$out"
+	lab_log "$base: $out ($(du -h "$dir/$out" | cut -f1))"
+done
+lab_log "$base: makedumpfile variants done in $((SECONDS - t0)) s"
