@@ -1,0 +1,88 @@
+/* log: the kernel message buffer, as crash prints it. */
+#include <getopt.h>
+#include <string.h>
+#include <time.h>
+
+#include "kernel.h"
+#include "printk.h"
+#include "types.h"
+
+struct log_opts {
+	bool no_time, wall_time, level, dict;
+};
+
+/* Wall-clock time of boot, for -T: the crash time minus the uptime at the last record. */
+static int64_t boot_time(kd_session *s, const struct log_records *r)
+{
+	int64_t now = s->dump->hdr_timestamp;
+	uint64_t addr, sec;
+	if (!now && sym_addr(s, "tk_core", &addr) == 0) {
+		uint64_t off = member_off_opt(s, "tk_core", "timekeeper.xtime_sec");
+		if (off != UINT64_MAX && read_int(s, addr + off, 8, &sec) == 0)
+			now = (int64_t)sec;
+	}
+	kd_err_clear(&s->err);
+	return now - (r->len ? (int64_t)(r->items[r->len - 1].ts_nsec / 1000000000ULL) : 0);
+}
+
+static void print_record(kd_session *s, const struct log_opts *o, const struct log_record *r, int64_t boot)
+{
+	if (o->wall_time) {
+		time_t t = (time_t)(boot + (int64_t)(r->ts_nsec / 1000000000ULL));
+		struct tm tm;
+		char buf[64];
+		localtime_r(&t, &tm);
+		strftime(buf, sizeof(buf), "%a %b %e %H:%M:%S %Y", &tm);
+		kd_printf(s, "[%s] ", buf);
+	} else if (!o->no_time) {
+		kd_printf(s, "[%5llu.%06llu] ", (unsigned long long)(r->ts_nsec / 1000000000ULL),
+			  (unsigned long long)(r->ts_nsec % 1000000000ULL / 1000));
+	}
+	if (o->level)
+		kd_printf(s, "<%x>", r->level | (unsigned)r->facility << 3);
+	kd_printf(s, "%s\n", r->text);
+	if (o->dict) {
+		if (r->subsystem[0])
+			kd_printf(s, " SUBSYSTEM=%.16s\n", r->subsystem);
+		if (r->device[0])
+			kd_printf(s, " DEVICE=%.48s\n", r->device);
+	}
+}
+
+static int cmd_log(kd_session *s, int argc, char **argv)
+{
+	struct log_opts o = {0};
+	int c;
+	while ((c = getopt(argc, argv, "tTmda")) != -1) {
+		switch (c) {
+		case 't': o.no_time = true; break;
+		case 'T': o.wall_time = true; break;
+		case 'm': o.level = true; break;
+		case 'd': o.dict = true; break;
+		case 'a': return kd_fail(s, "-a (audit log) is not supported yet");
+		default: return kd_fail(s, "usage: log [-tTdm]");
+		}
+	}
+	struct log_records r;
+	if (log_read(s, &r) < 0)
+		return -1;
+	int64_t boot = o.wall_time ? boot_time(s, &r) : 0;
+	for (size_t i = 0; i < r.len; i++)
+		print_record(s, &o, &r.items[i], boot);
+	log_records_free(&r);
+	return 0;
+}
+
+const struct kd_command kd_cmd_log = {
+	"log", cmd_log, "log [-tTdm]", "dump the kernel message buffer",
+	"Prints the kernel log in order, each message with its timestamp.\n"
+	"  -T  human-readable wall-clock timestamps (boot time + local_clock: may drift)\n"
+	"  -t  no timestamps\n"
+	"  -d  also the SUBSYSTEM= and DEVICE= properties of dev_printk() messages\n"
+	"  -m  the log level (and facility) in hexadecimal, in angle brackets\n"
+	"\n"
+	"EXAMPLES\n"
+	"  kdive> log | tail\n"
+	"  kdive> log -T > dmesg.txt\n",
+	KD_CMD_NEEDS_DUMP,
+};

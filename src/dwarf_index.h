@@ -1,0 +1,52 @@
+/*
+ * Our own index over .debug_info: name -> DIE offset for the top-level DIEs a
+ * debugger needs (types, variables, functions, enumerators). Built by a fast
+ * scanner that reads only what it needs and jumps over the rest with
+ * DW_AT_sibling; CUs are split across threads. DIEs become types lazily, via
+ * libdw, when a command asks for them.
+ */
+#ifndef KDIVE_DWARF_INDEX_H
+#define KDIVE_DWARF_INDEX_H
+
+#include <gelf.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "util.h"
+
+enum dwi_kind {
+	DWI_STRUCT,
+	DWI_UNION,
+	DWI_ENUM,
+	DWI_TYPEDEF,
+	DWI_BASE,
+	DWI_VARIABLE,
+	DWI_FUNCTION,
+	DWI_ENUMERATOR,
+	DWI_NKINDS
+};
+
+struct dwarf_index {
+	struct u64map maps[DWI_NKINDS]; /* hash_str(name) -> entry list head */
+	struct dwi_entry *entries;
+	size_t nentries;
+	uint64_t ncus, ndies_seen;
+};
+
+struct dwi_entry {
+	const char *name; /* into the vmlinux mapping */
+	uint64_t die;     /* offset in .debug_info */
+	uint32_t next;    /* next entry with the same hash+kind, or UINT32_MAX */
+	uint8_t kind;
+	uint8_t quality;  /* higher wins: a definition beats a declaration */
+};
+
+/* Build from the vmlinux ELF (kept open by the caller while the index lives). */
+struct dwarf_index *dwi_build(Elf *elf, int nthreads, struct kd_err *err);
+void dwi_free(struct dwarf_index *x);
+/* DIE offset of the best entry of that kind and name; false if none. */
+bool dwi_find(const struct dwarf_index *x, enum dwi_kind kind, const char *name, uint64_t *die);
+/* Iterate over all names of one kind (for tab completion); stops when fn returns false. */
+void dwi_foreach(const struct dwarf_index *x, enum dwi_kind kind, bool (*fn)(const char *name, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,18 @@
+/* CUnit runner for kdive's unit tests: pure logic on inputs the tests build themselves. */
+#include <CUnit/Basic.h>
+
+#include "tests.h"
+
+int main(void)
+{
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	add_util_tests();
+	add_dump_tests();
+	add_shell_tests();
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}

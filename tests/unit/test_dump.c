@@ -1,0 +1,294 @@
+/* Dump readers on synthetic files: good ones read back exactly, bad ones fail with one line. */
+#include <CUnit/CUnit.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dump.h"
+#include "synth.h"
+#include "tests.h"
+
+static const char *VMCI = "OSRELEASE=6.1.0-synth\nPAGESIZE=4096\nKERNELOFFSET=1c000000\nNUMBER(phys_base)=-2147483648\n";
+
+static struct dump *open_buf(const struct buf *b, struct kd_err *err, char **path)
+{
+	*path = synth_write(b);
+	return dump_open(*path, err);
+}
+
+static void done(struct dump *d, char *path, struct buf *b)
+{
+	dump_close(d);
+	unlink(path);
+	free(path);
+	free(b->data);
+}
+
+static void check_pages(struct dump *d, unsigned npages, const unsigned *excluded, size_t nex)
+{
+	uint8_t want[SYNTH_PAGE], got[SYNTH_PAGE];
+	for (unsigned p = 0; p < npages; p++) {
+		struct kd_err err = {0};
+		int ex = 0;
+		for (size_t i = 0; i < nex; i++)
+			ex |= excluded[i] == p;
+		int rc = d->ops->read_phys(d, (uint64_t)p * SYNTH_PAGE, got, SYNTH_PAGE, &err);
+		if (ex) {
+			CU_ASSERT_EQUAL(rc, -1);
+			CU_ASSERT_EQUAL(err.code, KD_EEXCLUDED);
+			CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "excluded"));
+		} else {
+			CU_ASSERT_EQUAL_FATAL(rc, 0);
+			synth_page(p, want);
+			CU_ASSERT_EQUAL(memcmp(want, got, SYNTH_PAGE), 0);
+		}
+	}
+	/* Partial reads inside a page. */
+	struct kd_err err = {0};
+	uint64_t v = 0;
+	if (!nex) {
+		CU_ASSERT_EQUAL(d->ops->read_phys(d, 3 * SYNTH_PAGE, &v, 8, &err), 0);
+		CU_ASSERT_EQUAL(v, 3);
+	}
+}
+
+static void kdump_codec(enum synth_codec codec)
+{
+	const unsigned ex[] = {5, 17};
+	struct buf b = synth_kdump(40, codec, ex, 2, VMCI);
+	struct kd_err err = {0};
+	char *path;
+	struct dump *d = open_buf(&b, &err, &path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_STRING_EQUAL(d->format, "KDUMP");
+	CU_ASSERT_STRING_EQUAL(d->hdr_release, "6.1.0-synth");
+	size_t len;
+	const char *rel = dump_vmcoreinfo(d, "OSRELEASE", &len);
+	CU_ASSERT_PTR_NOT_NULL(rel);
+	CU_ASSERT_EQUAL(len, 11);
+	uint64_t off;
+	CU_ASSERT_TRUE(dump_vmcoreinfo_u64(d, "KERNELOFFSET", 16, &off));
+	CU_ASSERT_EQUAL(off, 0x1c000000);
+	CU_ASSERT_TRUE(dump_vmcoreinfo_u64(d, "NUMBER(phys_base)", 10, &off));
+	CU_ASSERT_EQUAL((int64_t)off, -2147483648LL);
+	check_pages(d, 40, ex, 2);
+	struct kd_err e2 = {0};
+	uint8_t page[SYNTH_PAGE];
+	CU_ASSERT_EQUAL(d->ops->read_phys(d, 41ULL * SYNTH_PAGE, page, SYNTH_PAGE, &e2), -1);
+	CU_ASSERT_EQUAL(e2.code, KD_ENOMEM_DUMP);
+	done(d, path, &b);
+}
+
+static void test_kdump_zlib(void) { kdump_codec(SYNTH_ZLIB); }
+static void test_kdump_raw(void) { kdump_codec(SYNTH_RAW); }
+#ifdef HAVE_LZO
+static void test_kdump_lzo(void) { kdump_codec(SYNTH_LZO); }
+#endif
+#ifdef HAVE_SNAPPY
+static void test_kdump_snappy(void) { kdump_codec(SYNTH_SNAPPY); }
+#endif
+#ifdef HAVE_ZSTD
+static void test_kdump_zstd(void) { kdump_codec(SYNTH_ZSTD); }
+#endif
+
+static void test_flattened(void)
+{
+	struct buf k = synth_kdump(24, SYNTH_ZLIB, NULL, 0, VMCI);
+	struct buf f = synth_flatten(&k, 1000);
+	struct kd_err err = {0};
+	char *path;
+	struct dump *d = open_buf(&f, &err, &path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_TRUE(d->flattened);
+	check_pages(d, 24, NULL, 0);
+	done(d, path, &f);
+	free(k.data);
+}
+
+static void test_elf_qemu_layout(void)
+{
+	/* Program headers after 128 bytes of section headers, as QEMU writes them. */
+	struct buf b = synth_elf(16, 12, VMCI, 128);
+	struct kd_err err = {0};
+	char *path;
+	struct dump *d = open_buf(&b, &err, &path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_STRING_EQUAL(d->format, "ELF");
+	CU_ASSERT_PTR_NOT_NULL(dump_vmcoreinfo(d, "OSRELEASE", NULL));
+	CU_ASSERT_EQUAL(d->nr_notes, 2);
+	const unsigned ex[] = {12, 13, 14, 15}; /* filesz < memsz: excluded */
+	check_pages(d, 16, ex, 4);
+	done(d, path, &b);
+}
+
+/* Every malformed input: NULL dump, a one-line message, nothing else. */
+static void expect_error(struct buf *b, const char *needle)
+{
+	struct kd_err err = {0};
+	char *path;
+	struct dump *d = open_buf(b, &err, &path);
+	CU_ASSERT_PTR_NULL(d);
+	CU_ASSERT_PTR_NULL(strchr(err.msg, '\n'));
+	if (!strstr(err.msg, needle))
+		fprintf(stderr, "\n   message \"%s\" lacks \"%s\"\n", err.msg, needle);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, needle));
+	dump_close(d);
+	unlink(path);
+	free(path);
+	free(b->data);
+}
+
+static void test_truncated_header(void)
+{
+	struct buf b = synth_kdump(8, SYNTH_ZLIB, NULL, 0, VMCI);
+	b.len = 300;
+	expect_error(&b, "header truncated");
+}
+
+static void test_bitmap_past_end(void)
+{
+	struct buf b = synth_kdump(8, SYNTH_ZLIB, NULL, 0, VMCI);
+	uint32_t huge = 100000;
+	memcpy(b.data + 436, &huge, 4);
+	expect_error(&b, "bitmaps");
+}
+
+static void test_bad_version(void)
+{
+	struct buf b = synth_kdump(8, SYNTH_ZLIB, NULL, 0, VMCI);
+	uint32_t v = 99;
+	memcpy(b.data + 8, &v, 4);
+	expect_error(&b, "version 99");
+}
+
+static void test_vmcoreinfo_past_end(void)
+{
+	struct buf b = synth_kdump(8, SYNTH_ZLIB, NULL, 0, VMCI);
+	uint64_t off = 1ULL << 40;
+	memcpy(b.data + SYNTH_PAGE + 32, &off, 8);
+	expect_error(&b, "VMCOREINFO");
+}
+
+static uint64_t first_desc_off(const struct buf *b)
+{
+	uint32_t bitmap_blocks;
+	memcpy(&bitmap_blocks, b->data + 436, 4);
+	return (2ULL + bitmap_blocks) * SYNTH_PAGE;
+}
+
+static void read_error(struct buf *b, uint64_t paddr, const char *needle)
+{
+	struct kd_err err = {0};
+	char *path;
+	struct dump *d = open_buf(b, &err, &path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	uint8_t page[SYNTH_PAGE];
+	CU_ASSERT_EQUAL(d->ops->read_phys(d, paddr, page, SYNTH_PAGE, &err), -1);
+	CU_ASSERT_PTR_NULL(strchr(err.msg, '\n'));
+	if (!strstr(err.msg, needle))
+		fprintf(stderr, "\n   message \"%s\" lacks \"%s\"\n", err.msg, needle);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, needle));
+	done(d, path, b);
+}
+
+static void test_desc_past_end(void)
+{
+	struct buf b = synth_kdump(8, SYNTH_ZLIB, NULL, 0, VMCI);
+	uint64_t bad = 1ULL << 40;
+	memcpy(b.data + first_desc_off(&b) + 24, &bad, 8); /* page 1 */
+	read_error(&b, SYNTH_PAGE, "past the end");
+}
+
+static void test_corrupt_page(void)
+{
+	struct buf b = synth_kdump(8, SYNTH_ZLIB, NULL, 0, VMCI);
+	uint64_t data;
+	memcpy(&data, b.data + first_desc_off(&b) + 2 * 24, 8); /* page 2 */
+	memset(b.data + data, 0x5a, 16);
+	read_error(&b, 2 * SYNTH_PAGE, "corrupt");
+}
+
+static void test_truncated_data(void)
+{
+	struct buf b = synth_kdump(8, SYNTH_ZLIB, NULL, 0, VMCI);
+	uint64_t data;
+	memcpy(&data, b.data + first_desc_off(&b) + 7 * 24, 8); /* last page */
+	b.len = data + 3;
+	read_error(&b, 7 * SYNTH_PAGE, "past the end");
+}
+
+static void test_elf_truncated_phdrs(void)
+{
+	struct buf b = synth_elf(4, 4, VMCI, 0);
+	b.len = 80;
+	expect_error(&b, "program headers");
+}
+
+static void test_elf_bad_note(void)
+{
+	struct buf b = synth_elf(4, 4, VMCI, 0);
+	uint32_t huge = 0x7fffffff;
+	memcpy(b.data + 64 + 2 * 56 + 4, &huge, 4); /* first note's descsz */
+	expect_error(&b, "note");
+}
+
+static void test_elf_no_notes_ok(void)
+{
+	/* Missing notes are not an error for the reader: the layers above decide. */
+	struct buf b = synth_elf(4, 4, NULL, 0);
+	struct kd_err err = {0};
+	char *path;
+	struct dump *d = open_buf(&b, &err, &path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_PTR_NULL(d->vmcoreinfo);
+	done(d, path, &b);
+}
+
+static void test_not_a_dump(void)
+{
+	struct buf b = {0};
+	b.data = malloc(64);
+	memset(b.data, 'x', 64);
+	b.len = 64;
+	expect_error(&b, "not a dump");
+}
+
+static void test_flat_truncated(void)
+{
+	struct buf k = synth_kdump(8, SYNTH_ZLIB, NULL, 0, VMCI);
+	struct buf f = synth_flatten(&k, 1000);
+	f.len -= 500;
+	free(k.data);
+	expect_error(&f, "flattened");
+}
+
+void add_dump_tests(void)
+{
+	CU_pSuite s = CU_add_suite("dump readers", NULL, NULL);
+	CU_add_test(s, "kdump zlib", test_kdump_zlib);
+	CU_add_test(s, "kdump uncompressed", test_kdump_raw);
+#ifdef HAVE_LZO
+	CU_add_test(s, "kdump lzo", test_kdump_lzo);
+#endif
+#ifdef HAVE_SNAPPY
+	CU_add_test(s, "kdump snappy", test_kdump_snappy);
+#endif
+#ifdef HAVE_ZSTD
+	CU_add_test(s, "kdump zstd", test_kdump_zstd);
+#endif
+	CU_add_test(s, "flattened kdump", test_flattened);
+	CU_add_test(s, "ELF, QEMU layout, filtered tail", test_elf_qemu_layout);
+	CU_add_test(s, "ELF without notes", test_elf_no_notes_ok);
+	CU_pSuite bad = CU_add_suite("malformed dumps", NULL, NULL);
+	CU_add_test(bad, "truncated kdump header", test_truncated_header);
+	CU_add_test(bad, "bitmap past end of file", test_bitmap_past_end);
+	CU_add_test(bad, "unknown header version", test_bad_version);
+	CU_add_test(bad, "VMCOREINFO past end of file", test_vmcoreinfo_past_end);
+	CU_add_test(bad, "page descriptor past end", test_desc_past_end);
+	CU_add_test(bad, "corrupt compressed page", test_corrupt_page);
+	CU_add_test(bad, "truncated page data", test_truncated_data);
+	CU_add_test(bad, "ELF program headers truncated", test_elf_truncated_phdrs);
+	CU_add_test(bad, "ELF note too large", test_elf_bad_note);
+	CU_add_test(bad, "not a dump", test_not_a_dump);
+	CU_add_test(bad, "flattened truncated", test_flat_truncated);
+}

@@ -1,0 +1,93 @@
+#include <CUnit/CUnit.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "expr.h"
+#include "shell.h"
+#include "tests.h"
+
+static void test_split(void)
+{
+	char **argv;
+	int argc = shell_split("  struct  task_struct.pid,comm 'a b' \"c d\"x  ", &argv);
+	CU_ASSERT_EQUAL_FATAL(argc, 4);
+	CU_ASSERT_STRING_EQUAL(argv[0], "struct");
+	CU_ASSERT_STRING_EQUAL(argv[1], "task_struct.pid,comm");
+	CU_ASSERT_STRING_EQUAL(argv[2], "a b");
+	CU_ASSERT_STRING_EQUAL(argv[3], "c dx");
+	CU_ASSERT_PTR_NULL(argv[4]);
+	shell_free_argv(argc, argv);
+	argc = shell_split("", &argv);
+	CU_ASSERT_EQUAL(argc, 0);
+	shell_free_argv(argc, argv);
+}
+
+static void test_expr(void)
+{
+	kd_session *s = session_new();
+	uint64_t v;
+	CU_ASSERT_EQUAL(expr_eval_int(s, "(1 << 27)", &v), 0);
+	CU_ASSERT_EQUAL(v, 1ULL << 27);
+	CU_ASSERT_EQUAL(expr_eval_int(s, "128 * 1m", &v), 0);
+	CU_ASSERT_EQUAL(v, 128ULL << 20);
+	CU_ASSERT_EQUAL(expr_eval_int(s, "ff + 1", &v), 0);
+	CU_ASSERT_EQUAL(v, 256);
+	CU_ASSERT_EQUAL(expr_eval_int(s, "2 + 3 * 4", &v), 0);
+	CU_ASSERT_EQUAL(v, 14);
+	CU_ASSERT_EQUAL(expr_eval_int(s, "~0 & 0xf0 | 1", &v), 0);
+	CU_ASSERT_EQUAL(v, 0xf1);
+	/* malformed: one clear error each */
+	const char *bad[] = {"1 +", "(1", "1 / 0", "4x", "1 2", "$", "", "((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CU_ASSERT_EQUAL(expr_eval_int(s, bad[i], &v), -1);
+		CU_ASSERT_TRUE(strlen(kd_last_error(s)) > 0);
+		CU_ASSERT_PTR_NULL(strchr(kd_last_error(s), '\n'));
+	}
+	session_free(s);
+}
+
+static int hello_calls;
+static int hello(kd_session *s, int argc, char **argv)
+{
+	hello_calls++;
+	kd_printf(s, "hello %d\n", argc);
+	return argc > 1 && strcmp(argv[1], "fail") == 0 ? kd_fail(s, "asked to fail") : 0;
+}
+
+static void test_command_table(void)
+{
+	kd_session *s = session_new();
+	builtins_register(s);
+	static const struct kd_command c = {"hello", hello, "hello", "test", "", 0};
+	CU_ASSERT_EQUAL(kd_register_command(s, &c), 0);
+	CU_ASSERT_EQUAL(kd_register_command(s, &c), -1); /* duplicate */
+	CU_ASSERT_PTR_NOT_NULL(command_find(s, "sym"));
+	char path[] = "/tmp/kdive-unit-out-XXXXXX";
+	int fd = mkstemp(path);
+	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	close(fd);
+	char *line = xasprintf("hello a b > %s", path);
+	CU_ASSERT_EQUAL(shell_run_line(s, line), 0);
+	free(line);
+	FILE *f = fopen(path, "r");
+	char buf[64] = "";
+	CU_ASSERT_PTR_NOT_NULL(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	CU_ASSERT_STRING_EQUAL(buf, "hello 3\n");
+	unlink(path);
+	CU_ASSERT_EQUAL(shell_run_line(s, "hello fail"), -1);
+	CU_ASSERT_EQUAL(shell_run_line(s, "nosuchcommand"), -1);
+	CU_ASSERT_EQUAL(shell_run_line(s, "sym schedule"), -1); /* no dump: an error, not a crash */
+	CU_ASSERT_EQUAL(shell_run_line(s, "# comment"), 0);
+	CU_ASSERT_EQUAL(shell_run_line(s, "hello | cat > /dev/null"), 0);
+	CU_ASSERT_EQUAL(hello_calls, 3);
+	session_free(s);
+}
+
+void add_shell_tests(void)
+{
+	CU_pSuite s = CU_add_suite("shell", NULL, NULL);
+	CU_add_test(s, "split", test_split);
+	CU_add_test(s, "integer expressions", test_expr);
+	CU_add_test(s, "command table, redirection, errors", test_command_table);
+}

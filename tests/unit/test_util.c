@@ -1,0 +1,70 @@
+#include <CUnit/CUnit.h>
+
+#include "tests.h"
+#include "util.h"
+
+static void test_strmap(void)
+{
+	struct strmap m;
+	strmap_init(&m);
+	char keys[2000][16];
+	for (int i = 0; i < 2000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "key%d", i);
+		CU_ASSERT_PTR_NULL(strmap_put(&m, keys[i], (void *)(intptr_t)(i + 1)));
+	}
+	CU_ASSERT_EQUAL(m.len, 2000);
+	for (int i = 0; i < 2000; i++)
+		CU_ASSERT_EQUAL((intptr_t)strmap_get(&m, keys[i]), i + 1);
+	CU_ASSERT_PTR_NULL(strmap_get(&m, "nope"));
+	CU_ASSERT_EQUAL((intptr_t)strmap_getn(&m, "key12345", 5), 13);
+	strmap_free(&m);
+}
+
+static void test_u64map(void)
+{
+	struct u64map m;
+	u64map_init(&m);
+	for (uint64_t i = 0; i < 5000; i++)
+		u64map_put(&m, i * 4096, (void *)(uintptr_t)(i + 1));
+	CU_ASSERT_EQUAL(m.len, 5000);
+	CU_ASSERT_EQUAL((uintptr_t)u64map_get(&m, 4096 * 77), 78);
+	CU_ASSERT_FALSE(u64map_has(&m, 3));
+	u64map_clear(&m);
+	CU_ASSERT_FALSE(u64map_has(&m, 4096));
+	u64map_free(&m);
+}
+
+static void test_parse(void)
+{
+	uint64_t v;
+	CU_ASSERT_TRUE(parse_hex_u64("ffffffff81000000", &v));
+	CU_ASSERT_EQUAL(v, 0xffffffff81000000ULL);
+	CU_ASSERT_TRUE(parse_hex_u64("0x10", &v));
+	CU_ASSERT_EQUAL(v, 16);
+	CU_ASSERT_FALSE(parse_hex_u64("12345678901234567", &v));
+	CU_ASSERT_FALSE(parse_hex_u64("xyz", &v));
+	CU_ASSERT_TRUE(parse_u64("42", &v));
+	CU_ASSERT_EQUAL(v, 42);
+	CU_ASSERT_FALSE(parse_u64("-1", &v));
+	CU_ASSERT_FALSE(parse_u64("4x", &v));
+}
+
+static void test_vec(void)
+{
+	VEC(int) v = {0};
+	for (int i = 0; i < 100; i++)
+		VEC_PUSH(&v, i);
+	CU_ASSERT_EQUAL(v.len, 100);
+	CU_ASSERT_EQUAL(v.items[99], 99);
+	VEC_FREE(&v);
+	CU_ASSERT_PTR_NULL(v.items);
+}
+
+void add_util_tests(void)
+{
+	CU_pSuite s = CU_add_suite("util", NULL, NULL);
+	CU_add_test(s, "strmap", test_strmap);
+	CU_add_test(s, "u64map", test_u64map);
+	CU_add_test(s, "parse", test_parse);
+	CU_add_test(s, "vec", test_vec);
+}
