@@ -11,36 +11,41 @@ struct log_opts {
 	bool no_time, wall_time, level, dict;
 };
 
-/* Wall-clock time of boot, for -T: the crash time minus the uptime at the last record. */
-static int64_t boot_time(kd_session *s, const struct log_records *r)
+/* Wall-clock time of boot, for -T: the crash time minus the uptime. */
+static int64_t boot_time(kd_session *s)
 {
-	int64_t now = s->dump->hdr_timestamp;
-	uint64_t addr, sec;
-	if (!now && sym_addr(s, "tk_core", &addr) == 0) {
-		uint64_t off = member_off_opt(s, "tk_core", "timekeeper.xtime_sec");
-		if (off != UINT64_MAX && read_int(s, addr + off, 8, &sec) == 0)
-			now = (int64_t)sec;
-	}
-	kd_err_clear(&s->err);
-	return now - (r->len ? (int64_t)(r->items[r->len - 1].ts_nsec / 1000000000ULL) : 0);
+	return kernel_crash_time(s) - (int64_t)kernel_uptime(s);
 }
 
 static void print_record(kd_session *s, const struct log_opts *o, const struct log_record *r, int64_t boot)
 {
+	char prefix[96] = "";
+	size_t pl = 0;
 	if (o->wall_time) {
 		time_t t = (time_t)(boot + (int64_t)(r->ts_nsec / 1000000000ULL));
 		struct tm tm;
 		char buf[64];
 		localtime_r(&t, &tm);
-		strftime(buf, sizeof(buf), "%a %b %e %H:%M:%S %Y", &tm);
-		kd_printf(s, "[%s] ", buf);
+		strftime(buf, sizeof(buf), "%a %b %e %H:%M:%S %Z %Y", &tm);
+		pl = (size_t)snprintf(prefix, sizeof(prefix), "[%s] ", buf);
 	} else if (!o->no_time) {
-		kd_printf(s, "[%5llu.%06llu] ", (unsigned long long)(r->ts_nsec / 1000000000ULL),
-			  (unsigned long long)(r->ts_nsec % 1000000000ULL / 1000));
+		pl = (size_t)snprintf(prefix, sizeof(prefix), "[%5llu.%06llu] ", (unsigned long long)(r->ts_nsec / 1000000000ULL),
+				      (unsigned long long)(r->ts_nsec % 1000000000ULL / 1000));
 	}
-	if (o->level)
-		kd_printf(s, "<%x>", r->level | (unsigned)r->facility << 3);
-	kd_printf(s, "%s\n", r->text);
+	if (o->level && pl + 8 < sizeof(prefix))
+		pl += (size_t)snprintf(prefix + pl, sizeof(prefix) - pl, "<%x>", r->level);
+	pl = MIN(pl, sizeof(prefix) - 1);
+	kd_printf(s, "%s", prefix);
+	/* Continuation lines of a multi-line message line up under its first line. */
+	for (const char *t = r->text;;) {
+		const char *nl = strchr(t, '\n');
+		if (!nl) {
+			kd_printf(s, "%s\n", t);
+			break;
+		}
+		kd_printf(s, "%.*s\n%*s", (int)(nl - t), t, (int)pl, "");
+		t = nl + 1;
+	}
 	if (o->dict) {
 		if (r->subsystem[0])
 			kd_printf(s, " SUBSYSTEM=%.16s\n", r->subsystem);
@@ -66,7 +71,7 @@ static int cmd_log(kd_session *s, int argc, char **argv)
 	struct log_records r;
 	if (log_read(s, &r) < 0)
 		return -1;
-	int64_t boot = o.wall_time ? boot_time(s, &r) : 0;
+	int64_t boot = o.wall_time ? boot_time(s) : 0;
 	for (size_t i = 0; i < r.len; i++)
 		print_record(s, &o, &r.items[i], boot);
 	log_records_free(&r);

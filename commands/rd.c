@@ -26,6 +26,17 @@ static int parse_addr(kd_session *s, const char *arg, uint64_t *addr)
 	return kd_fail(s, "invalid address: %s", arg);
 }
 
+/* crash shows symbols for values inside the kernel image (text and data), not for other pointers. */
+static bool in_kernel_image(kd_session *s, uint64_t v)
+{
+	uint64_t start, end;
+	if (kd_symbol_addr(s, "_text", &start) < 0 || kd_symbol_addr(s, "_end", &end) < 0) {
+		kd_err_clear(&s->err);
+		return false;
+	}
+	return v >= start && v < end;
+}
+
 static void print_ascii(kd_session *s, const uint8_t *b, size_t n)
 {
 	char line[129];
@@ -51,13 +62,13 @@ static void print_entry(kd_session *s, const struct rd_opts *o, uint64_t v, bool
 	case RD_SYM: {
 		uint64_t off;
 		const char *name = o->size == 8 ? kd_symbol_at(s, v, &off) : NULL;
-		if (name && v >= KERNEL_MAP_START) {
+		if (name && in_kernel_image(s, v)) {
 			char buf[256];
 			if (off)
 				snprintf(buf, sizeof(buf), "%s+%llu", name, (unsigned long long)off);
 			else
 				snprintf(buf, sizeof(buf), "%s", name);
-			kd_printf(s, last_in_line ? "%s" : "%-16s", buf);
+			kd_printf(s, "%-16s", buf);
 		} else {
 			kd_printf(s, "%0*llx", w, (unsigned long long)v);
 		}
@@ -65,7 +76,8 @@ static void print_entry(kd_session *s, const struct rd_opts *o, uint64_t v, bool
 	}
 	default: kd_printf(s, "%0*llx", w, (unsigned long long)v); break;
 	}
-	kd_printf(s, last_in_line ? "" : " ");
+	if (!last_in_line)
+		kd_printf(s, " ");
 }
 
 static int show_ascii_string(kd_session *s, const struct rd_opts *o, uint64_t addr)
@@ -110,11 +122,11 @@ static int display(kd_session *s, const struct rd_opts *o, uint64_t addr)
 		for (unsigned j = 0; j < n; j++) {
 			uint64_t v = 0;
 			memcpy(&v, line + j * o->size, o->size);
-			print_entry(s, o, v, j + 1 == n && !ascii);
+			print_entry(s, o, v, j + 1 == n);
 		}
 		if (ascii) {
 			for (unsigned j = n; j < per_line; j++)
-				kd_printf(s, "%*s ", (int)o->size * 2, "");
+				kd_printf(s, " %*s", (int)o->size * 2, "");
 			print_ascii(s, line, (size_t)n * o->size);
 		}
 		kd_printf(s, "\n");

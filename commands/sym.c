@@ -11,9 +11,9 @@ static void print_sym_line(kd_session *s, uint64_t addr, const struct ksym *k, u
 	kd_printf(s, "%llx (%c) %s", (unsigned long long)addr, k->type, k->name);
 	if (off)
 		kd_printf(s, "+%llu", (unsigned long long)off);
-	const char *file;
+	char file[1024];
 	int line;
-	if (with_line && (k->type == 'T' || k->type == 't' || k->type == 'W') && addr_to_line(s, addr, &file, &line) == 0)
+	if (with_line && (k->type == 'T' || k->type == 't' || k->type == 'W') && addr_to_line(s, addr, file, sizeof(file), &line) == 0)
 		kd_printf(s, " %s: %d", file, line);
 	kd_printf(s, "\n");
 }

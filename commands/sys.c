@@ -15,31 +15,10 @@ static void uts_field(kd_session *s, const char *member, char *buf, size_t size)
 	kd_err_clear(&s->err);
 }
 
-static int64_t crash_time(kd_session *s)
-{
-	uint64_t v, addr;
-	if (dump_vmcoreinfo_u64(s->dump, "CRASHTIME", 10, &v))
-		return (int64_t)v;
-	if (s->dump->hdr_timestamp)
-		return s->dump->hdr_timestamp;
-	if (sym_addr(s, "tk_core", &addr) == 0) {
-		uint64_t off = member_off_opt(s, "tk_core", "timekeeper.xtime_sec");
-		if (off != UINT64_MAX && read_int(s, addr + off, 8, &v) == 0)
-			return (int64_t)v;
-	}
-	kd_err_clear(&s->err);
-	return 0;
-}
 
 static void print_uptime(kd_session *s)
 {
-	uint64_t addr, j = 0, hz = 250;
-	if (sym_addr(s, "jiffies_64", &addr) == 0)
-		read_int(s, addr, 8, &j);
-	kd_err_clear(&s->err);
-	/* jiffies start 5 minutes before wrap so that wrap bugs show early. */
-	uint64_t initial = (uint64_t)(uint32_t)(-300 * (int)hz);
-	uint64_t secs = (j - initial) / hz;
+	uint64_t secs = kernel_uptime(s);
 	uint64_t days = secs / 86400;
 	secs %= 86400;
 	kd_printf(s, "      UPTIME: ");
@@ -63,34 +42,80 @@ static void print_load(kd_session *s)
 	}
 }
 
+/* Present pages of every node, as crash totals them. */
+static uint64_t present_pages(kd_session *s)
+{
+	uint64_t addr, nodes = 1, total = 0, off = member_off_opt(s, "pglist_data", "node_present_pages");
+	if (off == UINT64_MAX)
+		return 0;
+	if (sym_addr(s, "node_data", &addr) == 0) {
+		uint64_t nr;
+		if (sym_addr(s, "nr_node_ids", &nr) == 0 && read_int(s, nr, 4, &nodes) == 0 && (nodes == 0 || nodes > 1024))
+			nodes = 1;
+		for (uint64_t n = 0; n < nodes; n++) {
+			uint64_t pgdat, pages;
+			if (mem_read_kv(s, addr + n * 8, &pgdat, 8) == 0 && pgdat && read_int(s, pgdat + off, 8, &pages) == 0)
+				total += pages;
+		}
+	} else if (sym_addr(s, "contig_page_data", &addr) == 0) {
+		read_int(s, addr + off, 8, &total);
+	}
+	kd_err_clear(&s->err);
+	return total;
+}
+
 static void print_memory(kd_session *s)
 {
-	uint64_t addr, pages = 0;
-	if (sym_addr(s, "_totalram_pages", &addr) == 0)
-		read_int(s, addr, 8, &pages);
-	kd_err_clear(&s->err);
-	double mb = (double)pages * 4096 / (1 << 20);
+	double mb = (double)present_pages(s) * s->dump->page_size / (1 << 20);
+	char buf[32];
 	if (mb >= 1024)
-		kd_printf(s, "      MEMORY: %.1f GB\n", mb / 1024);
+		snprintf(buf, sizeof(buf), "%.1f GB", mb / 1024);
 	else
-		kd_printf(s, "      MEMORY: %.1f MB\n", mb);
+		snprintf(buf, sizeof(buf), "%.1f MB", mb);
+	char *dot0 = strstr(buf, ".0 ");
+	if (dot0)
+		memmove(dot0, dot0 + 2, strlen(dot0 + 2) + 1);
+	kd_printf(s, "      MEMORY: %s\n", buf);
+}
+
+static int offline_cpus(kd_session *s)
+{
+	uint64_t addr;
+	int offline = 0;
+	if (sym_addr(s, "__cpu_online_mask", &addr) < 0) {
+		kd_err_clear(&s->err);
+		return 0;
+	}
+	for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
+		uint64_t word;
+		if (mem_read_kv(s, addr + (uint64_t)(cpu / 64) * 8, &word, 8) < 0)
+			break;
+		if (!((word >> (cpu % 64)) & 1))
+			offline++;
+	}
+	kd_err_clear(&s->err);
+	return offline;
 }
 
 static void print_panic(kd_session *s)
 {
+	/* The most telling message first, as crash chooses it. */
+	static const char *const marks[] = {"Kernel panic - not syncing", "sysrq: Trigger a crash", "SysRq : Trigger a crash",
+					    "Oops", "kernel BUG at", "BUG: "};
 	struct log_records r;
 	const char *msg = NULL;
 	if (log_read(s, &r) == 0) {
-		for (size_t i = 0; i < r.len && !msg; i++)
-			if (strstr(r.items[i].text, "Kernel panic - not syncing") || strstr(r.items[i].text, "sysrq: Trigger a crash"))
-				msg = r.items[i].text;
+		for (size_t m = 0; m < ARRAY_SIZE(marks) && !msg; m++)
+			for (size_t i = 0; i < r.len && !msg; i++)
+				if (strstr(r.items[i].text, marks[m]))
+					msg = r.items[i].text;
 	}
 	kd_err_clear(&s->err);
-	kd_printf(s, "       PANIC: \"%s\"\n", msg ? msg : "");
+	char line[256] = "";
 	if (msg)
-		log_records_free(&r);
-	else if (r.items)
-		log_records_free(&r);
+		snprintf(line, sizeof(line), "%.*s", (int)strcspn(msg, "\n"), msg);
+	kd_printf(s, "       PANIC: \"%s\"\n", line);
+	log_records_free(&r);
 }
 
 static int cmd_sys(kd_session *s, int argc, char **argv)
@@ -100,8 +125,12 @@ static int cmd_sys(kd_session *s, int argc, char **argv)
 	char buf[128];
 	kd_printf(s, "      KERNEL: %s\n", s->vmlinux_path);
 	kd_printf(s, "    DUMPFILE: %s\n", s->dump->path);
-	kd_printf(s, "        CPUS: %d\n", s->ki.nr_cpus);
-	time_t t = (time_t)crash_time(s);
+	int offline = offline_cpus(s);
+	if (offline)
+		kd_printf(s, "        CPUS: %d [OFFLINE: %d]\n", s->ki.nr_cpus, offline);
+	else
+		kd_printf(s, "        CPUS: %d\n", s->ki.nr_cpus);
+	time_t t = (time_t)kernel_crash_time(s);
 	struct tm tm;
 	localtime_r(&t, &tm);
 	strftime(buf, sizeof(buf), "%a %b %e %H:%M:%S %Z %Y", &tm);

@@ -61,6 +61,36 @@ int per_cpu_addr(kd_session *s, const char *name, int cpu, uint64_t *addr)
 	return 0;
 }
 
+int64_t kernel_crash_time(kd_session *s)
+{
+	uint64_t v, addr, off;
+	if (dump_vmcoreinfo_u64(s->dump, "CRASHTIME", 10, &v))
+		return (int64_t)v;
+	if (s->dump->hdr_timestamp)
+		return s->dump->hdr_timestamp;
+	if (sym_addr(s, "tk_core", &addr) == 0 && var_member_off(s, "tk_core", "timekeeper.xtime_sec", &off) == 0 &&
+	    read_int(s, addr + off, 8, &v) == 0)
+		return (int64_t)v;
+	kd_err_clear(&s->err);
+	return 0;
+}
+
+uint64_t kernel_uptime(kd_session *s)
+{
+	uint64_t addr, j = 0, tick = 0;
+	int64_t hz = 1000;
+	/* HZ is a build constant; tick_nsec (NSEC_PER_SEC / HZ, rounded) gives it back. */
+	if (sym_addr(s, "tick_nsec", &addr) == 0 && read_int(s, addr, 8, &tick) == 0 && tick >= 100000 && tick <= 100000000)
+		hz = (int64_t)((1000000000ULL + tick / 2) / tick);
+	kd_err_clear(&s->err);
+	/* jiffies start 5 minutes before the 32-bit wrap, so that wrap bugs show early. */
+	int64_t initial = (int64_t)(uint32_t)(-300 * hz);
+	if (sym_addr(s, "jiffies_64", &addr) == 0)
+		read_int(s, addr, 8, &j);
+	kd_err_clear(&s->err);
+	return (j - (uint64_t)initial) / (uint64_t)hz;
+}
+
 int vmlinux_banner(kd_session *s, char *buf, size_t size)
 {
 	const struct ksym *k = symtab_lookup(s->symtab, "linux_banner");

@@ -19,6 +19,10 @@ int sym_addr(kd_session *s, const char *name, uint64_t *addr);
 /* Address of a per-CPU variable (symbol) on one CPU. */
 int per_cpu_addr(kd_session *s, const char *name, int cpu, uint64_t *addr);
 
+/* When the kernel crashed (seconds since the epoch) and how long it had been up. */
+int64_t kernel_crash_time(kd_session *s);
+uint64_t kernel_uptime(kd_session *s);
+
 /* vmlinux's own banner, read from the file (not the dump). */
 int vmlinux_banner(kd_session *s, char *buf, size_t size);
 

@@ -250,15 +250,32 @@ uint64_t type_size_opt(kd_session *s, const char *type)
 	return size;
 }
 
-int addr_to_line(kd_session *s, uint64_t addr, const char **file, int *line)
+int addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line)
 {
 	Dwarf_Die cu;
 	uint64_t link = addr - s->ki.kaslr_offset;
 	if (!s->dwarf || !dwarf_addrdie(s->dwarf, link, &cu))
 		return -1;
 	Dwarf_Line *l = dwarf_getsrc_die(&cu, link);
-	if (!l)
+	const char *name = l ? dwarf_linesrc(l, NULL, NULL) : NULL;
+	if (!name || dwarf_lineno(l, line) != 0)
 		return -1;
-	*file = dwarf_linesrc(l, NULL, NULL);
-	return *file && dwarf_lineno(l, line) == 0 ? 0 : -1;
+	Dwarf_Attribute a;
+	const char *dir = dwarf_formstring(dwarf_attr(&cu, DW_AT_comp_dir, &a));
+	if (name[0] != '/' && dir && *dir)
+		snprintf(file, size, "%s/%s", dir, name);
+	else
+		snprintf(file, size, "%s", name);
+	return 0;
+}
+
+int var_member_off(kd_session *s, const char *var, const char *member, uint64_t *off)
+{
+	Dwarf_Die v, t;
+	Dwarf_Attribute a;
+	if (var_lookup(s, var, &v) < 0)
+		return -1;
+	if (!dwarf_attr_integrate(&v, DW_AT_type, &a) || !dwarf_formref_die(&a, &t))
+		return kd_fail(s, "%s has no type", var);
+	return type_member(s, &t, member, off, NULL);
 }
