@@ -1,15 +1,22 @@
-/* The built-in commands, registered through the same API as extension modules. */
+/*
+ * The built-in commands, registered through the same API as extension modules.
+ * Declarations are weak so that a command exists exactly when its file in
+ * commands/ defines it: adding a command touches its own file and Makefile.am.
+ */
 #include "shell.h"
 
-extern const struct kd_command kd_cmd_help, kd_cmd_sym, kd_cmd_rd, kd_cmd_eval, kd_cmd_sys, kd_cmd_log, kd_cmd_set,
-	kd_cmd_extend, kd_cmd_q, kd_cmd_quit, kd_cmd_exit;
+#define COMMANDS(X)                                                                                \
+	X(bt) X(eval) X(exit) X(extend) X(files) X(foreach) X(help) X(list) X(log) X(mod) X(p) X(ps)   \
+	X(ptype) X(q) X(quit) X(rd) X(runq) X(set) X(sig) X(struct) X(sym) X(sys) X(task) X(tree)      \
+	X(union) X(vm) X(whatis) X(dis) X(kmem) X(px) X(pd) X(star)
+
+#define DECLARE(name) extern const struct kd_command kd_cmd_##name __attribute__((weak));
+COMMANDS(DECLARE)
 
 void builtins_register(kd_session *s)
 {
-	const struct kd_command *all[] = {
-		&kd_cmd_eval, &kd_cmd_extend, &kd_cmd_help, &kd_cmd_log, &kd_cmd_q, &kd_cmd_rd,
-		&kd_cmd_set, &kd_cmd_sym, &kd_cmd_sys, &kd_cmd_quit, &kd_cmd_exit,
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
-		kd_register_command(s, all[i]);
+#define REGISTER(name)                                                                              \
+	if (&kd_cmd_##name)                                                                             \
+		kd_register_command(s, &kd_cmd_##name);
+	COMMANDS(REGISTER)
 }

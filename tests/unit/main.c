@@ -10,6 +10,12 @@ int main(void)
 	add_util_tests();
 	add_dump_tests();
 	add_shell_tests();
+	if (add_types_tests)
+		add_types_tests();
+	if (add_unwind_tests)
+		add_unwind_tests();
+	if (add_tasks_tests)
+		add_tasks_tests();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
