@@ -10,6 +10,7 @@
 #include "dwarf_index.h"
 #include "kernel.h"
 #include "symbols.h"
+#include "tasks.h"
 #include "types.h"
 
 kd_session *session_new(void)
@@ -31,6 +32,7 @@ void session_free(kd_session *s)
 {
 	if (!s)
 		return;
+	tasks_free(s);
 	kernel_free(s);
 	mem_free(s);
 	dump_close(s->dump);
@@ -102,7 +104,8 @@ int kd_read(kd_session *s, uint64_t addr, enum kd_addr_space space, void *buf, s
 	case KD_PHYSADDR: return mem_read_phys(s, addr, buf, len);
 	case KD_UVADDR: {
 		uint64_t pgd;
-		if (task_pgd(s, s->cur_task, &pgd) < 0)
+		const struct task_info *t = task_current(s);
+		if (!t || task_pgd(s, t->task, &pgd) < 0)
 			return -1;
 		return mem_read_uv(s, pgd, addr, buf, len);
 	}

@@ -74,8 +74,9 @@ struct kd_session {
 	bool interactive;
 	bool quit; /* `q` was run */
 	int output_radix; /* 10 or 16 */
-	/* context: current task */
+	/* context: current task (0 = the panic task) */
 	uint64_t cur_task;
+	struct task_table *task_table; /* built on first use (tasks.c) */
 	/* extension modules */
 	VEC(void *) modules;
 	VEC(char *) module_names;

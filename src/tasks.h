@@ -1,4 +1,49 @@
-/* placeholder: filled in by the work on this layer */
+/* Tasks: the task table (read once per session), lookups, state letters, context. */
 #ifndef KDIVE_TASKS_H
 #define KDIVE_TASKS_H
+
+#include "session.h"
+
+#define TASK_COMM_MAX 16
+
+struct task_info {
+	uint64_t task;    /* address of the task_struct */
+	int pid, tgid;
+	int ppid;
+	uint64_t parent;  /* real_parent */
+	char comm[TASK_COMM_MAX + 1];
+	int cpu;
+	uint64_t state;   /* __state or state */
+	uint64_t exit_state;
+	uint64_t mm;
+	uint64_t stack;   /* bottom of the kernel stack (task->stack) */
+	uint64_t thread_sp; /* saved kernel stack pointer of a task that is not running */
+	bool idle;        /* a per-CPU idle task (pid 0) */
+	bool active;      /* running on its CPU at the time of the dump */
+	bool kernel_thread; /* no mm of its own */
+};
+
+struct task_table {
+	struct task_info *tasks; /* idle tasks first, then in init_task.tasks order with threads */
+	size_t len;
+	struct u64map by_addr;   /* task address -> index + 1 */
+	uint64_t *cpu_curr;      /* per CPU: the task running there, 0 if unknown */
+	int nr_cpus;
+};
+
+/* The table, built on first use and cached in the session. NULL with an error on failure. */
+const struct task_table *tasks_get(kd_session *s);
+const struct task_info *task_find(kd_session *s, uint64_t task);
+/* First task with this pid (a process before its threads, as crash resolves pids). */
+const struct task_info *task_by_pid(kd_session *s, int pid);
+/* A command argument: a PID (decimal) or a task address (hex). */
+const struct task_info *task_from_arg(kd_session *s, const char *arg);
+/* The task that panicked: on the panic CPU, or the one whose stack shows the crash. */
+const struct task_info *task_panic(kd_session *s);
+/* The current context task (set by `set`); defaults to the panic task. */
+const struct task_info *task_current(kd_session *s);
+/* crash's two-letter state: RU IN UN ST TR ZO DE WA PA ID NE. */
+const char *task_state_name(const struct task_info *t);
+void tasks_free(kd_session *s);
+
 #endif
