@@ -1,2 +1,401 @@
-/* placeholder: filled in by the work on this layer */
-typedef int kdive_placeholder_;
+/* ps: the task list, and every per-task view crash's ps has. */
+#include <getopt.h>
+#include <string.h>
+
+#include "kernel.h"
+#include "tasks.h"
+#include "types.h"
+
+enum ps_view { V_TABLE, V_KSTACK, V_PARENTS, V_CHILDREN, V_TIMES, V_LAST, V_LAST_MS, V_ARGS, V_GROUP, V_RLIMITS, V_SUMMARY };
+
+struct ps_opts {
+	enum ps_view view;
+	bool kernel_only, user_only, leaders_only, active_only;
+	int policy; /* -1 = any */
+	/* task selectors from the command line */
+	VEC(const struct task_info *) picked;
+	VEC(const char *) names;
+};
+
+static void task_line(kd_session *s, const struct task_info *t, int indent)
+{
+	kd_printf(s, "%*sPID: %-8d TASK: %llx  CPU: %-3d  COMMAND: \"%s\"\n", indent, "", t->pid, (unsigned long long)t->task,
+		  t->cpu, t->comm);
+}
+
+static void table_header(kd_session *s, bool kstack)
+{
+	kd_printf(s, "      PID    PPID  CPU %s      ST  %%MEM      VSZ      RSS  COMM\n",
+		  kstack ? "     KSTACKP" : "      TASK  ");
+}
+
+static void table_row(kd_session *s, const struct task_info *t, bool kstack, uint64_t total)
+{
+	uint64_t rss = 0, vm = 0;
+	task_mem(s, t, &rss, &vm);
+	double pct = total ? (double)rss * 100.0 / (double)total : 0;
+	kd_printf(s, "%c%8d %7d %3d  ", t->active ? '>' : ' ', t->pid, t->ppid, t->cpu);
+	if (kstack && t->active)
+		kd_printf(s, "       --       ");
+	else
+		kd_printf(s, "%16llx", (unsigned long long)(kstack ? t->thread_sp : t->task));
+	kd_printf(s, "  %s  %4.1f %8llu %8llu  ", task_state_name(t), pct, (unsigned long long)(vm * 4), (unsigned long long)(rss * 4));
+	kd_printf(s, task_is_kthread(t) ? "[%s]\n" : "%s\n", t->comm);
+}
+
+static const struct task_info *parent_of(kd_session *s, const struct task_info *t)
+{
+	if (!t->parent || t->parent == t->task)
+		return NULL;
+	const struct task_info *p = task_find(s, t->parent);
+	kd_err_clear(&s->err);
+	return p;
+}
+
+static void show_parents(kd_session *s, const struct task_info *t)
+{
+	const struct task_info *chain[64];
+	int n = 0;
+	for (const struct task_info *p = t; p && n < 64; p = parent_of(s, p)) {
+		chain[n++] = p;
+		if (p->pid == 0)
+			break;
+	}
+	for (int i = n - 1, indent = 0; i >= 0; i--, indent++)
+		task_line(s, chain[i], indent);
+}
+
+static void show_children(kd_session *s, const struct task_table *tt, const struct task_info *t)
+{
+	task_line(s, t, 0);
+	for (size_t i = 0; i < tt->len; i++)
+		if (tt->tasks[i].parent == t->task && tt->tasks[i].task != t->task && !tt->tasks[i].idle)
+			task_line(s, &tt->tasks[i], 2);
+}
+
+static void print_hms(kd_session *s, uint64_t secs)
+{
+	uint64_t days = secs / 86400;
+	secs %= 86400;
+	if (days)
+		kd_printf(s, "%llu days, ", (unsigned long long)days);
+	kd_printf(s, "%02llu:%02llu:%02llu\n", (unsigned long long)(secs / 3600), (unsigned long long)(secs % 3600 / 60),
+		  (unsigned long long)(secs % 60));
+}
+
+static void show_times(kd_session *s, const struct task_info *t)
+{
+	task_line(s, t, 0);
+	uint64_t up = kernel_uptime(s), start = t->start_time / 1000000000ULL;
+	kd_printf(s, "    RUN TIME: ");
+	print_hms(s, up > start ? up - start : 0);
+	kd_printf(s, "  START TIME: %llu\n       UTIME: %llu\n       STIME: %llu\n", (unsigned long long)t->start_time,
+		  (unsigned long long)t->utime, (unsigned long long)t->stime);
+}
+
+static uint64_t rq_clock(kd_session *s, int cpu)
+{
+	uint64_t rq, clock = 0, off = member_off_opt(s, "rq", "clock");
+	if (off != UINT64_MAX && per_cpu_addr(s, "runqueues", cpu, &rq) == 0)
+		read_int(s, rq + off, 8, &clock);
+	kd_err_clear(&s->err);
+	return clock;
+}
+
+static int by_last_arrival(const void *a, const void *b)
+{
+	const struct task_info *x = *(const struct task_info *const *)a, *y = *(const struct task_info *const *)b;
+	return x->last_arrival < y->last_arrival ? 1 : x->last_arrival > y->last_arrival ? -1 : 0;
+}
+
+static void show_last(kd_session *s, const struct task_info **list, size_t n, bool as_time)
+{
+	qsort(list, n, sizeof(*list), by_last_arrival);
+	int width = n ? snprintf(NULL, 0, "%llu", (unsigned long long)list[0]->last_arrival) : 1;
+	for (size_t i = 0; i < n; i++) {
+		const struct task_info *t = list[i];
+		if (as_time) {
+			uint64_t clock = t->cpu >= 0 ? rq_clock(s, t->cpu) : 0;
+			uint64_t d = clock > t->last_arrival ? clock - t->last_arrival : 0;
+			uint64_t ms = d / 1000000, sec = ms / 1000;
+			kd_printf(s, "[%llu %02llu:%02llu:%02llu.%03llu] ", (unsigned long long)(sec / 86400),
+				  (unsigned long long)(sec % 86400 / 3600), (unsigned long long)(sec % 3600 / 60),
+				  (unsigned long long)(sec % 60), (unsigned long long)(ms % 1000));
+		} else {
+			kd_printf(s, "[%*llu] ", width, (unsigned long long)t->last_arrival);
+		}
+		kd_printf(s, "[%s]  ", task_state_name(t));
+		task_line(s, t, 0);
+	}
+}
+
+static int read_user_block(kd_session *s, const struct task_info *t, const char *start_m, const char *end_m, char **out,
+			   size_t *len)
+{
+	uint64_t start, end, pgd;
+	*out = NULL;
+	if (!t->mm || task_is_kthread(t))
+		return kd_fail(s, "no user stack arguments for kernel thread %d", t->pid);
+	if (read_member(s, t->mm, "mm_struct", start_m, &start) < 0 || read_member(s, t->mm, "mm_struct", end_m, &end) < 0)
+		return -1;
+	if (end < start || end - start > (1u << 20))
+		return kd_fail(s, "%s..%s of pid %d are not plausible", start_m, end_m, t->pid);
+	if (task_pgd(s, t->task, &pgd) < 0)
+		return -1;
+	*len = end - start;
+	*out = xmalloc(*len + 1);
+	if (*len && mem_read_uv(s, pgd, start, *out, *len) < 0) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	(*out)[*len] = '\0';
+	return 0;
+}
+
+static int show_args(kd_session *s, const struct task_info *t)
+{
+	task_line(s, t, 0);
+	char *buf;
+	size_t len;
+	if (read_user_block(s, t, "arg_start", "arg_end", &buf, &len) < 0)
+		return -1;
+	kd_printf(s, "ARG: ");
+	for (size_t i = 0; i < len; i++)
+		kd_printf(s, "%c", buf[i] ? buf[i] : ' ');
+	kd_printf(s, "\n");
+	free(buf);
+	if (read_user_block(s, t, "env_start", "env_end", &buf, &len) < 0)
+		return -1;
+	bool first = true;
+	for (size_t i = 0; i < len;) {
+		size_t n = strnlen(buf + i, len - i);
+		if (n)
+			kd_printf(s, "%s%.*s\n", first ? "ENV: " : "     ", (int)n, buf + i);
+		first = first && !n;
+		i += n + 1;
+	}
+	free(buf);
+	return 0;
+}
+
+static void show_group(kd_session *s, const struct task_table *tt, const struct task_info *t)
+{
+	const struct task_info *leader = t;
+	for (size_t i = 0; i < tt->len; i++)
+		if (tt->tasks[i].pid == t->tgid) {
+			leader = &tt->tasks[i];
+			break;
+		}
+	task_line(s, leader, 0);
+	for (size_t i = 0; i < tt->len; i++)
+		if (tt->tasks[i].tgid == leader->tgid && tt->tasks[i].task != leader->task && !tt->tasks[i].idle)
+			task_line(s, &tt->tasks[i], 2);
+}
+
+static void centred(kd_session *s, const char *text, int width, bool last)
+{
+	int len = (int)strlen(text), left = (width - len) / 2;
+	if (left < 0)
+		left = 0;
+	kd_printf(s, "%*s%s%*s", left, "", text, last ? 0 : width - len - left, "");
+}
+
+static int show_rlimits(kd_session *s, const struct task_info *t)
+{
+	static const char *const names[] = {"CPU", "FSIZE", "DATA", "STACK", "CORE", "RSS", "NPROC", "NOFILE",
+					    "MEMLOCK", "AS", "LOCKS", "SIGPENDING", "MSGQUEUE", "NICE", "RTPRIO", "RTTIME"};
+	uint64_t off;
+	if (!t->signal)
+		return kd_fail(s, "pid %d has no signal_struct", t->pid);
+	if (member_off(s, "signal_struct", "rlim", &off) < 0)
+		return -1;
+	task_line(s, t, 0);
+	kd_printf(s, "      RLIMIT");
+	centred(s, "CURRENT", 17, false);
+	centred(s, "MAXIMUM", 11, false);
+	kd_printf(s, "\n");
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		uint64_t lim[2];
+		if (mem_read_kv(s, t->signal + off + i * 16, lim, sizeof(lim)) < 0)
+			return -1;
+		kd_printf(s, "%12s", names[i]);
+		for (int j = 0; j < 2; j++) {
+			char buf[32];
+			if (lim[j] == UINT64_MAX)
+				strcpy(buf, "(unlimited)");
+			else
+				snprintf(buf, sizeof(buf), "%llu", (unsigned long long)lim[j]);
+			centred(s, buf, j ? 11 : 17, j == 1);
+		}
+		kd_printf(s, "\n");
+	}
+	return 0;
+}
+
+static void show_summary(kd_session *s, const struct task_info **list, size_t n)
+{
+	static const char *const order[] = {"RU", "IN", "UN", "ST", "TR", "ZO", "DE", "SW", "WA", "PA", "ID", "NE", "??"};
+	for (size_t k = 0; k < ARRAY_SIZE(order); k++) {
+		size_t count = 0;
+		for (size_t i = 0; i < n; i++)
+			count += strcmp(task_state_name(list[i]), order[k]) == 0;
+		if (count)
+			kd_printf(s, "  %s: %zu\n", order[k], count);
+	}
+}
+
+static int parse_policy(kd_session *s, const char *arg, int *policy)
+{
+	static const char *const names[] = {"NORMAL", "FIFO", "RR", "BATCH", "ISO", "IDLE", "DEADLINE"};
+	for (int i = 0; i < (int)ARRAY_SIZE(names); i++)
+		if (strcasecmp(arg, names[i]) == 0 || (arg[0] - '0' == i && !arg[1])) {
+			*policy = i;
+			return 0;
+		}
+	return kd_fail(s, "invalid scheduling policy: %s (NORMAL, FIFO, RR, BATCH, IDLE, DEADLINE or 0-6)", arg);
+}
+
+static bool selected(const struct ps_opts *o, const struct task_info *t)
+{
+	if (o->kernel_only && !task_is_kthread(t))
+		return false;
+	if (o->user_only && task_is_kthread(t))
+		return false;
+	if (o->leaders_only && t->pid != t->tgid)
+		return false;
+	if (o->active_only && !t->active)
+		return false;
+	if (o->policy >= 0 && (int)t->policy != o->policy)
+		return false;
+	if (!o->picked.len && !o->names.len)
+		return true;
+	for (size_t i = 0; i < o->picked.len; i++)
+		if (o->picked.items[i] == t)
+			return true;
+	for (size_t i = 0; i < o->names.len; i++)
+		if (strcmp(o->names.items[i], t->comm) == 0)
+			return true;
+	return false;
+}
+
+static int run_view(kd_session *s, struct ps_opts *o, const struct task_table *tt)
+{
+	VEC(const struct task_info *) list = {0};
+	for (size_t i = 0; i < tt->len; i++)
+		if (selected(o, &tt->tasks[i]))
+			VEC_PUSH(&list, &tt->tasks[i]);
+	int rc = 0;
+	switch (o->view) {
+	case V_TABLE:
+	case V_KSTACK: {
+		uint64_t total = total_pages(s);
+		table_header(s, o->view == V_KSTACK);
+		for (size_t i = 0; i < list.len; i++)
+			table_row(s, list.items[i], o->view == V_KSTACK, total);
+		break;
+	}
+	case V_LAST:
+	case V_LAST_MS: show_last(s, list.items, list.len, o->view == V_LAST_MS); break;
+	case V_SUMMARY: show_summary(s, list.items, list.len); break;
+	default:
+		for (size_t i = 0; i < list.len; i++) {
+			const struct task_info *t = list.items[i];
+			switch (o->view) {
+			case V_PARENTS: show_parents(s, t); break;
+			case V_CHILDREN: show_children(s, tt, t); break;
+			case V_TIMES: show_times(s, t); break;
+			case V_ARGS:
+				if (show_args(s, t) < 0) {
+					kd_printf(s, "ps: %s\n", s->err.msg);
+					kd_err_clear(&s->err);
+				}
+				break;
+			case V_GROUP: show_group(s, tt, t); break;
+			case V_RLIMITS: rc |= show_rlimits(s, t); break;
+			default: break;
+			}
+			kd_printf(s, "\n"); /* crash ends each task's block with a blank line */
+		}
+	}
+	VEC_FREE(&list);
+	return rc ? -1 : 0;
+}
+
+static int cmd_ps(kd_session *s, int argc, char **argv)
+{
+	struct ps_opts o = {.view = V_TABLE, .policy = -1};
+	int c, rc = 0;
+	while ((c = getopt(argc, argv, "kuGspctlmagrSAy:H")) != -1) {
+		switch (c) {
+		case 'k': o.kernel_only = true; break;
+		case 'u': o.user_only = true; break;
+		case 'G': o.leaders_only = true; break;
+		case 's': o.view = V_KSTACK; break;
+		case 'p': o.view = V_PARENTS; break;
+		case 'c': o.view = V_CHILDREN; break;
+		case 't': o.view = V_TIMES; break;
+		case 'l': o.view = V_LAST; break;
+		case 'm': o.view = V_LAST_MS; break;
+		case 'a': o.view = V_ARGS; break;
+		case 'g': o.view = V_GROUP; break;
+		case 'r': o.view = V_RLIMITS; break;
+		case 'S': o.view = V_SUMMARY; break;
+		case 'A': o.active_only = true; break;
+		case 'y':
+			if (parse_policy(s, optarg, &o.policy) < 0)
+				return -1;
+			break;
+		default: return kd_fail(s, "usage: ps [-k|-u|-G|-y policy] [-s|-p|-c|-t|-l|-m|-a|-g|-r|-S|-A] [pid | task | command]...");
+		}
+	}
+	const struct task_table *tt = tasks_get(s);
+	if (!tt)
+		return -1;
+	for (int i = optind; i < argc; i++) {
+		uint64_t v;
+		if (parse_u64(argv[i], &v) || parse_hex_u64(argv[i], &v)) {
+			const struct task_info *t = task_from_arg(s, argv[i]);
+			if (!t) {
+				rc = -1;
+				continue;
+			}
+			VEC_PUSH(&o.picked, t);
+		} else {
+			VEC_PUSH(&o.names, argv[i][0] == '\\' ? argv[i] + 1 : argv[i]);
+		}
+	}
+	if (rc == 0 || o.picked.len || o.names.len) {
+		if (run_view(s, &o, tt) < 0)
+			rc = -1;
+	}
+	VEC_FREE(&o.picked);
+	VEC_FREE(&o.names);
+	return rc;
+}
+
+const struct kd_command kd_cmd_ps = {
+	"ps", cmd_ps, "ps [-k|-u|-G|-y policy] [-s|-p|-c|-t|-l|-m|-a|-g|-r|-S|-A] [pid | task | command]...",
+	"display process status information",
+	"Lists tasks with their PID, parent PID, CPU, task address, state, memory use and\n"
+	"command; active tasks (running on a CPU at the time of the dump) are marked >,\n"
+	"kernel threads are shown in brackets. Arguments select tasks by PID, task\n"
+	"address or command name.\n"
+	"  -k  kernel threads only        -u  user tasks only\n"
+	"  -G  thread group leaders only  -y  tasks of one scheduling policy (NORMAL, FIFO, RR, BATCH, IDLE, DEADLINE)\n"
+	"  -s  kernel stack pointer instead of the task address\n"
+	"  -p  parental hierarchy         -c  children\n"
+	"  -t  run time, start time, user and system time\n"
+	"  -l  last run timestamp (sched_info.last_arrival), most recent first\n"
+	"  -m  time since the last run, as [days hh:mm:ss.ms]\n"
+	"  -a  command line arguments and environment, read from user memory\n"
+	"  -g  every thread of the thread group\n"
+	"  -r  resource limits            -S  number of tasks in each state\n"
+	"  -A  active tasks only\n"
+	"\n"
+	"EXAMPLES\n"
+	"  kdive> ps | grep sshd\n"
+	"  kdive> ps -a 1234\n"
+	"  kdive> ps -G -u\n",
+	KD_CMD_NEEDS_DUMP,
+};

@@ -4,6 +4,7 @@
 
 #include "kernel.h"
 #include "printk.h"
+#include "tasks.h"
 #include "types.h"
 
 static void uts_field(kd_session *s, const char *member, char *buf, size_t size)
@@ -42,31 +43,9 @@ static void print_load(kd_session *s)
 	}
 }
 
-/* Present pages of every node, as crash totals them. */
-static uint64_t present_pages(kd_session *s)
-{
-	uint64_t addr, nodes = 1, total = 0, off = member_off_opt(s, "pglist_data", "node_present_pages");
-	if (off == UINT64_MAX)
-		return 0;
-	if (sym_addr(s, "node_data", &addr) == 0) {
-		uint64_t nr;
-		if (sym_addr(s, "nr_node_ids", &nr) == 0 && read_int(s, nr, 4, &nodes) == 0 && (nodes == 0 || nodes > 1024))
-			nodes = 1;
-		for (uint64_t n = 0; n < nodes; n++) {
-			uint64_t pgdat, pages;
-			if (mem_read_kv(s, addr + n * 8, &pgdat, 8) == 0 && pgdat && read_int(s, pgdat + off, 8, &pages) == 0)
-				total += pages;
-		}
-	} else if (sym_addr(s, "contig_page_data", &addr) == 0) {
-		read_int(s, addr + off, 8, &total);
-	}
-	kd_err_clear(&s->err);
-	return total;
-}
-
 static void print_memory(kd_session *s)
 {
-	double mb = (double)present_pages(s) * s->dump->page_size / (1 << 20);
+	double mb = (double)total_pages(s) * s->dump->page_size / (1 << 20);
 	char buf[32];
 	if (mb >= 1024)
 		snprintf(buf, sizeof(buf), "%.1f GB", mb / 1024);

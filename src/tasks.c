@@ -7,6 +7,7 @@
 
 struct task_offsets {
 	uint64_t pid, tgid, comm, state, exit_state, mm, stack, real_parent, cpu, thread_sp;
+	uint64_t flags, policy, start_time, utime, stime, last_arrival, signal, group_leader;
 	bool state_is_4bytes;
 };
 
@@ -28,6 +29,14 @@ static int offsets(kd_session *s, struct task_offsets *o)
 	if (o->cpu == UINT64_MAX)
 		o->cpu = member_off_opt(s, "task_struct", "cpu");
 	o->thread_sp = member_off_opt(s, "task_struct", "thread.sp");
+	o->flags = member_off_opt(s, "task_struct", "flags");
+	o->policy = member_off_opt(s, "task_struct", "policy");
+	o->start_time = member_off_opt(s, "task_struct", "start_time");
+	o->utime = member_off_opt(s, "task_struct", "utime");
+	o->stime = member_off_opt(s, "task_struct", "stime");
+	o->last_arrival = member_off_opt(s, "task_struct", "sched_info.last_arrival");
+	o->signal = member_off_opt(s, "task_struct", "signal");
+	o->group_leader = member_off_opt(s, "task_struct", "group_leader");
 	return 0;
 }
 
@@ -56,6 +65,18 @@ static void read_task(kd_session *s, const struct task_offsets *o, uint64_t task
 	if (o->thread_sp != UINT64_MAX)
 		mem_read_kv(s, task + o->thread_sp, &t->thread_sp, 8);
 	mem_read_kv(s, task + o->real_parent, &t->parent, 8);
+	if (o->flags != UINT64_MAX)
+		read_int(s, task + o->flags, 4, &t->flags);
+	if (o->policy != UINT64_MAX && read_int(s, task + o->policy, 4, &v) == 0)
+		t->policy = (unsigned)v;
+	const struct {
+		uint64_t off;
+		uint64_t *dst;
+	} u64s[] = {{o->start_time, &t->start_time}, {o->utime, &t->utime}, {o->stime, &t->stime},
+		    {o->last_arrival, &t->last_arrival}, {o->signal, &t->signal}, {o->group_leader, &t->group_leader}};
+	for (size_t i = 0; i < ARRAY_SIZE(u64s); i++)
+		if (u64s[i].off != UINT64_MAX)
+			mem_read_kv(s, task + u64s[i].off, u64s[i].dst, 8);
 	t->kernel_thread = t->mm == 0;
 	kd_err_clear(&s->err);
 }
@@ -71,6 +92,17 @@ static void read_cpu_curr(kd_session *s, struct task_table *tt)
 			mem_read_kv(s, rq + curr_off, &tt->cpu_curr[cpu], 8);
 	}
 	kd_err_clear(&s->err);
+}
+
+/* crash orders tasks by PID; the idle tasks (all PID 0) stay in CPU order. */
+static int by_pid(const void *a, const void *b)
+{
+	const struct task_info *x = a, *y = b;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->idle && y->idle)
+		return x->cpu < y->cpu ? -1 : x->cpu > y->cpu;
+	return x->task < y->task ? -1 : x->task > y->task;
 }
 
 const struct task_table *tasks_get(kd_session *s)
@@ -97,16 +129,18 @@ const struct task_table *tasks_get(kd_session *s)
 		t->idle = t->pid == 0;
 		if (t->idle && list.tasks[i] == init_task)
 			t->cpu = t->cpu < 0 ? 0 : t->cpu;
-		u64map_put(&tt->by_addr, t->task, (void *)(uintptr_t)(tt->len + 1));
 		tt->len++;
 	}
+	qsort(tt->tasks, tt->len, sizeof(*tt->tasks), by_pid);
+	for (size_t i = 0; i < tt->len; i++)
+		u64map_put(&tt->by_addr, tt->tasks[i].task, (void *)(uintptr_t)(i + 1));
 	for (size_t i = 0; i < tt->len; i++) {
 		struct task_info *t = &tt->tasks[i];
 		const struct task_info *p = NULL;
 		uintptr_t j = (uintptr_t)u64map_get(&tt->by_addr, t->parent);
 		if (j)
 			p = &tt->tasks[j - 1];
-		t->ppid = p ? p->pid : 0;
+		t->ppid = p && !t->idle ? p->pid : 0; /* crash shows 0 for the idle tasks */
 		for (int cpu = 0; cpu < tt->nr_cpus; cpu++)
 			if (tt->cpu_curr[cpu] == t->task)
 				t->active = true;
@@ -192,6 +226,91 @@ const struct task_info *task_current(kd_session *s)
 			return t;
 	}
 	return task_panic(s);
+}
+
+bool task_is_kthread(const struct task_info *t)
+{
+	return t->idle || (t->flags & 0x00200000) || !t->mm; /* PF_KTHREAD */
+}
+
+uint64_t total_pages(kd_session *s)
+{
+	uint64_t addr, nodes = 1, total = 0, off = member_off_opt(s, "pglist_data", "node_present_pages");
+	if (off == UINT64_MAX)
+		return 0;
+	if (sym_addr(s, "node_data", &addr) == 0) {
+		uint64_t nr;
+		if (sym_addr(s, "nr_node_ids", &nr) == 0 && read_int(s, nr, 4, &nodes) == 0 && (nodes == 0 || nodes > 1024))
+			nodes = 1;
+		for (uint64_t n = 0; n < nodes; n++) {
+			uint64_t pgdat, pages;
+			if (mem_read_kv(s, addr + n * 8, &pgdat, 8) == 0 && pgdat && read_int(s, pgdat + off, 8, &pages) == 0)
+				total += pages;
+		}
+	} else if (sym_addr(s, "contig_page_data", &addr) == 0) {
+		read_int(s, addr + off, 8, &total);
+	}
+	kd_err_clear(&s->err);
+	return total;
+}
+
+/* One mm counter: an atomic_long (6.1) or a percpu_counter summed over CPUs (6.2+). */
+static int64_t rss_counter(kd_session *s, uint64_t mm, uint64_t rss_off, int idx, bool percpu, uint64_t pc_size,
+			   uint64_t pc_count, uint64_t pc_counters)
+{
+	if (!percpu) {
+		uint64_t v = 0;
+		read_int(s, mm + rss_off + (uint64_t)idx * 8, 8, &v);
+		return (int64_t)v;
+	}
+	uint64_t base = mm + rss_off + (uint64_t)idx * pc_size, count = 0, counters = 0;
+	read_int(s, base + pc_count, 8, &count);
+	int64_t sum = (int64_t)count;
+	if (mem_read_kv(s, base + pc_counters, &counters, 8) == 0 && counters)
+		for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
+			uint64_t v;
+			if (read_int(s, counters + s->ki.per_cpu_offset[cpu], 4, &v) == 0)
+				sum += (int32_t)v;
+		}
+	return sum;
+}
+
+int task_mem(kd_session *s, const struct task_info *t, uint64_t *rss_pages, uint64_t *vm_pages)
+{
+	*rss_pages = *vm_pages = 0;
+	if (!t->mm || task_is_kthread(t))
+		return 0;
+	uint64_t rss_off, vm;
+	if (member_off(s, "mm_struct", "rss_stat", &rss_off) < 0)
+		return -1;
+	if (read_member(s, t->mm, "mm_struct", "total_vm", &vm) == 0)
+		*vm_pages = vm;
+	uint64_t pc_size = type_size_opt(s, "percpu_counter");
+	uint64_t pc_count = member_off_opt(s, "percpu_counter", "count");
+	uint64_t pc_counters = member_off_opt(s, "percpu_counter", "counters");
+	bool percpu = member_off_opt(s, "mm_rss_stat", "count") == UINT64_MAX && pc_size != UINT64_MAX;
+	/* MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES: resident = all but swap entries. */
+	int64_t rss = 0;
+	static const int resident[] = {0, 1, 3};
+	for (size_t i = 0; i < ARRAY_SIZE(resident); i++)
+		rss += rss_counter(s, t->mm, rss_off, resident[i], percpu, pc_size, pc_count, pc_counters);
+	/* 6.1 keeps per-thread deltas (SPLIT_RSS_COUNTING) in task->rss_stat: add every thread's. */
+	uint64_t task_rss = member_off_opt(s, "task_struct", "rss_stat.count");
+	const struct task_table *tt = tasks_get(s);
+	if (task_rss != UINT64_MAX && tt) {
+		for (size_t i = 0; i < tt->len; i++) {
+			if (tt->tasks[i].mm != t->mm)
+				continue;
+			for (size_t j = 0; j < ARRAY_SIZE(resident); j++) {
+				uint64_t v;
+				if (read_int(s, tt->tasks[i].task + task_rss + (uint64_t)resident[j] * 4, 4, &v) == 0)
+					rss += (int32_t)v;
+			}
+		}
+	}
+	kd_err_clear(&s->err);
+	*rss_pages = rss < 0 ? 0 : (uint64_t)rss;
+	return 0;
 }
 
 const char *task_state_name(const struct task_info *t)

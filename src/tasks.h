@@ -18,6 +18,11 @@ struct task_info {
 	uint64_t mm;
 	uint64_t stack;   /* bottom of the kernel stack (task->stack) */
 	uint64_t thread_sp; /* saved kernel stack pointer of a task that is not running */
+	uint64_t flags;   /* PF_* */
+	unsigned policy;  /* SCHED_* */
+	uint64_t start_time, utime, stime; /* ns */
+	uint64_t last_arrival; /* sched_info.last_arrival, ns of the runqueue clock */
+	uint64_t signal, group_leader;
 	bool idle;        /* a per-CPU idle task (pid 0) */
 	bool active;      /* running on its CPU at the time of the dump */
 	bool kernel_thread; /* no mm of its own */
@@ -42,6 +47,13 @@ const struct task_info *task_from_arg(kd_session *s, const char *arg);
 const struct task_info *task_panic(kd_session *s);
 /* The current context task (set by `set`); defaults to the panic task. */
 const struct task_info *task_current(kd_session *s);
+/* A kernel thread as crash shows it, in brackets: PF_KTHREAD, or no mm. */
+bool task_is_kthread(const struct task_info *t);
+/* Memory of the task's mm: resident pages (file + anon + shmem) and total_vm, in pages. */
+int task_mem(kd_session *s, const struct task_info *t, uint64_t *rss_pages, uint64_t *vm_pages);
+/* Physical pages the kernel manages (for %MEM): present pages of every node. */
+uint64_t total_pages(kd_session *s);
+
 /* crash's two-letter state: RU IN UN ST TR ZO DE WA PA ID NE. */
 const char *task_state_name(const struct task_info *t);
 void tasks_free(kd_session *s);
