@@ -49,6 +49,7 @@ static int translate_set(kd_session *s, const char *arg)
 			continue;
 		char name[32];
 		sig_name(i, name, sizeof(name));
+		name[strcspn(name, "/")] = '\0'; /* translations use the first of two names */
 		kd_printf(s, "%s%s", first ? "" : " ", name);
 		first = false;
 	}
