@@ -21,7 +21,8 @@ lab_apt_update_once() {
 lab_need_pkgs() {
 	local p missing=()
 	for p; do
-		dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing+=("$p")
+		# (not dpkg -s | grep -q: with pipefail, grep's early exit fails the pipe)
+		[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
 	done
 	[ "${#missing[@]}" -eq 0 ] && return 0
 	lab_apt_update_once

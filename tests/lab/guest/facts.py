@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+"""Write a boot's facts.json from the guest's KDIVE-FACT lines (facts.log, the guest's
+second serial port) and check them against the kernel's panic report in console.log.
+
+Usage: facts.py KERNEL BOOT FACTS_LOG CONSOLE_LOG OUT [--dump FORMAT=FILE]... [--set KEY=JSON]...
+
+facts.json (one object):
+  kernel, boot            lab names: bookworm|trixie, kaslr|nokaslr|novmcoreinfo|kdump
+  release, version        uname -r, uname -v of the guest
+  machine                 uname -m
+  cmdline                 /proc/cmdline of the (first) kernel
+  nr_cpus, mem_total_kb   nproc, MemTotal of the guest
+  kernel_text             address of _text from /proc/kallsyms (hex string)
+  kaslr_offset            kernel_text - 0xffffffff81000000 (hex string; "0x0" without KASLR)
+  crashkernel_bytes       /sys/kernel/kexec_crash_size (0 unless crashkernel= was given)
+  panic_cpu, panic_pid, panic_comm   the task that panicked (from the guest, checked
+                          against the "CPU: n PID: p Comm: c" line the kernel printed)
+  panic_message           "sysrq triggered crash"
+  processes               one object per workload process, see below
+  dumps                   [{"format","file"}] the dump files of this boot directory
+  plus whatever --set adds (qemu, vmcoreinfo, capture...).
+
+processes[] (every process, in this order: init, files, threads, mapper, sleep, panic):
+  role, pid, comm, ppid, threads (number of threads), tids (sorted, includes pid),
+  fds: [{fd, type (REG|DIR|CHR|BLK|FIFO|SOCK|LNK), path (the /proc/<pid>/fd link text),
+         inode, size/pos (REG), rdev "maj:min" (CHR/BLK),
+         family/socktype/proto/laddr/lport/listening (the files process's socket)}]
+  files:   known_file {fd,path,content,pos}, pipe {read_fd,write_fd,unread}, socket {...}
+  threads: requested
+  mapper:  maps [{kind: anon|file, path (file), addr, len, marker, pfn, phys}]
+  panic:   cpu; no fds (its fd 1 is redirected to /proc/sysrq-trigger as it panics)
+  init:    no pos of its fds (the shell reads on in /init after the facts)
+"""
+import json
+import re
+import sys
+
+ORDER = ["init", "files", "threads", "mapper", "sleep", "panic"]
+KERNEL_BASE = 0xFFFFFFFF81000000
+
+
+def die(msg):
+    sys.exit(f"facts.py: {msg}")
+
+
+def main():
+    args = sys.argv[1:]
+    if len(args) < 5:
+        die(__doc__)
+    kernel, boot, facts_log, console_log, out = args[:5]
+    dumps, extra = [], {}
+    rest = args[5:]
+    while rest:
+        opt, val = rest[0], rest[1]
+        rest = rest[2:]
+        k, _, v = val.partition("=")
+        if opt == "--dump":
+            dumps.append({"format": k, "file": v})
+        elif opt == "--set":
+            extra[k] = json.loads(v)
+        else:
+            die(f"unknown option {opt}")
+
+    facts = []
+    with open(facts_log, "rb") as f:
+        for raw in f.read().decode("utf-8", "replace").replace("\r", "").split("\n"):
+            i = raw.find("KDIVE-FACT ")
+            if i < 0:
+                continue
+            try:
+                facts.append(json.loads(raw[i + len("KDIVE-FACT "):]))
+            except json.JSONDecodeError as e:
+                die(f"bad fact line {raw!r}: {e}")
+    by_role = {}
+    for fact in facts:
+        if fact["role"] in by_role:
+            die(f"two facts for role {fact['role']}")
+        by_role[fact["role"]] = fact
+    for role in ORDER + ["release"]:
+        if role not in by_role:
+            die(f"no fact for role {role} in {facts_log}")
+
+    rel = by_role["release"]
+    panic = by_role["panic"]
+    with open(console_log, "rb") as f:
+        console = f.read().decode("utf-8", "replace").replace("\r", "")
+    i = console.find("Kernel panic - not syncing: ")
+    if i < 0:
+        die("no kernel panic in the console log")
+    msg = console[i:].split("\n", 1)[0].split(": ", 1)[1].strip()
+    m = re.search(r"CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (\S+)", console[i:])
+    if not m:
+        die("no 'CPU: n PID: p Comm: c' line after the panic")
+    cpu, pid, comm = int(m.group(1)), int(m.group(2)), m.group(3)
+    if (cpu, pid, comm) != (panic["cpu"], panic["pid"], panic["comm"]):
+        die(f"kernel says panic on CPU {cpu} by {pid} {comm}, the guest said {panic}")
+
+    text = int(rel["text"], 16)
+    procs = []
+    for role in ORDER:
+        p = dict(by_role[role])
+        if role == "panic":
+            p.pop("fds", None)
+        if role == "init":
+            for fd in p["fds"]:
+                fd.pop("pos", None)  # ash keeps reading /init after its facts
+        procs.append(p)
+    for p in procs:
+        if p["threads"] != len(p["tids"]) or p["pid"] not in p["tids"]:
+            die(f"inconsistent threads of {p['role']}: {p}")
+    if by_role["threads"]["threads"] != by_role["threads"]["requested"]:
+        die("kdive-threads has not the requested number of threads")
+
+    doc = {
+        "kernel": kernel,
+        "boot": boot,
+        "release": rel["release"],
+        "version": rel["version"],
+        "machine": rel["machine"],
+        "cmdline": rel["cmdline"],
+        "nr_cpus": rel["nr_cpus"],
+        "mem_total_kb": rel["mem_total_kb"],
+        "kernel_text": hex(text) if text else None,
+        "kaslr_offset": hex(text - KERNEL_BASE) if text else None,
+        "crashkernel_bytes": rel["crashkernel_bytes"],
+        "panic_cpu": cpu,
+        "panic_pid": pid,
+        "panic_comm": comm,
+        "panic_message": msg,
+        "processes": procs,
+        "dumps": dumps,
+    }
+    doc.update(extra)
+    with open(out + ".tmp", "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+    import os
+
+    os.replace(out + ".tmp", out)
+
+
+if __name__ == "__main__":
+    main()
