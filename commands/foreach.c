@@ -1,2 +1,175 @@
-/* placeholder: filled in by the work on this layer */
-typedef int kdive_placeholder_;
+/* foreach: run a task command over a selection of tasks, as crash's foreach does. */
+#include <string.h>
+#include <unistd.h>
+
+#include "shell.h"
+#include "tasks.h"
+
+struct selection {
+	VEC(const struct task_info *) picked;
+	VEC(const char *) names;
+	VEC(const char *) states;
+	bool kernel, user, leaders, active;
+};
+
+static bool is_state_word(const char *w)
+{
+	static const char *const states[] = {"RU", "IN", "UN", "ST", "TR", "ZO", "DE", "SW", "WA", "PA", "ID", "NE"};
+	for (size_t i = 0; i < ARRAY_SIZE(states); i++)
+		if (strcmp(w, states[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool matches(const struct selection *sel, const struct task_info *t)
+{
+	if (sel->kernel && !task_is_kthread(t))
+		return false;
+	if (sel->user && task_is_kthread(t))
+		return false;
+	if (sel->leaders && t->pid != t->tgid)
+		return false;
+	if (sel->active && !t->active)
+		return false;
+	bool any = sel->picked.len || sel->names.len || sel->states.len;
+	if (!any)
+		return true;
+	for (size_t i = 0; i < sel->picked.len; i++)
+		if (sel->picked.items[i] == t)
+			return true;
+	for (size_t i = 0; i < sel->names.len; i++)
+		if (strcmp(sel->names.items[i], t->comm) == 0)
+			return true;
+	for (size_t i = 0; i < sel->states.len; i++)
+		if (strcmp(sel->states.items[i], task_state_name(t)) == 0)
+			return true;
+	return false;
+}
+
+/* ps takes all the tasks at once and prints one table. */
+static int run_ps(kd_session *s, const struct kd_command *cmd, int nargs, char **args, const struct task_info **list, size_t n)
+{
+	if (!n)
+		return 0;
+	char **argv = xcalloc((size_t)nargs + n + 2, sizeof(char *));
+	int argc = 0;
+	argv[argc++] = (char *)cmd->name;
+	for (int i = 0; i < nargs; i++)
+		argv[argc++] = args[i];
+	char **addrs = xcalloc(n, sizeof(char *));
+	for (size_t i = 0; i < n; i++) {
+		addrs[i] = xasprintf("%llx", (unsigned long long)list[i]->task);
+		argv[argc++] = addrs[i];
+	}
+	optind = 0;
+	int rc = cmd->run(s, argc, argv);
+	for (size_t i = 0; i < n; i++)
+		free(addrs[i]);
+	free(addrs);
+	free(argv);
+	return rc;
+}
+
+static int run_each(kd_session *s, const struct kd_command *cmd, int nargs, char **args, const struct task_info **list, size_t n)
+{
+	uint64_t saved = s->cur_task;
+	int rc = 0;
+	char **argv = xcalloc((size_t)nargs + 2, sizeof(char *));
+	argv[0] = (char *)cmd->name;
+	for (int i = 0; i < nargs; i++)
+		argv[i + 1] = args[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct task_info *t = list[i];
+		s->cur_task = t->task;
+		bool prints_header = strcmp(cmd->name, "bt") == 0 || strcmp(cmd->name, "sig") == 0;
+		if (!prints_header)
+			kd_printf(s, "PID: %-8d TASK: %llx  CPU: %-3d  COMMAND: \"%s\"\n", t->pid, (unsigned long long)t->task, t->cpu,
+				  t->comm);
+		optind = 0;
+		kd_err_clear(&s->err);
+		if (cmd->run(s, nargs + 1, argv) < 0) {
+			kd_printf(s, "%s: %s\n", cmd->name, s->err.msg);
+			rc = -1;
+		}
+		if (i + 1 < n)
+			kd_printf(s, "\n");
+	}
+	free(argv);
+	s->cur_task = saved;
+	return rc;
+}
+
+static int cmd_foreach(kd_session *s, int argc, char **argv)
+{
+	struct selection sel = {0};
+	int i = 1, rc = 0;
+	const struct kd_command *cmd = NULL;
+	for (; i < argc && !cmd; i++) {
+		const char *w = argv[i];
+		const struct kd_command *c = command_find(s, w);
+		if (c && (c->flags & KD_CMD_TAKES_TASK)) {
+			cmd = c;
+			break;
+		}
+		uint64_t v;
+		if (strcmp(w, "kernel") == 0)
+			sel.kernel = true;
+		else if (strcmp(w, "user") == 0)
+			sel.user = true;
+		else if (strcmp(w, "gleader") == 0)
+			sel.leaders = true;
+		else if (strcmp(w, "active") == 0)
+			sel.active = true;
+		else if (is_state_word(w))
+			VEC_PUSH(&sel.states, w);
+		else if (parse_u64(w, &v) || parse_hex_u64(w, &v)) {
+			const struct task_info *t = task_from_arg(s, w);
+			if (!t) {
+				rc = -1;
+				goto out;
+			}
+			VEC_PUSH(&sel.picked, t);
+		} else
+			VEC_PUSH(&sel.names, w[0] == '\\' ? w + 1 : w);
+	}
+	if (!cmd) {
+		rc = kd_fail(s, "foreach: no command that takes a task (bt, ps, task, sig, files, vm, ...)");
+		goto out;
+	}
+	const struct task_table *tt = tasks_get(s);
+	if (!tt) {
+		rc = -1;
+		goto out;
+	}
+	VEC(const struct task_info *) list = {0};
+	for (size_t k = 0; k < tt->len; k++)
+		if (matches(&sel, &tt->tasks[k]))
+			VEC_PUSH(&list, &tt->tasks[k]);
+	int nargs = argc - i - 1;
+	char **args = argv + i + 1;
+	if (strcmp(cmd->name, "ps") == 0)
+		rc = run_ps(s, cmd, nargs, args, list.items, list.len);
+	else
+		rc = run_each(s, cmd, nargs, args, list.items, list.len);
+	VEC_FREE(&list);
+out:
+	VEC_FREE(&sel.picked);
+	VEC_FREE(&sel.names);
+	VEC_FREE(&sel.states);
+	return rc;
+}
+
+const struct kd_command kd_cmd_foreach = {
+	"foreach", cmd_foreach, "foreach [pid | task | name | state | kernel | user | gleader | active]... command [options]",
+	"display command data for multiple tasks",
+	"Runs a task command (bt, ps, task, sig, files, vm, ...) for every task, or for the\n"
+	"tasks selected by PID, task address, command name, state (RU IN UN ID ZO ...),\n"
+	"kernel (kernel threads), user (user tasks), gleader (thread group leaders) or\n"
+	"active (running on a CPU). Options after the command are passed to it.\n"
+	"\n"
+	"EXAMPLES\n"
+	"  kdive> foreach bt\n"
+	"  kdive> foreach UN bt\n"
+	"  kdive> foreach sshd files\n",
+	KD_CMD_NEEDS_DUMP,
+};

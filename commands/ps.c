@@ -397,5 +397,5 @@ const struct kd_command kd_cmd_ps = {
 	"  kdive> ps | grep sshd\n"
 	"  kdive> ps -a 1234\n"
 	"  kdive> ps -G -u\n",
-	KD_CMD_NEEDS_DUMP,
+	KD_CMD_NEEDS_DUMP | KD_CMD_TAKES_TASK,
 };

@@ -1,2 +1,163 @@
-/* placeholder: filled in by the work on this layer */
-typedef int kdive_placeholder_;
+/* runq: each CPU's run queue (current task, RT priority array, CFS tree), as crash shows it. */
+#include <getopt.h>
+#include <string.h>
+
+#include "kernel.h"
+#include "tasks.h"
+#include "types.h"
+
+struct runq_ctx {
+	uint64_t se_off, my_q_off, timeline_off, prio_off;
+	bool timestamps;
+	int indent;
+	int count;
+};
+
+static void task_entry(kd_session *s, const struct runq_ctx *c, uint64_t task)
+{
+	const struct task_info *t = task_find(s, task);
+	uint64_t prio = 0;
+	read_int(s, task + c->prio_off, 4, &prio);
+	kd_err_clear(&s->err);
+	if (c->timestamps) {
+		kd_printf(s, "%*s%010llu  PID: %-6d TASK: %llx  COMMAND: \"%s\"\n", c->indent, "",
+			  (unsigned long long)(t ? t->last_arrival : 0), t ? t->pid : -1, (unsigned long long)task, t ? t->comm : "?");
+		return;
+	}
+	kd_printf(s, "%*s[%3d] PID: %-6d TASK: %llx  COMMAND: \"%s\"\n", c->indent, "", (int)prio, t ? t->pid : -1,
+		  (unsigned long long)task, t ? t->comm : "?");
+}
+
+static int cfs_tree(kd_session *s, struct runq_ctx *c, uint64_t cfs_rq);
+
+static int cfs_node(kd_session *s, uint64_t node, void *arg)
+{
+	struct runq_ctx *c = arg;
+	uint64_t se = node - member_off_opt(s, "sched_entity", "run_node"), my_q = 0;
+	if (c->my_q_off != UINT64_MAX)
+		mem_read_kv(s, se + c->my_q_off, &my_q, 8);
+	c->count++;
+	if (my_q) {
+		if (!c->timestamps)
+			kd_printf(s, "%*s[%3d] GROUP CFS RB_ROOT: %llx\n", c->indent, "", 120,
+				  (unsigned long long)(my_q + c->timeline_off));
+		c->indent += 2;
+		int rc = cfs_tree(s, c, my_q);
+		c->indent -= 2;
+		return rc;
+	}
+	task_entry(s, c, se - c->se_off);
+	return 0;
+}
+
+static int cfs_tree(kd_session *s, struct runq_ctx *c, uint64_t cfs_rq)
+{
+	uint64_t root;
+	if (mem_read_kv(s, cfs_rq + c->timeline_off, &root, 8) < 0)
+		return -1;
+	return rbtree_walk(s, root, cfs_node, c);
+}
+
+static int rt_array(kd_session *s, struct runq_ctx *c, uint64_t array)
+{
+	uint64_t queue_off, run_list_off, rt_off;
+	if (member_off(s, "rt_prio_array", "queue", &queue_off) < 0 || member_off(s, "sched_rt_entity", "run_list", &run_list_off) < 0 ||
+	    member_off(s, "task_struct", "rt", &rt_off) < 0)
+		return -1;
+	for (int prio = 0; prio < 100; prio++) {
+		uint64_t head = array + queue_off + (uint64_t)prio * 16, next;
+		if (mem_read_kv(s, head, &next, 8) < 0)
+			return -1;
+		for (int n = 0; next != head; n++) {
+			if (n > 100000)
+				return kd_fail(s, "rt queue %d at %llx: runaway list", prio, (unsigned long long)head);
+			c->count++;
+			task_entry(s, c, next - run_list_off - rt_off);
+			if (mem_read_kv(s, next, &next, 8) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int show_cpu(kd_session *s, struct runq_ctx *c, int cpu, const struct task_table *tt)
+{
+	uint64_t rq, rt_off, cfs_off, active_off;
+	if (per_cpu_addr(s, "runqueues", cpu, &rq) < 0 || member_off(s, "rq", "rt", &rt_off) < 0 ||
+	    member_off(s, "rq", "cfs", &cfs_off) < 0 || member_off(s, "rt_rq", "active", &active_off) < 0)
+		return -1;
+	const struct task_info *cur = tt->cpu_curr[cpu] ? task_find(s, tt->cpu_curr[cpu]) : NULL;
+	kd_err_clear(&s->err);
+	if (c->timestamps) {
+		uint64_t clock = 0;
+		read_member(s, rq, "rq", "clock", &clock);
+		kd_printf(s, " CPU %d: %llu\n", cpu, (unsigned long long)clock);
+		c->indent = 8;
+		if (cur)
+			task_entry(s, c, cur->task);
+		if (rt_array(s, c, rq + rt_off + active_off) < 0 || cfs_tree(s, c, rq + cfs_off) < 0)
+			return -1;
+		return 0;
+	}
+	kd_printf(s, "%sCPU %d RUNQUEUE: %llx\n", cpu ? "\n" : "", cpu, (unsigned long long)rq);
+	if (cur)
+		kd_printf(s, "  CURRENT: PID: %-6d TASK: %llx  COMMAND: \"%s\"\n", cur->pid, (unsigned long long)cur->task, cur->comm);
+	kd_printf(s, "  RT PRIO_ARRAY: %llx\n", (unsigned long long)(rq + rt_off + active_off));
+	c->indent = 5;
+	c->count = 0;
+	if (rt_array(s, c, rq + rt_off + active_off) < 0)
+		return -1;
+	if (!c->count)
+		kd_printf(s, "     [no tasks queued]\n");
+	kd_printf(s, "  CFS RB_ROOT: %llx\n", (unsigned long long)(rq + cfs_off + c->timeline_off));
+	c->count = 0;
+	if (cfs_tree(s, c, rq + cfs_off) < 0)
+		return -1;
+	if (!c->count)
+		kd_printf(s, "     [no tasks queued]\n");
+	return 0;
+}
+
+static int cmd_runq(kd_session *s, int argc, char **argv)
+{
+	struct runq_ctx c = {0};
+	int c_opt, only_cpu = -1;
+	while ((c_opt = getopt(argc, argv, "tc:")) != -1) {
+		uint64_t v;
+		switch (c_opt) {
+		case 't': c.timestamps = true; break;
+		case 'c':
+			if (!parse_u64(optarg, &v) || v >= (uint64_t)s->ki.nr_cpus)
+				return kd_fail(s, "invalid cpu: %s", optarg);
+			only_cpu = (int)v;
+			break;
+		default: return kd_fail(s, "usage: runq [-t] [-c cpu]");
+		}
+	}
+	const struct task_table *tt = tasks_get(s);
+	if (!tt || member_off(s, "task_struct", "se", &c.se_off) < 0 || member_off(s, "cfs_rq", "tasks_timeline", &c.timeline_off) < 0 ||
+	    member_off(s, "task_struct", "prio", &c.prio_off) < 0)
+		return -1;
+	c.my_q_off = member_off_opt(s, "sched_entity", "my_q");
+	for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
+		if (only_cpu >= 0 && cpu != only_cpu)
+			continue;
+		if (show_cpu(s, &c, cpu, tt) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+const struct kd_command kd_cmd_runq = {
+	"runq", cmd_runq, "runq [-t] [-c cpu]", "run queue",
+	"For each CPU: its run queue address, the task running there, the tasks queued\n"
+	"in the real-time priority array and in the CFS red-black tree (task groups\n"
+	"shown as nested GROUP CFS RB_ROOT entries), with their priorities.\n"
+	"  -t      the run queue clock and each task's last-arrival timestamp instead\n"
+	"  -c cpu  one CPU only\n"
+	"\n"
+	"EXAMPLES\n"
+	"  kdive> runq\n"
+	"  kdive> runq -t\n",
+	KD_CMD_NEEDS_DUMP,
+};

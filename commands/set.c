@@ -1,7 +1,70 @@
 /* set: session settings (scroll, radix); task context arrives with the task layer. */
 #include <string.h>
 
-#include "session.h"
+#include <getopt.h>
+
+#include "printk.h"
+#include "tasks.h"
+
+static const char *state_long(const struct task_info *t)
+{
+	static const struct {
+		const char *short_name, *long_name;
+	} map[] = {{"RU", "TASK_RUNNING"}, {"IN", "TASK_INTERRUPTIBLE"}, {"UN", "TASK_UNINTERRUPTIBLE"}, {"ST", "TASK_STOPPED"},
+		   {"TR", "TASK_TRACED"}, {"ZO", "EXIT_ZOMBIE"}, {"DE", "EXIT_DEAD"}, {"WA", "TASK_WAKING"},
+		   {"PA", "TASK_PARKED"}, {"ID", "TASK_IDLE"}, {"NE", "TASK_NEW"}};
+	const char *st = task_state_name(t);
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
+		if (strcmp(st, map[i].short_name) == 0)
+			return map[i].long_name;
+	return "(unknown)";
+}
+
+static bool crash_was_sysrq(kd_session *s)
+{
+	struct log_records r;
+	bool sysrq = false;
+	if (log_read(s, &r) == 0)
+		for (size_t i = 0; i < r.len && !sysrq; i++)
+			sysrq = strstr(r.items[i].text, "sysrq: Trigger a crash") || strstr(r.items[i].text, "SysRq : Trigger a crash");
+	kd_err_clear(&s->err);
+	log_records_free(&r);
+	return sysrq;
+}
+
+/* The context block crash prints for `set`. */
+static int show_context(kd_session *s, const struct task_info *t)
+{
+	const struct task_table *tt = tasks_get(s);
+	if (!tt)
+		return -1;
+	size_t same = 0, nth = 0;
+	for (size_t i = 0; i < tt->len; i++)
+		if (tt->tasks[i].pid == t->pid) {
+			same++;
+			if (&tt->tasks[i] == t)
+				nth = same;
+		}
+	kd_printf(s, "    PID: %d\nCOMMAND: \"%s\"\n   TASK: %llx  ", t->pid, t->comm, (unsigned long long)t->task);
+	if (same > 1)
+		kd_printf(s, "(%zu of %zu)  ", nth, same);
+	kd_printf(s, "[THREAD_INFO: %llx]\n    CPU: %d\n  STATE: %s ", (unsigned long long)t->task, t->cpu, state_long(t));
+	const struct task_info *p = task_panic(s);
+	if (p == t && s->ki.panic_cpu >= 0)
+		kd_printf(s, crash_was_sysrq(s) ? "(SYSRQ)" : "(PANIC)");
+	else if (t->active)
+		kd_printf(s, "(ACTIVE)");
+	kd_printf(s, "\n");
+	return 0;
+}
+
+static int set_context(kd_session *s, const struct task_info *t)
+{
+	if (!t)
+		return -1;
+	s->cur_task = t->task;
+	return show_context(s, t);
+}
 
 static int show(kd_session *s)
 {
@@ -24,8 +87,27 @@ static int parse_on_off(kd_session *s, const char *name, const char *v, bool *ou
 
 static int cmd_set(kd_session *s, int argc, char **argv)
 {
-	if (argc == 1 || (argc == 2 && strcmp(argv[1], "-v") == 0))
+	if (argc == 2 && strcmp(argv[1], "-v") == 0)
 		return show(s);
+	if (argc == 1) {
+		const struct task_info *t = task_current(s);
+		return t ? show_context(s, t) : -1;
+	}
+	if (strcmp(argv[1], "-p") == 0)
+		return set_context(s, task_panic(s));
+	if (strcmp(argv[1], "-c") == 0) {
+		uint64_t cpu;
+		const struct task_table *tt = tasks_get(s);
+		if (argc < 3 || !parse_u64(argv[2], &cpu))
+			return kd_fail(s, "usage: set -c cpu");
+		if (!tt)
+			return -1;
+		if (cpu >= (uint64_t)tt->nr_cpus || !tt->cpu_curr[cpu])
+			return kd_fail(s, "invalid cpu %s", argv[2]);
+		return set_context(s, task_find(s, tt->cpu_curr[cpu]));
+	}
+	if (argv[1][0] >= '0' && argv[1][0] <= '9')
+		return set_context(s, task_from_arg(s, argv[1]));
 	if (strcmp(argv[1], "scroll") == 0) {
 		if (argc < 3)
 			return kd_printf(s, "scroll: %s\n", s->scroll ? "on" : "off"), 0;
@@ -51,13 +133,21 @@ static int cmd_set(kd_session *s, int argc, char **argv)
 }
 
 const struct kd_command kd_cmd_set = {
-	"set", cmd_set, "set [scroll on|off] [radix 10|16] [silent on|off]", "show or change session settings",
-	"With no argument, shows the settings.\n"
+	"set", cmd_set, "set [pid | task | -c cpu | -p] | [-v] | [scroll on|off] [radix 10|16] [silent on|off]",
+	"set the task context, or session settings",
+	"With no argument, shows the current context: the task that commands such as\n"
+	"bt, task, sig and vm use when given no task. It starts as the panic task.\n"
+	"  pid | task      make that task the context\n"
+	"  -c cpu          the task that was running on that CPU\n"
+	"  -p              back to the panic task\n"
+	"  -v              show the session settings\n"
 	"  scroll on|off   page long output through less -E -X (or $KDIVE_PAGER) on a terminal\n"
 	"  radix 10|16     default output radix of p and struct\n"
 	"  silent on|off   no banner\n"
 	"\n"
 	"EXAMPLES\n"
+	"  kdive> set 1\n"
+	"  kdive> set -c 0\n"
 	"  kdive> set scroll off\n",
 	0,
 };

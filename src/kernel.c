@@ -289,6 +289,44 @@ out:
 	return rc;
 }
 
+int rbtree_walk(kd_session *s, uint64_t root_node, int (*fn)(kd_session *, uint64_t node, void *), void *arg)
+{
+	uint64_t left_off, right_off;
+	if (member_off(s, "rb_node", "rb_left", &left_off) < 0 || member_off(s, "rb_node", "rb_right", &right_off) < 0)
+		return -1;
+	/* Iterative in-order walk with an explicit stack; the visited set catches cycles. */
+	VEC(uint64_t) stack = {0};
+	struct u64map seen;
+	u64map_init(&seen);
+	uint64_t node = root_node;
+	int rc = 0;
+	size_t n = 0;
+	while ((node || stack.len) && rc == 0) {
+		while (node) {
+			if (u64map_has(&seen, node) || ++n > LIST_WALK_MAX) {
+				rc = kd_fail(s, "rbtree at %llx: cycle or runaway tree", (unsigned long long)root_node);
+				break;
+			}
+			u64map_put(&seen, node, NULL);
+			VEC_PUSH(&stack, node);
+			if (mem_read_kv(s, node + left_off, &node, 8) < 0) {
+				rc = -1;
+				break;
+			}
+		}
+		if (rc || !stack.len)
+			break;
+		node = stack.items[--stack.len];
+		if ((rc = fn(s, node, arg)) < 0)
+			break;
+		if (mem_read_kv(s, node + right_off, &node, 8) < 0)
+			rc = -1;
+	}
+	VEC_FREE(&stack);
+	u64map_free(&seen);
+	return rc;
+}
+
 int task_pgd(kd_session *s, uint64_t task, uint64_t *pgd)
 {
 	uint64_t mm, pgd_va, paddr;

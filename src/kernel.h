@@ -36,4 +36,7 @@ int tasks_collect(kd_session *s, struct task_list *out);
 void task_list_free(struct task_list *l);
 int task_pgd(kd_session *s, uint64_t task, uint64_t *pgd);
 
+/* In-order walk of a red-black tree from its root rb_node; stops on a cycle or after LIST_WALK_MAX nodes. */
+int rbtree_walk(kd_session *s, uint64_t root_node, int (*fn)(kd_session *, uint64_t node, void *), void *arg);
+
 #endif

@@ -176,6 +176,9 @@ int shell_run_line(kd_session *s, const char *line_in)
 			s->out = o.fp;
 		kd_err_clear(&s->err);
 		rc = run_argv(s, argc, argv);
+		/* Like crash, an error goes where the output goes (a file or a pipe), and to the terminal. */
+		if (rc < 0 && s->out != stdout)
+			fprintf(s->out, "%s: %s\n", argv[0], s->err.msg[0] ? s->err.msg : "failed");
 		fflush(s->out);
 	}
 	shell_free_argv(argc, argv);
