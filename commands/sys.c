@@ -1,4 +1,5 @@
 /* sys: the system summary crash prints at start-up. */
+#include <dwarf.h>
 #include <string.h>
 #include <time.h>
 
@@ -97,10 +98,47 @@ static void print_panic(kd_session *s)
 	log_records_free(&r);
 }
 
+/* sys -i: the DMI strings the kernel saved, named by the enum dmi_field enumerators. */
+static int show_dmi(kd_session *s)
+{
+	uint64_t ident;
+	Dwarf_Die e, child;
+	if (sym_addr(s, "dmi_ident", &ident) < 0)
+		return kd_fail(s, "this kernel has no DMI data (dmi_ident)");
+	if (type_lookup(s, "enum dmi_field", &e) < 0 || dwarf_child(&e, &child) != 0)
+		return -1;
+	int shown = 0;
+	do {
+		const char *name = dwarf_diename(&child);
+		Dwarf_Attribute a;
+		Dwarf_Word v;
+		if (name && strcmp(name, "DMI_STRING_MAX") == 0)
+			break; /* what follows (DMI_OEM_STRING) is not in dmi_ident[] */
+		if (!name || !dwarf_attr(&child, DW_AT_const_value, &a) || dwarf_formudata(&a, &v) != 0 ||
+		    strcmp(name, "DMI_NONE") == 0 || v > 256)
+			continue;
+		uint64_t str;
+		char buf[256];
+		if (mem_read_kv(s, ident + v * 8, &str, 8) < 0)
+			return -1;
+		if (!str)
+			continue;
+		if (kd_read_string(s, str, buf, sizeof(buf)) < 0)
+			return -1;
+		kd_printf(s, "%25s: %s\n", name, buf);
+		shown++;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	if (!shown)
+		kd_printf(s, "(no DMI data)\n");
+	return 0;
+}
+
 static int cmd_sys(kd_session *s, int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "-i") == 0)
+		return show_dmi(s);
 	if (argc > 1)
-		return kd_fail(s, "sys %s: not supported yet", argv[1]);
+		return kd_fail(s, "usage: sys [-i]");
 	char buf[128];
 	kd_printf(s, "      KERNEL: %s\n", s->vmlinux_path);
 	kd_printf(s, "    DUMPFILE: %s\n", s->dump->path);
@@ -139,9 +177,10 @@ static int cmd_sys(kd_session *s, int argc, char **argv)
 }
 
 const struct kd_command kd_cmd_sys = {
-	"sys", cmd_sys, "sys", "system data",
+	"sys", cmd_sys, "sys [-i]", "system data",
 	"Prints the kernel and dump files, CPU count, date of the crash, uptime,\n"
 	"load average, task count, utsname fields, memory size and the panic message.\n"
+	"  -i  the DMI (SMBIOS) strings the kernel saved: BIOS, system, chassis\n"
 	"\n"
 	"EXAMPLES\n"
 	"  kdive> sys\n",
