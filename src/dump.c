@@ -17,6 +17,19 @@ int dfile_read(const struct dfile *f, uint64_t off, void *buf, size_t len, struc
 	if (off > f->size || len > f->size - off)
 		return kd_err_set(err, KD_EFORMAT, "read of %zu bytes at offset %#llx is past the end of the dump file (%llu bytes)",
 				  len, (unsigned long long)off, (unsigned long long)f->size);
+	if (!f->map) {
+		uint8_t *out = buf;
+		while (len) {
+			ssize_t n = pread(f->fd, out, len, (off_t)off);
+			if (n <= 0)
+				return kd_err_set(err, KD_EIO, "read of %zu bytes at offset %#llx failed: %s", len,
+						  (unsigned long long)off, n < 0 ? strerror(errno) : "end of file");
+			out += n;
+			off += (uint64_t)n;
+			len -= (size_t)n;
+		}
+		return 0;
+	}
 	if (!f->segs) {
 		memcpy(buf, f->map + off, len);
 		return 0;
@@ -47,7 +60,7 @@ int dfile_read(const struct dfile *f, uint64_t off, void *buf, size_t len, struc
 
 const uint8_t *dfile_ptr(const struct dfile *f, uint64_t off, size_t len)
 {
-	if (f->segs || off > f->size || len > f->size - off)
+	if (!f->map || f->segs || off > f->size || len > f->size - off)
 		return NULL;
 	return f->map + off;
 }
@@ -76,7 +89,7 @@ static int seg_cmp(const void *a, const void *b)
 
 int dfile_flat_init(struct dfile *f, struct kd_err *err)
 {
-	if (f->map_size < FLAT_HEADER_SIZE || memcmp(f->map, FLAT_SIGNATURE, sizeof(FLAT_SIGNATURE)) != 0)
+	if (!f->map || f->map_size < FLAT_HEADER_SIZE || memcmp(f->map, FLAT_SIGNATURE, sizeof(FLAT_SIGNATURE)) != 0)
 		return 1;
 	if (be64(f->map + 16) != FLAT_TYPE)
 		return kd_err_set(err, KD_EFORMAT, "flattened dump: unknown type %llu", (unsigned long long)be64(f->map + 16));
@@ -241,7 +254,7 @@ bool dump_probe(const char *path)
 	return n >= 18 && memcmp(buf, "\177ELF", 4) == 0 && buf[16] == 4 && buf[17] == 0;
 }
 
-struct dump *dump_open(const char *path, struct kd_err *err)
+static struct dump *open_common(const char *path, bool allow_mmap, struct kd_err *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -259,16 +272,18 @@ struct dump *dump_open(const char *path, struct kd_err *err)
 		close(fd);
 		return NULL;
 	}
-	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED) {
-		kd_err_set(err, KD_EIO, "%s: mmap: %s", path, strerror(errno));
-		return NULL;
-	}
-	madvise(map, (size_t)st.st_size, MADV_RANDOM);
+	void *map = allow_mmap ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
 	struct dump *d = xcalloc(1, sizeof(*d));
 	d->path = xstrdup(path);
-	d->file.map = map;
+	d->file.fd = -1;
+	if (map != MAP_FAILED) {
+		close(fd);
+		madvise(map, (size_t)st.st_size, MADV_RANDOM);
+		d->file.map = map;
+	} else {
+		d->file.fd = fd; /* /proc/kcore and the like: read with pread */
+		d->is_live = strcmp(path, "/proc/kcore") == 0;
+	}
 	d->file.map_size = d->file.size = (uint64_t)st.st_size;
 	int rc = dfile_flat_init(&d->file, err);
 	if (rc < 0)
@@ -292,6 +307,16 @@ fail:
 	return NULL;
 }
 
+struct dump *dump_open(const char *path, struct kd_err *err)
+{
+	return open_common(path, true, err);
+}
+
+struct dump *dump_open_pread(const char *path, struct kd_err *err)
+{
+	return open_common(path, false, err);
+}
+
 void dump_close(struct dump *d)
 {
 	if (!d)
@@ -300,6 +325,8 @@ void dump_close(struct dump *d)
 		d->ops->close(d);
 	if (d->file.map)
 		munmap((void *)d->file.map, d->file.map_size);
+	if (d->file.fd >= 0)
+		close(d->file.fd);
 	free(d->file.segs);
 	free(d->notes);
 	free(d->note_buf);

@@ -23,6 +23,7 @@ struct dfile_seg {
 	uint64_t off, len, fpos; /* logical offset, length, position in the real file */
 };
 struct dfile {
+	int fd;             /* read with pread when map is NULL (/proc/kcore cannot be mapped) */
 	const uint8_t *map; /* the whole real file, read-only */
 	uint64_t map_size;
 	uint64_t size; /* logical size */
@@ -79,6 +80,8 @@ struct dump {
 
 /* Opens any supported format, detected from its contents. */
 struct dump *dump_open(const char *path, struct kd_err *err);
+/* The same, never mapping the file (as for /proc/kcore); for tests of that path. */
+struct dump *dump_open_pread(const char *path, struct kd_err *err);
 void dump_close(struct dump *d);
 /* True if the file looks like a dump (used to accept `kdive vmcore vmlinux`). */
 bool dump_probe(const char *path);

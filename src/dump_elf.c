@@ -109,7 +109,7 @@ int dump_elf_open(struct dump *d, struct dfile *f, struct kd_err *err)
 	struct elf_priv *p = xcalloc(1, sizeof(*p));
 	d->priv = p;
 	d->ops = &elf_ops;
-	d->format = "ELF";
+	d->format = d->is_live ? "KCORE" : "ELF";
 	d->page_size = 4096;
 	uint64_t note_total = 0;
 	for (unsigned i = 0; i < eh.e_phnum; i++)
@@ -132,7 +132,9 @@ int dump_elf_open(struct dump *d, struct dfile *f, struct kd_err *err)
 			}
 			rc = dfile_read(f, h->p_offset, d->note_buf + note_len, h->p_filesz, err);
 			note_len += h->p_filesz;
-		} else if (h->p_type == PT_LOAD && h->p_memsz) {
+		} else if (h->p_type == PT_LOAD && h->p_memsz && h->p_paddr != UINT64_MAX) {
+			/* /proc/kcore marks segments without a physical address (vmalloc, modules) with -1;
+			 * those are read through the page tables instead. */
 			if (h->p_filesz > h->p_memsz || h->p_offset > f->size) {
 				rc = kd_err_set(err, KD_EFORMAT, "ELF segment %u: offset %#llx / size %#llx are not possible", i,
 						(unsigned long long)h->p_offset, (unsigned long long)h->p_filesz);

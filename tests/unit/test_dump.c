@@ -105,6 +105,27 @@ static void test_flattened(void)
 	free(k.data);
 }
 
+static void test_pread_path(void)
+{
+	/* /proc/kcore cannot be mapped: the same reads must work through pread. */
+	struct buf k = synth_kdump(24, SYNTH_ZLIB, NULL, 0, VMCI);
+	char *path = synth_write(&k);
+	struct kd_err err = {0};
+	struct dump *d = dump_open_pread(path, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	check_pages(d, 24, NULL, 0);
+	dump_close(d);
+	unlink(path);
+	free(path);
+	struct buf e = synth_elf(8, 8, VMCI, 0);
+	path = synth_write(&e);
+	d = dump_open_pread(path, &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	check_pages(d, 8, NULL, 0);
+	done(d, path, &e);
+	free(k.data);
+}
+
 static void test_elf_qemu_layout(void)
 {
 	/* Program headers after 128 bytes of section headers, as QEMU writes them. */
@@ -279,6 +300,7 @@ void add_dump_tests(void)
 	CU_add_test(s, "flattened kdump", test_flattened);
 	CU_add_test(s, "ELF, QEMU layout, filtered tail", test_elf_qemu_layout);
 	CU_add_test(s, "ELF without notes", test_elf_no_notes_ok);
+	CU_add_test(s, "read through pread (kcore path)", test_pread_path);
 	CU_pSuite bad = CU_add_suite("malformed dumps", NULL, NULL);
 	CU_add_test(bad, "truncated kdump header", test_truncated_header);
 	CU_add_test(bad, "bitmap past end of file", test_bitmap_past_end);
