@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct sections {
 	const uint8_t *info, *abbrev, *str, *line_str, *str_offsets;
@@ -565,6 +566,7 @@ struct dwarf_index *dwi_build(Elf *elf, int nthreads, struct kd_err *err)
 		if (tids[i])
 			pthread_join(tids[i], NULL);
 	struct dwarf_index *x = xcalloc(1, sizeof(*x));
+	x->info_size = sec.info_len;
 	size_t total = 0;
 	for (int i = 0; i < nthreads; i++) {
 		total += jobs[i].res.entries.len;
@@ -599,7 +601,142 @@ void dwi_free(struct dwarf_index *x)
 	for (int k = 0; k < DWI_NKINDS; k++)
 		u64map_free(&x->maps[k]);
 	free(x->entries);
+	free(x->names);
 	free(x);
+}
+
+uint64_t dwi_info_size(Elf *elf)
+{
+	size_t shstrndx, len = 0;
+	if (elf_getshdrstrndx(elf, &shstrndx) < 0)
+		return 0;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+		if (gelf_getshdr(scn, &sh) && (name = elf_strptr(elf, shstrndx, sh.sh_name)) && strcmp(name, ".debug_info") == 0) {
+			if (sh.sh_flags & SHF_COMPRESSED)
+				return section_data(elf, shstrndx, ".debug_info", &len) ? len : 0;
+			return sh.sh_size;
+		}
+	}
+	return 0;
+}
+
+#define IDX_MAGIC "KDIVEIDX"
+#define IDX_VERSION 1
+
+struct idx_header {
+	char magic[8];
+	uint32_t version, build_id_len;
+	uint8_t build_id[64];
+	uint64_t info_size, nentries, names_size, checksum;
+};
+
+struct idx_entry {
+	uint64_t die;
+	uint32_t name_off;
+	uint8_t kind, quality, pad[2];
+};
+
+static uint64_t checksum(const void *a, size_t alen, const void *b, size_t blen)
+{
+	return hash_bytes(a, alen) ^ (hash_bytes(b, blen) * 31);
+}
+
+int dwi_save(const struct dwarf_index *x, const char *path, const uint8_t *build_id, size_t build_id_len, struct kd_err *err)
+{
+	if (build_id_len == 0 || build_id_len > 64)
+		return kd_err_set(err, KD_EINVAL, "no usable build ID");
+	size_t names_size = 0;
+	for (size_t i = 0; i < x->nentries; i++)
+		names_size += strlen(x->entries[i].name) + 1;
+	struct idx_entry *ents = xcalloc(x->nentries ? x->nentries : 1, sizeof(*ents));
+	char *names = xmalloc(names_size + 1), *p = names;
+	for (size_t i = 0; i < x->nentries; i++) {
+		size_t l = strlen(x->entries[i].name) + 1;
+		memcpy(p, x->entries[i].name, l);
+		ents[i] = (struct idx_entry){x->entries[i].die, (uint32_t)(p - names), x->entries[i].kind, x->entries[i].quality, {0}};
+		p += l;
+	}
+	struct idx_header h = {.version = IDX_VERSION, .build_id_len = (uint32_t)build_id_len, .info_size = x->info_size,
+			       .nentries = x->nentries, .names_size = names_size};
+	memcpy(h.magic, IDX_MAGIC, 8);
+	memcpy(h.build_id, build_id, build_id_len);
+	h.checksum = checksum(ents, x->nentries * sizeof(*ents), names, names_size);
+	char *tmp = xasprintf("%s.%d.tmp", path, (int)getpid());
+	FILE *f = fopen(tmp, "wb");
+	int rc = 0;
+	if (!f || fwrite(&h, sizeof(h), 1, f) != 1 || (x->nentries && fwrite(ents, sizeof(*ents), x->nentries, f) != x->nentries) ||
+	    (names_size && fwrite(names, 1, names_size, f) != names_size))
+		rc = kd_err_set(err, KD_EIO, "cannot write %s", tmp);
+	if (f && fclose(f) != 0 && rc == 0)
+		rc = kd_err_set(err, KD_EIO, "cannot write %s", tmp);
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = kd_err_set(err, KD_EIO, "cannot rename %s", tmp);
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	free(ents);
+	free(names);
+	return rc;
+}
+
+struct dwarf_index *dwi_load(const char *path, const uint8_t *build_id, size_t build_id_len, uint64_t info_size,
+			     struct kd_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		kd_err_set(err, KD_ENOTFOUND, "no index cache %s", path);
+		return NULL;
+	}
+	struct idx_header h;
+	struct dwarf_index *x = NULL;
+	struct idx_entry *ents = NULL;
+	char *names = NULL;
+	if (fread(&h, sizeof(h), 1, f) != 1 || memcmp(h.magic, IDX_MAGIC, 8) != 0 || h.version != IDX_VERSION ||
+	    h.build_id_len != build_id_len || build_id_len > 64 || memcmp(h.build_id, build_id, build_id_len) != 0 ||
+	    h.info_size != info_size || h.nentries > (64u << 20) || h.names_size > (1u << 30)) {
+		kd_err_set(err, KD_EFORMAT, "index cache %s is stale or not ours", path);
+		goto out;
+	}
+	ents = xmalloc((h.nentries ? h.nentries : 1) * sizeof(*ents));
+	names = xmalloc(h.names_size + 1);
+	if ((h.nentries && fread(ents, sizeof(*ents), h.nentries, f) != h.nentries) ||
+	    (h.names_size && fread(names, 1, h.names_size, f) != h.names_size) || fgetc(f) != EOF ||
+	    checksum(ents, h.nentries * sizeof(*ents), names, h.names_size) != h.checksum) {
+		kd_err_set(err, KD_EFORMAT, "index cache %s is truncated or corrupt", path);
+		goto out;
+	}
+	names[h.names_size] = '\0';
+	x = xcalloc(1, sizeof(*x));
+	x->entries = xmalloc((h.nentries ? h.nentries : 1) * sizeof(*x->entries));
+	x->info_size = info_size;
+	x->from_cache = true;
+	for (int k = 0; k < DWI_NKINDS; k++)
+		u64map_init(&x->maps[k]);
+	struct thread_result res = {0};
+	for (uint64_t i = 0; i < h.nentries; i++) {
+		const struct idx_entry *e = &ents[i];
+		if (e->name_off >= h.names_size || e->kind >= DWI_NKINDS || e->die >= info_size ||
+		    !memchr(names + e->name_off, 0, h.names_size - e->name_off)) {
+			kd_err_set(err, KD_EFORMAT, "index cache %s has an entry out of range", path);
+			VEC_FREE(&res.entries);
+			dwi_free(x);
+			x = NULL;
+			goto out;
+		}
+		VEC_PUSH(&res.entries, ((struct dwi_entry){names + e->name_off, e->die, UINT32_MAX, e->kind, e->quality}));
+	}
+	merge(x, &res);
+	VEC_FREE(&res.entries);
+	x->names = names;
+	names = NULL;
+out:
+	fclose(f);
+	free(ents);
+	free(names);
+	return x;
 }
 
 bool dwi_find(const struct dwarf_index *x, enum dwi_kind kind, const char *name, uint64_t *die)

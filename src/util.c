@@ -116,6 +116,12 @@ static struct strmap_entry *strmap_find(const struct strmap *m, const char *key,
 	}
 }
 
+void strmap_reserve(struct strmap *m, size_t n)
+{
+	while ((n + 1) * 4 >= m->cap * 3)
+		strmap_grow(m);
+}
+
 void *strmap_put(struct strmap *m, const char *key, void *value)
 {
 	if ((m->len + 1) * 4 >= m->cap * 3)

@@ -67,6 +67,8 @@ struct strmap {
 };
 void strmap_init(struct strmap *m);
 void strmap_free(struct strmap *m);
+/* Size the table for n keys up front (no rehashing while filling). */
+void strmap_reserve(struct strmap *m, size_t n);
 /* Returns the previous value, or NULL. */
 void *strmap_put(struct strmap *m, const char *key, void *value);
 void *strmap_get(const struct strmap *m, const char *key);
