@@ -10,6 +10,7 @@ int main(void)
 	add_util_tests();
 	add_dump_tests();
 	add_shell_tests();
+	add_index_tests();
 	if (add_types_tests)
 		add_types_tests();
 	if (add_unwind_tests)

@@ -4,6 +4,7 @@
 void add_util_tests(void);
 void add_dump_tests(void);
 void add_shell_tests(void);
+void add_index_tests(void);
 /* Suites of later layers: weak, so a suite exists when its file defines it. */
 void add_types_tests(void) __attribute__((weak));
 void add_unwind_tests(void) __attribute__((weak));
