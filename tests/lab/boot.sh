@@ -57,7 +57,10 @@ trap cleanup EXIT
 cmdline="console=ttyS0 panic=0"
 dev=()
 case "$boot" in
-nokaslr) cmdline="$cmdline nokaslr" dev=(-device vmcoreinfo) ;;
+nokaslr)
+	cmdline="$cmdline nokaslr"
+	dev=(-device vmcoreinfo)
+	;;
 kaslr) dev=(-device vmcoreinfo) ;;
 novmcoreinfo) ;;
 esac

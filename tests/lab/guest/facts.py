@@ -3,6 +3,7 @@
 second serial port) and check them against the kernel's panic report in console.log.
 
 Usage: facts.py KERNEL BOOT FACTS_LOG CONSOLE_LOG OUT [--dump FORMAT=FILE]... [--set KEY=JSON]...
+                [--info KEY=FILE]...     (FILE of key=value lines, set as an object)
 
 facts.json (one object):
   kernel, boot            lab names: bookworm|trixie, kaslr|nokaslr|novmcoreinfo|kdump
@@ -18,7 +19,9 @@ facts.json (one object):
   panic_message           "sysrq triggered crash"
   processes               one object per workload process, see below
   dumps                   [{"format","file"}] the dump files of this boot directory
-  plus whatever --set adds (qemu, vmcoreinfo, capture...).
+  plus whatever --set/--info add: qemu {version,accel,machine,mem_mib,smp}; vmcoreinfo
+  (QEMU boots: the ELF dump has a VMCOREINFO note); capture {makedumpfile,source,cmdline}
+  and capture_dump {dump_level,compression} (kdump).
 
 processes[] (every process, in this order: init, files, threads, mapper, sleep, panic):
   role, pid, comm, ppid, threads (number of threads), tids (sorted, includes pid),
@@ -58,6 +61,9 @@ def main():
             dumps.append({"format": k, "file": v})
         elif opt == "--set":
             extra[k] = json.loads(v)
+        elif opt == "--info":
+            with open(v) as f:
+                extra[k] = dict(l.rstrip("\n").split("=", 1) for l in f if "=" in l)
         else:
             die(f"unknown option {opt}")
 

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# A genuine kdump of the lab guest: the panicking kernel kexecs into a capture kernel,
+# which saves /proc/vmcore.
+#
+# Usage: kdump.sh <bookworm|trixie> [--force]
+#
+# Guest: 1 GiB, 2 CPUs, TCG, cmdline "console=ttyS0 panic=0 crashkernel=256M", two virtio
+# disks (serials kdive-kdump and kdive-raw). Its first kernel (initramfs-kdump.cpio.gz from
+# guest.sh) loads the same kernel as capture kernel with kexec -p, runs the workload, prints
+# the facts and panics on CPU 1. The capture kernel (capture.cpio.gz) writes
+#   makedumpfile -c -d 31 /proc/vmcore   (kdump-compressed, zlib, dump level 31: no free,
+#                                        zero, cache or user pages)  to the kdive-kdump disk
+#   /proc/vmcore as is (ELF)             to the kdive-raw disk
+# prints "KDIVE-KDUMP <file> <bytes>" for each and powers off. The host cuts the disk
+# images to those sizes. makedumpfile is the trixie chroot's 1.7.6 if chroot.sh has built
+# it, else the host's (see capture.info and facts.json "capture").
+#
+# Output in $LAB/dumps/<kernel>-kdump/: console.log (both kernels), facts.log, facts.json
+# (the first kernel's workload), vmcore-kdump-zlib.kdump, vmcore-raw.elf.
+# Skipped when facts.json and both dumps exist, unless --force.
+set -euo pipefail
+# shellcheck source=guest-lib.sh
+. "$(dirname "$0")/guest-lib.sh"
+
+kernel= force=0
+for a; do
+	case "$a" in
+	--force) force=1 ;;
+	-*) lab_die "usage: kdump.sh <bookworm|trixie> [--force]" ;;
+	*) kernel=$a ;;
+	esac
+done
+lab_check_kernel_name "${kernel:-}"
+
+DIR="$LAB/dumps/$kernel-kdump"
+KD=vmcore-kdump-zlib.kdump
+RAW=vmcore-raw.elf
+TIMEOUT=${KDIVE_LAB_TIMEOUT:-900}
+if [ "$force" = 0 ] && [ -s "$DIR/facts.json" ] && [ -s "$DIR/$KD" ] && [ -s "$DIR/$RAW" ]; then
+	lab_log "$kernel-kdump: done already ($DIR)"
+	exit 0
+fi
+
+t0=$SECONDS
+lab_need_pkgs qemu-system-x86
+PY=$(lab_python)
+"$LAB_SRC/guest.sh" "$kernel" kdump
+KDIR=$(lab_kernel_dir "$kernel")
+ACCEL=$(lab_qemu_accel)
+
+rm -rf "$DIR"
+mkdir -p "$DIR"
+QPID=
+cleanup() { [ -z "$QPID" ] || kill "$QPID" 2>/dev/null || true; }
+trap cleanup EXIT
+
+# Sparse disk images, cut to size once the capture kernel has written them.
+truncate -s 512M "$DIR/$KD.tmp"
+truncate -s 1280M "$DIR/$RAW.tmp"
+
+cmdline="console=ttyS0 panic=0 crashkernel=256M"
+lab_log "$kernel-kdump: booting $(cat "$KDIR/release") ($ACCEL, cmdline: $cmdline)"
+qemu-system-x86_64 -machine pc -accel "$ACCEL" -m 1024 -smp 2 \
+	-nodefaults -no-user-config -display none \
+	-kernel "$KDIR/vmlinuz" -initrd "$KDIR/initramfs-kdump.cpio.gz" -append "$cmdline" \
+	-serial "file:$DIR/console.log" -serial "file:$DIR/facts.log" \
+	-drive "file=$DIR/$KD.tmp,format=raw,if=none,id=kd,cache=unsafe" \
+	-device virtio-blk-pci,drive=kd,serial=kdive-kdump \
+	-drive "file=$DIR/$RAW.tmp,format=raw,if=none,id=raw,cache=unsafe" \
+	-device virtio-blk-pci,drive=raw,serial=kdive-raw \
+	>"$DIR/qemu.out" 2>&1 &
+QPID=$!
+
+# The capture kernel powers the guest off when it is done; QEMU then exits.
+n=0 panicked=0
+while kill -0 "$QPID" 2>/dev/null; do
+	if [ "$panicked" = 0 ] && grep -q 'Kernel panic - not syncing' "$DIR/console.log" 2>/dev/null; then
+		panicked=1
+		lab_log "$kernel-kdump: panicked after $(lab_elapsed "$t0"); capturing"
+	fi
+	if grep -q KDIVE-FAILED "$DIR/console.log" 2>/dev/null || [ "$n" -ge "$((TIMEOUT * 2))" ]; then
+		tail -n 30 "$DIR/console.log" >&2 || true
+		lab_die "$kernel-kdump: failed (see $DIR/console.log)"
+	fi
+	sleep 0.5
+	n=$((n + 1))
+done
+wait "$QPID" || true
+QPID=
+grep -q KDIVE-KDUMP-DONE "$DIR/console.log" || {
+	cat "$DIR/qemu.out" >&2
+	tail -n 30 "$DIR/console.log" >&2
+	lab_die "$kernel-kdump: the capture kernel did not finish"
+}
+rm -f "$DIR/qemu.out"
+
+for f in "$KD" "$RAW"; do
+	size=$(tr -d '\r' <"$DIR/console.log" | awk -v f="$f" '$1 == "KDIVE-KDUMP" && $2 == f {print $3}' | tail -n1)
+	[ -n "$size" ] && [ "$size" -gt 0 ] || lab_die "$kernel-kdump: no size printed for $f"
+	truncate -s "$size" "$DIR/$f.tmp"
+done
+[ "$(head -c 8 "$DIR/$KD.tmp")" = "KDUMP   " ] || lab_die "$kernel-kdump: $KD is not kdump-compressed"
+[ "$(head -c 4 "$DIR/$RAW.tmp" | od -An -c | tr -d ' ')" = '177ELF' ] || lab_die "$kernel-kdump: $RAW is not ELF"
+mv "$DIR/$KD.tmp" "$DIR/$KD"
+mv "$DIR/$RAW.tmp" "$DIR/$RAW"
+
+qver=$(qemu-system-x86_64 --version | awk '/version/{print $4; exit}')
+"$PY" "$LAB_SRC/guest/facts.py" "$kernel" kdump "$DIR/facts.log" "$DIR/console.log" "$DIR/facts.json" \
+	--dump "kdump-zlib=$KD" --dump "kdump-raw-elf=$RAW" \
+	--info "capture=$KDIR/capture.info" --set 'capture_dump={"dump_level":31,"compression":"zlib"}' \
+	--set "qemu={\"version\":\"$qver\",\"accel\":\"$ACCEL\",\"machine\":\"pc\",\"mem_mib\":1024,\"smp\":2}"
+lab_log "$kernel-kdump: done in $(lab_elapsed "$t0"): $(cd "$DIR" && du -sh "$KD" "$RAW" | tr '\n\t' '  ')"
