@@ -15,8 +15,9 @@
 # (e_phoff 192); makedumpfile 1.7.6, like 1.7.2, fails on that ("Can't get the number
 # of PT_LOAD"). So makedumpfile reads a temporary sparse copy normalised by
 # elf-phdrs-first.py (program headers right after the ELF header, no section headers,
-# segments untouched); qemu.elf itself is never modified. Each output is written to a .tmp name and renamed, and
-# skipped when it is newer than qemu.elf. makedumpfile's messages: <output>.log.
+# segments untouched); qemu.elf itself is never modified.
+# Each output is written to a .tmp name and renamed; all are remade when qemu.elf or
+# these scripts change (.mdf.stamp). makedumpfile's messages: <output>.log.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 
@@ -41,6 +42,32 @@ novmcoreinfo)
 esac
 [ -s "$elf" ] || lab_die "$elf missing"
 
+variant_file() {
+	case "$1" in
+	zlib) echo mdf-zlib.kdump ;; lzo) echo mdf-lzo.kdump ;; zstd) echo mdf-zstd.kdump ;;
+	raw) echo mdf-raw.kdump ;; filtered-elf) echo mdf-filtered.elf ;; zlib-flat) echo mdf-zlib.flat ;;
+	esac
+}
+variant_opts() {
+	case "$1" in
+	zlib) echo "-c -d 31" ;; lzo) echo "-l -d 31" ;; zstd) echo "-z -d 31" ;;
+	raw) echo "-d 31" ;; filtered-elf) echo "-E -d 31" ;; zlib-flat) echo "-F -c -d 31" ;;
+	esac
+}
+
+# Cache: .mdf.stamp holds lab_sig of qemu.elf and the scripts, taken before the run.
+stamp="$dir/.mdf.stamp"
+sig=$(printf 'variants %s\n' "$variants"; lab_sig "$elf" "$LAB_SRC/formats.sh" "$LAB_SRC/elf-phdrs-first.py")
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sig" ]; then
+	ok=1
+	for v in $variants; do [ -s "$dir/$(variant_file "$v")" ] || ok=0; done
+	if [ "$ok" = 1 ]; then
+		lab_log "$base: makedumpfile variants up to date"
+		exit 0
+	fi
+fi
+rm -f "$stamp"
+
 t0=$SECONDS
 input=""
 cleanup() { [ -z "$input" ] || rm -f "$input"; }
@@ -53,17 +80,8 @@ make_input() {
 	"$(lab_python3)" "$LAB_SRC/elf-phdrs-first.py" "$input" || lab_die "$base: cannot normalise $elf"
 }
 for v in $variants; do
-	case "$v" in
-	zlib) out=mdf-zlib.kdump opts="-c -d 31" ;;
-	lzo) out=mdf-lzo.kdump opts="-l -d 31" ;;
-	zstd) out=mdf-zstd.kdump opts="-z -d 31" ;;
-	raw) out=mdf-raw.kdump opts="-d 31" ;;
-	filtered-elf) out=mdf-filtered.elf opts="-E -d 31" ;;
-	zlib-flat) out=mdf-zlib.flat opts="-F -c -d 31" ;;
-	esac
-	if [ -s "$dir/$out" ] && [ "$dir/$out" -nt "$elf" ]; then
-		continue
-	fi
+	out=$(variant_file "$v")
+	opts=$(variant_opts "$v")
 	rm -f "$dir/$out" "$dir/$out.tmp"
 	make_input
 	rc=0
@@ -80,4 +98,5 @@ for v in $variants; do
 	mv "$dir/$out.tmp" "$dir/$out"
 	lab_log "$base: $out ($(du -h "$dir/$out" | cut -f1))"
 done
+printf '%s\n' "$sig" >"$stamp"
 lab_log "$base: makedumpfile variants done in $((SECONDS - t0)) s"

@@ -8,8 +8,8 @@
 #   _run/        crash's own record of the runs: phase{1,2}.in (the -i file),
 #                phase{1,2}.stdout, phase{1,2}.stderr, phase{1,2}.rc (exit status),
 #                aux/ (helper outputs used to derive phase 2, not references)
-#   .stamp       written last; the directory is rebuilt when the dump, vmlinux,
-#                facts.json, commands.txt or this script is newer.
+#   .stamp       written last: lab_sig of the dump, vmlinux, facts.json, commands.txt
+#                and the scripts; the directory is rebuilt when that changes.
 # Phase 1 runs every command of commands.txt in one crash start; phase 2 runs the
 # commands derived from facts.json and phase-1 output in a second one.
 set -euo pipefail
@@ -27,7 +27,10 @@ facts="$LAB/dumps/$kernel-$boot/facts.json"
 ref="$LAB/ref/$id"
 CMDS="$LAB_SRC/commands.txt"
 
-if lab_fresh "$ref/.stamp" "$dump" "$vmlinux" "$facts" "$CMDS" "$LAB_SRC/reference.sh" "$LAB_SRC/tools.sh"; then
+deps=("$dump" "$vmlinux" "$facts" "$CMDS" "$LAB_SRC/reference.sh" "$LAB_SRC/tools.sh")
+# The signature is taken before crash runs: a dump replaced meanwhile shows up as stale.
+sig=$(lab_sig "${deps[@]}")
+if [ -f "$ref/.stamp" ] && [ "$(cat "$ref/.stamp")" = "$sig" ]; then
 	lab_log "$id: reference up to date"
 	exit 0
 fi
@@ -143,7 +146,7 @@ for c in "$tmp"/*.cmd; do
 done
 
 rm -rf "$ref"
-date -u +%FT%TZ >"$tmp/.stamp"
+printf '%s\n' "$sig" >"$tmp/.stamp"
 mv "$tmp" "$ref"
 trap - EXIT
 lab_log "$id: $(find "$ref" -maxdepth 1 -name '*.cmd' | wc -l) references in $((SECONDS - t0)) s"

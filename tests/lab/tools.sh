@@ -78,15 +78,26 @@ lab_dumps() {
 	done
 }
 
-# lab_fresh STAMP DEP...: true if STAMP exists and no DEP is newer than it.
-lab_fresh() {
-	local stamp="$1" dep; shift
-	[ -e "$stamp" ] || return 1
-	for dep in "$@"; do
-		[ -e "$dep" ] || continue
-		[ "$dep" -nt "$stamp" ] && return 1
+# lab_sig FILE...: a signature of files for cache stamps. Small files (scripts, facts)
+# by content, so a fresh checkout of the same scripts keeps the cache valid; large
+# ones (dumps, vmlinux) by size, mtime and inode.
+lab_sig() {
+	local f
+	for f in "$@"; do
+		if [ ! -e "$f" ]; then
+			printf 'missing %s\n' "$f"
+		elif [ "$(stat -L -c %s "$f")" -lt 1048576 ]; then
+			printf '%s %s\n' "$(md5sum <"$f" | cut -d' ' -f1)" "$f"
+		else
+			stat -L -c '%s %Y %i %n' "$f"
+		fi
 	done
-	return 0
+}
+
+# lab_fresh STAMP FILE...: true if STAMP holds the current lab_sig of the FILEs.
+lab_fresh() {
+	local stamp="$1"; shift
+	[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(lab_sig "$@")" ]
 }
 
 # Workload processes of a boot's facts.json, one "pid role" line each.
