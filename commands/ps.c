@@ -135,7 +135,7 @@ static int read_user_block(kd_session *s, const struct task_info *t, const char 
 	uint64_t start, end, pgd;
 	*out = NULL;
 	if (!t->mm || task_is_kthread(t))
-		return kd_fail(s, "no user stack arguments for kernel thread %d", t->pid);
+		return kd_fail(s, "no user stack");
 	if (read_member(s, t->mm, "mm_struct", start_m, &start) < 0 || read_member(s, t->mm, "mm_struct", end_m, &end) < 0)
 		return -1;
 	if (end < start || end - start > (1u << 20))
@@ -147,7 +147,10 @@ static int read_user_block(kd_session *s, const struct task_info *t, const char 
 	if (*len && mem_read_uv(s, pgd, start, *out, *len) < 0) {
 		free(*out);
 		*out = NULL;
-		return -1;
+		/* crash's words, and why: most often makedumpfile -d 31 dropped the user pages */
+		const char *why = strstr(s->err.msg, "physical address");
+		return kd_fail(s, "cannot access user stack address: %llx (%s)", (unsigned long long)s->err.addr,
+			       why ? why : s->err.msg);
 	}
 	(*out)[*len] = '\0';
 	return 0;

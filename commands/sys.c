@@ -141,7 +141,8 @@ static int cmd_sys(kd_session *s, int argc, char **argv)
 		return kd_fail(s, "usage: sys [-i]");
 	char buf[128];
 	kd_printf(s, "      KERNEL: %s\n", s->vmlinux_path);
-	kd_printf(s, "    DUMPFILE: %s\n", s->dump->path);
+	/* crash marks a kdump file that makedumpfile (or QEMU, at level 1) filtered. */
+	kd_printf(s, "    DUMPFILE: %s%s\n", s->dump->path, s->dump->dump_level > 0 ? "  [PARTIAL DUMP]" : "");
 	int offline = offline_cpus(s);
 	if (offline)
 		kd_printf(s, "        CPUS: %d [OFFLINE: %d]\n", s->ki.nr_cpus, offline);

@@ -71,6 +71,7 @@ struct dump {
 	char hdr_machine[65];
 	int64_t hdr_timestamp; /* seconds, 0 if unknown */
 	uint32_t hdr_nr_cpus;
+	int dump_level; /* makedumpfile's -d level of a kdump file; 0 if none or unknown */
 	uint64_t max_pfn; /* one past the highest physical page the dump describes */
 	const char *compression; /* human-readable summary for `help -D` */
 	bool flattened;

@@ -343,6 +343,7 @@ int dump_kdump_open(struct dump *d, struct dfile *f, struct kd_err *err)
 	p->desc_off = bitmap_off + bitmap_total;
 	build_rank(p);
 	d->max_pfn = p->max_mapnr;
+	d->dump_level = p->dump_level;
 	d->compression = "per-page (zlib/lzo/snappy/zstd)";
 	return 0;
 }

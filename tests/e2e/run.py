@@ -70,6 +70,17 @@ def normalise(text):
     return "\n".join(lines)
 
 
+def parity_key(cmd):
+    """Row of the parity table: the command and its options, arguments as PID, ADDR or NAME."""
+    words = cmd.split()
+    out = [words[0]]
+    for w in words[1:]:
+        key = w if w.startswith("-") else "PID" if w.isdigit() else "ADDR" if re.fullmatch(r"[0-9a-f]{8,16}", w) else "NAME"
+        if out[-1] != key:
+            out.append(key)
+    return " ".join(out)
+
+
 def supported(cmd, patterns):
     return any(re.fullmatch(p, cmd) for p in patterns)
 
@@ -113,15 +124,72 @@ class Report:
         self.failures.append(what)
 
 
-def check_facts(kdive_out, facts, rep, did):
-    """Facts the workload guarantees, checked on what kdive printed."""
-    sys_out = kdive_out.get("sys")
-    if sys_out is not None and facts.get("release"):
+def fact_commands(facts, fmt):
+    """kdive commands whose output the facts are checked against."""
+    cmds = ["sys", "ps", "set -p"]
+    for p in facts.get("processes", []):
+        if p.get("role") == "files":
+            cmds.append(f"files {p['pid']}")
+        if p.get("role") == "threads":
+            cmds.append(f"ps -g {p['pid']}")
+        if p.get("role") == "mapper" and user_memory_present(fmt):
+            cmds.append(f"ps -a {p['pid']}")
+    return cmds
+
+
+def user_memory_present(fmt):
+    # makedumpfile -d 31 (every mdf-* and the kdump zlib capture) drops user pages
+    return fmt.startswith("qemu") or fmt == "kdump-raw-elf"
+
+
+def ps_rows(text):
+    rows = {}
+    for line in (text or "").split("\n")[1:]:
+        f = line.lstrip(">").split()
+        if len(f) >= 9 and f[0].isdigit():
+            rows.setdefault(int(f[0]), []).append((f[-1].strip("[]"), line.startswith(">")))
+    return rows
+
+
+def check_facts(out, facts, rep, did, fmt):
+    """Facts the lab's workload guarantees, checked on what kdive printed."""
+    def expect(cond, what):
+        rep.ok() if cond else rep.fail(f"{did}: {what}")
+
+    sys_out = out.get("sys") or ""
+    if facts.get("release"):
         m = re.search(r"^\s*RELEASE: (\S+)", sys_out, re.M)
-        if m and m.group(1) == facts["release"]:
-            rep.ok()
-        else:
-            rep.fail(f"{did}: sys RELEASE is not {facts['release']}")
+        expect(m and m.group(1) == facts["release"], f"sys RELEASE is not {facts['release']}")
+    rows = ps_rows(out.get("ps"))
+    for p in facts.get("processes", []):
+        if p.get("role") == "panic" or not p.get("pid"):
+            continue
+        got = rows.get(p["pid"], [])
+        expect(any(comm == p["comm"] for comm, _ in got), f"ps lacks pid {p['pid']} ({p['comm']})")
+        if p.get("threads", 1) > 1:
+            tids = p.get("tids", [])
+            expect(all(any(c == p["comm"] for c, _ in rows.get(t, [])) for t in tids),
+                   f"ps lacks some of the {len(tids)} threads of pid {p['pid']}")
+            group = out.get(f"ps -g {p['pid']}") or ""
+            listed = set(int(x) for x in re.findall(r"PID: (\d+)", group))
+            expect(listed == set(tids), f"ps -g {p['pid']} lists {sorted(listed)}, not the {len(tids)} threads {sorted(tids)}")
+        if p.get("role") == "files":
+            text = out.get(f"files {p['pid']}") or ""
+            for fd in p.get("fds", []):
+                m = re.search(rf"^\s*{fd['fd']} [0-9a-f]+ [0-9a-f]+ [0-9a-f]+ (\S+) ?(.*)$", text, re.M)
+                ok = bool(m) and m.group(1) == fd["type"]
+                if ok and fd["type"] in ("REG", "CHR"):
+                    ok = m.group(2).strip() == fd["path"]
+                expect(ok, f"files {p['pid']}: fd {fd['fd']} is not {fd['type']} {fd.get('path', '')}")
+        if p.get("role") == "mapper" and user_memory_present(fmt):
+            text = out.get(f"ps -a {p['pid']}") or ""
+            expect(re.search(rf"^ARG: .*{re.escape(p['comm'])}", text, re.M), f"ps -a {p['pid']} shows no arguments")
+    if facts.get("panic_pid") is not None:
+        ctx = out.get("set -p") or ""
+        expect(re.search(rf"^\s*PID: {facts['panic_pid']}$", ctx, re.M) is not None,
+               f"the panic task is not pid {facts['panic_pid']}")
+        got = rows.get(facts["panic_pid"], [])
+        expect(any(active for _, active in got), f"ps does not mark pid {facts['panic_pid']} active")
 
 
 def main():
@@ -150,9 +218,14 @@ def main():
                         cmd = f.readline().strip()
                     if supported(cmd, patterns):
                         refs.append((cmd, os.path.join(refdir, name[:-4] + ".out")))
+        facts = {}
+        if row.get("facts") and os.path.exists(row["facts"]):
+            with open(row["facts"]) as f:
+                facts = json.load(f)
         commands = [c for c, _ in refs]
-        if "sys" not in commands:
-            commands.append("sys")
+        for c in fact_commands(facts, row["format"]):
+            if c not in commands:
+                commands.append(c)
         with tempfile.TemporaryDirectory(prefix="kdive-e2e-") as work:
             try:
                 p, outs = run_kdive(args.kdive, row["vmlinux"], row["dump"], commands, work, args.timeout)
@@ -167,9 +240,7 @@ def main():
             continue
         by_cmd = dict(zip(commands, outs))
         for cmd, refout in refs:
-            word = " ".join(cmd.split()[:2]) if cmd.split()[0] in ("log", "rd", "sym") and len(cmd.split()) > 1 and cmd.split()[1].startswith("-") else cmd.split()[0]
-            if cmd.startswith("sym ") and not cmd.split()[1].startswith("-"):
-                word = "sym NAME" if not re.fullmatch(r"[0-9a-f]{16}", cmd.split()[1]) else "sym ADDR"
+            word = parity_key(cmd)
             with open(refout, errors="replace") as f:
                 want = normalise(f.read())
             got = normalise(by_cmd.get(cmd) or "")
@@ -188,14 +259,12 @@ def main():
                 diff = "\n".join(list(difflib.unified_diff(want.split("\n"), got.split("\n"), "crash", "kdive", lineterm=""))[:40])
                 msg += "\n" + diff
             rep.fail(msg)
-        facts_path = row.get("facts")
-        if facts_path and os.path.exists(facts_path):
-            with open(facts_path) as f:
-                check_facts(by_cmd, json.load(f), rep, did)
+        if facts:
+            check_facts(by_cmd, facts, rep, did, row["format"])
     print("\nparity with crash 8.0.6 (dumps with equal output / dumps compared):")
     for word in sorted(parity):
         eq, n = parity[word]
-        print(f"  {word:<16} {eq:>3} / {n:<3}")
+        print(f"  {word:<28} {eq:>3} / {n:<3}")
     if rep.allowed:
         print(f"  ({rep.allowed} known differences, each justified in tests/e2e/allow-list)")
     for f in rep.failures:
