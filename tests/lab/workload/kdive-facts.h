@@ -29,6 +29,7 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/un.h>
+#include <termios.h>
 #include <unistd.h>
 
 static inline void die(const char *what)
@@ -100,6 +101,9 @@ static inline void sb_emit(struct sb *b)
 			die("write facts");
 		off += n;
 	}
+	/* A serial port: wait until the line is out, the caller may panic the kernel next. */
+	if (isatty(fd))
+		tcdrain(fd);
 	if (fd != 1)
 		close(fd);
 	memset(b->s, 0, b->cap);
