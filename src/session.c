@@ -13,7 +13,9 @@
 #include "kernel.h"
 #include "symbols.h"
 #include "tasks.h"
+#include "modules.h"
 #include "types.h"
+#include "unwind.h"
 
 kd_session *session_new(void)
 {
@@ -35,6 +37,8 @@ void session_free(kd_session *s)
 	if (!s)
 		return;
 	tasks_free(s);
+	modules_free(s);
+	unwind_free(s);
 	kernel_free(s);
 	mem_free(s);
 	dump_close(s->dump);

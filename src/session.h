@@ -18,6 +18,9 @@ struct symtab;
 struct dwarf_index;
 struct type_cache;
 struct arch_ops;
+struct task_table;
+struct module_table;
+struct unwind_ctx;
 
 /* Memory layer: page cache for slow (compressed) readers. */
 struct page_cache {
@@ -77,6 +80,8 @@ struct kd_session {
 	/* context: current task (0 = the panic task) */
 	uint64_t cur_task;
 	struct task_table *task_table; /* built on first use (tasks.c) */
+	struct module_table *module_table; /* built on first use (modules.c) */
+	struct unwind_ctx *unwind;     /* ORC tables, stack layout; built on first use (arch/x86_64_unwind.c) */
 	/* extension modules */
 	VEC(void *) modules;
 	VEC(char *) module_names;
