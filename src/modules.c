@@ -99,6 +99,12 @@ static void read_kallsyms(kd_session *s, struct kmodule *m)
 	free(types);
 }
 
+static int mod_cmp(const void *a, const void *b)
+{
+	const struct kmodule *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
 const struct module_table *modules_get(kd_session *s)
 {
 	if (s->module_table)
@@ -124,6 +130,7 @@ const struct module_table *modules_get(kd_session *s)
 	}
 	u64map_free(&seen);
 	kd_err_clear(&s->err);
+	qsort(mt->mods, mt->len, sizeof(*mt->mods), mod_cmp); /* crash lists them by address */
 	s->module_table = mt;
 	return mt;
 }
