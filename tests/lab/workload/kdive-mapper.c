@@ -56,6 +56,12 @@ int main(void)
 	char *file, *anon;
 	int fd, pid = getpid();
 
+	/* One buffer for the facts, big enough never to be realloc'd: a moved buffer
+	 * would leave a copy of the marker behind in freed heap memory. */
+	b.cap = 1 << 16;
+	b.s = malloc(b.cap);
+	if (!b.s)
+		die("malloc");
 	mkdirs("/lab/map");
 	memset(page, 0x5a, sizeof(page));
 	snprintf(fmarker, sizeof(fmarker), "KDIVE-FILE-MARKER-%d\n", pid);
