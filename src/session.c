@@ -15,7 +15,6 @@
 #include "tasks.h"
 #include "modules.h"
 #include "types.h"
-#include "unwind.h"
 
 kd_session *session_new(void)
 {
