@@ -37,7 +37,6 @@ void session_free(kd_session *s)
 		return;
 	tasks_free(s);
 	modules_free(s);
-	unwind_free(s);
 	kernel_free(s);
 	mem_free(s);
 	dump_close(s->dump);
