@@ -1,0 +1,159 @@
+/* kmem: memory usage. -i (the summary) for now; the slab and page views are to come. */
+#include <getopt.h>
+#include <string.h>
+
+#include "kernel.h"
+#include "types.h"
+
+/* One counter of a global vmstat array (vm_zone_stat, vm_node_stat), by enumerator name. */
+static uint64_t vmstat(kd_session *s, const char *array, const char *item)
+{
+	uint64_t addr, v = 0;
+	int64_t idx;
+	if (sym_addr(s, array, &addr) == 0 && enum_value(s, item, &idx) == 0 && idx >= 0 && idx < 256)
+		read_int(s, addr + (uint64_t)idx * 8, 8, &v);
+	kd_err_clear(&s->err);
+	return (int64_t)v < 0 ? 0 : v;
+}
+
+static uint64_t global_u64(kd_session *s, const char *name)
+{
+	uint64_t addr, v = 0;
+	if (sym_addr(s, name, &addr) == 0)
+		read_int(s, addr, 8, &v);
+	kd_err_clear(&s->err);
+	return v;
+}
+
+/* A percpu_counter's value: its count plus every CPU's delta. */
+static int64_t percpu_counter(kd_session *s, const char *name)
+{
+	uint64_t addr, count = 0, counters = 0;
+	if (sym_addr(s, name, &addr) < 0) {
+		kd_err_clear(&s->err);
+		return 0;
+	}
+	read_member(s, addr, "percpu_counter", "count", &count);
+	read_member_ptr(s, addr, "percpu_counter", "counters", &counters);
+	int64_t sum = (int64_t)count;
+	for (int cpu = 0; counters && cpu < s->ki.nr_cpus; cpu++) {
+		uint64_t v;
+		if (read_int(s, counters + s->ki.per_cpu_offset[cpu], 4, &v) == 0)
+			sum += (int32_t)v;
+	}
+	kd_err_clear(&s->err);
+	return sum < 0 ? 0 : sum;
+}
+
+static void size_str(uint64_t bytes, char *buf, size_t size)
+{
+	double mb = (double)bytes / (1 << 20);
+	if (!bytes)
+		snprintf(buf, size, "0");
+	else if (bytes < (1u << 20))
+		snprintf(buf, size, "%llu KB", (unsigned long long)(bytes >> 10));
+	else if (mb < 1024)
+		snprintf(buf, size, "%.1f MB", mb);
+	else
+		snprintf(buf, size, "%.1f GB", mb / 1024);
+	char *dot0 = strstr(buf, ".0 ");
+	if (dot0)
+		memmove(dot0, dot0 + 2, strlen(dot0 + 2) + 1);
+}
+
+static void row(kd_session *s, const char *label, uint64_t pages, uint64_t of, const char *of_name)
+{
+	char sz[32];
+	size_str(pages * s->dump->page_size, sz, sizeof(sz));
+	kd_printf(s, "%13s %8llu  %11s  ", label, (unsigned long long)pages, sz);
+	if (!of_name)
+		kd_printf(s, "       ----\n");
+	else
+		kd_printf(s, "%3d%% of %s\n", of ? (int)(pages * 100 / of) : 0, of_name);
+}
+
+static uint64_t huge_pages(kd_session *s, const char *member)
+{
+	uint64_t hstates, nr = 0, order = 0, total = 0, max = 0, size = type_size_opt(s, "hstate");
+	if (sym_addr(s, "hstates", &hstates) < 0 || size == UINT64_MAX) {
+		kd_err_clear(&s->err);
+		return 0;
+	}
+	uint64_t addr;
+	if (sym_addr(s, "hugetlb_max_hstate", &addr) == 0)
+		read_int(s, addr, 4, &max);
+	for (uint64_t i = 0; i < max && i < 8; i++) {
+		if (read_member(s, hstates + i * size, "hstate", member, &nr) == 0 &&
+		    read_member(s, hstates + i * size, "hstate", "order", &order) == 0 && order < 32)
+			total += nr << order;
+	}
+	kd_err_clear(&s->err);
+	return total;
+}
+
+static int kmem_info(kd_session *s)
+{
+	uint64_t total = global_u64(s, "_totalram_pages");
+	if (!total)
+		return kd_fail(s, "cannot read _totalram_pages");
+	uint64_t free_pages = vmstat(s, "vm_zone_stat", "NR_FREE_PAGES");
+	uint64_t shared = vmstat(s, "vm_node_stat", "NR_SHMEM");
+	uint64_t swapcache = vmstat(s, "vm_node_stat", "NR_SWAPCACHE");
+	uint64_t file = vmstat(s, "vm_node_stat", "NR_FILE_PAGES");
+	uint64_t buffers = 0; /* block-device page cache: 0 on the lab's guests; not walked yet */
+	uint64_t cached = file > swapcache + buffers ? file - swapcache - buffers : 0;
+	uint64_t slab = vmstat(s, "vm_node_stat", "NR_SLAB_RECLAIMABLE_B") + vmstat(s, "vm_node_stat", "NR_SLAB_UNRECLAIMABLE_B");
+	uint64_t huge_total = huge_pages(s, "nr_huge_pages"), huge_free = huge_pages(s, "free_huge_pages");
+	uint64_t swap_total = global_u64(s, "total_swap_pages"), swap_free = global_u64(s, "nr_swap_pages");
+	uint64_t ratio = 50, addr;
+	if (sym_addr(s, "sysctl_overcommit_ratio", &addr) == 0)
+		read_int(s, addr, 4, &ratio);
+	kd_err_clear(&s->err);
+	uint64_t limit = (total - huge_total) * ratio / 100 + swap_total;
+	uint64_t committed = (uint64_t)percpu_counter(s, "vm_committed_as");
+
+	kd_printf(s, "                 PAGES        TOTAL      PERCENTAGE\n");
+	row(s, "TOTAL MEM", total, 0, NULL);
+	row(s, "FREE", free_pages, total, "TOTAL MEM");
+	row(s, "USED", total - MIN(free_pages, total), total, "TOTAL MEM");
+	row(s, "SHARED", shared, total, "TOTAL MEM");
+	row(s, "BUFFERS", buffers, total, "TOTAL MEM");
+	row(s, "CACHED", cached, total, "TOTAL MEM");
+	row(s, "SLAB", slab, total, "TOTAL MEM");
+	kd_printf(s, "\n");
+	row(s, "TOTAL HUGE", huge_total, 0, NULL);
+	row(s, "HUGE FREE", huge_free, huge_total, "TOTAL HUGE");
+	kd_printf(s, "\n");
+	row(s, "TOTAL SWAP", swap_total, 0, NULL);
+	row(s, "SWAP USED", swap_total - MIN(swap_free, swap_total), swap_total, "TOTAL SWAP");
+	row(s, "SWAP FREE", swap_free, swap_total, "TOTAL SWAP");
+	kd_printf(s, "\n");
+	row(s, "COMMIT LIMIT", limit, 0, NULL);
+	row(s, "COMMITTED", committed, limit, "TOTAL LIMIT");
+	return 0;
+}
+
+static int cmd_kmem(kd_session *s, int argc, char **argv)
+{
+	int c;
+	bool info = false;
+	while ((c = getopt(argc, argv, "ifspvVnzoShg")) != -1) {
+		if (c == 'i')
+			info = true;
+		else
+			return kd_fail(s, "kmem -%c is not supported yet (kmem -i is)", c);
+	}
+	if (!info)
+		return kd_fail(s, "usage: kmem -i");
+	return kmem_info(s);
+}
+
+const struct kd_command kd_cmd_kmem = {
+	"kmem", cmd_kmem, "kmem -i", "kernel memory",
+	"  -i  memory usage summary: total, free, used, shared, buffers, cached and slab\n"
+	"      pages, huge pages, swap, and the commit limit with what is committed.\n"
+	"\n"
+	"EXAMPLES\n"
+	"  kdive> kmem -i\n",
+	KD_CMD_NEEDS_DUMP,
+};
