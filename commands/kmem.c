@@ -25,24 +25,14 @@ static uint64_t global_u64(kd_session *s, const char *name)
 	return v;
 }
 
-/* A percpu_counter's value: its count plus every CPU's delta. */
-static int64_t percpu_counter(kd_session *s, const char *name)
+/* A percpu_counter as the kernel reads it cheaply (percpu_counter_read_positive): the count alone. */
+static uint64_t percpu_counter_read(kd_session *s, const char *name)
 {
-	uint64_t addr, count = 0, counters = 0;
-	if (sym_addr(s, name, &addr) < 0) {
-		kd_err_clear(&s->err);
-		return 0;
-	}
-	read_member(s, addr, "percpu_counter", "count", &count);
-	read_member_ptr(s, addr, "percpu_counter", "counters", &counters);
-	int64_t sum = (int64_t)count;
-	for (int cpu = 0; counters && cpu < s->ki.nr_cpus; cpu++) {
-		uint64_t v;
-		if (read_int(s, counters + s->ki.per_cpu_offset[cpu], 4, &v) == 0)
-			sum += (int32_t)v;
-	}
+	uint64_t addr, count = 0;
+	if (sym_addr(s, name, &addr) == 0)
+		read_member(s, addr, "percpu_counter", "count", &count);
 	kd_err_clear(&s->err);
-	return sum < 0 ? 0 : sum;
+	return (int64_t)count < 0 ? 0 : count;
 }
 
 static void size_str(uint64_t bytes, char *buf, size_t size)
@@ -97,7 +87,8 @@ static int kmem_info(kd_session *s)
 	if (!total)
 		return kd_fail(s, "cannot read _totalram_pages");
 	uint64_t free_pages = vmstat(s, "vm_zone_stat", "NR_FREE_PAGES");
-	uint64_t shared = vmstat(s, "vm_node_stat", "NR_SHMEM");
+	/* crash 8.0.6 reports the file pages mapped into processes here */
+	uint64_t shared = vmstat(s, "vm_node_stat", "NR_FILE_MAPPED");
 	uint64_t swapcache = vmstat(s, "vm_node_stat", "NR_SWAPCACHE");
 	uint64_t file = vmstat(s, "vm_node_stat", "NR_FILE_PAGES");
 	uint64_t buffers = 0; /* block-device page cache: 0 on the lab's guests; not walked yet */
@@ -110,7 +101,7 @@ static int kmem_info(kd_session *s)
 		read_int(s, addr, 4, &ratio);
 	kd_err_clear(&s->err);
 	uint64_t limit = (total - huge_total) * ratio / 100 + swap_total;
-	uint64_t committed = (uint64_t)percpu_counter(s, "vm_committed_as");
+	uint64_t committed = percpu_counter_read(s, "vm_committed_as");
 
 	kd_printf(s, "                 PAGES        TOTAL      PERCENTAGE\n");
 	row(s, "TOTAL MEM", total, 0, NULL);
