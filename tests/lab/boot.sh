@@ -104,7 +104,8 @@ QPID=
 
 # The VMCOREINFO note comes from the guest's qemu_fw_cfg through -device vmcoreinfo.
 vmci=false
-if readelf -n "$DIR/qemu.elf.tmp" | grep -q VMCOREINFO; then vmci=true; fi
+# (grep -c reads all: grep -q would exit early and fail the pipe under pipefail)
+if [ "$(readelf -n "$DIR/qemu.elf.tmp" | grep -c '^ *VMCOREINFO ')" -gt 0 ]; then vmci=true; fi
 case "$boot:$vmci" in
 novmcoreinfo:true) lab_die "$kernel-$boot: qemu.elf has a VMCOREINFO note" ;;
 novmcoreinfo:false) ;;

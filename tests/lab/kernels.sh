@@ -65,7 +65,7 @@ setup_trixie_apt() {
 # The bookworm kernel comes from the system's sources; update them once if the lists lack it.
 setup_bookworm_apt() {
 	APT=()
-	if ! apt-cache depends linux-image-amd64 2>/dev/null | grep -q 'Depends: linux-image-[0-9]'; then
+	if [ "$(apt-cache depends linux-image-amd64 2>/dev/null | grep -c 'Depends: linux-image-[0-9]')" = 0 ]; then
 		lab_apt_update_once
 	fi
 }
