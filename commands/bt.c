@@ -1,2 +1,883 @@
-/* placeholder: filled in by the work on this layer */
-typedef int kdive_placeholder_;
+/*
+ * bt: kernel stack backtraces, printed as crash 8.0.6 prints them. The frames
+ * come from the ORC unwinder (src/unwind.h); this file only chooses tasks and
+ * prints: frame lines, exception frames, stack switches, frame contents (-f,
+ * -F), source lines (-l), text-symbol scans (-t, -T), raw stacks (-r) and
+ * exception-frame searches (-e, -E).
+ */
+#include <ctype.h>
+#include <dwarf.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "arch.h"
+#include "kernel.h"
+#include "symbols.h"
+#include "tasks.h"
+#include "types.h"
+#include "unwind.h"
+
+enum { SCAN_NONE, SCAN_FROM_START, SCAN_ALL };
+
+struct bt_opts {
+	bool all, cpus_given, full, line, symoff, raw, eframe_search, eframe_all, old, panic_only, group, overflow;
+	int symbolic;       /* -F count */
+	int scan;           /* -t / -T */
+	int radix;          /* offsets with -s */
+	bool *cpus;         /* -c */
+	const char *ref;    /* -R */
+	uint64_t ip, sp;    /* -I, -S */
+	bool has_ip, has_sp;
+};
+
+/* ---- small helpers ---- */
+
+static const char *symstr(kd_session *s, uint64_t addr, bool with_offset, int radix, char *buf, size_t size)
+{
+	uint64_t off;
+	const char *mod;
+	const char *name = unwind_symbol(s, addr, &off, &mod);
+	if (!name)
+		return NULL;
+	if (with_offset && off)
+		snprintf(buf, size, radix == 16 ? "%s+0x%llx" : "%s+%llu", name, (unsigned long long)off);
+	else
+		snprintf(buf, size, "%s", name);
+	return buf;
+}
+
+static void print_header(kd_session *s, const struct task_info *t)
+{
+	char cpu[16];
+	if (t->cpu >= 0)
+		snprintf(cpu, sizeof(cpu), "%d", t->cpu);
+	else
+		snprintf(cpu, sizeof(cpu), "?");
+	kd_printf(s, "PID: %-7d  TASK: %llx  CPU: %-3s  COMMAND: \"%s\"\n", t->pid, (unsigned long long)t->task, cpu, t->comm);
+}
+
+/*
+ * Source file and line of a text address, as crash (through gdb) shows them: of
+ * the line-table rows at the closest address at or below it, the last one that
+ * starts a statement (libdw's dwarf_getsrc_die() takes the last row of all).
+ */
+static bool line_of(kd_session *s, uint64_t addr, char *buf, size_t size)
+{
+	Dwarf_Die cu;
+	Dwarf_Lines *lines;
+	size_t n;
+	uint64_t link = addr - s->ki.kaslr_offset;
+	if (!s->dwarf || !dwarf_addrdie(s->dwarf, link, &cu) || dwarf_getsrclines(&cu, &lines, &n) != 0 || !n)
+		return false;
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		Dwarf_Addr a = 0;
+		dwarf_lineaddr(dwarf_onesrcline(lines, mid), &a);
+		if (a <= link)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return false;
+	Dwarf_Addr at = 0;
+	dwarf_lineaddr(dwarf_onesrcline(lines, lo - 1), &at);
+	Dwarf_Line *best = NULL, *last = NULL;
+	for (size_t j = lo; j-- > 0;) {
+		Dwarf_Line *l = dwarf_onesrcline(lines, j);
+		Dwarf_Addr a = 0;
+		bool end = false, stmt = false;
+		dwarf_lineaddr(l, &a);
+		if (a != at)
+			break;
+		dwarf_lineendsequence(l, &end);
+		if (end)
+			continue;
+		if (!last)
+			last = l;
+		dwarf_linebeginstatement(l, &stmt);
+		if (stmt) {
+			best = l;
+			break;
+		}
+	}
+	if (!best)
+		best = last;
+	int line;
+	const char *name = best ? dwarf_linesrc(best, NULL, NULL) : NULL;
+	if (!name || dwarf_lineno(best, &line) != 0)
+		return false;
+	Dwarf_Attribute a;
+	const char *dir = dwarf_formstring(dwarf_attr(&cu, DW_AT_comp_dir, &a));
+	if (name[0] != '/' && dir && *dir)
+		snprintf(buf, size, "%s/%s: %d", dir, name, line);
+	else
+		snprintf(buf, size, "%s: %d", name, line);
+	return true;
+}
+
+static void print_line(kd_session *s, uint64_t addr)
+{
+	char buf[1100];
+	if (line_of(s, addr, buf, sizeof(buf)))
+		kd_printf(s, "    %s\n", buf);
+}
+
+static const char *exception_rip(kd_session *s, uint64_t rip, char *buf, size_t size)
+{
+	if (symstr(s, rip, true, s->output_radix == 16 ? 16 : 10, buf, size))
+		return buf;
+	uint64_t pa;
+	if (s->arch->is_kvaddr(s, rip) && rip >= s->ki.vmalloc_start && mem_kvtop(s, rip, &pa) == 0)
+		return "no symbolic reference";
+	kd_err_clear(&s->err);
+	return "unknown or invalid address";
+}
+
+/* An exception frame, as crash's x86_64_exception_frame() prints it. */
+static void print_regs(kd_session *s, const struct uw_regs *r, bool with_orig_ax, bool line)
+{
+	const uint64_t *v = r->r;
+	char buf[512];
+	bool kernel = !(v[UW_CS] & 3);
+	if (kernel)
+		kd_printf(s, "    [exception RIP: %s]\n", exception_rip(s, v[UW_IP], buf, sizeof(buf)));
+	kd_printf(s, "    RIP: %016llx  RSP: %016llx  RFLAGS: %08llx\n", (unsigned long long)v[UW_IP],
+		  (unsigned long long)v[UW_SP], (unsigned long long)v[UW_FLAGS]);
+	kd_printf(s, "    RAX: %016llx  RBX: %016llx  RCX: %016llx\n", (unsigned long long)v[UW_AX],
+		  (unsigned long long)v[UW_BX], (unsigned long long)v[UW_CX]);
+	kd_printf(s, "    RDX: %016llx  RSI: %016llx  RDI: %016llx\n", (unsigned long long)v[UW_DX],
+		  (unsigned long long)v[UW_SI], (unsigned long long)v[UW_DI]);
+	kd_printf(s, "    RBP: %016llx   R8: %016llx   R9: %016llx\n", (unsigned long long)v[UW_BP],
+		  (unsigned long long)v[UW_R8], (unsigned long long)v[UW_R9]);
+	kd_printf(s, "    R10: %016llx  R11: %016llx  R12: %016llx\n", (unsigned long long)v[UW_R10],
+		  (unsigned long long)v[UW_R11], (unsigned long long)v[UW_R12]);
+	kd_printf(s, "    R13: %016llx  R14: %016llx  R15: %016llx\n", (unsigned long long)v[UW_R13],
+		  (unsigned long long)v[UW_R14], (unsigned long long)v[UW_R15]);
+	if (with_orig_ax)
+		kd_printf(s, "    ORIG_RAX: %016llx  CS: %04llx  SS: %04llx\n", (unsigned long long)v[UW_ORIG_AX],
+			  (unsigned long long)v[UW_CS], (unsigned long long)v[UW_SS]);
+	else
+		kd_printf(s, "    CS: %04llx  SS: %04llx\n", (unsigned long long)v[UW_CS], (unsigned long long)v[UW_SS]);
+	if (line && kernel && unwind_symbol(s, v[UW_IP], NULL, NULL))
+		print_line(s, v[UW_IP]);
+}
+
+/* ---- symbolic stack words (-F): kernel symbols and slab objects ---- */
+
+struct slab_layout {
+	bool init, ok;
+	uint64_t page_size, flags_off, head_off, type_off, cache_off, name_off;
+	int64_t pg_slab, pgty_slab;
+};
+
+static bool in_kernel_image(kd_session *s, uint64_t v)
+{
+	uint64_t start, end;
+	if (kd_symbol_addr(s, "_text", &start) < 0 || kd_symbol_addr(s, "_end", &end) < 0) {
+		kd_err_clear(&s->err);
+		return false;
+	}
+	return v >= start && v < end;
+}
+
+static void slab_init(kd_session *s, struct slab_layout *l)
+{
+	l->init = true;
+	l->page_size = type_size_opt(s, "page");
+	l->flags_off = member_off_opt(s, "page", "flags");
+	l->head_off = member_off_opt(s, "page", "compound_head");
+	l->type_off = member_off_opt(s, "page", "page_type");
+	l->cache_off = member_off_opt(s, "slab", "slab_cache");
+	if (l->cache_off == UINT64_MAX)
+		l->cache_off = member_off_opt(s, "page", "slab_cache");
+	l->name_off = member_off_opt(s, "kmem_cache", "name");
+	l->pg_slab = -1;
+	l->pgty_slab = -1;
+	int64_t v;
+	if (enum_value(s, "PGTY_slab", &v) == 0)
+		l->pgty_slab = v;
+	else if (enum_value(s, "PG_slab", &v) == 0)
+		l->pg_slab = v;
+	kd_err_clear(&s->err);
+	l->ok = l->page_size != UINT64_MAX && l->flags_off != UINT64_MAX && l->cache_off != UINT64_MAX &&
+		l->name_off != UINT64_MAX && (l->pg_slab >= 0 || (l->pgty_slab >= 0 && l->type_off != UINT64_MAX));
+}
+
+/* The name of the slab cache an address belongs to (crash's vaddr_to_kmem_cache()). */
+static bool slab_cache_of(kd_session *s, struct slab_layout *l, uint64_t v, char *name, size_t size)
+{
+	if (!l->init)
+		slab_init(s, l);
+	uint64_t ram_end = s->dump->max_pfn * (uint64_t)s->dump->page_size;
+	if (!l->ok || s->ki.page_offset == UINT64_MAX || v < s->ki.page_offset || v - s->ki.page_offset >= ram_end)
+		return false;
+	uint64_t pfn = (v - s->ki.page_offset) / s->dump->page_size;
+	uint64_t page = s->ki.vmemmap_start + pfn * l->page_size, head = 0, flags = 0, cache = 0;
+	bool ok = true;
+	if (l->head_off != UINT64_MAX && mem_read_kv(s, page + l->head_off, &head, 8) == 0 && (head & 1))
+		page = head - 1;
+	if (l->pgty_slab >= 0) {
+		uint32_t type = 0;
+		ok = mem_read_kv(s, page + l->type_off, &type, 4) == 0 && (type >> 24) == (uint64_t)l->pgty_slab;
+	} else {
+		ok = mem_read_kv(s, page + l->flags_off, &flags, 8) == 0 && ((flags >> l->pg_slab) & 1);
+	}
+	ok = ok && mem_read_kv(s, page + l->cache_off, &cache, 8) == 0 && cache;
+	uint64_t nameptr = 0;
+	ok = ok && mem_read_kv(s, cache + l->name_off, &nameptr, 8) == 0 && nameptr && kd_read_string(s, nameptr, name, size) == 0;
+	kd_err_clear(&s->err);
+	return ok && name[0];
+}
+
+struct printer {
+	kd_session *s;
+	const struct bt_opts *o;
+	const struct task_info *t;
+	int level;
+	uint64_t frameptr;          /* -f: the next word to show */
+	struct uw_stack fstack;     /* the stack frameptr is on */
+	struct slab_layout slab;
+};
+
+/* One stack word, as crash's format_stack_entry() shows it. */
+static void format_word(struct printer *p, uint64_t v, char *out, size_t size)
+{
+	kd_session *s = p->s;
+	if (p->o->symbolic) {
+		uint64_t tmp;
+		bool readable = s->arch->is_kvaddr(s, v) && mem_read_kv(s, v, &tmp, 8) == 0;
+		kd_err_clear(&s->err);
+		char buf[512], name[128];
+		if (readable && (in_kernel_image(s, v) || unwind_is_text(s, v)) && symstr(s, v, true, 10, buf, sizeof(buf))) {
+			snprintf(out, size, "%-16s", buf);
+			return;
+		}
+		if (readable && slab_cache_of(s, &p->slab, v, name, sizeof(name))) {
+			if (p->o->symbolic > 1)
+				snprintf(buf, sizeof(buf), "[%llx:%s]", (unsigned long long)v, name);
+			else
+				snprintf(buf, sizeof(buf), "[%s]", name);
+			snprintf(out, size, "%-16s", buf);
+			return;
+		}
+	}
+	snprintf(out, size, "%016llx", (unsigned long long)v);
+}
+
+/* -f: the words between the previous frame and this one (x86_64_display_full_frame). */
+static void show_frame_words(struct printer *p, uint64_t rsp, const struct uw_stack *st)
+{
+	if (!p->frameptr || rsp < p->frameptr || st->type != p->fstack.type || st->base != p->fstack.base)
+		return;
+	uint64_t words = (rsp - p->frameptr) / 8 + 1;
+	if (words > (st->top - st->base) / 8)
+		return;
+	uint64_t addr = p->frameptr;
+	for (uint64_t i = 0; i < words; i++, addr += 8) {
+		if (!(i & 1))
+			kd_printf(p->s, "%s    %llx: ", i ? "\n" : "", (unsigned long long)addr);
+		uint64_t v = 0;
+		if (mem_read_kv(p->s, addr, &v, 8) < 0)
+			kd_err_clear(&p->s->err);
+		char buf[600];
+		format_word(p, v, buf, sizeof(buf));
+		kd_printf(p->s, "%s ", buf);
+	}
+	kd_printf(p->s, "\n");
+}
+
+static void print_frame(struct printer *p, uint64_t rsp, uint64_t ip, const struct uw_stack *st)
+{
+	kd_session *s = p->s;
+	if (p->o->full)
+		show_frame_words(p, rsp, st);
+	char buf[512];
+	const char *mod = NULL;
+	uint64_t off;
+	const char *name = unwind_symbol(s, ip, &off, &mod);
+	if (name && p->o->symoff && off)
+		snprintf(buf, sizeof(buf), p->o->radix == 16 ? "%s+0x%llx" : "%s+%llu", name, (unsigned long long)off);
+	else
+		snprintf(buf, sizeof(buf), "%s", name ? name : "(unknown)");
+	kd_printf(s, "%s#%d [%8llx] %s at %llx", p->level < 10 ? " " : "", p->level, (unsigned long long)rsp, buf,
+		  (unsigned long long)ip);
+	if (mod)
+		kd_printf(s, " [%s]", mod);
+	kd_printf(s, "\n");
+	if (p->o->line)
+		print_line(s, ip);
+	p->level++;
+	p->frameptr = rsp + 8;
+	p->fstack = *st;
+}
+
+static bool on_stack(const struct uw_stack *a, const struct uw_stack *b)
+{
+	return a->type == b->type && a->base == b->base;
+}
+
+static void print_stack_marker(kd_session *s, const struct uw_stack *st)
+{
+	if (st->type == UW_STACK_IRQ)
+		kd_printf(s, "--- <IRQ stack> ---\n");
+	else if (st->type == UW_STACK_EXCEPTION)
+		kd_printf(s, "--- <%s exception stack> ---\n", unwind_exception_stack_name(st->index));
+}
+
+/* The pt_regs at the top of a user task's stack (crash prints them even when the walk stopped early). */
+static bool user_regs_at_top(kd_session *s, const struct task_info *t, const struct uw_trace *tr, struct uw_regs *r,
+			     uint64_t *addr)
+{
+	const uint64_t *off;
+	uint64_t size;
+	unwind_pt_regs_layout(s, &off, &size);
+	if (task_is_kthread(t) || !tr->stack_top)
+		return false;
+	*addr = tr->stack_top - size;
+	for (int i = 0; i < UW_NREGS; i++)
+		if (mem_read_kv(s, *addr + off[i], &r->r[i], 8) < 0) {
+			kd_err_clear(&s->err);
+			return false;
+		}
+	return true;
+}
+
+static void print_trace(struct printer *p, const struct uw_trace *tr)
+{
+	kd_session *s = p->s;
+	size_t i = 0;
+	if (tr->begin == UW_BEGIN_USER_REGS) {
+		kd_printf(s, "    [exception RIP: user space]\n");
+		print_regs(s, &tr->begin_regs, !tr->begin_regs_diskdump, false);
+		return;
+	}
+	if (tr->begin == UW_BEGIN_KERNEL_REGS) {
+		print_regs(s, &tr->begin_regs, !tr->begin_regs_diskdump, false);
+		i = 1; /* frames[0] is where the registers point: shown as the exception RIP */
+	}
+	struct uw_stack cur = tr->len ? tr->frames[0].stack : (struct uw_stack){0};
+	bool last_stack_was_irq = false, after_exception_stack = false;
+	const struct uw_frame *prev = i ? &tr->frames[0] : NULL;
+	for (; i < tr->len; i++) {
+		const struct uw_frame *f = &tr->frames[i];
+		bool after_regs = f->flags & UW_F_AFTER_REGS;
+		if (!on_stack(&f->stack, &cur)) {
+			if (cur.type == UW_STACK_IRQ) {
+				print_stack_marker(s, &cur);
+				last_stack_was_irq = true;
+			}
+			p->frameptr = 0;
+			cur = f->stack;
+		}
+		if (after_regs && !after_exception_stack) {
+			prev = f;
+			continue; /* the interrupted ip was shown as "[exception RIP: ...]" */
+		}
+		uint64_t rsp = f->slot;
+		/* crash shows the entry frame that follows an IRQ stack at its pt_regs. */
+		if (last_stack_was_irq && f->has_regs && !after_regs)
+			rsp = f->regs_addr;
+		last_stack_was_irq = false;
+		after_exception_stack = false;
+		print_frame(p, rsp, f->ip, &f->stack);
+		if (f->has_regs) {
+			print_regs(s, &f->regs, true, p->o->line);
+			if (f->stack.type == UW_STACK_EXCEPTION) {
+				print_stack_marker(s, &f->stack);
+				after_exception_stack = true;
+				p->frameptr = 0;
+			}
+		}
+		prev = f;
+	}
+	(void)prev;
+	if (!tr->user_mode && tr->len && tr->begin != UW_BEGIN_NONE) {
+		struct uw_regs r;
+		uint64_t addr;
+		const struct uw_frame *last = &tr->frames[tr->len - 1];
+		if (last->stack.type == UW_STACK_TASK && !last->has_regs && tr->error[0] && user_regs_at_top(s, p->t, tr, &r, &addr))
+			print_regs(s, &r, true, false);
+	}
+	if (tr->error[0])
+		kd_printf(s, "bt: %s\n", tr->error);
+}
+
+/* ---- -t / -T: every kernel text address on the stack ---- */
+
+static void scan_range(struct printer *p, uint64_t from, uint64_t to)
+{
+	kd_session *s = p->s;
+	uint8_t buf[4096];
+	uint64_t page = 1;
+	for (uint64_t a = from & ~7ULL; a + 8 <= to; a += 8) {
+		if ((a & ~4095ULL) != page) {
+			page = a & ~4095ULL;
+			if (mem_read_kv(s, page, buf, 4096) < 0) {
+				kd_err_clear(&s->err);
+				a = page + 4096 - 8;
+				page = 1;
+				continue;
+			}
+		}
+		uint64_t v;
+		memcpy(&v, buf + (a & 4095), 8);
+		if (!unwind_is_text(s, v))
+			continue;
+		char name[512];
+		const char *mod;
+		uint64_t off;
+		const char *sym = unwind_symbol(s, v, &off, &mod);
+		if (!sym)
+			continue;
+		if (p->o->symoff && off)
+			snprintf(name, sizeof(name), p->o->radix == 16 ? "%s+0x%llx" : "%s+%llu", sym, (unsigned long long)off);
+		else
+			snprintf(name, sizeof(name), "%s", sym);
+		kd_printf(s, "  [%016llx] %s at %llx", (unsigned long long)a, name, (unsigned long long)v);
+		if (mod)
+			kd_printf(s, " [%s]", mod);
+		kd_printf(s, "\n");
+		if (p->o->line)
+			print_line(s, v);
+	}
+}
+
+static void text_scan(struct printer *p, const struct uw_trace *tr)
+{
+	kd_session *s = p->s;
+	const uint64_t *off;
+	uint64_t ptsize;
+	unwind_pt_regs_layout(s, &off, &ptsize);
+	if (p->o->scan == SCAN_ALL) {
+		if (tr->stack_base)
+			scan_range(p, tr->stack_base, tr->stack_top);
+	} else {
+		char buf[512];
+		const char *name = symstr(s, tr->start_ip, false, 10, buf, sizeof(buf));
+		kd_printf(s, "%sSTART: %s%s at %llx\n", "              ", name ? name : "(unknown)",
+			  name && strcmp(name, "thread_return") == 0 ? " (schedule)" : "", (unsigned long long)tr->start_ip);
+		uint64_t rsp = tr->start_sp;
+		struct uw_stack st;
+		/* Off the IRQ or exception stack first, as far as the unwinder found the way back. */
+		for (int hops = 0; hops < 4 && unwind_stack_of(s, p->t, rsp, &st) && st.type != UW_STACK_TASK; hops++) {
+			uint64_t top = st.type == UW_STACK_EXCEPTION ? st.top - ptsize : st.top;
+			scan_range(p, rsp, top);
+			const struct uw_frame *entry = NULL;
+			for (size_t i = 0; i < tr->len && !entry; i++)
+				if (!on_stack(&tr->frames[i].stack, &st) && tr->frames[i].slot > rsp - 0 && i > 0 &&
+				    on_stack(&tr->frames[i - 1].stack, &st))
+					entry = &tr->frames[i];
+			if (st.type == UW_STACK_EXCEPTION && entry) {
+				const struct uw_frame *e = entry - 1;
+				if (e->has_regs)
+					print_regs(s, &e->regs, true, p->o->line);
+			}
+			print_stack_marker(s, &st);
+			if (!entry)
+				return;
+			if (st.type == UW_STACK_IRQ && entry->has_regs) {
+				char nb[512];
+				const char *mod;
+				uint64_t o2;
+				const char *sym = unwind_symbol(s, entry->ip, &o2, &mod);
+				(void)nb;
+				kd_printf(s, "  [%016llx] %s at %llx\n", (unsigned long long)entry->regs_addr, sym ? sym : "(unknown)",
+					  (unsigned long long)entry->ip);
+				print_regs(s, &entry->regs, true, p->o->line);
+				if (entry->regs.r[UW_CS] & 3)
+					return;
+				rsp = entry->regs_addr + ptsize;
+			} else {
+				rsp = entry->slot;
+			}
+		}
+		if (tr->stack_base && rsp >= tr->stack_base && rsp < tr->stack_top)
+			scan_range(p, rsp, tr->stack_top);
+	}
+	struct uw_regs r;
+	uint64_t addr;
+	if (user_regs_at_top(s, p->t, tr, &r, &addr))
+		print_regs(s, &r, true, false);
+}
+
+/* ---- -e / -E: search for exception frames ---- */
+
+#define RAZ_MASK 0xffffffffffc08028ULL /* RFLAGS bits that read as zero */
+
+static bool uaddr(uint64_t v)
+{
+	return v < 0x0000800000000000ULL;
+}
+
+/* crash's x86_64_eframe_verify(), for the cases that apply to current kernels. */
+static bool eframe_ok(kd_session *s, uint64_t at, const struct uw_regs *r)
+{
+	uint64_t cs = r->r[UW_CS], ss = r->r[UW_SS], rip = r->r[UW_IP], rsp = r->r[UW_SP], fl = r->r[UW_FLAGS];
+	const uint64_t *off;
+	uint64_t size;
+	unwind_pt_regs_layout(s, &off, &size);
+	if ((fl & RAZ_MASK) || !(fl & 2))
+		return false;
+	bool kv = s->arch->is_kvaddr(s, rsp);
+	if (cs == 0x10 && ss == 0x18) {
+		if (unwind_is_text(s, rip) && kv)
+			return true;
+		if (at + size == rsp)
+			return true;
+	}
+	if (cs == 0x10 && unwind_is_text(s, rip) && kv && (rsp == at + size + 8 || rsp == at + size))
+		return true;
+	if ((cs == 0x33 || cs == 0x23) && ss == 0x2b && uaddr(rip) && uaddr(rsp))
+		return true;
+	return false;
+}
+
+static int eframe_search_range(kd_session *s, uint64_t from, uint64_t base, uint64_t top)
+{
+	const uint64_t *off;
+	uint64_t size;
+	unwind_pt_regs_layout(s, &off, &size);
+	if (top - base < size)
+		return 0;
+	int found = 0;
+	for (uint64_t a = from; a <= top - size; a += 8) {
+		struct uw_regs r;
+		bool ok = true;
+		for (int i = 0; i < UW_NREGS && ok; i++)
+			ok = mem_read_kv(s, a + off[i], &r.r[i], 8) == 0;
+		kd_err_clear(&s->err);
+		if (!ok || !eframe_ok(s, a, &r))
+			continue;
+		bool kernel = !(r.r[UW_CS] & 3);
+		kd_printf(s, "\n  %s-MODE EXCEPTION FRAME AT: %llx\n", kernel ? "KERNEL" : "USER", (unsigned long long)a);
+		print_regs(s, &r, true, false);
+		found++;
+	}
+	return found;
+}
+
+static int search_all_stacks(kd_session *s, const struct bt_opts *o)
+{
+	struct uw_stack st[8];
+	/* IRQ stacks of every CPU first, then the exception stacks, as crash does. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
+			if (o->cpus_given && !o->cpus[cpu])
+				continue;
+			int n = unwind_cpu_stacks(s, cpu, st, 8);
+			for (int i = 0; i < n; i++) {
+				if ((pass == 0) != (st[i].type == UW_STACK_IRQ))
+					continue;
+				if (st[i].type == UW_STACK_IRQ)
+					kd_printf(s, "CPU %d IRQ STACK:", cpu);
+				else
+					kd_printf(s, "CPU %d %s EXCEPTION STACK:", cpu, unwind_exception_stack_name(st[i].index));
+				kd_printf(s, "\n");
+				if (eframe_search_range(s, st[i].base, st[i].base, st[i].top))
+					kd_printf(s, "\n");
+				else
+					kd_printf(s, "(none found)\n\n");
+			}
+		}
+	}
+	return 0;
+}
+
+/* ---- -r: the raw stack, symbolically, as rd -s shows memory ---- */
+
+static void raw_stack(kd_session *s, uint64_t base, uint64_t top)
+{
+	uint8_t buf[4096];
+	for (uint64_t a = base; a < top; a += 16) {
+		kd_printf(s, "%llx:  ", (unsigned long long)a);
+		for (int k = 0; k < 2; k++) {
+			uint64_t v = 0, addr = a + 8 * k;
+			if ((addr & 4095) == 0 || addr == base)
+				if (mem_read_kv(s, addr & ~4095ULL, buf, 4096) < 0) {
+					kd_err_clear(&s->err);
+					memset(buf, 0, sizeof(buf));
+				}
+			memcpy(&v, buf + (addr & 4095), 8);
+			char name[512];
+			if (in_kernel_image(s, v) && symstr(s, v, true, 10, name, sizeof(name)))
+				kd_printf(s, "%-16s ", name);
+			else
+				kd_printf(s, "%016llx ", (unsigned long long)v);
+		}
+		kd_printf(s, "\n");
+	}
+}
+
+/* ---- one task ---- */
+
+static bool references(kd_session *s, const struct uw_trace *tr, const char *ref)
+{
+	uint64_t v;
+	bool hex = parse_hex_u64(ref, &v);
+	for (size_t i = 0; i < tr->len; i++) {
+		const struct uw_frame *f = &tr->frames[i];
+		uint64_t off;
+		const char *name = unwind_symbol(s, f->ip, &off, NULL);
+		if ((name && strcmp(name, ref) == 0) || (hex && (f->ip == v || (name && f->ip - off == v))))
+			return true;
+		for (int r = 0; f->has_regs && r < UW_NREGS; r++)
+			if (hex && f->regs.r[r] == v)
+				return true;
+	}
+	return false;
+}
+
+static int bt_task(kd_session *s, const struct bt_opts *o, const struct task_info *t)
+{
+	struct uw_trace tr;
+	struct uw_start start = {.mode = UW_START_AUTO};
+	if (o->has_sp || o->has_ip) {
+		if (o->has_ip && o->has_sp) {
+			start.mode = UW_START_REGS;
+			start.regs.r[UW_IP] = o->ip;
+			start.regs.r[UW_SP] = o->sp;
+			start.regs.r[UW_CS] = 0x10;
+		} else if (o->has_sp) {
+			start.mode = UW_START_SLOT;
+			start.slot = o->sp;
+		}
+	}
+	unwind_task(s, t, &start, &tr);
+	if (o->ref && !references(s, &tr, o->ref)) {
+		uw_trace_free(&tr);
+		return 0;
+	}
+	print_header(s, t);
+	struct printer p = {.s = s, .o = o, .t = t};
+	if (o->raw) {
+		if (tr.stack_base)
+			raw_stack(s, tr.stack_base, tr.stack_top);
+	} else if (o->eframe_search) {
+		if (tr.stack_base)
+			eframe_search_range(s, tr.stack_base, tr.stack_base, tr.stack_top);
+	} else if (o->scan != SCAN_NONE) {
+		text_scan(&p, &tr);
+	} else {
+		print_trace(&p, &tr);
+	}
+	uw_trace_free(&tr);
+	return 0;
+}
+
+/* ---- options ---- */
+
+static int parse_cpus(kd_session *s, const char *arg, bool *cpus)
+{
+	char *copy = xstrdup(arg), *save = NULL;
+	int rc = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
+		char *dash = strchr(tok, '-');
+		uint64_t a, b;
+		if (dash) {
+			*dash = '\0';
+			if (!parse_u64(tok, &a) || !parse_u64(dash + 1, &b) || a > b)
+				rc = -1;
+		} else if (!parse_u64(tok, &a)) {
+			rc = -1;
+		} else {
+			b = a;
+		}
+		if (rc == 0 && (b >= (uint64_t)s->ki.nr_cpus))
+			rc = -1;
+		for (uint64_t c = a; rc == 0 && c <= b; c++)
+			cpus[c] = true;
+	}
+	free(copy);
+	if (rc < 0)
+		return kd_fail(s, "invalid cpu specification: %s", arg);
+	return 0;
+}
+
+static int stack_overflow_check(kd_session *s)
+{
+	const struct task_table *tt = tasks_get(s);
+	if (!tt)
+		return -1;
+	int bad = 0;
+	for (size_t i = 0; i < tt->len; i++) {
+		uint64_t magic = 0;
+		const struct task_info *t = &tt->tasks[i];
+		if (!t->stack)
+			continue;
+		if (mem_read_kv(s, t->stack, &magic, 8) < 0) {
+			kd_err_clear(&s->err);
+			continue;
+		}
+		if ((uint32_t)magic != 0x57AC6E9DU) {
+			print_header(s, t);
+			kd_printf(s, "  possible stack overflow: %llx: %llx != STACK_END_MAGIC\n", (unsigned long long)t->stack,
+				  (unsigned long long)magic);
+			bad++;
+		}
+	}
+	if (!bad)
+		kd_printf(s, "No stack overflows detected\n");
+	return 0;
+}
+
+static int cmd_bt(kd_session *s, int argc, char **argv)
+{
+	struct bt_opts o = {.radix = s->output_radix == 16 ? 16 : 10};
+	bool cpus_buf[8192] = {0};
+	o.cpus = cpus_buf;
+	int c, rc = 0;
+	optind = 0;
+	while ((c = getopt(argc, argv, "ac:fFlsxdtTreEoOpgvR:I:S:n:A")) != -1) {
+		switch (c) {
+		case 'a': o.all = true; break;
+		case 'c':
+			if (parse_cpus(s, optarg, o.cpus) < 0)
+				return -1;
+			o.cpus_given = true;
+			break;
+		case 'f': o.full = true; break;
+		case 'F': o.full = true; o.symbolic++; break;
+		case 'l': o.line = true; break;
+		case 's': o.symoff = true; break;
+		case 'x': o.radix = 16; break;
+		case 'd': o.radix = 10; break;
+		case 't': o.scan = SCAN_FROM_START; break;
+		case 'T': o.scan = SCAN_ALL; break;
+		case 'r': o.raw = true; break;
+		case 'e': o.eframe_search = true; break;
+		case 'E': o.eframe_all = true; break;
+		case 'o': case 'O': o.old = true; break;
+		case 'p': o.panic_only = true; break;
+		case 'g': o.group = true; break;
+		case 'v': o.overflow = true; break;
+		case 'n': break; /* idle filtering: idle stacks are short on these kernels */
+		case 'R': o.ref = optarg; break;
+		case 'I':
+			if (!parse_hex_u64(optarg, &o.ip) && kd_symbol_addr(s, optarg, &o.ip) < 0)
+				return kd_fail(s, "invalid -I argument: %s", optarg);
+			o.has_ip = true;
+			break;
+		case 'S':
+			if (!parse_hex_u64(optarg, &o.sp))
+				return kd_fail(s, "invalid -S argument: %s", optarg);
+			o.has_sp = true;
+			break;
+		case 'A': return kd_fail(s, "-A option not supported or applicable on this architecture or kernel");
+		default: return kd_fail(s, "usage: bt [-a|-c cpu(s)|-g|-r|-t|-T|-l|-e|-E|-f|-F|-o|-O|-v|-p] [-R ref] [-s [-x|d]] [-I ip] [-S sp] [pid | task]");
+		}
+	}
+	if (o.overflow)
+		return stack_overflow_check(s);
+	if (o.eframe_all)
+		return search_all_stacks(s, &o);
+	const struct task_table *tt = tasks_get(s);
+	if (!tt)
+		return -1;
+	VEC(const struct task_info *) list = {0};
+	if (o.all || o.cpus_given) {
+		for (int cpu = 0; cpu < tt->nr_cpus; cpu++) {
+			if (o.cpus_given && !o.cpus[cpu])
+				continue;
+			const struct task_info *t = tt->cpu_curr[cpu] ? task_find(s, tt->cpu_curr[cpu]) : NULL;
+			kd_err_clear(&s->err);
+			if (t)
+				VEC_PUSH(&list, t);
+		}
+	} else if (o.panic_only) {
+		const struct task_info *t = task_panic(s);
+		if (!t) {
+			VEC_FREE(&list);
+			return kd_fail(s, "no panic task found");
+		}
+		VEC_PUSH(&list, t);
+	} else if (optind < argc) {
+		for (int i = optind; i < argc; i++) {
+			const struct task_info *t = task_from_arg(s, argv[i]);
+			if (!t) {
+				kd_err_clear(&s->err);
+				kd_fail(s, "invalid task or pid value: %s", argv[i]);
+				rc = -1;
+				continue;
+			}
+			uint64_t v;
+			bool by_pid = parse_u64(argv[i], &v) && strncmp(argv[i], "0x", 2) != 0 && (uint64_t)t->pid == v;
+			if (!by_pid) {
+				VEC_PUSH(&list, t);
+				continue;
+			}
+			/* A PID names every task that has it (the idle tasks share 0). */
+			for (size_t k = 0; k < tt->len; k++)
+				if (tt->tasks[k].pid == t->pid)
+					VEC_PUSH(&list, &tt->tasks[k]);
+		}
+	} else {
+		const struct task_info *t = task_current(s);
+		if (!t) {
+			VEC_FREE(&list);
+			return kd_fail(s, "no current task");
+		}
+		VEC_PUSH(&list, t);
+	}
+	if (o.group) {
+		/* -g: every thread of each task's group, the leader first. */
+		VEC(const struct task_info *) g = {0};
+		for (size_t i = 0; i < list.len; i++) {
+			int tgid = list.items[i]->tgid;
+			for (size_t k = 0; k < tt->len; k++)
+				if (tt->tasks[k].tgid == tgid && tt->tasks[k].pid == tgid && !tt->tasks[k].idle)
+					VEC_PUSH(&g, &tt->tasks[k]);
+			for (size_t k = 0; k < tt->len; k++)
+				if (tt->tasks[k].tgid == tgid && tt->tasks[k].pid != tgid && !tt->tasks[k].idle)
+					VEC_PUSH(&g, &tt->tasks[k]);
+			if (list.items[i]->idle)
+				VEC_PUSH(&g, list.items[i]);
+		}
+		VEC_FREE(&list);
+		list.items = g.items, list.len = g.len, list.cap = g.cap;
+	}
+	for (size_t i = 0; i < list.len; i++) {
+		if (i)
+			kd_printf(s, "\n");
+		bt_task(s, &o, list.items[i]);
+	}
+	VEC_FREE(&list);
+	return rc;
+}
+
+const struct kd_command kd_cmd_bt = {
+	"bt", cmd_bt,
+	"bt [-a|-c cpu(s)|-g|-r|-t|-T|-l|-e|-E|-f|-F|-o|-O|-v|-p] [-R ref] [-s [-x|d]] [-I ip] [-S sp] [pid | task]",
+	"backtrace",
+	"Displays a kernel stack backtrace of the current context, or of the tasks given\n"
+	"by PID or task address. Frames come from the kernel's own ORC unwind tables;\n"
+	"exception frames show their registers, IRQ and exception stacks are crossed,\n"
+	"and a user task's trace ends with its user-mode registers.\n"
+	"  -a        the active task on each CPU\n"
+	"  -c cpus   the active task on these CPUs: \"3\", \"1,8,9\", \"1-23\"\n"
+	"  -p        the panic task\n"
+	"  -g        every thread in the task's thread group, the leader first\n"
+	"  -f        the stack words of each frame\n"
+	"  -F[F]     the same, symbolically: symbols and [slab cache] names (-FF: [address:cache])\n"
+	"  -l        the source file and line of each frame\n"
+	"  -s        symbol offsets (-x hexadecimal, -d decimal)\n"
+	"  -t        every text address from the starting frame up; -T from the stack's bottom\n"
+	"  -r        the raw stack\n"
+	"  -e        search the stack for exception frames; -E every IRQ and exception stack\n"
+	"  -v        check every task's stack for an overflow (STACK_END_MAGIC)\n"
+	"  -R ref    only traces that reference this symbol or address\n"
+	"  -S sp     start from this stack address; -I ip -S sp from these registers\n"
+	"When an unwind cannot continue, the frames found are kept and a last line says why.\n"
+	"\n"
+	"EXAMPLES\n"
+	"  kdive> bt\n"
+	"  PID: 127      TASK: ffff8c6482801840  CPU: 1    COMMAND: \"sh\"\n"
+	"   #0 [ffffcf6a804eb9d0] panic at ffffffffa4e01f99\n"
+	"   #1 [ffffcf6a804eba50] sysrq_handle_crash at ffffffffa4a90926\n"
+	"   ...\n"
+	"  kdive> bt -a\n"
+	"  kdive> bt -sx 1\n"
+	"  kdive> foreach UN bt\n",
+	KD_CMD_NEEDS_DUMP | KD_CMD_TAKES_TASK,
+};
