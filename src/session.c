@@ -15,6 +15,7 @@
 #include "tasks.h"
 #include "modules.h"
 #include "types.h"
+#include "unwind.h"
 
 kd_session *session_new(void)
 {
@@ -37,6 +38,7 @@ void session_free(kd_session *s)
 		return;
 	tasks_free(s);
 	modules_free(s);
+	unwind_free(s);
 	kernel_free(s);
 	mem_free(s);
 	dump_close(s->dump);
