@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <string.h>
 
+#include "arch.h"
 #include "fs.h"
 #include "kernel.h"
 #include "maple.h"
@@ -137,9 +138,10 @@ static int cmd_vm(kd_session *s, int argc, char **argv)
 	int rc = 0;
 	for (int i = optind; i < argc; i++) {
 		const struct task_info *t = task_from_arg(s, argv[i]);
+		if (i > optind)
+			kd_printf(s, "\n");
 		if (!t || show_vm(s, t, &o) < 0)
 			rc = -1;
-		kd_printf(s, "\n");
 	}
 	return rc;
 }

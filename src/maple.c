@@ -22,9 +22,16 @@ struct maple_walk {
 	uint64_t count;
 };
 
-static bool is_node(uint64_t entry)
+/* The root pointer is tagged like an XArray node (low bits 10); children in internal slots are not. */
+static bool root_is_node(uint64_t entry)
 {
-	return (entry & 3) == 2 && entry > 4096; /* xa_is_node */
+	return (entry & 3) == 2 && entry > 4096;
+}
+
+static bool child_is_node(uint64_t entry)
+{
+	unsigned type = (unsigned)((entry >> MAPLE_NODE_TYPE_SHIFT) & MAPLE_NODE_TYPE_MASK);
+	return (entry & ~MAPLE_NODE_MASK) > 4096 && type >= MAPLE_LEAF_64 && type <= MAPLE_ARANGE_64;
 }
 
 static int layout(kd_session *s, struct maple_layout *l)
@@ -81,7 +88,7 @@ static int walk_node(kd_session *s, struct maple_walk *w, uint64_t enc, uint64_t
 					return kd_fail(s, "maple tree: runaway walk");
 				rc = w->fn(s, lo, piv, slot, w->arg);
 			} else {
-				rc = is_node(slot) ? walk_node(s, w, slot, lo, piv, depth + 1)
+				rc = child_is_node(slot) ? walk_node(s, w, slot, lo, piv, depth + 1)
 						   : kd_fail(s, "maple node %llx: slot %llu is not a node", (unsigned long long)node,
 							     (unsigned long long)i);
 			}
@@ -103,7 +110,7 @@ int maple_walk(kd_session *s, uint64_t tree_addr, int (*fn)(kd_session *, uint64
 		return -1;
 	if (!root)
 		return 0;
-	if (!is_node(root))
+	if (!root_is_node(root))
 		return fn(s, 0, 0, root, arg); /* a single entry stored in the root */
 	return walk_node(s, &w, root, 0, UINT64_MAX, 0);
 }
