@@ -194,6 +194,38 @@ static bool get_reg(const struct uw_state *st, enum uw_reg reg, uint64_t *val)
 
 #define FAIL(...) do { snprintf(trace->error, sizeof(trace->error), __VA_ARGS__); return; } while (0)
 
+#define SCAN_LIMIT 2048 /* how far up the stack a guess may look for the caller */
+
+/*
+ * No ORC answer for this frame: look up the stack for a return address whose call
+ * instruction called this function (else any call), as crash's scanning tracer
+ * does. The frame found is marked as a guess.
+ */
+static bool scan_for_caller(const struct uw_memory *m, const struct uw_state *st, const struct uw_stack *cur,
+			    uint64_t *slot, uint64_t *ret)
+{
+	if (!m->func_start || !m->call_before)
+		return false;
+	uint64_t fn = m->func_start(m->arg, st->signal ? st->ip : st->ip - 1);
+	uint64_t from = (st->sp + 7) & ~7ULL, to = cur->top;
+	if (to - from > SCAN_LIMIT)
+		to = from + SCAN_LIMIT;
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint64_t a = from; a + 8 <= to; a += 8) {
+			uint64_t v, target;
+			struct orc_entry_n e;
+			if (!deref_on(m, cur, a, &v) || v < 8 || m->orc(m->arg, v - 1, &e) < 0 || !m->call_before(m->arg, v, &target))
+				continue;
+			if (pass == 0 && (!fn || target != fn))
+				continue;
+			*slot = a;
+			*ret = v;
+			return true;
+		}
+	}
+	return false;
+}
+
 void uw_walk(const struct uw_memory *m, struct uw_state *st, struct uw_trace *trace)
 {
 	struct uw_stack visited[8];
@@ -224,10 +256,28 @@ void uw_walk(const struct uw_memory *m, struct uw_state *st, struct uw_trace *tr
 						   .bp_reg = ORC_REG_PREV_SP, .type = ORC_TYPE_CALL};
 			guess = true;
 		}
-		if (orc.type == ORC_TYPE_UNDEFINED)
-			FAIL("no unwind information at %llx", (unsigned long long)st->ip);
 		if (orc.type == ORC_TYPE_END_OF_STACK)
 			return;
+		bool needs_bp = orc.sp_reg == ORC_REG_BP || orc.sp_reg == ORC_REG_BP_INDIRECT;
+		if (orc.type == ORC_TYPE_UNDEFINED || (needs_bp && !st->bp_known)) {
+			uint64_t slot, ret;
+			if (!scan_for_caller(m, st, &cur, &slot, &ret)) {
+				if (orc.type == ORC_TYPE_UNDEFINED)
+					FAIL("no unwind information at %llx", (unsigned long long)st->ip);
+				FAIL("cannot unwind past %llx: it needs the frame pointer, which is unknown here",
+				     (unsigned long long)st->ip);
+			}
+			struct uw_frame g = {.ip = ret, .slot = slot, .sp = slot + 8, .stack = cur, .flags = UW_F_GUESS,
+					     .bp = st->bp, .bp_known = st->bp_known};
+			st->ip = ret;
+			st->sp = slot + 8;
+			st->signal = false;
+			st->regs_addr = 0;
+			st->full_regs = false;
+			st->prev_regs_addr = 0;
+			uw_push(trace, &g);
+			continue;
+		}
 		uint64_t sp = 0, tmp;
 		bool indirect = false;
 		switch (orc.sp_reg) {

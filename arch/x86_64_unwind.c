@@ -642,6 +642,42 @@ static int dm_orc(void *arg, uint64_t ip, struct orc_entry_n *out)
 	return m->orc.n && orc_lookup(&m->orc, ip, out) ? 1 : 0;
 }
 
+static uint64_t dm_func_start(void *arg, uint64_t ip)
+{
+	struct dump_mem *dm = arg;
+	uint64_t off;
+	if (!symbol_raw(dm->s, ip, &off, NULL))
+		return 0;
+	return ip - off;
+}
+
+/* Is the instruction that ends at ret a call? Direct (e8 rel32) or one of the indirect forms (ff /2). */
+static bool dm_call_before(void *arg, uint64_t ret, uint64_t *target)
+{
+	struct dump_mem *dm = arg;
+	uint8_t b[7];
+	if (mem_read_kv(dm->s, ret - 7, b, 7) < 0) {
+		kd_err_clear(&dm->s->err);
+		return false;
+	}
+	*target = 0;
+	if (b[2] == 0xe8) {
+		int32_t rel;
+		memcpy(&rel, b + 3, 4);
+		*target = ret + (uint64_t)(int64_t)rel;
+		return true;
+	}
+	if (b[5] == 0xff && (b[6] & 0xf8) == 0xd0)                      /* call *%reg */
+		return true;
+	if (b[4] == 0x41 && b[5] == 0xff && (b[6] & 0xf8) == 0xd0)     /* call *%r8-15 */
+		return true;
+	if (b[1] == 0xff && (b[2] == 0x15 || (b[2] & 0xf8) == 0x90))   /* call *disp32(%rip), *disp32(%reg) */
+		return true;
+	if (b[4] == 0xff && (b[5] & 0xf8) == 0x50)                      /* call *disp8(%reg) */
+		return true;
+	return false;
+}
+
 static void dm_init(struct dump_mem *dm, kd_session *s, const struct task_info *t)
 {
 	memset(dm, 0, offsetof(struct dump_mem, buf));
@@ -654,6 +690,7 @@ static void dm_init(struct dump_mem *dm, kd_session *s, const struct task_info *
 static struct uw_memory dm_memory(struct dump_mem *dm)
 {
 	return (struct uw_memory){.arg = dm, .read = dm_read, .stack_of = dm_stack_of, .orc = dm_orc,
+				  .func_start = dm_func_start, .call_before = dm_call_before,
 				  .pt_regs_off = dm->c->pt_off, .pt_regs_size = dm->c->pt_size,
 				  .ret_from_fork = dm->c->ret_from_fork};
 }

@@ -39,7 +39,7 @@ struct uw_stack {
 enum uw_frame_flags {
 	UW_F_START = 1u << 0,      /* from registers: ip is where the CPU was, slot is the stack pointer */
 	UW_F_AFTER_REGS = 1u << 1, /* ip and slot come from the pt_regs of the previous frame */
-	UW_F_GUESS = 1u << 2,      /* found through the frame-pointer fallback: may be wrong */
+	UW_F_GUESS = 1u << 2,      /* found by a frame-pointer or stack-scan guess: may be wrong */
 };
 
 struct uw_frame {
@@ -159,6 +159,13 @@ struct uw_memory {
 	bool (*stack_of)(void *arg, uint64_t addr, struct uw_stack *out);
 	/* ORC entry for an ip: 1 found, 0 text without ORC data (a frame-pointer guess is used), -1 not text. */
 	int (*orc)(void *arg, uint64_t ip, struct orc_entry_n *out);
+	/*
+	 * Optional, for a guess where ORC has no answer (undefined entries, an unknown frame
+	 * pointer): the start of the function holding ip (0 unknown), and whether the instruction
+	 * before a return address is a call (*target: its direct target, 0 for an indirect call).
+	 */
+	uint64_t (*func_start)(void *arg, uint64_t ip);
+	bool (*call_before)(void *arg, uint64_t ret, uint64_t *target);
 	const uint64_t *pt_regs_off; /* UW_NREGS offsets */
 	uint64_t pt_regs_size;
 	uint64_t ret_from_fork;      /* a blocked task that never ran starts there with signal set */
