@@ -68,9 +68,14 @@ static void show_parents(kd_session *s, const struct task_info *t)
 static void show_children(kd_session *s, const struct task_table *tt, const struct task_info *t)
 {
 	task_line(s, t, 0);
+	size_t n = 0;
 	for (size_t i = 0; i < tt->len; i++)
-		if (tt->tasks[i].parent == t->task && tt->tasks[i].task != t->task && !tt->tasks[i].idle)
+		if (tt->tasks[i].parent == t->task && tt->tasks[i].task != t->task && !tt->tasks[i].idle) {
 			task_line(s, &tt->tasks[i], 2);
+			n++;
+		}
+	if (!n)
+		kd_printf(s, "  (no children)\n");
 }
 
 static void print_hms(kd_session *s, uint64_t secs)
@@ -191,9 +196,14 @@ static void show_group(kd_session *s, const struct task_table *tt, const struct 
 			break;
 		}
 	task_line(s, leader, 0);
+	size_t n = 0;
 	for (size_t i = 0; i < tt->len; i++)
-		if (tt->tasks[i].tgid == leader->tgid && tt->tasks[i].task != leader->task && !tt->tasks[i].idle)
+		if (tt->tasks[i].tgid == leader->tgid && tt->tasks[i].task != leader->task && !tt->tasks[i].idle) {
 			task_line(s, &tt->tasks[i], 2);
+			n++;
+		}
+	if (!n)
+		kd_printf(s, "  (no threads)\n");
 }
 
 static void centred(kd_session *s, const char *text, int width, bool last)
