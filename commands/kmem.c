@@ -35,26 +35,39 @@ static uint64_t percpu_counter_read(kd_session *s, const char *name)
 	return (int64_t)count < 0 ? 0 : count;
 }
 
-static void size_str(uint64_t bytes, char *buf, size_t size)
+/* crash counts, over the whole mem_map, pages in use more than once that are not reserved. */
+static uint64_t shared_pages(kd_session *s)
 {
-	double mb = (double)bytes / (1 << 20);
-	if (!bytes)
-		snprintf(buf, size, "0");
-	else if (bytes < (1u << 20))
-		snprintf(buf, size, "%llu KB", (unsigned long long)(bytes >> 10));
-	else if (mb < 1024)
-		snprintf(buf, size, "%.1f MB", mb);
-	else
-		snprintf(buf, size, "%.1f GB", mb / 1024);
-	char *dot0 = strstr(buf, ".0 ");
-	if (dot0)
-		memmove(dot0, dot0 + 2, strlen(dot0 + 2) + 1);
+	uint64_t page_size = type_size_opt(s, "page"), ref_off = member_off_opt(s, "page", "_refcount"),
+		 flags_off = member_off_opt(s, "page", "flags");
+	int64_t pg_reserved;
+	if (page_size == UINT64_MAX || ref_off == UINT64_MAX || flags_off == UINT64_MAX || !page_size || page_size > 4096 ||
+	    enum_value(s, "PG_reserved", &pg_reserved) < 0 || pg_reserved < 0 || pg_reserved > 63) {
+		kd_err_clear(&s->err);
+		return 0;
+	}
+	uint64_t per_chunk = 4096 / page_size, shared = 0;
+	uint8_t buf[4096];
+	for (uint64_t pfn = 0; pfn < s->dump->max_pfn; pfn += per_chunk) {
+		if (mem_read_kv(s, s->ki.vmemmap_start + pfn * page_size, buf, per_chunk * page_size) < 0) {
+			kd_err_clear(&s->err); /* no struct pages for a hole */
+			continue;
+		}
+		for (uint64_t i = 0; i < per_chunk; i++) {
+			int32_t ref;
+			uint64_t flags;
+			memcpy(&ref, buf + i * page_size + ref_off, 4);
+			memcpy(&flags, buf + i * page_size + flags_off, 8);
+			shared += ref > 1 && !((flags >> pg_reserved) & 1);
+		}
+	}
+	return shared;
 }
 
 static void row(kd_session *s, const char *label, uint64_t pages, uint64_t of, const char *of_name)
 {
 	char sz[32];
-	size_str(pages * s->dump->page_size, sz, sizeof(sz));
+	format_size(pages * s->dump->page_size, sz, sizeof(sz));
 	kd_printf(s, "%13s %8llu  %11s  ", label, (unsigned long long)pages, sz);
 	if (!of_name)
 		kd_printf(s, "       ----\n");
@@ -87,8 +100,7 @@ static int kmem_info(kd_session *s)
 	if (!total)
 		return kd_fail(s, "cannot read _totalram_pages");
 	uint64_t free_pages = vmstat(s, "vm_zone_stat", "NR_FREE_PAGES");
-	/* crash 8.0.6 reports the file pages mapped into processes here */
-	uint64_t shared = vmstat(s, "vm_node_stat", "NR_FILE_MAPPED");
+	uint64_t shared = shared_pages(s);
 	uint64_t swapcache = vmstat(s, "vm_node_stat", "NR_SWAPCACHE");
 	uint64_t file = vmstat(s, "vm_node_stat", "NR_FILE_PAGES");
 	uint64_t buffers = 0; /* block-device page cache: 0 on the lab's guests; not walked yet */

@@ -292,12 +292,23 @@ static bool selected(const struct ps_opts *o, const struct task_info *t)
 	return false;
 }
 
+static int by_start_time(const void *a, const void *b)
+{
+	const struct task_info *x = *(const struct task_info *const *)a, *y = *(const struct task_info *const *)b;
+	if (x->start_time != y->start_time)
+		return x->start_time < y->start_time ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
 static int run_view(kd_session *s, struct ps_opts *o, const struct task_table *tt)
 {
 	VEC(const struct task_info *) list = {0};
 	for (size_t i = 0; i < tt->len; i++)
 		if (selected(o, &tt->tasks[i]))
 			VEC_PUSH(&list, &tt->tasks[i]);
+	/* ps -t over every task lists them in the order they started, as crash does */
+	if (o->view == V_TIMES && !o->picked.len && !o->names.len)
+		qsort(list.items, list.len, sizeof(*list.items), by_start_time);
 	int rc = 0;
 	switch (o->view) {
 	case V_TABLE:

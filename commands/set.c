@@ -50,8 +50,10 @@ static int show_context(kd_session *s, const struct task_info *t)
 		kd_printf(s, "(%zu of %zu)  ", nth, same);
 	kd_printf(s, "[THREAD_INFO: %llx]\n    CPU: %d\n  STATE: %s ", (unsigned long long)t->task, t->cpu, state_long(t));
 	const struct task_info *p = task_panic(s);
+	/* A kdump capture (CRASHTIME) names the panicking task itself; other dumps fall back on the
+	 * log, and crash then says SYSRQ when the log shows a sysrq-triggered crash. */
 	if (p == t && s->ki.panic_cpu >= 0)
-		kd_printf(s, crash_was_sysrq(s) ? "(SYSRQ)" : "(PANIC)");
+		kd_printf(s, !dump_vmcoreinfo(s->dump, "CRASHTIME", NULL) && crash_was_sysrq(s) ? "(SYSRQ)" : "(PANIC)");
 	else if (t->active)
 		kd_printf(s, "(ACTIVE)");
 	kd_printf(s, "\n");

@@ -46,15 +46,8 @@ static void print_load(kd_session *s)
 
 static void print_memory(kd_session *s)
 {
-	double mb = (double)total_pages(s) * s->dump->page_size / (1 << 20);
 	char buf[32];
-	if (mb >= 1024)
-		snprintf(buf, sizeof(buf), "%.1f GB", mb / 1024);
-	else
-		snprintf(buf, sizeof(buf), "%.1f MB", mb);
-	char *dot0 = strstr(buf, ".0 ");
-	if (dot0)
-		memmove(dot0, dot0 + 2, strlen(dot0 + 2) + 1);
+	format_size(total_pages(s) * s->dump->page_size, buf, sizeof(buf));
 	kd_printf(s, "      MEMORY: %s\n", buf);
 }
 

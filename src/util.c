@@ -253,6 +253,22 @@ bool parse_hex_u64(const char *s, uint64_t *out)
 	return true;
 }
 
+void format_size(uint64_t bytes, char *buf, size_t size)
+{
+	double mb = (double)bytes / (1 << 20);
+	if (!bytes)
+		snprintf(buf, size, "0");
+	else if (bytes < (1u << 20))
+		snprintf(buf, size, "%llu KB", (unsigned long long)(bytes >> 10));
+	else if (mb < 1000)
+		snprintf(buf, size, "%.1f MB", mb);
+	else
+		snprintf(buf, size, "%.1f GB", mb / 1024);
+	char *dot0 = strstr(buf, ".0 ");
+	if (dot0)
+		memmove(dot0, dot0 + 2, strlen(dot0 + 2) + 1);
+}
+
 void str_rstrip(char *s)
 {
 	size_t n = strlen(s);

@@ -96,5 +96,8 @@ void u64map_clear(struct u64map *m);
 bool parse_u64(const char *s, uint64_t *out);     /* decimal, 0x hex, 0 octal */
 bool parse_hex_u64(const char *s, uint64_t *out); /* hex with or without 0x */
 void str_rstrip(char *s);
+/* A byte count as crash shows sizes: "0", "12 KB", "457.2 MB", "1 GB" (one decimal, ".0" dropped;
+ * four-digit megabytes are shown as gigabytes). */
+void format_size(uint64_t bytes, char *buf, size_t size);
 
 #endif
