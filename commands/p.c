@@ -1,2 +1,271 @@
-/* placeholder: filled in by the work on this layer */
-typedef int kdive_placeholder_;
+/* p, px, pd: print an expression or a symbol's value, as crash (through gdb) prints it. */
+#include <ctype.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "cexpr.h"
+#include "cprint.h"
+#include "kernel.h"
+#include "symbols.h"
+
+#define P_USAGE "p [-x|-d][-u] [expression | symbol[:cpuspec]]"
+
+/* crash's one-line declaration of a symbol: gdb's whatis type with the name put where crash puts it. */
+void p_symbol_declaration(kd_session *s, struct sbuf *out, struct ctype *t, const char *name);
+void p_symbol_declaration(kd_session *s, struct sbuf *out, struct ctype *t, const char *name)
+{
+	struct sbuf ty = {0};
+	cprint_type(s, &ty, t, "", -1, 0);
+	const char *str = sbuf_str(&ty);
+	const char *paren = strstr(str, "(*)");
+	const char *open = strchr(str, '(');
+	const char *bracket = strchr(str, '[');
+	size_t n = strlen(str);
+	if (paren) {
+		sbuf_printf(out, "%.*s%s%s", (int)(paren - str + 2), str, name, paren + 2);
+	} else if (open && (!bracket || open < bracket)) {
+		sbuf_printf(out, "%.*s%s%s", (int)(open - str), str, name, open);
+	} else if (bracket) {
+		sbuf_printf(out, "%.*s%s%s", (int)(bracket - str), str, name, bracket);
+	} else if (n && str[n - 1] == '*') {
+		sbuf_printf(out, "%s%s", str, name);
+	} else {
+		sbuf_printf(out, "%s %s", str, name);
+	}
+	sbuf_free(&ty);
+}
+
+/* "a", "all", "1", "0,2-3": a CPU set as crash parses a cpuspec. */
+static int parse_cpuspec(kd_session *s, const char *spec, bool *cpus, int ncpus)
+{
+	if (strcmp(spec, "a") == 0 || strcmp(spec, "all") == 0) {
+		for (int i = 0; i < ncpus; i++)
+			cpus[i] = true;
+		return 0;
+	}
+	const char *p = spec;
+	while (*p) {
+		char *end;
+		long a = strtol(p, &end, 10), b = a;
+		if (end == p)
+			return kd_fail(s, "invalid cpu specification: %s", spec);
+		p = end;
+		if (*p == '-') {
+			b = strtol(p + 1, &end, 10);
+			if (end == p + 1)
+				return kd_fail(s, "invalid cpu specification: %s", spec);
+			p = end;
+		}
+		if (a < 0 || b < a || b >= ncpus)
+			return kd_fail(s, "invalid cpu number: %s", spec);
+		for (long i = a; i <= b; i++)
+			cpus[i] = true;
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return kd_fail(s, "invalid cpu specification: %s", spec);
+	}
+	return 0;
+}
+
+/* gdb's "$N = value", with crash's leader in front when the expression starts with a symbol. */
+static void emit(kd_session *s, const char *leader, const char *value)
+{
+	int n = cexpr_next_history(s);
+	if (!leader) {
+		kd_printf(s, "$%d = %s\n", n, value);
+		return;
+	}
+	if (value[0] == '{' && value[1] != '\n')
+		kd_printf(s, "%s = $%d = \n %s\n", leader, n, value);
+	else
+		kd_printf(s, "%s = $%d = %s\n", leader, n, value);
+}
+
+static int print_expr(kd_session *s, const char *text, const char *leader, const struct cprint_opts *o)
+{
+	struct cvalue v;
+	if (cexpr_eval(s, text, &v) < 0)
+		return -1;
+	struct sbuf b = {0};
+	int rc = o->format ? cprint_value_at_depth(s, &b, &v, 0, o) : cprint_value(s, &b, &v, o);
+	if (rc == 0)
+		emit(s, leader, sbuf_str(&b));
+	sbuf_free(&b);
+	return rc;
+}
+
+static int print_percpu(kd_session *s, const char *name, const char *spec, const struct cprint_opts *o)
+{
+	int ncpus = s->ki.nr_cpus;
+	if (ncpus <= 0 || !s->ki.per_cpu_offset)
+		return kd_fail(s, "per-CPU offsets are unknown");
+	bool *cpus = xcalloc((size_t)ncpus, sizeof(bool));
+	int rc = parse_cpuspec(s, spec, cpus, ncpus);
+	struct cvalue base;
+	if (rc == 0)
+		rc = cvalue_of_symbol(s, name, &base);
+	for (int cpu = 0; rc == 0 && cpu < ncpus; cpu++) {
+		if (!cpus[cpu])
+			continue;
+		uint64_t addr;
+		if (per_cpu_addr(s, name, cpu, &addr) < 0) {
+			rc = -1;
+			break;
+		}
+		struct cvalue v;
+		cvalue_at(&v, base.type, addr);
+		struct sbuf b = {0};
+		rc = cprint_value(s, &b, &v, o);
+		if (rc == 0) {
+			char leader[300];
+			snprintf(leader, sizeof(leader), "per_cpu(%s, %d)", name, cpu);
+			emit(s, leader, sbuf_str(&b));
+		}
+		sbuf_free(&b);
+	}
+	free(cpus);
+	return rc;
+}
+
+static int percpu_summary(kd_session *s, const char *name)
+{
+	struct cvalue v;
+	if (cvalue_of_symbol(s, name, &v) < 0)
+		return -1;
+	struct sbuf b = {0};
+	p_symbol_declaration(s, &b, v.type, name);
+	kd_printf(s, "PER-CPU DATA TYPE:\n  %s;\nPER-CPU ADDRESSES:\n", sbuf_str(&b));
+	sbuf_free(&b);
+	for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
+		uint64_t addr;
+		if (per_cpu_addr(s, name, cpu, &addr) < 0)
+			return -1;
+		kd_printf(s, "  [%d]: %llx\n", cpu, (unsigned long long)addr);
+	}
+	return 0;
+}
+
+static char *join_args(int argc, char **argv, int from)
+{
+	struct sbuf b = {0};
+	for (int i = from; i < argc; i++) {
+		if (i > from)
+			sbuf_putc(&b, ' ');
+		sbuf_puts(&b, argv[i]);
+	}
+	char *r = xstrdup(sbuf_str(&b));
+	sbuf_free(&b);
+	return r;
+}
+
+static int cmd_p_common(kd_session *s, int argc, char **argv, char output_format)
+{
+	struct cprint_opts o = {0, s->output_radix == 16 ? 'x' : 0};
+	if (output_format)
+		o.output_format = output_format == 'd' ? 0 : output_format;
+	const char *slash = strchr(argv[0], '/');
+	if (slash) {
+		/* p/FMT goes to gdb as it is: no options, no symbol leader, no per-CPU forms */
+		for (const char *f = slash + 1; *f; f++) {
+			if (*f == 'x' || *f == 'd')
+				o.format = *f;
+			else if (*f == 'u')
+				o.format = 'd'; /* close enough: decimal */
+			else
+				return kd_fail(s, "Undefined output format \"%c\".", *f);
+		}
+		if (argc < 2)
+			return kd_fail(s, "usage: " P_USAGE);
+		char *text = join_args(argc, argv, 1);
+		int rc = print_expr(s, text, NULL, &o);
+		free(text);
+		return rc;
+	}
+	int c;
+	opterr = 0;
+	while ((c = getopt(argc, argv, "+xdu")) != -1) {
+		switch (c) {
+		case 'x': o.output_format = 'x'; break;
+		case 'd': o.output_format = 0; break;
+		case 'u': break; /* user virtual addresses: expressions here are kernel ones */
+		default:
+			opterr = 1;
+			kd_printf(s, "Usage:\n  " P_USAGE "\nEnter \"help p\" for details.\n");
+			return kd_fail(s, "invalid option -- '%c'", optopt);
+		}
+	}
+	opterr = 1;
+	if (optind >= argc) {
+		kd_printf(s, "Usage:\n  " P_USAGE "\nEnter \"help p\" for details.\n");
+		return kd_fail(s, "usage: " P_USAGE);
+	}
+	const char *first = argv[optind];
+	/* symbol:cpuspec */
+	const char *colon = strchr(first, ':');
+	if (colon && optind + 1 == argc) {
+		char name[256];
+		snprintf(name, sizeof(name), "%.*s", (int)(colon - first), first);
+		if (cexpr_is_percpu(s, name, NULL))
+			return print_percpu(s, name, colon + 1, &o);
+		return kd_fail(s, "%s: not a per-cpu symbol", name);
+	}
+	if (cexpr_is_percpu(s, first, NULL))
+		return percpu_summary(s, first);
+	const char *leader = s->symtab && symtab_lookup(s->symtab, first) ? first : NULL;
+	char *text = join_args(argc, argv, optind);
+	int rc = print_expr(s, text, leader, &o);
+	free(text);
+	return rc;
+}
+
+static int cmd_p(kd_session *s, int argc, char **argv)
+{
+	return cmd_p_common(s, argc, argv, 0);
+}
+
+static int cmd_px(kd_session *s, int argc, char **argv)
+{
+	return cmd_p_common(s, argc, argv, 'x');
+}
+
+static int cmd_pd(kd_session *s, int argc, char **argv)
+{
+	return cmd_p_common(s, argc, argv, 'd');
+}
+
+#define P_HELP_COMMON                                                                                              \
+	"Prints the value of a C expression over the kernel's symbols and types, as gdb\n"                          \
+	"(inside crash) prints it: gdb's value numbering ($1, $2...), structures with\n"                           \
+	"their members indented, arrays on one line, char arrays as strings, enums by\n"                             \
+	"name and pointers with the symbol they point into. When the expression begins\n"                          \
+	"with a symbol, its name is printed first, as crash does.\n"                                                \
+	"  -x  print integers in hexadecimal (px is p -x).\n"                                                      \
+	"  -d  print integers in decimal (pd is p -d).\n"                                                          \
+	"  -u  accepted for compatibility.\n"                                                                      \
+	"  symbol:cpuspec  a per-CPU variable on some CPUs: \"a\" (all), \"1\", \"0,2-3\".\n"                     \
+	"A per-CPU symbol without a cpuspec prints its type and its address on each CPU.\n"                        \
+	"p/x and p/d are gdb's print formats: every scalar in that radix, char arrays too.\n"                      \
+	"Expressions: symbols, numbers, casts such as (struct task_struct *)ADDR, -> . [i],\n"                     \
+	"unary * & - ~ !, sizeof, arithmetic, shifts, comparisons, && || ?:, enumerators.\n"                       \
+	"\n"                                                                                                        \
+	"EXAMPLES\n"                                                                                                \
+	"  kdive> p jiffies\n"                                                                                      \
+	"  jiffies = $1 = 4294892906\n"                                                                             \
+	"  kdive> p init_task.comm\n"                                                                               \
+	"  $2 = \"swapper/0\\000\\000\\000\\000\\000\\000\"\n"                                                     \
+	"  kdive> p init_task.sched_class\n"                                                                        \
+	"  $3 = (const struct sched_class *) 0xffffffffad415660 <idle_sched_class>\n"                              \
+	"  kdive> p -x jiffies\n"                                                                                   \
+	"  jiffies = $4 = 0xfffedd6a\n"                                                                             \
+	"  kdive> p irq_stat:1\n"                                                                                   \
+	"  per_cpu(irq_stat, 1) = $5 = {\n"                                                                         \
+	"    __softirq_pending = 0,\n"                                                                              \
+	"  ...\n"
+
+const struct kd_command kd_cmd_p = {"p", cmd_p, P_USAGE, "print the value of an expression", P_HELP_COMMON,
+				    KD_CMD_NEEDS_DUMP};
+const struct kd_command kd_cmd_px = {"px", cmd_px, "px [expression | symbol[:cpuspec]]",
+				     "print an expression in hexadecimal (p -x)", P_HELP_COMMON, KD_CMD_NEEDS_DUMP};
+const struct kd_command kd_cmd_pd = {"pd", cmd_pd, "pd [expression | symbol[:cpuspec]]",
+				     "print an expression in decimal (p -d)", P_HELP_COMMON, KD_CMD_NEEDS_DUMP};
