@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "arch.h"
+#include "cexpr.h"
 #include "dwarf_index.h"
 #include "kernel.h"
 #include "symbols.h"
@@ -39,6 +40,7 @@ void session_free(kd_session *s)
 	tasks_free(s);
 	modules_free(s);
 	unwind_free(s);
+	cexpr_free(s);
 	kernel_free(s);
 	mem_free(s);
 	dump_close(s->dump);
