@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "symbols.h"
+#include "types.h"
 
 bool shell_quit_requested(kd_session *s)
 {
@@ -52,17 +53,18 @@ int shell_split(const char *line, char ***argv_out)
 	return (int)args.len - 1;
 }
 
-/* Position of the first unquoted occurrence of c, or NULL. */
+/* Position of the first unquoted occurrence of c, or NULL. ("->" in an expression is no redirection.) */
 static char *find_unquoted(char *s, char c)
 {
 	char q = 0;
+	const char *start = s;
 	for (; *s; s++) {
 		if (q) {
 			if (*s == q)
 				q = 0;
 		} else if (*s == '"' || *s == '\'') {
 			q = *s;
-		} else if (*s == c) {
+		} else if (*s == c && !(c == '>' && s > start && s[-1] == '-')) {
 			return s;
 		}
 	}
@@ -126,9 +128,39 @@ static void close_output(kd_session *s, struct output *o)
 	s->out = stdout;
 }
 
+/*
+ * Words crash accepts in command position that are not command names: p/x (a
+ * command with gdb's print format), *type (the pointer-to short-cut) and a bare
+ * structure or union name (task_struct ADDR). The command sees argv[0] as typed.
+ */
+static const struct kd_command *implied_command(kd_session *s, const char *name)
+{
+	char buf[256];
+	const char *slash = strchr(name, '/');
+	if (slash && slash != name && (size_t)(slash - name) < sizeof(buf)) {
+		snprintf(buf, sizeof(buf), "%.*s", (int)(slash - name), name);
+		return command_find(s, buf);
+	}
+	if (name[0] == '*')
+		return command_find(s, "*");
+	if (!s->dwi || (!isalpha((unsigned char)name[0]) && name[0] != '_'))
+		return NULL;
+	static const char *const kinds[] = {"struct", "union"};
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		Dwarf_Die d;
+		snprintf(buf, sizeof(buf), "%s %.*s", kinds[i], (int)strcspn(name, ".,"), name);
+		if (type_lookup(s, buf, &d) == 0)
+			return command_find(s, kinds[i]);
+		kd_err_clear(&s->err);
+	}
+	return NULL;
+}
+
 static int run_argv(kd_session *s, int argc, char **argv)
 {
 	const struct kd_command *cmd = command_find(s, argv[0]);
+	if (!cmd)
+		cmd = implied_command(s, argv[0]);
 	if (!cmd) {
 		return kd_fail(s, "command not found: %s", argv[0]);
 	}
