@@ -45,7 +45,7 @@ static void file_path(kd_session *s, uint64_t file, const char *type, char *buf,
 
 static int show_files(kd_session *s, const struct task_info *t)
 {
-	kd_printf(s, "PID: %-8d TASK: %llx  CPU: %-3d  COMMAND: \"%s\"\n", t->pid, (unsigned long long)t->task, t->cpu, t->comm);
+	task_print_header(s, t, 0);
 	fs_struct_paths(s, t);
 	uint64_t files, fdt, max_fds = 0, fd_array, dentry_off, inode_off;
 	if (read_member_ptr(s, t->task, "task_struct", "files", &files) < 0)

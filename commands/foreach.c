@@ -83,8 +83,7 @@ static int run_each(kd_session *s, const struct kd_command *cmd, int nargs, char
 		s->cur_task = t->task;
 		bool prints_header = strcmp(cmd->name, "bt") == 0 || strcmp(cmd->name, "sig") == 0;
 		if (!prints_header)
-			kd_printf(s, "PID: %-8d TASK: %llx  CPU: %-3d  COMMAND: \"%s\"\n", t->pid, (unsigned long long)t->task, t->cpu,
-				  t->comm);
+			task_print_header(s, t, 0);
 		optind = 0;
 		kd_err_clear(&s->err);
 		if (cmd->run(s, nargs + 1, argv) < 0) {

@@ -17,12 +17,6 @@ struct ps_opts {
 	VEC(const char *) names;
 };
 
-static void task_line(kd_session *s, const struct task_info *t, int indent)
-{
-	kd_printf(s, "%*sPID: %-8d TASK: %llx  CPU: %-3d  COMMAND: \"%s\"\n", indent, "", t->pid, (unsigned long long)t->task,
-		  t->cpu, t->comm);
-}
-
 static void table_header(kd_session *s, bool kstack)
 {
 	kd_printf(s, "      PID    PPID  CPU %s      ST  %%MEM      VSZ      RSS  COMM\n",
@@ -62,16 +56,16 @@ static void show_parents(kd_session *s, const struct task_info *t)
 			break;
 	}
 	for (int i = n - 1, indent = 0; i >= 0; i--, indent++)
-		task_line(s, chain[i], indent);
+		task_print_header(s, chain[i], indent);
 }
 
 static void show_children(kd_session *s, const struct task_table *tt, const struct task_info *t)
 {
-	task_line(s, t, 0);
+	task_print_header(s, t, 0);
 	size_t n = 0;
 	for (size_t i = 0; i < tt->len; i++)
 		if (tt->tasks[i].parent == t->task && tt->tasks[i].task != t->task && !tt->tasks[i].idle) {
-			task_line(s, &tt->tasks[i], 2);
+			task_print_header(s, &tt->tasks[i], 2);
 			n++;
 		}
 	if (!n)
@@ -90,7 +84,7 @@ static void print_hms(kd_session *s, uint64_t secs)
 
 static void show_times(kd_session *s, const struct task_info *t)
 {
-	task_line(s, t, 0);
+	task_print_header(s, t, 0);
 	uint64_t up = kernel_uptime(s), start = t->start_time / 1000000000ULL;
 	kd_printf(s, "    RUN TIME: ");
 	print_hms(s, up > start ? up - start : 0);
@@ -130,7 +124,7 @@ static void show_last(kd_session *s, const struct task_info **list, size_t n, bo
 			kd_printf(s, "[%*llu] ", width, (unsigned long long)t->last_arrival);
 		}
 		kd_printf(s, "[%s]  ", task_state_name(t));
-		task_line(s, t, 0);
+		task_print_header(s, t, 0);
 	}
 }
 
@@ -163,7 +157,7 @@ static int read_user_block(kd_session *s, const struct task_info *t, const char 
 
 static int show_args(kd_session *s, const struct task_info *t)
 {
-	task_line(s, t, 0);
+	task_print_header(s, t, 0);
 	char *buf;
 	size_t len;
 	if (read_user_block(s, t, "arg_start", "arg_end", &buf, &len) < 0)
@@ -195,11 +189,11 @@ static void show_group(kd_session *s, const struct task_table *tt, const struct 
 			leader = &tt->tasks[i];
 			break;
 		}
-	task_line(s, leader, 0);
+	task_print_header(s, leader, 0);
 	size_t n = 0;
 	for (size_t i = 0; i < tt->len; i++)
 		if (tt->tasks[i].tgid == leader->tgid && tt->tasks[i].task != leader->task && !tt->tasks[i].idle) {
-			task_line(s, &tt->tasks[i], 2);
+			task_print_header(s, &tt->tasks[i], 2);
 			n++;
 		}
 	if (!n)
@@ -223,7 +217,7 @@ static int show_rlimits(kd_session *s, const struct task_info *t)
 		return kd_fail(s, "pid %d has no signal_struct", t->pid);
 	if (member_off(s, "signal_struct", "rlim", &off) < 0)
 		return -1;
-	task_line(s, t, 0);
+	task_print_header(s, t, 0);
 	kd_printf(s, "      RLIMIT");
 	centred(s, "CURRENT", 17, false);
 	centred(s, "MAXIMUM", 11, false);

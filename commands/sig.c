@@ -75,12 +75,6 @@ static void print_flags(kd_session *s, uint64_t flags)
 	kd_printf(s, "%s\n", any ? ")" : "");
 }
 
-static void task_header(kd_session *s, const struct task_info *t, int indent)
-{
-	kd_printf(s, "%*sPID: %-8d TASK: %llx  CPU: %-3d  COMMAND: \"%s\"\n", indent, "", t->pid, (unsigned long long)t->task,
-		  t->cpu, t->comm);
-}
-
 /* A sigpending: its signal mask and its queue. */
 static int print_pending(kd_session *s, uint64_t pending, int indent)
 {
@@ -158,7 +152,7 @@ static int print_handlers(kd_session *s, const struct task_info *t)
 
 static int show_task(kd_session *s, const struct task_info *t, bool group)
 {
-	task_header(s, t, 0);
+	task_print_header(s, t, 0);
 	if (print_handlers(s, t) < 0)
 		return -1;
 	uint64_t off;
@@ -175,7 +169,7 @@ static int show_task(kd_session *s, const struct task_info *t, bool group)
 		const struct task_info *th = &tt->tasks[i];
 		if (th->tgid != t->tgid || th->idle)
 			continue;
-		task_header(s, th, 2);
+		task_print_header(s, th, 2);
 		if (print_task_pending(s, th, 2) < 0)
 			return -1;
 		kd_printf(s, "\n");

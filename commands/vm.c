@@ -80,7 +80,7 @@ static int walk_vma_list(kd_session *s, uint64_t mm, struct vma_ctx *c)
 
 static int show_vm(kd_session *s, const struct task_info *t, const struct vm_opts *o)
 {
-	kd_printf(s, "PID: %-8d TASK: %llx  CPU: %-3d  COMMAND: \"%s\"\n", t->pid, (unsigned long long)t->task, t->cpu, t->comm);
+	task_print_header(s, t, 0);
 	centred(s, "MM", 16);
 	kd_printf(s, "  ");
 	centred(s, "PGD", 16);

@@ -228,6 +228,12 @@ const struct task_info *task_current(kd_session *s)
 	return task_panic(s);
 }
 
+void task_print_header(kd_session *s, const struct task_info *t, int indent)
+{
+	kd_printf(s, "%*sPID: %-8d TASK: %llx  CPU: %-3d  COMMAND: \"%s\"\n", indent, "", t->pid, (unsigned long long)t->task,
+		  t->cpu, t->comm);
+}
+
 bool task_is_kthread(const struct task_info *t)
 {
 	return t->idle || (t->flags & 0x00200000) || !t->mm; /* PF_KTHREAD */

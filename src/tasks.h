@@ -47,6 +47,8 @@ const struct task_info *task_from_arg(kd_session *s, const char *arg);
 const struct task_info *task_panic(kd_session *s);
 /* The current context task (set by `set`); defaults to the panic task. */
 const struct task_info *task_current(kd_session *s);
+/* crash's one-line task header: "PID: 1        TASK: ...  CPU: 0    COMMAND: "init"", indented. */
+void task_print_header(kd_session *s, const struct task_info *t, int indent);
 /* A kernel thread as crash shows it, in brackets: PF_KTHREAD, or no mm. */
 bool task_is_kthread(const struct task_info *t);
 /* Memory of the task's mm: resident pages (file + anon + shmem) and total_vm, in pages. */
