@@ -57,10 +57,20 @@ static void print_header(kd_session *s, const struct task_info *t)
 }
 
 /*
- * Source file and line of a text address, as crash (through gdb) shows them: of
- * the line-table rows at the closest address at or below it, the last one that
- * starts a statement (libdw's dwarf_getsrc_die() takes the last row of all).
+ * Source file and line of a text address, as crash shows them through gdb,
+ * whose line tables differ from the DWARF rows libdw returns: gdb keeps one
+ * table per source file, ends a file's entries at an address where another file
+ * takes over (dropping its earlier entries there), skips non-statement rows at
+ * such switches, drops repeats of a line that had a discriminator, and answers
+ * with the last statement entry at the closest address at or below the one asked.
  */
+struct gdb_line {
+	const char *file;
+	uint64_t pc;
+	int line; /* 0: end of the file's entries */
+	bool stmt;
+};
+
 static bool line_of(kd_session *s, uint64_t addr, char *buf, size_t size)
 {
 	Dwarf_Die cu;
@@ -69,6 +79,7 @@ static bool line_of(kd_session *s, uint64_t addr, char *buf, size_t size)
 	uint64_t link = addr - s->ki.kaslr_offset;
 	if (!s->dwarf || !dwarf_addrdie(s->dwarf, link, &cu) || dwarf_getsrclines(&cu, &lines, &n) != 0 || !n)
 		return false;
+	/* The rows at or below the address, from the start of their sequence. */
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -81,40 +92,97 @@ static bool line_of(kd_session *s, uint64_t addr, char *buf, size_t size)
 	}
 	if (!lo)
 		return false;
-	Dwarf_Addr at = 0;
-	dwarf_lineaddr(dwarf_onesrcline(lines, lo - 1), &at);
-	Dwarf_Line *best = NULL, *last = NULL;
-	for (size_t j = lo; j-- > 0;) {
-		Dwarf_Line *l = dwarf_onesrcline(lines, j);
-		Dwarf_Addr a = 0;
-		bool end = false, stmt = false;
-		dwarf_lineaddr(l, &a);
-		if (a != at)
+	size_t end = lo, start = lo - 1;
+	bool eos = false;
+	dwarf_lineendsequence(dwarf_onesrcline(lines, start), &eos);
+	if (eos)
+		return false; /* between sequences */
+	while (start > 0) {
+		dwarf_lineendsequence(dwarf_onesrcline(lines, start - 1), &eos);
+		if (eos)
 			break;
-		dwarf_lineendsequence(l, &end);
-		if (end)
-			continue;
-		if (!last)
-			last = l;
-		dwarf_linebeginstatement(l, &stmt);
-		if (stmt) {
-			best = l;
-			break;
-		}
+		start--;
 	}
-	if (!best)
-		best = last;
-	int line;
-	const char *name = best ? dwarf_linesrc(best, NULL, NULL) : NULL;
-	if (!name || dwarf_lineno(best, &line) != 0)
-		return false;
-	Dwarf_Attribute a;
-	const char *dir = dwarf_formstring(dwarf_attr(&cu, DW_AT_comp_dir, &a));
-	if (name[0] != '/' && dir && *dir)
-		snprintf(buf, size, "%s/%s: %d", dir, name, line);
-	else
-		snprintf(buf, size, "%s: %d", name, line);
-	return true;
+	VEC(struct gdb_line) tab = {0};
+	const char *last_file = NULL;
+	int last_line = 0, prev_row_line = -1;
+	bool disc_line = false, stmt_at_address = false;
+	uint64_t last_address = UINT64_MAX;
+	for (size_t i = start; i < end; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(lines, i);
+		Dwarf_Addr a = 0;
+		int line = 0;
+		unsigned disc = 0;
+		bool stmt = false;
+		dwarf_lineaddr(l, &a);
+		dwarf_lineno(l, &line);
+		dwarf_linebeginstatement(l, &stmt);
+		dwarf_linediscriminator(l, &disc);
+		const char *file = dwarf_linesrc(l, NULL, NULL);
+		if (!file)
+			file = "";
+		disc_line = line != prev_row_line ? disc != 0 : (disc_line || disc != 0);
+		prev_row_line = line;
+		bool file_changed = !last_file || strcmp(file, last_file) != 0;
+		bool ignore = (file_changed && a == last_address && !stmt && stmt_at_address) || line == 0;
+		if (file_changed && !ignore && last_file) {
+			/* End of the previous file's entries here: its entries at this address go. */
+			while (tab.len && tab.items[tab.len - 1].pc == a && strcmp(tab.items[tab.len - 1].file, last_file) == 0)
+				tab.len--;
+			struct gdb_line mark = {last_file, a, 0, false};
+			VEC_PUSH(&tab, mark);
+		}
+		if (!ignore) {
+			if (file_changed || line != last_line || !disc_line) {
+				struct gdb_line e = {file, a, line, stmt};
+				VEC_PUSH(&tab, e);
+			}
+			last_file = file;
+			last_line = line;
+		}
+		if (last_address != a) {
+			stmt_at_address = false;
+			last_address = a;
+		}
+		stmt_at_address |= stmt;
+	}
+	/* Per file, the last entry at or below the address (its statement entry if it has one there). */
+	const struct gdb_line *best = NULL;
+	VEC(const char *) seen = {0};
+	for (size_t i = tab.len; i-- > 0;) {
+		const struct gdb_line *e = &tab.items[i];
+		bool later_same_file = false;
+		for (size_t j = 0; j < seen.len && !later_same_file; j++)
+			later_same_file = seen.items[j] == e->file || strcmp(seen.items[j], e->file) == 0;
+		if (later_same_file)
+			continue;
+		VEC_PUSH(&seen, e->file);
+		if (e->line == 0)
+			continue;
+		const struct gdb_line *pick = e;
+		for (size_t j = i; !pick->stmt && j-- > 0;) {
+			const struct gdb_line *p = &tab.items[j];
+			if (p->pc != e->pc || p->line == 0)
+				break;
+			if (strcmp(p->file, e->file) == 0 && p->stmt)
+				pick = p;
+		}
+		if (!best || pick->pc > best->pc)
+			best = pick;
+	}
+	VEC_FREE(&seen);
+	bool ok = false;
+	if (best) {
+		Dwarf_Attribute at;
+		const char *dir = dwarf_formstring(dwarf_attr(&cu, DW_AT_comp_dir, &at));
+		if (best->file[0] != '/' && dir && *dir)
+			snprintf(buf, size, "%s/%s: %d", dir, best->file, best->line);
+		else
+			snprintf(buf, size, "%s: %d", best->file, best->line);
+		ok = true;
+	}
+	VEC_FREE(&tab);
+	return ok;
 }
 
 static void print_line(kd_session *s, uint64_t addr)
@@ -197,7 +265,7 @@ static void slab_init(kd_session *s, struct slab_layout *l)
 	l->pgty_slab = -1;
 	int64_t v;
 	if (enum_value(s, "PGTY_slab", &v) == 0)
-		l->pgty_slab = v;
+		l->pgty_slab = (uint8_t)v; /* 0xf5: a one-byte constant, which DWARF readers may sign-extend */
 	else if (enum_value(s, "PG_slab", &v) == 0)
 		l->pg_slab = v;
 	kd_err_clear(&s->err);
@@ -404,13 +472,46 @@ static void print_trace(struct printer *p, const struct uw_trace *tr)
 		kd_printf(s, "bt: %s\n", tr->error);
 }
 
-/* ---- -t / -T: every kernel text address on the stack ---- */
+/* ---- -t / -T / -o: every kernel text address on the stack ---- */
 
+static bool eframe_ok(kd_session *s, uint64_t at, const struct uw_regs *r);
+
+/* crash's exception_functions_5_8: entry points whose pt_regs follow their return address. */
+static bool exception_entry(const char *name)
+{
+	static const char *const names[] = {"asm_exc_invalid_tss", "asm_exc_segment_not_present", "asm_exc_alignment_check",
+		"asm_exc_general_protection", "asm_exc_page_fault", "asm_exc_divide_error", "asm_exc_overflow", "asm_exc_bounds",
+		"asm_exc_invalid_op", "asm_exc_device_not_available", "asm_exc_coproc_segment_overrun",
+		"asm_exc_spurious_interrupt_bug", "asm_exc_coprocessor_error", "asm_exc_simd_coprocessor_error", "asm_exc_debug",
+		"xen_asm_exc_stack_segment", "xen_asm_exc_xen_hypervisor_callback", "xen_asm_exc_int3"};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool read_regs_at(kd_session *s, uint64_t addr, struct uw_regs *r)
+{
+	const uint64_t *off;
+	uint64_t size;
+	unwind_pt_regs_layout(s, &off, &size);
+	for (int i = 0; i < UW_NREGS; i++)
+		if (mem_read_kv(s, addr + off[i], &r->r[i], 8) < 0) {
+			kd_err_clear(&s->err);
+			return false;
+		}
+	return true;
+}
+
+/* Print the text addresses in [from, to): "  [slot] sym at addr" (-t/-T), or as numbered frames (-o). */
 static void scan_range(struct printer *p, uint64_t from, uint64_t to)
 {
 	kd_session *s = p->s;
 	uint8_t buf[4096];
 	uint64_t page = 1;
+	const uint64_t *offs;
+	uint64_t ptsize;
+	unwind_pt_regs_layout(s, &offs, &ptsize);
 	for (uint64_t a = from & ~7ULL; a + 8 <= to; a += 8) {
 		if ((a & ~4095ULL) != page) {
 			page = a & ~4095ULL;
@@ -429,18 +530,30 @@ static void scan_range(struct printer *p, uint64_t from, uint64_t to)
 		const char *mod;
 		uint64_t off;
 		const char *sym = unwind_symbol(s, v, &off, &mod);
-		if (!sym)
-			continue;
+		if (!sym || (p->o->old && !off))
+			continue; /* the old tracer skips function starts: they are not return addresses */
 		if (p->o->symoff && off)
 			snprintf(name, sizeof(name), p->o->radix == 16 ? "%s+0x%llx" : "%s+%llu", sym, (unsigned long long)off);
 		else
 			snprintf(name, sizeof(name), "%s", sym);
-		kd_printf(s, "  [%016llx] %s at %llx", (unsigned long long)a, name, (unsigned long long)v);
+		if (p->o->old) {
+			kd_printf(s, "%s#%d [%8llx] %s at %llx", p->level < 10 ? " " : "", p->level, (unsigned long long)a, name,
+				  (unsigned long long)v);
+			p->level++;
+		} else {
+			kd_printf(s, "  [%016llx] %s at %llx", (unsigned long long)a, name, (unsigned long long)v);
+		}
 		if (mod)
 			kd_printf(s, " [%s]", mod);
 		kd_printf(s, "\n");
 		if (p->o->line)
 			print_line(s, v);
+		struct uw_regs r;
+		if (p->o->old && exception_entry(sym) && a + 8 + ptsize <= to && read_regs_at(s, a + 8, &r) && eframe_ok(s, a + 8, &r)) {
+			print_regs(s, &r, true, p->o->line);
+			a += ptsize;
+			page = 1;
+		}
 	}
 }
 
@@ -454,10 +567,12 @@ static void text_scan(struct printer *p, const struct uw_trace *tr)
 		if (tr->stack_base)
 			scan_range(p, tr->stack_base, tr->stack_top);
 	} else {
-		char buf[512];
-		const char *name = symstr(s, tr->start_ip, false, 10, buf, sizeof(buf));
-		kd_printf(s, "%sSTART: %s%s at %llx\n", "              ", name ? name : "(unknown)",
-			  name && strcmp(name, "thread_return") == 0 ? " (schedule)" : "", (unsigned long long)tr->start_ip);
+		if (!p->o->old) {
+			char buf[512];
+			const char *name = symstr(s, tr->start_ip, false, 10, buf, sizeof(buf));
+			kd_printf(s, "%sSTART: %s%s at %llx\n", "              ", name ? name : "(unknown)",
+				  name && strcmp(name, "thread_return") == 0 ? " (schedule)" : "", (unsigned long long)tr->start_ip);
+		}
 		uint64_t rsp = tr->start_sp;
 		struct uw_stack st;
 		/* Off the IRQ or exception stack first, as far as the unwinder found the way back. */
@@ -465,30 +580,33 @@ static void text_scan(struct printer *p, const struct uw_trace *tr)
 			uint64_t top = st.type == UW_STACK_EXCEPTION ? st.top - ptsize : st.top;
 			scan_range(p, rsp, top);
 			const struct uw_frame *entry = NULL;
-			for (size_t i = 0; i < tr->len && !entry; i++)
-				if (!on_stack(&tr->frames[i].stack, &st) && tr->frames[i].slot > rsp - 0 && i > 0 &&
-				    on_stack(&tr->frames[i - 1].stack, &st))
+			for (size_t i = 1; i < tr->len && !entry; i++)
+				if (!on_stack(&tr->frames[i].stack, &st) && on_stack(&tr->frames[i - 1].stack, &st))
 					entry = &tr->frames[i];
-			if (st.type == UW_STACK_EXCEPTION && entry) {
-				const struct uw_frame *e = entry - 1;
-				if (e->has_regs)
-					print_regs(s, &e->regs, true, p->o->line);
-			}
+			const struct uw_frame *last = entry ? entry - 1 : NULL;
+			if (st.type == UW_STACK_EXCEPTION && last && last->has_regs)
+				print_regs(s, &last->regs, true, p->o->line);
 			print_stack_marker(s, &st);
 			if (!entry)
 				return;
 			if (st.type == UW_STACK_IRQ && entry->has_regs) {
-				char nb[512];
 				const char *mod;
 				uint64_t o2;
 				const char *sym = unwind_symbol(s, entry->ip, &o2, &mod);
-				(void)nb;
 				kd_printf(s, "  [%016llx] %s at %llx\n", (unsigned long long)entry->regs_addr, sym ? sym : "(unknown)",
 					  (unsigned long long)entry->ip);
 				print_regs(s, &entry->regs, true, p->o->line);
 				if (entry->regs.r[UW_CS] & 3)
 					return;
 				rsp = entry->regs_addr + ptsize;
+			} else if (entry->flags & UW_F_AFTER_REGS) {
+				/* Back from an exception stack: where the CPU was, then the stack above it. */
+				const char *mod;
+				uint64_t o2;
+				const char *sym = unwind_symbol(s, entry->ip, &o2, &mod);
+				kd_printf(s, "  [%016llx] %s at %llx\n", (unsigned long long)entry->slot, sym ? sym : "(unknown)",
+					  (unsigned long long)entry->ip);
+				rsp = entry->slot;
 			} else {
 				rsp = entry->slot;
 			}
@@ -657,7 +775,7 @@ static int bt_task(kd_session *s, const struct bt_opts *o, const struct task_inf
 	} else if (o->eframe_search) {
 		if (tr.stack_base)
 			eframe_search_range(s, tr.stack_base, tr.stack_base, tr.stack_top);
-	} else if (o->scan != SCAN_NONE) {
+	} else if (o->scan != SCAN_NONE || o->old) {
 		text_scan(&p, &tr);
 	} else {
 		print_trace(&p, &tr);
