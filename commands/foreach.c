@@ -5,47 +5,6 @@
 #include "shell.h"
 #include "tasks.h"
 
-struct selection {
-	VEC(const struct task_info *) picked;
-	VEC(const char *) names;
-	VEC(const char *) states;
-	bool kernel, user, leaders, active;
-};
-
-static bool is_state_word(const char *w)
-{
-	static const char *const states[] = {"RU", "IN", "UN", "ST", "TR", "ZO", "DE", "SW", "WA", "PA", "ID", "NE"};
-	for (size_t i = 0; i < ARRAY_SIZE(states); i++)
-		if (strcmp(w, states[i]) == 0)
-			return true;
-	return false;
-}
-
-static bool matches(const struct selection *sel, const struct task_info *t)
-{
-	if (sel->kernel && !task_is_kthread(t))
-		return false;
-	if (sel->user && task_is_kthread(t))
-		return false;
-	if (sel->leaders && t->pid != t->tgid)
-		return false;
-	if (sel->active && !t->active)
-		return false;
-	bool any = sel->picked.len || sel->names.len || sel->states.len;
-	if (!any)
-		return true;
-	for (size_t i = 0; i < sel->picked.len; i++)
-		if (sel->picked.items[i] == t)
-			return true;
-	for (size_t i = 0; i < sel->names.len; i++)
-		if (strcmp(sel->names.items[i], t->comm) == 0)
-			return true;
-	for (size_t i = 0; i < sel->states.len; i++)
-		if (strcmp(sel->states.items[i], task_state_name(t)) == 0)
-			return true;
-	return false;
-}
-
 /* ps takes all the tasks at once and prints one table. */
 static int run_ps(kd_session *s, const struct kd_command *cmd, int nargs, char **args, const struct task_info **list, size_t n)
 {
@@ -100,7 +59,8 @@ static int run_each(kd_session *s, const struct kd_command *cmd, int nargs, char
 
 static int cmd_foreach(kd_session *s, int argc, char **argv)
 {
-	struct selection sel = {0};
+	struct task_filter sel;
+	task_filter_init(&sel);
 	int i = 1, rc = 0;
 	const struct kd_command *cmd = NULL;
 	for (; i < argc && !cmd; i++) {
@@ -112,14 +72,14 @@ static int cmd_foreach(kd_session *s, int argc, char **argv)
 		}
 		uint64_t v;
 		if (strcmp(w, "kernel") == 0)
-			sel.kernel = true;
+			sel.kernel_only = true;
 		else if (strcmp(w, "user") == 0)
-			sel.user = true;
+			sel.user_only = true;
 		else if (strcmp(w, "gleader") == 0)
-			sel.leaders = true;
+			sel.leaders_only = true;
 		else if (strcmp(w, "active") == 0)
-			sel.active = true;
-		else if (is_state_word(w))
+			sel.active_only = true;
+		else if (task_state_word(w))
 			VEC_PUSH(&sel.states, w);
 		else if (parse_u64(w, &v) || parse_hex_u64(w, &v)) {
 			const struct task_info *t = task_from_arg(s, w);
@@ -142,7 +102,7 @@ static int cmd_foreach(kd_session *s, int argc, char **argv)
 	}
 	VEC(const struct task_info *) list = {0};
 	for (size_t k = 0; k < tt->len; k++)
-		if (matches(&sel, &tt->tasks[k]))
+		if (task_filter_match(&sel, &tt->tasks[k]))
 			VEC_PUSH(&list, &tt->tasks[k]);
 	int nargs = argc - i - 1;
 	char **args = argv + i + 1;
@@ -152,9 +112,7 @@ static int cmd_foreach(kd_session *s, int argc, char **argv)
 		rc = run_each(s, cmd, nargs, args, list.items, list.len);
 	VEC_FREE(&list);
 out:
-	VEC_FREE(&sel.picked);
-	VEC_FREE(&sel.names);
-	VEC_FREE(&sel.states);
+	task_filter_free(&sel);
 	return rc;
 }
 

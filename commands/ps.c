@@ -10,11 +10,7 @@ enum ps_view { V_TABLE, V_KSTACK, V_PARENTS, V_CHILDREN, V_TIMES, V_LAST, V_LAST
 
 struct ps_opts {
 	enum ps_view view;
-	bool kernel_only, user_only, leaders_only, active_only;
-	int policy; /* -1 = any */
-	/* task selectors from the command line */
-	VEC(const struct task_info *) picked;
-	VEC(const char *) names;
+	struct task_filter f;
 };
 
 static void table_header(kd_session *s, bool kstack)
@@ -263,29 +259,6 @@ static int parse_policy(kd_session *s, const char *arg, int *policy)
 	return kd_fail(s, "invalid scheduling policy: %s (NORMAL, FIFO, RR, BATCH, IDLE, DEADLINE or 0-6)", arg);
 }
 
-static bool selected(const struct ps_opts *o, const struct task_info *t)
-{
-	if (o->kernel_only && !task_is_kthread(t))
-		return false;
-	if (o->user_only && task_is_kthread(t))
-		return false;
-	if (o->leaders_only && t->pid != t->tgid)
-		return false;
-	if (o->active_only && !t->active)
-		return false;
-	if (o->policy >= 0 && (int)t->policy != o->policy)
-		return false;
-	if (!o->picked.len && !o->names.len)
-		return true;
-	for (size_t i = 0; i < o->picked.len; i++)
-		if (o->picked.items[i] == t)
-			return true;
-	for (size_t i = 0; i < o->names.len; i++)
-		if (strcmp(o->names.items[i], t->comm) == 0)
-			return true;
-	return false;
-}
-
 static int by_start_time(const void *a, const void *b)
 {
 	const struct task_info *x = *(const struct task_info *const *)a, *y = *(const struct task_info *const *)b;
@@ -298,10 +271,10 @@ static int run_view(kd_session *s, struct ps_opts *o, const struct task_table *t
 {
 	VEC(const struct task_info *) list = {0};
 	for (size_t i = 0; i < tt->len; i++)
-		if (selected(o, &tt->tasks[i]))
+		if (task_filter_match(&o->f, &tt->tasks[i]))
 			VEC_PUSH(&list, &tt->tasks[i]);
 	/* ps -t over every task lists them in the order they started, as crash does */
-	if (o->view == V_TIMES && !o->picked.len && !o->names.len)
+	if (o->view == V_TIMES && !o->f.picked.len && !o->f.names.len)
 		qsort(list.items, list.len, sizeof(*list.items), by_start_time);
 	int rc = 0;
 	switch (o->view) {
@@ -342,13 +315,14 @@ static int run_view(kd_session *s, struct ps_opts *o, const struct task_table *t
 
 static int cmd_ps(kd_session *s, int argc, char **argv)
 {
-	struct ps_opts o = {.view = V_TABLE, .policy = -1};
+	struct ps_opts o = {.view = V_TABLE};
+	task_filter_init(&o.f);
 	int c, rc = 0;
 	while ((c = getopt(argc, argv, "kuGspctlmagrSAy:H")) != -1) {
 		switch (c) {
-		case 'k': o.kernel_only = true; break;
-		case 'u': o.user_only = true; break;
-		case 'G': o.leaders_only = true; break;
+		case 'k': o.f.kernel_only = true; break;
+		case 'u': o.f.user_only = true; break;
+		case 'G': o.f.leaders_only = true; break;
 		case 's': o.view = V_KSTACK; break;
 		case 'p': o.view = V_PARENTS; break;
 		case 'c': o.view = V_CHILDREN; break;
@@ -359,9 +333,9 @@ static int cmd_ps(kd_session *s, int argc, char **argv)
 		case 'g': o.view = V_GROUP; break;
 		case 'r': o.view = V_RLIMITS; break;
 		case 'S': o.view = V_SUMMARY; break;
-		case 'A': o.active_only = true; break;
+		case 'A': o.f.active_only = true; break;
 		case 'y':
-			if (parse_policy(s, optarg, &o.policy) < 0)
+			if (parse_policy(s, optarg, &o.f.policy) < 0)
 				return -1;
 			break;
 		default: return kd_fail(s, "usage: ps [-k|-u|-G|-y policy] [-s|-p|-c|-t|-l|-m|-a|-g|-r|-S|-A] [pid | task | command]...");
@@ -378,17 +352,16 @@ static int cmd_ps(kd_session *s, int argc, char **argv)
 				rc = -1;
 				continue;
 			}
-			VEC_PUSH(&o.picked, t);
+			VEC_PUSH(&o.f.picked, t);
 		} else {
-			VEC_PUSH(&o.names, argv[i][0] == '\\' ? argv[i] + 1 : argv[i]);
+			VEC_PUSH(&o.f.names, argv[i][0] == '\\' ? argv[i] + 1 : argv[i]);
 		}
 	}
-	if (rc == 0 || o.picked.len || o.names.len) {
+	if (rc == 0 || o.f.picked.len || o.f.names.len) {
 		if (run_view(s, &o, tt) < 0)
 			rc = -1;
 	}
-	VEC_FREE(&o.picked);
-	VEC_FREE(&o.names);
+	task_filter_free(&o.f);
 	return rc;
 }
 

@@ -228,6 +228,48 @@ const struct task_info *task_current(kd_session *s)
 	return task_panic(s);
 }
 
+void task_filter_init(struct task_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->policy = -1;
+}
+
+void task_filter_free(struct task_filter *f)
+{
+	VEC_FREE(&f->picked);
+	VEC_FREE(&f->names);
+	VEC_FREE(&f->states);
+}
+
+bool task_state_word(const char *w)
+{
+	static const char *const states[] = {"RU", "IN", "UN", "ST", "TR", "ZO", "DE", "SW", "WA", "PA", "ID", "NE"};
+	for (size_t i = 0; i < ARRAY_SIZE(states); i++)
+		if (strcmp(w, states[i]) == 0)
+			return true;
+	return false;
+}
+
+bool task_filter_match(const struct task_filter *f, const struct task_info *t)
+{
+	if ((f->kernel_only && !task_is_kthread(t)) || (f->user_only && task_is_kthread(t)) ||
+	    (f->leaders_only && t->pid != t->tgid) || (f->active_only && !t->active) ||
+	    (f->policy >= 0 && (int)t->policy != f->policy))
+		return false;
+	if (!f->picked.len && !f->names.len && !f->states.len)
+		return true;
+	for (size_t i = 0; i < f->picked.len; i++)
+		if (f->picked.items[i] == t)
+			return true;
+	for (size_t i = 0; i < f->names.len; i++)
+		if (strcmp(f->names.items[i], t->comm) == 0)
+			return true;
+	for (size_t i = 0; i < f->states.len; i++)
+		if (strcmp(f->states.items[i], task_state_name(t)) == 0)
+			return true;
+	return false;
+}
+
 void task_print_header(kd_session *s, const struct task_info *t, int indent)
 {
 	kd_printf(s, "%*sPID: %-8d TASK: %llx  CPU: %-3d  COMMAND: \"%s\"\n", indent, "", t->pid, (unsigned long long)t->task,

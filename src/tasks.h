@@ -47,6 +47,21 @@ const struct task_info *task_from_arg(kd_session *s, const char *arg);
 const struct task_info *task_panic(kd_session *s);
 /* The current context task (set by `set`); defaults to the panic task. */
 const struct task_info *task_current(kd_session *s);
+/* Which tasks a command (ps, foreach) applies to: every test set must pass, and when tasks,
+ * names or states are given, the task must be one of them. */
+struct task_filter {
+	bool kernel_only, user_only, leaders_only, active_only;
+	int policy; /* -1 = any */
+	VEC(const struct task_info *) picked;
+	VEC(const char *) names;
+	VEC(const char *) states;
+};
+void task_filter_init(struct task_filter *f);
+bool task_filter_match(const struct task_filter *f, const struct task_info *t);
+void task_filter_free(struct task_filter *f);
+/* RU IN UN ... as a selector word */
+bool task_state_word(const char *w);
+
 /* crash's one-line task header: "PID: 1        TASK: ...  CPU: 0    COMMAND: "init"", indented. */
 void task_print_header(kd_session *s, const struct task_info *t, int indent);
 /* A kernel thread as crash shows it, in brackets: PF_KTHREAD, or no mm. */
