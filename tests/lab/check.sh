@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# check.sh: for every dump in $LAB/manifest.tsv, assert that crash 8.0.6 opened it
+# check.sh [ID-PREFIX...]: for every dump in $LAB/manifest.tsv (or those whose id starts
+# with one of the prefixes), assert that crash 8.0.6 opened it
 # (phase-1 exit status 0 and a "sys" reference with the dump's KERNEL/DUMPFILE) and that
 # its "ps" reference lists every workload PID of facts.json. Prints a table; exits
 # non-zero if any dump fails.
@@ -13,6 +14,11 @@ fail=0 n=0
 printf '%-40s %-6s %-9s %s\n' ID OPENED PIDS RESULT
 while IFS=$'\t' read -r id kernel boot format dump vmlinux facts refdir; do
 	[ "$id" = id ] && continue
+	if [ $# -gt 0 ]; then
+		m=0
+		for pre in "$@"; do case "$id" in "$pre"*) m=1 ;; esac; done
+		[ "$m" = 1 ] || continue
+	fi
 	n=$((n + 1))
 	opened=no why=""
 	rc=$(cat "$refdir/_run/phase1.rc" 2>/dev/null || echo none)
