@@ -833,18 +833,18 @@ static int start_switch_frame(kd_session *s, struct unwind_ctx *c, const struct 
 	return 0;
 }
 
-/* Registers: the CPU was in the kernel at regs.ip with regs.sp. */
-static void start_regs(kd_session *s, const struct task_info *t, const struct uw_regs *r, struct uw_trace *trace)
+/* Registers: the CPU was in the kernel at regs.ip with regs.sp (only those two when !full). */
+static void start_regs(kd_session *s, const struct task_info *t, const struct uw_regs *r, bool full, struct uw_trace *trace)
 {
 	struct uw_stack where = {0};
 	stack_of(s, ctx(s), t, r->r[UW_SP], &where);
 	struct uw_frame f = {.ip = r->r[UW_IP], .slot = r->r[UW_SP], .sp = r->r[UW_SP], .stack = where,
-			     .flags = UW_F_START, .bp = r->r[UW_BP], .bp_known = true};
+			     .flags = UW_F_START, .bp = r->r[UW_BP], .bp_known = full};
 	uw_push(trace, &f);
 	trace->start_ip = f.ip;
 	trace->start_sp = f.sp;
-	struct uw_state st = {.ip = f.ip, .sp = f.sp, .bp = f.bp, .bp_known = true, .signal = true,
-			      .full_regs = true, .regs = *r};
+	struct uw_state st = {.ip = f.ip, .sp = f.sp, .bp = f.bp, .bp_known = full, .signal = true,
+			      .full_regs = full, .regs = *r};
 	walk_from(s, t, &st, trace);
 }
 
@@ -1055,7 +1055,7 @@ static void start_active(kd_session *s, struct unwind_ctx *c, const struct task_
 			return;
 		}
 		trace->begin = UW_BEGIN_KERNEL_REGS;
-		start_regs(s, t, &regs, trace);
+		start_regs(s, t, &regs, true, trace);
 		return;
 	}
 	if (!slot && r.callfn)
@@ -1063,7 +1063,7 @@ static void start_active(kd_session *s, struct unwind_ctx *c, const struct task_
 	if (slot) {
 		struct uw_trace rw = {0};
 		if (have_regs)
-			start_regs(s, t, &regs, &rw);
+			start_regs(s, t, &regs, true, &rw);
 		start_slot(s, t, slot, have_regs ? &rw : NULL, have_regs ? &regs : NULL, trace);
 		uw_trace_free(&rw);
 		return;
@@ -1085,7 +1085,7 @@ int unwind_task(kd_session *s, const struct task_info *t, const struct uw_start 
 	enum uw_start_mode mode = start ? start->mode : UW_START_AUTO;
 	switch (mode) {
 	case UW_START_REGS:
-		start_regs(s, t, &start->regs, trace);
+		start_regs(s, t, &start->regs, false, trace);
 		break;
 	case UW_START_SLOT:
 		start_slot(s, t, start->slot, NULL, NULL, trace);
