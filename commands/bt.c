@@ -316,6 +316,9 @@ static void format_word(struct printer *p, uint64_t v, char *out, size_t size)
 	if (p->o->symbolic) {
 		uint64_t tmp;
 		bool readable = s->arch->is_kvaddr(s, v) && mem_read_kv(s, v, &tmp, 8) == 0;
+		/* crash reads a page a filtered ELF dump left out (inside a segment, beyond its file data) as zeroes. */
+		if (!readable && s->err.code == KD_EEXCLUDED && strcmp(s->dump->format, "ELF") == 0)
+			readable = true;
 		kd_err_clear(&s->err);
 		char buf[512], name[128];
 		if (readable && (in_kernel_image(s, v) || unwind_is_text(s, v)) && symstr(s, v, true, 10, buf, sizeof(buf))) {
