@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "modules.h"
+#include "types.h"
 
 static int cmd_mod(kd_session *s, int argc, char **argv)
 {
@@ -10,11 +11,18 @@ static int cmd_mod(kd_session *s, int argc, char **argv)
 	const struct module_table *mt = modules_get(s);
 	if (!mt)
 		return -1;
-	kd_printf(s, "     MODULE       NAME                         BASE         SIZE  OBJECT FILE\n");
+	/* The name column is as wide as the longest name; 6.4+ kernels (mem[] regions) say TEXT_BASE. */
+	int width = 4;
+	for (size_t i = 0; i < mt->len; i++)
+		width = MAX(width, (int)strlen(mt->mods[i].name));
+	const char *base = member_off_opt(s, "module", "mem") != UINT64_MAX ? "TEXT_BASE" : "BASE";
+	int pad = (16 - (int)strlen(base)) / 2;
+	kd_printf(s, "     MODULE       %-*s  %*s%s%*s %6s  OBJECT FILE\n", width, "NAME", pad, "", base,
+		  16 - pad - (int)strlen(base), "", "SIZE");
 	for (size_t i = 0; i < mt->len; i++) {
 		const struct kmodule *m = &mt->mods[i];
-		kd_printf(s, "%016llx  %-22s %016llx %6llu  (not loaded)  [CONFIG_KALLSYMS]\n", (unsigned long long)m->addr, m->name,
-			  (unsigned long long)m->base, (unsigned long long)m->size);
+		kd_printf(s, "%016llx  %-*s  %016llx %6llu  (not loaded)  [CONFIG_KALLSYMS]\n", (unsigned long long)m->addr, width,
+			  m->name, (unsigned long long)m->base, (unsigned long long)m->size);
 	}
 	return 0;
 }
