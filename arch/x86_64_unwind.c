@@ -1077,11 +1077,7 @@ int unwind_task(kd_session *s, const struct task_info *t, const struct uw_start 
 	memset(trace, 0, sizeof(*trace));
 	trace->stack_base = t->stack;
 	trace->stack_top = t->stack ? t->stack + c->thread_size : 0;
-	if (!c->ready) {
-		snprintf(trace->error, sizeof(trace->error), "%s", c->error);
-		trace->begin = UW_BEGIN_NONE;
-		return -1;
-	}
+	/* Without ORC tables every frame is a frame-pointer guess (a kernel built with frame pointers). */
 	enum uw_start_mode mode = start ? start->mode : UW_START_AUTO;
 	switch (mode) {
 	case UW_START_REGS:
@@ -1098,6 +1094,13 @@ int unwind_task(kd_session *s, const struct task_info *t, const struct uw_start 
 		break;
 	}
 	kd_err_clear(&s->err);
+	if (!c->ready && trace->error[0]) {
+		char e[2 * sizeof(trace->error) + 64];
+		snprintf(e, sizeof(e), "%s; with frame pointers only: %s", c->error, trace->error);
+		size_t len = MIN(strlen(e), sizeof(trace->error) - 1);
+		memcpy(trace->error, e, len);
+		trace->error[len] = '\0';
+	}
 	if (!trace->len && trace->begin != UW_BEGIN_USER_REGS) {
 		trace->begin = UW_BEGIN_NONE;
 		return -1;
