@@ -10,31 +10,6 @@
 
 #define P_USAGE "p [-x|-d][-u] [expression | symbol[:cpuspec]]"
 
-/* crash's one-line declaration of a symbol: gdb's whatis type with the name put where crash puts it. */
-void p_symbol_declaration(kd_session *s, struct sbuf *out, struct ctype *t, const char *name);
-void p_symbol_declaration(kd_session *s, struct sbuf *out, struct ctype *t, const char *name)
-{
-	struct sbuf ty = {0};
-	cprint_type(s, &ty, t, "", -1, 0);
-	const char *str = sbuf_str(&ty);
-	const char *paren = strstr(str, "(*)");
-	const char *open = strchr(str, '(');
-	const char *bracket = strchr(str, '[');
-	size_t n = strlen(str);
-	if (paren) {
-		sbuf_printf(out, "%.*s%s%s", (int)(paren - str + 2), str, name, paren + 2);
-	} else if (open && (!bracket || open < bracket)) {
-		sbuf_printf(out, "%.*s%s%s", (int)(open - str), str, name, open);
-	} else if (bracket) {
-		sbuf_printf(out, "%.*s%s%s", (int)(bracket - str), str, name, bracket);
-	} else if (n && str[n - 1] == '*') {
-		sbuf_printf(out, "%s%s", str, name);
-	} else {
-		sbuf_printf(out, "%s %s", str, name);
-	}
-	sbuf_free(&ty);
-}
-
 /* "a", "all", "1", "0,2-3": a CPU set as crash parses a cpuspec. */
 static int parse_cpuspec(kd_session *s, const char *spec, bool *cpus, int ncpus)
 {
@@ -134,7 +109,7 @@ static int percpu_summary(kd_session *s, const char *name)
 	if (cvalue_of_symbol(s, name, &v) < 0)
 		return -1;
 	struct sbuf b = {0};
-	p_symbol_declaration(s, &b, v.type, name);
+	cprint_symbol_decl(s, &b, v.type, name);
 	kd_printf(s, "PER-CPU DATA TYPE:\n  %s;\nPER-CPU ADDRESSES:\n", sbuf_str(&b));
 	sbuf_free(&b);
 	for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
@@ -144,6 +119,14 @@ static int percpu_summary(kd_session *s, const char *name)
 		kd_printf(s, "  [%d]: %llx\n", cpu, (unsigned long long)addr);
 	}
 	return 0;
+}
+
+/* crash's usage block; the failure says nothing more */
+static int usage(kd_session *s)
+{
+	kd_printf(s, "Usage:\n  " P_USAGE "\nEnter \"help p\" for details.\n");
+	kd_err_clear(&s->err);
+	return -1;
 }
 
 static char *join_args(int argc, char **argv, int from)
@@ -191,15 +174,12 @@ static int cmd_p_common(kd_session *s, int argc, char **argv, char output_format
 		case 'u': break; /* user virtual addresses: expressions here are kernel ones */
 		default:
 			opterr = 1;
-			kd_printf(s, "Usage:\n  " P_USAGE "\nEnter \"help p\" for details.\n");
-			return kd_fail(s, "invalid option -- '%c'", optopt);
+			return usage(s);
 		}
 	}
 	opterr = 1;
-	if (optind >= argc) {
-		kd_printf(s, "Usage:\n  " P_USAGE "\nEnter \"help p\" for details.\n");
-		return kd_fail(s, "usage: " P_USAGE);
-	}
+	if (optind >= argc)
+		return usage(s);
 	const char *first = argv[optind];
 	/* symbol:cpuspec */
 	const char *colon = strchr(first, ':');

@@ -1,2 +1,282 @@
-/* placeholder: filled in by the work on this layer */
-typedef int kdive_placeholder_;
+/* struct, union and *: structures at an address, their members, and their layout, as crash prints them. */
+#include <ctype.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "cexpr.h"
+#include "cprint.h"
+#include "kernel.h"
+#include "symbols.h"
+
+#define STRUCT_USAGE                                                                                               \
+	"struct struct_name[.member[,member]][-o][-l offset][-rfuxdp]\n         [address | symbol][:cpuspec] [count | -c count]"
+#define UNION_USAGE                                                                                                \
+	"union union_name[.member[,member]][-o][-l offset][-rfuxdp]\n        [address | symbol][:cpuspec] [count | -c count]"
+
+static bool is_hex_word(const char *w)
+{
+	const char *p = w;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	if (!*p)
+		return false;
+	for (; *p; p++)
+		if (!isxdigit((unsigned char)*p))
+			return false;
+	return true;
+}
+
+/* An address argument: a symbol (optionally symbol:cpuspec), hex, or an expression. Fills up to max addresses. */
+static int parse_address(kd_session *s, const char *arg, uint64_t *addrs, int max, int *n)
+{
+	*n = 0;
+	const char *colon = strchr(arg, ':');
+	if (colon) {
+		char name[256];
+		snprintf(name, sizeof(name), "%.*s", (int)(colon - arg), arg);
+		if (!cexpr_is_percpu(s, name, NULL))
+			return kd_fail(s, "%s: not a per-cpu symbol", name);
+		const char *spec = colon + 1;
+		bool all = strcmp(spec, "a") == 0 || strcmp(spec, "all") == 0;
+		for (int cpu = 0; cpu < s->ki.nr_cpus && *n < max; cpu++) {
+			bool want = all;
+			if (!all) {
+				const char *p = spec;
+				while (*p && !want) {
+					char *end;
+					long a = strtol(p, &end, 10), b = a;
+					if (end == p)
+						return kd_fail(s, "invalid cpu specification: %s", spec);
+					if (*end == '-')
+						b = strtol(end + 1, &end, 10);
+					if (cpu >= a && cpu <= b)
+						want = true;
+					p = *end == ',' ? end + 1 : end;
+					if (*p && !isdigit((unsigned char)*p))
+						return kd_fail(s, "invalid cpu specification: %s", spec);
+				}
+			}
+			if (want && per_cpu_addr(s, name, cpu, &addrs[(*n)++]) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	uint64_t a;
+	const struct ksym *k = s->symtab ? symtab_lookup(s->symtab, arg) : NULL;
+	if (k) {
+		uint64_t off;
+		if (cexpr_is_percpu(s, arg, &off))
+			a = off;
+		else
+			a = k->addr;
+	} else if (is_hex_word(arg)) {
+		parse_hex_u64(arg, &a);
+	} else if (cexpr_eval_u64(s, arg, &a) < 0) {
+		return kd_fail(s, "invalid address or symbol: %s", arg);
+	}
+	addrs[(*n)++] = a;
+	return 0;
+}
+
+static bool is_kvaddr(uint64_t a)
+{
+	return a >= 0xffff800000000000ULL;
+}
+
+struct struct_opts {
+	bool offsets;
+	struct cprint_opts po;
+	uint64_t list_offset;
+	bool have_list_offset;
+};
+
+static int print_one(kd_session *s, const struct struct_spec *sp, uint64_t addr, const struct struct_opts *so)
+{
+	struct ctype *t = sp->type;
+	struct sbuf b = {0};
+	int rc = 0;
+	if (so->offsets) {
+		if (sp->nmembers == 0)
+			cprint_struct_offsets(s, &b, t, true, addr, so->po.output_format == 'x');
+		else {
+			sbuf_printf(&b, "%s %s {\n", t->kind == CT_UNION ? "union" : "struct", t->name ? t->name : "");
+			for (size_t i = 0; i < sp->nmembers; i++)
+				if (sp->members[i].m)
+					cprint_member_offset_line(s, &b, t, sp->members[i].m, sp->members[i].bitpos, true, addr,
+								  so->po.output_format == 'x');
+			sbuf_puts(&b, "}\n");
+		}
+	} else
+		rc = cprint_struct_at(s, &b, sp, addr, &so->po);
+	if (rc == 0)
+		kd_printf(s, "%s", sbuf_str(&b));
+	sbuf_free(&b);
+	return rc;
+}
+
+static int usage_fail(kd_session *s, const char *usage, const char *kind)
+{
+	kd_printf(s, "Usage:\n  %s\nEnter \"help %s\" for details.\n", usage, strcmp(kind, "union") ? "struct" : "union");
+	kd_err_clear(&s->err);
+	return -1;
+}
+
+static int struct_command(kd_session *s, int argc, char **argv, const char *kind)
+{
+	const char *usage = strcmp(kind, "union") == 0 ? UNION_USAGE : STRUCT_USAGE;
+	const char *spec = NULL;
+	if (argv[0][0] == '*' && argv[0][1])
+		spec = argv[0] + 1;
+	else if (strcmp(argv[0], "struct") != 0 && strcmp(argv[0], "union") != 0 && strcmp(argv[0], "*") != 0)
+		spec = argv[0]; /* a bare structure name */
+	struct struct_opts so = {.po = {0, s->output_radix == 16 ? 'x' : 0}};
+	const char *list_arg = NULL;
+	long count = 1;
+	bool have_count = false;
+	int c;
+	opterr = 0;
+	while ((c = getopt(argc, argv, "ol:xdc:rfupv")) != -1) {
+		switch (c) {
+		case 'o': so.offsets = true; break;
+		case 'l': list_arg = optarg; break;
+		case 'x': so.po.output_format = 'x'; break;
+		case 'd': so.po.output_format = 0; break;
+		case 'c':
+			count = strtol(optarg, NULL, 10);
+			have_count = true;
+			break;
+		case 'r': case 'f': case 'u': case 'p': case 'v':
+			opterr = 1;
+			return kd_fail(s, "option -%c is not supported", c);
+		default:
+			opterr = 1;
+			return usage_fail(s, usage, kind);
+		}
+	}
+	opterr = 1;
+	int ai = optind;
+	if (!spec) {
+		if (ai >= argc)
+			return usage_fail(s, usage, kind);
+		spec = argv[ai++];
+	}
+	const char *addr_arg = ai < argc ? argv[ai++] : NULL;
+	if (ai < argc) {
+		char *end;
+		count = strtol(argv[ai], &end, 10);
+		if (*end || count <= 0)
+			return kd_fail(s, "invalid count: %s", argv[ai]);
+		have_count = true;
+		ai++;
+	}
+	if (ai < argc)
+		return usage_fail(s, usage, kind);
+	(void)have_count;
+	/* type and members */
+	struct struct_spec sp;
+	if (struct_spec_parse(s, spec, kind, &sp) < 0)
+		return -1;
+	int rc = 0;
+	bool hex = so.po.output_format == 'x';
+	if (list_arg) {
+		uint64_t off = 0;
+		char *end;
+		if (strchr(list_arg, '.')) {
+			struct struct_spec lsp;
+			if (struct_spec_parse(s, list_arg, "struct", &lsp) < 0 || lsp.nmembers != 1)
+				rc = kd_fail(s, "invalid -l option: %s", list_arg);
+			else
+				off = lsp.members[0].bitpos / 8;
+			struct_spec_free(&lsp);
+		} else {
+			off = strtoull(list_arg, &end, 0);
+			if (*end)
+				rc = kd_fail(s, "invalid -l option: %s", list_arg);
+		}
+		so.list_offset = off;
+		so.have_list_offset = true;
+	}
+	struct ctype *t = sp.type;
+	if (rc == 0 && !addr_arg) {
+		struct sbuf b = {0};
+		if (sp.nmembers) {
+			sbuf_printf(&b, "%s %s {\n", t->kind == CT_UNION ? "union" : "struct", t->name ? t->name : "");
+			for (size_t i = 0; i < sp.nmembers; i++)
+				if (sp.members[i].m)
+					cprint_member_offset_line(s, &b, t, sp.members[i].m, sp.members[i].bitpos, false, 0, hex);
+			sbuf_puts(&b, "}\n");
+		} else if (so.offsets) {
+			cprint_struct_offsets(s, &b, t, false, 0, hex);
+		} else {
+			cprint_type(s, &b, t, "", 1, 0);
+			sbuf_printf(&b, hex ? "\nSIZE: 0x%llx\n" : "\nSIZE: %llu\n", (unsigned long long)t->size);
+		}
+		kd_printf(s, "%s", sbuf_str(&b));
+		sbuf_free(&b);
+	} else if (rc == 0) {
+		uint64_t addrs[4096];
+		int naddr = 0;
+		rc = parse_address(s, addr_arg, addrs, (int)ARRAY_SIZE(addrs), &naddr);
+		bool first = true;
+		for (int a = 0; rc == 0 && a < naddr; a++) {
+			if (s->dump && !is_kvaddr(addrs[a])) {
+				rc = kd_fail(s, "invalid kernel virtual address: %llx", (unsigned long long)addrs[a]);
+				break;
+			}
+			uint64_t base = addrs[a] - (so.have_list_offset ? so.list_offset : 0);
+			for (long i = 0; rc == 0 && i < count; i++) {
+				if (!first)
+					kd_printf(s, "\n");
+				first = false;
+				rc = print_one(s, &sp, base + (uint64_t)i * t->size, &so);
+			}
+		}
+	}
+	struct_spec_free(&sp);
+	return rc;
+}
+
+static int cmd_struct(kd_session *s, int argc, char **argv)
+{
+	return struct_command(s, argc, argv, "struct");
+}
+
+static int cmd_union(kd_session *s, int argc, char **argv)
+{
+	return struct_command(s, argc, argv, "union");
+}
+
+static int cmd_star(kd_session *s, int argc, char **argv)
+{
+	return struct_command(s, argc, argv, "struct");
+}
+
+#define STRUCT_HELP                                                                                                \
+	"Prints a structure (or union) at an address, some of its members, or its\n"                              \
+	"layout, as crash does. The address may be hex, a symbol, or symbol:cpuspec for\n"                          \
+	"a per-CPU variable. Without an address it prints the definition.\n"                                        \
+	"  .member[,member]  only these members; nested ones as a.b.c.\n"                                         \
+	"  -o         member offsets; with an address, member addresses.\n"                                      \
+	"  -l offset  the address is of an embedded list_head at this offset (or struct.member).\n"                \
+	"  -x, -d     integers in hexadecimal or decimal.\n"                                                       \
+	"  count      this many consecutive structures (also -c count).\n"                                         \
+	"A structure name alone also works as a command (task_struct ADDR), as does\n"                              \
+	"*name (the pointer-to short-cut).\n"                                                                       \
+	"\n"                                                                                                        \
+	"EXAMPLES\n"                                                                                                \
+	"  kdive> struct task_struct.pid,comm ffffffffada1aa40\n"                                                  \
+	"    pid = 0,\n"                                                                                            \
+	"    comm = \"swapper/0\\000\\000\\000\\000\\000\\000\",\n"                                               \
+	"  kdive> struct -o list_head\n"                                                                            \
+	"  struct list_head {\n"                                                                                    \
+	"     [0] struct list_head *next;\n"                                                                        \
+	"     [8] struct list_head *prev;\n"                                                                        \
+	"  }\n"                                                                                                     \
+	"  SIZE: 16\n"
+
+const struct kd_command kd_cmd_struct = {"struct", cmd_struct, STRUCT_USAGE, "structure contents", STRUCT_HELP,
+					 KD_CMD_NEEDS_DUMP};
+const struct kd_command kd_cmd_union = {"union", cmd_union, UNION_USAGE, "union contents", STRUCT_HELP,
+					KD_CMD_NEEDS_DUMP};
+const struct kd_command kd_cmd_star = {"*", cmd_star, "*struct_name[.member[,member]] [address | symbol] [count]",
+				       "pointer-to short-cut for struct and union", STRUCT_HELP, KD_CMD_NEEDS_DUMP};

@@ -463,6 +463,28 @@ static void print_base(struct tctx *c, struct ctype *t, int show, int level)
 
 static void print_type_1(struct tctx *c, struct ctype *t, const char *name, int show, int level)
 {
+	struct ctype qual = {0};
+	if (show > 0) {
+		/* gdb's check_typedef at the top: through typedefs, keeping their qualifiers */
+		unsigned q = 0, q2;
+		struct ctype *tt = peel(t, &q2);
+		q |= q2;
+		bool stripped = false;
+		for (int guard = 0; tt && tt->kind == CT_TYPEDEF && guard < 32; guard++) {
+			tt = peel(tt->target, &q2);
+			q |= q2;
+			stripped = true;
+		}
+		if (stripped && tt) {
+			t = tt;
+			if (q) {
+				qual.kind = q & Q_CONST ? CT_CONST : CT_VOLATILE;
+				qual.target = tt;
+				qual.complete = true;
+				t = &qual;
+			}
+		}
+	}
 	print_base(c, t, show, level);
 	unsigned q;
 	struct ctype *tt = peel(t, &q);
@@ -516,6 +538,275 @@ void type_lines_free(struct type_lines *tl)
 		free(tl->lines.items[i]);
 	VEC_FREE(&tl->lines);
 	VEC_FREE(&tl->members);
+}
+
+void cprint_crash_decl(struct sbuf *out, const char *str, const char *name)
+{
+	const char *paren = strstr(str, "(*)");
+	const char *open = strchr(str, '(');
+	const char *bracket = strchr(str, '[');
+	size_t n = strlen(str);
+	if (paren)
+		sbuf_printf(out, "%.*s%s%s", (int)(paren - str + 2), str, name, paren + 2);
+	else if (open && (!bracket || open < bracket))
+		sbuf_printf(out, "%.*s%s%s", (int)(open - str), str, name, open);
+	else if (bracket)
+		sbuf_printf(out, "%.*s%s%s", (int)(bracket - str), str, name, bracket);
+	else if (n && str[n - 1] == '*')
+		sbuf_printf(out, "%s%s", str, name);
+	else
+		sbuf_printf(out, "%s %s", str, name);
+}
+
+void cprint_symbol_decl(kd_session *s, struct sbuf *out, struct ctype *t, const char *name)
+{
+	struct sbuf ty = {0};
+	cprint_type(s, &ty, t, "", -1, 0);
+	cprint_crash_decl(out, sbuf_str(&ty), name);
+	sbuf_free(&ty);
+}
+
+/* ---- crash's struct_name.member arguments ---- */
+
+/* The struct or union named by a crash argument ("task_struct"), trying the command's own kind first. */
+static struct ctype *find_aggregate(kd_session *s, const char *name, const char *kind)
+{
+	const char *order[2] = {kind, strcmp(kind, "union") == 0 ? "struct" : "union"};
+	for (int i = 0; i < 2; i++) {
+		char buf[300];
+		snprintf(buf, sizeof(buf), "%s %s", order[i], name);
+		struct ctype *t = ctype_lookup(s, buf);
+		kd_err_clear(&s->err);
+		if (t) {
+			struct ctype *st = ctype_resolve(s, t);
+			if (st && (st->kind == CT_STRUCT || st->kind == CT_UNION))
+				return st;
+		}
+	}
+	return NULL;
+}
+
+/* The struct/union that directly holds member name (through anonymous members), and its index there. */
+static bool member_container(kd_session *s, struct ctype *t, const char *name, struct ctype **container, size_t *index)
+{
+	t = ctype_resolve(s, t);
+	if (!t || (t->kind != CT_STRUCT && t->kind != CT_UNION))
+		return false;
+	for (size_t i = 0; i < t->nmembers; i++) {
+		const struct cmember *m = &t->members[i];
+		if (m->name && strcmp(m->name, name) == 0) {
+			*container = t;
+			*index = i;
+			return true;
+		}
+	}
+	for (size_t i = 0; i < t->nmembers; i++)
+		if (!t->members[i].name && member_container(s, t->members[i].type, name, container, index))
+			return true;
+	return false;
+}
+
+/* How many anonymous structs/unions lie between t and its member name (-1 if none has it). */
+static int anon_depth(kd_session *s, struct ctype *t, const char *name, size_t len)
+{
+	t = ctype_resolve(s, t);
+	if (!t || (t->kind != CT_STRUCT && t->kind != CT_UNION))
+		return -1;
+	for (size_t i = 0; i < t->nmembers; i++)
+		if (t->members[i].name && strlen(t->members[i].name) == len && strncmp(t->members[i].name, name, len) == 0)
+			return 0;
+	for (size_t i = 0; i < t->nmembers; i++) {
+		if (t->members[i].name)
+			continue;
+		int d = anon_depth(s, t->members[i].type, name, len);
+		if (d >= 0)
+			return d + 1;
+	}
+	return -1;
+}
+
+static int resolve_member(kd_session *s, struct ctype *t, const char *path, struct struct_member_sel *r)
+{
+	r->path = xstrdup(path);
+	if (ctype_member_path(s, t, path, &r->bitpos, &r->bitsize, &r->type) < 0)
+		return -1;
+	/* crash indents a direct member as gdb does inside the whole structure; a nested path at one level */
+	int d = strpbrk(path, ".[") ? 0 : anon_depth(s, t, path, strlen(path));
+	r->depth = 1 + (d > 0 ? d : 0);
+	/* the container of the last component */
+	struct ctype *cur = t;
+	char *copy = xstrdup(path), *save = NULL;
+	char *tok = strtok_r(copy, ".", &save);
+	r->last_in_container = false;
+	r->m = NULL;
+	while (tok) {
+		char *br = strchr(tok, '[');
+		if (br)
+			*br = '\0';
+		struct ctype *container;
+		size_t idx;
+		if (!member_container(s, cur, tok, &container, &idx))
+			break;
+		r->m = &container->members[idx];
+		r->last_in_container = idx + 1 == container->nmembers;
+		cur = r->m->type;
+		if (br) {
+			struct ctype *at = ctype_resolve(s, cur);
+			while (at && at->kind == CT_ARRAY) {
+				cur = at->target;
+				at = ctype_resolve(s, cur);
+			}
+			r->last_in_container = false;
+		}
+		tok = strtok_r(NULL, ".", &save);
+	}
+	free(copy);
+	return 0;
+}
+
+
+int struct_spec_parse(kd_session *s, const char *spec, const char *kind, struct struct_spec *out)
+{
+	memset(out, 0, sizeof(*out));
+	size_t tl = strcspn(spec, ".");
+	out->name = xstrndup(spec, tl);
+	out->type = find_aggregate(s, out->name, kind);
+	if (!out->type) {
+		int rc = kd_fail(s, "invalid data structure reference: %s", out->name);
+		struct_spec_free(out);
+		return rc;
+	}
+	if (spec[tl] != '.')
+		return 0;
+	VEC(struct struct_member_sel) ms = {0};
+	char *list = xstrdup(spec + tl + 1), *save = NULL;
+	int rc = 0;
+	for (char *m = strtok_r(list, ",", &save); m && rc == 0; m = strtok_r(NULL, ",", &save)) {
+		struct struct_member_sel r = {0};
+		if (resolve_member(s, out->type, m, &r) < 0) {
+			rc = kd_fail(s, "invalid data structure reference: %s.%s", out->name, m);
+			free(r.path);
+		} else
+			VEC_PUSH(&ms, r);
+	}
+	free(list);
+	out->members = ms.items;
+	out->nmembers = ms.len;
+	if (rc == 0 && ms.len == 0)
+		rc = kd_fail(s, "invalid data structure reference: %s", spec);
+	if (rc < 0)
+		struct_spec_free(out);
+	return rc;
+}
+
+void struct_spec_free(struct struct_spec *sp)
+{
+	for (size_t i = 0; i < sp->nmembers; i++)
+		free(sp->members[i].path);
+	free(sp->members);
+	free(sp->name);
+	memset(sp, 0, sizeof(*sp));
+}
+
+int cprint_struct_at(kd_session *s, struct sbuf *out, const struct struct_spec *sp, uint64_t addr,
+		     const struct cprint_opts *o)
+{
+	struct ctype *t = sp->type;
+	if (sp->nmembers == 0) {
+		struct cvalue v;
+		cvalue_at(&v, t, addr);
+		sbuf_printf(out, "%s %s ", t->kind == CT_UNION ? "union" : "struct", t->name ? t->name : "");
+		if (cprint_value_at_depth(s, out, &v, 0, o) < 0)
+			return -1;
+		sbuf_putc(out, '\n');
+		return 0;
+	}
+	for (size_t i = 0; i < sp->nmembers; i++) {
+		const struct struct_member_sel *m = &sp->members[i];
+		struct cvalue v;
+		cvalue_at(&v, m->type, addr + m->bitpos / 8);
+		v.bitpos = m->bitsize ? (uint32_t)(m->bitpos % 8) : 0;
+		v.bitsize = m->bitsize;
+		sbuf_spaces(out, 2 * m->depth);
+		sbuf_printf(out, "%s = ", m->path);
+		if (cprint_value_at_depth(s, out, &v, m->depth, o) < 0)
+			return -1;
+		sbuf_puts(out, m->last_in_container ? "\n" : ",\n");
+	}
+	return 0;
+}
+
+int cprint_struct_members_fast(kd_session *s, struct sbuf *out, const struct struct_spec *sp, uint64_t addr,
+			       const struct cprint_opts *o)
+{
+	if (sp->nmembers == 0)
+		return cprint_struct_at(s, out, sp, addr, o);
+	for (size_t i = 0; i < sp->nmembers; i++) {
+		const struct struct_member_sel *m = &sp->members[i];
+		struct cvalue v;
+		cvalue_at(&v, m->type, addr + m->bitpos / 8);
+		v.bitpos = m->bitsize ? (uint32_t)(m->bitpos % 8) : 0;
+		v.bitsize = m->bitsize;
+		sbuf_printf(out, "  %s = ", m->path);
+		if (cprint_value_at_depth(s, out, &v, 1, o) < 0)
+			return -1;
+		sbuf_putc(out, '\n');
+	}
+	return 0;
+}
+
+/* ---- struct -o ---- */
+
+static int offset_width(kd_session *s, struct ctype *t, bool hex)
+{
+	char digits[32];
+	uint64_t size = ctype_resolve(s, t) ? ctype_resolve(s, t)->size : 0;
+	return 2 + 2 + snprintf(digits, sizeof(digits), hex ? "0x%llx" : "%llu", (unsigned long long)size);
+}
+
+static void offset_prefix(struct sbuf *out, int width, bool found, uint64_t off, bool has_addr, uint64_t addr, bool hex)
+{
+	char col[64];
+	if (found && has_addr) {
+		sbuf_printf(out, "  [%llx]", (unsigned long long)(addr + off));
+	} else if (found) {
+		snprintf(col, sizeof(col), hex ? "[0x%llx]" : "[%llu]", (unsigned long long)off);
+		sbuf_printf(out, "%*s", width, col);
+	} else
+		sbuf_spaces(out, width);
+}
+
+void cprint_struct_offsets(kd_session *s, struct sbuf *out, struct ctype *t, bool has_addr, uint64_t addr, bool hex)
+{
+	struct type_lines tl = {0};
+	struct ctype *st = ctype_resolve(s, t);
+	cprint_type_lines(s, st, &tl);
+	int width = offset_width(s, st, hex);
+	for (size_t i = 0; i < tl.lines.len; i++) {
+		const char *line = tl.lines.items[i];
+		if (i == 0 || i + 1 == tl.lines.len || strlen(line) < 3) {
+			sbuf_printf(out, "%s\n", line);
+			continue;
+		}
+		uint64_t bitpos = 0;
+		const char *name = tl.members.items[i];
+		bool found = name && ctype_member(s, st, name, &bitpos);
+		offset_prefix(out, width, found, bitpos / 8, has_addr, addr, hex);
+		sbuf_printf(out, "%s\n", line + 3);
+	}
+	sbuf_printf(out, hex ? "SIZE: 0x%llx\n" : "SIZE: %llu\n", (unsigned long long)st->size);
+	type_lines_free(&tl);
+}
+
+void cprint_member_offset_line(kd_session *s, struct sbuf *out, struct ctype *top, const struct cmember *m,
+			       uint64_t bitpos, bool has_addr, uint64_t addr, bool hex)
+{
+	offset_prefix(out, offset_width(s, top, hex), true, bitpos / 8, has_addr, addr, hex);
+	sbuf_putc(out, ' ');
+	cprint_type(s, out, m->type, m->name, 0, 4);
+	if (m->bitsize)
+		sbuf_printf(out, " : %u", m->bitsize);
+	sbuf_puts(out, ";\n");
 }
 
 /* ---- values ---- */
@@ -645,19 +936,24 @@ static int print_array(struct pctx *c, struct ctype *at, const uint8_t *data, si
 	}
 	if (textual(et, c->o->format)) {
 		uint64_t len = n;
-		bool ellipsis = false;
 		if (len > avail)
 			len = avail;
-		if (len > PRINT_MAX) {
-			len = PRINT_MAX;
-			ellipsis = true;
-		} else if (len > 0 && data[len - 1] == 0)
+		if (len > 0 && data[len - 1] == 0)
 			len--; /* gdb drops one trailing NUL */
-		if (len == 0 && !ellipsis) {
+		if (len == 0) {
 			sbuf_puts(c->b, "\"\"");
 			return 0;
 		}
-		cprint_string(c->b, data, len, ellipsis);
+		/* gdb counts a run of one character as one step towards print elements */
+		uint64_t pos = 0, steps = 0;
+		while (pos < len && steps < PRINT_MAX) {
+			uint64_t run = 1;
+			while (pos + run < len && data[pos + run] == data[pos])
+				run++;
+			pos += run;
+			steps += run;
+		}
+		cprint_string(c->b, data, pos, pos < len);
 		return 0;
 	}
 	sbuf_putc(c->b, '{');

@@ -59,6 +59,54 @@ struct type_lines {
 void cprint_type_lines(kd_session *s, struct ctype *t, struct type_lines *out);
 void type_lines_free(struct type_lines *tl);
 
+/*
+ * crash's `struct -o`: the ptype lines with each member's offset (or, with
+ * has_addr, its address) in a column before it, and "SIZE: n".
+ */
+void cprint_struct_offsets(kd_session *s, struct sbuf *out, struct ctype *t, bool has_addr, uint64_t addr, bool hex);
+/* One member's line of that listing: "  [2416] pid_t pid;". */
+void cprint_member_offset_line(kd_session *s, struct sbuf *out, struct ctype *top, const struct cmember *m,
+			       uint64_t bitpos, bool has_addr, uint64_t addr, bool hex);
+
+/*
+ * A declaration as crash composes one from gdb's type text: the name goes
+ * before the first '(' or '[', inside "(*)", after a trailing '*', or after a
+ * space ("char * const[5]" becomes "char * constzone_names[5]", as in crash).
+ */
+void cprint_crash_decl(struct sbuf *out, const char *type_text, const char *name);
+/* crash's one-line declaration of a symbol of type t, as whatis prints it (without ';'). */
+void cprint_symbol_decl(kd_session *s, struct sbuf *out, struct ctype *t, const char *name);
+
+/*
+ * crash's "struct_name[.member[,member]]" argument (struct, union, list -s,
+ * tree -s): the structure (struct or union, the given kind tried first) and
+ * the members to print, each with crash's layout.
+ */
+struct struct_member_sel {
+	char *path;             /* as typed: "se.vruntime" */
+	uint64_t bitpos;
+	uint32_t bitsize;
+	struct ctype *type;
+	int depth;              /* gdb's depth of the member's line in the whole structure */
+	bool last_in_container; /* its line ends without a comma */
+	const struct cmember *m;
+};
+struct struct_spec {
+	struct ctype *type;
+	struct struct_member_sel *members;
+	size_t nmembers;
+	char *name; /* the type name as typed */
+};
+/* Fails with crash's "invalid data structure reference: X". */
+int struct_spec_parse(kd_session *s, const char *spec, const char *kind, struct struct_spec *out);
+void struct_spec_free(struct struct_spec *sp);
+/* The whole structure ("struct task_struct {...}") or its selected members ("  pid = 1,") at addr. */
+int cprint_struct_at(kd_session *s, struct sbuf *out, const struct struct_spec *sp, uint64_t addr,
+		     const struct cprint_opts *o);
+/* The same members read directly (crash's -S): "  pid = 1", no commas. */
+int cprint_struct_members_fast(kd_session *s, struct sbuf *out, const struct struct_spec *sp, uint64_t addr,
+			       const struct cprint_opts *o);
+
 /* " <sym+off>" as gdb appends it to an address, or "" when gdb would print no symbol. */
 void cprint_symbolic(kd_session *s, struct sbuf *out, uint64_t addr);
 /* A C string literal as gdb writes one (escapes, "..." after print elements). */
