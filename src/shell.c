@@ -209,18 +209,19 @@ int shell_run_line(kd_session *s, const char *line_in)
 		kd_err_clear(&s->err);
 		rc = run_argv(s, argc, argv);
 		/* Like crash, an error goes where the output goes (a file or a pipe), and to the terminal. */
-		if (rc < 0 && s->out != stdout)
-			fprintf(s->out, "%s: %s\n", argv[0], s->err.msg[0] ? s->err.msg : "failed");
+		if (rc < 0 && s->out != stdout && s->err.msg[0])
+			fprintf(s->out, "%s: %s\n", argv[0], s->err.msg);
 		fflush(s->out);
 	}
 	shell_free_argv(argc, argv);
 	close_output(s, &o);
 report:
-	if (rc < 0) {
+	/* A failure without a message has said what it had to (crash's usage text, for one). */
+	if (rc < 0 && s->err.msg[0]) {
 		fflush(stdout);
 		char *sp = strpbrk(cmdpart, " \t");
 		int n = sp ? (int)(sp - cmdpart) : (int)strlen(cmdpart);
-		fprintf(stderr, "%.*s: %s\n", n, cmdpart, s->err.msg[0] ? s->err.msg : "failed");
+		fprintf(stderr, "%.*s: %s\n", n, cmdpart, s->err.msg);
 	}
 out:
 	free(line);
