@@ -151,6 +151,8 @@ const struct task_table *tasks_get(kd_session *s)
 	return tt;
 }
 
+static void mm_mem_free(struct mm_mem_cache *c);
+
 void tasks_free(kd_session *s)
 {
 	struct task_table *tt = s->task_table;
@@ -159,6 +161,7 @@ void tasks_free(kd_session *s)
 	free(tt->tasks);
 	free(tt->cpu_curr);
 	u64map_free(&tt->by_addr);
+	mm_mem_free(tt->mm_mem);
 	free(tt);
 	s->task_table = NULL;
 }
@@ -323,6 +326,60 @@ static int64_t rss_counter(kd_session *s, uint64_t mm, uint64_t rss_off, int idx
 	return sum;
 }
 
+/* task_mem's cache: every mm of the table with the per-thread RSS deltas of its tasks summed
+ * (one pass over the tasks), and each mm's RSS and total_vm once asked for. Without it,
+ * ps on a process of N threads read N x N task counters. */
+struct mm_mem {
+	int64_t thread_rss; /* sum of task->rss_stat over the tasks of this mm (6.1) */
+	uint64_t rss, vm;   /* pages */
+	bool done;
+};
+struct mm_mem_cache {
+	struct u64map by_mm; /* mm -> index + 1 into vals */
+	struct mm_mem *vals;
+	size_t len;
+};
+
+static void mm_mem_free(struct mm_mem_cache *c)
+{
+	if (!c)
+		return;
+	u64map_free(&c->by_mm);
+	free(c->vals);
+	free(c);
+}
+
+/* MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES: resident = all but swap entries. */
+static const int resident_counters[] = {0, 1, 3};
+
+static struct mm_mem_cache *mm_mem_build(kd_session *s, const struct task_table *tt)
+{
+	struct mm_mem_cache *c = xcalloc(1, sizeof(*c));
+	u64map_init(&c->by_mm);
+	c->vals = xcalloc(tt->len ? tt->len : 1, sizeof(*c->vals));
+	/* 6.1 keeps per-thread deltas (SPLIT_RSS_COUNTING) in task->rss_stat: add every thread's. */
+	uint64_t task_rss = member_off_opt(s, "task_struct", "rss_stat.count");
+	for (size_t i = 0; i < tt->len; i++) {
+		const struct task_info *t = &tt->tasks[i];
+		if (!t->mm)
+			continue;
+		uintptr_t j = (uintptr_t)u64map_get(&c->by_mm, t->mm);
+		if (!j) {
+			j = ++c->len;
+			u64map_put(&c->by_mm, t->mm, (void *)j);
+		}
+		if (task_rss == UINT64_MAX)
+			continue;
+		for (size_t k = 0; k < ARRAY_SIZE(resident_counters); k++) {
+			uint64_t v;
+			if (read_int(s, t->task + task_rss + (uint64_t)resident_counters[k] * 4, 4, &v) == 0)
+				c->vals[j - 1].thread_rss += (int32_t)v;
+		}
+	}
+	kd_err_clear(&s->err);
+	return c;
+}
+
 int task_mem(kd_session *s, const struct task_info *t, uint64_t *rss_pages, uint64_t *vm_pages)
 {
 	*rss_pages = *vm_pages = 0;
@@ -331,33 +388,36 @@ int task_mem(kd_session *s, const struct task_info *t, uint64_t *rss_pages, uint
 	uint64_t rss_off, vm;
 	if (member_off(s, "mm_struct", "rss_stat", &rss_off) < 0)
 		return -1;
-	if (read_member(s, t->mm, "mm_struct", "total_vm", &vm) == 0)
-		*vm_pages = vm;
-	uint64_t pc_size = type_size_opt(s, "percpu_counter");
-	uint64_t pc_count = member_off_opt(s, "percpu_counter", "count");
-	uint64_t pc_counters = member_off_opt(s, "percpu_counter", "counters");
-	bool percpu = member_off_opt(s, "mm_rss_stat", "count") == UINT64_MAX && pc_size != UINT64_MAX;
-	/* MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES: resident = all but swap entries. */
-	int64_t rss = 0;
-	static const int resident[] = {0, 1, 3};
-	for (size_t i = 0; i < ARRAY_SIZE(resident); i++)
-		rss += rss_counter(s, t->mm, rss_off, resident[i], percpu, pc_size, pc_count, pc_counters);
-	/* 6.1 keeps per-thread deltas (SPLIT_RSS_COUNTING) in task->rss_stat: add every thread's. */
-	uint64_t task_rss = member_off_opt(s, "task_struct", "rss_stat.count");
-	const struct task_table *tt = tasks_get(s);
-	if (task_rss != UINT64_MAX && tt) {
-		for (size_t i = 0; i < tt->len; i++) {
-			if (tt->tasks[i].mm != t->mm)
-				continue;
-			for (size_t j = 0; j < ARRAY_SIZE(resident); j++) {
-				uint64_t v;
-				if (read_int(s, tt->tasks[i].task + task_rss + (uint64_t)resident[j] * 4, 4, &v) == 0)
-					rss += (int32_t)v;
-			}
-		}
-	}
+	struct task_table *tt = s->task_table;
+	if (!tt && tasks_get(s))
+		tt = s->task_table;
 	kd_err_clear(&s->err);
-	*rss_pages = rss < 0 ? 0 : (uint64_t)rss;
+	struct mm_mem *m = NULL, one = {0};
+	if (tt) {
+		if (!tt->mm_mem)
+			tt->mm_mem = mm_mem_build(s, tt);
+		uintptr_t j = (uintptr_t)u64map_get(&tt->mm_mem->by_mm, t->mm);
+		if (j)
+			m = &tt->mm_mem->vals[j - 1];
+	}
+	if (!m)
+		m = &one; /* a task outside the table: no thread deltas */
+	if (!m->done) {
+		if (read_member(s, t->mm, "mm_struct", "total_vm", &vm) == 0)
+			m->vm = vm;
+		uint64_t pc_size = type_size_opt(s, "percpu_counter");
+		uint64_t pc_count = member_off_opt(s, "percpu_counter", "count");
+		uint64_t pc_counters = member_off_opt(s, "percpu_counter", "counters");
+		bool percpu = member_off_opt(s, "mm_rss_stat", "count") == UINT64_MAX && pc_size != UINT64_MAX;
+		int64_t rss = m->thread_rss;
+		for (size_t i = 0; i < ARRAY_SIZE(resident_counters); i++)
+			rss += rss_counter(s, t->mm, rss_off, resident_counters[i], percpu, pc_size, pc_count, pc_counters);
+		m->rss = rss < 0 ? 0 : (uint64_t)rss;
+		m->done = true;
+		kd_err_clear(&s->err);
+	}
+	*rss_pages = m->rss;
+	*vm_pages = m->vm;
 	return 0;
 }
 

@@ -34,6 +34,7 @@ struct task_table {
 	struct u64map by_addr;   /* task address -> index + 1 */
 	uint64_t *cpu_curr;      /* per CPU: the task running there, 0 if unknown */
 	int nr_cpus;
+	struct mm_mem_cache *mm_mem; /* task_mem's results per mm, built on first use (tasks.c) */
 };
 
 /* The table, built on first use and cached in the session. NULL with an error on failure. */
