@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # check.sh [ID-PREFIX...]: for every dump in $LAB/manifest.tsv (or those whose id starts
 # with one of the prefixes), assert that crash 8.0.6 opened it
-# (phase-1 exit status 0 and a "sys" reference with the dump's KERNEL/DUMPFILE) and that
+# (exit status 0 of its first crash start and a "sys" reference with the dump's KERNEL/DUMPFILE) and that
 # its "ps" reference lists every workload PID of facts.json. Prints a table; exits
 # non-zero if any dump fails.
 set -euo pipefail
@@ -21,11 +21,14 @@ while IFS=$'\t' read -r id kernel boot format dump vmlinux facts refdir; do
 	fi
 	n=$((n + 1))
 	opened=no why=""
-	rc=$(cat "$refdir/_run/phase1.rc" 2>/dev/null || echo none)
+	# the first crash start: phase1 (a boot's primary dump) or phase12 (the others)
+	run=phase1
+	[ -e "$refdir/_run/phase12.rc" ] && run=phase12
+	rc=$(cat "$refdir/_run/$run.rc" 2>/dev/null || echo none)
 	if [ ! -e "$refdir/.stamp" ]; then
 		why="no reference (run reference.sh $id)"
 	elif [ "$rc" != 0 ]; then
-		why="crash exit $rc: $(grep -m1 -v '^$' "$refdir/_run/phase1.stderr" 2>/dev/null | cut -c1-100)"
+		why="crash exit $rc: $(grep -m1 -v '^$' "$refdir/_run/$run.stderr" 2>/dev/null | cut -c1-100)"
 	elif ! grep -q '^ *KERNEL:' "$refdir/sys.out" || ! grep -q '^ *DUMPFILE:' "$refdir/sys.out"; then
 		why="sys printed no KERNEL/DUMPFILE"
 	else

@@ -5,13 +5,19 @@
 # Writes $LAB/ref/<dump-id>/:
 #   <slug>.cmd   the exact crash command line (one line)
 #   <slug>.out   what crash printed for it (crash's own "> file" redirection)
-#   _run/        crash's own record of the runs: phase{1,2}.in (the -i file),
-#                phase{1,2}.stdout, phase{1,2}.stderr, phase{1,2}.rc (exit status),
-#                aux/ (helper outputs used to derive phase 2, not references)
-#   .stamp       written last: lab_sig of the dump, vmlinux, facts.json, commands.txt
-#                and the scripts; the directory is rebuilt when that changes.
-# Phase 1 runs every command of commands.txt in one crash start; phase 2 runs the
-# commands derived from facts.json and phase-1 output in a second one.
+#   _run/        crash's own record of the runs: <run>.in (the -i file), <run>.stdout,
+#                <run>.stderr, <run>.rc (exit status); phase2.cmds (the derived
+#                commands); aux/ (helper outputs used to derive them, not references)
+#   .stamp       written last: lab_sig of the dump, vmlinux, facts.json, commands.txt,
+#                the scripts (and the primary's phase2.cmds); rebuilt when that changes.
+# Phase 1 is every command of commands.txt; phase 2 the commands derived from
+# facts.json and phase-1 output: for each workload pid its task (from ps) and per-task
+# views, sym/rd of frame #1 of the panic task's bt, and the mapper's maple tree.
+# Phase 2 depends only on the boot, not on the dump format, so it is derived once per
+# boot, on the boot's primary dump (its first format in LAB_FORMATS order: qemu-elf,
+# or kdump-zlib for the kdump boot), in a second crash start (runs phase1, phase2).
+# Every other dump of the boot runs phase 1 followed by the primary's phase-2
+# commands in one crash start (run phase12), which saves a crash start (10-20 s).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 
@@ -27,7 +33,20 @@ facts="$LAB/dumps/$kernel-$boot/facts.json"
 ref="$LAB/ref/$id"
 CMDS="$LAB_SRC/commands.txt"
 
+# One reference.sh per id at a time (a non-primary dump builds its primary on demand).
+mkdir -p "$LAB/ref"
+exec 9>"$LAB/ref/.$id.lock"
+flock 9
+
+primary=$(lab_dumps | awk -F'\t' -v kb="$kernel-$boot" '$2 "-" $3 == kb && !f {print $1; f = 1}')
 deps=("$dump" "$vmlinux" "$facts" "$CMDS" "$LAB_SRC/reference.sh" "$LAB_SRC/tools.sh")
+derived=""
+if [ "$primary" != "$id" ]; then
+	"$LAB_SRC/reference.sh" "$primary" || lab_die "$id: the boot's primary dump $primary has no reference"
+	derived="$LAB/ref/$primary/_run/phase2.cmds"
+	[ -f "$derived" ] || lab_die "$id: $derived missing"
+	deps+=("$derived")
+fi
 # The signature is taken before crash runs: a dump replaced meanwhile shows up as stale.
 sig=$(lab_sig "${deps[@]}")
 if [ -f "$ref/.stamp" ] && [ "$(cat "$ref/.stamp")" = "$sig" ]; then
@@ -74,18 +93,50 @@ run_crash() {
 	lab_log "$id: $ph: crash exit $rc ($((SECONDS - t0)) s)"
 }
 
+# finish: complete the directory, move it in place and exit.
+finish() {
+	local c o
+	# A command whose redirect file crash never created printed nothing: record that.
+	for c in "$tmp"/*.cmd; do
+		o="${c%.cmd}.out"
+		[ -e "$o" ] || : >"$o"
+	done
+	rm -rf "$ref"
+	printf '%s\n' "$sig" >"$tmp/.stamp"
+	mv "$tmp" "$ref"
+	trap - EXIT
+	lab_log "$id: $(find "$ref" -maxdepth 1 -name '*.cmd' | wc -l) references in $((SECONDS - t0)) s"
+	exit 0
+}
+
 # Workload pids and roles from facts.json ("pid role" lines).
 workload=""
 [ -f "$facts" ] && workload=$(lab_facts_workload "$facts")
 mapper_pid=$(awk '$2 == "mapper" {print $1; exit}' <<<"$workload")
 
+# add_cmds INFILE LISTFILE: add_cmd for every line of LISTFILE.
+add_cmds() {
+	local cmd
+	while IFS= read -r cmd || [ -n "$cmd" ]; do
+		case "$cmd" in '' | '#'*) continue ;; esac
+		add_cmd "$1" "$cmd"
+	done <"$2"
+}
+
+# ---- not the primary: phase 1 and the primary's phase 2 in one crash start
+if [ -n "$derived" ]; then
+	cp "$derived" "$tmp/_run/phase2.cmds"
+	: >"$tmp/_run/phase12.in"
+	add_cmds "$tmp/_run/phase12.in" "$CMDS"
+	add_cmds "$tmp/_run/phase12.in" "$tmp/_run/phase2.cmds"
+	run_crash phase12
+	finish
+fi
+
 # ---- phase 1: the fixed commands, plus helpers for phase 2
 in1="$tmp/_run/phase1.in"
 : >"$in1"
-while IFS= read -r cmd || [ -n "$cmd" ]; do
-	case "$cmd" in '' | '#'*) continue ;; esac
-	add_cmd "$in1" "$cmd"
-done <"$CMDS"
+add_cmds "$in1" "$CMDS"
 if [ -n "$mapper_pid" ]; then
 	add_aux "$in1" mapper_mm "task -R mm $mapper_pid"
 	add_aux "$in1" mm_mt_offset "px &((struct mm_struct *)0)->mm_mt"
@@ -93,8 +144,9 @@ fi
 run_crash phase1
 
 # ---- phase 2: commands derived from facts.json and phase-1 output
-in2="$tmp/_run/phase2.in"
-: >"$in2"
+list2="$tmp/_run/phase2.cmds"
+: >"$list2"
+emit() { printf '%s\n' "$1" >>"$list2"; }
 ps_out="$tmp/ps.out"
 # task address of PID from crash's ps: [>] PID PPID CPU TASK ST %MEM VSZ RSS COMM
 task_of() {
@@ -105,22 +157,22 @@ while read -r pid role; do
 	[ -n "$pid" ] || continue
 	task=$(task_of "$pid")
 	if [ -n "$task" ]; then
-		add_cmd "$in2" "struct task_struct.pid,comm $task"
+		emit "struct task_struct.pid,comm $task"
 	else
 		lab_log "$id: pid $pid ($role) not in crash's ps: no struct command for it"
 	fi
-	add_cmd "$in2" "bt $pid"
-	add_cmd "$in2" "files $pid"
-	add_cmd "$in2" "vm $pid"
-	add_cmd "$in2" "ps -a $pid"
-	add_cmd "$in2" "ps -p $pid"
-	add_cmd "$in2" "ps -c $pid"
-	add_cmd "$in2" "ps -g $pid"
-	add_cmd "$in2" "ps -r $pid"
-	add_cmd "$in2" "ps -t $pid"
-	add_cmd "$in2" "sig $pid"
-	add_cmd "$in2" "sig -g $pid"
-	add_cmd "$in2" "task -R pid,comm,tgid $pid"
+	emit "bt $pid"
+	emit "files $pid"
+	emit "vm $pid"
+	emit "ps -a $pid"
+	emit "ps -p $pid"
+	emit "ps -c $pid"
+	emit "ps -g $pid"
+	emit "ps -r $pid"
+	emit "ps -t $pid"
+	emit "sig $pid"
+	emit "sig -g $pid"
+	emit "task -R pid,comm,tgid $pid"
 done <<<"$workload"
 
 # frame #1 of the panic task's bt: " #1 [STACK] FUNC at ADDR"
@@ -128,8 +180,8 @@ if [ -f "$tmp/bt.out" ]; then
 	f1=$(sed -nE '/^ *#1 \[[0-9a-f]+\] [^ ]+ at [0-9a-f]+/{s/^ *#1 \[([0-9a-f]+)\] [^ ]+ at ([0-9a-f]+).*/\1 \2/p;q}' "$tmp/bt.out")
 	read -r f1_stack f1_addr <<<"$f1" || true
 	if [ -n "${f1_addr:-}" ]; then
-		add_cmd "$in2" "sym $f1_addr"
-		add_cmd "$in2" "rd -s $f1_stack 16"
+		emit "sym $f1_addr"
+		emit "rd -s $f1_stack 16"
 	else
 		lab_log "$id: no frame #1 in bt: no sym/rd commands"
 	fi
@@ -140,21 +192,14 @@ if [ -n "$mapper_pid" ]; then
 	mm=$(sed -nE '/\<mm = 0x[0-9a-f]+/{s/.*\<mm = (0x[0-9a-f]+).*/\1/p;q}' "$tmp/_run/aux/mapper_mm.out" 2>/dev/null || true)
 	off=$(sed -nE '/\) 0x[0-9a-f]+$/{s/.*\) (0x[0-9a-f]+)$/\1/p;q}' "$tmp/_run/aux/mm_mt_offset.out" 2>/dev/null || true)
 	if [ -n "$mm" ] && [ -n "$off" ] && [ "$((mm))" != 0 ]; then
-		add_cmd "$in2" "tree -t maple $(printf '%x' $((mm + off)))"
+		emit "tree -t maple $(printf '%x' $((mm + off)))"
 	else
 		lab_log "$id: mapper pid $mapper_pid: mm or mm_mt offset not found: no tree command"
 	fi
 fi
-[ -s "$in2" ] && run_crash phase2
-
-# A command whose redirect file crash never created printed nothing: record that as such.
-for c in "$tmp"/*.cmd; do
-	o="${c%.cmd}.out"
-	[ -e "$o" ] || : >"$o"
-done
-
-rm -rf "$ref"
-printf '%s\n' "$sig" >"$tmp/.stamp"
-mv "$tmp" "$ref"
-trap - EXIT
-lab_log "$id: $(find "$ref" -maxdepth 1 -name '*.cmd' | wc -l) references in $((SECONDS - t0)) s"
+if [ -s "$list2" ]; then
+	: >"$tmp/_run/phase2.in"
+	add_cmds "$tmp/_run/phase2.in" "$list2"
+	run_crash phase2
+fi
+finish
