@@ -430,7 +430,6 @@ static void print_trace(struct printer *p, const struct uw_trace *tr)
 	}
 	struct uw_stack cur = tr->len ? tr->frames[0].stack : (struct uw_stack){0};
 	bool last_stack_was_irq = false, after_exception_stack = false;
-	const struct uw_frame *prev = i ? &tr->frames[0] : NULL;
 	for (; i < tr->len; i++) {
 		const struct uw_frame *f = &tr->frames[i];
 		bool after_regs = f->flags & UW_F_AFTER_REGS;
@@ -442,10 +441,8 @@ static void print_trace(struct printer *p, const struct uw_trace *tr)
 			p->frameptr = 0;
 			cur = f->stack;
 		}
-		if (after_regs && !after_exception_stack) {
-			prev = f;
+		if (after_regs && !after_exception_stack)
 			continue; /* the interrupted ip was shown as "[exception RIP: ...]" */
-		}
 		uint64_t rsp = f->slot;
 		/* crash shows the entry frame that follows an IRQ stack at its pt_regs. */
 		if (last_stack_was_irq && f->has_regs && !after_regs)
@@ -461,9 +458,7 @@ static void print_trace(struct printer *p, const struct uw_trace *tr)
 				p->frameptr = 0;
 			}
 		}
-		prev = f;
 	}
-	(void)prev;
 	if (!tr->user_mode && tr->len && tr->begin != UW_BEGIN_NONE) {
 		struct uw_regs r;
 		uint64_t addr;
