@@ -193,9 +193,20 @@ int enum_value(kd_session *s, const char *name, int64_t *value)
 	Dwarf_Die d;
 	Dwarf_Attribute a;
 	Dwarf_Sword v;
-	if (!find_kind(s, DWI_ENUMERATOR, name, &d) || !dwarf_attr(&d, DW_AT_const_value, &a) || dwarf_formsdata(&a, &v) != 0)
+	Dwarf_Word u;
+	if (!find_kind(s, DWI_ENUMERATOR, name, &d) || !dwarf_attr(&d, DW_AT_const_value, &a))
 		return kd_fail(s, "no enumerator \"%s\"", name);
-	*value = v;
+	/* Compilers write negative values as sdata; a data1..data8 constant is the value's bits, so
+	 * PGTY_slab = 0xf5 must not read as -11. */
+	if (dwarf_whatform(&a) == DW_FORM_sdata || dwarf_whatform(&a) == DW_FORM_implicit_const) {
+		if (dwarf_formsdata(&a, &v) != 0)
+			return kd_fail(s, "enumerator \"%s\" has no value", name);
+		*value = v;
+	} else {
+		if (dwarf_formudata(&a, &u) != 0)
+			return kd_fail(s, "enumerator \"%s\" has no value", name);
+		*value = (int64_t)u;
+	}
 	return 0;
 }
 
