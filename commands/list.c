@@ -1,2 +1,267 @@
-/* placeholder: filled in by the work on this layer */
-typedef int kdive_placeholder_;
+/* list: follow a linked list and print its entries, as crash does. */
+#include <ctype.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "cexpr.h"
+#include "cprint.h"
+#include "kernel.h"
+#include "symbols.h"
+#include "walk.h"
+
+#define LIST_USAGE                                                                                                 \
+	"list [[-o] offset][-e end][-[s|S] struct[.member[,member] [-l offset]] -[x|d]]\n"                         \
+	"       [-r|-B] [-h [-O head_offset]|-H] start"
+
+static int usage(kd_session *s)
+{
+	kd_printf(s, "Usage:\n  " LIST_USAGE "\nEnter \"help list\" for details.\n");
+	kd_err_clear(&s->err);
+	return -1;
+}
+
+struct list_print {
+	struct struct_spec *specs;
+	size_t nspecs;
+	bool fast; /* -S */
+	struct cprint_opts po;
+};
+
+static int print_entry(kd_session *s, uint64_t entry, const struct walk_pos *pos, void *arg)
+{
+	(void)pos;
+	struct list_print *lp = arg;
+	kd_printf(s, "%llx\n", (unsigned long long)entry);
+	for (size_t i = 0; i < lp->nspecs; i++) {
+		struct sbuf b = {0};
+		int rc = lp->fast ? cprint_struct_members_fast(s, &b, &lp->specs[i], entry, &lp->po)
+				  : cprint_struct_at(s, &b, &lp->specs[i], entry, &lp->po);
+		kd_printf(s, "%s", sbuf_str(&b));
+		sbuf_free(&b);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static bool is_number(const char *a)
+{
+	const char *p = a;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	if (!*p)
+		return false;
+	for (; *p; p++)
+		if (!isxdigit((unsigned char)*p))
+			return false;
+	return true;
+}
+
+static bool is_kvaddr(uint64_t a)
+{
+	return a >= 0xffff800000000000ULL;
+}
+
+/* "struct.member" -> its offset; false (no error) when arg is not one. */
+static bool member_offset_arg(kd_session *s, const char *arg, uint64_t *off)
+{
+	if (!strchr(arg, '.'))
+		return false;
+	struct struct_spec sp;
+	if (struct_spec_parse(s, arg, "struct", &sp) < 0) {
+		kd_err_clear(&s->err);
+		return false;
+	}
+	bool ok = sp.nmembers == 1;
+	if (ok)
+		*off = sp.members[0].bitpos / 8;
+	struct_spec_free(&sp);
+	return ok;
+}
+
+/* A symbol's value as crash's symbol_search gives it (per-CPU symbols: their offset). */
+static bool symbol_value(kd_session *s, const char *name, uint64_t *v)
+{
+	const struct ksym *k = s->symtab ? symtab_lookup(s->symtab, name) : NULL;
+	if (!k)
+		return false;
+	*v = k->addr;
+	return true;
+}
+
+static int cmd_list(kd_session *s, int argc, char **argv)
+{
+	bool head = false, head_ptr = false, reverse = false, offset_set = false, start_set = false;
+	uint64_t offset = 0, start = 0, end = 0, l_offset = 0;
+	bool l_set = false;
+	VEC(const char *) specs = {0};
+	struct list_print lp = {.po = {0, s->output_radix == 16 ? 'x' : 0}};
+	int c, rc = 0;
+	char *endp;
+	opterr = 0;
+	while ((c = getopt(argc, argv, "Hhrs:S:e:o:xdl:O:B")) != -1) {
+		switch (c) {
+		case 'H': head = head_ptr = true; break;
+		case 'h': head = true; break;
+		case 'r': reverse = true; break;
+		case 'B': break; /* another cycle detector: the walk always detects cycles */
+		case 'S': lp.fast = true; /* fall through */
+		case 's': VEC_PUSH(&specs, optarg); break;
+		case 'e':
+			if (!parse_hex_u64(optarg, &end) && !symbol_value(s, optarg, &end)) {
+				rc = kd_fail(s, "invalid -e argument: %s", optarg);
+				goto out;
+			}
+			break;
+		case 'o':
+			if (offset_set) {
+				rc = kd_fail(s, "offset value %llu (0x%llx) already entered", (unsigned long long)offset,
+					     (unsigned long long)offset);
+				goto out;
+			}
+			if (isdigit((unsigned char)optarg[0]))
+				offset = strtoull(optarg, &endp, 0);
+			else if (!member_offset_arg(s, optarg, &offset)) {
+				rc = kd_fail(s, "invalid -o argument: %s", optarg);
+				goto out;
+			}
+			offset_set = true;
+			break;
+		case 'l':
+			if (isdigit((unsigned char)optarg[0]))
+				l_offset = strtoull(optarg, &endp, 0);
+			else if (!member_offset_arg(s, optarg, &l_offset)) {
+				rc = kd_fail(s, "invalid -l option: %s", optarg);
+				goto out;
+			}
+			l_set = true;
+			break;
+		case 'x': lp.po.output_format = 'x'; break;
+		case 'd': lp.po.output_format = 0; break;
+		case 'O': rc = kd_fail(s, "list -O is not supported"); goto out;
+		default: rc = usage(s); goto out;
+		}
+	}
+	opterr = 1;
+	/* Arguments in crash's order of guessing: struct.member is an offset, a symbol is the start, ... */
+	for (int i = optind; i < argc; i++) {
+		const char *a = argv[i];
+		uint64_t v;
+		if (strchr(a, '.') && member_offset_arg(s, a, &v)) {
+			if (offset_set) {
+				rc = kd_fail(s, "offset value %llu (0x%llx) already entered", (unsigned long long)offset,
+					     (unsigned long long)offset);
+				goto out;
+			}
+			offset = v;
+			offset_set = true;
+			continue;
+		}
+		if (symbol_value(s, a, &v)) {
+			if (start_set) {
+				rc = kd_fail(s, "list start already entered");
+				goto out;
+			}
+			start = v;
+			start_set = true;
+			continue;
+		}
+		if (!is_number(a)) {
+			if (cexpr_eval_u64(s, a, &v) == 0 && is_kvaddr(v) && !start_set) {
+				start = v;
+				start_set = true;
+				continue;
+			}
+			rc = kd_fail(s, "invalid argument: %s", a);
+			goto out;
+		}
+		if (start_set) {
+			offset = strtoull(a, &endp, 0);
+			offset_set = true;
+			continue;
+		}
+		parse_hex_u64(a, &v);
+		if (offset_set || i + 1 >= argc || is_kvaddr(v)) {
+			if (!is_kvaddr(v)) {
+				rc = kd_fail(s, "invalid kernel virtual address: %s", a);
+				goto out;
+			}
+			start = v;
+			start_set = true;
+			continue;
+		}
+		offset = strtoull(a, &endp, 0);
+		offset_set = true;
+	}
+	if (!start_set) {
+		kd_printf(s, "list: starting address required\n");
+		rc = usage(s);
+		goto out;
+	}
+	lp.specs = xcalloc(specs.len ? specs.len : 1, sizeof(*lp.specs));
+	for (size_t i = 0; i < specs.len; i++) {
+		if (struct_spec_parse(s, specs.items[i], "struct", &lp.specs[i]) < 0) {
+			rc = -1;
+			goto out;
+		}
+		lp.nspecs++;
+	}
+	struct list_walk w = {start, offset, 0, end};
+	if (head) {
+		w.entry_offset = offset;
+		w.next_offset = reverse ? 8 : 0;
+		if (head_ptr) {
+			if (!w.end)
+				w.end = start;
+			if (cexpr_read(s, start + w.next_offset, &w.start, 8) < 0) {
+				rc = -1;
+				goto out;
+			}
+			if (w.start == w.end) {
+				kd_printf(s, "(empty)\n");
+				goto out;
+			}
+		} else
+			w.start = start + offset;
+	} else if (l_set) {
+		w.entry_offset = l_offset;
+	}
+	if (walk_list(s, &w, print_entry, &lp) < 0)
+		rc = -1;
+out:
+	opterr = 1;
+	for (size_t i = 0; i < lp.nspecs; i++)
+		struct_spec_free(&lp.specs[i]);
+	free(lp.specs);
+	VEC_FREE(&specs);
+	return rc;
+}
+
+const struct kd_command kd_cmd_list = {
+	"list", cmd_list, LIST_USAGE, "linked list",
+	"Follows a linked list from a start address and prints each entry's address,\n"
+	"as crash does; -s prints each entry's structure or some of its members.\n"
+	"  start       an address, a symbol or an expression: the first entry, or with\n"
+	"              -h the structure holding the list_head, with -H the list head.\n"
+	"  [-o] offset where the next pointer (or list_head) is in each entry: a number\n"
+	"              or struct.member.\n"
+	"  -h, -H      the entries are linked by list_head structures (see start).\n"
+	"  -r          with -h/-H, follow the prev pointers.\n"
+	"  -e end      stop at this link address.\n"
+	"  -s struct[.member[,member]]  print each entry (several -s allowed); -S reads\n"
+	"              the members directly.\n"
+	"  -l offset   with -s and without -h/-H: where the link is in each structure.\n"
+	"  -x, -d      integers in hexadecimal or decimal.\n"
+	"The walk stops with an error at an entry seen twice or an unreadable pointer.\n"
+	"\n"
+	"EXAMPLES\n"
+	"  kdive> list task_struct.tasks -s task_struct.pid,comm -h init_task\n"
+	"  ffffffffada1aa40\n"
+	"    pid = 0,\n"
+	"    comm = \"swapper/0\\000\\000\\000\\000\\000\\000\",\n"
+	"  ffff8dea81210000\n"
+	"    pid = 1,\n"
+	"    comm = \"init\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\",\n"
+	"  ...\n",
+	KD_CMD_NEEDS_DUMP,
+};
