@@ -566,6 +566,8 @@ void cprint_symbol_decl(kd_session *s, struct sbuf *out, struct ctype *t, const 
 	sbuf_free(&ty);
 }
 
+static bool textual(struct ctype *t, char format);
+
 /* ---- crash's struct_name.member arguments ---- */
 
 /* The struct or union named by a crash argument ("task_struct"), trying the command's own kind first. */
@@ -743,11 +745,33 @@ int cprint_struct_members_fast(kd_session *s, struct sbuf *out, const struct str
 		return cprint_struct_at(s, out, sp, addr, o);
 	for (size_t i = 0; i < sp->nmembers; i++) {
 		const struct struct_member_sel *m = &sp->members[i];
+		struct ctype *t = ctype_resolve(s, m->type);
 		struct cvalue v;
 		cvalue_at(&v, m->type, addr + m->bitpos / 8);
 		v.bitpos = m->bitsize ? (uint32_t)(m->bitpos % 8) : 0;
 		v.bitsize = m->bitsize;
 		sbuf_printf(out, "  %s = ", m->path);
+		if (t && t->kind == CT_ARRAY && !t->no_bound && textual(t->target, 0) && t->nelem <= 4096) {
+			/* crash reads a char array as a C string */
+			uint8_t buf[4097];
+			if (cexpr_read(s, v.addr, buf, t->nelem) < 0)
+				return -1;
+			buf[t->nelem] = 0;
+			sbuf_printf(out, "\"%s\"\n", (char *)buf);
+			continue;
+		}
+		if (t && (t->kind == CT_INT || t->kind == CT_ENUM || t->kind == CT_PTR) && (t->kind == CT_PTR || t->size <= 8)) {
+			uint64_t x;
+			if (cvalue_to_u64(s, &v, &x) < 0)
+				return -1;
+			if (t->kind == CT_PTR || (o && o->output_format == 'x'))
+				sbuf_printf(out, "0x%llx\n", (unsigned long long)x);
+			else if (t->is_signed)
+				sbuf_printf(out, "%lld\n", (long long)x);
+			else
+				sbuf_printf(out, "%llu\n", (unsigned long long)x);
+			continue;
+		}
 		if (cprint_value_at_depth(s, out, &v, 1, o) < 0)
 			return -1;
 		sbuf_putc(out, '\n');
