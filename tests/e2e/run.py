@@ -70,6 +70,22 @@ def normalise(text):
     return "\n".join(lines)
 
 
+def crash_order(refdir):
+    """The reference files in the order crash ran them (context commands such as set matter)."""
+    names = sorted(n for n in os.listdir(refdir) if n.endswith(".cmd"))
+    order = {}
+    for phase in ("phase1.in", "phase2.in"):
+        try:
+            with open(os.path.join(refdir, "_run", phase)) as f:
+                for line in f:
+                    m = re.search(r"> (\S+)\.out$", line.strip())
+                    if m:
+                        order.setdefault(m.group(1) + ".cmd", len(order))
+        except FileNotFoundError:
+            pass
+    return sorted(names, key=lambda n: (order.get(n, len(order)), n))
+
+
 def parity_key(cmd):
     """Row of the parity table: the command and its options, arguments as PID, ADDR or NAME."""
     words = cmd.split()
@@ -134,6 +150,9 @@ def fact_commands(facts, fmt):
             cmds.append(f"ps -g {p['pid']}")
         if p.get("role") == "mapper" and user_memory_present(fmt):
             cmds.append(f"ps -a {p['pid']}")
+            anon = next((m for m in p.get("maps", []) if m.get("kind") == "anon"), None)
+            if anon:
+                cmds += [f"set {p['pid']}", f"rd -a -u {anon['addr'][2:]} 32", f"rd -a -p {anon['phys'][2:]} 32", "set -p"]
     return cmds
 
 
@@ -184,6 +203,10 @@ def check_facts(out, facts, rep, did, fmt):
         if p.get("role") == "mapper" and user_memory_present(fmt):
             text = out.get(f"ps -a {p['pid']}") or ""
             expect(re.search(rf"^ARG: .*{re.escape(p['comm'])}", text, re.M), f"ps -a {p['pid']} shows no arguments")
+            anon = next((m for m in p.get("maps", []) if m.get("kind") == "anon"), None)
+            if anon:
+                for cmd in (f"rd -a -u {anon['addr'][2:]} 32", f"rd -a -p {anon['phys'][2:]} 32"):
+                    expect(anon["marker"] in (out.get(cmd) or ""), f"`{cmd}` does not show the marker {anon['marker']}")
     if facts.get("panic_pid") is not None:
         ctx = out.get("set -p") or ""
         expect(re.search(rf"^\s*PID: {facts['panic_pid']}$", ctx, re.M) is not None,
@@ -225,6 +248,34 @@ def check_recoded(args, row, commands, by_cmd, rep):
             rep.fail(f"{row['id']}: `{cmd}` on the snappy-recoded copy differs from the zlib original")
 
 
+def check_extension(args, row, rep):
+    """The example module loads with extend and its command runs through the public API."""
+    so = os.path.join(os.path.dirname(os.path.abspath(args.kdive)), "extensions", "hello.so")
+    if not os.path.exists(so):
+        rep.fail(f"no example extension at {so} (make check builds it)")
+        return
+    with tempfile.TemporaryDirectory(prefix="kdive-e2e-") as work:
+        p, outs = run_kdive(args.kdive, row["vmlinux"], row["dump"], [f"extend {so}", "hello"], work, args.timeout)
+    ok = outs[0] and "shared object loaded" in outs[0] and outs[1] and "Linux version" in outs[1] and p.returncode == 0
+    rep.ok() if ok else rep.fail(f"extend/hello failed: {outs} {p.stderr[-500:]}")
+
+
+def check_mismatch(args, rows, rep):
+    """A vmlinux of another release is refused, naming both versions."""
+    dump = next((r for r in rows if r["kernel"] == "bookworm"), None)
+    other = next((r for r in rows if r["kernel"] != "bookworm"), None)
+    if not dump or not other:
+        return
+    p = subprocess.run([args.kdive, "-s", other["vmlinux"], dump["dump"]], stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=args.timeout)
+    with open(other["facts"]) as f:
+        want = json.load(f).get("release", "")
+    with open(dump["facts"]) as f:
+        have = json.load(f).get("release", "")
+    ok = p.returncode == 1 and "do not match" in p.stderr and want in p.stderr and have in p.stderr and len(p.stderr.splitlines()) == 1
+    rep.ok() if ok else rep.fail(f"mismatched vmlinux not refused with one clear line: rc {p.returncode}: {p.stderr.strip()[:300]}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kdive", required=True)
@@ -239,6 +290,9 @@ def main():
     allow = read_allow_list()
     rep = Report()
     parity = defaultdict(lambda: [0, 0])  # command word -> [equal, compared]
+    if not args.only and rows:
+        check_extension(args, rows[0], rep)
+        check_mismatch(args, rows, rep)
     for row in rows:
         did = row["id"]
         if args.only and not fnmatch.fnmatch(did, args.only):
@@ -246,12 +300,11 @@ def main():
         refdir = row["refdir"]
         refs = []
         if os.path.isdir(refdir):
-            for name in sorted(os.listdir(refdir)):
-                if name.endswith(".cmd"):
-                    with open(os.path.join(refdir, name)) as f:
-                        cmd = f.readline().strip()
-                    if supported(cmd, patterns):
-                        refs.append((cmd, os.path.join(refdir, name[:-4] + ".out")))
+            for name in crash_order(refdir):
+                with open(os.path.join(refdir, name)) as f:
+                    cmd = f.readline().strip()
+                if supported(cmd, patterns):
+                    refs.append((cmd, os.path.join(refdir, name[:-4] + ".out")))
         facts = {}
         if row.get("facts") and os.path.exists(row["facts"]):
             with open(row["facts"]) as f:
