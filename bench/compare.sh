@@ -1,70 +1,97 @@
 #!/usr/bin/env bash
-# bench/compare.sh [-n RUNS] [-d DUMP-ID] [-k KDIVE] COMMAND...
+# bench/compare.sh [-n RUNS] [-r REPEAT] [-d DUMP-ID | -D DUMP -V VMLINUX] [-k KDIVE] COMMAND...
 #
 # Runs kdive and crash 8.0.6 (the lab's reference) on the same lab dump, alternating,
-# RUNS times each (default 5), and prints the median wall time and peak memory of:
+# RUNS times each (default 5), and prints the median wall time, CPU time (user + system)
+# and peak memory of:
 #   start  a command file holding only `q` (start-up to the first prompt)
-#   each COMMAND, as a command file `COMMAND > /dev/null` then `q`, and net of start-up.
+#   each COMMAND, as a command file of REPEAT lines `COMMAND > /dev/null` then `q`
+#          (REPEAT: -r, default 1; an argument "N*COMMAND" repeats that one N times),
+#          and, net of start-up, the time of one COMMAND: (command file - start) / REPEAT.
+# The dump: -d a manifest id (default bookworm-kaslr-qemu-elf), or -D/-V any dump file and
+# its vmlinux (the benchmark dumps of bench/tasks.sh are not in the manifest).
 # Not a test: it asserts nothing. Example:
 #   bench/compare.sh -d bookworm-kdump-kdump-zlib ps 'foreach bt' 'log'
+#   bench/compare.sh -D dump.elf -V vmlinux '50*ps' '5*foreach bt'
 set -euo pipefail
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$top/tests/lab/tools.sh"
-runs=5 id=bookworm-kaslr-qemu-elf kdive="$top/build/normal/kdive"
-while getopts n:d:k: o; do
+runs=5 repeat=1 id=bookworm-kaslr-qemu-elf kdive="$top/build/normal/kdive" dump='' vmlinux=''
+while getopts n:r:d:D:V:k: o; do
 	case $o in
 	n) runs=$OPTARG ;;
+	r) repeat=$OPTARG ;;
 	d) id=$OPTARG ;;
+	D) dump=$OPTARG ;;
+	V) vmlinux=$OPTARG ;;
 	k) kdive=$OPTARG ;;
-	*) sed -n '2,12p' "$0"; exit 2 ;;
+	*) sed -n '2,16p' "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ -x "$kdive" ] || lab_die "no kdive at $kdive (scripts/build normal)"
 [ -x /usr/bin/time ] || lab_apt time
-row=$(awk -F'\t' -v id="$id" '$1 == id' "$LAB/manifest.tsv")
-[ -n "$row" ] || lab_die "no dump $id in $LAB/manifest.tsv"
-dump=$(cut -f5 <<<"$row") vmlinux=$(cut -f6 <<<"$row")
+if [ -n "$dump$vmlinux" ]; then
+	{ [ -f "$dump" ] && [ -f "$vmlinux" ]; } || lab_die "-D and -V need an existing dump and vmlinux"
+	id=$dump
+else
+	row=$(awk -F'\t' -v id="$id" '$1 == id' "$LAB/manifest.tsv")
+	[ -n "$row" ] || lab_die "no dump $id in $LAB/manifest.tsv"
+	dump=$(cut -f5 <<<"$row") vmlinux=$(cut -f6 <<<"$row")
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# measure TOOL CMDFILE: prints "seconds kilobytes"
+# measure TOOL CMDFILE: prints "wall_seconds cpu_seconds kilobytes"
 measure() {
 	local tool=$1 file=$2
 	if [ "$tool" = kdive ]; then
-		/usr/bin/time -f '%e %M' -o "$work/t" env KDIVE_HISTFILE=/dev/null "$kdive" -s -i "$file" "$vmlinux" "$dump" </dev/null >/dev/null 2>&1 || true
+		/usr/bin/time -f '%e %U %S %M' -o "$work/t" env KDIVE_HISTFILE=/dev/null "$kdive" -s -i "$file" "$vmlinux" "$dump" </dev/null >/dev/null 2>&1 || true
 	else
-		/usr/bin/time -f '%e %M' -o "$work/t" bash -c '. "$1/tests/lab/tools.sh"; shift; lab_crash "$@"' _ "$top" \
+		/usr/bin/time -f '%e %U %S %M' -o "$work/t" bash -c '. "$1/tests/lab/tools.sh"; shift; lab_crash "$@"' _ "$top" \
 			-s --no_crashrc "$vmlinux" "$dump" -i "$file" </dev/null >/dev/null 2>&1 || true
 	fi
-	tail -n1 "$work/t"
+	tail -n1 "$work/t" | awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}'
 }
 
 median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-bench_one() { # NAME CMDFILE -> sets k_s k_m c_s c_m
-	local name=$1 file=$2 i
+bench_one() { # CMDFILE -> sets k_s k_c k_m c_s c_c c_m (wall, cpu, KiB)
+	local file=$1 i
 	: >"$work/k" && : >"$work/c"
 	for ((i = 0; i < runs; i++)); do
 		measure kdive "$file" >>"$work/k"
 		measure crash "$file" >>"$work/c"
 	done
-	k_s=$(cut -d' ' -f1 "$work/k" | median) k_m=$(cut -d' ' -f2 "$work/k" | median)
-	c_s=$(cut -d' ' -f1 "$work/c" | median) c_m=$(cut -d' ' -f2 "$work/c" | median)
+	k_s=$(cut -d' ' -f1 "$work/k" | median) k_c=$(cut -d' ' -f2 "$work/k" | median) k_m=$(cut -d' ' -f3 "$work/k" | median)
+	c_s=$(cut -d' ' -f1 "$work/c" | median) c_c=$(cut -d' ' -f2 "$work/c" | median) c_m=$(cut -d' ' -f3 "$work/c" | median)
 }
 
-printf 'dump %s, %d runs each, medians\n' "$id" "$runs"
-printf '%-22s %10s %10s %8s %12s %12s %8s\n' what kdive_s crash_s ratio kdive_MB crash_MB ratio
+printf 'dump %s\n%d runs each, alternating, medians; wall and cpu (user+sys) in seconds, peak RSS in MB\n' "$id" "$runs"
+fmt='%-24s %6s %9s %9s %7s %9s %9s %7s %9s %9s %7s\n'
+# shellcheck disable=SC2059
+printf "$fmt" what repeat kdive_s crash_s ratio kdive_cpu crash_cpu ratio kdive_MB crash_MB ratio
+row() { # NAME REPEAT K_S C_S K_C C_C [K_M C_M]
+	awk -v n="$1" -v r="$2" -v k="$3" -v c="$4" -v kc="$5" -v cc="$6" -v km="${7:-}" -v cm="${8:-}" 'function q(a, b) {
+		return (a > 0) ? sprintf("%.1fx", b / a) : "-" } BEGIN {
+		line = sprintf("%-24s %6s %9.4f %9.4f %7s %9.4f %9.4f %7s", n, r, k, c, q(k, c), kc, cc, q(kc, cc))
+		if (km != "") line = line sprintf(" %9.1f %9.1f %7s", km / 1024, cm / 1024, q(km, cm))
+		print line }'
+}
+# net of start-up, per command: (TOTAL - START) / REPEAT (a negative difference, noise, is 0)
+net() { awk -v a="$1" -v b="$2" -v r="$3" 'BEGIN {d = (a - b) / r; printf "%.4f", (d > 0 ? d : 0)}'; }
 printf 'q\n' >"$work/start.cmd"
-bench_one start "$work/start.cmd"
-ks0=$k_s cs0=$c_s
-awk -v n=start -v k="$k_s" -v c="$c_s" -v km="$k_m" -v cm="$c_m" 'BEGIN {
-	printf "%-22s %10.3f %10.3f %7.1fx %12.1f %12.1f %7.1fx\n", n, k, c, c / (k > 0 ? k : 0.001), km / 1024, cm / 1024, cm / km }'
-for cmd in "$@"; do
-	printf '%s > /dev/null\nq\n' "$cmd" >"$work/cmd.cmd"
-	bench_one "$cmd" "$work/cmd.cmd"
-	awk -v n="$cmd" -v k="$k_s" -v c="$c_s" -v k0="$ks0" -v c0="$cs0" -v km="$k_m" -v cm="$c_m" 'BEGIN {
-		kn = k - k0; cn = c - c0; if (kn < 0.001) kn = 0.001; if (cn < 0) cn = 0
-		printf "%-22s %10.3f %10.3f %7.1fx %12.1f %12.1f %7.1fx\n", n, k, c, c / (k > 0 ? k : 0.001), km / 1024, cm / 1024, cm / km
-		printf "%-22s %10.3f %10.3f %7.1fx   (net of start-up)\n", "  " n, kn, cn, cn / kn }'
+bench_one "$work/start.cmd"
+ks0=$k_s cs0=$c_s kc0=$k_c cc0=$c_c
+row start - "$k_s" "$c_s" "$k_c" "$c_c" "$k_m" "$c_m"
+for arg in "$@"; do
+	r=$repeat cmd=$arg
+	if [[ "$arg" =~ ^([0-9]+)\*(.+)$ ]]; then r=${BASH_REMATCH[1]} cmd=${BASH_REMATCH[2]}; fi
+	[ "$r" -ge 1 ] || lab_die "bad repeat count in '$arg'"
+	: >"$work/cmd.cmd"
+	for ((i = 0; i < r; i++)); do printf '%s > /dev/null\n' "$cmd" >>"$work/cmd.cmd"; done
+	printf 'q\n' >>"$work/cmd.cmd"
+	bench_one "$work/cmd.cmd"
+	row "$cmd" "$r" "$k_s" "$c_s" "$k_c" "$c_c" "$k_m" "$c_m"
+	row "  net, each" "" "$(net "$k_s" "$ks0" "$r")" "$(net "$c_s" "$cs0" "$r")" "$(net "$k_c" "$kc0" "$r")" "$(net "$c_c" "$cc0" "$r")"
 done

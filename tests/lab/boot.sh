@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boot the lab guest under QEMU until it panics, and dump it with QEMU's dump-guest-memory.
 #
-# Usage: boot.sh <bookworm|trixie> <kaslr|nokaslr|novmcoreinfo> [--force]
+# Usage: boot.sh <bookworm|trixie> <kaslr|nokaslr|novmcoreinfo|many> [--force]
 #
 # Guest: 512 MiB, 2 CPUs, TCG (KVM only with KDIVE_LAB_KVM=1 and a working /dev/kvm),
 # cmdline "console=ttyS0 panic=0" (+ "nokaslr" for nokaslr), -device vmcoreinfo except for
@@ -15,6 +15,18 @@
 #   qemu.elf               dump-guest-memory paging=false, ELF
 #   qemu-kdump-zlib.flat   dump-guest-memory format kdump-zlib (makedumpfile's flattened format)
 # A boot whose facts.json and dumps exist is skipped unless --force.
+#
+# many: the benchmark boot (bench/tasks.sh builds it on demand; no test, manifest or
+# guest-all.sh run uses it). Like kaslr, plus a few thousand sleeping tasks: the cmdline
+# adds "rdinit=/many-init kdive.many=N kdive.many_threads=M" (KDIVE_LAB_MANY_SLEEPERS,
+# default 1500; KDIVE_LAB_MANY_THREADS, default 1500), and the initramfs is
+# initramfs-many.cpio.gz: the lab's initramfs.cpio.gz followed by a second cpio archive
+# with /many-init and /bin/kdive-many (tests/lab/many/), so the other boots' initramfs and
+# its inputs stay as they are. /many-init starts kdive-many (N sleeping processes and one
+# process of M threads), then execs the usual /init. Its directory is
+# $LAB/bench/<kernel>-many/ (outside $LAB/dumps/, so lab_dumps, the lab's build and the
+# manifest never see it), with qemu.elf only; facts.json has "many" (kdive-many's fact:
+# sleepers, sleeper_pids, threads, tids).
 set -euo pipefail
 # shellcheck source=guest-lib.sh
 . "$(dirname "$0")/guest-lib.sh"
@@ -23,16 +35,25 @@ kernel= boot= force=0
 for a; do
 	case "$a" in
 	--force) force=1 ;;
-	-*) lab_die "usage: boot.sh <bookworm|trixie> <kaslr|nokaslr|novmcoreinfo> [--force]" ;;
+	-*) lab_die "usage: boot.sh <bookworm|trixie> <kaslr|nokaslr|novmcoreinfo|many> [--force]" ;;
 	*) if [ -z "$kernel" ]; then kernel=$a; else boot=$a; fi ;;
 	esac
 done
 lab_check_kernel_name "${kernel:-}"
-case "${boot:-}" in kaslr | nokaslr | novmcoreinfo) ;; *) lab_die "unknown boot '${boot:-}' (kaslr | nokaslr | novmcoreinfo)" ;; esac
+case "${boot:-}" in kaslr | nokaslr | novmcoreinfo | many) ;; *) lab_die "unknown boot '${boot:-}' (kaslr | nokaslr | novmcoreinfo | many)" ;; esac
 
 DIR="$LAB/dumps/$kernel-$boot"
 TIMEOUT=${KDIVE_LAB_TIMEOUT:-300}
-if [ "$force" = 0 ] && [ -s "$DIR/facts.json" ] && [ -s "$DIR/qemu.elf" ] && [ -s "$DIR/qemu-kdump-zlib.flat" ]; then
+FLAT=qemu-kdump-zlib.flat
+MEM=512
+if [ "$boot" = many ]; then
+	DIR="$LAB/bench/$kernel-many"
+	TIMEOUT=${KDIVE_LAB_TIMEOUT:-900}
+	FLAT= # the benchmark reads the ELF dump only
+	MANY_SLEEPERS=${KDIVE_LAB_MANY_SLEEPERS:-1500}
+	MANY_THREADS=${KDIVE_LAB_MANY_THREADS:-1500}
+fi
+if [ "$force" = 0 ] && [ -s "$DIR/facts.json" ] && [ -s "$DIR/qemu.elf" ] && { [ -z "$FLAT" ] || [ -s "$DIR/$FLAT" ]; }; then
 	lab_log "$kernel-$boot: done already ($DIR)"
 	exit 0
 fi
@@ -43,6 +64,34 @@ PY=$(lab_python)
 "$LAB_SRC/guest.sh" "$kernel" normal
 KDIR=$(lab_kernel_dir "$kernel")
 ACCEL=$(lab_qemu_accel)
+INITRD="$KDIR/initramfs.cpio.gz"
+
+# many: initramfs-many.cpio.gz = initramfs.cpio.gz + a cpio of /many-init and /bin/kdive-many.
+many_initramfs() {
+	local bin="$LAB/build/many/kdive-many" r
+	mkdir -p "$LAB/build/many"
+	if [ ! -x "$bin" ] || [ "$LAB_SRC/many/kdive-many.c" -nt "$bin" ] ||
+		[ "$LAB_SRC/workload/kdive-facts.h" -nt "$bin" ]; then
+		lab_log "building kdive-many"
+		gcc -static -O2 -Wall -Wextra -pthread -o "$bin.tmp" "$LAB_SRC/many/kdive-many.c"
+		mv "$bin.tmp" "$bin"
+	fi
+	r=$(mktemp -d "$LAB/build/many/root.XXXXXX")
+	mkdir -p "$r/bin"
+	cp "$bin" "$r/bin/kdive-many"
+	install -m 755 "$LAB_SRC/many/many-init" "$r/many-init"
+	{
+		cat "$KDIR/initramfs.cpio.gz"
+		(cd "$r" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9n
+	} >"$KDIR/initramfs-many.cpio.gz.tmp"
+	mv "$KDIR/initramfs-many.cpio.gz.tmp" "$KDIR/initramfs-many.cpio.gz"
+	rm -rf "$r"
+}
+if [ "$boot" = many ]; then
+	lab_need_pkgs gcc libc6-dev cpio gzip
+	many_initramfs
+	INITRD="$KDIR/initramfs-many.cpio.gz"
+fi
 
 rm -rf "$DIR"
 mkdir -p "$DIR"
@@ -63,12 +112,16 @@ nokaslr)
 	;;
 kaslr) dev=(-device vmcoreinfo) ;;
 novmcoreinfo) ;;
+many)
+	cmdline="$cmdline rdinit=/many-init kdive.many=$MANY_SLEEPERS kdive.many_threads=$MANY_THREADS"
+	dev=(-device vmcoreinfo)
+	;;
 esac
 
 lab_log "$kernel-$boot: booting $(cat "$KDIR/release") ($ACCEL, cmdline: $cmdline)"
-qemu-system-x86_64 -machine pc -accel "$ACCEL" -m 512 -smp 2 \
+qemu-system-x86_64 -machine pc -accel "$ACCEL" -m "$MEM" -smp 2 \
 	-nodefaults -no-user-config -display none \
-	-kernel "$KDIR/vmlinuz" -initrd "$KDIR/initramfs.cpio.gz" -append "$cmdline" \
+	-kernel "$KDIR/vmlinuz" -initrd "$INITRD" -append "$cmdline" \
 	-serial "file:$DIR/console.log" -serial "file:$DIR/facts.log" \
 	-qmp "unix:$RUN/qmp.sock,server=on,wait=off" "${dev[@]}" \
 	>"$RUN/qemu.out" 2>&1 &
@@ -92,11 +145,11 @@ done
 lab_log "$kernel-$boot: panicked after $(lab_elapsed "$t0"); dumping"
 sleep 1 # the other CPU is stopped by now; let the last lines reach the log
 
-"$PY" "$LAB_SRC/guest/qmp.py" "$RUN/qmp.sock" \
-	'{"execute":"stop"}' \
-	"{\"execute\":\"dump-guest-memory\",\"arguments\":{\"paging\":false,\"protocol\":\"file:$DIR/qemu.elf.tmp\"}}" \
-	"{\"execute\":\"dump-guest-memory\",\"arguments\":{\"paging\":false,\"format\":\"kdump-zlib\",\"protocol\":\"file:$DIR/qemu-kdump-zlib.flat.tmp\"}}" \
-	'{"execute":"quit"}' >/dev/null
+qmp=('{"execute":"stop"}'
+	"{\"execute\":\"dump-guest-memory\",\"arguments\":{\"paging\":false,\"protocol\":\"file:$DIR/qemu.elf.tmp\"}}")
+[ -z "$FLAT" ] ||
+	qmp+=("{\"execute\":\"dump-guest-memory\",\"arguments\":{\"paging\":false,\"format\":\"kdump-zlib\",\"protocol\":\"file:$DIR/$FLAT.tmp\"}}")
+"$PY" "$LAB_SRC/guest/qmp.py" "$RUN/qmp.sock" "${qmp[@]}" '{"execute":"quit"}' >/dev/null
 for _ in $(seq 100); do kill -0 "$QPID" 2>/dev/null || break; sleep 0.2; done
 kill -0 "$QPID" 2>/dev/null && lab_die "$kernel-$boot: QEMU did not quit"
 wait "$QPID" || true
@@ -111,13 +164,24 @@ novmcoreinfo:true) lab_die "$kernel-$boot: qemu.elf has a VMCOREINFO note" ;;
 novmcoreinfo:false) ;;
 *:false) lab_die "$kernel-$boot: qemu.elf has no VMCOREINFO note" ;;
 esac
-chmod 644 "$DIR/qemu.elf.tmp" "$DIR/qemu-kdump-zlib.flat.tmp" # QEMU writes them 0400
+chmod 644 "$DIR/qemu.elf.tmp" # QEMU writes its dumps 0400
 mv "$DIR/qemu.elf.tmp" "$DIR/qemu.elf"
-mv "$DIR/qemu-kdump-zlib.flat.tmp" "$DIR/qemu-kdump-zlib.flat"
+dumps=(--dump qemu-elf=qemu.elf)
+if [ -n "$FLAT" ]; then
+	chmod 644 "$DIR/$FLAT.tmp"
+	mv "$DIR/$FLAT.tmp" "$DIR/$FLAT"
+	dumps+=(--dump qemu-kdump-zlib-flat="$FLAT")
+fi
+extra=()
+if [ "$boot" = many ]; then
+	many=$(tr -d '\r' <"$DIR/facts.log" |
+		awk '!f && index($0, "KDIVE-FACT {\"role\":\"many\",") {sub(/^.*KDIVE-FACT /, ""); print; f = 1}')
+	[ -n "$many" ] || lab_die "$kernel-$boot: no fact of kdive-many in facts.log"
+	extra=(--set "many=$many")
+fi
 
 qver=$(qemu-system-x86_64 --version | awk '/version/{print $4; exit}')
 "$PY" "$LAB_SRC/guest/facts.py" "$kernel" "$boot" "$DIR/facts.log" "$DIR/console.log" "$DIR/facts.json" \
-	--dump qemu-elf=qemu.elf --dump qemu-kdump-zlib-flat=qemu-kdump-zlib.flat \
-	--set "vmcoreinfo=$vmci" \
-	--set "qemu={\"version\":\"$qver\",\"accel\":\"$ACCEL\",\"machine\":\"pc\",\"mem_mib\":512,\"smp\":2}"
-lab_log "$kernel-$boot: done in $(lab_elapsed "$t0"): $(cd "$DIR" && du -sh qemu.elf qemu-kdump-zlib.flat | tr '\n\t' '  ')"
+	"${dumps[@]}" --set "vmcoreinfo=$vmci" "${extra[@]}" \
+	--set "qemu={\"version\":\"$qver\",\"accel\":\"$ACCEL\",\"machine\":\"pc\",\"mem_mib\":$MEM,\"smp\":2}"
+lab_log "$kernel-$boot: done in $(lab_elapsed "$t0"): $(cd "$DIR" && du -sh qemu.elf $FLAT | tr '\n\t' '  ')"

@@ -7,6 +7,9 @@
 #   $LAB/dumps/<kernel>-<boot>/     one guest boot: console.log, facts.json and its dump files
 #                                   (boot = kaslr | nokaslr | novmcoreinfo | kdump)
 #   $LAB/ref/<dump-id>/             crash 8.0.6 reference: <slug>.cmd (one command) and <slug>.out
+#   $LAB/bench/<kernel>-many/       the benchmark boot (boot.sh <kernel> many, for bench/tasks.sh):
+#                                   like a dump directory, but outside dumps/ so that no manifest,
+#                                   reference or test ever sees it
 #   $LAB/manifest.tsv               one line per dump (see below); the e2e harness iterates it
 #
 # manifest.tsv columns (tab separated, header line first):
