@@ -1,2 +1,425 @@
-/* placeholder: filled in by the work on this layer */
-typedef int kdive_placeholder_;
+/*
+ * Types, expressions, printing and walkers on a small C program compiled with
+ * -g here: its DWARF is the "vmlinux", its initialised data the "memory".
+ */
+#include <CUnit/CUnit.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cexpr.h"
+#include "cprint.h"
+#include "dwarf_index.h"
+#include "symbols.h"
+#include "tests.h"
+#include "walk.h"
+
+static const char *PROGRAM =
+	"#include <stddef.h>\n"
+	"struct list_head { struct list_head *next, *prev; };\n"
+	"struct rb_node { unsigned long __rb_parent_color; struct rb_node *rb_right, *rb_left; };\n"
+	"struct rb_root { struct rb_node *rb_node; };\n"
+	"enum color { RED, GREEN = 5, BLUE };\n"
+	"enum flags { F_A = 1, F_B = 2, F_C = 8 };\n"
+	"typedef unsigned long u64_t;\n"
+	"typedef int (*handler_t)(int, const char *);\n"
+	"struct inner { int a; char name[8]; };\n"
+	"struct bits { unsigned int x : 3; unsigned int y : 5; int z : 4; unsigned long big : 40; };\n"
+	"struct empty { };\n"
+	"struct outer {\n"
+	"	int id;\n"
+	"	struct inner in;\n"
+	"	union { long l; unsigned char bytes[8]; };\n"
+	"	struct { short s1, s2; } named;\n"
+	"	struct bits b;\n"
+	"	enum color c;\n"
+	"	enum flags f, g;\n"
+	"	int arr[3];\n"
+	"	int grid[2][3];\n"
+	"	int big[300];\n"
+	"	char text[16];\n"
+	"	const char *str;\n"
+	"	handler_t fn;\n"
+	"	struct list_head node;\n"
+	"	struct outer *self;\n"
+	"	_Bool ok;\n"
+	"	u64_t val;\n"
+	"	struct empty nothing;\n"
+	"	volatile unsigned long counter;\n"
+	"	int flex[];\n"
+	"};\n"
+	"struct item { int v; struct list_head link; };\n"
+	"int handler(int a, const char *b) { return a + (b != 0); }\n"
+	"struct outer gouter = {\n"
+	"	.id = 42, .in = { 7, \"abc\" }, .l = -2, .named = { 3, -4 },\n"
+	"	.b = { 5, 17, -3, 0x123456789aUL }, .c = GREEN, .f = F_A | F_C, .g = 16,\n"
+	"	.arr = { 1, 2, 3 }, .grid = { { 1, 2, 3 }, { 4, 5, 6 } }, .big = { 9 },\n"
+	"	.text = \"a\\\"b\\n\\0017\\377\", .str = \"hello\", .fn = handler, .self = &gouter, .ok = 1,\n"
+	"	.val = 18446744073709551615UL, .counter = 99,\n"
+	"};\n"
+	"struct list_head ghead;\n"
+	"struct item items[3] = {\n"
+	"	{ 10, { &items[1].link, &ghead } }, { 20, { &items[2].link, &items[0].link } },\n"
+	"	{ 30, { &ghead, &items[1].link } },\n"
+	"};\n"
+	"struct item loop[2] = { { 1, { &loop[1].link, 0 } }, { 2, { &loop[1].link, 0 } } };\n"
+	"struct rb_node rbn[3] = { { 0, &rbn[2], &rbn[1] }, { 0, 0, 0 }, { 0, 0, 0 } };\n"
+	"struct rb_root groot = { &rbn[0] };\n"
+	"unsigned long off_arr = offsetof(struct outer, arr), off_node = offsetof(struct outer, node),\n"
+	"	size_outer = sizeof(struct outer), off_link = offsetof(struct item, link);\n"
+	"int main(void) { ghead.next = &items[0].link; ghead.prev = &items[2].link; return gouter.id; }\n";
+
+static char src[64], bin[64];
+static int fd = -1;
+static kd_session *S;
+
+/* Memory: the program's file contents at their link addresses (its list head is set up by hand). */
+struct region {
+	uint64_t addr, size;
+	const uint8_t *data; /* NULL: zeros (.bss) */
+};
+static struct region regions[64];
+static size_t nregions;
+static uint64_t ghead_addr, ghead_val[2];
+
+static int read_mem(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	(void)arg;
+	for (size_t i = 0; i < nregions; i++) {
+		struct region *r = &regions[i];
+		if (addr < r->addr || addr + len > r->addr + r->size)
+			continue;
+		if (r->data)
+			memcpy(buf, r->data + (addr - r->addr), len);
+		else
+			memset(buf, 0, len);
+		/* ghead is in .bss: main() would fill it in; we do */
+		for (size_t b = 0; b < len; b++) {
+			uint64_t a = addr + b;
+			if (a >= ghead_addr && a < ghead_addr + 16)
+				((uint8_t *)buf)[b] = ((const uint8_t *)ghead_val)[a - ghead_addr];
+		}
+		return 0;
+	}
+	return -1;
+}
+
+static int setup(void)
+{
+	strcpy(src, "/tmp/kdive-types-XXXXXX.c");
+	int sfd = mkstemps(src, 2);
+	if (sfd < 0 || write(sfd, PROGRAM, strlen(PROGRAM)) != (ssize_t)strlen(PROGRAM))
+		return 1;
+	close(sfd);
+	snprintf(bin, sizeof(bin), "%.*s.bin", (int)strlen(src) - 2, src);
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "cc -g -O0 -no-pie -fno-pie -o %s %s", bin, src);
+	if (system(cmd) != 0)
+		return 1;
+	elf_version(EV_CURRENT);
+	S = session_new();
+	fd = open(bin, O_RDONLY);
+	S->vmlinux_elf = fd >= 0 ? elf_begin(fd, ELF_C_READ_MMAP, NULL) : NULL;
+	if (!S->vmlinux_elf)
+		return 1;
+	struct kd_err err = {0};
+	S->symtab = symtab_load(S->vmlinux_elf, &err);
+	S->dwi = dwi_build(S->vmlinux_elf, 2, &err);
+	S->dwarf = dwarf_begin_elf(S->vmlinux_elf, DWARF_C_READ, NULL);
+	if (!S->symtab || !S->dwi || !S->dwarf)
+		return 1;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(S->vmlinux_elf, scn)) && nregions < 64) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC) || !sh.sh_size)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		regions[nregions++] = (struct region){sh.sh_addr, sh.sh_size,
+						     sh.sh_type == SHT_NOBITS || !d ? NULL : d->d_buf};
+	}
+	const struct ksym *h = symtab_lookup(S->symtab, "ghead"), *it = symtab_lookup(S->symtab, "items");
+	uint64_t off_link = 8;
+	if (!h || !it)
+		return 1;
+	ghead_addr = h->addr;
+	ghead_val[0] = it->addr + off_link;
+	ghead_val[1] = it->addr + 2 * 24 + off_link;
+	cexpr_set_reader(S, read_mem, NULL);
+	return 0;
+}
+
+static int teardown(void)
+{
+	session_free(S); /* closes the ELF, the DWARF, the index and the symbols */
+	S = NULL;
+	if (fd >= 0)
+		close(fd);
+	unlink(src);
+	unlink(bin);
+	return 0;
+}
+
+/* The value of an expression, printed as p prints it ("" and a one-line error on failure). */
+static char out[65536];
+static const char *pv(const char *expr, char format, char output_format)
+{
+	struct cvalue v;
+	struct cprint_opts o = {format, output_format};
+	struct sbuf b = {0};
+	out[0] = '\0';
+	if (cexpr_eval(S, expr, &v) == 0 && (format ? cprint_value_at_depth(S, &b, &v, 0, &o) : cprint_value(S, &b, &v, &o)) == 0)
+		snprintf(out, sizeof(out), "%s", sbuf_str(&b));
+	sbuf_free(&b);
+	return out;
+}
+
+static const char *p(const char *expr)
+{
+	return pv(expr, 0, 0);
+}
+
+static uint64_t ival(const char *expr)
+{
+	uint64_t v = 0xdeadbeef;
+	CU_ASSERT_EQUAL(cexpr_eval_u64(S, expr, &v), 0);
+	return v;
+}
+
+static void test_index(void)
+{
+	uint64_t die;
+	CU_ASSERT_TRUE(dwi_find(S->dwi, DWI_STRUCT, "outer", &die));
+	CU_ASSERT_TRUE(dwi_find(S->dwi, DWI_TYPEDEF, "handler_t", &die));
+	CU_ASSERT_TRUE(dwi_find(S->dwi, DWI_ENUM, "flags", &die));
+	CU_ASSERT_TRUE(dwi_find(S->dwi, DWI_ENUMERATOR, "BLUE", &die));
+	CU_ASSERT_TRUE(dwi_find(S->dwi, DWI_VARIABLE, "gouter", &die));
+	CU_ASSERT_TRUE(dwi_find(S->dwi, DWI_FUNCTION, "handler", &die));
+	/* types come from the index lazily, and are cached */
+	struct ctype *a = ctype_lookup(S, "struct outer"), *b = ctype_lookup(S, "outer");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_EQUAL(a, b);
+	CU_ASSERT_FALSE(a->complete);
+	CU_ASSERT_EQUAL(a->size, ival("size_outer"));
+	uint64_t bp;
+	CU_ASSERT_PTR_NOT_NULL(ctype_member(S, a, "arr", &bp));
+	CU_ASSERT_EQUAL(bp / 8, ival("off_arr"));
+	CU_ASSERT_TRUE(a->complete);
+	CU_ASSERT_PTR_NOT_NULL(ctype_member(S, a, "bytes", &bp)); /* through the anonymous union */
+	CU_ASSERT_PTR_NULL(ctype_member(S, a, "nosuch", &bp));
+	CU_ASSERT_PTR_NULL(ctype_lookup(S, "struct nosuch"));
+	CU_ASSERT_PTR_NOT_NULL(ctype_lookup(S, "unsigned long"));
+	CU_ASSERT_PTR_NOT_NULL(ctype_lookup(S, "const struct outer *"));
+}
+
+static void test_eval(void)
+{
+	CU_ASSERT_EQUAL(ival("gouter.id"), 42);
+	CU_ASSERT_EQUAL(ival("gouter.self->in.a"), 7);
+	CU_ASSERT_EQUAL(ival("(*gouter.self).arr[2]"), 3);
+	CU_ASSERT_EQUAL(ival("gouter.grid[1][2]"), 6);
+	CU_ASSERT_EQUAL(ival("gouter.l"), (uint64_t)-2);
+	CU_ASSERT_EQUAL(ival("gouter.named.s2"), (uint64_t)-4);
+	CU_ASSERT_EQUAL(ival("gouter.b.y"), 17);
+	CU_ASSERT_EQUAL(ival("gouter.b.z"), (uint64_t)-3);
+	CU_ASSERT_EQUAL(ival("gouter.b.big"), 0x123456789aULL);
+	CU_ASSERT_EQUAL(ival("&gouter.arr[2] - &gouter.arr[0]"), 2);
+	CU_ASSERT_EQUAL(ival("(unsigned long)&gouter.node - (unsigned long)&gouter"), ival("off_node"));
+	CU_ASSERT_EQUAL(ival("&((struct outer *)0)->arr"), ival("off_arr"));
+	CU_ASSERT_EQUAL(ival("sizeof(struct outer)"), ival("size_outer"));
+	CU_ASSERT_EQUAL(ival("sizeof gouter.arr"), 12);
+	CU_ASSERT_EQUAL(ival("GREEN + 1"), 6);
+	CU_ASSERT_EQUAL(ival("gouter.c == GREEN && gouter.ok"), 1);
+	CU_ASSERT_EQUAL(ival("gouter.id > 40 ? 1 : 0 / 0"), 1); /* the branch not taken is not evaluated */
+	CU_ASSERT_EQUAL(ival("(char)321"), 65);
+	CU_ASSERT_EQUAL(ival("-1 >> 1"), (uint64_t)-1);
+	CU_ASSERT_EQUAL(ival("0xffffffff + 1"), 0); /* unsigned int arithmetic wraps, as in gdb */
+	CU_ASSERT_EQUAL(ival("(1 << 3) | 4 ^ 1"), 13);
+	CU_ASSERT_EQUAL(ival("'A' + '\\n'"), 75);
+	CU_ASSERT_EQUAL(ival("gouter.val + 1"), 0);
+	CU_ASSERT_EQUAL(ival("*gouter.str"), 'h');
+	CU_ASSERT_EQUAL(ival("gouter.str[4]"), 'o');
+	/* malformed expressions: a one-line error, never a crash */
+	static const char *bad[] = {
+		"", "gouter.", "1 +", "(", "(1", ")", "gouter..id", "nosuch", "gouter.nosuch", "5 / 0", "5 % 0",
+		"sizeof(struct nosuch)", "(struct nosuch *)0", "*gouter.id", "&5", "gouter.arr[", "gouter->", "1 2",
+		"gouter = 1", "handler(1)", "\"str\"", "'a", "0x", "08", "123abc", "gouter.in + 1", "!gouter.in",
+		"gouter ? 1", "-gouter", "~", "$1", "gouter.id++",
+		"((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((("
+		"((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((("
+		"1",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct cvalue v;
+		kd_err_clear(&S->err);
+		int rc = cexpr_eval(S, bad[i], &v);
+		CU_ASSERT_EQUAL(rc, -1);
+		const char *msg = kd_last_error(S);
+		CU_ASSERT_TRUE(msg && *msg && !strchr(msg, '\n'));
+		if (rc != -1 || !msg || !*msg)
+			fprintf(stderr, "\n  expression \"%s\" did not fail cleanly (rc %d, \"%s\")\n", bad[i], rc, msg ? msg : "");
+	}
+}
+
+static void test_print_values(void)
+{
+	CU_ASSERT_STRING_EQUAL(p("gouter.id"), "42");
+	CU_ASSERT_STRING_EQUAL(p("gouter.in"), "{\n  a = 7,\n  name = \"abc\\000\\000\\000\\000\"\n}");
+	/* escapes as gdb writes them: a digit after an octal escape is escaped too, one trailing NUL dropped */
+	CU_ASSERT_STRING_EQUAL(p("gouter.text"), "\"a\\\"b\\n\\001\\067\\377\\000\\000\\000\\000\\000\\000\\000\\000\"");
+	CU_ASSERT_STRING_EQUAL(p("gouter.arr"), "{1, 2, 3}");
+	CU_ASSERT_STRING_EQUAL(p("gouter.grid"), "{{1, 2, 3}, {4, 5, 6}}");
+	CU_ASSERT_STRING_EQUAL(p("gouter.c"), "GREEN");
+	CU_ASSERT_STRING_EQUAL(p("gouter.f"), "(F_A | F_C)");
+	CU_ASSERT_STRING_EQUAL(p("gouter.g"), "(unknown: 0x10)");
+	CU_ASSERT_STRING_EQUAL(p("(enum color)2"), "2");
+	CU_ASSERT_STRING_EQUAL(p("gouter.ok"), "true");
+	CU_ASSERT_STRING_EQUAL(p("gouter.in.name[0]"), "97 'a'");
+	CU_ASSERT_STRING_EQUAL(p("gouter.b"), "{\n  x = 5,\n  y = 17,\n  z = -3,\n  big = 78187493530\n}");
+	CU_ASSERT_STRING_EQUAL(p("gouter.nothing"), "{<No data fields>}");
+	CU_ASSERT_STRING_EQUAL(p("gouter.val"), "18446744073709551615");
+	CU_ASSERT_STRING_EQUAL(pv("gouter.val", 'd', 0), "-1");
+	CU_ASSERT_STRING_EQUAL(pv("gouter.id", 'x', 0), "0x2a");
+	CU_ASSERT_STRING_EQUAL(pv("gouter.in", 0, 'x'), "{\n  a = 0x7,\n  name = \"abc\\000\\000\\000\\000\"\n}");
+	CU_ASSERT_STRING_EQUAL(pv("gouter.in", 'x', 0), "{\n  a = 0x7,\n  name = {0x61, 0x62, 0x63, 0x0, 0x0, 0x0, 0x0, 0x0}\n}");
+	CU_ASSERT_STRING_EQUAL(pv("gouter.c", 0, 'x'), "GREEN");
+	/* pointers: the symbol they point into, a string for char pointers, (type) at the top */
+	char want[256];
+	uint64_t self = ival("&gouter"), h = ival("handler"), arr = ival("&gouter.arr[1]");
+	snprintf(want, sizeof(want), "(struct outer *) 0x%llx <gouter>", (unsigned long long)self);
+	CU_ASSERT_STRING_EQUAL(p("gouter.self"), want);
+	snprintf(want, sizeof(want), "(handler_t) 0x%llx <handler>", (unsigned long long)h);
+	CU_ASSERT_STRING_EQUAL(p("gouter.fn"), want);
+	snprintf(want, sizeof(want), "{int (int, const char *)} 0x%llx <handler>", (unsigned long long)h);
+	CU_ASSERT_STRING_EQUAL(p("handler"), want);
+	snprintf(want, sizeof(want), "(int *) 0x%llx <gouter+%llu>", (unsigned long long)arr,
+		 (unsigned long long)(arr - self));
+	CU_ASSERT_STRING_EQUAL(p("&gouter.arr[1]"), want);
+	CU_ASSERT_TRUE(strstr(p("gouter.str"), " \"hello\"") != NULL);
+	CU_ASSERT_TRUE(strncmp(p("gouter.str"), "0x", 2) == 0); /* const char *: no (type) */
+	CU_ASSERT_STRING_EQUAL(p("(void *)0"), "(void *) 0x0");
+	/* 256 elements at most, then ... */
+	const char *big = p("gouter.big");
+	CU_ASSERT_TRUE(strncmp(big, "{9, 0, 0, ", 10) == 0);
+	size_t n = strlen(big);
+	CU_ASSERT_TRUE(n > 5 && strcmp(big + n - 5, "0...}") == 0);
+	/* a whole structure: anonymous members, nested structures, arrays of structures */
+	const char *whole = p("*gouter.self");
+	CU_ASSERT_TRUE(strstr(whole, "\n  {\n    l = -2,\n    bytes = \"\\376\\377\\377\\377\\377\\377\\377\\377\"\n  },\n") !=
+		       NULL);
+	CU_ASSERT_TRUE(strstr(whole, "\n  named = {\n    s1 = 3,\n    s2 = -4\n  },\n") != NULL);
+	CU_ASSERT_TRUE(strstr(whole, "\n  counter = 99,\n") != NULL);
+}
+
+static char *type_str(const char *name, const char *var, int show)
+{
+	struct sbuf b = {0};
+	struct ctype *t = ctype_lookup(S, name);
+	if (t)
+		cprint_type(S, &b, t, var, show, 0);
+	snprintf(out, sizeof(out), "%s", sbuf_str(&b));
+	sbuf_free(&b);
+	return out;
+}
+
+static void test_print_types(void)
+{
+	CU_ASSERT_STRING_EQUAL(type_str("handler_t", "", 1), "int (*)(int, const char *)");
+	CU_ASSERT_STRING_EQUAL(type_str("handler_t", "", 0), "handler_t");
+	CU_ASSERT_STRING_EQUAL(type_str("struct inner *", "p", 0), "struct inner *p");
+	CU_ASSERT_STRING_EQUAL(type_str("enum color", "", 1), "enum color {RED, GREEN = 5, BLUE}");
+	CU_ASSERT_STRING_EQUAL(type_str("struct inner", "", 1), "struct inner {\n    int a;\n    char name[8];\n}");
+	CU_ASSERT_STRING_EQUAL(type_str("struct empty", "", 1), "struct empty {\n    <no data fields>\n}");
+	const char *o = type_str("struct outer", "", 1);
+	CU_ASSERT_TRUE(strstr(o, "\n    union {\n        long l;\n        unsigned char bytes[8];\n    };\n") != NULL);
+	CU_ASSERT_TRUE(strstr(o, "\n    struct {\n        short s1;\n        short s2;\n    } named;\n") != NULL);
+	CU_ASSERT_TRUE(strstr(o, "\n    int grid[2][3];\n") != NULL);
+	CU_ASSERT_TRUE(strstr(o, "\n    const char *str;\n") != NULL);
+	CU_ASSERT_TRUE(strstr(o, "\n    volatile unsigned long counter;\n") != NULL);
+	CU_ASSERT_TRUE(strstr(o, "\n    int flex[];\n") != NULL);
+	o = type_str("struct bits", "", 1);
+	CU_ASSERT_TRUE(strstr(o, "    unsigned int x : 3;\n    unsigned int y : 5;\n    int z : 4;\n") != NULL);
+	/* the value of an expression's type, as whatis shows it */
+	struct cvalue v;
+	struct sbuf b = {0};
+	CU_ASSERT_EQUAL_FATAL(cexpr_eval(S, "&gouter.text", &v), 0);
+	cprint_type(S, &b, v.type, "", -1, 0);
+	CU_ASSERT_STRING_EQUAL(sbuf_str(&b), "char (*)[16]");
+	sbuf_free(&b);
+	/* crash's struct -o layout: offsets in a column sized by the structure's size */
+	struct ctype *in = ctype_lookup(S, "struct inner");
+	cprint_struct_offsets(S, &b, in, false, 0, false);
+	CU_ASSERT_STRING_EQUAL(sbuf_str(&b), "struct inner {\n   [0] int a;\n   [4] char name[8];\n}\nSIZE: 12\n");
+	sbuf_free(&b);
+	cprint_struct_offsets(S, &b, ctype_lookup(S, "struct bits"), false, 0, false);
+	CU_ASSERT_TRUE(strstr(sbuf_str(&b), "\n  [0] unsigned int y : 5;\n  [1] int z : 4;\n") != NULL);
+	sbuf_free(&b);
+	/* the struct command's member lines */
+	struct struct_spec sp;
+	CU_ASSERT_EQUAL_FATAL(struct_spec_parse(S, "outer.id,named,l,counter", "struct", &sp), 0);
+	CU_ASSERT_EQUAL(cprint_struct_at(S, &b, &sp, ival("&gouter"), NULL), 0);
+	CU_ASSERT_STRING_EQUAL(sbuf_str(&b), "  id = 42,\n  named = {\n    s1 = 3,\n    s2 = -4\n  },\n    l = -2,\n  counter = 99,\n");
+	sbuf_free(&b);
+	struct_spec_free(&sp);
+	CU_ASSERT_EQUAL(struct_spec_parse(S, "outer.nosuch", "struct", &sp), -1);
+	CU_ASSERT_EQUAL(struct_spec_parse(S, "nosuch", "struct", &sp), -1);
+}
+
+static int collect(kd_session *s, uint64_t entry, const struct walk_pos *pos, void *arg)
+{
+	(void)s;
+	struct sbuf *b = arg;
+	sbuf_printf(b, "%llx %s;", (unsigned long long)entry, pos ? pos->path : "-");
+	return 0;
+}
+
+static void test_walkers(void)
+{
+	uint64_t items = ival("&items"), head = ival("&ghead");
+	struct sbuf b = {0}, want = {0};
+	/* list_head list from its head: three items, then back at the head */
+	CU_ASSERT_EQUAL(walk_list_head(S, head, 8, false, collect, &b), 3);
+	sbuf_printf(&want, "%llx -;%llx -;%llx -;", (unsigned long long)items, (unsigned long long)items + 24,
+		    (unsigned long long)items + 48);
+	CU_ASSERT_STRING_EQUAL(sbuf_str(&b), sbuf_str(&want));
+	sbuf_free(&b);
+	sbuf_free(&want);
+	CU_ASSERT_EQUAL(walk_list_head(S, head, 8, true, collect, &b), 3); /* backwards */
+	sbuf_free(&b);
+	/* a cycle that never comes back to the start: an error, not a hang */
+	uint64_t loop = ival("&loop[0].link");
+	struct list_walk w = {loop, 0, 8, 0};
+	kd_err_clear(&S->err);
+	CU_ASSERT_EQUAL(walk_list(S, &w, collect, &b), 2); /* loop[1] points to itself: the walk ends there */
+	sbuf_free(&b);
+	/* an unreadable pointer */
+	struct list_walk bad = {0x10, 0, 0, 0};
+	CU_ASSERT_EQUAL(walk_list(S, &bad, collect, &b), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(kd_last_error(S), "invalid list entry"));
+	sbuf_free(&b);
+	/* red-black tree: root first, then left, then right, with positions */
+	uint64_t n0 = ival("&rbn[0]");
+	CU_ASSERT_EQUAL(walk_rbtree(S, n0, false, collect, &b), 3);
+	sbuf_printf(&want, "%llx root;%llx root/l;%llx root/r;", (unsigned long long)n0, (unsigned long long)n0 + 24,
+		    (unsigned long long)n0 + 48);
+	CU_ASSERT_STRING_EQUAL(sbuf_str(&b), sbuf_str(&want));
+	sbuf_free(&b);
+	sbuf_free(&want);
+	CU_ASSERT_EQUAL(walk_rbtree(S, n0, true, collect, &b), 3);
+	sbuf_printf(&want, "%llx root/l;%llx root;%llx root/r;", (unsigned long long)n0 + 24, (unsigned long long)n0,
+		    (unsigned long long)n0 + 48);
+	CU_ASSERT_STRING_EQUAL(sbuf_str(&b), sbuf_str(&want));
+	sbuf_free(&b);
+	sbuf_free(&want);
+}
+
+void add_types_tests(void)
+{
+	CU_pSuite s = CU_add_suite("types, expressions and printing (a program compiled with -g)", setup, teardown);
+	CU_add_test(s, "index and lazy types", test_index);
+	CU_add_test(s, "expressions", test_eval);
+	CU_add_test(s, "values as gdb prints them", test_print_values);
+	CU_add_test(s, "types as ptype prints them", test_print_types);
+	CU_add_test(s, "list and rbtree walkers", test_walkers);
+}
