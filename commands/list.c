@@ -206,8 +206,9 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 		}
 		lp.nspecs++;
 	}
-	struct list_walk w = {start, offset, 0, end};
+	struct list_walk w = {start, offset, 0, end, false};
 	if (head) {
+		w.null_is_error = true;
 		w.entry_offset = offset;
 		w.next_offset = reverse ? 8 : 0;
 		if (head_ptr) {
@@ -226,8 +227,10 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 	} else if (l_set) {
 		w.entry_offset = l_offset;
 	}
-	if (walk_list(s, &w, print_entry, &lp) < 0)
+	if (walk_list(s, &w, print_entry, &lp) < 0) {
+		kd_printf(s, "\n"); /* crash's walk errors begin with a blank line */
 		rc = -1;
+	}
 out:
 	opterr = 1;
 	for (size_t i = 0; i < lp.nspecs; i++)

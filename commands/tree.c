@@ -219,8 +219,11 @@ static int cmd_tree(kd_session *s, int argc, char **argv)
 	}
 	case T_MAPLE: n = walk_maple(s, start, !node_ptr, tp.verbose, print_entry, &tp); break;
 	}
-	if (n < 0)
+	if (n < 0) {
+		if (strstr(kd_last_error(s), "duplicate"))
+			kd_printf(s, "\n"); /* as crash's "\nduplicate tree entry" */
 		rc = -1;
+	}
 out:
 	opterr = 1;
 	for (size_t i = 0; i < tp.nspecs; i++)

@@ -46,6 +46,10 @@ long walk_list(kd_session *s, const struct list_walk *w, walk_visit fn, void *ar
 			rc = kd_fail(s, "invalid list entry: %llx", (unsigned long long)next);
 			break;
 		}
+		if (next == 0 && w->null_is_error) {
+			rc = kd_fail(s, "invalid list entry: 0");
+			break;
+		}
 		if (next == 0 || (w->end && next == w->end) || next == w->start || next == last ||
 		    (next == first && count != 1))
 			break;
@@ -61,7 +65,7 @@ long walk_list_head(kd_session *s, uint64_t head, uint64_t entry_offset, bool re
 		return -1;
 	if (start == head)
 		return 0;
-	struct list_walk w = {start, reverse ? 8 : 0, entry_offset, head};
+	struct list_walk w = {start, reverse ? 8 : 0, entry_offset, head, true};
 	return walk_list(s, &w, fn, arg);
 }
 

@@ -33,6 +33,7 @@ struct list_walk {
 	uint64_t next_offset;  /* where the next pointer is in a link (list_head: 0 next, 8 prev) */
 	uint64_t entry_offset; /* link - entry_offset = entry (offset of the list_head in the structure) */
 	uint64_t end;          /* stop when a link equals this (0: none) */
+	bool null_is_error;    /* a list_head list is circular: a NULL link is corruption */
 };
 /* The number of entries visited, or -1. */
 long walk_list(kd_session *s, const struct list_walk *w, walk_visit fn, void *arg);

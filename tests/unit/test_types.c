@@ -389,12 +389,12 @@ static void test_walkers(void)
 	sbuf_free(&b);
 	/* a cycle that never comes back to the start: an error, not a hang */
 	uint64_t loop = ival("&loop[0].link");
-	struct list_walk w = {loop, 0, 8, 0};
+	struct list_walk w = {loop, 0, 8, 0, false};
 	kd_err_clear(&S->err);
 	CU_ASSERT_EQUAL(walk_list(S, &w, collect, &b), 2); /* loop[1] points to itself: the walk ends there */
 	sbuf_free(&b);
 	/* an unreadable pointer */
-	struct list_walk bad = {0x10, 0, 0, 0};
+	struct list_walk bad = {0x10, 0, 0, 0, false};
 	CU_ASSERT_EQUAL(walk_list(S, &bad, collect, &b), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(kd_last_error(S), "invalid list entry"));
 	sbuf_free(&b);
