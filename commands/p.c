@@ -57,17 +57,29 @@ static void emit(kd_session *s, const char *leader, const char *value)
 		kd_printf(s, "%s = $%d = %s\n", leader, n, value);
 }
 
-static int print_expr(kd_session *s, const char *text, const char *leader, const struct cprint_opts *o)
+/*
+ * crash reports a failed expression as gdb does, on the error stream ("There is
+ * no member named x."), then says on its output "p: gdb request failed: p EXPR".
+ */
+static int gdb_failed(kd_session *s, const char *request)
+{
+	fflush(kd_out(s));
+	fprintf(stderr, "%s\n", kd_last_error(s));
+	return kd_fail(s, "gdb request failed: %s", request);
+}
+
+static int print_expr(kd_session *s, const char *text, const char *leader, const struct cprint_opts *o,
+		      const char *request)
 {
 	struct cvalue v;
 	if (cexpr_eval(s, text, &v) < 0)
-		return -1;
+		return request ? gdb_failed(s, request) : -1;
 	struct sbuf b = {0};
 	int rc = o->format ? cprint_value_at_depth(s, &b, &v, 0, o) : cprint_value(s, &b, &v, o);
 	if (rc == 0)
 		emit(s, leader, sbuf_str(&b));
 	sbuf_free(&b);
-	return rc;
+	return rc < 0 && request ? gdb_failed(s, request) : rc;
 }
 
 static int print_percpu(kd_session *s, const char *name, const char *spec, const struct cprint_opts *o)
@@ -161,7 +173,7 @@ static int cmd_p_common(kd_session *s, int argc, char **argv, char output_format
 		if (argc < 2)
 			return kd_fail(s, "usage: " P_USAGE);
 		char *text = join_args(argc, argv, 1);
-		int rc = print_expr(s, text, NULL, &o);
+		int rc = print_expr(s, text, NULL, &o, NULL);
 		free(text);
 		return rc;
 	}
@@ -194,7 +206,9 @@ static int cmd_p_common(kd_session *s, int argc, char **argv, char output_format
 		return percpu_summary(s, first);
 	const char *leader = s->symtab && symtab_lookup(s->symtab, first) ? first : NULL;
 	char *text = join_args(argc, argv, optind);
-	int rc = print_expr(s, text, leader, &o);
+	char *request = xasprintf("p %s", text);
+	int rc = print_expr(s, text, leader, &o, request);
+	free(request);
 	free(text);
 	return rc;
 }
