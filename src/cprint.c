@@ -355,6 +355,10 @@ static void varspec_suffix(struct tctx *c, struct ctype *t, int show, bool passe
 
 static void struct_body(struct tctx *c, struct ctype *t, int show, int level)
 {
+	if (level > 4 * 64) { /* only a corrupt DWARF nests this deep */
+		sbuf_puts(c->b, "{...}");
+		return;
+	}
 	ctype_complete(c->s, t);
 	sbuf_puts(c->b, "{\n");
 	if (t->nmembers == 0) {
@@ -1064,6 +1068,8 @@ static int print_data(struct pctx *c, struct ctype *t, const uint8_t *data, size
 		sbuf_puts(c->b, "void");
 		return 0;
 	}
+	if (depth > 128)
+		return kd_fail(c->s, "value nests more than 128 levels deep");
 	char fmt = c->o->format;
 	char ofmt = fmt ? fmt : c->o->output_format;
 	switch (st->kind) {
