@@ -40,16 +40,13 @@ static int run_each(kd_session *s, const struct kd_command *cmd, int nargs, char
 	for (size_t i = 0; i < n; i++) {
 		const struct task_info *t = list[i];
 		s->cur_task = t->task;
-		bool prints_header = strcmp(cmd->name, "bt") == 0 || strcmp(cmd->name, "sig") == 0;
-		if (!prints_header)
-			task_print_header(s, t, 0);
 		optind = 0;
 		kd_err_clear(&s->err);
 		if (cmd->run(s, nargs + 1, argv) < 0) {
 			kd_printf(s, "%s: %s\n", cmd->name, s->err.msg);
 			rc = -1;
 		}
-		if (i + 1 < n)
+		if (i + 1 < n && strcmp(cmd->name, "task") != 0) /* task's own output ends with a blank line */
 			kd_printf(s, "\n");
 	}
 	free(argv);

@@ -69,12 +69,12 @@ static int cmd_task(kd_session *s, int argc, char **argv)
 		VEC_PUSH(&members, '\0');
 		o.members = members.items;
 	}
-	int rc = 0;
-	if (optind >= argc) {
+	int rc = 0, first = optind; /* show_task runs struct, whose getopt moves optind */
+	if (first >= argc) {
 		const struct task_info *t = task_current(s);
 		rc = t ? show_task(s, &o, t) : -1;
 	}
-	for (int i = optind; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		const struct task_info *t = task_from_arg(s, argv[i]);
 		if (!t || show_task(s, &o, t) < 0)
 			rc = -1;
