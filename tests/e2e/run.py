@@ -11,7 +11,10 @@ Prints a parity table (per command: dumps equal / dumps compared) and ends with
 the plain line "N passed, N failed".
 
 Normalisation (documented, the same for both sides): trailing blanks are
-stripped from every line, and trailing empty lines are dropped.
+stripped from every line, and trailing empty lines are dropped; gdb's value
+history numbers ($1, $2 ...) in p's output become $N, because they count the
+p commands run before in the same session, and the harness groups commands
+into sessions differently from the lab's crash runs.
 """
 import argparse
 import fnmatch
@@ -74,9 +77,10 @@ def crash_order(refdir):
     """The reference files in the order crash ran them (context commands such as set matter)."""
     names = sorted(n for n in os.listdir(refdir) if n.endswith(".cmd"))
     order = {}
-    for phase in ("phase1.in", "phase2.in"):
+    run = os.path.join(refdir, "_run")
+    for phase in sorted(n for n in os.listdir(run) if n.endswith(".in")) if os.path.isdir(run) else []:
         try:
-            with open(os.path.join(refdir, "_run", phase)) as f:
+            with open(os.path.join(run, phase)) as f:
                 for line in f:
                     m = re.search(r"> (\S+)\.out$", line.strip())
                     if m:
@@ -331,6 +335,8 @@ def main():
             with open(refout, errors="replace") as f:
                 want = normalise(f.read())
             got = normalise(by_cmd.get(cmd) or "")
+            if cmd.split()[0] in ("p", "px", "pd", "print") or cmd.startswith("p/"):
+                want, got = (re.sub(r"\$\d+ = ", "$N = ", t) for t in (want, got))
             parity[word][1] += 1
             if got == want:
                 parity[word][0] += 1
