@@ -26,10 +26,13 @@ static bool is_hex_word(const char *w)
 	return true;
 }
 
-/* An address argument: a symbol (optionally symbol:cpuspec), hex, or an expression. Fills up to max addresses. */
-static int parse_address(kd_session *s, const char *arg, uint64_t *addrs, int max, int *n)
+/* An address argument: a symbol (optionally symbol:cpuspec), hex, or an expression. Fills up to max addresses;
+ * cpus[i] is the CPU of addrs[i] for symbol:cpuspec, else -1. */
+static int parse_address(kd_session *s, const char *arg, uint64_t *addrs, int *cpus, int max, int *n)
 {
 	*n = 0;
+	for (int i = 0; i < max; i++)
+		cpus[i] = -1;
 	const char *colon = strchr(arg, ':');
 	if (colon) {
 		char name[256];
@@ -56,8 +59,11 @@ static int parse_address(kd_session *s, const char *arg, uint64_t *addrs, int ma
 						return kd_fail(s, "invalid cpu specification: %s", spec);
 				}
 			}
-			if (want && per_cpu_addr(s, name, cpu, &addrs[(*n)++]) < 0)
-				return -1;
+			if (want) {
+				cpus[*n] = cpu;
+				if (per_cpu_addr(s, name, cpu, &addrs[(*n)++]) < 0)
+					return -1;
+			}
 		}
 		return 0;
 	}
@@ -214,9 +220,11 @@ static int struct_command(kd_session *s, int argc, char **argv, const char *kind
 		kd_printf(s, "%s", sbuf_str(&b));
 		sbuf_free(&b);
 	} else if (rc == 0) {
-		uint64_t addrs[4096];
+		int max = s->ki.nr_cpus > 1 ? s->ki.nr_cpus : 1;
+		uint64_t *addrs = xcalloc((size_t)max, sizeof(*addrs));
+		int *cpus = xcalloc((size_t)max, sizeof(*cpus));
 		int naddr = 0;
-		rc = parse_address(s, addr_arg, addrs, (int)ARRAY_SIZE(addrs), &naddr);
+		rc = parse_address(s, addr_arg, addrs, cpus, max, &naddr);
 		bool first = true;
 		for (int a = 0; rc == 0 && a < naddr; a++) {
 			if (s->dump && !is_kvaddr(addrs[a])) {
@@ -224,6 +232,11 @@ static int struct_command(kd_session *s, int argc, char **argv, const char *kind
 				break;
 			}
 			uint64_t base = addrs[a] - (so.have_list_offset ? so.list_offset : 0);
+			if (cpus[a] >= 0) {
+				/* symbol:cpuspec: each CPU's copy under its own heading, as crash prints them */
+				kd_printf(s, "[%d]: %llx\n", cpus[a], (unsigned long long)addrs[a]);
+				first = true;
+			}
 			for (long i = 0; rc == 0 && i < count; i++) {
 				if (!first)
 					kd_printf(s, "\n");
@@ -231,6 +244,8 @@ static int struct_command(kd_session *s, int argc, char **argv, const char *kind
 				rc = print_one(s, &sp, base + (uint64_t)i * t->size, &so);
 			}
 		}
+		free(addrs);
+		free(cpus);
 	}
 	struct_spec_free(&sp);
 	return rc;

@@ -1654,7 +1654,7 @@ static int parse_unary(struct parser *ps, struct cvalue *out)
 
 enum {
 	OP_MUL, OP_DIV, OP_MOD, OP_ADD, OP_SUB, OP_SHL, OP_SHR, OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE,
-	OP_AND, OP_XOR, OP_OR, OP_LAND, OP_LOR
+	OP_AND, OP_XOR, OP_OR, OP_LAND, OP_LOR, OP_AT
 };
 
 static int binop_at(const char *p, int *op, int *len)
@@ -1665,8 +1665,8 @@ static int binop_at(const char *p, int *op, int *len)
 	} ops[] = {
 		{"||", OP_LOR, 1}, {"&&", OP_LAND, 2}, {"<<", OP_SHL, 8}, {">>", OP_SHR, 8}, {"<=", OP_LE, 7},
 		{">=", OP_GE, 7},  {"==", OP_EQ, 6},   {"!=", OP_NE, 6},  {"|", OP_OR, 3},   {"^", OP_XOR, 4},
-		{"&", OP_AND, 5},  {"<", OP_LT, 7},    {">", OP_GT, 7},   {"+", OP_ADD, 9},  {"-", OP_SUB, 9},
-		{"*", OP_MUL, 10}, {"/", OP_DIV, 10},  {"%", OP_MOD, 10},
+		{"&", OP_AND, 5},  {"<", OP_LT, 7},    {">", OP_GT, 7},   {"@", OP_AT, 9},   {"+", OP_ADD, 10},
+		{"-", OP_SUB, 10}, {"*", OP_MUL, 11},  {"/", OP_DIV, 11}, {"%", OP_MOD, 11},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(ops); i++) {
 		size_t n = strlen(ops[i].tok);
@@ -1683,9 +1683,31 @@ static int binop_at(const char *p, int *op, int *len)
 	return -1;
 }
 
+/* gdb's artificial array: x@n is n objects like x, from x's address on. */
+static int artificial_array(struct parser *ps, struct cvalue *l, struct cvalue *r)
+{
+	kd_session *s = ps->s;
+	uint64_t n;
+	if (get_int(ps, r, &n) < 0)
+		return -1;
+	if (l->where != CV_LVALUE || l->bitsize)
+		return kd_fail(s, "Only values in memory can be extended with '@'.");
+	if ((int64_t)n <= 0)
+		return kd_fail(s, "Non-positive repeat count.");
+	struct ctype *a = new_type(s, CT_ARRAY);
+	a->complete = true;
+	a->target = l->type;
+	a->nelem = n;
+	l->type = a;
+	l->symbol = NULL;
+	return 0;
+}
+
 static int apply_binop(struct parser *ps, int op, struct cvalue *l, struct cvalue *r)
 {
 	kd_session *s = ps->s;
+	if (op == OP_AT)
+		return artificial_array(ps, l, r);
 	if (rvalue(ps, l) < 0 || rvalue(ps, r) < 0)
 		return -1;
 	bool lp = is_ptr(s, l), rp = is_ptr(s, r);
