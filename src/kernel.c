@@ -19,18 +19,10 @@ int read_int(kd_session *s, uint64_t addr, unsigned size, uint64_t *val)
 	return 0;
 }
 
-static int member_size(kd_session *s, const char *type, const char *member, uint64_t *off, uint64_t *size)
-{
-	Dwarf_Die t, mt;
-	if (type_lookup(s, type, &t) < 0 || type_member(s, &t, member, off, &mt) < 0 || type_size(s, &mt, size) < 0)
-		return -1;
-	return 0;
-}
-
 int read_member(kd_session *s, uint64_t base, const char *type, const char *member, uint64_t *val)
 {
 	uint64_t off, size;
-	if (member_size(s, type, member, &off, &size) < 0)
+	if (member_off_size(s, type, member, &off, &size) < 0) /* cached: commands call this per task */
 		return -1;
 	if (size > 8)
 		return kd_fail(s, "%s.%s is not an integer (%llu bytes)", type, member, (unsigned long long)size);

@@ -250,6 +250,31 @@ uint64_t member_off_opt(kd_session *s, const char *type, const char *member)
 	return v == MISSING ? UINT64_MAX : v;
 }
 
+int member_off_size(kd_session *s, const char *type, const char *member, uint64_t *off, uint64_t *size)
+{
+	/* In the member cache under a key no "type.member" has: "sizeof " + type.member holds the
+	 * size + 1; the offset is the member's own entry. */
+	char key[256];
+	snprintf(key, sizeof(key), "sizeof %s.%s", type, member);
+	void *v = strmap_get(&s->member_cache, key);
+	if (v) {
+		bool cached;
+		uint64_t o = cached_member(s, type, member, &cached);
+		if (o != MISSING) {
+			*off = o;
+			*size = (uint64_t)(uintptr_t)v - 1;
+			return 0;
+		}
+	}
+	Dwarf_Die t, mt;
+	if (type_lookup(s, type, &t) < 0 || type_member(s, &t, member, off, &mt) < 0 || type_size(s, &mt, size) < 0)
+		return -1;
+	char *k = xstrdup(key);
+	VEC_PUSH(&s->member_cache_keys, k);
+	strmap_put(&s->member_cache, k, (void *)(uintptr_t)(*size + 1));
+	return 0;
+}
+
 uint64_t type_size_opt(kd_session *s, const char *type)
 {
 	Dwarf_Die t;

@@ -26,6 +26,9 @@ int enum_value(kd_session *s, const char *name, int64_t *value);
 int member_off(kd_session *s, const char *type, const char *member, uint64_t *off);
 /* Same, or UINT64_MAX without error when this kernel lacks the member. */
 uint64_t member_off_opt(kd_session *s, const char *type, const char *member);
+/* Offset and byte size of "type.member" (a path like member_off's), cached once found; a
+ * failure is not cached and fails as type_lookup/type_member/type_size do. */
+int member_off_size(kd_session *s, const char *type, const char *member, uint64_t *off, uint64_t *size);
 uint64_t type_size_opt(kd_session *s, const char *type);
 
 
