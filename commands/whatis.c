@@ -176,7 +176,10 @@ static int cmd_whatis(kd_session *s, int argc, char **argv)
 		goto out;
 	}
 	kd_err_clear(&s->err);
-	/* an expression: its type */
+	/* an expression: its type (crash, given a.b.c, reports the type of a) */
+	const char *d1 = strchr(arg, '.');
+	if (d1 && strchr(d1 + 1, '.') && !strpbrk(arg, "->[(*&"))
+		arg[d1 - arg] = '\0';
 	if (cexpr_eval(s, arg, &v) == 0) {
 		cprint_type(s, &b, v.type, "", -1, 0);
 		sbuf_putc(&b, '\n');
