@@ -53,10 +53,14 @@ int shell_split(const char *line, char ***argv_out)
 	return (int)args.len - 1;
 }
 
-/* Position of the first unquoted occurrence of c, or NULL. ("->" in an expression is no redirection.) */
+/*
+ * Position of the first unquoted occurrence of c, or NULL. As in crash, "->" and
+ * anything inside parentheses belong to an expression: no redirection, no pipe.
+ */
 static char *find_unquoted(char *s, char c)
 {
 	char q = 0;
+	int depth = 0;
 	const char *start = s;
 	for (; *s; s++) {
 		if (q) {
@@ -64,7 +68,11 @@ static char *find_unquoted(char *s, char c)
 				q = 0;
 		} else if (*s == '"' || *s == '\'') {
 			q = *s;
-		} else if (*s == c && !(c == '>' && s > start && s[-1] == '-')) {
+		} else if (*s == '(') {
+			depth++;
+		} else if (*s == ')' && depth > 0) {
+			depth--;
+		} else if (*s == c && depth == 0 && !(c == '>' && s > start && s[-1] == '-')) {
 			return s;
 		}
 	}
