@@ -31,7 +31,7 @@ static void sig_name(int sig, char *buf, size_t size)
 static void list_signals(kd_session *s)
 {
 	for (int i = 1; i <= NSIG; i++) {
-		char name[32], num[8];
+		char name[32], num[16];
 		sig_name(i, name, sizeof(name));
 		snprintf(num, sizeof(num), "[%d]", i);
 		kd_printf(s, "%4s %s\n", num, name);
@@ -136,7 +136,7 @@ static int print_handlers(kd_session *s, const struct task_info *t)
 		if (mem_read_kv(s, ka + handler_off, &handler, 8) < 0 || mem_read_kv(s, ka + flags_off, &flags, 8) < 0 ||
 		    mem_read_kv(s, ka + mask_off, &mask, 8) < 0)
 			return -1;
-		char num[8], h[24];
+		char num[16], h[24];
 		snprintf(num, sizeof(num), "[%d]", i);
 		if (handler == 0)
 			strcpy(h, "SIG_DFL");

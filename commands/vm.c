@@ -88,7 +88,10 @@ static int show_vm(kd_session *s, const struct task_info *t, const struct vm_opt
 	centred(s, "RSS", 6);
 	kd_printf(s, "  TOTAL_VM\n");
 	if (!t->mm || task_is_kthread(t)) {
-		kd_printf(s, "%-16s  %-16s  ", "0", "0");
+		centred(s, "0", 16);
+		kd_printf(s, "  ");
+		centred(s, "0", 16);
+		kd_printf(s, "  ");
 		centred(s, "0k", 6);
 		kd_printf(s, "  ");
 		centred(s, "0k", 8);
