@@ -232,6 +232,13 @@ static int cmd_ptype(kd_session *s, int argc, char **argv)
 				t = v.type;
 		}
 	}
+	if (rc < 0) {
+		/* crash passes ptype to gdb: gdb's message on the error stream, crash's on the output */
+		fflush(kd_out(s));
+		fprintf(stderr, "%s\n", kd_last_error(s));
+		kd_printf(s, "gdb: gdb request failed: ptype %s\n", arg);
+		kd_err_clear(&s->err);
+	}
 	if (rc == 0) {
 		struct sbuf b = {0};
 		sbuf_puts(&b, "type = ");
