@@ -53,5 +53,7 @@ cv=$({ lab_crash --version 2>&1 || true; } | awk '/^crash /{print $2; exit}')
 mv_=$({ lab_makedumpfile -v 2>&1 || true; } | awk '/^makedumpfile: version/{print $3; exit}')
 [ "$cv" = "$LAB_CRASH_VERSION" ] || lab_die "chroot crash is '$cv', want $LAB_CRASH_VERSION"
 [ "$mv_" = "$LAB_MAKEDUMPFILE_VERSION" ] || lab_die "chroot makedumpfile is '$mv_', want $LAB_MAKEDUMPFILE_VERSION"
-{ lab_makedumpfile -v 2>&1 || true; } | grep -q '^zstd[[:space:]]*enabled' || lab_die "chroot makedumpfile lacks zstd"
+# (no grep -q at the end of a pipe: under pipefail its early exit can fail the pipe)
+mdv=$(lab_makedumpfile -v 2>&1 || true)
+grep -q '^zstd[[:space:]]*enabled' <<<"$mdv" || lab_die "chroot makedumpfile lacks zstd"
 lab_log "chroot ok: crash $cv, makedumpfile $mv_ (zstd enabled)"

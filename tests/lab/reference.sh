@@ -9,7 +9,8 @@
 #                <run>.stderr, <run>.rc (exit status); phase2.cmds (the derived
 #                commands); aux/ (helper outputs used to derive them, not references)
 #   .stamp       written last: lab_sig of the dump, vmlinux, facts.json, commands.txt,
-#                the scripts (and the primary's phase2.cmds); rebuilt when that changes.
+#                this script, the primary's phase2.cmds, and how tools.sh runs crash;
+#                the directory is rebuilt when any of that changes.
 # Phase 1 is every command of commands.txt; phase 2 the commands derived from
 # facts.json and phase-1 output: for each workload pid its task (from ps) and per-task
 # views, sym/rd of frame #1 of the panic task's bt, and the mapper's maple tree.
@@ -39,7 +40,7 @@ exec 9>"$LAB/ref/.$id.lock"
 flock 9
 
 primary=$(lab_dumps | awk -F'\t' -v kb="$kernel-$boot" '$2 "-" $3 == kb && !f {print $1; f = 1}')
-deps=("$dump" "$vmlinux" "$facts" "$CMDS" "$LAB_SRC/reference.sh" "$LAB_SRC/tools.sh")
+deps=("$dump" "$vmlinux" "$facts" "$CMDS" "$LAB_SRC/reference.sh")
 derived=""
 if [ "$primary" != "$id" ]; then
 	"$LAB_SRC/reference.sh" "$primary" || lab_die "$id: the boot's primary dump $primary has no reference"
@@ -48,7 +49,8 @@ if [ "$primary" != "$id" ]; then
 	deps+=("$derived")
 fi
 # The signature is taken before crash runs: a dump replaced meanwhile shows up as stale.
-sig=$(lab_sig "${deps[@]}")
+# (of tools.sh only the way crash is run counts)
+sig=$(lab_sig "${deps[@]}"; declare -f lab_chroot_exec lab_crash | md5sum)
 if [ -f "$ref/.stamp" ] && [ "$(cat "$ref/.stamp")" = "$sig" ]; then
 	lab_log "$id: reference up to date"
 	exit 0

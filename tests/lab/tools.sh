@@ -22,7 +22,10 @@ export LAB_CHROOT
 lab_apt() {
 	local p missing=()
 	for p in "$@"; do
-		dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing+=("$p")
+		case "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" in
+		"install ok installed") ;;
+		*) missing+=("$p") ;;
+		esac
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	lab_log "installing host packages: ${missing[*]}"
