@@ -153,7 +153,7 @@ struct die_info {
 	const char *name;
 	uint64_t sibling; /* absolute, 0 if none */
 	uint64_t specification; /* absolute, 0 if none */
-	bool declaration, has_location, has_low_pc;
+	bool declaration, has_location, has_low_pc, has_type;
 	uint64_t str_offsets_base;
 };
 
@@ -267,6 +267,7 @@ static void read_die(struct reader *r, const struct cu_ctx *cu, const struct abb
 			break;
 		case DW_AT_declaration: d->declaration = v != 0; break;
 		case DW_AT_location: d->has_location = true; break;
+		case DW_AT_type: d->has_type = true; break;
 		case DW_AT_low_pc: case DW_AT_ranges: d->has_low_pc = true; break;
 		case DW_AT_str_offsets_base: d->str_offsets_base = v; break;
 		default: break;
@@ -329,7 +330,9 @@ static void index_top_die(struct thread_result *res, uint32_t tag, uint64_t off,
 	case DW_TAG_typedef: add_entry(res, DWI_TYPEDEF, name, off, 2); break;
 	case DW_TAG_base_type: add_entry(res, DWI_BASE, name, off, 2); break;
 	case DW_TAG_variable:
-		add_entry(res, DWI_VARIABLE, name, off, d->has_location ? 3 : d->declaration ? 1 : 2);
+		/* A definition that carries its own complete type (linux_banner's in version-timestamp.c)
+		 * beats one whose type lives only on the declaration it specifies. */
+		add_entry(res, DWI_VARIABLE, name, off, d->has_location ? (d->has_type ? 4 : 3) : d->declaration ? 1 : 2);
 		break;
 	case DW_TAG_subprogram:
 		add_entry(res, DWI_FUNCTION, name, off, d->has_low_pc ? 3 : d->declaration ? 1 : 2);
@@ -624,7 +627,7 @@ uint64_t dwi_info_size(Elf *elf)
 }
 
 #define IDX_MAGIC "KDIVEIDX"
-#define IDX_VERSION 1
+#define IDX_VERSION 2 /* 2: variables with their own type rank higher */
 
 struct idx_header {
 	char magic[8];
