@@ -4,6 +4,9 @@
 # (exit status 0 of its first crash start and a "sys" reference with the dump's KERNEL/DUMPFILE) and that
 # its "ps" reference lists every workload PID of facts.json. Prints a table; exits
 # non-zero if any dump fails.
+# The whole script is one compound command: bash parses it all before running it, so
+# an edit of this file (git checkout, a concurrent commit) cannot corrupt a running copy.
+{
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 
@@ -57,3 +60,5 @@ while IFS=$'\t' read -r id kernel boot format dump vmlinux facts refdir; do
 done <"$manifest"
 echo "check: $((n - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]
+exit
+}

@@ -2,6 +2,9 @@
 # Build $LAB/chroot/trixie: a minbase trixie with crash 8.0.6 and makedumpfile 1.7.6,
 # the lab's reference tools (run them through lab_crash / lab_makedumpfile from tools.sh).
 # Cached: stamps in the chroot; a second run only re-checks the versions.
+# The whole script is one compound command: bash parses it all before running it, so
+# an edit of this file (git checkout, a concurrent commit) cannot corrupt a running copy.
+{
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 
@@ -57,3 +60,5 @@ mv_=$({ lab_makedumpfile -v 2>&1 || true; } | awk '/^makedumpfile: version/{prin
 mdv=$(lab_makedumpfile -v 2>&1 || true)
 grep -q '^zstd[[:space:]]*enabled' <<<"$mdv" || lab_die "chroot makedumpfile lacks zstd"
 lab_log "chroot ok: crash $cv, makedumpfile $mv_ (zstd enabled)"
+exit
+}

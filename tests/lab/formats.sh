@@ -18,6 +18,9 @@
 # segments untouched); qemu.elf itself is never modified.
 # Each output is written to a .tmp name and renamed; all are remade when qemu.elf or
 # these scripts change (.mdf.stamp). makedumpfile's messages: <output>.log.
+# The whole script is one compound command: bash parses it all before running it, so
+# an edit of this file (git checkout, a concurrent commit) cannot corrupt a running copy.
+{
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 
@@ -100,3 +103,5 @@ for v in $variants; do
 done
 printf '%s\n' "$sig" >"$stamp"
 lab_log "$base: makedumpfile variants done in $((SECONDS - t0)) s"
+exit
+}

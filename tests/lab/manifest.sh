@@ -2,6 +2,9 @@
 # manifest.sh: write $LAB/manifest.tsv, one line per dump that exists (columns in lib.sh):
 #   id  kernel  boot  format  dump  vmlinux  facts  refdir
 # refdir is $LAB/ref/<id> (filled by reference.sh).
+# The whole script is one compound command: bash parses it all before running it, so
+# an edit of this file (git checkout, a concurrent commit) cannot corrupt a running copy.
+{
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 
@@ -17,3 +20,5 @@ mkdir -p "$LAB"
 } >"$tmp"
 mv "$tmp" "$out"
 lab_log "manifest: $(($(wc -l <"$out") - 1)) dumps in $out"
+exit
+}

@@ -19,6 +19,9 @@
 # or kdump-zlib for the kdump boot), in a second crash start (runs phase1, phase2).
 # Every other dump of the boot runs phase 1 followed by the primary's phase-2
 # commands in one crash start (run phase12), which saves a crash start (10-20 s).
+# The whole script is one compound command: bash parses it all before running it, so
+# an edit of this file (git checkout, a concurrent commit) cannot corrupt a running copy.
+{
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 
@@ -205,3 +208,5 @@ if [ -s "$list2" ]; then
 	run_crash phase2
 fi
 finish
+exit
+}
