@@ -58,6 +58,10 @@ variant_opts() {
 	esac
 }
 
+# One formats.sh per boot at a time (two builds may share the cache).
+exec 9>"$dir/.mdf.lock"
+flock 9
+
 # Cache: .mdf.stamp holds lab_sig of qemu.elf and the scripts, taken before the run.
 stamp="$dir/.mdf.stamp"
 sig=$(printf 'variants %s\n' "$variants"; lab_sig "$elf" "$LAB_SRC/formats.sh" "$LAB_SRC/elf-phdrs-first.py")
