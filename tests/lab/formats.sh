@@ -16,8 +16,9 @@
 # of PT_LOAD"). So makedumpfile reads a temporary sparse copy normalised by
 # elf-phdrs-first.py (program headers right after the ELF header, no section headers,
 # segments untouched); qemu.elf itself is never modified.
-# Each output is written to a .tmp name and renamed; all are remade when qemu.elf or
-# these scripts change (.mdf.stamp). makedumpfile's messages: <output>.log.
+# Each output is written to a .tmp name and renamed; all are remade when qemu.elf, the
+# options or elf-phdrs-first.py change (.mdf.stamp), and a remade file identical to the
+# old one is not replaced. makedumpfile's messages: <output>.log.
 # The whole script is one compound command: bash parses it all before running it, so
 # an edit of this file (git checkout, a concurrent commit) cannot corrupt a running copy.
 {
@@ -64,7 +65,9 @@ flock 9
 
 # Cache: .mdf.stamp holds lab_sig of qemu.elf and the scripts, taken before the run.
 stamp="$dir/.mdf.stamp"
-sig=$(printf 'variants %s\n' "$variants"; lab_sig "$elf" "$LAB_SRC/formats.sh" "$LAB_SRC/elf-phdrs-first.py")
+# (of this script only the variants and their options count)
+sig=$(for v in $variants; do printf '%s: makedumpfile %s\n' "$(variant_file "$v")" "$(variant_opts "$v")"; done
+	lab_sig "$elf" "$LAB_SRC/elf-phdrs-first.py")
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sig" ]; then
 	ok=1
 	for v in $variants; do [ -s "$dir/$(variant_file "$v")" ] || ok=0; done
@@ -89,7 +92,7 @@ make_input() {
 for v in $variants; do
 	out=$(variant_file "$v")
 	opts=$(variant_opts "$v")
-	rm -f "$dir/$out" "$dir/$out.tmp"
+	rm -f "$dir/$out.tmp"
 	make_input
 	rc=0
 	# shellcheck disable=SC2086 # opts are words
@@ -102,8 +105,15 @@ for v in $variants; do
 		rm -f "$dir/$out.tmp"
 		lab_die "$base: makedumpfile $opts failed (exit $rc, log $dir/$out.log)"
 	fi
-	mv "$dir/$out.tmp" "$dir/$out"
-	lab_log "$base: $out ($(du -h "$dir/$out" | cut -f1))"
+	# makedumpfile's output is deterministic: an unchanged file is kept as it is, so
+	# the references made from it stay valid.
+	if cmp -s "$dir/$out.tmp" "$dir/$out"; then
+		rm -f "$dir/$out.tmp"
+		lab_log "$base: $out unchanged"
+	else
+		mv "$dir/$out.tmp" "$dir/$out"
+		lab_log "$base: $out ($(du -h "$dir/$out" | cut -f1))"
+	fi
 done
 printf '%s\n' "$sig" >"$stamp"
 lab_log "$base: makedumpfile variants done in $((SECONDS - t0)) s"
