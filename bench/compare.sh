@@ -7,7 +7,13 @@
 #   start  a command file holding only `q` (start-up to the first prompt)
 #   each COMMAND, as a command file of REPEAT lines `COMMAND > /dev/null` then `q`
 #          (REPEAT: -r, default 1; an argument "N*COMMAND" repeats that one N times),
-#          and, net of start-up, the time of one COMMAND: (command file - start) / REPEAT.
+#          and the time of one COMMAND, two ways:
+#            net of start-up   (command file - start) / REPEAT, medians of whole runs
+#            in-process        the time inside the tool from before the first COMMAND to
+#                              after the last, / REPEAT: the file brackets the COMMANDs with
+#                              `!echo ...` lines (both tools run `!` lines through the shell)
+#                              that note the date and the tool's own utime+stime from
+#                              /proc/$PPID/stat; no start-up noise (10 ms CPU ticks)
 # The dump: -d a manifest id (default bookworm-kaslr-qemu-elf), or -D/-V any dump file and
 # its vmlinux (the benchmark dumps of bench/tasks.sh are not in the manifest).
 # Not a test: it asserts nothing. Example:
@@ -25,7 +31,7 @@ while getopts n:r:d:D:V:k: o; do
 	D) dump=$OPTARG ;;
 	V) vmlinux=$OPTARG ;;
 	k) kdive=$OPTARG ;;
-	*) sed -n '2,16p' "$0"; exit 2 ;;
+	*) sed -n '2,22p' "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -42,21 +48,32 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# measure TOOL CMDFILE: prints "wall_seconds cpu_seconds kilobytes"
+tck=$(getconf CLK_TCK)
+# The bracket line of a command file: appends "date utime stime" of the tool to $work/marks.
+mark="!echo \"\$(date +%s.%N) \$(cut -d' ' -f14,15 /proc/\$PPID/stat)\" >> $work/marks"
+
+# measure TOOL CMDFILE: prints "wall_seconds cpu_seconds kilobytes in_wall in_cpu" (in_*: "-"
+# without two marks)
 measure() {
 	local tool=$1 file=$2
+	rm -f "$work/marks"
 	if [ "$tool" = kdive ]; then
 		/usr/bin/time -f '%e %U %S %M' -o "$work/t" env KDIVE_HISTFILE=/dev/null "$kdive" -s -i "$file" "$vmlinux" "$dump" </dev/null >/dev/null 2>&1 || true
 	else
 		/usr/bin/time -f '%e %U %S %M' -o "$work/t" bash -c '. "$1/tests/lab/tools.sh"; shift; lab_crash "$@"' _ "$top" \
 			-s --no_crashrc "$vmlinux" "$dump" -i "$file" </dev/null >/dev/null 2>&1 || true
 	fi
-	tail -n1 "$work/t" | awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}'
+	{
+		tail -n1 "$work/t"
+		cat "$work/marks" 2>/dev/null || true
+	} | awk -v tck="$tck" 'NR == 1 {w = $1; c = $2 + $3; m = $4} NR > 1 {t[NR - 1] = $1; u[NR - 1] = $2 + $3}
+		END {if (NR == 3) printf "%s %.2f %s %.4f %.4f\n", w, c, m, t[2] - t[1], (u[2] - u[1]) / tck
+			else printf "%s %.2f %s - -\n", w, c, m}'
 }
 
 median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-bench_one() { # CMDFILE -> sets k_s k_c k_m c_s c_c c_m (wall, cpu, KiB)
+bench_one() { # CMDFILE -> sets k_s k_c k_m c_s c_c c_m (wall, cpu, KiB), k_iw k_ic c_iw c_ic (in-process)
 	local file=$1 i
 	: >"$work/k" && : >"$work/c"
 	for ((i = 0; i < runs; i++)); do
@@ -65,6 +82,8 @@ bench_one() { # CMDFILE -> sets k_s k_c k_m c_s c_c c_m (wall, cpu, KiB)
 	done
 	k_s=$(cut -d' ' -f1 "$work/k" | median) k_c=$(cut -d' ' -f2 "$work/k" | median) k_m=$(cut -d' ' -f3 "$work/k" | median)
 	c_s=$(cut -d' ' -f1 "$work/c" | median) c_c=$(cut -d' ' -f2 "$work/c" | median) c_m=$(cut -d' ' -f3 "$work/c" | median)
+	k_iw=$(cut -d' ' -f4 "$work/k" | median) k_ic=$(cut -d' ' -f5 "$work/k" | median)
+	c_iw=$(cut -d' ' -f4 "$work/c" | median) c_ic=$(cut -d' ' -f5 "$work/c" | median)
 }
 
 printf 'dump %s\n%d runs each, alternating, medians; wall and cpu (user+sys) in seconds, peak RSS in MB\n' "$id" "$runs"
@@ -88,10 +107,11 @@ for arg in "$@"; do
 	r=$repeat cmd=$arg
 	if [[ "$arg" =~ ^([0-9]+)\*(.+)$ ]]; then r=${BASH_REMATCH[1]} cmd=${BASH_REMATCH[2]}; fi
 	[ "$r" -ge 1 ] || lab_die "bad repeat count in '$arg'"
-	: >"$work/cmd.cmd"
+	printf '%s\n' "$mark" >"$work/cmd.cmd"
 	for ((i = 0; i < r; i++)); do printf '%s > /dev/null\n' "$cmd" >>"$work/cmd.cmd"; done
-	printf 'q\n' >>"$work/cmd.cmd"
+	printf '%s\nq\n' "$mark" >>"$work/cmd.cmd"
 	bench_one "$work/cmd.cmd"
 	row "$cmd" "$r" "$k_s" "$c_s" "$k_c" "$c_c" "$k_m" "$c_m"
 	row "  net, each" "" "$(net "$k_s" "$ks0" "$r")" "$(net "$c_s" "$cs0" "$r")" "$(net "$k_c" "$kc0" "$r")" "$(net "$c_c" "$cc0" "$r")"
+	row "  in-process, each" "" "$(net "$k_iw" 0 "$r")" "$(net "$c_iw" 0 "$r")" "$(net "$k_ic" 0 "$r")" "$(net "$c_ic" 0 "$r")"
 done
