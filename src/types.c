@@ -286,23 +286,135 @@ uint64_t type_size_opt(kd_session *s, const char *type)
 	return size;
 }
 
+/*
+ * Source file and line of a text address, as crash shows them through gdb,
+ * whose line tables differ from the DWARF rows libdw returns: gdb keeps one
+ * table per source file, ends a file's entries at an address where another file
+ * takes over (dropping its earlier entries there), skips non-statement rows at
+ * such switches, drops repeats of a line that had a discriminator, and answers
+ * with the last statement entry at the closest address at or below the one asked.
+ */
+struct gdb_line {
+	const char *file;
+	uint64_t pc;
+	int line; /* 0: end of the file's entries */
+	bool stmt;
+};
+
 int addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line)
 {
 	Dwarf_Die cu;
+	Dwarf_Lines *lines;
+	size_t n;
 	uint64_t link = addr - s->ki.kaslr_offset;
-	if (!s->dwarf || !dwarf_addrdie(s->dwarf, link, &cu))
+	if (!s->dwarf || !dwarf_addrdie(s->dwarf, link, &cu) || dwarf_getsrclines(&cu, &lines, &n) != 0 || !n)
 		return -1;
-	Dwarf_Line *l = dwarf_getsrc_die(&cu, link);
-	const char *name = l ? dwarf_linesrc(l, NULL, NULL) : NULL;
-	if (!name || dwarf_lineno(l, line) != 0)
+	/* The rows at or below the address, from the start of their sequence. */
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		Dwarf_Addr a = 0;
+		dwarf_lineaddr(dwarf_onesrcline(lines, mid), &a);
+		if (a <= link)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
 		return -1;
-	Dwarf_Attribute a;
-	const char *dir = dwarf_formstring(dwarf_attr(&cu, DW_AT_comp_dir, &a));
-	if (name[0] != '/' && dir && *dir)
-		snprintf(file, size, "%s/%s", dir, name);
-	else
-		snprintf(file, size, "%s", name);
-	return 0;
+	size_t end = lo, start = lo - 1;
+	bool eos = false;
+	dwarf_lineendsequence(dwarf_onesrcline(lines, start), &eos);
+	if (eos)
+		return -1; /* between sequences */
+	while (start > 0) {
+		dwarf_lineendsequence(dwarf_onesrcline(lines, start - 1), &eos);
+		if (eos)
+			break;
+		start--;
+	}
+	VEC(struct gdb_line) tab = {0};
+	const char *last_file = NULL;
+	int last_line = 0, prev_row_line = -1;
+	bool disc_line = false, stmt_at_address = false;
+	uint64_t last_address = UINT64_MAX;
+	for (size_t i = start; i < end; i++) {
+		Dwarf_Line *l = dwarf_onesrcline(lines, i);
+		Dwarf_Addr a = 0;
+		int line = 0;
+		unsigned disc = 0;
+		bool stmt = false;
+		dwarf_lineaddr(l, &a);
+		dwarf_lineno(l, &line);
+		dwarf_linebeginstatement(l, &stmt);
+		dwarf_linediscriminator(l, &disc);
+		const char *file = dwarf_linesrc(l, NULL, NULL);
+		if (!file)
+			file = "";
+		disc_line = line != prev_row_line ? disc != 0 : (disc_line || disc != 0);
+		prev_row_line = line;
+		bool file_changed = !last_file || strcmp(file, last_file) != 0;
+		bool ignore = (file_changed && a == last_address && !stmt && stmt_at_address) || line == 0;
+		if (file_changed && !ignore && last_file) {
+			/* End of the previous file's entries here: its entries at this address go. */
+			while (tab.len && tab.items[tab.len - 1].pc == a && strcmp(tab.items[tab.len - 1].file, last_file) == 0)
+				tab.len--;
+			struct gdb_line mark = {last_file, a, 0, false};
+			VEC_PUSH(&tab, mark);
+		}
+		if (!ignore) {
+			if (file_changed || line != last_line || !disc_line) {
+				struct gdb_line e = {file, a, line, stmt};
+				VEC_PUSH(&tab, e);
+			}
+			last_file = file;
+			last_line = line;
+		}
+		if (last_address != a) {
+			stmt_at_address = false;
+			last_address = a;
+		}
+		stmt_at_address |= stmt;
+	}
+	/* Per file, the last entry at or below the address (its statement entry if it has one there). */
+	const struct gdb_line *best = NULL;
+	VEC(const char *) seen = {0};
+	for (size_t i = tab.len; i-- > 0;) {
+		const struct gdb_line *e = &tab.items[i];
+		bool later_same_file = false;
+		for (size_t j = 0; j < seen.len && !later_same_file; j++)
+			later_same_file = seen.items[j] == e->file || strcmp(seen.items[j], e->file) == 0;
+		if (later_same_file)
+			continue;
+		VEC_PUSH(&seen, e->file);
+		if (e->line == 0)
+			continue;
+		const struct gdb_line *pick = e;
+		for (size_t j = i; !pick->stmt && j-- > 0;) {
+			const struct gdb_line *p = &tab.items[j];
+			if (p->pc != e->pc || p->line == 0)
+				break;
+			if (strcmp(p->file, e->file) == 0 && p->stmt)
+				pick = p;
+		}
+		if (!best || pick->pc > best->pc)
+			best = pick;
+	}
+	VEC_FREE(&seen);
+	int rc = -1;
+	if (best) {
+		/* Relative names are joined with the CU's compilation directory, as gdb shows them. */
+		Dwarf_Attribute at;
+		const char *dir = dwarf_formstring(dwarf_attr(&cu, DW_AT_comp_dir, &at));
+		if (best->file[0] != '/' && dir && *dir)
+			snprintf(file, size, "%s/%s", dir, best->file);
+		else
+			snprintf(file, size, "%s", best->file);
+		*line = best->line;
+		rc = 0;
+	}
+	VEC_FREE(&tab);
+	return rc;
 }
 
 int var_member_off(kd_session *s, const char *var, const char *member, uint64_t *off)

@@ -37,6 +37,7 @@ uint64_t type_size_opt(kd_session *s, const char *type);
 int var_member_off(kd_session *s, const char *var, const char *member, uint64_t *off);
 
 /* Source file and line of a (relocated) kernel text address, from the DWARF line tables. */
-/* The file is joined with the CU's compilation directory when relative, as gdb shows it. */
+/* gdb's choice among the line rows (per-file tables, statement rows, discriminator repeats); the file
+ * is joined with the CU's compilation directory when relative, as gdb shows it. */
 int addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line);
 #endif
