@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 struct sections {
+	int fd;            /* >= 0: read .debug_info CUs with pread at info_foff (not the mapping) */
+	uint64_t info_foff;
 	const uint8_t *info, *abbrev, *str, *line_str, *str_offsets;
 	size_t info_len, abbrev_len, str_len, line_str_len, str_offsets_len;
 };
@@ -277,6 +279,8 @@ static void read_die(struct reader *r, const struct cu_ctx *cu, const struct abb
 
 struct thread_result {
 	VEC(struct dwi_entry) entries;
+	VEC(char *) owned;   /* inline names copied out of the CU buffer */
+	struct strmap interned;
 	struct u64map seen; /* (name pointer, kind) -> entry index + 1 */
 	uint64_t ncus, ndies;
 	bool failed;
@@ -341,10 +345,26 @@ static void index_top_die(struct thread_result *res, uint32_t tag, uint64_t off,
 	}
 }
 
-static bool scan_cu(struct thread_job *job, uint64_t off, uint64_t *next, struct abbrev_table *abbrevs, struct u64map *decl_names)
+/* A DW_FORM_string name lives in the CU's bytes; when those are a reused buffer, keep a copy. */
+static const char *keep_name(struct thread_job *job, const char *name, const uint8_t *bytes, uint64_t avail)
+{
+	if (!name || job->sec->fd < 0 || (const uint8_t *)name < bytes || (const uint8_t *)name >= bytes + avail)
+		return name;
+	char *copy = strmap_get(&job->res.interned, name);
+	if (!copy) {
+		copy = xstrdup(name);
+		VEC_PUSH(&job->res.owned, copy);
+		strmap_put(&job->res.interned, copy, copy);
+	}
+	return copy;
+}
+
+/* bytes holds .debug_info from section offset off on, avail bytes of it. */
+static bool scan_cu(struct thread_job *job, uint64_t off, const uint8_t *bytes, uint64_t avail, uint64_t *next,
+		    struct abbrev_table *abbrevs, struct u64map *decl_names)
 {
 	const struct sections *sec = job->sec;
-	struct reader r = {sec->info + off, sec->info + sec->info_len, false};
+	struct reader r = {bytes, bytes + avail, false};
 	struct cu_ctx cu = {.sec = sec, .cu_off = off, .offset_size = 4};
 	uint64_t len = fixed(&r, 4);
 	if (len == 0xffffffff) {
@@ -356,8 +376,9 @@ static bool scan_cu(struct thread_job *job, uint64_t off, uint64_t *next, struct
 		return false;
 	}
 	const uint8_t *end = r.p + len;
-	*next = (uint64_t)(end - sec->info);
+	*next = off + (uint64_t)(end - bytes);
 	r.end = end;
+	const uint64_t cu_end = *next;
 	cu.version = (unsigned)fixed(&r, 2);
 	uint64_t abbrev_off;
 	if (cu.version >= 5) {
@@ -383,7 +404,7 @@ static bool scan_cu(struct thread_job *job, uint64_t off, uint64_t *next, struct
 	int depth = 0;
 	uint32_t top_tag = 0;
 	while (r.p < r.end && !r.bad) {
-		uint64_t die_off = (uint64_t)(r.p - sec->info);
+		uint64_t die_off = off + (uint64_t)(r.p - bytes);
 		uint64_t code = uleb(&r);
 		if (code == 0) {
 			if (--depth <= 0)
@@ -398,6 +419,7 @@ static bool scan_cu(struct thread_job *job, uint64_t off, uint64_t *next, struct
 		}
 		struct die_info d;
 		read_die(&r, &cu, abbrevs, a, &d);
+		d.name = keep_name(job, d.name, bytes, avail);
 		job->res.ndies++;
 		if (depth == 0) { /* the CU DIE */
 			cu.str_offsets_base = d.str_offsets_base;
@@ -412,8 +434,8 @@ static bool scan_cu(struct thread_job *job, uint64_t off, uint64_t *next, struct
 				u64map_put(decl_names, die_off, (void *)d.name);
 			index_top_die(&job->res, a->tag, die_off, &d, decl_names);
 			if (a->children) {
-				if (a->tag != DW_TAG_enumeration_type && d.sibling > die_off && d.sibling < (uint64_t)(r.end - sec->info))
-					r.p = sec->info + d.sibling;
+				if (a->tag != DW_TAG_enumeration_type && d.sibling > die_off && d.sibling < cu_end)
+					r.p = bytes + (d.sibling - off);
 				else
 					depth++;
 			}
@@ -422,8 +444,8 @@ static bool scan_cu(struct thread_job *job, uint64_t off, uint64_t *next, struct
 		if (depth == 2 && top_tag == DW_TAG_enumeration_type && a->tag == DW_TAG_enumerator && d.name)
 			add_entry(&job->res, DWI_ENUMERATOR, d.name, die_off, 2);
 		if (a->children) {
-			if (d.sibling > die_off && d.sibling < (uint64_t)(r.end - sec->info))
-				r.p = sec->info + d.sibling;
+			if (d.sibling > die_off && d.sibling < cu_end)
+				r.p = bytes + (d.sibling - off);
 			else
 				depth++;
 		}
@@ -442,14 +464,49 @@ static void *scan_thread(void *arg)
 	struct u64map decl_names;
 	u64map_init(&decl_names);
 	u64map_init(&job->res.seen);
+	strmap_init(&job->res.interned);
+	const struct sections *sec = job->sec;
+	VEC(uint8_t) buf = {0};
 	for (uint64_t off = job->start; off < job->end;) {
-		uint64_t next;
-		if (!scan_cu(job, off, &next, &abbrevs, &decl_names)) {
+		uint64_t next, avail = sec->info_len - off;
+		const uint8_t *bytes = sec->info + off;
+		if (sec->fd >= 0) {
+			/* Read just this CU: its length comes first (4 bytes, or 12 for 64-bit DWARF). */
+			uint8_t head[12];
+			uint64_t len = 0, hdr = 4;
+			if (avail < 4 || pread(sec->fd, head, MIN(avail, 12), (off_t)(sec->info_foff + off)) < 4) {
+				snprintf(job->res.why, sizeof(job->res.why), "CU at %#llx: unreadable", (unsigned long long)off);
+				job->res.failed = true;
+				break;
+			}
+			memcpy(&len, head, 4);
+			if (len == 0xffffffff) {
+				memcpy(&len, head + 4, 8);
+				hdr = 12;
+			}
+			if (len > avail - hdr) {
+				snprintf(job->res.why, sizeof(job->res.why), "CU at %#llx: length runs past .debug_info", (unsigned long long)off);
+				job->res.failed = true;
+				break;
+			}
+			avail = hdr + len;
+			buf.len = 0;
+			VEC_RESERVE(&buf, avail);
+			if (pread(sec->fd, buf.items, avail, (off_t)(sec->info_foff + off)) != (ssize_t)avail) {
+				snprintf(job->res.why, sizeof(job->res.why), "CU at %#llx: short read", (unsigned long long)off);
+				job->res.failed = true;
+				break;
+			}
+			bytes = buf.items;
+		}
+		if (!scan_cu(job, off, bytes, avail, &next, &abbrevs, &decl_names)) {
 			job->res.failed = true;
 			break;
 		}
 		off = next;
 	}
+	VEC_FREE(&buf);
+	strmap_free(&job->res.interned);
 	VEC_FREE(&abbrevs.abbrevs);
 	VEC_FREE(&abbrevs.attrs);
 	VEC_FREE(&abbrevs.by_code);
@@ -528,12 +585,32 @@ static void merge(struct dwarf_index *x, struct thread_result *res)
 
 struct dwarf_index *dwi_build(Elf *elf, int nthreads, struct kd_err *err)
 {
+	return dwi_build_fd(elf, -1, nthreads, err);
+}
+
+/* File offset of an uncompressed section, or UINT64_MAX. */
+static uint64_t section_file_offset(Elf *elf, size_t shstrndx, const char *want)
+{
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+		if (gelf_getshdr(scn, &sh) && (name = elf_strptr(elf, shstrndx, sh.sh_name)) && strcmp(name, want) == 0)
+			return (sh.sh_flags & SHF_COMPRESSED) || sh.sh_type == SHT_NOBITS ? UINT64_MAX : sh.sh_offset;
+	}
+	return UINT64_MAX;
+}
+
+struct dwarf_index *dwi_build_fd(Elf *elf, int fd, int nthreads, struct kd_err *err)
+{
 	size_t shstrndx;
 	if (elf_getshdrstrndx(elf, &shstrndx) < 0) {
 		kd_err_set(err, KD_EFORMAT, "vmlinux: %s", elf_errmsg(-1));
 		return NULL;
 	}
-	struct sections sec = {0};
+	struct sections sec = {.fd = -1};
+	if (fd >= 0 && (sec.info_foff = section_file_offset(elf, shstrndx, ".debug_info")) != UINT64_MAX)
+		sec.fd = fd; /* decided before section_data, which may decompress the section in place */
 	sec.info = section_data(elf, shstrndx, ".debug_info", &sec.info_len);
 	sec.abbrev = section_data(elf, shstrndx, ".debug_abbrev", &sec.abbrev_len);
 	sec.str = section_data(elf, shstrndx, ".debug_str", &sec.str_len);
@@ -585,6 +662,9 @@ struct dwarf_index *dwi_build(Elf *elf, int nthreads, struct kd_err *err)
 			failed = i;
 		merge(x, &jobs[i].res);
 		VEC_FREE(&jobs[i].res.entries);
+		for (size_t k = 0; k < jobs[i].res.owned.len; k++)
+			VEC_PUSH(&x->owned, jobs[i].res.owned.items[k]);
+		VEC_FREE(&jobs[i].res.owned);
 	}
 	if (failed >= 0)
 		kd_err_set(err, KD_EFORMAT, "vmlinux DWARF: %s", jobs[failed].res.why);
@@ -605,6 +685,9 @@ void dwi_free(struct dwarf_index *x)
 		u64map_free(&x->maps[k]);
 	free(x->entries);
 	free(x->names);
+	for (size_t i = 0; i < x->owned.len; i++)
+		free(x->owned.items[i]);
+	VEC_FREE(&x->owned);
 	free(x);
 }
 

@@ -33,6 +33,7 @@ struct dwarf_index {
 	uint64_t ncus, ndies_seen;
 	uint64_t info_size; /* of the .debug_info indexed, checked when a cache file is loaded */
 	char *names;        /* owns the names when loaded from a cache file */
+	VEC(char *) owned;  /* names copied out of .debug_info (DW_FORM_string) when it is read, not mapped */
 	bool from_cache;
 };
 
@@ -46,6 +47,13 @@ struct dwi_entry {
 
 /* Build from the vmlinux ELF (kept open by the caller while the index lives). */
 struct dwarf_index *dwi_build(Elf *elf, int nthreads, struct kd_err *err);
+/*
+ * The same, reading .debug_info from fd one CU at a time instead of through the
+ * mapping: the scan then leaves no resident file pages behind (a cold start's peak
+ * memory would otherwise include all of .debug_info). Falls back to the mapping
+ * when the section is compressed.
+ */
+struct dwarf_index *dwi_build_fd(Elf *elf, int fd, int nthreads, struct kd_err *err);
 void dwi_free(struct dwarf_index *x);
 
 /*

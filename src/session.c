@@ -226,7 +226,7 @@ static int load_index(kd_session *s, const char *path)
 		}
 	}
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	s->dwi = dwi_build(s->vmlinux_elf, ncpu > 0 ? (int)MIN(ncpu, 16) : 1, &e);
+	s->dwi = dwi_build_fd(s->vmlinux_elf, s->vmlinux_fd, ncpu > 0 ? (int)MIN(ncpu, 16) : 1, &e);
 	if (!s->dwi) {
 		free(cache);
 		return kd_fail(s, "%s: %s", path, e.msg);

@@ -78,7 +78,17 @@ static void test_build(void)
 		struct dwarf_index *x = dwi_build(elf, threads, &err);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(x);
 		check_lookups(x);
+		/* Reading CUs with pread must index exactly what the mapping gives. */
+		struct dwarf_index *y = dwi_build_fd(elf, fd, threads, &err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(y);
+		check_lookups(y);
+		CU_ASSERT_EQUAL(y->nentries, x->nentries);
+		for (size_t i = 0; i < x->nentries; i++) {
+			uint64_t die;
+			CU_ASSERT_TRUE(dwi_find(y, x->entries[i].kind, x->entries[i].name, &die));
+		}
 		dwi_free(x);
+		dwi_free(y);
 	}
 }
 
