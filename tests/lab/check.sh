@@ -14,7 +14,7 @@ manifest="$LAB/manifest.tsv"
 [ -f "$manifest" ] || lab_die "$manifest missing: run tests/lab/manifest.sh"
 
 fail=0 n=0
-printf '%-40s %-6s %-9s %s\n' ID OPENED PIDS RESULT
+printf '%-44s %-6s %-9s %s\n' ID OPENED PIDS RESULT
 while IFS=$'\t' read -r id kernel boot format dump vmlinux facts refdir; do
 	[ "$id" = id ] && continue
 	if [ $# -gt 0 ]; then
@@ -56,7 +56,7 @@ while IFS=$'\t' read -r id kernel boot format dump vmlinux facts refdir; do
 		res="FAIL: $why"
 		fail=$((fail + 1))
 	fi
-	printf '%-40s %-6s %-9s %s\n' "$id" "$opened" "$pids" "$res"
+	printf '%-44s %-6s %-9s %s\n' "$id" "$opened" "$pids" "$res"
 done <"$manifest"
 echo "check: $((n - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]
