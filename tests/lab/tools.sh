@@ -82,15 +82,16 @@ lab_dumps() {
 }
 
 # lab_sig FILE...: a signature of files for cache stamps. Small files (scripts, facts)
-# by content, so a fresh checkout of the same scripts keeps the cache valid; large
-# ones (dumps, vmlinux) by size, mtime and inode.
+# by content and file name, so a checkout of the same scripts at another path keeps the
+# cache valid; large ones (dumps, vmlinux, under $LAB) by size, mtime, inode and path.
 lab_sig() {
 	local f
 	for f in "$@"; do
 		if [ ! -e "$f" ]; then
 			printf 'missing %s\n' "$f"
 		elif [ "$(stat -L -c %s "$f")" -lt 1048576 ]; then
-			printf '%s %s\n' "$(md5sum <"$f" | cut -d' ' -f1)" "$f"
+			# by name, not path: checkouts elsewhere (CI's fresh clone) share the cache
+			printf '%s %s\n' "$(md5sum <"$f" | cut -d' ' -f1)" "$(basename "$f")"
 		else
 			stat -L -c '%s %Y %i %n' "$f"
 		fi
