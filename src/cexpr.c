@@ -385,27 +385,6 @@ struct ctype *ctype_strip(struct ctype *t)
 	return t;
 }
 
-static int member_location(Dwarf_Die *m, uint64_t *off)
-{
-	Dwarf_Attribute a;
-	Dwarf_Word w;
-	if (!dwarf_attr(m, DW_AT_data_member_location, &a)) {
-		*off = 0;
-		return 0;
-	}
-	if (dwarf_formudata(&a, &w) == 0) {
-		*off = w;
-		return 0;
-	}
-	Dwarf_Op *ops;
-	size_t n;
-	if (dwarf_getlocation(&a, &ops, &n) == 0 && n == 1 && ops[0].atom == DW_OP_plus_uconst) {
-		*off = ops[0].number;
-		return 0;
-	}
-	return -1;
-}
-
 static uint64_t ctype_sizeof_raw(kd_session *s, struct ctype *t);
 
 static int read_members(kd_session *s, struct ctype *t, Dwarf_Die *die)

@@ -103,7 +103,7 @@ int type_size(kd_session *s, Dwarf_Die *type, uint64_t *size)
 	return kd_fail(s, "type %s has no size", n ? n : "(anonymous)");
 }
 
-static int member_location(Dwarf_Die *m, uint64_t *off)
+int member_location(Dwarf_Die *m, uint64_t *off)
 {
 	Dwarf_Attribute a;
 	Dwarf_Word w;

@@ -12,6 +12,8 @@
  * "unsigned long".
  */
 int type_lookup(kd_session *s, const char *name, Dwarf_Die *out);
+/* A member's byte offset (DW_AT_data_member_location as a constant or DW_OP_plus_uconst); 0 for union members. */
+int member_location(Dwarf_Die *m, uint64_t *off);
 /* Strip typedefs and qualifiers. */
 Dwarf_Die *type_strip(Dwarf_Die *die, Dwarf_Die *mem);
 int type_size(kd_session *s, Dwarf_Die *type, uint64_t *size);
