@@ -77,7 +77,12 @@ static void read_task(kd_session *s, const struct task_offsets *o, uint64_t task
 	for (size_t i = 0; i < ARRAY_SIZE(u64s); i++)
 		if (u64s[i].off != UINT64_MAX)
 			mem_read_kv(s, task + u64s[i].off, u64s[i].dst, 8);
-	t->kernel_thread = t->mm == 0;
+	/*
+	 * The kernel's own word (PF_KTHREAD, 2.6.27+), as crash asks it: a zombie or an exiting
+	 * user process has lost its mm but is no kernel thread. Only a kernel without the flags
+	 * member falls back to "no mm".
+	 */
+	t->kernel_thread = o->flags != UINT64_MAX ? (t->flags & PF_KTHREAD) != 0 : t->mm == 0;
 	kd_err_clear(&s->err);
 }
 
@@ -281,7 +286,7 @@ void task_print_header(kd_session *s, const struct task_info *t, int indent)
 
 bool task_is_kthread(const struct task_info *t)
 {
-	return t->idle || (t->flags & 0x00200000) || !t->mm; /* PF_KTHREAD */
+	return t->idle || t->kernel_thread;
 }
 
 uint64_t total_pages(kd_session *s)

@@ -25,8 +25,10 @@ struct task_info {
 	uint64_t signal, group_leader;
 	bool idle;        /* a per-CPU idle task (pid 0) */
 	bool active;      /* running on its CPU at the time of the dump */
-	bool kernel_thread; /* no mm of its own */
+	bool kernel_thread; /* PF_KTHREAD (no mm of its own, on a kernel without task_struct.flags) */
 };
+
+#define PF_KTHREAD 0x00200000 /* include/linux/sched.h, unchanged since 2.6.27 */
 
 struct task_table {
 	struct task_info *tasks; /* idle tasks first, then in init_task.tasks order with threads */
@@ -65,7 +67,7 @@ bool task_state_word(const char *w);
 
 /* crash's one-line task header: "PID: 1        TASK: ...  CPU: 0    COMMAND: "init"", indented. */
 void task_print_header(kd_session *s, const struct task_info *t, int indent);
-/* A kernel thread as crash shows it, in brackets: PF_KTHREAD, or no mm. */
+/* A kernel thread as crash shows it, in brackets: an idle task or PF_KTHREAD (not merely "no mm"). */
 bool task_is_kthread(const struct task_info *t);
 /* Memory of the task's mm: resident pages (file + anon + shmem) and total_vm, in pages. */
 int task_mem(kd_session *s, const struct task_info *t, uint64_t *rss_pages, uint64_t *vm_pages);
