@@ -52,7 +52,7 @@ struct unwind_ctx {
 	bool mods_loaded;
 	struct kmod *mods;
 	size_t nmods;
-	struct u64map clean_names; /* symbol name pointer -> the name crash shows (".isra.N" cut off) */
+	struct u64map clean_names; /* symbol name pointer -> the name crash shows (clone suffix cut off) */
 	VEC(char *) clean_strings;
 };
 
@@ -472,12 +472,13 @@ bool unwind_is_text(kd_session *s, uint64_t addr)
 	return m && module_text(m, addr);
 }
 
-/* crash drops gcc's interprocedural clone suffix (".isra.N" and what follows) from symbol names. */
+/* The name crash shows for a symbol (symbol_clone_stem), cached per symbol. */
 static const char *clean_name(struct unwind_ctx *c, const char *name)
 {
-	const char *cut = name ? strstr(name, ".isra.") : NULL;
-	if (!cut || cut == name)
+	size_t stem = name ? symbol_clone_stem(name) : 0;
+	if (!name || stem == strlen(name) || stem == 0)
 		return name;
+	const char *cut = name + stem;
 	char *clean = u64map_get(&c->clean_names, (uint64_t)(uintptr_t)name);
 	if (!clean) {
 		clean = xstrndup(name, (size_t)(cut - name));
@@ -492,6 +493,32 @@ static const char *symbol_raw(kd_session *s, uint64_t addr, uint64_t *offset, co
 const char *unwind_symbol(kd_session *s, uint64_t addr, uint64_t *offset, const char **module)
 {
 	return clean_name(ctx(s), symbol_raw(s, addr, offset, module));
+}
+
+const char *unwind_return_symbol(kd_session *s, uint64_t ret, uint64_t *offset, const char **module)
+{
+	uint64_t off = 0;
+	const char *name = unwind_symbol(s, ret, &off, module);
+	/*
+	 * A return address at the very start of a symbol belongs to the function before it:
+	 * its last instruction was a call that never returns (panic's call to vpanic, a
+	 * noreturn call before a .cold part). The frame is the caller's, as gdb names it
+	 * (by the call site, ret - 1).
+	 */
+	if (name && off == 0 && ret > 0) {
+		uint64_t off1 = 0;
+		const char *mod1 = NULL;
+		const char *prev = unwind_symbol(s, ret - 1, &off1, &mod1);
+		if (prev) {
+			name = prev;
+			off = off1 + 1;
+			if (module)
+				*module = mod1;
+		}
+	}
+	if (offset)
+		*offset = off;
+	return name;
 }
 
 static const char *symbol_raw(kd_session *s, uint64_t addr, uint64_t *offset, const char **module)

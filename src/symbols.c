@@ -188,3 +188,14 @@ const struct ksym *symtab_at(const struct symtab *t, uint64_t addr)
 	}
 	return NULL;
 }
+
+size_t symbol_clone_stem(const char *name)
+{
+	static const char *const strip[] = {".isra.", ".part.", ".llvm."};
+	for (size_t i = 0; i < ARRAY_SIZE(strip); i++) {
+		const char *cut = strstr(name, strip[i]);
+		if (cut)
+			return (size_t)(cut - name);
+	}
+	return strlen(name);
+}

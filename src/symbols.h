@@ -35,4 +35,12 @@ const struct ksym *symtab_at(const struct symtab *t, uint64_t addr);
 /* Index of the first symbol with address >= addr. */
 size_t symtab_lower_bound(const struct symtab *t, uint64_t addr);
 
+/*
+ * The length of a symbol name without gcc's clone suffix, as crash shows names: cut at
+ * the first ".isra.", else at the first ".part.", else at the first ".llvm.", with
+ * everything after the cut ("link_path_walk.part.0.constprop.0" -> "link_path_walk").
+ * Other suffixes (".constprop.N" alone, ".cold") stay. strlen(name) when nothing is cut.
+ */
+size_t symbol_clone_stem(const char *name);
+
 #endif

@@ -1,6 +1,8 @@
 #include <CUnit/CUnit.h>
+#include <string.h>
 
 #include "tests.h"
+#include "symbols.h"
 #include "util.h"
 
 static void test_strmap(void)
@@ -60,11 +62,35 @@ static void test_vec(void)
 	CU_ASSERT_PTR_NULL(v.items);
 }
 
+static void test_clone_stem(void)
+{
+	static const struct {
+		const char *name, *shown;
+	} cases[] = {
+		{"link_path_walk.part.0.constprop.0", "link_path_walk"}, /* a chain: cut at the first .part. */
+		{"perf_iommu_stop.part.0", "perf_iommu_stop"},
+		{"sock_def_readable.isra.0", "sock_def_readable"},
+		{"foo.constprop.0.isra.0", "foo.constprop.0"}, /* .isra. wins, wherever it is */
+		{"bar.llvm.123456", "bar"},
+		{"mod_lruvec_page_state.constprop.0", "mod_lruvec_page_state.constprop.0"}, /* kept */
+		{"add_taint.cold", "add_taint.cold"},                                  /* kept */
+		{"panic", "panic"},
+		{"", ""},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		size_t n = symbol_clone_stem(cases[i].name);
+		CU_ASSERT_EQUAL(n, strlen(cases[i].shown));
+		CU_ASSERT(strncmp(cases[i].name, cases[i].shown, n) == 0);
+	}
+}
+
 void add_util_tests(void)
+
 {
 	CU_pSuite s = CU_add_suite("util", NULL, NULL);
 	CU_add_test(s, "strmap", test_strmap);
 	CU_add_test(s, "u64map", test_u64map);
 	CU_add_test(s, "parse", test_parse);
 	CU_add_test(s, "vec", test_vec);
+	CU_add_test(s, "clone suffixes cut as crash cuts them", test_clone_stem);
 }
