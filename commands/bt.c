@@ -231,7 +231,8 @@ static void show_frame_words(struct printer *p, uint64_t rsp, const struct uw_st
 	kd_printf(p->s, "\n");
 }
 
-static void print_frame(struct printer *p, uint64_t rsp, uint64_t ip, const struct uw_stack *st)
+/* ret: ip is a return address (named by its call site), not where a CPU stopped. */
+static void print_frame(struct printer *p, uint64_t rsp, uint64_t ip, bool ret, const struct uw_stack *st)
 {
 	kd_session *s = p->s;
 	if (p->o->full)
@@ -239,7 +240,7 @@ static void print_frame(struct printer *p, uint64_t rsp, uint64_t ip, const stru
 	char buf[512];
 	const char *mod = NULL;
 	uint64_t off;
-	const char *name = unwind_symbol(s, ip, &off, &mod);
+	const char *name = ret ? unwind_return_symbol(s, ip, &off, &mod) : unwind_symbol(s, ip, &off, &mod);
 	if (name && p->o->symoff && off)
 		snprintf(buf, sizeof(buf), p->o->radix == 16 ? "%s+0x%llx" : "%s+%llu", name, (unsigned long long)off);
 	else
@@ -249,8 +250,11 @@ static void print_frame(struct printer *p, uint64_t rsp, uint64_t ip, const stru
 	if (mod)
 		kd_printf(s, " [%s]", mod);
 	kd_printf(s, "\n");
-	if (p->o->line)
-		print_line(s, ip);
+	if (p->o->line) {
+		uint64_t o0 = 1;
+		/* A call that ended its function: the line is the call's, not the next function's. */
+		print_line(s, ret && unwind_symbol(s, ip, &o0, NULL) && o0 == 0 ? ip - 1 : ip);
+	}
 	p->level++;
 	p->frameptr = rsp + 8;
 	p->fstack = *st;
@@ -321,7 +325,7 @@ static void print_trace(struct printer *p, const struct uw_trace *tr)
 			rsp = f->regs_addr;
 		last_stack_was_irq = false;
 		after_exception_stack = false;
-		print_frame(p, rsp, f->ip, &f->stack);
+		print_frame(p, rsp, f->ip, !(f->flags & (UW_F_START | UW_F_AFTER_REGS)), &f->stack);
 		if (f->has_regs) {
 			print_regs(s, &f->regs, true, p->o->line);
 			if (f->stack.type == UW_STACK_EXCEPTION) {
@@ -607,7 +611,8 @@ static bool references(kd_session *s, const struct uw_trace *tr, const char *ref
 	for (size_t i = 0; i < tr->len; i++) {
 		const struct uw_frame *f = &tr->frames[i];
 		uint64_t off;
-		const char *name = unwind_symbol(s, f->ip, &off, NULL);
+		bool ret = !(f->flags & (UW_F_START | UW_F_AFTER_REGS));
+		const char *name = ret ? unwind_return_symbol(s, f->ip, &off, NULL) : unwind_symbol(s, f->ip, &off, NULL);
 		if ((name && strcmp(name, ref) == 0) || (hex && (f->ip == v || (name && f->ip - off == v))))
 			return true;
 		for (int r = 0; f->has_regs && r < UW_NREGS; r++)

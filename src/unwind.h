@@ -104,6 +104,8 @@ const char *unwind_exception_stack_name(int index);
 bool unwind_is_text(kd_session *s, uint64_t addr);
 /* Symbol for a text address in vmlinux or a module; *module gets the module name or NULL. */
 const char *unwind_symbol(kd_session *s, uint64_t addr, uint64_t *offset, const char **module);
+/* The same for a return address: the function that made the call (ret - 1), as gdb names a frame. */
+const char *unwind_return_symbol(kd_session *s, uint64_t ret, uint64_t *offset, const char **module);
 /* Offsets of struct pt_regs members by register and its size; false if the kernel has no pt_regs. */
 bool unwind_pt_regs_layout(kd_session *s, const uint64_t **offsets, uint64_t *size);
 /* Per-CPU stacks, for `bt -E`: count is 0 when the CPU has none of that kind. */
