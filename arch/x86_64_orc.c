@@ -434,3 +434,107 @@ void uw_walk(const struct uw_memory *m, struct uw_state *st, struct uw_trace *tr
 	}
 	FAIL("more than %d frames: a loop in the stack?", UW_MAX_FRAMES);
 }
+
+/* ---- recording a walk as a fixture (see unwind.h) ---- */
+
+static int rec_read(void *arg, uint64_t addr, uint64_t *val)
+{
+	struct uw_recorder *r = arg;
+	int rc = r->inner->read(r->inner->arg, addr, val);
+	if (rc == 0)
+		fprintf(r->out, "read %llx %llx\n", (unsigned long long)addr, (unsigned long long)*val);
+	else
+		fprintf(r->out, "noread %llx\n", (unsigned long long)addr);
+	return rc;
+}
+
+static bool rec_stack_of(void *arg, uint64_t addr, struct uw_stack *out)
+{
+	struct uw_recorder *r = arg;
+	bool ok = r->inner->stack_of(r->inner->arg, addr, out);
+	if (ok)
+		fprintf(r->out, "stack %llx %d %d %d %llx %llx\n", (unsigned long long)addr, out->type, out->cpu, out->index,
+			(unsigned long long)out->base, (unsigned long long)out->top);
+	else
+		fprintf(r->out, "nostack %llx\n", (unsigned long long)addr);
+	return ok;
+}
+
+static int rec_orc(void *arg, uint64_t ip, struct orc_entry_n *out)
+{
+	struct uw_recorder *r = arg;
+	int rc = r->inner->orc(r->inner->arg, ip, out);
+	if (rc > 0)
+		fprintf(r->out, "orc %llx 1 %d %d %u %u %u %d\n", (unsigned long long)ip, out->sp_offset, out->bp_offset,
+			out->sp_reg, out->bp_reg, out->type, out->signal);
+	else
+		fprintf(r->out, "orc %llx %d\n", (unsigned long long)ip, rc);
+	return rc;
+}
+
+static uint64_t rec_func_start(void *arg, uint64_t ip)
+{
+	struct uw_recorder *r = arg;
+	uint64_t v = r->inner->func_start ? r->inner->func_start(r->inner->arg, ip) : 0;
+	fprintf(r->out, "func %llx %llx\n", (unsigned long long)ip, (unsigned long long)v);
+	return v;
+}
+
+static bool rec_call_before(void *arg, uint64_t ret, uint64_t *target)
+{
+	struct uw_recorder *r = arg;
+	uint64_t t = 0;
+	bool ok = r->inner->call_before && r->inner->call_before(r->inner->arg, ret, &t);
+	fprintf(r->out, "call %llx %d %llx\n", (unsigned long long)ret, ok, (unsigned long long)t);
+	*target = t;
+	return ok;
+}
+
+struct uw_memory uw_recording(struct uw_recorder *r)
+{
+	struct uw_memory m = *r->inner;
+	m.arg = r;
+	m.read = rec_read;
+	m.stack_of = rec_stack_of;
+	m.orc = rec_orc;
+	m.func_start = rec_func_start;
+	m.call_before = rec_call_before;
+	return m;
+}
+
+static void rec_frame(FILE *out, const char *tag, const struct uw_frame *f)
+{
+	fprintf(out, "%s %llx %llx %llx %llx %d %d %u %d %d %llx", tag, (unsigned long long)f->ip, (unsigned long long)f->slot,
+		(unsigned long long)f->sp, (unsigned long long)f->bp, f->bp_known, f->stack.type, f->flags, f->has_regs,
+		f->regs_partial, (unsigned long long)f->regs_addr);
+	for (int i = 0; f->has_regs && i < UW_NREGS; i++)
+		fprintf(out, " %llx", (unsigned long long)f->regs.r[i]);
+	fprintf(out, "\n");
+}
+
+void uw_record_walk(FILE *out, const struct uw_memory *m, const struct uw_state *st, const struct uw_trace *before)
+{
+	fprintf(out, "walk\n");
+	fprintf(out, "ptregs %llx", (unsigned long long)m->pt_regs_size);
+	for (int i = 0; i < UW_NREGS; i++)
+		fprintf(out, " %llx", (unsigned long long)m->pt_regs_off[i]);
+	fprintf(out, "\nretfork %llx\n", (unsigned long long)m->ret_from_fork);
+	fprintf(out, "state %llx %llx %llx %d %d %d", (unsigned long long)st->ip, (unsigned long long)st->sp,
+		(unsigned long long)st->bp, st->bp_known, st->signal, st->full_regs);
+	for (int i = 0; st->full_regs && i < UW_NREGS; i++)
+		fprintf(out, " %llx", (unsigned long long)st->regs.r[i]);
+	fprintf(out, "\n");
+	for (size_t i = 0; i < before->len; i++) {
+		rec_frame(out, "first", &before->frames[i]);
+		fprintf(out, "firststack %d %d %d %llx %llx\n", before->frames[i].stack.type, before->frames[i].stack.cpu,
+			before->frames[i].stack.index, (unsigned long long)before->frames[i].stack.base,
+			(unsigned long long)before->frames[i].stack.top);
+	}
+}
+
+void uw_record_result(FILE *out, const struct uw_trace *after, size_t from)
+{
+	for (size_t i = from; i < after->len; i++)
+		rec_frame(out, "frame", &after->frames[i]);
+	fprintf(out, "end %d %s\n", after->user_mode, after->error);
+}

@@ -52,6 +52,7 @@ struct unwind_ctx {
 	bool mods_loaded;
 	struct kmod *mods;
 	size_t nmods;
+	FILE *record;               /* tests: every walk is written here (unwind_record) */
 	struct u64map clean_names; /* symbol name pointer -> the name crash shows (clone suffix cut off) */
 	VEC(char *) clean_strings;
 };
@@ -827,8 +828,23 @@ static void walk_from(kd_session *s, const struct task_info *t, struct uw_state 
 	struct dump_mem *dm = xmalloc(sizeof(*dm));
 	dm_init(dm, s, t);
 	struct uw_memory m = dm_memory(dm);
-	uw_walk(&m, st, trace);
+	FILE *rec = dm->c->record;
+	if (rec) {
+		struct uw_recorder r = {.inner = &m, .out = rec};
+		struct uw_memory rm = uw_recording(&r);
+		size_t from = trace->len;
+		uw_record_walk(rec, &rm, st, trace);
+		uw_walk(&rm, st, trace);
+		uw_record_result(rec, trace, from);
+	} else {
+		uw_walk(&m, st, trace);
+	}
 	free(dm);
+}
+
+void unwind_record(kd_session *s, FILE *out)
+{
+	ctx(s)->record = out;
 }
 
 static bool read_task_word(kd_session *s, uint64_t addr, uint64_t *v)

@@ -11,6 +11,8 @@
 #ifndef KDIVE_UNWIND_H
 #define KDIVE_UNWIND_H
 
+#include <stdio.h>
+
 #include "session.h"
 
 struct task_info;
@@ -187,5 +189,22 @@ struct uw_state {
 /* Walk from state, appending frames to trace (the first frame must already be there). */
 void uw_walk(const struct uw_memory *m, struct uw_state *st, struct uw_trace *trace);
 void uw_push(struct uw_trace *trace, const struct uw_frame *f);
+
+/*
+ * Recording, for tests: a walk on a real dump written as a text fixture that the unit tests
+ * replay without the dump (tests/unit/stacks/, tests/tools/uw-capture). uw_recording()
+ * returns a memory that forwards every question to r->inner and writes the answer to r->out;
+ * uw_record_walk() writes how a walk starts (state and the frames already in the trace),
+ * uw_record_result() the frames it added, its end and its error. Format: uw-fixture(5).
+ */
+struct uw_recorder {
+	const struct uw_memory *inner;
+	FILE *out;
+};
+struct uw_memory uw_recording(struct uw_recorder *r);
+void uw_record_walk(FILE *out, const struct uw_memory *m, const struct uw_state *st, const struct uw_trace *before);
+void uw_record_result(FILE *out, const struct uw_trace *after, size_t from);
+/* Record every later walk of this session to out (NULL stops). */
+void unwind_record(kd_session *s, FILE *out);
 
 #endif

@@ -9,4 +9,5 @@ void add_index_tests(void);
 void add_types_tests(void) __attribute__((weak));
 void add_unwind_tests(void) __attribute__((weak));
 void add_tasks_tests(void) __attribute__((weak));
+void add_uw_fixture_tests(void) __attribute__((weak));
 #endif
