@@ -179,8 +179,37 @@ void task_list_free(struct task_list *l)
 	l->len = 0;
 }
 
-/* Walk a circular list_head starting at head; calls fn on each node address (not head). */
-static int walk_list(kd_session *s, uint64_t head, int (*fn)(kd_session *, uint64_t node, void *), void *arg)
+/*
+ * A circular list whose forward walk broke (a node that cannot be read: a page the dump
+ * lacks, a corrupt pointer): walk it backwards from the head through ->prev, up to the
+ * break or a node seen already, so that only the unreadable node is lost and not every
+ * node after it. Returns how many nodes the backward walk added; *why keeps the forward
+ * walk's error.
+ */
+static size_t walk_list_back(kd_session *s, uint64_t head, int (*fn)(kd_session *, uint64_t node, void *), void *arg,
+			     struct u64map *seen)
+{
+	uint64_t prev_off = member_off_opt(s, "list_head", "prev"), prev;
+	size_t added = 0;
+	if (prev_off == UINT64_MAX || mem_read_kv(s, head + prev_off, &prev, 8) < 0) {
+		kd_err_clear(&s->err);
+		return 0;
+	}
+	for (size_t n = 0; prev != head && prev && n < LIST_WALK_MAX && !u64map_has(seen, prev); n++) {
+		u64map_put(seen, prev, NULL);
+		if (fn(s, prev, arg) < 0)
+			break;
+		added++;
+		if (mem_read_kv(s, prev + prev_off, &prev, 8) < 0)
+			break;
+	}
+	kd_err_clear(&s->err);
+	return added;
+}
+
+/* Forward, and backward from the head when the forward walk breaks; -1 only when neither found anything. */
+static int walk_list_both(kd_session *s, uint64_t head, int (*fn)(kd_session *, uint64_t node, void *), void *arg,
+			  char *why, size_t whysize)
 {
 	uint64_t next;
 	if (mem_read_kv(s, head, &next, 8) < 0)
@@ -200,6 +229,13 @@ static int walk_list(kd_session *s, uint64_t head, int (*fn)(kd_session *, uint6
 		if ((rc = mem_read_kv(s, next, &next, 8)) < 0)
 			break;
 	}
+	if (rc < 0) {
+		if (why && !why[0])
+			snprintf(why, whysize, "%s", kd_last_error(s));
+		kd_err_clear(&s->err);
+		size_t back = walk_list_back(s, head, fn, arg, &seen);
+		rc = n > 1 || back ? 0 : -1;
+	}
 	u64map_free(&seen);
 	return rc;
 }
@@ -209,6 +245,7 @@ struct collect {
 	size_t cap;
 	uint64_t tasks_off, thread_off;
 	struct u64map *seen;
+	char broken[256]; /* why a walk broke, "" if none did */
 };
 
 static void push_task(struct collect *c, uint64_t task)
@@ -242,10 +279,12 @@ static int on_process(kd_session *s, uint64_t node, void *arg)
 		uint64_t sig;
 		if (read_member_ptr(s, task, "task_struct", "signal", &sig) < 0 || !sig)
 			return 0; /* a dead task's signal may be gone: keep the process */
-		return walk_list(s, sig + sig_head, on_thread, c) < 0 ? (kd_err_clear(&s->err), 0) : 0;
+		if (walk_list_both(s, sig + sig_head, on_thread, c, c->broken, sizeof(c->broken)) < 0)
+			kd_err_clear(&s->err);
+		return 0;
 	}
 	uint64_t tg = member_off_opt(s, "task_struct", "thread_group");
-	if (tg != UINT64_MAX && walk_list(s, task + tg, on_thread, c) < 0)
+	if (tg != UINT64_MAX && walk_list_both(s, task + tg, on_thread, c, c->broken, sizeof(c->broken)) < 0)
 		kd_err_clear(&s->err);
 	return 0;
 }
@@ -273,7 +312,9 @@ int tasks_collect(kd_session *s, struct task_list *out)
 			push_task(&c, idle);
 		kd_err_clear(&s->err);
 	}
-	rc = walk_list(s, init_task + c.tasks_off, on_process, &c);
+	rc = walk_list_both(s, init_task + c.tasks_off, on_process, &c, c.broken, sizeof(c.broken));
+	if (c.broken[0])
+		snprintf(out->broken, sizeof(out->broken), "%s", c.broken);
 out:
 	u64map_free(&seen);
 	if (rc < 0)

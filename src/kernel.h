@@ -30,6 +30,7 @@ int vmlinux_banner(kd_session *s, char *buf, size_t size);
 struct task_list {
 	uint64_t *tasks;
 	size_t len;
+	char broken[256]; /* why a list walk broke (the rest was found walking it backwards), "" if none did */
 };
 /* Every task: processes through init_task.tasks and each one's threads; idle tasks first. */
 int tasks_collect(kd_session *s, struct task_list *out);

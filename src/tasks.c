@@ -40,14 +40,16 @@ static int offsets(kd_session *s, struct task_offsets *o)
 	return 0;
 }
 
-static void read_task(kd_session *s, const struct task_offsets *o, uint64_t task, struct task_info *t)
+/* -1 when the task_struct cannot be read at all (its page is not in the dump). */
+static int read_task(kd_session *s, const struct task_offsets *o, uint64_t task, struct task_info *t)
 {
 	uint64_t v;
 	memset(t, 0, sizeof(*t));
 	t->task = task;
 	t->cpu = -1;
-	if (read_int(s, task + o->pid, 4, &v) == 0)
-		t->pid = (int)(int32_t)v;
+	if (read_int(s, task + o->pid, 4, &v) < 0)
+		return -1;
+	t->pid = (int)(int32_t)v;
 	if (read_int(s, task + o->tgid, 4, &v) == 0)
 		t->tgid = (int)(int32_t)v;
 	if (mem_read_kv(s, task + o->comm, t->comm, TASK_COMM_MAX) < 0)
@@ -84,6 +86,7 @@ static void read_task(kd_session *s, const struct task_offsets *o, uint64_t task
 	 */
 	t->kernel_thread = o->flags != UINT64_MAX ? (t->flags & PF_KTHREAD) != 0 : t->mm == 0;
 	kd_err_clear(&s->err);
+	return 0;
 }
 
 static void read_cpu_curr(kd_session *s, struct task_table *tt)
@@ -128,9 +131,17 @@ const struct task_table *tasks_get(kd_session *s)
 	read_cpu_curr(s, tt);
 	uint64_t init_task = 0;
 	sym_addr(s, "init_task", &init_task);
+	size_t unreadable = 0;
+	char first_err[256] = "";
 	for (size_t i = 0; i < list.len; i++) {
 		struct task_info *t = &tt->tasks[tt->len];
-		read_task(s, &o, list.tasks[i], t);
+		if (read_task(s, &o, list.tasks[i], t) < 0) {
+			/* As crash does: a task that cannot be read is left out, not shown as garbage. */
+			if (!unreadable++)
+				snprintf(first_err, sizeof(first_err), "%s", kd_last_error(s));
+			kd_err_clear(&s->err);
+			continue;
+		}
 		t->idle = t->pid == 0;
 		if (t->idle && list.tasks[i] == init_task)
 			t->cpu = t->cpu < 0 ? 0 : t->cpu;
@@ -150,6 +161,12 @@ const struct task_table *tasks_get(kd_session *s)
 			if (tt->cpu_curr[cpu] == t->task)
 				t->active = true;
 	}
+	/* Said once, on the error stream (the tables themselves show what could be read, as crash's do). */
+	if (list.broken[0] || unreadable)
+		fprintf(stderr, "kdive: warning: the task list is damaged in this dump (%s%s%s); %zu tasks found%s\n",
+			list.broken[0] ? list.broken : "", list.broken[0] && unreadable ? "; " : "",
+			unreadable ? first_err : "", tt->len,
+			unreadable ? ", the unreadable ones left out" : " by walking it from both ends");
 	task_list_free(&list);
 	kd_err_clear(&s->err);
 	s->task_table = tt;
