@@ -6,7 +6,9 @@ For each dump in $LAB/manifest.tsv:
     command kdive implements (tests/e2e/commands) is run through kdive with the
     same command line, and the outputs must be equal after normalisation;
   * facts: what the lab's workload guarantees (facts.json) must show.
-A mismatch listed in tests/e2e/allow-list (with its reason) is reported, not failed.
+A mismatch is excused only by the rules of tests/e2e/allow-list (see allow.py): each
+entry names a rule that proves, line by line, that the two outputs differ in exactly
+its way; what it does not explain still fails.
 Prints a parity table (per command: dumps equal / dumps compared) and ends with
 the plain line "N passed, N failed".
 
@@ -25,6 +27,9 @@ import subprocess
 import sys
 import tempfile
 from collections import defaultdict
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import allow as allow_rules  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer", "UndefinedBehaviorSanitizer")
@@ -60,10 +65,29 @@ def read_allow_list():
     allow = []
     for line in read_patterns("allow-list"):
         parts = line.split("\t")
-        if len(parts) < 3 or not parts[2].strip():
-            sys.exit(f"allow-list: every entry needs 'command-glob<TAB>dump-glob<TAB>reason': {line!r}")
-        allow.append((parts[0], parts[1], parts[2]))
+        if len(parts) < 4 or not parts[3].strip() or parts[2] not in allow_rules.RULES:
+            sys.exit(f"allow-list: every entry needs 'command-glob<TAB>dump-glob<TAB>rule<TAB>reason' with a rule "
+                     f"of allow.py ({', '.join(sorted(allow_rules.RULES))}): {line!r}")
+        allow.append((parts[0], parts[1], parts[2], parts[3]))
     return allow
+
+
+class DumpFacts:
+    """What a rule may ask kdive about the dump (symbols), asked lazily and cached."""
+
+    def __init__(self, kdive, row, timeout):
+        self.kdive, self.row, self.timeout = kdive, row, timeout
+        self.cache = {}
+
+    def symbol_at(self, addr):
+        """(name, offset) of the symbol containing addr, from kdive's `sym ADDR`; None if none."""
+        if addr not in self.cache:
+            with tempfile.TemporaryDirectory(prefix="kdive-e2e-") as work:
+                _, outs = run_kdive(self.kdive, self.row["vmlinux"], self.row["dump"], [f"sym {addr:x}"], work,
+                                    self.timeout)
+            m = re.match(r"^[0-9a-f]+ \(.\) (\S+?)(?:\+(\d+))?(?: |$)", (outs[0] or "").strip())
+            self.cache[addr] = (m.group(1), int(m.group(2) or 0)) if m else None
+        return self.cache[addr]
 
 
 def normalise(text):
@@ -293,6 +317,10 @@ def main():
     patterns = read_patterns("commands")
     allow = read_allow_list()
     rep = Report()
+    for problem in allow_rules.selftest():
+        rep.fail(problem)
+    if not rep.failed:
+        rep.ok()
     parity = defaultdict(lambda: [0, 0])  # command word -> [equal, compared]
     if not args.only and rows:
         check_extension(args, rows[0], rep)
@@ -330,6 +358,7 @@ def main():
             rep.fail(f"{did}: kdive did not open the dump: {p.stderr.strip()[:500]}")
             continue
         by_cmd = dict(zip(commands, outs))
+        dump_facts = DumpFacts(args.kdive, row, args.timeout)
         for cmd, refout in refs:
             word = parity_key(cmd)
             with open(refout, errors="replace") as f:
@@ -342,8 +371,8 @@ def main():
                 parity[word][0] += 1
                 rep.ok()
                 continue
-            reason = next((r for c, d, r in allow if fnmatch.fnmatch(cmd, c) and fnmatch.fnmatch(did, d)), None)
-            if reason:
+            rules = [r for c, d, r, _ in allow if fnmatch.fnmatch(cmd, c) and fnmatch.fnmatch(did, d)]
+            if rules and allow_rules.explained(rules, want, got, dump_facts):
                 rep.allowed += 1
                 continue
             msg = f"{did}: `{cmd}` differs from crash 8.0.6"
@@ -361,7 +390,7 @@ def main():
         eq, n = parity[word]
         print(f"  {word:<28} {eq:>3} / {n:<3}")
     if rep.allowed:
-        print(f"  ({rep.allowed} known differences, each justified in tests/e2e/allow-list)")
+        print(f"  ({rep.allowed} known differences, each proved by a rule of tests/e2e/allow-list)")
     for f in rep.failures:
         print("FAIL:", f)
     print(f"e2e: {rep.passed} passed, {rep.failed} failed")

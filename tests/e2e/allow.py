@@ -1,0 +1,313 @@
+"""The rules of tests/e2e/allow-list: each known difference between kdive and crash 8.0.6
+is a named rule that proves, on the two outputs at hand, that they differ in exactly that
+way and in no other. A rule never excuses a whole output: it removes or rewrites only the
+lines its condition names, after checking the condition on the lines themselves (and, where
+it needs a fact of the dump, on kdive's answer to a `sym` query), and the rest must still be
+equal. So an entry cannot hide a kdive error in another frame, another task or another
+boot: if anything else differs, the comparison fails as before.
+
+A rule is a function (crash_lines, kdive_lines, ctx) -> (crash_lines', kdive_lines'): it
+removes or rewrites only the lines whose condition it has proved and leaves everything else
+alone. Every entry of the allow-list that matches the command and the dump is applied in
+turn, and then the two sides must be equal.
+"""
+import difflib
+import re
+
+# " #3 [ffffc90000003e38] panic at ffffffff9d6c17dc" (crash prints the level in %2d-ish form:
+# one leading blank below 10)
+FRAME = re.compile(r"^ ?#(\d+) \[([0-9a-f]+)\] (\S+) at ([0-9a-f]+)(.*)$")
+HEADER = re.compile(r"^PID: ")
+
+
+def frame(line):
+    m = FRAME.match(line)
+    if not m:
+        return None
+    return {"n": int(m.group(1)), "slot": int(m.group(2), 16), "name": m.group(3), "addr": int(m.group(4), 16),
+            "rest": m.group(5)}
+
+
+def renumber(lines):
+    """Frame numbers as a fresh count in each trace (a trace starts at a PID: header)."""
+    out, n = [], 0
+    for line in lines:
+        if HEADER.match(line):
+            n = 0
+        m = FRAME.match(line)
+        if m:
+            prefix = " " if n < 10 else ""
+            line = f"{prefix}#{n} [{m.group(2)}] {m.group(3)} at {m.group(4)}{m.group(5)}"
+            n += 1
+        out.append(line)
+    return out
+
+
+def unnumbered(lines):
+    return [FRAME.sub(lambda m: f"# [{m.group(2)}] {m.group(3)} at {m.group(4)}{m.group(5)}", l) for l in lines]
+
+
+def inserted(a, b):
+    """Blocks of lines that b has and a lacks (frame numbers ignored), as index lists into b."""
+    sm = difflib.SequenceMatcher(None, unnumbered(a), unnumbered(b), autojunk=False)
+    return [list(range(j1, j2)) for tag, i1, i2, j1, j2 in sm.get_opcodes() if tag == "insert"]
+
+
+WORDS = re.compile(r"^    ([0-9a-f]{16}): ((?:[0-9a-f]{16} ?)+)$")
+SOURCE = re.compile(r"^    \S*[/.]\S*: \d+$")  # "    kernel/panic.c: 538" (bt -l), never a stack word
+
+
+def merged_words(lines):
+    """bt -f's stack words with the line wrapping taken out: each run of word lines becomes
+    one line (its first address and every word), so a run split by a frame line that was
+    dropped compares equal to the same words printed in one run."""
+    out, run = [], None
+    for line in lines:
+        m = WORDS.match(line)
+        if m:
+            words = m.group(2).split()
+            if run is None:
+                run = [m.group(1)] + words
+            else:
+                run += words
+            continue
+        if run is not None:
+            out.append("    words " + " ".join(run))
+            run = None
+        out.append(line)
+    if run is not None:
+        out.append("    words " + " ".join(run))
+    return out
+
+
+def drop(lines, idx):
+    s = set(idx)
+    return [l for i, l in enumerate(lines) if i not in s]
+
+
+# ---- the rules ----
+
+def bt_noreturn_frame(crash, kdive, ctx):
+    """
+    kdive shows the frame of a function whose last instruction is a call that never returns
+    (panic's call to vpanic): the return address is that function's end, which is the first
+    byte of the next symbol (add_taint.cold). crash 8.0.6 shows no frame for it at all. Each
+    extra kdive line must be a frame whose return address begins a symbol (kdive's `sym ADDR`
+    shows no +offset) while kdive names the frame by another function (the caller, from
+    ADDR - 1); with -l its source line may follow. Nothing else may differ.
+    """
+    crash_frames = {(f["slot"], f["name"], f["addr"]) for f in map(frame, crash) if f}
+    drop_idx = []
+    for i, line in enumerate(kdive):
+        f = frame(line)
+        if not f or (f["slot"], f["name"], f["addr"]) in crash_frames:
+            continue
+        at = ctx.symbol_at(f["addr"])
+        if not at or at[1] != 0 or at[0] == f["name"].split("+")[0]:
+            continue
+        drop_idx.append(i)
+        j = i + 1
+        while j < len(kdive) and SOURCE.match(kdive[j]):  # its source line (bt -l)
+            drop_idx.append(j)
+            j += 1
+    if not drop_idx:
+        return crash, kdive
+    # The stack words around a dropped frame (bt -f) join into one run, as crash prints them.
+    return renumber(merged_words(crash)), renumber(merged_words(drop(kdive, drop_idx)))
+
+
+def bt_stale_stop_frame(crash, kdive, ctx):
+    """
+    A CPU stopped by the panic's stop IPI halts in stop_this_cpu. crash (from the registers of
+    a compressed dump's notes) prints [exception RIP: stop_this_cpu+N] and then scans up from
+    that RSP, printing as #0 whatever stale text address lies in stop_this_cpu's own frame
+    (sched_clock_idle_wakeup_event+N, update_wall_time+N: it depends on the boot). The ORC
+    entry of stop_this_cpu puts its return address higher up, where kdive's #0 is. Each extra
+    crash line must be one frame line, directly after such a register block, whose slot lies
+    at or above that RSP and below the slot of the next frame both sides print; nothing else
+    may differ.
+    """
+    drop_idx = []
+    for block in inserted(kdive, crash):
+        if len(block) != 1:
+            continue
+        i = block[0]
+        f = frame(crash[i])
+        if not f:
+            continue
+        # Back to the register block: RIP/RSP line, exception RIP line; no frame in between.
+        rsp, rip_ok = None, False
+        for j in range(i - 1, -1, -1):
+            line = crash[j]
+            if FRAME.match(line) or HEADER.match(line):
+                break
+            m = re.match(r"^\s+RIP: [0-9a-f]+\s+RSP: ([0-9a-f]+)", line)
+            if m:
+                rsp = int(m.group(1), 16)
+            if re.match(r"^\s+\[exception RIP: stop_this_cpu\+\d+\]$", line):
+                rip_ok = True
+                break
+        nxt = frame(crash[i + 1]) if i + 1 < len(crash) else None
+        if not rip_ok or rsp is None or not nxt or not (rsp <= f["slot"] < nxt["slot"]):
+            continue
+        drop_idx.append(i)
+    return renumber(drop(crash, drop_idx)), renumber(kdive)
+
+
+def user_page_excluded(crash, kdive, ctx):
+    """
+    makedumpfile -d 31 drops user pages. Where crash says it cannot read a user address, kdive
+    says the same words and then why (the physical page, "excluded by makedumpfile -d 31"). Each
+    differing kdive line must begin with crash's line and add an explanation that names the
+    exclusion; nothing else may differ.
+    """
+    if len(crash) != len(kdive):
+        return crash, kdive
+    out = [c if c != k and k.startswith(c) and "excluded" in k[len(c):] else k for c, k in zip(crash, kdive)]
+    return crash, out
+
+
+def bt_unrun_task_frame(crash, kdive, ctx):
+    """
+    A task that was forked but never ran has only what copy_thread prepared on its stack: the
+    switch frame whose return address is ret_from_fork (ret_from_fork_asm on 6.5+) and the
+    user registers above it. The kernel's own unwinder starts such a task at that address
+    (unwind_start: state->ip = frame->ret_addr, signal = ip == ret_from_fork_asm) and so does
+    kdive: "#0 [SLOT] ret_from_fork_asm at ADDR", then the user registers. crash 8.0.6 prints
+    the user registers alone. Each extra kdive line must be that frame, the first and only
+    frame of its trace, directly after the PID: header, with a user-mode register block
+    (CS with RPL 3) and no other frame after it; nothing else may differ.
+    """
+    drop_idx = []
+    for block in inserted(crash, kdive):
+        if len(block) != 1:
+            continue
+        i = block[0]
+        f = frame(kdive[i])
+        if not f or f["name"] not in ("ret_from_fork", "ret_from_fork_asm") or i == 0 or not HEADER.match(kdive[i - 1]):
+            continue
+        rest = []
+        for line in kdive[i + 1:]:
+            if HEADER.match(line):
+                break
+            rest.append(line)
+        cs = [int(m.group(1), 16) for m in (re.search(r"\bCS: ([0-9a-f]+)\b", l) for l in rest) if m]
+        if any(FRAME.match(l) for l in rest) or not cs or any(c & 3 != 3 for c in cs):
+            continue
+        drop_idx.append(i)
+    return renumber(crash), renumber(drop(kdive, drop_idx))
+
+
+RULES = {
+    "bt-unrun-task-frame": bt_unrun_task_frame,
+    "bt-noreturn-frame": bt_noreturn_frame,
+    "bt-stale-stop-frame": bt_stale_stop_frame,
+    "user-page-excluded": user_page_excluded,
+}
+
+
+def explained(rules, crash, kdive, ctx):
+    """True when the rules, applied in turn, explain every difference between the two outputs."""
+    c, k = crash.split("\n"), kdive.split("\n")
+    for rule in rules:
+        c, k = RULES[rule](c, k, ctx)
+    return c == k
+
+
+# ---- self-test: every rule explains its own case and nothing beside it ----
+
+class _FakeFacts:
+    def __init__(self, syms):
+        self.syms = syms
+
+    def symbol_at(self, addr):
+        return self.syms.get(addr)
+
+
+_NORETURN_CRASH = """PID: 173      TASK: ffff8c1dc38748c0  CPU: 1    COMMAND: "sh"
+ #0 [ffffcdf2c047fb70] machine_kexec at ffffffffa5091521
+ #1 [ffffcdf2c047fc90] vpanic at ffffffffa5cc15a0
+ #2 [ffffcdf2c047fd18] sysrq_handle_crash at ffffffffa58a5d8a"""
+_NORETURN_KDIVE = """PID: 173      TASK: ffff8c1dc38748c0  CPU: 1    COMMAND: "sh"
+ #0 [ffffcdf2c047fb70] machine_kexec at ffffffffa5091521
+ #1 [ffffcdf2c047fc90] vpanic at ffffffffa5cc15a0
+ #2 [ffffcdf2c047fcb8] panic at ffffffffa5cc17dc
+ #3 [ffffcdf2c047fd18] sysrq_handle_crash at ffffffffa58a5d8a"""
+_STALE_KDIVE = """PID: 0        TASK: ffffffff8f20a940  CPU: 0    COMMAND: "swapper/0"
+    [exception RIP: stop_this_cpu+107]
+    RIP: ffffffff8e03d6fb  RSP: ffffa44b80003f40  RFLAGS: 00000046
+    CS: 0010  SS: 0018
+ #0 [ffffa44b80003f68] __sysvec_reboot at ffffffff8e06aa53"""
+_STALE_CRASH = """PID: 0        TASK: ffffffff8f20a940  CPU: 0    COMMAND: "swapper/0"
+    [exception RIP: stop_this_cpu+107]
+    RIP: ffffffff8e03d6fb  RSP: ffffa44b80003f40  RFLAGS: 00000046
+    CS: 0010  SS: 0018
+ #0 [ffffa44b80003f48] sched_clock_idle_wakeup_event at ffffffff8e0f1d2a
+ #1 [ffffa44b80003f68] __sysvec_reboot at ffffffff8e06aa53"""
+_UNRUN_CRASH = """PID: 5        TASK: ff  CPU: 0    COMMAND: "x"
+    RIP: 000000000047b7a0  RSP: 00007fffcf8a9d28  RFLAGS: 00000202
+    ORIG_RAX: 0000000000000038  CS: 0033  SS: 002b"""
+_UNRUN_KDIVE = """PID: 5        TASK: ff  CPU: 0    COMMAND: "x"
+ #0 [ffffc90000a3ff58] ret_from_fork_asm at ffffffff81000100
+    RIP: 000000000047b7a0  RSP: 00007fffcf8a9d28  RFLAGS: 00000202
+    ORIG_RAX: 0000000000000038  CS: 0033  SS: 002b"""
+
+_NORETURN_F_CRASH = """ #2 [ffffcdf2c047fc90] vpanic at ffffffffa5cc15a0
+    ffffcdf2c047fc98: ffffffffa611c260 ffffcdf2c047fd10
+    ffffcdf2c047fca8: 0000000000000000 0000000000000063
+    ffffcdf2c047fcb8: ffffffffa5cc17dc 0000000000000008
+    ffffcdf2c047fcc8: ffffcdf2c047fd20 ffffffffa58a5d8a
+ #3 [ffffcdf2c047fcd0] sysrq_handle_crash at ffffffffa58a5d8a"""
+_NORETURN_F_KDIVE = """ #2 [ffffcdf2c047fc90] vpanic at ffffffffa5cc15a0
+    ffffcdf2c047fc98: ffffffffa611c260 ffffcdf2c047fd10
+    ffffcdf2c047fca8: 0000000000000000 0000000000000063
+    ffffcdf2c047fcb8: ffffffffa5cc17dc
+ #3 [ffffcdf2c047fcb8] panic at ffffffffa5cc17dc
+    ffffcdf2c047fcc0: 0000000000000008 ffffcdf2c047fd20
+    ffffcdf2c047fcd0: ffffffffa58a5d8a
+ #4 [ffffcdf2c047fcd0] sysrq_handle_crash at ffffffffa58a5d8a"""
+
+SELFTEST = [
+    # bt -f: the words around the dropped frame join; bt -l: its source line goes with it
+    (["bt-noreturn-frame"], _NORETURN_F_CRASH, _NORETURN_F_KDIVE, {0xffffffffa5cc17dc: ("add_taint.cold", 0)}, True),
+    (["bt-noreturn-frame"], _NORETURN_F_CRASH, _NORETURN_F_KDIVE.replace("0000000000000008", "0000000000000009"),
+     {0xffffffffa5cc17dc: ("add_taint.cold", 0)}, False),
+    (["bt-noreturn-frame"], _NORETURN_CRASH.replace("vpanic at ffffffffa5cc15a0", "vpanic at ffffffffa5cc15a0\n    kernel/panic.c: 312"),
+     _NORETURN_KDIVE.replace("vpanic at ffffffffa5cc15a0", "vpanic at ffffffffa5cc15a0\n    kernel/panic.c: 312")
+     .replace("panic at ffffffffa5cc17dc", "panic at ffffffffa5cc17dc\n    kernel/panic.c: 538"),
+     {0xffffffffa5cc17dc: ("add_taint.cold", 0)}, True),
+    # (rules, crash, kdive, facts, explained?)
+    (["bt-noreturn-frame"], _NORETURN_CRASH, _NORETURN_KDIVE, {0xffffffffa5cc17dc: ("add_taint.cold", 0)}, True),
+    # the address is inside a function: a real extra frame, not this case
+    (["bt-noreturn-frame"], _NORETURN_CRASH, _NORETURN_KDIVE, {0xffffffffa5cc17dc: ("panic", 108)}, False),
+    # another difference beside it still fails
+    (["bt-noreturn-frame"], _NORETURN_CRASH, _NORETURN_KDIVE.replace("vpanic at", "vprintk at"),
+     {0xffffffffa5cc17dc: ("add_taint.cold", 0)}, False),
+    (["bt-stale-stop-frame"], _STALE_CRASH, _STALE_KDIVE, {}, True),
+    # a slot below the registers' RSP is not stop_this_cpu's frame
+    (["bt-stale-stop-frame"], _STALE_CRASH.replace("[ffffa44b80003f48]", "[ffffa44b80003f38]"), _STALE_KDIVE, {}, False),
+    # after another exception RIP it is not this case
+    (["bt-stale-stop-frame"], _STALE_CRASH.replace("stop_this_cpu+107", "native_safe_halt+11"),
+     _STALE_KDIVE.replace("stop_this_cpu+107", "native_safe_halt+11"), {}, False),
+    (["bt-unrun-task-frame"], _UNRUN_CRASH, _UNRUN_KDIVE, {}, True),
+    (["bt-unrun-task-frame"], _UNRUN_CRASH, _UNRUN_KDIVE.replace("ret_from_fork_asm", "schedule"), {}, False),
+    (["bt-unrun-task-frame"], _UNRUN_CRASH.replace("CS: 0033", "CS: 0010"),
+     _UNRUN_KDIVE.replace("CS: 0033", "CS: 0010"), {}, False),
+    (["user-page-excluded"], "ps: cannot access user stack address: 7ffc",
+     "ps: cannot access user stack address: 7ffc (physical page 1234 excluded by makedumpfile -d 31)", {}, True),
+    (["user-page-excluded"], "ps: cannot access user stack address: 7ffc",
+     "ps: cannot access user stack address: 7ffd (physical page 1234 excluded by makedumpfile -d 31)", {}, False),
+    # two rules at once, each removing its own lines
+    (["bt-noreturn-frame", "bt-stale-stop-frame"], _STALE_CRASH + "\n" + _NORETURN_CRASH,
+     _STALE_KDIVE + "\n" + _NORETURN_KDIVE, {0xffffffffa5cc17dc: ("add_taint.cold", 0)}, True),
+]
+
+
+def selftest():
+    """Problems with the rules themselves, as lines; [] when every case comes out as it should."""
+    bad = []
+    for n, (rules, crash, kdive, syms, want) in enumerate(SELFTEST):
+        got = explained(rules, crash, kdive, _FakeFacts(syms))
+        if got != want:
+            bad.append(f"allow.py self-test case {n} ({', '.join(rules)}): explained={got}, expected {want}")
+    return bad
