@@ -89,14 +89,26 @@ static int show_cpu(kd_session *s, struct runq_ctx *c, int cpu, const struct tas
 	const struct task_info *cur = tt->cpu_curr[cpu] ? task_find(s, tt->cpu_curr[cpu]) : NULL;
 	kd_err_clear(&s->err);
 	if (c->timestamps) {
+		/*
+		 * The run queue clock and the running task's last arrival, zero-padded to the clock's
+		 * width (crash's dump_on_rq_timestamp): the queued tasks are not part of it.
+		 */
 		uint64_t clock = 0;
 		read_member(s, rq, "rq", "clock", &clock);
-		kd_printf(s, " CPU %d: %llu\n", cpu, (unsigned long long)clock);
-		c->indent = 8;
-		if (cur)
-			task_entry(s, c, cur->task);
-		if (rt_array(s, c, rq + rt_off + active_off) < 0 || cfs_tree(s, c, rq + cfs_off) < 0)
-			return -1;
+		kd_err_clear(&s->err);
+		bool hex = s->output_radix == 16;
+		char buf[32];
+		int len = snprintf(buf, sizeof(buf), hex ? "%llx" : "%llu", (unsigned long long)clock);
+		kd_printf(s, "%sCPU %d: %s\n", cpu < 10 ? " " : "", cpu, buf);
+		if (cur) {
+			int indent = cpu < 10 ? 8 : cpu < 100 ? 8 : cpu < 1000 ? 9 : 0;
+			kd_printf(s, "%*s", indent, "");
+			kd_printf(s, hex ? "%0*llx" : "%0*llu", len, (unsigned long long)cur->last_arrival);
+			kd_printf(s, "  PID: %-5d  TASK: %llx  COMMAND: \"%s\"\n", cur->pid, (unsigned long long)cur->task,
+				  cur->comm);
+		} else {
+			kd_printf(s, "\n");
+		}
 		return 0;
 	}
 	kd_printf(s, "%sCPU %d RUNQUEUE: %llx\n", cpu ? "\n" : "", cpu, (unsigned long long)rq);
