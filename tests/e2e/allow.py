@@ -167,6 +167,54 @@ def user_page_excluded(crash, kdive, ctx):
     return crash, out
 
 
+EXC_RIP = re.compile(r"^    \[exception RIP: ([^\]]+?)(?:\+(?:0x)?[0-9a-f]+)?\]$")
+REG_LINE = re.compile(r"^    (?:RIP|RAX|RDX|RBP|R10|R13|ORIG_RAX|CS): ")
+
+
+def bt_nested_exception_frame(crash, kdive, ctx):
+    """
+    An interrupt taken in kernel mode without a stack switch (nested on the IRQ stack, or on
+    the task stack as the PREEMPT_RT kernel's timer interrupt inside a page fault) leaves a
+    full pt_regs in the middle of a stack. kdive follows ORC through it and shows it as an
+    exception frame ([exception RIP: FUNC+OFF] and the registers), as it shows every pt_regs.
+    crash 8.0.6 recognises exception frames only where the stack changes and prints the
+    saved RIP word of the hardware frame as an ordinary frame "#N [SLOT] FUNC at RIP". Each
+    kdive register block replaced must have a crash frame, absent from kdive, with the same
+    function and address, at SLOT = (RSP & ~0xf) - 0x28: the RIP word the CPU pushed (it
+    aligns RSP to 16 and pushes SS, RSP, RFLAGS, CS, RIP); nothing else may differ.
+    """
+    kdive_frames = {(f["slot"], f["addr"]) for f in map(frame, kdive) if f}
+    crash_by = {}
+    for line in crash:
+        f = frame(line)
+        if f and (f["slot"], f["addr"]) not in kdive_frames:
+            crash_by[(f["slot"], f["addr"])] = (f["name"], line)
+    out, i, changed = [], 0, False
+    while i < len(kdive):
+        m = EXC_RIP.match(kdive[i])
+        if m and i > 0 and frame(kdive[i - 1]):
+            j = i + 1
+            while j < len(kdive) and REG_LINE.match(kdive[j]):
+                j += 1
+            regs = " ".join(kdive[i + 1:j])
+            rip = re.search(r"\bRIP: ([0-9a-f]{16})", regs)
+            rsp = re.search(r"\bRSP: ([0-9a-f]{16})", regs)
+            cs = re.search(r"\bCS: ([0-9a-f]+)", regs)
+            if rip and rsp and cs and int(cs.group(1), 16) & 3 == 0:
+                key = ((int(rsp.group(1), 16) & ~0xF) - 0x28, int(rip.group(1), 16))
+                hit = crash_by.get(key)
+                if hit and hit[0] == m.group(1):
+                    out.append(hit[1])
+                    i = j
+                    changed = True
+                    continue
+        out.append(kdive[i])
+        i += 1
+    if not changed:
+        return crash, kdive
+    return renumber(crash), renumber(out)
+
+
 def bt_unrun_task_frame(crash, kdive, ctx):
     """
     A task that was forked but never ran has only what copy_thread prepared on its stack: the
@@ -199,6 +247,7 @@ def bt_unrun_task_frame(crash, kdive, ctx):
 
 
 RULES = {
+    "bt-nested-exception-frame": bt_nested_exception_frame,
     "bt-unrun-task-frame": bt_unrun_task_frame,
     "bt-noreturn-frame": bt_noreturn_frame,
     "bt-stale-stop-frame": bt_stale_stop_frame,
@@ -267,7 +316,28 @@ _NORETURN_F_KDIVE = """ #2 [ffffcdf2c047fc90] vpanic at ffffffffa5cc15a0
     ffffcdf2c047fcd0: ffffffffa58a5d8a
  #4 [ffffcdf2c047fcd0] sysrq_handle_crash at ffffffffa58a5d8a"""
 
+_NESTED_CRASH = """ #3 [ffffcd7640003d90] asm_sysvec_reboot at ffffffffbc00166a
+ #4 [ffffcd7640003e18] _raw_spin_unlock_irqrestore at ffffffffbbf2100d
+ #5 [ffffcd7640003e40] try_to_wake_up at ffffffffbb315602"""
+_NESTED_KDIVE = """ #3 [ffffcd7640003d90] asm_sysvec_reboot at ffffffffbc00166a
+    [exception RIP: _raw_spin_unlock_irqrestore+29]
+    RIP: ffffffffbbf2100d  RSP: ffffcd7640003e40  RFLAGS: 00000206
+    RAX: 00000000001f5384  RBX: ffff8bd1812c3080  RCX: 000000000012dd9c
+    RDX: 000000000063af46  RSI: 0000000000000283  RDI: ffff8bd1812c3d34
+    RBP: ffff8bd19f236040   R8: 0000000000000000   R9: 0000000000000001
+    R10: 0000000000000000  R11: 0000000000000001  R12: ffff8bd19f200000
+    R13: ffff8bd1812c3d34  R14: 0000000000000088  R15: 0000000000000283
+    ORIG_RAX: ffffffffffffffff  CS: 0010  SS: 0018
+ #4 [ffffcd7640003e40] try_to_wake_up at ffffffffbb315602"""
+
 SELFTEST = [
+    (["bt-nested-exception-frame"], _NESTED_CRASH, _NESTED_KDIVE, {}, True),
+    # the RIP word must be where the CPU pushed it
+    (["bt-nested-exception-frame"], _NESTED_CRASH.replace("[ffffcd7640003e18]", "[ffffcd7640003e20]"), _NESTED_KDIVE, {},
+     False),
+    # and name the same function
+    (["bt-nested-exception-frame"], _NESTED_CRASH.replace("_raw_spin_unlock_irqrestore at", "_raw_spin_lock at"),
+     _NESTED_KDIVE, {}, False),
     # bt -f: the words around the dropped frame join; bt -l: its source line goes with it
     (["bt-noreturn-frame"], _NORETURN_F_CRASH, _NORETURN_F_KDIVE, {0xffffffffa5cc17dc: ("add_taint.cold", 0)}, True),
     (["bt-noreturn-frame"], _NORETURN_F_CRASH, _NORETURN_F_KDIVE.replace("0000000000000008", "0000000000000009"),
