@@ -5,6 +5,7 @@
 #include "arch.h"
 #include "symbols.h"
 #include "types.h"
+#include "walk.h"
 
 int read_int(kd_session *s, uint64_t addr, unsigned size, uint64_t *val)
 {
@@ -246,6 +247,7 @@ struct collect {
 	uint64_t tasks_off, thread_off;
 	struct u64map *seen;
 	char broken[256]; /* why a walk broke, "" if none did */
+	uint64_t pid_tasks_off, pid_links_off;
 };
 
 static void push_task(struct collect *c, uint64_t task)
@@ -289,6 +291,35 @@ static int on_process(kd_session *s, uint64_t node, void *arg)
 	return 0;
 }
 
+/* A struct pid from the IDR: the task it names (pid->tasks[PIDTYPE_PID]), if any. */
+static int on_pid(kd_session *s, uint64_t pid, const struct walk_pos *pos, void *arg)
+{
+	(void)pos;
+	struct collect *c = arg;
+	uint64_t first = 0;
+	if (mem_read_kv(s, pid + c->pid_tasks_off, &first, 8) == 0 && first)
+		push_task(c, first - c->pid_links_off);
+	kd_err_clear(&s->err);
+	return 0; /* an unreadable pid loses only its own task */
+}
+
+/* Every task with a PID in the initial namespace (init_pid_ns.idr), added to what the lists gave. */
+static void tasks_from_pids(kd_session *s, struct collect *c)
+{
+	uint64_t ns, idr_off = member_off_opt(s, "pid_namespace", "idr"), rt_off = member_off_opt(s, "idr", "idr_rt"),
+		     head_off = member_off_opt(s, "xarray", "xa_head"), head;
+	c->pid_tasks_off = member_off_opt(s, "pid", "tasks");     /* tasks[PIDTYPE_PID].first */
+	c->pid_links_off = member_off_opt(s, "task_struct", "pid_links"); /* pid_links[PIDTYPE_PID] */
+	if (sym_addr(s, "init_pid_ns", &ns) < 0 || idr_off == UINT64_MAX || rt_off == UINT64_MAX ||
+	    head_off == UINT64_MAX || c->pid_tasks_off == UINT64_MAX || c->pid_links_off == UINT64_MAX ||
+	    mem_read_kv(s, ns + idr_off + rt_off + head_off, &head, 8) < 0) {
+		kd_err_clear(&s->err);
+		return;
+	}
+	walk_xarray(s, head, on_pid, c);
+	kd_err_clear(&s->err);
+}
+
 int tasks_collect(kd_session *s, struct task_list *out)
 {
 	struct u64map seen;
@@ -313,8 +344,12 @@ int tasks_collect(kd_session *s, struct task_list *out)
 		kd_err_clear(&s->err);
 	}
 	rc = walk_list_both(s, init_task + c.tasks_off, on_process, &c, c.broken, sizeof(c.broken));
-	if (c.broken[0])
+	if (c.broken[0]) {
 		snprintf(out->broken, sizeof(out->broken), "%s", c.broken);
+		/* A damaged list hides the tasks between two breaks: the PID allocator knows them too. */
+		tasks_from_pids(s, &c);
+		rc = 0;
+	}
 out:
 	u64map_free(&seen);
 	if (rc < 0)
