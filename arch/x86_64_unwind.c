@@ -867,11 +867,34 @@ static int start_switch_frame(kd_session *s, struct unwind_ctx *c, const struct 
 		return -1;
 	}
 	bool bp_ok = c->itf_bp != UINT64_MAX && read_task_word(s, sp + c->itf_bp, &bp);
-	struct uw_frame f = {.ip = ret, .slot = sp + c->itf_ret, .sp = sp + c->itf_size, .stack = where, .bp = bp, .bp_known = bp_ok};
+	bool never_ran = ret == c->ret_from_fork && c->ret_from_fork;
+	struct uw_frame f = {.ip = ret, .slot = sp + c->itf_ret, .sp = sp + c->itf_size, .stack = where, .bp = bp, .bp_known = bp_ok,
+			     .flags = never_ran ? UW_F_EXACT : 0};
 	uw_push(trace, &f);
 	trace->start_ip = ret;
 	trace->start_sp = f.slot;
-	struct uw_state st = {.ip = ret, .sp = f.sp, .bp = bp, .bp_known = bp_ok, .signal = ret == c->ret_from_fork};
+	if (never_ran && !task_is_kthread(t) && t->stack) {
+		/*
+		 * Forked and never run: copy_thread left only this frame, whose "return address"
+		 * is where the task will start (ret_from_fork, the kernel's own unwinder starts
+		 * there too), and the user registers it will return to user space with, at the
+		 * top of its stack. ORC ends the stack at ret_from_fork's entry (an end-of-stack
+		 * hint), so the registers are read where the entry code will find them.
+		 */
+		struct uw_regs r;
+		uint64_t at = t->stack + c->thread_size - c->pt_size;
+		bool ok = true;
+		for (int i = 0; i < UW_NREGS && ok; i++)
+			ok = read_task_word(s, at + c->pt_off[i], &r.r[i]);
+		if (ok && (r.r[UW_CS] & 3)) {
+			trace->frames[0].has_regs = true;
+			trace->frames[0].regs_addr = at;
+			trace->frames[0].regs = r;
+			trace->user_mode = true;
+			return 0;
+		}
+	}
+	struct uw_state st = {.ip = ret, .sp = f.sp, .bp = bp, .bp_known = bp_ok, .signal = never_ran};
 	walk_from(s, t, &st, trace);
 	return 0;
 }
@@ -1038,6 +1061,15 @@ static bool search_stack(kd_session *s, uint64_t base, uint64_t top, int stage, 
 	return false;
 }
 
+/* The dump saved every CPU's state in QEMU notes (QEMU's dump-guest-memory). */
+static bool qemu_cpu_notes(kd_session *s)
+{
+	for (size_t i = 0; i < s->dump->nr_notes; i++)
+		if (strcmp(s->dump->notes[i].name, "QEMU") == 0)
+			return true;
+	return false;
+}
+
 static bool regs_on_stacks(kd_session *s, const struct task_info *t, const struct uw_regs *r)
 {
 	struct uw_stack st;
@@ -1091,7 +1123,7 @@ static void start_active(kd_session *s, struct unwind_ctx *c, const struct task_
 		slot = r.notify_slot;
 	if (!slot && use_regs) {
 		trace->begin_regs = regs;
-		trace->begin_regs_diskdump = diskdump;
+		trace->begin_regs_no_orig_ax = diskdump;
 		if (have_user_regs) {
 			trace->begin = UW_BEGIN_USER_REGS;
 			trace->user_mode = true;
@@ -1103,6 +1135,20 @@ static void start_active(kd_session *s, struct unwind_ctx *c, const struct task_
 	}
 	if (!slot && r.callfn)
 		slot = r.callfn_slot;
+	/*
+	 * Nothing on the stacks says where the CPU stopped. On a QEMU ELF dump every CPU's
+	 * registers were saved, and crash falls back to them (BT_KDUMP_ELF_REGS) when their
+	 * stack pointer lies on the task's stacks: a CPU that took the stop IPI while in user
+	 * mode ran the handler on the task stack, where the search never looks for
+	 * stop_this_cpu, and halted there.
+	 */
+	if (!slot && have_regs && !diskdump && qemu_cpu_notes(s)) {
+		trace->begin_regs = regs;
+		trace->begin_regs_no_orig_ax = true; /* shown without ORIG_RAX, as crash shows note registers */
+		trace->begin = UW_BEGIN_KERNEL_REGS;
+		start_regs(s, t, &regs, true, trace);
+		return;
+	}
 	if (slot) {
 		struct uw_trace rw = {0};
 		if (have_regs)

@@ -297,11 +297,11 @@ static void print_trace(struct printer *p, const struct uw_trace *tr)
 	size_t i = 0;
 	if (tr->begin == UW_BEGIN_USER_REGS) {
 		kd_printf(s, "    [exception RIP: user space]\n");
-		print_regs(s, &tr->begin_regs, !tr->begin_regs_diskdump, false);
+		print_regs(s, &tr->begin_regs, !tr->begin_regs_no_orig_ax, false);
 		return;
 	}
 	if (tr->begin == UW_BEGIN_KERNEL_REGS) {
-		print_regs(s, &tr->begin_regs, !tr->begin_regs_diskdump, false);
+		print_regs(s, &tr->begin_regs, !tr->begin_regs_no_orig_ax, false);
 		i = 1; /* frames[0] is where the registers point: shown as the exception RIP */
 	}
 	struct uw_stack cur = tr->len ? tr->frames[0].stack : (struct uw_stack){0};
@@ -325,7 +325,7 @@ static void print_trace(struct printer *p, const struct uw_trace *tr)
 			rsp = f->regs_addr;
 		last_stack_was_irq = false;
 		after_exception_stack = false;
-		print_frame(p, rsp, f->ip, !(f->flags & (UW_F_START | UW_F_AFTER_REGS)), &f->stack);
+		print_frame(p, rsp, f->ip, !(f->flags & (UW_F_START | UW_F_AFTER_REGS | UW_F_EXACT)), &f->stack);
 		if (f->has_regs) {
 			print_regs(s, &f->regs, true, p->o->line);
 			if (f->stack.type == UW_STACK_EXCEPTION) {
@@ -611,7 +611,7 @@ static bool references(kd_session *s, const struct uw_trace *tr, const char *ref
 	for (size_t i = 0; i < tr->len; i++) {
 		const struct uw_frame *f = &tr->frames[i];
 		uint64_t off;
-		bool ret = !(f->flags & (UW_F_START | UW_F_AFTER_REGS));
+		bool ret = !(f->flags & (UW_F_START | UW_F_AFTER_REGS | UW_F_EXACT));
 		const char *name = ret ? unwind_return_symbol(s, f->ip, &off, NULL) : unwind_symbol(s, f->ip, &off, NULL);
 		if ((name && strcmp(name, ref) == 0) || (hex && (f->ip == v || (name && f->ip - off == v))))
 			return true;
@@ -624,6 +624,14 @@ static bool references(kd_session *s, const struct uw_trace *tr, const char *ref
 
 static int bt_task(kd_session *s, const struct bt_opts *o, const struct task_info *t)
 {
+	if (!t->stack && !t->idle) {
+		/* A dead task whose kernel stack is already freed (a zombie): nothing to walk, as crash says. */
+		if (o->ref)
+			return 0;
+		print_header(s, t);
+		kd_printf(s, "(no stack)\n");
+		return 0;
+	}
 	struct uw_trace tr;
 	struct uw_start start = {.mode = UW_START_AUTO};
 	if (o->has_sp || o->has_ip) {

@@ -13,9 +13,34 @@ struct runq_ctx {
 	int count;
 };
 
+/*
+ * A task on a run queue that the task table does not have: one that exited and was
+ * released (EXIT_DEAD, unlinked from every task list) but is still queued to run its last
+ * schedule. It is a real entry of the queue: shown with the pid and comm of its task_struct.
+ */
+static struct task_info *released_task(kd_session *s, uint64_t task, struct task_info *tmp)
+{
+	uint64_t pid;
+	uint64_t pid_off = member_off_opt(s, "task_struct", "pid"), comm_off = member_off_opt(s, "task_struct", "comm");
+	memset(tmp, 0, sizeof(*tmp));
+	tmp->task = task;
+	if (pid_off == UINT64_MAX || comm_off == UINT64_MAX || read_int(s, task + pid_off, 4, &pid) < 0 ||
+	    mem_read_kv(s, task + comm_off, tmp->comm, TASK_COMM_MAX) < 0) {
+		kd_err_clear(&s->err);
+		return NULL;
+	}
+	tmp->comm[TASK_COMM_MAX] = '\0';
+	tmp->pid = (int)(int32_t)pid;
+	return tmp;
+}
+
 static void task_entry(kd_session *s, const struct runq_ctx *c, uint64_t task)
 {
 	const struct task_info *t = task_find(s, task);
+	struct task_info tmp;
+	kd_err_clear(&s->err);
+	if (!t)
+		t = released_task(s, task, &tmp);
 	uint64_t prio = 0;
 	read_int(s, task + c->prio_off, 4, &prio);
 	kd_err_clear(&s->err);

@@ -42,6 +42,7 @@ enum uw_frame_flags {
 	UW_F_START = 1u << 0,      /* from registers: ip is where the CPU was, slot is the stack pointer */
 	UW_F_AFTER_REGS = 1u << 1, /* ip and slot come from the pt_regs of the previous frame */
 	UW_F_GUESS = 1u << 2,      /* found by a frame-pointer or stack-scan guess: may be wrong */
+	UW_F_EXACT = 1u << 3,      /* ip is where the task resumes (ret_from_fork of a task that never ran), not a return address */
 };
 
 struct uw_frame {
@@ -74,7 +75,7 @@ struct uw_trace {
 	bool user_mode;  /* ended at user-mode registers (the last frame has them) */
 	enum uw_begin begin;
 	struct uw_regs begin_regs;   /* UW_BEGIN_KERNEL_REGS / UW_BEGIN_USER_REGS */
-	bool begin_regs_diskdump;    /* crash shows them without ORIG_RAX (a compressed dump's notes) */
+	bool begin_regs_no_orig_ax;  /* crash shows these registers without ORIG_RAX (a compressed dump's notes; a QEMU ELF dump's for a stopped CPU) */
 	uint64_t stack_base, stack_top; /* the task's own kernel stack */
 	uint64_t start_ip, start_sp; /* where a text scan (bt -t) starts */
 };

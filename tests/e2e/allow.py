@@ -215,6 +215,33 @@ def bt_nested_exception_frame(crash, kdive, ctx):
     return renumber(crash), renumber(out)
 
 
+RUNQ_ENTRY = re.compile(r"^\s+\[\s*\d+\] PID: (\d+)\s+TASK: ([0-9a-f]+)  COMMAND: \"(.*)\"$")
+
+
+def runq_released_task(crash, kdive, ctx):
+    """
+    A process that exited and was released (exit_state EXIT_DEAD, unlinked from the task
+    lists and the PID table) can still be queued on a run queue for its last schedule (seen
+    on the PREEMPT_RT kernel: an auto-reaped child a moment after exit). kdive lists it
+    with the pid and comm of its task_struct; crash 8.0.6 skips queue entries that are not
+    in its task table. Each extra kdive line must be such an entry whose task kdive's `ps`
+    does not list and whose exit_state is EXIT_DEAD (16); nothing else may differ.
+    """
+    drop_idx = []
+    for block in inserted(crash, kdive):
+        for i in block:
+            m = RUNQ_ENTRY.match(kdive[i])
+            if not m:
+                break
+            task = m.group(2)
+            ps = ctx.query("ps")
+            state = ctx.query(f"struct task_struct.exit_state {task}")
+            if re.search(rf"\b{task}\b", ps) or not re.search(r"exit_state = 16,", state):
+                break
+            drop_idx.append(i)
+    return crash, drop(kdive, drop_idx)
+
+
 def bt_unrun_task_frame(crash, kdive, ctx):
     """
     A task that was forked but never ran has only what copy_thread prepared on its stack: the
@@ -247,6 +274,7 @@ def bt_unrun_task_frame(crash, kdive, ctx):
 
 
 RULES = {
+    "runq-released-task": runq_released_task,
     "bt-nested-exception-frame": bt_nested_exception_frame,
     "bt-unrun-task-frame": bt_unrun_task_frame,
     "bt-noreturn-frame": bt_noreturn_frame,
@@ -271,6 +299,9 @@ class _FakeFacts:
 
     def symbol_at(self, addr):
         return self.syms.get(addr)
+
+    def query(self, cmd):
+        return self.syms.get(cmd, "")
 
 
 _NORETURN_CRASH = """PID: 173      TASK: ffff8c1dc38748c0  CPU: 1    COMMAND: "sh"
@@ -330,7 +361,19 @@ _NESTED_KDIVE = """ #3 [ffffcd7640003d90] asm_sysvec_reboot at ffffffffbc00166a
     ORIG_RAX: ffffffffffffffff  CS: 0010  SS: 0018
  #4 [ffffcd7640003e40] try_to_wake_up at ffffffffbb315602"""
 
+_RUNQ_CRASH = ("  CFS RB_ROOT: ffff89e21fc2b470\n"
+               '     [120] PID: 152    TASK: ffff89e201f91840  COMMAND: "kdive-faulter"')
+_RUNQ_KDIVE = _RUNQ_CRASH + '\n     [120] PID: 158    TASK: ffff89e202cb48c0  COMMAND: "kdive-proc"'
+_RUNQ_FACTS = {"ps": "  152  146  1  ffff89e201f91840  RU ...", "struct task_struct.exit_state ffff89e202cb48c0":
+               "  exit_state = 16,"}
+
 SELFTEST = [
+    (["runq-released-task"], _RUNQ_CRASH, _RUNQ_KDIVE, _RUNQ_FACTS, True),
+    # a task ps knows is no released task
+    (["runq-released-task"], _RUNQ_CRASH, _RUNQ_KDIVE, dict(_RUNQ_FACTS, ps="ffff89e202cb48c0"), False),
+    # nor is a task that has not exited
+    (["runq-released-task"], _RUNQ_CRASH, _RUNQ_KDIVE,
+     dict(_RUNQ_FACTS, **{"struct task_struct.exit_state ffff89e202cb48c0": "  exit_state = 0,"}), False),
     (["bt-nested-exception-frame"], _NESTED_CRASH, _NESTED_KDIVE, {}, True),
     # the RIP word must be where the CPU pushed it
     (["bt-nested-exception-frame"], _NESTED_CRASH.replace("[ffffcd7640003e18]", "[ffffcd7640003e20]"), _NESTED_KDIVE, {},

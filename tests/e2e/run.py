@@ -73,11 +73,19 @@ def read_allow_list():
 
 
 class DumpFacts:
-    """What a rule may ask kdive about the dump (symbols), asked lazily and cached."""
+    """What a rule may ask kdive about the dump (symbols, a command's output), asked lazily and cached."""
 
     def __init__(self, kdive, row, timeout):
         self.kdive, self.row, self.timeout = kdive, row, timeout
         self.cache = {}
+
+    def query(self, cmd):
+        """What kdive prints for a command on this dump (cached)."""
+        if cmd not in self.cache:
+            with tempfile.TemporaryDirectory(prefix="kdive-e2e-") as work:
+                _, outs = run_kdive(self.kdive, self.row["vmlinux"], self.row["dump"], [cmd], work, self.timeout)
+            self.cache[cmd] = outs[0] or ""
+        return self.cache[cmd]
 
     def symbol_at(self, addr):
         """(name, offset) of the symbol containing addr, from kdive's `sym ADDR`; None if none."""
