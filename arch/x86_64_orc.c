@@ -245,6 +245,26 @@ void uw_walk(const struct uw_memory *m, struct uw_state *st, struct uw_trace *tr
 		}
 		if (!st->ip)
 			return; /* a kernel thread's zeroed pt_regs, or the end of the chain */
+		if (st->signal && m->ret_from_fork && st->ip == m->ret_from_fork && trace->len == 1) {
+			/*
+			 * A task forked and never run: copy_thread left a switch frame whose return address
+			 * is ret_from_fork (where the kernel's own unwinder starts such a task) and the
+			 * registers it will return to user space with at the top of its stack. ORC ends the
+			 * stack at ret_from_fork's entry; the entry code finds the pt_regs at the top, and so
+			 * does this walk: user registers end the trace as at a syscall entry, a kernel
+			 * thread's zeroed ones end it quietly.
+			 */
+			struct uw_regs r;
+			uint64_t at = cur.top - m->pt_regs_size;
+			if (m->pt_regs_size <= cur.top - cur.base && read_regs(m, at, &r, false) == 0 && (r.r[UW_CS] & 3)) {
+				struct uw_frame *last = &trace->frames[trace->len - 1];
+				last->has_regs = true;
+				last->regs_addr = at;
+				last->regs = r;
+				trace->user_mode = true;
+			}
+			return;
+		}
 		struct orc_entry_n orc;
 		bool guess = false;
 		int found = m->orc(m->arg, st->signal ? st->ip : st->ip - 1, &orc);
@@ -532,9 +552,9 @@ void uw_record_walk(FILE *out, const struct uw_memory *m, const struct uw_state 
 	}
 }
 
-void uw_record_result(FILE *out, const struct uw_trace *after, size_t from)
+void uw_record_result(FILE *out, const struct uw_trace *after)
 {
-	for (size_t i = from; i < after->len; i++)
+	for (size_t i = 0; i < after->len; i++)
 		rec_frame(out, "frame", &after->frames[i]);
 	fprintf(out, "end %d %s\n", after->user_mode, after->error);
 }

@@ -832,10 +832,9 @@ static void walk_from(kd_session *s, const struct task_info *t, struct uw_state 
 	if (rec) {
 		struct uw_recorder r = {.inner = &m, .out = rec};
 		struct uw_memory rm = uw_recording(&r);
-		size_t from = trace->len;
 		uw_record_walk(rec, &rm, st, trace);
 		uw_walk(&rm, st, trace);
-		uw_record_result(rec, trace, from);
+		uw_record_result(rec, trace);
 	} else {
 		uw_walk(&m, st, trace);
 	}
@@ -873,27 +872,6 @@ static int start_switch_frame(kd_session *s, struct unwind_ctx *c, const struct 
 	uw_push(trace, &f);
 	trace->start_ip = ret;
 	trace->start_sp = f.slot;
-	if (never_ran && !task_is_kthread(t) && t->stack) {
-		/*
-		 * Forked and never run: copy_thread left only this frame, whose "return address"
-		 * is where the task will start (ret_from_fork, the kernel's own unwinder starts
-		 * there too), and the user registers it will return to user space with, at the
-		 * top of its stack. ORC ends the stack at ret_from_fork's entry (an end-of-stack
-		 * hint), so the registers are read where the entry code will find them.
-		 */
-		struct uw_regs r;
-		uint64_t at = t->stack + c->thread_size - c->pt_size;
-		bool ok = true;
-		for (int i = 0; i < UW_NREGS && ok; i++)
-			ok = read_task_word(s, at + c->pt_off[i], &r.r[i]);
-		if (ok && (r.r[UW_CS] & 3)) {
-			trace->frames[0].has_regs = true;
-			trace->frames[0].regs_addr = at;
-			trace->frames[0].regs = r;
-			trace->user_mode = true;
-			return 0;
-		}
-	}
 	struct uw_state st = {.ip = ret, .sp = f.sp, .bp = bp, .bp_known = bp_ok, .signal = never_ran};
 	walk_from(s, t, &st, trace);
 	return 0;

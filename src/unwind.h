@@ -196,7 +196,8 @@ void uw_push(struct uw_trace *trace, const struct uw_frame *f);
  * replay without the dump (tests/unit/stacks/, tests/tools/uw-capture). uw_recording()
  * returns a memory that forwards every question to r->inner and writes the answer to r->out;
  * uw_record_walk() writes how a walk starts (state and the frames already in the trace),
- * uw_record_result() the frames it added, its end and its error. Format: uw-fixture(5).
+ * uw_record_result() every frame of the trace after it (the walk may complete the first
+ * ones: registers found above them), its end and its error. Format: uw-fixture(5).
  */
 struct uw_recorder {
 	const struct uw_memory *inner;
@@ -204,7 +205,7 @@ struct uw_recorder {
 };
 struct uw_memory uw_recording(struct uw_recorder *r);
 void uw_record_walk(FILE *out, const struct uw_memory *m, const struct uw_state *st, const struct uw_trace *before);
-void uw_record_result(FILE *out, const struct uw_trace *after, size_t from);
+void uw_record_result(FILE *out, const struct uw_trace *after);
 /* Record every later walk of this session to out (NULL stops). */
 void unwind_record(kd_session *s, FILE *out);
 

@@ -169,11 +169,11 @@ static void check_walk(struct replay *r, struct walk *w, const char *name, int n
 	struct uw_state st = w->st;
 	r->unknown = 0;
 	uw_walk(&m, &st, &tr);
-	size_t got = tr.len - w->first.len;
+	size_t got = tr.len;
 	bool ok = r->unknown == 0 && got == w->want.len && tr.user_mode == w->want_user &&
 		  strcmp(tr.error, w->want_error) == 0;
 	for (size_t i = 0; ok && i < got; i++) {
-		const struct uw_frame *a = &tr.frames[w->first.len + i], *b = &w->want.items[i];
+		const struct uw_frame *a = &tr.frames[i], *b = &w->want.items[i];
 		ok = a->ip == b->ip && a->slot == b->slot && a->sp == b->sp && a->flags == b->flags &&
 		     a->has_regs == b->has_regs && a->regs_addr == b->regs_addr && a->stack.type == b->stack.type &&
 		     (!a->has_regs || memcmp(a->regs.r, b->regs.r, sizeof(a->regs.r)) == 0);
