@@ -9,9 +9,13 @@
 
 static void fs_struct_paths(kd_session *s, const struct task_info *t)
 {
-	uint64_t fs;
+	uint64_t fs = 0;
 	char root[1024] = "", cwd[1024] = "";
-	if (read_member_ptr(s, t->task, "task_struct", "fs", &fs) == 0 && fs) {
+	if (read_member_ptr(s, t->task, "task_struct", "fs", &fs) == 0 && !fs) {
+		kd_err_clear(&s->err);
+		return; /* an exited task (a zombie) has no fs_struct: crash prints no ROOT/CWD line */
+	}
+	if (fs) {
 		uint64_t rm, rd, pm, pd;
 		if (read_member_ptr(s, fs, "fs_struct", "root.mnt", &rm) == 0 && read_member_ptr(s, fs, "fs_struct", "root.dentry", &rd) == 0)
 			fs_path(s, rm, rd, root, sizeof(root));

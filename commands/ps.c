@@ -236,16 +236,29 @@ static int show_rlimits(kd_session *s, const struct task_info *t)
 	return 0;
 }
 
+/* Each state with its count, in the order the states first appear in the task table (as crash counts them). */
 static void show_summary(kd_session *s, const struct task_info **list, size_t n)
 {
-	static const char *const order[] = {"RU", "IN", "UN", "ST", "TR", "ZO", "DE", "SW", "WA", "PA", "ID", "NE", "??"};
-	for (size_t k = 0; k < ARRAY_SIZE(order); k++) {
-		size_t count = 0;
-		for (size_t i = 0; i < n; i++)
-			count += strcmp(task_state_name(list[i]), order[k]) == 0;
-		if (count)
-			kd_printf(s, "  %s: %zu\n", order[k], count);
+	struct {
+		const char *name;
+		size_t count;
+	} seen[32];
+	size_t nseen = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *st = task_state_name(list[i]);
+		size_t k = 0;
+		while (k < nseen && strcmp(seen[k].name, st) != 0)
+			k++;
+		if (k == nseen) {
+			if (nseen == ARRAY_SIZE(seen))
+				continue;
+			seen[nseen].name = st;
+			seen[nseen++].count = 0;
+		}
+		seen[k].count++;
 	}
+	for (size_t k = 0; k < nseen; k++)
+		kd_printf(s, "  %s: %zu\n", seen[k].name, seen[k].count);
 }
 
 static int parse_policy(kd_session *s, const char *arg, int *policy)
