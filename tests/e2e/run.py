@@ -179,6 +179,9 @@ class Report:
 def fact_commands(facts, fmt):
     """kdive commands whose output the facts are checked against."""
     cmds = ["sys", "ps", "set -p"]
+    roles = {p.get("role") for p in facts.get("processes", [])}
+    if roles & {"userspin", "zombie", "unrun"}:
+        cmds += ["bt -a", "foreach bt"]
     for p in facts.get("processes", []):
         if p.get("role") == "files":
             cmds.append(f"files {p['pid']}")
@@ -243,12 +246,52 @@ def check_facts(out, facts, rep, did, fmt):
             if anon:
                 for cmd in (f"rd -a -u {anon['addr'][2:]} 32", f"rd -a -p {anon['phys'][2:]} 32"):
                     expect(anon["marker"] in (out.get(cmd) or ""), f"`{cmd}` does not show the marker {anon['marker']}")
+    check_states(out, facts, expect, fmt)
     if facts.get("panic_pid") is not None:
         ctx = out.get("set -p") or ""
         expect(re.search(rf"^\s*PID: {facts['panic_pid']}$", ctx, re.M) is not None,
                f"the panic task is not pid {facts['panic_pid']}")
         got = rows.get(facts["panic_pid"], [])
         expect(any(active for _, active in got), f"ps does not mark pid {facts['panic_pid']} active")
+
+
+def traces(text):
+    """bt output split per task: pid -> its lines (header included)."""
+    out, cur = {}, None
+    for line in (text or "").split("\n"):
+        m = re.match(r"^PID: (\d+)\s", line)
+        if m:
+            cur = out.setdefault(int(m.group(1)), [])
+        if cur is not None:
+            cur.append(line)
+    return out
+
+
+def check_states(out, facts, expect, fmt):
+    """The states boot's workload (tests/lab/states): what each state must look like in kdive."""
+    rows = ps_rows(out.get("ps"))
+    lines = {int(l.lstrip(">").split()[0]): l for l in (out.get("ps") or "").split("\n")[1:]
+             if l.lstrip(">").split() and l.lstrip(">").split()[0].isdigit()}
+    bts = traces(out.get("foreach bt"))
+    for p in facts.get("processes", []):
+        role, pid = p.get("role"), p.get("pid")
+        if role == "zombie":
+            # an exited user process: ZO, and no kernel-thread brackets although its mm is gone
+            line = lines.get(pid, "")
+            expect(re.search(rf"\sZO\s.*\s{re.escape(p['comm'])}$", line) is not None,
+                   f"ps shows zombie pid {pid} as {line.strip()!r}, not ZO {p['comm']}")
+            expect(any(l == "(no stack)" for l in bts.get(pid, [])), f"foreach bt: zombie pid {pid} is not (no stack)")
+        if role == "unrun":
+            # forked, never ran: ret_from_fork, then the user registers it will start with
+            t = bts.get(pid, [])
+            expect(any(re.search(r"\] ret_from_fork(_asm)? at ", l) for l in t) and any("CS: 0033" in l for l in t),
+                   f"foreach bt: never-run pid {pid} does not show ret_from_fork and user registers: {t[:3]}")
+        if role == "userspin" and fmt.startswith("qemu") or role == "userspin" and fmt.startswith("mdf"):
+            # CPU stopped by the panic's IPI while it ran this user loop: the IPI entry, user registers last
+            t = traces(out.get("bt -a")).get(pid, [])
+            expect(any("asm_sysvec_reboot" in l for l in t) and any("CS: 0033" in l for l in t[-2:])
+                   and not any(l.startswith("bt:") for l in t),
+                   f"bt -a: the user-mode CPU's pid {pid} does not end at its user registers: {t[:4]}")
 
 
 def check_recoded(args, row, commands, by_cmd, rep):
