@@ -166,6 +166,7 @@ class Report:
         self.passed = 0
         self.failed = 0
         self.allowed = 0
+        self.rules = defaultdict(int)  # allow-list rule -> outputs it explained
         self.failures = []
 
     def ok(self):
@@ -423,8 +424,11 @@ def main():
                 rep.ok()
                 continue
             rules = [r for c, d, r, _ in allow if fnmatch.fnmatch(cmd, c) and fnmatch.fnmatch(did, d)]
-            if rules and allow_rules.explained(rules, want, got, dump_facts):
+            used = set()
+            if rules and allow_rules.explained(rules, want, got, dump_facts, used):
                 rep.allowed += 1
+                for r in used:
+                    rep.rules[r] += 1
                 continue
             msg = f"{did}: `{cmd}` differs from crash 8.0.6"
             if args.show_diff:
@@ -441,7 +445,8 @@ def main():
         eq, n = parity[word]
         print(f"  {word:<28} {eq:>3} / {n:<3}")
     if rep.allowed:
-        print(f"  ({rep.allowed} known differences, each proved by a rule of tests/e2e/allow-list)")
+        print(f"  ({rep.allowed} known differences, each proved by a rule of tests/e2e/allow-list: "
+              + ", ".join(f"{r} {n}" for r, n in sorted(rep.rules.items())) + ")")
     for f in rep.failures:
         print("FAIL:", f)
     print(f"e2e: {rep.passed} passed, {rep.failed} failed")
