@@ -39,7 +39,7 @@ lab_kernel_dir() {
 }
 
 lab_check_kernel_name() {
-	case "$1" in bookworm | trixie) ;; *) lab_die "unknown kernel '$1' (bookworm | trixie)" ;; esac
+	case "$1" in bookworm | trixie | rt) ;; *) lab_die "unknown kernel '$1' (bookworm | trixie | rt)" ;; esac
 }
 
 # QEMU accelerator: TCG unless KDIVE_LAB_KVM=1 and KVM really works here.

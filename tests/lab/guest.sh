@@ -14,7 +14,7 @@
 #
 # Each output is rebuilt only when its inputs changed (<output>.inputs holds their hash).
 #
-# Usage: guest.sh <bookworm|trixie> [normal|kdump|all] [--force]     (default: normal)
+# Usage: guest.sh <bookworm|trixie|rt> [normal|kdump|all] [--force]     (default: normal)
 set -euo pipefail
 # shellcheck source=guest-lib.sh
 . "$(dirname "$0")/guest-lib.sh"
@@ -24,11 +24,11 @@ for a; do
 	case "$a" in
 	--force) force=1 ;;
 	normal | kdump | all) what=$a ;;
-	bookworm | trixie) kernel=$a ;;
-	*) lab_die "usage: guest.sh <bookworm|trixie> [normal|kdump|all] [--force]" ;;
+	bookworm | trixie | rt) kernel=$a ;;
+	*) lab_die "usage: guest.sh <bookworm|trixie|rt> [normal|kdump|all] [--force]" ;;
 	esac
 done
-[ -n "$kernel" ] || lab_die "usage: guest.sh <bookworm|trixie> [normal|kdump|all] [--force]"
+[ -n "$kernel" ] || lab_die "usage: guest.sh <bookworm|trixie|rt> [normal|kdump|all] [--force]"
 KDIR=$(lab_kernel_dir "$kernel")
 CAPTURE_CMDLINE="console=ttyS0 irqpoll nr_cpus=1 reset_devices nousb panic=0 rdinit=/init"
 WORKLOAD="kdive-files kdive-threads kdive-mapper kdive-proc"

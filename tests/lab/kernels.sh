@@ -9,10 +9,12 @@
 #   packages       the .deb files it came from
 #   .stamp         written last; a kernel with a stamp is never fetched again (--force does)
 #
-# Usage: kernels.sh [--force] [bookworm|trixie|all]...      (default: all)
+# Usage: kernels.sh [--force] [bookworm|trixie|rt|all]...      (default: all)
 #   bookworm = the current bookworm linux-image-amd64 from the system's apt sources (6.1)
 #   trixie   = the current trixie linux-image-amd64 (6.12), through a private apt
 #              configuration under $LAB/apt-trixie/ (the system's sources are untouched)
+#   rt       = the current bookworm linux-image-rt-amd64 (6.1 PREEMPT_RT), from the
+#              system's apt sources like bookworm; its vmlinux from linux-image-rt-amd64-dbg
 set -euo pipefail
 # shellcheck source=guest-lib.sh
 . "$(dirname "$0")/guest-lib.sh"
@@ -26,13 +28,13 @@ targets=()
 for a; do
 	case "$a" in
 	--force) force=1 ;;
-	bookworm | trixie) targets+=("$a") ;;
-	all) targets+=(bookworm trixie) ;;
+	bookworm | trixie | rt) targets+=("$a") ;;
+	all) targets+=(bookworm trixie rt) ;;
 	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-	*) lab_die "usage: kernels.sh [--force] [bookworm|trixie|all]" ;;
+	*) lab_die "usage: kernels.sh [--force] [bookworm|trixie|rt|all]" ;;
 	esac
 done
-[ "${#targets[@]}" -gt 0 ] || targets=(bookworm trixie)
+[ "${#targets[@]}" -gt 0 ] || targets=(bookworm trixie rt)
 
 APT=()            # extra apt options for the kernel being fetched
 _trixie_updated=0
@@ -62,10 +64,11 @@ setup_trixie_apt() {
 	fi
 }
 
-# The bookworm kernel comes from the system's sources; update them once if the lists lack it.
+# The bookworm kernels come from the system's sources; update them once if the lists lack
+# META (the metapackage that depends on the versioned image).
 setup_bookworm_apt() {
 	APT=()
-	if [ "$(apt-cache depends linux-image-amd64 2>/dev/null | grep -c 'Depends: linux-image-[0-9]')" = 0 ]; then
+	if [ "$(apt-cache depends "$1" 2>/dev/null | grep -c 'Depends: linux-image-[0-9]')" = 0 ]; then
 		lab_apt_update_once
 	fi
 }
@@ -162,21 +165,27 @@ fetch_kernel() {
 		lab_log "$k: have $(cat "$kdir/release") in $kdir"
 		return 0
 	fi
+	# meta: the metapackage naming the current kernel (its -dbg twin names the debug package)
+	local meta=linux-image-amd64
 	case "$k" in
-	bookworm) setup_bookworm_apt ;;
+	bookworm) setup_bookworm_apt "$meta" ;;
+	rt)
+		meta=linux-image-rt-amd64
+		setup_bookworm_apt "$meta"
+		;;
 	trixie) setup_trixie_apt ;;
 	esac
-	rel=$(apt-cache "${APT[@]}" depends linux-image-amd64 |
+	rel=$(apt-cache "${APT[@]}" depends "$meta" |
 		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ {print $2; exit}')
 	rel=${rel#linux-image-}
-	[ -n "$rel" ] || lab_die "$k: cannot resolve linux-image-amd64"
+	[ -n "$rel" ] || lab_die "$k: cannot resolve $meta"
 	lab_log "$k: kernel $rel"
 
 	img_pkg="linux-image-$rel-unsigned"
 	[ -n "$(pkg_version "$img_pkg")" ] || img_pkg="linux-image-$rel"
 	dbg_pkg="linux-image-$rel-dbg"
 	if [ -z "$(pkg_version "$dbg_pkg")" ]; then
-		dbg_pkg=$(apt-cache "${APT[@]}" depends linux-image-amd64-dbg |
+		dbg_pkg=$(apt-cache "${APT[@]}" depends "$meta-dbg" |
 			awk '$1 == "Depends:" && $2 ~ /^linux-image-.*-dbg$/ {print $2; exit}')
 		[ -n "$dbg_pkg" ] || lab_die "$k: no debug package for $rel"
 	fi
