@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Boot the lab guest under QEMU until it panics, and dump it with QEMU's dump-guest-memory.
 #
-# Usage: boot.sh <bookworm|trixie> <kaslr|nokaslr|novmcoreinfo|many> [--force]
+# Usage: boot.sh <bookworm|trixie|rt> <kaslr|nokaslr|novmcoreinfo|states|many> [--force]
+#        boot.sh <kernel> states --dir DIR --states SPEC [--force]      (the soak's boots)
 #
 # Guest: 512 MiB, 2 CPUs, TCG (KVM only with KDIVE_LAB_KVM=1 and a working /dev/kvm),
 # cmdline "console=ttyS0 panic=0" (+ "nokaslr" for nokaslr), -device vmcoreinfo except for
@@ -27,20 +28,39 @@
 # $LAB/bench/<kernel>-many/ (outside $LAB/dumps/, so lab_dumps, the lab's build and the
 # manifest never see it), with qemu.elf only; facts.json has "many" (kdive-many's fact:
 # sleepers, sleeper_pids, threads, tids).
+#
+# states: like kaslr (KASLR on, -device vmcoreinfo, qemu.elf and qemu-kdump-zlib.flat),
+# plus states the other boots never have: the cmdline adds "rdinit=/states-init
+# kdive.states=SPEC" and the initramfs is initramfs-states.cpio.gz (states.sh: the lab's
+# initramfs.cpio.gz followed by a cpio of /states-init and /bin/kdive-states, so the other
+# boots' initramfs stays as it is). /states-init runs /init's workload and facts, then
+# kdive-states (tests/lab/states/kdive-states.c), then panics. SPEC (PANIC_CPU:CPU0:CPU1,
+# the activity of each CPU, see kdive-states.c) is the lab's own mix here: CPU 0 busy
+# in user space (SCHED_FIFO, interrupted there by the panic's stop IPI) with a forked
+# child that never ran, a zombie, a process taking page faults on CPU 1, the panic on
+# CPU 1 (SPEC 1:userspin:faults, LAB_STATES_SPEC). facts.json gets their processes (roles zparent,
+# zombie, userspin, unrun, faulter) and "states" {spec, panic_cpu, cpu0, cpu1}.
+# --dir DIR and --states SPEC (states only) are the soak's: another directory (outside
+# $LAB/dumps) and another mix; a directory whose facts.json has another spec is redone.
 set -euo pipefail
 # shellcheck source=guest-lib.sh
 . "$(dirname "$0")/guest-lib.sh"
 
-kernel= boot= force=0
-for a; do
-	case "$a" in
+usage() { lab_die "usage: boot.sh <bookworm|trixie|rt> <kaslr|nokaslr|novmcoreinfo|states|many> [--force] [--dir DIR --states SPEC]"; }
+kernel= boot= force=0 dir= spec=
+while [ $# -gt 0 ]; do
+	case "$1" in
 	--force) force=1 ;;
-	-*) lab_die "usage: boot.sh <bookworm|trixie> <kaslr|nokaslr|novmcoreinfo|many> [--force]" ;;
-	*) if [ -z "$kernel" ]; then kernel=$a; else boot=$a; fi ;;
+	--dir) dir=${2:?}; shift ;;
+	--states) spec=${2:?}; shift ;;
+	-*) usage ;;
+	*) if [ -z "$kernel" ]; then kernel=$1; else boot=$1; fi ;;
 	esac
+	shift
 done
 lab_check_kernel_name "${kernel:-}"
-case "${boot:-}" in kaslr | nokaslr | novmcoreinfo | many) ;; *) lab_die "unknown boot '${boot:-}' (kaslr | nokaslr | novmcoreinfo | many)" ;; esac
+case "${boot:-}" in kaslr | nokaslr | novmcoreinfo | states | many) ;; *) lab_die "unknown boot '${boot:-}' (kaslr | nokaslr | novmcoreinfo | states | many)" ;; esac
+{ [ -z "$dir$spec" ] || [ "$boot" = states ]; } || lab_die "--dir and --states are for the states boot"
 
 DIR="$LAB/dumps/$kernel-$boot"
 TIMEOUT=${KDIVE_LAB_TIMEOUT:-300}
@@ -52,6 +72,14 @@ if [ "$boot" = many ]; then
 	FLAT= # the benchmark reads the ELF dump only
 	MANY_SLEEPERS=${KDIVE_LAB_MANY_SLEEPERS:-1500}
 	MANY_THREADS=${KDIVE_LAB_MANY_THREADS:-1500}
+fi
+if [ "$boot" = states ]; then
+	[ -z "$dir" ] || DIR=$dir
+	spec=${spec:-$LAB_STATES_SPEC}
+	lab_states_json "$spec" >/dev/null # (checks it)
+	if [ -s "$DIR/facts.json" ] && [ "$(lab_facts_states_spec "$DIR/facts.json")" != "$spec" ]; then
+		force=1
+	fi
 fi
 if [ "$force" = 0 ] && [ -s "$DIR/facts.json" ] && [ -s "$DIR/qemu.elf" ] && { [ -z "$FLAT" ] || [ -s "$DIR/$FLAT" ]; }; then
 	lab_log "$kernel-$boot: done already ($DIR)"
@@ -92,6 +120,10 @@ if [ "$boot" = many ]; then
 	many_initramfs
 	INITRD="$KDIR/initramfs-many.cpio.gz"
 fi
+if [ "$boot" = states ]; then
+	"$LAB_SRC/states.sh" "$kernel" normal
+	INITRD="$KDIR/initramfs-states.cpio.gz"
+fi
 
 rm -rf "$DIR"
 mkdir -p "$DIR"
@@ -114,6 +146,10 @@ kaslr) dev=(-device vmcoreinfo) ;;
 novmcoreinfo) ;;
 many)
 	cmdline="$cmdline rdinit=/many-init kdive.many=$MANY_SLEEPERS kdive.many_threads=$MANY_THREADS"
+	dev=(-device vmcoreinfo)
+	;;
+states)
+	cmdline="$cmdline rdinit=/states-init kdive.states=$spec"
 	dev=(-device vmcoreinfo)
 	;;
 esac
@@ -178,6 +214,9 @@ if [ "$boot" = many ]; then
 		awk '!f && index($0, "KDIVE-FACT {\"role\":\"many\",") {sub(/^.*KDIVE-FACT /, ""); print; f = 1}')
 	[ -n "$many" ] || lab_die "$kernel-$boot: no fact of kdive-many in facts.log"
 	extra=(--set "many=$many")
+fi
+if [ "$boot" = states ]; then
+	extra=(--set "states=$(lab_states_json "$spec")")
 fi
 
 qver=$(qemu-system-x86_64 --version | awk '/version/{print $4; exit}')

@@ -2,8 +2,11 @@
 # check.sh [ID-PREFIX...]: for every dump in $LAB/manifest.tsv (or those whose id starts
 # with one of the prefixes), assert that crash 8.0.6 opened it
 # (exit status 0 of its first crash start and a "sys" reference with the dump's KERNEL/DUMPFILE) and that
-# its "ps" reference lists every workload PID of facts.json. Prints a table; exits
-# non-zero if any dump fails.
+# its "ps" reference lists every workload PID of facts.json. For the states boot also that
+# the states were there: crash's ps shows each process whose fact has a "state" in that
+# state (the zombie ZO, the never-run child RU, ...), and "bt -a" shows the SCHED_FIFO
+# userspin task on its CPU interrupted in user mode (CS 0033, no system call frame).
+# Prints a table; exits non-zero if any dump fails.
 # The whole script is one compound command: bash parses it all before running it, so
 # an edit of this file (git checkout, a concurrent commit) cannot corrupt a running copy.
 {
@@ -12,6 +15,23 @@ set -euo pipefail
 
 manifest="$LAB/manifest.tsv"
 [ -f "$manifest" ] || lab_die "$manifest missing: run tests/lab/manifest.sh"
+
+# states_problems FACTS REFDIR: what the states boot's references lack, one line each.
+states_problems() {
+	local pid want got cpu sect
+	while read -r pid want; do
+		got=$(sed 's/^>//' "$2/ps.out" 2>/dev/null | awk -v p="$pid" '$1 == p && !f {print $5; f = 1}')
+		[ "$got" = "$want" ] || echo "ps shows pid $pid as ${got:-nothing}, not $want"
+	done < <(jq -r '.processes[] | select(.state != null) | "\(.pid) \(.state)"' "$1")
+	while read -r pid cpu; do
+		sect=$(awk -v p="$pid" '/^PID: / {f = ($2 == p)} f' "$2/bt_a.out" 2>/dev/null)
+		if ! grep -q "CPU: $cpu " <<<"$sect"; then
+			echo "bt -a shows no pid $pid (userspin) on CPU $cpu"
+		elif ! grep -q 'CS: 0033' <<<"$sect" || grep -q entry_SYSCALL <<<"$sect"; then
+			echo "bt -a does not show pid $pid (userspin) interrupted in user mode"
+		fi
+	done < <(jq -r '.processes[] | select(.role == "userspin" and .policy == "SCHED_FIFO") | "\(.pid) \(.cpu)"' "$1")
+}
 
 fail=0 n=0
 printf '%-44s %-6s %-9s %s\n' ID OPENED PIDS RESULT
@@ -49,6 +69,9 @@ while IFS=$'\t' read -r id kernel boot format dump vmlinux facts refdir; do
 		grep -qx "$p" <<<"$got" || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] || why="${why:+$why; }ps lacks pid ${missing[*]}"
+	if [ "$boot" = states ] && [ -f "$facts" ] && [ -e "$refdir/.stamp" ]; then
+		while IFS= read -r p; do why="${why:+$why; }$p"; done < <(states_problems "$facts" "$refdir")
+	fi
 	pids="$((${#want[@]} - ${#missing[@]}))/${#want[@]}"
 	if [ -z "$why" ]; then
 		res=ok

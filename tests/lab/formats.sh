@@ -8,6 +8,7 @@
 # Which variants per boot (DUMP-DIR is $LAB/dumps/<kernel>-<boot>):
 #   kaslr         all six
 #   nokaslr       mdf-zlib only
+#   states        mdf-zlib only
 #   novmcoreinfo  none: makedumpfile -d needs VMCOREINFO, and -x vmlinux cannot
 #                 recover the KASLR offset / phys_base that VMCOREINFO carries
 #   kdump         none (the guest's own kdump already wrote vmcores)
@@ -34,7 +35,7 @@ elf="$dir/qemu.elf"
 
 case "$boot" in
 kaslr) variants="zlib lzo zstd raw filtered-elf zlib-flat" ;;
-nokaslr) variants="zlib" ;;
+nokaslr | states) variants="zlib" ;;
 novmcoreinfo)
 	lab_log "$base: no makedumpfile variants (no VMCOREINFO in the dump)"
 	exit 0

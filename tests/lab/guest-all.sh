@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The guest side of the dump lab, all of it: kernels, then the QEMU boots of both kernels
-# (kaslr, nokaslr, novmcoreinfo), then the genuine kdump of both kernels. Every step is
-# skipped when its output exists; --force redoes the boots and kdumps (not the kernels:
-# run kernels.sh --force for that).
+# The guest side of the dump lab, all of it: kernels, then the QEMU boots of every kernel
+# (bookworm and trixie: kaslr, nokaslr, novmcoreinfo, states; rt, the PREEMPT_RT kernel:
+# states only), then the genuine kdump of bookworm and trixie. Every step is skipped when
+# its output exists; --force redoes the boots and kdumps (not the kernels: run
+# kernels.sh --force for that).
 #
-# Usage: guest-all.sh [--force] [bookworm|trixie]...     (default: both kernels)
+# Usage: guest-all.sh [--force] [bookworm|trixie|rt]...     (default: all three kernels)
 set -euo pipefail
 # shellcheck source=guest-lib.sh
 . "$(dirname "$0")/guest-lib.sh"
@@ -14,8 +15,8 @@ kernels=()
 for a; do
 	case "$a" in
 	--force) force=(--force) ;;
-	bookworm | trixie) kernels+=("$a") ;;
-	*) lab_die "usage: guest-all.sh [--force] [bookworm|trixie]..." ;;
+	bookworm | trixie | rt) kernels+=("$a") ;;
+	*) lab_die "usage: guest-all.sh [--force] [bookworm|trixie|rt]..." ;;
 	esac
 done
 # shellcheck disable=SC2206
@@ -24,11 +25,11 @@ done
 t0=$SECONDS
 "$LAB_SRC/kernels.sh" "${kernels[@]}"
 for k in "${kernels[@]}"; do
-	for b in $LAB_BOOTS; do
+	for b in $(lab_boots "$k"); do
 		"$LAB_SRC/boot.sh" "$k" "$b" "${force[@]}"
 	done
 done
 for k in "${kernels[@]}"; do
-	"$LAB_SRC/kdump.sh" "$k" "${force[@]}"
+	if lab_has_kdump "$k"; then "$LAB_SRC/kdump.sh" "$k" "${force[@]}"; fi
 done
 lab_log "guest lab done in $(lab_elapsed "$t0"): $(du -sh "$LAB/dumps" | cut -f1) in $LAB/dumps"

@@ -5,8 +5,40 @@
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-LAB_KERNELS="bookworm trixie"
-LAB_BOOTS="kaslr nokaslr novmcoreinfo"
+LAB_KERNELS="bookworm trixie rt"
+LAB_BOOTS="kaslr nokaslr novmcoreinfo states"
+
+# lab_boots KERNEL: the QEMU boots (boot.sh) of KERNEL in the regular lab. The PREEMPT_RT
+# kernel (rt) has only the states boot, and no kdump (lab_has_kdump).
+lab_boots() {
+	case "$1" in rt) echo states ;; *) echo "$LAB_BOOTS" ;; esac
+}
+lab_has_kdump() { [ "$1" != rt ]; }
+
+# The states boot's mix (kdive.states=, see states/states-init): panic on CPU 1, CPU 0 busy
+# in user space under SCHED_FIFO (and a child that never ran), CPU 1 taking page faults.
+LAB_STATES_SPEC="1:userspin:faults"
+LAB_STATES_ACTIVITIES="userspin kernspin idle io netflood faults exiting zombies threads"
+
+# lab_states_json SPEC: facts.json's "states" for SPEC (PANIC_CPU:CPU0:CPU1), checked.
+lab_states_json() {
+	local p a0 a1 rest
+	IFS=: read -r p a0 a1 rest <<<"$1"
+	case "$p" in 0 | 1) ;; *) lab_die "states spec '$1': panic CPU is not 0 or 1" ;; esac
+	[ -z "$rest" ] && [[ " $LAB_STATES_ACTIVITIES " == *" $a0 "* ]] && [[ " $LAB_STATES_ACTIVITIES " == *" $a1 "* ]] ||
+		lab_die "states spec '$1' is not PANIC_CPU:CPU0:CPU1 with activities of: $LAB_STATES_ACTIVITIES"
+	[ "$a0" != "$a1" ] || [ "$a0" = idle ] || lab_die "states spec '$1': the CPUs' activities must differ"
+	printf '{"spec":"%s","panic_cpu":%s,"cpu0":"%s","cpu1":"%s"}\n' "$1" "$p" "$a0" "$a1"
+}
+
+# lab_facts_states_spec FACTS_JSON: its states spec, empty if none.
+lab_facts_states_spec() {
+	"$(lab_python)" -c 'import json, sys
+try:
+    print(json.load(open(sys.argv[1])).get("states", {}).get("spec", ""))
+except (OSError, ValueError):
+    print("")' "$1"
+}
 
 _lab_apt_updated=0
 # Run apt-get update at most once per script run.

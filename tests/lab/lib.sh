@@ -5,7 +5,8 @@
 #   $LAB/kernels/<kernel>/          vmlinuz, vmlinux, release, modules/ (kernel = bookworm | trixie | rt)
 #   $LAB/chroot/trixie/             debootstrap'd trixie with crash 8.0.6 and makedumpfile 1.7.6
 #   $LAB/dumps/<kernel>-<boot>/     one guest boot: console.log, facts.json and its dump files
-#                                   (boot = kaslr | nokaslr | novmcoreinfo | kdump)
+#                                   (boot = kaslr | nokaslr | novmcoreinfo | states | kdump;
+#                                   the rt kernel has the states boot only)
 #   $LAB/ref/<dump-id>/             crash 8.0.6 reference: <slug>.cmd (one command) and <slug>.out
 #   $LAB/bench/<kernel>-many/       the benchmark boot (boot.sh <kernel> many, for bench/tasks.sh):
 #                                   like a dump directory, but outside dumps/ so that no manifest,

@@ -6,7 +6,7 @@ Usage: facts.py KERNEL BOOT FACTS_LOG CONSOLE_LOG OUT [--dump FORMAT=FILE]... [-
                 [--info KEY=FILE]...     (FILE of key=value lines, set as an object)
 
 facts.json (one object):
-  kernel, boot            lab names: bookworm|trixie, kaslr|nokaslr|novmcoreinfo|kdump
+  kernel, boot            lab names: bookworm|trixie|rt, kaslr|nokaslr|novmcoreinfo|states|kdump
   release, version        uname -r, uname -v of the guest
   machine                 uname -m
   cmdline                 /proc/cmdline of the (first) kernel
@@ -23,7 +23,8 @@ facts.json (one object):
   (QEMU boots: the ELF dump has a VMCOREINFO note); capture {makedumpfile,source,cmdline}
   and capture_dump {dump_level,compression} (kdump).
 
-processes[] (every process, in this order: init, files, threads, mapper, sleep, panic):
+processes[] (every process, in this order: init, files, threads, mapper, sleep, panic, then
+             those of the states boot's kdive-states in the order it printed them):
   role, pid, comm, ppid, threads (number of threads), tids (sorted, includes pid),
   fds: [{fd, type (REG|DIR|CHR|BLK|FIFO|SOCK|LNK), path (the /proc/<pid>/fd link text),
          inode, size/pos (REG), rdev "maj:min" (CHR/BLK),
@@ -33,12 +34,19 @@ processes[] (every process, in this order: init, files, threads, mapper, sleep, 
   mapper:  maps [{kind: anon|file, path (file), addr, len, marker, pfn, phys}]
   panic:   cpu; no fds (its fd 1 is redirected to /proc/sysrq-trigger as it panics)
   init:    no pos of its fds (the shell reads on in /init after the facts)
+  states boot (tests/lab/states/kdive-states.c): roles zparent, zombie (state "ZO"),
+           states (kdive-states itself, the parent of the others), and
+           per CPU activity userspin/kernspin (+ unrun, state "RU": forked, never ran),
+           piperead, vforker, vfchild, netrecv, netflood, faulter, exiter, zombies,
+           busythreads; each with activity, cpu, and state (crash's ps name) where it
+           cannot change before the panic, policy "SCHED_FIFO" for the CPU hogs
 """
 import json
 import re
 import sys
 
 ORDER = ["init", "files", "threads", "mapper", "sleep", "panic"]
+NOT_PROCESSES = ["release", "many"]  # facts of no process (or kept apart)
 KERNEL_BASE = 0xFFFFFFFF81000000
 
 
@@ -103,7 +111,8 @@ def main():
 
     text = int(rel["text"], 16)
     procs = []
-    for role in ORDER:
+    extra_roles = [f["role"] for f in facts if f["role"] not in ORDER + NOT_PROCESSES and "pid" in f]
+    for role in ORDER + extra_roles:
         p = dict(by_role[role])
         if role == "panic":
             p.pop("fds", None)
