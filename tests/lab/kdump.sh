@@ -2,7 +2,7 @@
 # A genuine kdump of the lab guest: the panicking kernel kexecs into a capture kernel,
 # which saves /proc/vmcore.
 #
-# Usage: kdump.sh <bookworm|trixie> [--force]
+# Usage: kdump.sh <bookworm|trixie|rt> [--force] [--dir DIR --states SPEC]
 #
 # Guest: 1 GiB, 2 CPUs, TCG, cmdline "console=ttyS0 panic=0 crashkernel=256M", two virtio
 # disks (serials kdive-kdump and kdive-raw). Its first kernel (initramfs-kdump.cpio.gz from
@@ -18,26 +18,44 @@
 # Output in $LAB/dumps/<kernel>-kdump/: console.log (both kernels), facts.log, facts.json
 # (the first kernel's workload), vmcore-kdump-zlib.kdump, vmcore-raw.elf.
 # Skipped when facts.json and both dumps exist, unless --force.
+#
+# --states SPEC and --dir DIR are the soak's (tests/lab/soak): the first kernel runs the
+# states workload (boot.sh describes it: cmdline "rdinit=/states-init kdive.states=SPEC",
+# initramfs-kdump-states.cpio.gz from states.sh) and the boot goes to DIR, outside
+# $LAB/dumps; facts.json gets boot "states-kdump" and "states"; a DIR whose facts.json
+# has another spec is redone.
 set -euo pipefail
 # shellcheck source=guest-lib.sh
 . "$(dirname "$0")/guest-lib.sh"
 
-kernel= force=0
-for a; do
-	case "$a" in
+kernel= force=0 dir= spec=
+while [ $# -gt 0 ]; do
+	case "$1" in
 	--force) force=1 ;;
-	-*) lab_die "usage: kdump.sh <bookworm|trixie> [--force]" ;;
-	*) kernel=$a ;;
+	--dir) dir=${2:?}; shift ;;
+	--states) spec=${2:?}; shift ;;
+	-*) lab_die "usage: kdump.sh <bookworm|trixie|rt> [--force] [--dir DIR --states SPEC]" ;;
+	*) kernel=$1 ;;
 	esac
+	shift
 done
 lab_check_kernel_name "${kernel:-}"
 
 DIR="$LAB/dumps/$kernel-kdump"
+[ -z "$dir" ] || DIR=$dir
+boot=kdump
+if [ -n "$spec" ]; then
+	boot=states-kdump
+	lab_states_json "$spec" >/dev/null # (checks it)
+	if [ -s "$DIR/facts.json" ] && [ "$(lab_facts_states_spec "$DIR/facts.json")" != "$spec" ]; then
+		force=1
+	fi
+fi
 KD=vmcore-kdump-zlib.kdump
 RAW=vmcore-raw.elf
 TIMEOUT=${KDIVE_LAB_TIMEOUT:-900}
 if [ "$force" = 0 ] && [ -s "$DIR/facts.json" ] && [ -s "$DIR/$KD" ] && [ -s "$DIR/$RAW" ]; then
-	lab_log "$kernel-kdump: done already ($DIR)"
+	lab_log "$kernel-$boot: done already ($DIR)"
 	exit 0
 fi
 
@@ -47,6 +65,15 @@ PY=$(lab_python)
 "$LAB_SRC/guest.sh" "$kernel" kdump
 KDIR=$(lab_kernel_dir "$kernel")
 ACCEL=$(lab_qemu_accel)
+INITRD="$KDIR/initramfs-kdump.cpio.gz"
+cmdline="console=ttyS0 panic=0 crashkernel=256M"
+extra=()
+if [ -n "$spec" ]; then
+	"$LAB_SRC/states.sh" "$kernel" kdump
+	INITRD="$KDIR/initramfs-kdump-states.cpio.gz"
+	cmdline="$cmdline rdinit=/states-init kdive.states=$spec"
+	extra=(--set "states=$(lab_states_json "$spec")")
+fi
 
 rm -rf "$DIR"
 mkdir -p "$DIR"
@@ -58,11 +85,10 @@ trap cleanup EXIT
 truncate -s 512M "$DIR/$KD.tmp"
 truncate -s 1280M "$DIR/$RAW.tmp"
 
-cmdline="console=ttyS0 panic=0 crashkernel=256M"
-lab_log "$kernel-kdump: booting $(cat "$KDIR/release") ($ACCEL, cmdline: $cmdline)"
+lab_log "$kernel-$boot: booting $(cat "$KDIR/release") ($ACCEL, cmdline: $cmdline)"
 qemu-system-x86_64 -machine pc -accel "$ACCEL" -m 1024 -smp 2 \
 	-nodefaults -no-user-config -display none \
-	-kernel "$KDIR/vmlinuz" -initrd "$KDIR/initramfs-kdump.cpio.gz" -append "$cmdline" \
+	-kernel "$KDIR/vmlinuz" -initrd "$INITRD" -append "$cmdline" \
 	-serial "file:$DIR/console.log" -serial "file:$DIR/facts.log" \
 	-drive "file=$DIR/$KD.tmp,format=raw,if=none,id=kd,cache=unsafe" \
 	-device virtio-blk-pci,drive=kd,serial=kdive-kdump \
@@ -76,11 +102,11 @@ n=0 panicked=0
 while kill -0 "$QPID" 2>/dev/null; do
 	if [ "$panicked" = 0 ] && grep -q 'Kernel panic - not syncing' "$DIR/console.log" 2>/dev/null; then
 		panicked=1
-		lab_log "$kernel-kdump: panicked after $(lab_elapsed "$t0"); capturing"
+		lab_log "$kernel-$boot: panicked after $(lab_elapsed "$t0"); capturing"
 	fi
 	if grep -q KDIVE-FAILED "$DIR/console.log" 2>/dev/null || [ "$n" -ge "$((TIMEOUT * 2))" ]; then
 		tail -n 30 "$DIR/console.log" >&2 || true
-		lab_die "$kernel-kdump: failed (see $DIR/console.log)"
+		lab_die "$kernel-$boot: failed (see $DIR/console.log)"
 	fi
 	sleep 0.5
 	n=$((n + 1))
@@ -90,23 +116,24 @@ QPID=
 grep -q KDIVE-KDUMP-DONE "$DIR/console.log" || {
 	cat "$DIR/qemu.out" >&2
 	tail -n 30 "$DIR/console.log" >&2
-	lab_die "$kernel-kdump: the capture kernel did not finish"
+	lab_die "$kernel-$boot: the capture kernel did not finish"
 }
 rm -f "$DIR/qemu.out"
 
 for f in "$KD" "$RAW"; do
 	size=$(tr -d '\r' <"$DIR/console.log" | awk -v f="$f" '$1 == "KDIVE-KDUMP" && $2 == f {print $3}' | tail -n1)
-	[ -n "$size" ] && [ "$size" -gt 0 ] || lab_die "$kernel-kdump: no size printed for $f"
+	[ -n "$size" ] && [ "$size" -gt 0 ] || lab_die "$kernel-$boot: no size printed for $f"
 	truncate -s "$size" "$DIR/$f.tmp"
 done
-[ "$(head -c 8 "$DIR/$KD.tmp")" = "KDUMP   " ] || lab_die "$kernel-kdump: $KD is not kdump-compressed"
-[ "$(head -c 4 "$DIR/$RAW.tmp" | od -An -c | tr -d ' ')" = '177ELF' ] || lab_die "$kernel-kdump: $RAW is not ELF"
+[ "$(head -c 8 "$DIR/$KD.tmp")" = "KDUMP   " ] || lab_die "$kernel-$boot: $KD is not kdump-compressed"
+[ "$(head -c 4 "$DIR/$RAW.tmp" | od -An -c | tr -d ' ')" = '177ELF' ] || lab_die "$kernel-$boot: $RAW is not ELF"
 mv "$DIR/$KD.tmp" "$DIR/$KD"
 mv "$DIR/$RAW.tmp" "$DIR/$RAW"
 
 qver=$(qemu-system-x86_64 --version | awk '/version/{print $4; exit}')
-"$PY" "$LAB_SRC/guest/facts.py" "$kernel" kdump "$DIR/facts.log" "$DIR/console.log" "$DIR/facts.json" \
+"$PY" "$LAB_SRC/guest/facts.py" "$kernel" "$boot" "$DIR/facts.log" "$DIR/console.log" "$DIR/facts.json" \
 	--dump "kdump-zlib=$KD" --dump "kdump-raw-elf=$RAW" \
 	--info "capture=$KDIR/capture.info" --set 'capture_dump={"dump_level":31,"compression":"zlib"}' \
-	--set "qemu={\"version\":\"$qver\",\"accel\":\"$ACCEL\",\"machine\":\"pc\",\"mem_mib\":1024,\"smp\":2}"
-lab_log "$kernel-kdump: done in $(lab_elapsed "$t0"): $(cd "$DIR" && du -sh "$KD" "$RAW" | tr '\n\t' '  ')"
+	--set "qemu={\"version\":\"$qver\",\"accel\":\"$ACCEL\",\"machine\":\"pc\",\"mem_mib\":1024,\"smp\":2}" \
+	"${extra[@]}"
+lab_log "$kernel-$boot: done in $(lab_elapsed "$t0"): $(cd "$DIR" && du -sh "$KD" "$RAW" | tr '\n\t' '  ')"

@@ -11,6 +11,8 @@
 #   $LAB/bench/<kernel>-many/       the benchmark boot (boot.sh <kernel> many, for bench/tasks.sh):
 #                                   like a dump directory, but outside dumps/ so that no manifest,
 #                                   reference or test ever sees it
+#   $LAB/soak/<kernel>-<n>/         the soak's boots (tests/lab/soak, never part of the build):
+#                                   dumps, crash/ and kdive/ outputs; $LAB/soak/report.txt
 #   $LAB/manifest.tsv               one line per dump (see below); the e2e harness iterates it
 #
 # manifest.tsv columns (tab separated, header line first):
