@@ -54,6 +54,21 @@ fi
 KD=vmcore-kdump-zlib.kdump
 RAW=vmcore-raw.elf
 TIMEOUT=${KDIVE_LAB_TIMEOUT:-900}
+PY=$(lab_python)
+# The capture initramfs first (cached): a dump captured with another makedumpfile than the
+# one it now carries is redone (a cache built before the trixie chroot has the host's 1.7.2,
+# which drops 6.12 slab pages as free ones).
+"$LAB_SRC/guest.sh" "$kernel" kdump
+KDIR=$(lab_kernel_dir "$kernel")
+if [ "$force" = 0 ] && [ -s "$DIR/facts.json" ] && [ -s "$KDIR/capture.info" ]; then
+	want=$(sed -n 's/^makedumpfile=//p' "$KDIR/capture.info")
+	have=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1])).get("capture", {}).get("makedumpfile", ""))' \
+		"$DIR/facts.json")
+	if [ "$want" != "$have" ]; then
+		lab_log "$kernel-$boot: captured with makedumpfile ${have:-?}, the capture kernel now has $want: redoing"
+		force=1
+	fi
+fi
 if [ "$force" = 0 ] && [ -s "$DIR/facts.json" ] && [ -s "$DIR/$KD" ] && [ -s "$DIR/$RAW" ]; then
 	lab_log "$kernel-$boot: done already ($DIR)"
 	exit 0
@@ -61,9 +76,6 @@ fi
 
 t0=$SECONDS
 lab_need_pkgs qemu-system-x86
-PY=$(lab_python)
-"$LAB_SRC/guest.sh" "$kernel" kdump
-KDIR=$(lab_kernel_dir "$kernel")
 ACCEL=$(lab_qemu_accel)
 INITRD="$KDIR/initramfs-kdump.cpio.gz"
 cmdline="console=ttyS0 panic=0 crashkernel=256M"
