@@ -274,6 +274,156 @@ def runq_released_task(crash, kdive, ctx):
     return crash, drop(kdive, drop_idx)
 
 
+def task_mms(ctx):
+    """pid -> (mm, tgid) of every task, from kdive's `foreach task -R mm,tgid`."""
+    out, pid = {}, None
+    mm = tgid = None
+    for line in ctx.query("foreach task -R mm,tgid").split("\n"):
+        m = re.match(r"^PID: (\d+)\s", line)
+        if m:
+            pid, mm, tgid = int(m.group(1)), None, None
+            continue
+        m = re.match(r"^\s+mm = (0x[0-9a-f]+),", line)
+        if m:
+            mm = int(m.group(1), 16)
+        m = re.match(r"^\s+tgid = (\d+),", line)
+        if m:
+            tgid = int(m.group(1))
+        if pid is not None and mm is not None and tgid is not None:
+            out[pid] = (mm, tgid)
+    return out
+
+
+def ps_rss_shared_mm(crash, kdive, ctx):
+    """
+    On 6.1 every task keeps the RSS it added since the last sync in task->rss_stat (split RSS
+    counting), and it adds to the mm it runs on: a vfork child that faults pages in its
+    parent's mm accrues them in its own task_struct. The resident size of an mm is its
+    counters plus every pending delta of every task using it, and kdive sums exactly that,
+    so a vfork parent and child sharing one mm show the same RSS. crash 8.0.6 adds the
+    deltas of the task's thread group only (and only the positive ones), so each of the two
+    shows a part. Each line the rule accepts must be a ps row equal but for RSS and %MEM,
+    of a task whose mm another task of another thread group also uses; nothing else may differ.
+    """
+    if len(crash) != len(kdive):
+        return crash, kdive
+    row = re.compile(r"^([> ]\s*(\d+)\s+\d+\s+\d+\s+[0-9a-f]+\s+\S+)\s+[\d.]+\s+(\d+)\s+\d+(\s+.*)$")
+    mms = None
+    out = list(kdive)
+    for i, (c, k) in enumerate(zip(crash, kdive)):
+        if c == k:
+            continue
+        mc, mk = row.match(c), row.match(k)
+        if not mc or not mk or mc.group(1) != mk.group(1) or mc.group(3) != mk.group(3) or mc.group(4) != mk.group(4):
+            continue
+        if mms is None:
+            mms = task_mms(ctx)
+        pid = int(mk.group(2))
+        if pid not in mms:
+            continue
+        mm, tgid = mms[pid]
+        if any(m == mm and g != tgid for p, (m, g) in mms.items() if p != pid):
+            out[i] = c
+    return crash, out
+
+
+def bt_tail_call_frame(crash, kdive, ctx):
+    """
+    A function that reached its callee through a tail call (inet_sendmsg jumps to
+    udp_sendmsg) leaves no frame of its own: the callee returns straight into the function
+    that called it (__sock_sendmsg). ORC finds that return address where the callee's frame
+    ends, and kdive shows the frame; crash 8.0.6's frame-size guess steps over it. Each
+    extra kdive frame must sit between two frames both sides print, its return address must
+    follow a direct call (e8 rel32) to a function other than the callee below it, and that
+    function must contain a direct jump (e9 rel32) to the callee's start; nothing else may
+    differ.
+    """
+    crash_frames = {(f["slot"], f["addr"]) for f in map(frame, crash) if f}
+    drop_idx = []
+    frames = [(i, frame(l)) for i, l in enumerate(kdive) if frame(l)]
+    for n in range(1, len(frames) - 1):
+        i, f = frames[n]
+        below, above = frames[n - 1][1], frames[n + 1][1]
+        if (f["slot"], f["addr"]) in crash_frames or (below["slot"], below["addr"]) not in crash_frames \
+                or (above["slot"], above["addr"]) not in crash_frames:
+            continue
+        call = rd_bytes(ctx.query(f"rd -8 {f['addr'] - 5:x} 5"))
+        if len(call) != 5 or call[0] != 0xE8:
+            continue
+        target = (f["addr"] + int.from_bytes(bytes(call[1:]), "little", signed=True)) & (2**64 - 1)
+        at = ctx.symbol_at(below["addr"])
+        if not at:
+            continue
+        callee = below["addr"] - at[1]
+        if target == callee:
+            continue
+        code = rd_bytes(ctx.query(f"rd -8 {target:x} 2048"))
+        if any(code[p] == 0xE9 and (target + p + 5 + int.from_bytes(bytes(code[p + 1:p + 5]), "little", signed=True))
+               & (2**64 - 1) == callee for p in range(len(code) - 4)):
+            drop_idx.append(i)
+    if not drop_idx:
+        return crash, kdive
+    return renumber(crash), renumber(drop(kdive, drop_idx))
+
+
+def rd_bytes(text):
+    """The bytes of an `rd -8` output."""
+    out = []
+    for line in text.split("\n"):
+        m = re.match(r"^[0-9a-f]+:\s+((?:[0-9a-f]{2} )*[0-9a-f]{2})", line)
+        if m:
+            out += [int(b, 16) for b in m.group(1).split()]
+    return out
+
+
+SYSRQ_PATH = ("sysrq_handle_crash", "__handle_sysrq", "__handle_sysrq.cold", "write_sysrq_trigger", "proc_reg_write",
+              "vfs_write", "ksys_write", "__x64_sys_write", "do_syscall_64")
+
+
+def bt_stale_panic_path(crash, kdive, ctx):
+    """
+    The lab panics with `echo c > /proc/sysrq-trigger`: the panic task's stack holds, below
+    panic, the write system call into sysrq (sysrq_handle_crash ... ksys_write,
+    do_syscall_64). On some boots crash 8.0.6 misjudges the size of panic's frame and
+    continues from stale words further up the stack (handle_mm_fault, do_user_addr_fault,
+    exit_to_user_mode_prepare of an earlier page fault), rejoining at the syscall entry.
+    The rule accepts, in a trace that both sides start with the same panic frame and end
+    with the same entry frame and registers, kdive frames between them that are exactly that
+    write path (write_sysrq_trigger and ksys_write among them) in place of crash's frames;
+    nothing else may differ.
+    """
+    def traces(lines):
+        out, cur = {}, None
+        for i, line in enumerate(lines):
+            if HEADER.match(line):
+                cur = out.setdefault(line, [])
+            elif cur is not None and frame(line):
+                cur.append(i)
+        return out
+    ct, kt = traces(crash), traces(kdive)
+    drop_c, drop_k = [], []
+    for header, kidx in kt.items():
+        cidx = ct.get(header)
+        if not cidx or len(kidx) < 3 or len(cidx) < 2:
+            continue
+        kf = [frame(kdive[i]) for i in kidx]
+        cf = [frame(crash[i]) for i in cidx]
+        if kf[0]["name"] != "panic" or (kf[0]["slot"], kf[0]["addr"]) != (cf[0]["slot"], cf[0]["addr"]) \
+                or (kf[-1]["slot"], kf[-1]["addr"]) != (cf[-1]["slot"], cf[-1]["addr"]):
+            continue
+        middle = [f["name"] for f in kf[1:-1]]
+        if not middle or any(n not in SYSRQ_PATH for n in middle) or "write_sysrq_trigger" not in middle \
+                or "ksys_write" not in middle:
+            continue
+        if [f["name"] for f in cf[1:-1]] == middle:
+            continue
+        drop_k += kidx[1:-1]
+        drop_c += cidx[1:-1]
+    if not drop_k:
+        return crash, kdive
+    return renumber(drop(crash, drop_c)), renumber(drop(kdive, drop_k))
+
+
 def bt_unrun_task_frame(crash, kdive, ctx):
     """
     A task that was forked but never ran has only what copy_thread prepared on its stack: the
@@ -306,6 +456,9 @@ def bt_unrun_task_frame(crash, kdive, ctx):
 
 
 RULES = {
+    "ps-rss-shared-mm": ps_rss_shared_mm,
+    "bt-tail-call-frame": bt_tail_call_frame,
+    "bt-stale-panic-path": bt_stale_panic_path,
     "runq-released-task": runq_released_task,
     "bt-nested-exception-frame": bt_nested_exception_frame,
     "bt-unrun-task-frame": bt_unrun_task_frame,
@@ -425,7 +578,59 @@ _STOP_NESTED_KDIVE = """PID: 0        TASK: ffffffffbce10940  CPU: 0    COMMAND:
     ORIG_RAX: ffffffffffffffff  CS: 0010  SS: 0018
  #3 [ffffcd7640003e40] try_to_wake_up at ffffffffbb315602"""
 
+_RSS_CRASH = """      140     131   1  ffff88a6d5e0c8c0  UN   0.1     9456      268  kdive-vforker
+      142     140   1  ffff88a6c2499840  IN   0.1     9456      436  kdive-vfchild"""
+_RSS_KDIVE = _RSS_CRASH.replace("268", "628").replace("436", "628")
+_RSS_MMS = """PID: 140      TASK: ffff88a6d5e0c8c0  CPU: 1    COMMAND: "kdive-vforker"
+  mm = 0xffff88a6c1060000,
+  tgid = 140,
+
+PID: 142      TASK: ffff88a6c2499840  CPU: 1    COMMAND: "kdive-vfchild"
+  mm = 0xffff88a6c1060000,
+  tgid = 142,"""
+
+_PANIC_CRASH = """PID: 141      TASK: ffff8d2d5feae100  CPU: 1    COMMAND: "sh"
+ #0 [ffffcdde8051bad8] panic at ffffffff92e01f99
+ #1 [ffffcdde8051bea8] handle_mm_fault at ffffffff926d2bcb
+ #2 [ffffcdde8051bee0] do_user_addr_fault at ffffffff92487a50
+ #3 [ffffcdde8051bf50] entry_SYSCALL_64_after_hwframe at ffffffff93000126
+    ORIG_RAX: 0000000000000001  CS: 0033  SS: 002b"""
+_PANIC_KDIVE = """PID: 141      TASK: ffff8d2d5feae100  CPU: 1    COMMAND: "sh"
+ #0 [ffffcdde8051bad8] panic at ffffffff92e01f99
+ #1 [ffffcdde8051bb58] sysrq_handle_crash at ffffffff92a90926
+ #2 [ffffcdde8051bb90] write_sysrq_trigger at ffffffff92a91274
+ #3 [ffffcdde8051bc50] ksys_write at ffffffff927676eb
+ #4 [ffffcdde8051bc88] do_syscall_64 at ffffffff92e43e1d
+ #5 [ffffcdde8051bf50] entry_SYSCALL_64_after_hwframe at ffffffff93000126
+    ORIG_RAX: 0000000000000001  CS: 0033  SS: 002b"""
+
+_TAIL_CRASH = """#10 [ffffd027805d3a88] udp_sendmsg at ffffffff948bb7fd
+#11 [ffffd027805d3c30] __sys_sendto at ffffffff947b28d2"""
+_TAIL_KDIVE = """#10 [ffffd027805d3a88] udp_sendmsg at ffffffff948bb7fd
+#11 [ffffd027805d3c18] __sock_sendmsg at ffffffff947b02c8
+#12 [ffffd027805d3c30] __sys_sendto at ffffffff947b28d2"""
+_UDP = 0xffffffff948bb000  # udp_sendmsg's start in this example
+_INET = 0xffffffff947b02c8 + 0x0011a798  # the call's target (inet_sendmsg)
+_TAIL_FACTS = {
+    0xffffffff948bb7fd: ("udp_sendmsg", 0xffffffff948bb7fd - _UDP),
+    "rd -8 ffffffff947b02c3 5": "ffffffff947b02c3:  e8 98 a7 11 00                                    .....",
+    f"rd -8 {_INET:x} 2048": f"{_INET:x}:  90 90 90 e9 "
+    + " ".join(f"{b:02x}" for b in ((_UDP - (_INET + 3 + 5)) & 0xffffffff).to_bytes(4, "little")) + "  ....",
+}
+
 SELFTEST = [
+    (["ps-rss-shared-mm"], _RSS_CRASH, _RSS_KDIVE, {"foreach task -R mm,tgid": _RSS_MMS}, True),
+    # not shared with another thread group: a real RSS difference
+    (["ps-rss-shared-mm"], _RSS_CRASH, _RSS_KDIVE,
+     {"foreach task -R mm,tgid": _RSS_MMS.replace("mm = 0xffff88a6c1060000,\n  tgid = 142", "mm = 0xffff88a6c1070000,\n  tgid = 142")},
+     False),
+    (["bt-stale-panic-path"], _PANIC_CRASH, _PANIC_KDIVE, {}, True),
+    # kdive frames that are not the sysrq write path are no excuse
+    (["bt-stale-panic-path"], _PANIC_CRASH, _PANIC_KDIVE.replace("ksys_write", "handle_mm_fault"), {}, False),
+    (["bt-tail-call-frame"], _TAIL_CRASH, _TAIL_KDIVE, _TAIL_FACTS, True),
+    # the called function does not jump to the callee: not a tail call
+    (["bt-tail-call-frame"], _TAIL_CRASH, _TAIL_KDIVE,
+     dict(_TAIL_FACTS, **{f"rd -8 {_INET:x} 2048": f"{_INET:x}:  90 90 90 90 90 90 90 90"}), False),
     # crash's stale frame, the IPI entry it lost, and the nested exception frame, all at once
     (["bt-nested-exception-frame", "bt-stale-stop-frame"], _STOP_NESTED_CRASH, _STOP_NESTED_KDIVE, {}, True),
     # a kdive frame in that region that is not the reboot IPI's entry stays a difference
