@@ -424,6 +424,90 @@ def bt_stale_panic_path(crash, kdive, ctx):
     return renumber(drop(crash, drop_c)), renumber(drop(kdive, drop_k))
 
 
+def jumps_to(ctx, fn, target):
+    """Whether the code at fn has a direct jump (e9 rel32) to target within 2 KiB (a tail call)."""
+    code = rd_bytes(ctx.query(f"rd -8 {fn:x} 2048"))
+    return any(code[p] == 0xE9 and (fn + p + 5 + int.from_bytes(bytes(code[p + 1:p + 5]), "little", signed=True))
+               & (2**64 - 1) == target for p in range(len(code) - 4))
+
+
+def cannot_have_called(ctx, ret, callee_addr):
+    """True when the word ret provably is not a return address into a caller of the function
+    holding callee_addr: the bytes before it are no call at all, or a direct call to another
+    function that does not jump to that one either. An indirect call proves nothing."""
+    at = ctx.symbol_at(callee_addr)
+    if not at:
+        return False
+    callee = callee_addr - at[1]
+    b = rd_bytes(ctx.query(f"rd -8 {ret - 7:x} 7"))
+    if len(b) != 7:
+        return False
+    if b[2] == 0xE8:
+        target = (ret + int.from_bytes(bytes(b[3:7]), "little", signed=True)) & (2**64 - 1)
+        return target != callee and not jumps_to(ctx, target, callee)
+    indirect = (b[5] == 0xFF and (b[6] & 0x38) == 0x10) or (b[4] == 0xFF and (b[5] & 0x38) == 0x10) \
+        or (b[1] == 0xFF and (b[2] & 0x38) == 0x10) or (b[0] == 0xFF and (b[1] & 0x38) == 0x10)
+    return not indirect
+
+
+def called(ctx, ret, callee_addr):
+    """True when the bytes before ret are a direct call to the function holding callee_addr,
+    or to a function that jumps to it (a tail call): ret is a return address of its caller."""
+    at = ctx.symbol_at(callee_addr)
+    b = rd_bytes(ctx.query(f"rd -8 {ret - 5:x} 5"))
+    if not at or len(b) != 5 or b[0] != 0xE8:
+        return False
+    callee = callee_addr - at[1]
+    target = (ret + int.from_bytes(bytes(b[1:5]), "little", signed=True)) & (2**64 - 1)
+    return target == callee or jumps_to(ctx, target, callee)
+
+
+def bt_stale_frames(crash, kdive, ctx):
+    """
+    crash 8.0.6 sizes some frames by guessing, and where ORC gives a large frame (6.12's
+    do_syscall_64 with the system calls inlined into x64_sys_call, do_wait) it reports stale
+    return addresses left inside it by earlier calls (an old page fault's handle_mm_fault,
+    exit_to_user_mode_prepare of an earlier system call), rejoining the real chain further
+    up. The rule drops a run of crash-only lines between two frames A (below) and B (above)
+    that both sides print when the first crash frame of the run provably was not A's caller:
+    the bytes before its return address are no call, or a direct call to another function
+    that does not jump to A's function either (kdive's rd of the dump's text); an indirect
+    call proves nothing. kdive frames between A and B, if any, are dropped with it only when
+    each is proved its callee's caller the same way (a direct call to the callee, or to a
+    function that jumps to it). Nothing else may differ.
+    """
+    kframes = [(i, frame(l)) for i, l in enumerate(kdive) if frame(l)]
+    kpos = {(f["slot"], f["addr"]): n for n, (_, f) in enumerate(kframes)}
+    drop_c, drop_k, i = [], [], 0
+    while i < len(crash):
+        fa = frame(crash[i])
+        if not fa or (fa["slot"], fa["addr"]) not in kpos:
+            i += 1
+            continue
+        # A is common; look for the next common frame B in the same trace.
+        j, run = i + 1, []
+        while j < len(crash) and not HEADER.match(crash[j]):
+            fj = frame(crash[j])
+            if fj and (fj["slot"], fj["addr"]) in kpos:
+                break
+            run.append(j)
+            j += 1
+        fb = frame(crash[j]) if j < len(crash) else None
+        first = next((frame(crash[k]) for k in run if frame(crash[k])), None)
+        if fb and first and cannot_have_called(ctx, first["addr"], fa["addr"]):
+            na, nb = kpos[(fa["slot"], fa["addr"])], kpos[(fb["slot"], fb["addr"])]
+            between = kframes[na + 1:nb]
+            chain = [kframes[na][1]] + [f for _, f in between]
+            if nb > na and all(called(ctx, chain[n + 1]["addr"], chain[n]["addr"]) for n in range(len(chain) - 1)) \
+                    and all(not HEADER.match(kdive[k]) for k in range(kframes[na][0], kframes[nb][0])):
+                drop_c += run
+                drop_k += [k for k in range(kframes[na][0] + 1, kframes[nb][0])]
+        i = j if j > i else i + 1
+    if not drop_c:
+        return crash, kdive
+    return renumber(drop(crash, drop_c)), renumber(drop(kdive, drop_k))
+
+
 def bt_unrun_task_frame(crash, kdive, ctx):
     """
     A task that was forked but never ran has only what copy_thread prepared on its stack: the
@@ -456,6 +540,7 @@ def bt_unrun_task_frame(crash, kdive, ctx):
 
 
 RULES = {
+    "bt-stale-frames": bt_stale_frames,
     "ps-rss-shared-mm": ps_rss_shared_mm,
     "bt-tail-call-frame": bt_tail_call_frame,
     "bt-stale-panic-path": bt_stale_panic_path,
