@@ -703,7 +703,34 @@ _TAIL_FACTS = {
     + " ".join(f"{b:02x}" for b in ((_UDP - (_INET + 3 + 5)) & 0xffffffff).to_bytes(4, "little")) + "  ....",
 }
 
+_SF_CRASH = """PID: 185      TASK: ffff8c16c2a79840  CPU: 0    COMMAND: "kdive-netflood"
+ #7 [ffffcedd404cb7f8] ip_make_skb at ffffffff99d0a5e4
+ #8 [ffffcedd404cb8a0] xfrm_lookup_route at ffffffff99d9c543
+ #9 [ffffcedd404cbb80] __x64_sys_sendto at ffffffff99c15a84"""
+_SF_KDIVE = """PID: 185      TASK: ffff8c16c2a79840  CPU: 0    COMMAND: "kdive-netflood"
+ #7 [ffffcedd404cb7f8] ip_make_skb at ffffffff99d0a5e4
+ #8 [ffffcedd404cb8a8] udp_sendmsg at ffffffff99d4ea29
+ #9 [ffffcedd404cbb80] __x64_sys_sendto at ffffffff99c15a84"""
+_IPM = 0xffffffff99d0a5e4 - 260  # ip_make_skb's start
+_SF_FACTS = {
+    0xffffffff99d0a5e4: ("ip_make_skb", 260),
+    # xfrm_lookup_route's return address follows a call to another function (not ip_make_skb)
+    "rd -8 ffffffff99d9c53c 7": "ffffffff99d9c53c:  ec 08 e8 ad ef ff ff                              .......",
+    # udp_sendmsg's follows a direct call to ip_make_skb
+    "rd -8 ffffffff99d4ea24 5": "ffffffff99d4ea24:  e8 "
+    + " ".join(f"{b:02x}" for b in ((_IPM - 0xffffffff99d4ea29) & 0xffffffff).to_bytes(4, "little")),
+}
+
 SELFTEST = [
+    (["bt-stale-frames"], _SF_CRASH, _SF_KDIVE, _SF_FACTS, True),
+    # kdive's frame not proved a caller of the one below: not explained
+    (["bt-stale-frames"], _SF_CRASH, _SF_KDIVE,
+     dict(_SF_FACTS, **{"rd -8 ffffffff99d4ea24 5": "ffffffff99d4ea24:  e8 00 00 00 00"}), False),
+    # crash's frame could be ip_make_skb's caller (a call to it): nothing proved stale
+    (["bt-stale-frames"], _SF_CRASH, _SF_KDIVE,
+     dict(_SF_FACTS, **{"rd -8 ffffffff99d9c53c 7": "ffffffff99d9c53c:  ec 08 e8 "
+                        + " ".join(f"{b:02x}" for b in ((_IPM - 0xffffffff99d9c543) & 0xffffffff).to_bytes(4, "little"))}),
+     False),
     (["ps-rss-shared-mm"], _RSS_CRASH, _RSS_KDIVE, {"foreach task -R mm,tgid": _RSS_MMS}, True),
     # not shared with another thread group: a real RSS difference
     (["ps-rss-shared-mm"], _RSS_CRASH, _RSS_KDIVE,
