@@ -237,6 +237,25 @@ static int show_rlimits(kd_session *s, const struct task_info *t)
 }
 
 /* Each state with its count, in the order the states first appear in the task table (as crash counts them). */
+/*
+ * What %MEM is a share of, as crash computes it: the page frames below high_memory (the
+ * direct map's end, holes included), or num_physpages on kernels that still have it, the
+ * smaller of the two. Present pages (what sys shows) is a few hundred pages less, enough to
+ * round a percentage the other way. Falls back to the present pages.
+ */
+static uint64_t mem_pct_pages(kd_session *s)
+{
+	uint64_t addr, high = 0, pa, pages = 0, phys = 0;
+	if (kd_symbol_addr(s, "high_memory", &addr) == 0 && mem_read_kv(s, addr, &high, 8) == 0 && high &&
+	    mem_kvtop(s, high - 1, &pa) == 0)
+		pages = pa / (s->dump->page_size ? s->dump->page_size : 4096) + 1;
+	if (kd_symbol_addr(s, "num_physpages", &addr) == 0 && mem_read_kv(s, addr, &phys, 8) == 0 && phys &&
+	    (!pages || phys < pages))
+		pages = phys;
+	kd_err_clear(&s->err);
+	return pages ? pages : total_pages(s);
+}
+
 static void show_summary(kd_session *s, const struct task_info **list, size_t n)
 {
 	struct {
@@ -293,7 +312,7 @@ static int run_view(kd_session *s, struct ps_opts *o, const struct task_table *t
 	switch (o->view) {
 	case V_TABLE:
 	case V_KSTACK: {
-		uint64_t total = total_pages(s);
+		uint64_t total = mem_pct_pages(s);
 		table_header(s, o->view == V_KSTACK);
 		for (size_t i = 0; i < list.len; i++)
 			table_row(s, list.items[i], o->view == V_KSTACK, total);

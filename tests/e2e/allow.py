@@ -256,22 +256,32 @@ def runq_released_task(crash, kdive, ctx):
     lists and the PID table) can still be queued on a run queue for its last schedule (seen
     on the PREEMPT_RT kernel: an auto-reaped child a moment after exit). kdive lists it
     with the pid and comm of its task_struct; crash 8.0.6 skips queue entries that are not
-    in its task table. Each extra kdive line must be such an entry whose task kdive's `ps`
-    does not list and whose exit_state is EXIT_DEAD (16); nothing else may differ.
+    in its task table (and says "[no tasks queued]" when it was the only one). Each extra
+    kdive line must be such an entry whose task kdive's `ps` does not list and whose
+    exit_state is EXIT_DEAD (16); nothing else may differ.
     """
+    def released(line):
+        m = RUNQ_ENTRY.match(line)
+        if not m:
+            return False
+        task = m.group(2)
+        return not re.search(rf"\b{task}\b", ctx.query("ps")) and \
+            re.search(r"exit_state = 16,", ctx.query(f"struct task_struct.exit_state {task}")) is not None
+
     drop_idx = []
     for block in inserted(crash, kdive):
-        for i in block:
-            m = RUNQ_ENTRY.match(kdive[i])
-            if not m:
-                break
-            task = m.group(2)
-            ps = ctx.query("ps")
-            state = ctx.query(f"struct task_struct.exit_state {task}")
-            if re.search(rf"\b{task}\b", ps) or not re.search(r"exit_state = 16,", state):
-                break
-            drop_idx.append(i)
-    return crash, drop(kdive, drop_idx)
+        drop_idx += [i for i in block if released(kdive[i])]
+    kdive = drop(kdive, drop_idx)
+    # A queue that held only such a task: crash says it is empty.
+    sm = difflib.SequenceMatcher(None, crash, kdive, autojunk=False)
+    out = []
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "replace" and i2 - i1 == 1 and crash[i1].strip() == "[no tasks queued]" \
+                and all(released(l) for l in kdive[j1:j2]):
+            out.append(crash[i1])
+        else:
+            out += kdive[j1:j2]
+    return crash, out
 
 
 def task_mms(ctx):
@@ -722,6 +732,13 @@ _SF_FACTS = {
 }
 
 SELFTEST = [
+    # the only entry of its queue: crash says the queue is empty
+    (["runq-released-task"], "  CFS RB_ROOT: ffff89e21fc2b470\n     [no tasks queued]",
+     '  CFS RB_ROOT: ffff89e21fc2b470\n     [120] PID: 158    TASK: ffff89e202cb48c0  COMMAND: "kdive-proc"',
+     _RUNQ_FACTS, True),
+    (["runq-released-task"], "  CFS RB_ROOT: ffff89e21fc2b470\n     [no tasks queued]",
+     '  CFS RB_ROOT: ffff89e21fc2b470\n     [120] PID: 158    TASK: ffff89e202cb48c0  COMMAND: "kdive-proc"',
+     dict(_RUNQ_FACTS, ps="ffff89e202cb48c0"), False),
     (["bt-stale-frames"], _SF_CRASH, _SF_KDIVE, _SF_FACTS, True),
     # kdive's frame not proved a caller of the one below: not explained
     (["bt-stale-frames"], _SF_CRASH, _SF_KDIVE,
