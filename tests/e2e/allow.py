@@ -512,6 +512,16 @@ def bt_stale_frames(crash, kdive, ctx):
                     and all(not HEADER.match(kdive[k]) for k in range(kframes[na][0], kframes[nb][0])):
                 drop_c += run
                 drop_k += [k for k in range(kframes[na][0] + 1, kframes[nb][0])]
+                # Misled this way crash may also end the trace without the system call's entry
+                # frame, whose user registers both sides print: that frame goes too.
+                ckeys = {(f["slot"], f["addr"]) for f in map(frame, crash) if f}
+                for k in range(kframes[nb][0] + 1, len(kdive)):
+                    if HEADER.match(kdive[k]):
+                        break
+                    fk = frame(kdive[k])
+                    if fk and fk["name"].startswith("entry_SYSCALL_64") and (fk["slot"], fk["addr"]) not in ckeys \
+                            and k + 1 < len(kdive) and re.match(r"^    RIP: ", kdive[k + 1]):
+                        drop_k.append(k)
         i = j if j > i else i + 1
     if not drop_c:
         return crash, kdive
