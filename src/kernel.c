@@ -327,6 +327,7 @@ int tasks_collect(kd_session *s, struct task_list *out)
 	struct collect c = {.out = out, .seen = &seen};
 	out->tasks = NULL;
 	out->len = 0;
+	out->broken[0] = '\0';
 	uint64_t init_task, idle;
 	int rc = -1;
 	if (sym_addr(s, "init_task", &init_task) < 0 || member_off(s, "task_struct", "tasks", &c.tasks_off) < 0)
