@@ -184,8 +184,7 @@ void task_list_free(struct task_list *l)
  * A circular list whose forward walk broke (a node that cannot be read: a page the dump
  * lacks, a corrupt pointer): walk it backwards from the head through ->prev, up to the
  * break or a node seen already, so that only the unreadable node is lost and not every
- * node after it. Returns how many nodes the backward walk added; *why keeps the forward
- * walk's error.
+ * node after it. Returns how many nodes the backward walk added.
  */
 static size_t walk_list_back(kd_session *s, uint64_t head, int (*fn)(kd_session *, uint64_t node, void *), void *arg,
 			     struct u64map *seen)
@@ -208,7 +207,10 @@ static size_t walk_list_back(kd_session *s, uint64_t head, int (*fn)(kd_session 
 	return added;
 }
 
-/* Forward, and backward from the head when the forward walk breaks; -1 only when neither found anything. */
+/*
+ * Forward, and backward from the head when the forward walk breaks (why gets the first
+ * break's error if it is still empty); -1 only when neither direction found anything.
+ */
 static int walk_list_both(kd_session *s, uint64_t head, int (*fn)(kd_session *, uint64_t node, void *), void *arg,
 			  char *why, size_t whysize)
 {
