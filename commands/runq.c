@@ -13,42 +13,21 @@ struct runq_ctx {
 	int count;
 };
 
-/*
- * A task on a run queue that the task table does not have: one that exited and was
- * released (EXIT_DEAD, unlinked from every task list) but is still queued to run its last
- * schedule. It is a real entry of the queue: shown with the pid and comm of its task_struct.
- */
-static struct task_info *released_task(kd_session *s, uint64_t task, struct task_info *tmp)
-{
-	uint64_t pid;
-	uint64_t pid_off = member_off_opt(s, "task_struct", "pid"), comm_off = member_off_opt(s, "task_struct", "comm");
-	memset(tmp, 0, sizeof(*tmp));
-	tmp->task = task;
-	if (pid_off == UINT64_MAX || comm_off == UINT64_MAX || read_int(s, task + pid_off, 4, &pid) < 0 ||
-	    mem_read_kv(s, task + comm_off, tmp->comm, TASK_COMM_MAX) < 0) {
-		kd_err_clear(&s->err);
-		return NULL;
-	}
-	tmp->comm[TASK_COMM_MAX] = '\0';
-	tmp->pid = (int)(int32_t)pid;
-	return tmp;
-}
-
 static void task_entry(kd_session *s, const struct runq_ctx *c, uint64_t task)
 {
 	const struct task_info *t = task_find(s, task);
 	struct task_info tmp;
 	kd_err_clear(&s->err);
-	if (!t)
-		t = released_task(s, task, &tmp);
+	/*
+	 * Not in the task table: a task that exited and was released (EXIT_DEAD, unlinked from
+	 * every list) but is still queued for its last schedule. A real entry of the queue.
+	 */
+	if (!t && task_read(s, task, &tmp) == 0)
+		t = &tmp;
+	kd_err_clear(&s->err);
 	uint64_t prio = 0;
 	read_int(s, task + c->prio_off, 4, &prio);
 	kd_err_clear(&s->err);
-	if (c->timestamps) {
-		kd_printf(s, "%*s%010llu  PID: %-6d TASK: %llx  COMMAND: \"%s\"\n", c->indent, "",
-			  (unsigned long long)(t ? t->last_arrival : 0), t ? t->pid : -1, (unsigned long long)task, t ? t->comm : "?");
-		return;
-	}
 	kd_printf(s, "%*s[%3d] PID: %-6d TASK: %llx  COMMAND: \"%s\"\n", c->indent, "", (int)prio, t ? t->pid : -1,
 		  (unsigned long long)task, t ? t->comm : "?");
 }
@@ -63,9 +42,7 @@ static int cfs_node(kd_session *s, uint64_t node, void *arg)
 		mem_read_kv(s, se + c->my_q_off, &my_q, 8);
 	c->count++;
 	if (my_q) {
-		if (!c->timestamps)
-			kd_printf(s, "%*s[%3d] GROUP CFS RB_ROOT: %llx\n", c->indent, "", 120,
-				  (unsigned long long)(my_q + c->timeline_off));
+		kd_printf(s, "%*s[%3d] GROUP CFS RB_ROOT: %llx\n", c->indent, "", 120, (unsigned long long)(my_q + c->timeline_off));
 		c->indent += 2;
 		int rc = cfs_tree(s, c, my_q);
 		c->indent -= 2;
@@ -126,7 +103,7 @@ static int show_cpu(kd_session *s, struct runq_ctx *c, int cpu, const struct tas
 		int len = snprintf(buf, sizeof(buf), hex ? "%llx" : "%llu", (unsigned long long)clock);
 		kd_printf(s, "%sCPU %d: %s\n", cpu < 10 ? " " : "", cpu, buf);
 		if (cur) {
-			int indent = cpu < 10 ? 8 : cpu < 100 ? 8 : cpu < 1000 ? 9 : 0;
+			int indent = cpu < 100 ? 8 : cpu < 1000 ? 9 : 0;
 			kd_printf(s, "%*s", indent, "");
 			kd_printf(s, hex ? "%0*llx" : "%0*llu", len, (unsigned long long)cur->last_arrival);
 			kd_printf(s, "  PID: %-5d  TASK: %llx  COMMAND: \"%s\"\n", cur->pid, (unsigned long long)cur->task,

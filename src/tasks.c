@@ -188,6 +188,16 @@ void tasks_free(kd_session *s)
 	s->task_table = NULL;
 }
 
+int task_read(kd_session *s, uint64_t task, struct task_info *t)
+{
+	struct task_offsets o;
+	if (offsets(s, &o) < 0)
+		return -1;
+	if (read_task(s, &o, task, t) < 0)
+		return kd_fail(s, "task_struct at %llx cannot be read", (unsigned long long)task);
+	return 0;
+}
+
 const struct task_info *task_find(kd_session *s, uint64_t task)
 {
 	const struct task_table *tt = tasks_get(s);

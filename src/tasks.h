@@ -42,6 +42,8 @@ struct task_table {
 /* The table, built on first use and cached in the session. NULL with an error on failure. */
 const struct task_table *tasks_get(kd_session *s);
 const struct task_info *task_find(kd_session *s, uint64_t task);
+/* Read one task_struct outside the table (a task no list holds any more); -1 if unreadable. */
+int task_read(kd_session *s, uint64_t task, struct task_info *t);
 /* First task with this pid (a process before its threads, as crash resolves pids). */
 const struct task_info *task_by_pid(kd_session *s, int pid);
 /* A command argument: a PID (decimal) or a task address (hex). */
