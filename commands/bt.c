@@ -231,7 +231,13 @@ static void show_frame_words(struct printer *p, uint64_t rsp, const struct uw_st
 	kd_printf(p->s, "\n");
 }
 
-/* ret: ip is a return address (named by its call site), not where a CPU stopped. */
+/* A frame whose ip is a return address (named by its call site), not where a CPU stopped or a task resumes. */
+static bool frame_is_return(const struct uw_frame *f)
+{
+	return !(f->flags & (UW_F_START | UW_F_AFTER_REGS | UW_F_EXACT));
+}
+
+/* ret: ip is a return address (frame_is_return). */
 static void print_frame(struct printer *p, uint64_t rsp, uint64_t ip, bool ret, const struct uw_stack *st)
 {
 	kd_session *s = p->s;
@@ -325,7 +331,7 @@ static void print_trace(struct printer *p, const struct uw_trace *tr)
 			rsp = f->regs_addr;
 		last_stack_was_irq = false;
 		after_exception_stack = false;
-		print_frame(p, rsp, f->ip, !(f->flags & (UW_F_START | UW_F_AFTER_REGS | UW_F_EXACT)), &f->stack);
+		print_frame(p, rsp, f->ip, frame_is_return(f), &f->stack);
 		if (f->has_regs) {
 			print_regs(s, &f->regs, true, p->o->line);
 			if (f->stack.type == UW_STACK_EXCEPTION) {
@@ -611,8 +617,7 @@ static bool references(kd_session *s, const struct uw_trace *tr, const char *ref
 	for (size_t i = 0; i < tr->len; i++) {
 		const struct uw_frame *f = &tr->frames[i];
 		uint64_t off;
-		bool ret = !(f->flags & (UW_F_START | UW_F_AFTER_REGS | UW_F_EXACT));
-		const char *name = ret ? unwind_return_symbol(s, f->ip, &off, NULL) : unwind_symbol(s, f->ip, &off, NULL);
+		const char *name = frame_is_return(f) ? unwind_return_symbol(s, f->ip, &off, NULL) : unwind_symbol(s, f->ip, &off, NULL);
 		if ((name && strcmp(name, ref) == 0) || (hex && (f->ip == v || (name && f->ip - off == v))))
 			return true;
 		for (int r = 0; f->has_regs && r < UW_NREGS; r++)

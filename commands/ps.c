@@ -236,7 +236,6 @@ static int show_rlimits(kd_session *s, const struct task_info *t)
 	return 0;
 }
 
-/* Each state with its count, in the order the states first appear in the task table (as crash counts them). */
 /*
  * What %MEM is a share of, as crash computes it: the page frames below high_memory (the
  * direct map's end, holes included), or num_physpages on kernels that still have it, the
@@ -256,6 +255,7 @@ static uint64_t mem_pct_pages(kd_session *s)
 	return pages ? pages : total_pages(s);
 }
 
+/* Each state with its count, in the order the states first appear in the task table (as crash counts them). */
 static void show_summary(kd_session *s, const struct task_info **list, size_t n)
 {
 	struct {
