@@ -10,12 +10,12 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "arch.h"
-#include "kernel.h"
-#include "symbols.h"
-#include "tasks.h"
-#include "types.h"
-#include "unwind.h"
+#include "target/arch.h"
+#include "linux/kernel.h"
+#include "debuginfo/symbols.h"
+#include "linux/tasks.h"
+#include "debuginfo/types.h"
+#include "linux/unwind.h"
 
 enum { SCAN_NONE, SCAN_FROM_START, SCAN_ALL };
 

@@ -2,7 +2,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "expr.h"
+#include "lang/crash_expr.h"
 
 static void print_value(kd_session *s, uint64_t v, bool bits)
 {

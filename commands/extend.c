@@ -2,7 +2,7 @@
 #include <dlfcn.h>
 #include <string.h>
 
-#include "shell.h"
+#include "shell/shell.h"
 
 static int load_module(kd_session *s, const char *path)
 {

@@ -2,10 +2,10 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "fs.h"
-#include "kernel.h"
-#include "tasks.h"
-#include "types.h"
+#include "linux/fs.h"
+#include "linux/kernel.h"
+#include "linux/tasks.h"
+#include "debuginfo/types.h"
 
 static void fs_struct_paths(kd_session *s, const struct task_info *t)
 {

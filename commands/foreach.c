@@ -2,8 +2,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "shell.h"
-#include "tasks.h"
+#include "shell/shell.h"
+#include "linux/tasks.h"
 
 /* ps takes all the tasks at once and prints one table. */
 static int run_ps(kd_session *s, const struct kd_command *cmd, int nargs, char **args, const struct task_info **list, size_t n)

@@ -1,7 +1,7 @@
 /* help: the command list, or one command's page. */
 #include <string.h>
 
-#include "shell.h"
+#include "shell/shell.h"
 
 static int cmp_names(const void *a, const void *b)
 {

@@ -2,8 +2,8 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "kernel.h"
-#include "types.h"
+#include "linux/kernel.h"
+#include "debuginfo/types.h"
 
 /* One counter of a global vmstat array (vm_zone_stat, vm_node_stat), by enumerator name. */
 static uint64_t vmstat(kd_session *s, const char *array, const char *item)

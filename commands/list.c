@@ -3,11 +3,11 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "cexpr.h"
-#include "cprint.h"
-#include "kernel.h"
-#include "symbols.h"
-#include "walk.h"
+#include "lang/c_expr.h"
+#include "lang/c_print.h"
+#include "linux/kernel.h"
+#include "debuginfo/symbols.h"
+#include "linux/walk.h"
 
 #define LIST_USAGE                                                                                                 \
 	"list [[-o] offset][-e end][-[s|S] struct[.member[,member] [-l offset]] -[x|d]]\n"                         \

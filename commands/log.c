@@ -3,9 +3,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "kernel.h"
-#include "printk.h"
-#include "types.h"
+#include "linux/kernel.h"
+#include "linux/printk.h"
+#include "debuginfo/types.h"
 
 struct log_opts {
 	bool no_time, wall_time, level, dict;

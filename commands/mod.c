@@ -1,8 +1,8 @@
 /* mod: the loaded modules, as crash lists them. */
 #include <string.h>
 
-#include "modules.h"
-#include "types.h"
+#include "linux/modules.h"
+#include "debuginfo/types.h"
 
 static int cmd_mod(kd_session *s, int argc, char **argv)
 {

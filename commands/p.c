@@ -3,10 +3,10 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "cexpr.h"
-#include "cprint.h"
-#include "kernel.h"
-#include "symbols.h"
+#include "lang/c_expr.h"
+#include "lang/c_print.h"
+#include "linux/kernel.h"
+#include "debuginfo/symbols.h"
 
 #define P_USAGE "p [-x|-d][-u] [expression | symbol[:cpuspec]]"
 

@@ -2,9 +2,9 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "kernel.h"
-#include "tasks.h"
-#include "types.h"
+#include "linux/kernel.h"
+#include "linux/tasks.h"
+#include "debuginfo/types.h"
 
 enum ps_view { V_TABLE, V_KSTACK, V_PARENTS, V_CHILDREN, V_TIMES, V_LAST, V_LAST_MS, V_ARGS, V_GROUP, V_RLIMITS, V_SUMMARY };
 

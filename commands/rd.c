@@ -3,8 +3,8 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "kernel.h"
-#include "symbols.h"
+#include "linux/kernel.h"
+#include "debuginfo/symbols.h"
 
 enum rd_mode { RD_HEX, RD_DEC, RD_UDEC, RD_SYM, RD_ASCII };
 

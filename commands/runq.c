@@ -2,9 +2,9 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "kernel.h"
-#include "tasks.h"
-#include "types.h"
+#include "linux/kernel.h"
+#include "linux/tasks.h"
+#include "debuginfo/types.h"
 
 struct runq_ctx {
 	uint64_t se_off, my_q_off, timeline_off, prio_off;

@@ -3,8 +3,8 @@
 
 #include <getopt.h>
 
-#include "printk.h"
-#include "tasks.h"
+#include "linux/printk.h"
+#include "linux/tasks.h"
 
 static const char *state_long(const struct task_info *t)
 {

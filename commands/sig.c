@@ -2,9 +2,9 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "kernel.h"
-#include "tasks.h"
-#include "types.h"
+#include "linux/kernel.h"
+#include "linux/tasks.h"
+#include "debuginfo/types.h"
 
 #define NSIG 64
 

@@ -3,10 +3,10 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "cexpr.h"
-#include "cprint.h"
-#include "kernel.h"
-#include "symbols.h"
+#include "lang/c_expr.h"
+#include "lang/c_print.h"
+#include "linux/kernel.h"
+#include "debuginfo/symbols.h"
 
 #define STRUCT_USAGE                                                                                               \
 	"struct struct_name[.member[,member]][-o][-l offset][-rfuxdp]\n         [address | symbol][:cpuspec] [count | -c count]"

@@ -2,9 +2,9 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "kernel.h"
-#include "symbols.h"
-#include "types.h"
+#include "linux/kernel.h"
+#include "debuginfo/symbols.h"
+#include "debuginfo/types.h"
 
 static void print_sym_line(kd_session *s, uint64_t addr, const struct ksym *k, uint64_t off, bool with_line)
 {

@@ -3,10 +3,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "kernel.h"
-#include "printk.h"
-#include "tasks.h"
-#include "types.h"
+#include "linux/kernel.h"
+#include "linux/printk.h"
+#include "linux/tasks.h"
+#include "debuginfo/types.h"
 
 static void uts_field(kd_session *s, const char *member, char *buf, size_t size)
 {

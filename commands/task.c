@@ -3,9 +3,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "shell.h"
-#include "tasks.h"
-#include "types.h"
+#include "shell/shell.h"
+#include "linux/tasks.h"
+#include "debuginfo/types.h"
 
 struct task_opts {
 	const char *members; /* -R a,b,c */

@@ -3,12 +3,12 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "cexpr.h"
-#include "cprint.h"
-#include "kernel.h"
-#include "symbols.h"
-#include "types.h"
-#include "walk.h"
+#include "lang/c_expr.h"
+#include "lang/c_print.h"
+#include "linux/kernel.h"
+#include "debuginfo/symbols.h"
+#include "debuginfo/types.h"
+#include "linux/walk.h"
 
 #define TREE_USAGE                                                                                                 \
 	"tree [-t [radix|xarray|rbtree|maple]] [-r offset] [-[s|S] struct[.member[,member]]]\n"                    \

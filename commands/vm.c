@@ -2,12 +2,12 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "arch.h"
-#include "fs.h"
-#include "kernel.h"
-#include "maple.h"
-#include "tasks.h"
-#include "types.h"
+#include "target/arch.h"
+#include "linux/fs.h"
+#include "linux/kernel.h"
+#include "linux/maple.h"
+#include "linux/tasks.h"
+#include "debuginfo/types.h"
 
 struct vm_opts {
 	bool phys; /* -p: each page of each VMA, with its physical address */

@@ -2,10 +2,10 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "cexpr.h"
-#include "cprint.h"
-#include "dwarf_index.h"
-#include "symbols.h"
+#include "lang/c_expr.h"
+#include "lang/c_print.h"
+#include "debuginfo/dwarf_index.h"
+#include "debuginfo/symbols.h"
 
 #define WHATIS_USAGE                                                                                               \
 	"whatis [[-o] [struct | union | typedef | symbol]] | \n         [[-r [size|range]] [-m member]]"

@@ -25,7 +25,7 @@
 #include <zstd.h>
 #endif
 
-#include "util.h"
+#include "base/util.h"
 
 enum { F_ZLIB = 1, F_LZO = 2, F_SNAPPY = 4, F_ZSTD = 0x20 };
 

@@ -12,9 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "session.h"
-#include "tasks.h"
-#include "unwind.h"
+#include "target/session.h"
+#include "linux/tasks.h"
+#include "linux/unwind.h"
 
 int main(int argc, char **argv)
 {

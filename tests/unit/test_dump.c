@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dump.h"
+#include "dump/dump.h"
 #include "synth.h"
 #include "tests.h"
 

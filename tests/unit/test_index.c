@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dwarf_index.h"
+#include "debuginfo/dwarf_index.h"
 #include "tests.h"
 
 static const char *PROGRAM =

@@ -2,8 +2,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "expr.h"
-#include "shell.h"
+#include "lang/crash_expr.h"
+#include "shell/shell.h"
 #include "tests.h"
 
 static void test_split(void)

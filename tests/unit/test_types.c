@@ -9,12 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cexpr.h"
-#include "cprint.h"
-#include "dwarf_index.h"
-#include "symbols.h"
+#include "lang/c_expr.h"
+#include "lang/c_print.h"
+#include "debuginfo/dwarf_index.h"
+#include "debuginfo/symbols.h"
 #include "tests.h"
-#include "walk.h"
+#include "linux/walk.h"
 
 static const char *PROGRAM =
 	"#include <stddef.h>\n"

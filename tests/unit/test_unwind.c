@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "tests.h"
-#include "unwind.h"
+#include "linux/unwind.h"
 
 /* ---- a synthetic kernel: functions, their ORC entries, two stacks ---- */
 

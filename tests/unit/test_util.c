@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "tests.h"
-#include "symbols.h"
-#include "util.h"
+#include "debuginfo/symbols.h"
+#include "base/util.h"
 
 static void test_strmap(void)
 {

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "tests.h"
-#include "unwind.h"
+#include "linux/unwind.h"
 
 #ifndef UW_FIXTURES
 #define UW_FIXTURES "tests/unit/stacks"

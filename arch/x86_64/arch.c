@@ -1,0 +1,209 @@
+/* x86_64: KASLR discovery, kernel layout and 4/5-level page-table walks. */
+#include <string.h>
+
+#include "target/arch.h"
+#include "debuginfo/symbols.h"
+
+#define PTE_PRESENT 0x1ULL
+#define PTE_PSE 0x80ULL
+#define PTE_ADDR_MASK 0x000ffffffffff000ULL
+#define DEFAULT_PAGE_OFFSET_L4 0xffff888000000000ULL
+#define DEFAULT_PAGE_OFFSET_L5 0xff11000000000000ULL
+#define DEFAULT_VMALLOC_L4 0xffffc90000000000ULL
+#define DEFAULT_VMEMMAP_L4 0xffffea0000000000ULL
+#define DEFAULT_KERNEL_IMAGE_SIZE (512ULL << 20)
+
+/* QEMU's "QEMU" CPU-state note (struct QEMUCPUState): offsets of what we need. */
+enum { QEMU_CPU_IDT_BASE = 384, QEMU_CPU_CR3 = 416, QEMU_CPU_CR4 = 424, QEMU_CPU_MIN_SIZE = 432 };
+
+struct x86_state {
+	uint64_t kernel_image_size;
+};
+
+static int read_entry(kd_session *s, uint64_t table, unsigned idx, uint64_t *entry)
+{
+	return mem_read_phys(s, (table & PTE_ADDR_MASK) + idx * 8ULL, entry, 8);
+}
+
+static int walk(kd_session *s, uint64_t pgd, bool l5, uint64_t vaddr, uint64_t *paddr, uint64_t *page_size)
+{
+	static const int shifts5[] = {48, 39, 30, 21, 12};
+	const int *shift = l5 ? shifts5 : shifts5 + 1;
+	int levels = l5 ? 5 : 4;
+	uint64_t table = pgd;
+	for (int lvl = 0; lvl < levels; lvl++) {
+		uint64_t e;
+		unsigned idx = (unsigned)((vaddr >> shift[lvl]) & 511);
+		if (read_entry(s, table, idx, &e) < 0) {
+			s->err.addr = vaddr;
+			return kd_fail(s, "address %llx: page table unreadable: %s", (unsigned long long)vaddr, s->err.msg);
+		}
+		if (!(e & PTE_PRESENT)) {
+			s->err.code = KD_EFAULT;
+			kd_fail(s, "address %llx is not mapped", (unsigned long long)vaddr);
+			s->err.code = KD_EFAULT;
+			s->err.addr = vaddr;
+			return -1;
+		}
+		bool leaf = lvl == levels - 1 || ((e & PTE_PSE) && shift[lvl] <= 30);
+		if (leaf) {
+			uint64_t size = 1ULL << shift[lvl];
+			*paddr = (e & PTE_ADDR_MASK & ~(size - 1)) | (vaddr & (size - 1));
+			if (page_size)
+				*page_size = size;
+			return 0;
+		}
+		table = e;
+	}
+	return kd_fail(s, "address %llx: page-table walk failed", (unsigned long long)vaddr);
+}
+
+static int x86_vtop(kd_session *s, uint64_t pgd, uint64_t vaddr, uint64_t *paddr, uint64_t *page_size)
+{
+	return walk(s, pgd ? pgd : s->ki.kernel_pgd, s->ki.l5, vaddr, paddr, page_size);
+}
+
+static bool x86_is_kvaddr(kd_session *s, uint64_t vaddr)
+{
+	(void)s;
+	return vaddr >= (s->ki.l5 ? 0xff00000000000000ULL : 0xffff800000000000ULL);
+}
+
+static int x86_kvtop(kd_session *s, uint64_t vaddr, uint64_t *paddr)
+{
+	const struct kernel_info *ki = &s->ki;
+	if (!x86_is_kvaddr(s, vaddr))
+		return kd_fail(s, "%llx is not a kernel virtual address", (unsigned long long)vaddr);
+	uint64_t ram_end = (uint64_t)s->dump->max_pfn * s->dump->page_size;
+	if (vaddr >= ki->page_offset && vaddr - ki->page_offset < ram_end) {
+		*paddr = vaddr - ki->page_offset;
+		return 0;
+	}
+	uint64_t image_size = DEFAULT_KERNEL_IMAGE_SIZE;
+	dump_vmcoreinfo_u64(s->dump, "NUMBER(KERNEL_IMAGE_SIZE)", 10, &image_size);
+	if (vaddr >= KERNEL_MAP_START && vaddr - KERNEL_MAP_START < image_size) {
+		*paddr = vaddr - KERNEL_MAP_START + ki->phys_base;
+		return 0;
+	}
+	return walk(s, ki->kernel_pgd, ki->l5, vaddr, paddr, NULL);
+}
+
+static const struct dump_note *qemu_cpu_note(const struct dump *d, int cpu)
+{
+	int n = 0;
+	for (size_t i = 0; i < d->nr_notes; i++) {
+		const struct dump_note *note = &d->notes[i];
+		if (strcmp(note->name, "QEMU") == 0 && note->descsz >= QEMU_CPU_MIN_SIZE && n++ == cpu)
+			return note;
+	}
+	return NULL;
+}
+
+static uint64_t note_u64(const struct dump_note *n, size_t off)
+{
+	uint64_t v;
+	memcpy(&v, n->desc + off, 8);
+	return v;
+}
+
+/*
+ * A QEMU dump without VMCOREINFO: find KASLR the way the hardware sees it.
+ * CR3 gives the page tables, the IDT base gives the divide-error handler's
+ * runtime address; its link-time address in vmlinux gives the offset.
+ */
+int x86_64_kaslr_from_cpu_state(kd_session *s, uint64_t *offset, uint64_t *phys_base)
+{
+	const struct dump_note *n = qemu_cpu_note(s->dump, 0);
+	if (!n)
+		return kd_fail(s, "the dump has no VMCOREINFO and no QEMU CPU state: cannot find the KASLR offset");
+	/* Kernel half of a PTI page-table pair; drop PCID bits. */
+	uint64_t pgd = note_u64(n, QEMU_CPU_CR3) & PTE_ADDR_MASK & ~0x1000ULL;
+	bool l5 = note_u64(n, QEMU_CPU_CR4) & (1ULL << 12);
+	uint64_t idt = note_u64(n, QEMU_CPU_IDT_BASE), idt_pa;
+	if (walk(s, pgd, l5, idt, &idt_pa, NULL) < 0)
+		return kd_fail(s, "cannot find the KASLR offset: IDT at %llx: %s", (unsigned long long)idt, s->err.msg);
+	uint8_t gate[16];
+	if (mem_read_phys(s, idt_pa, gate, sizeof(gate)) < 0)
+		return -1;
+	uint64_t handler = (uint64_t)(gate[0] | gate[1] << 8) | (uint64_t)(gate[6] | gate[7] << 8) << 16 |
+			   (uint64_t)(gate[8] | gate[9] << 8 | gate[10] << 16 | (uint32_t)gate[11] << 24) << 32;
+	static const char *const names[] = {"asm_exc_divide_error", "divide_error"};
+	const struct ksym *k = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(names) && !k; i++)
+		k = symtab_lookup(s->symtab, names[i]);
+	if (!k)
+		return kd_fail(s, "cannot find the KASLR offset: vmlinux has no divide-error handler symbol");
+	uint64_t off = handler - (k->addr - s->symtab->offset);
+	if (off & 0xfffff || off >= (1ULL << 30))
+		return kd_fail(s, "cannot find the KASLR offset: IDT handler %llx does not match vmlinux's %s",
+			       (unsigned long long)handler, k->name);
+	const struct ksym *text = symtab_lookup(s->symtab, "_text");
+	if (!text)
+		return kd_fail(s, "vmlinux has no _text symbol");
+	uint64_t text_va = text->addr - s->symtab->offset + off, text_pa;
+	if (walk(s, pgd, l5, text_va, &text_pa, NULL) < 0)
+		return -1;
+	*offset = off;
+	*phys_base = text_pa - (text_va - KERNEL_MAP_START);
+	s->ki.l5 = l5;
+	return 0;
+}
+
+static uint64_t read_base_var(kd_session *s, const char *name, uint64_t fallback)
+{
+	const struct ksym *k = symtab_lookup(s->symtab, name);
+	uint64_t v;
+	if (k && mem_read_kv(s, k->addr, &v, 8) == 0 && v)
+		return v;
+	kd_err_clear(&s->err);
+	return fallback;
+}
+
+static int x86_init(kd_session *s)
+{
+	struct kernel_info *ki = &s->ki;
+	struct dump *d = s->dump;
+	uint64_t v;
+	if (dump_vmcoreinfo_u64(d, "NUMBER(pgtable_l5_enabled)", 10, &v))
+		ki->l5 = v != 0;
+	if (d->vmcoreinfo) {
+		ki->kaslr_offset = 0;
+		if (dump_vmcoreinfo_u64(d, "KERNELOFFSET", 16, &v))
+			ki->kaslr_offset = v;
+		ki->kaslr_from_vmcoreinfo = true;
+		ki->phys_base = 0;
+		if (dump_vmcoreinfo_u64(d, "NUMBER(phys_base)", 10, &v))
+			ki->phys_base = v;
+	} else {
+		/* Page-table walks need kernel_pgd only from CR3 here; symbols are still unrelocated. */
+		if (x86_64_kaslr_from_cpu_state(s, &ki->kaslr_offset, &ki->phys_base) < 0)
+			return -1;
+	}
+	symtab_relocate(s->symtab, ki->kaslr_offset);
+	const struct ksym *pgt = symtab_lookup(s->symtab, "init_top_pgt");
+	if (!pgt)
+		pgt = symtab_lookup(s->symtab, "init_level4_pgt");
+	if (!pgt)
+		return kd_fail(s, "vmlinux has no init_top_pgt symbol");
+	ki->kernel_pgd = pgt->addr - KERNEL_MAP_START + ki->phys_base;
+	/* Until page_offset_base is known, only the kernel-text shortcut and walks work. */
+	ki->page_offset = UINT64_MAX;
+	if (symtab_lookup(s->symtab, "__pgtable_l5_enabled") && !dump_vmcoreinfo(d, "NUMBER(pgtable_l5_enabled)", NULL)) {
+		uint32_t l5;
+		if (mem_read_kv(s, symtab_lookup(s->symtab, "__pgtable_l5_enabled")->addr, &l5, 4) == 0)
+			ki->l5 = l5 != 0;
+		kd_err_clear(&s->err);
+	}
+	ki->page_offset = read_base_var(s, "page_offset_base", ki->l5 ? DEFAULT_PAGE_OFFSET_L5 : DEFAULT_PAGE_OFFSET_L4);
+	ki->vmalloc_start = read_base_var(s, "vmalloc_base", DEFAULT_VMALLOC_L4);
+	ki->vmemmap_start = read_base_var(s, "vmemmap_base", DEFAULT_VMEMMAP_L4);
+	return 0;
+}
+
+const struct arch_ops arch_x86_64 = {
+	.name = "x86_64",
+	.init = x86_init,
+	.vtop = x86_vtop,
+	.kvtop = x86_kvtop,
+	.is_kvaddr = x86_is_kvaddr,
+};

@@ -1,0 +1,201 @@
+#include "debuginfo/symbols.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char symbol_letter(Elf *elf, const GElf_Sym *sym)
+{
+	int bind = GELF_ST_BIND(sym->st_info), type = GELF_ST_TYPE(sym->st_info);
+	char c = '?';
+	if (sym->st_shndx == SHN_ABS)
+		c = 'a';
+	else if (sym->st_shndx == SHN_UNDEF)
+		c = 'u';
+	else {
+		Elf_Scn *scn = elf_getscn(elf, sym->st_shndx);
+		GElf_Shdr sh;
+		if (scn && gelf_getshdr(scn, &sh)) {
+			if (sh.sh_flags & SHF_EXECINSTR)
+				c = 't';
+			else if (sh.sh_type == SHT_NOBITS)
+				c = 'b';
+			else if (sh.sh_flags & SHF_WRITE)
+				c = 'd';
+			else if (sh.sh_flags & SHF_ALLOC)
+				c = 'r';
+			else
+				c = 'n';
+		}
+	}
+	if (bind == STB_WEAK)
+		return type == STT_OBJECT ? 'V' : 'W';
+	if (bind == STB_GLOBAL && c >= 'a' && c <= 'z')
+		c = (char)(c - 'a' + 'A');
+	return c;
+}
+
+static int sym_cmp(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static bool is_global(char type)
+{
+	return type >= 'A' && type <= 'Z';
+}
+
+static void index_names(struct symtab *t)
+{
+	strmap_free(&t->by_name);
+	strmap_init(&t->by_name);
+	strmap_reserve(&t->by_name, t->nsyms);
+	for (size_t i = 0; i < t->nsyms; i++) {
+		struct ksym *s = &t->syms[i];
+		struct ksym *old = strmap_get(&t->by_name, s->name);
+		if (!old || (!is_global(old->type) && is_global(s->type)))
+			strmap_put(&t->by_name, s->name, s);
+	}
+}
+
+struct symtab *symtab_load(Elf *elf, struct kd_err *err)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	while ((scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
+			break;
+	if (!scn) {
+		kd_err_set(err, KD_EFORMAT, "vmlinux has no symbol table");
+		return NULL;
+	}
+	Elf_Data *data = elf_getdata(scn, NULL);
+	if (!data || !sh.sh_entsize) {
+		kd_err_set(err, KD_EFORMAT, "vmlinux symbol table is unreadable: %s", elf_errmsg(-1));
+		return NULL;
+	}
+	size_t n = sh.sh_size / sh.sh_entsize;
+	struct symtab *t = xcalloc(1, sizeof(*t));
+	t->syms = xmalloc(n * sizeof(*t->syms));
+	/* Copy names into one block: the ELF data may be unmapped later. */
+	size_t strbytes = 0;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Sym sym;
+		if (!gelf_getsym(data, (int)i, &sym))
+			continue;
+		const char *name = elf_strptr(elf, sh.sh_link, sym.st_name);
+		if (name)
+			strbytes += strlen(name) + 1;
+	}
+	t->strings = xmalloc(strbytes + 1);
+	char *sp = t->strings;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Sym sym;
+		if (!gelf_getsym(data, (int)i, &sym))
+			continue;
+		int type = GELF_ST_TYPE(sym.st_info);
+		if (type == STT_SECTION || type == STT_FILE || sym.st_shndx == SHN_UNDEF)
+			continue;
+		const char *name = elf_strptr(elf, sh.sh_link, sym.st_name);
+		if (!name || !*name)
+			continue;
+		size_t len = strlen(name);
+		memcpy(sp, name, len + 1);
+		struct ksym *k = &t->syms[t->nsyms++];
+		k->addr = sym.st_value;
+		k->size = sym.st_size;
+		k->name = sp;
+		k->type = symbol_letter(elf, &sym);
+		sp += len + 1;
+	}
+	qsort(t->syms, t->nsyms, sizeof(*t->syms), sym_cmp);
+	strmap_init(&t->by_name);
+	index_names(t);
+	return t;
+}
+
+void symtab_free(struct symtab *t)
+{
+	if (!t)
+		return;
+	strmap_free(&t->by_name);
+	free(t->syms);
+	free(t->strings);
+	free(t);
+}
+
+void symtab_relocate(struct symtab *t, uint64_t off)
+{
+	uint64_t delta = off - t->offset;
+	if (!delta)
+		return;
+	for (size_t i = 0; i < t->nsyms; i++)
+		if (t->syms[i].addr - t->offset >= KERNEL_MAP_START && t->syms[i].type != 'A' && t->syms[i].type != 'a')
+			t->syms[i].addr += delta;
+	t->offset = off;
+	/* Every kernel-map symbol moves by the same delta and stays above the per-CPU ones:
+	 * the order by address holds, and the name index points at the same entries. */
+}
+
+const struct ksym *symtab_lookup(const struct symtab *t, const char *name)
+{
+	return strmap_get(&t->by_name, name);
+}
+
+size_t symtab_lower_bound(const struct symtab *t, uint64_t addr)
+{
+	size_t lo = 0, hi = t->nsyms;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (t->syms[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool is_marker(const struct ksym *k)
+{
+	/* Zero-size section markers and absolute symbols do not name code or data. */
+	return k->type == 'A' || k->type == 'a';
+}
+
+const struct ksym *symtab_at(const struct symtab *t, uint64_t addr)
+{
+	size_t i = symtab_lower_bound(t, addr + 1);
+	while (i > 0) {
+		const struct ksym *k = &t->syms[i - 1];
+		if (!is_marker(k)) {
+			if (k->addr < KERNEL_MAP_START && addr >= KERNEL_MAP_START)
+				return NULL;
+			/* The nearest symbol below, within 1 MiB, as crash resolves addresses. */
+			if (addr - k->addr > (1u << 20))
+				return NULL;
+			/* Among several symbols at the same address, pick the global one. */
+			size_t j = i - 1;
+			const struct ksym *best = k;
+			while (j > 0 && t->syms[j - 1].addr == k->addr) {
+				j--;
+				if (is_global(t->syms[j].type) && !is_global(best->type))
+					best = &t->syms[j];
+			}
+			return best;
+		}
+		i--;
+	}
+	return NULL;
+}
+
+size_t symbol_clone_stem(const char *name)
+{
+	static const char *const strip[] = {".isra.", ".part.", ".llvm."};
+	for (size_t i = 0; i < ARRAY_SIZE(strip); i++) {
+		const char *cut = strstr(name, strip[i]);
+		if (cut)
+			return (size_t)(cut - name);
+	}
+	return strlen(name);
+}

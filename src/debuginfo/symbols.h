@@ -1,0 +1,46 @@
+/* The vmlinux ELF symbol table, relocated for KASLR; lookup by name and by address. */
+#ifndef KDIVE_SYMBOLS_H
+#define KDIVE_SYMBOLS_H
+
+#include <gelf.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/util.h"
+
+struct ksym {
+	uint64_t addr; /* relocated */
+	uint64_t size;
+	const char *name;
+	char type; /* nm-style letter: T t D d B b R r A W w V v */
+};
+
+struct symtab {
+	struct ksym *syms; /* sorted by address */
+	size_t nsyms;
+	struct strmap by_name; /* name -> ksym* (globals win over locals) */
+	char *strings;       /* owns the names */
+	uint64_t offset;     /* KASLR offset applied */
+};
+
+#define KERNEL_MAP_START 0xffffffff80000000ULL
+
+struct symtab *symtab_load(Elf *elf, struct kd_err *err);
+void symtab_free(struct symtab *t);
+/* Shift every kernel-text symbol (not the per-CPU ones, which are offsets) by off. */
+void symtab_relocate(struct symtab *t, uint64_t off);
+const struct ksym *symtab_lookup(const struct symtab *t, const char *name);
+/* The symbol containing addr, or the nearest one below it within a sane distance. */
+const struct ksym *symtab_at(const struct symtab *t, uint64_t addr);
+/* Index of the first symbol with address >= addr. */
+size_t symtab_lower_bound(const struct symtab *t, uint64_t addr);
+
+/*
+ * The length of a symbol name without gcc's clone suffix, as crash shows names: cut at
+ * the first ".isra.", else at the first ".part.", else at the first ".llvm.", with
+ * everything after the cut ("link_path_walk.part.0.constprop.0" -> "link_path_walk").
+ * Other suffixes (".constprop.N" alone, ".cold") stay. strlen(name) when nothing is cut.
+ */
+size_t symbol_clone_stem(const char *name);
+
+#endif

@@ -1,0 +1,172 @@
+/*
+ * ELF core dumps: kdump's /proc/vmcore, QEMU dump-guest-memory (PT_LOADs with
+ * p_vaddr 0, program headers wherever e_phoff says) and makedumpfile -E, where
+ * p_filesz < p_memsz marks memory that was filtered out.
+ */
+#include <elf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dump/dump.h"
+#include "base/util.h"
+
+struct elf_load {
+	uint64_t paddr, memsz, filesz, offset;
+};
+
+struct elf_priv {
+	struct elf_load *loads; /* sorted by paddr */
+	size_t nloads;
+	size_t last; /* the segment of the previous read: reads cluster */
+};
+
+static const struct elf_load *find_load(struct elf_priv *p, uint64_t paddr)
+{
+	if (p->nloads && p->loads[p->last].paddr <= paddr && paddr - p->loads[p->last].paddr < p->loads[p->last].memsz)
+		return &p->loads[p->last];
+	size_t lo = 0, hi = p->nloads;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct elf_load *l = &p->loads[mid];
+		if (paddr < l->paddr)
+			hi = mid;
+		else if (paddr - l->paddr >= l->memsz)
+			lo = mid + 1;
+		else {
+			p->last = mid;
+			return l;
+		}
+	}
+	return NULL;
+}
+
+static int elf_read_phys(struct dump *d, uint64_t paddr, void *buf, size_t len, struct kd_err *err)
+{
+	struct elf_priv *p = d->priv;
+	const struct elf_load *l = find_load(p, paddr);
+	if (!l) {
+		err->addr = paddr;
+		return kd_err_set(err, KD_ENOMEM_DUMP, "physical address %#llx is not in the dump", (unsigned long long)paddr);
+	}
+	uint64_t in = paddr - l->paddr;
+	if (len > l->memsz - in)
+		len = (size_t)(l->memsz - in); /* caller splits at pages; segments are page-aligned in practice */
+	if (in + len > l->filesz) {
+		err->addr = paddr;
+		return kd_err_set(err, KD_EEXCLUDED, "physical address %#llx: page excluded from the dump (filtered out by makedumpfile)",
+				  (unsigned long long)paddr);
+	}
+	return dfile_read(&d->file, l->offset + in, buf, len, err);
+}
+
+static void elf_close(struct dump *d)
+{
+	struct elf_priv *p = d->priv;
+	if (p)
+		free(p->loads);
+	free(p);
+}
+
+static const struct dump_ops elf_ops = {
+	.read_phys = elf_read_phys,
+	.close = elf_close,
+};
+
+static int load_cmp(const void *a, const void *b)
+{
+	const struct elf_load *x = a, *y = b;
+	if (x->paddr != y->paddr)
+		return x->paddr < y->paddr ? -1 : 1;
+	return x->memsz < y->memsz ? 1 : x->memsz > y->memsz ? -1 : 0;
+}
+
+int dump_elf_open(struct dump *d, struct dfile *f, struct kd_err *err)
+{
+	Elf64_Ehdr eh;
+	if (f->size < sizeof(eh))
+		return 1;
+	if (dfile_read(f, 0, &eh, sizeof(eh), err) < 0)
+		return -1;
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0)
+		return 1;
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB)
+		return kd_err_set(err, KD_EUNSUPP, "only 64-bit little-endian ELF dumps are supported");
+	if (eh.e_type != ET_CORE)
+		return kd_err_set(err, KD_EFORMAT, "ELF file is not a core dump (e_type %u); is this the vmlinux?", eh.e_type);
+	if (eh.e_machine != EM_X86_64)
+		return kd_err_set(err, KD_EUNSUPP, "ELF dump for machine %u: only x86_64 is supported", eh.e_machine);
+	if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 || eh.e_phnum == PN_XNUM)
+		return kd_err_set(err, KD_EFORMAT, "ELF dump has %u program headers of size %u", eh.e_phnum, eh.e_phentsize);
+	uint64_t phsize = (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr);
+	if (eh.e_phoff > f->size || phsize > f->size - eh.e_phoff)
+		return kd_err_set(err, KD_EFORMAT, "ELF program headers at %#llx run past the end of the file (truncated dump?)",
+				  (unsigned long long)eh.e_phoff);
+	Elf64_Phdr *ph = xmalloc(phsize);
+	if (dfile_read(f, eh.e_phoff, ph, phsize, err) < 0) {
+		free(ph);
+		return -1;
+	}
+	struct elf_priv *p = xcalloc(1, sizeof(*p));
+	d->priv = p;
+	d->ops = &elf_ops;
+	d->format = d->is_live ? "KCORE" : "ELF";
+	d->page_size = 4096;
+	uint64_t note_total = 0;
+	for (unsigned i = 0; i < eh.e_phnum; i++)
+		if (ph[i].p_type == PT_NOTE)
+			note_total += ph[i].p_filesz;
+	if (note_total > (256u << 20)) {
+		free(ph);
+		return kd_err_set(err, KD_EFORMAT, "ELF notes claim %llu bytes", (unsigned long long)note_total);
+	}
+	d->note_buf = xmalloc(note_total + 1);
+	uint64_t note_len = 0;
+	int rc = 0;
+	for (unsigned i = 0; i < eh.e_phnum && rc == 0; i++) {
+		const Elf64_Phdr *h = &ph[i];
+		if (h->p_type == PT_NOTE) {
+			if (h->p_offset > f->size || h->p_filesz > f->size - h->p_offset) {
+				rc = kd_err_set(err, KD_EFORMAT, "ELF note segment at %#llx runs past the end of the file",
+						(unsigned long long)h->p_offset);
+				break;
+			}
+			rc = dfile_read(f, h->p_offset, d->note_buf + note_len, h->p_filesz, err);
+			note_len += h->p_filesz;
+		} else if (h->p_type == PT_LOAD && h->p_memsz && h->p_paddr != UINT64_MAX) {
+			/* /proc/kcore marks segments without a physical address (vmalloc, modules) with -1;
+			 * those are read through the page tables instead. */
+			if (h->p_filesz > h->p_memsz || h->p_offset > f->size) {
+				rc = kd_err_set(err, KD_EFORMAT, "ELF segment %u: offset %#llx / size %#llx are not possible", i,
+						(unsigned long long)h->p_offset, (unsigned long long)h->p_filesz);
+				break;
+			}
+			struct elf_load l = {h->p_paddr, h->p_memsz, h->p_filesz, h->p_offset};
+			/* A truncated file keeps what it has; the rest reads as "not in the dump". */
+			if (l.filesz > f->size - l.offset)
+				l.filesz = f->size - l.offset;
+			if (l.paddr + l.memsz < l.paddr) {
+				rc = kd_err_set(err, KD_EFORMAT, "ELF segment %u wraps around the address space", i);
+				break;
+			}
+			p->loads = xrealloc(p->loads, (p->nloads + 1) * sizeof(*p->loads));
+			p->loads[p->nloads++] = l;
+			if ((l.paddr + l.memsz + 4095) / 4096 > d->max_pfn)
+				d->max_pfn = (l.paddr + l.memsz + 4095) / 4096;
+		}
+	}
+	free(ph);
+	if (rc < 0)
+		return -1;
+	qsort(p->loads, p->nloads, sizeof(*p->loads), load_cmp);
+	/* kdump's vmcore repeats the kernel text range inside a RAM segment: drop contained duplicates. */
+	size_t n = 0;
+	for (size_t i = 0; i < p->nloads; i++) {
+		if (n && p->loads[i].paddr + p->loads[i].memsz <= p->loads[n - 1].paddr + p->loads[n - 1].memsz)
+			continue;
+		p->loads[n++] = p->loads[i];
+	}
+	p->nloads = n;
+	if (!p->nloads)
+		return kd_err_set(err, KD_EFORMAT, "ELF dump has no memory segments");
+	return dump_parse_notes(d, d->note_buf, note_len, err);
+}

@@ -1,0 +1,414 @@
+#include "linux/kernel.h"
+
+#include <string.h>
+
+#include "target/arch.h"
+#include "debuginfo/symbols.h"
+#include "debuginfo/types.h"
+#include "linux/walk.h"
+
+int read_int(kd_session *s, uint64_t addr, unsigned size, uint64_t *val)
+{
+	uint8_t b[8] = {0};
+	if (size == 0 || size > 8)
+		return kd_fail(s, "bad integer size %u", size);
+	if (mem_read_kv(s, addr, b, size) < 0)
+		return -1;
+	uint64_t v = 0;
+	memcpy(&v, b, size); /* little-endian */
+	*val = v;
+	return 0;
+}
+
+int read_member(kd_session *s, uint64_t base, const char *type, const char *member, uint64_t *val)
+{
+	uint64_t off, size;
+	if (member_off_size(s, type, member, &off, &size) < 0) /* cached: commands call this per task */
+		return -1;
+	if (size > 8)
+		return kd_fail(s, "%s.%s is not an integer (%llu bytes)", type, member, (unsigned long long)size);
+	return read_int(s, base + off, (unsigned)size, val);
+}
+
+int read_member_ptr(kd_session *s, uint64_t base, const char *type, const char *member, uint64_t *val)
+{
+	uint64_t off;
+	if (member_off(s, type, member, &off) < 0)
+		return -1;
+	return mem_read_kv(s, base + off, val, 8);
+}
+
+int sym_addr(kd_session *s, const char *name, uint64_t *addr)
+{
+	return kd_symbol_addr(s, name, addr);
+}
+
+int per_cpu_addr(kd_session *s, const char *name, int cpu, uint64_t *addr)
+{
+	uint64_t base;
+	if (sym_addr(s, name, &base) < 0)
+		return -1;
+	if (cpu < 0 || cpu >= s->ki.nr_cpus)
+		return kd_fail(s, "invalid cpu %d (the dump has %d)", cpu, s->ki.nr_cpus);
+	*addr = base + s->ki.per_cpu_offset[cpu];
+	return 0;
+}
+
+int64_t kernel_crash_time(kd_session *s)
+{
+	uint64_t v, addr, off;
+	if (dump_vmcoreinfo_u64(s->dump, "CRASHTIME", 10, &v))
+		return (int64_t)v;
+	if (s->dump->hdr_timestamp)
+		return s->dump->hdr_timestamp;
+	if (sym_addr(s, "tk_core", &addr) == 0 && var_member_off(s, "tk_core", "timekeeper.xtime_sec", &off) == 0 &&
+	    read_int(s, addr + off, 8, &v) == 0)
+		return (int64_t)v;
+	kd_err_clear(&s->err);
+	return 0;
+}
+
+uint64_t kernel_uptime(kd_session *s)
+{
+	uint64_t addr, j = 0, tick = 0;
+	int64_t hz = 1000;
+	/* HZ is a build constant; tick_nsec (NSEC_PER_SEC / HZ, rounded) gives it back. */
+	if (sym_addr(s, "tick_nsec", &addr) == 0 && read_int(s, addr, 8, &tick) == 0 && tick >= 100000 && tick <= 100000000)
+		hz = (int64_t)((1000000000ULL + tick / 2) / tick);
+	kd_err_clear(&s->err);
+	/* jiffies start 5 minutes before the 32-bit wrap, so that wrap bugs show early. */
+	int64_t initial = (int64_t)(uint32_t)(-300 * hz);
+	if (sym_addr(s, "jiffies_64", &addr) == 0)
+		read_int(s, addr, 8, &j);
+	kd_err_clear(&s->err);
+	return (j - (uint64_t)initial) / (uint64_t)hz;
+}
+
+int vmlinux_banner(kd_session *s, char *buf, size_t size)
+{
+	const struct ksym *k = symtab_lookup(s->symtab, "linux_banner");
+	if (!k)
+		return kd_fail(s, "vmlinux has no linux_banner");
+	uint64_t link_addr = k->addr - s->symtab->offset;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(s->vmlinux_elf, scn))) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS || !(sh.sh_flags & SHF_ALLOC))
+			continue;
+		if (link_addr < sh.sh_addr || link_addr - sh.sh_addr >= sh.sh_size)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf || link_addr - sh.sh_addr >= d->d_size)
+			break;
+		size_t in = link_addr - sh.sh_addr, n = MIN(size - 1, d->d_size - in);
+		memcpy(buf, (const char *)d->d_buf + in, n);
+		buf[n] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		return 0;
+	}
+	return kd_fail(s, "vmlinux: cannot read linux_banner");
+}
+
+/* Refuse a vmlinux that is not the dumped kernel, naming both versions. */
+static int check_match(kd_session *s)
+{
+	char want[512], have[512];
+	if (vmlinux_banner(s, want, sizeof(want)) < 0)
+		return -1;
+	uint64_t addr;
+	if (sym_addr(s, "linux_banner", &addr) < 0)
+		return -1;
+	if (kd_read_string(s, addr, have, sizeof(have)) < 0 || strncmp(want, have, strlen(want)) != 0) {
+		size_t rl;
+		const char *rel = dump_vmcoreinfo(s->dump, "OSRELEASE", &rl);
+		if (rel)
+			return kd_fail(s, "vmlinux and dump do not match: vmlinux is \"%s\", the dump is of release %.*s", want, (int)rl, rel);
+		if (s->err.msg[0] && have[0] == '\0')
+			return kd_fail(s, "vmlinux and dump do not match: vmlinux is \"%s\", and its banner is unreadable in the dump (%s)",
+				       want, s->err.msg);
+		have[strcspn(have, "\n")] = '\0';
+		return kd_fail(s, "vmlinux and dump do not match: vmlinux is \"%s\", the dump has \"%.200s\"", want, have);
+	}
+	return 0;
+}
+
+static int read_uts_release(kd_session *s)
+{
+	uint64_t base, off;
+	if (sym_addr(s, "init_uts_ns", &base) < 0 || member_off(s, "uts_namespace", "name.release", &off) < 0)
+		return -1;
+	return kd_read_string(s, base + off, s->ki.release, sizeof(s->ki.release));
+}
+
+static int read_cpus(kd_session *s)
+{
+	uint64_t addr, nr = 1;
+	if (sym_addr(s, "nr_cpu_ids", &addr) == 0)
+		read_int(s, addr, 4, &nr);
+	if (nr == 0 || nr > 8192)
+		return kd_fail(s, "nr_cpu_ids is %llu: corrupt dump?", (unsigned long long)nr);
+	s->ki.nr_cpus = (int)nr;
+	s->ki.per_cpu_offset = xcalloc(nr, sizeof(uint64_t));
+	if (sym_addr(s, "__per_cpu_offset", &addr) < 0)
+		return -1;
+	if (mem_read_kv(s, addr, s->ki.per_cpu_offset, nr * 8) < 0)
+		return -1;
+	uint64_t pc;
+	s->ki.panic_cpu = -1;
+	if (sym_addr(s, "panic_cpu", &addr) == 0 && read_int(s, addr, 4, &pc) == 0 && (int32_t)pc >= 0 && (int32_t)pc < (int)nr)
+		s->ki.panic_cpu = (int)(int32_t)pc;
+	kd_err_clear(&s->err);
+	return 0;
+}
+
+int kernel_init(kd_session *s)
+{
+	if (check_match(s) < 0 || read_uts_release(s) < 0 || read_cpus(s) < 0)
+		return -1;
+	return 0;
+}
+
+void kernel_free(kd_session *s)
+{
+	(void)s;
+}
+
+void task_list_free(struct task_list *l)
+{
+	free(l->tasks);
+	l->tasks = NULL;
+	l->len = 0;
+}
+
+/*
+ * A circular list whose forward walk broke (a node that cannot be read: a page the dump
+ * lacks, a corrupt pointer): walk it backwards from the head through ->prev, up to the
+ * break or a node seen already, so that only the unreadable node is lost and not every
+ * node after it. Returns how many nodes the backward walk added.
+ */
+static size_t walk_list_back(kd_session *s, uint64_t head, int (*fn)(kd_session *, uint64_t node, void *), void *arg,
+			     struct u64map *seen)
+{
+	uint64_t prev_off = member_off_opt(s, "list_head", "prev"), prev;
+	size_t added = 0;
+	if (prev_off == UINT64_MAX || mem_read_kv(s, head + prev_off, &prev, 8) < 0) {
+		kd_err_clear(&s->err);
+		return 0;
+	}
+	for (size_t n = 0; prev != head && prev && n < LIST_WALK_MAX && !u64map_has(seen, prev); n++) {
+		u64map_put(seen, prev, NULL);
+		if (fn(s, prev, arg) < 0)
+			break;
+		added++;
+		if (mem_read_kv(s, prev + prev_off, &prev, 8) < 0)
+			break;
+	}
+	kd_err_clear(&s->err);
+	return added;
+}
+
+/*
+ * Forward, and backward from the head when the forward walk breaks (why gets the first
+ * break's error if it is still empty); -1 only when neither direction found anything.
+ */
+static int walk_list_both(kd_session *s, uint64_t head, int (*fn)(kd_session *, uint64_t node, void *), void *arg,
+			  char *why, size_t whysize)
+{
+	uint64_t next;
+	if (mem_read_kv(s, head, &next, 8) < 0)
+		return -1;
+	struct u64map seen;
+	u64map_init(&seen);
+	size_t n = 0;
+	int rc = 0;
+	while (next != head) {
+		if (++n > LIST_WALK_MAX || u64map_has(&seen, next)) {
+			rc = kd_fail(s, "list at %llx: cycle or runaway list after %zu entries", (unsigned long long)head, n);
+			break;
+		}
+		u64map_put(&seen, next, NULL);
+		if ((rc = fn(s, next, arg)) < 0)
+			break;
+		if ((rc = mem_read_kv(s, next, &next, 8)) < 0)
+			break;
+	}
+	if (rc < 0) {
+		if (why && !why[0])
+			snprintf(why, whysize, "%s", kd_last_error(s));
+		kd_err_clear(&s->err);
+		size_t back = walk_list_back(s, head, fn, arg, &seen);
+		rc = n > 1 || back ? 0 : -1;
+	}
+	u64map_free(&seen);
+	return rc;
+}
+
+struct collect {
+	struct task_list *out;
+	size_t cap;
+	uint64_t tasks_off, thread_off;
+	struct u64map *seen;
+	char broken[256]; /* why a walk broke, "" if none did */
+	uint64_t pid_tasks_off, pid_links_off;
+};
+
+static void push_task(struct collect *c, uint64_t task)
+{
+	if (u64map_has(c->seen, task))
+		return;
+	u64map_put(c->seen, task, NULL);
+	if (c->out->len == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 256;
+		c->out->tasks = xrealloc(c->out->tasks, c->cap * sizeof(uint64_t));
+	}
+	c->out->tasks[c->out->len++] = task;
+}
+
+static int on_thread(kd_session *s, uint64_t node, void *arg)
+{
+	(void)s;
+	struct collect *c = arg;
+	push_task(c, node - c->thread_off);
+	return 0;
+}
+
+static int on_process(kd_session *s, uint64_t node, void *arg)
+{
+	struct collect *c = arg;
+	uint64_t task = node - c->tasks_off;
+	push_task(c, task);
+	/* Threads: signal->thread_head (6.7+) or the task's own thread_group list. */
+	uint64_t sig_head = member_off_opt(s, "signal_struct", "thread_head");
+	if (sig_head != UINT64_MAX) {
+		uint64_t sig;
+		if (read_member_ptr(s, task, "task_struct", "signal", &sig) < 0 || !sig)
+			return 0; /* a dead task's signal may be gone: keep the process */
+		if (walk_list_both(s, sig + sig_head, on_thread, c, c->broken, sizeof(c->broken)) < 0)
+			kd_err_clear(&s->err);
+		return 0;
+	}
+	uint64_t tg = member_off_opt(s, "task_struct", "thread_group");
+	if (tg != UINT64_MAX && walk_list_both(s, task + tg, on_thread, c, c->broken, sizeof(c->broken)) < 0)
+		kd_err_clear(&s->err);
+	return 0;
+}
+
+/* A struct pid from the IDR: the task it names (pid->tasks[PIDTYPE_PID]), if any. */
+static int on_pid(kd_session *s, uint64_t pid, const struct walk_pos *pos, void *arg)
+{
+	(void)pos;
+	struct collect *c = arg;
+	uint64_t first = 0;
+	if (mem_read_kv(s, pid + c->pid_tasks_off, &first, 8) == 0 && first)
+		push_task(c, first - c->pid_links_off);
+	kd_err_clear(&s->err);
+	return 0; /* an unreadable pid loses only its own task */
+}
+
+/* Every task with a PID in the initial namespace (init_pid_ns.idr), added to what the lists gave. */
+static void tasks_from_pids(kd_session *s, struct collect *c)
+{
+	uint64_t ns, idr_off = member_off_opt(s, "pid_namespace", "idr"), rt_off = member_off_opt(s, "idr", "idr_rt"),
+		     head_off = member_off_opt(s, "xarray", "xa_head"), head;
+	c->pid_tasks_off = member_off_opt(s, "pid", "tasks");     /* tasks[PIDTYPE_PID].first */
+	c->pid_links_off = member_off_opt(s, "task_struct", "pid_links"); /* pid_links[PIDTYPE_PID] */
+	if (sym_addr(s, "init_pid_ns", &ns) < 0 || idr_off == UINT64_MAX || rt_off == UINT64_MAX ||
+	    head_off == UINT64_MAX || c->pid_tasks_off == UINT64_MAX || c->pid_links_off == UINT64_MAX ||
+	    mem_read_kv(s, ns + idr_off + rt_off + head_off, &head, 8) < 0) {
+		kd_err_clear(&s->err);
+		return;
+	}
+	walk_xarray(s, head, on_pid, c);
+	kd_err_clear(&s->err);
+}
+
+int tasks_collect(kd_session *s, struct task_list *out)
+{
+	struct u64map seen;
+	u64map_init(&seen);
+	struct collect c = {.out = out, .seen = &seen};
+	out->tasks = NULL;
+	out->len = 0;
+	out->broken[0] = '\0';
+	uint64_t init_task, idle;
+	int rc = -1;
+	if (sym_addr(s, "init_task", &init_task) < 0 || member_off(s, "task_struct", "tasks", &c.tasks_off) < 0)
+		goto out;
+	c.thread_off = member_off_opt(s, "task_struct", "thread_node");
+	if (c.thread_off == UINT64_MAX)
+		c.thread_off = member_off_opt(s, "task_struct", "thread_group");
+	/* Idle tasks first, one per CPU, from the runqueues (init_task is CPU 0's). */
+	push_task(&c, init_task);
+	uint64_t idle_off = member_off_opt(s, "rq", "idle");
+	for (int cpu = 1; idle_off != UINT64_MAX && cpu < s->ki.nr_cpus; cpu++) {
+		uint64_t rq;
+		if (per_cpu_addr(s, "runqueues", cpu, &rq) == 0 && mem_read_kv(s, rq + idle_off, &idle, 8) == 0 && idle)
+			push_task(&c, idle);
+		kd_err_clear(&s->err);
+	}
+	rc = walk_list_both(s, init_task + c.tasks_off, on_process, &c, c.broken, sizeof(c.broken));
+	if (c.broken[0]) {
+		snprintf(out->broken, sizeof(out->broken), "%s", c.broken);
+		/* A damaged list hides the tasks between two breaks: the PID allocator knows them too. */
+		tasks_from_pids(s, &c);
+		rc = 0;
+	}
+out:
+	u64map_free(&seen);
+	if (rc < 0)
+		task_list_free(out);
+	return rc;
+}
+
+int rbtree_walk(kd_session *s, uint64_t root_node, int (*fn)(kd_session *, uint64_t node, void *), void *arg)
+{
+	uint64_t left_off, right_off;
+	if (member_off(s, "rb_node", "rb_left", &left_off) < 0 || member_off(s, "rb_node", "rb_right", &right_off) < 0)
+		return -1;
+	/* Iterative in-order walk with an explicit stack; the visited set catches cycles. */
+	VEC(uint64_t) stack = {0};
+	struct u64map seen;
+	u64map_init(&seen);
+	uint64_t node = root_node;
+	int rc = 0;
+	size_t n = 0;
+	while ((node || stack.len) && rc == 0) {
+		while (node) {
+			if (u64map_has(&seen, node) || ++n > LIST_WALK_MAX) {
+				rc = kd_fail(s, "rbtree at %llx: cycle or runaway tree", (unsigned long long)root_node);
+				break;
+			}
+			u64map_put(&seen, node, NULL);
+			VEC_PUSH(&stack, node);
+			if (mem_read_kv(s, node + left_off, &node, 8) < 0) {
+				rc = -1;
+				break;
+			}
+		}
+		if (rc || !stack.len)
+			break;
+		node = stack.items[--stack.len];
+		if ((rc = fn(s, node, arg)) < 0)
+			break;
+		if (mem_read_kv(s, node + right_off, &node, 8) < 0)
+			rc = -1;
+	}
+	VEC_FREE(&stack);
+	u64map_free(&seen);
+	return rc;
+}
+
+int task_pgd(kd_session *s, uint64_t task, uint64_t *pgd)
+{
+	uint64_t mm, pgd_va, paddr;
+	if (!task)
+		return kd_fail(s, "no current task context");
+	if (read_member_ptr(s, task, "task_struct", "mm", &mm) < 0)
+		return -1;
+	if (!mm)
+		return kd_fail(s, "task %llx is a kernel thread: it has no user address space", (unsigned long long)task);
+	if (read_member_ptr(s, mm, "mm_struct", "pgd", &pgd_va) < 0 || mem_kvtop(s, pgd_va, &paddr) < 0)
+		return -1;
+	*pgd = paddr;
+	return 0;
+}

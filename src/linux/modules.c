@@ -1,0 +1,178 @@
+#include "linux/modules.h"
+
+#include <elf.h>
+#include <string.h>
+
+#include "linux/kernel.h"
+#include "debuginfo/types.h"
+
+#define MODULES_MAX 65536
+#define MODULE_SYMS_MAX (1u << 20)
+
+static int sym_cmp(const void *a, const void *b)
+{
+	const struct module_sym *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Core memory of a module: mem[] regions (6.4+) or core_layout (older). */
+static void read_layout(kd_session *s, struct kmodule *m)
+{
+	uint64_t mem_off = member_off_opt(s, "module", "mem");
+	if (mem_off != UINT64_MAX) {
+		uint64_t region = type_size_opt(s, "module_memory"), base_off = member_off_opt(s, "module_memory", "base"),
+			 size_off = member_off_opt(s, "module_memory", "size");
+		int64_t text = 0, init_text = 4; /* MOD_TEXT .. MOD_RO_AFTER_INIT are core, MOD_INIT_* are not */
+		if (enum_value(s, "MOD_INIT_TEXT", &init_text) < 0)
+			kd_err_clear(&s->err);
+		enum_value(s, "MOD_TEXT", &text);
+		kd_err_clear(&s->err);
+		m->start = UINT64_MAX;
+		for (int64_t i = 0; i < init_text && region != UINT64_MAX; i++) {
+			uint64_t base = 0, size = 0;
+			mem_read_kv(s, m->addr + mem_off + (uint64_t)i * region + base_off, &base, 8);
+			read_int(s, m->addr + mem_off + (uint64_t)i * region + size_off, 4, &size);
+			if (i == text)
+				m->base = base;
+			m->size += size;
+			if (base && size) {
+				m->start = MIN(m->start, base);
+				m->end = MAX(m->end, base + size);
+			}
+		}
+		if (m->start == UINT64_MAX)
+			m->start = m->end = 0;
+	} else {
+		read_member(s, m->addr, "module", "core_layout.base", &m->base);
+		read_member(s, m->addr, "module", "core_layout.size", &m->size);
+		m->start = m->base;
+		m->end = m->base + m->size;
+	}
+	kd_err_clear(&s->err);
+}
+
+static void read_kallsyms(kd_session *s, struct kmodule *m)
+{
+	uint64_t ks, symtab, num = 0, strtab, typetab = 0;
+	if (read_member_ptr(s, m->addr, "module", "kallsyms", &ks) < 0 || !ks ||
+	    read_member_ptr(s, ks, "mod_kallsyms", "symtab", &symtab) < 0 || read_member(s, ks, "mod_kallsyms", "num_symtab", &num) < 0 ||
+	    read_member_ptr(s, ks, "mod_kallsyms", "strtab", &strtab) < 0 || num > MODULE_SYMS_MAX) {
+		kd_err_clear(&s->err);
+		return;
+	}
+	read_member_ptr(s, ks, "mod_kallsyms", "typetab", &typetab);
+	kd_err_clear(&s->err);
+	Elf64_Sym *raw = xmalloc((num ? num : 1) * sizeof(*raw));
+	char *types = xcalloc(num ? num : 1, 1);
+	if (mem_read_kv(s, symtab, raw, num * sizeof(*raw)) < 0 || (typetab && mem_read_kv(s, typetab, types, num) < 0)) {
+		kd_err_clear(&s->err);
+		free(raw);
+		free(types);
+		return;
+	}
+	/* Names: read each one (they are short) into one block. */
+	VEC(char) strs = {0};
+	VEC(struct module_sym) syms = {0};
+	VEC(size_t) name_at = {0};
+	for (uint64_t i = 0; i < num; i++) {
+		if (!raw[i].st_name || !raw[i].st_value)
+			continue;
+		char name[128];
+		if (kd_read_string(s, strtab + raw[i].st_name, name, sizeof(name)) < 0 || !name[0]) {
+			kd_err_clear(&s->err);
+			continue;
+		}
+		VEC_PUSH(&name_at, strs.len);
+		for (char *c = name; *c; c++)
+			VEC_PUSH(&strs, *c);
+		VEC_PUSH(&strs, '\0');
+		VEC_PUSH(&syms, ((struct module_sym){raw[i].st_value, raw[i].st_size, NULL, types[i] ? types[i] : '?'}));
+	}
+	for (size_t i = 0; i < syms.len; i++)
+		syms.items[i].name = strs.items + name_at.items[i];
+	qsort(syms.items, syms.len, sizeof(*syms.items), sym_cmp);
+	m->syms = syms.items;
+	m->nsyms = syms.len;
+	m->strings = strs.items;
+	VEC_FREE(&name_at);
+	free(raw);
+	free(types);
+}
+
+static int mod_cmp(const void *a, const void *b)
+{
+	const struct kmodule *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+const struct module_table *modules_get(kd_session *s)
+{
+	if (s->module_table)
+		return s->module_table;
+	uint64_t head, list_off, name_off, next;
+	if (sym_addr(s, "modules", &head) < 0 || member_off(s, "module", "list", &list_off) < 0 ||
+	    member_off(s, "module", "name", &name_off) < 0 || mem_read_kv(s, head, &next, 8) < 0)
+		return NULL;
+	struct module_table *mt = xcalloc(1, sizeof(*mt));
+	struct u64map seen;
+	u64map_init(&seen);
+	while (next != head && mt->len < MODULES_MAX && !u64map_has(&seen, next)) {
+		u64map_put(&seen, next, NULL);
+		struct kmodule m = {.addr = next - list_off};
+		if (mem_read_kv(s, m.addr + name_off, m.name, sizeof(m.name) - 1) < 0)
+			break;
+		read_layout(s, &m);
+		read_kallsyms(s, &m);
+		mt->mods = xrealloc(mt->mods, (mt->len + 1) * sizeof(*mt->mods));
+		mt->mods[mt->len++] = m;
+		if (mem_read_kv(s, next, &next, 8) < 0)
+			break;
+	}
+	u64map_free(&seen);
+	kd_err_clear(&s->err);
+	qsort(mt->mods, mt->len, sizeof(*mt->mods), mod_cmp); /* crash lists them by address */
+	s->module_table = mt;
+	return mt;
+}
+
+void modules_free(kd_session *s)
+{
+	struct module_table *mt = s->module_table;
+	if (!mt)
+		return;
+	for (size_t i = 0; i < mt->len; i++) {
+		free(mt->mods[i].syms);
+		free(mt->mods[i].strings);
+	}
+	free(mt->mods);
+	free(mt);
+	s->module_table = NULL;
+}
+
+const struct module_sym *module_symbol_at(kd_session *s, uint64_t addr, uint64_t *offset, const struct kmodule **mod)
+{
+	const struct module_table *mt = modules_get(s);
+	if (!mt)
+		return NULL;
+	for (size_t i = 0; i < mt->len; i++) {
+		const struct kmodule *m = &mt->mods[i];
+		if (addr < m->start || addr >= m->end || !m->nsyms)
+			continue;
+		size_t lo = 0, hi = m->nsyms;
+		while (hi - lo > 1) {
+			size_t mid = (lo + hi) / 2;
+			if (m->syms[mid].addr <= addr)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		if (m->syms[lo].addr > addr)
+			return NULL;
+		if (offset)
+			*offset = addr - m->syms[lo].addr;
+		if (mod)
+			*mod = m;
+		return &m->syms[lo];
+	}
+	return NULL;
+}

@@ -1,0 +1,482 @@
+#include "linux/tasks.h"
+
+#include <string.h>
+
+#include "linux/kernel.h"
+#include "debuginfo/types.h"
+
+struct task_offsets {
+	uint64_t pid, tgid, comm, state, exit_state, mm, stack, real_parent, cpu, thread_sp;
+	uint64_t flags, policy, start_time, utime, stime, last_arrival, signal, group_leader;
+	bool state_is_4bytes;
+};
+
+static int offsets(kd_session *s, struct task_offsets *o)
+{
+	if (member_off(s, "task_struct", "pid", &o->pid) < 0 || member_off(s, "task_struct", "tgid", &o->tgid) < 0 ||
+	    member_off(s, "task_struct", "comm", &o->comm) < 0 || member_off(s, "task_struct", "mm", &o->mm) < 0 ||
+	    member_off(s, "task_struct", "real_parent", &o->real_parent) < 0)
+		return -1;
+	o->state = member_off_opt(s, "task_struct", "__state"); /* 5.14+ */
+	o->state_is_4bytes = true;
+	if (o->state == UINT64_MAX) {
+		o->state = member_off_opt(s, "task_struct", "state");
+		o->state_is_4bytes = false;
+	}
+	o->exit_state = member_off_opt(s, "task_struct", "exit_state");
+	o->stack = member_off_opt(s, "task_struct", "stack");
+	o->cpu = member_off_opt(s, "task_struct", "thread_info.cpu"); /* 5.16+ */
+	if (o->cpu == UINT64_MAX)
+		o->cpu = member_off_opt(s, "task_struct", "cpu");
+	o->thread_sp = member_off_opt(s, "task_struct", "thread.sp");
+	o->flags = member_off_opt(s, "task_struct", "flags");
+	o->policy = member_off_opt(s, "task_struct", "policy");
+	o->start_time = member_off_opt(s, "task_struct", "start_time");
+	o->utime = member_off_opt(s, "task_struct", "utime");
+	o->stime = member_off_opt(s, "task_struct", "stime");
+	o->last_arrival = member_off_opt(s, "task_struct", "sched_info.last_arrival");
+	o->signal = member_off_opt(s, "task_struct", "signal");
+	o->group_leader = member_off_opt(s, "task_struct", "group_leader");
+	return 0;
+}
+
+/* -1 when the task_struct cannot be read at all (its page is not in the dump). */
+static int read_task(kd_session *s, const struct task_offsets *o, uint64_t task, struct task_info *t)
+{
+	uint64_t v;
+	memset(t, 0, sizeof(*t));
+	t->task = task;
+	t->cpu = -1;
+	if (read_int(s, task + o->pid, 4, &v) < 0)
+		return -1;
+	t->pid = (int)(int32_t)v;
+	if (read_int(s, task + o->tgid, 4, &v) == 0)
+		t->tgid = (int)(int32_t)v;
+	if (mem_read_kv(s, task + o->comm, t->comm, TASK_COMM_MAX) < 0)
+		strcpy(t->comm, "(unreadable)");
+	t->comm[TASK_COMM_MAX] = '\0';
+	if (o->state != UINT64_MAX && read_int(s, task + o->state, o->state_is_4bytes ? 4 : 8, &v) == 0)
+		t->state = v;
+	if (o->exit_state != UINT64_MAX && read_int(s, task + o->exit_state, 4, &v) == 0)
+		t->exit_state = v;
+	mem_read_kv(s, task + o->mm, &t->mm, 8);
+	if (o->stack != UINT64_MAX)
+		mem_read_kv(s, task + o->stack, &t->stack, 8);
+	if (o->cpu != UINT64_MAX && read_int(s, task + o->cpu, 4, &v) == 0)
+		t->cpu = (int)(int32_t)v;
+	if (o->thread_sp != UINT64_MAX)
+		mem_read_kv(s, task + o->thread_sp, &t->thread_sp, 8);
+	mem_read_kv(s, task + o->real_parent, &t->parent, 8);
+	if (o->flags != UINT64_MAX)
+		read_int(s, task + o->flags, 4, &t->flags);
+	if (o->policy != UINT64_MAX && read_int(s, task + o->policy, 4, &v) == 0)
+		t->policy = (unsigned)v;
+	const struct {
+		uint64_t off;
+		uint64_t *dst;
+	} u64s[] = {{o->start_time, &t->start_time}, {o->utime, &t->utime}, {o->stime, &t->stime},
+		    {o->last_arrival, &t->last_arrival}, {o->signal, &t->signal}, {o->group_leader, &t->group_leader}};
+	for (size_t i = 0; i < ARRAY_SIZE(u64s); i++)
+		if (u64s[i].off != UINT64_MAX)
+			mem_read_kv(s, task + u64s[i].off, u64s[i].dst, 8);
+	/*
+	 * The kernel's own word (PF_KTHREAD, 2.6.27+), as crash asks it: a zombie or an exiting
+	 * user process has lost its mm but is no kernel thread. Only a kernel without the flags
+	 * member falls back to "no mm".
+	 */
+	t->kernel_thread = o->flags != UINT64_MAX ? (t->flags & PF_KTHREAD) != 0 : t->mm == 0;
+	kd_err_clear(&s->err);
+	return 0;
+}
+
+static void read_cpu_curr(kd_session *s, struct task_table *tt)
+{
+	tt->nr_cpus = s->ki.nr_cpus;
+	tt->cpu_curr = xcalloc((size_t)tt->nr_cpus, sizeof(uint64_t));
+	uint64_t curr_off = member_off_opt(s, "rq", "curr");
+	for (int cpu = 0; curr_off != UINT64_MAX && cpu < tt->nr_cpus; cpu++) {
+		uint64_t rq;
+		if (per_cpu_addr(s, "runqueues", cpu, &rq) == 0)
+			mem_read_kv(s, rq + curr_off, &tt->cpu_curr[cpu], 8);
+	}
+	kd_err_clear(&s->err);
+}
+
+/* crash orders tasks by PID; the idle tasks (all PID 0) stay in CPU order. */
+static int by_pid(const void *a, const void *b)
+{
+	const struct task_info *x = a, *y = b;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->idle && y->idle)
+		return x->cpu < y->cpu ? -1 : x->cpu > y->cpu;
+	return x->task < y->task ? -1 : x->task > y->task;
+}
+
+const struct task_table *tasks_get(kd_session *s)
+{
+	if (s->task_table)
+		return s->task_table;
+	if (!s->dump) {
+		kd_fail(s, "no dump is open");
+		return NULL;
+	}
+	struct task_offsets o;
+	struct task_list list;
+	if (offsets(s, &o) < 0 || tasks_collect(s, &list) < 0)
+		return NULL;
+	struct task_table *tt = xcalloc(1, sizeof(*tt));
+	tt->tasks = xcalloc(list.len ? list.len : 1, sizeof(*tt->tasks));
+	u64map_init(&tt->by_addr);
+	read_cpu_curr(s, tt);
+	uint64_t init_task = 0;
+	sym_addr(s, "init_task", &init_task);
+	size_t unreadable = 0;
+	char first_err[256] = "";
+	for (size_t i = 0; i < list.len; i++) {
+		struct task_info *t = &tt->tasks[tt->len];
+		if (read_task(s, &o, list.tasks[i], t) < 0) {
+			/* As crash does: a task that cannot be read is left out, not shown as garbage. */
+			if (!unreadable++)
+				snprintf(first_err, sizeof(first_err), "%s", kd_last_error(s));
+			kd_err_clear(&s->err);
+			continue;
+		}
+		t->idle = t->pid == 0;
+		if (t->idle && list.tasks[i] == init_task)
+			t->cpu = t->cpu < 0 ? 0 : t->cpu;
+		tt->len++;
+	}
+	qsort(tt->tasks, tt->len, sizeof(*tt->tasks), by_pid);
+	for (size_t i = 0; i < tt->len; i++)
+		u64map_put(&tt->by_addr, tt->tasks[i].task, (void *)(uintptr_t)(i + 1));
+	for (size_t i = 0; i < tt->len; i++) {
+		struct task_info *t = &tt->tasks[i];
+		const struct task_info *p = NULL;
+		uintptr_t j = (uintptr_t)u64map_get(&tt->by_addr, t->parent);
+		if (j)
+			p = &tt->tasks[j - 1];
+		t->ppid = p && !t->idle ? p->pid : 0; /* crash shows 0 for the idle tasks */
+		for (int cpu = 0; cpu < tt->nr_cpus; cpu++)
+			if (tt->cpu_curr[cpu] == t->task)
+				t->active = true;
+	}
+	/* Said once, on the error stream (the tables themselves show what could be read, as crash's do). */
+	if (list.broken[0] || unreadable)
+		fprintf(stderr, "kdive: warning: the task list is damaged in this dump (%s%s%s); %zu tasks found%s\n",
+			list.broken[0] ? list.broken : "", list.broken[0] && unreadable ? "; " : "",
+			unreadable ? first_err : "", tt->len,
+			unreadable ? ", the unreadable ones left out" : " by walking it from both ends");
+	task_list_free(&list);
+	kd_err_clear(&s->err);
+	s->task_table = tt;
+	return tt;
+}
+
+static void mm_mem_free(struct mm_mem_cache *c);
+
+void tasks_free(kd_session *s)
+{
+	struct task_table *tt = s->task_table;
+	if (!tt)
+		return;
+	free(tt->tasks);
+	free(tt->cpu_curr);
+	u64map_free(&tt->by_addr);
+	mm_mem_free(tt->mm_mem);
+	free(tt);
+	s->task_table = NULL;
+}
+
+int task_read(kd_session *s, uint64_t task, struct task_info *t)
+{
+	struct task_offsets o;
+	if (offsets(s, &o) < 0)
+		return -1;
+	if (read_task(s, &o, task, t) < 0)
+		return kd_fail(s, "task_struct at %llx cannot be read", (unsigned long long)task);
+	return 0;
+}
+
+const struct task_info *task_find(kd_session *s, uint64_t task)
+{
+	const struct task_table *tt = tasks_get(s);
+	if (!tt)
+		return NULL;
+	uintptr_t j = (uintptr_t)u64map_get(&tt->by_addr, task);
+	if (!j) {
+		kd_fail(s, "%llx: not a task address", (unsigned long long)task);
+		return NULL;
+	}
+	return &tt->tasks[j - 1];
+}
+
+const struct task_info *task_by_pid(kd_session *s, int pid)
+{
+	const struct task_table *tt = tasks_get(s);
+	if (!tt)
+		return NULL;
+	for (size_t i = 0; i < tt->len; i++)
+		if (tt->tasks[i].pid == pid)
+			return &tt->tasks[i];
+	kd_fail(s, "no task with pid %d", pid);
+	return NULL;
+}
+
+const struct task_info *task_from_arg(kd_session *s, const char *arg)
+{
+	uint64_t v;
+	if (parse_u64(arg, &v) && v < 4194304 + 1 && strncmp(arg, "0x", 2) != 0 && strlen(arg) < 10)
+		return task_by_pid(s, (int)v);
+	if (parse_hex_u64(arg, &v))
+		return task_find(s, v);
+	kd_fail(s, "invalid task or pid value: %s", arg);
+	return NULL;
+}
+
+const struct task_info *task_panic(kd_session *s)
+{
+	const struct task_table *tt = tasks_get(s);
+	if (!tt)
+		return NULL;
+	int cpu = s->ki.panic_cpu;
+	if (cpu >= 0 && cpu < tt->nr_cpus && tt->cpu_curr[cpu]) {
+		const struct task_info *t = task_find(s, tt->cpu_curr[cpu]);
+		if (t)
+			return t;
+	}
+	kd_err_clear(&s->err);
+	/* No panic CPU recorded: the first active non-idle task, else CPU 0's. */
+	for (size_t i = 0; i < tt->len; i++)
+		if (tt->tasks[i].active && !tt->tasks[i].idle)
+			return &tt->tasks[i];
+	return tt->len ? &tt->tasks[0] : NULL;
+}
+
+const struct task_info *task_current(kd_session *s)
+{
+	if (s->cur_task) {
+		const struct task_info *t = task_find(s, s->cur_task);
+		if (t)
+			return t;
+	}
+	return task_panic(s);
+}
+
+void task_filter_init(struct task_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->policy = -1;
+}
+
+void task_filter_free(struct task_filter *f)
+{
+	VEC_FREE(&f->picked);
+	VEC_FREE(&f->names);
+	VEC_FREE(&f->states);
+}
+
+bool task_state_word(const char *w)
+{
+	static const char *const states[] = {"RU", "IN", "UN", "ST", "TR", "ZO", "DE", "SW", "WA", "PA", "ID", "NE"};
+	for (size_t i = 0; i < ARRAY_SIZE(states); i++)
+		if (strcmp(w, states[i]) == 0)
+			return true;
+	return false;
+}
+
+bool task_filter_match(const struct task_filter *f, const struct task_info *t)
+{
+	if ((f->kernel_only && !task_is_kthread(t)) || (f->user_only && task_is_kthread(t)) ||
+	    (f->leaders_only && t->pid != t->tgid) || (f->active_only && !t->active) ||
+	    (f->policy >= 0 && (int)t->policy != f->policy))
+		return false;
+	if (!f->picked.len && !f->names.len && !f->states.len)
+		return true;
+	for (size_t i = 0; i < f->picked.len; i++)
+		if (f->picked.items[i] == t)
+			return true;
+	for (size_t i = 0; i < f->names.len; i++)
+		if (strcmp(f->names.items[i], t->comm) == 0)
+			return true;
+	for (size_t i = 0; i < f->states.len; i++)
+		if (strcmp(f->states.items[i], task_state_name(t)) == 0)
+			return true;
+	return false;
+}
+
+void task_print_header(kd_session *s, const struct task_info *t, int indent)
+{
+	kd_printf(s, "%*sPID: %-8d TASK: %llx  CPU: %-3d  COMMAND: \"%s\"\n", indent, "", t->pid, (unsigned long long)t->task,
+		  t->cpu, t->comm);
+}
+
+bool task_is_kthread(const struct task_info *t)
+{
+	return t->idle || t->kernel_thread;
+}
+
+uint64_t total_pages(kd_session *s)
+{
+	uint64_t addr, nodes = 1, total = 0, off = member_off_opt(s, "pglist_data", "node_present_pages");
+	if (off == UINT64_MAX)
+		return 0;
+	if (sym_addr(s, "node_data", &addr) == 0) {
+		uint64_t nr;
+		if (sym_addr(s, "nr_node_ids", &nr) == 0 && read_int(s, nr, 4, &nodes) == 0 && (nodes == 0 || nodes > 1024))
+			nodes = 1;
+		for (uint64_t n = 0; n < nodes; n++) {
+			uint64_t pgdat, pages;
+			if (mem_read_kv(s, addr + n * 8, &pgdat, 8) == 0 && pgdat && read_int(s, pgdat + off, 8, &pages) == 0)
+				total += pages;
+		}
+	} else if (sym_addr(s, "contig_page_data", &addr) == 0) {
+		read_int(s, addr + off, 8, &total);
+	}
+	kd_err_clear(&s->err);
+	return total;
+}
+
+/* One mm counter: an atomic_long (6.1) or a percpu_counter summed over CPUs (6.2+). */
+static int64_t rss_counter(kd_session *s, uint64_t mm, uint64_t rss_off, int idx, bool percpu, uint64_t pc_size,
+			   uint64_t pc_count, uint64_t pc_counters)
+{
+	if (!percpu) {
+		uint64_t v = 0;
+		read_int(s, mm + rss_off + (uint64_t)idx * 8, 8, &v);
+		return (int64_t)v;
+	}
+	uint64_t base = mm + rss_off + (uint64_t)idx * pc_size, count = 0, counters = 0;
+	read_int(s, base + pc_count, 8, &count);
+	int64_t sum = (int64_t)count;
+	if (mem_read_kv(s, base + pc_counters, &counters, 8) == 0 && counters)
+		for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
+			uint64_t v;
+			if (read_int(s, counters + s->ki.per_cpu_offset[cpu], 4, &v) == 0)
+				sum += (int32_t)v;
+		}
+	return sum;
+}
+
+/* task_mem's cache: every mm of the table with the per-thread RSS deltas of its tasks summed
+ * (one pass over the tasks), and each mm's RSS and total_vm once asked for. Without it,
+ * ps on a process of N threads read N x N task counters. */
+struct mm_mem {
+	int64_t thread_rss; /* sum of task->rss_stat over the tasks of this mm (6.1) */
+	uint64_t rss, vm;   /* pages */
+	bool done;
+};
+struct mm_mem_cache {
+	struct u64map by_mm; /* mm -> index + 1 into vals */
+	struct mm_mem *vals;
+	size_t len;
+};
+
+static void mm_mem_free(struct mm_mem_cache *c)
+{
+	if (!c)
+		return;
+	u64map_free(&c->by_mm);
+	free(c->vals);
+	free(c);
+}
+
+/* MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES: resident = all but swap entries. */
+static const int resident_counters[] = {0, 1, 3};
+
+static struct mm_mem_cache *mm_mem_build(kd_session *s, const struct task_table *tt)
+{
+	struct mm_mem_cache *c = xcalloc(1, sizeof(*c));
+	u64map_init(&c->by_mm);
+	c->vals = xcalloc(tt->len ? tt->len : 1, sizeof(*c->vals));
+	/* 6.1 keeps per-thread deltas (SPLIT_RSS_COUNTING) in task->rss_stat: add every thread's. */
+	uint64_t task_rss = member_off_opt(s, "task_struct", "rss_stat.count");
+	for (size_t i = 0; i < tt->len; i++) {
+		const struct task_info *t = &tt->tasks[i];
+		if (!t->mm)
+			continue;
+		uintptr_t j = (uintptr_t)u64map_get(&c->by_mm, t->mm);
+		if (!j) {
+			j = ++c->len;
+			u64map_put(&c->by_mm, t->mm, (void *)j);
+		}
+		if (task_rss == UINT64_MAX)
+			continue;
+		for (size_t k = 0; k < ARRAY_SIZE(resident_counters); k++) {
+			uint64_t v;
+			if (read_int(s, t->task + task_rss + (uint64_t)resident_counters[k] * 4, 4, &v) == 0)
+				c->vals[j - 1].thread_rss += (int32_t)v;
+		}
+	}
+	kd_err_clear(&s->err);
+	return c;
+}
+
+int task_mem(kd_session *s, const struct task_info *t, uint64_t *rss_pages, uint64_t *vm_pages)
+{
+	*rss_pages = *vm_pages = 0;
+	if (!t->mm || task_is_kthread(t))
+		return 0;
+	uint64_t rss_off, vm;
+	if (member_off(s, "mm_struct", "rss_stat", &rss_off) < 0)
+		return -1;
+	struct task_table *tt = s->task_table;
+	if (!tt && tasks_get(s))
+		tt = s->task_table;
+	kd_err_clear(&s->err);
+	struct mm_mem *m = NULL, one = {0};
+	if (tt) {
+		if (!tt->mm_mem)
+			tt->mm_mem = mm_mem_build(s, tt);
+		uintptr_t j = (uintptr_t)u64map_get(&tt->mm_mem->by_mm, t->mm);
+		if (j)
+			m = &tt->mm_mem->vals[j - 1];
+	}
+	if (!m)
+		m = &one; /* a task outside the table: no thread deltas */
+	if (!m->done) {
+		if (read_member(s, t->mm, "mm_struct", "total_vm", &vm) == 0)
+			m->vm = vm;
+		uint64_t pc_size = type_size_opt(s, "percpu_counter");
+		uint64_t pc_count = member_off_opt(s, "percpu_counter", "count");
+		uint64_t pc_counters = member_off_opt(s, "percpu_counter", "counters");
+		bool percpu = member_off_opt(s, "mm_rss_stat", "count") == UINT64_MAX && pc_size != UINT64_MAX;
+		int64_t rss = m->thread_rss;
+		for (size_t i = 0; i < ARRAY_SIZE(resident_counters); i++)
+			rss += rss_counter(s, t->mm, rss_off, resident_counters[i], percpu, pc_size, pc_count, pc_counters);
+		m->rss = rss < 0 ? 0 : (uint64_t)rss;
+		m->done = true;
+		kd_err_clear(&s->err);
+	}
+	*rss_pages = m->rss;
+	*vm_pages = m->vm;
+	return 0;
+}
+
+const char *task_state_name(const struct task_info *t)
+{
+	if (t->exit_state & 0x20)
+		return "ZO";
+	if (t->exit_state & 0x10)
+		return "DE";
+	uint64_t st = t->state;
+	if (st == 0)
+		return "RU";
+	if (st & 0x800)
+		return "NE";
+	if ((st & 0x402) == 0x402)
+		return "ID";
+	if (st & 0x1)
+		return "IN";
+	if (st & 0x2)
+		return "UN";
+	if (st & 0x4)
+		return "ST";
+	if (st & 0x8)
+		return "TR";
+	if (st & 0x40)
+		return "PA";
+	if (st & 0x200)
+		return "WA";
+	return "??";
+}

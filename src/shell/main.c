@@ -1,0 +1,78 @@
+/* kdive: command-line handling; everything else lives in the session and the shell. */
+#include <getopt.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shell/shell.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "dev"
+#endif
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: kdive [-s] [-i cmdfile] vmlinux dumpfile\n"
+		   "       kdive [-s] [-i cmdfile] dumpfile vmlinux\n"
+		   "  -i FILE   run the commands in FILE, then read commands from the terminal\n"
+		   "            (or stop, if standard input is not a terminal)\n"
+		   "  -s        silent: no banner at start-up\n"
+		   "  -h        this help;  -v  version\n"
+		   "The exit status is 1 if any command failed in a batch run.\n");
+}
+
+static void banner(kd_session *s, const char *vmlinux, const char *dump)
+{
+	kd_printf(s, "kdive %s: crash-dump analysis shell\n\n", PACKAGE_VERSION);
+	kd_printf(s, "      KERNEL: %s\n    DUMPFILE: %s\n     RELEASE: %s\n        CPUS: %d\n\n", vmlinux, dump,
+		  s->ki.release, s->ki.nr_cpus);
+	kd_printf(s, "Type \"help\" for the list of commands.\n\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmdfile = NULL;
+	bool silent = false;
+	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'v'}, {0, 0, 0, 0}};
+	int c;
+	while ((c = getopt_long(argc, argv, "+i:shv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i': cmdfile = optarg; break;
+		case 's': silent = true; break;
+		case 'h': usage(stdout); return 0;
+		case 'v': printf("kdive %s\n", PACKAGE_VERSION); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (argc - optind != 2) {
+		usage(stderr);
+		return 2;
+	}
+	const char *vmlinux = argv[optind], *dump = argv[optind + 1];
+	if (dump_probe(vmlinux) && !dump_probe(dump)) { /* crash accepts either order */
+		const char *t = vmlinux;
+		vmlinux = dump;
+		dump = t;
+	}
+	signal(SIGPIPE, SIG_IGN); /* `cmd | head` must not kill the shell */
+	kd_session *s = session_new();
+	s->silent = silent;
+	builtins_register(s);
+	if (session_open(s, vmlinux, dump) < 0) {
+		fprintf(stderr, "kdive: %s\n", kd_last_error(s));
+		session_free(s);
+		return 1;
+	}
+	if (!silent)
+		banner(s, vmlinux, dump);
+	int failures = 0;
+	if (cmdfile) {
+		int r = shell_run_file(s, cmdfile);
+		failures += r < 0 ? 1 : r;
+	}
+	if (!shell_quit_requested(s) && (!cmdfile || isatty(STDIN_FILENO)))
+		failures += shell_repl(s);
+	fflush(stdout);
+	session_free(s);
+	return failures ? 1 : 0;
+}

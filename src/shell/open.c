@@ -1,0 +1,213 @@
+/* The session: created, opened (every layer brought up in order) and freed; the API functions that need the upper layers. */
+#include "target/session.h"
+
+#include <elfutils/libdwelf.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "target/arch.h"
+#include "lang/c_expr.h"
+#include "debuginfo/dwarf_index.h"
+#include "linux/kernel.h"
+#include "debuginfo/symbols.h"
+#include "linux/tasks.h"
+#include "linux/modules.h"
+#include "debuginfo/types.h"
+#include "linux/unwind.h"
+
+kd_session *session_new(void)
+{
+	kd_session *s = xcalloc(1, sizeof(*s));
+	s->out = stdout;
+	s->progname = "kdive";
+	s->vmlinux_fd = -1;
+	s->scroll = true;
+	s->output_radix = 10;
+	s->ki.panic_cpu = -1;
+	strmap_init(&s->command_index);
+	strmap_init(&s->member_cache);
+	elf_version(EV_CURRENT);
+	return s;
+}
+
+void session_free(kd_session *s)
+{
+	if (!s)
+		return;
+	tasks_free(s);
+	modules_free(s);
+	unwind_free(s);
+	cexpr_free(s);
+	kernel_free(s);
+	mem_free(s);
+	dump_close(s->dump);
+	if (s->dwarf)
+		dwarf_end(s->dwarf);
+	dwi_free(s->dwi);
+	symtab_free(s->symtab);
+	if (s->vmlinux_elf)
+		elf_end(s->vmlinux_elf);
+	if (s->vmlinux_fd >= 0)
+		close(s->vmlinux_fd);
+	free(s->vmlinux_path);
+	for (size_t i = 0; i < s->commands.len; i++)
+		free(s->commands.items[i].owner);
+	VEC_FREE(&s->commands);
+	strmap_free(&s->command_index);
+	for (size_t i = 0; i < s->member_cache_keys.len; i++)
+		free(s->member_cache_keys.items[i]);
+	VEC_FREE(&s->member_cache_keys);
+	strmap_free(&s->member_cache);
+	VEC_FREE(&s->modules);
+	for (size_t i = 0; i < s->module_names.len; i++)
+		free(s->module_names.items[i]);
+	VEC_FREE(&s->module_names);
+	free(s->ki.per_cpu_offset);
+	free(s);
+}
+
+int kd_read(kd_session *s, uint64_t addr, enum kd_addr_space space, void *buf, size_t len)
+{
+	switch (space) {
+	case KD_KVADDR: return mem_read_kv(s, addr, buf, len);
+	case KD_PHYSADDR: return mem_read_phys(s, addr, buf, len);
+	case KD_UVADDR: {
+		uint64_t pgd;
+		const struct task_info *t = task_current(s);
+		if (!t || task_pgd(s, t->task, &pgd) < 0)
+			return -1;
+		return mem_read_uv(s, pgd, addr, buf, len);
+	}
+	}
+	return kd_fail(s, "bad address space");
+}
+
+int kd_symbol_addr(kd_session *s, const char *name, uint64_t *addr)
+{
+	const struct ksym *k = s->symtab ? symtab_lookup(s->symtab, name) : NULL;
+	if (!k)
+		return kd_fail(s, "no symbol \"%s\" in vmlinux", name);
+	*addr = k->addr;
+	return 0;
+}
+
+const char *kd_symbol_at(kd_session *s, uint64_t addr, uint64_t *offset)
+{
+	const struct ksym *k = s->symtab ? symtab_at(s->symtab, addr) : NULL;
+	if (!k)
+		return NULL;
+	if (offset)
+		*offset = addr - k->addr;
+	return k->name;
+}
+
+int kd_member_offset(kd_session *s, const char *type, const char *member, uint64_t *offset)
+{
+	return member_off(s, type, member, offset);
+}
+
+bool kd_member_exists(kd_session *s, const char *type, const char *member)
+{
+	return member_off_opt(s, type, member) != UINT64_MAX;
+}
+
+int kd_type_size(kd_session *s, const char *type, uint64_t *size)
+{
+	Dwarf_Die t;
+	if (type_lookup(s, type, &t) < 0)
+		return -1;
+	return type_size(s, &t, size);
+}
+
+/* ${XDG_CACHE_HOME:-$HOME/.cache}/kdive/index/<build-id>.idx, creating the directory; NULL if no home. */
+static char *index_cache_path(const uint8_t *id, size_t len)
+{
+	const char *env = getenv("KDIVE_INDEX_CACHE");
+	if (env && strcmp(env, "0") == 0)
+		return NULL;
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char *base = xdg && *xdg ? xasprintf("%s/kdive", xdg) : home ? xasprintf("%s/.cache/kdive", home) : NULL;
+	if (!base)
+		return NULL;
+	char *dir = xasprintf("%s/index", base);
+	mkdir(base, 0755);
+	mkdir(dir, 0755);
+	char hex[129];
+	for (size_t i = 0; i < len && i < 64; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	char *path = xasprintf("%s/%s.idx", dir, hex);
+	free(base);
+	free(dir);
+	return path;
+}
+
+/* The DWARF index: from the cache file when it matches this vmlinux, else scanned and saved. */
+static int load_index(kd_session *s, const char *path)
+{
+	const void *id = NULL;
+	ssize_t idlen = dwelf_elf_gnu_build_id(s->vmlinux_elf, &id);
+	char *cache = idlen > 0 ? index_cache_path(id, (size_t)idlen) : NULL;
+	struct kd_err e = {0};
+	if (cache) {
+		s->dwi = dwi_load(cache, id, (size_t)idlen, dwi_info_size(s->vmlinux_elf), &e);
+		if (s->dwi) {
+			free(cache);
+			return 0;
+		}
+	}
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	s->dwi = dwi_build_fd(s->vmlinux_elf, s->vmlinux_fd, ncpu > 0 ? (int)MIN(ncpu, 16) : 1, &e);
+	if (!s->dwi) {
+		free(cache);
+		return kd_fail(s, "%s: %s", path, e.msg);
+	}
+	if (cache)
+		dwi_save(s->dwi, cache, id, (size_t)idlen, &e); /* a cache we cannot write only costs time */
+	free(cache);
+	return 0;
+}
+
+static int open_vmlinux(kd_session *s, const char *path)
+{
+	s->vmlinux_path = xstrdup(path);
+	s->vmlinux_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (s->vmlinux_fd < 0)
+		return kd_fail(s, "%s: %s", path, strerror(errno));
+	s->vmlinux_elf = elf_begin(s->vmlinux_fd, ELF_C_READ_MMAP, NULL);
+	GElf_Ehdr eh;
+	if (!s->vmlinux_elf || elf_kind(s->vmlinux_elf) != ELF_K_ELF || !gelf_getehdr(s->vmlinux_elf, &eh))
+		return kd_fail(s, "%s: not an ELF file", path);
+	if (eh.e_type != ET_EXEC)
+		return kd_fail(s, "%s: not a kernel image (ELF type %u; is this the dump?)", path, eh.e_type);
+	if (eh.e_machine != EM_X86_64)
+		return kd_fail(s, "%s: kernel for machine %u; only x86_64 is supported", path, eh.e_machine);
+	struct kd_err e = {0};
+	s->symtab = symtab_load(s->vmlinux_elf, &e);
+	if (!s->symtab)
+		return kd_fail(s, "%s: %s", path, e.msg);
+	if (load_index(s, path) < 0)
+		return -1;
+	s->dwarf = dwarf_begin_elf(s->vmlinux_elf, DWARF_C_READ, NULL);
+	if (!s->dwarf)
+		return kd_fail(s, "%s: DWARF: %s", path, dwarf_errmsg(-1));
+	return 0;
+}
+
+int session_open(kd_session *s, const char *vmlinux, const char *dumpfile)
+{
+	if (open_vmlinux(s, vmlinux) < 0)
+		return -1;
+	struct kd_err e = {0};
+	s->dump = dump_open(dumpfile, &e);
+	if (!s->dump)
+		return session_fail_from(s, &e);
+	if (mem_init(s) < 0)
+		return -1;
+	s->arch = &arch_x86_64;
+	if (s->arch->init(s) < 0)
+		return -1;
+	return kernel_init(s);
+}

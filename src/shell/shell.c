@@ -1,0 +1,370 @@
+#include "shell/shell.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <readline/history.h>
+#include <readline/readline.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "debuginfo/symbols.h"
+#include "debuginfo/types.h"
+
+bool shell_quit_requested(kd_session *s)
+{
+	return s->quit;
+}
+
+void shell_free_argv(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+int shell_split(const char *line, char ***argv_out)
+{
+	VEC(char *) args = {0};
+	const char *p = line;
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		VEC(char) word = {0};
+		while (*p && !isspace((unsigned char)*p)) {
+			if (*p == '"' || *p == '\'') {
+				char q = *p++;
+				while (*p && *p != q)
+					VEC_PUSH(&word, *p++);
+				if (*p)
+					p++;
+			} else {
+				VEC_PUSH(&word, *p++);
+			}
+		}
+		VEC_PUSH(&word, '\0');
+		VEC_PUSH(&args, word.items);
+	}
+	VEC_PUSH(&args, NULL);
+	*argv_out = args.items;
+	return (int)args.len - 1;
+}
+
+/*
+ * Position of the first unquoted occurrence of c, or NULL. As in crash, "->" and
+ * anything inside parentheses belong to an expression: no redirection, no pipe.
+ */
+static char *find_unquoted(char *s, char c)
+{
+	char q = 0;
+	int depth = 0;
+	const char *start = s;
+	for (; *s; s++) {
+		if (q) {
+			if (*s == q)
+				q = 0;
+		} else if (*s == '"' || *s == '\'') {
+			q = *s;
+		} else if (*s == '(') {
+			depth++;
+		} else if (*s == ')' && depth > 0) {
+			depth--;
+		} else if (*s == c && depth == 0 && !(c == '>' && s > start && s[-1] == '-')) {
+			return s;
+		}
+	}
+	return NULL;
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	str_rstrip(s);
+	return s;
+}
+
+struct output {
+	FILE *fp;
+	bool is_pipe;
+};
+
+static int open_output(kd_session *s, char *cmdpart, char *pipe_cmd, struct output *o)
+{
+	o->fp = NULL;
+	o->is_pipe = false;
+	char *redir = find_unquoted(cmdpart, '>');
+	if (redir) {
+		bool append = redir[1] == '>';
+		*redir = '\0';
+		char *file = trim(redir + (append ? 2 : 1));
+		if (!*file)
+			return kd_fail(s, "redirection without a file name");
+		o->fp = fopen(file, append ? "a" : "w");
+		if (!o->fp)
+			return kd_fail(s, "%s: %s", file, strerror(errno));
+		return 0;
+	}
+	if (pipe_cmd) {
+		fflush(stdout);
+		o->fp = popen(pipe_cmd, "w");
+		if (!o->fp)
+			return kd_fail(s, "cannot run \"%s\": %s", pipe_cmd, strerror(errno));
+		o->is_pipe = true;
+		return 0;
+	}
+	if (s->interactive && s->scroll && isatty(STDOUT_FILENO)) {
+		const char *pager = getenv("KDIVE_PAGER");
+		fflush(stdout);
+		o->fp = popen(pager && *pager ? pager : "less -E -X", "w");
+		o->is_pipe = o->fp != NULL;
+	}
+	return 0;
+}
+
+static void close_output(kd_session *s, struct output *o)
+{
+	if (!o->fp)
+		return;
+	if (o->is_pipe)
+		pclose(o->fp);
+	else
+		fclose(o->fp);
+	s->out = stdout;
+}
+
+/*
+ * Words crash accepts in command position that are not command names: p/x (a
+ * command with gdb's print format), *type (the pointer-to short-cut) and a bare
+ * structure or union name (task_struct ADDR). The command sees argv[0] as typed.
+ */
+static const struct kd_command *implied_command(kd_session *s, const char *name)
+{
+	char buf[256];
+	const char *slash = strchr(name, '/');
+	if (slash && slash != name && (size_t)(slash - name) < sizeof(buf)) {
+		snprintf(buf, sizeof(buf), "%.*s", (int)(slash - name), name);
+		return command_find(s, buf);
+	}
+	if (name[0] == '*')
+		return command_find(s, "*");
+	if (!s->dwi || (!isalpha((unsigned char)name[0]) && name[0] != '_'))
+		return NULL;
+	static const char *const kinds[] = {"struct", "union"};
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		Dwarf_Die d;
+		snprintf(buf, sizeof(buf), "%s %.*s", kinds[i], (int)strcspn(name, ".,"), name);
+		if (type_lookup(s, buf, &d) == 0)
+			return command_find(s, kinds[i]);
+		kd_err_clear(&s->err);
+	}
+	return NULL;
+}
+
+static int run_argv(kd_session *s, int argc, char **argv)
+{
+	const struct kd_command *cmd = command_find(s, argv[0]);
+	if (!cmd)
+		cmd = implied_command(s, argv[0]);
+	if (!cmd) {
+		return kd_fail(s, "command not found: %s", argv[0]);
+	}
+	if ((cmd->flags & KD_CMD_NEEDS_DUMP) && !s->dump)
+		return kd_fail(s, "no dump is open");
+	optind = 0; /* commands parse options with getopt: reset it (GNU: 0 reinitialises) */
+	return cmd->run(s, argc, argv);
+}
+
+int shell_run_line(kd_session *s, const char *line_in)
+{
+	char *line = xstrdup(line_in);
+	char *cmdpart = trim(line);
+	int rc = 0;
+	if (!*cmdpart || *cmdpart == '#')
+		goto out;
+	if (*cmdpart == '!') {
+		fflush(stdout);
+		int st = system(cmdpart + 1);
+		rc = st == 0 ? 0 : -1;
+		if (rc)
+			kd_fail(s, "shell command exited with status %d", WIFEXITED(st) ? WEXITSTATUS(st) : st);
+		goto report;
+	}
+	char *bar = find_unquoted(cmdpart, '|');
+	char *pipe_cmd = NULL;
+	if (bar) {
+		*bar = '\0';
+		pipe_cmd = trim(bar + 1);
+		if (!*pipe_cmd) {
+			rc = kd_fail(s, "pipe without a command");
+			goto report;
+		}
+	}
+	struct output o;
+	kd_err_clear(&s->err);
+	if (open_output(s, cmdpart, pipe_cmd, &o) < 0) {
+		rc = -1;
+		goto report;
+	}
+	char **argv;
+	int argc = shell_split(cmdpart, &argv);
+	if (argc > 0) {
+		if (o.fp)
+			s->out = o.fp;
+		kd_err_clear(&s->err);
+		rc = run_argv(s, argc, argv);
+		/* Like crash, an error goes where the output goes (a file or a pipe), and to the terminal. */
+		if (rc < 0 && s->out != stdout && s->err.msg[0])
+			fprintf(s->out, "%s: %s\n", argv[0], s->err.msg);
+		fflush(s->out);
+	}
+	shell_free_argv(argc, argv);
+	close_output(s, &o);
+report:
+	/* A failure without a message has said what it had to (crash's usage text, for one). */
+	if (rc < 0 && s->err.msg[0]) {
+		fflush(stdout);
+		char *sp = strpbrk(cmdpart, " \t");
+		int n = sp ? (int)(sp - cmdpart) : (int)strlen(cmdpart);
+		fprintf(stderr, "%.*s: %s\n", n, cmdpart, s->err.msg);
+	}
+out:
+	free(line);
+	return rc;
+}
+
+int shell_run_file(kd_session *s, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "%s: %s: %s\n", s->progname, path, strerror(errno));
+		return -1;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	int failures = 0;
+	while (!s->quit && getline(&line, &cap, f) >= 0)
+		if (shell_run_line(s, line) < 0)
+			failures++;
+	free(line);
+	fclose(f);
+	return failures;
+}
+
+/* readline's completion callbacks take no user pointer: the REPL lends them its session. */
+static kd_session *completion_session;
+
+static char *complete_command(const char *text, int state)
+{
+	static size_t i;
+	kd_session *s = completion_session;
+	if (!state)
+		i = 0;
+	size_t len = strlen(text);
+	while (i < s->commands.len) {
+		const struct kd_command *c = &s->commands.items[i++].cmd;
+		if (!(c->flags & KD_CMD_HIDDEN) && strncmp(c->name, text, len) == 0)
+			return strdup(c->name);
+	}
+	return NULL;
+}
+
+static char *complete_symbol(const char *text, int state)
+{
+	static size_t i;
+	kd_session *s = completion_session;
+	if (!state)
+		i = 0;
+	size_t len = strlen(text);
+	if (!s->symtab || len == 0)
+		return NULL;
+	while (i < s->symtab->nsyms) {
+		const struct ksym *k = &s->symtab->syms[i++];
+		if (strncmp(k->name, text, len) == 0 && symtab_lookup(s->symtab, k->name) == k)
+			return strdup(k->name);
+	}
+	return NULL;
+}
+
+static char **kdive_completion(const char *text, int start, int end)
+{
+	(void)end;
+	rl_attempted_completion_over = 1;
+	int i = 0;
+	while (i < start && isspace((unsigned char)rl_line_buffer[i]))
+		i++;
+	if (i == start)
+		return rl_completion_matches(text, complete_command);
+	return rl_completion_matches(text, complete_symbol);
+}
+
+static char *history_path(void)
+{
+	const char *h = getenv("KDIVE_HISTFILE");
+	if (h)
+		return xstrdup(h);
+	const char *home = getenv("HOME");
+	return home ? xasprintf("%s/.kdive_history", home) : NULL;
+}
+
+int shell_repl(kd_session *s)
+{
+	int failures = 0;
+	if (!isatty(STDIN_FILENO)) {
+		char *line = NULL;
+		size_t cap = 0;
+		while (!s->quit && getline(&line, &cap, stdin) >= 0)
+			if (shell_run_line(s, line) < 0)
+				failures++;
+		free(line);
+		return failures;
+	}
+	s->interactive = true;
+	completion_session = s;
+	rl_readline_name = "kdive";
+	rl_attempted_completion_function = kdive_completion;
+	char *hist = history_path();
+	if (hist)
+		read_history(hist);
+	char *prompt = xasprintf("%s> ", s->progname);
+	signal(SIGPIPE, SIG_IGN);
+	while (!s->quit) {
+		char *line = readline(prompt);
+		if (!line) {
+			putchar('\n');
+			break;
+		}
+		if (*line) {
+			HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
+			if (!last || strcmp(last->line, line) != 0)
+				add_history(line);
+		}
+		if (shell_run_line(s, line) < 0)
+			failures++;
+		free(line);
+	}
+	if (hist) {
+		stifle_history(1000);
+		write_history(hist);
+		free(hist);
+	}
+	free(prompt);
+	completion_session = NULL;
+	return failures;
+}
+
+/* `q`, `quit`, `exit` */
+static int cmd_quit(kd_session *s, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	s->quit = true;
+	return 0;
+}
+
+const struct kd_command kd_cmd_q = {"q", cmd_quit, "q", "exit kdive", "Leaves kdive. Also spelled quit and exit.", 0};
+const struct kd_command kd_cmd_quit = {"quit", cmd_quit, "quit", "exit kdive", "Same as q.", KD_CMD_HIDDEN};
+const struct kd_command kd_cmd_exit = {"exit", cmd_quit, "exit", "exit kdive", "Same as q.", KD_CMD_HIDDEN};

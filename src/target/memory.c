@@ -1,0 +1,119 @@
+/* The memory layer: physical reads through a page cache, virtual reads through the arch. */
+#include <string.h>
+
+#include "target/arch.h"
+#include "target/session.h"
+
+#define CACHE_SLOTS 4096 /* 16 MiB of 4 KiB pages */
+
+int mem_init(kd_session *s)
+{
+	struct page_cache *c = &s->cache;
+	if (!s->dump->wants_cache)
+		return 0;
+	c->nslots = CACHE_SLOTS;
+	c->pfns = xmalloc(c->nslots * sizeof(*c->pfns));
+	memset(c->pfns, 0xff, c->nslots * sizeof(*c->pfns));
+	c->pages = xmalloc(c->nslots * s->dump->page_size);
+	return 0;
+}
+
+void mem_free(kd_session *s)
+{
+	free(s->cache.pfns);
+	free(s->cache.pages);
+	memset(&s->cache, 0, sizeof(s->cache));
+}
+
+static int read_page_cached(kd_session *s, uint64_t pfn, const uint8_t **page)
+{
+	struct page_cache *c = &s->cache;
+	*page = NULL;
+	size_t slot = hash_u64(pfn) & (c->nslots - 1);
+	uint8_t *p = c->pages + slot * s->dump->page_size;
+	if (c->pfns[slot] == pfn) {
+		c->hits++;
+		*page = p;
+		return 0;
+	}
+	c->misses++;
+	c->pfns[slot] = UINT64_MAX;
+	struct kd_err e = {0};
+	if (s->dump->ops->read_phys(s->dump, pfn * s->dump->page_size, p, s->dump->page_size, &e) < 0)
+		return session_fail_from(s, &e);
+	c->pfns[slot] = pfn;
+	*page = p;
+	return 0;
+}
+
+int mem_read_phys(kd_session *s, uint64_t paddr, void *buf, size_t len)
+{
+	if (!s->dump)
+		return kd_fail(s, "no dump is open");
+	uint8_t *out = buf;
+	uint64_t psz = s->dump->page_size;
+	while (len) {
+		uint64_t in = paddr % psz;
+		size_t n = (size_t)MIN((uint64_t)len, psz - in);
+		if (s->cache.pfns) {
+			const uint8_t *page;
+			if (read_page_cached(s, paddr / psz, &page) < 0)
+				return -1;
+			memcpy(out, page + in, n);
+		} else {
+			struct kd_err e = {0};
+			if (s->dump->ops->read_phys(s->dump, paddr, out, n, &e) < 0)
+				return session_fail_from(s, &e);
+		}
+		out += n;
+		paddr += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int mem_kvtop(kd_session *s, uint64_t vaddr, uint64_t *paddr)
+{
+	if (!s->arch)
+		return kd_fail(s, "no dump is open");
+	return s->arch->kvtop(s, vaddr, paddr);
+}
+
+static int read_virt(kd_session *s, uint64_t pgd, uint64_t vaddr, void *buf, size_t len, bool kernel)
+{
+	uint8_t *out = buf;
+	while (len) {
+		uint64_t paddr, psz = 4096;
+		int rc = kernel ? s->arch->kvtop(s, vaddr, &paddr) : s->arch->vtop(s, pgd, vaddr, &paddr, &psz);
+		if (rc < 0)
+			return -1;
+		size_t n = (size_t)MIN((uint64_t)len, 4096 - (vaddr & 4095));
+		if (mem_read_phys(s, paddr, out, n) < 0) {
+			/* Name the virtual address the user asked for, not only the physical one. */
+			char what[64];
+			snprintf(what, sizeof(what), "%s address %llx", kernel ? "kernel virtual" : "user virtual",
+				 (unsigned long long)vaddr);
+			kd_err_prefix(&s->err, what);
+			s->err.addr = vaddr;
+			return -1;
+		}
+		out += n;
+		vaddr += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int mem_read_kv(kd_session *s, uint64_t vaddr, void *buf, size_t len)
+{
+	if (!s->arch)
+		return kd_fail(s, "no dump is open");
+	return read_virt(s, 0, vaddr, buf, len, true);
+}
+
+int mem_read_uv(kd_session *s, uint64_t pgd, uint64_t vaddr, void *buf, size_t len)
+{
+	if (!s->arch)
+		return kd_fail(s, "no dump is open");
+	return read_virt(s, pgd, vaddr, buf, len, false);
+}

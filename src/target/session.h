@@ -1,0 +1,110 @@
+/*
+ * The session: one object that owns the open dump, memory, symbols, types and
+ * arch state. Passed explicitly everywhere; there are no hidden globals.
+ */
+#ifndef KDIVE_SESSION_H
+#define KDIVE_SESSION_H
+
+#include <elfutils/libdw.h>
+#include <gelf.h>
+#include <stdio.h>
+
+#include <kdive/kdive.h>
+#include "dump/dump.h"
+#include "base/err.h"
+#include "base/util.h"
+
+struct symtab;
+struct dwarf_index;
+struct type_cache;
+struct arch_ops;
+struct task_table;
+struct module_table;
+struct unwind_ctx;
+
+/* Memory layer: page cache for slow (compressed) readers. */
+struct page_cache {
+	uint64_t *pfns;  /* UINT64_MAX = empty slot */
+	uint8_t *pages;
+	size_t nslots;
+	uint64_t hits, misses;
+};
+
+/* What we learn about the kernel once the dump is open. */
+struct kernel_info {
+	uint64_t kaslr_offset;
+	bool kaslr_from_vmcoreinfo;
+	uint64_t phys_base;
+	uint64_t page_offset;  /* start of the direct map */
+	uint64_t vmalloc_start;
+	uint64_t vmemmap_start;
+	uint64_t kernel_pgd;   /* physical address of init_top_pgt */
+	bool l5;               /* 5-level paging */
+	char release[65];
+	int nr_cpus;           /* possible CPUs with a per-cpu offset */
+	uint64_t *per_cpu_offset;
+	int panic_cpu;         /* -1 if unknown */
+};
+
+struct command_entry {
+	struct kd_command cmd;
+	char *owner; /* module that registered it; NULL for built-ins */
+};
+
+struct kd_session {
+	struct kd_err err;
+	FILE *out;
+	const char *progname;
+	/* command table */
+	VEC(struct command_entry) commands;
+	struct strmap command_index;
+	/* files */
+	char *vmlinux_path;
+	int vmlinux_fd;
+	Elf *vmlinux_elf;
+	Dwarf *dwarf;
+	struct dump *dump;
+	/* layers */
+	struct page_cache cache;
+	struct symtab *symtab;
+	struct dwarf_index *dwi;
+	struct type_cache *types;
+	const struct arch_ops *arch;
+	struct kernel_info ki;
+	/* options */
+	bool silent;
+	bool scroll; /* page output through a pager when on a terminal */
+	bool interactive;
+	bool quit; /* `q` was run */
+	int output_radix; /* 10 or 16 */
+	/* context: current task (0 = the panic task) */
+	uint64_t cur_task;
+	struct task_table *task_table; /* built on first use (tasks.c) */
+	struct module_table *module_table; /* built on first use (modules.c) */
+	struct unwind_ctx *unwind;     /* ORC tables, stack layout; built on first use (arch/x86_64_unwind.c) */
+	/* extension modules */
+	VEC(void *) modules;
+	VEC(char *) module_names;
+	/* member-offset cache: "struct.member" -> offset+1 */
+	struct strmap member_cache;
+	VEC(char *) member_cache_keys;
+};
+
+kd_session *session_new(void);
+void session_free(kd_session *s);
+/* Open vmlinux and dump and bring up all layers. */
+int session_open(kd_session *s, const char *vmlinux, const char *dumpfile);
+
+/* Copy a lower layer's error into the session; returns -1. */
+int session_fail_from(kd_session *s, const struct kd_err *e);
+
+/* Memory layer */
+int mem_init(kd_session *s);
+void mem_free(kd_session *s);
+int mem_read_phys(kd_session *s, uint64_t paddr, void *buf, size_t len);
+int mem_read_kv(kd_session *s, uint64_t vaddr, void *buf, size_t len);
+/* User virtual address in the address space whose top-level page table is at pgd (physical). */
+int mem_read_uv(kd_session *s, uint64_t pgd, uint64_t vaddr, void *buf, size_t len);
+int mem_kvtop(kd_session *s, uint64_t vaddr, uint64_t *paddr);
+
+#endif
