@@ -36,7 +36,7 @@ static const char *symstr(kd_session *s, uint64_t addr, bool with_offset, int ra
 {
 	uint64_t off;
 	const char *mod;
-	const char *name = unwind_symbol(s, addr, &off, &mod);
+	const char *name = kd_unwind_symbol(s, addr, &off, &mod);
 	if (!name)
 		return NULL;
 	if (with_offset && off)
@@ -60,7 +60,7 @@ static void print_line(kd_session *s, uint64_t addr)
 {
 	char file[1024];
 	int line;
-	if (addr_to_line(s, addr, file, sizeof(file), &line) == 0)
+	if (kd_addr_to_line(s, addr, file, sizeof(file), &line) == 0)
 		kd_printf(s, "    %s: %d\n", file, line);
 }
 
@@ -69,7 +69,7 @@ static const char *exception_rip(kd_session *s, uint64_t rip, char *buf, size_t 
 	if (symstr(s, rip, true, s->output_radix == 16 ? 16 : 10, buf, size))
 		return buf;
 	uint64_t pa;
-	if (s->arch->is_kvaddr(s, rip) && rip >= s->ki.vmalloc_start && mem_kvtop(s, rip, &pa) == 0)
+	if (s->arch->is_kvaddr(s, rip) && rip >= s->ki.vmalloc_start && kd_kvtop(s, rip, &pa) == 0)
 		return "no symbolic reference";
 	kd_err_clear(&s->err);
 	return "unknown or invalid address";
@@ -100,7 +100,7 @@ static void print_regs(kd_session *s, const struct uw_regs *r, bool with_orig_ax
 			  (unsigned long long)v[UW_CS], (unsigned long long)v[UW_SS]);
 	else
 		kd_printf(s, "    CS: %04llx  SS: %04llx\n", (unsigned long long)v[UW_CS], (unsigned long long)v[UW_SS]);
-	if (line && kernel && unwind_symbol(s, v[UW_IP], NULL, NULL))
+	if (line && kernel && kd_unwind_symbol(s, v[UW_IP], NULL, NULL))
 		print_line(s, v[UW_IP]);
 }
 
@@ -156,17 +156,17 @@ static bool slab_cache_of(kd_session *s, struct slab_layout *l, uint64_t v, char
 	uint64_t pfn = (v - s->ki.page_offset) / s->dump->page_size;
 	uint64_t page = s->ki.vmemmap_start + pfn * l->page_size, head = 0, flags = 0, cache = 0;
 	bool ok = true;
-	if (l->head_off != UINT64_MAX && mem_read_kv(s, page + l->head_off, &head, 8) == 0 && (head & 1))
+	if (l->head_off != UINT64_MAX && kd_read_kv(s, page + l->head_off, &head, 8) == 0 && (head & 1))
 		page = head - 1;
 	if (l->pgty_slab >= 0) {
 		uint32_t type = 0;
-		ok = mem_read_kv(s, page + l->type_off, &type, 4) == 0 && (type >> 24) == (uint64_t)l->pgty_slab;
+		ok = kd_read_kv(s, page + l->type_off, &type, 4) == 0 && (type >> 24) == (uint64_t)l->pgty_slab;
 	} else {
-		ok = mem_read_kv(s, page + l->flags_off, &flags, 8) == 0 && ((flags >> l->pg_slab) & 1);
+		ok = kd_read_kv(s, page + l->flags_off, &flags, 8) == 0 && ((flags >> l->pg_slab) & 1);
 	}
-	ok = ok && mem_read_kv(s, page + l->cache_off, &cache, 8) == 0 && cache;
+	ok = ok && kd_read_kv(s, page + l->cache_off, &cache, 8) == 0 && cache;
 	uint64_t nameptr = 0;
-	ok = ok && mem_read_kv(s, cache + l->name_off, &nameptr, 8) == 0 && nameptr && kd_read_string(s, nameptr, name, size) == 0;
+	ok = ok && kd_read_kv(s, cache + l->name_off, &nameptr, 8) == 0 && nameptr && kd_read_string(s, nameptr, name, size) == 0;
 	kd_err_clear(&s->err);
 	return ok && name[0];
 }
@@ -187,13 +187,13 @@ static void format_word(struct printer *p, uint64_t v, char *out, size_t size)
 	kd_session *s = p->s;
 	if (p->o->symbolic) {
 		uint64_t tmp;
-		bool readable = s->arch->is_kvaddr(s, v) && mem_read_kv(s, v, &tmp, 8) == 0;
+		bool readable = s->arch->is_kvaddr(s, v) && kd_read_kv(s, v, &tmp, 8) == 0;
 		/* crash reads a page a filtered ELF dump left out (inside a segment, beyond its file data) as zeroes. */
 		if (!readable && s->err.code == KD_EEXCLUDED && strcmp(s->dump->format, "ELF") == 0)
 			readable = true;
 		kd_err_clear(&s->err);
 		char buf[512], name[128];
-		if (readable && (in_kernel_image(s, v) || unwind_is_text(s, v)) && symstr(s, v, true, 10, buf, sizeof(buf))) {
+		if (readable && (in_kernel_image(s, v) || kd_unwind_is_text(s, v)) && symstr(s, v, true, 10, buf, sizeof(buf))) {
 			snprintf(out, size, "%-16s", buf);
 			return;
 		}
@@ -222,7 +222,7 @@ static void show_frame_words(struct printer *p, uint64_t rsp, const struct uw_st
 		if (!(i & 1))
 			kd_printf(p->s, "%s    %llx: ", i ? "\n" : "", (unsigned long long)addr);
 		uint64_t v = 0;
-		if (mem_read_kv(p->s, addr, &v, 8) < 0)
+		if (kd_read_kv(p->s, addr, &v, 8) < 0)
 			kd_err_clear(&p->s->err);
 		char buf[600];
 		format_word(p, v, buf, sizeof(buf));
@@ -246,7 +246,7 @@ static void print_frame(struct printer *p, uint64_t rsp, uint64_t ip, bool ret, 
 	char buf[512];
 	const char *mod = NULL;
 	uint64_t off;
-	const char *name = ret ? unwind_return_symbol(s, ip, &off, &mod) : unwind_symbol(s, ip, &off, &mod);
+	const char *name = ret ? kd_unwind_return_symbol(s, ip, &off, &mod) : kd_unwind_symbol(s, ip, &off, &mod);
 	if (name && p->o->symoff && off)
 		snprintf(buf, sizeof(buf), p->o->radix == 16 ? "%s+0x%llx" : "%s+%llu", name, (unsigned long long)off);
 	else
@@ -259,7 +259,7 @@ static void print_frame(struct printer *p, uint64_t rsp, uint64_t ip, bool ret, 
 	if (p->o->line) {
 		uint64_t o0 = 1;
 		/* A call that ended its function: the line is the call's, not the next function's. */
-		print_line(s, ret && unwind_symbol(s, ip, &o0, NULL) && o0 == 0 ? ip - 1 : ip);
+		print_line(s, ret && kd_unwind_symbol(s, ip, &o0, NULL) && o0 == 0 ? ip - 1 : ip);
 	}
 	p->level++;
 	p->frameptr = rsp + 8;
@@ -276,7 +276,7 @@ static void print_stack_marker(kd_session *s, const struct uw_stack *st)
 	if (st->type == UW_STACK_IRQ)
 		kd_printf(s, "--- <IRQ stack> ---\n");
 	else if (st->type == UW_STACK_EXCEPTION)
-		kd_printf(s, "--- <%s exception stack> ---\n", unwind_exception_stack_name(st->index));
+		kd_printf(s, "--- <%s exception stack> ---\n", kd_unwind_exception_stack_name(st->index));
 }
 
 /* The pt_regs at the top of a user task's stack (crash prints them even when the walk stopped early). */
@@ -285,12 +285,12 @@ static bool user_regs_at_top(kd_session *s, const struct task_info *t, const str
 {
 	const uint64_t *off;
 	uint64_t size;
-	unwind_pt_regs_layout(s, &off, &size);
-	if (task_is_kthread(t) || !tr->stack_top)
+	kd_unwind_pt_regs_layout(s, &off, &size);
+	if (kd_task_is_kthread(t) || !tr->stack_top)
 		return false;
 	*addr = tr->stack_top - size;
 	for (int i = 0; i < UW_NREGS; i++)
-		if (mem_read_kv(s, *addr + off[i], &r->r[i], 8) < 0) {
+		if (kd_read_kv(s, *addr + off[i], &r->r[i], 8) < 0) {
 			kd_err_clear(&s->err);
 			return false;
 		}
@@ -374,9 +374,9 @@ static bool read_regs_at(kd_session *s, uint64_t addr, struct uw_regs *r)
 {
 	const uint64_t *off;
 	uint64_t size;
-	unwind_pt_regs_layout(s, &off, &size);
+	kd_unwind_pt_regs_layout(s, &off, &size);
 	for (int i = 0; i < UW_NREGS; i++)
-		if (mem_read_kv(s, addr + off[i], &r->r[i], 8) < 0) {
+		if (kd_read_kv(s, addr + off[i], &r->r[i], 8) < 0) {
 			kd_err_clear(&s->err);
 			return false;
 		}
@@ -391,11 +391,11 @@ static void scan_range(struct printer *p, uint64_t from, uint64_t to)
 	uint64_t page = 1;
 	const uint64_t *offs;
 	uint64_t ptsize;
-	unwind_pt_regs_layout(s, &offs, &ptsize);
+	kd_unwind_pt_regs_layout(s, &offs, &ptsize);
 	for (uint64_t a = from & ~7ULL; a + 8 <= to; a += 8) {
 		if ((a & ~4095ULL) != page) {
 			page = a & ~4095ULL;
-			if (mem_read_kv(s, page, buf, 4096) < 0) {
+			if (kd_read_kv(s, page, buf, 4096) < 0) {
 				kd_err_clear(&s->err);
 				a = page + 4096 - 8;
 				page = 1;
@@ -404,12 +404,12 @@ static void scan_range(struct printer *p, uint64_t from, uint64_t to)
 		}
 		uint64_t v;
 		memcpy(&v, buf + (a & 4095), 8);
-		if (!unwind_is_text(s, v))
+		if (!kd_unwind_is_text(s, v))
 			continue;
 		char name[512];
 		const char *mod;
 		uint64_t off;
-		const char *sym = unwind_symbol(s, v, &off, &mod);
+		const char *sym = kd_unwind_symbol(s, v, &off, &mod);
 		if (!sym || (p->o->old && !off))
 			continue; /* the old tracer skips function starts: they are not return addresses */
 		if (p->o->symoff && off)
@@ -442,7 +442,7 @@ static void text_scan(struct printer *p, const struct uw_trace *tr)
 	kd_session *s = p->s;
 	const uint64_t *off;
 	uint64_t ptsize;
-	unwind_pt_regs_layout(s, &off, &ptsize);
+	kd_unwind_pt_regs_layout(s, &off, &ptsize);
 	if (p->o->scan == SCAN_ALL) {
 		if (tr->stack_base)
 			scan_range(p, tr->stack_base, tr->stack_top);
@@ -456,7 +456,7 @@ static void text_scan(struct printer *p, const struct uw_trace *tr)
 		uint64_t rsp = tr->start_sp;
 		struct uw_stack st;
 		/* Off the IRQ or exception stack first, as far as the unwinder found the way back. */
-		for (int hops = 0; hops < 4 && unwind_stack_of(s, p->t, rsp, &st) && st.type != UW_STACK_TASK; hops++) {
+		for (int hops = 0; hops < 4 && kd_unwind_stack_of(s, p->t, rsp, &st) && st.type != UW_STACK_TASK; hops++) {
 			uint64_t top = st.type == UW_STACK_EXCEPTION ? st.top - ptsize : st.top;
 			scan_range(p, rsp, top);
 			const struct uw_frame *entry = NULL;
@@ -472,7 +472,7 @@ static void text_scan(struct printer *p, const struct uw_trace *tr)
 			if (st.type == UW_STACK_IRQ && entry->has_regs) {
 				const char *mod;
 				uint64_t o2;
-				const char *sym = unwind_symbol(s, entry->ip, &o2, &mod);
+				const char *sym = kd_unwind_symbol(s, entry->ip, &o2, &mod);
 				kd_printf(s, "  [%016llx] %s at %llx\n", (unsigned long long)entry->regs_addr, sym ? sym : "(unknown)",
 					  (unsigned long long)entry->ip);
 				print_regs(s, &entry->regs, true, p->o->line);
@@ -483,7 +483,7 @@ static void text_scan(struct printer *p, const struct uw_trace *tr)
 				/* Back from an exception stack: where the CPU was, then the stack above it. */
 				const char *mod;
 				uint64_t o2;
-				const char *sym = unwind_symbol(s, entry->ip, &o2, &mod);
+				const char *sym = kd_unwind_symbol(s, entry->ip, &o2, &mod);
 				kd_printf(s, "  [%016llx] %s at %llx\n", (unsigned long long)entry->slot, sym ? sym : "(unknown)",
 					  (unsigned long long)entry->ip);
 				rsp = entry->slot;
@@ -515,17 +515,17 @@ static bool eframe_ok(kd_session *s, uint64_t at, const struct uw_regs *r)
 	uint64_t cs = r->r[UW_CS], ss = r->r[UW_SS], rip = r->r[UW_IP], rsp = r->r[UW_SP], fl = r->r[UW_FLAGS];
 	const uint64_t *off;
 	uint64_t size;
-	unwind_pt_regs_layout(s, &off, &size);
+	kd_unwind_pt_regs_layout(s, &off, &size);
 	if ((fl & RAZ_MASK) || !(fl & 2))
 		return false;
 	bool kv = s->arch->is_kvaddr(s, rsp);
 	if (cs == 0x10 && ss == 0x18) {
-		if (unwind_is_text(s, rip) && kv)
+		if (kd_unwind_is_text(s, rip) && kv)
 			return true;
 		if (at + size == rsp)
 			return true;
 	}
-	if (cs == 0x10 && unwind_is_text(s, rip) && kv && (rsp == at + size + 8 || rsp == at + size))
+	if (cs == 0x10 && kd_unwind_is_text(s, rip) && kv && (rsp == at + size + 8 || rsp == at + size))
 		return true;
 	if ((cs == 0x33 || cs == 0x23) && ss == 0x2b && uaddr(rip) && uaddr(rsp))
 		return true;
@@ -536,7 +536,7 @@ static int eframe_search_range(kd_session *s, uint64_t from, uint64_t base, uint
 {
 	const uint64_t *off;
 	uint64_t size;
-	unwind_pt_regs_layout(s, &off, &size);
+	kd_unwind_pt_regs_layout(s, &off, &size);
 	if (top - base < size)
 		return 0;
 	int found = 0;
@@ -544,7 +544,7 @@ static int eframe_search_range(kd_session *s, uint64_t from, uint64_t base, uint
 		struct uw_regs r;
 		bool ok = true;
 		for (int i = 0; i < UW_NREGS && ok; i++)
-			ok = mem_read_kv(s, a + off[i], &r.r[i], 8) == 0;
+			ok = kd_read_kv(s, a + off[i], &r.r[i], 8) == 0;
 		kd_err_clear(&s->err);
 		if (!ok || !eframe_ok(s, a, &r))
 			continue;
@@ -564,14 +564,14 @@ static int search_all_stacks(kd_session *s, const struct bt_opts *o)
 		for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
 			if (o->cpus_given && !o->cpus[cpu])
 				continue;
-			int n = unwind_cpu_stacks(s, cpu, st, 8);
+			int n = kd_unwind_cpu_stacks(s, cpu, st, 8);
 			for (int i = 0; i < n; i++) {
 				if ((pass == 0) != (st[i].type == UW_STACK_IRQ))
 					continue;
 				if (st[i].type == UW_STACK_IRQ)
 					kd_printf(s, "CPU %d IRQ STACK:", cpu);
 				else
-					kd_printf(s, "CPU %d %s EXCEPTION STACK:", cpu, unwind_exception_stack_name(st[i].index));
+					kd_printf(s, "CPU %d %s EXCEPTION STACK:", cpu, kd_unwind_exception_stack_name(st[i].index));
 				kd_printf(s, "\n");
 				if (eframe_search_range(s, st[i].base, st[i].base, st[i].top))
 					kd_printf(s, "\n");
@@ -593,7 +593,7 @@ static void raw_stack(kd_session *s, uint64_t base, uint64_t top)
 		for (int k = 0; k < 2; k++) {
 			uint64_t v = 0, addr = a + 8 * k;
 			if ((addr & 4095) == 0 || addr == base)
-				if (mem_read_kv(s, addr & ~4095ULL, buf, 4096) < 0) {
+				if (kd_read_kv(s, addr & ~4095ULL, buf, 4096) < 0) {
 					kd_err_clear(&s->err);
 					memset(buf, 0, sizeof(buf));
 				}
@@ -613,11 +613,11 @@ static void raw_stack(kd_session *s, uint64_t base, uint64_t top)
 static bool references(kd_session *s, const struct uw_trace *tr, const char *ref)
 {
 	uint64_t v;
-	bool hex = parse_hex_u64(ref, &v);
+	bool hex = kd_parse_hex_u64(ref, &v);
 	for (size_t i = 0; i < tr->len; i++) {
 		const struct uw_frame *f = &tr->frames[i];
 		uint64_t off;
-		const char *name = frame_is_return(f) ? unwind_return_symbol(s, f->ip, &off, NULL) : unwind_symbol(s, f->ip, &off, NULL);
+		const char *name = frame_is_return(f) ? kd_unwind_return_symbol(s, f->ip, &off, NULL) : kd_unwind_symbol(s, f->ip, &off, NULL);
 		if ((name && strcmp(name, ref) == 0) || (hex && (f->ip == v || (name && f->ip - off == v))))
 			return true;
 		for (int r = 0; f->has_regs && r < UW_NREGS; r++)
@@ -650,9 +650,9 @@ static int bt_task(kd_session *s, const struct bt_opts *o, const struct task_inf
 			start.slot = o->sp;
 		}
 	}
-	unwind_task(s, t, &start, &tr);
+	kd_unwind_task(s, t, &start, &tr);
 	if (o->ref && !references(s, &tr, o->ref)) {
-		uw_trace_free(&tr);
+		kd_unwind_trace_free(&tr);
 		return 0;
 	}
 	print_header(s, t);
@@ -668,7 +668,7 @@ static int bt_task(kd_session *s, const struct bt_opts *o, const struct task_inf
 	} else {
 		print_trace(&p, &tr);
 	}
-	uw_trace_free(&tr);
+	kd_unwind_trace_free(&tr);
 	return 0;
 }
 
@@ -683,9 +683,9 @@ static int parse_cpus(kd_session *s, const char *arg, bool *cpus)
 		uint64_t a, b;
 		if (dash) {
 			*dash = '\0';
-			if (!parse_u64(tok, &a) || !parse_u64(dash + 1, &b) || a > b)
+			if (!kd_parse_u64(tok, &a) || !kd_parse_u64(dash + 1, &b) || a > b)
 				rc = -1;
-		} else if (!parse_u64(tok, &a)) {
+		} else if (!kd_parse_u64(tok, &a)) {
 			rc = -1;
 		} else {
 			b = a;
@@ -703,7 +703,7 @@ static int parse_cpus(kd_session *s, const char *arg, bool *cpus)
 
 static int stack_overflow_check(kd_session *s)
 {
-	const struct task_table *tt = tasks_get(s);
+	const struct task_table *tt = kd_tasks_get(s);
 	if (!tt)
 		return -1;
 	int bad = 0;
@@ -712,7 +712,7 @@ static int stack_overflow_check(kd_session *s)
 		const struct task_info *t = &tt->tasks[i];
 		if (!t->stack)
 			continue;
-		if (mem_read_kv(s, t->stack, &magic, 8) < 0) {
+		if (kd_read_kv(s, t->stack, &magic, 8) < 0) {
 			kd_err_clear(&s->err);
 			continue;
 		}
@@ -761,12 +761,12 @@ static int cmd_bt(kd_session *s, int argc, char **argv)
 		case 'n': break; /* idle filtering: idle stacks are short on these kernels */
 		case 'R': o.ref = optarg; break;
 		case 'I':
-			if (!parse_hex_u64(optarg, &o.ip) && kd_symbol_addr(s, optarg, &o.ip) < 0)
+			if (!kd_parse_hex_u64(optarg, &o.ip) && kd_symbol_addr(s, optarg, &o.ip) < 0)
 				return kd_fail(s, "invalid -I argument: %s", optarg);
 			o.has_ip = true;
 			break;
 		case 'S':
-			if (!parse_hex_u64(optarg, &o.sp))
+			if (!kd_parse_hex_u64(optarg, &o.sp))
 				return kd_fail(s, "invalid -S argument: %s", optarg);
 			o.has_sp = true;
 			break;
@@ -778,7 +778,7 @@ static int cmd_bt(kd_session *s, int argc, char **argv)
 		return stack_overflow_check(s);
 	if (o.eframe_all)
 		return search_all_stacks(s, &o);
-	const struct task_table *tt = tasks_get(s);
+	const struct task_table *tt = kd_tasks_get(s);
 	if (!tt)
 		return -1;
 	VEC(const struct task_info *) list = {0};
@@ -786,13 +786,13 @@ static int cmd_bt(kd_session *s, int argc, char **argv)
 		for (int cpu = 0; cpu < tt->nr_cpus; cpu++) {
 			if (o.cpus_given && !o.cpus[cpu])
 				continue;
-			const struct task_info *t = tt->cpu_curr[cpu] ? task_find(s, tt->cpu_curr[cpu]) : NULL;
+			const struct task_info *t = tt->cpu_curr[cpu] ? kd_task_find(s, tt->cpu_curr[cpu]) : NULL;
 			kd_err_clear(&s->err);
 			if (t)
 				VEC_PUSH(&list, t);
 		}
 	} else if (o.panic_only) {
-		const struct task_info *t = task_panic(s);
+		const struct task_info *t = kd_task_panic(s);
 		if (!t) {
 			VEC_FREE(&list);
 			return kd_fail(s, "no panic task found");
@@ -800,7 +800,7 @@ static int cmd_bt(kd_session *s, int argc, char **argv)
 		VEC_PUSH(&list, t);
 	} else if (optind < argc) {
 		for (int i = optind; i < argc; i++) {
-			const struct task_info *t = task_from_arg(s, argv[i]);
+			const struct task_info *t = kd_task_from_arg(s, argv[i]);
 			if (!t) {
 				kd_err_clear(&s->err);
 				kd_fail(s, "invalid task or pid value: %s", argv[i]);
@@ -808,7 +808,7 @@ static int cmd_bt(kd_session *s, int argc, char **argv)
 				continue;
 			}
 			uint64_t v;
-			bool by_pid = parse_u64(argv[i], &v) && strncmp(argv[i], "0x", 2) != 0 && (uint64_t)t->pid == v;
+			bool by_pid = kd_parse_u64(argv[i], &v) && strncmp(argv[i], "0x", 2) != 0 && (uint64_t)t->pid == v;
 			if (!by_pid) {
 				VEC_PUSH(&list, t);
 				continue;
@@ -819,7 +819,7 @@ static int cmd_bt(kd_session *s, int argc, char **argv)
 					VEC_PUSH(&list, &tt->tasks[k]);
 		}
 	} else {
-		const struct task_info *t = task_current(s);
+		const struct task_info *t = kd_task_current(s);
 		if (!t) {
 			VEC_FREE(&list);
 			return kd_fail(s, "no current task");

@@ -56,7 +56,7 @@ static int cmd_eval(kd_session *s, int argc, char **argv)
 		strcat(text, " ");
 	}
 	uint64_t v;
-	int rc = expr_eval_int(s, text, &v);
+	int rc = kd_eval_int(s, text, &v);
 	free(text);
 	if (rc == 0)
 		print_value(s, v, bits);

@@ -11,16 +11,16 @@ static void fs_struct_paths(kd_session *s, const struct task_info *t)
 {
 	uint64_t fs = 0;
 	char root[1024] = "", cwd[1024] = "";
-	if (read_member_ptr(s, t->task, "task_struct", "fs", &fs) == 0 && !fs) {
+	if (kd_read_member_ptr(s, t->task, "task_struct", "fs", &fs) == 0 && !fs) {
 		kd_err_clear(&s->err);
 		return; /* an exited task (a zombie) has no fs_struct: crash prints no ROOT/CWD line */
 	}
 	if (fs) {
 		uint64_t rm, rd, pm, pd;
-		if (read_member_ptr(s, fs, "fs_struct", "root.mnt", &rm) == 0 && read_member_ptr(s, fs, "fs_struct", "root.dentry", &rd) == 0)
-			fs_path(s, rm, rd, root, sizeof(root));
-		if (read_member_ptr(s, fs, "fs_struct", "pwd.mnt", &pm) == 0 && read_member_ptr(s, fs, "fs_struct", "pwd.dentry", &pd) == 0)
-			fs_path(s, pm, pd, cwd, sizeof(cwd));
+		if (kd_read_member_ptr(s, fs, "fs_struct", "root.mnt", &rm) == 0 && kd_read_member_ptr(s, fs, "fs_struct", "root.dentry", &rd) == 0)
+			kd_fs_path(s, rm, rd, root, sizeof(root));
+		if (kd_read_member_ptr(s, fs, "fs_struct", "pwd.mnt", &pm) == 0 && kd_read_member_ptr(s, fs, "fs_struct", "pwd.dentry", &pd) == 0)
+			kd_fs_path(s, pm, pd, cwd, sizeof(cwd));
 	}
 	kd_err_clear(&s->err);
 	kd_printf(s, "ROOT: %s    CWD: %s\n", root, cwd);
@@ -32,15 +32,15 @@ static void file_path(kd_session *s, uint64_t file, const char *type, char *buf,
 	buf[0] = '\0';
 	if (strcmp(type, "SOCK") == 0) {
 		uint64_t sock, sk, prot;
-		if (read_member_ptr(s, file, "file", "private_data", &sock) == 0 && sock &&
-		    read_member_ptr(s, sock, "socket", "sk", &sk) == 0 && sk &&
-		    read_member_ptr(s, sk, "sock", "__sk_common.skc_prot", &prot) == 0 && prot) {
+		if (kd_read_member_ptr(s, file, "file", "private_data", &sock) == 0 && sock &&
+		    kd_read_member_ptr(s, sock, "socket", "sk", &sk) == 0 && sk &&
+		    kd_read_member_ptr(s, sk, "sock", "__sk_common.skc_prot", &prot) == 0 && prot) {
 			uint64_t off;
 			if (member_off(s, "proto", "name", &off) == 0)
 				kd_read_string(s, prot + off, buf, MIN(size, 32));
 		}
 	} else {
-		fs_file_path(s, file, buf, size);
+		kd_fs_file_path(s, file, buf, size);
 		if (strcmp(type, "FIFO") == 0 && strcmp(buf, "/") == 0)
 			buf[0] = '\0'; /* pipefs: crash leaves it blank */
 	}
@@ -49,17 +49,17 @@ static void file_path(kd_session *s, uint64_t file, const char *type, char *buf,
 
 static int show_files(kd_session *s, const struct task_info *t)
 {
-	task_print_header(s, t, 0);
+	kd_task_print_header(s, t, 0);
 	fs_struct_paths(s, t);
 	uint64_t files, fdt, max_fds = 0, fd_array, dentry_off, inode_off;
-	if (read_member_ptr(s, t->task, "task_struct", "files", &files) < 0)
+	if (kd_read_member_ptr(s, t->task, "task_struct", "files", &files) < 0)
 		return -1;
 	if (!files) {
 		kd_printf(s, "No open files\n");
 		return 0;
 	}
-	if (read_member_ptr(s, files, "files_struct", "fdt", &fdt) < 0 || read_member(s, fdt, "fdtable", "max_fds", &max_fds) < 0 ||
-	    read_member_ptr(s, fdt, "fdtable", "fd", &fd_array) < 0 || member_off(s, "file", "f_path.dentry", &dentry_off) < 0 ||
+	if (kd_read_member_ptr(s, files, "files_struct", "fdt", &fdt) < 0 || kd_read_member(s, fdt, "fdtable", "max_fds", &max_fds) < 0 ||
+	    kd_read_member_ptr(s, fdt, "fdtable", "fd", &fd_array) < 0 || member_off(s, "file", "f_path.dentry", &dentry_off) < 0 ||
 	    member_off(s, "file", "f_inode", &inode_off) < 0)
 		return -1;
 	if (max_fds > (1u << 24))
@@ -67,18 +67,18 @@ static int show_files(kd_session *s, const struct task_info *t)
 	bool header = false;
 	for (uint64_t fd = 0; fd < max_fds; fd++) {
 		uint64_t file, dentry = 0, inode = 0;
-		if (mem_read_kv(s, fd_array + fd * 8, &file, 8) < 0)
+		if (kd_read_kv(s, fd_array + fd * 8, &file, 8) < 0)
 			return -1;
 		if (!file)
 			continue;
-		mem_read_kv(s, file + dentry_off, &dentry, 8);
-		mem_read_kv(s, file + inode_off, &inode, 8);
+		kd_read_kv(s, file + dentry_off, &dentry, 8);
+		kd_read_kv(s, file + inode_off, &inode, 8);
 		kd_err_clear(&s->err);
 		if (!header) {
 			kd_printf(s, " FD       FILE            DENTRY           INODE       TYPE PATH\n");
 			header = true;
 		}
-		const char *type = fs_inode_type(s, inode);
+		const char *type = kd_fs_inode_type(s, inode);
 		char path[1024];
 		file_path(s, file, type, path, sizeof(path));
 		kd_printf(s, "%3llu %016llx %016llx %016llx %-4s %s\n", (unsigned long long)fd, (unsigned long long)file,
@@ -95,12 +95,12 @@ static int cmd_files(kd_session *s, int argc, char **argv)
 	while ((c = getopt(argc, argv, "")) != -1)
 		return kd_fail(s, "usage: files [pid | taskp]...");
 	if (optind >= argc) {
-		const struct task_info *t = task_current(s);
+		const struct task_info *t = kd_task_current(s);
 		return t ? show_files(s, t) : -1;
 	}
 	int rc = 0;
 	for (int i = optind; i < argc; i++) {
-		const struct task_info *t = task_from_arg(s, argv[i]);
+		const struct task_info *t = kd_task_from_arg(s, argv[i]);
 		if (!t || show_files(s, t) < 0)
 			rc = -1;
 		kd_printf(s, "\n"); /* named tasks: each block ends with a blank line, as in crash */

@@ -57,12 +57,12 @@ static int run_each(kd_session *s, const struct kd_command *cmd, int nargs, char
 static int cmd_foreach(kd_session *s, int argc, char **argv)
 {
 	struct task_filter sel;
-	task_filter_init(&sel);
+	kd_task_filter_init(&sel);
 	int i = 1, rc = 0;
 	const struct kd_command *cmd = NULL;
 	for (; i < argc && !cmd; i++) {
 		const char *w = argv[i];
-		const struct kd_command *c = command_find(s, w);
+		const struct kd_command *c = kd_command_find(s, w);
 		if (c && (c->flags & KD_CMD_TAKES_TASK)) {
 			cmd = c;
 			break;
@@ -76,10 +76,10 @@ static int cmd_foreach(kd_session *s, int argc, char **argv)
 			sel.leaders_only = true;
 		else if (strcmp(w, "active") == 0)
 			sel.active_only = true;
-		else if (task_state_word(w))
+		else if (kd_task_state_word(w))
 			VEC_PUSH(&sel.states, w);
-		else if (parse_u64(w, &v) || parse_hex_u64(w, &v)) {
-			const struct task_info *t = task_from_arg(s, w);
+		else if (kd_parse_u64(w, &v) || kd_parse_hex_u64(w, &v)) {
+			const struct task_info *t = kd_task_from_arg(s, w);
 			if (!t) {
 				rc = -1;
 				goto out;
@@ -92,14 +92,14 @@ static int cmd_foreach(kd_session *s, int argc, char **argv)
 		rc = kd_fail(s, "foreach: no command that takes a task (bt, ps, task, sig, files, vm, ...)");
 		goto out;
 	}
-	const struct task_table *tt = tasks_get(s);
+	const struct task_table *tt = kd_tasks_get(s);
 	if (!tt) {
 		rc = -1;
 		goto out;
 	}
 	VEC(const struct task_info *) list = {0};
 	for (size_t k = 0; k < tt->len; k++)
-		if (task_filter_match(&sel, &tt->tasks[k]))
+		if (kd_task_filter_match(&sel, &tt->tasks[k]))
 			VEC_PUSH(&list, &tt->tasks[k]);
 	int nargs = argc - i - 1;
 	char **args = argv + i + 1;
@@ -109,7 +109,7 @@ static int cmd_foreach(kd_session *s, int argc, char **argv)
 		rc = run_each(s, cmd, nargs, args, list.items, list.len);
 	VEC_FREE(&list);
 out:
-	task_filter_free(&sel);
+	kd_task_filter_free(&sel);
 	return rc;
 }
 

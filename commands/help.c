@@ -53,7 +53,7 @@ static int cmd_help(kd_session *s, int argc, char **argv)
 	}
 	int rc = 0;
 	for (int i = 1; i < argc; i++) {
-		const struct kd_command *c = command_find(s, argv[i]);
+		const struct kd_command *c = kd_command_find(s, argv[i]);
 		if (!c) {
 			rc = kd_fail(s, "no help for \"%s\": not a command", argv[i]);
 			continue;

@@ -10,8 +10,8 @@ static uint64_t vmstat(kd_session *s, const char *array, const char *item)
 {
 	uint64_t addr, v = 0;
 	int64_t idx;
-	if (sym_addr(s, array, &addr) == 0 && enum_value(s, item, &idx) == 0 && idx >= 0 && idx < 256)
-		read_int(s, addr + (uint64_t)idx * 8, 8, &v);
+	if (kd_symbol_addr(s, array, &addr) == 0 && enum_value(s, item, &idx) == 0 && idx >= 0 && idx < 256)
+		kd_read_int(s, addr + (uint64_t)idx * 8, 8, &v);
 	kd_err_clear(&s->err);
 	return (int64_t)v < 0 ? 0 : v;
 }
@@ -19,8 +19,8 @@ static uint64_t vmstat(kd_session *s, const char *array, const char *item)
 static uint64_t global_u64(kd_session *s, const char *name)
 {
 	uint64_t addr, v = 0;
-	if (sym_addr(s, name, &addr) == 0)
-		read_int(s, addr, 8, &v);
+	if (kd_symbol_addr(s, name, &addr) == 0)
+		kd_read_int(s, addr, 8, &v);
 	kd_err_clear(&s->err);
 	return v;
 }
@@ -29,8 +29,8 @@ static uint64_t global_u64(kd_session *s, const char *name)
 static uint64_t percpu_counter_read(kd_session *s, const char *name)
 {
 	uint64_t addr, count = 0;
-	if (sym_addr(s, name, &addr) == 0)
-		read_member(s, addr, "percpu_counter", "count", &count);
+	if (kd_symbol_addr(s, name, &addr) == 0)
+		kd_read_member(s, addr, "percpu_counter", "count", &count);
 	kd_err_clear(&s->err);
 	return (int64_t)count < 0 ? 0 : count;
 }
@@ -49,7 +49,7 @@ static uint64_t shared_pages(kd_session *s)
 	uint64_t per_chunk = 4096 / page_size, shared = 0;
 	uint8_t buf[4096];
 	for (uint64_t pfn = 0; pfn < s->dump->max_pfn; pfn += per_chunk) {
-		if (mem_read_kv(s, s->ki.vmemmap_start + pfn * page_size, buf, per_chunk * page_size) < 0) {
+		if (kd_read_kv(s, s->ki.vmemmap_start + pfn * page_size, buf, per_chunk * page_size) < 0) {
 			kd_err_clear(&s->err); /* no struct pages for a hole */
 			continue;
 		}
@@ -67,7 +67,7 @@ static uint64_t shared_pages(kd_session *s)
 static void row(kd_session *s, const char *label, uint64_t pages, uint64_t of, const char *of_name)
 {
 	char sz[32];
-	format_size(pages * s->dump->page_size, sz, sizeof(sz));
+	kd_format_size(pages * s->dump->page_size, sz, sizeof(sz));
 	kd_printf(s, "%13s %8llu  %11s  ", label, (unsigned long long)pages, sz);
 	if (!of_name)
 		kd_printf(s, "       ----\n");
@@ -78,16 +78,16 @@ static void row(kd_session *s, const char *label, uint64_t pages, uint64_t of, c
 static uint64_t huge_pages(kd_session *s, const char *member)
 {
 	uint64_t hstates, nr = 0, order = 0, total = 0, max = 0, size = type_size_opt(s, "hstate");
-	if (sym_addr(s, "hstates", &hstates) < 0 || size == UINT64_MAX) {
+	if (kd_symbol_addr(s, "hstates", &hstates) < 0 || size == UINT64_MAX) {
 		kd_err_clear(&s->err);
 		return 0;
 	}
 	uint64_t addr;
-	if (sym_addr(s, "hugetlb_max_hstate", &addr) == 0)
-		read_int(s, addr, 4, &max);
+	if (kd_symbol_addr(s, "hugetlb_max_hstate", &addr) == 0)
+		kd_read_int(s, addr, 4, &max);
 	for (uint64_t i = 0; i < max && i < 8; i++) {
-		if (read_member(s, hstates + i * size, "hstate", member, &nr) == 0 &&
-		    read_member(s, hstates + i * size, "hstate", "order", &order) == 0 && order < 32)
+		if (kd_read_member(s, hstates + i * size, "hstate", member, &nr) == 0 &&
+		    kd_read_member(s, hstates + i * size, "hstate", "order", &order) == 0 && order < 32)
 			total += nr << order;
 	}
 	kd_err_clear(&s->err);
@@ -109,8 +109,8 @@ static int kmem_info(kd_session *s)
 	uint64_t huge_total = huge_pages(s, "nr_huge_pages"), huge_free = huge_pages(s, "free_huge_pages");
 	uint64_t swap_total = global_u64(s, "total_swap_pages"), swap_free = global_u64(s, "nr_swap_pages");
 	uint64_t ratio = 50, addr;
-	if (sym_addr(s, "sysctl_overcommit_ratio", &addr) == 0)
-		read_int(s, addr, 4, &ratio);
+	if (kd_symbol_addr(s, "sysctl_overcommit_ratio", &addr) == 0)
+		kd_read_int(s, addr, 4, &ratio);
 	kd_err_clear(&s->err);
 	uint64_t limit = (total - huge_total) * ratio / 100 + swap_total;
 	uint64_t committed = percpu_counter_read(s, "vm_committed_as");

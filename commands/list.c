@@ -34,8 +34,8 @@ static int print_entry(kd_session *s, uint64_t entry, const struct walk_pos *pos
 	kd_printf(s, "%llx\n", (unsigned long long)entry);
 	for (size_t i = 0; i < lp->nspecs; i++) {
 		struct sbuf b = {0};
-		int rc = lp->fast ? cprint_struct_members_fast(s, &b, &lp->specs[i], entry, &lp->po)
-				  : cprint_struct_at(s, &b, &lp->specs[i], entry, &lp->po);
+		int rc = lp->fast ? kd_cprint_struct_members_fast(s, &b, &lp->specs[i], entry, &lp->po)
+				  : kd_cprint_struct_at(s, &b, &lp->specs[i], entry, &lp->po);
 		kd_printf(s, "%s", sbuf_str(&b));
 		sbuf_free(&b);
 		if (rc < 0)
@@ -68,14 +68,14 @@ static bool member_offset_arg(kd_session *s, const char *arg, uint64_t *off)
 	if (!strchr(arg, '.'))
 		return false;
 	struct struct_spec sp;
-	if (struct_spec_parse(s, arg, "struct", &sp) < 0) {
+	if (kd_struct_spec_parse(s, arg, "struct", &sp) < 0) {
 		kd_err_clear(&s->err);
 		return false;
 	}
 	bool ok = sp.nmembers == 1;
 	if (ok)
 		*off = sp.members[0].bitpos / 8;
-	struct_spec_free(&sp);
+	kd_struct_spec_free(&sp);
 	return ok;
 }
 
@@ -108,7 +108,7 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 		case 'S': lp.fast = true; /* fall through */
 		case 's': VEC_PUSH(&specs, optarg); break;
 		case 'e':
-			if (!parse_hex_u64(optarg, &end) && !symbol_value(s, optarg, &end)) {
+			if (!kd_parse_hex_u64(optarg, &end) && !symbol_value(s, optarg, &end)) {
 				rc = kd_fail(s, "invalid -e argument: %s", optarg);
 				goto out;
 			}
@@ -167,7 +167,7 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 			continue;
 		}
 		if (!is_number(a)) {
-			if (cexpr_eval_u64(s, a, &v) == 0 && is_kvaddr(v) && !start_set) {
+			if (kd_cexpr_eval_u64(s, a, &v) == 0 && is_kvaddr(v) && !start_set) {
 				start = v;
 				start_set = true;
 				continue;
@@ -180,7 +180,7 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 			offset_set = true;
 			continue;
 		}
-		parse_hex_u64(a, &v);
+		kd_parse_hex_u64(a, &v);
 		if (offset_set || i + 1 >= argc || is_kvaddr(v)) {
 			if (!is_kvaddr(v)) {
 				rc = kd_fail(s, "invalid kernel virtual address: %s", a);
@@ -200,7 +200,7 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 	}
 	lp.specs = xcalloc(specs.len ? specs.len : 1, sizeof(*lp.specs));
 	for (size_t i = 0; i < specs.len; i++) {
-		if (struct_spec_parse(s, specs.items[i], "struct", &lp.specs[i]) < 0) {
+		if (kd_struct_spec_parse(s, specs.items[i], "struct", &lp.specs[i]) < 0) {
 			rc = -1;
 			goto out;
 		}
@@ -214,7 +214,7 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 		if (head_ptr) {
 			if (!w.end)
 				w.end = start;
-			if (cexpr_read(s, start + w.next_offset, &w.start, 8) < 0) {
+			if (kd_cexpr_read(s, start + w.next_offset, &w.start, 8) < 0) {
 				rc = -1;
 				goto out;
 			}
@@ -234,7 +234,7 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 out:
 	opterr = 1;
 	for (size_t i = 0; i < lp.nspecs; i++)
-		struct_spec_free(&lp.specs[i]);
+		kd_struct_spec_free(&lp.specs[i]);
 	free(lp.specs);
 	VEC_FREE(&specs);
 	return rc;

@@ -14,7 +14,7 @@ struct log_opts {
 /* Wall-clock time of boot, for -T: the crash time minus the uptime. */
 static int64_t boot_time(kd_session *s)
 {
-	return kernel_crash_time(s) - (int64_t)kernel_uptime(s);
+	return kd_kernel_crash_time(s) - (int64_t)kd_kernel_uptime(s);
 }
 
 static void print_record(kd_session *s, const struct log_opts *o, const struct log_record *r, int64_t boot)
@@ -69,12 +69,12 @@ static int cmd_log(kd_session *s, int argc, char **argv)
 		}
 	}
 	struct log_records r;
-	if (log_read(s, &r) < 0)
+	if (kd_log_read(s, &r) < 0)
 		return -1;
 	int64_t boot = o.wall_time ? boot_time(s) : 0;
 	for (size_t i = 0; i < r.len; i++)
 		print_record(s, &o, &r.items[i], boot);
-	log_records_free(&r);
+	kd_log_records_free(&r);
 	return 0;
 }
 

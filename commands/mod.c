@@ -8,7 +8,7 @@ static int cmd_mod(kd_session *s, int argc, char **argv)
 {
 	if (argc > 1)
 		return kd_fail(s, "mod %s: loading module debuginfo is not supported yet; use plain mod", argv[1]);
-	const struct module_table *mt = modules_get(s);
+	const struct module_table *mt = kd_modules_get(s);
 	if (!mt)
 		return -1;
 	/* The name column is as wide as the longest name; 6.4+ kernels (mem[] regions) say TEXT_BASE. */

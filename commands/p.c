@@ -46,7 +46,7 @@ static int parse_cpuspec(kd_session *s, const char *spec, bool *cpus, int ncpus)
 /* gdb's "$N = value", with crash's leader in front when the expression starts with a symbol. */
 static void emit(kd_session *s, const char *leader, const char *value)
 {
-	int n = cexpr_next_history(s);
+	int n = kd_cexpr_next_history(s);
 	if (!leader) {
 		kd_printf(s, "$%d = %s\n", n, value);
 		return;
@@ -72,10 +72,10 @@ static int print_expr(kd_session *s, const char *text, const char *leader, const
 		      const char *request)
 {
 	struct cvalue v;
-	if (cexpr_eval(s, text, &v) < 0)
+	if (kd_cexpr_eval(s, text, &v) < 0)
 		return request ? gdb_failed(s, request) : -1;
 	struct sbuf b = {0};
-	int rc = o->format ? cprint_value_at_depth(s, &b, &v, 0, o) : cprint_value(s, &b, &v, o);
+	int rc = o->format ? kd_cprint_value_at_depth(s, &b, &v, 0, o) : kd_cprint_value(s, &b, &v, o);
 	if (rc == 0)
 		emit(s, leader, sbuf_str(&b));
 	sbuf_free(&b);
@@ -96,14 +96,14 @@ static int print_percpu(kd_session *s, const char *name, const char *spec, const
 		if (!cpus[cpu])
 			continue;
 		uint64_t addr;
-		if (per_cpu_addr(s, name, cpu, &addr) < 0) {
+		if (kd_per_cpu_addr(s, name, cpu, &addr) < 0) {
 			rc = -1;
 			break;
 		}
 		struct cvalue v;
 		cvalue_at(&v, base.type, addr);
 		struct sbuf b = {0};
-		rc = cprint_value(s, &b, &v, o);
+		rc = kd_cprint_value(s, &b, &v, o);
 		if (rc == 0) {
 			char leader[300];
 			snprintf(leader, sizeof(leader), "per_cpu(%s, %d)", name, cpu);
@@ -121,12 +121,12 @@ static int percpu_summary(kd_session *s, const char *name)
 	if (cvalue_of_symbol(s, name, &v) < 0)
 		return -1;
 	struct sbuf b = {0};
-	cprint_symbol_decl(s, &b, v.type, name);
+	kd_cprint_symbol_decl(s, &b, v.type, name);
 	kd_printf(s, "PER-CPU DATA TYPE:\n  %s;\nPER-CPU ADDRESSES:\n", sbuf_str(&b));
 	sbuf_free(&b);
 	for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
 		uint64_t addr;
-		if (per_cpu_addr(s, name, cpu, &addr) < 0)
+		if (kd_per_cpu_addr(s, name, cpu, &addr) < 0)
 			return -1;
 		kd_printf(s, "  [%d]: %llx\n", cpu, (unsigned long long)addr);
 	}
@@ -198,11 +198,11 @@ static int cmd_p_common(kd_session *s, int argc, char **argv, char output_format
 	if (colon && optind + 1 == argc) {
 		char name[256];
 		snprintf(name, sizeof(name), "%.*s", (int)(colon - first), first);
-		if (cexpr_is_percpu(s, name, NULL))
+		if (kd_cexpr_is_percpu(s, name, NULL))
 			return print_percpu(s, name, colon + 1, &o);
 		return kd_fail(s, "%s: not a per-cpu symbol", name);
 	}
-	if (cexpr_is_percpu(s, first, NULL))
+	if (kd_cexpr_is_percpu(s, first, NULL))
 		return percpu_summary(s, first);
 	const char *leader = s->symtab && symtab_lookup(s->symtab, first) ? first : NULL;
 	char *text = join_args(argc, argv, optind);

@@ -22,22 +22,22 @@ static void table_header(kd_session *s, bool kstack)
 static void table_row(kd_session *s, const struct task_info *t, bool kstack, uint64_t total)
 {
 	uint64_t rss = 0, vm = 0;
-	task_mem(s, t, &rss, &vm);
+	kd_task_mem(s, t, &rss, &vm);
 	double pct = total ? (double)rss * 100.0 / (double)total : 0;
 	kd_printf(s, "%c%8d %7d %3d  ", t->active ? '>' : ' ', t->pid, t->ppid, t->cpu);
 	if (kstack && t->active)
 		kd_printf(s, "       --       ");
 	else
 		kd_printf(s, "%16llx", (unsigned long long)(kstack ? t->thread_sp : t->task));
-	kd_printf(s, "  %s  %4.1f %8llu %8llu  ", task_state_name(t), pct, (unsigned long long)(vm * 4), (unsigned long long)(rss * 4));
-	kd_printf(s, task_is_kthread(t) ? "[%s]\n" : "%s\n", t->comm);
+	kd_printf(s, "  %s  %4.1f %8llu %8llu  ", kd_task_state_name(t), pct, (unsigned long long)(vm * 4), (unsigned long long)(rss * 4));
+	kd_printf(s, kd_task_is_kthread(t) ? "[%s]\n" : "%s\n", t->comm);
 }
 
 static const struct task_info *parent_of(kd_session *s, const struct task_info *t)
 {
 	if (!t->parent || t->parent == t->task)
 		return NULL;
-	const struct task_info *p = task_find(s, t->parent);
+	const struct task_info *p = kd_task_find(s, t->parent);
 	kd_err_clear(&s->err);
 	return p;
 }
@@ -52,16 +52,16 @@ static void show_parents(kd_session *s, const struct task_info *t)
 			break;
 	}
 	for (int i = n - 1, indent = 0; i >= 0; i--, indent++)
-		task_print_header(s, chain[i], indent);
+		kd_task_print_header(s, chain[i], indent);
 }
 
 static void show_children(kd_session *s, const struct task_table *tt, const struct task_info *t)
 {
-	task_print_header(s, t, 0);
+	kd_task_print_header(s, t, 0);
 	size_t n = 0;
 	for (size_t i = 0; i < tt->len; i++)
 		if (tt->tasks[i].parent == t->task && tt->tasks[i].task != t->task && !tt->tasks[i].idle) {
-			task_print_header(s, &tt->tasks[i], 2);
+			kd_task_print_header(s, &tt->tasks[i], 2);
 			n++;
 		}
 	if (!n)
@@ -80,8 +80,8 @@ static void print_hms(kd_session *s, uint64_t secs)
 
 static void show_times(kd_session *s, const struct task_info *t)
 {
-	task_print_header(s, t, 0);
-	uint64_t up = kernel_uptime(s), start = t->start_time / 1000000000ULL;
+	kd_task_print_header(s, t, 0);
+	uint64_t up = kd_kernel_uptime(s), start = t->start_time / 1000000000ULL;
 	kd_printf(s, "    RUN TIME: ");
 	print_hms(s, up > start ? up - start : 0);
 	kd_printf(s, "  START TIME: %llu\n       UTIME: %llu\n       STIME: %llu\n", (unsigned long long)t->start_time,
@@ -91,8 +91,8 @@ static void show_times(kd_session *s, const struct task_info *t)
 static uint64_t rq_clock(kd_session *s, int cpu)
 {
 	uint64_t rq, clock = 0, off = member_off_opt(s, "rq", "clock");
-	if (off != UINT64_MAX && per_cpu_addr(s, "runqueues", cpu, &rq) == 0)
-		read_int(s, rq + off, 8, &clock);
+	if (off != UINT64_MAX && kd_per_cpu_addr(s, "runqueues", cpu, &rq) == 0)
+		kd_read_int(s, rq + off, 8, &clock);
 	kd_err_clear(&s->err);
 	return clock;
 }
@@ -119,8 +119,8 @@ static void show_last(kd_session *s, const struct task_info **list, size_t n, bo
 		} else {
 			kd_printf(s, "[%*llu] ", width, (unsigned long long)t->last_arrival);
 		}
-		kd_printf(s, "[%s]  ", task_state_name(t));
-		task_print_header(s, t, 0);
+		kd_printf(s, "[%s]  ", kd_task_state_name(t));
+		kd_task_print_header(s, t, 0);
 	}
 }
 
@@ -129,17 +129,17 @@ static int read_user_block(kd_session *s, const struct task_info *t, const char 
 {
 	uint64_t start, end, pgd;
 	*out = NULL;
-	if (!t->mm || task_is_kthread(t))
+	if (!t->mm || kd_task_is_kthread(t))
 		return kd_fail(s, "no user stack");
-	if (read_member(s, t->mm, "mm_struct", start_m, &start) < 0 || read_member(s, t->mm, "mm_struct", end_m, &end) < 0)
+	if (kd_read_member(s, t->mm, "mm_struct", start_m, &start) < 0 || kd_read_member(s, t->mm, "mm_struct", end_m, &end) < 0)
 		return -1;
 	if (end < start || end - start > (1u << 20))
 		return kd_fail(s, "%s..%s of pid %d are not plausible", start_m, end_m, t->pid);
-	if (task_pgd(s, t->task, &pgd) < 0)
+	if (kd_task_pgd(s, t->task, &pgd) < 0)
 		return -1;
 	*len = end - start;
 	*out = xmalloc(*len + 1);
-	if (*len && mem_read_uv(s, pgd, start, *out, *len) < 0) {
+	if (*len && kd_read_uv(s, pgd, start, *out, *len) < 0) {
 		free(*out);
 		*out = NULL;
 		/* crash's words, and why: most often makedumpfile -d 31 dropped the user pages */
@@ -153,7 +153,7 @@ static int read_user_block(kd_session *s, const struct task_info *t, const char 
 
 static int show_args(kd_session *s, const struct task_info *t)
 {
-	task_print_header(s, t, 0);
+	kd_task_print_header(s, t, 0);
 	char *buf;
 	size_t len;
 	if (read_user_block(s, t, "arg_start", "arg_end", &buf, &len) < 0)
@@ -185,11 +185,11 @@ static void show_group(kd_session *s, const struct task_table *tt, const struct 
 			leader = &tt->tasks[i];
 			break;
 		}
-	task_print_header(s, leader, 0);
+	kd_task_print_header(s, leader, 0);
 	size_t n = 0;
 	for (size_t i = 0; i < tt->len; i++)
 		if (tt->tasks[i].tgid == leader->tgid && tt->tasks[i].task != leader->task && !tt->tasks[i].idle) {
-			task_print_header(s, &tt->tasks[i], 2);
+			kd_task_print_header(s, &tt->tasks[i], 2);
 			n++;
 		}
 	if (!n)
@@ -213,14 +213,14 @@ static int show_rlimits(kd_session *s, const struct task_info *t)
 		return kd_fail(s, "pid %d has no signal_struct", t->pid);
 	if (member_off(s, "signal_struct", "rlim", &off) < 0)
 		return -1;
-	task_print_header(s, t, 0);
+	kd_task_print_header(s, t, 0);
 	kd_printf(s, "      RLIMIT");
 	centred(s, "CURRENT", 17, false);
 	centred(s, "MAXIMUM", 11, false);
 	kd_printf(s, "\n");
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		uint64_t lim[2];
-		if (mem_read_kv(s, t->signal + off + i * 16, lim, sizeof(lim)) < 0)
+		if (kd_read_kv(s, t->signal + off + i * 16, lim, sizeof(lim)) < 0)
 			return -1;
 		kd_printf(s, "%12s", names[i]);
 		for (int j = 0; j < 2; j++) {
@@ -245,14 +245,14 @@ static int show_rlimits(kd_session *s, const struct task_info *t)
 static uint64_t mem_pct_pages(kd_session *s)
 {
 	uint64_t addr, high = 0, pa, pages = 0, phys = 0;
-	if (kd_symbol_addr(s, "high_memory", &addr) == 0 && mem_read_kv(s, addr, &high, 8) == 0 && high &&
-	    mem_kvtop(s, high - 1, &pa) == 0)
+	if (kd_symbol_addr(s, "high_memory", &addr) == 0 && kd_read_kv(s, addr, &high, 8) == 0 && high &&
+	    kd_kvtop(s, high - 1, &pa) == 0)
 		pages = pa / (s->dump->page_size ? s->dump->page_size : 4096) + 1;
-	if (kd_symbol_addr(s, "num_physpages", &addr) == 0 && mem_read_kv(s, addr, &phys, 8) == 0 && phys &&
+	if (kd_symbol_addr(s, "num_physpages", &addr) == 0 && kd_read_kv(s, addr, &phys, 8) == 0 && phys &&
 	    (!pages || phys < pages))
 		pages = phys;
 	kd_err_clear(&s->err);
-	return pages ? pages : total_pages(s);
+	return pages ? pages : kd_total_pages(s);
 }
 
 /* Each state with its count, in the order the states first appear in the task table (as crash counts them). */
@@ -264,7 +264,7 @@ static void show_summary(kd_session *s, const struct task_info **list, size_t n)
 	} seen[32];
 	size_t nseen = 0;
 	for (size_t i = 0; i < n; i++) {
-		const char *st = task_state_name(list[i]);
+		const char *st = kd_task_state_name(list[i]);
 		size_t k = 0;
 		while (k < nseen && strcmp(seen[k].name, st) != 0)
 			k++;
@@ -303,7 +303,7 @@ static int run_view(kd_session *s, struct ps_opts *o, const struct task_table *t
 {
 	VEC(const struct task_info *) list = {0};
 	for (size_t i = 0; i < tt->len; i++)
-		if (task_filter_match(&o->f, &tt->tasks[i]))
+		if (kd_task_filter_match(&o->f, &tt->tasks[i]))
 			VEC_PUSH(&list, &tt->tasks[i]);
 	/* ps -t over every task lists them in the order they started, as crash does */
 	if (o->view == V_TIMES && !o->f.picked.len && !o->f.names.len)
@@ -348,7 +348,7 @@ static int run_view(kd_session *s, struct ps_opts *o, const struct task_table *t
 static int cmd_ps(kd_session *s, int argc, char **argv)
 {
 	struct ps_opts o = {.view = V_TABLE};
-	task_filter_init(&o.f);
+	kd_task_filter_init(&o.f);
 	int c, rc = 0;
 	while ((c = getopt(argc, argv, "kuGspctlmagrSAy:H")) != -1) {
 		switch (c) {
@@ -373,13 +373,13 @@ static int cmd_ps(kd_session *s, int argc, char **argv)
 		default: return kd_fail(s, "usage: ps [-k|-u|-G|-y policy] [-s|-p|-c|-t|-l|-m|-a|-g|-r|-S|-A] [pid | task | command]...");
 		}
 	}
-	const struct task_table *tt = tasks_get(s);
+	const struct task_table *tt = kd_tasks_get(s);
 	if (!tt)
 		return -1;
 	for (int i = optind; i < argc; i++) {
 		uint64_t v;
-		if (parse_u64(argv[i], &v) || parse_hex_u64(argv[i], &v)) {
-			const struct task_info *t = task_from_arg(s, argv[i]);
+		if (kd_parse_u64(argv[i], &v) || kd_parse_hex_u64(argv[i], &v)) {
+			const struct task_info *t = kd_task_from_arg(s, argv[i]);
 			if (!t) {
 				rc = -1;
 				continue;
@@ -393,7 +393,7 @@ static int cmd_ps(kd_session *s, int argc, char **argv)
 		if (run_view(s, &o, tt) < 0)
 			rc = -1;
 	}
-	task_filter_free(&o.f);
+	kd_task_filter_free(&o.f);
 	return rc;
 }
 

@@ -21,7 +21,7 @@ static int parse_addr(kd_session *s, const char *arg, uint64_t *addr)
 {
 	if (s->symtab && kd_symbol_addr(s, arg, addr) == 0)
 		return 0;
-	if (parse_hex_u64(arg, addr))
+	if (kd_parse_hex_u64(arg, addr))
 		return 0;
 	return kd_fail(s, "invalid address: %s", arg);
 }
@@ -169,7 +169,7 @@ static int cmd_rd(kd_session *s, int argc, char **argv)
 	uint64_t addr;
 	if (parse_addr(s, argv[optind], &addr) < 0)
 		return -1;
-	if (optind + 1 < argc && !parse_u64(argv[optind + 1], &o.count))
+	if (optind + 1 < argc && !kd_parse_u64(argv[optind + 1], &o.count))
 		return kd_fail(s, "invalid count: %s", argv[optind + 1]);
 	if (o.count > (1ULL << 32))
 		return kd_fail(s, "count %llu is too large", (unsigned long long)o.count);

@@ -15,18 +15,18 @@ struct runq_ctx {
 
 static void task_entry(kd_session *s, const struct runq_ctx *c, uint64_t task)
 {
-	const struct task_info *t = task_find(s, task);
+	const struct task_info *t = kd_task_find(s, task);
 	struct task_info tmp;
 	kd_err_clear(&s->err);
 	/*
 	 * Not in the task table: a task that exited and was released (EXIT_DEAD, unlinked from
 	 * every list) but is still queued for its last schedule. A real entry of the queue.
 	 */
-	if (!t && task_read(s, task, &tmp) == 0)
+	if (!t && kd_task_read(s, task, &tmp) == 0)
 		t = &tmp;
 	kd_err_clear(&s->err);
 	uint64_t prio = 0;
-	read_int(s, task + c->prio_off, 4, &prio);
+	kd_read_int(s, task + c->prio_off, 4, &prio);
 	kd_err_clear(&s->err);
 	kd_printf(s, "%*s[%3d] PID: %-6d TASK: %llx  COMMAND: \"%s\"\n", c->indent, "", (int)prio, t ? t->pid : -1,
 		  (unsigned long long)task, t ? t->comm : "?");
@@ -39,7 +39,7 @@ static int cfs_node(kd_session *s, uint64_t node, void *arg)
 	struct runq_ctx *c = arg;
 	uint64_t se = node - member_off_opt(s, "sched_entity", "run_node"), my_q = 0;
 	if (c->my_q_off != UINT64_MAX)
-		mem_read_kv(s, se + c->my_q_off, &my_q, 8);
+		kd_read_kv(s, se + c->my_q_off, &my_q, 8);
 	c->count++;
 	if (my_q) {
 		kd_printf(s, "%*s[%3d] GROUP CFS RB_ROOT: %llx\n", c->indent, "", 120, (unsigned long long)(my_q + c->timeline_off));
@@ -55,7 +55,7 @@ static int cfs_node(kd_session *s, uint64_t node, void *arg)
 static int cfs_tree(kd_session *s, struct runq_ctx *c, uint64_t cfs_rq)
 {
 	uint64_t root;
-	if (mem_read_kv(s, cfs_rq + c->timeline_off, &root, 8) < 0)
+	if (kd_read_kv(s, cfs_rq + c->timeline_off, &root, 8) < 0)
 		return -1;
 	return rbtree_walk(s, root, cfs_node, c);
 }
@@ -68,14 +68,14 @@ static int rt_array(kd_session *s, struct runq_ctx *c, uint64_t array)
 		return -1;
 	for (int prio = 0; prio < 100; prio++) {
 		uint64_t head = array + queue_off + (uint64_t)prio * 16, next;
-		if (mem_read_kv(s, head, &next, 8) < 0)
+		if (kd_read_kv(s, head, &next, 8) < 0)
 			return -1;
 		for (int n = 0; next != head; n++) {
 			if (n > 100000)
 				return kd_fail(s, "rt queue %d at %llx: runaway list", prio, (unsigned long long)head);
 			c->count++;
 			task_entry(s, c, next - run_list_off - rt_off);
-			if (mem_read_kv(s, next, &next, 8) < 0)
+			if (kd_read_kv(s, next, &next, 8) < 0)
 				return -1;
 		}
 	}
@@ -85,10 +85,10 @@ static int rt_array(kd_session *s, struct runq_ctx *c, uint64_t array)
 static int show_cpu(kd_session *s, struct runq_ctx *c, int cpu, const struct task_table *tt)
 {
 	uint64_t rq, rt_off, cfs_off, active_off;
-	if (per_cpu_addr(s, "runqueues", cpu, &rq) < 0 || member_off(s, "rq", "rt", &rt_off) < 0 ||
+	if (kd_per_cpu_addr(s, "runqueues", cpu, &rq) < 0 || member_off(s, "rq", "rt", &rt_off) < 0 ||
 	    member_off(s, "rq", "cfs", &cfs_off) < 0 || member_off(s, "rt_rq", "active", &active_off) < 0)
 		return -1;
-	const struct task_info *cur = tt->cpu_curr[cpu] ? task_find(s, tt->cpu_curr[cpu]) : NULL;
+	const struct task_info *cur = tt->cpu_curr[cpu] ? kd_task_find(s, tt->cpu_curr[cpu]) : NULL;
 	kd_err_clear(&s->err);
 	if (c->timestamps) {
 		/*
@@ -96,7 +96,7 @@ static int show_cpu(kd_session *s, struct runq_ctx *c, int cpu, const struct tas
 		 * width (crash's dump_on_rq_timestamp): the queued tasks are not part of it.
 		 */
 		uint64_t clock = 0;
-		read_member(s, rq, "rq", "clock", &clock);
+		kd_read_member(s, rq, "rq", "clock", &clock);
 		kd_err_clear(&s->err);
 		bool hex = s->output_radix == 16;
 		char buf[32];
@@ -141,14 +141,14 @@ static int cmd_runq(kd_session *s, int argc, char **argv)
 		switch (c_opt) {
 		case 't': c.timestamps = true; break;
 		case 'c':
-			if (!parse_u64(optarg, &v) || v >= (uint64_t)s->ki.nr_cpus)
+			if (!kd_parse_u64(optarg, &v) || v >= (uint64_t)s->ki.nr_cpus)
 				return kd_fail(s, "invalid cpu: %s", optarg);
 			only_cpu = (int)v;
 			break;
 		default: return kd_fail(s, "usage: runq [-t] [-c cpu]");
 		}
 	}
-	const struct task_table *tt = tasks_get(s);
+	const struct task_table *tt = kd_tasks_get(s);
 	if (!tt || member_off(s, "task_struct", "se", &c.se_off) < 0 || member_off(s, "cfs_rq", "tasks_timeline", &c.timeline_off) < 0 ||
 	    member_off(s, "task_struct", "prio", &c.prio_off) < 0)
 		return -1;

@@ -13,7 +13,7 @@ static const char *state_long(const struct task_info *t)
 	} map[] = {{"RU", "TASK_RUNNING"}, {"IN", "TASK_INTERRUPTIBLE"}, {"UN", "TASK_UNINTERRUPTIBLE"}, {"ST", "TASK_STOPPED"},
 		   {"TR", "TASK_TRACED"}, {"ZO", "EXIT_ZOMBIE"}, {"DE", "EXIT_DEAD"}, {"WA", "TASK_WAKING"},
 		   {"PA", "TASK_PARKED"}, {"ID", "TASK_IDLE"}, {"NE", "TASK_NEW"}};
-	const char *st = task_state_name(t);
+	const char *st = kd_task_state_name(t);
 	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
 		if (strcmp(st, map[i].short_name) == 0)
 			return map[i].long_name;
@@ -24,18 +24,18 @@ static bool crash_was_sysrq(kd_session *s)
 {
 	struct log_records r;
 	bool sysrq = false;
-	if (log_read(s, &r) == 0)
+	if (kd_log_read(s, &r) == 0)
 		for (size_t i = 0; i < r.len && !sysrq; i++)
 			sysrq = strstr(r.items[i].text, "sysrq: Trigger a crash") || strstr(r.items[i].text, "SysRq : Trigger a crash");
 	kd_err_clear(&s->err);
-	log_records_free(&r);
+	kd_log_records_free(&r);
 	return sysrq;
 }
 
 /* The context block crash prints for `set`. */
 static int show_context(kd_session *s, const struct task_info *t)
 {
-	const struct task_table *tt = tasks_get(s);
+	const struct task_table *tt = kd_tasks_get(s);
 	if (!tt)
 		return -1;
 	size_t same = 0, nth = 0;
@@ -49,7 +49,7 @@ static int show_context(kd_session *s, const struct task_info *t)
 	if (same > 1)
 		kd_printf(s, "(%zu of %zu)  ", nth, same);
 	kd_printf(s, "[THREAD_INFO: %llx]\n    CPU: %d\n  STATE: %s ", (unsigned long long)t->task, t->cpu, state_long(t));
-	const struct task_info *p = task_panic(s);
+	const struct task_info *p = kd_task_panic(s);
 	/* A kdump capture (CRASHTIME) names the panicking task itself; other dumps fall back on the
 	 * log, and crash then says SYSRQ when the log shows a sysrq-triggered crash. */
 	if (p == t && s->ki.panic_cpu >= 0)
@@ -92,24 +92,24 @@ static int cmd_set(kd_session *s, int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "-v") == 0)
 		return show(s);
 	if (argc == 1) {
-		const struct task_info *t = task_current(s);
+		const struct task_info *t = kd_task_current(s);
 		return t ? show_context(s, t) : -1;
 	}
 	if (strcmp(argv[1], "-p") == 0)
-		return set_context(s, task_panic(s));
+		return set_context(s, kd_task_panic(s));
 	if (strcmp(argv[1], "-c") == 0) {
 		uint64_t cpu;
-		const struct task_table *tt = tasks_get(s);
-		if (argc < 3 || !parse_u64(argv[2], &cpu))
+		const struct task_table *tt = kd_tasks_get(s);
+		if (argc < 3 || !kd_parse_u64(argv[2], &cpu))
 			return kd_fail(s, "usage: set -c cpu");
 		if (!tt)
 			return -1;
 		if (cpu >= (uint64_t)tt->nr_cpus || !tt->cpu_curr[cpu])
 			return kd_fail(s, "invalid cpu %s", argv[2]);
-		return set_context(s, task_find(s, tt->cpu_curr[cpu]));
+		return set_context(s, kd_task_find(s, tt->cpu_curr[cpu]));
 	}
 	if (argv[1][0] >= '0' && argv[1][0] <= '9')
-		return set_context(s, task_from_arg(s, argv[1]));
+		return set_context(s, kd_task_from_arg(s, argv[1]));
 	if (strcmp(argv[1], "scroll") == 0) {
 		if (argc < 3)
 			return kd_printf(s, "scroll: %s\n", s->scroll ? "on" : "off"), 0;

@@ -41,7 +41,7 @@ static void list_signals(kd_session *s)
 static int translate_set(kd_session *s, const char *arg)
 {
 	uint64_t set;
-	if (!parse_hex_u64(arg, &set))
+	if (!kd_parse_hex_u64(arg, &set))
 		return kd_fail(s, "invalid sigset: %s", arg);
 	bool first = true;
 	for (int i = 1; i <= NSIG; i++) {
@@ -80,11 +80,11 @@ static int print_pending(kd_session *s, uint64_t pending, int indent)
 {
 	uint64_t sig_off, list_off, set;
 	if (member_off(s, "sigpending", "signal", &sig_off) < 0 || member_off(s, "sigpending", "list", &list_off) < 0 ||
-	    mem_read_kv(s, pending + sig_off, &set, 8) < 0)
+	    kd_read_kv(s, pending + sig_off, &set, 8) < 0)
 		return -1;
 	kd_printf(s, "%*s    SIGNAL: %016llx\n", indent, "", (unsigned long long)set);
 	uint64_t head = pending + list_off, next;
-	if (mem_read_kv(s, head, &next, 8) < 0)
+	if (kd_read_kv(s, head, &next, 8) < 0)
 		return -1;
 	if (next == head) {
 		kd_printf(s, "%*s  SIGQUEUE: (empty)\n", indent, "");
@@ -94,9 +94,9 @@ static int print_pending(kd_session *s, uint64_t pending, int indent)
 	uint64_t q_list = member_off_opt(s, "sigqueue", "list"), q_info = member_off_opt(s, "sigqueue", "info");
 	for (int n = 0; next != head && n < 4096; n++) {
 		uint64_t q = next - q_list, signo = 0;
-		read_int(s, q + q_info, 4, &signo);
+		kd_read_int(s, q + q_info, 4, &signo);
 		kd_printf(s, "%*s             %3d  %016llx\n", indent, "", (int)signo, (unsigned long long)(q + q_info));
-		if (mem_read_kv(s, next, &next, 8) < 0)
+		if (kd_read_kv(s, next, &next, 8) < 0)
 			return -1;
 	}
 	return 0;
@@ -105,9 +105,9 @@ static int print_pending(kd_session *s, uint64_t pending, int indent)
 static int print_task_pending(kd_session *s, const struct task_info *t, int indent)
 {
 	uint64_t flags = 0, blocked = 0, off;
-	read_member(s, t->task, "task_struct", "thread_info.flags", &flags);
+	kd_read_member(s, t->task, "task_struct", "thread_info.flags", &flags);
 	if (member_off(s, "task_struct", "blocked", &off) == 0)
-		mem_read_kv(s, t->task + off, &blocked, 8);
+		kd_read_kv(s, t->task + off, &blocked, 8);
 	kd_err_clear(&s->err);
 	kd_printf(s, "%*sSIGPENDING: %s\n", indent, "", (flags & (1u << 2)) ? "yes" : "no"); /* TIF_SIGPENDING */
 	kd_printf(s, "%*s   BLOCKED: %016llx\n", indent, "", (unsigned long long)blocked);
@@ -120,21 +120,21 @@ static int print_task_pending(kd_session *s, const struct task_info *t, int inde
 static int print_handlers(kd_session *s, const struct task_info *t)
 {
 	uint64_t sighand, action_off, ka_size, nr_threads = 0, handler_off, flags_off, mask_off;
-	if (read_member_ptr(s, t->task, "task_struct", "sighand", &sighand) < 0 ||
+	if (kd_read_member_ptr(s, t->task, "task_struct", "sighand", &sighand) < 0 ||
 	    member_off(s, "sighand_struct", "action", &action_off) < 0 || member_off(s, "k_sigaction", "sa.sa_handler", &handler_off) < 0 ||
 	    member_off(s, "k_sigaction", "sa.sa_flags", &flags_off) < 0 || member_off(s, "k_sigaction", "sa.sa_mask", &mask_off) < 0)
 		return -1;
 	ka_size = type_size_opt(s, "k_sigaction");
 	if (ka_size == UINT64_MAX || !sighand)
 		return kd_fail(s, "pid %d has no signal handlers", t->pid);
-	read_member(s, t->signal, "signal_struct", "nr_threads", &nr_threads);
+	kd_read_member(s, t->signal, "signal_struct", "nr_threads", &nr_threads);
 	kd_err_clear(&s->err);
 	kd_printf(s, "SIGNAL_STRUCT: %llx  NR_THREADS: %d\n", (unsigned long long)t->signal, (int)nr_threads);
 	kd_printf(s, " SIG %s\n", "   SIGACTION        HANDLER       MASK       FLAGS           ");
 	for (int i = 1; i <= NSIG; i++) {
 		uint64_t ka = sighand + action_off + (uint64_t)(i - 1) * ka_size, handler, flags, mask;
-		if (mem_read_kv(s, ka + handler_off, &handler, 8) < 0 || mem_read_kv(s, ka + flags_off, &flags, 8) < 0 ||
-		    mem_read_kv(s, ka + mask_off, &mask, 8) < 0)
+		if (kd_read_kv(s, ka + handler_off, &handler, 8) < 0 || kd_read_kv(s, ka + flags_off, &flags, 8) < 0 ||
+		    kd_read_kv(s, ka + mask_off, &mask, 8) < 0)
 			return -1;
 		char num[16], h[24];
 		snprintf(num, sizeof(num), "[%d]", i);
@@ -152,7 +152,7 @@ static int print_handlers(kd_session *s, const struct task_info *t)
 
 static int show_task(kd_session *s, const struct task_info *t, bool group)
 {
-	task_print_header(s, t, 0);
+	kd_task_print_header(s, t, 0);
 	if (print_handlers(s, t) < 0)
 		return -1;
 	uint64_t off;
@@ -164,12 +164,12 @@ static int show_task(kd_session *s, const struct task_info *t, bool group)
 	kd_printf(s, "\n");
 	if (!group)
 		return 0;
-	const struct task_table *tt = tasks_get(s);
+	const struct task_table *tt = kd_tasks_get(s);
 	for (size_t i = 0; tt && i < tt->len; i++) {
 		const struct task_info *th = &tt->tasks[i];
 		if (th->tgid != t->tgid || th->idle)
 			continue;
-		task_print_header(s, th, 2);
+		kd_task_print_header(s, th, 2);
 		if (print_task_pending(s, th, 2) < 0)
 			return -1;
 		kd_printf(s, "\n");
@@ -190,12 +190,12 @@ static int cmd_sig(kd_session *s, int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		const struct task_info *t = task_current(s);
+		const struct task_info *t = kd_task_current(s);
 		return t ? show_task(s, t, group) : -1;
 	}
 	int rc = 0;
 	for (int i = optind; i < argc; i++) {
-		const struct task_info *t = task_from_arg(s, argv[i]);
+		const struct task_info *t = kd_task_from_arg(s, argv[i]);
 		if (!t || show_task(s, t, group) < 0)
 			rc = -1;
 	}

@@ -37,7 +37,7 @@ static int parse_address(kd_session *s, const char *arg, uint64_t *addrs, int *c
 	if (colon) {
 		char name[256];
 		snprintf(name, sizeof(name), "%.*s", (int)(colon - arg), arg);
-		if (!cexpr_is_percpu(s, name, NULL))
+		if (!kd_cexpr_is_percpu(s, name, NULL))
 			return kd_fail(s, "%s: not a per-cpu symbol", name);
 		const char *spec = colon + 1;
 		bool all = strcmp(spec, "a") == 0 || strcmp(spec, "all") == 0;
@@ -61,7 +61,7 @@ static int parse_address(kd_session *s, const char *arg, uint64_t *addrs, int *c
 			}
 			if (want) {
 				cpus[*n] = cpu;
-				if (per_cpu_addr(s, name, cpu, &addrs[(*n)++]) < 0)
+				if (kd_per_cpu_addr(s, name, cpu, &addrs[(*n)++]) < 0)
 					return -1;
 			}
 		}
@@ -71,13 +71,13 @@ static int parse_address(kd_session *s, const char *arg, uint64_t *addrs, int *c
 	const struct ksym *k = s->symtab ? symtab_lookup(s->symtab, arg) : NULL;
 	if (k) {
 		uint64_t off;
-		if (cexpr_is_percpu(s, arg, &off))
+		if (kd_cexpr_is_percpu(s, arg, &off))
 			a = off;
 		else
 			a = k->addr;
 	} else if (is_hex_word(arg)) {
-		parse_hex_u64(arg, &a);
-	} else if (cexpr_eval_u64(s, arg, &a) < 0) {
+		kd_parse_hex_u64(arg, &a);
+	} else if (kd_cexpr_eval_u64(s, arg, &a) < 0) {
 		return kd_fail(s, "invalid address or symbol: %s", arg);
 	}
 	addrs[(*n)++] = a;
@@ -103,17 +103,17 @@ static int print_one(kd_session *s, const struct struct_spec *sp, uint64_t addr,
 	int rc = 0;
 	if (so->offsets) {
 		if (sp->nmembers == 0)
-			cprint_struct_offsets(s, &b, t, true, addr, so->po.output_format == 'x');
+			kd_cprint_struct_offsets(s, &b, t, true, addr, so->po.output_format == 'x');
 		else {
 			sbuf_printf(&b, "%s %s {\n", t->kind == CT_UNION ? "union" : "struct", t->name ? t->name : "");
 			for (size_t i = 0; i < sp->nmembers; i++)
 				if (sp->members[i].m)
-					cprint_member_offset_line(s, &b, t, sp->members[i].m, sp->members[i].bitpos, true, addr,
+					kd_cprint_member_offset_line(s, &b, t, sp->members[i].m, sp->members[i].bitpos, true, addr,
 								  so->po.output_format == 'x');
 			sbuf_puts(&b, "}\n");
 		}
 	} else
-		rc = cprint_struct_at(s, &b, sp, addr, &so->po);
+		rc = kd_cprint_struct_at(s, &b, sp, addr, &so->po);
 	if (rc == 0)
 		kd_printf(s, "%s", sbuf_str(&b));
 	sbuf_free(&b);
@@ -180,7 +180,7 @@ static int struct_command(kd_session *s, int argc, char **argv, const char *kind
 	(void)have_count;
 	/* type and members */
 	struct struct_spec sp;
-	if (struct_spec_parse(s, spec, kind, &sp) < 0)
+	if (kd_struct_spec_parse(s, spec, kind, &sp) < 0)
 		return -1;
 	int rc = 0;
 	bool hex = so.po.output_format == 'x';
@@ -189,11 +189,11 @@ static int struct_command(kd_session *s, int argc, char **argv, const char *kind
 		char *end;
 		if (strchr(list_arg, '.')) {
 			struct struct_spec lsp;
-			if (struct_spec_parse(s, list_arg, "struct", &lsp) < 0 || lsp.nmembers != 1)
+			if (kd_struct_spec_parse(s, list_arg, "struct", &lsp) < 0 || lsp.nmembers != 1)
 				rc = kd_fail(s, "invalid -l option: %s", list_arg);
 			else
 				off = lsp.members[0].bitpos / 8;
-			struct_spec_free(&lsp);
+			kd_struct_spec_free(&lsp);
 		} else {
 			off = strtoull(list_arg, &end, 0);
 			if (*end)
@@ -209,12 +209,12 @@ static int struct_command(kd_session *s, int argc, char **argv, const char *kind
 			sbuf_printf(&b, "%s %s {\n", t->kind == CT_UNION ? "union" : "struct", t->name ? t->name : "");
 			for (size_t i = 0; i < sp.nmembers; i++)
 				if (sp.members[i].m)
-					cprint_member_offset_line(s, &b, t, sp.members[i].m, sp.members[i].bitpos, false, 0, hex);
+					kd_cprint_member_offset_line(s, &b, t, sp.members[i].m, sp.members[i].bitpos, false, 0, hex);
 			sbuf_puts(&b, "}\n");
 		} else if (so.offsets) {
-			cprint_struct_offsets(s, &b, t, false, 0, hex);
+			kd_cprint_struct_offsets(s, &b, t, false, 0, hex);
 		} else {
-			cprint_type(s, &b, t, "", 1, 0);
+			kd_cprint_type(s, &b, t, "", 1, 0);
 			sbuf_printf(&b, hex ? "\nSIZE: 0x%llx\n" : "\nSIZE: %llu\n", (unsigned long long)t->size);
 		}
 		kd_printf(s, "%s", sbuf_str(&b));
@@ -247,7 +247,7 @@ static int struct_command(kd_session *s, int argc, char **argv, const char *kind
 		free(addrs);
 		free(cpus);
 	}
-	struct_spec_free(&sp);
+	kd_struct_spec_free(&sp);
 	return rc;
 }
 

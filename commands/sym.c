@@ -13,7 +13,7 @@ static void print_sym_line(kd_session *s, uint64_t addr, const struct ksym *k, u
 		kd_printf(s, "+%llu", (unsigned long long)off);
 	char file[1024];
 	int line;
-	if (with_line && (k->type == 'T' || k->type == 't' || k->type == 'W') && addr_to_line(s, addr, file, sizeof(file), &line) == 0)
+	if (with_line && (k->type == 'T' || k->type == 't' || k->type == 'W') && kd_addr_to_line(s, addr, file, sizeof(file), &line) == 0)
 		kd_printf(s, " %s: %d", file, line);
 	kd_printf(s, "\n");
 }
@@ -64,7 +64,7 @@ static int cmd_sym(kd_session *s, int argc, char **argv)
 		/* A symbol name wins over hex digits ("add" is a word before it is 0xadd). */
 		if (symtab_lookup(s->symtab, argv[i]))
 			rc |= sym_name(s, argv[i]);
-		else if (parse_hex_u64(argv[i], &addr))
+		else if (kd_parse_hex_u64(argv[i], &addr))
 			rc |= sym_addr_arg(s, addr);
 		else
 			rc |= kd_fail(s, "%s: symbol not found", argv[i]);

@@ -12,7 +12,7 @@ static void uts_field(kd_session *s, const char *member, char *buf, size_t size)
 {
 	uint64_t base, off;
 	buf[0] = '\0';
-	if (sym_addr(s, "init_uts_ns", &base) == 0 && member_off(s, "uts_namespace", member, &off) == 0)
+	if (kd_symbol_addr(s, "init_uts_ns", &base) == 0 && member_off(s, "uts_namespace", member, &off) == 0)
 		kd_read_string(s, base + off, buf, size);
 	kd_err_clear(&s->err);
 }
@@ -20,7 +20,7 @@ static void uts_field(kd_session *s, const char *member, char *buf, size_t size)
 
 static void print_uptime(kd_session *s)
 {
-	uint64_t secs = kernel_uptime(s);
+	uint64_t secs = kd_kernel_uptime(s);
 	uint64_t days = secs / 86400;
 	secs %= 86400;
 	kd_printf(s, "      UPTIME: ");
@@ -33,8 +33,8 @@ static void print_uptime(kd_session *s)
 static void print_load(kd_session *s)
 {
 	uint64_t addr, avg[3] = {0};
-	if (sym_addr(s, "avenrun", &addr) == 0)
-		mem_read_kv(s, addr, avg, sizeof(avg));
+	if (kd_symbol_addr(s, "avenrun", &addr) == 0)
+		kd_read_kv(s, addr, avg, sizeof(avg));
 	kd_err_clear(&s->err);
 	kd_printf(s, "LOAD AVERAGE: ");
 	for (int i = 0; i < 3; i++) {
@@ -47,7 +47,7 @@ static void print_load(kd_session *s)
 static void print_memory(kd_session *s)
 {
 	char buf[32];
-	format_size(total_pages(s) * s->dump->page_size, buf, sizeof(buf));
+	kd_format_size(kd_total_pages(s) * s->dump->page_size, buf, sizeof(buf));
 	kd_printf(s, "      MEMORY: %s\n", buf);
 }
 
@@ -55,13 +55,13 @@ static int offline_cpus(kd_session *s)
 {
 	uint64_t addr;
 	int offline = 0;
-	if (sym_addr(s, "__cpu_online_mask", &addr) < 0) {
+	if (kd_symbol_addr(s, "__cpu_online_mask", &addr) < 0) {
 		kd_err_clear(&s->err);
 		return 0;
 	}
 	for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
 		uint64_t word;
-		if (mem_read_kv(s, addr + (uint64_t)(cpu / 64) * 8, &word, 8) < 0)
+		if (kd_read_kv(s, addr + (uint64_t)(cpu / 64) * 8, &word, 8) < 0)
 			break;
 		if (!((word >> (cpu % 64)) & 1))
 			offline++;
@@ -77,7 +77,7 @@ static void print_panic(kd_session *s)
 					    "Oops", "kernel BUG at", "BUG: "};
 	struct log_records r;
 	const char *msg = NULL;
-	if (log_read(s, &r) == 0) {
+	if (kd_log_read(s, &r) == 0) {
 		for (size_t m = 0; m < ARRAY_SIZE(marks) && !msg; m++)
 			for (size_t i = 0; i < r.len && !msg; i++)
 				if (strstr(r.items[i].text, marks[m]))
@@ -88,7 +88,7 @@ static void print_panic(kd_session *s)
 	if (msg)
 		snprintf(line, sizeof(line), "%.*s", (int)strcspn(msg, "\n"), msg);
 	kd_printf(s, "       PANIC: \"%s\"\n", line);
-	log_records_free(&r);
+	kd_log_records_free(&r);
 }
 
 /* sys -i: the DMI strings the kernel saved, named by the enum dmi_field enumerators. */
@@ -96,7 +96,7 @@ static int show_dmi(kd_session *s)
 {
 	uint64_t ident;
 	Dwarf_Die e, child;
-	if (sym_addr(s, "dmi_ident", &ident) < 0)
+	if (kd_symbol_addr(s, "dmi_ident", &ident) < 0)
 		return kd_fail(s, "this kernel has no DMI data (dmi_ident)");
 	if (type_lookup(s, "enum dmi_field", &e) < 0 || dwarf_child(&e, &child) != 0)
 		return -1;
@@ -112,7 +112,7 @@ static int show_dmi(kd_session *s)
 			continue;
 		uint64_t str;
 		char buf[256];
-		if (mem_read_kv(s, ident + v * 8, &str, 8) < 0)
+		if (kd_read_kv(s, ident + v * 8, &str, 8) < 0)
 			return -1;
 		if (!str)
 			continue;
@@ -141,7 +141,7 @@ static int cmd_sys(kd_session *s, int argc, char **argv)
 		kd_printf(s, "        CPUS: %d [OFFLINE: %d]\n", s->ki.nr_cpus, offline);
 	else
 		kd_printf(s, "        CPUS: %d\n", s->ki.nr_cpus);
-	time_t t = (time_t)kernel_crash_time(s);
+	time_t t = (time_t)kd_kernel_crash_time(s);
 	struct tm tm;
 	localtime_r(&t, &tm);
 	strftime(buf, sizeof(buf), "%a %b %e %H:%M:%S %Z %Y", &tm);
@@ -149,9 +149,9 @@ static int cmd_sys(kd_session *s, int argc, char **argv)
 	print_uptime(s);
 	print_load(s);
 	struct task_list tl;
-	if (tasks_collect(s, &tl) == 0) {
+	if (kd_tasks_collect(s, &tl) == 0) {
 		kd_printf(s, "       TASKS: %zu\n", tl.len);
-		task_list_free(&tl);
+		kd_task_list_free(&tl);
 	}
 	kd_err_clear(&s->err);
 	uts_field(s, "name.nodename", buf, sizeof(buf));
@@ -161,8 +161,8 @@ static int cmd_sys(kd_session *s, int argc, char **argv)
 	kd_printf(s, "     VERSION: %s\n", buf);
 	uts_field(s, "name.machine", buf, sizeof(buf));
 	uint64_t addr, khz = 0;
-	if (sym_addr(s, "cpu_khz", &addr) == 0)
-		read_int(s, addr, 4, &khz);
+	if (kd_symbol_addr(s, "cpu_khz", &addr) == 0)
+		kd_read_int(s, addr, 4, &khz);
 	kd_err_clear(&s->err);
 	kd_printf(s, "     MACHINE: %s  (%llu Mhz)\n", buf, (unsigned long long)(khz / 1000));
 	print_memory(s);

@@ -15,7 +15,7 @@ struct task_opts {
 /* The struct command does the printing: task is its view of one task_struct. */
 static int show_task(kd_session *s, const struct task_opts *o, const struct task_info *t)
 {
-	const struct kd_command *st = command_find(s, "struct");
+	const struct kd_command *st = kd_command_find(s, "struct");
 	if (!st)
 		return kd_fail(s, "task needs the struct command");
 	char type[512], addr[32];
@@ -25,7 +25,7 @@ static int show_task(kd_session *s, const struct task_opts *o, const struct task
 	int argc = 3;
 	if (o->radix)
 		argv[argc++] = (char *)o->radix;
-	task_print_header(s, t, 0);
+	kd_task_print_header(s, t, 0);
 	optind = 0;
 	int rc = st->run(s, argc, argv);
 	if (rc == 0 && !o->members) {
@@ -71,11 +71,11 @@ static int cmd_task(kd_session *s, int argc, char **argv)
 	}
 	int rc = 0, first = optind; /* show_task runs struct, whose getopt moves optind */
 	if (first >= argc) {
-		const struct task_info *t = task_current(s);
+		const struct task_info *t = kd_task_current(s);
 		rc = t ? show_task(s, &o, t) : -1;
 	}
 	for (int i = first; i < argc; i++) {
-		const struct task_info *t = task_from_arg(s, argv[i]);
+		const struct task_info *t = kd_task_from_arg(s, argv[i]);
 		if (!t || show_task(s, &o, t) < 0)
 			rc = -1;
 	}

@@ -53,8 +53,8 @@ static int print_entry(kd_session *s, uint64_t entry, const struct walk_pos *pos
 	}
 	for (size_t i = 0; i < tp->nspecs; i++) {
 		struct sbuf b = {0};
-		int rc = tp->fast ? cprint_struct_members_fast(s, &b, &tp->specs[i], addr, &tp->po)
-				  : cprint_struct_at(s, &b, &tp->specs[i], addr, &tp->po);
+		int rc = tp->fast ? kd_cprint_struct_members_fast(s, &b, &tp->specs[i], addr, &tp->po)
+				  : kd_cprint_struct_at(s, &b, &tp->specs[i], addr, &tp->po);
 		kd_printf(s, "%s", sbuf_str(&b));
 		sbuf_free(&b);
 		if (rc < 0)
@@ -73,14 +73,14 @@ static bool offset_arg(kd_session *s, const char *arg, uint64_t *off)
 	if (!strchr(arg, '.'))
 		return false;
 	struct struct_spec sp;
-	if (struct_spec_parse(s, arg, "struct", &sp) < 0) {
+	if (kd_struct_spec_parse(s, arg, "struct", &sp) < 0) {
 		kd_err_clear(&s->err);
 		return false;
 	}
 	bool ok = sp.nmembers == 1;
 	if (ok)
 		*off = sp.members[0].bitpos / 8;
-	struct_spec_free(&sp);
+	kd_struct_spec_free(&sp);
 	return ok;
 }
 
@@ -176,14 +176,14 @@ static int cmd_tree(kd_session *s, int argc, char **argv)
 	const struct ksym *k = s->symtab ? symtab_lookup(s->symtab, a) : NULL;
 	if (k)
 		start = k->addr;
-	else if (!(parse_hex_u64(a, &start) && is_kvaddr(start)) && !(cexpr_eval_u64(s, a, &start) == 0 && is_kvaddr(start))) {
+	else if (!(kd_parse_hex_u64(a, &start) && is_kvaddr(start)) && !(kd_cexpr_eval_u64(s, a, &start) == 0 && is_kvaddr(start))) {
 		rc = kd_fail(s, "invalid start argument: %s", a);
 		goto out;
 	}
 	kd_err_clear(&s->err);
 	tp.specs = xcalloc(specs.len ? specs.len : 1, sizeof(*tp.specs));
 	for (size_t i = 0; i < specs.len; i++) {
-		if (struct_spec_parse(s, specs.items[i], "struct", &tp.specs[i]) < 0) {
+		if (kd_struct_spec_parse(s, specs.items[i], "struct", &tp.specs[i]) < 0) {
 			rc = -1;
 			goto out;
 		}
@@ -196,7 +196,7 @@ static int cmd_tree(kd_session *s, int argc, char **argv)
 	case T_RBTREE: {
 		uint64_t node = start, off;
 		if (!node_ptr) {
-			if (member_off(s, "rb_root", "rb_node", &off) < 0 || cexpr_read(s, start + off, &node, 8) < 0) {
+			if (member_off(s, "rb_root", "rb_node", &off) < 0 || kd_cexpr_read(s, start + off, &node, 8) < 0) {
 				rc = -1;
 				goto out;
 			}
@@ -209,7 +209,7 @@ static int cmd_tree(kd_session *s, int argc, char **argv)
 		/* since 4.20 a radix_tree_root is an XArray */
 		uint64_t head = start, off;
 		if (!node_ptr) {
-			if (member_off(s, "xarray", "xa_head", &off) < 0 || cexpr_read(s, start + off, &head, 8) < 0) {
+			if (member_off(s, "xarray", "xa_head", &off) < 0 || kd_cexpr_read(s, start + off, &head, 8) < 0) {
 				rc = -1;
 				goto out;
 			}
@@ -227,7 +227,7 @@ static int cmd_tree(kd_session *s, int argc, char **argv)
 out:
 	opterr = 1;
 	for (size_t i = 0; i < tp.nspecs; i++)
-		struct_spec_free(&tp.specs[i]);
+		kd_struct_spec_free(&tp.specs[i]);
 	free(tp.specs);
 	VEC_FREE(&specs);
 	return rc;

@@ -46,11 +46,11 @@ static int show_vma(kd_session *s, uint64_t min, uint64_t max, uint64_t vma, voi
 	(void)max;
 	const struct vma_ctx *c = arg;
 	uint64_t start = 0, end = 0, flags = 0, file = 0;
-	if (mem_read_kv(s, vma + c->start_off, &start, 8) < 0 || mem_read_kv(s, vma + c->end_off, &end, 8) < 0 ||
-	    mem_read_kv(s, vma + c->flags_off, &flags, 8) < 0 || mem_read_kv(s, vma + c->file_off, &file, 8) < 0)
+	if (kd_read_kv(s, vma + c->start_off, &start, 8) < 0 || kd_read_kv(s, vma + c->end_off, &end, 8) < 0 ||
+	    kd_read_kv(s, vma + c->flags_off, &flags, 8) < 0 || kd_read_kv(s, vma + c->file_off, &file, 8) < 0)
 		return -1;
 	char path[1024] = "";
-	if (file && fs_file_path(s, file, path, sizeof(path)) < 0) {
+	if (file && kd_fs_file_path(s, file, path, sizeof(path)) < 0) {
 		kd_err_clear(&s->err);
 		path[0] = '\0';
 	}
@@ -67,12 +67,12 @@ static int show_vma(kd_session *s, uint64_t min, uint64_t max, uint64_t vma, voi
 static int walk_vma_list(kd_session *s, uint64_t mm, struct vma_ctx *c)
 {
 	uint64_t vma, next_off;
-	if (read_member_ptr(s, mm, "mm_struct", "mmap", &vma) < 0 || member_off(s, "vm_area_struct", "vm_next", &next_off) < 0)
+	if (kd_read_member_ptr(s, mm, "mm_struct", "mmap", &vma) < 0 || member_off(s, "vm_area_struct", "vm_next", &next_off) < 0)
 		return -1;
 	for (size_t n = 0; vma; n++) {
 		if (n > 1000000)
 			return kd_fail(s, "VMA list of mm %llx does not end", (unsigned long long)mm);
-		if (show_vma(s, 0, 0, vma, c) < 0 || mem_read_kv(s, vma + next_off, &vma, 8) < 0)
+		if (show_vma(s, 0, 0, vma, c) < 0 || kd_read_kv(s, vma + next_off, &vma, 8) < 0)
 			return -1;
 	}
 	return 0;
@@ -80,14 +80,14 @@ static int walk_vma_list(kd_session *s, uint64_t mm, struct vma_ctx *c)
 
 static int show_vm(kd_session *s, const struct task_info *t, const struct vm_opts *o)
 {
-	task_print_header(s, t, 0);
+	kd_task_print_header(s, t, 0);
 	centred(s, "MM", 16);
 	kd_printf(s, "  ");
 	centred(s, "PGD", 16);
 	kd_printf(s, "  ");
 	centred(s, "RSS", 6);
 	kd_printf(s, "  TOTAL_VM\n");
-	if (!t->mm || task_is_kthread(t)) {
+	if (!t->mm || kd_task_is_kthread(t)) {
 		centred(s, "0", 16);
 		kd_printf(s, "  ");
 		centred(s, "0", 16);
@@ -99,8 +99,8 @@ static int show_vm(kd_session *s, const struct task_info *t, const struct vm_opt
 		return 0;
 	}
 	uint64_t pgd = 0, rss, vm;
-	read_member_ptr(s, t->mm, "mm_struct", "pgd", &pgd);
-	task_mem(s, t, &rss, &vm);
+	kd_read_member_ptr(s, t->mm, "mm_struct", "pgd", &pgd);
+	kd_task_mem(s, t, &rss, &vm);
 	kd_err_clear(&s->err);
 	char rs[32], vs[32];
 	snprintf(rs, sizeof(rs), "%lluk", (unsigned long long)(rss * 4));
@@ -114,7 +114,7 @@ static int show_vm(kd_session *s, const struct task_info *t, const struct vm_opt
 	if (member_off(s, "vm_area_struct", "vm_start", &c.start_off) < 0 || member_off(s, "vm_area_struct", "vm_end", &c.end_off) < 0 ||
 	    member_off(s, "vm_area_struct", "vm_flags", &c.flags_off) < 0 || member_off(s, "vm_area_struct", "vm_file", &c.file_off) < 0)
 		return -1;
-	if (o->phys && task_pgd(s, t->task, &c.pgd_phys) < 0)
+	if (o->phys && kd_task_pgd(s, t->task, &c.pgd_phys) < 0)
 		return -1;
 	if (!o->phys)
 		kd_printf(s, "      VMA           START       END     FLAGS FILE\n");
@@ -135,12 +135,12 @@ static int cmd_vm(kd_session *s, int argc, char **argv)
 			return kd_fail(s, "usage: vm [-p] [pid | taskp]...");
 	}
 	if (optind >= argc) {
-		const struct task_info *t = task_current(s);
+		const struct task_info *t = kd_task_current(s);
 		return t ? show_vm(s, t, &o) : -1;
 	}
 	int rc = 0;
 	for (int i = optind; i < argc; i++) {
-		const struct task_info *t = task_from_arg(s, argv[i]);
+		const struct task_info *t = kd_task_from_arg(s, argv[i]);
 		if (i > optind)
 			kd_printf(s, "\n");
 		if (!t || show_vm(s, t, &o) < 0)

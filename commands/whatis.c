@@ -29,7 +29,7 @@ static void print_enum_crash(kd_session *s, struct sbuf *b, struct ctype *e)
 static void print_typedef_crash(kd_session *s, struct sbuf *b, struct ctype *td)
 {
 	sbuf_puts(b, "typedef ");
-	cprint_type(s, b, td, "", 1, 0);
+	kd_cprint_type(s, b, td, "", 1, 0);
 	sbuf_printf(b, " %s;\n", td->name);
 }
 
@@ -135,7 +135,7 @@ static int cmd_whatis(kd_session *s, int argc, char **argv)
 			for (char *m = strtok_r(list, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
 				const struct cmember *cm = ctype_member(s, st, m, &bp);
 				if (cm)
-					cprint_member_offset_line(s, &b, st, cm, bp, false, 0, false);
+					kd_cprint_member_offset_line(s, &b, st, cm, bp, false, 0, false);
 			}
 			free(list);
 			sbuf_puts(&b, "}\n");
@@ -149,7 +149,7 @@ static int cmd_whatis(kd_session *s, int argc, char **argv)
 			sbuf_printf(&b, "SIZE: %llu\n", (unsigned long long)size_of(s, t));
 		} else if (t->kind == CT_TYPEDEF) {
 			if (offsets && st && (st->kind == CT_STRUCT || st->kind == CT_UNION))
-				cprint_struct_offsets(s, &b, st, false, 0, false);
+				kd_cprint_struct_offsets(s, &b, st, false, 0, false);
 			else {
 				print_typedef_crash(s, &b, t);
 				sbuf_printf(&b, "SIZE: %llu\n", (unsigned long long)size_of(s, t));
@@ -158,9 +158,9 @@ static int cmd_whatis(kd_session *s, int argc, char **argv)
 			print_enum_crash(s, &b, st);
 		} else if (st && (st->kind == CT_STRUCT || st->kind == CT_UNION)) {
 			if (offsets)
-				cprint_struct_offsets(s, &b, st, false, 0, false);
+				kd_cprint_struct_offsets(s, &b, st, false, 0, false);
 			else {
-				cprint_type(s, &b, st, "", 1, 0);
+				kd_cprint_type(s, &b, st, "", 1, 0);
 				sbuf_printf(&b, "\nSIZE: %llu\n", (unsigned long long)st->size);
 			}
 		} else {
@@ -171,7 +171,7 @@ static int cmd_whatis(kd_session *s, int argc, char **argv)
 	/* a symbol: its declaration */
 	struct cvalue v;
 	if (!dot && cvalue_of_symbol(s, arg, &v) == 0) {
-		cprint_symbol_decl(s, &b, v.type, arg);
+		kd_cprint_symbol_decl(s, &b, v.type, arg);
 		sbuf_puts(&b, ";\n");
 		goto out;
 	}
@@ -180,8 +180,8 @@ static int cmd_whatis(kd_session *s, int argc, char **argv)
 	const char *d1 = strchr(arg, '.');
 	if (d1 && strchr(d1 + 1, '.') && !strpbrk(arg, "->[(*&"))
 		arg[d1 - arg] = '\0';
-	if (cexpr_eval(s, arg, &v) == 0) {
-		cprint_type(s, &b, v.type, "", -1, 0);
+	if (kd_cexpr_eval(s, arg, &v) == 0) {
+		kd_cprint_type(s, &b, v.type, "", -1, 0);
 		sbuf_putc(&b, '\n');
 		goto out;
 	}
@@ -226,7 +226,7 @@ static int cmd_ptype(kd_session *s, int argc, char **argv)
 			t = NULL;
 		if (!t) {
 			struct cvalue v;
-			if (cexpr_eval(s, arg, &v) < 0)
+			if (kd_cexpr_eval(s, arg, &v) < 0)
 				rc = -1;
 			else
 				t = v.type;
@@ -242,7 +242,7 @@ static int cmd_ptype(kd_session *s, int argc, char **argv)
 	if (rc == 0) {
 		struct sbuf b = {0};
 		sbuf_puts(&b, "type = ");
-		cprint_type(s, &b, t, "", 1, 0);
+		kd_cprint_type(s, &b, t, "", 1, 0);
 		kd_printf(s, "%s\n", sbuf_str(&b));
 		sbuf_free(&b);
 	}

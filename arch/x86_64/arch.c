@@ -22,7 +22,7 @@ struct x86_state {
 
 static int read_entry(kd_session *s, uint64_t table, unsigned idx, uint64_t *entry)
 {
-	return mem_read_phys(s, (table & PTE_ADDR_MASK) + idx * 8ULL, entry, 8);
+	return kd_read_phys(s, (table & PTE_ADDR_MASK) + idx * 8ULL, entry, 8);
 }
 
 static int walk(kd_session *s, uint64_t pgd, bool l5, uint64_t vaddr, uint64_t *paddr, uint64_t *page_size)
@@ -123,7 +123,7 @@ int x86_64_kaslr_from_cpu_state(kd_session *s, uint64_t *offset, uint64_t *phys_
 	if (walk(s, pgd, l5, idt, &idt_pa, NULL) < 0)
 		return kd_fail(s, "cannot find the KASLR offset: IDT at %llx: %s", (unsigned long long)idt, s->err.msg);
 	uint8_t gate[16];
-	if (mem_read_phys(s, idt_pa, gate, sizeof(gate)) < 0)
+	if (kd_read_phys(s, idt_pa, gate, sizeof(gate)) < 0)
 		return -1;
 	uint64_t handler = (uint64_t)(gate[0] | gate[1] << 8) | (uint64_t)(gate[6] | gate[7] << 8) << 16 |
 			   (uint64_t)(gate[8] | gate[9] << 8 | gate[10] << 16 | (uint32_t)gate[11] << 24) << 32;
@@ -153,7 +153,7 @@ static uint64_t read_base_var(kd_session *s, const char *name, uint64_t fallback
 {
 	const struct ksym *k = symtab_lookup(s->symtab, name);
 	uint64_t v;
-	if (k && mem_read_kv(s, k->addr, &v, 8) == 0 && v)
+	if (k && kd_read_kv(s, k->addr, &v, 8) == 0 && v)
 		return v;
 	kd_err_clear(&s->err);
 	return fallback;
@@ -190,7 +190,7 @@ static int x86_init(kd_session *s)
 	ki->page_offset = UINT64_MAX;
 	if (symtab_lookup(s->symtab, "__pgtable_l5_enabled") && !dump_vmcoreinfo(d, "NUMBER(pgtable_l5_enabled)", NULL)) {
 		uint32_t l5;
-		if (mem_read_kv(s, symtab_lookup(s->symtab, "__pgtable_l5_enabled")->addr, &l5, 4) == 0)
+		if (kd_read_kv(s, symtab_lookup(s->symtab, "__pgtable_l5_enabled")->addr, &l5, 4) == 0)
 			ki->l5 = l5 != 0;
 		kd_err_clear(&s->err);
 	}

@@ -60,7 +60,7 @@ struct unwind_ctx {
 static const char *const estack_member[NR_ESTACKS] = {"DF_stack", "NMI_stack", "DB_stack", "MCE_stack", "VC_stack", "VC2_stack"};
 static const char *const estack_name[NR_ESTACKS] = {"DOUBLEFAULT", "NMI", "DEBUG", "MCE", "VC", "VC"};
 
-const char *unwind_exception_stack_name(int index)
+const char *kd_unwind_exception_stack_name(int index)
 {
 	return index >= 0 && index < NR_ESTACKS ? estack_name[index] : "(unknown)";
 }
@@ -271,16 +271,16 @@ static void per_cpu_stacks(kd_session *s, struct unwind_ctx *c)
 	uint64_t hot_off = member_off_opt(s, "pcpu_hot", "hardirq_stack_ptr");
 	for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
 		uint64_t addr, v = 0;
-		if (symtab_lookup(s->symtab, "hardirq_stack_ptr") && per_cpu_addr(s, "hardirq_stack_ptr", cpu, &addr) == 0)
-			mem_read_kv(s, addr, &v, 8);
-		else if (hot_off != UINT64_MAX && per_cpu_addr(s, "pcpu_hot", cpu, &addr) == 0)
-			mem_read_kv(s, addr + hot_off, &v, 8);
+		if (symtab_lookup(s->symtab, "hardirq_stack_ptr") && kd_per_cpu_addr(s, "hardirq_stack_ptr", cpu, &addr) == 0)
+			kd_read_kv(s, addr, &v, 8);
+		else if (hot_off != UINT64_MAX && kd_per_cpu_addr(s, "pcpu_hot", cpu, &addr) == 0)
+			kd_read_kv(s, addr + hot_off, &v, 8);
 		/* The pointer is the top of the stack less one word (where the old stack pointer goes). */
 		if (v && s->arch->is_kvaddr(s, v))
 			c->irq_top[cpu] = (v + 8) & ~7ULL;
 		v = 0;
-		if (symtab_lookup(s->symtab, "cea_exception_stacks") && per_cpu_addr(s, "cea_exception_stacks", cpu, &addr) == 0)
-			mem_read_kv(s, addr, &v, 8);
+		if (symtab_lookup(s->symtab, "cea_exception_stacks") && kd_per_cpu_addr(s, "cea_exception_stacks", cpu, &addr) == 0)
+			kd_read_kv(s, addr, &v, 8);
 		if (v && s->arch->is_kvaddr(s, v))
 			c->cea[cpu] = v;
 		kd_err_clear(&s->err);
@@ -302,7 +302,7 @@ static struct unwind_ctx *ctx(kd_session *s)
 	return c;
 }
 
-bool unwind_pt_regs_layout(kd_session *s, const uint64_t **offsets, uint64_t *size)
+bool kd_unwind_pt_regs_layout(kd_session *s, const uint64_t **offsets, uint64_t *size)
 {
 	struct unwind_ctx *c = ctx(s);
 	*offsets = c->pt_off;
@@ -314,7 +314,7 @@ bool unwind_pt_regs_layout(kd_session *s, const uint64_t **offsets, uint64_t *si
 
 static bool read_u64(kd_session *s, uint64_t addr, uint64_t *v)
 {
-	if (mem_read_kv(s, addr, v, 8) < 0) {
+	if (kd_read_kv(s, addr, v, 8) < 0) {
 		kd_err_clear(&s->err);
 		return false;
 	}
@@ -349,14 +349,14 @@ static void load_mod_orc(kd_session *s, struct kmod *m, uint64_t mod)
 	if (arch == UINT64_MAX || o_num == UINT64_MAX || o_ip == UINT64_MAX || o_u == UINT64_MAX)
 		return;
 	uint64_t num = 0, ip, u;
-	if (read_int(s, mod + arch + o_num, 4, &num) < 0 || !read_u64(s, mod + arch + o_ip, &ip) ||
+	if (kd_read_int(s, mod + arch + o_num, 4, &num) < 0 || !read_u64(s, mod + arch + o_ip, &ip) ||
 	    !read_u64(s, mod + arch + o_u, &u) || !num || num > 1000000) {
 		kd_err_clear(&s->err);
 		return;
 	}
 	m->orc_ip = xmalloc(num * 4);
 	m->orc_entries = xmalloc(num * 6);
-	if (mem_read_kv(s, ip, m->orc_ip, num * 4) < 0 || mem_read_kv(s, u, m->orc_entries, num * 6) < 0) {
+	if (kd_read_kv(s, ip, m->orc_ip, num * 4) < 0 || kd_read_kv(s, u, m->orc_entries, num * 6) < 0) {
 		kd_err_clear(&s->err);
 		free(m->orc_ip);
 		free(m->orc_entries);
@@ -381,7 +381,7 @@ static void load_modules(kd_session *s, struct unwind_ctx *c)
 {
 	c->mods_loaded = true;
 	uint64_t head, list_off = member_off_opt(s, "module", "list"), name_off = member_off_opt(s, "module", "name");
-	if (sym_addr(s, "modules", &head) < 0 || list_off == UINT64_MAX || name_off == UINT64_MAX) {
+	if (kd_symbol_addr(s, "modules", &head) < 0 || list_off == UINT64_MAX || name_off == UINT64_MAX) {
 		kd_err_clear(&s->err);
 		return;
 	}
@@ -398,14 +398,14 @@ static void load_modules(kd_session *s, struct unwind_ctx *c)
 	for (int n = 0; node != head && node && n < MAX_MODULES; n++) {
 		uint64_t mod = node - list_off;
 		struct kmod m = {0};
-		if (mem_read_kv(s, mod + name_off, m.name, sizeof(m.name) - 1) < 0)
+		if (kd_read_kv(s, mod + name_off, m.name, sizeof(m.name) - 1) < 0)
 			kd_err_clear(&s->err);
 		m.name[sizeof(m.name) - 1] = '\0';
 		if (mem_off != UINT64_MAX && mm_size != UINT64_MAX && mm_base != UINT64_MAX && mm_sz != UINT64_MAX) {
 			for (int t = 0; t < 7; t++) {
 				uint64_t base = 0, size = 0;
 				read_u64(s, mod + mem_off + t * mm_size + mm_base, &base);
-				read_int(s, mod + mem_off + t * mm_size + mm_sz, 4, &size);
+				kd_read_int(s, mod + mem_off + t * mm_size + mm_sz, 4, &size);
 				kd_err_clear(&s->err);
 				if (t == 0 || t == 4) /* MOD_TEXT, MOD_INIT_TEXT */
 					add_text(&m, base, size);
@@ -418,8 +418,8 @@ static void load_modules(kd_session *s, struct unwind_ctx *c)
 				if (lay[t] == UINT64_MAX)
 					continue;
 				read_u64(s, mod + lay[t] + l_base, &base);
-				read_int(s, mod + lay[t] + l_size, 4, &size);
-				read_int(s, mod + lay[t] + l_text, 4, &text);
+				kd_read_int(s, mod + lay[t] + l_size, 4, &size);
+				kd_read_int(s, mod + lay[t] + l_text, 4, &text);
 				kd_err_clear(&s->err);
 				add_text(&m, base, MIN(text, size));
 				grow(&m, base, size);
@@ -462,7 +462,7 @@ static bool module_text(const struct kmod *m, uint64_t addr)
 	return false;
 }
 
-bool unwind_is_text(kd_session *s, uint64_t addr)
+bool kd_unwind_is_text(kd_session *s, uint64_t addr)
 {
 	struct unwind_ctx *c = ctx(s);
 	if (in_vmlinux_text(c, addr))
@@ -491,15 +491,15 @@ static const char *clean_name(struct unwind_ctx *c, const char *name)
 
 static const char *symbol_raw(kd_session *s, uint64_t addr, uint64_t *offset, const char **module);
 
-const char *unwind_symbol(kd_session *s, uint64_t addr, uint64_t *offset, const char **module)
+const char *kd_unwind_symbol(kd_session *s, uint64_t addr, uint64_t *offset, const char **module)
 {
 	return clean_name(ctx(s), symbol_raw(s, addr, offset, module));
 }
 
-const char *unwind_return_symbol(kd_session *s, uint64_t ret, uint64_t *offset, const char **module)
+const char *kd_unwind_return_symbol(kd_session *s, uint64_t ret, uint64_t *offset, const char **module)
 {
 	uint64_t off = 0;
-	const char *name = unwind_symbol(s, ret, &off, module);
+	const char *name = kd_unwind_symbol(s, ret, &off, module);
 	/*
 	 * A return address at the very start of a symbol belongs to the function before it:
 	 * its last instruction was a call that never returns (panic's call to vpanic, a
@@ -509,7 +509,7 @@ const char *unwind_return_symbol(kd_session *s, uint64_t ret, uint64_t *offset, 
 	if (name && off == 0 && ret > 0) {
 		uint64_t off1 = 0;
 		const char *mod1 = NULL;
-		const char *prev = unwind_symbol(s, ret - 1, &off1, &mod1);
+		const char *prev = kd_unwind_symbol(s, ret - 1, &off1, &mod1);
 		if (prev) {
 			name = prev;
 			off = off1 + 1;
@@ -584,12 +584,12 @@ static bool stack_of(kd_session *s, struct unwind_ctx *c, const struct task_info
 	return false;
 }
 
-bool unwind_stack_of(kd_session *s, const struct task_info *t, uint64_t addr, struct uw_stack *out)
+bool kd_unwind_stack_of(kd_session *s, const struct task_info *t, uint64_t addr, struct uw_stack *out)
 {
 	return stack_of(s, ctx(s), t, addr, out);
 }
 
-int unwind_cpu_stacks(kd_session *s, int cpu, struct uw_stack *out, int max)
+int kd_unwind_cpu_stacks(kd_session *s, int cpu, struct uw_stack *out, int max)
 {
 	struct unwind_ctx *c = ctx(s);
 	int n = 0;
@@ -602,7 +602,7 @@ int unwind_cpu_stacks(kd_session *s, int cpu, struct uw_stack *out, int max)
 			continue;
 		uint64_t base = c->cea[cpu] + c->est_off[i], v;
 		/* Only stacks that are mapped (the VC stacks exist only under SEV). */
-		if (mem_read_kv(s, base + c->est_size[i] - 8, &v, 8) < 0) {
+		if (kd_read_kv(s, base + c->est_size[i] - 8, &v, 8) < 0) {
 			kd_err_clear(&s->err);
 			continue;
 		}
@@ -629,7 +629,7 @@ static int dm_read(void *arg, uint64_t addr, uint64_t *val)
 	if ((addr & 7) || addr + 8 < addr)
 		return -1;
 	if (page != dm->page) {
-		if (mem_read_kv(dm->s, page, dm->buf, 4096) < 0) {
+		if (kd_read_kv(dm->s, page, dm->buf, 4096) < 0) {
 			kd_err_clear(&dm->s->err);
 			dm->page = 1;
 			return -1;
@@ -684,7 +684,7 @@ static bool dm_call_before(void *arg, uint64_t ret, uint64_t *target)
 {
 	struct dump_mem *dm = arg;
 	uint8_t b[7];
-	if (mem_read_kv(dm->s, ret - 7, b, 7) < 0) {
+	if (kd_read_kv(dm->s, ret - 7, b, 7) < 0) {
 		kd_err_clear(&dm->s->err);
 		return false;
 	}
@@ -744,13 +744,13 @@ static bool genuine_kdump(kd_session *s)
 static bool regs_from_crash_notes(kd_session *s, int cpu, struct uw_regs *r)
 {
 	uint64_t var, ptr;
-	if (sym_addr(s, "crash_notes", &var) < 0 || !read_u64(s, var, &ptr) || !ptr) {
+	if (kd_symbol_addr(s, "crash_notes", &var) < 0 || !read_u64(s, var, &ptr) || !ptr) {
 		kd_err_clear(&s->err);
 		return false;
 	}
 	uint64_t addr = ptr + s->ki.per_cpu_offset[cpu];
 	uint8_t buf[512];
-	if (mem_read_kv(s, addr, buf, sizeof(buf)) < 0) {
+	if (kd_read_kv(s, addr, buf, sizeof(buf)) < 0) {
 		kd_err_clear(&s->err);
 		return false;
 	}
@@ -817,7 +817,7 @@ int unwind_cpu_regs(kd_session *s, int cpu, struct uw_regs *regs, const char **s
 
 /* ---- starting points ---- */
 
-void uw_trace_free(struct uw_trace *trace)
+void kd_unwind_trace_free(struct uw_trace *trace)
 {
 	free(trace->frames);
 	memset(trace, 0, sizeof(*trace));
@@ -930,7 +930,7 @@ static void start_slot(kd_session *s, const struct task_info *t, uint64_t slot, 
 static const char *called_by(kd_session *s, uint64_t ret)
 {
 	uint8_t insn[5];
-	if (mem_read_kv(s, ret - 5, insn, 5) < 0) {
+	if (kd_read_kv(s, ret - 5, insn, 5) < 0) {
 		kd_err_clear(&s->err);
 		return NULL;
 	}
@@ -971,7 +971,7 @@ static bool search_stack(kd_session *s, uint64_t base, uint64_t top, int stage, 
 	for (uint64_t a = base; a + 8 <= top; a += 8) {
 		if ((a & ~4095ULL) != page) {
 			page = a & ~4095ULL;
-			if (mem_read_kv(s, page, buf, 4096) < 0) {
+			if (kd_read_kv(s, page, buf, 4096) < 0) {
 				kd_err_clear(&s->err);
 				a = page + 4096 - 8;
 				page = 1;
@@ -1132,13 +1132,13 @@ static void start_active(kd_session *s, struct unwind_ctx *c, const struct task_
 		if (have_regs)
 			start_regs(s, t, &regs, true, &rw);
 		start_slot(s, t, slot, have_regs ? &rw : NULL, have_regs ? &regs : NULL, trace);
-		uw_trace_free(&rw);
+		kd_unwind_trace_free(&rw);
 		return;
 	}
 	start_switch_frame(s, c, t, trace);
 }
 
-int unwind_task(kd_session *s, const struct task_info *t, const struct uw_start *start, struct uw_trace *trace)
+int kd_unwind_task(kd_session *s, const struct task_info *t, const struct uw_start *start, struct uw_trace *trace)
 {
 	struct unwind_ctx *c = ctx(s);
 	memset(trace, 0, sizeof(*trace));
@@ -1155,7 +1155,7 @@ int unwind_task(kd_session *s, const struct task_info *t, const struct uw_start 
 		break;
 	case UW_START_AUTO:
 		if (t->active && s->dump)
-			start_active(s, c, t, t == task_panic(s), false, trace);
+			start_active(s, c, t, t == kd_task_panic(s), false, trace);
 		else
 			start_switch_frame(s, c, t, trace);
 		break;

@@ -222,7 +222,7 @@ bool u64map_has(const struct u64map *m, uint64_t key)
 	return e && e->used;
 }
 
-bool parse_u64(const char *s, uint64_t *out)
+bool kd_parse_u64(const char *s, uint64_t *out)
 {
 	if (!s || !*s || *s == '-')
 		return false;
@@ -235,7 +235,7 @@ bool parse_u64(const char *s, uint64_t *out)
 	return true;
 }
 
-bool parse_hex_u64(const char *s, uint64_t *out)
+bool kd_parse_hex_u64(const char *s, uint64_t *out)
 {
 	if (!s || !*s)
 		return false;
@@ -253,7 +253,7 @@ bool parse_hex_u64(const char *s, uint64_t *out)
 	return true;
 }
 
-void format_size(uint64_t bytes, char *buf, size_t size)
+void kd_format_size(uint64_t bytes, char *buf, size_t size)
 {
 	double mb = (double)bytes / (1 << 20);
 	if (!bytes)

@@ -93,11 +93,11 @@ bool u64map_has(const struct u64map *m, uint64_t key);
 void u64map_clear(struct u64map *m);
 
 /* Parsing helpers shared by commands */
-bool parse_u64(const char *s, uint64_t *out);     /* decimal, 0x hex, 0 octal */
-bool parse_hex_u64(const char *s, uint64_t *out); /* hex with or without 0x */
+bool kd_parse_u64(const char *s, uint64_t *out);     /* decimal, 0x hex, 0 octal */
+bool kd_parse_hex_u64(const char *s, uint64_t *out); /* hex with or without 0x */
 void str_rstrip(char *s);
 /* A byte count as crash shows sizes: "0", "12 KB", "457.2 MB", "1 GB" (one decimal, ".0" dropped;
  * four-digit megabytes are shown as gigabytes). */
-void format_size(uint64_t bytes, char *buf, size_t size);
+void kd_format_size(uint64_t bytes, char *buf, size_t size);
 
 #endif

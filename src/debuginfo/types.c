@@ -301,7 +301,7 @@ struct gdb_line {
 	bool stmt;
 };
 
-int addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line)
+int kd_addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line)
 {
 	Dwarf_Die cu;
 	Dwarf_Lines *lines;

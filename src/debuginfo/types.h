@@ -41,5 +41,5 @@ int var_member_off(kd_session *s, const char *var, const char *member, uint64_t 
 /* Source file and line of a (relocated) kernel text address, from the DWARF line tables. */
 /* gdb's choice among the line rows (per-file tables, statement rows, discriminator repeats); the file
  * is joined with the CU's compilation directory when relative, as gdb shows it. */
-int addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line);
+int kd_addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line);
 #endif

@@ -77,7 +77,7 @@ void cexpr_set_reader(kd_session *s, cexpr_reader fn, void *arg)
 	cache(s)->reader_arg = arg;
 }
 
-int cexpr_read(kd_session *s, uint64_t addr, void *buf, size_t len)
+int kd_cexpr_read(kd_session *s, uint64_t addr, void *buf, size_t len)
 {
 	struct type_cache *c = cache(s);
 	if (c->noeval) {
@@ -91,7 +91,7 @@ int cexpr_read(kd_session *s, uint64_t addr, void *buf, size_t len)
 	}
 	if (!s->dump)
 		return kd_fail(s, "no dump is open");
-	if (mem_read_kv(s, addr, buf, len) < 0)
+	if (kd_read_kv(s, addr, buf, len) < 0)
 		return kd_fail(s, "Cannot access memory at address 0x%llx", (unsigned long long)addr);
 	return 0;
 }
@@ -110,7 +110,7 @@ void cexpr_set_print_state(kd_session *s, void *state, void (*free_fn)(void *))
 	c->print_state_free = free_fn;
 }
 
-int cexpr_next_history(kd_session *s)
+int kd_cexpr_next_history(kd_session *s)
 {
 	return ++cache(s)->history;
 }
@@ -837,7 +837,7 @@ struct ctype *ctype_lookup(kd_session *s, const char *spelling)
 
 /* ---- per-CPU symbols ---- */
 
-bool cexpr_is_percpu(kd_session *s, const char *name, uint64_t *offset)
+bool kd_cexpr_is_percpu(kd_session *s, const char *name, uint64_t *offset)
 {
 	struct type_cache *c = cache(s);
 	if (!s->symtab)
@@ -909,7 +909,7 @@ int cvalue_to_u64(kd_session *s, const struct cvalue *v, uint64_t *out)
 		if (nbytes > 9)
 			return kd_fail(s, "bitfield too wide");
 		if (v->where == CV_LVALUE) {
-			if (cexpr_read(s, v->addr, buf, nbytes) < 0)
+			if (kd_cexpr_read(s, v->addr, buf, nbytes) < 0)
 				return -1;
 		} else
 			memcpy(buf, v->bytes, MIN(nbytes, sizeof(v->bytes)));
@@ -928,7 +928,7 @@ int cvalue_to_u64(kd_session *s, const struct cvalue *v, uint64_t *out)
 	}
 	uint8_t buf[8] = {0};
 	if (v->where == CV_LVALUE) {
-		if (cexpr_read(s, v->addr, buf, size) < 0)
+		if (kd_cexpr_read(s, v->addr, buf, size) < 0)
 			return -1;
 	} else
 		memcpy(buf, v->bytes, size);
@@ -957,7 +957,7 @@ static int die_address(kd_session *s, Dwarf_Die *d, const char *name, uint64_t *
 		}
 	}
 	uint64_t off;
-	if (cexpr_is_percpu(s, name, &off)) {
+	if (kd_cexpr_is_percpu(s, name, &off)) {
 		*addr = off + s->ki.kaslr_offset;
 		return 0;
 	}
@@ -1871,7 +1871,7 @@ static int parse_expr(struct parser *ps, struct cvalue *out)
 	}
 }
 
-int cexpr_eval(kd_session *s, const char *text, struct cvalue *out)
+int kd_cexpr_eval(kd_session *s, const char *text, struct cvalue *out)
 {
 	struct parser ps = {s, text, text, 0};
 	int saved_noeval = cache(s)->noeval;
@@ -1889,10 +1889,10 @@ int cexpr_eval(kd_session *s, const char *text, struct cvalue *out)
 	return 0;
 }
 
-int cexpr_eval_u64(kd_session *s, const char *text, uint64_t *out)
+int kd_cexpr_eval_u64(kd_session *s, const char *text, uint64_t *out)
 {
 	struct cvalue v;
-	if (cexpr_eval(s, text, &v) < 0)
+	if (kd_cexpr_eval(s, text, &v) < 0)
 		return -1;
 	struct parser ps = {s, text, text, 0};
 	return get_int(&ps, &v, out);

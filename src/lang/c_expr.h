@@ -117,9 +117,9 @@ struct cvalue {
 };
 
 /* Evaluate an expression. */
-int cexpr_eval(kd_session *s, const char *text, struct cvalue *out);
+int kd_cexpr_eval(kd_session *s, const char *text, struct cvalue *out);
 /* Evaluate to an integer (pointers and enums included), as address arguments need. */
-int cexpr_eval_u64(kd_session *s, const char *text, uint64_t *out);
+int kd_cexpr_eval_u64(kd_session *s, const char *text, uint64_t *out);
 /* The integer value of a scalar value (read from memory for lvalues; bitfields extracted). */
 int cvalue_to_u64(kd_session *s, const struct cvalue *v, uint64_t *out);
 /* The value of a variable or function by name (DWARF). */
@@ -130,13 +130,13 @@ void cvalue_at(struct cvalue *v, struct ctype *t, uint64_t addr);
 /* Memory the evaluator and printer read: the dump, or (for tests) a reader of one's own. */
 typedef int (*cexpr_reader)(void *arg, uint64_t addr, void *buf, size_t len);
 void cexpr_set_reader(kd_session *s, cexpr_reader fn, void *arg);
-int cexpr_read(kd_session *s, uint64_t addr, void *buf, size_t len);
+int kd_cexpr_read(kd_session *s, uint64_t addr, void *buf, size_t len);
 
 /* Address of a per-CPU symbol's data on one CPU; false if name is not a per-CPU symbol. */
-bool cexpr_is_percpu(kd_session *s, const char *name, uint64_t *offset);
+bool kd_cexpr_is_percpu(kd_session *s, const char *name, uint64_t *offset);
 
 /* gdb's value history: the next $N. */
-int cexpr_next_history(kd_session *s);
+int kd_cexpr_next_history(kd_session *s);
 
 /* A slot for the printer's per-session state (its symbol lookup tables), freed with the cache. */
 void *cexpr_print_state(kd_session *s);

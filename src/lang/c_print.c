@@ -503,7 +503,7 @@ static void print_type_1(struct tctx *c, struct ctype *t, const char *name, int 
 	varspec_suffix(c, t, show, false);
 }
 
-void cprint_type(kd_session *s, struct sbuf *out, struct ctype *t, const char *name, int show, int level)
+void kd_cprint_type(kd_session *s, struct sbuf *out, struct ctype *t, const char *name, int show, int level)
 {
 	struct tctx c = {.s = s, .b = out};
 	print_type_1(&c, t, name, show, level);
@@ -562,10 +562,10 @@ void cprint_crash_decl(struct sbuf *out, const char *str, const char *name)
 		sbuf_printf(out, "%s %s", str, name);
 }
 
-void cprint_symbol_decl(kd_session *s, struct sbuf *out, struct ctype *t, const char *name)
+void kd_cprint_symbol_decl(kd_session *s, struct sbuf *out, struct ctype *t, const char *name)
 {
 	struct sbuf ty = {0};
-	cprint_type(s, &ty, t, "", -1, 0);
+	kd_cprint_type(s, &ty, t, "", -1, 0);
 	cprint_crash_decl(out, sbuf_str(&ty), name);
 	sbuf_free(&ty);
 }
@@ -671,7 +671,7 @@ static int resolve_member(kd_session *s, struct ctype *t, const char *path, stru
 }
 
 
-int struct_spec_parse(kd_session *s, const char *spec, const char *kind, struct struct_spec *out)
+int kd_struct_spec_parse(kd_session *s, const char *spec, const char *kind, struct struct_spec *out)
 {
 	memset(out, 0, sizeof(*out));
 	size_t tl = strcspn(spec, ".");
@@ -679,7 +679,7 @@ int struct_spec_parse(kd_session *s, const char *spec, const char *kind, struct 
 	out->type = find_aggregate(s, out->name, kind);
 	if (!out->type) {
 		int rc = kd_fail(s, "invalid data structure reference: %s", out->name);
-		struct_spec_free(out);
+		kd_struct_spec_free(out);
 		return rc;
 	}
 	if (spec[tl] != '.')
@@ -701,11 +701,11 @@ int struct_spec_parse(kd_session *s, const char *spec, const char *kind, struct 
 	if (rc == 0 && ms.len == 0)
 		rc = kd_fail(s, "invalid data structure reference: %s", spec);
 	if (rc < 0)
-		struct_spec_free(out);
+		kd_struct_spec_free(out);
 	return rc;
 }
 
-void struct_spec_free(struct struct_spec *sp)
+void kd_struct_spec_free(struct struct_spec *sp)
 {
 	for (size_t i = 0; i < sp->nmembers; i++)
 		free(sp->members[i].path);
@@ -714,7 +714,7 @@ void struct_spec_free(struct struct_spec *sp)
 	memset(sp, 0, sizeof(*sp));
 }
 
-int cprint_struct_at(kd_session *s, struct sbuf *out, const struct struct_spec *sp, uint64_t addr,
+int kd_cprint_struct_at(kd_session *s, struct sbuf *out, const struct struct_spec *sp, uint64_t addr,
 		     const struct cprint_opts *o)
 {
 	struct ctype *t = sp->type;
@@ -722,7 +722,7 @@ int cprint_struct_at(kd_session *s, struct sbuf *out, const struct struct_spec *
 		struct cvalue v;
 		cvalue_at(&v, t, addr);
 		sbuf_printf(out, "%s %s ", t->kind == CT_UNION ? "union" : "struct", t->name ? t->name : "");
-		if (cprint_value_at_depth(s, out, &v, 0, o) < 0)
+		if (kd_cprint_value_at_depth(s, out, &v, 0, o) < 0)
 			return -1;
 		sbuf_putc(out, '\n');
 		return 0;
@@ -735,18 +735,18 @@ int cprint_struct_at(kd_session *s, struct sbuf *out, const struct struct_spec *
 		v.bitsize = m->bitsize;
 		sbuf_spaces(out, 2 * m->depth);
 		sbuf_printf(out, "%s = ", m->path);
-		if (cprint_value_at_depth(s, out, &v, m->depth, o) < 0)
+		if (kd_cprint_value_at_depth(s, out, &v, m->depth, o) < 0)
 			return -1;
 		sbuf_puts(out, m->last_in_container ? "\n" : ",\n");
 	}
 	return 0;
 }
 
-int cprint_struct_members_fast(kd_session *s, struct sbuf *out, const struct struct_spec *sp, uint64_t addr,
+int kd_cprint_struct_members_fast(kd_session *s, struct sbuf *out, const struct struct_spec *sp, uint64_t addr,
 			       const struct cprint_opts *o)
 {
 	if (sp->nmembers == 0)
-		return cprint_struct_at(s, out, sp, addr, o);
+		return kd_cprint_struct_at(s, out, sp, addr, o);
 	for (size_t i = 0; i < sp->nmembers; i++) {
 		const struct struct_member_sel *m = &sp->members[i];
 		struct ctype *t = ctype_resolve(s, m->type);
@@ -758,7 +758,7 @@ int cprint_struct_members_fast(kd_session *s, struct sbuf *out, const struct str
 		if (t && t->kind == CT_ARRAY && !t->no_bound && textual(t->target, 0) && t->nelem <= 4096) {
 			/* crash reads a char array as a C string */
 			uint8_t buf[4097];
-			if (cexpr_read(s, v.addr, buf, t->nelem) < 0)
+			if (kd_cexpr_read(s, v.addr, buf, t->nelem) < 0)
 				return -1;
 			buf[t->nelem] = 0;
 			sbuf_printf(out, "\"%s\"\n", (char *)buf);
@@ -776,7 +776,7 @@ int cprint_struct_members_fast(kd_session *s, struct sbuf *out, const struct str
 				sbuf_printf(out, "%llu\n", (unsigned long long)x);
 			continue;
 		}
-		if (cprint_value_at_depth(s, out, &v, 1, o) < 0)
+		if (kd_cprint_value_at_depth(s, out, &v, 1, o) < 0)
 			return -1;
 		sbuf_putc(out, '\n');
 	}
@@ -804,7 +804,7 @@ static void offset_prefix(struct sbuf *out, int width, bool found, uint64_t off,
 		sbuf_spaces(out, width);
 }
 
-void cprint_struct_offsets(kd_session *s, struct sbuf *out, struct ctype *t, bool has_addr, uint64_t addr, bool hex)
+void kd_cprint_struct_offsets(kd_session *s, struct sbuf *out, struct ctype *t, bool has_addr, uint64_t addr, bool hex)
 {
 	struct type_lines tl = {0};
 	struct ctype *st = ctype_resolve(s, t);
@@ -826,12 +826,12 @@ void cprint_struct_offsets(kd_session *s, struct sbuf *out, struct ctype *t, boo
 	type_lines_free(&tl);
 }
 
-void cprint_member_offset_line(kd_session *s, struct sbuf *out, struct ctype *top, const struct cmember *m,
+void kd_cprint_member_offset_line(kd_session *s, struct sbuf *out, struct ctype *top, const struct cmember *m,
 			       uint64_t bitpos, bool has_addr, uint64_t addr, bool hex)
 {
 	offset_prefix(out, offset_width(s, top, hex), true, bitpos / 8, has_addr, addr, hex);
 	sbuf_putc(out, ' ');
-	cprint_type(s, out, m->type, m->name, 0, 4);
+	kd_cprint_type(s, out, m->type, m->name, 0, 4);
 	if (m->bitsize)
 		sbuf_printf(out, " : %u", m->bitsize);
 	sbuf_puts(out, ";\n");
@@ -900,11 +900,11 @@ static void print_string_at(struct pctx *c, uint64_t addr)
 	bool nul = false, err = false;
 	while (got < PRINT_MAX) {
 		size_t chunk = MIN((size_t)PRINT_MAX - got, 4096 - ((addr + got) & 4095));
-		if (cexpr_read(c->s, addr + got, buf + got, chunk) < 0) {
+		if (kd_cexpr_read(c->s, addr + got, buf + got, chunk) < 0) {
 			/* byte by byte up to the failure */
 			size_t i;
 			for (i = 0; i < chunk; i++)
-				if (cexpr_read(c->s, addr + got + i, buf + got + i, 1) < 0)
+				if (kd_cexpr_read(c->s, addr + got + i, buf + got + i, 1) < 0)
 					break;
 			void *z = memchr(buf + got, 0, i);
 			if (z) {
@@ -1160,7 +1160,7 @@ static int print_data(struct pctx *c, struct ctype *t, const uint8_t *data, size
 	}
 	case CT_FUNC: {
 		sbuf_putc(c->b, '{');
-		cprint_type(c->s, c->b, t, "", -1, 0);
+		kd_cprint_type(c->s, c->b, t, "", -1, 0);
 		sbuf_printf(c->b, "} 0x%llx", (unsigned long long)addr);
 		cprint_symbolic(c->s, c->b, addr);
 		return 0;
@@ -1199,7 +1199,7 @@ static int value_bytes(kd_session *s, const struct cvalue *v, uint8_t **buf, siz
 		return kd_fail(s, "value of %llu bytes is too large to print", (unsigned long long)size);
 	*buf = size <= 16 ? small : xmalloc(size);
 	*len = size;
-	if (size && cexpr_read(s, v->addr, *buf, size) < 0) {
+	if (size && kd_cexpr_read(s, v->addr, *buf, size) < 0) {
 		if (*buf != small)
 			free(*buf);
 		return -1;
@@ -1207,7 +1207,7 @@ static int value_bytes(kd_session *s, const struct cvalue *v, uint8_t **buf, siz
 	return 0;
 }
 
-int cprint_value_at_depth(kd_session *s, struct sbuf *out, const struct cvalue *v, int depth, const struct cprint_opts *o)
+int kd_cprint_value_at_depth(kd_session *s, struct sbuf *out, const struct cvalue *v, int depth, const struct cprint_opts *o)
 {
 	static const struct cprint_opts none = {0, 0};
 	uint8_t small[16] = {0}, *buf = NULL;
@@ -1221,7 +1221,7 @@ int cprint_value_at_depth(kd_session *s, struct sbuf *out, const struct cvalue *
 	return rc;
 }
 
-int cprint_value(kd_session *s, struct sbuf *out, const struct cvalue *v, const struct cprint_opts *o)
+int kd_cprint_value(kd_session *s, struct sbuf *out, const struct cvalue *v, const struct cprint_opts *o)
 {
 	static const struct cprint_opts none = {0, 0};
 	if (!o)
@@ -1235,9 +1235,9 @@ int cprint_value(kd_session *s, struct sbuf *out, const struct cvalue *v, const 
 				  strcmp(target->name, "char") == 0;
 		if (!plain_char) {
 			sbuf_putc(out, '(');
-			cprint_type(s, out, v->type, "", -1, 0);
+			kd_cprint_type(s, out, v->type, "", -1, 0);
 			sbuf_puts(out, ") ");
 		}
 	}
-	return cprint_value_at_depth(s, out, v, 0, o);
+	return kd_cprint_value_at_depth(s, out, v, 0, o);
 }

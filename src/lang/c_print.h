@@ -32,9 +32,9 @@ struct cprint_opts {
 };
 
 /* A value as `print` shows it after "$N = " (top: pointers get their "(type) "). */
-int cprint_value(kd_session *s, struct sbuf *out, const struct cvalue *v, const struct cprint_opts *o);
+int kd_cprint_value(kd_session *s, struct sbuf *out, const struct cvalue *v, const struct cprint_opts *o);
 /* A value at depth (members at 2*(depth+1) spaces), as inside a structure. */
-int cprint_value_at_depth(kd_session *s, struct sbuf *out, const struct cvalue *v, int depth, const struct cprint_opts *o);
+int kd_cprint_value_at_depth(kd_session *s, struct sbuf *out, const struct cvalue *v, int depth, const struct cprint_opts *o);
 /* A typed object held in a buffer; addr is where it lives (for arrays without a bound, and symbols). */
 int cprint_data(kd_session *s, struct sbuf *out, struct ctype *t, const uint8_t *data, size_t len, uint64_t addr,
 		int depth, const struct cprint_opts *o);
@@ -45,7 +45,7 @@ int cprint_data(kd_session *s, struct sbuf *out, struct ctype *t, const uint8_t 
  * prints names but expands anonymous types, show < 0 prints anonymous types as
  * {...}. level is the indentation of the enclosing block.
  */
-void cprint_type(kd_session *s, struct sbuf *out, struct ctype *t, const char *name, int show, int level);
+void kd_cprint_type(kd_session *s, struct sbuf *out, struct ctype *t, const char *name, int show, int level);
 
 /*
  * A struct/union definition as ptype shows it after "type = ", one line per
@@ -63,9 +63,9 @@ void type_lines_free(struct type_lines *tl);
  * crash's `struct -o`: the ptype lines with each member's offset (or, with
  * has_addr, its address) in a column before it, and "SIZE: n".
  */
-void cprint_struct_offsets(kd_session *s, struct sbuf *out, struct ctype *t, bool has_addr, uint64_t addr, bool hex);
+void kd_cprint_struct_offsets(kd_session *s, struct sbuf *out, struct ctype *t, bool has_addr, uint64_t addr, bool hex);
 /* One member's line of that listing: "  [2416] pid_t pid;". */
-void cprint_member_offset_line(kd_session *s, struct sbuf *out, struct ctype *top, const struct cmember *m,
+void kd_cprint_member_offset_line(kd_session *s, struct sbuf *out, struct ctype *top, const struct cmember *m,
 			       uint64_t bitpos, bool has_addr, uint64_t addr, bool hex);
 
 /*
@@ -75,7 +75,7 @@ void cprint_member_offset_line(kd_session *s, struct sbuf *out, struct ctype *to
  */
 void cprint_crash_decl(struct sbuf *out, const char *type_text, const char *name);
 /* crash's one-line declaration of a symbol of type t, as whatis prints it (without ';'). */
-void cprint_symbol_decl(kd_session *s, struct sbuf *out, struct ctype *t, const char *name);
+void kd_cprint_symbol_decl(kd_session *s, struct sbuf *out, struct ctype *t, const char *name);
 
 /*
  * crash's "struct_name[.member[,member]]" argument (struct, union, list -s,
@@ -98,13 +98,13 @@ struct struct_spec {
 	char *name; /* the type name as typed */
 };
 /* Fails with crash's "invalid data structure reference: X". */
-int struct_spec_parse(kd_session *s, const char *spec, const char *kind, struct struct_spec *out);
-void struct_spec_free(struct struct_spec *sp);
+int kd_struct_spec_parse(kd_session *s, const char *spec, const char *kind, struct struct_spec *out);
+void kd_struct_spec_free(struct struct_spec *sp);
 /* The whole structure ("struct task_struct {...}") or its selected members ("  pid = 1,") at addr. */
-int cprint_struct_at(kd_session *s, struct sbuf *out, const struct struct_spec *sp, uint64_t addr,
+int kd_cprint_struct_at(kd_session *s, struct sbuf *out, const struct struct_spec *sp, uint64_t addr,
 		     const struct cprint_opts *o);
 /* The same members read directly (crash's -S): "  pid = 1", no commas. */
-int cprint_struct_members_fast(kd_session *s, struct sbuf *out, const struct struct_spec *sp, uint64_t addr,
+int kd_cprint_struct_members_fast(kd_session *s, struct sbuf *out, const struct struct_spec *sp, uint64_t addr,
 			       const struct cprint_opts *o);
 
 /* " <sym+off>" as gdb appends it to an address, or "" when gdb would print no symbol. */

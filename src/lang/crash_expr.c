@@ -151,7 +151,7 @@ static int parse_binary(struct parser *ps, int min_prec, uint64_t *out)
 	return 0;
 }
 
-int expr_eval_int(kd_session *s, const char *text, uint64_t *value)
+int kd_eval_int(kd_session *s, const char *text, uint64_t *value)
 {
 	struct parser ps = {s, text, 0};
 	if (parse_binary(&ps, 0, value) < 0)

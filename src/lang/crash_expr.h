@@ -9,6 +9,6 @@
  * multiplies by 1024, 1 MiB or 1 GiB; symbols stand for their address.
  * Operators, C precedence: unary - ~ !, * / %, + -, << >>, &, ^, |.
  */
-int expr_eval_int(kd_session *s, const char *text, uint64_t *value);
+int kd_eval_int(kd_session *s, const char *text, uint64_t *value);
 
 #endif

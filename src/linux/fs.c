@@ -33,7 +33,7 @@ static int prepend(kd_session *s, char *buf, size_t *pos, const char *name, size
 	return 0;
 }
 
-int fs_path(kd_session *s, uint64_t vfsmount, uint64_t dentry, char *out, size_t size)
+int kd_fs_path(kd_session *s, uint64_t vfsmount, uint64_t dentry, char *out, size_t size)
 {
 	struct fs_offsets o;
 	if (offsets(s, &o) < 0)
@@ -45,27 +45,27 @@ int fs_path(kd_session *s, uint64_t vfsmount, uint64_t dentry, char *out, size_t
 	for (int depth = 0; depth < PATH_DEPTH_MAX && dentry; depth++) {
 		uint64_t root = 0, parent;
 		if (vfsmount)
-			mem_read_kv(s, vfsmount + o.mnt_root, &root, 8);
+			kd_read_kv(s, vfsmount + o.mnt_root, &root, 8);
 		if (dentry == root) {
 			uint64_t pm, mp;
-			if (mem_read_kv(s, mount + o.mnt_parent, &pm, 8) < 0 || pm == mount || !pm)
+			if (kd_read_kv(s, mount + o.mnt_parent, &pm, 8) < 0 || pm == mount || !pm)
 				break; /* the namespace root */
-			if (mem_read_kv(s, mount + o.mnt_mountpoint, &mp, 8) < 0)
+			if (kd_read_kv(s, mount + o.mnt_mountpoint, &mp, 8) < 0)
 				return -1;
 			mount = pm;
 			vfsmount = pm + o.mnt_in_mount;
 			dentry = mp;
 			continue;
 		}
-		if (mem_read_kv(s, dentry + o.d_parent, &parent, 8) < 0)
+		if (kd_read_kv(s, dentry + o.d_parent, &parent, 8) < 0)
 			return -1;
 		uint64_t name_ptr, len = 0;
 		char name[256];
-		if (mem_read_kv(s, dentry + o.d_name_name, &name_ptr, 8) < 0 || read_int(s, dentry + o.d_name_len, 4, &len) < 0)
+		if (kd_read_kv(s, dentry + o.d_name_name, &name_ptr, 8) < 0 || kd_read_int(s, dentry + o.d_name_len, 4, &len) < 0)
 			return -1;
 		if (len >= sizeof(name))
 			len = sizeof(name) - 1;
-		if (len && mem_read_kv(s, name_ptr, name, len) < 0)
+		if (len && kd_read_kv(s, name_ptr, name, len) < 0)
 			return -1;
 		if (parent == dentry)
 			break; /* root of a filesystem that is not mounted here */
@@ -80,18 +80,18 @@ int fs_path(kd_session *s, uint64_t vfsmount, uint64_t dentry, char *out, size_t
 	return 0;
 }
 
-int fs_file_path(kd_session *s, uint64_t file, char *buf, size_t size)
+int kd_fs_file_path(kd_session *s, uint64_t file, char *buf, size_t size)
 {
 	uint64_t mnt, dentry;
-	if (read_member_ptr(s, file, "file", "f_path.mnt", &mnt) < 0 || read_member_ptr(s, file, "file", "f_path.dentry", &dentry) < 0)
+	if (kd_read_member_ptr(s, file, "file", "f_path.mnt", &mnt) < 0 || kd_read_member_ptr(s, file, "file", "f_path.dentry", &dentry) < 0)
 		return -1;
-	return fs_path(s, mnt, dentry, buf, size);
+	return kd_fs_path(s, mnt, dentry, buf, size);
 }
 
-const char *fs_inode_type(kd_session *s, uint64_t inode)
+const char *kd_fs_inode_type(kd_session *s, uint64_t inode)
 {
 	uint64_t mode;
-	if (!inode || read_member(s, inode, "inode", "i_mode", &mode) < 0) {
+	if (!inode || kd_read_member(s, inode, "inode", "i_mode", &mode) < 0) {
 		kd_err_clear(&s->err);
 		return "UNKN";
 	}

@@ -7,12 +7,12 @@
 #include "debuginfo/types.h"
 #include "linux/walk.h"
 
-int read_int(kd_session *s, uint64_t addr, unsigned size, uint64_t *val)
+int kd_read_int(kd_session *s, uint64_t addr, unsigned size, uint64_t *val)
 {
 	uint8_t b[8] = {0};
 	if (size == 0 || size > 8)
 		return kd_fail(s, "bad integer size %u", size);
-	if (mem_read_kv(s, addr, b, size) < 0)
+	if (kd_read_kv(s, addr, b, size) < 0)
 		return -1;
 	uint64_t v = 0;
 	memcpy(&v, b, size); /* little-endian */
@@ -20,33 +20,28 @@ int read_int(kd_session *s, uint64_t addr, unsigned size, uint64_t *val)
 	return 0;
 }
 
-int read_member(kd_session *s, uint64_t base, const char *type, const char *member, uint64_t *val)
+int kd_read_member(kd_session *s, uint64_t base, const char *type, const char *member, uint64_t *val)
 {
 	uint64_t off, size;
 	if (member_off_size(s, type, member, &off, &size) < 0) /* cached: commands call this per task */
 		return -1;
 	if (size > 8)
 		return kd_fail(s, "%s.%s is not an integer (%llu bytes)", type, member, (unsigned long long)size);
-	return read_int(s, base + off, (unsigned)size, val);
+	return kd_read_int(s, base + off, (unsigned)size, val);
 }
 
-int read_member_ptr(kd_session *s, uint64_t base, const char *type, const char *member, uint64_t *val)
+int kd_read_member_ptr(kd_session *s, uint64_t base, const char *type, const char *member, uint64_t *val)
 {
 	uint64_t off;
 	if (member_off(s, type, member, &off) < 0)
 		return -1;
-	return mem_read_kv(s, base + off, val, 8);
+	return kd_read_kv(s, base + off, val, 8);
 }
 
-int sym_addr(kd_session *s, const char *name, uint64_t *addr)
-{
-	return kd_symbol_addr(s, name, addr);
-}
-
-int per_cpu_addr(kd_session *s, const char *name, int cpu, uint64_t *addr)
+int kd_per_cpu_addr(kd_session *s, const char *name, int cpu, uint64_t *addr)
 {
 	uint64_t base;
-	if (sym_addr(s, name, &base) < 0)
+	if (kd_symbol_addr(s, name, &base) < 0)
 		return -1;
 	if (cpu < 0 || cpu >= s->ki.nr_cpus)
 		return kd_fail(s, "invalid cpu %d (the dump has %d)", cpu, s->ki.nr_cpus);
@@ -54,32 +49,32 @@ int per_cpu_addr(kd_session *s, const char *name, int cpu, uint64_t *addr)
 	return 0;
 }
 
-int64_t kernel_crash_time(kd_session *s)
+int64_t kd_kernel_crash_time(kd_session *s)
 {
 	uint64_t v, addr, off;
 	if (dump_vmcoreinfo_u64(s->dump, "CRASHTIME", 10, &v))
 		return (int64_t)v;
 	if (s->dump->hdr_timestamp)
 		return s->dump->hdr_timestamp;
-	if (sym_addr(s, "tk_core", &addr) == 0 && var_member_off(s, "tk_core", "timekeeper.xtime_sec", &off) == 0 &&
-	    read_int(s, addr + off, 8, &v) == 0)
+	if (kd_symbol_addr(s, "tk_core", &addr) == 0 && var_member_off(s, "tk_core", "timekeeper.xtime_sec", &off) == 0 &&
+	    kd_read_int(s, addr + off, 8, &v) == 0)
 		return (int64_t)v;
 	kd_err_clear(&s->err);
 	return 0;
 }
 
-uint64_t kernel_uptime(kd_session *s)
+uint64_t kd_kernel_uptime(kd_session *s)
 {
 	uint64_t addr, j = 0, tick = 0;
 	int64_t hz = 1000;
 	/* HZ is a build constant; tick_nsec (NSEC_PER_SEC / HZ, rounded) gives it back. */
-	if (sym_addr(s, "tick_nsec", &addr) == 0 && read_int(s, addr, 8, &tick) == 0 && tick >= 100000 && tick <= 100000000)
+	if (kd_symbol_addr(s, "tick_nsec", &addr) == 0 && kd_read_int(s, addr, 8, &tick) == 0 && tick >= 100000 && tick <= 100000000)
 		hz = (int64_t)((1000000000ULL + tick / 2) / tick);
 	kd_err_clear(&s->err);
 	/* jiffies start 5 minutes before the 32-bit wrap, so that wrap bugs show early. */
 	int64_t initial = (int64_t)(uint32_t)(-300 * hz);
-	if (sym_addr(s, "jiffies_64", &addr) == 0)
-		read_int(s, addr, 8, &j);
+	if (kd_symbol_addr(s, "jiffies_64", &addr) == 0)
+		kd_read_int(s, addr, 8, &j);
 	kd_err_clear(&s->err);
 	return (j - (uint64_t)initial) / (uint64_t)hz;
 }
@@ -116,7 +111,7 @@ static int check_match(kd_session *s)
 	if (vmlinux_banner(s, want, sizeof(want)) < 0)
 		return -1;
 	uint64_t addr;
-	if (sym_addr(s, "linux_banner", &addr) < 0)
+	if (kd_symbol_addr(s, "linux_banner", &addr) < 0)
 		return -1;
 	if (kd_read_string(s, addr, have, sizeof(have)) < 0 || strncmp(want, have, strlen(want)) != 0) {
 		size_t rl;
@@ -135,7 +130,7 @@ static int check_match(kd_session *s)
 static int read_uts_release(kd_session *s)
 {
 	uint64_t base, off;
-	if (sym_addr(s, "init_uts_ns", &base) < 0 || member_off(s, "uts_namespace", "name.release", &off) < 0)
+	if (kd_symbol_addr(s, "init_uts_ns", &base) < 0 || member_off(s, "uts_namespace", "name.release", &off) < 0)
 		return -1;
 	return kd_read_string(s, base + off, s->ki.release, sizeof(s->ki.release));
 }
@@ -143,19 +138,19 @@ static int read_uts_release(kd_session *s)
 static int read_cpus(kd_session *s)
 {
 	uint64_t addr, nr = 1;
-	if (sym_addr(s, "nr_cpu_ids", &addr) == 0)
-		read_int(s, addr, 4, &nr);
+	if (kd_symbol_addr(s, "nr_cpu_ids", &addr) == 0)
+		kd_read_int(s, addr, 4, &nr);
 	if (nr == 0 || nr > 8192)
 		return kd_fail(s, "nr_cpu_ids is %llu: corrupt dump?", (unsigned long long)nr);
 	s->ki.nr_cpus = (int)nr;
 	s->ki.per_cpu_offset = xcalloc(nr, sizeof(uint64_t));
-	if (sym_addr(s, "__per_cpu_offset", &addr) < 0)
+	if (kd_symbol_addr(s, "__per_cpu_offset", &addr) < 0)
 		return -1;
-	if (mem_read_kv(s, addr, s->ki.per_cpu_offset, nr * 8) < 0)
+	if (kd_read_kv(s, addr, s->ki.per_cpu_offset, nr * 8) < 0)
 		return -1;
 	uint64_t pc;
 	s->ki.panic_cpu = -1;
-	if (sym_addr(s, "panic_cpu", &addr) == 0 && read_int(s, addr, 4, &pc) == 0 && (int32_t)pc >= 0 && (int32_t)pc < (int)nr)
+	if (kd_symbol_addr(s, "panic_cpu", &addr) == 0 && kd_read_int(s, addr, 4, &pc) == 0 && (int32_t)pc >= 0 && (int32_t)pc < (int)nr)
 		s->ki.panic_cpu = (int)(int32_t)pc;
 	kd_err_clear(&s->err);
 	return 0;
@@ -173,7 +168,7 @@ void kernel_free(kd_session *s)
 	(void)s;
 }
 
-void task_list_free(struct task_list *l)
+void kd_task_list_free(struct task_list *l)
 {
 	free(l->tasks);
 	l->tasks = NULL;
@@ -191,7 +186,7 @@ static size_t walk_list_back(kd_session *s, uint64_t head, int (*fn)(kd_session 
 {
 	uint64_t prev_off = member_off_opt(s, "list_head", "prev"), prev;
 	size_t added = 0;
-	if (prev_off == UINT64_MAX || mem_read_kv(s, head + prev_off, &prev, 8) < 0) {
+	if (prev_off == UINT64_MAX || kd_read_kv(s, head + prev_off, &prev, 8) < 0) {
 		kd_err_clear(&s->err);
 		return 0;
 	}
@@ -200,7 +195,7 @@ static size_t walk_list_back(kd_session *s, uint64_t head, int (*fn)(kd_session 
 		if (fn(s, prev, arg) < 0)
 			break;
 		added++;
-		if (mem_read_kv(s, prev + prev_off, &prev, 8) < 0)
+		if (kd_read_kv(s, prev + prev_off, &prev, 8) < 0)
 			break;
 	}
 	kd_err_clear(&s->err);
@@ -215,7 +210,7 @@ static int walk_list_both(kd_session *s, uint64_t head, int (*fn)(kd_session *, 
 			  char *why, size_t whysize)
 {
 	uint64_t next;
-	if (mem_read_kv(s, head, &next, 8) < 0)
+	if (kd_read_kv(s, head, &next, 8) < 0)
 		return -1;
 	struct u64map seen;
 	u64map_init(&seen);
@@ -229,7 +224,7 @@ static int walk_list_both(kd_session *s, uint64_t head, int (*fn)(kd_session *, 
 		u64map_put(&seen, next, NULL);
 		if ((rc = fn(s, next, arg)) < 0)
 			break;
-		if ((rc = mem_read_kv(s, next, &next, 8)) < 0)
+		if ((rc = kd_read_kv(s, next, &next, 8)) < 0)
 			break;
 	}
 	if (rc < 0) {
@@ -281,7 +276,7 @@ static int on_process(kd_session *s, uint64_t node, void *arg)
 	uint64_t sig_head = member_off_opt(s, "signal_struct", "thread_head");
 	if (sig_head != UINT64_MAX) {
 		uint64_t sig;
-		if (read_member_ptr(s, task, "task_struct", "signal", &sig) < 0 || !sig)
+		if (kd_read_member_ptr(s, task, "task_struct", "signal", &sig) < 0 || !sig)
 			return 0; /* a dead task's signal may be gone: keep the process */
 		if (walk_list_both(s, sig + sig_head, on_thread, c, c->broken, sizeof(c->broken)) < 0)
 			kd_err_clear(&s->err);
@@ -299,7 +294,7 @@ static int on_pid(kd_session *s, uint64_t pid, const struct walk_pos *pos, void 
 	(void)pos;
 	struct collect *c = arg;
 	uint64_t first = 0;
-	if (mem_read_kv(s, pid + c->pid_tasks_off, &first, 8) == 0 && first)
+	if (kd_read_kv(s, pid + c->pid_tasks_off, &first, 8) == 0 && first)
 		push_task(c, first - c->pid_links_off);
 	kd_err_clear(&s->err);
 	return 0; /* an unreadable pid loses only its own task */
@@ -312,9 +307,9 @@ static void tasks_from_pids(kd_session *s, struct collect *c)
 		     head_off = member_off_opt(s, "xarray", "xa_head"), head;
 	c->pid_tasks_off = member_off_opt(s, "pid", "tasks");     /* tasks[PIDTYPE_PID].first */
 	c->pid_links_off = member_off_opt(s, "task_struct", "pid_links"); /* pid_links[PIDTYPE_PID] */
-	if (sym_addr(s, "init_pid_ns", &ns) < 0 || idr_off == UINT64_MAX || rt_off == UINT64_MAX ||
+	if (kd_symbol_addr(s, "init_pid_ns", &ns) < 0 || idr_off == UINT64_MAX || rt_off == UINT64_MAX ||
 	    head_off == UINT64_MAX || c->pid_tasks_off == UINT64_MAX || c->pid_links_off == UINT64_MAX ||
-	    mem_read_kv(s, ns + idr_off + rt_off + head_off, &head, 8) < 0) {
+	    kd_read_kv(s, ns + idr_off + rt_off + head_off, &head, 8) < 0) {
 		kd_err_clear(&s->err);
 		return;
 	}
@@ -322,7 +317,7 @@ static void tasks_from_pids(kd_session *s, struct collect *c)
 	kd_err_clear(&s->err);
 }
 
-int tasks_collect(kd_session *s, struct task_list *out)
+int kd_tasks_collect(kd_session *s, struct task_list *out)
 {
 	struct u64map seen;
 	u64map_init(&seen);
@@ -332,7 +327,7 @@ int tasks_collect(kd_session *s, struct task_list *out)
 	out->broken[0] = '\0';
 	uint64_t init_task, idle;
 	int rc = -1;
-	if (sym_addr(s, "init_task", &init_task) < 0 || member_off(s, "task_struct", "tasks", &c.tasks_off) < 0)
+	if (kd_symbol_addr(s, "init_task", &init_task) < 0 || member_off(s, "task_struct", "tasks", &c.tasks_off) < 0)
 		goto out;
 	c.thread_off = member_off_opt(s, "task_struct", "thread_node");
 	if (c.thread_off == UINT64_MAX)
@@ -342,7 +337,7 @@ int tasks_collect(kd_session *s, struct task_list *out)
 	uint64_t idle_off = member_off_opt(s, "rq", "idle");
 	for (int cpu = 1; idle_off != UINT64_MAX && cpu < s->ki.nr_cpus; cpu++) {
 		uint64_t rq;
-		if (per_cpu_addr(s, "runqueues", cpu, &rq) == 0 && mem_read_kv(s, rq + idle_off, &idle, 8) == 0 && idle)
+		if (kd_per_cpu_addr(s, "runqueues", cpu, &rq) == 0 && kd_read_kv(s, rq + idle_off, &idle, 8) == 0 && idle)
 			push_task(&c, idle);
 		kd_err_clear(&s->err);
 	}
@@ -356,7 +351,7 @@ int tasks_collect(kd_session *s, struct task_list *out)
 out:
 	u64map_free(&seen);
 	if (rc < 0)
-		task_list_free(out);
+		kd_task_list_free(out);
 	return rc;
 }
 
@@ -380,7 +375,7 @@ int rbtree_walk(kd_session *s, uint64_t root_node, int (*fn)(kd_session *, uint6
 			}
 			u64map_put(&seen, node, NULL);
 			VEC_PUSH(&stack, node);
-			if (mem_read_kv(s, node + left_off, &node, 8) < 0) {
+			if (kd_read_kv(s, node + left_off, &node, 8) < 0) {
 				rc = -1;
 				break;
 			}
@@ -390,7 +385,7 @@ int rbtree_walk(kd_session *s, uint64_t root_node, int (*fn)(kd_session *, uint6
 		node = stack.items[--stack.len];
 		if ((rc = fn(s, node, arg)) < 0)
 			break;
-		if (mem_read_kv(s, node + right_off, &node, 8) < 0)
+		if (kd_read_kv(s, node + right_off, &node, 8) < 0)
 			rc = -1;
 	}
 	VEC_FREE(&stack);
@@ -398,16 +393,16 @@ int rbtree_walk(kd_session *s, uint64_t root_node, int (*fn)(kd_session *, uint6
 	return rc;
 }
 
-int task_pgd(kd_session *s, uint64_t task, uint64_t *pgd)
+int kd_task_pgd(kd_session *s, uint64_t task, uint64_t *pgd)
 {
 	uint64_t mm, pgd_va, paddr;
 	if (!task)
 		return kd_fail(s, "no current task context");
-	if (read_member_ptr(s, task, "task_struct", "mm", &mm) < 0)
+	if (kd_read_member_ptr(s, task, "task_struct", "mm", &mm) < 0)
 		return -1;
 	if (!mm)
 		return kd_fail(s, "task %llx is a kernel thread: it has no user address space", (unsigned long long)task);
-	if (read_member_ptr(s, mm, "mm_struct", "pgd", &pgd_va) < 0 || mem_kvtop(s, pgd_va, &paddr) < 0)
+	if (kd_read_member_ptr(s, mm, "mm_struct", "pgd", &pgd_va) < 0 || kd_kvtop(s, pgd_va, &paddr) < 0)
 		return -1;
 	*pgd = paddr;
 	return 0;

@@ -10,18 +10,16 @@ int kernel_init(kd_session *s);
 void kernel_free(kd_session *s);
 
 /* Read an integer of the given size (1, 2, 4, 8) at a kernel address. */
-int read_int(kd_session *s, uint64_t addr, unsigned size, uint64_t *val);
+int kd_read_int(kd_session *s, uint64_t addr, unsigned size, uint64_t *val);
 /* Read a member of a structure at base, by name: "task_struct", "pid". */
-int read_member(kd_session *s, uint64_t base, const char *type, const char *member, uint64_t *val);
-int read_member_ptr(kd_session *s, uint64_t base, const char *type, const char *member, uint64_t *val);
-/* Address of a global symbol, failing with a clear message. */
-int sym_addr(kd_session *s, const char *name, uint64_t *addr);
+int kd_read_member(kd_session *s, uint64_t base, const char *type, const char *member, uint64_t *val);
+int kd_read_member_ptr(kd_session *s, uint64_t base, const char *type, const char *member, uint64_t *val);
 /* Address of a per-CPU variable (symbol) on one CPU. */
-int per_cpu_addr(kd_session *s, const char *name, int cpu, uint64_t *addr);
+int kd_per_cpu_addr(kd_session *s, const char *name, int cpu, uint64_t *addr);
 
 /* When the kernel crashed (seconds since the epoch) and how long it had been up. */
-int64_t kernel_crash_time(kd_session *s);
-uint64_t kernel_uptime(kd_session *s);
+int64_t kd_kernel_crash_time(kd_session *s);
+uint64_t kd_kernel_uptime(kd_session *s);
 
 /* vmlinux's own banner, read from the file (not the dump). */
 int vmlinux_banner(kd_session *s, char *buf, size_t size);
@@ -33,9 +31,9 @@ struct task_list {
 	char broken[256]; /* why a list walk broke (the rest was found walking it backwards), "" if none did */
 };
 /* Every task: processes through init_task.tasks and each one's threads; idle tasks first. */
-int tasks_collect(kd_session *s, struct task_list *out);
-void task_list_free(struct task_list *l);
-int task_pgd(kd_session *s, uint64_t task, uint64_t *pgd);
+int kd_tasks_collect(kd_session *s, struct task_list *out);
+void kd_task_list_free(struct task_list *l);
+int kd_task_pgd(kd_session *s, uint64_t task, uint64_t *pgd);
 
 /* In-order walk of a red-black tree from its root rb_node; stops on a cycle or after LIST_WALK_MAX nodes. */
 int rbtree_walk(kd_session *s, uint64_t root_node, int (*fn)(kd_session *, uint64_t node, void *), void *arg);

@@ -60,7 +60,7 @@ static int walk_node(kd_session *s, struct maple_walk *w, uint64_t enc, uint64_t
 	uint64_t node = enc & ~MAPLE_NODE_MASK;
 	unsigned type = (unsigned)((enc >> MAPLE_NODE_TYPE_SHIFT) & MAPLE_NODE_TYPE_MASK);
 	uint8_t buf[1024];
-	if (mem_read_kv(s, node, buf, w->l.node_size) < 0)
+	if (kd_read_kv(s, node, buf, w->l.node_size) < 0)
 		return -1;
 	uint64_t pivot_off, slot_off, nslots;
 	bool leaf = false;
@@ -106,7 +106,7 @@ int maple_walk(kd_session *s, uint64_t tree_addr, int (*fn)(kd_session *, uint64
 {
 	struct maple_walk w = {.fn = fn, .arg = arg};
 	uint64_t root;
-	if (layout(s, &w.l) < 0 || read_member_ptr(s, tree_addr, "maple_tree", "ma_root", &root) < 0)
+	if (layout(s, &w.l) < 0 || kd_read_member_ptr(s, tree_addr, "maple_tree", "ma_root", &root) < 0)
 		return -1;
 	if (!root)
 		return 0;

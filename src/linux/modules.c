@@ -30,8 +30,8 @@ static void read_layout(kd_session *s, struct kmodule *m)
 		m->start = UINT64_MAX;
 		for (int64_t i = 0; i < init_text && region != UINT64_MAX; i++) {
 			uint64_t base = 0, size = 0;
-			mem_read_kv(s, m->addr + mem_off + (uint64_t)i * region + base_off, &base, 8);
-			read_int(s, m->addr + mem_off + (uint64_t)i * region + size_off, 4, &size);
+			kd_read_kv(s, m->addr + mem_off + (uint64_t)i * region + base_off, &base, 8);
+			kd_read_int(s, m->addr + mem_off + (uint64_t)i * region + size_off, 4, &size);
 			if (i == text)
 				m->base = base;
 			m->size += size;
@@ -43,8 +43,8 @@ static void read_layout(kd_session *s, struct kmodule *m)
 		if (m->start == UINT64_MAX)
 			m->start = m->end = 0;
 	} else {
-		read_member(s, m->addr, "module", "core_layout.base", &m->base);
-		read_member(s, m->addr, "module", "core_layout.size", &m->size);
+		kd_read_member(s, m->addr, "module", "core_layout.base", &m->base);
+		kd_read_member(s, m->addr, "module", "core_layout.size", &m->size);
 		m->start = m->base;
 		m->end = m->base + m->size;
 	}
@@ -54,17 +54,17 @@ static void read_layout(kd_session *s, struct kmodule *m)
 static void read_kallsyms(kd_session *s, struct kmodule *m)
 {
 	uint64_t ks, symtab, num = 0, strtab, typetab = 0;
-	if (read_member_ptr(s, m->addr, "module", "kallsyms", &ks) < 0 || !ks ||
-	    read_member_ptr(s, ks, "mod_kallsyms", "symtab", &symtab) < 0 || read_member(s, ks, "mod_kallsyms", "num_symtab", &num) < 0 ||
-	    read_member_ptr(s, ks, "mod_kallsyms", "strtab", &strtab) < 0 || num > MODULE_SYMS_MAX) {
+	if (kd_read_member_ptr(s, m->addr, "module", "kallsyms", &ks) < 0 || !ks ||
+	    kd_read_member_ptr(s, ks, "mod_kallsyms", "symtab", &symtab) < 0 || kd_read_member(s, ks, "mod_kallsyms", "num_symtab", &num) < 0 ||
+	    kd_read_member_ptr(s, ks, "mod_kallsyms", "strtab", &strtab) < 0 || num > MODULE_SYMS_MAX) {
 		kd_err_clear(&s->err);
 		return;
 	}
-	read_member_ptr(s, ks, "mod_kallsyms", "typetab", &typetab);
+	kd_read_member_ptr(s, ks, "mod_kallsyms", "typetab", &typetab);
 	kd_err_clear(&s->err);
 	Elf64_Sym *raw = xmalloc((num ? num : 1) * sizeof(*raw));
 	char *types = xcalloc(num ? num : 1, 1);
-	if (mem_read_kv(s, symtab, raw, num * sizeof(*raw)) < 0 || (typetab && mem_read_kv(s, typetab, types, num) < 0)) {
+	if (kd_read_kv(s, symtab, raw, num * sizeof(*raw)) < 0 || (typetab && kd_read_kv(s, typetab, types, num) < 0)) {
 		kd_err_clear(&s->err);
 		free(raw);
 		free(types);
@@ -105,13 +105,13 @@ static int mod_cmp(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-const struct module_table *modules_get(kd_session *s)
+const struct module_table *kd_modules_get(kd_session *s)
 {
 	if (s->module_table)
 		return s->module_table;
 	uint64_t head, list_off, name_off, next;
-	if (sym_addr(s, "modules", &head) < 0 || member_off(s, "module", "list", &list_off) < 0 ||
-	    member_off(s, "module", "name", &name_off) < 0 || mem_read_kv(s, head, &next, 8) < 0)
+	if (kd_symbol_addr(s, "modules", &head) < 0 || member_off(s, "module", "list", &list_off) < 0 ||
+	    member_off(s, "module", "name", &name_off) < 0 || kd_read_kv(s, head, &next, 8) < 0)
 		return NULL;
 	struct module_table *mt = xcalloc(1, sizeof(*mt));
 	struct u64map seen;
@@ -119,13 +119,13 @@ const struct module_table *modules_get(kd_session *s)
 	while (next != head && mt->len < MODULES_MAX && !u64map_has(&seen, next)) {
 		u64map_put(&seen, next, NULL);
 		struct kmodule m = {.addr = next - list_off};
-		if (mem_read_kv(s, m.addr + name_off, m.name, sizeof(m.name) - 1) < 0)
+		if (kd_read_kv(s, m.addr + name_off, m.name, sizeof(m.name) - 1) < 0)
 			break;
 		read_layout(s, &m);
 		read_kallsyms(s, &m);
 		mt->mods = xrealloc(mt->mods, (mt->len + 1) * sizeof(*mt->mods));
 		mt->mods[mt->len++] = m;
-		if (mem_read_kv(s, next, &next, 8) < 0)
+		if (kd_read_kv(s, next, &next, 8) < 0)
 			break;
 	}
 	u64map_free(&seen);
@@ -151,7 +151,7 @@ void modules_free(kd_session *s)
 
 const struct module_sym *module_symbol_at(kd_session *s, uint64_t addr, uint64_t *offset, const struct kmodule **mod)
 {
-	const struct module_table *mt = modules_get(s);
+	const struct module_table *mt = kd_modules_get(s);
 	if (!mt)
 		return NULL;
 	for (size_t i = 0; i < mt->len; i++) {

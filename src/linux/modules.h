@@ -27,7 +27,7 @@ struct module_table {
 };
 
 /* Read once per session; NULL with an error if the module list is unreadable. */
-const struct module_table *modules_get(kd_session *s);
+const struct module_table *kd_modules_get(kd_session *s);
 void modules_free(kd_session *s);
 /* The module symbol containing addr: its name, offset and module; NULL if none. */
 const struct module_sym *module_symbol_at(kd_session *s, uint64_t addr, uint64_t *offset, const struct kmodule **mod);

@@ -20,13 +20,13 @@ struct ring_layout {
 static int layout(kd_session *s, uint64_t prb, struct ring_layout *l, uint64_t *tail, uint64_t *head)
 {
 	uint64_t count_bits, size_bits;
-	if (read_member(s, prb, "printk_ringbuffer", "desc_ring.count_bits", &count_bits) < 0 ||
-	    read_member_ptr(s, prb, "printk_ringbuffer", "desc_ring.descs", &l->descs) < 0 ||
-	    read_member_ptr(s, prb, "printk_ringbuffer", "desc_ring.infos", &l->infos) < 0 ||
-	    read_member(s, prb, "printk_ringbuffer", "desc_ring.tail_id", tail) < 0 ||
-	    read_member(s, prb, "printk_ringbuffer", "desc_ring.head_id", head) < 0 ||
-	    read_member(s, prb, "printk_ringbuffer", "text_data_ring.size_bits", &size_bits) < 0 ||
-	    read_member_ptr(s, prb, "printk_ringbuffer", "text_data_ring.data", &l->data) < 0)
+	if (kd_read_member(s, prb, "printk_ringbuffer", "desc_ring.count_bits", &count_bits) < 0 ||
+	    kd_read_member_ptr(s, prb, "printk_ringbuffer", "desc_ring.descs", &l->descs) < 0 ||
+	    kd_read_member_ptr(s, prb, "printk_ringbuffer", "desc_ring.infos", &l->infos) < 0 ||
+	    kd_read_member(s, prb, "printk_ringbuffer", "desc_ring.tail_id", tail) < 0 ||
+	    kd_read_member(s, prb, "printk_ringbuffer", "desc_ring.head_id", head) < 0 ||
+	    kd_read_member(s, prb, "printk_ringbuffer", "text_data_ring.size_bits", &size_bits) < 0 ||
+	    kd_read_member_ptr(s, prb, "printk_ringbuffer", "text_data_ring.data", &l->data) < 0)
 		return -1;
 	if (count_bits > 30 || size_bits > 40)
 		return kd_fail(s, "printk ring buffer header is corrupt (count_bits %llu, size_bits %llu)",
@@ -68,7 +68,7 @@ static int read_text(kd_session *s, const struct ring_layout *l, uint64_t begin,
 	uint64_t avail = end - b - 8;
 	size_t len = MIN((size_t)text_len, (size_t)avail);
 	r->text = xmalloc(len + 1);
-	if (len && mem_read_kv(s, l->data + b + 8, r->text, len) < 0) {
+	if (len && kd_read_kv(s, l->data + b + 8, r->text, len) < 0) {
 		free(r->text);
 		r->text = NULL;
 		return -1;
@@ -78,14 +78,14 @@ static int read_text(kd_session *s, const struct ring_layout *l, uint64_t begin,
 	return 0;
 }
 
-int log_read(kd_session *s, struct log_records *out)
+int kd_log_read(kd_session *s, struct log_records *out)
 {
 	out->items = NULL;
 	out->len = 0;
 	uint64_t prb_ptr_addr, prb;
-	if (sym_addr(s, "prb", &prb_ptr_addr) < 0)
+	if (kd_symbol_addr(s, "prb", &prb_ptr_addr) < 0)
 		return kd_fail(s, "this kernel has no lockless printk ring buffer (prb); older log buffers are not supported yet");
-	if (mem_read_kv(s, prb_ptr_addr, &prb, 8) < 0)
+	if (kd_read_kv(s, prb_ptr_addr, &prb, 8) < 0)
 		return -1;
 	struct ring_layout l;
 	uint64_t tail, head;
@@ -103,7 +103,7 @@ int log_read(kd_session *s, struct log_records *out)
 			       (unsigned long long)l.desc_size, (unsigned long long)l.info_size);
 	for (uint64_t k = 0; k <= span; k++) {
 		uint64_t id = (tail + k) & DESC_ID_MASK, idx = id % l.desc_count;
-		if (mem_read_kv(s, l.descs + idx * l.desc_size, desc, l.desc_size) < 0)
+		if (kd_read_kv(s, l.descs + idx * l.desc_size, desc, l.desc_size) < 0)
 			return -1;
 		uint64_t state_var, begin, next;
 		memcpy(&state_var, desc + l.off_state, 8);
@@ -112,7 +112,7 @@ int log_read(kd_session *s, struct log_records *out)
 		unsigned state = (unsigned)(state_var >> DESC_STATE_SHIFT);
 		if ((state_var & DESC_ID_MASK) != id || (state != DESC_COMMITTED && state != DESC_FINALIZED))
 			continue;
-		if (mem_read_kv(s, l.infos + idx * l.info_size, info, l.info_size) < 0)
+		if (kd_read_kv(s, l.infos + idx * l.info_size, info, l.info_size) < 0)
 			return -1;
 		struct log_record r = {0};
 		uint16_t text_len;
@@ -141,7 +141,7 @@ int log_read(kd_session *s, struct log_records *out)
 	return 0;
 }
 
-void log_records_free(struct log_records *r)
+void kd_log_records_free(struct log_records *r)
 {
 	for (size_t i = 0; i < r->len; i++)
 		free(r->items[i].text);

@@ -20,7 +20,7 @@ struct log_records {
 	size_t len;
 };
 
-int log_read(kd_session *s, struct log_records *out);
-void log_records_free(struct log_records *r);
+int kd_log_read(kd_session *s, struct log_records *out);
+void kd_log_records_free(struct log_records *r);
 
 #endif

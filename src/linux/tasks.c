@@ -47,29 +47,29 @@ static int read_task(kd_session *s, const struct task_offsets *o, uint64_t task,
 	memset(t, 0, sizeof(*t));
 	t->task = task;
 	t->cpu = -1;
-	if (read_int(s, task + o->pid, 4, &v) < 0)
+	if (kd_read_int(s, task + o->pid, 4, &v) < 0)
 		return -1;
 	t->pid = (int)(int32_t)v;
-	if (read_int(s, task + o->tgid, 4, &v) == 0)
+	if (kd_read_int(s, task + o->tgid, 4, &v) == 0)
 		t->tgid = (int)(int32_t)v;
-	if (mem_read_kv(s, task + o->comm, t->comm, TASK_COMM_MAX) < 0)
+	if (kd_read_kv(s, task + o->comm, t->comm, TASK_COMM_MAX) < 0)
 		strcpy(t->comm, "(unreadable)");
 	t->comm[TASK_COMM_MAX] = '\0';
-	if (o->state != UINT64_MAX && read_int(s, task + o->state, o->state_is_4bytes ? 4 : 8, &v) == 0)
+	if (o->state != UINT64_MAX && kd_read_int(s, task + o->state, o->state_is_4bytes ? 4 : 8, &v) == 0)
 		t->state = v;
-	if (o->exit_state != UINT64_MAX && read_int(s, task + o->exit_state, 4, &v) == 0)
+	if (o->exit_state != UINT64_MAX && kd_read_int(s, task + o->exit_state, 4, &v) == 0)
 		t->exit_state = v;
-	mem_read_kv(s, task + o->mm, &t->mm, 8);
+	kd_read_kv(s, task + o->mm, &t->mm, 8);
 	if (o->stack != UINT64_MAX)
-		mem_read_kv(s, task + o->stack, &t->stack, 8);
-	if (o->cpu != UINT64_MAX && read_int(s, task + o->cpu, 4, &v) == 0)
+		kd_read_kv(s, task + o->stack, &t->stack, 8);
+	if (o->cpu != UINT64_MAX && kd_read_int(s, task + o->cpu, 4, &v) == 0)
 		t->cpu = (int)(int32_t)v;
 	if (o->thread_sp != UINT64_MAX)
-		mem_read_kv(s, task + o->thread_sp, &t->thread_sp, 8);
-	mem_read_kv(s, task + o->real_parent, &t->parent, 8);
+		kd_read_kv(s, task + o->thread_sp, &t->thread_sp, 8);
+	kd_read_kv(s, task + o->real_parent, &t->parent, 8);
 	if (o->flags != UINT64_MAX)
-		read_int(s, task + o->flags, 4, &t->flags);
-	if (o->policy != UINT64_MAX && read_int(s, task + o->policy, 4, &v) == 0)
+		kd_read_int(s, task + o->flags, 4, &t->flags);
+	if (o->policy != UINT64_MAX && kd_read_int(s, task + o->policy, 4, &v) == 0)
 		t->policy = (unsigned)v;
 	const struct {
 		uint64_t off;
@@ -78,7 +78,7 @@ static int read_task(kd_session *s, const struct task_offsets *o, uint64_t task,
 		    {o->last_arrival, &t->last_arrival}, {o->signal, &t->signal}, {o->group_leader, &t->group_leader}};
 	for (size_t i = 0; i < ARRAY_SIZE(u64s); i++)
 		if (u64s[i].off != UINT64_MAX)
-			mem_read_kv(s, task + u64s[i].off, u64s[i].dst, 8);
+			kd_read_kv(s, task + u64s[i].off, u64s[i].dst, 8);
 	/*
 	 * The kernel's own word (PF_KTHREAD, 2.6.27+), as crash asks it: a zombie or an exiting
 	 * user process has lost its mm but is no kernel thread. Only a kernel without the flags
@@ -96,8 +96,8 @@ static void read_cpu_curr(kd_session *s, struct task_table *tt)
 	uint64_t curr_off = member_off_opt(s, "rq", "curr");
 	for (int cpu = 0; curr_off != UINT64_MAX && cpu < tt->nr_cpus; cpu++) {
 		uint64_t rq;
-		if (per_cpu_addr(s, "runqueues", cpu, &rq) == 0)
-			mem_read_kv(s, rq + curr_off, &tt->cpu_curr[cpu], 8);
+		if (kd_per_cpu_addr(s, "runqueues", cpu, &rq) == 0)
+			kd_read_kv(s, rq + curr_off, &tt->cpu_curr[cpu], 8);
 	}
 	kd_err_clear(&s->err);
 }
@@ -113,7 +113,7 @@ static int by_pid(const void *a, const void *b)
 	return x->task < y->task ? -1 : x->task > y->task;
 }
 
-const struct task_table *tasks_get(kd_session *s)
+const struct task_table *kd_tasks_get(kd_session *s)
 {
 	if (s->task_table)
 		return s->task_table;
@@ -123,14 +123,14 @@ const struct task_table *tasks_get(kd_session *s)
 	}
 	struct task_offsets o;
 	struct task_list list;
-	if (offsets(s, &o) < 0 || tasks_collect(s, &list) < 0)
+	if (offsets(s, &o) < 0 || kd_tasks_collect(s, &list) < 0)
 		return NULL;
 	struct task_table *tt = xcalloc(1, sizeof(*tt));
 	tt->tasks = xcalloc(list.len ? list.len : 1, sizeof(*tt->tasks));
 	u64map_init(&tt->by_addr);
 	read_cpu_curr(s, tt);
 	uint64_t init_task = 0;
-	sym_addr(s, "init_task", &init_task);
+	kd_symbol_addr(s, "init_task", &init_task);
 	size_t unreadable = 0;
 	char first_err[256] = "";
 	for (size_t i = 0; i < list.len; i++) {
@@ -167,7 +167,7 @@ const struct task_table *tasks_get(kd_session *s)
 			list.broken[0] ? list.broken : "", list.broken[0] && unreadable ? "; " : "",
 			unreadable ? first_err : "", tt->len,
 			unreadable ? ", the unreadable ones left out" : " by walking it from both ends");
-	task_list_free(&list);
+	kd_task_list_free(&list);
 	kd_err_clear(&s->err);
 	s->task_table = tt;
 	return tt;
@@ -188,7 +188,7 @@ void tasks_free(kd_session *s)
 	s->task_table = NULL;
 }
 
-int task_read(kd_session *s, uint64_t task, struct task_info *t)
+int kd_task_read(kd_session *s, uint64_t task, struct task_info *t)
 {
 	struct task_offsets o;
 	if (offsets(s, &o) < 0)
@@ -198,9 +198,9 @@ int task_read(kd_session *s, uint64_t task, struct task_info *t)
 	return 0;
 }
 
-const struct task_info *task_find(kd_session *s, uint64_t task)
+const struct task_info *kd_task_find(kd_session *s, uint64_t task)
 {
-	const struct task_table *tt = tasks_get(s);
+	const struct task_table *tt = kd_tasks_get(s);
 	if (!tt)
 		return NULL;
 	uintptr_t j = (uintptr_t)u64map_get(&tt->by_addr, task);
@@ -213,7 +213,7 @@ const struct task_info *task_find(kd_session *s, uint64_t task)
 
 const struct task_info *task_by_pid(kd_session *s, int pid)
 {
-	const struct task_table *tt = tasks_get(s);
+	const struct task_table *tt = kd_tasks_get(s);
 	if (!tt)
 		return NULL;
 	for (size_t i = 0; i < tt->len; i++)
@@ -223,25 +223,25 @@ const struct task_info *task_by_pid(kd_session *s, int pid)
 	return NULL;
 }
 
-const struct task_info *task_from_arg(kd_session *s, const char *arg)
+const struct task_info *kd_task_from_arg(kd_session *s, const char *arg)
 {
 	uint64_t v;
-	if (parse_u64(arg, &v) && v < 4194304 + 1 && strncmp(arg, "0x", 2) != 0 && strlen(arg) < 10)
+	if (kd_parse_u64(arg, &v) && v < 4194304 + 1 && strncmp(arg, "0x", 2) != 0 && strlen(arg) < 10)
 		return task_by_pid(s, (int)v);
-	if (parse_hex_u64(arg, &v))
-		return task_find(s, v);
+	if (kd_parse_hex_u64(arg, &v))
+		return kd_task_find(s, v);
 	kd_fail(s, "invalid task or pid value: %s", arg);
 	return NULL;
 }
 
-const struct task_info *task_panic(kd_session *s)
+const struct task_info *kd_task_panic(kd_session *s)
 {
-	const struct task_table *tt = tasks_get(s);
+	const struct task_table *tt = kd_tasks_get(s);
 	if (!tt)
 		return NULL;
 	int cpu = s->ki.panic_cpu;
 	if (cpu >= 0 && cpu < tt->nr_cpus && tt->cpu_curr[cpu]) {
-		const struct task_info *t = task_find(s, tt->cpu_curr[cpu]);
+		const struct task_info *t = kd_task_find(s, tt->cpu_curr[cpu]);
 		if (t)
 			return t;
 	}
@@ -253,30 +253,30 @@ const struct task_info *task_panic(kd_session *s)
 	return tt->len ? &tt->tasks[0] : NULL;
 }
 
-const struct task_info *task_current(kd_session *s)
+const struct task_info *kd_task_current(kd_session *s)
 {
 	if (s->cur_task) {
-		const struct task_info *t = task_find(s, s->cur_task);
+		const struct task_info *t = kd_task_find(s, s->cur_task);
 		if (t)
 			return t;
 	}
-	return task_panic(s);
+	return kd_task_panic(s);
 }
 
-void task_filter_init(struct task_filter *f)
+void kd_task_filter_init(struct task_filter *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->policy = -1;
 }
 
-void task_filter_free(struct task_filter *f)
+void kd_task_filter_free(struct task_filter *f)
 {
 	VEC_FREE(&f->picked);
 	VEC_FREE(&f->names);
 	VEC_FREE(&f->states);
 }
 
-bool task_state_word(const char *w)
+bool kd_task_state_word(const char *w)
 {
 	static const char *const states[] = {"RU", "IN", "UN", "ST", "TR", "ZO", "DE", "SW", "WA", "PA", "ID", "NE"};
 	for (size_t i = 0; i < ARRAY_SIZE(states); i++)
@@ -285,9 +285,9 @@ bool task_state_word(const char *w)
 	return false;
 }
 
-bool task_filter_match(const struct task_filter *f, const struct task_info *t)
+bool kd_task_filter_match(const struct task_filter *f, const struct task_info *t)
 {
-	if ((f->kernel_only && !task_is_kthread(t)) || (f->user_only && task_is_kthread(t)) ||
+	if ((f->kernel_only && !kd_task_is_kthread(t)) || (f->user_only && kd_task_is_kthread(t)) ||
 	    (f->leaders_only && t->pid != t->tgid) || (f->active_only && !t->active) ||
 	    (f->policy >= 0 && (int)t->policy != f->policy))
 		return false;
@@ -300,38 +300,38 @@ bool task_filter_match(const struct task_filter *f, const struct task_info *t)
 		if (strcmp(f->names.items[i], t->comm) == 0)
 			return true;
 	for (size_t i = 0; i < f->states.len; i++)
-		if (strcmp(f->states.items[i], task_state_name(t)) == 0)
+		if (strcmp(f->states.items[i], kd_task_state_name(t)) == 0)
 			return true;
 	return false;
 }
 
-void task_print_header(kd_session *s, const struct task_info *t, int indent)
+void kd_task_print_header(kd_session *s, const struct task_info *t, int indent)
 {
 	kd_printf(s, "%*sPID: %-8d TASK: %llx  CPU: %-3d  COMMAND: \"%s\"\n", indent, "", t->pid, (unsigned long long)t->task,
 		  t->cpu, t->comm);
 }
 
-bool task_is_kthread(const struct task_info *t)
+bool kd_task_is_kthread(const struct task_info *t)
 {
 	return t->idle || t->kernel_thread;
 }
 
-uint64_t total_pages(kd_session *s)
+uint64_t kd_total_pages(kd_session *s)
 {
 	uint64_t addr, nodes = 1, total = 0, off = member_off_opt(s, "pglist_data", "node_present_pages");
 	if (off == UINT64_MAX)
 		return 0;
-	if (sym_addr(s, "node_data", &addr) == 0) {
+	if (kd_symbol_addr(s, "node_data", &addr) == 0) {
 		uint64_t nr;
-		if (sym_addr(s, "nr_node_ids", &nr) == 0 && read_int(s, nr, 4, &nodes) == 0 && (nodes == 0 || nodes > 1024))
+		if (kd_symbol_addr(s, "nr_node_ids", &nr) == 0 && kd_read_int(s, nr, 4, &nodes) == 0 && (nodes == 0 || nodes > 1024))
 			nodes = 1;
 		for (uint64_t n = 0; n < nodes; n++) {
 			uint64_t pgdat, pages;
-			if (mem_read_kv(s, addr + n * 8, &pgdat, 8) == 0 && pgdat && read_int(s, pgdat + off, 8, &pages) == 0)
+			if (kd_read_kv(s, addr + n * 8, &pgdat, 8) == 0 && pgdat && kd_read_int(s, pgdat + off, 8, &pages) == 0)
 				total += pages;
 		}
-	} else if (sym_addr(s, "contig_page_data", &addr) == 0) {
-		read_int(s, addr + off, 8, &total);
+	} else if (kd_symbol_addr(s, "contig_page_data", &addr) == 0) {
+		kd_read_int(s, addr + off, 8, &total);
 	}
 	kd_err_clear(&s->err);
 	return total;
@@ -343,22 +343,22 @@ static int64_t rss_counter(kd_session *s, uint64_t mm, uint64_t rss_off, int idx
 {
 	if (!percpu) {
 		uint64_t v = 0;
-		read_int(s, mm + rss_off + (uint64_t)idx * 8, 8, &v);
+		kd_read_int(s, mm + rss_off + (uint64_t)idx * 8, 8, &v);
 		return (int64_t)v;
 	}
 	uint64_t base = mm + rss_off + (uint64_t)idx * pc_size, count = 0, counters = 0;
-	read_int(s, base + pc_count, 8, &count);
+	kd_read_int(s, base + pc_count, 8, &count);
 	int64_t sum = (int64_t)count;
-	if (mem_read_kv(s, base + pc_counters, &counters, 8) == 0 && counters)
+	if (kd_read_kv(s, base + pc_counters, &counters, 8) == 0 && counters)
 		for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
 			uint64_t v;
-			if (read_int(s, counters + s->ki.per_cpu_offset[cpu], 4, &v) == 0)
+			if (kd_read_int(s, counters + s->ki.per_cpu_offset[cpu], 4, &v) == 0)
 				sum += (int32_t)v;
 		}
 	return sum;
 }
 
-/* task_mem's cache: every mm of the table with the per-thread RSS deltas of its tasks summed
+/* kd_task_mem's cache: every mm of the table with the per-thread RSS deltas of its tasks summed
  * (one pass over the tasks), and each mm's RSS and total_vm once asked for. Without it,
  * ps on a process of N threads read N x N task counters. */
 struct mm_mem {
@@ -404,7 +404,7 @@ static struct mm_mem_cache *mm_mem_build(kd_session *s, const struct task_table 
 			continue;
 		for (size_t k = 0; k < ARRAY_SIZE(resident_counters); k++) {
 			uint64_t v;
-			if (read_int(s, t->task + task_rss + (uint64_t)resident_counters[k] * 4, 4, &v) == 0)
+			if (kd_read_int(s, t->task + task_rss + (uint64_t)resident_counters[k] * 4, 4, &v) == 0)
 				c->vals[j - 1].thread_rss += (int32_t)v;
 		}
 	}
@@ -412,16 +412,16 @@ static struct mm_mem_cache *mm_mem_build(kd_session *s, const struct task_table 
 	return c;
 }
 
-int task_mem(kd_session *s, const struct task_info *t, uint64_t *rss_pages, uint64_t *vm_pages)
+int kd_task_mem(kd_session *s, const struct task_info *t, uint64_t *rss_pages, uint64_t *vm_pages)
 {
 	*rss_pages = *vm_pages = 0;
-	if (!t->mm || task_is_kthread(t))
+	if (!t->mm || kd_task_is_kthread(t))
 		return 0;
 	uint64_t rss_off, vm;
 	if (member_off(s, "mm_struct", "rss_stat", &rss_off) < 0)
 		return -1;
 	struct task_table *tt = s->task_table;
-	if (!tt && tasks_get(s))
+	if (!tt && kd_tasks_get(s))
 		tt = s->task_table;
 	kd_err_clear(&s->err);
 	struct mm_mem *m = NULL, one = {0};
@@ -435,7 +435,7 @@ int task_mem(kd_session *s, const struct task_info *t, uint64_t *rss_pages, uint
 	if (!m)
 		m = &one; /* a task outside the table: no thread deltas */
 	if (!m->done) {
-		if (read_member(s, t->mm, "mm_struct", "total_vm", &vm) == 0)
+		if (kd_read_member(s, t->mm, "mm_struct", "total_vm", &vm) == 0)
 			m->vm = vm;
 		uint64_t pc_size = type_size_opt(s, "percpu_counter");
 		uint64_t pc_count = member_off_opt(s, "percpu_counter", "count");
@@ -453,7 +453,7 @@ int task_mem(kd_session *s, const struct task_info *t, uint64_t *rss_pages, uint
 	return 0;
 }
 
-const char *task_state_name(const struct task_info *t)
+const char *kd_task_state_name(const struct task_info *t)
 {
 	if (t->exit_state & 0x20)
 		return "ZO";

@@ -36,22 +36,22 @@ struct task_table {
 	struct u64map by_addr;   /* task address -> index + 1 */
 	uint64_t *cpu_curr;      /* per CPU: the task running there, 0 if unknown */
 	int nr_cpus;
-	struct mm_mem_cache *mm_mem; /* task_mem's results per mm, built on first use (tasks.c) */
+	struct mm_mem_cache *mm_mem; /* kd_task_mem's results per mm, built on first use (tasks.c) */
 };
 
 /* The table, built on first use and cached in the session. NULL with an error on failure. */
-const struct task_table *tasks_get(kd_session *s);
-const struct task_info *task_find(kd_session *s, uint64_t task);
+const struct task_table *kd_tasks_get(kd_session *s);
+const struct task_info *kd_task_find(kd_session *s, uint64_t task);
 /* Read one task_struct outside the table (a task no list holds any more); -1 if unreadable. */
-int task_read(kd_session *s, uint64_t task, struct task_info *t);
+int kd_task_read(kd_session *s, uint64_t task, struct task_info *t);
 /* First task with this pid (a process before its threads, as crash resolves pids). */
 const struct task_info *task_by_pid(kd_session *s, int pid);
 /* A command argument: a PID (decimal) or a task address (hex). */
-const struct task_info *task_from_arg(kd_session *s, const char *arg);
+const struct task_info *kd_task_from_arg(kd_session *s, const char *arg);
 /* The task that panicked: on the panic CPU, or the one whose stack shows the crash. */
-const struct task_info *task_panic(kd_session *s);
+const struct task_info *kd_task_panic(kd_session *s);
 /* The current context task (set by `set`); defaults to the panic task. */
-const struct task_info *task_current(kd_session *s);
+const struct task_info *kd_task_current(kd_session *s);
 /* Which tasks a command (ps, foreach) applies to: every test set must pass, and when tasks,
  * names or states are given, the task must be one of them. */
 struct task_filter {
@@ -61,23 +61,23 @@ struct task_filter {
 	VEC(const char *) names;
 	VEC(const char *) states;
 };
-void task_filter_init(struct task_filter *f);
-bool task_filter_match(const struct task_filter *f, const struct task_info *t);
-void task_filter_free(struct task_filter *f);
+void kd_task_filter_init(struct task_filter *f);
+bool kd_task_filter_match(const struct task_filter *f, const struct task_info *t);
+void kd_task_filter_free(struct task_filter *f);
 /* RU IN UN ... as a selector word */
-bool task_state_word(const char *w);
+bool kd_task_state_word(const char *w);
 
 /* crash's one-line task header: "PID: 1        TASK: ...  CPU: 0    COMMAND: "init"", indented. */
-void task_print_header(kd_session *s, const struct task_info *t, int indent);
+void kd_task_print_header(kd_session *s, const struct task_info *t, int indent);
 /* A kernel thread as crash shows it, in brackets: an idle task or PF_KTHREAD (not merely "no mm"). */
-bool task_is_kthread(const struct task_info *t);
+bool kd_task_is_kthread(const struct task_info *t);
 /* Memory of the task's mm: resident pages (file + anon + shmem) and total_vm, in pages. */
-int task_mem(kd_session *s, const struct task_info *t, uint64_t *rss_pages, uint64_t *vm_pages);
+int kd_task_mem(kd_session *s, const struct task_info *t, uint64_t *rss_pages, uint64_t *vm_pages);
 /* Physical pages the kernel manages (for %MEM): present pages of every node. */
-uint64_t total_pages(kd_session *s);
+uint64_t kd_total_pages(kd_session *s);
 
 /* crash's two-letter state: RU IN UN ST TR ZO DE WA PA ID NE. */
-const char *task_state_name(const struct task_info *t);
+const char *kd_task_state_name(const struct task_info *t);
 void tasks_free(kd_session *s);
 
 #endif

@@ -94,25 +94,25 @@ struct uw_start {
 };
 
 /* Unwind a task. The trace is always filled as far as possible; returns -1 only when nothing could be found. */
-int unwind_task(kd_session *s, const struct task_info *t, const struct uw_start *start, struct uw_trace *trace);
-void uw_trace_free(struct uw_trace *trace);
+int kd_unwind_task(kd_session *s, const struct task_info *t, const struct uw_start *start, struct uw_trace *trace);
+void kd_unwind_trace_free(struct uw_trace *trace);
 
 /* Registers a CPU had at the time of the dump (crash_notes on a genuine kdump, else the dump's notes). */
 int unwind_cpu_regs(kd_session *s, int cpu, struct uw_regs *regs, const char **source);
 /* The stack an address lies on, for a task (its own stack, its CPU's IRQ and exception stacks). */
-bool unwind_stack_of(kd_session *s, const struct task_info *t, uint64_t addr, struct uw_stack *out);
+bool kd_unwind_stack_of(kd_session *s, const struct task_info *t, uint64_t addr, struct uw_stack *out);
 /* crash's name of an exception stack: "NMI", "DEBUG", "DOUBLEFAULT", "MCE", "VC", ... */
-const char *unwind_exception_stack_name(int index);
+const char *kd_unwind_exception_stack_name(int index);
 /* Kernel text (vmlinux or a module's): what crash calls is_kernel_text(). */
-bool unwind_is_text(kd_session *s, uint64_t addr);
+bool kd_unwind_is_text(kd_session *s, uint64_t addr);
 /* Symbol for a text address in vmlinux or a module; *module gets the module name or NULL. */
-const char *unwind_symbol(kd_session *s, uint64_t addr, uint64_t *offset, const char **module);
+const char *kd_unwind_symbol(kd_session *s, uint64_t addr, uint64_t *offset, const char **module);
 /* The same for a return address: the function that made the call (ret - 1), as gdb names a frame. */
-const char *unwind_return_symbol(kd_session *s, uint64_t ret, uint64_t *offset, const char **module);
+const char *kd_unwind_return_symbol(kd_session *s, uint64_t ret, uint64_t *offset, const char **module);
 /* Offsets of struct pt_regs members by register and its size; false if the kernel has no pt_regs. */
-bool unwind_pt_regs_layout(kd_session *s, const uint64_t **offsets, uint64_t *size);
+bool kd_unwind_pt_regs_layout(kd_session *s, const uint64_t **offsets, uint64_t *size);
 /* Per-CPU stacks, for `bt -E`: count is 0 when the CPU has none of that kind. */
-int unwind_cpu_stacks(kd_session *s, int cpu, struct uw_stack *out, int max);
+int kd_unwind_cpu_stacks(kd_session *s, int cpu, struct uw_stack *out, int max);
 void unwind_free(kd_session *s);
 
 /* The ORC table, exposed for tests: entries normalised to the newest encoding. */

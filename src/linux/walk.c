@@ -10,7 +10,7 @@
 
 static int read_ptr(kd_session *s, uint64_t addr, uint64_t *val)
 {
-	return cexpr_read(s, addr, val, 8);
+	return kd_cexpr_read(s, addr, val, 8);
 }
 
 /* ---- lists ---- */
@@ -180,8 +180,8 @@ static void xa_iter(struct xa_ctx *c, uint64_t entry, char *path, size_t len, ui
 	u64map_put(&c->seen, node, (void *)1);
 	uint8_t shift;
 	uint64_t slots[256];
-	if (c->nslots > 256 || cexpr_read(c->s, node + c->shift_off, &shift, 1) < 0 ||
-	    cexpr_read(c->s, node + c->slots_off, slots, c->nslots * 8) < 0) {
+	if (c->nslots > 256 || kd_cexpr_read(c->s, node + c->shift_off, &shift, 1) < 0 ||
+	    kd_cexpr_read(c->s, node + c->slots_off, slots, c->nslots * 8) < 0) {
 		c->stop = kd_fail(c->s, "invalid XArray node: %llx", (unsigned long long)node);
 		return;
 	}
@@ -384,7 +384,7 @@ static void mt_node(struct mt_ctx *c, uint64_t entry, uint64_t min, uint64_t max
 		return;
 	}
 	u64map_put(&c->seen, node, (void *)1);
-	if (cexpr_read(c->s, node, buf, c->node_size) < 0) {
+	if (kd_cexpr_read(c->s, node, buf, c->node_size) < 0) {
 		c->stop = kd_fail(c->s, "invalid maple node: %llx", (unsigned long long)node);
 		return;
 	}
@@ -425,8 +425,8 @@ long walk_maple(kd_session *s, uint64_t addr, bool is_root, bool verbose, walk_v
 		return kd_fail(s, "maple trees do not exist or have changed their format (%s)", s->err.msg);
 	c.a_meta = a_meta_off;
 	uint64_t slots_addr, pivots_addr;
-	if (sym_addr(s, "mt_slots", &slots_addr) < 0 || cexpr_read(s, slots_addr, c.slots, 4) < 0 ||
-	    sym_addr(s, "mt_pivots", &pivots_addr) < 0 || cexpr_read(s, pivots_addr, c.pivots, 4) < 0)
+	if (kd_symbol_addr(s, "mt_slots", &slots_addr) < 0 || kd_cexpr_read(s, slots_addr, c.slots, 4) < 0 ||
+	    kd_symbol_addr(s, "mt_pivots", &pivots_addr) < 0 || kd_cexpr_read(s, pivots_addr, c.pivots, 4) < 0)
 		return -1;
 	c.max[maple_dense] = c.slots[maple_dense];
 	c.max[maple_leaf_64] = c.max[maple_range_64] = c.max[maple_arange_64] = UINT64_MAX;
@@ -438,7 +438,7 @@ long walk_maple(kd_session *s, uint64_t addr, bool is_root, bool verbose, walk_v
 	} else {
 		uint64_t entry;
 		uint32_t flags;
-		if (read_ptr(s, addr + root_off, &entry) < 0 || cexpr_read(s, addr + flags_off, &flags, 4) < 0) {
+		if (read_ptr(s, addr + root_off, &entry) < 0 || kd_cexpr_read(s, addr + flags_off, &flags, 4) < 0) {
 			u64map_free(&c.seen);
 			return -1;
 		}

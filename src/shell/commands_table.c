@@ -16,7 +16,7 @@ int kd_register_command(kd_session *s, const struct kd_command *cmd)
 	return 0;
 }
 
-const struct kd_command *command_find(kd_session *s, const char *name)
+const struct kd_command *kd_command_find(kd_session *s, const char *name)
 {
 	uintptr_t i = (uintptr_t)strmap_get(&s->command_index, name);
 	return i ? &s->commands.items[i - 1].cmd : NULL;

@@ -72,14 +72,14 @@ void session_free(kd_session *s)
 int kd_read(kd_session *s, uint64_t addr, enum kd_addr_space space, void *buf, size_t len)
 {
 	switch (space) {
-	case KD_KVADDR: return mem_read_kv(s, addr, buf, len);
-	case KD_PHYSADDR: return mem_read_phys(s, addr, buf, len);
+	case KD_KVADDR: return kd_read_kv(s, addr, buf, len);
+	case KD_PHYSADDR: return kd_read_phys(s, addr, buf, len);
 	case KD_UVADDR: {
 		uint64_t pgd;
-		const struct task_info *t = task_current(s);
-		if (!t || task_pgd(s, t->task, &pgd) < 0)
+		const struct task_info *t = kd_task_current(s);
+		if (!t || kd_task_pgd(s, t->task, &pgd) < 0)
 			return -1;
-		return mem_read_uv(s, pgd, addr, buf, len);
+		return kd_read_uv(s, pgd, addr, buf, len);
 	}
 	}
 	return kd_fail(s, "bad address space");

@@ -147,10 +147,10 @@ static const struct kd_command *implied_command(kd_session *s, const char *name)
 	const char *slash = strchr(name, '/');
 	if (slash && slash != name && (size_t)(slash - name) < sizeof(buf)) {
 		snprintf(buf, sizeof(buf), "%.*s", (int)(slash - name), name);
-		return command_find(s, buf);
+		return kd_command_find(s, buf);
 	}
 	if (name[0] == '*')
-		return command_find(s, "*");
+		return kd_command_find(s, "*");
 	if (!s->dwi || (!isalpha((unsigned char)name[0]) && name[0] != '_'))
 		return NULL;
 	static const char *const kinds[] = {"struct", "union"};
@@ -158,7 +158,7 @@ static const struct kd_command *implied_command(kd_session *s, const char *name)
 		Dwarf_Die d;
 		snprintf(buf, sizeof(buf), "%s %.*s", kinds[i], (int)strcspn(name, ".,"), name);
 		if (type_lookup(s, buf, &d) == 0)
-			return command_find(s, kinds[i]);
+			return kd_command_find(s, kinds[i]);
 		kd_err_clear(&s->err);
 	}
 	return NULL;
@@ -166,7 +166,7 @@ static const struct kd_command *implied_command(kd_session *s, const char *name)
 
 static int run_argv(kd_session *s, int argc, char **argv)
 {
-	const struct kd_command *cmd = command_find(s, argv[0]);
+	const struct kd_command *cmd = kd_command_find(s, argv[0]);
 	if (!cmd)
 		cmd = implied_command(s, argv[0]);
 	if (!cmd) {

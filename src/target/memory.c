@@ -46,7 +46,7 @@ static int read_page_cached(kd_session *s, uint64_t pfn, const uint8_t **page)
 	return 0;
 }
 
-int mem_read_phys(kd_session *s, uint64_t paddr, void *buf, size_t len)
+int kd_read_phys(kd_session *s, uint64_t paddr, void *buf, size_t len)
 {
 	if (!s->dump)
 		return kd_fail(s, "no dump is open");
@@ -72,7 +72,7 @@ int mem_read_phys(kd_session *s, uint64_t paddr, void *buf, size_t len)
 	return 0;
 }
 
-int mem_kvtop(kd_session *s, uint64_t vaddr, uint64_t *paddr)
+int kd_kvtop(kd_session *s, uint64_t vaddr, uint64_t *paddr)
 {
 	if (!s->arch)
 		return kd_fail(s, "no dump is open");
@@ -88,7 +88,7 @@ static int read_virt(kd_session *s, uint64_t pgd, uint64_t vaddr, void *buf, siz
 		if (rc < 0)
 			return -1;
 		size_t n = (size_t)MIN((uint64_t)len, 4096 - (vaddr & 4095));
-		if (mem_read_phys(s, paddr, out, n) < 0) {
+		if (kd_read_phys(s, paddr, out, n) < 0) {
 			/* Name the virtual address the user asked for, not only the physical one. */
 			char what[64];
 			snprintf(what, sizeof(what), "%s address %llx", kernel ? "kernel virtual" : "user virtual",
@@ -104,14 +104,14 @@ static int read_virt(kd_session *s, uint64_t pgd, uint64_t vaddr, void *buf, siz
 	return 0;
 }
 
-int mem_read_kv(kd_session *s, uint64_t vaddr, void *buf, size_t len)
+int kd_read_kv(kd_session *s, uint64_t vaddr, void *buf, size_t len)
 {
 	if (!s->arch)
 		return kd_fail(s, "no dump is open");
 	return read_virt(s, 0, vaddr, buf, len, true);
 }
 
-int mem_read_uv(kd_session *s, uint64_t pgd, uint64_t vaddr, void *buf, size_t len)
+int kd_read_uv(kd_session *s, uint64_t pgd, uint64_t vaddr, void *buf, size_t len)
 {
 	if (!s->arch)
 		return kd_fail(s, "no dump is open");

@@ -41,12 +41,12 @@ int kd_printf(kd_session *s, const char *fmt, ...)
 
 int kd_read_u64(kd_session *s, uint64_t kvaddr, uint64_t *val)
 {
-	return mem_read_kv(s, kvaddr, val, 8);
+	return kd_read_kv(s, kvaddr, val, 8);
 }
 
 int kd_read_u32(kd_session *s, uint64_t kvaddr, uint32_t *val)
 {
-	return mem_read_kv(s, kvaddr, val, 4);
+	return kd_read_kv(s, kvaddr, val, 4);
 }
 
 int kd_read_string(kd_session *s, uint64_t kvaddr, char *buf, size_t size)
@@ -56,7 +56,7 @@ int kd_read_string(kd_session *s, uint64_t kvaddr, char *buf, size_t size)
 	size_t got = 0;
 	while (got + 1 < size) {
 		size_t chunk = MIN(size - 1 - got, 4096 - ((kvaddr + got) & 4095));
-		if (mem_read_kv(s, kvaddr + got, buf + got, chunk) < 0) {
+		if (kd_read_kv(s, kvaddr + got, buf + got, chunk) < 0) {
 			if (got) /* a string that ends at an unreadable page is still a string */
 				break;
 			return -1;

@@ -27,7 +27,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "uw-capture: %s\n", kd_last_error(s));
 		return 1;
 	}
-	const struct task_info *t = task_from_arg(s, argv[3]);
+	const struct task_info *t = kd_task_from_arg(s, argv[3]);
 	if (!t) {
 		fprintf(stderr, "uw-capture: no task %s\n", argv[3]);
 		return 1;
@@ -42,10 +42,10 @@ int main(int argc, char **argv)
 		t->active ? ", active" : "", base ? base + 1 : argv[2], s->ki.release);
 	unwind_record(s, out);
 	struct uw_trace tr;
-	unwind_task(s, t, NULL, &tr);
+	kd_unwind_task(s, t, NULL, &tr);
 	unwind_record(s, NULL);
 	fprintf(out, "trace %d %zu %d\n", tr.begin, tr.len, tr.user_mode);
-	uw_trace_free(&tr);
+	kd_unwind_trace_free(&tr);
 	fclose(out);
 	session_free(s);
 	return 0;

@@ -26,20 +26,20 @@ static void test_expr(void)
 {
 	kd_session *s = session_new();
 	uint64_t v;
-	CU_ASSERT_EQUAL(expr_eval_int(s, "(1 << 27)", &v), 0);
+	CU_ASSERT_EQUAL(kd_eval_int(s, "(1 << 27)", &v), 0);
 	CU_ASSERT_EQUAL(v, 1ULL << 27);
-	CU_ASSERT_EQUAL(expr_eval_int(s, "128 * 1m", &v), 0);
+	CU_ASSERT_EQUAL(kd_eval_int(s, "128 * 1m", &v), 0);
 	CU_ASSERT_EQUAL(v, 128ULL << 20);
-	CU_ASSERT_EQUAL(expr_eval_int(s, "ff + 1", &v), 0);
+	CU_ASSERT_EQUAL(kd_eval_int(s, "ff + 1", &v), 0);
 	CU_ASSERT_EQUAL(v, 256);
-	CU_ASSERT_EQUAL(expr_eval_int(s, "2 + 3 * 4", &v), 0);
+	CU_ASSERT_EQUAL(kd_eval_int(s, "2 + 3 * 4", &v), 0);
 	CU_ASSERT_EQUAL(v, 14);
-	CU_ASSERT_EQUAL(expr_eval_int(s, "~0 & 0xf0 | 1", &v), 0);
+	CU_ASSERT_EQUAL(kd_eval_int(s, "~0 & 0xf0 | 1", &v), 0);
 	CU_ASSERT_EQUAL(v, 0xf1);
 	/* malformed: one clear error each */
 	const char *bad[] = {"1 +", "(1", "1 / 0", "4x", "1 2", "$", "", "((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		CU_ASSERT_EQUAL(expr_eval_int(s, bad[i], &v), -1);
+		CU_ASSERT_EQUAL(kd_eval_int(s, bad[i], &v), -1);
 		CU_ASSERT_TRUE(strlen(kd_last_error(s)) > 0);
 		CU_ASSERT_PTR_NULL(strchr(kd_last_error(s), '\n'));
 	}
@@ -61,7 +61,7 @@ static void test_command_table(void)
 	static const struct kd_command c = {"hello", hello, "hello", "test", "", 0};
 	CU_ASSERT_EQUAL(kd_register_command(s, &c), 0);
 	CU_ASSERT_EQUAL(kd_register_command(s, &c), -1); /* duplicate */
-	CU_ASSERT_PTR_NOT_NULL(command_find(s, "sym"));
+	CU_ASSERT_PTR_NOT_NULL(kd_command_find(s, "sym"));
 	char path[] = "/tmp/kdive-unit-out-XXXXXX";
 	int fd = mkstemp(path);
 	CU_ASSERT_TRUE_FATAL(fd >= 0);

@@ -169,7 +169,7 @@ static const char *pv(const char *expr, char format, char output_format)
 	struct cprint_opts o = {format, output_format};
 	struct sbuf b = {0};
 	out[0] = '\0';
-	if (cexpr_eval(S, expr, &v) == 0 && (format ? cprint_value_at_depth(S, &b, &v, 0, &o) : cprint_value(S, &b, &v, &o)) == 0)
+	if (kd_cexpr_eval(S, expr, &v) == 0 && (format ? kd_cprint_value_at_depth(S, &b, &v, 0, &o) : kd_cprint_value(S, &b, &v, &o)) == 0)
 		snprintf(out, sizeof(out), "%s", sbuf_str(&b));
 	sbuf_free(&b);
 	return out;
@@ -183,7 +183,7 @@ static const char *p(const char *expr)
 static uint64_t ival(const char *expr)
 {
 	uint64_t v = 0xdeadbeef;
-	CU_ASSERT_EQUAL(cexpr_eval_u64(S, expr, &v), 0);
+	CU_ASSERT_EQUAL(kd_cexpr_eval_u64(S, expr, &v), 0);
 	return v;
 }
 
@@ -253,7 +253,7 @@ static void test_eval(void)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct cvalue v;
 		kd_err_clear(&S->err);
-		int rc = cexpr_eval(S, bad[i], &v);
+		int rc = kd_cexpr_eval(S, bad[i], &v);
 		CU_ASSERT_EQUAL(rc, -1);
 		const char *msg = kd_last_error(S);
 		CU_ASSERT_TRUE(msg && *msg && !strchr(msg, '\n'));
@@ -317,7 +317,7 @@ static char *type_str(const char *name, const char *var, int show)
 	struct sbuf b = {0};
 	struct ctype *t = ctype_lookup(S, name);
 	if (t)
-		cprint_type(S, &b, t, var, show, 0);
+		kd_cprint_type(S, &b, t, var, show, 0);
 	snprintf(out, sizeof(out), "%s", sbuf_str(&b));
 	sbuf_free(&b);
 	return out;
@@ -343,27 +343,27 @@ static void test_print_types(void)
 	/* the value of an expression's type, as whatis shows it */
 	struct cvalue v;
 	struct sbuf b = {0};
-	CU_ASSERT_EQUAL_FATAL(cexpr_eval(S, "&gouter.text", &v), 0);
-	cprint_type(S, &b, v.type, "", -1, 0);
+	CU_ASSERT_EQUAL_FATAL(kd_cexpr_eval(S, "&gouter.text", &v), 0);
+	kd_cprint_type(S, &b, v.type, "", -1, 0);
 	CU_ASSERT_STRING_EQUAL(sbuf_str(&b), "char (*)[16]");
 	sbuf_free(&b);
 	/* crash's struct -o layout: offsets in a column sized by the structure's size */
 	struct ctype *in = ctype_lookup(S, "struct inner");
-	cprint_struct_offsets(S, &b, in, false, 0, false);
+	kd_cprint_struct_offsets(S, &b, in, false, 0, false);
 	CU_ASSERT_STRING_EQUAL(sbuf_str(&b), "struct inner {\n   [0] int a;\n   [4] char name[8];\n}\nSIZE: 12\n");
 	sbuf_free(&b);
-	cprint_struct_offsets(S, &b, ctype_lookup(S, "struct bits"), false, 0, false);
+	kd_cprint_struct_offsets(S, &b, ctype_lookup(S, "struct bits"), false, 0, false);
 	CU_ASSERT_TRUE(strstr(sbuf_str(&b), "\n  [0] unsigned int y : 5;\n  [1] int z : 4;\n") != NULL);
 	sbuf_free(&b);
 	/* the struct command's member lines */
 	struct struct_spec sp;
-	CU_ASSERT_EQUAL_FATAL(struct_spec_parse(S, "outer.id,named,l,counter", "struct", &sp), 0);
-	CU_ASSERT_EQUAL(cprint_struct_at(S, &b, &sp, ival("&gouter"), NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(kd_struct_spec_parse(S, "outer.id,named,l,counter", "struct", &sp), 0);
+	CU_ASSERT_EQUAL(kd_cprint_struct_at(S, &b, &sp, ival("&gouter"), NULL), 0);
 	CU_ASSERT_STRING_EQUAL(sbuf_str(&b), "  id = 42,\n  named = {\n    s1 = 3,\n    s2 = -4\n  },\n    l = -2,\n  counter = 99,\n");
 	sbuf_free(&b);
-	struct_spec_free(&sp);
-	CU_ASSERT_EQUAL(struct_spec_parse(S, "outer.nosuch", "struct", &sp), -1);
-	CU_ASSERT_EQUAL(struct_spec_parse(S, "nosuch", "struct", &sp), -1);
+	kd_struct_spec_free(&sp);
+	CU_ASSERT_EQUAL(kd_struct_spec_parse(S, "outer.nosuch", "struct", &sp), -1);
+	CU_ASSERT_EQUAL(kd_struct_spec_parse(S, "nosuch", "struct", &sp), -1);
 }
 
 static int collect(kd_session *s, uint64_t entry, const struct walk_pos *pos, void *arg)

@@ -249,7 +249,7 @@ static void test_call_chain(void)
 	CU_ASSERT_EQUAL(tr.frames[2].slot, 0x13018);
 	CU_ASSERT_TRUE(tr.frames[2].bp_known);
 	CU_ASSERT_EQUAL(tr.frames[2].bp, 0xbbbb);
-	uw_trace_free(&tr);
+	kd_unwind_trace_free(&tr);
 	fake_free(f);
 }
 
@@ -271,7 +271,7 @@ static void test_pt_regs(void)
 	CU_ASSERT_TRUE(tr.frames[1].has_regs);
 	CU_ASSERT_EQUAL(tr.frames[1].regs_addr, regs);
 	CU_ASSERT_EQUAL(tr.frames[1].regs.r[UW_IP], 0x401000);
-	uw_trace_free(&tr);
+	kd_unwind_trace_free(&tr);
 	/* Kernel mode: the interrupted ip continues the trace. */
 	put(f, regs + pt_off[UW_IP], F_LEAF + 0x40);
 	put(f, regs + pt_off[UW_CS], 0x10);
@@ -285,7 +285,7 @@ static void test_pt_regs(void)
 	CU_ASSERT_EQUAL(tr.frames[2].ip, F_LEAF + 0x40);
 	CU_ASSERT_EQUAL(tr.frames[3].ip, F_END + 0x8);
 	CU_ASSERT_EQUAL(tr.frames[3].slot, 0x13200);
-	uw_trace_free(&tr);
+	kd_unwind_trace_free(&tr);
 	fake_free(f);
 }
 
@@ -303,14 +303,14 @@ static void test_irq_stack(void)
 	CU_ASSERT_EQUAL(tr.frames[1].stack.type, UW_STACK_IRQ);
 	CU_ASSERT_EQUAL(tr.frames[2].stack.type, UW_STACK_TASK);
 	CU_ASSERT_EQUAL(tr.frames[2].slot, 0x13100);
-	uw_trace_free(&tr);
+	kd_unwind_trace_free(&tr);
 	/* A saved pointer leading back to the IRQ stack itself is a loop, not a trace. */
 	put(f, 0x23f08, 0x23e00);
 	put(f, 0x23e00, F_IRQSW + 0x20);
 	walk(f, F_LEAF + 0x10, 0x23f00, 0, false, &tr);
 	CU_ASSERT_NOT_EQUAL(tr.error[0], '\0');
 	CU_ASSERT_TRUE(one_line(tr.error));
-	uw_trace_free(&tr);
+	kd_unwind_trace_free(&tr);
 	fake_free(f);
 }
 
@@ -323,20 +323,20 @@ static void test_malformed(void)
 	CU_ASSERT_NOT_EQUAL(tr.error[0], '\0');
 	CU_ASSERT_TRUE(one_line(tr.error));
 	CU_ASSERT_EQUAL(tr.len, 1);
-	uw_trace_free(&tr);
+	kd_unwind_trace_free(&tr);
 	/* A return address that is not text. */
 	put(f, 0x13000, 0x4141414141414141ULL);
 	walk(f, F_LEAF + 0x10, 0x13000, 0, false, &tr);
 	CU_ASSERT_NOT_EQUAL(tr.error[0], '\0');
 	CU_ASSERT_TRUE(one_line(tr.error));
 	CU_ASSERT_EQUAL(tr.len, 2); /* the frames found are kept */
-	uw_trace_free(&tr);
+	kd_unwind_trace_free(&tr);
 	/* A frame that does not move the stack pointer: a cycle. */
 	put(f, 0x12ff8, F_NOMOVE + 0x10);
 	walk(f, F_NOMOVE + 0x10, 0x13000, 0, false, &tr);
 	CU_ASSERT_PTR_NOT_NULL(strstr(tr.error, "wrong direction"));
 	CU_ASSERT_TRUE(one_line(tr.error));
-	uw_trace_free(&tr);
+	kd_unwind_trace_free(&tr);
 	/* The whole stack full of return addresses: capped, not endless. */
 	for (uint64_t a = TASK_BASE; a < TASK_TOP; a += 8)
 		put(f, a, F_LEAF + 0x10);
@@ -344,13 +344,13 @@ static void test_malformed(void)
 	CU_ASSERT_TRUE(tr.len <= UW_MAX_FRAMES);
 	CU_ASSERT_NOT_EQUAL(tr.error[0], '\0');
 	CU_ASSERT_TRUE(one_line(tr.error));
-	uw_trace_free(&tr);
+	kd_unwind_trace_free(&tr);
 	/* No unwind information and nothing on the stack that called us. */
 	memset(f->task, 0, sizeof(f->task));
 	walk(f, F_UNDEF + 0x10, 0x13000, 0, false, &tr);
 	CU_ASSERT_PTR_NOT_NULL(strstr(tr.error, "no unwind information"));
 	CU_ASSERT_EQUAL(tr.len, 1);
-	uw_trace_free(&tr);
+	kd_unwind_trace_free(&tr);
 	fake_free(f);
 }
 
@@ -366,7 +366,7 @@ static void test_guesses(void)
 	CU_ASSERT_EQUAL_FATAL(tr.len, 2);
 	CU_ASSERT_EQUAL(tr.frames[1].ip, F_END + 0x30);
 	CU_ASSERT_TRUE(tr.frames[1].flags & UW_F_GUESS);
-	uw_trace_free(&tr);
+	kd_unwind_trace_free(&tr);
 	/* Undefined ORC: the stack is searched for a call to this function, a stale one skipped. */
 	memset(f->task, 0, sizeof(f->task));
 	put(f, 0x13008, F_MID + 0x44);   /* returns after a call to something else */
@@ -379,7 +379,7 @@ static void test_guesses(void)
 	CU_ASSERT_EQUAL_FATAL(tr.len, 2);
 	CU_ASSERT_EQUAL(tr.frames[1].slot, 0x13020);
 	CU_ASSERT_TRUE(tr.frames[1].flags & UW_F_GUESS);
-	uw_trace_free(&tr);
+	kd_unwind_trace_free(&tr);
 	fake_free(f);
 }
 

@@ -39,16 +39,16 @@ static void test_u64map(void)
 static void test_parse(void)
 {
 	uint64_t v;
-	CU_ASSERT_TRUE(parse_hex_u64("ffffffff81000000", &v));
+	CU_ASSERT_TRUE(kd_parse_hex_u64("ffffffff81000000", &v));
 	CU_ASSERT_EQUAL(v, 0xffffffff81000000ULL);
-	CU_ASSERT_TRUE(parse_hex_u64("0x10", &v));
+	CU_ASSERT_TRUE(kd_parse_hex_u64("0x10", &v));
 	CU_ASSERT_EQUAL(v, 16);
-	CU_ASSERT_FALSE(parse_hex_u64("12345678901234567", &v));
-	CU_ASSERT_FALSE(parse_hex_u64("xyz", &v));
-	CU_ASSERT_TRUE(parse_u64("42", &v));
+	CU_ASSERT_FALSE(kd_parse_hex_u64("12345678901234567", &v));
+	CU_ASSERT_FALSE(kd_parse_hex_u64("xyz", &v));
+	CU_ASSERT_TRUE(kd_parse_u64("42", &v));
 	CU_ASSERT_EQUAL(v, 42);
-	CU_ASSERT_FALSE(parse_u64("-1", &v));
-	CU_ASSERT_FALSE(parse_u64("4x", &v));
+	CU_ASSERT_FALSE(kd_parse_u64("-1", &v));
+	CU_ASSERT_FALSE(kd_parse_u64("4x", &v));
 }
 
 static void test_vec(void)

@@ -183,7 +183,7 @@ static void check_walk(struct replay *r, struct walk *w, const char *name, int n
 			"%d questions not in the fixture\n", name, nth, got, w->want.len, tr.user_mode, w->want_user,
 			tr.error, w->want_error, r->unknown);
 	CU_ASSERT_TRUE(ok);
-	uw_trace_free(&tr);
+	kd_unwind_trace_free(&tr);
 }
 
 /* Replays every walk of one fixture; returns the number of walks. */
