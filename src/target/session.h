@@ -101,10 +101,5 @@ int session_fail_from(kd_session *s, const struct kd_err *e);
 /* Memory layer */
 int mem_init(kd_session *s);
 void mem_free(kd_session *s);
-int kd_read_phys(kd_session *s, uint64_t paddr, void *buf, size_t len);
-int kd_read_kv(kd_session *s, uint64_t vaddr, void *buf, size_t len);
-/* User virtual address in the address space whose top-level page table is at pgd (physical). */
-int kd_read_uv(kd_session *s, uint64_t pgd, uint64_t vaddr, void *buf, size_t len);
-int kd_kvtop(kd_session *s, uint64_t vaddr, uint64_t *paddr);
 
 #endif

@@ -1,0 +1,43 @@
+/*
+ * kdive public API, common part: the session handle, the export marker, errors and output.
+ * Every function of the API is declared with KD_API and named kd_*: kdive is built with
+ * -fvisibility=hidden, so exactly these are visible to extension modules (`nm -D kdive`).
+ */
+#ifndef KDIVE_PUBLIC_COMMON_H
+#define KDIVE_PUBLIC_COMMON_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+#define KD_BEGIN_DECLS extern "C" {
+#define KD_END_DECLS }
+#else
+#define KD_BEGIN_DECLS
+#define KD_END_DECLS
+#endif
+
+#define KD_API __attribute__((visibility("default")))
+
+#define KDIVE_API_MAJOR 1
+#define KDIVE_API_MINOR 0
+#define KDIVE_API_VERSION ((KDIVE_API_MAJOR << 16) | KDIVE_API_MINOR)
+
+KD_BEGIN_DECLS
+
+typedef struct kd_session kd_session;
+
+/* Errors */
+KD_API int kd_fail(kd_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+KD_API const char *kd_last_error(const kd_session *s);
+
+/* Output: everything a command prints goes here (terminal, pipe or file). */
+KD_API FILE *kd_out(kd_session *s);
+KD_API int kd_printf(kd_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+KD_END_DECLS
+
+#endif
