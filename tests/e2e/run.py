@@ -2,9 +2,10 @@
 """End-to-end tests: kdive in batch mode on every lab dump.
 
 For each dump in $LAB/manifest.tsv:
-  * parity: every crash 8.0.6 reference ($LAB/ref/<id>/<slug>.cmd/.out) whose
-    command kdive implements (tests/e2e/commands) is run through kdive with the
-    same command line, and the outputs must be equal after normalisation;
+  * parity: every crash 8.0.6 reference ($LAB/ref/<id>/<slug>.cmd/.out, the ones
+    its index lists) whose command kdive implements (tests/e2e/commands) is run
+    through kdive with the same command line, and the outputs must be equal after
+    normalisation;
   * facts: what the lab's workload guarantees (facts.json) must show.
 A mismatch is excused only by the rules of tests/e2e/allow-list (see allow.py): each
 entry names a rule that proves, line by line, that the two outputs differ in exactly
@@ -106,7 +107,13 @@ def normalise(text):
 
 
 def crash_order(refdir):
-    """The reference files in the order crash ran them (context commands such as set matter)."""
+    """The reference files in session order (context commands such as set matter): the
+    current references as reference.sh's index lists them; a directory of the previous
+    format, every .cmd in the order its crash runs took them."""
+    index = os.path.join(refdir, "index")
+    if os.path.exists(index):
+        with open(index) as f:
+            return [line.split("\t")[0] + ".cmd" for line in f if line.strip()]
     names = sorted(n for n in os.listdir(refdir) if n.endswith(".cmd"))
     order = {}
     run = os.path.join(refdir, "_run")

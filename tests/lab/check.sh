@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # check.sh [ID-PREFIX...]: for every dump in $LAB/manifest.tsv (or those whose id starts
 # with one of the prefixes), assert that crash 8.0.6 opened it
-# (exit status 0 of its first crash start and a "sys" reference with the dump's KERNEL/DUMPFILE) and that
+# (exit status 0 of every crash start its references come from and a "sys" reference with
+# the dump's KERNEL/DUMPFILE) and that
 # its "ps" reference lists every workload PID of facts.json. For the states boot also that
 # the states were there: crash's ps shows each process whose fact has a "state" in that
 # state (the zombie ZO, the never-run child RU, ...), and "bt -a" shows the SCHED_FIFO
@@ -16,15 +17,22 @@ set -euo pipefail
 manifest="$LAB/manifest.tsv"
 [ -f "$manifest" ] || lab_die "$manifest missing: run tests/lab/manifest.sh"
 
+# ref_out REFDIR COMMAND: the output file of COMMAND's reference (from REFDIR/index).
+ref_out() {
+	awk -F'\t' -v d="$1/" -v c="$2" '$3 == c && !f {print d $1 ".out"; f = 1}' "$1/index" 2>/dev/null || true
+}
+
 # states_problems FACTS REFDIR: what the states boot's references lack, one line each.
 states_problems() {
-	local pid want got cpu sect
+	local pid want got cpu sect ps bta
+	ps=$(ref_out "$2" ps)
+	bta=$(ref_out "$2" "bt -a")
 	while read -r pid want; do
-		got=$(sed 's/^>//' "$2/ps.out" 2>/dev/null | awk -v p="$pid" '$1 == p && !f {print $5; f = 1}')
+		got=$(sed 's/^>//' "${ps:-/dev/null}" 2>/dev/null | awk -v p="$pid" '$1 == p && !f {print $5; f = 1}')
 		[ "$got" = "$want" ] || echo "ps shows pid $pid as ${got:-nothing}, not $want"
 	done < <(jq -r '.processes[] | select(.state != null) | "\(.pid) \(.state)"' "$1")
 	while read -r pid cpu; do
-		sect=$(awk -v p="$pid" '/^PID: / {f = ($2 == p)} f' "$2/bt_a.out" 2>/dev/null)
+		sect=$(awk -v p="$pid" '/^PID: / {f = ($2 == p)} f' "${bta:-/dev/null}" 2>/dev/null)
 		if ! grep -q "CPU: $cpu " <<<"$sect"; then
 			echo "bt -a shows no pid $pid (userspin) on CPU $cpu"
 		elif ! grep -q 'CS: 0033' <<<"$sect" || grep -q entry_SYSCALL <<<"$sect"; then
@@ -44,18 +52,26 @@ while IFS=$'\t' read -r id kernel boot format dump vmlinux facts refdir; do
 	fi
 	n=$((n + 1))
 	opened=no why=""
-	# the first crash start: phase1 (a boot's primary dump) or phase12 (the others)
-	run=phase1
-	[ -e "$refdir/_run/phase12.rc" ] && run=phase12
-	rc=$(cat "$refdir/_run/$run.rc" 2>/dev/null || echo none)
-	if [ ! -e "$refdir/.stamp" ]; then
+	# every crash start the current references come from (reference.sh's index)
+	sys=$(ref_out "$refdir" sys)
+	ps=$(ref_out "$refdir" ps)
+	if [ ! -e "$refdir/.stamp" ] || [ ! -e "$refdir/index" ]; then
 		why="no reference (run reference.sh $id)"
-	elif [ "$rc" != 0 ]; then
-		why="crash exit $rc: $(grep -m1 -v '^$' "$refdir/_run/$run.stderr" 2>/dev/null | cut -c1-100)"
-	elif ! grep -q '^ *KERNEL:' "$refdir/sys.out" || ! grep -q '^ *DUMPFILE:' "$refdir/sys.out"; then
-		why="sys printed no KERNEL/DUMPFILE"
 	else
-		opened=yes
+		for run in $(cut -f2 "$refdir/index" | sort -u); do
+			rc=$(cat "$refdir/_run/$run.rc" 2>/dev/null || echo none)
+			if [ "$rc" != 0 ]; then
+				why="crash exit $rc ($run): $(grep -m1 -v '^$' "$refdir/_run/$run.stderr" 2>/dev/null | cut -c1-100)"
+				break
+			fi
+		done
+		if [ -n "$why" ]; then
+			:
+		elif [ -z "$sys" ] || ! grep -q '^ *KERNEL:' "$sys" || ! grep -q '^ *DUMPFILE:' "$sys"; then
+			why="sys printed no KERNEL/DUMPFILE"
+		else
+			opened=yes
+		fi
 	fi
 	want=() missing=()
 	if [ -f "$facts" ]; then
@@ -64,12 +80,12 @@ while IFS=$'\t' read -r id kernel boot format dump vmlinux facts refdir; do
 		why="${why:+$why; }no facts.json"
 	fi
 	[ -f "$facts" ] && [ ${#want[@]} -eq 0 ] && why="${why:+$why; }no workload pid in facts.json"
-	got=$(sed 's/^>//' "$refdir/ps.out" 2>/dev/null | awk '$1 ~ /^[0-9]+$/ {print $1}' | sort -u)
+	got=$(sed 's/^>//' "${ps:-/dev/null}" 2>/dev/null | awk '$1 ~ /^[0-9]+$/ {print $1}' | sort -u)
 	for p in "${want[@]}"; do
 		grep -qx "$p" <<<"$got" || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] || why="${why:+$why; }ps lacks pid ${missing[*]}"
-	if [ "$boot" = states ] && [ -f "$facts" ] && [ -e "$refdir/.stamp" ]; then
+	if [ "$boot" = states ] && [ -f "$facts" ] && [ -e "$refdir/index" ]; then
 		while IFS= read -r p; do why="${why:+$why; }$p"; done < <(states_problems "$facts" "$refdir")
 	fi
 	pids="$((${#want[@]} - ${#missing[@]}))/${#want[@]}"

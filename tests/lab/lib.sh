@@ -7,7 +7,8 @@
 #   $LAB/dumps/<kernel>-<boot>/     one guest boot: console.log, facts.json and its dump files
 #                                   (boot = kaslr | nokaslr | novmcoreinfo | states | kdump;
 #                                   the rt kernel has the states boot only)
-#   $LAB/ref/<dump-id>/             crash 8.0.6 reference: <slug>.cmd (one command) and <slug>.out
+#   $LAB/ref/<dump-id>/             crash 8.0.6 reference: <slug>.cmd (one command), <slug>.out and
+#                                   <slug>.key (what it is valid for); index lists the current ones
 #   $LAB/bench/<kernel>-many/       the benchmark boot (boot.sh <kernel> many, for bench/tasks.sh):
 #                                   like a dump directory, but outside dumps/ so that no manifest,
 #                                   reference or test ever sees it

@@ -1,212 +1,506 @@
 #!/usr/bin/env bash
-# reference.sh DUMP-ID: crash 8.0.6's reference output for one dump of the lab.
+# reference.sh [--plan] DUMP-ID: crash 8.0.6's reference output for one dump of the lab.
 #
 # DUMP-ID is a manifest id, <kernel>-<boot>-<format> (see LAB_FORMATS in tools.sh).
+# --plan only prints what a run would do (the commands crash would run, "context: CMD"
+# for a command replayed only to set up the session); it runs nothing and writes nothing.
+# The command list is tests/lab/commands.txt, or $KDIVE_LAB_COMMANDS.
+#
 # Writes $LAB/ref/<dump-id>/:
+#   index        the current references in session order, "slug<TAB>run<TAB>command"
 #   <slug>.cmd   the exact crash command line (one line)
 #   <slug>.out   what crash printed for it (crash's own "> file" redirection)
+#   <slug>.key   "run<TAB>context<TAB>command": what the output is valid for; written
+#                after the .out is in place and removed before it is replaced
 #   _run/        crash's own record of the runs: <run>.in (the -i file), <run>.stdout,
 #                <run>.stderr, <run>.rc (exit status); phase2.cmds (the derived
 #                commands); aux/ (helper outputs used to derive them, not references)
-#   .stamp       written last: lab_sig of the dump, vmlinux, facts.json, commands.txt,
-#                this script, the primary's phase2.cmds, and how tools.sh runs crash;
-#                the directory is rebuilt when any of that changes.
+#   .stamp       the base signature: lab_sig of the dump, vmlinux and facts.json, how
+#                crash is run (tools.sh's lab_crash, ref_crash here) and REF_FORMAT.
+#                When it changes the directory is rebuilt from nothing.
+# Within one base every output is cached per command: its key is the command text and its
+# context, the state that earlier commands of the session left (set PID, set -c CPU,
+# set VAR VALUE, hex/dec; set -p returns to the panic task, the state crash starts in).
+# A run plans every wanted command (helpers, commands.txt, phase 2), looks each key up,
+# and runs only the missing ones, in order, in one crash start, replaying the context a
+# command needs ("context" lines) before it. A command removed from commands.txt keeps its
+# output (only the index forgets it), so adding it back runs nothing.
 # Phase 1 is every command of commands.txt; phase 2 the commands derived from
 # facts.json and phase-1 output: for each workload pid its task (from ps) and per-task
 # views, sym/rd of frame #1 of the panic task's bt, and the mapper's maple tree.
 # Phase 2 depends only on the boot, not on the dump format, so it is derived once per
 # boot, on the boot's primary dump (its first format in LAB_FORMATS order: qemu-elf,
-# or kdump-zlib for the kdump boot), in a second crash start (runs phase1, phase2).
-# Every other dump of the boot runs phase 1 followed by the primary's phase-2
-# commands in one crash start (run phase12), which saves a crash start (10-20 s).
+# or kdump-zlib for the kdump boot), from its helper outputs (ps, bt and the mapper's mm);
+# every other dump of the boot reads the primary's _run/phase2.cmds. A primary whose
+# helpers are cached runs phase 1 and 2 together; otherwise phase 2 is a second crash start.
+# A directory built by the previous format (one .stamp over all of commands.txt) is
+# adopted without running crash when its dump, vmlinux, facts and crash are unchanged: the
+# keys are recovered from its _run/*.in files.
 # The whole script is one compound command: bash parses it all before running it, so
 # an edit of this file (git checkout, a concurrent commit) cannot corrupt a running copy.
 {
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
+shopt -s nullglob
 
-[ $# -eq 1 ] || lab_die "usage: reference.sh DUMP-ID"
+plan_only=0
+if [ "${1:-}" = --plan ]; then plan_only=1; shift; fi
+[ $# -eq 1 ] || lab_die "usage: reference.sh [--plan] DUMP-ID"
 id="$1"
 # (pipelines here never stop reading early: with pipefail a SIGPIPE would be fatal)
-row=$(lab_dumps | awk -F'\t' -v id="$id" '$1 == id && !f {print; f = 1}')
+dumps=$(lab_dumps)
+row=$(awk -F'\t' -v id="$id" '$1 == id && !f {print; f = 1}' <<<"$dumps")
 [ -n "$row" ] || lab_die "no dump with id $id in $LAB/dumps"
 IFS=$'\t' read -r _ kernel boot format dump <<<"$row"
 vmlinux="$LAB/kernels/$kernel/vmlinux"
 facts="$LAB/dumps/$kernel-$boot/facts.json"
 [ -f "$vmlinux" ] || lab_die "$vmlinux missing"
 ref="$LAB/ref/$id"
-CMDS="$LAB_SRC/commands.txt"
+CMDS="${KDIVE_LAB_COMMANDS:-$LAB_SRC/commands.txt}"
+[ -f "$CMDS" ] || lab_die "$CMDS missing"
+# Bump when the layout or the meaning of the outputs changes: every directory is rebuilt.
+REF_FORMAT=2
+# md5 of the reference.sh versions whose directories (format 1) are adopted.
+LEGACY_SCRIPTS="e3a3da6477b5b29d20e95b96ed6ae6ff"
+
+# ref_crash DIR INFILE STDOUT STDERR: one crash start in DIR (the -i file redirects to
+# names relative to it).
+ref_crash() {
+	(cd "$1" && timeout 900 bash -c '. "$1/tools.sh"; shift; lab_crash "$@"' _ "$LAB_SRC" \
+		-s --no_crashrc "$vmlinux" "$dump" -i "$2" </dev/null >"$3" 2>"$4")
+}
 
 # One reference.sh per id at a time (a non-primary dump builds its primary on demand).
 mkdir -p "$LAB/ref"
-exec 9>"$LAB/ref/.$id.lock"
-flock 9
+if [ "$plan_only" = 0 ]; then
+	exec 9>"$LAB/ref/.$id.lock"
+	flock 9
+fi
 
-primary=$(lab_dumps | awk -F'\t' -v kb="$kernel-$boot" '$2 "-" $3 == kb && !f {print $1; f = 1}')
-deps=("$dump" "$vmlinux" "$facts" "$CMDS" "$LAB_SRC/reference.sh")
+primary=$(awk -F'\t' -v kb="$kernel-$boot" '$2 "-" $3 == kb && !f {print $1; f = 1}' <<<"$dumps")
 derived=""
 if [ "$primary" != "$id" ]; then
-	"$LAB_SRC/reference.sh" "$primary" || lab_die "$id: the boot's primary dump $primary has no reference"
+	if [ "$plan_only" = 0 ]; then
+		"$LAB_SRC/reference.sh" "$primary" || lab_die "$id: the boot's primary dump $primary has no reference"
+	fi
 	derived="$LAB/ref/$primary/_run/phase2.cmds"
-	[ -f "$derived" ] || lab_die "$id: $derived missing"
-	deps+=("$derived")
+	[ -f "$derived" ] || lab_die "$id: $derived missing (run reference.sh $primary)"
 fi
+
 # The signature is taken before crash runs: a dump replaced meanwhile shows up as stale.
 # (of tools.sh only the way crash is run counts)
-sig=$(lab_sig "${deps[@]}"; declare -f lab_chroot_exec lab_crash | md5sum)
-if [ -f "$ref/.stamp" ] && [ "$(cat "$ref/.stamp")" = "$sig" ]; then
+crash_sig=$(declare -f lab_chroot_exec lab_crash | md5sum)
+base=$(lab_sig "$dump" "$vmlinux" "$facts"; echo "$crash_sig"; declare -f ref_crash | md5sum
+	echo "reference.sh format $REF_FORMAT")
+
+plan=$(mktemp -d "${TMPDIR:-/tmp}/kdive-ref.XXXXXX")
+cleanup=("$plan")
+trap 'rm -rf "${cleanup[@]}"' EXIT
+t0=$SECONDS
+
+# The session context of crash, shared by the planner and the adoption (mawk-safe awk):
+# kind(CMD): "" (changes nothing), "reset" (set -p), "task" (set PID|ADDR, set -c/-a X),
+# "var NAME" (set NAME VALUE, hex, dec); a context is its canonical string: the task
+# entry, then the variable entries by name, " ; " between them.
+CTX_AWK='
+function kind(cmd,   w, n) {
+	sub(/^[ \t]+/, "", cmd); sub(/[ \t]+$/, "", cmd)
+	n = split(cmd, w, /[ \t]+/)
+	if (n == 1 && (w[1] == "hex" || w[1] == "dec")) return "var radix"
+	if (w[1] != "set" || n == 1) return ""
+	if (n == 2 && w[2] == "-p") return "reset"
+	if (n == 3 && (w[2] == "-c" || w[2] == "-a")) return "task"
+	if (n == 2 && w[2] ~ /^(0x)?[0-9a-fA-F]+$/) return "task"
+	if (n >= 3 && w[2] !~ /^-/) return "var " w[2]
+	return ""
+}
+function ctx_parse(c, T, V,   e, n, i, k) {
+	for (k in V) delete V[k]
+	T[0] = ""
+	if (c == "") return
+	n = split(c, e, / ; /)
+	for (i = 1; i <= n; i++) {
+		k = kind(e[i])
+		if (k == "task") T[0] = e[i]
+		else if (k ~ /^var /) V[substr(k, 5)] = e[i]
+	}
+}
+function ctx_str(T, V,   names, n, i, j, t, s, k) {
+	n = 0
+	for (k in V) names[++n] = k
+	for (i = 2; i <= n; i++) {
+		t = names[i]
+		for (j = i - 1; j >= 1 && names[j] > t; j--) names[j + 1] = names[j]
+		names[j + 1] = t
+	}
+	s = T[0]
+	for (i = 1; i <= n; i++) s = (s == "" ? "" : s " ; ") V[names[i]]
+	return s
+}
+function ctx_apply(c, cmd,   T, V, k) {
+	k = kind(cmd)
+	if (k == "") return c
+	ctx_parse(c, T, V)
+	if (k == "reset") T[0] = ""
+	else if (k == "task") T[0] = cmd
+	else V[substr(k, 5)] = cmd
+	return ctx_str(T, V)
+}
+'
+
+# legacy_ok: $ref was built by a format-1 reference.sh for this very dump, vmlinux, facts
+# and crash. Its .stamp: lab_sig of dump, vmlinux, facts.json, commands.txt, reference.sh
+# [, phase2.cmds], then the md5 of lab_chroot_exec and lab_crash.
+legacy_ok() {
+	local L W n
+	[ -f "$ref/.stamp" ] && [ -d "$ref/_run" ] || return 1
+	mapfile -t L <"$ref/.stamp"
+	mapfile -t W < <(lab_sig "$dump" "$vmlinux" "$facts")
+	n=${#L[@]}
+	{ [ "$n" = 6 ] || [ "$n" = 7 ]; } || return 1
+	[ "${L[0]}" = "${W[0]}" ] && [ "${L[1]}" = "${W[1]}" ] && [ "${L[2]}" = "${W[2]}" ] || return 1
+	[[ "${L[3]}" == *" commands.txt" ]] || return 1
+	[[ "${L[4]}" == *" reference.sh" && " $LEGACY_SCRIPTS " == *" ${L[4]% reference.sh} "* ]] || return 1
+	[ "$n" = 6 ] || [[ "${L[5]}" == *" phase2.cmds" ]] || return 1
+	[ "${L[n - 1]}" = "$crash_sig" ]
+}
+
+# legacy_store: "prefix<TAB>run<TAB>context<TAB>command" for every output of a format-1
+# directory, from the -i files of its runs (each a fresh crash session).
+legacy_store() {
+	local ins=("$ref"/_run/*.in)
+	[ ${#ins[@]} -gt 0 ] || return 0
+	awk -v d="$ref/" "$CTX_AWK"'
+	FNR == 1 { c = ""; r = FILENAME; sub(/.*\//, "", r); sub(/\.in$/, "", r) }
+	{
+		line = $0
+		if (match(line, / > [^ ]+\.out$/)) {
+			cmd = substr(line, 1, RSTART - 1); p = substr(line, RSTART + 3, RLENGTH - 7)
+			f = d p ".out"
+			ok = (getline junk < f) >= 0; close(f)
+			if (ok) print p "\t" r "\t" c "\t" cmd
+		} else cmd = line
+		c = ctx_apply(c, cmd)
+	}' "${ins[@]}"
+}
+
+# store DIR: the same lines from the .key files of DIR and DIR/_run/aux.
+store() {
+	local keys=("$1"/*.key "$1"/_run/aux/*.key)
+	[ ${#keys[@]} -gt 0 ] || return 0
+	awk -v d="$1/" 'FNR == 1 {p = substr(FILENAME, length(d) + 1); sub(/\.key$/, "", p); print p "\t" $0}' "${keys[@]}"
+}
+
+# names DIR: every output name in use in DIR (slugs of new commands avoid them).
+names() {
+	local f
+	for f in "$1"/*.cmd "$1"/*.out "$1"/*.key "$1"/_run/aux/*.out "$1"/_run/aux/*.key; do
+		f=${f#"$1/"}
+		printf '%s\n' "${f%.*}"
+	done
+}
+
+# ---- where this run writes: in place, or a new directory moved in place at the end
+mode=fresh
+if [ -f "$ref/.stamp" ] && [ "$(cat "$ref/.stamp")" = "$base" ]; then
+	mode=inplace
+elif legacy_ok; then
+	mode=adopt
+fi
+if [ "$plan_only" = 1 ]; then
+	dest="$ref"
+	case "$mode" in
+	inplace) store "$ref" >"$plan/store" ;;
+	adopt) echo "adopt: $(legacy_store | wc -l) outputs of the previous format"; legacy_store >"$plan/store" ;;
+	fresh) echo "rebuild: no reference for this dump, vmlinux, facts and crash"; : >"$plan/store" ;;
+	esac
+	[ "$mode" != fresh ] || dest="$plan/empty"
+else
+	if [ "$mode" = adopt ]; then
+		# the keys first, the new stamp last: an interrupted adoption is done again
+		legacy_store | awk -F'\t' -v d="$ref/" '{
+			f = d $1 ".key"; print $2 "\t" $3 "\t" $4 > f; close(f)
+			f = d $1 ".cmd"; if ((getline junk < f) < 0) { print $4 > f }; close(f)
+		}'
+		printf '%s\n' "$base" >"$ref/.stamp.tmp"
+		mv -f "$ref/.stamp.tmp" "$ref/.stamp"
+		lab_log "$id: adopted $(store "$ref" | wc -l) outputs of the previous reference format"
+		mode=inplace
+	fi
+	if [ "$mode" = inplace ]; then
+		dest="$ref"
+	else
+		dest="$ref.tmp.$$"
+		rm -rf "$dest"
+		cleanup+=("$dest")
+	fi
+	mkdir -p "$dest/_run/aux"
+	work="$dest/_run/work.$$"
+	cleanup+=("$work")
+fi
+
+# Workload pids and roles from facts.json ("pid role" lines): a primary's helpers and
+# phase 2 (others take the primary's list).
+workload=""
+[ -n "$derived" ] || [ ! -f "$facts" ] || workload=$(lab_facts_workload "$facts")
+mapper_pid=$(awk '$2 == "mapper" {print $1; exit}' <<<"$workload")
+
+# list_cmds FILE: "ref<TAB>command" for every command line of FILE.
+list_cmds() {
+	local cmd
+	while IFS= read -r cmd || [ -n "$cmd" ]; do
+		case "$cmd" in
+		'' | '#'*) continue ;;
+		*$'\t'*) lab_die "$1: a command with a tab: $cmd" ;;
+		esac
+		printf 'ref\t%s\n' "$cmd"
+	done <"$1"
+}
+
+# wanted PHASE2: every command of this dump in session order: the helpers that derive
+# phase 2 (a primary only; first, so that they see crash's initial context), commands.txt,
+# then phase 2 (the list PHASE2, if any).
+wanted() {
+	if [ -z "$derived" ]; then
+		printf 'helper\t%s\n' ps bt
+		if [ -n "$mapper_pid" ]; then
+			printf 'helper\t%s\n' "task -R mm $mapper_pid" "px &((struct mm_struct *)0)->mm_mt"
+		fi
+	fi
+	list_cmds "$CMDS"
+	[ -z "$1" ] || list_cmds "$1"
+}
+
+# plan PHASE2 RUN: look up every wanted command; writes $plan/in (the -i file of the
+# missing ones, context replays included), $plan/commit ("prefix<TAB>context<TAB>command"
+# of each output to keep), $plan/show (what --plan prints), $plan/index and $plan/helpers
+# ("command<TAB>prefix<TAB>present|planned").
+plan() {
+	[ "$plan_only" = 1 ] || store "$dest" >"$plan/store"
+	wanted "$1" >"$plan/wanted"
+	names "$dest" >"$plan/names"
+	: >"$plan/in"; : >"$plan/commit"; : >"$plan/show"; : >"$plan/index"; : >"$plan/helpers"
+	awk -F'\t' -v storef="$plan/store" -v namesf="$plan/names" -v wantf="$plan/wanted" \
+		-v inf="$plan/in" -v commitf="$plan/commit" -v showf="$plan/show" -v indexf="$plan/index" \
+		-v helpf="$plan/helpers" -v run="$2" "$CTX_AWK"'
+	function slug(cmd,   s) {
+		s = cmd
+		gsub(/[^A-Za-z0-9]/, "_", s); gsub(/_+/, "_", s); sub(/^_/, "", s); sub(/_$/, "", s)
+		s = substr(s, 1, 80)
+		return s == "" ? "cmd" : s
+	}
+	function fresh(base, dir,   s, j) {
+		s = dir base; j = 2
+		while (s in taken) s = dir base "_" j++
+		return s
+	}
+	function replay(cmd) {
+		print cmd " > _run/replay.out" > inf
+		print "context: " cmd > showf
+	}
+	function reach(from, to,   FT, FV, TT, TV, k) {
+		ctx_parse(from, FT, FV); ctx_parse(to, TT, TV)
+		for (k in FV) if (!(k in TV)) { bad = "cannot reach context [" to "] from [" from "]"; return }
+		if (FT[0] != TT[0]) replay(TT[0] == "" ? "set -p" : TT[0])
+		for (k in TV) if (!(k in FV) || FV[k] != TV[k]) replay(TV[k])
+	}
+	FILENAME == storef {
+		k = $3 SUBSEP $4
+		if (!(k in have)) { have[k] = $1; hrun[k] = $2 }
+		taken[$1] = 1
+		if ($1 !~ /\//) bycmd[$4] = bycmd[$4] " " $1
+		next
+	}
+	FILENAME == namesf { taken[$0] = 1; next }
+	FILENAME == wantf { n++; wk[n] = $1; wc[n] = $2; next }
+	END {
+		c = ""
+		for (i = 1; i <= n; i++) {
+			ctx[i] = c; key[i] = c SUBSEP wc[i]; c = ctx_apply(c, wc[i])
+			if (wk[i] == "ref") isref[key[i]] = 1
+		}
+		for (i = 1; i <= n; i++)
+			if (!(key[i] in loc) && (key[i] in have)) { loc[key[i]] = have[key[i]]; krun[key[i]] = hrun[key[i]]; used[have[key[i]]] = 1 }
+		bc = ""
+		for (i = 1; i <= n; i++) {
+			k = key[i]
+			if (k in loc) continue
+			l = ""
+			if (k in isref) {
+				m = split(bycmd[wc[i]], cand, " ")
+				for (j = 1; j <= m; j++) if (!(cand[j] in used)) { l = cand[j]; break }
+				if (l == "") l = fresh(slug(wc[i]), "")
+			} else l = fresh(slug(wc[i]), "_run/aux/")
+			loc[k] = l; used[l] = 1; taken[l] = 1; krun[k] = run
+			if (bc != ctx[i]) { reach(bc, ctx[i]); bc = ctx[i] }
+			print wc[i] " > " l ".out" > inf
+			print l "\t" ctx[i] "\t" wc[i] > commitf
+			print wc[i] > showf
+			bc = ctx_apply(bc, wc[i])
+		}
+		for (i = 1; i <= n; i++)
+			if (wk[i] == "ref" && !(key[i] in listed)) { listed[key[i]] = 1; print loc[key[i]] "\t" krun[key[i]] "\t" wc[i] > indexf }
+			else if (wk[i] == "helper") print wc[i] "\t" loc[key[i]] "\t" ((key[i] in have) ? "present" : "planned") > helpf
+		if (bad != "") { print bad > "/dev/stderr"; exit 1 }
+	}' "$plan/store" "$plan/names" "$plan/wanted" || lab_die "$id: planning failed"
+}
+
+# helpers_present: every helper of the plan is stored (phase 2 can be derived now).
+helpers_present() { ! awk -F'\t' '$3 != "present" {f = 1} END {exit !f}' "$plan/helpers"; }
+
+# derive OUT: the phase-2 commands from facts.json and the helper outputs; notes on what
+# could not be derived go to $plan/notes.
+derive() {
+	local out="$1" c l ps_out="" bt_out="" mm_out="" off_out="" pid role task f1 f1_stack f1_addr mm off
+	while IFS=$'\t' read -r c l _; do
+		case "$c" in
+		ps) ps_out="$dest/$l.out" ;;
+		bt) bt_out="$dest/$l.out" ;;
+		"task -R mm "*) mm_out="$dest/$l.out" ;;
+		px*) off_out="$dest/$l.out" ;;
+		esac
+	done <"$plan/helpers"
+	: >"$out"; : >"$plan/notes"
+	note() { printf '%s\n' "$*" >>"$plan/notes"; }
+	emit() { printf '%s\n' "$1" >>"$out"; }
+	# task address of PID from crash's ps: [>] PID PPID CPU TASK ST %MEM VSZ RSS COMM
+	task_of() {
+		[ -f "$ps_out" ] || return 0
+		awk -v p="$1" '{sub(/^>/, "")} $1 == p && $4 ~ /^[0-9a-f]+$/ && !f {print $4; f = 1}' "$ps_out"
+	}
+	while read -r pid role; do
+		[ -n "$pid" ] || continue
+		task=$(task_of "$pid")
+		if [ -n "$task" ]; then
+			emit "struct task_struct.pid,comm $task"
+		else
+			note "pid $pid ($role) not in crash's ps: no struct command for it"
+		fi
+		emit "bt $pid"
+		emit "files $pid"
+		emit "vm $pid"
+		emit "ps -a $pid"
+		emit "ps -p $pid"
+		emit "ps -c $pid"
+		emit "ps -g $pid"
+		emit "ps -r $pid"
+		emit "ps -t $pid"
+		emit "sig $pid"
+		emit "sig -g $pid"
+		emit "task -R pid,comm,tgid $pid"
+	done <<<"$workload"
+
+	# frame #1 of the panic task's bt: " #1 [STACK] FUNC at ADDR"
+	if [ -f "$bt_out" ]; then
+		f1=$(sed -nE '/^ *#1 \[[0-9a-f]+\] [^ ]+ at [0-9a-f]+/{s/^ *#1 \[([0-9a-f]+)\] [^ ]+ at ([0-9a-f]+).*/\1 \2/p;q}' "$bt_out")
+		read -r f1_stack f1_addr <<<"$f1" || true
+		if [ -n "${f1_addr:-}" ]; then
+			emit "sym $f1_addr"
+			emit "rd -s $f1_stack 16"
+		else
+			note "no frame #1 in bt: no sym/rd commands"
+		fi
+	fi
+
+	# the mapper's maple tree: mm (task -R mm) + offsetof(struct mm_struct, mm_mt)
+	if [ -n "$mapper_pid" ]; then
+		mm=$(sed -nE '/\<mm = 0x[0-9a-f]+/{s/.*\<mm = (0x[0-9a-f]+).*/\1/p;q}' "$mm_out" 2>/dev/null || true)
+		off=$(sed -nE '/\) 0x[0-9a-f]+$/{s/.*\) (0x[0-9a-f]+)$/\1/p;q}' "$off_out" 2>/dev/null || true)
+		if [ -n "$mm" ] && [ -n "$off" ] && [ "$((mm))" != 0 ]; then
+			emit "tree -t maple $(printf '%x' $((mm + off)))"
+		else
+			note "mapper pid $mapper_pid: mm or mm_mt offset not found: no tree command"
+		fi
+	fi
+}
+
+# run_batch RUN: one crash start with $plan/in, then every output moved in place.
+run_batch() {
+	local r="$1" rc=0 line loc ctx cmd o
+	rm -rf "$work"
+	mkdir -p "$work/_run/aux"
+	{ cat "$plan/in"; printf 'q\n'; } >"$work/_run/$r.in"
+	lab_log "$id: $r: crash runs $(wc -l <"$plan/commit") commands"
+	ref_crash "$work" "_run/$r.in" "$dest/_run/$r.stdout" "$dest/_run/$r.stderr" || rc=$?
+	echo "$rc" >"$dest/_run/$r.rc"
+	mv -f "$work/_run/$r.in" "$dest/_run/$r.in"
+	lab_log "$id: $r: crash exit $rc ($((SECONDS - t0)) s)"
+	# the key goes last: a .key vouches for its .out (a command whose redirect file crash
+	# never created printed nothing)
+	# (split by hand: read would merge the two tabs around an empty context)
+	while IFS= read -r line; do
+		loc=${line%%$'\t'*}
+		line=${line#*$'\t'}
+		ctx=${line%%$'\t'*}
+		cmd=${line#*$'\t'}
+		rm -f "$dest/$loc.key"
+		o="$work/$loc.out"
+		[ -e "$o" ] || : >"$o"
+		mv -f "$o" "$dest/$loc.out"
+		printf '%s\n' "$cmd" >"$dest/$loc.cmd"
+		printf '%s\t%s\t%s\n' "$r" "$ctx" "$cmd" >"$dest/$loc.key.tmp"
+		mv -f "$dest/$loc.key.tmp" "$dest/$loc.key"
+	done <"$plan/commit"
+	rm -rf "$work"
+	ran=$((ran + 1))
+}
+
+# ---- plan, run what is missing; a primary whose helpers were missing derives phase 2
+# after the first run and runs again for it
+ran=0 pass=1
+phase2="$derived"
+stamp=$(date -u +%Y%m%d-%H%M%S)-$$
+while :; do
+	plan "$phase2" "run-$stamp-$pass"
+	if [ -z "$derived" ] && [ -z "$phase2" ] && helpers_present; then
+		phase2="$plan/phase2.cmds"
+		derive "$phase2"
+		continue
+	fi
+	if [ "$plan_only" = 1 ]; then
+		cat "$plan/show"
+		[ -n "$phase2" ] || echo "phase 2: derived after this run"
+		exit 0
+	fi
+	[ ! -s "$plan/commit" ] || run_batch "run-$stamp-$pass"
+	if [ -z "$phase2" ]; then
+		phase2="$plan/phase2.cmds"
+		derive "$phase2"
+		pass=$((pass + 1))
+		continue
+	fi
+	break
+done
+if [ "$ran" -gt 0 ] && [ -s "$plan/notes" ]; then
+	while IFS= read -r l; do lab_log "$id: $l"; done <"$plan/notes"
+fi
+
+# ---- the primary's phase-2 list and the index, each replaced only when it changed
+if [ -z "$derived" ] && ! cmp -s "$phase2" "$dest/_run/phase2.cmds"; then
+	cp "$phase2" "$dest/_run/phase2.cmds.tmp"
+	mv -f "$dest/_run/phase2.cmds.tmp" "$dest/_run/phase2.cmds"
+fi
+if ! cmp -s "$plan/index" "$dest/index"; then
+	cp "$plan/index" "$dest/index.tmp"
+	mv -f "$dest/index.tmp" "$dest/index"
+fi
+if [ "$ran" = 0 ] && [ "$mode" = inplace ]; then
 	lab_log "$id: reference up to date"
 	exit 0
 fi
-
-tmp="$ref.tmp.$$"
-rm -rf "$tmp"
-mkdir -p "$tmp/_run/aux"
-trap 'rm -rf "$tmp"' EXIT
-t0=$SECONDS
-
-# slug COMMAND: non-alphanumerics to '_', squeezed, at most 80 characters, unique in $tmp.
-slug() {
-	local s n=2
-	s=$(printf '%s' "$1" | tr -c 'A-Za-z0-9' '_' | tr -s '_' | sed 's/^_//; s/_$//' | cut -c1-80)
-	[ -n "$s" ] || s=cmd
-	local base="$s"
-	while [ -e "$tmp/$s.cmd" ]; do s="${base}_$n"; n=$((n + 1)); done
-	printf '%s' "$s"
-}
-
-# add_cmd INFILE COMMAND: record COMMAND as a reference and append it to the -i file.
-add_cmd() {
-	local in="$1" cmd="$2" s
-	s=$(slug "$cmd")
-	printf '%s\n' "$cmd" >"$tmp/$s.cmd"
-	printf '%s > %s\n' "$cmd" "$s.out" >>"$in"
-}
-
-# add_aux INFILE NAME COMMAND: a helper command whose output only feeds phase 2.
-add_aux() { printf '%s > %s\n' "$3" "_run/aux/$2.out" >>"$1"; }
-
-# run_crash PHASE: one crash start on the dump with _run/PHASE.in.
-run_crash() {
-	local ph="$1" rc=0
-	printf 'q\n' >>"$tmp/_run/$ph.in"
-	# crash runs in the output directory: the -i file redirects to relative names.
-	(cd "$tmp" && timeout 900 bash -c '. "$1/tools.sh"; shift; lab_crash "$@"' _ "$LAB_SRC" \
-		-s --no_crashrc "$vmlinux" "$dump" -i "_run/$ph.in" \
-		</dev/null >"_run/$ph.stdout" 2>"_run/$ph.stderr") || rc=$?
-	echo "$rc" >"$tmp/_run/$ph.rc"
-	lab_log "$id: $ph: crash exit $rc ($((SECONDS - t0)) s)"
-}
-
-# finish: complete the directory, move it in place and exit.
-finish() {
-	local c o
-	# A command whose redirect file crash never created printed nothing: record that.
-	for c in "$tmp"/*.cmd; do
-		o="${c%.cmd}.out"
-		[ -e "$o" ] || : >"$o"
-	done
+# the logs of runs no output comes from any more
+store "$dest" | cut -f2 | sort -u >"$plan/runs"
+for f in "$dest"/_run/*.in "$dest"/_run/*.stdout "$dest"/_run/*.stderr "$dest"/_run/*.rc; do
+	r=${f##*/}
+	r=${r%.*}
+	grep -qxF "$r" "$plan/runs" || rm -f "$f"
+done
+if [ "$mode" = fresh ]; then
+	printf '%s\n' "$base" >"$dest/.stamp"
 	rm -rf "$ref"
-	printf '%s\n' "$sig" >"$tmp/.stamp"
-	mv "$tmp" "$ref"
-	trap - EXIT
-	lab_log "$id: $(find "$ref" -maxdepth 1 -name '*.cmd' | wc -l) references in $((SECONDS - t0)) s"
-	exit 0
-}
-
-# Workload pids and roles from facts.json ("pid role" lines).
-workload=""
-[ -f "$facts" ] && workload=$(lab_facts_workload "$facts")
-mapper_pid=$(awk '$2 == "mapper" {print $1; exit}' <<<"$workload")
-
-# add_cmds INFILE LISTFILE: add_cmd for every line of LISTFILE.
-add_cmds() {
-	local cmd
-	while IFS= read -r cmd || [ -n "$cmd" ]; do
-		case "$cmd" in '' | '#'*) continue ;; esac
-		add_cmd "$1" "$cmd"
-	done <"$2"
-}
-
-# ---- not the primary: phase 1 and the primary's phase 2 in one crash start
-if [ -n "$derived" ]; then
-	cp "$derived" "$tmp/_run/phase2.cmds"
-	: >"$tmp/_run/phase12.in"
-	add_cmds "$tmp/_run/phase12.in" "$CMDS"
-	add_cmds "$tmp/_run/phase12.in" "$tmp/_run/phase2.cmds"
-	run_crash phase12
-	finish
+	mv "$dest" "$ref"
 fi
-
-# ---- phase 1: the fixed commands, plus helpers for phase 2
-in1="$tmp/_run/phase1.in"
-: >"$in1"
-add_cmds "$in1" "$CMDS"
-if [ -n "$mapper_pid" ]; then
-	add_aux "$in1" mapper_mm "task -R mm $mapper_pid"
-	add_aux "$in1" mm_mt_offset "px &((struct mm_struct *)0)->mm_mt"
-fi
-run_crash phase1
-
-# ---- phase 2: commands derived from facts.json and phase-1 output
-list2="$tmp/_run/phase2.cmds"
-: >"$list2"
-emit() { printf '%s\n' "$1" >>"$list2"; }
-ps_out="$tmp/ps.out"
-# task address of PID from crash's ps: [>] PID PPID CPU TASK ST %MEM VSZ RSS COMM
-task_of() {
-	[ -f "$ps_out" ] || return 0
-	awk -v p="$1" '{sub(/^>/, "")} $1 == p && $4 ~ /^[0-9a-f]+$/ && !f {print $4; f = 1}' "$ps_out"
-}
-while read -r pid role; do
-	[ -n "$pid" ] || continue
-	task=$(task_of "$pid")
-	if [ -n "$task" ]; then
-		emit "struct task_struct.pid,comm $task"
-	else
-		lab_log "$id: pid $pid ($role) not in crash's ps: no struct command for it"
-	fi
-	emit "bt $pid"
-	emit "files $pid"
-	emit "vm $pid"
-	emit "ps -a $pid"
-	emit "ps -p $pid"
-	emit "ps -c $pid"
-	emit "ps -g $pid"
-	emit "ps -r $pid"
-	emit "ps -t $pid"
-	emit "sig $pid"
-	emit "sig -g $pid"
-	emit "task -R pid,comm,tgid $pid"
-done <<<"$workload"
-
-# frame #1 of the panic task's bt: " #1 [STACK] FUNC at ADDR"
-if [ -f "$tmp/bt.out" ]; then
-	f1=$(sed -nE '/^ *#1 \[[0-9a-f]+\] [^ ]+ at [0-9a-f]+/{s/^ *#1 \[([0-9a-f]+)\] [^ ]+ at ([0-9a-f]+).*/\1 \2/p;q}' "$tmp/bt.out")
-	read -r f1_stack f1_addr <<<"$f1" || true
-	if [ -n "${f1_addr:-}" ]; then
-		emit "sym $f1_addr"
-		emit "rd -s $f1_stack 16"
-	else
-		lab_log "$id: no frame #1 in bt: no sym/rd commands"
-	fi
-fi
-
-# the mapper's maple tree: mm (task -R mm) + offsetof(struct mm_struct, mm_mt)
-if [ -n "$mapper_pid" ]; then
-	mm=$(sed -nE '/\<mm = 0x[0-9a-f]+/{s/.*\<mm = (0x[0-9a-f]+).*/\1/p;q}' "$tmp/_run/aux/mapper_mm.out" 2>/dev/null || true)
-	off=$(sed -nE '/\) 0x[0-9a-f]+$/{s/.*\) (0x[0-9a-f]+)$/\1/p;q}' "$tmp/_run/aux/mm_mt_offset.out" 2>/dev/null || true)
-	if [ -n "$mm" ] && [ -n "$off" ] && [ "$((mm))" != 0 ]; then
-		emit "tree -t maple $(printf '%x' $((mm + off)))"
-	else
-		lab_log "$id: mapper pid $mapper_pid: mm or mm_mt offset not found: no tree command"
-	fi
-fi
-if [ -s "$list2" ]; then
-	: >"$tmp/_run/phase2.in"
-	add_cmds "$tmp/_run/phase2.in" "$list2"
-	run_crash phase2
-fi
-finish
+lab_log "$id: $(wc -l <"$ref/index") references, $ran crash start(s) in $((SECONDS - t0)) s"
+exit 0
 exit
 }

@@ -71,7 +71,8 @@ lab_dumps() {
 	local d base kernel boot format file
 	for d in "$LAB"/dumps/*-*/; do
 		[ -d "$d" ] || continue
-		base=$(basename "$d")
+		base=${d%/}
+		base=${base##*/}
 		kernel=${base%%-*}
 		boot=${base#*-}
 		while read -r format file; do
