@@ -215,6 +215,7 @@ if [ "$plan_only" = 1 ]; then
 	fresh) echo "rebuild: no reference for this dump, vmlinux, facts and crash"; : >"$plan/store" ;;
 	esac
 	[ "$mode" != fresh ] || dest="$plan/empty"
+	names "$dest" >"$plan/names"
 else
 	if [ "$mode" = adopt ]; then
 		# the keys first, the new stamp last: an interrupted adoption is done again
@@ -237,13 +238,28 @@ else
 	mkdir -p "$dest/_run/aux"
 	work="$dest/_run/work.$$"
 	cleanup+=("$work")
+	store "$dest" >"$plan/store"
+	names "$dest" >"$plan/names"
 fi
 
 # Workload pids and roles from facts.json ("pid role" lines): a primary's helpers and
-# phase 2 (others take the primary's list).
-workload=""
-[ -n "$derived" ] || [ ! -f "$facts" ] || workload=$(lab_facts_workload "$facts")
-mapper_pid=$(awk '$2 == "mapper" {print $1; exit}' <<<"$workload")
+# phase 2 (others take the primary's list). Kept in _run/workload (jq takes a tenth of
+# a second), under the md5 of lab_facts_workload; facts.json itself is in the base.
+workload="" mapper_pid=""
+if [ -z "$derived" ] && [ -f "$facts" ]; then
+	wsig=$(declare -f lab_facts_workload | md5sum | cut -d' ' -f1)
+	wfile="$dest/_run/workload"
+	if [ -f "$wfile" ] && IFS= read -r l <"$wfile" && [ "$l" = "$wsig" ]; then
+		workload=$(tail -n +2 "$wfile")
+	else
+		workload=$(lab_facts_workload "$facts")
+		if [ "$plan_only" = 0 ]; then
+			printf '%s\n%s\n' "$wsig" "$workload" >"$wfile.tmp"
+			mv -f "$wfile.tmp" "$wfile"
+		fi
+	fi
+	mapper_pid=$(awk '$2 == "mapper" {print $1; exit}' <<<"$workload")
+fi
 
 # list_cmds FILE: "ref<TAB>command" for every command line of FILE.
 list_cmds() {
@@ -271,14 +287,12 @@ wanted() {
 	[ -z "$1" ] || list_cmds "$1"
 }
 
-# plan PHASE2 RUN: look up every wanted command; writes $plan/in (the -i file of the
-# missing ones, context replays included), $plan/commit ("prefix<TAB>context<TAB>command"
-# of each output to keep), $plan/show (what --plan prints), $plan/index and $plan/helpers
-# ("command<TAB>prefix<TAB>present|planned").
+# plan PHASE2 RUN: look up every wanted command in $plan/store; writes $plan/in (the -i
+# file of the missing ones, context replays included), $plan/commit
+# ("prefix<TAB>context<TAB>command" of each output to keep), $plan/show (what --plan
+# prints), $plan/index and $plan/helpers ("command<TAB>prefix<TAB>present|planned<TAB>run").
 plan() {
-	[ "$plan_only" = 1 ] || store "$dest" >"$plan/store"
 	wanted "$1" >"$plan/wanted"
-	names "$dest" >"$plan/names"
 	: >"$plan/in"; : >"$plan/commit"; : >"$plan/show"; : >"$plan/index"; : >"$plan/helpers"
 	awk -F'\t' -v storef="$plan/store" -v namesf="$plan/names" -v wantf="$plan/wanted" \
 		-v inf="$plan/in" -v commitf="$plan/commit" -v showf="$plan/show" -v indexf="$plan/index" \
@@ -340,7 +354,7 @@ plan() {
 		}
 		for (i = 1; i <= n; i++)
 			if (wk[i] == "ref" && !(key[i] in listed)) { listed[key[i]] = 1; print loc[key[i]] "\t" krun[key[i]] "\t" wc[i] > indexf }
-			else if (wk[i] == "helper") print wc[i] "\t" loc[key[i]] "\t" ((key[i] in have) ? "present" : "planned") > helpf
+			else if (wk[i] == "helper") print wc[i] "\t" loc[key[i]] "\t" ((key[i] in have) ? "present" : "planned") "\t" krun[key[i]] > helpf
 		if (bad != "") { print bad > "/dev/stderr"; exit 1 }
 	}' "$plan/store" "$plan/names" "$plan/wanted" || lab_die "$id: planning failed"
 }
@@ -414,6 +428,22 @@ derive() {
 	fi
 }
 
+# use_phase2: phase2= the primary's phase-2 list: _run/phase2.cmds when _run/phase2.from
+# shows it was derived from the same workload, helper outputs (their runs) and derive
+# code; derived again otherwise. $plan/phase2.from is what the list is derived from.
+use_phase2() {
+	local from
+	from=$(printf '%s\n' "$workload"; cut -f1,2,4 "$plan/helpers"; declare -f derive)
+	printf '%s\n' "$from" >"$plan/phase2.from"
+	if [ -f "$dest/_run/phase2.cmds" ] && cmp -s "$plan/phase2.from" "$dest/_run/phase2.from"; then
+		phase2="$dest/_run/phase2.cmds"
+		: >"$plan/notes"
+	else
+		phase2="$plan/phase2.cmds"
+		derive "$phase2"
+	fi
+}
+
 # run_batch RUN: one crash start with $plan/in, then every output moved in place.
 run_batch() {
 	local r="$1" rc=0 line loc ctx cmd o
@@ -443,6 +473,8 @@ run_batch() {
 	done <"$plan/commit"
 	rm -rf "$work"
 	ran=$((ran + 1))
+	store "$dest" >"$plan/store"
+	names "$dest" >"$plan/names"
 }
 
 # ---- plan, run what is missing; a primary whose helpers were missing derives phase 2
@@ -453,8 +485,7 @@ stamp=$(date -u +%Y%m%d-%H%M%S)-$$
 while :; do
 	plan "$phase2" "run-$stamp-$pass"
 	if [ -z "$derived" ] && [ -z "$phase2" ] && helpers_present; then
-		phase2="$plan/phase2.cmds"
-		derive "$phase2"
+		use_phase2
 		continue
 	fi
 	if [ "$plan_only" = 1 ]; then
@@ -464,8 +495,7 @@ while :; do
 	fi
 	[ ! -s "$plan/commit" ] || run_batch "run-$stamp-$pass"
 	if [ -z "$phase2" ]; then
-		phase2="$plan/phase2.cmds"
-		derive "$phase2"
+		use_phase2
 		pass=$((pass + 1))
 		continue
 	fi
@@ -475,10 +505,16 @@ if [ "$ran" -gt 0 ] && [ -s "$plan/notes" ]; then
 	while IFS= read -r l; do lab_log "$id: $l"; done <"$plan/notes"
 fi
 
-# ---- the primary's phase-2 list and the index, each replaced only when it changed
-if [ -z "$derived" ] && ! cmp -s "$phase2" "$dest/_run/phase2.cmds"; then
-	cp "$phase2" "$dest/_run/phase2.cmds.tmp"
-	mv -f "$dest/_run/phase2.cmds.tmp" "$dest/_run/phase2.cmds"
+# ---- the primary's phase-2 list (then what it is derived from) and the index, each
+# replaced only when it changed
+if [ -z "$derived" ]; then
+	for f in phase2.cmds phase2.from; do
+		[ "$f" = phase2.cmds ] && src="$phase2" || src="$plan/$f"
+		if ! cmp -s "$src" "$dest/_run/$f"; then
+			cp "$src" "$dest/_run/$f.tmp"
+			mv -f "$dest/_run/$f.tmp" "$dest/_run/$f"
+		fi
+	done
 fi
 if ! cmp -s "$plan/index" "$dest/index"; then
 	cp "$plan/index" "$dest/index.tmp"
