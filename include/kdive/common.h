@@ -22,9 +22,17 @@
 
 #define KD_API __attribute__((visibility("default")))
 
+/*
+ * The API version: a module records the one it was built against (struct kd_module_info) and
+ * kdive loads it when the major is its own and the minor not newer. Within a major version,
+ * functions and appended structure members are only ever added.
+ * 1.1: module lifecycle (sizes in kd_module_info, kd_module_load/unload, kd_command_at/owner).
+ */
 #define KDIVE_API_MAJOR 1
-#define KDIVE_API_MINOR 0
+#define KDIVE_API_MINOR 1
 #define KDIVE_API_VERSION ((KDIVE_API_MAJOR << 16) | KDIVE_API_MINOR)
+#define KDIVE_API_VERSION_MAJOR(v) ((unsigned)(v) >> 16)
+#define KDIVE_API_VERSION_MINOR(v) ((unsigned)(v)&0xffffu)
 
 KD_BEGIN_DECLS
 

@@ -1,289 +1,205 @@
+/*
+ * The public face of the type model (include/kdive/types.h): types, members and enumerators
+ * by name, and typed reads; the deprecated DIE lookups; DWARF line tables.
+ */
 #include "debuginfo/types.h"
 
 #include <dwarf.h>
 #include <string.h>
 
-#include "debuginfo/dwarf_index.h"
+#include "debuginfo/ctype_source.h"
 
-static int die_at(kd_session *s, uint64_t off, Dwarf_Die *out)
+/* The public handle is the model's type. */
+static struct ctype *CT(const kd_type *t)
 {
-	if (!s->dwarf || !dwarf_offdie(s->dwarf, off, out))
-		return kd_fail(s, "DWARF entry %#llx is unreadable: %s", (unsigned long long)off, dwarf_errmsg(-1));
+	return (struct ctype *)t;
+}
+
+static const kd_type *KT(const struct ctype *t)
+{
+	return (const kd_type *)t;
+}
+
+const kd_type *kd_type_lookup(kd_session *s, const char *name)
+{
+	return KT(ctype_lookup(s, name));
+}
+
+const kd_type *kd_type_find(kd_session *s, const char *name)
+{
+	return KT(ctype_find(s, name));
+}
+
+const kd_type *kd_var_type(kd_session *s, const char *var)
+{
+	struct ctype *t;
+	if (ctype_var(s, var, &t, NULL) <= 0) {
+		kd_err_set(&s->err, KD_ENOTFOUND, "no symbol \"%s\" in vmlinux's debug information", var);
+		return NULL;
+	}
+	return KT(t);
+}
+
+uint64_t kd_type_sizeof(kd_session *s, const kd_type *t)
+{
+	return ctype_sizeof(s, CT(t));
+}
+
+const char *kd_type_name(const kd_type *t)
+{
+	const struct ctype *c = CT(t);
+	switch (c->kind) {
+	case CT_PTR:
+	case CT_ARRAY:
+	case CT_FUNC:
+	case CT_CONST:
+	case CT_VOLATILE:
+	case CT_RESTRICT:
+	case CT_ATOMIC: return NULL;
+	default: return c->name;
+	}
+}
+
+static void fill_info(const struct cpath *p, struct kd_member_info *info)
+{
+	if (!info)
+		return;
+	info->offset = p->bitpos / 8;
+	info->size = p->size;
+	info->bitpos = p->bitpos;
+	info->bitsize = p->bitsize;
+	info->type = KT(p->type);
+}
+
+int kd_type_member(kd_session *s, const kd_type *t, const char *member, struct kd_member_info *info)
+{
+	const struct cpath *p = ctype_path(s, CT(t), member);
+	if (!p) {
+		struct ctype *st = ctype_strip(CT(t));
+		return kd_err_set(&s->err, KD_ENOTFOUND, "%s has no member \"%s\"", st && st->name ? st->name : "type", member);
+	}
+	fill_info(p, info);
 	return 0;
 }
 
-static bool find_kind(kd_session *s, enum dwi_kind k, const char *name, Dwarf_Die *out)
+int kd_member_info(kd_session *s, const char *type, const char *member, struct kd_member_info *info)
 {
-	uint64_t off;
-	return dwi_find(s->dwi, k, name, &off) && die_at(s, off, out) == 0;
+	const struct cpath *p = ctype_member_get(s, type, member);
+	if (!p)
+		return -1;
+	fill_info(p, info);
+	return 0;
 }
+
+bool kd_member_find(kd_session *s, const char *type, const char *member, struct kd_member_info *info)
+{
+	const struct cpath *p = ctype_member_find(s, type, member);
+	if (p)
+		fill_info(p, info);
+	return p != NULL;
+}
+
+int kd_member_offset(kd_session *s, const char *type, const char *member, uint64_t *offset)
+{
+	struct kd_member_info i;
+	if (kd_member_info(s, type, member, &i) < 0)
+		return -1;
+	*offset = i.offset;
+	return 0;
+}
+
+bool kd_member_exists(kd_session *s, const char *type, const char *member)
+{
+	return kd_member_find(s, type, member, NULL);
+}
+
+int kd_type_size(kd_session *s, const char *type, uint64_t *size)
+{
+	struct ctype *t = ctype_lookup(s, type);
+	if (!t)
+		return -1;
+	*size = ctype_sizeof(s, t);
+	return 0;
+}
+
+bool kd_type_exists(kd_session *s, const char *type)
+{
+	return ctype_find(s, type) != NULL;
+}
+
+int kd_enum_value(kd_session *s, const char *name, int64_t *value)
+{
+	if (!ctype_enumerator(s, name, value, NULL))
+		return kd_err_set(&s->err, KD_ENOTFOUND, "no enumerator \"%s\"", name);
+	return 0;
+}
+
+bool kd_enum_find(kd_session *s, const char *name, int64_t *value)
+{
+	return ctype_enumerator(s, name, value, NULL);
+}
+
+bool kd_enum_at(kd_session *s, const kd_type *t, size_t i, const char **name, int64_t *value)
+{
+	struct ctype *e = ctype_resolve(s, CT(t));
+	if (!e || e->kind != CT_ENUM || i >= e->nenums)
+		return false;
+	*name = e->enums[i].name;
+	*value = e->enums[i].value;
+	return true;
+}
+
+/* ---- typed reads (the model's ctype_read_struct) ---- */
+
+int kd_read_struct(kd_session *s, uint64_t addr, const char *type, const struct kd_field *fields, size_t n, void *out,
+		   uint64_t *missing)
+{
+	return ctype_read_struct(s, addr, type, fields, n, out, missing);
+}
+
+int kd_struct_check(kd_session *s, const char *type, const struct kd_field *fields, size_t n, uint64_t *missing)
+{
+	return ctype_read_struct(s, 0, type, fields, n, NULL, missing);
+}
+
+/* ---- DWARF DIEs (deprecated) ---- */
 
 int type_lookup(kd_session *s, const char *name, Dwarf_Die *out)
 {
-	if (!s->dwi)
-		return kd_fail(s, "no debug information is loaded");
-	while (*name == ' ')
-		name++;
-	static const struct {
-		const char *prefix;
-		enum dwi_kind kind;
-	} tagged[] = {{"struct ", DWI_STRUCT}, {"union ", DWI_UNION}, {"enum ", DWI_ENUM}};
-	for (size_t i = 0; i < ARRAY_SIZE(tagged); i++) {
-		size_t pl = strlen(tagged[i].prefix);
-		if (strncmp(name, tagged[i].prefix, pl) == 0) {
-			const char *rest = name + pl;
-			while (*rest == ' ')
-				rest++;
-			if (find_kind(s, tagged[i].kind, rest, out))
-				return 0;
-			return kd_fail(s, "no type \"%s\" in vmlinux's debug information", name);
-		}
-	}
-	static const enum dwi_kind order[] = {DWI_STRUCT, DWI_UNION, DWI_ENUM, DWI_TYPEDEF, DWI_BASE};
-	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
-		if (find_kind(s, order[i], name, out))
-			return 0;
-	return kd_fail(s, "no type \"%s\" in vmlinux's debug information", name);
-}
-
-Dwarf_Die *type_strip(Dwarf_Die *die, Dwarf_Die *mem)
-{
-	Dwarf_Die cur = *die;
-	for (int guard = 0; guard < 64; guard++) {
-		int tag = dwarf_tag(&cur);
-		if (tag != DW_TAG_typedef && tag != DW_TAG_const_type && tag != DW_TAG_volatile_type &&
-		    tag != DW_TAG_restrict_type && tag != DW_TAG_atomic_type)
-			break;
-		Dwarf_Attribute a;
-		if (!dwarf_attr_integrate(&cur, DW_AT_type, &a) || !dwarf_formref_die(&a, &cur))
-			break; /* typedef of void */
-	}
-	*mem = cur;
-	return mem;
+	struct ctype *t = ctype_lookup(s, name);
+	if (!t)
+		return -1;
+	if (!ctype_die(s, t, out))
+		return kd_err_set(&s->err, KD_ENOTFOUND, "no type \"%s\" in vmlinux's debug information", name);
+	return 0;
 }
 
 int type_size(kd_session *s, Dwarf_Die *type, uint64_t *size)
 {
-	Dwarf_Die t;
-	type_strip(type, &t);
-	int tag = dwarf_tag(&t);
-	if (tag == DW_TAG_pointer_type) {
-		*size = 8;
-		return 0;
-	}
-	if (tag == DW_TAG_array_type) {
-		Dwarf_Die elem, child;
-		Dwarf_Attribute a;
-		uint64_t esize, count = 1;
-		if (!dwarf_attr_integrate(&t, DW_AT_type, &a) || !dwarf_formref_die(&a, &elem) || type_size(s, &elem, &esize) < 0)
-			return kd_fail(s, "array type without element size");
-		if (dwarf_child(&t, &child) == 0) {
-			do {
-				if (dwarf_tag(&child) != DW_TAG_subrange_type)
-					continue;
-				Dwarf_Word n;
-				if (dwarf_attr(&child, DW_AT_count, &a) && dwarf_formudata(&a, &n) == 0)
-					count *= n;
-				else if (dwarf_attr(&child, DW_AT_upper_bound, &a) && dwarf_formudata(&a, &n) == 0)
-					count *= n + 1;
-				else
-					count = 0; /* flexible array */
-			} while (dwarf_siblingof(&child, &child) == 0);
-		}
-		*size = esize * count;
-		return 0;
-	}
-	Dwarf_Word sz;
-	Dwarf_Attribute a;
-	if (dwarf_attr_integrate(&t, DW_AT_byte_size, &a) && dwarf_formudata(&a, &sz) == 0) {
-		*size = sz;
-		return 0;
-	}
-	const char *n = dwarf_diename(&t);
-	return kd_fail(s, "type %s has no size", n ? n : "(anonymous)");
-}
-
-int member_location(Dwarf_Die *m, uint64_t *off)
-{
-	Dwarf_Attribute a;
-	Dwarf_Word w;
-	if (!dwarf_attr(m, DW_AT_data_member_location, &a)) {
-		*off = 0; /* union members */
-		return 0;
-	}
-	if (dwarf_formudata(&a, &w) == 0) {
-		*off = w;
-		return 0;
-	}
-	Dwarf_Op *ops;
-	size_t n;
-	if (dwarf_getlocation(&a, &ops, &n) == 0 && n == 1 && ops[0].atom == DW_OP_plus_uconst) {
-		*off = ops[0].number;
-		return 0;
-	}
-	return -1;
-}
-
-/* Finds one name among members, descending into anonymous structs/unions. */
-static bool find_member(Dwarf_Die *type, const char *name, size_t len, uint64_t *off, Dwarf_Die *mtype, int depth)
-{
-	Dwarf_Die t, child;
-	type_strip(type, &t);
-	if (depth > 8 || dwarf_child(&t, &child) != 0)
-		return false;
-	do {
-		if (dwarf_tag(&child) != DW_TAG_member)
-			continue;
-		const char *n = dwarf_diename(&child);
-		uint64_t moff;
-		Dwarf_Attribute a;
-		Dwarf_Die ct;
-		if (member_location(&child, &moff) < 0 || !dwarf_attr_integrate(&child, DW_AT_type, &a) || !dwarf_formref_die(&a, &ct))
-			continue;
-		if (n && strlen(n) == len && strncmp(n, name, len) == 0) {
-			*off = moff;
-			*mtype = ct;
-			return true;
-		}
-		if (!n) {
-			uint64_t inner;
-			if (find_member(&ct, name, len, &inner, mtype, depth + 1)) {
-				*off = moff + inner;
-				return true;
-			}
-		}
-	} while (dwarf_siblingof(&child, &child) == 0);
-	return false;
+	struct ctype *t = ctype_resolve(s, ctype_from_die(s, type));
+	if (!t || (t->kind != CT_ARRAY && t->kind != CT_PTR && !t->has_size))
+		return kd_fail(s, "type %s has no size", t && t->name ? t->name : "(anonymous)");
+	*size = ctype_sizeof(s, t);
+	return 0;
 }
 
 int type_member(kd_session *s, Dwarf_Die *type, const char *path, uint64_t *offset, Dwarf_Die *member_type)
 {
-	Dwarf_Die cur = *type;
-	uint64_t total = 0;
-	const char *p = path;
-	while (*p) {
-		size_t len = strcspn(p, ".");
-		uint64_t off;
-		Dwarf_Die mt;
-		if (!find_member(&cur, p, len, &off, &mt, 0)) {
-			const char *tn = dwarf_diename(&cur);
-			return kd_fail(s, "%s has no member \"%.*s\"", tn ? tn : "type", (int)len, p);
-		}
-		total += off;
-		cur = mt;
-		p += len;
-		if (*p == '.')
-			p++;
-	}
-	*offset = total;
-	if (member_type)
-		*member_type = cur;
+	uint64_t bitpos;
+	struct ctype *mt;
+	if (ctype_member_path(s, ctype_from_die(s, type), path, &bitpos, NULL, &mt) < 0)
+		return -1;
+	*offset = bitpos / 8;
+	if (member_type && !ctype_die(s, mt, member_type))
+		return kd_fail(s, "member \"%s\" has no type of its own", path);
 	return 0;
 }
 
 int var_lookup(kd_session *s, const char *name, Dwarf_Die *out)
 {
-	if (find_kind(s, DWI_VARIABLE, name, out) || find_kind(s, DWI_FUNCTION, name, out))
+	if (dwarf_find_die(s, CNS_VARIABLE, name, out) || dwarf_find_die(s, CNS_FUNCTION, name, out))
 		return 0;
 	return kd_fail(s, "no symbol \"%s\" in vmlinux's debug information", name);
-}
-
-int enum_value(kd_session *s, const char *name, int64_t *value)
-{
-	Dwarf_Die d;
-	Dwarf_Attribute a;
-	Dwarf_Sword v;
-	Dwarf_Word u;
-	if (!find_kind(s, DWI_ENUMERATOR, name, &d) || !dwarf_attr(&d, DW_AT_const_value, &a))
-		return kd_fail(s, "no enumerator \"%s\"", name);
-	/* Compilers write negative values as sdata; a data1..data8 constant is the value's bits, so
-	 * PGTY_slab = 0xf5 must not read as -11. */
-	if (dwarf_whatform(&a) == DW_FORM_sdata || dwarf_whatform(&a) == DW_FORM_implicit_const) {
-		if (dwarf_formsdata(&a, &v) != 0)
-			return kd_fail(s, "enumerator \"%s\" has no value", name);
-		*value = v;
-	} else {
-		if (dwarf_formudata(&a, &u) != 0)
-			return kd_fail(s, "enumerator \"%s\" has no value", name);
-		*value = (int64_t)u;
-	}
-	return 0;
-}
-
-static const uint64_t MISSING = UINT64_MAX - 1;
-
-static uint64_t cached_member(kd_session *s, const char *type, const char *member, bool *found)
-{
-	char key[256];
-	snprintf(key, sizeof(key), "%s.%s", type, member);
-	void *v = strmap_get(&s->member_cache, key);
-	if (v) {
-		*found = true;
-		return (uint64_t)(uintptr_t)v - 1;
-	}
-	*found = false;
-	Dwarf_Die t;
-	uint64_t off;
-	if (type_lookup(s, type, &t) < 0 || type_member(s, &t, member, &off, NULL) < 0)
-		off = MISSING;
-	char *k = xstrdup(key);
-	VEC_PUSH(&s->member_cache_keys, k);
-	strmap_put(&s->member_cache, k, (void *)(uintptr_t)(off + 1));
-	return off;
-}
-
-int member_off(kd_session *s, const char *type, const char *member, uint64_t *off)
-{
-	bool cached;
-	uint64_t v = cached_member(s, type, member, &cached);
-	if (v == MISSING)
-		return kd_fail(s, "this kernel has no member %s.%s (invalid structure member offset)", type, member);
-	*off = v;
-	return 0;
-}
-
-uint64_t member_off_opt(kd_session *s, const char *type, const char *member)
-{
-	bool cached;
-	uint64_t v = cached_member(s, type, member, &cached);
-	kd_err_clear(&s->err);
-	return v == MISSING ? UINT64_MAX : v;
-}
-
-int member_off_size(kd_session *s, const char *type, const char *member, uint64_t *off, uint64_t *size)
-{
-	/* In the member cache under a key no "type.member" has: "sizeof " + type.member holds the
-	 * size + 1; the offset is the member's own entry. */
-	char key[256];
-	snprintf(key, sizeof(key), "sizeof %s.%s", type, member);
-	void *v = strmap_get(&s->member_cache, key);
-	if (v) {
-		bool cached;
-		uint64_t o = cached_member(s, type, member, &cached);
-		if (o != MISSING) {
-			*off = o;
-			*size = (uint64_t)(uintptr_t)v - 1;
-			return 0;
-		}
-	}
-	Dwarf_Die t, mt;
-	if (type_lookup(s, type, &t) < 0 || type_member(s, &t, member, off, &mt) < 0 || type_size(s, &mt, size) < 0)
-		return -1;
-	char *k = xstrdup(key);
-	VEC_PUSH(&s->member_cache_keys, k);
-	strmap_put(&s->member_cache, k, (void *)(uintptr_t)(*size + 1));
-	return 0;
-}
-
-uint64_t type_size_opt(kd_session *s, const char *type)
-{
-	Dwarf_Die t;
-	uint64_t size;
-	if (type_lookup(s, type, &t) < 0 || type_size(s, &t, &size) < 0) {
-		kd_err_clear(&s->err);
-		return UINT64_MAX;
-	}
-	return size;
 }
 
 /*
@@ -417,13 +333,3 @@ int kd_addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *
 	return rc;
 }
 
-int var_member_off(kd_session *s, const char *var, const char *member, uint64_t *off)
-{
-	Dwarf_Die v, t;
-	Dwarf_Attribute a;
-	if (var_lookup(s, var, &v) < 0)
-		return -1;
-	if (!dwarf_attr_integrate(&v, DW_AT_type, &a) || !dwarf_formref_die(&a, &t))
-		return kd_fail(s, "%s has no type", var);
-	return type_member(s, &t, member, off, NULL);
-}

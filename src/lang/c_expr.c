@@ -1,74 +1,39 @@
-/* C types from DWARF, typed values and the C expression evaluator (see cexpr.h). */
+/* Typed values and the C expression evaluator (see c_expr.h); the types are debuginfo/ctype.h's. */
 #include "lang/c_expr.h"
 
 #include <ctype.h>
-#include <dwarf.h>
 #include <limits.h>
 #include <string.h>
 
-#include "debuginfo/dwarf_index.h"
 #include "debuginfo/symbols.h"
-#include "debuginfo/types.h"
 
-/* The session's type cache (kd_session.types). */
-struct type_cache {
-	struct u64map by_die;     /* DIE offset -> struct ctype * */
-	VEC(struct ctype *) all;  /* every type allocated, for freeing */
-	struct strmap builtins;   /* gdb name -> struct ctype * */
+/* The evaluator's per-session state (kd_session.cexpr). */
+struct cexpr_state {
 	cexpr_reader reader;
 	void *reader_arg;
 	int history;              /* last $N handed out */
 	int noeval;               /* > 0: evaluating a branch that is not taken, read nothing */
-	bool percpu_known;
-	uint64_t percpu_start, percpu_end;
 	void *print_state;
 	void (*print_state_free)(void *);
 };
 
-static struct type_cache *cache(kd_session *s)
+static struct cexpr_state *cache(kd_session *s)
 {
-	if (!s->types) {
-		struct type_cache *c = xcalloc(1, sizeof(*c));
-		u64map_init(&c->by_die);
-		strmap_init(&c->builtins);
-		s->types = c;
-	}
-	return s->types;
+	if (!s->cexpr)
+		s->cexpr = xcalloc(1, sizeof(*s->cexpr));
+	return s->cexpr;
 }
 
 void cexpr_free(kd_session *s)
 {
-	struct type_cache *c = s->types;
-	if (!c)
-		return;
-	for (size_t i = 0; i < c->all.len; i++) {
-		struct ctype *t = c->all.items[i];
-		if (t->member_index) {
-			strmap_free(t->member_index);
-			free(t->member_index);
-		}
-		if (!t->borrowed) {
-			free(t->members);
-			free(t->enums);
-			free(t->params);
-		}
-		free(t);
+	struct cexpr_state *c = s->cexpr;
+	if (c) {
+		if (c->print_state_free)
+			c->print_state_free(c->print_state);
+		free(c);
+		s->cexpr = NULL;
 	}
-	VEC_FREE(&c->all);
-	if (c->print_state_free)
-		c->print_state_free(c->print_state);
-	u64map_free(&c->by_die);
-	strmap_free(&c->builtins);
-	free(c);
-	s->types = NULL;
-}
-
-static struct ctype *new_type(kd_session *s, enum ctype_kind kind)
-{
-	struct ctype *t = xcalloc(1, sizeof(*t));
-	t->kind = kind;
-	VEC_PUSH(&cache(s)->all, t);
-	return t;
+	ctype_free(s); /* the printer's state above may refer to types: freed after it */
 }
 
 void cexpr_set_reader(kd_session *s, cexpr_reader fn, void *arg)
@@ -79,7 +44,7 @@ void cexpr_set_reader(kd_session *s, cexpr_reader fn, void *arg)
 
 int kd_cexpr_read(kd_session *s, uint64_t addr, void *buf, size_t len)
 {
-	struct type_cache *c = cache(s);
+	struct cexpr_state *c = cache(s);
 	if (c->noeval) {
 		memset(buf, 0, len);
 		return 0;
@@ -103,7 +68,7 @@ void *cexpr_print_state(kd_session *s)
 
 void cexpr_set_print_state(kd_session *s, void *state, void (*free_fn)(void *))
 {
-	struct type_cache *c = cache(s);
+	struct cexpr_state *c = cache(s);
 	if (c->print_state_free)
 		c->print_state_free(c->print_state);
 	c->print_state = state;
@@ -113,752 +78,6 @@ void cexpr_set_print_state(kd_session *s, void *state, void (*free_fn)(void *))
 int kd_cexpr_next_history(kd_session *s)
 {
 	return ++cache(s)->history;
-}
-
-/* ---- types ---- */
-
-/* gdb spells base types the way C programmers do. */
-static const char *canon_base_name(const char *n)
-{
-	static const struct {
-		const char *dwarf, *gdb;
-	} names[] = {
-		{"long unsigned int", "unsigned long"},
-		{"long int", "long"},
-		{"short int", "short"},
-		{"short unsigned int", "unsigned short"},
-		{"long long int", "long long"},
-		{"long long unsigned int", "unsigned long long"},
-		{"__int128 unsigned", "unsigned __int128"},
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (strcmp(n, names[i].dwarf) == 0)
-			return names[i].gdb;
-	return n;
-}
-
-struct ctype *ctype_builtin(kd_session *s, const char *name)
-{
-	static const struct {
-		const char *name;
-		enum ctype_kind kind;
-		uint8_t size;
-		bool is_signed, is_char, is_bool;
-	} builtins[] = {
-		{"void", CT_VOID, 1, false, false, false},
-		{"char", CT_INT, 1, true, true, false},
-		{"signed char", CT_INT, 1, true, true, false},
-		{"unsigned char", CT_INT, 1, false, true, false},
-		{"short", CT_INT, 2, true, false, false},
-		{"unsigned short", CT_INT, 2, false, false, false},
-		{"int", CT_INT, 4, true, false, false},
-		{"unsigned int", CT_INT, 4, false, false, false},
-		{"long", CT_INT, 8, true, false, false},
-		{"unsigned long", CT_INT, 8, false, false, false},
-		{"long long", CT_INT, 8, true, false, false},
-		{"unsigned long long", CT_INT, 8, false, false, false},
-		{"_Bool", CT_INT, 1, false, false, true},
-		{"__int128", CT_INT, 16, true, false, false},
-		{"unsigned __int128", CT_INT, 16, false, false, false},
-		{"double", CT_FLOAT, 8, true, false, false},
-		{"float", CT_FLOAT, 4, true, false, false},
-	};
-	struct type_cache *c = cache(s);
-	struct ctype *t = strmap_get(&c->builtins, name);
-	if (t)
-		return t;
-	for (size_t i = 0; i < ARRAY_SIZE(builtins); i++) {
-		if (strcmp(builtins[i].name, name) != 0)
-			continue;
-		t = new_type(s, builtins[i].kind);
-		t->name = builtins[i].name;
-		t->size = builtins[i].size;
-		t->has_size = builtins[i].kind != CT_VOID;
-		t->is_signed = builtins[i].is_signed;
-		t->is_char = builtins[i].is_char;
-		t->is_bool = builtins[i].is_bool;
-		t->complete = true;
-		strmap_put(&c->builtins, builtins[i].name, t);
-		return t;
-	}
-	return NULL;
-}
-
-static bool die_type(Dwarf_Die *die, Dwarf_Die *out)
-{
-	Dwarf_Attribute a;
-	return dwarf_attr_integrate(die, DW_AT_type, &a) && dwarf_formref_die(&a, out);
-}
-
-static struct ctype *type_attr(kd_session *s, Dwarf_Die *die)
-{
-	Dwarf_Die t;
-	if (!die_type(die, &t))
-		return ctype_builtin(s, "void");
-	return ctype_from_die(s, &t);
-}
-
-static bool die_udata(Dwarf_Die *die, unsigned at, uint64_t *v)
-{
-	Dwarf_Attribute a;
-	Dwarf_Word w;
-	if (!dwarf_attr_integrate(die, at, &a) || dwarf_formudata(&a, &w) != 0)
-		return false;
-	*v = w;
-	return true;
-}
-
-static bool die_flag(Dwarf_Die *die, unsigned at)
-{
-	Dwarf_Attribute a;
-	bool f = false;
-	return dwarf_attr_integrate(die, at, &a) && dwarf_formflag(&a, &f) == 0 && f;
-}
-
-struct ctype *ctype_from_die(kd_session *s, Dwarf_Die *die)
-{
-	struct type_cache *c = cache(s);
-	uint64_t off = dwarf_dieoffset(die);
-	struct ctype *t = u64map_get(&c->by_die, off);
-	if (t)
-		return t;
-	int tag = dwarf_tag(die);
-	uint64_t v;
-	switch (tag) {
-	case DW_TAG_base_type: {
-		uint64_t enc = 0;
-		die_udata(die, DW_AT_encoding, &enc);
-		t = new_type(s, enc == DW_ATE_float ? CT_FLOAT : CT_INT);
-		const char *n = dwarf_diename(die);
-		t->name = n ? canon_base_name(n) : "?";
-		if (die_udata(die, DW_AT_byte_size, &v))
-			t->size = v;
-		t->has_size = true;
-		t->is_signed = enc == DW_ATE_signed || enc == DW_ATE_signed_char || enc == DW_ATE_float;
-		t->is_char = enc == DW_ATE_signed_char || enc == DW_ATE_unsigned_char;
-		t->is_bool = enc == DW_ATE_boolean;
-		t->complete = true;
-		break;
-	}
-	case DW_TAG_unspecified_type:
-		t = ctype_builtin(s, "void");
-		u64map_put(&c->by_die, off, t);
-		return t;
-	case DW_TAG_pointer_type:
-	case DW_TAG_reference_type:
-	case DW_TAG_rvalue_reference_type:
-		t = new_type(s, CT_PTR);
-		t->size = 8;
-		t->has_size = true;
-		t->complete = true;
-		break;
-	case DW_TAG_typedef:
-		t = new_type(s, CT_TYPEDEF);
-		t->name = dwarf_diename(die);
-		t->complete = true;
-		break;
-	case DW_TAG_const_type: t = new_type(s, CT_CONST); t->complete = true; break;
-	case DW_TAG_volatile_type: t = new_type(s, CT_VOLATILE); t->complete = true; break;
-	case DW_TAG_restrict_type: t = new_type(s, CT_RESTRICT); t->complete = true; break;
-	case DW_TAG_atomic_type: t = new_type(s, CT_ATOMIC); t->complete = true; break;
-	case DW_TAG_array_type:
-		t = new_type(s, CT_ARRAY);
-		t->complete = true;
-		break;
-	case DW_TAG_structure_type:
-	case DW_TAG_class_type:
-	case DW_TAG_union_type:
-		t = new_type(s, tag == DW_TAG_union_type ? CT_UNION : CT_STRUCT);
-		t->name = dwarf_diename(die);
-		if (die_udata(die, DW_AT_byte_size, &v)) {
-			t->size = v;
-			t->has_size = true;
-		}
-		break;
-	case DW_TAG_enumeration_type:
-		t = new_type(s, CT_ENUM);
-		t->name = dwarf_diename(die);
-		if (die_udata(die, DW_AT_byte_size, &v)) {
-			t->size = v;
-			t->has_size = true;
-		}
-		break;
-	case DW_TAG_subroutine_type:
-	case DW_TAG_subprogram:
-		t = new_type(s, CT_FUNC);
-		t->prototyped = die_flag(die, DW_AT_prototyped);
-		break;
-	default:
-		t = new_type(s, CT_VOID);
-		t->name = "void";
-		t->complete = true;
-		break;
-	}
-	t->die = off;
-	u64map_put(&c->by_die, off, t);
-	/* Now the parts that may refer back to this type. */
-	switch (t->kind) {
-	case CT_PTR:
-	case CT_TYPEDEF:
-	case CT_CONST:
-	case CT_VOLATILE:
-	case CT_RESTRICT:
-	case CT_ATOMIC:
-	case CT_FUNC:
-		t->target = type_attr(s, die);
-		if (t->kind == CT_TYPEDEF && !t->name)
-			t->name = "?";
-		break;
-	case CT_ARRAY: {
-		struct ctype *elem = type_attr(s, die);
-		uint64_t counts[16];
-		bool unbounded[16];
-		int n = 0;
-		Dwarf_Die child;
-		if (dwarf_child(die, &child) == 0) {
-			do {
-				if (dwarf_tag(&child) != DW_TAG_subrange_type || n == 16)
-					continue;
-				uint64_t cnt;
-				unbounded[n] = false;
-				Dwarf_Attribute ua;
-				if (die_udata(&child, DW_AT_count, &cnt))
-					counts[n] = cnt;
-				else if (dwarf_attr(&child, DW_AT_upper_bound, &ua)) {
-					int form = dwarf_whatform(&ua);
-					Dwarf_Sword sv = 0;
-					Dwarf_Word uv = 0;
-					if (form == DW_FORM_sdata || form == DW_FORM_implicit_const)
-						counts[n] = dwarf_formsdata(&ua, &sv) == 0 && sv >= 0 ? (uint64_t)sv + 1 : 0;
-					else if (dwarf_formudata(&ua, &uv) == 0)
-						counts[n] = uv == ~0ULL ? 0 : uv + 1;
-					else
-						counts[n] = 0; /* a variable bound: treat as unknown */
-				} else {
-					counts[n] = 0;
-					unbounded[n] = true;
-				}
-				n++;
-			} while (dwarf_siblingof(&child, &child) == 0);
-		}
-		if (n == 0) {
-			counts[0] = 0;
-			unbounded[0] = true;
-			n = 1;
-		}
-		struct ctype *inner = elem;
-		for (int i = n - 1; i >= 1; i--) {
-			struct ctype *a = new_type(s, CT_ARRAY);
-			a->complete = true;
-			a->target = inner;
-			a->nelem = counts[i];
-			a->no_bound = unbounded[i];
-			inner = a;
-		}
-		t->target = inner;
-		t->nelem = counts[0];
-		t->no_bound = unbounded[0];
-		break;
-	}
-	case CT_ENUM: {
-		Dwarf_Die u;
-		if (die_type(die, &u)) {
-			struct ctype *ut = ctype_strip(ctype_from_die(s, &u));
-			t->is_signed = ut->is_signed;
-		}
-		break;
-	}
-	default:
-		break;
-	}
-	return t;
-}
-
-struct ctype *ctype_strip(struct ctype *t)
-{
-	for (int guard = 0; t && guard < 64; guard++) {
-		if (t->kind != CT_TYPEDEF && t->kind != CT_CONST && t->kind != CT_VOLATILE && t->kind != CT_RESTRICT &&
-		    t->kind != CT_ATOMIC)
-			break;
-		t = t->target;
-	}
-	return t;
-}
-
-static uint64_t ctype_sizeof_raw(kd_session *s, struct ctype *t);
-
-static int read_members(kd_session *s, struct ctype *t, Dwarf_Die *die)
-{
-	VEC(struct cmember) ms = {0};
-	Dwarf_Die child;
-	if (dwarf_child(die, &child) == 0) {
-		do {
-			if (dwarf_tag(&child) != DW_TAG_member)
-				continue;
-			struct cmember m = {0};
-			m.name = dwarf_diename(&child);
-			uint64_t off = 0, bs = 0, v;
-			if (member_location(&child, &off) < 0)
-				continue;
-			m.type = type_attr(s, &child);
-			if (die_udata(&child, DW_AT_bit_size, &bs))
-				m.bitsize = (uint32_t)bs;
-			if (die_udata(&child, DW_AT_data_bit_offset, &v)) {
-				m.bitpos = v;
-			} else if (m.bitsize && die_udata(&child, DW_AT_bit_offset, &v)) {
-				/* DWARF 2/3: bits from the most significant end of a storage unit */
-				uint64_t unit = 0;
-				if (!die_udata(&child, DW_AT_byte_size, &unit))
-					unit = ctype_sizeof_raw(s, m.type);
-				m.bitpos = off * 8 + unit * 8 - v - m.bitsize;
-			} else {
-				m.bitpos = off * 8;
-			}
-			VEC_PUSH(&ms, m);
-		} while (dwarf_siblingof(&child, &child) == 0);
-	}
-	t->members = ms.items;
-	t->nmembers = ms.len;
-	t->member_index = xcalloc(1, sizeof(*t->member_index));
-	strmap_init(t->member_index);
-	for (size_t i = 0; i < t->nmembers; i++)
-		if (t->members[i].name)
-			strmap_put(t->member_index, t->members[i].name, (void *)(uintptr_t)(i + 1));
-	return 0;
-}
-
-static void read_enumerators(kd_session *s, struct ctype *t, Dwarf_Die *die)
-{
-	(void)s;
-	VEC(struct cenumerator) es = {0};
-	Dwarf_Die child;
-	bool flag = true;
-	uint64_t mask = 0;
-	if (dwarf_child(die, &child) == 0) {
-		do {
-			if (dwarf_tag(&child) != DW_TAG_enumerator)
-				continue;
-			struct cenumerator e = {dwarf_diename(&child), 0};
-			Dwarf_Attribute a;
-			if (dwarf_attr(&child, DW_AT_const_value, &a)) {
-				Dwarf_Sword sv;
-				Dwarf_Word uv;
-				int form = dwarf_whatform(&a);
-				if (form == DW_FORM_sdata || form == DW_FORM_implicit_const) {
-					if (dwarf_formsdata(&a, &sv) == 0)
-						e.value = sv;
-				} else if (t->is_signed && dwarf_formsdata(&a, &sv) == 0) {
-					e.value = sv;
-				} else if (dwarf_formudata(&a, &uv) == 0) {
-					e.value = (int64_t)uv;
-				}
-			}
-			if (e.value < 0)
-				flag = false;
-			else if (e.value && ((uint64_t)e.value & ((uint64_t)e.value - 1)))
-				flag = false;
-			else if ((uint64_t)e.value & mask)
-				flag = false;
-			else
-				mask |= (uint64_t)e.value;
-			if (e.name)
-				VEC_PUSH(&es, e);
-		} while (dwarf_siblingof(&child, &child) == 0);
-	}
-	t->enums = es.items;
-	t->nenums = es.len;
-	t->flag_enum = flag;
-}
-
-static void read_params(kd_session *s, struct ctype *t, Dwarf_Die *die)
-{
-	VEC(struct ctype *) ps = {0};
-	Dwarf_Die child;
-	if (dwarf_child(die, &child) == 0) {
-		do {
-			int tag = dwarf_tag(&child);
-			if (tag == DW_TAG_formal_parameter)
-				VEC_PUSH(&ps, type_attr(s, &child));
-			else if (tag == DW_TAG_unspecified_parameters)
-				t->varargs = true;
-		} while (dwarf_siblingof(&child, &child) == 0);
-	}
-	t->params = ps.items;
-	t->nparams = ps.len;
-}
-
-int ctype_complete(kd_session *s, struct ctype *t)
-{
-	if (!t || t->complete)
-		return 0;
-	Dwarf_Die die;
-	if (!s->dwarf || !t->die || !dwarf_offdie(s->dwarf, t->die, &die)) {
-		t->complete = true;
-		return 0;
-	}
-	if ((t->kind == CT_STRUCT || t->kind == CT_UNION || t->kind == CT_ENUM) && die_flag(&die, DW_AT_declaration)) {
-		/* A declaration: find the definition by name and share its contents. */
-		t->complete = true;
-		uint64_t def;
-		enum dwi_kind k = t->kind == CT_STRUCT ? DWI_STRUCT : t->kind == CT_UNION ? DWI_UNION : DWI_ENUM;
-		if (t->name && s->dwi && dwi_find(s->dwi, k, t->name, &def) && def != t->die) {
-			Dwarf_Die d;
-			if (dwarf_offdie(s->dwarf, def, &d)) {
-				struct ctype *full = ctype_from_die(s, &d);
-				if (full->kind == t->kind && ctype_complete(s, full) == 0) {
-					t->size = full->size;
-					t->has_size = full->has_size;
-					t->members = full->members;
-					t->nmembers = full->nmembers;
-					t->enums = full->enums;
-					t->nenums = full->nenums;
-					t->flag_enum = full->flag_enum;
-					t->is_signed = full->is_signed;
-					t->borrowed = true;
-					if (full->member_index) {
-						t->member_index = xcalloc(1, sizeof(*t->member_index));
-						strmap_init(t->member_index);
-						for (size_t i = 0; i < t->nmembers; i++)
-							if (t->members[i].name)
-								strmap_put(t->member_index, t->members[i].name, (void *)(uintptr_t)(i + 1));
-					}
-				}
-			}
-		}
-		return 0;
-	}
-	t->complete = true;
-	switch (t->kind) {
-	case CT_STRUCT:
-	case CT_UNION: read_members(s, t, &die); break;
-	case CT_ENUM: read_enumerators(s, t, &die); break;
-	case CT_FUNC: read_params(s, t, &die); break;
-	default: break;
-	}
-	return 0;
-}
-
-struct ctype *ctype_resolve(kd_session *s, struct ctype *t)
-{
-	t = ctype_strip(t);
-	if (t && !t->complete)
-		ctype_complete(s, t);
-	return t;
-}
-
-static uint64_t ctype_sizeof_raw(kd_session *s, struct ctype *t)
-{
-	t = ctype_resolve(s, t);
-	if (!t)
-		return 0;
-	switch (t->kind) {
-	case CT_ARRAY: return t->nelem * ctype_sizeof_raw(s, t->target);
-	case CT_VOID:
-	case CT_FUNC: return 1;
-	default: return t->size;
-	}
-}
-
-struct ctype *ctype_pointer_to(kd_session *s, struct ctype *t)
-{
-	if (t->pointer)
-		return t->pointer;
-	struct ctype *p = new_type(s, CT_PTR);
-	p->size = 8;
-	p->has_size = true;
-	p->complete = true;
-	p->target = t;
-	t->pointer = p;
-	return p;
-}
-
-bool ctype_is_integer(struct ctype *t)
-{
-	t = ctype_strip(t);
-	return t && (t->kind == CT_INT || t->kind == CT_ENUM);
-}
-
-bool ctype_is_scalar(struct ctype *t)
-{
-	t = ctype_strip(t);
-	return t && (t->kind == CT_INT || t->kind == CT_ENUM || t->kind == CT_PTR || t->kind == CT_FLOAT);
-}
-
-const struct cmember *ctype_member(kd_session *s, struct ctype *t, const char *name, uint64_t *bitpos)
-{
-	t = ctype_resolve(s, t);
-	if (!t || (t->kind != CT_STRUCT && t->kind != CT_UNION))
-		return NULL;
-	if (t->member_index) {
-		uintptr_t i = (uintptr_t)strmap_get(t->member_index, name);
-		if (i) {
-			*bitpos = t->members[i - 1].bitpos;
-			return &t->members[i - 1];
-		}
-	}
-	for (size_t i = 0; i < t->nmembers; i++) {
-		const struct cmember *m = &t->members[i];
-		if (m->name)
-			continue;
-		uint64_t inner;
-		const struct cmember *r = ctype_member(s, m->type, name, &inner);
-		if (r) {
-			*bitpos = m->bitpos + inner;
-			return r;
-		}
-	}
-	return NULL;
-}
-
-static const char *type_tag_name(struct ctype *t)
-{
-	struct ctype *st = ctype_strip(t);
-	return st && st->name ? st->name : "type";
-}
-
-int ctype_member_path(kd_session *s, struct ctype *t, const char *path, uint64_t *bitpos, uint32_t *bitsize,
-		      struct ctype **mtype)
-{
-	uint64_t total = 0;
-	uint32_t bsize = 0;
-	struct ctype *cur = t;
-	const char *p = path;
-	while (*p) {
-		size_t len = strcspn(p, ".[");
-		char name[256];
-		if (len == 0 || len >= sizeof(name))
-			return kd_fail(s, "invalid member name in \"%s\"", path);
-		memcpy(name, p, len);
-		name[len] = '\0';
-		uint64_t bp;
-		const struct cmember *m = ctype_member(s, cur, name, &bp);
-		if (!m)
-			return kd_fail(s, "%s has no member \"%s\"", type_tag_name(cur), name);
-		total += bp;
-		bsize = m->bitsize;
-		cur = m->type;
-		p += len;
-		while (*p == '[') {
-			char *end;
-			unsigned long long idx = strtoull(p + 1, &end, 0);
-			struct ctype *at = ctype_resolve(s, cur);
-			if (*end != ']' || !at || at->kind != CT_ARRAY)
-				return kd_fail(s, "invalid array index in \"%s\"", path);
-			total += idx * ctype_sizeof_raw(s, at->target) * 8;
-			cur = at->target;
-			bsize = 0;
-			p = end + 1;
-		}
-		if (*p == '.')
-			p++;
-		else if (*p)
-			return kd_fail(s, "invalid member reference \"%s\"", path);
-	}
-	*bitpos = total;
-	if (bitsize)
-		*bitsize = bsize;
-	if (mtype)
-		*mtype = cur;
-	return 0;
-}
-
-/* Base type words in any order: "unsigned long", "long unsigned int", "short", "unsigned". */
-static struct ctype *base_from_words(kd_session *s, const char *text, size_t len)
-{
-	int nlong = 0, nshort = 0, nsigned = 0, nunsigned = 0, nint = 0, nchar = 0, nbool = 0, nvoid = 0, ni128 = 0,
-	    nother = 0, ndouble = 0, nfloat = 0;
-	const char *p = text, *end = text + len;
-	while (p < end) {
-		while (p < end && isspace((unsigned char)*p))
-			p++;
-		const char *w = p;
-		while (p < end && !isspace((unsigned char)*p))
-			p++;
-		size_t n = (size_t)(p - w);
-		if (!n)
-			break;
-#define IS(word) (n == strlen(word) && strncmp(w, word, n) == 0)
-		if (IS("long")) nlong++;
-		else if (IS("short")) nshort++;
-		else if (IS("signed") || IS("__signed__")) nsigned++;
-		else if (IS("unsigned")) nunsigned++;
-		else if (IS("int")) nint++;
-		else if (IS("char")) nchar++;
-		else if (IS("_Bool")) nbool++;
-		else if (IS("void")) nvoid++;
-		else if (IS("__int128")) ni128++;
-		else if (IS("double")) ndouble++;
-		else if (IS("float")) nfloat++;
-		else nother++;
-#undef IS
-	}
-	if (nother || (nsigned && nunsigned))
-		return NULL;
-	const char *name = NULL;
-	if (nvoid && !(nlong | nshort | nsigned | nunsigned | nint | nchar | nbool))
-		name = "void";
-	else if (nbool)
-		name = "_Bool";
-	else if (nchar)
-		name = nunsigned ? "unsigned char" : nsigned ? "signed char" : "char";
-	else if (nshort)
-		name = nunsigned ? "unsigned short" : "short";
-	else if (ni128)
-		name = nunsigned ? "unsigned __int128" : "__int128";
-	else if (nlong >= 2)
-		name = nunsigned ? "unsigned long long" : "long long";
-	else if (nlong == 1 && ndouble)
-		name = "double";
-	else if (nlong == 1)
-		name = nunsigned ? "unsigned long" : "long";
-	else if (ndouble)
-		name = "double";
-	else if (nfloat)
-		name = "float";
-	else if (nint || nunsigned || nsigned)
-		name = nunsigned ? "unsigned int" : "int";
-	if (!name)
-		return NULL;
-	/* Prefer the DWARF's own base type (same spelling once canonicalised) */
-	static const struct {
-		const char *gdb, *dwarf;
-	} dw[] = {
-		{"unsigned long", "long unsigned int"}, {"long", "long int"}, {"short", "short int"},
-		{"unsigned short", "short unsigned int"}, {"long long", "long long int"},
-		{"unsigned long long", "long long unsigned int"},
-	};
-	const char *dname = name;
-	for (size_t i = 0; i < ARRAY_SIZE(dw); i++)
-		if (strcmp(dw[i].gdb, name) == 0)
-			dname = dw[i].dwarf;
-	uint64_t off;
-	Dwarf_Die d;
-	if (s->dwi && s->dwarf && dwi_find(s->dwi, DWI_BASE, dname, &off) && dwarf_offdie(s->dwarf, off, &d))
-		return ctype_from_die(s, &d);
-	return ctype_builtin(s, name);
-}
-
-static struct ctype *qualified(kd_session *s, struct ctype *t, enum ctype_kind q)
-{
-	struct ctype *c = new_type(s, q);
-	c->target = t;
-	c->complete = true;
-	return c;
-}
-
-static bool is_ident_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_';
-}
-
-struct ctype *ctype_lookup(kd_session *s, const char *spelling)
-{
-	char buf[512];
-	snprintf(buf, sizeof(buf), "%s", spelling);
-	char *p = buf;
-	while (isspace((unsigned char)*p))
-		p++;
-	str_rstrip(p);
-	/* Trailing declarator: '*' and "const" after the base. */
-	size_t len = strlen(p);
-	int nptr = 0;
-	bool cptr[16] = {0};
-	for (;;) {
-		while (len && isspace((unsigned char)p[len - 1]))
-			len--;
-		if (len && p[len - 1] == '*') {
-			if (nptr < 16)
-				nptr++;
-			len--;
-			continue;
-		}
-		if (nptr && len >= 5 && strncmp(p + len - 5, "const", 5) == 0 && (len == 5 || !is_ident_char(p[len - 6]))) {
-			cptr[nptr - 1] = true;
-			len -= 5;
-			continue;
-		}
-		break;
-	}
-	p[len] = '\0';
-	bool is_const = false, is_volatile = false;
-	for (;;) {
-		while (isspace((unsigned char)*p))
-			p++;
-		if (strncmp(p, "const", 5) == 0 && !is_ident_char(p[5])) {
-			is_const = true;
-			p += 5;
-		} else if (strncmp(p, "volatile", 8) == 0 && !is_ident_char(p[8])) {
-			is_volatile = true;
-			p += 8;
-		} else
-			break;
-	}
-	/* "const" may also follow the base: "char const *" */
-	len = strlen(p);
-	while (len >= 6 && strcmp(p + len - 6, " const") == 0) {
-		is_const = true;
-		len -= 6;
-		p[len] = '\0';
-		str_rstrip(p);
-		len = strlen(p);
-	}
-	if (!*p) {
-		kd_fail(s, "no type name in \"%s\"", spelling);
-		return NULL;
-	}
-	struct ctype *t = NULL;
-	if (strncmp(p, "struct ", 7) == 0 || strncmp(p, "union ", 6) == 0 || strncmp(p, "enum ", 5) == 0 ||
-	    strchr(p, ' ') == NULL) {
-		t = base_from_words(s, p, strlen(p));
-		if (!t) {
-			Dwarf_Die d;
-			if (type_lookup(s, p, &d) < 0)
-				return NULL;
-			t = ctype_from_die(s, &d);
-		}
-	} else {
-		t = base_from_words(s, p, strlen(p));
-		if (!t) {
-			kd_fail(s, "no type \"%s\" in vmlinux's debug information", p);
-			return NULL;
-		}
-	}
-	if (is_volatile)
-		t = qualified(s, t, CT_VOLATILE);
-	if (is_const)
-		t = qualified(s, t, CT_CONST);
-	for (int i = 0; i < nptr; i++) {
-		t = ctype_pointer_to(s, t);
-		if (cptr[i])
-			t = qualified(s, t, CT_CONST);
-	}
-	return t;
-}
-
-/* ---- per-CPU symbols ---- */
-
-bool kd_cexpr_is_percpu(kd_session *s, const char *name, uint64_t *offset)
-{
-	struct type_cache *c = cache(s);
-	if (!s->symtab)
-		return false;
-	if (!c->percpu_known) {
-		c->percpu_known = true;
-		const struct ksym *a = symtab_lookup(s->symtab, "__per_cpu_start");
-		const struct ksym *b = symtab_lookup(s->symtab, "__per_cpu_end");
-		if (a && b && b->addr > a->addr && b->addr < KERNEL_MAP_START) {
-			c->percpu_start = a->addr;
-			c->percpu_end = b->addr;
-		}
-	}
-	if (c->percpu_end == 0)
-		return false;
-	const struct ksym *k = symtab_lookup(s->symtab, name);
-	if (!k || k->addr < c->percpu_start || k->addr >= c->percpu_end)
-		return false;
-	if (offset)
-		*offset = k->addr;
-	return true;
 }
 
 /* ---- values ---- */
@@ -938,83 +157,18 @@ int cvalue_to_u64(kd_session *s, const struct cvalue *v, uint64_t *out)
 	return 0;
 }
 
-/* DWARF variable or function address, relocated as gdb relocates vmlinux. */
-static int die_address(kd_session *s, Dwarf_Die *d, const char *name, uint64_t *addr)
-{
-	Dwarf_Attribute a;
-	Dwarf_Addr lo;
-	if (dwarf_tag(d) == DW_TAG_subprogram) {
-		if (dwarf_lowpc(d, &lo) == 0) {
-			*addr = lo + s->ki.kaslr_offset;
-			return 0;
-		}
-	} else if (dwarf_attr(d, DW_AT_location, &a)) {
-		Dwarf_Op *ops;
-		size_t n;
-		if (dwarf_getlocation(&a, &ops, &n) == 0 && n == 1 && ops[0].atom == DW_OP_addr) {
-			*addr = ops[0].number + s->ki.kaslr_offset;
-			return 0;
-		}
-	}
-	uint64_t off;
-	if (kd_cexpr_is_percpu(s, name, &off)) {
-		*addr = off + s->ki.kaslr_offset;
-		return 0;
-	}
-	const struct ksym *k = s->symtab ? symtab_lookup(s->symtab, name) : NULL;
-	if (k) {
-		*addr = k->addr;
-		return 0;
-	}
-	return kd_fail(s, "Cannot access \"%s\": it has no address (optimized out)", name);
-}
-
-/*
- * `extern char x[];` seen from a unit that does not define x: when the DIE we
- * found has an array type without a bound, the ELF symbol's size gives it back,
- * as the defining unit's own type would.
- */
-static struct ctype *complete_array_type(kd_session *s, struct ctype *t, const char *name)
-{
-	struct ctype *quals[8];
-	int nq = 0;
-	struct ctype *a = t;
-	while (a && nq < 8 && (a->kind == CT_CONST || a->kind == CT_VOLATILE)) {
-		quals[nq++] = a;
-		a = a->target;
-	}
-	if (!a || a->kind != CT_ARRAY || !a->no_bound || !s->symtab)
-		return t;
-	const struct ksym *k = symtab_lookup(s->symtab, name);
-	uint64_t esize = ctype_sizeof_raw(s, a->target);
-	if (!k || !k->size || !esize)
-		return t;
-	struct ctype *full = new_type(s, CT_ARRAY);
-	full->complete = true;
-	full->target = a->target;
-	full->nelem = k->size / esize;
-	for (int i = nq - 1; i >= 0; i--)
-		full = qualified(s, full, quals[i]->kind);
-	return full;
-}
-
 int cvalue_of_symbol(kd_session *s, const char *name, struct cvalue *out)
 {
-	uint64_t off;
-	Dwarf_Die d;
-	if (s->dwi && s->dwarf &&
-	    ((dwi_find(s->dwi, DWI_VARIABLE, name, &off) && dwarf_offdie(s->dwarf, off, &d)) ||
-	     (dwi_find(s->dwi, DWI_FUNCTION, name, &off) && dwarf_offdie(s->dwarf, off, &d)))) {
-		struct ctype *t = dwarf_tag(&d) == DW_TAG_subprogram ? ctype_from_die(s, &d) : type_attr(s, &d);
-		uint64_t addr = 0;
-		if (die_address(s, &d, name, &addr) < 0)
-			return -1;
-		t = complete_array_type(s, t, name);
-		cvalue_at(out, t, addr);
-		out->symbol = NULL;
-		return 0;
-	}
-	return kd_fail(s, "No symbol \"%s\" in current context.", name);
+	struct ctype *t;
+	uint64_t addr = 0;
+	int found = ctype_var(s, name, &t, &addr);
+	if (found < 0)
+		return -1;
+	if (!found)
+		return kd_fail(s, "No symbol \"%s\" in current context.", name);
+	cvalue_at(out, t, addr);
+	out->symbol = NULL;
+	return 0;
 }
 
 /* ---- the parser/evaluator ---- */
@@ -1033,6 +187,11 @@ static void skip_ws(struct parser *ps)
 {
 	while (isspace((unsigned char)*ps->p))
 		ps->p++;
+}
+
+static bool is_ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
 }
 
 static bool accept(struct parser *ps, const char *tok)
@@ -1093,10 +252,7 @@ static bool looks_like_type(struct parser *ps)
 		if (is_type_keyword(w))
 			r = true;
 		else {
-			uint64_t off;
-			kd_session *s = ps->s;
-			if (s->dwi && dwi_find(s->dwi, DWI_TYPEDEF, w, &off) && !dwi_find(s->dwi, DWI_VARIABLE, w, &off) &&
-			    !dwi_find(s->dwi, DWI_FUNCTION, w, &off)) {
+			if (ctype_is_typedef_name(ps->s, w)) {
 				skip_ws(ps);
 				r = *ps->p == ')' || *ps->p == '*';
 			}
@@ -1223,7 +379,7 @@ static bool is_ptr(kd_session *s, struct cvalue *v)
 static uint64_t target_size(kd_session *s, struct ctype *ptr)
 {
 	struct ctype *t = ctype_strip(ptr);
-	uint64_t n = ctype_sizeof_raw(s, t->target);
+	uint64_t n = ctype_sizeof(s, t->target);
 	return n ? n : 1;
 }
 
@@ -1268,7 +424,7 @@ static int member_of(struct parser *ps, struct cvalue *v, const char *name)
 		v->addr += bitpos / 8;
 		v->bitpos = m->bitsize ? (uint32_t)(bitpos % 8) : 0;
 	} else {
-		if (bitpos / 8 + (m->bitsize ? 8 : ctype_sizeof_raw(s, m->type)) > sizeof(v->bytes))
+		if (bitpos / 8 + (m->bitsize ? 8 : ctype_sizeof(s, m->type)) > sizeof(v->bytes))
 			return kd_fail(s, "member outside of the value");
 		memmove(v->bytes, v->bytes + bitpos / 8, sizeof(v->bytes) - bitpos / 8);
 		v->bitpos = m->bitsize ? (uint32_t)(bitpos % 8) : 0;
@@ -1401,45 +557,19 @@ static int parse_char(struct parser *ps, struct cvalue *out)
 	return 0;
 }
 
-/* The enum type an enumerator DIE belongs to: the enumeration_type DIE that contains it. */
-static struct ctype *enumerator_type(kd_session *s, Dwarf_Die *en)
-{
-	Dwarf_Die cu, child;
-	uint8_t asz, osz;
-	if (!dwarf_diecu(en, &cu, &asz, &osz) || dwarf_child(&cu, &child) != 0)
-		return NULL;
-	uint64_t target = dwarf_dieoffset(en);
-	Dwarf_Die prev;
-	bool have = false;
-	do {
-		if (dwarf_dieoffset(&child) > target)
-			break;
-		prev = child;
-		have = true;
-	} while (dwarf_siblingof(&child, &child) == 0);
-	if (!have || dwarf_tag(&prev) != DW_TAG_enumeration_type)
-		return NULL;
-	return ctype_from_die(s, &prev);
-}
-
 static int parse_identifier(struct parser *ps, const char *name, struct cvalue *out)
 {
 	kd_session *s = ps->s;
-	uint64_t off;
-	Dwarf_Die d;
+	int64_t value;
+	struct ctype *et = NULL;
 	if (cvalue_of_symbol(s, name, out) == 0) {
 		out->symbol = NULL;
 		return 0;
 	}
-	if (s->dwi && s->dwarf && dwi_find(s->dwi, DWI_ENUMERATOR, name, &off) && dwarf_offdie(s->dwarf, off, &d)) {
-		struct ctype *et = enumerator_type(s, &d);
-		Dwarf_Attribute a;
-		Dwarf_Sword sv = 0;
-		if (et && dwarf_attr(&d, DW_AT_const_value, &a) && dwarf_formsdata(&a, &sv) == 0) {
-			kd_err_clear(&s->err);
-			cvalue_int(out, et, (uint64_t)sv);
-			return 0;
-		}
+	if (ctype_enumerator(s, name, &value, &et) && et) {
+		kd_err_clear(&s->err);
+		cvalue_int(out, et, (uint64_t)value);
+		return 0;
 	}
 	if (s->symtab && symtab_lookup(s->symtab, name))
 		return kd_fail(s, "'%s' has unknown type; cast it to its declared type", name);
@@ -1494,7 +624,7 @@ static int parse_postfix(struct parser *ps, struct cvalue *out)
 				return -1;
 			struct ctype *t = ctype_resolve(ps->s, out->type);
 			if (t->kind == CT_ARRAY && out->where == CV_LVALUE) {
-				uint64_t es = ctype_sizeof_raw(ps->s, t->target);
+				uint64_t es = ctype_sizeof(ps->s, t->target);
 				cvalue_at(out, t->target, out->addr + i * es);
 			} else if (t->kind == CT_PTR) {
 				uint64_t base;
@@ -1505,7 +635,7 @@ static int parse_postfix(struct parser *ps, struct cvalue *out)
 					return kd_fail(ps->s, "Attempt to take contents of a non-pointer value.");
 				cvalue_at(out, t->target, base + i * es);
 			} else
-				return kd_fail(ps->s, "cannot subscript something of type `%s'", type_tag_name(out->type));
+				return kd_fail(ps->s, "cannot subscript something of type `%s'", ctype_tag_name(out->type));
 		} else if (*ps->p == '.' || (ps->p[0] == '-' && ps->p[1] == '>')) {
 			ps->p += *ps->p == '.' ? 1 : 2;
 			char name[256];
@@ -1549,7 +679,7 @@ static int parse_sizeof(struct parser *ps, struct cvalue *out)
 		return -1;
 	t = v.type;
 have:
-	cvalue_int(out, builtin(ps, "unsigned long"), ctype_sizeof_raw(ps->s, t));
+	cvalue_int(out, builtin(ps, "unsigned long"), ctype_sizeof(ps->s, t));
 	return 0;
 }
 
@@ -1673,11 +803,7 @@ static int artificial_array(struct parser *ps, struct cvalue *l, struct cvalue *
 		return kd_fail(s, "Only values in memory can be extended with '@'.");
 	if ((int64_t)n <= 0)
 		return kd_fail(s, "Non-positive repeat count.");
-	struct ctype *a = new_type(s, CT_ARRAY);
-	a->complete = true;
-	a->target = l->type;
-	a->nelem = n;
-	l->type = a;
+	l->type = ctype_array_of(s, l->type, n);
 	l->symbol = NULL;
 	return 0;
 }

@@ -845,18 +845,6 @@ struct pctx {
 	const struct cprint_opts *o;
 };
 
-static uint64_t type_size(kd_session *s, struct ctype *t)
-{
-	t = ctype_resolve(s, t);
-	if (!t)
-		return 0;
-	if (t->kind == CT_ARRAY)
-		return t->no_bound ? 0 : t->nelem * type_size(s, t->target);
-	if (t->kind == CT_VOID || t->kind == CT_FUNC)
-		return 1;
-	return t->size;
-}
-
 static uint64_t extract(const uint8_t *data, size_t avail, uint64_t size, uint32_t bitpos, uint32_t bitsize, bool sgn)
 {
 	if (bitsize) {
@@ -955,7 +943,7 @@ static int print_data(struct pctx *c, struct ctype *t, const uint8_t *data, size
 static int print_array(struct pctx *c, struct ctype *at, const uint8_t *data, size_t avail, uint64_t addr, int depth)
 {
 	struct ctype *et = at->target;
-	uint64_t esize = type_size(c->s, et);
+	uint64_t esize = ctype_sizeof(c->s, et);
 	uint64_t n = at->nelem;
 	if (at->no_bound || n == 0 || esize == 0) {
 		/* an array of unknown length prints like a pointer to its first element */
@@ -1182,7 +1170,7 @@ int cprint_data(kd_session *s, struct sbuf *out, struct ctype *t, const uint8_t 
 static int value_bytes(kd_session *s, const struct cvalue *v, uint8_t **buf, size_t *len, uint8_t *small)
 {
 	struct ctype *st = ctype_resolve(s, v->type);
-	uint64_t size = type_size(s, v->type);
+	uint64_t size = ctype_sizeof(s, v->type);
 	if (st && st->kind == CT_FUNC)
 		size = 0;
 	if (st && st->kind == CT_ARRAY && st->no_bound)

@@ -4,23 +4,11 @@
 
 #include "target/session.h"
 
-struct log_record {
-	uint64_t seq;
-	uint64_t ts_nsec;
-	uint8_t level, facility;
-	uint32_t caller_id;
-	char *text; /* owned; may contain newlines */
-	size_t text_len;
-	char subsystem[17];
-	char device[49];
-};
+#include <kdive/log.h>
 
-struct log_records {
-	struct log_record *items;
-	size_t len;
-};
-
-int kd_log_read(kd_session *s, struct log_records *out);
-void kd_log_records_free(struct log_records *r);
+/* The record types are public (<kdive/log.h>) under kd_ names; the old names stay for the
+ * callers in the tree until they move. */
+#define log_record kd_log_record
+#define log_records kd_log_records
 
 #endif

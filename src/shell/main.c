@@ -65,6 +65,7 @@ int main(int argc, char **argv)
 	}
 	if (!silent)
 		banner(s, vmlinux, dump);
+	extensions_load_startup(s); /* the modules in ~/.config/kdive/extensions */
 	int failures = 0;
 	if (cmdfile) {
 		int r = shell_run_file(s, cmdfile);

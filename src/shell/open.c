@@ -104,24 +104,6 @@ const char *kd_symbol_at(kd_session *s, uint64_t addr, uint64_t *offset)
 	return k->name;
 }
 
-int kd_member_offset(kd_session *s, const char *type, const char *member, uint64_t *offset)
-{
-	return member_off(s, type, member, offset);
-}
-
-bool kd_member_exists(kd_session *s, const char *type, const char *member)
-{
-	return member_off_opt(s, type, member) != UINT64_MAX;
-}
-
-int kd_type_size(kd_session *s, const char *type, uint64_t *size)
-{
-	Dwarf_Die t;
-	if (type_lookup(s, type, &t) < 0)
-		return -1;
-	return type_size(s, &t, size);
-}
-
 /* ${XDG_CACHE_HOME:-$HOME/.cache}/kdive/index/<build-id>.idx, creating the directory; NULL if no home. */
 static char *index_cache_path(const uint8_t *id, size_t len)
 {

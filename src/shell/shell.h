@@ -18,4 +18,19 @@ void shell_free_argv(int argc, char **argv);
 /* Set when `q` was run: the loop stops. */
 bool shell_quit_requested(kd_session *s);
 
+/* The command table (commands_table.c): add a command in kdive's own layout, owned by a
+ * module (owner: its name) or built in (NULL); remove every command a module owns. */
+int command_table_add(kd_session *s, const struct kd_command *cmd, const char *owner);
+void command_table_remove_owner(kd_session *s, const char *owner);
+
+/* Extension modules (extensions.c; the API is kd_module_load/unload). While a module's init
+ * runs, the commands it registers are its own, in the layout of its API version: returns
+ * its name and sets *command_size, or NULL outside any module's init. */
+const char *extensions_loading(kd_session *s, size_t *command_size);
+/* Load every *.so of ${XDG_CONFIG_HOME:-~/.config}/kdive/extensions, in name order; a line
+ * each on stdout unless silent, failures on stderr. Returns the number that failed. */
+int extensions_load_startup(kd_session *s);
+/* Unload every module (each fini runs) and free the table: at exit. */
+void extensions_free(kd_session *s);
+
 #endif

@@ -17,6 +17,7 @@
 struct symtab;
 struct dwarf_index;
 struct type_cache;
+struct cexpr_state;
 struct arch_ops;
 struct task_table;
 struct module_table;
@@ -68,7 +69,8 @@ struct kd_session {
 	struct page_cache cache;
 	struct symtab *symtab;
 	struct dwarf_index *dwi;
-	struct type_cache *types;
+	struct type_cache *types;      /* the type model (debuginfo/ctype.c) */
+	struct cexpr_state *cexpr;     /* the C expression evaluator's state (lang/c_expr.c) */
 	const struct arch_ops *arch;
 	struct kernel_info ki;
 	/* options */

@@ -13,6 +13,7 @@
 #include "lang/c_print.h"
 #include "debuginfo/dwarf_index.h"
 #include "debuginfo/symbols.h"
+#include "debuginfo/types.h"
 #include "tests.h"
 #include "linux/walk.h"
 
@@ -67,8 +68,30 @@ static const char *PROGRAM =
 	"struct item loop[2] = { { 1, { &loop[1].link, 0 } }, { 2, { &loop[1].link, 0 } } };\n"
 	"struct rb_node rbn[3] = { { 0, &rbn[2], &rbn[1] }, { 0, 0, 0 }, { 0, 0, 0 } };\n"
 	"struct rb_root groot = { &rbn[0] };\n"
+	"enum big { SMALL = 1, BIG = 0xf5, HUGE = 0x80000000u };\n"
+	"enum sgn { NEG = -1, POS = 200 };\n"
+	"struct tr_in { short lo; unsigned char flags; };\n"
+	"struct tr {\n"
+	"	int pid;\n"
+	"	unsigned int ustate;\n"
+	"	long neg;\n"
+	"	unsigned char small;\n"
+	"	signed char sc;\n"
+	"	char comm[8];\n"
+	"	struct tr_in in;\n"
+	"	unsigned int bf1 : 3, bf2 : 7;\n"
+	"	int bfs : 5;\n"
+	"	void *ptr;\n"
+	"	union { long ul; int ui; };\n"
+	"	enum big e;\n"
+	"	enum sgn g;\n"
+	"	long tail[2];\n"
+	"};\n"
+	"struct tr gtr = { .pid = -42, .ustate = 0xfffffff0u, .neg = -5, .small = 200, .sc = -3, .comm = \"abcdefg\",\n"
+	"	.in = { -7, 9 }, .bf1 = 5, .bf2 = 100, .bfs = -3, .ptr = &gtr, .ul = -9, .e = BIG, .g = POS,\n"
+	"	.tail = { 1, 2 } };\n"
 	"unsigned long off_arr = offsetof(struct outer, arr), off_node = offsetof(struct outer, node),\n"
-	"	size_outer = sizeof(struct outer), off_link = offsetof(struct item, link);\n"
+	"	size_outer = sizeof(struct outer), off_link = offsetof(struct item, link), off_tr_tail = offsetof(struct tr, tail);\n"
 	"int main(void) { ghead.next = &items[0].link; ghead.prev = &items[2].link; return gouter.id; }\n";
 
 static char src[64], bin[64];
@@ -366,6 +389,98 @@ static void test_print_types(void)
 	CU_ASSERT_EQUAL(kd_struct_spec_parse(S, "nosuch", "struct", &sp), -1);
 }
 
+static void test_type_model(void)
+{
+	/* members by name: offsets, sizes, bitfields, paths through anonymous members and arrays */
+	struct kd_member_info mi;
+	CU_ASSERT_EQUAL_FATAL(kd_member_info(S, "tr", "in.lo", &mi), 0);
+	CU_ASSERT_EQUAL(mi.offset, ival("(unsigned long)&((struct tr *)0)->in.lo"));
+	CU_ASSERT_EQUAL(mi.size, 2);
+	CU_ASSERT_EQUAL(mi.bitsize, 0);
+	CU_ASSERT_EQUAL_FATAL(kd_member_info(S, "struct tr", "bf2", &mi), 0);
+	CU_ASSERT_EQUAL(mi.bitsize, 7);
+	CU_ASSERT_EQUAL(mi.size, 4);
+	uint64_t bf1_bit;
+	CU_ASSERT_EQUAL_FATAL(kd_member_info(S, "tr", "bf1", &mi), 0);
+	bf1_bit = mi.bitpos;
+	CU_ASSERT_EQUAL(kd_member_info(S, "tr", "bf2", &mi), 0);
+	CU_ASSERT_EQUAL(mi.bitpos, bf1_bit + 3);
+	CU_ASSERT_EQUAL(kd_member_info(S, "tr", "tail[1]", &mi), 0);
+	CU_ASSERT_EQUAL(mi.offset, ival("off_tr_tail") + 8);
+	uint64_t off;
+	CU_ASSERT_EQUAL(kd_member_offset(S, "outer", "bytes", &off), 0); /* in the anonymous union */
+	CU_ASSERT_EQUAL(kd_member_offset(S, "outer", "arr", &off), 0);
+	CU_ASSERT_EQUAL(off, ival("off_arr"));
+	/* lookups allowed to miss leave the session's error alone */
+	kd_fail(S, "earlier error");
+	CU_ASSERT_FALSE(kd_member_find(S, "tr", "nosuch", &mi));
+	CU_ASSERT_FALSE(kd_member_exists(S, "tr", "nosuch"));
+	CU_ASSERT_FALSE(kd_member_exists(S, "nosuch", "pid"));
+	CU_ASSERT_TRUE(kd_member_exists(S, "tr", "comm"));
+	CU_ASSERT_FALSE(kd_type_exists(S, "struct nosuch"));
+	CU_ASSERT_PTR_NULL(kd_type_find(S, "nosuch_t"));
+	int64_t v;
+	CU_ASSERT_FALSE(kd_enum_find(S, "NOSUCH", &v));
+	CU_ASSERT_STRING_EQUAL(kd_last_error(S), "earlier error");
+	/* ... the others fail with a code and a message naming what is missing */
+	CU_ASSERT_EQUAL(kd_member_offset(S, "tr", "nosuch", &off), -1);
+	CU_ASSERT_EQUAL(S->err.code, KD_ENOTFOUND);
+	CU_ASSERT_STRING_EQUAL(kd_last_error(S), "this kernel has no member tr.nosuch (invalid structure member offset)");
+	CU_ASSERT_PTR_NULL(kd_type_lookup(S, "struct nosuch"));
+	CU_ASSERT_EQUAL(S->err.code, KD_ENOTFOUND);
+	CU_ASSERT_EQUAL(kd_enum_value(S, "NOSUCH", &v), -1);
+	kd_err_clear(&S->err);
+	/* sizes and types */
+	uint64_t size;
+	CU_ASSERT_EQUAL(kd_type_size(S, "struct tr", &size), 0);
+	CU_ASSERT_EQUAL(size, ival("sizeof(struct tr)"));
+	const kd_type *tr = kd_type_lookup(S, "tr");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tr);
+	CU_ASSERT_PTR_EQUAL(kd_var_type(S, "gtr"), tr);
+	CU_ASSERT_STRING_EQUAL(kd_type_name(tr), "tr");
+	CU_ASSERT_PTR_NULL(kd_type_name(kd_type_lookup(S, "struct tr *")));
+	CU_ASSERT_EQUAL(kd_type_sizeof(S, kd_type_lookup(S, "u64_t")), 8);
+	CU_ASSERT_EQUAL(kd_type_member(S, tr, "comm", &mi), 0);
+	CU_ASSERT_EQUAL(kd_type_sizeof(S, mi.type), 8);
+	CU_ASSERT_EQUAL(kd_type_member(S, tr, "nosuch", &mi), -1);
+	CU_ASSERT_PTR_NULL(kd_var_type(S, "nosuch"));
+	/* a lookup is answered from the model's memory the second time */
+	CU_ASSERT_PTR_EQUAL(ctype_member_find(S, "tr", "in.lo"), ctype_member_find(S, "tr", "in.lo"));
+	CU_ASSERT_PTR_EQUAL(ctype_lookup(S, "const struct outer *"), ctype_lookup(S, "const struct outer *"));
+	/* enumerators: a value in a data form is its bits (0xf5 is not -11), a negative one is signed */
+	CU_ASSERT_EQUAL(kd_enum_value(S, "BIG", &v), 0);
+	CU_ASSERT_EQUAL(v, 0xf5);
+	CU_ASSERT_TRUE(kd_enum_find(S, "POS", &v) && v == 200);
+	CU_ASSERT_TRUE(kd_enum_find(S, "NEG", &v) && v == -1);
+	CU_ASSERT_TRUE(kd_enum_find(S, "HUGE", &v) && v == 0x80000000LL);
+	CU_ASSERT_EQUAL(ival("BIG"), 0xf5);
+	CU_ASSERT_EQUAL(ival("POS"), 200);
+	CU_ASSERT_STRING_EQUAL(p("gtr.e"), "BIG");
+	CU_ASSERT_STRING_EQUAL(p("gtr.g"), "POS");
+	const char *name;
+	CU_ASSERT_TRUE(kd_enum_at(S, kd_type_lookup(S, "enum color"), 1, &name, &v));
+	CU_ASSERT_STRING_EQUAL(name, "GREEN");
+	CU_ASSERT_EQUAL(v, 5);
+	CU_ASSERT_FALSE(kd_enum_at(S, kd_type_lookup(S, "enum color"), 3, &name, &v));
+	CU_ASSERT_FALSE(kd_enum_at(S, tr, 0, &name, &v));
+	/* the older names answer as the kd_ ones */
+	CU_ASSERT_EQUAL(member_off_opt(S, "tr", "nosuch"), UINT64_MAX);
+	uint64_t msize;
+	CU_ASSERT_EQUAL(member_off_size(S, "tr", "comm", &off, &msize), 0);
+	CU_ASSERT_EQUAL(msize, 8);
+	CU_ASSERT_EQUAL(type_size_opt(S, "struct nosuch"), UINT64_MAX);
+	CU_ASSERT_EQUAL(type_size_opt(S, "tr"), size);
+	CU_ASSERT_EQUAL(var_member_off(S, "gtr", "in.lo", &off), 0);
+	CU_ASSERT_EQUAL(off, ival("(unsigned long)&gtr.in.lo - (unsigned long)&gtr"));
+	Dwarf_Die d, mt;
+	CU_ASSERT_EQUAL_FATAL(type_lookup(S, "struct tr", &d), 0);
+	CU_ASSERT_EQUAL(type_member(S, &d, "in.lo", &off, &mt), 0);
+	CU_ASSERT_EQUAL(type_size(S, &mt, &msize), 0);
+	CU_ASSERT_EQUAL(msize, 2);
+	CU_ASSERT_EQUAL(var_lookup(S, "gtr", &d), 0);
+	kd_err_clear(&S->err);
+}
+
 static int collect(kd_session *s, uint64_t entry, const struct walk_pos *pos, void *arg)
 {
 	(void)s;
@@ -422,4 +537,5 @@ void add_types_tests(void)
 	CU_add_test(s, "values as gdb prints them", test_print_values);
 	CU_add_test(s, "types as ptype prints them", test_print_types);
 	CU_add_test(s, "list and rbtree walkers", test_walkers);
+	CU_add_test(s, "one type model: members, sizes, enumerators by name", test_type_model);
 }
