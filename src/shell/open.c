@@ -17,6 +17,7 @@
 #include "linux/modules.h"
 #include "debuginfo/types.h"
 #include "linux/unwind.h"
+#include "shell/shell.h"
 
 kd_session *session_new(void)
 {
@@ -37,6 +38,7 @@ void session_free(kd_session *s)
 {
 	if (!s)
 		return;
+	extensions_free(s); /* first: each module's fini may still use the session */
 	tasks_free(s);
 	modules_free(s);
 	unwind_free(s);
@@ -61,10 +63,6 @@ void session_free(kd_session *s)
 		free(s->member_cache_keys.items[i]);
 	VEC_FREE(&s->member_cache_keys);
 	strmap_free(&s->member_cache);
-	VEC_FREE(&s->modules);
-	for (size_t i = 0; i < s->module_names.len; i++)
-		free(s->module_names.items[i]);
-	VEC_FREE(&s->module_names);
 	free(s->ki.per_cpu_offset);
 	free(s);
 }

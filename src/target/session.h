@@ -22,6 +22,7 @@ struct arch_ops;
 struct task_table;
 struct module_table;
 struct unwind_ctx;
+struct kd_extensions;
 
 /* Memory layer: page cache for slow (compressed) readers. */
 struct page_cache {
@@ -84,9 +85,7 @@ struct kd_session {
 	struct task_table *task_table; /* built on first use (tasks.c) */
 	struct module_table *module_table; /* built on first use (modules.c) */
 	struct unwind_ctx *unwind;     /* ORC tables, stack layout; built on first use (arch/x86_64_unwind.c) */
-	/* extension modules */
-	VEC(void *) modules;
-	VEC(char *) module_names;
+	struct kd_extensions *extensions; /* loaded extension modules (src/shell/extensions.c) */
 	/* member-offset cache: "struct.member" -> offset+1 */
 	struct strmap member_cache;
 	VEC(char *) member_cache_keys;
