@@ -7,20 +7,26 @@
 
 #define PATH_DEPTH_MAX 256
 
-struct fs_offsets {
-	uint64_t d_parent, d_name_name, d_name_len, mnt_in_mount, mnt_parent, mnt_mountpoint, mnt_root;
+/* A dentry's link to its parent and its name (struct dentry). */
+struct dentry_view {
+	uint64_t parent, name;
+	uint32_t len;
+};
+static const struct kd_field dentry_fields[] = {
+	KD_FIELD(struct dentry_view, parent, "d_parent", 0),
+	KD_FIELD(struct dentry_view, name, "d_name.name", 0),
+	KD_FIELD(struct dentry_view, len, "d_name.len", 0),
 };
 
-static int offsets(kd_session *s, struct fs_offsets *o)
-{
-	if (member_off(s, "dentry", "d_parent", &o->d_parent) < 0 || member_off(s, "dentry", "d_name.name", &o->d_name_name) < 0 ||
-	    member_off(s, "dentry", "d_name.len", &o->d_name_len) < 0 || member_off(s, "mount", "mnt", &o->mnt_in_mount) < 0 ||
-	    member_off(s, "mount", "mnt_parent", &o->mnt_parent) < 0 ||
-	    member_off(s, "mount", "mnt_mountpoint", &o->mnt_mountpoint) < 0 ||
-	    member_off(s, "vfsmount", "mnt_root", &o->mnt_root) < 0)
-		return -1;
-	return 0;
-}
+/* A mount: where it is mounted, and its own root (struct mount, around its struct vfsmount mnt). */
+struct mount_view {
+	uint64_t parent, mountpoint, root;
+};
+static const struct kd_field mount_fields[] = {
+	KD_FIELD(struct mount_view, parent, "mnt_parent", 0),
+	KD_FIELD(struct mount_view, mountpoint, "mnt_mountpoint", 0),
+	KD_FIELD(struct mount_view, root, "mnt.mnt_root", 0),
+};
 
 /* Prepend "/name" to the path being built right-to-left in buf[0..*pos). */
 static int prepend(kd_session *s, char *buf, size_t *pos, const char *name, size_t len)
@@ -33,45 +39,49 @@ static int prepend(kd_session *s, char *buf, size_t *pos, const char *name, size
 	return 0;
 }
 
+/* The mount around a vfsmount; false (its root unknown) when it cannot be read. */
+static bool read_mount(kd_session *s, uint64_t mount, struct mount_view *m)
+{
+	if (kd_read_struct(s, mount, "mount", mount_fields, ARRAY_SIZE(mount_fields), m, NULL) == 0)
+		return true;
+	memset(m, 0, sizeof(*m));
+	return false;
+}
+
 int kd_fs_path(kd_session *s, uint64_t vfsmount, uint64_t dentry, char *out, size_t size)
 {
-	struct fs_offsets o;
-	if (offsets(s, &o) < 0)
+	struct kd_member_info mnt;
+	if (kd_member_info(s, "mount", "mnt", &mnt) < 0 ||
+	    kd_struct_check(s, "mount", mount_fields, ARRAY_SIZE(mount_fields), NULL) < 0 ||
+	    kd_struct_check(s, "dentry", dentry_fields, ARRAY_SIZE(dentry_fields), NULL) < 0)
 		return -1;
 	char buf[4096];
 	size_t pos = sizeof(buf) - 1;
 	buf[pos] = '\0';
-	uint64_t mount = vfsmount ? vfsmount - o.mnt_in_mount : 0;
+	uint64_t mount = vfsmount ? vfsmount - mnt.offset : 0;
+	struct mount_view m = {0};
+	bool have_mount = vfsmount && read_mount(s, mount, &m);
 	for (int depth = 0; depth < PATH_DEPTH_MAX && dentry; depth++) {
-		uint64_t root = 0, parent;
-		if (vfsmount)
-			kd_read_kv(s, vfsmount + o.mnt_root, &root, 8);
-		if (dentry == root) {
-			uint64_t pm, mp;
-			if (kd_read_kv(s, mount + o.mnt_parent, &pm, 8) < 0 || pm == mount || !pm)
+		if (have_mount && dentry == m.root) {
+			if (m.parent == mount || !m.parent)
 				break; /* the namespace root */
-			if (kd_read_kv(s, mount + o.mnt_mountpoint, &mp, 8) < 0)
-				return -1;
-			mount = pm;
-			vfsmount = pm + o.mnt_in_mount;
-			dentry = mp;
+			mount = m.parent;
+			dentry = m.mountpoint;
+			have_mount = read_mount(s, mount, &m);
 			continue;
 		}
-		if (kd_read_kv(s, dentry + o.d_parent, &parent, 8) < 0)
-			return -1;
-		uint64_t name_ptr, len = 0;
+		struct dentry_view d;
 		char name[256];
-		if (kd_read_kv(s, dentry + o.d_name_name, &name_ptr, 8) < 0 || kd_read_int(s, dentry + o.d_name_len, 4, &len) < 0)
+		if (kd_read_struct(s, dentry, "dentry", dentry_fields, ARRAY_SIZE(dentry_fields), &d, NULL) < 0)
 			return -1;
-		if (len >= sizeof(name))
-			len = sizeof(name) - 1;
-		if (len && kd_read_kv(s, name_ptr, name, len) < 0)
+		size_t len = MIN((size_t)d.len, sizeof(name) - 1);
+		if (len && kd_read_kv(s, d.name, name, len) < 0)
 			return -1;
-		if (parent == dentry)
+		if (d.parent == dentry)
 			break; /* root of a filesystem that is not mounted here */
 		if (prepend(s, buf, &pos, name, len) < 0)
 			return -1;
-		dentry = parent;
+		dentry = d.parent;
 	}
 	if (buf[pos] == '\0')
 		snprintf(out, size, "/");
@@ -80,12 +90,21 @@ int kd_fs_path(kd_session *s, uint64_t vfsmount, uint64_t dentry, char *out, siz
 	return 0;
 }
 
+/* An open file's path (struct file's f_path). */
+struct path_view {
+	uint64_t mnt, dentry;
+};
+static const struct kd_field file_path_fields[] = {
+	KD_FIELD(struct path_view, mnt, "f_path.mnt", 0),
+	KD_FIELD(struct path_view, dentry, "f_path.dentry", 0),
+};
+
 int kd_fs_file_path(kd_session *s, uint64_t file, char *buf, size_t size)
 {
-	uint64_t mnt, dentry;
-	if (kd_read_member_ptr(s, file, "file", "f_path.mnt", &mnt) < 0 || kd_read_member_ptr(s, file, "file", "f_path.dentry", &dentry) < 0)
+	struct path_view p;
+	if (kd_read_struct(s, file, "file", file_path_fields, ARRAY_SIZE(file_path_fields), &p, NULL) < 0)
 		return -1;
-	return kd_fs_path(s, mnt, dentry, buf, size);
+	return kd_fs_path(s, p.mnt, p.dentry, buf, size);
 }
 
 const char *kd_fs_inode_type(kd_session *s, uint64_t inode)

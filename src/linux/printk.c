@@ -13,42 +13,68 @@ struct ring_layout {
 	uint64_t descs, infos, data;
 	uint64_t desc_count, data_size;
 	uint64_t desc_size, info_size;
-	uint64_t off_state, off_begin, off_next;
-	uint64_t off_seq, off_ts, off_text_len, off_facility, off_flags_byte, off_caller, off_subsys, off_device;
+};
+
+/* The ring buffer's header (struct printk_ringbuffer). */
+struct prb_header {
+	uint64_t count_bits, descs, infos, tail, head; /* tail_id, head_id: atomic_long_t, read as their bytes */
+	uint64_t size_bits, data;
+};
+static const struct kd_field prb_fields[] = {
+	KD_FIELD(struct prb_header, count_bits, "desc_ring.count_bits", 0),
+	KD_FIELD(struct prb_header, descs, "desc_ring.descs", 0),
+	KD_FIELD(struct prb_header, infos, "desc_ring.infos", 0),
+	KD_FIELD(struct prb_header, tail, "desc_ring.tail_id", 0),
+	KD_FIELD(struct prb_header, head, "desc_ring.head_id", 0),
+	KD_FIELD(struct prb_header, size_bits, "text_data_ring.size_bits", 0),
+	KD_FIELD(struct prb_header, data, "text_data_ring.data", 0),
+};
+
+/* A descriptor (struct prb_desc): its state and where its text lies. */
+struct desc_view {
+	uint64_t state_var, begin, next;
+};
+static const struct kd_field desc_fields[] = {
+	KD_FIELD(struct desc_view, state_var, "state_var", 0),
+	KD_FIELD(struct desc_view, begin, "text_blk_lpos.begin", 0),
+	KD_FIELD(struct desc_view, next, "text_blk_lpos.next", 0),
+};
+
+/* A record's metadata (struct printk_info), straight into the record; text_len holds the
+ * stored text's length until the text is read. */
+static const struct kd_field info_fields[] = {
+	KD_FIELD(struct log_record, seq, "seq", 0),
+	KD_FIELD(struct log_record, ts_nsec, "ts_nsec", 0),
+	KD_FIELD(struct log_record, text_len, "text_len", 0),
+	KD_FIELD(struct log_record, facility, "facility", 0),
+	KD_FIELD(struct log_record, level, "level", 0), /* level:3 after flags:5 */
+	KD_FIELD(struct log_record, caller_id, "caller_id", 0),
+	KD_FIELD(struct log_record, subsystem, "dev_info.subsystem", KD_FIELD_OPTIONAL), /* char[16] */
+	KD_FIELD(struct log_record, device, "dev_info.device", KD_FIELD_OPTIONAL),       /* char[48] */
 };
 
 static int layout(kd_session *s, uint64_t prb, struct ring_layout *l, uint64_t *tail, uint64_t *head)
 {
-	uint64_t count_bits, size_bits;
-	if (kd_read_member(s, prb, "printk_ringbuffer", "desc_ring.count_bits", &count_bits) < 0 ||
-	    kd_read_member_ptr(s, prb, "printk_ringbuffer", "desc_ring.descs", &l->descs) < 0 ||
-	    kd_read_member_ptr(s, prb, "printk_ringbuffer", "desc_ring.infos", &l->infos) < 0 ||
-	    kd_read_member(s, prb, "printk_ringbuffer", "desc_ring.tail_id", tail) < 0 ||
-	    kd_read_member(s, prb, "printk_ringbuffer", "desc_ring.head_id", head) < 0 ||
-	    kd_read_member(s, prb, "printk_ringbuffer", "text_data_ring.size_bits", &size_bits) < 0 ||
-	    kd_read_member_ptr(s, prb, "printk_ringbuffer", "text_data_ring.data", &l->data) < 0)
+	struct prb_header h;
+	if (kd_read_struct(s, prb, "printk_ringbuffer", prb_fields, ARRAY_SIZE(prb_fields), &h, NULL) < 0)
 		return -1;
-	if (count_bits > 30 || size_bits > 40)
+	if (h.count_bits > 30 || h.size_bits > 40)
 		return kd_fail(s, "printk ring buffer header is corrupt (count_bits %llu, size_bits %llu)",
-			       (unsigned long long)count_bits, (unsigned long long)size_bits);
-	l->desc_count = 1ULL << count_bits;
-	l->data_size = 1ULL << size_bits;
+			       (unsigned long long)h.count_bits, (unsigned long long)h.size_bits);
+	l->descs = h.descs;
+	l->infos = h.infos;
+	l->data = h.data;
+	*tail = h.tail;
+	*head = h.head;
+	l->desc_count = 1ULL << h.count_bits;
+	l->data_size = 1ULL << h.size_bits;
 	l->desc_size = type_size_opt(s, "prb_desc");
 	l->info_size = type_size_opt(s, "printk_info");
 	if (l->desc_size == UINT64_MAX || l->info_size == UINT64_MAX)
 		return kd_fail(s, "this kernel has no struct prb_desc / printk_info");
-	if (member_off(s, "prb_desc", "state_var", &l->off_state) < 0 ||
-	    member_off(s, "prb_desc", "text_blk_lpos.begin", &l->off_begin) < 0 ||
-	    member_off(s, "prb_desc", "text_blk_lpos.next", &l->off_next) < 0 ||
-	    member_off(s, "printk_info", "seq", &l->off_seq) < 0 || member_off(s, "printk_info", "ts_nsec", &l->off_ts) < 0 ||
-	    member_off(s, "printk_info", "text_len", &l->off_text_len) < 0 ||
-	    member_off(s, "printk_info", "facility", &l->off_facility) < 0 ||
-	    member_off(s, "printk_info", "caller_id", &l->off_caller) < 0)
+	if (kd_struct_check(s, "prb_desc", desc_fields, ARRAY_SIZE(desc_fields), NULL) < 0 ||
+	    kd_struct_check(s, "printk_info", info_fields, ARRAY_SIZE(info_fields), NULL) < 0)
 		return -1;
-	/* flags:5 and level:3 share the byte after facility. */
-	l->off_flags_byte = l->off_facility + 1;
-	l->off_subsys = member_off_opt(s, "printk_info", "dev_info.subsystem");
-	l->off_device = member_off_opt(s, "printk_info", "dev_info.device");
 	return 0;
 }
 
@@ -87,8 +113,8 @@ int kd_log_read(kd_session *s, struct log_records *out)
 		return kd_fail(s, "this kernel has no lockless printk ring buffer (prb); older log buffers are not supported yet");
 	if (kd_read_kv(s, prb_ptr_addr, &prb, 8) < 0)
 		return -1;
-	struct ring_layout l;
-	uint64_t tail, head;
+	struct ring_layout l = {0};
+	uint64_t tail = 0, head = 0;
 	if (layout(s, prb, &l, &tail, &head) < 0)
 		return -1;
 	tail &= DESC_ID_MASK;
@@ -97,36 +123,22 @@ int kd_log_read(kd_session *s, struct log_records *out)
 	if (span >= l.desc_count)
 		span = l.desc_count - 1;
 	size_t cap = 0;
-	uint8_t desc[64], info[256];
-	if (l.desc_size > sizeof(desc) || l.info_size > sizeof(info))
-		return kd_fail(s, "printk descriptors are larger than expected (%llu, %llu bytes)",
-			       (unsigned long long)l.desc_size, (unsigned long long)l.info_size);
 	for (uint64_t k = 0; k <= span; k++) {
 		uint64_t id = (tail + k) & DESC_ID_MASK, idx = id % l.desc_count;
-		if (kd_read_kv(s, l.descs + idx * l.desc_size, desc, l.desc_size) < 0)
+		struct desc_view d;
+		if (kd_read_struct(s, l.descs + idx * l.desc_size, "prb_desc", desc_fields, ARRAY_SIZE(desc_fields), &d,
+				   NULL) < 0)
 			return -1;
-		uint64_t state_var, begin, next;
-		memcpy(&state_var, desc + l.off_state, 8);
-		memcpy(&begin, desc + l.off_begin, 8);
-		memcpy(&next, desc + l.off_next, 8);
-		unsigned state = (unsigned)(state_var >> DESC_STATE_SHIFT);
-		if ((state_var & DESC_ID_MASK) != id || (state != DESC_COMMITTED && state != DESC_FINALIZED))
+		unsigned state = (unsigned)(d.state_var >> DESC_STATE_SHIFT);
+		if ((d.state_var & DESC_ID_MASK) != id || (state != DESC_COMMITTED && state != DESC_FINALIZED))
 			continue;
-		if (kd_read_kv(s, l.infos + idx * l.info_size, info, l.info_size) < 0)
-			return -1;
 		struct log_record r = {0};
-		uint16_t text_len;
-		memcpy(&r.seq, info + l.off_seq, 8);
-		memcpy(&r.ts_nsec, info + l.off_ts, 8);
-		memcpy(&text_len, info + l.off_text_len, 2);
-		r.facility = info[l.off_facility];
-		r.level = (uint8_t)(info[l.off_flags_byte] >> 5);
-		memcpy(&r.caller_id, info + l.off_caller, 4);
-		if (l.off_subsys != UINT64_MAX && l.off_subsys + 16 <= l.info_size)
-			memcpy(r.subsystem, info + l.off_subsys, 16);
-		if (l.off_device != UINT64_MAX && l.off_device + 48 <= l.info_size)
-			memcpy(r.device, info + l.off_device, 48);
-		if (read_text(s, &l, begin, next, text_len, &r) < 0) {
+		if (kd_read_struct(s, l.infos + idx * l.info_size, "printk_info", info_fields, ARRAY_SIZE(info_fields), &r,
+				   NULL) < 0)
+			return -1;
+		uint16_t text_len = (uint16_t)r.text_len;
+		r.text_len = 0;
+		if (read_text(s, &l, d.begin, d.next, text_len, &r) < 0) {
 			kd_err_clear(&s->err); /* one unreadable record does not hide the rest */
 			continue;
 		}

@@ -5,87 +5,54 @@
 #include "linux/kernel.h"
 #include "debuginfo/types.h"
 
-struct task_offsets {
-	uint64_t pid, tgid, comm, state, exit_state, mm, stack, real_parent, cpu, thread_sp;
-	uint64_t flags, policy, start_time, utime, stime, last_arrival, signal, group_leader;
-	bool state_is_4bytes;
+/* The task_struct members the table keeps: one typed read per task (kd_read_struct). */
+enum {
+	TF_PID, TF_TGID, TF_COMM, TF_MM, TF_PARENT, TF_STATE, TF_STATE_OLD, TF_EXIT_STATE, TF_STACK, TF_CPU,
+	TF_CPU_OLD, TF_THREAD_SP, TF_FLAGS, TF_POLICY, TF_START_TIME, TF_UTIME, TF_STIME, TF_LAST_ARRIVAL, TF_SIGNAL,
+	TF_GROUP_LEADER, TF_N
 };
+#define TF(field, member, flags) KD_FIELD(struct task_info, field, member, flags)
+#define OPT KD_FIELD_OPTIONAL
+static const struct kd_field task_fields[TF_N] = {
+	[TF_PID] = TF(pid, "pid", 0),
+	[TF_TGID] = TF(tgid, "tgid", 0),
+	[TF_COMM] = TF(comm, "comm", 0), /* char[16] into comm[17]: the last byte zeroed */
+	[TF_MM] = TF(mm, "mm", 0),
+	[TF_PARENT] = TF(parent, "real_parent", 0),
+	[TF_STATE] = TF(state, "__state", OPT), /* 5.14+ */
+	[TF_STATE_OLD] = TF(state, "state", OPT),
+	[TF_EXIT_STATE] = TF(exit_state, "exit_state", OPT),
+	[TF_STACK] = TF(stack, "stack", OPT),
+	[TF_CPU] = TF(cpu, "thread_info.cpu", OPT), /* 5.16+ */
+	[TF_CPU_OLD] = TF(cpu, "cpu", OPT),
+	[TF_THREAD_SP] = TF(thread_sp, "thread.sp", OPT),
+	[TF_FLAGS] = TF(flags, "flags", OPT),
+	[TF_POLICY] = TF(policy, "policy", OPT),
+	[TF_START_TIME] = TF(start_time, "start_time", OPT),
+	[TF_UTIME] = TF(utime, "utime", OPT),
+	[TF_STIME] = TF(stime, "stime", OPT),
+	[TF_LAST_ARRIVAL] = TF(last_arrival, "sched_info.last_arrival", OPT),
+	[TF_SIGNAL] = TF(signal, "signal", OPT),
+	[TF_GROUP_LEADER] = TF(group_leader, "group_leader", OPT),
+};
+#undef OPT
+#undef TF
 
-static int offsets(kd_session *s, struct task_offsets *o)
+/* -1 when the task_struct cannot be read (its page is not in the dump), or this kernel lacks a member it must have. */
+static int read_task(kd_session *s, uint64_t task, struct task_info *t)
 {
-	if (member_off(s, "task_struct", "pid", &o->pid) < 0 || member_off(s, "task_struct", "tgid", &o->tgid) < 0 ||
-	    member_off(s, "task_struct", "comm", &o->comm) < 0 || member_off(s, "task_struct", "mm", &o->mm) < 0 ||
-	    member_off(s, "task_struct", "real_parent", &o->real_parent) < 0)
-		return -1;
-	o->state = member_off_opt(s, "task_struct", "__state"); /* 5.14+ */
-	o->state_is_4bytes = true;
-	if (o->state == UINT64_MAX) {
-		o->state = member_off_opt(s, "task_struct", "state");
-		o->state_is_4bytes = false;
-	}
-	o->exit_state = member_off_opt(s, "task_struct", "exit_state");
-	o->stack = member_off_opt(s, "task_struct", "stack");
-	o->cpu = member_off_opt(s, "task_struct", "thread_info.cpu"); /* 5.16+ */
-	if (o->cpu == UINT64_MAX)
-		o->cpu = member_off_opt(s, "task_struct", "cpu");
-	o->thread_sp = member_off_opt(s, "task_struct", "thread.sp");
-	o->flags = member_off_opt(s, "task_struct", "flags");
-	o->policy = member_off_opt(s, "task_struct", "policy");
-	o->start_time = member_off_opt(s, "task_struct", "start_time");
-	o->utime = member_off_opt(s, "task_struct", "utime");
-	o->stime = member_off_opt(s, "task_struct", "stime");
-	o->last_arrival = member_off_opt(s, "task_struct", "sched_info.last_arrival");
-	o->signal = member_off_opt(s, "task_struct", "signal");
-	o->group_leader = member_off_opt(s, "task_struct", "group_leader");
-	return 0;
-}
-
-/* -1 when the task_struct cannot be read at all (its page is not in the dump). */
-static int read_task(kd_session *s, const struct task_offsets *o, uint64_t task, struct task_info *t)
-{
-	uint64_t v;
+	uint64_t missing;
 	memset(t, 0, sizeof(*t));
 	t->task = task;
 	t->cpu = -1;
-	if (kd_read_int(s, task + o->pid, 4, &v) < 0)
+	if (kd_read_struct(s, task, "task_struct", task_fields, TF_N, t, &missing) < 0)
 		return -1;
-	t->pid = (int)(int32_t)v;
-	if (kd_read_int(s, task + o->tgid, 4, &v) == 0)
-		t->tgid = (int)(int32_t)v;
-	if (kd_read_kv(s, task + o->comm, t->comm, TASK_COMM_MAX) < 0)
-		strcpy(t->comm, "(unreadable)");
-	t->comm[TASK_COMM_MAX] = '\0';
-	if (o->state != UINT64_MAX && kd_read_int(s, task + o->state, o->state_is_4bytes ? 4 : 8, &v) == 0)
-		t->state = v;
-	if (o->exit_state != UINT64_MAX && kd_read_int(s, task + o->exit_state, 4, &v) == 0)
-		t->exit_state = v;
-	kd_read_kv(s, task + o->mm, &t->mm, 8);
-	if (o->stack != UINT64_MAX)
-		kd_read_kv(s, task + o->stack, &t->stack, 8);
-	if (o->cpu != UINT64_MAX && kd_read_int(s, task + o->cpu, 4, &v) == 0)
-		t->cpu = (int)(int32_t)v;
-	if (o->thread_sp != UINT64_MAX)
-		kd_read_kv(s, task + o->thread_sp, &t->thread_sp, 8);
-	kd_read_kv(s, task + o->real_parent, &t->parent, 8);
-	if (o->flags != UINT64_MAX)
-		kd_read_int(s, task + o->flags, 4, &t->flags);
-	if (o->policy != UINT64_MAX && kd_read_int(s, task + o->policy, 4, &v) == 0)
-		t->policy = (unsigned)v;
-	const struct {
-		uint64_t off;
-		uint64_t *dst;
-	} u64s[] = {{o->start_time, &t->start_time}, {o->utime, &t->utime}, {o->stime, &t->stime},
-		    {o->last_arrival, &t->last_arrival}, {o->signal, &t->signal}, {o->group_leader, &t->group_leader}};
-	for (size_t i = 0; i < ARRAY_SIZE(u64s); i++)
-		if (u64s[i].off != UINT64_MAX)
-			kd_read_kv(s, task + u64s[i].off, u64s[i].dst, 8);
 	/*
 	 * The kernel's own word (PF_KTHREAD, 2.6.27+), as crash asks it: a zombie or an exiting
 	 * user process has lost its mm but is no kernel thread. Only a kernel without the flags
 	 * member falls back to "no mm".
 	 */
-	t->kernel_thread = o->flags != UINT64_MAX ? (t->flags & PF_KTHREAD) != 0 : t->mm == 0;
-	kd_err_clear(&s->err);
+	t->kernel_thread = !(missing & (1ULL << TF_FLAGS)) ? (t->flags & PF_KTHREAD) != 0 : t->mm == 0;
 	return 0;
 }
 
@@ -121,9 +88,8 @@ const struct task_table *kd_tasks_get(kd_session *s)
 		kd_fail(s, "no dump is open");
 		return NULL;
 	}
-	struct task_offsets o;
 	struct task_list list;
-	if (offsets(s, &o) < 0 || kd_tasks_collect(s, &list) < 0)
+	if (kd_struct_check(s, "task_struct", task_fields, TF_N, NULL) < 0 || kd_tasks_collect(s, &list) < 0)
 		return NULL;
 	struct task_table *tt = xcalloc(1, sizeof(*tt));
 	tt->tasks = xcalloc(list.len ? list.len : 1, sizeof(*tt->tasks));
@@ -135,7 +101,7 @@ const struct task_table *kd_tasks_get(kd_session *s)
 	char first_err[256] = "";
 	for (size_t i = 0; i < list.len; i++) {
 		struct task_info *t = &tt->tasks[tt->len];
-		if (read_task(s, &o, list.tasks[i], t) < 0) {
+		if (read_task(s, list.tasks[i], t) < 0) {
 			/* As crash does: a task that cannot be read is left out, not shown as garbage. */
 			if (!unreadable++)
 				snprintf(first_err, sizeof(first_err), "%s", kd_last_error(s));
@@ -190,10 +156,9 @@ void tasks_free(kd_session *s)
 
 int kd_task_read(kd_session *s, uint64_t task, struct task_info *t)
 {
-	struct task_offsets o;
-	if (offsets(s, &o) < 0)
+	if (kd_struct_check(s, "task_struct", task_fields, TF_N, NULL) < 0)
 		return -1;
-	if (read_task(s, &o, task, t) < 0)
+	if (read_task(s, task, t) < 0)
 		return kd_fail(s, "task_struct at %llx cannot be read", (unsigned long long)task);
 	return 0;
 }
@@ -390,7 +355,8 @@ static struct mm_mem_cache *mm_mem_build(kd_session *s, const struct task_table 
 	u64map_init(&c->by_mm);
 	c->vals = xcalloc(tt->len ? tt->len : 1, sizeof(*c->vals));
 	/* 6.1 keeps per-thread deltas (SPLIT_RSS_COUNTING) in task->rss_stat: add every thread's. */
-	uint64_t task_rss = member_off_opt(s, "task_struct", "rss_stat.count");
+	static const struct kd_field rss_field = {"rss_stat.count", 0, sizeof(int32_t[4]), 0};
+	bool task_rss = kd_member_exists(s, "task_struct", "rss_stat.count");
 	for (size_t i = 0; i < tt->len; i++) {
 		const struct task_info *t = &tt->tasks[i];
 		if (!t->mm)
@@ -400,13 +366,11 @@ static struct mm_mem_cache *mm_mem_build(kd_session *s, const struct task_table 
 			j = ++c->len;
 			u64map_put(&c->by_mm, t->mm, (void *)j);
 		}
-		if (task_rss == UINT64_MAX)
+		int32_t count[4]; /* MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES */
+		if (!task_rss || kd_read_struct(s, t->task, "task_struct", &rss_field, 1, count, NULL) < 0)
 			continue;
-		for (size_t k = 0; k < ARRAY_SIZE(resident_counters); k++) {
-			uint64_t v;
-			if (kd_read_int(s, t->task + task_rss + (uint64_t)resident_counters[k] * 4, 4, &v) == 0)
-				c->vals[j - 1].thread_rss += (int32_t)v;
-		}
+		for (size_t k = 0; k < ARRAY_SIZE(resident_counters); k++)
+			c->vals[j - 1].thread_rss += count[resident_counters[k]];
 	}
 	kd_err_clear(&s->err);
 	return c;
