@@ -157,6 +157,7 @@ bool ctype_is_typedef_name(kd_session *s, const char *name);
  * 1 when found, 0 when the debug information has no such name (the session's error
  * untouched), -1 with an error when it has one without an address (optimized out).
  * An `extern T x[]` seen without a bound gets its bound back from the ELF symbol's size.
+ * With addr NULL only the type is asked for, and the answer is 1 or 0.
  */
 int ctype_var(kd_session *s, const char *name, struct ctype **type, uint64_t *addr);
 /* An enumerator: its value and the enum type that holds it. False without an error when absent. */

@@ -29,7 +29,6 @@ kd_session *session_new(void)
 	s->output_radix = 10;
 	s->ki.panic_cpu = -1;
 	strmap_init(&s->command_index);
-	strmap_init(&s->member_cache);
 	elf_version(EV_CURRENT);
 	return s;
 }
@@ -59,10 +58,6 @@ void session_free(kd_session *s)
 		free(s->commands.items[i].owner);
 	VEC_FREE(&s->commands);
 	strmap_free(&s->command_index);
-	for (size_t i = 0; i < s->member_cache_keys.len; i++)
-		free(s->member_cache_keys.items[i]);
-	VEC_FREE(&s->member_cache_keys);
-	strmap_free(&s->member_cache);
 	free(s->ki.per_cpu_offset);
 	free(s);
 }

@@ -86,9 +86,6 @@ struct kd_session {
 	struct module_table *module_table; /* built on first use (modules.c) */
 	struct unwind_ctx *unwind;     /* ORC tables, stack layout; built on first use (arch/x86_64_unwind.c) */
 	struct kd_extensions *extensions; /* loaded extension modules (src/shell/extensions.c) */
-	/* member-offset cache: "struct.member" -> offset+1 */
-	struct strmap member_cache;
-	VEC(char *) member_cache_keys;
 };
 
 kd_session *session_new(void);
