@@ -27,7 +27,7 @@ struct list_print {
 	struct cprint_opts po;
 };
 
-static int print_entry(kd_session *s, uint64_t entry, const struct walk_pos *pos, void *arg)
+static int print_entry(kd_session *s, uint64_t entry, const struct kd_walk_pos *pos, void *arg)
 {
 	(void)pos;
 	struct list_print *lp = arg;
@@ -206,28 +206,33 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 		}
 		lp.nspecs++;
 	}
-	struct list_walk w = {start, offset, 0, end, false};
+	/* crash's list: from a link, through the pointer at next_offset in each, entries at link - entry_offset */
+	uint64_t link = start, next_offset = offset, entry_offset = 0;
+	unsigned flags = 0;
 	if (head) {
-		w.null_is_error = true;
-		w.entry_offset = offset;
-		w.next_offset = reverse ? 8 : 0;
+		flags = KD_WALK_CIRCULAR;
+		entry_offset = offset;
+		if (kd_member_offset(s, "list_head", reverse ? "prev" : "next", &next_offset) < 0) {
+			rc = -1;
+			goto out;
+		}
 		if (head_ptr) {
-			if (!w.end)
-				w.end = start;
-			if (kd_cexpr_read(s, start + w.next_offset, &w.start, 8) < 0) {
+			if (!end)
+				end = start;
+			if (kd_cexpr_read(s, start + next_offset, &link, 8) < 0) {
 				rc = -1;
 				goto out;
 			}
-			if (w.start == w.end) {
+			if (link == end) {
 				kd_printf(s, "(empty)\n");
 				goto out;
 			}
 		} else
-			w.start = start + offset;
+			link = start + offset;
 	} else if (l_set) {
-		w.entry_offset = l_offset;
+		entry_offset = l_offset;
 	}
-	if (walk_list(s, &w, print_entry, &lp) < 0) {
+	if (kd_walk_chain(s, link, next_offset, entry_offset, end, flags, print_entry, &lp) < 0) {
 		kd_printf(s, "\n"); /* crash's walk errors begin with a blank line */
 		rc = -1;
 	}

@@ -6,11 +6,16 @@
 #include "linux/tasks.h"
 #include "debuginfo/types.h"
 
+#define CFS_GROUP_DEPTH_MAX 64 /* task groups nest a few levels deep; a cycle of them would not end */
+
 struct runq_ctx {
 	uint64_t se_off, my_q_off, timeline_off, prio_off;
+	uint64_t root_off;     /* the rb_root in cfs_rq (tasks_timeline, or its rb_root when an rb_root_cached) */
+	uint64_t run_node_off; /* sched_entity.run_node */
 	bool timestamps;
 	int indent;
 	int count;
+	int depth; /* task groups being walked */
 };
 
 static void task_entry(kd_session *s, const struct runq_ctx *c, uint64_t task)
@@ -34,10 +39,11 @@ static void task_entry(kd_session *s, const struct runq_ctx *c, uint64_t task)
 
 static int cfs_tree(kd_session *s, struct runq_ctx *c, uint64_t cfs_rq);
 
-static int cfs_node(kd_session *s, uint64_t node, void *arg)
+static int cfs_node(kd_session *s, uint64_t se, const struct kd_walk_pos *pos, void *arg)
 {
+	(void)pos;
 	struct runq_ctx *c = arg;
-	uint64_t se = node - member_off_opt(s, "sched_entity", "run_node"), my_q = 0;
+	uint64_t my_q = 0;
 	if (c->my_q_off != UINT64_MAX)
 		kd_read_kv(s, se + c->my_q_off, &my_q, 8);
 	c->count++;
@@ -52,33 +58,39 @@ static int cfs_node(kd_session *s, uint64_t node, void *arg)
 	return 0;
 }
 
+/* A CFS run queue's tree, in order; a task group's entity leads to the group's own queue. */
 static int cfs_tree(kd_session *s, struct runq_ctx *c, uint64_t cfs_rq)
 {
-	uint64_t root;
-	if (kd_read_kv(s, cfs_rq + c->timeline_off, &root, 8) < 0)
-		return -1;
-	return rbtree_walk(s, root, cfs_node, c);
+	if (c->depth >= CFS_GROUP_DEPTH_MAX)
+		return kd_fail(s, "task groups nested deeper than %d levels at cfs_rq %llx: corrupt", CFS_GROUP_DEPTH_MAX,
+			       (unsigned long long)cfs_rq);
+	c->depth++;
+	long n = kd_walk_rbtree(s, cfs_rq + c->root_off, c->run_node_off, KD_WALK_INORDER, cfs_node, c);
+	c->depth--;
+	return n < 0 ? -1 : 0;
 }
 
+static int rt_entry(kd_session *s, uint64_t task, const struct kd_walk_pos *pos, void *arg)
+{
+	(void)pos;
+	struct runq_ctx *c = arg;
+	c->count++;
+	task_entry(s, c, task);
+	return 0;
+}
+
+/* The real-time priority array: one list of sched_rt_entity per priority. */
 static int rt_array(kd_session *s, struct runq_ctx *c, uint64_t array)
 {
-	uint64_t queue_off, run_list_off, rt_off;
-	if (member_off(s, "rt_prio_array", "queue", &queue_off) < 0 || member_off(s, "sched_rt_entity", "run_list", &run_list_off) < 0 ||
-	    member_off(s, "task_struct", "rt", &rt_off) < 0)
+	uint64_t queue_off, queue_size, run_list_off, rt_off, head_size = type_size_opt(s, "list_head");
+	if (member_off_size(s, "rt_prio_array", "queue", &queue_off, &queue_size) < 0 ||
+	    member_off(s, "sched_rt_entity", "run_list", &run_list_off) < 0 || member_off(s, "task_struct", "rt", &rt_off) < 0)
 		return -1;
-	for (int prio = 0; prio < 100; prio++) {
-		uint64_t head = array + queue_off + (uint64_t)prio * 16, next;
-		if (kd_read_kv(s, head, &next, 8) < 0)
+	if (head_size == UINT64_MAX || !head_size)
+		return kd_fail(s, "struct list_head is missing from the vmlinux's types");
+	for (uint64_t prio = 0; prio < queue_size / head_size; prio++)
+		if (kd_walk_list(s, array + queue_off + prio * head_size, run_list_off + rt_off, 0, rt_entry, c) < 0)
 			return -1;
-		for (int n = 0; next != head; n++) {
-			if (n > 100000)
-				return kd_fail(s, "rt queue %d at %llx: runaway list", prio, (unsigned long long)head);
-			c->count++;
-			task_entry(s, c, next - run_list_off - rt_off);
-			if (kd_read_kv(s, next, &next, 8) < 0)
-				return -1;
-		}
-	}
 	return 0;
 }
 
@@ -153,6 +165,11 @@ static int cmd_runq(kd_session *s, int argc, char **argv)
 	    member_off(s, "task_struct", "prio", &c.prio_off) < 0)
 		return -1;
 	c.my_q_off = member_off_opt(s, "sched_entity", "my_q");
+	c.root_off = member_off_opt(s, "cfs_rq", "tasks_timeline.rb_root");
+	if (c.root_off == UINT64_MAX)
+		c.root_off = c.timeline_off;
+	if (member_off(s, "sched_entity", "run_node", &c.run_node_off) < 0)
+		return -1;
 	for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
 		if (only_cpu >= 0 && cpu != only_cpu)
 			continue;

@@ -75,6 +75,24 @@ static void print_flags(kd_session *s, uint64_t flags)
 	kd_printf(s, "%s\n", any ? ")" : "");
 }
 
+struct sigqueue_print {
+	int indent;
+	uint64_t info_off;
+	int n;
+};
+
+static int print_sigqueue(kd_session *s, uint64_t q, const struct kd_walk_pos *pos, void *arg)
+{
+	(void)pos;
+	struct sigqueue_print *p = arg;
+	uint64_t signo = 0;
+	if (!p->n++)
+		kd_printf(s, "%*s  SIGQUEUE:  SIG  %-16s\n", p->indent, "", "SIGINFO");
+	kd_read_int(s, q + p->info_off, 4, &signo);
+	kd_printf(s, "%*s             %3d  %016llx\n", p->indent, "", (int)signo, (unsigned long long)(q + p->info_off));
+	return 0;
+}
+
 /* A sigpending: its signal mask and its queue. */
 static int print_pending(kd_session *s, uint64_t pending, int indent)
 {
@@ -83,22 +101,11 @@ static int print_pending(kd_session *s, uint64_t pending, int indent)
 	    kd_read_kv(s, pending + sig_off, &set, 8) < 0)
 		return -1;
 	kd_printf(s, "%*s    SIGNAL: %016llx\n", indent, "", (unsigned long long)set);
-	uint64_t head = pending + list_off, next;
-	if (kd_read_kv(s, head, &next, 8) < 0)
+	struct sigqueue_print p = {indent, member_off_opt(s, "sigqueue", "info"), 0};
+	if (kd_walk_list(s, pending + list_off, member_off_opt(s, "sigqueue", "list"), 0, print_sigqueue, &p) < 0)
 		return -1;
-	if (next == head) {
+	if (!p.n)
 		kd_printf(s, "%*s  SIGQUEUE: (empty)\n", indent, "");
-		return 0;
-	}
-	kd_printf(s, "%*s  SIGQUEUE:  SIG  %-16s\n", indent, "", "SIGINFO");
-	uint64_t q_list = member_off_opt(s, "sigqueue", "list"), q_info = member_off_opt(s, "sigqueue", "info");
-	for (int n = 0; next != head && n < 4096; n++) {
-		uint64_t q = next - q_list, signo = 0;
-		kd_read_int(s, q + q_info, 4, &signo);
-		kd_printf(s, "%*s             %3d  %016llx\n", indent, "", (int)signo, (unsigned long long)(q + q_info));
-		if (kd_read_kv(s, next, &next, 8) < 0)
-			return -1;
-	}
 	return 0;
 }
 

@@ -32,7 +32,7 @@ struct tree_print {
 	struct cprint_opts po;
 };
 
-static int print_entry(kd_session *s, uint64_t entry, const struct walk_pos *pos, void *arg)
+static int print_entry(kd_session *s, uint64_t entry, const struct kd_walk_pos *pos, void *arg)
 {
 	struct tree_print *tp = arg;
 	uint64_t addr = tp->type == T_RBTREE ? entry - tp->node_offset : entry;
@@ -201,7 +201,7 @@ static int cmd_tree(kd_session *s, int argc, char **argv)
 				goto out;
 			}
 		}
-		n = walk_rbtree(s, node, linear, print_entry, &tp);
+		n = kd_walk_rbtree(s, node, 0, KD_WALK_NODE | (linear ? KD_WALK_INORDER : 0), print_entry, &tp);
 		break;
 	}
 	case T_RADIX:
@@ -214,10 +214,12 @@ static int cmd_tree(kd_session *s, int argc, char **argv)
 				goto out;
 			}
 		}
-		n = walk_xarray(s, head, print_entry, &tp);
+		n = kd_walk_xarray(s, head, KD_WALK_NODE, print_entry, &tp);
 		break;
 	}
-	case T_MAPLE: n = walk_maple(s, start, !node_ptr, tp.verbose, print_entry, &tp); break;
+	case T_MAPLE:
+		n = kd_walk_maple(s, start, (node_ptr ? KD_WALK_NODE : 0) | (tp.verbose ? KD_WALK_VERBOSE : 0), print_entry, &tp);
+		break;
 	}
 	if (n < 0) {
 		if (strstr(kd_last_error(s), "duplicate"))

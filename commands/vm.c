@@ -40,10 +40,9 @@ static void show_pages(kd_session *s, const struct vma_ctx *c, uint64_t start, u
 	}
 }
 
-static int show_vma(kd_session *s, uint64_t min, uint64_t max, uint64_t vma, void *arg)
+static int show_vma(kd_session *s, uint64_t vma, const struct kd_walk_pos *pos, void *arg)
 {
-	(void)min;
-	(void)max;
+	(void)pos;
 	const struct vma_ctx *c = arg;
 	uint64_t start = 0, end = 0, flags = 0, file = 0;
 	if (kd_read_kv(s, vma + c->start_off, &start, 8) < 0 || kd_read_kv(s, vma + c->end_off, &end, 8) < 0 ||
@@ -69,13 +68,9 @@ static int walk_vma_list(kd_session *s, uint64_t mm, struct vma_ctx *c)
 	uint64_t vma, next_off;
 	if (kd_read_member_ptr(s, mm, "mm_struct", "mmap", &vma) < 0 || member_off(s, "vm_area_struct", "vm_next", &next_off) < 0)
 		return -1;
-	for (size_t n = 0; vma; n++) {
-		if (n > 1000000)
-			return kd_fail(s, "VMA list of mm %llx does not end", (unsigned long long)mm);
-		if (show_vma(s, 0, 0, vma, c) < 0 || kd_read_kv(s, vma + next_off, &vma, 8) < 0)
-			return -1;
-	}
-	return 0;
+	if (!vma)
+		return 0;
+	return kd_walk_chain(s, vma, next_off, 0, 0, 0, show_vma, c) < 0 ? -1 : 0;
 }
 
 static int show_vm(kd_session *s, const struct task_info *t, const struct vm_opts *o)
@@ -120,7 +115,7 @@ static int show_vm(kd_session *s, const struct task_info *t, const struct vm_opt
 		kd_printf(s, "      VMA           START       END     FLAGS FILE\n");
 	uint64_t mt = member_off_opt(s, "mm_struct", "mm_mt");
 	if (mt != UINT64_MAX)
-		return maple_walk(s, t->mm + mt, show_vma, &c);
+		return kd_walk_maple(s, t->mm + mt, 0, show_vma, &c) < 0 ? -1 : 0;
 	return walk_vma_list(s, t->mm, &c);
 }
 

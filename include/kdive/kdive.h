@@ -17,5 +17,6 @@
 #include <kdive/log.h>
 #include <kdive/symbols.h>
 #include <kdive/types.h>
+#include <kdive/walk.h>
 
 #endif

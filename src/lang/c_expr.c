@@ -9,8 +9,6 @@
 
 /* The evaluator's per-session state (kd_session.cexpr). */
 struct cexpr_state {
-	cexpr_reader reader;
-	void *reader_arg;
 	int history;              /* last $N handed out */
 	int noeval;               /* > 0: evaluating a branch that is not taken, read nothing */
 	void *print_state;
@@ -38,8 +36,7 @@ void cexpr_free(kd_session *s)
 
 void cexpr_set_reader(kd_session *s, cexpr_reader fn, void *arg)
 {
-	cache(s)->reader = fn;
-	cache(s)->reader_arg = arg;
+	mem_set_reader(s, fn, arg); /* the memory layer's seam: every reader above sees it */
 }
 
 int kd_cexpr_read(kd_session *s, uint64_t addr, void *buf, size_t len)
@@ -49,12 +46,7 @@ int kd_cexpr_read(kd_session *s, uint64_t addr, void *buf, size_t len)
 		memset(buf, 0, len);
 		return 0;
 	}
-	if (c->reader) {
-		if (c->reader(c->reader_arg, addr, buf, len) < 0)
-			return kd_fail(s, "Cannot access memory at address 0x%llx", (unsigned long long)addr);
-		return 0;
-	}
-	if (!s->dump)
+	if (!mem_available(s))
 		return kd_fail(s, "no dump is open");
 	if (kd_read_kv(s, addr, buf, len) < 0)
 		return kd_fail(s, "Cannot access memory at address 0x%llx", (unsigned long long)addr);

@@ -115,7 +115,7 @@ static int check_match(kd_session *s)
 		return -1;
 	if (kd_read_string(s, addr, have, sizeof(have)) < 0 || strncmp(want, have, strlen(want)) != 0) {
 		size_t rl;
-		const char *rel = dump_vmcoreinfo(s->dump, "OSRELEASE", &rl);
+		const char *rel = s->dump ? dump_vmcoreinfo(s->dump, "OSRELEASE", &rl) : NULL;
 		if (rel)
 			return kd_fail(s, "vmlinux and dump do not match: vmlinux is \"%s\", the dump is of release %.*s", want, (int)rl, rel);
 		if (s->err.msg[0] && have[0] == '\0')
@@ -175,73 +175,9 @@ void kd_task_list_free(struct task_list *l)
 	l->len = 0;
 }
 
-/*
- * A circular list whose forward walk broke (a node that cannot be read: a page the dump
- * lacks, a corrupt pointer): walk it backwards from the head through ->prev, up to the
- * break or a node seen already, so that only the unreadable node is lost and not every
- * node after it. Returns how many nodes the backward walk added.
- */
-static size_t walk_list_back(kd_session *s, uint64_t head, int (*fn)(kd_session *, uint64_t node, void *), void *arg,
-			     struct u64map *seen)
-{
-	uint64_t prev_off = member_off_opt(s, "list_head", "prev"), prev;
-	size_t added = 0;
-	if (prev_off == UINT64_MAX || kd_read_kv(s, head + prev_off, &prev, 8) < 0) {
-		kd_err_clear(&s->err);
-		return 0;
-	}
-	for (size_t n = 0; prev != head && prev && n < LIST_WALK_MAX && !u64map_has(seen, prev); n++) {
-		u64map_put(seen, prev, NULL);
-		if (fn(s, prev, arg) < 0)
-			break;
-		added++;
-		if (kd_read_kv(s, prev + prev_off, &prev, 8) < 0)
-			break;
-	}
-	kd_err_clear(&s->err);
-	return added;
-}
-
-/*
- * Forward, and backward from the head when the forward walk breaks (why gets the first
- * break's error if it is still empty); -1 only when neither direction found anything.
- */
-static int walk_list_both(kd_session *s, uint64_t head, int (*fn)(kd_session *, uint64_t node, void *), void *arg,
-			  char *why, size_t whysize)
-{
-	uint64_t next;
-	if (kd_read_kv(s, head, &next, 8) < 0)
-		return -1;
-	struct u64map seen;
-	u64map_init(&seen);
-	size_t n = 0;
-	int rc = 0;
-	while (next != head) {
-		if (++n > LIST_WALK_MAX || u64map_has(&seen, next)) {
-			rc = kd_fail(s, "list at %llx: cycle or runaway list after %zu entries", (unsigned long long)head, n);
-			break;
-		}
-		u64map_put(&seen, next, NULL);
-		if ((rc = fn(s, next, arg)) < 0)
-			break;
-		if ((rc = kd_read_kv(s, next, &next, 8)) < 0)
-			break;
-	}
-	if (rc < 0) {
-		if (why && !why[0])
-			snprintf(why, whysize, "%s", kd_last_error(s));
-		kd_err_clear(&s->err);
-		size_t back = walk_list_back(s, head, fn, arg, &seen);
-		rc = n > 1 || back ? 0 : -1;
-	}
-	u64map_free(&seen);
-	return rc;
-}
-
 struct collect {
 	struct task_list *out;
 	size_t cap;
-	uint64_t tasks_off, thread_off;
 	struct u64map *seen;
 	char broken[256]; /* why a walk broke, "" if none did */
 	uint64_t pid_tasks_off, pid_links_off;
@@ -259,32 +195,29 @@ static void push_task(struct collect *c, uint64_t task)
 	c->out->tasks[c->out->len++] = task;
 }
 
-static int on_thread(kd_session *s, uint64_t node, void *arg)
+/* A walk repaired by going backwards leaves why it broke in the session: keep the first reason. */
+static void note_break(kd_session *s, struct collect *c)
+{
+	if (s->err.code != KD_OK && !c->broken[0])
+		snprintf(c->broken, sizeof(c->broken), "%s", kd_last_error(s));
+	kd_err_clear(&s->err);
+}
+
+static int on_thread(kd_session *s, uint64_t task, const struct walk_pos *pos, void *arg)
 {
 	(void)s;
-	struct collect *c = arg;
-	push_task(c, node - c->thread_off);
+	(void)pos;
+	push_task(arg, task);
 	return 0;
 }
 
-static int on_process(kd_session *s, uint64_t node, void *arg)
+static int on_process(kd_session *s, uint64_t task, const struct walk_pos *pos, void *arg)
 {
+	(void)pos;
 	struct collect *c = arg;
-	uint64_t task = node - c->tasks_off;
 	push_task(c, task);
-	/* Threads: signal->thread_head (6.7+) or the task's own thread_group list. */
-	uint64_t sig_head = member_off_opt(s, "signal_struct", "thread_head");
-	if (sig_head != UINT64_MAX) {
-		uint64_t sig;
-		if (kd_read_member_ptr(s, task, "task_struct", "signal", &sig) < 0 || !sig)
-			return 0; /* a dead task's signal may be gone: keep the process */
-		if (walk_list_both(s, sig + sig_head, on_thread, c, c->broken, sizeof(c->broken)) < 0)
-			kd_err_clear(&s->err);
-		return 0;
-	}
-	uint64_t tg = member_off_opt(s, "task_struct", "thread_group");
-	if (tg != UINT64_MAX && walk_list_both(s, task + tg, on_thread, c, c->broken, sizeof(c->broken)) < 0)
-		kd_err_clear(&s->err);
+	kd_walk_threads(s, task, on_thread, c); /* a dead task's thread list may be gone: keep the process */
+	note_break(s, c);
 	return 0;
 }
 
@@ -303,18 +236,26 @@ static int on_pid(kd_session *s, uint64_t pid, const struct walk_pos *pos, void 
 /* Every task with a PID in the initial namespace (init_pid_ns.idr), added to what the lists gave. */
 static void tasks_from_pids(kd_session *s, struct collect *c)
 {
-	uint64_t ns, idr_off = member_off_opt(s, "pid_namespace", "idr"), rt_off = member_off_opt(s, "idr", "idr_rt"),
-		     head_off = member_off_opt(s, "xarray", "xa_head"), head;
+	uint64_t ns, idr_off = member_off_opt(s, "pid_namespace", "idr");
 	c->pid_tasks_off = member_off_opt(s, "pid", "tasks");     /* tasks[PIDTYPE_PID].first */
 	c->pid_links_off = member_off_opt(s, "task_struct", "pid_links"); /* pid_links[PIDTYPE_PID] */
-	if (kd_symbol_addr(s, "init_pid_ns", &ns) < 0 || idr_off == UINT64_MAX || rt_off == UINT64_MAX ||
-	    head_off == UINT64_MAX || c->pid_tasks_off == UINT64_MAX || c->pid_links_off == UINT64_MAX ||
-	    kd_read_kv(s, ns + idr_off + rt_off + head_off, &head, 8) < 0) {
-		kd_err_clear(&s->err);
-		return;
-	}
-	walk_xarray(s, head, on_pid, c);
+	if (kd_symbol_addr(s, "init_pid_ns", &ns) == 0 && idr_off != UINT64_MAX && c->pid_tasks_off != UINT64_MAX &&
+	    c->pid_links_off != UINT64_MAX)
+		kd_walk_idr(s, ns + idr_off, on_pid, c);
 	kd_err_clear(&s->err);
+}
+
+/* The idle task of each CPU but the first (init_task), from its runqueue. */
+static int on_runqueue(kd_session *s, uint64_t rq, const struct walk_pos *pos, void *arg)
+{
+	struct collect *c = arg;
+	uint64_t idle_off = member_off_opt(s, "rq", "idle"), idle;
+	if (pos->index == 0 || idle_off == UINT64_MAX)
+		return 0;
+	if (kd_read_kv(s, rq + idle_off, &idle, 8) == 0 && idle)
+		push_task(c, idle);
+	kd_err_clear(&s->err);
+	return 0;
 }
 
 int kd_tasks_collect(kd_session *s, struct task_list *out)
@@ -325,72 +266,31 @@ int kd_tasks_collect(kd_session *s, struct task_list *out)
 	out->tasks = NULL;
 	out->len = 0;
 	out->broken[0] = '\0';
-	uint64_t init_task, idle;
-	int rc = -1;
-	if (kd_symbol_addr(s, "init_task", &init_task) < 0 || member_off(s, "task_struct", "tasks", &c.tasks_off) < 0)
+	uint64_t init_task, tasks_off, rq;
+	long rc = -1;
+	if (kd_symbol_addr(s, "init_task", &init_task) < 0 || member_off(s, "task_struct", "tasks", &tasks_off) < 0)
 		goto out;
-	c.thread_off = member_off_opt(s, "task_struct", "thread_node");
-	if (c.thread_off == UINT64_MAX)
-		c.thread_off = member_off_opt(s, "task_struct", "thread_group");
 	/* Idle tasks first, one per CPU, from the runqueues (init_task is CPU 0's). */
 	push_task(&c, init_task);
-	uint64_t idle_off = member_off_opt(s, "rq", "idle");
-	for (int cpu = 1; idle_off != UINT64_MAX && cpu < s->ki.nr_cpus; cpu++) {
-		uint64_t rq;
-		if (kd_per_cpu_addr(s, "runqueues", cpu, &rq) == 0 && kd_read_kv(s, rq + idle_off, &idle, 8) == 0 && idle)
-			push_task(&c, idle);
-		kd_err_clear(&s->err);
-	}
-	rc = walk_list_both(s, init_task + c.tasks_off, on_process, &c, c.broken, sizeof(c.broken));
+	if (kd_symbol_addr(s, "runqueues", &rq) == 0)
+		kd_walk_percpu(s, rq, on_runqueue, &c);
+	kd_err_clear(&s->err);
+	/* Processes on init_task.tasks, walked from both ends if it is damaged, and their threads. */
+	rc = kd_walk_list(s, init_task + tasks_off, tasks_off, KD_WALK_BOTH, on_process, &c);
+	if (rc < 0 && s->err.addr == init_task + tasks_off)
+		goto out; /* not even the list's head could be read */
+	note_break(s, &c);
+	rc = 0;
 	if (c.broken[0]) {
 		snprintf(out->broken, sizeof(out->broken), "%s", c.broken);
 		/* A damaged list hides the tasks between two breaks: the PID allocator knows them too. */
 		tasks_from_pids(s, &c);
-		rc = 0;
 	}
 out:
 	u64map_free(&seen);
 	if (rc < 0)
 		kd_task_list_free(out);
-	return rc;
-}
-
-int rbtree_walk(kd_session *s, uint64_t root_node, int (*fn)(kd_session *, uint64_t node, void *), void *arg)
-{
-	uint64_t left_off, right_off;
-	if (member_off(s, "rb_node", "rb_left", &left_off) < 0 || member_off(s, "rb_node", "rb_right", &right_off) < 0)
-		return -1;
-	/* Iterative in-order walk with an explicit stack; the visited set catches cycles. */
-	VEC(uint64_t) stack = {0};
-	struct u64map seen;
-	u64map_init(&seen);
-	uint64_t node = root_node;
-	int rc = 0;
-	size_t n = 0;
-	while ((node || stack.len) && rc == 0) {
-		while (node) {
-			if (u64map_has(&seen, node) || ++n > LIST_WALK_MAX) {
-				rc = kd_fail(s, "rbtree at %llx: cycle or runaway tree", (unsigned long long)root_node);
-				break;
-			}
-			u64map_put(&seen, node, NULL);
-			VEC_PUSH(&stack, node);
-			if (kd_read_kv(s, node + left_off, &node, 8) < 0) {
-				rc = -1;
-				break;
-			}
-		}
-		if (rc || !stack.len)
-			break;
-		node = stack.items[--stack.len];
-		if ((rc = fn(s, node, arg)) < 0)
-			break;
-		if (kd_read_kv(s, node + right_off, &node, 8) < 0)
-			rc = -1;
-	}
-	VEC_FREE(&stack);
-	u64map_free(&seen);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 int kd_task_pgd(kd_session *s, uint64_t task, uint64_t *pgd)

@@ -4,8 +4,6 @@
 
 #include "target/session.h"
 
-#define LIST_WALK_MAX 10000000 /* no real list is longer; a cycle or garbage is */
-
 int kernel_init(kd_session *s);
 void kernel_free(kd_session *s);
 
@@ -34,8 +32,5 @@ struct task_list {
 int kd_tasks_collect(kd_session *s, struct task_list *out);
 void kd_task_list_free(struct task_list *l);
 int kd_task_pgd(kd_session *s, uint64_t task, uint64_t *pgd);
-
-/* In-order walk of a red-black tree from its root rb_node; stops on a cycle or after LIST_WALK_MAX nodes. */
-int rbtree_walk(kd_session *s, uint64_t root_node, int (*fn)(kd_session *, uint64_t node, void *), void *arg);
 
 #endif

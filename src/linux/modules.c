@@ -105,34 +105,42 @@ static int mod_cmp(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+struct module_walk {
+	struct module_table *mt;
+	uint64_t name_off;
+};
+
+static int on_module(kd_session *s, uint64_t addr, const struct kd_walk_pos *pos, void *arg)
+{
+	(void)pos;
+	struct module_walk *w = arg;
+	struct module_table *mt = w->mt;
+	struct kmodule m = {.addr = addr};
+	if (mt->len >= MODULES_MAX || kd_read_kv(s, m.addr + w->name_off, m.name, sizeof(m.name) - 1) < 0)
+		return KD_WALK_STOP;
+	read_layout(s, &m);
+	read_kallsyms(s, &m);
+	mt->mods = xrealloc(mt->mods, (mt->len + 1) * sizeof(*mt->mods));
+	mt->mods[mt->len++] = m;
+	return 0;
+}
+
 const struct module_table *kd_modules_get(kd_session *s)
 {
 	if (s->module_table)
 		return s->module_table;
-	uint64_t head, list_off, name_off, next;
+	uint64_t head, list_off, next;
+	struct module_walk w;
 	if (kd_symbol_addr(s, "modules", &head) < 0 || member_off(s, "module", "list", &list_off) < 0 ||
-	    member_off(s, "module", "name", &name_off) < 0 || kd_read_kv(s, head, &next, 8) < 0)
+	    member_off(s, "module", "name", &w.name_off) < 0 || kd_read_kv(s, head, &next, 8) < 0)
 		return NULL;
-	struct module_table *mt = xcalloc(1, sizeof(*mt));
-	struct u64map seen;
-	u64map_init(&seen);
-	while (next != head && mt->len < MODULES_MAX && !u64map_has(&seen, next)) {
-		u64map_put(&seen, next, NULL);
-		struct kmodule m = {.addr = next - list_off};
-		if (kd_read_kv(s, m.addr + name_off, m.name, sizeof(m.name) - 1) < 0)
-			break;
-		read_layout(s, &m);
-		read_kallsyms(s, &m);
-		mt->mods = xrealloc(mt->mods, (mt->len + 1) * sizeof(*mt->mods));
-		mt->mods[mt->len++] = m;
-		if (kd_read_kv(s, next, &next, 8) < 0)
-			break;
-	}
-	u64map_free(&seen);
+	w.mt = xcalloc(1, sizeof(*w.mt));
+	/* What could be read, up to an unreadable module or a broken link. */
+	kd_walk_list(s, head, list_off, 0, on_module, &w);
 	kd_err_clear(&s->err);
-	qsort(mt->mods, mt->len, sizeof(*mt->mods), mod_cmp); /* crash lists them by address */
-	s->module_table = mt;
-	return mt;
+	qsort(w.mt->mods, w.mt->len, sizeof(*w.mt->mods), mod_cmp); /* crash lists them by address */
+	s->module_table = w.mt;
+	return w.mt;
 }
 
 void modules_free(kd_session *s)

@@ -84,7 +84,7 @@ const struct task_table *kd_tasks_get(kd_session *s)
 {
 	if (s->task_table)
 		return s->task_table;
-	if (!s->dump) {
+	if (!mem_available(s)) {
 		kd_fail(s, "no dump is open");
 		return NULL;
 	}

@@ -1,79 +1,296 @@
-/* Lists, red-black trees, XArrays and maple trees (see walk.h). */
+/*
+ * The walker library (see <kdive/walk.h> and walk.h): lists, hlists, red-black trees,
+ * XArrays, maple trees, IDRs, per-CPU addresses, tasks and threads. One implementation of
+ * each; every walk keeps a set of what it has seen, a cap on its length, and checks each
+ * count it takes from the dump against the type the vmlinux declares.
+ */
 #include "linux/walk.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "lang/c_expr.h"
-#include "linux/kernel.h"
 #include "debuginfo/types.h"
+#include "linux/kernel.h"
+#include "linux/tasks.h"
+
+static uint64_t limit_of(const kd_session *s)
+{
+	return s->walk_limit ? s->walk_limit : WALK_MAX;
+}
+
+static int verr(kd_session *s, enum kd_errcode code, uint64_t addr, const char *fmt, va_list ap)
+{
+	char tmp[sizeof(s->err.msg)];
+	vsnprintf(tmp, sizeof(tmp), fmt, ap); /* fmt's arguments may quote s->err.msg */
+	kd_err_set(&s->err, code, "%s", tmp);
+	s->err.addr = addr;
+	return -1;
+}
+
+/* A structure that is not what it should be: a cycle, a count out of range, a walk too long. */
+static int __attribute__((format(printf, 3, 4))) corrupt(kd_session *s, uint64_t addr, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	verr(s, KD_EFORMAT, addr, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A pointer that cannot be followed: addr is the address that could not be read. The memory
+ * layer's own code is kept when it says more (a page excluded from the dump, or not in it). */
+static int __attribute__((format(printf, 3, 4))) fault(kd_session *s, uint64_t addr, const char *fmt, ...)
+{
+	enum kd_errcode code = s->err.code;
+	if (code != KD_EEXCLUDED && code != KD_ENOMEM_DUMP && code != KD_EIO)
+		code = KD_EFAULT;
+	va_list ap;
+	va_start(ap, fmt);
+	verr(s, code, addr, fmt, ap);
+	va_end(ap);
+	return -1;
+}
 
 static int read_ptr(kd_session *s, uint64_t addr, uint64_t *val)
 {
-	return kd_cexpr_read(s, addr, val, 8);
+	return kd_read_kv(s, addr, val, 8);
+}
+
+/* The visitor's verdict: 0 go on, 1 stop quietly, -1 fail (its error is in the session). */
+static int visit(kd_session *s, walk_visit fn, uint64_t entry, const struct walk_pos *pos, void *arg)
+{
+	int v = fn(s, entry, pos, arg);
+	return v < 0 ? -1 : v > 0 ? 1 : 0;
 }
 
 /* ---- lists ---- */
 
+enum list_end { LIST_DONE, LIST_STOPPED, LIST_BROKEN, LIST_VISITOR_FAILED };
+
+/*
+ * The one list engine. Visits links from w->start and counts them in *count. A strict walk
+ * (a list from its head) reads each link's next pointer before visiting it, and ends only at
+ * w->end or NULL; crash's list command (not strict) visits first and also ends back at the
+ * start, at a link pointing to itself or back at the first link. seen may be shared between
+ * two walks (the repair of a broken list), and then a link seen already ends the walk quietly.
+ */
+static enum list_end list_engine(kd_session *s, const struct list_walk *w, bool strict, struct u64map *seen,
+				 bool quiet_at_seen, walk_visit fn, void *arg, long *count)
+{
+	uint64_t limit = limit_of(s), link = w->start, first, next;
+	*count = 0;
+	if (read_ptr(s, link + w->next_offset, &first) < 0) {
+		fault(s, link, "invalid list entry: %llx", (unsigned long long)link);
+		return LIST_BROKEN;
+	}
+	for (;;) {
+		bool dup = u64map_has(seen, link);
+		if (dup && quiet_at_seen)
+			return LIST_DONE;
+		if (dup && strict) {
+			corrupt(s, link, "duplicate list entry: %llx", (unsigned long long)link);
+			return LIST_BROKEN;
+		}
+		if ((uint64_t)*count >= limit) {
+			corrupt(s, link, "list has more than %llu entries: not following it further", (unsigned long long)limit);
+			return LIST_BROKEN;
+		}
+		if (strict && link != w->start && read_ptr(s, link + w->next_offset, &next) < 0) {
+			fault(s, link, "invalid list entry: %llx", (unsigned long long)link);
+			return LIST_BROKEN;
+		}
+		int v = visit(s, fn, link - w->entry_offset, NULL, arg);
+		if (v)
+			return v < 0 ? LIST_VISITOR_FAILED : LIST_STOPPED;
+		if (dup) {
+			corrupt(s, link, "duplicate list entry: %llx", (unsigned long long)link);
+			return LIST_BROKEN;
+		}
+		u64map_put(seen, link, (void *)1);
+		++*count;
+		uint64_t last = link;
+		if (strict && link == w->start)
+			next = first;
+		else if (!strict && read_ptr(s, link + w->next_offset, &next) < 0) {
+			fault(s, link, "invalid list entry: %llx", (unsigned long long)link);
+			return LIST_BROKEN;
+		}
+		link = next;
+		if (link == 0 && w->null_is_error) {
+			fault(s, 0, "invalid list entry: 0");
+			return LIST_BROKEN;
+		}
+		if (link == 0 || (w->end && link == w->end))
+			return LIST_DONE;
+		if (!strict && (link == w->start || link == last || (link == first && *count != 1)))
+			return LIST_DONE;
+	}
+}
+
+static long list_walk(kd_session *s, const struct list_walk *w, bool strict, walk_visit fn, void *arg)
+{
+	struct u64map seen;
+	u64map_init(&seen);
+	long count;
+	enum list_end e = list_engine(s, w, strict, &seen, false, fn, arg, &count);
+	u64map_free(&seen);
+	return e == LIST_BROKEN || e == LIST_VISITOR_FAILED ? -1 : count;
+}
+
 long walk_list(kd_session *s, const struct list_walk *w, walk_visit fn, void *arg)
 {
-	uint64_t next = w->start, first, last;
-	if (read_ptr(s, next + w->next_offset, &first) < 0)
-		return kd_fail(s, "invalid list entry: %llx", (unsigned long long)next);
+	return list_walk(s, w, false, fn, arg);
+}
+
+static int list_offsets(kd_session *s, uint64_t *next_off, uint64_t *prev_off)
+{
+	return member_off(s, "list_head", "next", next_off) < 0 || member_off(s, "list_head", "prev", prev_off) < 0 ? -1 : 0;
+}
+
+/*
+ * A list from its head, forward; when that breaks (an unreadable link, a cycle), backward
+ * from the head through prev up to the break or an entry seen already, so that only the
+ * damaged entry is lost. The forward break's error stays in the session; -1 only when
+ * neither direction found anything (or the visitor failed).
+ */
+static long list_both(kd_session *s, uint64_t head, uint64_t entry_offset, walk_visit fn, void *arg)
+{
+	uint64_t next_off, prev_off, first, last;
+	if (list_offsets(s, &next_off, &prev_off) < 0)
+		return -1;
+	if (read_ptr(s, head + next_off, &first) < 0)
+		return fault(s, head, "invalid list head: %llx", (unsigned long long)head);
+	kd_err_clear(&s->err);
+	if (first == head)
+		return 0;
+	struct u64map seen;
+	u64map_init(&seen);
+	struct list_walk fw = {first, next_off, entry_offset, head, true};
+	long fwd = 0, back = 0;
+	enum list_end e = list_engine(s, &fw, true, &seen, false, fn, arg, &fwd);
+	if (e == LIST_DONE || e == LIST_STOPPED)
+		kd_err_clear(&s->err); /* what a visitor handled; the session says whether the list broke */
+	if (e == LIST_BROKEN) {
+		struct kd_err broke = s->err;
+		if (read_ptr(s, head + prev_off, &last) == 0 && last && last != head) {
+			struct list_walk bw = {last, prev_off, entry_offset, head, false};
+			if (list_engine(s, &bw, true, &seen, true, fn, arg, &back) == LIST_VISITOR_FAILED)
+				e = LIST_VISITOR_FAILED;
+		}
+		if (e != LIST_VISITOR_FAILED)
+			s->err = broke;
+	}
+	u64map_free(&seen);
+	if (e == LIST_VISITOR_FAILED || (e == LIST_BROKEN && !fwd && !back))
+		return -1;
+	return fwd + back;
+}
+
+long kd_walk_list(kd_session *s, uint64_t addr, uint64_t entry_offset, unsigned flags, kd_walk_fn fn, void *arg)
+{
+	uint64_t next_off, prev_off, start;
+	if (list_offsets(s, &next_off, &prev_off) < 0)
+		return -1;
+	uint64_t off = flags & KD_WALK_REVERSE ? prev_off : next_off;
+	if (flags & KD_WALK_ENTRY) {
+		/* round the circle from one entry back to it */
+		struct list_walk w = {addr, off, entry_offset, addr, true};
+		return list_walk(s, &w, true, fn, arg);
+	}
+	if (flags & KD_WALK_BOTH) {
+		if (flags & KD_WALK_REVERSE)
+			return kd_err_set(&s->err, KD_EINVAL, "a list walked both ways starts forward");
+		return list_both(s, addr, entry_offset, fn, arg);
+	}
+	if (read_ptr(s, addr + off, &start) < 0)
+		return fault(s, addr, "invalid list head: %llx", (unsigned long long)addr);
+	if (start == addr)
+		return 0;
+	struct list_walk w = {start, off, entry_offset, addr, true};
+	return list_walk(s, &w, true, fn, arg);
+}
+
+long kd_walk_chain(kd_session *s, uint64_t start, uint64_t next_offset, uint64_t entry_offset, uint64_t end,
+		   unsigned flags, kd_walk_fn fn, void *arg)
+{
+	struct list_walk w = {start, next_offset, entry_offset, end, (flags & KD_WALK_CIRCULAR) != 0};
+	return walk_list(s, &w, fn, arg);
+}
+
+/* hlist_node's pprev points at the pointer that points to the node: the previous node's next, or the head's first. */
+static long hlist_reverse(kd_session *s, uint64_t node, uint64_t entry_offset, uint64_t next_off, uint64_t pprev_off,
+			  walk_visit fn, void *arg)
+{
+	uint64_t limit = limit_of(s);
 	struct u64map seen;
 	u64map_init(&seen);
 	long count = 0;
 	int rc = 0;
+	uint64_t pprev, back;
+	if (read_ptr(s, node + pprev_off, &pprev) < 0) {
+		u64map_free(&seen);
+		return fault(s, node, "invalid list entry: %llx", (unsigned long long)node);
+	}
 	for (;;) {
-		uint64_t entry = next - w->entry_offset;
-		int v = fn(s, entry, NULL, arg);
-		if (v != 0) {
+		if (u64map_has(&seen, node)) {
+			rc = corrupt(s, node, "duplicate list entry: %llx", (unsigned long long)node);
+			break;
+		}
+		if ((uint64_t)count >= limit) {
+			rc = corrupt(s, node, "list has more than %llu entries: not following it further", (unsigned long long)limit);
+			break;
+		}
+		u64map_put(&seen, node, (void *)1);
+		int v = visit(s, fn, node - entry_offset, NULL, arg);
+		if (v) {
 			rc = v < 0 ? -1 : 0;
 			break;
 		}
-		if (u64map_has(&seen, entry)) {
-			rc = kd_fail(s, "duplicate list entry: %llx", (unsigned long long)next);
-			break;
-		}
-		u64map_put(&seen, entry, (void *)1);
 		count++;
-		if (count >= LIST_WALK_MAX) {
-			rc = kd_fail(s, "list has more than %d entries: not following it further", LIST_WALK_MAX);
+		if (!pprev)
 			break;
+		/* The node before, if pprev is a node's next (and not the head's first): its own pprev leads back to it. */
+		uint64_t prev = pprev - next_off, pp;
+		if (read_ptr(s, prev + pprev_off, &pp) < 0 || !pp || read_ptr(s, pp, &back) < 0 || back != prev) {
+			kd_err_clear(&s->err);
+			break; /* pprev is the head's first */
 		}
-		last = next;
-		if (read_ptr(s, next + w->next_offset, &next) < 0) {
-			rc = kd_fail(s, "invalid list entry: %llx", (unsigned long long)next);
-			break;
-		}
-		if (next == 0 && w->null_is_error) {
-			rc = kd_fail(s, "invalid list entry: 0");
-			break;
-		}
-		if (next == 0 || (w->end && next == w->end) || next == w->start || next == last ||
-		    (next == first && count != 1))
-			break;
+		node = prev;
+		pprev = pp;
 	}
 	u64map_free(&seen);
 	return rc < 0 ? -1 : count;
 }
 
-long walk_list_head(kd_session *s, uint64_t head, uint64_t entry_offset, bool reverse, walk_visit fn, void *arg)
+long kd_walk_hlist(kd_session *s, uint64_t addr, uint64_t entry_offset, unsigned flags, kd_walk_fn fn, void *arg)
 {
-	uint64_t start;
-	if (read_ptr(s, head + (reverse ? 8 : 0), &start) < 0)
+	uint64_t first_off, next_off, pprev_off, first;
+	if (member_off(s, "hlist_head", "first", &first_off) < 0 || member_off(s, "hlist_node", "next", &next_off) < 0 ||
+	    member_off(s, "hlist_node", "pprev", &pprev_off) < 0)
 		return -1;
-	if (start == head)
+	if (flags & KD_WALK_REVERSE) {
+		if (!(flags & KD_WALK_ENTRY))
+			return kd_err_set(&s->err, KD_EINVAL, "an hlist is walked backwards from one of its entries");
+		return hlist_reverse(s, addr, entry_offset, next_off, pprev_off, fn, arg);
+	}
+	if (flags & KD_WALK_ENTRY)
+		first = addr;
+	else if (read_ptr(s, addr + first_off, &first) < 0)
+		return fault(s, addr, "invalid list head: %llx", (unsigned long long)addr);
+	if (!first)
 		return 0;
-	struct list_walk w = {start, reverse ? 8 : 0, entry_offset, head, true};
-	return walk_list(s, &w, fn, arg);
+	struct list_walk w = {first, next_off, entry_offset, 0, false};
+	return list_walk(s, &w, true, fn, arg);
 }
 
 /* ---- red-black trees ---- */
 
+#define RB_DEPTH_MAX 256 /* a balanced tree of WALK_MAX nodes is 47 deep */
+#define PATH_MAX_LEN 1024
+
 struct rb_ctx {
 	kd_session *s;
-	uint64_t left_off, right_off;
+	uint64_t left_off, right_off, entry_offset, limit;
 	bool inorder;
 	walk_visit fn;
 	void *arg;
@@ -86,59 +303,59 @@ static void rb_visit(struct rb_ctx *c, uint64_t node, char *path, size_t len, in
 {
 	if (!node || c->stop)
 		return;
-	if (depth > 256) {
-		c->stop = kd_fail(c->s, "red-black tree deeper than 256 levels at %llx: not following it further",
-				  (unsigned long long)node);
+	if (depth > RB_DEPTH_MAX) {
+		c->stop = corrupt(c->s, node, "red-black tree deeper than %d levels at %llx: not following it further",
+				  RB_DEPTH_MAX, (unsigned long long)node);
 		return;
 	}
 	if (u64map_has(&c->seen, node)) {
-		c->stop = kd_fail(c->s, "duplicate tree entry: %llx", (unsigned long long)node);
+		c->stop = corrupt(c->s, node, "duplicate tree entry: %llx", (unsigned long long)node);
 		return;
 	}
 	u64map_put(&c->seen, node, (void *)1);
-	if (++c->count >= LIST_WALK_MAX) {
-		c->stop = kd_fail(c->s, "tree has more than %d entries: not following it further", LIST_WALK_MAX);
+	if ((uint64_t)c->count >= c->limit) {
+		c->stop = corrupt(c->s, node, "tree has more than %llu entries: not following it further",
+				  (unsigned long long)c->limit);
 		return;
 	}
+	c->count++;
 	uint64_t left, right;
 	struct walk_pos pos = {path, 0, 0, 0};
-	if (!c->inorder) {
-		int v = c->fn(c->s, node, &pos, c->arg);
-		if (v) {
-			c->stop = v;
-			return;
-		}
-	}
+	if (!c->inorder && (c->stop = visit(c->s, c->fn, node - c->entry_offset, &pos, c->arg)))
+		return;
 	if (read_ptr(c->s, node + c->left_off, &left) < 0 || read_ptr(c->s, node + c->right_off, &right) < 0) {
-		c->stop = kd_fail(c->s, "invalid tree node: %llx", (unsigned long long)node);
+		c->stop = fault(c->s, node, "invalid tree node: %llx", (unsigned long long)node);
 		return;
 	}
-	if (len + 3 < 1024) {
+	if (len + 3 < PATH_MAX_LEN) {
 		strcpy(path + len, "/l");
 		rb_visit(c, left, path, len + 2, depth + 1);
 		path[len] = '\0';
 	}
-	if (c->inorder && !c->stop) {
-		int v = c->fn(c->s, node, &pos, c->arg);
-		if (v) {
-			c->stop = v;
-			return;
-		}
-	}
-	if (len + 3 < 1024 && !c->stop) {
+	if (c->inorder && !c->stop && (c->stop = visit(c->s, c->fn, node - c->entry_offset, &pos, c->arg)))
+		return;
+	if (len + 3 < PATH_MAX_LEN && !c->stop) {
 		strcpy(path + len, "/r");
 		rb_visit(c, right, path, len + 2, depth + 1);
 		path[len] = '\0';
 	}
 }
 
-long walk_rbtree(kd_session *s, uint64_t node, bool inorder, walk_visit fn, void *arg)
+long kd_walk_rbtree(kd_session *s, uint64_t addr, uint64_t entry_offset, unsigned flags, kd_walk_fn fn, void *arg)
 {
-	struct rb_ctx c = {.s = s, .inorder = inorder, .fn = fn, .arg = arg};
+	struct rb_ctx c = {.s = s, .entry_offset = entry_offset, .limit = limit_of(s),
+			   .inorder = (flags & KD_WALK_INORDER) != 0, .fn = fn, .arg = arg};
 	if (member_off(s, "rb_node", "rb_left", &c.left_off) < 0 || member_off(s, "rb_node", "rb_right", &c.right_off) < 0)
 		return -1;
+	uint64_t node = addr, root_off;
+	if (!(flags & KD_WALK_NODE)) {
+		if (member_off(s, "rb_root", "rb_node", &root_off) < 0)
+			return -1;
+		if (read_ptr(s, addr + root_off, &node) < 0)
+			return fault(s, addr, "invalid tree root: %llx", (unsigned long long)addr);
+	}
 	u64map_init(&c.seen);
-	char path[1024] = "root";
+	char path[PATH_MAX_LEN] = "root";
 	rb_visit(&c, node, path, 4, 0);
 	u64map_free(&c.seen);
 	return c.stop < 0 ? -1 : c.count;
@@ -156,9 +373,13 @@ static bool xa_is_node(uint64_t e)
 	return xa_is_internal(e) && e > 4096;
 }
 
+#define XA_SLOTS_MAX 256
+#define XA_DEPTH_MAX 16
+
 struct xa_ctx {
 	kd_session *s;
-	uint64_t shift_off, slots_off, nslots;
+	uint64_t shift_off, slots_off, nslots, limit;
+	unsigned chunk_shift; /* log2(nslots): each level's shift is the one above minus this */
 	walk_visit fn;
 	void *arg;
 	long count;
@@ -166,74 +387,112 @@ struct xa_ctx {
 	struct u64map seen;
 };
 
-static void xa_iter(struct xa_ctx *c, uint64_t entry, char *path, size_t len, uint64_t base, int depth)
+static void xa_iter(struct xa_ctx *c, uint64_t entry, char *path, size_t len, uint64_t base, int depth, int parent_shift)
 {
 	uint64_t node = entry & ~3ULL;
-	if (depth > 16) {
-		c->stop = kd_fail(c->s, "XArray deeper than 16 levels at %llx", (unsigned long long)node);
+	if (depth > XA_DEPTH_MAX) {
+		c->stop = corrupt(c->s, node, "XArray deeper than %d levels at %llx", XA_DEPTH_MAX, (unsigned long long)node);
 		return;
 	}
 	if (u64map_has(&c->seen, node)) {
-		c->stop = kd_fail(c->s, "duplicate tree entry: %llx", (unsigned long long)node);
+		c->stop = corrupt(c->s, node, "duplicate tree entry: %llx", (unsigned long long)node);
 		return;
 	}
 	u64map_put(&c->seen, node, (void *)1);
 	uint8_t shift;
-	uint64_t slots[256];
-	if (c->nslots > 256 || kd_cexpr_read(c->s, node + c->shift_off, &shift, 1) < 0 ||
-	    kd_cexpr_read(c->s, node + c->slots_off, slots, c->nslots * 8) < 0) {
-		c->stop = kd_fail(c->s, "invalid XArray node: %llx", (unsigned long long)node);
+	uint64_t slots[XA_SLOTS_MAX];
+	if (kd_read_kv(c->s, node + c->shift_off, &shift, 1) < 0 || kd_read_kv(c->s, node + c->slots_off, slots, c->nslots * 8) < 0) {
+		c->stop = fault(c->s, node, "invalid XArray node: %llx", (unsigned long long)node);
+		return;
+	}
+	/* A node's shift is its parent's less one level; the top's a whole number of levels below 64. */
+	if (parent_shift >= 0 ? shift + c->chunk_shift != (unsigned)parent_shift
+			      : shift >= 64 || shift % c->chunk_shift != 0) {
+		c->stop = corrupt(c->s, node, "XArray node %llx: shift %u out of range", (unsigned long long)node, shift);
 		return;
 	}
 	for (uint64_t off = 0; off < c->nslots && !c->stop; off++) {
 		uint64_t slot = slots[off];
 		if (!slot)
 			continue;
-		uint64_t index = base | (shift < 64 ? off << shift : 0);
+		uint64_t index = base | (off << shift);
 		if (shift && xa_is_node(slot)) {
-			int n = snprintf(path + len, 1024 - len, "/%llu", (unsigned long long)off);
-			if (n > 0 && len + (size_t)n < 1024)
-				xa_iter(c, slot, path, len + (size_t)n, index, depth + 1);
+			int n = snprintf(path + len, PATH_MAX_LEN - len, "/%llu", (unsigned long long)off);
+			if (n > 0 && len + (size_t)n < PATH_MAX_LEN)
+				xa_iter(c, slot, path, len + (size_t)n, index, depth + 1, shift);
 			path[len] = '\0';
 			continue;
 		}
 		if (xa_is_internal(slot))
 			continue; /* sibling and retry entries */
-		if (++c->count >= LIST_WALK_MAX) {
-			c->stop = kd_fail(c->s, "tree has more than %d entries", LIST_WALK_MAX);
+		if ((uint64_t)c->count >= c->limit) {
+			c->stop = corrupt(c->s, node, "tree has more than %llu entries", (unsigned long long)c->limit);
 			return;
 		}
+		c->count++;
 		struct walk_pos pos = {path, index, 0, 0};
-		int v = c->fn(c->s, slot, &pos, c->arg);
-		if (v)
-			c->stop = v;
+		c->stop = visit(c->s, c->fn, slot, &pos, c->arg);
 	}
 }
 
-long walk_xarray(kd_session *s, uint64_t head, walk_visit fn, void *arg)
+long kd_walk_xarray(kd_session *s, uint64_t addr, unsigned flags, kd_walk_fn fn, void *arg)
 {
-	struct xa_ctx c = {.s = s, .fn = fn, .arg = arg};
+	struct xa_ctx c = {.s = s, .fn = fn, .arg = arg, .limit = limit_of(s)};
+	uint64_t head = addr, head_off;
+	if (!(flags & KD_WALK_NODE)) {
+		if (member_off(s, "xarray", "xa_head", &head_off) < 0)
+			return -1;
+		if (read_ptr(s, addr + head_off, &head) < 0)
+			return fault(s, addr, "invalid XArray: %llx", (unsigned long long)addr);
+	}
 	if (!head)
 		return 0;
-	char path[1024] = "root";
 	if (!xa_is_node(head)) {
 		struct walk_pos pos = {"direct", 0, 0, 0};
-		int v = xa_is_internal(head) ? 0 : fn(s, head, &pos, arg);
-		return v < 0 ? -1 : 1;
+		int v = xa_is_internal(head) ? 0 : visit(s, fn, head, &pos, arg);
+		return v < 0 ? -1 : !xa_is_internal(head);
 	}
-	uint64_t slots_size;
-	if (member_off(s, "xa_node", "shift", &c.shift_off) < 0 || member_off(s, "xa_node", "slots", &c.slots_off) < 0)
+	uint64_t slots_size, slots_off;
+	if (member_off(s, "xa_node", "shift", &c.shift_off) < 0 || member_off_size(s, "xa_node", "slots", &slots_off, &slots_size) < 0)
 		return -1;
-	struct ctype *nt = ctype_lookup(s, "struct xa_node");
-	uint64_t bp;
-	const struct cmember *m = nt ? ctype_member(s, nt, "slots", &bp) : NULL;
-	struct ctype *at = m ? ctype_resolve(s, m->type) : NULL;
-	slots_size = at && at->kind == CT_ARRAY ? at->nelem : 64;
-	c.nslots = slots_size;
+	c.slots_off = slots_off;
+	c.nslots = slots_size / 8;
+	while ((1ULL << c.chunk_shift) < c.nslots)
+		c.chunk_shift++;
+	if (c.nslots < 2 || c.nslots > XA_SLOTS_MAX || (1ULL << c.chunk_shift) != c.nslots)
+		return corrupt(s, 0, "xa_node has %llu slots: not an XArray node", (unsigned long long)c.nslots);
 	u64map_init(&c.seen);
-	xa_iter(&c, head, path, 4, 0, 0);
+	char path[PATH_MAX_LEN] = "root";
+	xa_iter(&c, head, path, 4, 0, 0, -1);
 	u64map_free(&c.seen);
 	return c.stop < 0 ? -1 : c.count;
+}
+
+/* ---- IDRs: an XArray whose indexes count from idr_base ---- */
+
+struct idr_ctx {
+	walk_visit fn;
+	void *arg;
+	uint64_t base;
+};
+
+static int idr_entry(kd_session *s, uint64_t entry, const struct walk_pos *pos, void *arg)
+{
+	struct idr_ctx *c = arg;
+	struct walk_pos p = *pos;
+	p.index += c->base;
+	return c->fn(s, entry, &p, c->arg);
+}
+
+long kd_walk_idr(kd_session *s, uint64_t addr, kd_walk_fn fn, void *arg)
+{
+	uint64_t rt_off, base_off = member_off_opt(s, "idr", "idr_base"), base = 0;
+	if (member_off(s, "idr", "idr_rt", &rt_off) < 0)
+		return -1;
+	if (base_off != UINT64_MAX && kd_read_int(s, addr + base_off, 4, &base) < 0)
+		return fault(s, addr + base_off, "invalid IDR: %llx", (unsigned long long)addr);
+	struct idr_ctx c = {fn, arg, base};
+	return kd_walk_xarray(s, addr + rt_off, 0, idr_entry, &c);
 }
 
 /* ---- maple trees (as crash's maple_tree.c walks them) ---- */
@@ -245,6 +504,8 @@ enum { maple_dense, maple_leaf_64, maple_range_64, maple_arange_64 };
 #define MAPLE_NODE_TYPE_MASK 0x0F
 #define MAPLE_NODE_TYPE_SHIFT 0x03
 #define MAPLE_RESERVED_RANGE 4096
+#define MAPLE_DEPTH_MAX 32
+#define MAPLE_NODE_MAX 512
 #define XA_ZERO_ENTRY ((257ULL << 2) | 2)
 
 struct mt_ctx {
@@ -254,9 +515,9 @@ struct mt_ctx {
 	void *arg;
 	uint64_t node_size, parent_off, ma64_off, mr64_off, slot_off;
 	uint64_t a_pivot, a_slot, a_gap, a_meta, r_pivot, r_slot, meta_end, meta_gap;
-	uint8_t slots[4], pivots[4];
+	uint8_t slots[4];   /* mt_slots[] from the dump, checked against the node's arrays */
 	uint64_t max[4];
-	uint64_t global_index;
+	uint64_t global_index, limit;
 	long count;
 	int stop;
 	struct u64map seen;
@@ -294,7 +555,6 @@ static void mt_entry(struct mt_ctx *c, uint64_t entry, uint64_t min, uint64_t ma
 {
 	if (c->stop)
 		return;
-	c->count++;
 	if (c->verbose) {
 		mt_range(c->s, min, max, depth);
 		if (entry & 1)
@@ -309,18 +569,21 @@ static void mt_entry(struct mt_ctx *c, uint64_t entry, uint64_t min, uint64_t ma
 	}
 	if (!entry)
 		return;
-	char full[1100];
+	if ((uint64_t)c->count >= c->limit) {
+		c->stop = corrupt(c->s, entry, "maple tree has more than %llu entries: not following it further",
+				  (unsigned long long)c->limit);
+		return;
+	}
+	c->count++;
+	char full[PATH_MAX_LEN + 16];
 	snprintf(full, sizeof(full), "%s/%u", path, index);
 	struct walk_pos pos = {full, ++c->global_index, min, max};
-	int v = c->fn(c->s, entry, &pos, c->arg);
-	if (v)
-		c->stop = v;
+	c->stop = visit(c->s, c->fn, entry, &pos, c->arg);
 }
 
-static void mt_ranges(struct mt_ctx *c, uint64_t entry, uint64_t min, uint64_t max, unsigned depth, char *path,
-		      const uint8_t *buf, bool arange)
+static void mt_ranges(struct mt_ctx *c, uint64_t node, unsigned type, uint64_t min, uint64_t max, unsigned depth,
+		      char *path, const uint8_t *buf, bool arange)
 {
-	unsigned type = (entry >> MAPLE_NODE_TYPE_SHIFT) & MAPLE_NODE_TYPE_MASK;
 	bool leaf = type < maple_range_64;
 	unsigned nslots = c->slots[arange ? maple_arange_64 : maple_range_64];
 	uint64_t pivot = arange ? c->a_pivot : c->r_pivot, slot = arange ? c->a_slot : c->r_slot;
@@ -353,15 +616,16 @@ static void mt_ranges(struct mt_ctx *c, uint64_t entry, uint64_t min, uint64_t m
 		if (leaf)
 			mt_entry(c, sl, first, last, depth + 1, i, path);
 		else if (sl) {
-			snprintf(path + len, 1024 - len, "/%u", i);
+			snprintf(path + len, PATH_MAX_LEN - len, "/%u", i);
 			mt_node(c, sl, first, last, depth + 1, path);
 			path[len] = '\0';
 		}
 		if (last == max)
 			break;
 		if (last > max) {
-			kd_printf(c->s, "node %p last (%llu) > max (%llu) at pivot %u!\n", (void *)buf, (unsigned long long)last,
-				  (unsigned long long)max, i);
+			if (c->verbose)
+				kd_printf(c->s, "node 0x%llx last (%llu) > max (%llu) at pivot %u!\n", (unsigned long long)node,
+					  (unsigned long long)last, (unsigned long long)max, i);
 			break;
 		}
 		first = last + 1;
@@ -374,18 +638,18 @@ static void mt_node(struct mt_ctx *c, uint64_t entry, uint64_t min, uint64_t max
 		return;
 	uint64_t node = entry & ~MAPLE_NODE_MASK;
 	unsigned type = (entry >> MAPLE_NODE_TYPE_SHIFT) & MAPLE_NODE_TYPE_MASK;
-	uint8_t buf[512];
-	if (depth > 32) {
-		c->stop = kd_fail(c->s, "maple tree deeper than 32 levels at %llx", (unsigned long long)node);
+	uint8_t buf[MAPLE_NODE_MAX];
+	if (depth > MAPLE_DEPTH_MAX) {
+		c->stop = corrupt(c->s, node, "maple tree deeper than %d levels at %llx", MAPLE_DEPTH_MAX, (unsigned long long)node);
 		return;
 	}
 	if (u64map_has(&c->seen, node)) {
-		c->stop = kd_fail(c->s, "duplicate tree entry: %llx", (unsigned long long)node);
+		c->stop = corrupt(c->s, node, "duplicate tree entry: %llx", (unsigned long long)node);
 		return;
 	}
 	u64map_put(&c->seen, node, (void *)1);
-	if (kd_cexpr_read(c->s, node, buf, c->node_size) < 0) {
-		c->stop = kd_fail(c->s, "invalid maple node: %llx", (unsigned long long)node);
+	if (kd_read_kv(c->s, node, buf, c->node_size) < 0) {
+		c->stop = fault(c->s, node, "invalid maple node: %llx", (unsigned long long)node);
 		return;
 	}
 	if (c->verbose) {
@@ -396,62 +660,214 @@ static void mt_node(struct mt_ctx *c, uint64_t entry, uint64_t min, uint64_t max
 	switch (type) {
 	case maple_dense:
 		for (unsigned i = 0; i < c->slots[maple_dense] && !c->stop; i++) {
-			if (min + i > max)
+			if (min + i > max && c->verbose)
 				kd_printf(c->s, "OUT OF RANGE: ");
 			mt_entry(c, u64_at(buf, c->slot_off + 8 * i), min + i, min + i, depth, i, path);
 		}
 		break;
 	case maple_leaf_64:
-	case maple_range_64: mt_ranges(c, entry, min, max, depth, path, buf + c->mr64_off, false); break;
-	case maple_arange_64: mt_ranges(c, entry, min, max, depth, path, buf + c->ma64_off, true); break;
-	default: kd_printf(c->s, " UNKNOWN TYPE\n"); break;
+	case maple_range_64: mt_ranges(c, node, type, min, max, depth, path, buf + c->mr64_off, false); break;
+	case maple_arange_64: mt_ranges(c, node, type, min, max, depth, path, buf + c->ma64_off, true); break;
+	default:
+		if (c->verbose)
+			kd_printf(c->s, " UNKNOWN TYPE\n");
+		c->stop = corrupt(c->s, node, "maple node %llx: unknown type %u", (unsigned long long)node, type);
+		break;
 	}
 }
 
-long walk_maple(kd_session *s, uint64_t addr, bool is_root, bool verbose, walk_visit fn, void *arg)
+/* The capacity of an array member (of 8-byte elements), and its end within the node. */
+static int mt_array(kd_session *s, const char *type, const char *member, uint64_t base, uint64_t node_size,
+		    uint64_t *off, uint64_t *nelem)
 {
-	struct mt_ctx c = {.s = s, .verbose = verbose, .fn = fn, .arg = arg};
-	uint64_t root_off, flags_off, a_meta_off;
-	c.node_size = type_size_opt(s, "maple_node");
-	if (c.node_size == UINT64_MAX || c.node_size > 512 || member_off(s, "maple_tree", "ma_root", &root_off) < 0 ||
-	    member_off(s, "maple_tree", "ma_flags", &flags_off) < 0 || member_off(s, "maple_node", "parent", &c.parent_off) < 0 ||
-	    member_off(s, "maple_node", "ma64", &c.ma64_off) < 0 || member_off(s, "maple_node", "mr64", &c.mr64_off) < 0 ||
-	    member_off(s, "maple_node", "slot", &c.slot_off) < 0 ||
-	    member_off(s, "maple_arange_64", "pivot", &c.a_pivot) < 0 ||
-	    member_off(s, "maple_arange_64", "slot", &c.a_slot) < 0 || member_off(s, "maple_arange_64", "gap", &c.a_gap) < 0 ||
-	    member_off(s, "maple_arange_64", "meta", &a_meta_off) < 0 ||
-	    member_off(s, "maple_range_64", "pivot", &c.r_pivot) < 0 || member_off(s, "maple_range_64", "slot", &c.r_slot) < 0 ||
-	    member_off(s, "maple_metadata", "end", &c.meta_end) < 0 || member_off(s, "maple_metadata", "gap", &c.meta_gap) < 0)
-		return kd_fail(s, "maple trees do not exist or have changed their format (%s)", s->err.msg);
-	c.a_meta = a_meta_off;
-	uint64_t slots_addr, pivots_addr;
-	if (kd_symbol_addr(s, "mt_slots", &slots_addr) < 0 || kd_cexpr_read(s, slots_addr, c.slots, 4) < 0 ||
-	    kd_symbol_addr(s, "mt_pivots", &pivots_addr) < 0 || kd_cexpr_read(s, pivots_addr, c.pivots, 4) < 0)
+	uint64_t size;
+	if (member_off_size(s, type, member, off, &size) < 0)
 		return -1;
+	*nelem = size / 8;
+	if (base + *off + size > node_size)
+		return corrupt(s, 0, "%s.%s lies outside maple_node", type, member);
+	return 0;
+}
+
+static int mt_layout(kd_session *s, struct mt_ctx *c, uint64_t caps[4])
+{
+	uint64_t a_meta_off, nd, r_slots, r_pivots, a_slots, a_pivots, a_gaps, meta_size;
+	c->node_size = type_size_opt(s, "maple_node");
+	if (c->node_size == UINT64_MAX || c->node_size > MAPLE_NODE_MAX)
+		return kd_fail(s, "maple_node is missing or larger than %d bytes", MAPLE_NODE_MAX);
+	if (member_off(s, "maple_node", "parent", &c->parent_off) < 0 || member_off(s, "maple_node", "ma64", &c->ma64_off) < 0 ||
+	    member_off(s, "maple_node", "mr64", &c->mr64_off) < 0 ||
+	    mt_array(s, "maple_node", "slot", 0, c->node_size, &c->slot_off, &nd) < 0 ||
+	    mt_array(s, "maple_range_64", "pivot", c->mr64_off, c->node_size, &c->r_pivot, &r_pivots) < 0 ||
+	    mt_array(s, "maple_range_64", "slot", c->mr64_off, c->node_size, &c->r_slot, &r_slots) < 0 ||
+	    mt_array(s, "maple_arange_64", "pivot", c->ma64_off, c->node_size, &c->a_pivot, &a_pivots) < 0 ||
+	    mt_array(s, "maple_arange_64", "slot", c->ma64_off, c->node_size, &c->a_slot, &a_slots) < 0 ||
+	    mt_array(s, "maple_arange_64", "gap", c->ma64_off, c->node_size, &c->a_gap, &a_gaps) < 0 ||
+	    member_off(s, "maple_arange_64", "meta", &a_meta_off) < 0 ||
+	    member_off(s, "maple_metadata", "end", &c->meta_end) < 0 || member_off(s, "maple_metadata", "gap", &c->meta_gap) < 0)
+		return -1;
+	meta_size = type_size_opt(s, "maple_metadata");
+	if (meta_size == UINT64_MAX || c->ma64_off + a_meta_off + meta_size > c->node_size || c->meta_end >= meta_size ||
+	    c->meta_gap >= meta_size)
+		return corrupt(s, 0, "maple_arange_64.meta lies outside maple_node");
+	c->a_meta = a_meta_off;
+	/* The most slots each node type has room for; a range node has one pivot fewer than slots. */
+	caps[maple_dense] = nd;
+	caps[maple_leaf_64] = caps[maple_range_64] = MIN(r_slots, r_pivots + 1);
+	caps[maple_arange_64] = MIN(MIN(a_slots, a_pivots + 1), a_gaps);
+	return 0;
+}
+
+long kd_walk_maple(kd_session *s, uint64_t addr, unsigned flags, kd_walk_fn fn, void *arg)
+{
+	struct mt_ctx c = {.s = s, .verbose = (flags & KD_WALK_VERBOSE) != 0, .fn = fn, .arg = arg, .limit = limit_of(s)};
+	uint64_t root_off, flags_off, caps[4];
+	if (mt_layout(s, &c, caps) < 0 || member_off(s, "maple_tree", "ma_root", &root_off) < 0 ||
+	    member_off(s, "maple_tree", "ma_flags", &flags_off) < 0)
+		return kd_fail(s, "maple trees do not exist or have changed their format (%s)", s->err.msg);
+	uint64_t slots_addr;
+	if (kd_symbol_addr(s, "mt_slots", &slots_addr) < 0)
+		return -1;
+	if (kd_read_kv(s, slots_addr, c.slots, 4) < 0)
+		return fault(s, slots_addr, "Cannot access memory at address 0x%llx", (unsigned long long)slots_addr);
+	/* mt_slots[] comes from the dump: each count must fit the arrays of its node type. */
+	for (unsigned t = 0; t < 4; t++)
+		if (!c.slots[t] || c.slots[t] > caps[t])
+			return corrupt(s, slots_addr + t, "mt_slots[%u] is %u: a node of that type has room for %llu", t,
+				       c.slots[t], (unsigned long long)caps[t]);
 	c.max[maple_dense] = c.slots[maple_dense];
 	c.max[maple_leaf_64] = c.max[maple_range_64] = c.max[maple_arange_64] = UINT64_MAX;
 	u64map_init(&c.seen);
-	char path[1024] = "";
-	if (!is_root) {
+	char path[PATH_MAX_LEN] = "";
+	if (flags & KD_WALK_NODE) {
 		strcpy(path, "direct");
 		mt_node(&c, addr, 0, c.max[(addr >> MAPLE_NODE_TYPE_SHIFT) & MAPLE_NODE_TYPE_MASK & 3], 0, path);
 	} else {
 		uint64_t entry;
-		uint32_t flags;
-		if (read_ptr(s, addr + root_off, &entry) < 0 || kd_cexpr_read(s, addr + flags_off, &flags, 4) < 0) {
+		uint32_t mt_flags;
+		uint64_t bad = addr + root_off;
+		bool ok = read_ptr(s, bad, &entry) == 0 && kd_read_kv(s, bad = addr + flags_off, &mt_flags, 4) == 0;
+		if (!ok) {
 			u64map_free(&c.seen);
-			return -1;
+			return fault(s, bad, "Cannot access memory at address 0x%llx", (unsigned long long)bad);
 		}
-		if (verbose)
-			kd_printf(s, "maple_tree(%llx) flags %X, height %u root 0x%llx\n\n", (unsigned long long)addr, flags,
-				  (flags & MT_FLAGS_HEIGHT_MASK) >> MT_FLAGS_HEIGHT_OFFSET, (unsigned long long)entry);
+		if (c.verbose)
+			kd_printf(s, "maple_tree(%llx) flags %X, height %u root 0x%llx\n\n", (unsigned long long)addr, mt_flags,
+				  (mt_flags & MT_FLAGS_HEIGHT_MASK) >> MT_FLAGS_HEIGHT_OFFSET, (unsigned long long)entry);
 		if (!xa_is_node(entry))
 			mt_entry(&c, entry, 0, 0, 0, 0, path);
-		else if (entry) {
+		else {
 			strcpy(path, "root");
 			mt_node(&c, entry, 0, c.max[(entry >> MAPLE_NODE_TYPE_SHIFT) & MAPLE_NODE_TYPE_MASK & 3], 0, path);
 		}
 	}
 	u64map_free(&c.seen);
 	return c.stop < 0 ? -1 : c.count;
+}
+
+/* ---- per-CPU addresses ---- */
+
+long kd_walk_percpu(kd_session *s, uint64_t addr, kd_walk_fn fn, void *arg)
+{
+	if (s->ki.nr_cpus <= 0 || !s->ki.per_cpu_offset)
+		return kd_err_set(&s->err, KD_ENOTFOUND, "the per-CPU offsets are not known");
+	long n = 0;
+	for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
+		struct walk_pos pos = {NULL, (uint64_t)cpu, 0, 0};
+		int v = visit(s, fn, addr + s->ki.per_cpu_offset[cpu], &pos, arg);
+		if (v)
+			return v < 0 ? -1 : n;
+		n++;
+	}
+	return n;
+}
+
+/* ---- tasks and threads ---- */
+
+long kd_walk_tasks(kd_session *s, kd_walk_fn fn, void *arg)
+{
+	__auto_type tt = kd_tasks_get(s); /* the task table's public view */
+	if (!tt)
+		return -1;
+	long n = 0;
+	for (size_t i = 0; i < tt->len; i++) {
+		struct walk_pos pos = {NULL, (uint64_t)(int64_t)tt->tasks[i].pid, 0, 0};
+		int v = visit(s, fn, tt->tasks[i].task, &pos, arg);
+		if (v)
+			return v < 0 ? -1 : n;
+		n++;
+	}
+	return n;
+}
+
+static long visit_one(kd_session *s, uint64_t task, walk_visit fn, void *arg)
+{
+	struct walk_pos pos = {NULL, 0, 0, 0};
+	int v = visit(s, fn, task, &pos, arg);
+	return v < 0 ? -1 : 1;
+}
+
+long kd_walk_threads(kd_session *s, uint64_t task, kd_walk_fn fn, void *arg)
+{
+	uint64_t head_off = member_off_opt(s, "signal_struct", "thread_head"), node_off, sig = 0, head;
+	long n = 0;
+	if (head_off != UINT64_MAX) {
+		/* 6.7+: every thread, the leader too, on signal->thread_head through its thread_node */
+		if (member_off(s, "task_struct", "thread_node", &node_off) < 0)
+			return -1;
+		if (kd_read_member_ptr(s, task, "task_struct", "signal", &sig) < 0 || !sig) {
+			kd_err_clear(&s->err);
+			return visit_one(s, task, fn, arg); /* a dead task whose signal_struct is gone: a group of one */
+		}
+		head = sig + head_off;
+	} else {
+		/* before 6.7: a ring of thread_group list_heads through every thread, without a head of its own */
+		if (member_off(s, "task_struct", "thread_group", &node_off) < 0)
+			return -1;
+		head = task + node_off;
+		struct walk_pos pos = {NULL, 0, 0, 0};
+		int v = visit(s, fn, task, &pos, arg);
+		if (v)
+			return v < 0 ? -1 : 1;
+		n = 1;
+	}
+	long m = list_both(s, head, node_off, fn, arg);
+	if (m < 0 && s->err.addr == head && s->err.code != KD_EFORMAT) {
+		kd_err_clear(&s->err); /* the list itself is unreadable: no other thread is known */
+		m = 0;
+	}
+	if (m < 0)
+		return -1;
+	if (!n && !m)
+		return visit_one(s, task, fn, arg); /* an emptied thread list */
+	return n + m;
+}
+
+/* ---- walkers by name ---- */
+
+static long by_list(kd_session *s, uint64_t a, kd_walk_fn fn, void *arg) { return kd_walk_list(s, a, 0, 0, fn, arg); }
+static long by_list_rev(kd_session *s, uint64_t a, kd_walk_fn fn, void *arg) { return kd_walk_list(s, a, 0, KD_WALK_REVERSE, fn, arg); }
+static long by_hlist(kd_session *s, uint64_t a, kd_walk_fn fn, void *arg) { return kd_walk_hlist(s, a, 0, 0, fn, arg); }
+static long by_rbtree(kd_session *s, uint64_t a, kd_walk_fn fn, void *arg) { return kd_walk_rbtree(s, a, 0, KD_WALK_INORDER, fn, arg); }
+static long by_xarray(kd_session *s, uint64_t a, kd_walk_fn fn, void *arg) { return kd_walk_xarray(s, a, 0, fn, arg); }
+static long by_maple(kd_session *s, uint64_t a, kd_walk_fn fn, void *arg) { return kd_walk_maple(s, a, 0, fn, arg); }
+static long by_tasks(kd_session *s, uint64_t a, kd_walk_fn fn, void *arg) { (void)a; return kd_walk_tasks(s, fn, arg); }
+
+static const char *const walker_names[] = {"list", "list-reverse", "hlist", "rbtree", "xarray", "maple",
+					   "idr",  "percpu",       "tasks", "threads", NULL};
+static long (*const walker_fns[])(kd_session *, uint64_t, kd_walk_fn, void *) = {
+	by_list, by_list_rev, by_hlist, by_rbtree, by_xarray, by_maple, kd_walk_idr, kd_walk_percpu, by_tasks, kd_walk_threads,
+};
+
+long kd_walk(kd_session *s, const char *walker, uint64_t addr, kd_walk_fn fn, void *arg)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(walker_fns); i++)
+		if (!strcmp(walker_names[i], walker))
+			return walker_fns[i](s, addr, fn, arg);
+	return kd_err_set(&s->err, KD_ENOTFOUND, "no walker named %s", walker);
+}
+
+const char *const *kd_walker_names(void)
+{
+	return walker_names;
 }

@@ -32,6 +32,18 @@ struct page_cache {
 	uint64_t hits, misses;
 };
 
+/*
+ * Memory layer: where kernel memory comes from. Normally the dump (through the arch's
+ * translation and the page cache); a test installs a reader of its own, so that kernel
+ * helpers, walkers and whole commands run on a fake kernel (tests/unit/test_walk.c).
+ * fn returns 0 with len bytes at the kernel virtual address addr, or -1 if any is missing.
+ */
+typedef int (*kd_mem_reader)(void *arg, uint64_t addr, void *buf, size_t len);
+struct mem_source {
+	kd_mem_reader read; /* NULL: the dump */
+	void *arg;
+};
+
 /* What we learn about the kernel once the dump is open. */
 struct kernel_info {
 	uint64_t kaslr_offset;
@@ -68,6 +80,8 @@ struct kd_session {
 	struct dump *dump;
 	/* layers */
 	struct page_cache cache;
+	struct mem_source mem_source;
+	uint64_t walk_limit; /* most entries one walk visits (linux/walk.c); 0: WALK_MAX */
 	struct symtab *symtab;
 	struct dwarf_index *dwi;
 	struct type_cache *types;      /* the type model (debuginfo/ctype.c) */
@@ -99,5 +113,9 @@ int session_fail_from(kd_session *s, const struct kd_err *e);
 /* Memory layer */
 int mem_init(kd_session *s);
 void mem_free(kd_session *s);
+/* Kernel virtual reads from fn instead of the dump (NULL: the dump again). */
+void mem_set_reader(kd_session *s, kd_mem_reader fn, void *arg);
+/* Is there memory to read: an open dump or a reader? */
+bool mem_available(const kd_session *s);
 
 #endif

@@ -10,4 +10,5 @@ void add_types_tests(void) __attribute__((weak));
 void add_unwind_tests(void) __attribute__((weak));
 void add_tasks_tests(void) __attribute__((weak));
 void add_uw_fixture_tests(void) __attribute__((weak));
+void add_walk_tests(void) __attribute__((weak));
 #endif
