@@ -6,16 +6,10 @@
  * exception-frame searches (-e, -E).
  */
 #include <ctype.h>
-#include <dwarf.h>
 #include <getopt.h>
 #include <string.h>
 
-#include "target/arch.h"
-#include "linux/kernel.h"
-#include "debuginfo/symbols.h"
-#include "linux/tasks.h"
-#include "debuginfo/types.h"
-#include "linux/unwind.h"
+#include <kdive/kdive.h>
 
 enum { SCAN_NONE, SCAN_FROM_START, SCAN_ALL };
 
@@ -66,12 +60,12 @@ static void print_line(kd_session *s, uint64_t addr)
 
 static const char *exception_rip(kd_session *s, uint64_t rip, char *buf, size_t size)
 {
-	if (symstr(s, rip, true, s->output_radix == 16 ? 16 : 10, buf, size))
+	if (symstr(s, rip, true, kd_output_radix(s) == 16 ? 16 : 10, buf, size))
 		return buf;
 	uint64_t pa;
-	if (s->arch->is_kvaddr(s, rip) && rip >= s->ki.vmalloc_start && kd_kvtop(s, rip, &pa) == 0)
+	if (kd_is_kvaddr(s, rip) && rip >= kd_target(s)->vmalloc_start && kd_kvtop(s, rip, &pa) == 0)
 		return "no symbolic reference";
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	return "unknown or invalid address";
 }
 
@@ -116,7 +110,7 @@ static bool in_kernel_image(kd_session *s, uint64_t v)
 {
 	uint64_t start, end;
 	if (kd_symbol_addr(s, "_text", &start) < 0 || kd_symbol_addr(s, "_end", &end) < 0) {
-		kd_err_clear(&s->err);
+		kd_clear_error(s);
 		return false;
 	}
 	return v >= start && v < end;
@@ -125,22 +119,22 @@ static bool in_kernel_image(kd_session *s, uint64_t v)
 static void slab_init(kd_session *s, struct slab_layout *l)
 {
 	l->init = true;
-	l->page_size = type_size_opt(s, "page");
-	l->flags_off = member_off_opt(s, "page", "flags");
-	l->head_off = member_off_opt(s, "page", "compound_head");
-	l->type_off = member_off_opt(s, "page", "page_type");
-	l->cache_off = member_off_opt(s, "slab", "slab_cache");
+	l->page_size = kd_type_size_opt(s, "page");
+	l->flags_off = kd_member_offset_opt(s, "page", "flags");
+	l->head_off = kd_member_offset_opt(s, "page", "compound_head");
+	l->type_off = kd_member_offset_opt(s, "page", "page_type");
+	l->cache_off = kd_member_offset_opt(s, "slab", "slab_cache");
 	if (l->cache_off == UINT64_MAX)
-		l->cache_off = member_off_opt(s, "page", "slab_cache");
-	l->name_off = member_off_opt(s, "kmem_cache", "name");
+		l->cache_off = kd_member_offset_opt(s, "page", "slab_cache");
+	l->name_off = kd_member_offset_opt(s, "kmem_cache", "name");
 	l->pg_slab = -1;
 	l->pgty_slab = -1;
 	int64_t v;
-	if (enum_value(s, "PGTY_slab", &v) == 0)
+	if (kd_enum_value(s, "PGTY_slab", &v) == 0)
 		l->pgty_slab = (uint8_t)v; /* 0xf5: a one-byte constant, which DWARF readers may sign-extend */
-	else if (enum_value(s, "PG_slab", &v) == 0)
+	else if (kd_enum_value(s, "PG_slab", &v) == 0)
 		l->pg_slab = v;
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	l->ok = l->page_size != UINT64_MAX && l->flags_off != UINT64_MAX && l->cache_off != UINT64_MAX &&
 		l->name_off != UINT64_MAX && (l->pg_slab >= 0 || (l->pgty_slab >= 0 && l->type_off != UINT64_MAX));
 }
@@ -150,11 +144,11 @@ static bool slab_cache_of(kd_session *s, struct slab_layout *l, uint64_t v, char
 {
 	if (!l->init)
 		slab_init(s, l);
-	uint64_t ram_end = s->dump->max_pfn * (uint64_t)s->dump->page_size;
-	if (!l->ok || s->ki.page_offset == UINT64_MAX || v < s->ki.page_offset || v - s->ki.page_offset >= ram_end)
+	uint64_t ram_end = kd_target(s)->max_pfn * (uint64_t)kd_target(s)->page_size;
+	if (!l->ok || kd_target(s)->page_offset == UINT64_MAX || v < kd_target(s)->page_offset || v - kd_target(s)->page_offset >= ram_end)
 		return false;
-	uint64_t pfn = (v - s->ki.page_offset) / s->dump->page_size;
-	uint64_t page = s->ki.vmemmap_start + pfn * l->page_size, head = 0, flags = 0, cache = 0;
+	uint64_t pfn = (v - kd_target(s)->page_offset) / kd_target(s)->page_size;
+	uint64_t page = kd_target(s)->vmemmap_start + pfn * l->page_size, head = 0, flags = 0, cache = 0;
 	bool ok = true;
 	if (l->head_off != UINT64_MAX && kd_read_kv(s, page + l->head_off, &head, 8) == 0 && (head & 1))
 		page = head - 1;
@@ -167,7 +161,7 @@ static bool slab_cache_of(kd_session *s, struct slab_layout *l, uint64_t v, char
 	ok = ok && kd_read_kv(s, page + l->cache_off, &cache, 8) == 0 && cache;
 	uint64_t nameptr = 0;
 	ok = ok && kd_read_kv(s, cache + l->name_off, &nameptr, 8) == 0 && nameptr && kd_read_string(s, nameptr, name, size) == 0;
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	return ok && name[0];
 }
 
@@ -187,11 +181,11 @@ static void format_word(struct printer *p, uint64_t v, char *out, size_t size)
 	kd_session *s = p->s;
 	if (p->o->symbolic) {
 		uint64_t tmp;
-		bool readable = s->arch->is_kvaddr(s, v) && kd_read_kv(s, v, &tmp, 8) == 0;
+		bool readable = kd_is_kvaddr(s, v) && kd_read_kv(s, v, &tmp, 8) == 0;
 		/* crash reads a page a filtered ELF dump left out (inside a segment, beyond its file data) as zeroes. */
-		if (!readable && s->err.code == KD_EEXCLUDED && strcmp(s->dump->format, "ELF") == 0)
+		if (!readable && kd_last_code(s) == KD_EEXCLUDED && strcmp(kd_target(s)->dump_format, "ELF") == 0)
 			readable = true;
-		kd_err_clear(&s->err);
+		kd_clear_error(s);
 		char buf[512], name[128];
 		if (readable && (in_kernel_image(s, v) || kd_unwind_is_text(s, v)) && symstr(s, v, true, 10, buf, sizeof(buf))) {
 			snprintf(out, size, "%-16s", buf);
@@ -223,7 +217,7 @@ static void show_frame_words(struct printer *p, uint64_t rsp, const struct uw_st
 			kd_printf(p->s, "%s    %llx: ", i ? "\n" : "", (unsigned long long)addr);
 		uint64_t v = 0;
 		if (kd_read_kv(p->s, addr, &v, 8) < 0)
-			kd_err_clear(&p->s->err);
+			kd_clear_error(p->s);
 		char buf[600];
 		format_word(p, v, buf, sizeof(buf));
 		kd_printf(p->s, "%s ", buf);
@@ -291,7 +285,7 @@ static bool user_regs_at_top(kd_session *s, const struct task_info *t, const str
 	*addr = tr->stack_top - size;
 	for (int i = 0; i < UW_NREGS; i++)
 		if (kd_read_kv(s, *addr + off[i], &r->r[i], 8) < 0) {
-			kd_err_clear(&s->err);
+			kd_clear_error(s);
 			return false;
 		}
 	return true;
@@ -377,7 +371,7 @@ static bool read_regs_at(kd_session *s, uint64_t addr, struct uw_regs *r)
 	kd_unwind_pt_regs_layout(s, &off, &size);
 	for (int i = 0; i < UW_NREGS; i++)
 		if (kd_read_kv(s, addr + off[i], &r->r[i], 8) < 0) {
-			kd_err_clear(&s->err);
+			kd_clear_error(s);
 			return false;
 		}
 	return true;
@@ -396,7 +390,7 @@ static void scan_range(struct printer *p, uint64_t from, uint64_t to)
 		if ((a & ~4095ULL) != page) {
 			page = a & ~4095ULL;
 			if (kd_read_kv(s, page, buf, 4096) < 0) {
-				kd_err_clear(&s->err);
+				kd_clear_error(s);
 				a = page + 4096 - 8;
 				page = 1;
 				continue;
@@ -518,7 +512,7 @@ static bool eframe_ok(kd_session *s, uint64_t at, const struct uw_regs *r)
 	kd_unwind_pt_regs_layout(s, &off, &size);
 	if ((fl & RAZ_MASK) || !(fl & 2))
 		return false;
-	bool kv = s->arch->is_kvaddr(s, rsp);
+	bool kv = kd_is_kvaddr(s, rsp);
 	if (cs == 0x10 && ss == 0x18) {
 		if (kd_unwind_is_text(s, rip) && kv)
 			return true;
@@ -545,7 +539,7 @@ static int eframe_search_range(kd_session *s, uint64_t from, uint64_t base, uint
 		bool ok = true;
 		for (int i = 0; i < UW_NREGS && ok; i++)
 			ok = kd_read_kv(s, a + off[i], &r.r[i], 8) == 0;
-		kd_err_clear(&s->err);
+		kd_clear_error(s);
 		if (!ok || !eframe_ok(s, a, &r))
 			continue;
 		bool kernel = !(r.r[UW_CS] & 3);
@@ -561,7 +555,7 @@ static int search_all_stacks(kd_session *s, const struct bt_opts *o)
 	struct uw_stack st[8];
 	/* IRQ stacks of every CPU first, then the exception stacks, as crash does. */
 	for (int pass = 0; pass < 2; pass++) {
-		for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
+		for (int cpu = 0; cpu < kd_target(s)->nr_cpus; cpu++) {
 			if (o->cpus_given && !o->cpus[cpu])
 				continue;
 			int n = kd_unwind_cpu_stacks(s, cpu, st, 8);
@@ -594,7 +588,7 @@ static void raw_stack(kd_session *s, uint64_t base, uint64_t top)
 			uint64_t v = 0, addr = a + 8 * k;
 			if ((addr & 4095) == 0 || addr == base)
 				if (kd_read_kv(s, addr & ~4095ULL, buf, 4096) < 0) {
-					kd_err_clear(&s->err);
+					kd_clear_error(s);
 					memset(buf, 0, sizeof(buf));
 				}
 			memcpy(&v, buf + (addr & 4095), 8);
@@ -676,7 +670,7 @@ static int bt_task(kd_session *s, const struct bt_opts *o, const struct task_inf
 
 static int parse_cpus(kd_session *s, const char *arg, bool *cpus)
 {
-	char *copy = xstrdup(arg), *save = NULL;
+	char *copy = kd_xstrdup(arg), *save = NULL;
 	int rc = 0;
 	for (char *tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
 		char *dash = strchr(tok, '-');
@@ -690,7 +684,7 @@ static int parse_cpus(kd_session *s, const char *arg, bool *cpus)
 		} else {
 			b = a;
 		}
-		if (rc == 0 && (b >= (uint64_t)s->ki.nr_cpus))
+		if (rc == 0 && (b >= (uint64_t)kd_target(s)->nr_cpus))
 			rc = -1;
 		for (uint64_t c = a; rc == 0 && c <= b; c++)
 			cpus[c] = true;
@@ -703,7 +697,7 @@ static int parse_cpus(kd_session *s, const char *arg, bool *cpus)
 
 static int stack_overflow_check(kd_session *s)
 {
-	const struct task_table *tt = kd_tasks_get(s);
+	const struct kd_task_table *tt = kd_tasks_get(s);
 	if (!tt)
 		return -1;
 	int bad = 0;
@@ -713,7 +707,7 @@ static int stack_overflow_check(kd_session *s)
 		if (!t->stack)
 			continue;
 		if (kd_read_kv(s, t->stack, &magic, 8) < 0) {
-			kd_err_clear(&s->err);
+			kd_clear_error(s);
 			continue;
 		}
 		if ((uint32_t)magic != 0x57AC6E9DU) {
@@ -730,7 +724,7 @@ static int stack_overflow_check(kd_session *s)
 
 static int cmd_bt(kd_session *s, int argc, char **argv)
 {
-	struct bt_opts o = {.radix = s->output_radix == 16 ? 16 : 10};
+	struct bt_opts o = {.radix = kd_output_radix(s) == 16 ? 16 : 10};
 	bool cpus_buf[8192] = {0};
 	o.cpus = cpus_buf;
 	int c, rc = 0;
@@ -771,14 +765,14 @@ static int cmd_bt(kd_session *s, int argc, char **argv)
 			o.has_sp = true;
 			break;
 		case 'A': return kd_fail(s, "-A option not supported or applicable on this architecture or kernel");
-		default: return kd_fail(s, "usage: bt [-a|-c cpu(s)|-g|-r|-t|-T|-l|-e|-E|-f|-F|-o|-O|-v|-p] [-R ref] [-s [-x|d]] [-I ip] [-S sp] [pid | task]");
+		default: return kd_usage(s);
 		}
 	}
 	if (o.overflow)
 		return stack_overflow_check(s);
 	if (o.eframe_all)
 		return search_all_stacks(s, &o);
-	const struct task_table *tt = kd_tasks_get(s);
+	const struct kd_task_table *tt = kd_tasks_get(s);
 	if (!tt)
 		return -1;
 	VEC(const struct task_info *) list = {0};
@@ -787,7 +781,7 @@ static int cmd_bt(kd_session *s, int argc, char **argv)
 			if (o.cpus_given && !o.cpus[cpu])
 				continue;
 			const struct task_info *t = tt->cpu_curr[cpu] ? kd_task_find(s, tt->cpu_curr[cpu]) : NULL;
-			kd_err_clear(&s->err);
+			kd_clear_error(s);
 			if (t)
 				VEC_PUSH(&list, t);
 		}
@@ -802,7 +796,7 @@ static int cmd_bt(kd_session *s, int argc, char **argv)
 		for (int i = optind; i < argc; i++) {
 			const struct task_info *t = kd_task_from_arg(s, argv[i]);
 			if (!t) {
-				kd_err_clear(&s->err);
+				kd_clear_error(s);
 				kd_fail(s, "invalid task or pid value: %s", argv[i]);
 				rc = -1;
 				continue;

@@ -2,7 +2,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "lang/crash_expr.h"
+#include <kdive/kdive.h>
 
 static void print_value(kd_session *s, uint64_t v, bool bits)
 {
@@ -41,15 +41,15 @@ static int cmd_eval(kd_session *s, int argc, char **argv)
 		if (c == 'b')
 			bits = true;
 		else if (c != 'l')
-			return kd_fail(s, "usage: eval [-b][-l] (expression) | value");
+			return kd_usage(s);
 	}
 	if (optind >= argc)
-		return kd_fail(s, "usage: eval [-b][-l] (expression) | value");
+		return kd_usage(s);
 	char *text = NULL;
 	size_t len = 0;
 	for (int i = optind; i < argc; i++)
 		len += strlen(argv[i]) + 1;
-	text = xmalloc(len + 1);
+	text = kd_xmalloc(len + 1);
 	text[0] = '\0';
 	for (int i = optind; i < argc; i++) {
 		strcat(text, argv[i]);

@@ -2,17 +2,14 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "linux/fs.h"
-#include "linux/kernel.h"
-#include "linux/tasks.h"
-#include "debuginfo/types.h"
+#include <kdive/kdive.h>
 
 static void fs_struct_paths(kd_session *s, const struct task_info *t)
 {
 	uint64_t fs = 0;
 	char root[1024] = "", cwd[1024] = "";
 	if (kd_read_member_ptr(s, t->task, "task_struct", "fs", &fs) == 0 && !fs) {
-		kd_err_clear(&s->err);
+		kd_clear_error(s);
 		return; /* an exited task (a zombie) has no fs_struct: crash prints no ROOT/CWD line */
 	}
 	if (fs) {
@@ -22,7 +19,7 @@ static void fs_struct_paths(kd_session *s, const struct task_info *t)
 		if (kd_read_member_ptr(s, fs, "fs_struct", "pwd.mnt", &pm) == 0 && kd_read_member_ptr(s, fs, "fs_struct", "pwd.dentry", &pd) == 0)
 			kd_fs_path(s, pm, pd, cwd, sizeof(cwd));
 	}
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	kd_printf(s, "ROOT: %s    CWD: %s\n", root, cwd);
 }
 
@@ -36,7 +33,7 @@ static void file_path(kd_session *s, uint64_t file, const char *type, char *buf,
 		    kd_read_member_ptr(s, sock, "socket", "sk", &sk) == 0 && sk &&
 		    kd_read_member_ptr(s, sk, "sock", "__sk_common.skc_prot", &prot) == 0 && prot) {
 			uint64_t off;
-			if (member_off(s, "proto", "name", &off) == 0)
+			if (kd_member_offset(s, "proto", "name", &off) == 0)
 				kd_read_string(s, prot + off, buf, MIN(size, 32));
 		}
 	} else {
@@ -44,7 +41,7 @@ static void file_path(kd_session *s, uint64_t file, const char *type, char *buf,
 		if (strcmp(type, "FIFO") == 0 && strcmp(buf, "/") == 0)
 			buf[0] = '\0'; /* pipefs: crash leaves it blank */
 	}
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 }
 
 static int show_files(kd_session *s, const struct task_info *t)
@@ -59,8 +56,8 @@ static int show_files(kd_session *s, const struct task_info *t)
 		return 0;
 	}
 	if (kd_read_member_ptr(s, files, "files_struct", "fdt", &fdt) < 0 || kd_read_member(s, fdt, "fdtable", "max_fds", &max_fds) < 0 ||
-	    kd_read_member_ptr(s, fdt, "fdtable", "fd", &fd_array) < 0 || member_off(s, "file", "f_path.dentry", &dentry_off) < 0 ||
-	    member_off(s, "file", "f_inode", &inode_off) < 0)
+	    kd_read_member_ptr(s, fdt, "fdtable", "fd", &fd_array) < 0 || kd_member_offset(s, "file", "f_path.dentry", &dentry_off) < 0 ||
+	    kd_member_offset(s, "file", "f_inode", &inode_off) < 0)
 		return -1;
 	if (max_fds > (1u << 24))
 		return kd_fail(s, "fdtable of pid %d claims %llu descriptors", t->pid, (unsigned long long)max_fds);
@@ -73,7 +70,7 @@ static int show_files(kd_session *s, const struct task_info *t)
 			continue;
 		kd_read_kv(s, file + dentry_off, &dentry, 8);
 		kd_read_kv(s, file + inode_off, &inode, 8);
-		kd_err_clear(&s->err);
+		kd_clear_error(s);
 		if (!header) {
 			kd_printf(s, " FD       FILE            DENTRY           INODE       TYPE PATH\n");
 			header = true;
@@ -93,7 +90,7 @@ static int cmd_files(kd_session *s, int argc, char **argv)
 {
 	int c;
 	while ((c = getopt(argc, argv, "")) != -1)
-		return kd_fail(s, "usage: files [pid | taskp]...");
+		return kd_usage(s);
 	if (optind >= argc) {
 		const struct task_info *t = kd_task_current(s);
 		return t ? show_files(s, t) : -1;

@@ -2,22 +2,21 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "shell/shell.h"
-#include "linux/tasks.h"
+#include <kdive/kdive.h>
 
 /* ps takes all the tasks at once and prints one table. */
 static int run_ps(kd_session *s, const struct kd_command *cmd, int nargs, char **args, const struct task_info **list, size_t n)
 {
 	if (!n)
 		return 0;
-	char **argv = xcalloc((size_t)nargs + n + 2, sizeof(char *));
+	char **argv = kd_xcalloc((size_t)nargs + n + 2, sizeof(char *));
 	int argc = 0;
 	argv[argc++] = (char *)cmd->name;
 	for (int i = 0; i < nargs; i++)
 		argv[argc++] = args[i];
-	char **addrs = xcalloc(n, sizeof(char *));
+	char **addrs = kd_xcalloc(n, sizeof(char *));
 	for (size_t i = 0; i < n; i++) {
-		addrs[i] = xasprintf("%llx", (unsigned long long)list[i]->task);
+		addrs[i] = kd_xasprintf("%llx", (unsigned long long)list[i]->task);
 		argv[argc++] = addrs[i];
 	}
 	optind = 0;
@@ -31,26 +30,26 @@ static int run_ps(kd_session *s, const struct kd_command *cmd, int nargs, char *
 
 static int run_each(kd_session *s, const struct kd_command *cmd, int nargs, char **args, const struct task_info **list, size_t n)
 {
-	uint64_t saved = s->cur_task;
+	uint64_t saved = kd_context_task(s);
 	int rc = 0;
-	char **argv = xcalloc((size_t)nargs + 2, sizeof(char *));
+	char **argv = kd_xcalloc((size_t)nargs + 2, sizeof(char *));
 	argv[0] = (char *)cmd->name;
 	for (int i = 0; i < nargs; i++)
 		argv[i + 1] = args[i];
 	for (size_t i = 0; i < n; i++) {
 		const struct task_info *t = list[i];
-		s->cur_task = t->task;
+		kd_set_context_task(s, t->task);
 		optind = 0;
-		kd_err_clear(&s->err);
+		kd_clear_error(s);
 		if (cmd->run(s, nargs + 1, argv) < 0) {
-			kd_printf(s, "%s: %s\n", cmd->name, s->err.msg);
+			kd_printf(s, "%s: %s\n", cmd->name, kd_last_error(s));
 			rc = -1;
 		}
 		if (i + 1 < n && strcmp(cmd->name, "task") != 0) /* task's own output ends with a blank line */
 			kd_printf(s, "\n");
 	}
 	free(argv);
-	s->cur_task = saved;
+	kd_set_context_task(s, saved);
 	return rc;
 }
 
@@ -92,7 +91,7 @@ static int cmd_foreach(kd_session *s, int argc, char **argv)
 		rc = kd_fail(s, "foreach: no command that takes a task (bt, ps, task, sig, files, vm, ...)");
 		goto out;
 	}
-	const struct task_table *tt = kd_tasks_get(s);
+	const struct kd_task_table *tt = kd_tasks_get(s);
 	if (!tt) {
 		rc = -1;
 		goto out;

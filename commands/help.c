@@ -1,7 +1,7 @@
 /* help: the command list, or one command's page. */
 #include <string.h>
 
-#include "shell/shell.h"
+#include <kdive/kdive.h>
 
 static int cmp_names(const void *a, const void *b)
 {
@@ -11,9 +11,10 @@ static int cmp_names(const void *a, const void *b)
 static void list_commands(kd_session *s)
 {
 	VEC(const char *) names = {0};
-	for (size_t i = 0; i < s->commands.len; i++)
-		if (!(s->commands.items[i].cmd.flags & KD_CMD_HIDDEN))
-			VEC_PUSH(&names, s->commands.items[i].cmd.name);
+	const struct kd_command *c;
+	for (size_t i = 0; (c = kd_command_at(s, i)); i++)
+		if (!(c->flags & KD_CMD_HIDDEN))
+			VEC_PUSH(&names, c->name);
 	qsort(names.items, names.len, sizeof(*names.items), cmp_names);
 	/* Column-major, five columns, as crash lays it out. */
 	size_t cols = 5, rows = (names.len + cols - 1) / cols;

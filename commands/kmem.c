@@ -2,17 +2,16 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "linux/kernel.h"
-#include "debuginfo/types.h"
+#include <kdive/kdive.h>
 
 /* One counter of a global vmstat array (vm_zone_stat, vm_node_stat), by enumerator name. */
 static uint64_t vmstat(kd_session *s, const char *array, const char *item)
 {
 	uint64_t addr, v = 0;
 	int64_t idx;
-	if (kd_symbol_addr(s, array, &addr) == 0 && enum_value(s, item, &idx) == 0 && idx >= 0 && idx < 256)
+	if (kd_symbol_addr(s, array, &addr) == 0 && kd_enum_value(s, item, &idx) == 0 && idx >= 0 && idx < 256)
 		kd_read_int(s, addr + (uint64_t)idx * 8, 8, &v);
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	return (int64_t)v < 0 ? 0 : v;
 }
 
@@ -21,7 +20,7 @@ static uint64_t global_u64(kd_session *s, const char *name)
 	uint64_t addr, v = 0;
 	if (kd_symbol_addr(s, name, &addr) == 0)
 		kd_read_int(s, addr, 8, &v);
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	return v;
 }
 
@@ -31,26 +30,26 @@ static uint64_t percpu_counter_read(kd_session *s, const char *name)
 	uint64_t addr, count = 0;
 	if (kd_symbol_addr(s, name, &addr) == 0)
 		kd_read_member(s, addr, "percpu_counter", "count", &count);
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	return (int64_t)count < 0 ? 0 : count;
 }
 
 /* crash counts, over the whole mem_map, pages in use more than once that are not reserved. */
 static uint64_t shared_pages(kd_session *s)
 {
-	uint64_t page_size = type_size_opt(s, "page"), ref_off = member_off_opt(s, "page", "_refcount"),
-		 flags_off = member_off_opt(s, "page", "flags");
+	uint64_t page_size = kd_type_size_opt(s, "page"), ref_off = kd_member_offset_opt(s, "page", "_refcount"),
+		 flags_off = kd_member_offset_opt(s, "page", "flags");
 	int64_t pg_reserved;
 	if (page_size == UINT64_MAX || ref_off == UINT64_MAX || flags_off == UINT64_MAX || !page_size || page_size > 4096 ||
-	    enum_value(s, "PG_reserved", &pg_reserved) < 0 || pg_reserved < 0 || pg_reserved > 63) {
-		kd_err_clear(&s->err);
+	    kd_enum_value(s, "PG_reserved", &pg_reserved) < 0 || pg_reserved < 0 || pg_reserved > 63) {
+		kd_clear_error(s);
 		return 0;
 	}
 	uint64_t per_chunk = 4096 / page_size, shared = 0;
 	uint8_t buf[4096];
-	for (uint64_t pfn = 0; pfn < s->dump->max_pfn; pfn += per_chunk) {
-		if (kd_read_kv(s, s->ki.vmemmap_start + pfn * page_size, buf, per_chunk * page_size) < 0) {
-			kd_err_clear(&s->err); /* no struct pages for a hole */
+	for (uint64_t pfn = 0; pfn < kd_target(s)->max_pfn; pfn += per_chunk) {
+		if (kd_read_kv(s, kd_target(s)->vmemmap_start + pfn * page_size, buf, per_chunk * page_size) < 0) {
+			kd_clear_error(s); /* no struct pages for a hole */
 			continue;
 		}
 		for (uint64_t i = 0; i < per_chunk; i++) {
@@ -67,7 +66,7 @@ static uint64_t shared_pages(kd_session *s)
 static void row(kd_session *s, const char *label, uint64_t pages, uint64_t of, const char *of_name)
 {
 	char sz[32];
-	kd_format_size(pages * s->dump->page_size, sz, sizeof(sz));
+	kd_format_size(pages * kd_target(s)->page_size, sz, sizeof(sz));
 	kd_printf(s, "%13s %8llu  %11s  ", label, (unsigned long long)pages, sz);
 	if (!of_name)
 		kd_printf(s, "       ----\n");
@@ -77,9 +76,9 @@ static void row(kd_session *s, const char *label, uint64_t pages, uint64_t of, c
 
 static uint64_t huge_pages(kd_session *s, const char *member)
 {
-	uint64_t hstates, nr = 0, order = 0, total = 0, max = 0, size = type_size_opt(s, "hstate");
+	uint64_t hstates, nr = 0, order = 0, total = 0, max = 0, size = kd_type_size_opt(s, "hstate");
 	if (kd_symbol_addr(s, "hstates", &hstates) < 0 || size == UINT64_MAX) {
-		kd_err_clear(&s->err);
+		kd_clear_error(s);
 		return 0;
 	}
 	uint64_t addr;
@@ -90,7 +89,7 @@ static uint64_t huge_pages(kd_session *s, const char *member)
 		    kd_read_member(s, hstates + i * size, "hstate", "order", &order) == 0 && order < 32)
 			total += nr << order;
 	}
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	return total;
 }
 
@@ -111,7 +110,7 @@ static int kmem_info(kd_session *s)
 	uint64_t ratio = 50, addr;
 	if (kd_symbol_addr(s, "sysctl_overcommit_ratio", &addr) == 0)
 		kd_read_int(s, addr, 4, &ratio);
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	uint64_t limit = (total - huge_total) * ratio / 100 + swap_total;
 	uint64_t committed = percpu_counter_read(s, "vm_committed_as");
 
@@ -147,7 +146,7 @@ static int cmd_kmem(kd_session *s, int argc, char **argv)
 			return kd_fail(s, "kmem -%c is not supported yet (kmem -i is)", c);
 	}
 	if (!info)
-		return kd_fail(s, "usage: kmem -i");
+		return kd_usage(s);
 	return kmem_info(s);
 }
 

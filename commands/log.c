@@ -3,9 +3,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "linux/kernel.h"
-#include "linux/printk.h"
-#include "debuginfo/types.h"
+#include <kdive/kdive.h>
 
 struct log_opts {
 	bool no_time, wall_time, level, dict;
@@ -17,7 +15,7 @@ static int64_t boot_time(kd_session *s)
 	return kd_kernel_crash_time(s) - (int64_t)kd_kernel_uptime(s);
 }
 
-static void print_record(kd_session *s, const struct log_opts *o, const struct log_record *r, int64_t boot)
+static void print_record(kd_session *s, const struct log_opts *o, const struct kd_log_record *r, int64_t boot)
 {
 	char prefix[96] = "";
 	size_t pl = 0;
@@ -65,10 +63,10 @@ static int cmd_log(kd_session *s, int argc, char **argv)
 		case 'm': o.level = true; break;
 		case 'd': o.dict = true; break;
 		case 'a': return kd_fail(s, "-a (audit log) is not supported yet");
-		default: return kd_fail(s, "usage: log [-tTdm]");
+		default: return kd_usage(s);
 		}
 	}
-	struct log_records r;
+	struct kd_log_records r;
 	if (kd_log_read(s, &r) < 0)
 		return -1;
 	int64_t boot = o.wall_time ? boot_time(s) : 0;

@@ -1,8 +1,7 @@
 /* mod: the loaded modules, as crash lists them. */
 #include <string.h>
 
-#include "linux/modules.h"
-#include "debuginfo/types.h"
+#include <kdive/kdive.h>
 
 static int cmd_mod(kd_session *s, int argc, char **argv)
 {
@@ -15,7 +14,7 @@ static int cmd_mod(kd_session *s, int argc, char **argv)
 	int width = 4;
 	for (size_t i = 0; i < mt->len; i++)
 		width = MAX(width, (int)strlen(mt->mods[i].name));
-	const char *base = member_off_opt(s, "module", "mem") != UINT64_MAX ? "TEXT_BASE" : "BASE";
+	const char *base = kd_member_offset_opt(s, "module", "mem") != UINT64_MAX ? "TEXT_BASE" : "BASE";
 	int pad = (16 - (int)strlen(base)) / 2;
 	kd_printf(s, "     MODULE       %-*s  %*s%s%*s %6s  OBJECT FILE\n", width, "NAME", pad, "", base,
 		  16 - pad - (int)strlen(base), "", "SIZE");

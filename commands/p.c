@@ -133,13 +133,6 @@ static int percpu_summary(kd_session *s, const char *name)
 	return 0;
 }
 
-/* crash's usage block; the failure says nothing more */
-static int usage(kd_session *s)
-{
-	kd_printf(s, "Usage:\n  " P_USAGE "\nEnter \"help p\" for details.\n");
-	kd_err_clear(&s->err);
-	return -1;
-}
 
 static char *join_args(int argc, char **argv, int from)
 {
@@ -171,7 +164,7 @@ static int cmd_p_common(kd_session *s, int argc, char **argv, char output_format
 				return kd_fail(s, "Undefined output format \"%c\".", *f);
 		}
 		if (argc < 2)
-			return kd_fail(s, "usage: " P_USAGE);
+			return kd_usage(s);
 		char *text = join_args(argc, argv, 1);
 		int rc = print_expr(s, text, NULL, &o, NULL);
 		free(text);
@@ -186,12 +179,12 @@ static int cmd_p_common(kd_session *s, int argc, char **argv, char output_format
 		case 'u': break; /* user virtual addresses: expressions here are kernel ones */
 		default:
 			opterr = 1;
-			return usage(s);
+			return kd_usage(s);
 		}
 	}
 	opterr = 1;
 	if (optind >= argc)
-		return usage(s);
+		return kd_usage(s);
 	const char *first = argv[optind];
 	/* symbol:cpuspec */
 	const char *colon = strchr(first, ':');

@@ -2,9 +2,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "linux/kernel.h"
-#include "linux/tasks.h"
-#include "debuginfo/types.h"
+#include <kdive/kdive.h>
 
 enum ps_view { V_TABLE, V_KSTACK, V_PARENTS, V_CHILDREN, V_TIMES, V_LAST, V_LAST_MS, V_ARGS, V_GROUP, V_RLIMITS, V_SUMMARY };
 
@@ -38,7 +36,7 @@ static const struct task_info *parent_of(kd_session *s, const struct task_info *
 	if (!t->parent || t->parent == t->task)
 		return NULL;
 	const struct task_info *p = kd_task_find(s, t->parent);
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	return p;
 }
 
@@ -55,7 +53,7 @@ static void show_parents(kd_session *s, const struct task_info *t)
 		kd_task_print_header(s, chain[i], indent);
 }
 
-static void show_children(kd_session *s, const struct task_table *tt, const struct task_info *t)
+static void show_children(kd_session *s, const struct kd_task_table *tt, const struct task_info *t)
 {
 	kd_task_print_header(s, t, 0);
 	size_t n = 0;
@@ -90,10 +88,10 @@ static void show_times(kd_session *s, const struct task_info *t)
 
 static uint64_t rq_clock(kd_session *s, int cpu)
 {
-	uint64_t rq, clock = 0, off = member_off_opt(s, "rq", "clock");
+	uint64_t rq, clock = 0, off = kd_member_offset_opt(s, "rq", "clock");
 	if (off != UINT64_MAX && kd_per_cpu_addr(s, "runqueues", cpu, &rq) == 0)
 		kd_read_int(s, rq + off, 8, &clock);
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	return clock;
 }
 
@@ -138,14 +136,14 @@ static int read_user_block(kd_session *s, const struct task_info *t, const char 
 	if (kd_task_pgd(s, t->task, &pgd) < 0)
 		return -1;
 	*len = end - start;
-	*out = xmalloc(*len + 1);
+	*out = kd_xmalloc(*len + 1);
 	if (*len && kd_read_uv(s, pgd, start, *out, *len) < 0) {
 		free(*out);
 		*out = NULL;
 		/* crash's words, and why: most often makedumpfile -d 31 dropped the user pages */
-		const char *why = strstr(s->err.msg, "physical address");
-		return kd_fail(s, "cannot access user stack address: %llx (%s)", (unsigned long long)s->err.addr,
-			       why ? why : s->err.msg);
+		const char *why = strstr(kd_last_error(s), "physical address");
+		return kd_fail(s, "cannot access user stack address: %llx (%s)", (unsigned long long)kd_last_addr(s),
+			       why ? why : kd_last_error(s));
 	}
 	(*out)[*len] = '\0';
 	return 0;
@@ -177,7 +175,7 @@ static int show_args(kd_session *s, const struct task_info *t)
 	return 0;
 }
 
-static void show_group(kd_session *s, const struct task_table *tt, const struct task_info *t)
+static void show_group(kd_session *s, const struct kd_task_table *tt, const struct task_info *t)
 {
 	const struct task_info *leader = t;
 	for (size_t i = 0; i < tt->len; i++)
@@ -211,7 +209,7 @@ static int show_rlimits(kd_session *s, const struct task_info *t)
 	uint64_t off;
 	if (!t->signal)
 		return kd_fail(s, "pid %d has no signal_struct", t->pid);
-	if (member_off(s, "signal_struct", "rlim", &off) < 0)
+	if (kd_member_offset(s, "signal_struct", "rlim", &off) < 0)
 		return -1;
 	kd_task_print_header(s, t, 0);
 	kd_printf(s, "      RLIMIT");
@@ -247,11 +245,11 @@ static uint64_t mem_pct_pages(kd_session *s)
 	uint64_t addr, high = 0, pa, pages = 0, phys = 0;
 	if (kd_symbol_addr(s, "high_memory", &addr) == 0 && kd_read_kv(s, addr, &high, 8) == 0 && high &&
 	    kd_kvtop(s, high - 1, &pa) == 0)
-		pages = pa / (s->dump->page_size ? s->dump->page_size : 4096) + 1;
+		pages = pa / (kd_target(s)->page_size ? kd_target(s)->page_size : 4096) + 1;
 	if (kd_symbol_addr(s, "num_physpages", &addr) == 0 && kd_read_kv(s, addr, &phys, 8) == 0 && phys &&
 	    (!pages || phys < pages))
 		pages = phys;
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	return pages ? pages : kd_total_pages(s);
 }
 
@@ -299,7 +297,7 @@ static int by_start_time(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
-static int run_view(kd_session *s, struct ps_opts *o, const struct task_table *tt)
+static int run_view(kd_session *s, struct ps_opts *o, const struct kd_task_table *tt)
 {
 	VEC(const struct task_info *) list = {0};
 	for (size_t i = 0; i < tt->len; i++)
@@ -330,8 +328,8 @@ static int run_view(kd_session *s, struct ps_opts *o, const struct task_table *t
 			case V_TIMES: show_times(s, t); break;
 			case V_ARGS:
 				if (show_args(s, t) < 0) {
-					kd_printf(s, "ps: %s\n", s->err.msg);
-					kd_err_clear(&s->err);
+					kd_printf(s, "ps: %s\n", kd_last_error(s));
+					kd_clear_error(s);
 				}
 				break;
 			case V_GROUP: show_group(s, tt, t); break;
@@ -370,10 +368,10 @@ static int cmd_ps(kd_session *s, int argc, char **argv)
 			if (parse_policy(s, optarg, &o.f.policy) < 0)
 				return -1;
 			break;
-		default: return kd_fail(s, "usage: ps [-k|-u|-G|-y policy] [-s|-p|-c|-t|-l|-m|-a|-g|-r|-S|-A] [pid | task | command]...");
+		default: return kd_usage(s);
 		}
 	}
-	const struct task_table *tt = kd_tasks_get(s);
+	const struct kd_task_table *tt = kd_tasks_get(s);
 	if (!tt)
 		return -1;
 	for (int i = optind; i < argc; i++) {

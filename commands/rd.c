@@ -3,8 +3,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "linux/kernel.h"
-#include "debuginfo/symbols.h"
+#include <kdive/kdive.h>
 
 enum rd_mode { RD_HEX, RD_DEC, RD_UDEC, RD_SYM, RD_ASCII };
 
@@ -19,8 +18,11 @@ struct rd_opts {
 
 static int parse_addr(kd_session *s, const char *arg, uint64_t *addr)
 {
-	if (s->symtab && kd_symbol_addr(s, arg, addr) == 0)
+	const struct kd_symbol *k = kd_symbol_lookup(s, arg);
+	if (k) {
+		*addr = k->addr;
 		return 0;
+	}
 	if (kd_parse_hex_u64(arg, addr))
 		return 0;
 	return kd_fail(s, "invalid address: %s", arg);
@@ -31,7 +33,7 @@ static bool in_kernel_image(kd_session *s, uint64_t v)
 {
 	uint64_t start, end;
 	if (kd_symbol_addr(s, "_text", &start) < 0 || kd_symbol_addr(s, "_end", &end) < 0) {
-		kd_err_clear(&s->err);
+		kd_clear_error(s);
 		return false;
 	}
 	return v >= start && v < end;
@@ -161,11 +163,11 @@ static int cmd_rd(kd_session *s, int argc, char **argv)
 				return -1;
 			o.has_end = true;
 			break;
-		default: return kd_fail(s, "usage: %s", "rd [-8|-16|-32|-64] [-s|-a|-d|-D|-x] [-p|-u] address [count | -e end]");
+		default: return kd_usage(s);
 		}
 	}
 	if (optind >= argc)
-		return kd_fail(s, "usage: rd [-8|-16|-32|-64] [-s|-a|-d|-D|-x] [-p|-u] address [count | -e end]");
+		return kd_usage(s);
 	uint64_t addr;
 	if (parse_addr(s, argv[optind], &addr) < 0)
 		return -1;

@@ -94,7 +94,7 @@ static int rt_array(kd_session *s, struct runq_ctx *c, uint64_t array)
 	return 0;
 }
 
-static int show_cpu(kd_session *s, struct runq_ctx *c, int cpu, const struct task_table *tt)
+static int show_cpu(kd_session *s, struct runq_ctx *c, int cpu, const struct kd_task_table *tt)
 {
 	uint64_t rq, rt_off, cfs_off, active_off;
 	if (kd_per_cpu_addr(s, "runqueues", cpu, &rq) < 0 || member_off(s, "rq", "rt", &rt_off) < 0 ||
@@ -160,7 +160,7 @@ static int cmd_runq(kd_session *s, int argc, char **argv)
 		default: return kd_fail(s, "usage: runq [-t] [-c cpu]");
 		}
 	}
-	const struct task_table *tt = kd_tasks_get(s);
+	const struct kd_task_table *tt = kd_tasks_get(s);
 	if (!tt || member_off(s, "task_struct", "se", &c.se_off) < 0 || member_off(s, "cfs_rq", "tasks_timeline", &c.timeline_off) < 0 ||
 	    member_off(s, "task_struct", "prio", &c.prio_off) < 0)
 		return -1;

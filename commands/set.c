@@ -3,8 +3,7 @@
 
 #include <getopt.h>
 
-#include "linux/printk.h"
-#include "linux/tasks.h"
+#include <kdive/kdive.h>
 
 static const char *state_long(const struct task_info *t)
 {
@@ -22,12 +21,12 @@ static const char *state_long(const struct task_info *t)
 
 static bool crash_was_sysrq(kd_session *s)
 {
-	struct log_records r;
+	struct kd_log_records r;
 	bool sysrq = false;
 	if (kd_log_read(s, &r) == 0)
 		for (size_t i = 0; i < r.len && !sysrq; i++)
 			sysrq = strstr(r.items[i].text, "sysrq: Trigger a crash") || strstr(r.items[i].text, "SysRq : Trigger a crash");
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	kd_log_records_free(&r);
 	return sysrq;
 }
@@ -35,7 +34,7 @@ static bool crash_was_sysrq(kd_session *s)
 /* The context block crash prints for `set`. */
 static int show_context(kd_session *s, const struct task_info *t)
 {
-	const struct task_table *tt = kd_tasks_get(s);
+	const struct kd_task_table *tt = kd_tasks_get(s);
 	if (!tt)
 		return -1;
 	size_t same = 0, nth = 0;
@@ -52,8 +51,8 @@ static int show_context(kd_session *s, const struct task_info *t)
 	const struct task_info *p = kd_task_panic(s);
 	/* A kdump capture (CRASHTIME) names the panicking task itself; other dumps fall back on the
 	 * log, and crash then says SYSRQ when the log shows a sysrq-triggered crash. */
-	if (p == t && s->ki.panic_cpu >= 0)
-		kd_printf(s, !dump_vmcoreinfo(s->dump, "CRASHTIME", NULL) && crash_was_sysrq(s) ? "(SYSRQ)" : "(PANIC)");
+	if (p == t && kd_target(s)->panic_cpu >= 0)
+		kd_printf(s, !kd_vmcoreinfo(s, "CRASHTIME", NULL) && crash_was_sysrq(s) ? "(SYSRQ)" : "(PANIC)");
 	else if (t->active)
 		kd_printf(s, "(ACTIVE)");
 	kd_printf(s, "\n");
@@ -64,27 +63,32 @@ static int set_context(kd_session *s, const struct task_info *t)
 {
 	if (!t)
 		return -1;
-	s->cur_task = t->task;
+	kd_set_context_task(s, t->task);
 	return show_context(s, t);
+}
+
+static const char *option_on_off(kd_session *s, const char *name)
+{
+	long v = 0;
+	kd_option_get(s, name, &v);
+	return v ? "on" : "off";
 }
 
 static int show(kd_session *s)
 {
-	kd_printf(s, "        scroll: %s\n", s->scroll ? "on" : "off");
-	kd_printf(s, "         radix: %d (%s)\n", s->output_radix, s->output_radix == 16 ? "hex" : "decimal");
-	kd_printf(s, "        silent: %s\n", s->silent ? "on" : "off");
+	kd_printf(s, "        scroll: %s\n", option_on_off(s, "scroll"));
+	kd_printf(s, "         radix: %d (%s)\n", kd_output_radix(s), kd_output_radix(s) == 16 ? "hex" : "decimal");
+	kd_printf(s, "        silent: %s\n", option_on_off(s, "silent"));
 	return 0;
 }
 
-static int parse_on_off(kd_session *s, const char *name, const char *v, bool *out)
+static int parse_on_off(kd_session *s, const char *name, const char *v)
 {
 	if (strcmp(v, "on") == 0)
-		*out = true;
-	else if (strcmp(v, "off") == 0)
-		*out = false;
-	else
-		return kd_fail(s, "%s: expected on or off, not \"%s\"", name, v);
-	return 0;
+		return kd_option_set(s, name, 1);
+	if (strcmp(v, "off") == 0)
+		return kd_option_set(s, name, 0);
+	return kd_fail(s, "%s: expected on or off, not \"%s\"", name, v);
 }
 
 static int cmd_set(kd_session *s, int argc, char **argv)
@@ -99,9 +103,9 @@ static int cmd_set(kd_session *s, int argc, char **argv)
 		return set_context(s, kd_task_panic(s));
 	if (strcmp(argv[1], "-c") == 0) {
 		uint64_t cpu;
-		const struct task_table *tt = kd_tasks_get(s);
+		const struct kd_task_table *tt = kd_tasks_get(s);
 		if (argc < 3 || !kd_parse_u64(argv[2], &cpu))
-			return kd_fail(s, "usage: set -c cpu");
+			return kd_usage(s);
 		if (!tt)
 			return -1;
 		if (cpu >= (uint64_t)tt->nr_cpus || !tt->cpu_curr[cpu])
@@ -112,21 +116,21 @@ static int cmd_set(kd_session *s, int argc, char **argv)
 		return set_context(s, kd_task_from_arg(s, argv[1]));
 	if (strcmp(argv[1], "scroll") == 0) {
 		if (argc < 3)
-			return kd_printf(s, "scroll: %s\n", s->scroll ? "on" : "off"), 0;
-		return parse_on_off(s, "scroll", argv[2], &s->scroll);
+			return kd_printf(s, "scroll: %s\n", option_on_off(s, "scroll")), 0;
+		return parse_on_off(s, "scroll", argv[2]);
 	}
 	if (strcmp(argv[1], "silent") == 0) {
 		if (argc < 3)
-			return kd_printf(s, "silent: %s\n", s->silent ? "on" : "off"), 0;
-		return parse_on_off(s, "silent", argv[2], &s->silent);
+			return kd_printf(s, "silent: %s\n", option_on_off(s, "silent")), 0;
+		return parse_on_off(s, "silent", argv[2]);
 	}
 	if (strcmp(argv[1], "radix") == 0) {
 		if (argc < 3)
-			return kd_printf(s, "output radix: %d (%s)\n", s->output_radix, s->output_radix == 16 ? "hex" : "decimal"), 0;
+			return kd_printf(s, "output radix: %d (%s)\n", kd_output_radix(s), kd_output_radix(s) == 16 ? "hex" : "decimal"), 0;
 		if (strcmp(argv[2], "16") == 0 || strcmp(argv[2], "hex") == 0)
-			s->output_radix = 16;
+			kd_option_set(s, "radix", 16);
 		else if (strcmp(argv[2], "10") == 0 || strcmp(argv[2], "decimal") == 0)
-			s->output_radix = 10;
+			kd_option_set(s, "radix", 10);
 		else
 			return kd_fail(s, "radix: expected 10 or 16, not \"%s\"", argv[2]);
 		return 0;

@@ -171,7 +171,7 @@ static int show_task(kd_session *s, const struct task_info *t, bool group)
 	kd_printf(s, "\n");
 	if (!group)
 		return 0;
-	const struct task_table *tt = kd_tasks_get(s);
+	const struct kd_task_table *tt = kd_tasks_get(s);
 	for (size_t i = 0; tt && i < tt->len; i++) {
 		const struct task_info *th = &tt->tasks[i];
 		if (th->tgid != t->tgid || th->idle)

@@ -84,11 +84,6 @@ static int parse_address(kd_session *s, const char *arg, uint64_t *addrs, int *c
 	return 0;
 }
 
-static bool is_kvaddr(uint64_t a)
-{
-	return a >= 0xffff800000000000ULL;
-}
-
 struct struct_opts {
 	bool offsets;
 	struct cprint_opts po;
@@ -227,7 +222,7 @@ static int struct_command(kd_session *s, int argc, char **argv, const char *kind
 		rc = parse_address(s, addr_arg, addrs, cpus, max, &naddr);
 		bool first = true;
 		for (int a = 0; rc == 0 && a < naddr; a++) {
-			if (s->dump && !is_kvaddr(addrs[a])) {
+			if (kd_target(s)->dump_path && !kd_is_kvaddr(s, addrs[a])) {
 				rc = kd_fail(s, "invalid kernel virtual address: %llx", (unsigned long long)addrs[a]);
 				break;
 			}

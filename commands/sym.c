@@ -2,11 +2,9 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "linux/kernel.h"
-#include "debuginfo/symbols.h"
-#include "debuginfo/types.h"
+#include <kdive/kdive.h>
 
-static void print_sym_line(kd_session *s, uint64_t addr, const struct ksym *k, uint64_t off, bool with_line)
+static void print_sym_line(kd_session *s, uint64_t addr, const struct kd_symbol *k, uint64_t off, bool with_line)
 {
 	kd_printf(s, "%llx (%c) %s", (unsigned long long)addr, k->type, k->name);
 	if (off)
@@ -20,7 +18,7 @@ static void print_sym_line(kd_session *s, uint64_t addr, const struct ksym *k, u
 
 static int sym_name(kd_session *s, const char *name)
 {
-	const struct ksym *k = symtab_lookup(s->symtab, name);
+	const struct kd_symbol *k = kd_symbol_lookup(s, name);
 	if (!k)
 		return kd_fail(s, "%s: symbol not found", name);
 	print_sym_line(s, k->addr, k, 0, true);
@@ -29,7 +27,7 @@ static int sym_name(kd_session *s, const char *name)
 
 static int sym_addr_arg(kd_session *s, uint64_t addr)
 {
-	const struct ksym *k = symtab_at(s->symtab, addr);
+	const struct kd_symbol *k = kd_symbol_containing(s, addr);
 	if (!k)
 		return kd_fail(s, "%llx: no such symbol or address", (unsigned long long)addr);
 	print_sym_line(s, addr, k, addr - k->addr, true);
@@ -38,8 +36,8 @@ static int sym_addr_arg(kd_session *s, uint64_t addr)
 
 static void list_all(kd_session *s, const char *substr)
 {
-	for (size_t i = 0; i < s->symtab->nsyms; i++) {
-		const struct ksym *k = &s->symtab->syms[i];
+	for (size_t i = 0, n = kd_symbol_count(s); i < n; i++) {
+		const struct kd_symbol *k = kd_symbol_index(s, i);
 		if (substr && !strstr(k->name, substr))
 			continue;
 		kd_printf(s, "%llx (%c) %s\n", (unsigned long long)k->addr, k->type, k->name);
@@ -53,16 +51,16 @@ static int cmd_sym(kd_session *s, int argc, char **argv)
 		switch (c) {
 		case 'l': list_all(s, NULL); return 0;
 		case 'q': list_all(s, optarg); return 0;
-		default: return kd_fail(s, "usage: sym [-l] | [-q string] | [symbol | vaddr]...");
+		default: return kd_usage(s);
 		}
 	}
 	if (optind >= argc)
-		return kd_fail(s, "usage: sym [-l] | [-q string] | [symbol | vaddr]...");
+		return kd_usage(s);
 	int rc = 0;
 	for (int i = optind; i < argc; i++) {
 		uint64_t addr;
 		/* A symbol name wins over hex digits ("add" is a word before it is 0xadd). */
-		if (symtab_lookup(s->symtab, argv[i]))
+		if (kd_symbol_lookup(s, argv[i]))
 			rc |= sym_name(s, argv[i]);
 		else if (kd_parse_hex_u64(argv[i], &addr))
 			rc |= sym_addr_arg(s, addr);

@@ -1,20 +1,16 @@
 /* sys: the system summary crash prints at start-up. */
-#include <dwarf.h>
 #include <string.h>
 #include <time.h>
 
-#include "linux/kernel.h"
-#include "linux/printk.h"
-#include "linux/tasks.h"
-#include "debuginfo/types.h"
+#include <kdive/kdive.h>
 
 static void uts_field(kd_session *s, const char *member, char *buf, size_t size)
 {
 	uint64_t base, off;
 	buf[0] = '\0';
-	if (kd_symbol_addr(s, "init_uts_ns", &base) == 0 && member_off(s, "uts_namespace", member, &off) == 0)
+	if (kd_symbol_addr(s, "init_uts_ns", &base) == 0 && kd_member_offset(s, "uts_namespace", member, &off) == 0)
 		kd_read_string(s, base + off, buf, size);
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 }
 
 
@@ -35,7 +31,7 @@ static void print_load(kd_session *s)
 	uint64_t addr, avg[3] = {0};
 	if (kd_symbol_addr(s, "avenrun", &addr) == 0)
 		kd_read_kv(s, addr, avg, sizeof(avg));
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	kd_printf(s, "LOAD AVERAGE: ");
 	for (int i = 0; i < 3; i++) {
 		uint64_t a = avg[i] + (1ULL << 11) / 200; /* FSHIFT 11, rounded like /proc/loadavg */
@@ -47,7 +43,7 @@ static void print_load(kd_session *s)
 static void print_memory(kd_session *s)
 {
 	char buf[32];
-	kd_format_size(kd_total_pages(s) * s->dump->page_size, buf, sizeof(buf));
+	kd_format_size(kd_total_pages(s) * kd_target(s)->page_size, buf, sizeof(buf));
 	kd_printf(s, "      MEMORY: %s\n", buf);
 }
 
@@ -56,17 +52,17 @@ static int offline_cpus(kd_session *s)
 	uint64_t addr;
 	int offline = 0;
 	if (kd_symbol_addr(s, "__cpu_online_mask", &addr) < 0) {
-		kd_err_clear(&s->err);
+		kd_clear_error(s);
 		return 0;
 	}
-	for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
+	for (int cpu = 0; cpu < kd_target(s)->nr_cpus; cpu++) {
 		uint64_t word;
 		if (kd_read_kv(s, addr + (uint64_t)(cpu / 64) * 8, &word, 8) < 0)
 			break;
 		if (!((word >> (cpu % 64)) & 1))
 			offline++;
 	}
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	return offline;
 }
 
@@ -75,7 +71,7 @@ static void print_panic(kd_session *s)
 	/* The most telling message first, as crash chooses it. */
 	static const char *const marks[] = {"Kernel panic - not syncing", "sysrq: Trigger a crash", "SysRq : Trigger a crash",
 					    "Oops", "kernel BUG at", "BUG: "};
-	struct log_records r;
+	struct kd_log_records r;
 	const char *msg = NULL;
 	if (kd_log_read(s, &r) == 0) {
 		for (size_t m = 0; m < ARRAY_SIZE(marks) && !msg; m++)
@@ -83,7 +79,7 @@ static void print_panic(kd_session *s)
 				if (strstr(r.items[i].text, marks[m]))
 					msg = r.items[i].text;
 	}
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	char line[256] = "";
 	if (msg)
 		snprintf(line, sizeof(line), "%.*s", (int)strcspn(msg, "\n"), msg);
@@ -95,20 +91,18 @@ static void print_panic(kd_session *s)
 static int show_dmi(kd_session *s)
 {
 	uint64_t ident;
-	Dwarf_Die e, child;
 	if (kd_symbol_addr(s, "dmi_ident", &ident) < 0)
 		return kd_fail(s, "this kernel has no DMI data (dmi_ident)");
-	if (type_lookup(s, "enum dmi_field", &e) < 0 || dwarf_child(&e, &child) != 0)
+	const kd_type *e = kd_type_lookup(s, "enum dmi_field");
+	if (!e)
 		return -1;
 	int shown = 0;
-	do {
-		const char *name = dwarf_diename(&child);
-		Dwarf_Attribute a;
-		Dwarf_Word v;
-		if (name && strcmp(name, "DMI_STRING_MAX") == 0)
+	const char *name;
+	int64_t v;
+	for (size_t i = 0; kd_enum_at(s, e, i, &name, &v); i++) {
+		if (strcmp(name, "DMI_STRING_MAX") == 0)
 			break; /* what follows (DMI_OEM_STRING) is not in dmi_ident[] */
-		if (!name || !dwarf_attr(&child, DW_AT_const_value, &a) || dwarf_formudata(&a, &v) != 0 ||
-		    strcmp(name, "DMI_NONE") == 0 || v > 256)
+		if (strcmp(name, "DMI_NONE") == 0 || v < 0 || v > 256)
 			continue;
 		uint64_t str;
 		char buf[256];
@@ -120,7 +114,7 @@ static int show_dmi(kd_session *s)
 			return -1;
 		kd_printf(s, "%25s: %s\n", name, buf);
 		shown++;
-	} while (dwarf_siblingof(&child, &child) == 0);
+	}
 	if (!shown)
 		kd_printf(s, "(no DMI data)\n");
 	return 0;
@@ -131,16 +125,16 @@ static int cmd_sys(kd_session *s, int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "-i") == 0)
 		return show_dmi(s);
 	if (argc > 1)
-		return kd_fail(s, "usage: sys [-i]");
+		return kd_usage(s);
 	char buf[128];
-	kd_printf(s, "      KERNEL: %s\n", s->vmlinux_path);
+	kd_printf(s, "      KERNEL: %s\n", kd_target(s)->vmlinux_path);
 	/* crash marks a kdump file that makedumpfile (or QEMU, at level 1) filtered. */
-	kd_printf(s, "    DUMPFILE: %s%s\n", s->dump->path, s->dump->dump_level > 0 ? "  [PARTIAL DUMP]" : "");
+	kd_printf(s, "    DUMPFILE: %s%s\n", kd_target(s)->dump_path, kd_target(s)->dump_level > 0 ? "  [PARTIAL DUMP]" : "");
 	int offline = offline_cpus(s);
 	if (offline)
-		kd_printf(s, "        CPUS: %d [OFFLINE: %d]\n", s->ki.nr_cpus, offline);
+		kd_printf(s, "        CPUS: %d [OFFLINE: %d]\n", kd_target(s)->nr_cpus, offline);
 	else
-		kd_printf(s, "        CPUS: %d\n", s->ki.nr_cpus);
+		kd_printf(s, "        CPUS: %d\n", kd_target(s)->nr_cpus);
 	time_t t = (time_t)kd_kernel_crash_time(s);
 	struct tm tm;
 	localtime_r(&t, &tm);
@@ -153,17 +147,17 @@ static int cmd_sys(kd_session *s, int argc, char **argv)
 		kd_printf(s, "       TASKS: %zu\n", tl.len);
 		kd_task_list_free(&tl);
 	}
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	uts_field(s, "name.nodename", buf, sizeof(buf));
 	kd_printf(s, "    NODENAME: %s\n", buf);
-	kd_printf(s, "     RELEASE: %s\n", s->ki.release);
+	kd_printf(s, "     RELEASE: %s\n", kd_target(s)->release);
 	uts_field(s, "name.version", buf, sizeof(buf));
 	kd_printf(s, "     VERSION: %s\n", buf);
 	uts_field(s, "name.machine", buf, sizeof(buf));
 	uint64_t addr, khz = 0;
 	if (kd_symbol_addr(s, "cpu_khz", &addr) == 0)
 		kd_read_int(s, addr, 4, &khz);
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	kd_printf(s, "     MACHINE: %s  (%llu Mhz)\n", buf, (unsigned long long)(khz / 1000));
 	print_memory(s);
 	print_panic(s);

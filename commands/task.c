@@ -3,9 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "shell/shell.h"
-#include "linux/tasks.h"
-#include "debuginfo/types.h"
+#include <kdive/kdive.h>
 
 struct task_opts {
 	const char *members; /* -R a,b,c */
@@ -30,7 +28,7 @@ static int show_task(kd_session *s, const struct task_opts *o, const struct task
 	int rc = st->run(s, argc, argv);
 	if (rc == 0 && !o->members) {
 		/* The whole task also shows its thread_info: inside the task (5.x+) or at the stack base. */
-		uint64_t off = member_off_opt(s, "task_struct", "thread_info");
+		uint64_t off = kd_member_offset_opt(s, "task_struct", "thread_info");
 		uint64_t ti = off != UINT64_MAX ? t->task + off : t->stack;
 		char ti_addr[32];
 		snprintf(ti_addr, sizeof(ti_addr), "%llx", (unsigned long long)ti);
@@ -62,7 +60,7 @@ static int cmd_task(kd_session *s, int argc, char **argv)
 			break;
 		case 'x': o.radix = "-x"; break;
 		case 'd': o.radix = "-d"; break;
-		default: VEC_FREE(&members); return kd_fail(s, "usage: task [-R member[,member]] [-x|-d] [pid | taskp] ...");
+		default: VEC_FREE(&members); return kd_usage(s);
 		}
 	}
 	if (members.len) {

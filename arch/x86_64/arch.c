@@ -35,16 +35,12 @@ static int walk(kd_session *s, uint64_t pgd, bool l5, uint64_t vaddr, uint64_t *
 		uint64_t e;
 		unsigned idx = (unsigned)((vaddr >> shift[lvl]) & 511);
 		if (read_entry(s, table, idx, &e) < 0) {
-			s->err.addr = vaddr;
-			return kd_fail(s, "address %llx: page table unreadable: %s", (unsigned long long)vaddr, s->err.msg);
-		}
-		if (!(e & PTE_PRESENT)) {
-			s->err.code = KD_EFAULT;
-			kd_fail(s, "address %llx is not mapped", (unsigned long long)vaddr);
-			s->err.code = KD_EFAULT;
-			s->err.addr = vaddr;
+			kd_fail_prefix(s, "address %llx: page table unreadable", (unsigned long long)vaddr);
+			s->err.addr = vaddr; /* the reader's code stays (an excluded page is not an unmapped one) */
 			return -1;
 		}
+		if (!(e & PTE_PRESENT))
+			return kd_error(s, KD_EFAULT, vaddr, "address %llx is not mapped", (unsigned long long)vaddr);
 		bool leaf = lvl == levels - 1 || ((e & PTE_PSE) && shift[lvl] <= 30);
 		if (leaf) {
 			uint64_t size = 1ULL << shift[lvl];
@@ -55,7 +51,7 @@ static int walk(kd_session *s, uint64_t pgd, bool l5, uint64_t vaddr, uint64_t *
 		}
 		table = e;
 	}
-	return kd_fail(s, "address %llx: page-table walk failed", (unsigned long long)vaddr);
+	return kd_error(s, KD_EFORMAT, vaddr, "address %llx: page-table walk failed", (unsigned long long)vaddr);
 }
 
 static int x86_vtop(kd_session *s, uint64_t pgd, uint64_t vaddr, uint64_t *paddr, uint64_t *page_size)
@@ -202,6 +198,7 @@ static int x86_init(kd_session *s)
 
 const struct arch_ops arch_x86_64 = {
 	.name = "x86_64",
+	.page_shift = 12,
 	.init = x86_init,
 	.vtop = x86_vtop,
 	.kvtop = x86_kvtop,

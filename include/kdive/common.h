@@ -38,9 +38,40 @@ KD_BEGIN_DECLS
 
 typedef struct kd_session kd_session;
 
-/* Errors */
+/*
+ * Errors. A failing function returns -1 (or NULL) and leaves in the session a code, the
+ * address involved (0 if none) and a one-line message; the shell prints the message. A lookup
+ * that is allowed to miss says so by its return value and sets nothing.
+ */
+enum kd_errcode {
+	KD_OK = 0,
+	KD_EINVAL,      /* bad argument from the user */
+	KD_EIO,         /* a file could not be read */
+	KD_EFORMAT,     /* a file or a kernel structure is not what it claims, or is corrupt */
+	KD_ENOTFOUND,   /* symbol, type, member or task not found */
+	KD_EEXCLUDED,   /* page deliberately left out of the dump */
+	KD_ENOMEM_DUMP, /* address not backed by the dump */
+	KD_EFAULT,      /* address not mapped */
+	KD_EUNSUPP,     /* valid, but not something kdive handles (yet) */
+	KD_EUSAGE,      /* the command was called wrongly: the shell prints its synopsis */
+	KD_EFAIL,       /* any other failure, described by its message */
+};
+/* Fail with an explicit code and the address involved (0 if none). Returns -1. */
+KD_API int kd_error(kd_session *s, enum kd_errcode code, uint64_t addr, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Fail with KD_EFAIL and no address. Returns -1. */
 KD_API int kd_fail(kd_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Put context in front of the last failure's message ("context: message"), keeping its code
+ * and address. Returns -1. */
+KD_API int kd_fail_prefix(kd_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A command called wrongly: returns -1 with KD_EUSAGE; the shell prints crash's usage block
+ * (the command's synopsis). */
+KD_API int kd_usage(kd_session *s);
 KD_API const char *kd_last_error(const kd_session *s);
+KD_API enum kd_errcode kd_last_code(const kd_session *s);
+KD_API uint64_t kd_last_addr(const kd_session *s);
+/* Forget a failure that was handled (the command goes on with partial output). */
+KD_API void kd_clear_error(kd_session *s);
 
 /* Output: everything a command prints goes here (terminal, pipe or file). */
 KD_API FILE *kd_out(kd_session *s);

@@ -18,5 +18,11 @@
 #include <kdive/symbols.h>
 #include <kdive/types.h>
 #include <kdive/walk.h>
+#include <kdive/session.h>
+#include <kdive/util.h>
+#include <kdive/tasks.h>
+#include <kdive/linux.h>
+#include <kdive/unwind.h>
+#include <kdive/expr.h>
 
 #endif

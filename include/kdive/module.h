@@ -75,10 +75,8 @@ typedef const struct kd_module_info *(*kd_module_info_fn)(void);
  * A name already in the table is refused.
  */
 KD_API int kd_register_command(kd_session *s, const struct kd_command *cmd);
-/* The i-th command in the order of registration (built-ins first), or NULL past the end. */
-KD_API const struct kd_command *kd_command_at(kd_session *s, size_t i);
 /* The name of the module that registered the command, or NULL for a built-in (or no such
- * command). */
+ * command). kd_command_find, kd_command_count and kd_command_at are in <kdive/session.h>. */
 KD_API const char *kd_command_owner(kd_session *s, const char *name);
 
 /*

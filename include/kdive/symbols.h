@@ -6,9 +6,29 @@
 
 KD_BEGIN_DECLS
 
+/* A symbol of vmlinux (relocated: runtime addresses). */
+struct kd_symbol {
+	uint64_t addr;
+	uint64_t size;
+	const char *name;
+	char type; /* nm-style letter: T t D d B b R r A W w V v */
+};
+
+/* The address of a symbol; fails with a message when there is none. */
 KD_API int kd_symbol_addr(kd_session *s, const char *name, uint64_t *addr);
-/* Name of the symbol containing addr (NULL if none) and the offset into it. */
+/* Name of the symbol containing addr (vmlinux, then loaded modules; NULL if none) and the offset into it. */
 KD_API const char *kd_symbol_at(kd_session *s, uint64_t addr, uint64_t *offset);
+
+/* Source file and line of a kernel text address, from the DWARF line tables, as gdb shows them. */
+KD_API int kd_addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line);
+
+/* Lookups allowed to miss: NULL when there is no such symbol (no error is set). */
+KD_API const struct kd_symbol *kd_symbol_lookup(kd_session *s, const char *name);
+/* The vmlinux symbol at or before addr that contains it (or is the closest below it). */
+KD_API const struct kd_symbol *kd_symbol_containing(kd_session *s, uint64_t addr);
+/* vmlinux's symbols in address order, for listing. */
+KD_API size_t kd_symbol_count(kd_session *s);
+KD_API const struct kd_symbol *kd_symbol_index(kd_session *s, size_t i);
 
 KD_END_DECLS
 

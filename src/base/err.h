@@ -5,17 +5,8 @@
 #include <stdarg.h>
 #include <stdint.h>
 
-enum kd_errcode {
-	KD_OK = 0,
-	KD_EINVAL,    /* bad argument from the user */
-	KD_EIO,       /* the file could not be read */
-	KD_EFORMAT,   /* the file is not what it claims, or is corrupt */
-	KD_ENOTFOUND, /* symbol, type, member or task not found */
-	KD_EEXCLUDED, /* page deliberately left out of the dump */
-	KD_ENOMEM_DUMP, /* address not backed by the dump */
-	KD_EFAULT,    /* address not mapped */
-	KD_EUNSUPP,   /* valid, but not something kdive handles (yet) */
-};
+#include <kdive/common.h> /* enum kd_errcode */
+
 
 struct kd_err {
 	enum kd_errcode code;

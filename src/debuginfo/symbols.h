@@ -8,12 +8,10 @@
 #include "base/err.h"
 #include "base/util.h"
 
-struct ksym {
-	uint64_t addr; /* relocated */
-	uint64_t size;
-	const char *name;
-	char type; /* nm-style letter: T t D d B b R r A W w V v */
-};
+#include <kdive/symbols.h>
+
+/* struct kd_symbol is the public view of a symbol (<kdive/symbols.h>). */
+#define ksym kd_symbol
 
 struct symtab {
 	struct ksym *syms; /* sorted by address */

@@ -80,7 +80,7 @@ static int by_pid(const void *a, const void *b)
 	return x->task < y->task ? -1 : x->task > y->task;
 }
 
-const struct task_table *kd_tasks_get(kd_session *s)
+const struct task_table *tasks_table(kd_session *s)
 {
 	if (s->task_table)
 		return s->task_table;
@@ -139,6 +139,12 @@ const struct task_table *kd_tasks_get(kd_session *s)
 	return tt;
 }
 
+const struct kd_task_table *kd_tasks_get(kd_session *s)
+{
+	const struct task_table *tt = tasks_table(s);
+	return tt ? &tt->pub : NULL;
+}
+
 static void mm_mem_free(struct mm_mem_cache *c);
 
 void tasks_free(kd_session *s)
@@ -165,7 +171,7 @@ int kd_task_read(kd_session *s, uint64_t task, struct task_info *t)
 
 const struct task_info *kd_task_find(kd_session *s, uint64_t task)
 {
-	const struct task_table *tt = kd_tasks_get(s);
+	const struct task_table *tt = tasks_table(s);
 	if (!tt)
 		return NULL;
 	uintptr_t j = (uintptr_t)u64map_get(&tt->by_addr, task);
@@ -178,7 +184,7 @@ const struct task_info *kd_task_find(kd_session *s, uint64_t task)
 
 const struct task_info *task_by_pid(kd_session *s, int pid)
 {
-	const struct task_table *tt = kd_tasks_get(s);
+	const struct task_table *tt = tasks_table(s);
 	if (!tt)
 		return NULL;
 	for (size_t i = 0; i < tt->len; i++)
@@ -201,7 +207,7 @@ const struct task_info *kd_task_from_arg(kd_session *s, const char *arg)
 
 const struct task_info *kd_task_panic(kd_session *s)
 {
-	const struct task_table *tt = kd_tasks_get(s);
+	const struct task_table *tt = tasks_table(s);
 	if (!tt)
 		return NULL;
 	int cpu = s->ki.panic_cpu;
@@ -385,7 +391,7 @@ int kd_task_mem(kd_session *s, const struct task_info *t, uint64_t *rss_pages, u
 	if (member_off(s, "mm_struct", "rss_stat", &rss_off) < 0)
 		return -1;
 	struct task_table *tt = s->task_table;
-	if (!tt && kd_tasks_get(s))
+	if (!tt && tasks_table(s))
 		tt = s->task_table;
 	kd_err_clear(&s->err);
 	struct mm_mem *m = NULL, one = {0};

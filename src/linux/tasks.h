@@ -4,80 +4,21 @@
 
 #include "target/session.h"
 
-#define TASK_COMM_MAX 16
-
-struct task_info {
-	uint64_t task;    /* address of the task_struct */
-	int pid, tgid;
-	int ppid;
-	uint64_t parent;  /* real_parent */
-	char comm[TASK_COMM_MAX + 1];
-	int cpu;
-	uint64_t state;   /* __state or state */
-	uint64_t exit_state;
-	uint64_t mm;
-	uint64_t stack;   /* bottom of the kernel stack (task->stack) */
-	uint64_t thread_sp; /* saved kernel stack pointer of a task that is not running */
-	uint64_t flags;   /* PF_* */
-	unsigned policy;  /* SCHED_* */
-	uint64_t start_time, utime, stime; /* ns */
-	uint64_t last_arrival; /* sched_info.last_arrival, ns of the runqueue clock */
-	uint64_t signal, group_leader;
-	bool idle;        /* a per-CPU idle task (pid 0) */
-	bool active;      /* running on its CPU at the time of the dump */
-	bool kernel_thread; /* PF_KTHREAD (no mm of its own, on a kernel without task_struct.flags) */
-};
-
-#define PF_KTHREAD 0x00200000 /* include/linux/sched.h, unchanged since 2.6.27 */
+#include <kdive/tasks.h>
 
 struct task_table {
-	struct task_info *tasks; /* idle tasks first, then in init_task.tasks order with threads */
-	size_t len;
+	union {
+		struct kd_task_table pub; /* what kd_tasks_get() returns */
+		struct { KD_TASK_TABLE_FIELDS };
+	};
 	struct u64map by_addr;   /* task address -> index + 1 */
-	uint64_t *cpu_curr;      /* per CPU: the task running there, 0 if unknown */
-	int nr_cpus;
 	struct mm_mem_cache *mm_mem; /* kd_task_mem's results per mm, built on first use (tasks.c) */
 };
 
-/* The table, built on first use and cached in the session. NULL with an error on failure. */
-const struct task_table *kd_tasks_get(kd_session *s);
-const struct task_info *kd_task_find(kd_session *s, uint64_t task);
-/* Read one task_struct outside the table (a task no list holds any more); -1 if unreadable. */
-int kd_task_read(kd_session *s, uint64_t task, struct task_info *t);
+/* The table with its indexes (kd_tasks_get() is its public view). NULL with an error on failure. */
+const struct task_table *tasks_table(kd_session *s);
 /* First task with this pid (a process before its threads, as crash resolves pids). */
 const struct task_info *task_by_pid(kd_session *s, int pid);
-/* A command argument: a PID (decimal) or a task address (hex). */
-const struct task_info *kd_task_from_arg(kd_session *s, const char *arg);
-/* The task that panicked: on the panic CPU, or the one whose stack shows the crash. */
-const struct task_info *kd_task_panic(kd_session *s);
-/* The current context task (set by `set`); defaults to the panic task. */
-const struct task_info *kd_task_current(kd_session *s);
-/* Which tasks a command (ps, foreach) applies to: every test set must pass, and when tasks,
- * names or states are given, the task must be one of them. */
-struct task_filter {
-	bool kernel_only, user_only, leaders_only, active_only;
-	int policy; /* -1 = any */
-	VEC(const struct task_info *) picked;
-	VEC(const char *) names;
-	VEC(const char *) states;
-};
-void kd_task_filter_init(struct task_filter *f);
-bool kd_task_filter_match(const struct task_filter *f, const struct task_info *t);
-void kd_task_filter_free(struct task_filter *f);
-/* RU IN UN ... as a selector word */
-bool kd_task_state_word(const char *w);
-
-/* crash's one-line task header: "PID: 1        TASK: ...  CPU: 0    COMMAND: "init"", indented. */
-void kd_task_print_header(kd_session *s, const struct task_info *t, int indent);
-/* A kernel thread as crash shows it, in brackets: an idle task or PF_KTHREAD (not merely "no mm"). */
-bool kd_task_is_kthread(const struct task_info *t);
-/* Memory of the task's mm: resident pages (file + anon + shmem) and total_vm, in pages. */
-int kd_task_mem(kd_session *s, const struct task_info *t, uint64_t *rss_pages, uint64_t *vm_pages);
-/* Physical pages the kernel manages (for %MEM): present pages of every node. */
-uint64_t kd_total_pages(kd_session *s);
-
-/* crash's two-letter state: RU IN UN ST TR ZO DE WA PA ID NE. */
-const char *kd_task_state_name(const struct task_info *t);
 void tasks_free(kd_session *s);
 
 #endif

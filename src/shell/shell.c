@@ -216,6 +216,11 @@ int shell_run_line(kd_session *s, const char *line_in)
 			s->out = o.fp;
 		kd_err_clear(&s->err);
 		rc = run_argv(s, argc, argv);
+		/* kd_usage(): crash's usage block, where the output goes. */
+		const struct kd_command *cmd = rc < 0 && s->err.code == KD_EUSAGE ? kd_command_find(s, argv[0]) : NULL;
+		if (cmd)
+			fprintf(s->out, "Usage:\n  %s\nEnter \"help %s\" for details.\n", cmd->synopsis ? cmd->synopsis : cmd->name,
+				cmd->name);
 		/* Like crash, an error goes where the output goes (a file or a pipe), and to the terminal. */
 		if (rc < 0 && s->out != stdout && s->err.msg[0])
 			fprintf(s->out, "%s: %s\n", argv[0], s->err.msg);

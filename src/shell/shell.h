@@ -5,7 +5,6 @@
 #include "target/session.h"
 
 void builtins_register(kd_session *s);
-const struct kd_command *kd_command_find(kd_session *s, const char *name);
 /* Run one command line; returns 0, or -1 if the command failed. */
 int shell_run_line(kd_session *s, const char *line);
 /* Run a command file; returns the number of failed commands, or -1 if unreadable. */

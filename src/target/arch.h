@@ -6,6 +6,7 @@
 
 struct arch_ops {
 	const char *name;
+	unsigned page_shift; /* the base page: 12 for 4 KiB */
 	/* Fill s->ki: KASLR offset, phys_base, direct-map base, kernel page table. Symbols are loaded. */
 	int (*init)(kd_session *s);
 	/* Translate through the page table rooted at pgd (physical); pgd 0 = the kernel's. */

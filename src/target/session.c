@@ -3,10 +3,24 @@
 
 #include <string.h>
 
+#include "target/arch.h"
+
 int session_fail_from(kd_session *s, const struct kd_err *e)
 {
 	if (e != &s->err)
 		s->err = *e;
+	return -1;
+}
+
+int kd_error(kd_session *s, enum kd_errcode code, uint64_t addr, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char tmp[sizeof(s->err.msg)];
+	vsnprintf(tmp, sizeof(tmp), fmt, ap); /* fmt may quote s->err.msg itself */
+	va_end(ap);
+	kd_err_set(&s->err, code, "%s", tmp);
+	s->err.addr = addr;
 	return -1;
 }
 
@@ -15,9 +29,48 @@ int kd_fail(kd_session *s, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	char tmp[sizeof(s->err.msg)];
-	vsnprintf(tmp, sizeof(tmp), fmt, ap); /* fmt may quote s->err.msg itself */
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	return kd_err_set(&s->err, s->err.code && s->err.code != KD_OK ? s->err.code : KD_EINVAL, "%s", tmp);
+	kd_err_set(&s->err, KD_EFAIL, "%s", tmp);
+	s->err.addr = 0;
+	return -1;
+}
+
+int kd_fail_prefix(kd_session *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char tmp[sizeof(s->err.msg)];
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (s->err.code == KD_OK)
+		s->err.code = KD_EFAIL;
+	if (!s->err.msg[0])
+		return kd_err_set(&s->err, s->err.code, "%s", tmp);
+	kd_err_prefix(&s->err, tmp);
+	return -1;
+}
+
+int kd_usage(kd_session *s)
+{
+	kd_err_clear(&s->err);
+	s->err.code = KD_EUSAGE;
+	return -1;
+}
+
+enum kd_errcode kd_last_code(const kd_session *s)
+{
+	return s->err.code;
+}
+
+uint64_t kd_last_addr(const kd_session *s)
+{
+	return s->err.addr;
+}
+
+void kd_clear_error(kd_session *s)
+{
+	kd_err_clear(&s->err);
 }
 
 const char *kd_last_error(const kd_session *s)
@@ -55,7 +108,9 @@ int kd_read_string(kd_session *s, uint64_t kvaddr, char *buf, size_t size)
 		return 0;
 	size_t got = 0;
 	while (got + 1 < size) {
-		size_t chunk = MIN(size - 1 - got, 4096 - ((kvaddr + got) & 4095));
+		/* page by page: a string that runs into an unreadable page keeps what came before */
+		uint64_t pg = s->arch ? 1ull << s->arch->page_shift : 4096;
+		size_t chunk = MIN(size - 1 - got, pg - ((kvaddr + got) & (pg - 1)));
 		if (kd_read_kv(s, kvaddr + got, buf + got, chunk) < 0) {
 			if (got) /* a string that ends at an unreadable page is still a string */
 				break;
@@ -70,3 +125,89 @@ int kd_read_string(kd_session *s, uint64_t kvaddr, char *buf, size_t size)
 	return 0;
 }
 
+
+const struct kd_target_info *kd_target(kd_session *s)
+{
+	struct kd_target_info *v = &s->target_view;
+	*v = (struct kd_target_info){
+		.vmlinux_path = s->vmlinux_path,
+		.page_offset = s->ki.page_offset,
+		.kaslr_offset = s->ki.kaslr_offset,
+		.phys_base = s->ki.phys_base,
+		.vmalloc_start = s->ki.vmalloc_start,
+		.vmemmap_start = s->ki.vmemmap_start,
+		.release = s->ki.release,
+		.nr_cpus = s->ki.nr_cpus,
+		.per_cpu_offset = s->ki.per_cpu_offset,
+		.panic_cpu = s->ki.panic_cpu,
+		.arch = s->arch ? s->arch->name : NULL,
+		.page_size = s->arch ? 1ull << s->arch->page_shift : 0,
+	};
+	if (s->dump) {
+		v->dump_path = s->dump->path;
+		v->dump_format = s->dump->format;
+		v->dump_level = s->dump->dump_level;
+		v->page_size = s->dump->page_size;
+		v->max_pfn = s->dump->max_pfn;
+	}
+	return v;
+}
+
+bool kd_is_kvaddr(kd_session *s, uint64_t addr)
+{
+	return s->arch && s->arch->is_kvaddr(s, addr);
+}
+
+int kd_vtop(kd_session *s, uint64_t pgd, uint64_t vaddr, uint64_t *paddr, uint64_t *page_size)
+{
+	if (!s->arch || !s->dump)
+		return kd_fail(s, "no dump is open");
+	uint64_t psz;
+	return s->arch->vtop(s, pgd, vaddr, paddr, page_size ? page_size : &psz);
+}
+
+const char *kd_vmcoreinfo(kd_session *s, const char *key, size_t *len)
+{
+	return s->dump ? dump_vmcoreinfo(s->dump, key, len) : NULL;
+}
+
+bool kd_option_get(kd_session *s, const char *name, long *value)
+{
+	if (strcmp(name, "scroll") == 0)
+		*value = s->scroll;
+	else if (strcmp(name, "silent") == 0)
+		*value = s->silent;
+	else if (strcmp(name, "radix") == 0)
+		*value = s->output_radix;
+	else
+		return false;
+	return true;
+}
+
+int kd_option_set(kd_session *s, const char *name, long value)
+{
+	if (strcmp(name, "scroll") == 0)
+		s->scroll = value != 0;
+	else if (strcmp(name, "silent") == 0)
+		s->silent = value != 0;
+	else if (strcmp(name, "radix") == 0 && (value == 10 || value == 16))
+		s->output_radix = (int)value;
+	else
+		return kd_fail(s, "invalid option %s=%ld", name, value);
+	return 0;
+}
+
+int kd_output_radix(kd_session *s)
+{
+	return s->output_radix;
+}
+
+uint64_t kd_context_task(kd_session *s)
+{
+	return s->cur_task;
+}
+
+void kd_set_context_task(kd_session *s, uint64_t task)
+{
+	s->cur_task = task;
+}

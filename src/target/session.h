@@ -100,6 +100,7 @@ struct kd_session {
 	struct module_table *module_table; /* built on first use (modules.c) */
 	struct unwind_ctx *unwind;     /* ORC tables, stack layout; built on first use (arch/x86_64_unwind.c) */
 	struct kd_extensions *extensions; /* loaded extension modules (src/shell/extensions.c) */
+	struct kd_target_info target_view; /* what kd_target() returns, refreshed on each call */
 };
 
 kd_session *session_new(void);

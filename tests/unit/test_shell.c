@@ -84,10 +84,53 @@ static void test_command_table(void)
 	session_free(s);
 }
 
+/* Errors carry an explicit code: kd_fail never inherits the last failure's; kd_fail_prefix keeps it. */
+static void test_error_codes(void)
+{
+	kd_session *s = session_new();
+	CU_ASSERT_EQUAL(kd_error(s, KD_EFAULT, 0x1000, "address %x is not mapped", 0x1000), -1);
+	CU_ASSERT_EQUAL(kd_last_code(s), KD_EFAULT);
+	CU_ASSERT_EQUAL(kd_last_addr(s), 0x1000);
+	CU_ASSERT_EQUAL(kd_fail_prefix(s, "reading %s", "task"), -1);
+	CU_ASSERT_EQUAL(kd_last_code(s), KD_EFAULT);
+	CU_ASSERT_EQUAL(kd_last_addr(s), 0x1000);
+	CU_ASSERT_STRING_EQUAL(kd_last_error(s), "reading task: address 1000 is not mapped");
+	CU_ASSERT_EQUAL(kd_fail(s, "something else"), -1);
+	CU_ASSERT_EQUAL(kd_last_code(s), KD_EFAIL);
+	CU_ASSERT_EQUAL(kd_last_addr(s), 0);
+	kd_clear_error(s);
+	CU_ASSERT_EQUAL(kd_last_code(s), KD_OK);
+	CU_ASSERT_STRING_EQUAL(kd_last_error(s), "");
+	/* a lookup allowed to miss sets nothing */
+	CU_ASSERT_PTR_NULL(kd_symbol_lookup(s, "schedule"));
+	CU_ASSERT_EQUAL(kd_last_code(s), KD_OK);
+	session_free(s);
+}
+
+/* A command called wrongly returns kd_usage(); the shell prints crash's usage block from its synopsis. */
+static void test_usage(void)
+{
+	kd_session *s = session_new();
+	builtins_register(s);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	s->out = f;
+	CU_ASSERT_EQUAL(shell_run_line(s, "eval"), -1);
+	CU_ASSERT_EQUAL(kd_last_code(s), KD_EUSAGE);
+	fclose(f);
+	s->out = stdout;
+	CU_ASSERT_STRING_EQUAL(buf, "Usage:\n  eval [-b][-l] (expression) | value\nEnter \"help eval\" for details.\n");
+	free(buf);
+	session_free(s);
+}
+
 void add_shell_tests(void)
 {
 	CU_pSuite s = CU_add_suite("shell", NULL, NULL);
 	CU_add_test(s, "split", test_split);
 	CU_add_test(s, "integer expressions", test_expr);
 	CU_add_test(s, "command table, redirection, errors", test_command_table);
+	CU_add_test(s, "error codes", test_error_codes);
+	CU_add_test(s, "usage block", test_usage);
 }

@@ -1,0 +1,70 @@
+/*
+ * kdive public API: kernel helpers: reading members by name, per-CPU variables, the task
+ * list, the crash time, paths of files and dentries, and the loaded modules.
+ */
+#ifndef KDIVE_PUBLIC_LINUX_H
+#define KDIVE_PUBLIC_LINUX_H
+
+#include <kdive/common.h>
+
+KD_BEGIN_DECLS
+
+/* Read an integer of the given size (1, 2, 4, 8) at a kernel address. */
+KD_API int kd_read_int(kd_session *s, uint64_t addr, unsigned size, uint64_t *val);
+/* Read a member of a structure at base, by name: "task_struct", "pid". */
+KD_API int kd_read_member(kd_session *s, uint64_t base, const char *type, const char *member, uint64_t *val);
+KD_API int kd_read_member_ptr(kd_session *s, uint64_t base, const char *type, const char *member, uint64_t *val);
+/* Address of a per-CPU variable (symbol) on one CPU. */
+KD_API int kd_per_cpu_addr(kd_session *s, const char *name, int cpu, uint64_t *addr);
+
+/* When the kernel crashed (seconds since the epoch) and how long it had been up. */
+KD_API int64_t kd_kernel_crash_time(kd_session *s);
+KD_API uint64_t kd_kernel_uptime(kd_session *s);
+
+/* Tasks */
+struct task_list {
+	uint64_t *tasks;
+	size_t len;
+	char broken[256]; /* why a list walk broke (the rest was found walking it backwards), "" if none did */
+};
+/* Every task: processes through init_task.tasks and each one's threads; idle tasks first. */
+KD_API int kd_tasks_collect(kd_session *s, struct task_list *out);
+KD_API void kd_task_list_free(struct task_list *l);
+KD_API int kd_task_pgd(kd_session *s, uint64_t task, uint64_t *pgd);
+
+/* Files */
+/* The path of a (vfsmount, dentry) pair, crossing mount points up to the namespace root. */
+KD_API int kd_fs_path(kd_session *s, uint64_t vfsmount, uint64_t dentry, char *buf, size_t size);
+/* The path of an open struct file (f_path). */
+KD_API int kd_fs_file_path(kd_session *s, uint64_t file, char *buf, size_t size);
+/* crash's four-letter type of an inode: REG DIR CHR BLK FIFO LNK SOCK, or "UNKN". */
+KD_API const char *kd_fs_inode_type(kd_session *s, uint64_t inode);
+
+/* Loaded modules, read once per session */
+struct module_sym {
+	uint64_t addr, size;
+	const char *name; /* into the module's string block */
+	char type;
+};
+
+struct kmodule {
+	uint64_t addr;   /* struct module */
+	char name[64];
+	uint64_t base;   /* text (core) base */
+	uint64_t size;   /* core size, as crash shows it */
+	uint64_t start, end; /* span of every core section, for address lookups */
+	struct module_sym *syms; /* sorted by address */
+	size_t nsyms;
+	char *strings;
+};
+
+struct module_table {
+	struct kmodule *mods;
+	size_t len;
+};
+
+/* Read once per session; NULL with an error if the module list is unreadable. */
+KD_API const struct module_table *kd_modules_get(kd_session *s);
+KD_END_DECLS
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * kdive public API: what the session knows about the dump and the kernel in it, the shell's
+ * options, the context task, and the command table.
+ */
+#ifndef KDIVE_PUBLIC_SESSION_H
+#define KDIVE_PUBLIC_SESSION_H
+
+#include <kdive/common.h>
+#include <kdive/module.h>
+
+KD_BEGIN_DECLS
+
+/*
+ * The dump and the kernel's memory layout. kdive owns the structure; fields are only ever
+ * added at the end, so a module built against an older header reads the ones it knows.
+ */
+struct kd_target_info {
+	const char *vmlinux_path;
+	const char *dump_path;     /* NULL when no dump is open */
+	const char *dump_format;   /* "ELF", "KDUMP", ... */
+	int dump_level;            /* makedumpfile's -d level; > 0: pages were left out */
+	uint64_t page_size;        /* the dump's page size, else the architecture's base page */
+	uint64_t max_pfn;          /* highest page frame number + 1 the dump covers */
+	uint64_t kaslr_offset;
+	uint64_t phys_base;
+	uint64_t page_offset;      /* start of the direct map; UINT64_MAX if unknown */
+	uint64_t vmalloc_start;
+	uint64_t vmemmap_start;    /* the struct page array */
+	const char *release;       /* utsname release, "" if unknown */
+	int nr_cpus;               /* possible CPUs with a per-CPU offset */
+	const uint64_t *per_cpu_offset; /* nr_cpus entries, NULL if unknown */
+	int panic_cpu;             /* -1 if unknown */
+	const char *arch;          /* "x86_64" */
+};
+/* Never NULL; without a dump, the dump fields are empty. */
+KD_API const struct kd_target_info *kd_target(kd_session *s);
+
+/* A kernel virtual address (as the architecture defines the kernel's half). */
+KD_API bool kd_is_kvaddr(kd_session *s, uint64_t addr);
+/* Translate through the page table whose top level is at pgd (physical; 0 = the kernel's). */
+KD_API int kd_vtop(kd_session *s, uint64_t pgd, uint64_t vaddr, uint64_t *paddr, uint64_t *page_size);
+/* A VMCOREINFO value by key (not NUL-terminated: *len bytes); NULL if the dump has none. */
+KD_API const char *kd_vmcoreinfo(kd_session *s, const char *key, size_t *len);
+
+/* The shell's options, as `set` shows them: "scroll" and "silent" (0/1), "radix" (10/16). */
+KD_API bool kd_option_get(kd_session *s, const char *name, long *value);
+KD_API int kd_option_set(kd_session *s, const char *name, long value);
+/* The output radix (10 or 16), which p and rd follow. */
+KD_API int kd_output_radix(kd_session *s);
+
+/* The context task (`set`, `foreach`): a task_struct address; 0 means the panic task. */
+KD_API uint64_t kd_context_task(kd_session *s);
+KD_API void kd_set_context_task(kd_session *s, uint64_t task);
+
+/* The command table: every command, built-in or from a module, in registration order. */
+KD_API size_t kd_command_count(kd_session *s);
+KD_API const struct kd_command *kd_command_at(kd_session *s, size_t i);
+KD_API const struct kd_command *kd_command_find(kd_session *s, const char *name);
+
+KD_END_DECLS
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * kdive public API: small helpers for commands: allocation that cannot return NULL, a
+ * growable vector, number parsing as crash takes numbers, sizes as crash prints them.
+ */
+#ifndef KDIVE_PUBLIC_UTIL_H
+#define KDIVE_PUBLIC_UTIL_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <kdive/common.h>
+
+KD_BEGIN_DECLS
+
+/* Allocation: these print a message and exit when memory runs out, so they never return NULL. */
+KD_API void *kd_xmalloc(size_t n);
+KD_API void *kd_xcalloc(size_t n, size_t size);
+KD_API void *kd_xrealloc(void *p, size_t n);
+KD_API char *kd_xstrdup(const char *s);
+KD_API char *kd_xstrndup(const char *s, size_t n);
+KD_API char *kd_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+#ifndef MIN
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#endif
+#ifndef MAX
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#endif
+
+/* A growable array: VEC(int) v = {0}; VEC_PUSH(&v, 3); VEC_FREE(&v); */
+#define VEC(type) struct { type *items; size_t len, cap; }
+#define VEC_RESERVE(v, n)                                                              \
+	do {                                                                               \
+		if ((v)->len + (n) > (v)->cap) {                                               \
+			size_t vec_cap_ = (v)->cap ? (v)->cap * 2 : 16;                            \
+			while (vec_cap_ < (v)->len + (n))                                          \
+				vec_cap_ *= 2;                                                         \
+			(v)->items = kd_xrealloc((v)->items, vec_cap_ * sizeof(*(v)->items));      \
+			(v)->cap = vec_cap_;                                                       \
+		}                                                                              \
+	} while (0)
+#define VEC_PUSH(v, x)                                                                 \
+	do {                                                                               \
+		VEC_RESERVE(v, 1);                                                             \
+		(v)->items[(v)->len++] = (x);                                                  \
+	} while (0)
+#define VEC_FREE(v)                                                                    \
+	do {                                                                               \
+		free((v)->items);                                                              \
+		(v)->items = NULL;                                                             \
+		(v)->len = (v)->cap = 0;                                                       \
+	} while (0)
+
+/* Numbers as crash takes them: decimal, 0x hex, 0 octal; or hex with or without 0x. */
+KD_API bool kd_parse_u64(const char *s, uint64_t *out);
+KD_API bool kd_parse_hex_u64(const char *s, uint64_t *out);
+/* A byte count as crash shows sizes: "0", "12 KB", "457.2 MB", "1 GB" (one decimal, ".0" dropped;
+ * four-digit megabytes are shown as gigabytes). */
+KD_API void kd_format_size(uint64_t bytes, char *buf, size_t size);
+
+KD_END_DECLS
+
+#endif
