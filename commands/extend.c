@@ -127,17 +127,20 @@ const struct kd_command kd_cmd_extend = {
 	"${XDG_CONFIG_HOME:-~/.config}/kdive/extensions/*.so are loaded at start-up.\n"
 	"\n"
 	"EXAMPLES\n"
-	"  Load the block-layer module shipped with kdive, then list the modules:\n"
+	"  Load the block-layer module shipped with kdive, found by its name:\n"
 	"\n"
 	"    kdive> extend disks\n"
 	"    " KDIVE_EXTENSIONS_DIR "/disks.so: shared object loaded (module disks, 1 command)\n"
+	"\n"
+	"  Load a module by its path, list the modules, unload one:\n"
+	"\n"
+	"    kdive> extend ./hello.so\n"
+	"    ./hello.so: shared object loaded (module hello, 1 command)\n"
 	"    kdive> extend\n"
-	"    MODULE  SHARED OBJECT                                 COMMANDS\n"
+	"    MODULE  SHARED OBJECT                             COMMANDS\n"
 	"    disks   " KDIVE_EXTENSIONS_DIR "/disks.so  disks\n"
-	"\n"
-	"  Unload it:\n"
-	"\n"
-	"    kdive> extend -u disks\n"
-	"    " KDIVE_EXTENSIONS_DIR "/disks.so: shared object unloaded\n",
+	"    hello   ./hello.so                                hello\n"
+	"    kdive> extend -u hello\n"
+	"    ./hello.so: shared object unloaded\n",
 	0,
 };
