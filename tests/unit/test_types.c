@@ -389,6 +389,99 @@ static void test_print_types(void)
 	CU_ASSERT_EQUAL(kd_struct_spec_parse(S, "nosuch", "struct", &sp), -1);
 }
 
+/* The caller's view of struct tr: other sizes and signedness than the kernel's, a nested member,
+ * a bitfield, an anonymous union's member, an array element, members the "kernel" lacks. */
+struct my_tr {
+	int64_t pid;     /* int: sign-extended */
+	uint64_t ustate; /* unsigned int: zero-extended */
+	int32_t neg;     /* long: truncated */
+	uint16_t small;  /* unsigned char 200 */
+	int64_t sc;      /* signed char -3 */
+	char comm[12];   /* char[8]: copied, the rest zeroed */
+	int32_t lo;      /* in.lo */
+	uint32_t bf2;    /* bitfield */
+	int64_t bfs;     /* signed bitfield */
+	uint64_t ptr;
+	int64_t ul;      /* through the anonymous union */
+	uint8_t e;       /* enum 0xf5 */
+	int64_t opt;     /* a member this kernel lacks: left as it was */
+	int64_t alt;     /* "nosuch2", else "pid" */
+	int64_t alt2;    /* "pid", else "neg": pid is found, neg not read */
+	uint32_t tail1;  /* tail[1] */
+};
+#define MF(field, member, flags) KD_FIELD(struct my_tr, field, member, flags)
+static const struct kd_field tr_fields[] = {
+	MF(pid, "pid", 0), MF(ustate, "ustate", 0), MF(neg, "neg", 0), MF(small, "small", 0), MF(sc, "sc", 0),
+	MF(comm, "comm", 0), MF(lo, "in.lo", 0), MF(bf2, "bf2", 0), MF(bfs, "bfs", 0), MF(ptr, "ptr", 0),
+	MF(ul, "ul", 0), MF(e, "e", 0), MF(opt, "nosuch", KD_FIELD_OPTIONAL), MF(alt, "nosuch2", KD_FIELD_OPTIONAL),
+	MF(alt, "pid", KD_FIELD_OPTIONAL), MF(alt2, "pid", 0), MF(alt2, "neg", 0), MF(tail1, "tail[1]", 0),
+};
+#undef MF
+
+static void test_typed_read(void)
+{
+	uint64_t addr = ival("&gtr"), missing = 0;
+	struct my_tr t;
+	memset(&t, 0x55, sizeof(t));
+	t.opt = 1234;
+	size_t n = sizeof(tr_fields) / sizeof(tr_fields[0]);
+	CU_ASSERT_EQUAL_FATAL(kd_read_struct(S, addr, "struct tr", tr_fields, n, &t, &missing), 0);
+	CU_ASSERT_EQUAL(t.pid, -42);
+	CU_ASSERT_EQUAL(t.ustate, 0xfffffff0ULL);
+	CU_ASSERT_EQUAL(t.neg, -5);
+	CU_ASSERT_EQUAL(t.small, 200);
+	CU_ASSERT_EQUAL(t.sc, -3);
+	CU_ASSERT_STRING_EQUAL(t.comm, "abcdefg");
+	CU_ASSERT_TRUE(t.comm[8] == 0 && t.comm[9] == 0 && t.comm[10] == 0 && t.comm[11] == 0);
+	CU_ASSERT_EQUAL(t.lo, -7);
+	CU_ASSERT_EQUAL(t.bf2, 100);
+	CU_ASSERT_EQUAL(t.bfs, -3);
+	CU_ASSERT_EQUAL(t.ptr, addr);
+	CU_ASSERT_EQUAL(t.ul, -9);
+	CU_ASSERT_EQUAL(t.e, 0xf5);
+	CU_ASSERT_EQUAL(t.opt, 1234); /* missing and optional: as the caller left it */
+	CU_ASSERT_EQUAL(t.alt, -42);
+	CU_ASSERT_EQUAL(t.alt2, -42);
+	CU_ASSERT_EQUAL(t.tail1, 2);
+	CU_ASSERT_EQUAL(missing, (1ULL << 12) | (1ULL << 13)); /* nosuch, nosuch2 */
+	/* the same without reading */
+	CU_ASSERT_EQUAL(kd_struct_check(S, "tr", tr_fields, n, &missing), 0);
+	CU_ASSERT_EQUAL(missing, (1ULL << 12) | (1ULL << 13));
+	/* a member the kernel must have and lacks: nothing is written */
+	static const struct kd_field need[] = {{"pid", 0, 4, 0}, {"nosuch", 4, 4, 0}};
+	int32_t two[2] = {7, 7};
+	kd_err_clear(&S->err);
+	CU_ASSERT_EQUAL(kd_read_struct(S, addr, "tr", need, 2, two, NULL), -1);
+	CU_ASSERT_EQUAL(S->err.code, KD_ENOTFOUND);
+	CU_ASSERT_PTR_NOT_NULL(strstr(kd_last_error(S), "no member tr.nosuch"));
+	CU_ASSERT_TRUE(two[0] == 7 && two[1] == 7);
+	CU_ASSERT_EQUAL(kd_struct_check(S, "tr", need, 2, NULL), -1);
+	/* an integer into a destination of no integer size */
+	static const struct kd_field odd[] = {{"pid", 0, 3, 0}};
+	uint8_t three[3];
+	CU_ASSERT_EQUAL(kd_read_struct(S, addr, "tr", odd, 1, three, NULL), -1);
+	/* an unknown type */
+	CU_ASSERT_EQUAL(kd_read_struct(S, addr, "struct nosuch", tr_fields, 1, &t, NULL), -1);
+	/* a short read: the structure runs past the end of readable memory */
+	uint64_t end = 0;
+	for (size_t i = 0; i < nregions; i++)
+		if (addr >= regions[i].addr && addr < regions[i].addr + regions[i].size)
+			end = regions[i].addr + regions[i].size;
+	CU_ASSERT_FATAL(end != 0);
+	memset(&t, 0x55, sizeof(t));
+	kd_err_clear(&S->err);
+	CU_ASSERT_EQUAL(kd_read_struct(S, end - 8, "tr", tr_fields, n, &t, NULL), -1);
+	CU_ASSERT_EQUAL(S->err.code, KD_EFAULT);
+	CU_ASSERT_TRUE(S->err.addr >= end - 8 && S->err.addr <= end);
+	CU_ASSERT_EQUAL(kd_read_struct(S, 0x10, "tr", tr_fields, n, &t, NULL), -1);
+	CU_ASSERT_EQUAL(t.pid, 0x5555555555555555LL); /* nothing written */
+	/* every member optional and absent: nothing to read, anywhere */
+	static const struct kd_field none[] = {{"nosuch", 0, 8, KD_FIELD_OPTIONAL}};
+	CU_ASSERT_EQUAL(kd_read_struct(S, 0x10, "tr", none, 1, &t, &missing), 0);
+	CU_ASSERT_EQUAL(missing, 1);
+	kd_err_clear(&S->err);
+}
+
 static void test_type_model(void)
 {
 	/* members by name: offsets, sizes, bitfields, paths through anonymous members and arrays */
@@ -537,5 +630,6 @@ void add_types_tests(void)
 	CU_add_test(s, "values as gdb prints them", test_print_values);
 	CU_add_test(s, "types as ptype prints them", test_print_types);
 	CU_add_test(s, "list and rbtree walkers", test_walkers);
+	CU_add_test(s, "typed reads by member name", test_typed_read);
 	CU_add_test(s, "one type model: members, sizes, enumerators by name", test_type_model);
 }
