@@ -2,9 +2,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "linux/kernel.h"
-#include "linux/tasks.h"
-#include "debuginfo/types.h"
+#include <kdive/kdive.h>
 
 #define CFS_GROUP_DEPTH_MAX 64 /* task groups nest a few levels deep; a cycle of them would not end */
 
@@ -22,17 +20,17 @@ static void task_entry(kd_session *s, const struct runq_ctx *c, uint64_t task)
 {
 	const struct task_info *t = kd_task_find(s, task);
 	struct task_info tmp;
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	/*
 	 * Not in the task table: a task that exited and was released (EXIT_DEAD, unlinked from
 	 * every list) but is still queued for its last schedule. A real entry of the queue.
 	 */
 	if (!t && kd_task_read(s, task, &tmp) == 0)
 		t = &tmp;
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	uint64_t prio = 0;
 	kd_read_int(s, task + c->prio_off, 4, &prio);
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	kd_printf(s, "%*s[%3d] PID: %-6d TASK: %llx  COMMAND: \"%s\"\n", c->indent, "", (int)prio, t ? t->pid : -1,
 		  (unsigned long long)task, t ? t->comm : "?");
 }
@@ -82,14 +80,15 @@ static int rt_entry(kd_session *s, uint64_t task, const struct kd_walk_pos *pos,
 /* The real-time priority array: one list of sched_rt_entity per priority. */
 static int rt_array(kd_session *s, struct runq_ctx *c, uint64_t array)
 {
-	uint64_t queue_off, queue_size, run_list_off, rt_off, head_size = type_size_opt(s, "list_head");
-	if (member_off_size(s, "rt_prio_array", "queue", &queue_off, &queue_size) < 0 ||
-	    member_off(s, "sched_rt_entity", "run_list", &run_list_off) < 0 || member_off(s, "task_struct", "rt", &rt_off) < 0)
+	uint64_t run_list_off, rt_off, head_size = kd_type_size_opt(s, "list_head");
+	struct kd_member_info queue;
+	if (kd_member_info(s, "rt_prio_array", "queue", &queue) < 0 ||
+	    kd_member_offset(s, "sched_rt_entity", "run_list", &run_list_off) < 0 || kd_member_offset(s, "task_struct", "rt", &rt_off) < 0)
 		return -1;
 	if (head_size == UINT64_MAX || !head_size)
 		return kd_fail(s, "struct list_head is missing from the vmlinux's types");
-	for (uint64_t prio = 0; prio < queue_size / head_size; prio++)
-		if (kd_walk_list(s, array + queue_off + prio * head_size, run_list_off + rt_off, 0, rt_entry, c) < 0)
+	for (uint64_t prio = 0; prio < queue.size / head_size; prio++)
+		if (kd_walk_list(s, array + queue.offset + prio * head_size, run_list_off + rt_off, 0, rt_entry, c) < 0)
 			return -1;
 	return 0;
 }
@@ -97,11 +96,11 @@ static int rt_array(kd_session *s, struct runq_ctx *c, uint64_t array)
 static int show_cpu(kd_session *s, struct runq_ctx *c, int cpu, const struct kd_task_table *tt)
 {
 	uint64_t rq, rt_off, cfs_off, active_off;
-	if (kd_per_cpu_addr(s, "runqueues", cpu, &rq) < 0 || member_off(s, "rq", "rt", &rt_off) < 0 ||
-	    member_off(s, "rq", "cfs", &cfs_off) < 0 || member_off(s, "rt_rq", "active", &active_off) < 0)
+	if (kd_per_cpu_addr(s, "runqueues", cpu, &rq) < 0 || kd_member_offset(s, "rq", "rt", &rt_off) < 0 ||
+	    kd_member_offset(s, "rq", "cfs", &cfs_off) < 0 || kd_member_offset(s, "rt_rq", "active", &active_off) < 0)
 		return -1;
 	const struct task_info *cur = tt->cpu_curr[cpu] ? kd_task_find(s, tt->cpu_curr[cpu]) : NULL;
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	if (c->timestamps) {
 		/*
 		 * The run queue clock and the running task's last arrival, zero-padded to the clock's
@@ -109,8 +108,8 @@ static int show_cpu(kd_session *s, struct runq_ctx *c, int cpu, const struct kd_
 		 */
 		uint64_t clock = 0;
 		kd_read_member(s, rq, "rq", "clock", &clock);
-		kd_err_clear(&s->err);
-		bool hex = s->output_radix == 16;
+		kd_clear_error(s);
+		bool hex = kd_output_radix(s) == 16;
 		char buf[32];
 		int len = snprintf(buf, sizeof(buf), hex ? "%llx" : "%llu", (unsigned long long)clock);
 		kd_printf(s, "%sCPU %d: %s\n", cpu < 10 ? " " : "", cpu, buf);
@@ -153,7 +152,7 @@ static int cmd_runq(kd_session *s, int argc, char **argv)
 		switch (c_opt) {
 		case 't': c.timestamps = true; break;
 		case 'c':
-			if (!kd_parse_u64(optarg, &v) || v >= (uint64_t)s->ki.nr_cpus)
+			if (!kd_parse_u64(optarg, &v) || v >= (uint64_t)kd_target(s)->nr_cpus)
 				return kd_fail(s, "invalid cpu: %s", optarg);
 			only_cpu = (int)v;
 			break;
@@ -161,16 +160,16 @@ static int cmd_runq(kd_session *s, int argc, char **argv)
 		}
 	}
 	const struct kd_task_table *tt = kd_tasks_get(s);
-	if (!tt || member_off(s, "task_struct", "se", &c.se_off) < 0 || member_off(s, "cfs_rq", "tasks_timeline", &c.timeline_off) < 0 ||
-	    member_off(s, "task_struct", "prio", &c.prio_off) < 0)
+	if (!tt || kd_member_offset(s, "task_struct", "se", &c.se_off) < 0 || kd_member_offset(s, "cfs_rq", "tasks_timeline", &c.timeline_off) < 0 ||
+	    kd_member_offset(s, "task_struct", "prio", &c.prio_off) < 0)
 		return -1;
-	c.my_q_off = member_off_opt(s, "sched_entity", "my_q");
-	c.root_off = member_off_opt(s, "cfs_rq", "tasks_timeline.rb_root");
+	c.my_q_off = kd_member_offset_opt(s, "sched_entity", "my_q");
+	c.root_off = kd_member_offset_opt(s, "cfs_rq", "tasks_timeline.rb_root");
 	if (c.root_off == UINT64_MAX)
 		c.root_off = c.timeline_off;
-	if (member_off(s, "sched_entity", "run_node", &c.run_node_off) < 0)
+	if (kd_member_offset(s, "sched_entity", "run_node", &c.run_node_off) < 0)
 		return -1;
-	for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
+	for (int cpu = 0; cpu < kd_target(s)->nr_cpus; cpu++) {
 		if (only_cpu >= 0 && cpu != only_cpu)
 			continue;
 		if (show_cpu(s, &c, cpu, tt) < 0)

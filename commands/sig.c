@@ -2,9 +2,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "linux/kernel.h"
-#include "linux/tasks.h"
-#include "debuginfo/types.h"
+#include <kdive/kdive.h>
 
 #define NSIG 64
 
@@ -97,12 +95,12 @@ static int print_sigqueue(kd_session *s, uint64_t q, const struct kd_walk_pos *p
 static int print_pending(kd_session *s, uint64_t pending, int indent)
 {
 	uint64_t sig_off, list_off, set;
-	if (member_off(s, "sigpending", "signal", &sig_off) < 0 || member_off(s, "sigpending", "list", &list_off) < 0 ||
+	if (kd_member_offset(s, "sigpending", "signal", &sig_off) < 0 || kd_member_offset(s, "sigpending", "list", &list_off) < 0 ||
 	    kd_read_kv(s, pending + sig_off, &set, 8) < 0)
 		return -1;
 	kd_printf(s, "%*s    SIGNAL: %016llx\n", indent, "", (unsigned long long)set);
-	struct sigqueue_print p = {indent, member_off_opt(s, "sigqueue", "info"), 0};
-	if (kd_walk_list(s, pending + list_off, member_off_opt(s, "sigqueue", "list"), 0, print_sigqueue, &p) < 0)
+	struct sigqueue_print p = {indent, kd_member_offset_opt(s, "sigqueue", "info"), 0};
+	if (kd_walk_list(s, pending + list_off, kd_member_offset_opt(s, "sigqueue", "list"), 0, print_sigqueue, &p) < 0)
 		return -1;
 	if (!p.n)
 		kd_printf(s, "%*s  SIGQUEUE: (empty)\n", indent, "");
@@ -113,13 +111,13 @@ static int print_task_pending(kd_session *s, const struct task_info *t, int inde
 {
 	uint64_t flags = 0, blocked = 0, off;
 	kd_read_member(s, t->task, "task_struct", "thread_info.flags", &flags);
-	if (member_off(s, "task_struct", "blocked", &off) == 0)
+	if (kd_member_offset(s, "task_struct", "blocked", &off) == 0)
 		kd_read_kv(s, t->task + off, &blocked, 8);
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	kd_printf(s, "%*sSIGPENDING: %s\n", indent, "", (flags & (1u << 2)) ? "yes" : "no"); /* TIF_SIGPENDING */
 	kd_printf(s, "%*s   BLOCKED: %016llx\n", indent, "", (unsigned long long)blocked);
 	kd_printf(s, "%*sPRIVATE_PENDING\n", indent, "");
-	if (member_off(s, "task_struct", "pending", &off) < 0)
+	if (kd_member_offset(s, "task_struct", "pending", &off) < 0)
 		return -1;
 	return print_pending(s, t->task + off, indent);
 }
@@ -128,14 +126,14 @@ static int print_handlers(kd_session *s, const struct task_info *t)
 {
 	uint64_t sighand, action_off, ka_size, nr_threads = 0, handler_off, flags_off, mask_off;
 	if (kd_read_member_ptr(s, t->task, "task_struct", "sighand", &sighand) < 0 ||
-	    member_off(s, "sighand_struct", "action", &action_off) < 0 || member_off(s, "k_sigaction", "sa.sa_handler", &handler_off) < 0 ||
-	    member_off(s, "k_sigaction", "sa.sa_flags", &flags_off) < 0 || member_off(s, "k_sigaction", "sa.sa_mask", &mask_off) < 0)
+	    kd_member_offset(s, "sighand_struct", "action", &action_off) < 0 || kd_member_offset(s, "k_sigaction", "sa.sa_handler", &handler_off) < 0 ||
+	    kd_member_offset(s, "k_sigaction", "sa.sa_flags", &flags_off) < 0 || kd_member_offset(s, "k_sigaction", "sa.sa_mask", &mask_off) < 0)
 		return -1;
-	ka_size = type_size_opt(s, "k_sigaction");
+	ka_size = kd_type_size_opt(s, "k_sigaction");
 	if (ka_size == UINT64_MAX || !sighand)
 		return kd_fail(s, "pid %d has no signal handlers", t->pid);
 	kd_read_member(s, t->signal, "signal_struct", "nr_threads", &nr_threads);
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	kd_printf(s, "SIGNAL_STRUCT: %llx  NR_THREADS: %d\n", (unsigned long long)t->signal, (int)nr_threads);
 	kd_printf(s, " SIG %s\n", "   SIGACTION        HANDLER       MASK       FLAGS           ");
 	for (int i = 1; i <= NSIG; i++) {
@@ -166,7 +164,7 @@ static int show_task(kd_session *s, const struct task_info *t, bool group)
 	if (!group && print_task_pending(s, t, 0) < 0)
 		return -1;
 	kd_printf(s, "SHARED_PENDING\n");
-	if (member_off(s, "signal_struct", "shared_pending", &off) < 0 || print_pending(s, t->signal + off, 0) < 0)
+	if (kd_member_offset(s, "signal_struct", "shared_pending", &off) < 0 || print_pending(s, t->signal + off, 0) < 0)
 		return -1;
 	kd_printf(s, "\n");
 	if (!group)

@@ -2,12 +2,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "target/arch.h"
-#include "linux/fs.h"
-#include "linux/kernel.h"
-#include "linux/maple.h"
-#include "linux/tasks.h"
-#include "debuginfo/types.h"
+#include <kdive/kdive.h>
 
 struct vm_opts {
 	bool phys; /* -p: each page of each VMA, with its physical address */
@@ -30,13 +25,14 @@ static void centred(kd_session *s, const char *text, int width)
 static void show_pages(kd_session *s, const struct vma_ctx *c, uint64_t start, uint64_t end)
 {
 	kd_printf(s, "%-10s  %8s\n", "VIRTUAL", "PHYSICAL");
-	for (uint64_t va = start; va < end && va >= start; va += 4096) {
-		uint64_t pa, psz;
-		if (s->arch->vtop(s, c->pgd_phys, va, &pa, &psz) == 0)
+	uint64_t page = kd_target(s)->page_size ? kd_target(s)->page_size : 4096;
+	for (uint64_t va = start; va < end && va >= start; va += page) {
+		uint64_t pa;
+		if (kd_vtop(s, c->pgd_phys, va, &pa, NULL) == 0)
 			kd_printf(s, "%-10llx  %8llx\n", (unsigned long long)va, (unsigned long long)pa);
 		else
 			kd_printf(s, "%-10llx  (not mapped)\n", (unsigned long long)va);
-		kd_err_clear(&s->err);
+		kd_clear_error(s);
 	}
 }
 
@@ -50,7 +46,7 @@ static int show_vma(kd_session *s, uint64_t vma, const struct kd_walk_pos *pos, 
 		return -1;
 	char path[1024] = "";
 	if (file && kd_fs_file_path(s, file, path, sizeof(path)) < 0) {
-		kd_err_clear(&s->err);
+		kd_clear_error(s);
 		path[0] = '\0';
 	}
 	if (c->o->phys)
@@ -66,7 +62,7 @@ static int show_vma(kd_session *s, uint64_t vma, const struct kd_walk_pos *pos, 
 static int walk_vma_list(kd_session *s, uint64_t mm, struct vma_ctx *c)
 {
 	uint64_t vma, next_off;
-	if (kd_read_member_ptr(s, mm, "mm_struct", "mmap", &vma) < 0 || member_off(s, "vm_area_struct", "vm_next", &next_off) < 0)
+	if (kd_read_member_ptr(s, mm, "mm_struct", "mmap", &vma) < 0 || kd_member_offset(s, "vm_area_struct", "vm_next", &next_off) < 0)
 		return -1;
 	if (!vma)
 		return 0;
@@ -96,7 +92,7 @@ static int show_vm(kd_session *s, const struct task_info *t, const struct vm_opt
 	uint64_t pgd = 0, rss, vm;
 	kd_read_member_ptr(s, t->mm, "mm_struct", "pgd", &pgd);
 	kd_task_mem(s, t, &rss, &vm);
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	char rs[32], vs[32];
 	snprintf(rs, sizeof(rs), "%lluk", (unsigned long long)(rss * 4));
 	snprintf(vs, sizeof(vs), "%lluk", (unsigned long long)(vm * 4));
@@ -106,14 +102,14 @@ static int show_vm(kd_session *s, const struct task_info *t, const struct vm_opt
 	centred(s, vs, 8);
 	kd_printf(s, "\n");
 	struct vma_ctx c = {.o = o};
-	if (member_off(s, "vm_area_struct", "vm_start", &c.start_off) < 0 || member_off(s, "vm_area_struct", "vm_end", &c.end_off) < 0 ||
-	    member_off(s, "vm_area_struct", "vm_flags", &c.flags_off) < 0 || member_off(s, "vm_area_struct", "vm_file", &c.file_off) < 0)
+	if (kd_member_offset(s, "vm_area_struct", "vm_start", &c.start_off) < 0 || kd_member_offset(s, "vm_area_struct", "vm_end", &c.end_off) < 0 ||
+	    kd_member_offset(s, "vm_area_struct", "vm_flags", &c.flags_off) < 0 || kd_member_offset(s, "vm_area_struct", "vm_file", &c.file_off) < 0)
 		return -1;
 	if (o->phys && kd_task_pgd(s, t->task, &c.pgd_phys) < 0)
 		return -1;
 	if (!o->phys)
 		kd_printf(s, "      VMA           START       END     FLAGS FILE\n");
-	uint64_t mt = member_off_opt(s, "mm_struct", "mm_mt");
+	uint64_t mt = kd_member_offset_opt(s, "mm_struct", "mm_mt");
 	if (mt != UINT64_MAX)
 		return kd_walk_maple(s, t->mm + mt, 0, show_vma, &c) < 0 ? -1 : 0;
 	return walk_vma_list(s, t->mm, &c);
