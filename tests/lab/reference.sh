@@ -13,8 +13,10 @@
 #   <slug>.key   "run<TAB>context<TAB>command": what the output is valid for; written
 #                after the .out is in place and removed before it is replaced
 #   _run/        crash's own record of the runs: <run>.in (the -i file), <run>.stdout,
-#                <run>.stderr, <run>.rc (exit status); phase2.cmds (the derived
-#                commands); aux/ (helper outputs used to derive them, not references)
+#                <run>.stderr, <run>.rc (exit status), kept while an output comes from
+#                the run; a primary's phase2.cmds (the derived commands), phase2.from
+#                (what they were derived from) and workload (facts.json's pids);
+#                aux/ (helper outputs used to derive them, not references)
 #   .stamp       the base signature: lab_sig of the dump, vmlinux and facts.json, how
 #                crash is run (tools.sh's lab_crash, ref_crash here) and REF_FORMAT.
 #                When it changes the directory is rebuilt from nothing.
