@@ -46,7 +46,7 @@ static int parse_set(kd_session *s, const char *arg, const char *const *names, i
 			w[len - 1] = '\0';
 		int v = parse_name(w, names, n);
 		if (v < 0) {
-			rc = kd_fail(s, "logf: unknown %s \"%s\" (%s ... %s, or 0 to %d)", what, w, names[0], names[n - 1], n - 1);
+			rc = kd_fail(s, "unknown %s \"%s\" (%s ... %s, or 0 to %d)", what, w, names[0], names[n - 1], n - 1);
 			break;
 		}
 		for (int i = range == '+' ? 0 : v; i <= (range == '-' ? n - 1 : v); i++)
@@ -81,11 +81,6 @@ static void print_record(kd_session *s, const struct kd_log_record *r, bool no_t
 	}
 }
 
-static int usage(kd_session *s)
-{
-	return kd_fail(s, "usage: logf [-l level[,level...]] [-f facility[,facility...]] [-t] [-m] [-c]");
-}
-
 static int cmd_logf(kd_session *s, int argc, char **argv)
 {
 	uint32_t lset = 0, fset = 0;
@@ -104,7 +99,7 @@ static int cmd_logf(kd_session *s, int argc, char **argv)
 		} else if (strcmp(a, "-c") == 0) {
 			count = true;
 		} else {
-			return usage(s);
+			return kd_usage(s); /* the shell prints the synopsis */
 		}
 	}
 	struct kd_log_records r;
