@@ -1,16 +1,15 @@
 /*
  * x86_64 unwinding on a dump: where each task's stack starts (the registers the
  * dump's notes saved for a CPU, the switch frame a sleeping task left), which
- * stacks exist (task, IRQ and exception stacks, found through DWARF names), and
+ * stacks exist (task, IRQ and exception stacks, found through the type model), and
  * the kernel's ORC tables for vmlinux and modules. The walk itself is in
- * x86_64_orc.c.
+ * orc.c beside it.
  *
  * For tasks that were running, the starting frame is chosen as crash does
  * (a search of the task's stacks for the panic path or the stop-IPI handler),
  * so that `bt` starts where users of crash expect; the frames after it are the
  * ORC unwinder's.
  */
-#include <dwarf.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +23,8 @@
 
 #define NR_ESTACKS 6
 #define MAX_MODULES 4096
+#define X86_PAGE_SIZE 4096u /* the base page (arch_x86_64.page_shift): stacks are read a page at a time */
+#define X86_PAGE_MASK (~(uint64_t)(X86_PAGE_SIZE - 1))
 
 struct kmod {
 	char name[64];
@@ -112,52 +113,29 @@ static Elf_Scn *find_section(Elf *elf, const char *name, GElf_Shdr *sh)
 	return NULL;
 }
 
-/* Bit position of a bit field inside struct orc_entry, from DWARF; -1 if the member does not exist. */
-static int bitfield(kd_session *s, Dwarf_Die *type, const char *name, unsigned *bits)
+/* Bit position of a bit field inside struct orc_entry, relative to its flags word at byte 4,
+ * from the type model; -1 if there is no such bit field. */
+static int bitfield(kd_session *s, const char *name, unsigned *bits)
 {
-	Dwarf_Die child;
-	if (dwarf_child(type, &child) != 0)
+	struct kd_member_info i;
+	if (!kd_member_find(s, "struct orc_entry", name, &i) || !i.bitsize)
 		return -1;
-	do {
-		const char *n = dwarf_diename(&child);
-		if (dwarf_tag(&child) != DW_TAG_member || !n || strcmp(n, name) != 0)
-			continue;
-		Dwarf_Attribute a;
-		Dwarf_Word size = 0, val;
-		if (dwarf_formudata(dwarf_attr(&child, DW_AT_bit_size, &a), &size) != 0)
-			return -1;
-		*bits = (unsigned)size;
-		uint64_t byte = 0;
-		if (dwarf_formudata(dwarf_attr(&child, DW_AT_data_member_location, &a), &val) == 0)
-			byte = val;
-		if (dwarf_formudata(dwarf_attr(&child, DW_AT_data_bit_offset, &a), &val) == 0)
-			return (int)val - 32; /* relative to the flags word at byte 4 */
-		if (dwarf_formudata(dwarf_attr(&child, DW_AT_bit_offset, &a), &val) == 0) {
-			/* DWARF 2/3, counted from the most significant bit of the storage unit. */
-			Dwarf_Word unit = 4;
-			dwarf_formudata(dwarf_attr(&child, DW_AT_byte_size, &a), &unit);
-			return (int)(byte * 8 + unit * 8 - val - size) - 32;
-		}
-		return -1;
-	} while (dwarf_siblingof(&child, &child) == 0);
-	(void)s;
-	return -1;
+	*bits = i.bitsize;
+	return (int)i.bitpos - 32;
 }
 
 static void orc_format_of(kd_session *s, Elf *elf, struct orc_format *fmt)
 {
-	Dwarf_Die t;
 	unsigned bits = 0, b2;
-	int type_at;
-	if (type_lookup(s, "struct orc_entry", &t) == 0 && (type_at = bitfield(s, &t, "type", &bits)) >= 0) {
+	int type_at = bitfield(s, "type", &bits);
+	if (type_at >= 0) {
 		fmt->type_shift = (unsigned)type_at;
 		fmt->type_bits = bits;
-		fmt->end_bit = bitfield(s, &t, "end", &b2);
-		fmt->signal_bit = bitfield(s, &t, "signal", &b2);
+		fmt->end_bit = bitfield(s, "end", &b2);
+		fmt->signal_bit = bitfield(s, "signal", &b2);
 		return;
 	}
-	kd_err_clear(&s->err);
-	/* No DWARF for it: .orc_header exists from 6.4 (6.3.10) on; before, the release tells. */
+	/* No type for it: .orc_header exists from 6.4 (6.3.10) on; before, the release tells. */
 	GElf_Shdr sh;
 	int major = 0, minor = 0;
 	sscanf(s->ki.release, "%d.%d", &major, &minor);
@@ -205,48 +183,43 @@ static void layout(kd_session *s, struct unwind_ctx *c)
 	};
 	c->have_pt = true;
 	for (int i = 0; i < UW_NREGS; i++) {
-		uint64_t off = member_off_opt(s, "pt_regs", names[i][0]);
+		uint64_t off = kd_member_offset_opt(s, "pt_regs", names[i][0]);
 		if (off == UINT64_MAX && names[i][1])
-			off = member_off_opt(s, "pt_regs", names[i][1]);
+			off = kd_member_offset_opt(s, "pt_regs", names[i][1]);
 		if (off == UINT64_MAX)
 			c->have_pt = false;
 		c->pt_off[i] = off;
 	}
-	c->pt_size = type_size_opt(s, "pt_regs");
-	if (c->pt_size == UINT64_MAX || c->pt_size > 4096)
+	c->pt_size = kd_type_size_opt(s, "pt_regs");
+	if (c->pt_size == UINT64_MAX || c->pt_size > X86_PAGE_SIZE)
 		c->have_pt = false;
 	if (!c->have_pt) /* the x86_64 layout, which has not changed since 2.6 */
 		for (int i = 0; i < UW_NREGS; i++)
 			c->pt_off[i] = 8 * (uint64_t)i, c->pt_size = 8 * UW_NREGS;
-	c->itf_size = type_size_opt(s, "inactive_task_frame");
-	c->itf_ret = member_off_opt(s, "inactive_task_frame", "ret_addr");
-	c->itf_bp = member_off_opt(s, "inactive_task_frame", "bp");
+	c->itf_size = kd_type_size_opt(s, "inactive_task_frame");
+	c->itf_ret = kd_member_offset_opt(s, "inactive_task_frame", "ret_addr");
+	c->itf_bp = kd_member_offset_opt(s, "inactive_task_frame", "bp");
 	/* THREAD_SIZE: the size of init_stack. */
 	c->thread_size = 0;
-	Dwarf_Die v, t;
-	Dwarf_Attribute a;
-	uint64_t sz;
-	if (var_lookup(s, "init_stack", &v) == 0 && dwarf_attr_integrate(&v, DW_AT_type, &a) && dwarf_formref_die(&a, &t) &&
-	    type_size(s, &t, &sz) == 0 && sz >= 4096 && sz <= (1u << 20))
+	const kd_type *init_stack = kd_var_type(s, "init_stack");
+	uint64_t sz = init_stack ? kd_type_sizeof(s, init_stack) : 0;
+	if (sz >= X86_PAGE_SIZE && sz <= (1u << 20))
 		c->thread_size = sz;
-	kd_err_clear(&s->err);
+	kd_err_clear(&s->err); /* a kernel without init_stack's type: its symbols tell */
 	if (!c->thread_size) {
 		const struct ksym *a1 = symtab_lookup(s->symtab, "init_stack"), *a2 = symtab_lookup(s->symtab, "__end_init_task");
 		c->thread_size = a1 && a2 && a2->addr > a1->addr && a2->addr - a1->addr <= (1u << 20) ? a2->addr - a1->addr : 16384;
 	}
-	c->irq_size = type_size_opt(s, "irq_stack");
-	if (c->irq_size == UINT64_MAX || c->irq_size < 4096 || c->irq_size > (1u << 20))
+	c->irq_size = kd_type_size_opt(s, "irq_stack");
+	if (c->irq_size == UINT64_MAX || c->irq_size < X86_PAGE_SIZE || c->irq_size > (1u << 20))
 		c->irq_size = c->thread_size;
 	for (int i = 0; i < NR_ESTACKS; i++) {
-		Dwarf_Die st, mt;
-		uint64_t off, size;
-		c->est_present[i] = type_lookup(s, "struct cea_exception_stacks", &st) == 0 &&
-				    type_member(s, &st, estack_member[i], &off, &mt) == 0 && type_size(s, &mt, &size) == 0 && size;
+		struct kd_member_info m;
+		c->est_present[i] = kd_member_find(s, "struct cea_exception_stacks", estack_member[i], &m) && m.size;
 		if (c->est_present[i]) {
-			c->est_off[i] = off;
-			c->est_size[i] = size;
+			c->est_off[i] = m.offset;
+			c->est_size[i] = m.size;
 		}
-		kd_err_clear(&s->err);
 	}
 	const struct ksym *k = symtab_lookup(s->symtab, "ret_from_fork_asm");
 	if (!k)
@@ -268,7 +241,7 @@ static void per_cpu_stacks(kd_session *s, struct unwind_ctx *c)
 	int n = s->ki.nr_cpus > 0 ? s->ki.nr_cpus : 1;
 	c->irq_top = xcalloc((size_t)n, sizeof(uint64_t));
 	c->cea = xcalloc((size_t)n, sizeof(uint64_t));
-	uint64_t hot_off = member_off_opt(s, "pcpu_hot", "hardirq_stack_ptr");
+	uint64_t hot_off = kd_member_offset_opt(s, "pcpu_hot", "hardirq_stack_ptr");
 	for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
 		uint64_t addr, v = 0;
 		if (symtab_lookup(s->symtab, "hardirq_stack_ptr") && kd_per_cpu_addr(s, "hardirq_stack_ptr", cpu, &addr) == 0)
@@ -342,10 +315,10 @@ static void grow(struct kmod *m, uint64_t base, uint64_t size)
 
 static void load_mod_orc(kd_session *s, struct kmod *m, uint64_t mod)
 {
-	uint64_t arch = member_off_opt(s, "module", "arch");
-	uint64_t o_num = member_off_opt(s, "mod_arch_specific", "num_orcs"),
-		 o_ip = member_off_opt(s, "mod_arch_specific", "orc_unwind_ip"),
-		 o_u = member_off_opt(s, "mod_arch_specific", "orc_unwind");
+	uint64_t arch = kd_member_offset_opt(s, "module", "arch");
+	uint64_t o_num = kd_member_offset_opt(s, "mod_arch_specific", "num_orcs"),
+		 o_ip = kd_member_offset_opt(s, "mod_arch_specific", "orc_unwind_ip"),
+		 o_u = kd_member_offset_opt(s, "mod_arch_specific", "orc_unwind");
 	if (arch == UINT64_MAX || o_num == UINT64_MAX || o_ip == UINT64_MAX || o_u == UINT64_MAX)
 		return;
 	uint64_t num = 0, ip, u;
@@ -380,17 +353,17 @@ static void load_mod_orc(kd_session *s, struct kmod *m, uint64_t mod)
 static void load_modules(kd_session *s, struct unwind_ctx *c)
 {
 	c->mods_loaded = true;
-	uint64_t head, list_off = member_off_opt(s, "module", "list"), name_off = member_off_opt(s, "module", "name");
+	uint64_t head, list_off = kd_member_offset_opt(s, "module", "list"), name_off = kd_member_offset_opt(s, "module", "name");
 	if (kd_symbol_addr(s, "modules", &head) < 0 || list_off == UINT64_MAX || name_off == UINT64_MAX) {
 		kd_err_clear(&s->err);
 		return;
 	}
 	/* 6.4+: mem[MOD_TEXT, MOD_DATA, MOD_RODATA, MOD_RO_AFTER_INIT, MOD_INIT_TEXT, ...]; before: core_layout/init_layout. */
-	uint64_t mem_off = member_off_opt(s, "module", "mem"), mm_size = type_size_opt(s, "module_memory"),
-		 mm_base = member_off_opt(s, "module_memory", "base"), mm_sz = member_off_opt(s, "module_memory", "size");
-	uint64_t core = member_off_opt(s, "module", "core_layout"), init = member_off_opt(s, "module", "init_layout"),
-		 l_base = member_off_opt(s, "module_layout", "base"), l_size = member_off_opt(s, "module_layout", "size"),
-		 l_text = member_off_opt(s, "module_layout", "text_size");
+	uint64_t mem_off = kd_member_offset_opt(s, "module", "mem"), mm_size = kd_type_size_opt(s, "module_memory"),
+		 mm_base = kd_member_offset_opt(s, "module_memory", "base"), mm_sz = kd_member_offset_opt(s, "module_memory", "size");
+	uint64_t core = kd_member_offset_opt(s, "module", "core_layout"), init = kd_member_offset_opt(s, "module", "init_layout"),
+		 l_base = kd_member_offset_opt(s, "module_layout", "base"), l_size = kd_member_offset_opt(s, "module_layout", "size"),
+		 l_text = kd_member_offset_opt(s, "module_layout", "text_size");
 	uint64_t node;
 	if (!read_u64(s, head, &node))
 		return;
@@ -619,24 +592,24 @@ struct dump_mem {
 	const struct task_info *t;
 	struct uw_stack last;
 	uint64_t page;     /* cached page (kernel virtual), or 1 when empty */
-	uint8_t buf[4096];
+	uint8_t buf[X86_PAGE_SIZE];
 };
 
 static int dm_read(void *arg, uint64_t addr, uint64_t *val)
 {
 	struct dump_mem *dm = arg;
-	uint64_t page = addr & ~4095ULL;
+	uint64_t page = addr & X86_PAGE_MASK;
 	if ((addr & 7) || addr + 8 < addr)
 		return -1;
 	if (page != dm->page) {
-		if (kd_read_kv(dm->s, page, dm->buf, 4096) < 0) {
+		if (kd_read_kv(dm->s, page, dm->buf, X86_PAGE_SIZE) < 0) {
 			kd_err_clear(&dm->s->err);
 			dm->page = 1;
 			return -1;
 		}
 		dm->page = page;
 	}
-	memcpy(val, dm->buf + (addr & 4095), 8);
+	memcpy(val, dm->buf + (addr & ~X86_PAGE_MASK), 8);
 	return 0;
 }
 
@@ -967,19 +940,19 @@ static bool search_stack(kd_session *s, uint64_t base, uint64_t top, int stage, 
 			 bool text_symbols, struct search *r)
 {
 	uint64_t page = 1;
-	uint8_t buf[4096];
+	uint8_t buf[X86_PAGE_SIZE];
 	for (uint64_t a = base; a + 8 <= top; a += 8) {
-		if ((a & ~4095ULL) != page) {
-			page = a & ~4095ULL;
-			if (kd_read_kv(s, page, buf, 4096) < 0) {
+		if ((a & X86_PAGE_MASK) != page) {
+			page = a & X86_PAGE_MASK;
+			if (kd_read_kv(s, page, buf, X86_PAGE_SIZE) < 0) {
 				kd_err_clear(&s->err);
-				a = page + 4096 - 8;
+				a = page + X86_PAGE_SIZE - 8;
 				page = 1;
 				continue;
 			}
 		}
 		uint64_t v;
-		memcpy(&v, buf + (a & 4095), 8);
+		memcpy(&v, buf + (a & ~X86_PAGE_MASK), 8);
 		const char *sym = sym_name(s, v);
 		if (!sym)
 			continue;

@@ -155,11 +155,9 @@ static const struct kd_command *implied_command(kd_session *s, const char *name)
 		return NULL;
 	static const char *const kinds[] = {"struct", "union"};
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
-		Dwarf_Die d;
 		snprintf(buf, sizeof(buf), "%s %.*s", kinds[i], (int)strcspn(name, ".,"), name);
-		if (type_lookup(s, buf, &d) == 0)
+		if (kd_type_exists(s, buf))
 			return kd_command_find(s, kinds[i]);
-		kd_err_clear(&s->err);
 	}
 	return NULL;
 }
@@ -172,7 +170,7 @@ static int run_argv(kd_session *s, int argc, char **argv)
 	if (!cmd) {
 		return kd_fail(s, "command not found: %s", argv[0]);
 	}
-	if ((cmd->flags & KD_CMD_NEEDS_DUMP) && !s->dump)
+	if ((cmd->flags & KD_CMD_NEEDS_DUMP) && !mem_available(s))
 		return kd_fail(s, "no dump is open");
 	optind = 0; /* commands parse options with getopt: reset it (GNU: 0 reinitialises) */
 	return cmd->run(s, argc, argv);
