@@ -12,19 +12,13 @@
 #include "debuginfo/ctype.h"
 #include "target/session.h"
 
-/* ---- older names, each a thin wrapper over the kd_ API (the coordinator renames callers) ---- */
-
-/* kd_member_offset */
-static inline int member_off(kd_session *s, const char *type, const char *member, uint64_t *off)
-{
-	return kd_member_offset(s, type, member, off);
-}
-/* kd_member_find: the offset, or UINT64_MAX without error when this kernel lacks the member. */
-static inline uint64_t member_off_opt(kd_session *s, const char *type, const char *member)
-{
-	struct kd_member_info i;
-	return kd_member_find(s, type, member, &i) ? i.offset : UINT64_MAX;
-}
+/*
+ * ---- older names, kept until their last callers (commands/tree.c, tests/unit/test_types.c,
+ * tests/unit/test_walk.c) use the kd_ API; the coordinator renames them. ----
+ */
+#define member_off(s, type, member, off) kd_member_offset(s, type, member, off)
+#define member_off_opt(s, type, member) kd_member_offset_opt(s, type, member)
+#define type_size_opt(s, type) kd_type_size_opt(s, type)
 /* kd_member_info: offset and byte size of "type.member". */
 static inline int member_off_size(kd_session *s, const char *type, const char *member, uint64_t *off, uint64_t *size)
 {
@@ -35,19 +29,7 @@ static inline int member_off_size(kd_session *s, const char *type, const char *m
 	*size = i.size;
 	return 0;
 }
-/* kd_type_find + kd_type_sizeof: the size, or UINT64_MAX without error when there is no such type. */
-static inline uint64_t type_size_opt(kd_session *s, const char *type)
-{
-	const kd_type *t = kd_type_find(s, type);
-	return t ? kd_type_sizeof(s, t) : UINT64_MAX;
-}
-/* kd_enum_value */
-static inline int enum_value(kd_session *s, const char *name, int64_t *value)
-{
-	return kd_enum_value(s, name, value);
-}
-/* kd_var_type + kd_type_member: a member's offset inside a global variable's own type (for
- * variables of an anonymous struct type). */
+/* kd_var_type + kd_type_member: a member's offset inside a global variable's own type. */
 static inline int var_member_off(kd_session *s, const char *var, const char *member, uint64_t *off)
 {
 	struct kd_member_info i;
@@ -59,9 +41,9 @@ static inline int var_member_off(kd_session *s, const char *var, const char *mem
 }
 
 /*
- * ---- DWARF DIEs: deprecated, for the last callers above src/debuginfo (arch/x86_64/unwind.c,
- * src/linux/maple.c, src/shell/shell.c, commands/sys.c) until they use the kd_ API
- * (kd_type_find, kd_member_info, kd_var_type, kd_type_sizeof, kd_enum_at). ----
+ * ---- DWARF DIEs: deprecated; nothing above src/debuginfo uses them any more but
+ * tests/unit/test_types.c, which checks that they answer as the kd_ API does. They go,
+ * and <elfutils/libdw.h> with them, when that test does. ----
  */
 /* The DIE of a type by name, as kd_type_lookup finds it. */
 int type_lookup(kd_session *s, const char *name, Dwarf_Die *out);

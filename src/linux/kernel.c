@@ -22,18 +22,18 @@ int kd_read_int(kd_session *s, uint64_t addr, unsigned size, uint64_t *val)
 
 int kd_read_member(kd_session *s, uint64_t base, const char *type, const char *member, uint64_t *val)
 {
-	uint64_t off, size;
-	if (member_off_size(s, type, member, &off, &size) < 0) /* cached: commands call this per task */
+	struct kd_member_info m;
+	if (kd_member_info(s, type, member, &m) < 0) /* remembered by the type model: commands call this per task */
 		return -1;
-	if (size > 8)
-		return kd_fail(s, "%s.%s is not an integer (%llu bytes)", type, member, (unsigned long long)size);
-	return kd_read_int(s, base + off, (unsigned)size, val);
+	if (m.size > 8)
+		return kd_fail(s, "%s.%s is not an integer (%llu bytes)", type, member, (unsigned long long)m.size);
+	return kd_read_int(s, base + m.offset, (unsigned)m.size, val);
 }
 
 int kd_read_member_ptr(kd_session *s, uint64_t base, const char *type, const char *member, uint64_t *val)
 {
 	uint64_t off;
-	if (member_off(s, type, member, &off) < 0)
+	if (kd_member_offset(s, type, member, &off) < 0)
 		return -1;
 	return kd_read_kv(s, base + off, val, 8);
 }
@@ -51,13 +51,15 @@ int kd_per_cpu_addr(kd_session *s, const char *name, int cpu, uint64_t *addr)
 
 int64_t kd_kernel_crash_time(kd_session *s)
 {
-	uint64_t v, addr, off;
+	uint64_t v, addr;
 	if (dump_vmcoreinfo_u64(s->dump, "CRASHTIME", 10, &v))
 		return (int64_t)v;
 	if (s->dump->hdr_timestamp)
 		return s->dump->hdr_timestamp;
-	if (kd_symbol_addr(s, "tk_core", &addr) == 0 && var_member_off(s, "tk_core", "timekeeper.xtime_sec", &off) == 0 &&
-	    kd_read_int(s, addr + off, 8, &v) == 0)
+	/* tk_core is a variable of an anonymous struct type: the member is found in its own type. */
+	const kd_type *tk = kd_symbol_addr(s, "tk_core", &addr) == 0 ? kd_var_type(s, "tk_core") : NULL;
+	struct kd_member_info m;
+	if (tk && kd_type_member(s, tk, "timekeeper.xtime_sec", &m) == 0 && kd_read_int(s, addr + m.offset, 8, &v) == 0)
 		return (int64_t)v;
 	kd_err_clear(&s->err);
 	return 0;
@@ -130,7 +132,8 @@ static int check_match(kd_session *s)
 static int read_uts_release(kd_session *s)
 {
 	uint64_t base, off;
-	if (kd_symbol_addr(s, "init_uts_ns", &base) < 0 || member_off(s, "uts_namespace", "name.release", &off) < 0)
+	if (kd_symbol_addr(s, "init_uts_ns", &base) < 0 ||
+	    kd_member_offset(s, "uts_namespace", "name.release", &off) < 0)
 		return -1;
 	return kd_read_string(s, base + off, s->ki.release, sizeof(s->ki.release));
 }
@@ -203,7 +206,7 @@ static void note_break(kd_session *s, struct collect *c)
 	kd_err_clear(&s->err);
 }
 
-static int on_thread(kd_session *s, uint64_t task, const struct walk_pos *pos, void *arg)
+static int on_thread(kd_session *s, uint64_t task, const struct kd_walk_pos *pos, void *arg)
 {
 	(void)s;
 	(void)pos;
@@ -211,7 +214,7 @@ static int on_thread(kd_session *s, uint64_t task, const struct walk_pos *pos, v
 	return 0;
 }
 
-static int on_process(kd_session *s, uint64_t task, const struct walk_pos *pos, void *arg)
+static int on_process(kd_session *s, uint64_t task, const struct kd_walk_pos *pos, void *arg)
 {
 	(void)pos;
 	struct collect *c = arg;
@@ -222,7 +225,7 @@ static int on_process(kd_session *s, uint64_t task, const struct walk_pos *pos, 
 }
 
 /* A struct pid from the IDR: the task it names (pid->tasks[PIDTYPE_PID]), if any. */
-static int on_pid(kd_session *s, uint64_t pid, const struct walk_pos *pos, void *arg)
+static int on_pid(kd_session *s, uint64_t pid, const struct kd_walk_pos *pos, void *arg)
 {
 	(void)pos;
 	struct collect *c = arg;
@@ -236,9 +239,9 @@ static int on_pid(kd_session *s, uint64_t pid, const struct walk_pos *pos, void 
 /* Every task with a PID in the initial namespace (init_pid_ns.idr), added to what the lists gave. */
 static void tasks_from_pids(kd_session *s, struct collect *c)
 {
-	uint64_t ns, idr_off = member_off_opt(s, "pid_namespace", "idr");
-	c->pid_tasks_off = member_off_opt(s, "pid", "tasks");     /* tasks[PIDTYPE_PID].first */
-	c->pid_links_off = member_off_opt(s, "task_struct", "pid_links"); /* pid_links[PIDTYPE_PID] */
+	uint64_t ns, idr_off = kd_member_offset_opt(s, "pid_namespace", "idr");
+	c->pid_tasks_off = kd_member_offset_opt(s, "pid", "tasks");     /* tasks[PIDTYPE_PID].first */
+	c->pid_links_off = kd_member_offset_opt(s, "task_struct", "pid_links"); /* pid_links[PIDTYPE_PID] */
 	if (kd_symbol_addr(s, "init_pid_ns", &ns) == 0 && idr_off != UINT64_MAX && c->pid_tasks_off != UINT64_MAX &&
 	    c->pid_links_off != UINT64_MAX)
 		kd_walk_idr(s, ns + idr_off, on_pid, c);
@@ -246,10 +249,10 @@ static void tasks_from_pids(kd_session *s, struct collect *c)
 }
 
 /* The idle task of each CPU but the first (init_task), from its runqueue. */
-static int on_runqueue(kd_session *s, uint64_t rq, const struct walk_pos *pos, void *arg)
+static int on_runqueue(kd_session *s, uint64_t rq, const struct kd_walk_pos *pos, void *arg)
 {
 	struct collect *c = arg;
-	uint64_t idle_off = member_off_opt(s, "rq", "idle"), idle;
+	uint64_t idle_off = kd_member_offset_opt(s, "rq", "idle"), idle;
 	if (pos->index == 0 || idle_off == UINT64_MAX)
 		return 0;
 	if (kd_read_kv(s, rq + idle_off, &idle, 8) == 0 && idle)
@@ -268,7 +271,8 @@ int kd_tasks_collect(kd_session *s, struct task_list *out)
 	out->broken[0] = '\0';
 	uint64_t init_task, tasks_off, rq;
 	long rc = -1;
-	if (kd_symbol_addr(s, "init_task", &init_task) < 0 || member_off(s, "task_struct", "tasks", &tasks_off) < 0)
+	if (kd_symbol_addr(s, "init_task", &init_task) < 0 ||
+	    kd_member_offset(s, "task_struct", "tasks", &tasks_off) < 0)
 		goto out;
 	/* Idle tasks first, one per CPU, from the runqueues (init_task is CPU 0's). */
 	push_task(&c, init_task);

@@ -18,14 +18,15 @@ static int sym_cmp(const void *a, const void *b)
 /* Core memory of a module: mem[] regions (6.4+) or core_layout (older). */
 static void read_layout(kd_session *s, struct kmodule *m)
 {
-	uint64_t mem_off = member_off_opt(s, "module", "mem");
+	uint64_t mem_off = kd_member_offset_opt(s, "module", "mem");
 	if (mem_off != UINT64_MAX) {
-		uint64_t region = type_size_opt(s, "module_memory"), base_off = member_off_opt(s, "module_memory", "base"),
-			 size_off = member_off_opt(s, "module_memory", "size");
+		uint64_t region = kd_type_size_opt(s, "module_memory"),
+			 base_off = kd_member_offset_opt(s, "module_memory", "base"),
+			 size_off = kd_member_offset_opt(s, "module_memory", "size");
 		int64_t text = 0, init_text = 4; /* MOD_TEXT .. MOD_RO_AFTER_INIT are core, MOD_INIT_* are not */
-		if (enum_value(s, "MOD_INIT_TEXT", &init_text) < 0)
+		if (kd_enum_value(s, "MOD_INIT_TEXT", &init_text) < 0)
 			kd_err_clear(&s->err);
-		enum_value(s, "MOD_TEXT", &text);
+		kd_enum_value(s, "MOD_TEXT", &text);
 		kd_err_clear(&s->err);
 		m->start = UINT64_MAX;
 		for (int64_t i = 0; i < init_text && region != UINT64_MAX; i++) {
@@ -131,8 +132,8 @@ const struct module_table *kd_modules_get(kd_session *s)
 		return s->module_table;
 	uint64_t head, list_off, next;
 	struct module_walk w;
-	if (kd_symbol_addr(s, "modules", &head) < 0 || member_off(s, "module", "list", &list_off) < 0 ||
-	    member_off(s, "module", "name", &w.name_off) < 0 || kd_read_kv(s, head, &next, 8) < 0)
+	if (kd_symbol_addr(s, "modules", &head) < 0 || kd_member_offset(s, "module", "list", &list_off) < 0 ||
+	    kd_member_offset(s, "module", "name", &w.name_off) < 0 || kd_read_kv(s, head, &next, 8) < 0)
 		return NULL;
 	w.mt = xcalloc(1, sizeof(*w.mt));
 	/* What could be read, up to an unreadable module or a broken link. */

@@ -68,8 +68,8 @@ static int layout(kd_session *s, uint64_t prb, struct ring_layout *l, uint64_t *
 	*head = h.head;
 	l->desc_count = 1ULL << h.count_bits;
 	l->data_size = 1ULL << h.size_bits;
-	l->desc_size = type_size_opt(s, "prb_desc");
-	l->info_size = type_size_opt(s, "printk_info");
+	l->desc_size = kd_type_size_opt(s, "prb_desc");
+	l->info_size = kd_type_size_opt(s, "printk_info");
 	if (l->desc_size == UINT64_MAX || l->info_size == UINT64_MAX)
 		return kd_fail(s, "this kernel has no struct prb_desc / printk_info");
 	if (kd_struct_check(s, "prb_desc", desc_fields, ARRAY_SIZE(desc_fields), NULL) < 0 ||

@@ -60,7 +60,7 @@ static void read_cpu_curr(kd_session *s, struct task_table *tt)
 {
 	tt->nr_cpus = s->ki.nr_cpus;
 	tt->cpu_curr = xcalloc((size_t)tt->nr_cpus, sizeof(uint64_t));
-	uint64_t curr_off = member_off_opt(s, "rq", "curr");
+	uint64_t curr_off = kd_member_offset_opt(s, "rq", "curr");
 	for (int cpu = 0; curr_off != UINT64_MAX && cpu < tt->nr_cpus; cpu++) {
 		uint64_t rq;
 		if (kd_per_cpu_addr(s, "runqueues", cpu, &rq) == 0)
@@ -289,7 +289,7 @@ bool kd_task_is_kthread(const struct task_info *t)
 
 uint64_t kd_total_pages(kd_session *s)
 {
-	uint64_t addr, nodes = 1, total = 0, off = member_off_opt(s, "pglist_data", "node_present_pages");
+	uint64_t addr, nodes = 1, total = 0, off = kd_member_offset_opt(s, "pglist_data", "node_present_pages");
 	if (off == UINT64_MAX)
 		return 0;
 	if (kd_symbol_addr(s, "node_data", &addr) == 0) {
@@ -388,7 +388,7 @@ int kd_task_mem(kd_session *s, const struct task_info *t, uint64_t *rss_pages, u
 	if (!t->mm || kd_task_is_kthread(t))
 		return 0;
 	uint64_t rss_off, vm;
-	if (member_off(s, "mm_struct", "rss_stat", &rss_off) < 0)
+	if (kd_member_offset(s, "mm_struct", "rss_stat", &rss_off) < 0)
 		return -1;
 	struct task_table *tt = s->task_table;
 	if (!tt && tasks_table(s))
@@ -407,10 +407,10 @@ int kd_task_mem(kd_session *s, const struct task_info *t, uint64_t *rss_pages, u
 	if (!m->done) {
 		if (kd_read_member(s, t->mm, "mm_struct", "total_vm", &vm) == 0)
 			m->vm = vm;
-		uint64_t pc_size = type_size_opt(s, "percpu_counter");
-		uint64_t pc_count = member_off_opt(s, "percpu_counter", "count");
-		uint64_t pc_counters = member_off_opt(s, "percpu_counter", "counters");
-		bool percpu = member_off_opt(s, "mm_rss_stat", "count") == UINT64_MAX && pc_size != UINT64_MAX;
+		uint64_t pc_size = kd_type_size_opt(s, "percpu_counter");
+		uint64_t pc_count = kd_member_offset_opt(s, "percpu_counter", "count");
+		uint64_t pc_counters = kd_member_offset_opt(s, "percpu_counter", "counters");
+		bool percpu = kd_member_offset_opt(s, "mm_rss_stat", "count") == UINT64_MAX && pc_size != UINT64_MAX;
 		int64_t rss = m->thread_rss;
 		for (size_t i = 0; i < ARRAY_SIZE(resident_counters); i++)
 			rss += rss_counter(s, t->mm, rss_off, resident_counters[i], percpu, pc_size, pc_count, pc_counters);

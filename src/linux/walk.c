@@ -57,7 +57,7 @@ static int read_ptr(kd_session *s, uint64_t addr, uint64_t *val)
 }
 
 /* The visitor's verdict: 0 go on, 1 stop quietly, -1 fail (its error is in the session). */
-static int visit(kd_session *s, walk_visit fn, uint64_t entry, const struct walk_pos *pos, void *arg)
+static int visit(kd_session *s, kd_walk_fn fn, uint64_t entry, const struct kd_walk_pos *pos, void *arg)
 {
 	int v = fn(s, entry, pos, arg);
 	return v < 0 ? -1 : v > 0 ? 1 : 0;
@@ -68,14 +68,26 @@ static int visit(kd_session *s, walk_visit fn, uint64_t entry, const struct walk
 enum list_end { LIST_DONE, LIST_STOPPED, LIST_BROKEN, LIST_VISITOR_FAILED };
 
 /*
+ * A linked chain as the engine follows it: from start, each link is the pointer at
+ * link + next_offset; each entry is link - entry_offset (see kd_walk_chain).
+ */
+struct chain {
+	uint64_t start;        /* first link */
+	uint64_t next_offset;  /* where the next pointer is in a link (list_head: next, or prev to go backwards) */
+	uint64_t entry_offset; /* link - entry_offset = entry (offset of the list_head in the structure) */
+	uint64_t end;          /* stop when a link equals this (0: none) */
+	bool null_is_error;    /* a list_head list is circular: a NULL link is corruption */
+};
+
+/*
  * The one list engine. Visits links from w->start and counts them in *count. A strict walk
  * (a list from its head) reads each link's next pointer before visiting it, and ends only at
  * w->end or NULL; crash's list command (not strict) visits first and also ends back at the
  * start, at a link pointing to itself or back at the first link. seen may be shared between
  * two walks (the repair of a broken list), and then a link seen already ends the walk quietly.
  */
-static enum list_end list_engine(kd_session *s, const struct list_walk *w, bool strict, struct u64map *seen,
-				 bool quiet_at_seen, walk_visit fn, void *arg, long *count)
+static enum list_end list_engine(kd_session *s, const struct chain *w, bool strict, struct u64map *seen,
+				 bool quiet_at_seen, kd_walk_fn fn, void *arg, long *count)
 {
 	uint64_t limit = limit_of(s), link = w->start, first, next;
 	*count = 0;
@@ -127,7 +139,7 @@ static enum list_end list_engine(kd_session *s, const struct list_walk *w, bool 
 	}
 }
 
-static long list_walk(kd_session *s, const struct list_walk *w, bool strict, walk_visit fn, void *arg)
+static long chain_walk(kd_session *s, const struct chain *w, bool strict, kd_walk_fn fn, void *arg)
 {
 	struct u64map seen;
 	u64map_init(&seen);
@@ -137,14 +149,11 @@ static long list_walk(kd_session *s, const struct list_walk *w, bool strict, wal
 	return e == LIST_BROKEN || e == LIST_VISITOR_FAILED ? -1 : count;
 }
 
-long walk_list(kd_session *s, const struct list_walk *w, walk_visit fn, void *arg)
-{
-	return list_walk(s, w, false, fn, arg);
-}
-
 static int list_offsets(kd_session *s, uint64_t *next_off, uint64_t *prev_off)
 {
-	return member_off(s, "list_head", "next", next_off) < 0 || member_off(s, "list_head", "prev", prev_off) < 0 ? -1 : 0;
+	if (kd_member_offset(s, "list_head", "next", next_off) < 0 || kd_member_offset(s, "list_head", "prev", prev_off) < 0)
+		return -1;
+	return 0;
 }
 
 /*
@@ -153,7 +162,7 @@ static int list_offsets(kd_session *s, uint64_t *next_off, uint64_t *prev_off)
  * damaged entry is lost. The forward break's error stays in the session; -1 only when
  * neither direction found anything (or the visitor failed).
  */
-static long list_both(kd_session *s, uint64_t head, uint64_t entry_offset, walk_visit fn, void *arg)
+static long list_both(kd_session *s, uint64_t head, uint64_t entry_offset, kd_walk_fn fn, void *arg)
 {
 	uint64_t next_off, prev_off, first, last;
 	if (list_offsets(s, &next_off, &prev_off) < 0)
@@ -165,7 +174,7 @@ static long list_both(kd_session *s, uint64_t head, uint64_t entry_offset, walk_
 		return 0;
 	struct u64map seen;
 	u64map_init(&seen);
-	struct list_walk fw = {first, next_off, entry_offset, head, true};
+	struct chain fw = {first, next_off, entry_offset, head, true};
 	long fwd = 0, back = 0;
 	enum list_end e = list_engine(s, &fw, true, &seen, false, fn, arg, &fwd);
 	if (e == LIST_DONE || e == LIST_STOPPED)
@@ -173,7 +182,7 @@ static long list_both(kd_session *s, uint64_t head, uint64_t entry_offset, walk_
 	if (e == LIST_BROKEN) {
 		struct kd_err broke = s->err;
 		if (read_ptr(s, head + prev_off, &last) == 0 && last && last != head) {
-			struct list_walk bw = {last, prev_off, entry_offset, head, false};
+			struct chain bw = {last, prev_off, entry_offset, head, false};
 			if (list_engine(s, &bw, true, &seen, true, fn, arg, &back) == LIST_VISITOR_FAILED)
 				e = LIST_VISITOR_FAILED;
 		}
@@ -194,8 +203,8 @@ long kd_walk_list(kd_session *s, uint64_t addr, uint64_t entry_offset, unsigned 
 	uint64_t off = flags & KD_WALK_REVERSE ? prev_off : next_off;
 	if (flags & KD_WALK_ENTRY) {
 		/* round the circle from one entry back to it */
-		struct list_walk w = {addr, off, entry_offset, addr, true};
-		return list_walk(s, &w, true, fn, arg);
+		struct chain w = {addr, off, entry_offset, addr, true};
+		return chain_walk(s, &w, true, fn, arg);
 	}
 	if (flags & KD_WALK_BOTH) {
 		if (flags & KD_WALK_REVERSE)
@@ -206,20 +215,20 @@ long kd_walk_list(kd_session *s, uint64_t addr, uint64_t entry_offset, unsigned 
 		return fault(s, addr, "invalid list head: %llx", (unsigned long long)addr);
 	if (start == addr)
 		return 0;
-	struct list_walk w = {start, off, entry_offset, addr, true};
-	return list_walk(s, &w, true, fn, arg);
+	struct chain w = {start, off, entry_offset, addr, true};
+	return chain_walk(s, &w, true, fn, arg);
 }
 
 long kd_walk_chain(kd_session *s, uint64_t start, uint64_t next_offset, uint64_t entry_offset, uint64_t end,
 		   unsigned flags, kd_walk_fn fn, void *arg)
 {
-	struct list_walk w = {start, next_offset, entry_offset, end, (flags & KD_WALK_CIRCULAR) != 0};
-	return walk_list(s, &w, fn, arg);
+	struct chain w = {start, next_offset, entry_offset, end, (flags & KD_WALK_CIRCULAR) != 0};
+	return chain_walk(s, &w, false, fn, arg);
 }
 
 /* hlist_node's pprev points at the pointer that points to the node: the previous node's next, or the head's first. */
 static long hlist_reverse(kd_session *s, uint64_t node, uint64_t entry_offset, uint64_t next_off, uint64_t pprev_off,
-			  walk_visit fn, void *arg)
+			  kd_walk_fn fn, void *arg)
 {
 	uint64_t limit = limit_of(s);
 	struct u64map seen;
@@ -265,8 +274,9 @@ static long hlist_reverse(kd_session *s, uint64_t node, uint64_t entry_offset, u
 long kd_walk_hlist(kd_session *s, uint64_t addr, uint64_t entry_offset, unsigned flags, kd_walk_fn fn, void *arg)
 {
 	uint64_t first_off, next_off, pprev_off, first;
-	if (member_off(s, "hlist_head", "first", &first_off) < 0 || member_off(s, "hlist_node", "next", &next_off) < 0 ||
-	    member_off(s, "hlist_node", "pprev", &pprev_off) < 0)
+	if (kd_member_offset(s, "hlist_head", "first", &first_off) < 0 ||
+	    kd_member_offset(s, "hlist_node", "next", &next_off) < 0 ||
+	    kd_member_offset(s, "hlist_node", "pprev", &pprev_off) < 0)
 		return -1;
 	if (flags & KD_WALK_REVERSE) {
 		if (!(flags & KD_WALK_ENTRY))
@@ -279,8 +289,8 @@ long kd_walk_hlist(kd_session *s, uint64_t addr, uint64_t entry_offset, unsigned
 		return fault(s, addr, "invalid list head: %llx", (unsigned long long)addr);
 	if (!first)
 		return 0;
-	struct list_walk w = {first, next_off, entry_offset, 0, false};
-	return list_walk(s, &w, true, fn, arg);
+	struct chain w = {first, next_off, entry_offset, 0, false};
+	return chain_walk(s, &w, true, fn, arg);
 }
 
 /* ---- red-black trees ---- */
@@ -292,7 +302,7 @@ struct rb_ctx {
 	kd_session *s;
 	uint64_t left_off, right_off, entry_offset, limit;
 	bool inorder;
-	walk_visit fn;
+	kd_walk_fn fn;
 	void *arg;
 	struct u64map seen;
 	long count;
@@ -320,7 +330,7 @@ static void rb_visit(struct rb_ctx *c, uint64_t node, char *path, size_t len, in
 	}
 	c->count++;
 	uint64_t left, right;
-	struct walk_pos pos = {path, 0, 0, 0};
+	struct kd_walk_pos pos = {path, 0, 0, 0};
 	if (!c->inorder && (c->stop = visit(c->s, c->fn, node - c->entry_offset, &pos, c->arg)))
 		return;
 	if (read_ptr(c->s, node + c->left_off, &left) < 0 || read_ptr(c->s, node + c->right_off, &right) < 0) {
@@ -345,11 +355,12 @@ long kd_walk_rbtree(kd_session *s, uint64_t addr, uint64_t entry_offset, unsigne
 {
 	struct rb_ctx c = {.s = s, .entry_offset = entry_offset, .limit = limit_of(s),
 			   .inorder = (flags & KD_WALK_INORDER) != 0, .fn = fn, .arg = arg};
-	if (member_off(s, "rb_node", "rb_left", &c.left_off) < 0 || member_off(s, "rb_node", "rb_right", &c.right_off) < 0)
+	if (kd_member_offset(s, "rb_node", "rb_left", &c.left_off) < 0 ||
+	    kd_member_offset(s, "rb_node", "rb_right", &c.right_off) < 0)
 		return -1;
 	uint64_t node = addr, root_off;
 	if (!(flags & KD_WALK_NODE)) {
-		if (member_off(s, "rb_root", "rb_node", &root_off) < 0)
+		if (kd_member_offset(s, "rb_root", "rb_node", &root_off) < 0)
 			return -1;
 		if (read_ptr(s, addr + root_off, &node) < 0)
 			return fault(s, addr, "invalid tree root: %llx", (unsigned long long)addr);
@@ -368,9 +379,11 @@ static bool xa_is_internal(uint64_t e)
 	return (e & 3) == 2;
 }
 
+#define XA_NODE_MIN 4096 /* the kernel's xa_is_node(): internal entries above it are nodes, below are values */
+
 static bool xa_is_node(uint64_t e)
 {
-	return xa_is_internal(e) && e > 4096;
+	return xa_is_internal(e) && e > XA_NODE_MIN;
 }
 
 #define XA_SLOTS_MAX 256
@@ -380,7 +393,7 @@ struct xa_ctx {
 	kd_session *s;
 	uint64_t shift_off, slots_off, nslots, limit;
 	unsigned chunk_shift; /* log2(nslots): each level's shift is the one above minus this */
-	walk_visit fn;
+	kd_walk_fn fn;
 	void *arg;
 	long count;
 	int stop;
@@ -430,7 +443,7 @@ static void xa_iter(struct xa_ctx *c, uint64_t entry, char *path, size_t len, ui
 			return;
 		}
 		c->count++;
-		struct walk_pos pos = {path, index, 0, 0};
+		struct kd_walk_pos pos = {path, index, 0, 0};
 		c->stop = visit(c->s, c->fn, slot, &pos, c->arg);
 	}
 }
@@ -440,7 +453,7 @@ long kd_walk_xarray(kd_session *s, uint64_t addr, unsigned flags, kd_walk_fn fn,
 	struct xa_ctx c = {.s = s, .fn = fn, .arg = arg, .limit = limit_of(s)};
 	uint64_t head = addr, head_off;
 	if (!(flags & KD_WALK_NODE)) {
-		if (member_off(s, "xarray", "xa_head", &head_off) < 0)
+		if (kd_member_offset(s, "xarray", "xa_head", &head_off) < 0)
 			return -1;
 		if (read_ptr(s, addr + head_off, &head) < 0)
 			return fault(s, addr, "invalid XArray: %llx", (unsigned long long)addr);
@@ -448,15 +461,16 @@ long kd_walk_xarray(kd_session *s, uint64_t addr, unsigned flags, kd_walk_fn fn,
 	if (!head)
 		return 0;
 	if (!xa_is_node(head)) {
-		struct walk_pos pos = {"direct", 0, 0, 0};
+		struct kd_walk_pos pos = {"direct", 0, 0, 0};
 		int v = xa_is_internal(head) ? 0 : visit(s, fn, head, &pos, arg);
 		return v < 0 ? -1 : !xa_is_internal(head);
 	}
-	uint64_t slots_size, slots_off;
-	if (member_off(s, "xa_node", "shift", &c.shift_off) < 0 || member_off_size(s, "xa_node", "slots", &slots_off, &slots_size) < 0)
+	struct kd_member_info slots;
+	if (kd_member_offset(s, "xa_node", "shift", &c.shift_off) < 0 ||
+	    kd_member_info(s, "xa_node", "slots", &slots) < 0)
 		return -1;
-	c.slots_off = slots_off;
-	c.nslots = slots_size / 8;
+	c.slots_off = slots.offset;
+	c.nslots = slots.size / 8;
 	while ((1ULL << c.chunk_shift) < c.nslots)
 		c.chunk_shift++;
 	if (c.nslots < 2 || c.nslots > XA_SLOTS_MAX || (1ULL << c.chunk_shift) != c.nslots)
@@ -471,23 +485,23 @@ long kd_walk_xarray(kd_session *s, uint64_t addr, unsigned flags, kd_walk_fn fn,
 /* ---- IDRs: an XArray whose indexes count from idr_base ---- */
 
 struct idr_ctx {
-	walk_visit fn;
+	kd_walk_fn fn;
 	void *arg;
 	uint64_t base;
 };
 
-static int idr_entry(kd_session *s, uint64_t entry, const struct walk_pos *pos, void *arg)
+static int idr_entry(kd_session *s, uint64_t entry, const struct kd_walk_pos *pos, void *arg)
 {
 	struct idr_ctx *c = arg;
-	struct walk_pos p = *pos;
+	struct kd_walk_pos p = *pos;
 	p.index += c->base;
 	return c->fn(s, entry, &p, c->arg);
 }
 
 long kd_walk_idr(kd_session *s, uint64_t addr, kd_walk_fn fn, void *arg)
 {
-	uint64_t rt_off, base_off = member_off_opt(s, "idr", "idr_base"), base = 0;
-	if (member_off(s, "idr", "idr_rt", &rt_off) < 0)
+	uint64_t rt_off, base_off = kd_member_offset_opt(s, "idr", "idr_base"), base = 0;
+	if (kd_member_offset(s, "idr", "idr_rt", &rt_off) < 0)
 		return -1;
 	if (base_off != UINT64_MAX && kd_read_int(s, addr + base_off, 4, &base) < 0)
 		return fault(s, addr + base_off, "invalid IDR: %llx", (unsigned long long)addr);
@@ -511,7 +525,7 @@ enum { maple_dense, maple_leaf_64, maple_range_64, maple_arange_64 };
 struct mt_ctx {
 	kd_session *s;
 	bool verbose;
-	walk_visit fn;
+	kd_walk_fn fn;
 	void *arg;
 	uint64_t node_size, parent_off, ma64_off, mr64_off, slot_off;
 	uint64_t a_pivot, a_slot, a_gap, a_meta, r_pivot, r_slot, meta_end, meta_gap;
@@ -577,7 +591,7 @@ static void mt_entry(struct mt_ctx *c, uint64_t entry, uint64_t min, uint64_t ma
 	c->count++;
 	char full[PATH_MAX_LEN + 16];
 	snprintf(full, sizeof(full), "%s/%u", path, index);
-	struct walk_pos pos = {full, ++c->global_index, min, max};
+	struct kd_walk_pos pos = {full, ++c->global_index, min, max};
 	c->stop = visit(c->s, c->fn, entry, &pos, c->arg);
 }
 
@@ -680,11 +694,12 @@ static void mt_node(struct mt_ctx *c, uint64_t entry, uint64_t min, uint64_t max
 static int mt_array(kd_session *s, const char *type, const char *member, uint64_t base, uint64_t node_size,
 		    uint64_t *off, uint64_t *nelem)
 {
-	uint64_t size;
-	if (member_off_size(s, type, member, off, &size) < 0)
+	struct kd_member_info m;
+	if (kd_member_info(s, type, member, &m) < 0)
 		return -1;
-	*nelem = size / 8;
-	if (base + *off + size > node_size)
+	*off = m.offset;
+	*nelem = m.size / 8;
+	if (base + m.offset + m.size > node_size)
 		return corrupt(s, 0, "%s.%s lies outside maple_node", type, member);
 	return 0;
 }
@@ -692,21 +707,23 @@ static int mt_array(kd_session *s, const char *type, const char *member, uint64_
 static int mt_layout(kd_session *s, struct mt_ctx *c, uint64_t caps[4])
 {
 	uint64_t a_meta_off, nd, r_slots, r_pivots, a_slots, a_pivots, a_gaps, meta_size;
-	c->node_size = type_size_opt(s, "maple_node");
+	c->node_size = kd_type_size_opt(s, "maple_node");
 	if (c->node_size == UINT64_MAX || c->node_size > MAPLE_NODE_MAX)
 		return kd_fail(s, "maple_node is missing or larger than %d bytes", MAPLE_NODE_MAX);
-	if (member_off(s, "maple_node", "parent", &c->parent_off) < 0 || member_off(s, "maple_node", "ma64", &c->ma64_off) < 0 ||
-	    member_off(s, "maple_node", "mr64", &c->mr64_off) < 0 ||
+	if (kd_member_offset(s, "maple_node", "parent", &c->parent_off) < 0 ||
+	    kd_member_offset(s, "maple_node", "ma64", &c->ma64_off) < 0 ||
+	    kd_member_offset(s, "maple_node", "mr64", &c->mr64_off) < 0 ||
 	    mt_array(s, "maple_node", "slot", 0, c->node_size, &c->slot_off, &nd) < 0 ||
 	    mt_array(s, "maple_range_64", "pivot", c->mr64_off, c->node_size, &c->r_pivot, &r_pivots) < 0 ||
 	    mt_array(s, "maple_range_64", "slot", c->mr64_off, c->node_size, &c->r_slot, &r_slots) < 0 ||
 	    mt_array(s, "maple_arange_64", "pivot", c->ma64_off, c->node_size, &c->a_pivot, &a_pivots) < 0 ||
 	    mt_array(s, "maple_arange_64", "slot", c->ma64_off, c->node_size, &c->a_slot, &a_slots) < 0 ||
 	    mt_array(s, "maple_arange_64", "gap", c->ma64_off, c->node_size, &c->a_gap, &a_gaps) < 0 ||
-	    member_off(s, "maple_arange_64", "meta", &a_meta_off) < 0 ||
-	    member_off(s, "maple_metadata", "end", &c->meta_end) < 0 || member_off(s, "maple_metadata", "gap", &c->meta_gap) < 0)
+	    kd_member_offset(s, "maple_arange_64", "meta", &a_meta_off) < 0 ||
+	    kd_member_offset(s, "maple_metadata", "end", &c->meta_end) < 0 ||
+	    kd_member_offset(s, "maple_metadata", "gap", &c->meta_gap) < 0)
 		return -1;
-	meta_size = type_size_opt(s, "maple_metadata");
+	meta_size = kd_type_size_opt(s, "maple_metadata");
 	if (meta_size == UINT64_MAX || c->ma64_off + a_meta_off + meta_size > c->node_size || c->meta_end >= meta_size ||
 	    c->meta_gap >= meta_size)
 		return corrupt(s, 0, "maple_arange_64.meta lies outside maple_node");
@@ -722,8 +739,8 @@ long kd_walk_maple(kd_session *s, uint64_t addr, unsigned flags, kd_walk_fn fn, 
 {
 	struct mt_ctx c = {.s = s, .verbose = (flags & KD_WALK_VERBOSE) != 0, .fn = fn, .arg = arg, .limit = limit_of(s)};
 	uint64_t root_off, flags_off, caps[4];
-	if (mt_layout(s, &c, caps) < 0 || member_off(s, "maple_tree", "ma_root", &root_off) < 0 ||
-	    member_off(s, "maple_tree", "ma_flags", &flags_off) < 0)
+	if (mt_layout(s, &c, caps) < 0 || kd_member_offset(s, "maple_tree", "ma_root", &root_off) < 0 ||
+	    kd_member_offset(s, "maple_tree", "ma_flags", &flags_off) < 0)
 		return kd_fail(s, "maple trees do not exist or have changed their format (%s)", s->err.msg);
 	uint64_t slots_addr;
 	if (kd_symbol_addr(s, "mt_slots", &slots_addr) < 0)
@@ -773,7 +790,7 @@ long kd_walk_percpu(kd_session *s, uint64_t addr, kd_walk_fn fn, void *arg)
 		return kd_err_set(&s->err, KD_ENOTFOUND, "the per-CPU offsets are not known");
 	long n = 0;
 	for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
-		struct walk_pos pos = {NULL, (uint64_t)cpu, 0, 0};
+		struct kd_walk_pos pos = {NULL, (uint64_t)cpu, 0, 0};
 		int v = visit(s, fn, addr + s->ki.per_cpu_offset[cpu], &pos, arg);
 		if (v)
 			return v < 0 ? -1 : n;
@@ -791,7 +808,7 @@ long kd_walk_tasks(kd_session *s, kd_walk_fn fn, void *arg)
 		return -1;
 	long n = 0;
 	for (size_t i = 0; i < tt->len; i++) {
-		struct walk_pos pos = {NULL, (uint64_t)(int64_t)tt->tasks[i].pid, 0, 0};
+		struct kd_walk_pos pos = {NULL, (uint64_t)(int64_t)tt->tasks[i].pid, 0, 0};
 		int v = visit(s, fn, tt->tasks[i].task, &pos, arg);
 		if (v)
 			return v < 0 ? -1 : n;
@@ -800,20 +817,20 @@ long kd_walk_tasks(kd_session *s, kd_walk_fn fn, void *arg)
 	return n;
 }
 
-static long visit_one(kd_session *s, uint64_t task, walk_visit fn, void *arg)
+static long visit_one(kd_session *s, uint64_t task, kd_walk_fn fn, void *arg)
 {
-	struct walk_pos pos = {NULL, 0, 0, 0};
+	struct kd_walk_pos pos = {NULL, 0, 0, 0};
 	int v = visit(s, fn, task, &pos, arg);
 	return v < 0 ? -1 : 1;
 }
 
 long kd_walk_threads(kd_session *s, uint64_t task, kd_walk_fn fn, void *arg)
 {
-	uint64_t head_off = member_off_opt(s, "signal_struct", "thread_head"), node_off, sig = 0, head;
+	uint64_t head_off = kd_member_offset_opt(s, "signal_struct", "thread_head"), node_off, sig = 0, head;
 	long n = 0;
 	if (head_off != UINT64_MAX) {
 		/* 6.7+: every thread, the leader too, on signal->thread_head through its thread_node */
-		if (member_off(s, "task_struct", "thread_node", &node_off) < 0)
+		if (kd_member_offset(s, "task_struct", "thread_node", &node_off) < 0)
 			return -1;
 		if (kd_read_member_ptr(s, task, "task_struct", "signal", &sig) < 0 || !sig) {
 			kd_err_clear(&s->err);
@@ -822,10 +839,10 @@ long kd_walk_threads(kd_session *s, uint64_t task, kd_walk_fn fn, void *arg)
 		head = sig + head_off;
 	} else {
 		/* before 6.7: a ring of thread_group list_heads through every thread, without a head of its own */
-		if (member_off(s, "task_struct", "thread_group", &node_off) < 0)
+		if (kd_member_offset(s, "task_struct", "thread_group", &node_off) < 0)
 			return -1;
 		head = task + node_off;
-		struct walk_pos pos = {NULL, 0, 0, 0};
+		struct kd_walk_pos pos = {NULL, 0, 0, 0};
 		int v = visit(s, fn, task, &pos, arg);
 		if (v)
 			return v < 0 ? -1 : 1;
