@@ -3,11 +3,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "lang/c_expr.h"
-#include "lang/c_print.h"
-#include "linux/kernel.h"
-#include "debuginfo/symbols.h"
-#include "linux/walk.h"
+#include <kdive/kdive.h>
 
 #define LIST_USAGE                                                                                                 \
 	"list [[-o] offset][-e end][-[s|S] struct[.member[,member] [-l offset]] -[x|d]]\n"                         \
@@ -16,15 +12,14 @@
 static int usage(kd_session *s)
 {
 	kd_printf(s, "Usage:\n  " LIST_USAGE "\nEnter \"help list\" for details.\n");
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	return -1;
 }
 
 struct list_print {
-	struct struct_spec *specs;
+	kd_struct_spec **specs;
 	size_t nspecs;
-	bool fast; /* -S */
-	struct cprint_opts po;
+	unsigned flags; /* KD_PRINT_RADIX_HEX, KD_PRINT_READ_DIRECT (-S) */
 };
 
 static int print_entry(kd_session *s, uint64_t entry, const struct kd_walk_pos *pos, void *arg)
@@ -33,11 +28,10 @@ static int print_entry(kd_session *s, uint64_t entry, const struct kd_walk_pos *
 	struct list_print *lp = arg;
 	kd_printf(s, "%llx\n", (unsigned long long)entry);
 	for (size_t i = 0; i < lp->nspecs; i++) {
-		struct sbuf b = {0};
-		int rc = lp->fast ? kd_cprint_struct_members_fast(s, &b, &lp->specs[i], entry, &lp->po)
-				  : kd_cprint_struct_at(s, &b, &lp->specs[i], entry, &lp->po);
-		kd_printf(s, "%s", sbuf_str(&b));
-		sbuf_free(&b);
+		struct kd_sbuf b = {0};
+		int rc = kd_print_struct(s, &b, lp->specs[i], entry, lp->flags);
+		kd_printf(s, "%s", kd_sbuf_str(&b));
+		kd_sbuf_free(&b);
 		if (rc < 0)
 			return -1;
 	}
@@ -57,32 +51,30 @@ static bool is_number(const char *a)
 	return true;
 }
 
-static bool is_kvaddr(uint64_t a)
-{
-	return a >= 0xffff800000000000ULL;
-}
-
 /* "struct.member" -> its offset; false (no error) when arg is not one. */
 static bool member_offset_arg(kd_session *s, const char *arg, uint64_t *off)
 {
 	if (!strchr(arg, '.'))
 		return false;
-	struct struct_spec sp;
-	if (kd_struct_spec_parse(s, arg, "struct", &sp) < 0) {
-		kd_err_clear(&s->err);
+	kd_struct_spec *sp = kd_struct_spec_parse(s, arg, "struct");
+	if (!sp) {
+		kd_clear_error(s);
 		return false;
 	}
-	bool ok = sp.nmembers == 1;
-	if (ok)
-		*off = sp.members[0].bitpos / 8;
-	kd_struct_spec_free(&sp);
+	struct kd_member_info mi;
+	bool ok = kd_struct_spec_count(sp) == 1;
+	if (ok) {
+		kd_struct_spec_member(sp, 0, &mi);
+		*off = mi.offset;
+	}
+	kd_struct_spec_free(sp);
 	return ok;
 }
 
 /* A symbol's value as crash's symbol_search gives it (per-CPU symbols: their offset). */
 static bool symbol_value(kd_session *s, const char *name, uint64_t *v)
 {
-	const struct ksym *k = s->symtab ? symtab_lookup(s->symtab, name) : NULL;
+	const struct kd_symbol *k = kd_symbol_lookup(s, name);
 	if (!k)
 		return false;
 	*v = k->addr;
@@ -95,7 +87,7 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 	uint64_t offset = 0, start = 0, end = 0, l_offset = 0;
 	bool l_set = false;
 	VEC(const char *) specs = {0};
-	struct list_print lp = {.po = {0, s->output_radix == 16 ? 'x' : 0}};
+	struct list_print lp = {.flags = kd_output_radix(s) == 16 ? KD_PRINT_RADIX_HEX : 0};
 	int c, rc = 0;
 	char *endp;
 	opterr = 0;
@@ -105,7 +97,7 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 		case 'h': head = true; break;
 		case 'r': reverse = true; break;
 		case 'B': break; /* another cycle detector: the walk always detects cycles */
-		case 'S': lp.fast = true; /* fall through */
+		case 'S': lp.flags |= KD_PRINT_READ_DIRECT; /* fall through */
 		case 's': VEC_PUSH(&specs, optarg); break;
 		case 'e':
 			if (!kd_parse_hex_u64(optarg, &end) && !symbol_value(s, optarg, &end)) {
@@ -136,8 +128,8 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 			}
 			l_set = true;
 			break;
-		case 'x': lp.po.output_format = 'x'; break;
-		case 'd': lp.po.output_format = 0; break;
+		case 'x': lp.flags |= KD_PRINT_RADIX_HEX; break;
+		case 'd': lp.flags &= ~KD_PRINT_RADIX_HEX; break;
 		case 'O': rc = kd_fail(s, "list -O is not supported"); goto out;
 		default: rc = usage(s); goto out;
 		}
@@ -167,7 +159,7 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 			continue;
 		}
 		if (!is_number(a)) {
-			if (kd_cexpr_eval_u64(s, a, &v) == 0 && is_kvaddr(v) && !start_set) {
+			if (kd_cexpr_eval_u64(s, a, &v) == 0 && kd_is_kvaddr(s, v) && !start_set) {
 				start = v;
 				start_set = true;
 				continue;
@@ -181,8 +173,8 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 			continue;
 		}
 		kd_parse_hex_u64(a, &v);
-		if (offset_set || i + 1 >= argc || is_kvaddr(v)) {
-			if (!is_kvaddr(v)) {
+		if (offset_set || i + 1 >= argc || kd_is_kvaddr(s, v)) {
+			if (!kd_is_kvaddr(s, v)) {
 				rc = kd_fail(s, "invalid kernel virtual address: %s", a);
 				goto out;
 			}
@@ -198,9 +190,9 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 		rc = usage(s);
 		goto out;
 	}
-	lp.specs = xcalloc(specs.len ? specs.len : 1, sizeof(*lp.specs));
+	lp.specs = kd_xcalloc(specs.len ? specs.len : 1, sizeof(*lp.specs));
 	for (size_t i = 0; i < specs.len; i++) {
-		if (kd_struct_spec_parse(s, specs.items[i], "struct", &lp.specs[i]) < 0) {
+		if (!(lp.specs[i] = kd_struct_spec_parse(s, specs.items[i], "struct"))) {
 			rc = -1;
 			goto out;
 		}
@@ -219,8 +211,9 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 		if (head_ptr) {
 			if (!end)
 				end = start;
-			if (kd_cexpr_read(s, start + next_offset, &link, 8) < 0) {
-				rc = -1;
+			if (kd_read_u64(s, start + next_offset, &link) < 0) {
+				rc = kd_error(s, kd_last_code(s), start + next_offset, "Cannot access memory at address 0x%llx",
+					      (unsigned long long)(start + next_offset));
 				goto out;
 			}
 			if (link == end) {
@@ -239,7 +232,7 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 out:
 	opterr = 1;
 	for (size_t i = 0; i < lp.nspecs; i++)
-		kd_struct_spec_free(&lp.specs[i]);
+		kd_struct_spec_free(lp.specs[i]);
 	free(lp.specs);
 	VEC_FREE(&specs);
 	return rc;

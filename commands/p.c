@@ -3,10 +3,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "lang/c_expr.h"
-#include "lang/c_print.h"
-#include "linux/kernel.h"
-#include "debuginfo/symbols.h"
+#include <kdive/kdive.h>
 
 #define P_USAGE "p [-x|-d][-u] [expression | symbol[:cpuspec]]"
 
@@ -46,7 +43,7 @@ static int parse_cpuspec(kd_session *s, const char *spec, bool *cpus, int ncpus)
 /* gdb's "$N = value", with crash's leader in front when the expression starts with a symbol. */
 static void emit(kd_session *s, const char *leader, const char *value)
 {
-	int n = kd_cexpr_next_history(s);
+	int n = kd_value_history_next(s);
 	if (!leader) {
 		kd_printf(s, "$%d = %s\n", n, value);
 		return;
@@ -68,30 +65,30 @@ static int gdb_failed(kd_session *s, const char *request)
 	return kd_fail(s, "gdb request failed: %s", request);
 }
 
-static int print_expr(kd_session *s, const char *text, const char *leader, const struct cprint_opts *o,
-		      const char *request)
+static int print_expr(kd_session *s, const char *text, const char *leader, unsigned flags, const char *request)
 {
-	struct cvalue v;
+	struct kd_value v;
 	if (kd_cexpr_eval(s, text, &v) < 0)
 		return request ? gdb_failed(s, request) : -1;
-	struct sbuf b = {0};
-	int rc = o->format ? kd_cprint_value_at_depth(s, &b, &v, 0, o) : kd_cprint_value(s, &b, &v, o);
+	struct kd_sbuf b = {0};
+	int rc = kd_print_value(s, &b, &v, flags);
 	if (rc == 0)
-		emit(s, leader, sbuf_str(&b));
-	sbuf_free(&b);
+		emit(s, leader, kd_sbuf_str(&b));
+	kd_sbuf_free(&b);
 	return rc < 0 && request ? gdb_failed(s, request) : rc;
 }
 
-static int print_percpu(kd_session *s, const char *name, const char *spec, const struct cprint_opts *o)
+static int print_percpu(kd_session *s, const char *name, const char *spec, unsigned flags)
 {
-	int ncpus = s->ki.nr_cpus;
-	if (ncpus <= 0 || !s->ki.per_cpu_offset)
+	const struct kd_target_info *ti = kd_target(s);
+	int ncpus = ti->nr_cpus;
+	if (ncpus <= 0 || !ti->per_cpu_offset)
 		return kd_fail(s, "per-CPU offsets are unknown");
-	bool *cpus = xcalloc((size_t)ncpus, sizeof(bool));
+	bool *cpus = kd_xcalloc((size_t)ncpus, sizeof(bool));
 	int rc = parse_cpuspec(s, spec, cpus, ncpus);
-	struct cvalue base;
+	struct kd_value base;
 	if (rc == 0)
-		rc = cvalue_of_symbol(s, name, &base);
+		rc = kd_value_of_symbol(s, name, &base);
 	for (int cpu = 0; rc == 0 && cpu < ncpus; cpu++) {
 		if (!cpus[cpu])
 			continue;
@@ -100,16 +97,16 @@ static int print_percpu(kd_session *s, const char *name, const char *spec, const
 			rc = -1;
 			break;
 		}
-		struct cvalue v;
-		cvalue_at(&v, base.type, addr);
-		struct sbuf b = {0};
-		rc = kd_cprint_value(s, &b, &v, o);
+		struct kd_value v;
+		kd_value_at(&v, base.type, addr);
+		struct kd_sbuf b = {0};
+		rc = kd_print_value(s, &b, &v, flags);
 		if (rc == 0) {
 			char leader[300];
 			snprintf(leader, sizeof(leader), "per_cpu(%s, %d)", name, cpu);
-			emit(s, leader, sbuf_str(&b));
+			emit(s, leader, kd_sbuf_str(&b));
 		}
-		sbuf_free(&b);
+		kd_sbuf_free(&b);
 	}
 	free(cpus);
 	return rc;
@@ -117,14 +114,14 @@ static int print_percpu(kd_session *s, const char *name, const char *spec, const
 
 static int percpu_summary(kd_session *s, const char *name)
 {
-	struct cvalue v;
-	if (cvalue_of_symbol(s, name, &v) < 0)
+	struct kd_value v;
+	if (kd_value_of_symbol(s, name, &v) < 0)
 		return -1;
-	struct sbuf b = {0};
-	kd_cprint_symbol_decl(s, &b, v.type, name);
-	kd_printf(s, "PER-CPU DATA TYPE:\n  %s;\nPER-CPU ADDRESSES:\n", sbuf_str(&b));
-	sbuf_free(&b);
-	for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
+	struct kd_sbuf b = {0};
+	kd_print_decl(s, &b, v.type, name);
+	kd_printf(s, "PER-CPU DATA TYPE:\n  %s;\nPER-CPU ADDRESSES:\n", kd_sbuf_str(&b));
+	kd_sbuf_free(&b);
+	for (int cpu = 0; cpu < kd_target(s)->nr_cpus; cpu++) {
 		uint64_t addr;
 		if (kd_per_cpu_addr(s, name, cpu, &addr) < 0)
 			return -1;
@@ -136,37 +133,41 @@ static int percpu_summary(kd_session *s, const char *name)
 
 static char *join_args(int argc, char **argv, int from)
 {
-	struct sbuf b = {0};
+	struct kd_sbuf b = {0};
 	for (int i = from; i < argc; i++) {
 		if (i > from)
-			sbuf_putc(&b, ' ');
-		sbuf_puts(&b, argv[i]);
+			kd_sbuf_putc(&b, ' ');
+		kd_sbuf_puts(&b, argv[i]);
 	}
-	char *r = xstrdup(sbuf_str(&b));
-	sbuf_free(&b);
+	char *r = kd_xstrdup(kd_sbuf_str(&b));
+	kd_sbuf_free(&b);
 	return r;
 }
 
+/* The print format flags (KD_PRINT_FMT_*), replaced by a later one. */
+#define FMT_FLAGS (KD_PRINT_FMT_HEX | KD_PRINT_FMT_DEC)
+
+/* output_format: 'x' (px), 'd' (pd) or 0 (p: the output radix). */
 static int cmd_p_common(kd_session *s, int argc, char **argv, char output_format)
 {
-	struct cprint_opts o = {0, s->output_radix == 16 ? 'x' : 0};
+	unsigned flags = kd_output_radix(s) == 16 ? KD_PRINT_RADIX_HEX : 0;
 	if (output_format)
-		o.output_format = output_format == 'd' ? 0 : output_format;
+		flags = output_format == 'x' ? KD_PRINT_RADIX_HEX : 0;
 	const char *slash = strchr(argv[0], '/');
 	if (slash) {
 		/* p/FMT goes to gdb as it is: no options, no symbol leader, no per-CPU forms */
 		for (const char *f = slash + 1; *f; f++) {
-			if (*f == 'x' || *f == 'd')
-				o.format = *f;
-			else if (*f == 'u')
-				o.format = 'd'; /* close enough: decimal */
+			if (*f == 'x')
+				flags = (flags & ~FMT_FLAGS) | KD_PRINT_FMT_HEX;
+			else if (*f == 'd' || *f == 'u') /* u: close enough, decimal */
+				flags = (flags & ~FMT_FLAGS) | KD_PRINT_FMT_DEC;
 			else
 				return kd_fail(s, "Undefined output format \"%c\".", *f);
 		}
 		if (argc < 2)
 			return kd_usage(s);
 		char *text = join_args(argc, argv, 1);
-		int rc = print_expr(s, text, NULL, &o, NULL);
+		int rc = print_expr(s, text, NULL, flags, NULL);
 		free(text);
 		return rc;
 	}
@@ -174,8 +175,8 @@ static int cmd_p_common(kd_session *s, int argc, char **argv, char output_format
 	opterr = 0;
 	while ((c = getopt(argc, argv, "+xdu")) != -1) {
 		switch (c) {
-		case 'x': o.output_format = 'x'; break;
-		case 'd': o.output_format = 0; break;
+		case 'x': flags |= KD_PRINT_RADIX_HEX; break;
+		case 'd': flags &= ~KD_PRINT_RADIX_HEX; break;
 		case 'u': break; /* user virtual addresses: expressions here are kernel ones */
 		default:
 			opterr = 1;
@@ -191,16 +192,16 @@ static int cmd_p_common(kd_session *s, int argc, char **argv, char output_format
 	if (colon && optind + 1 == argc) {
 		char name[256];
 		snprintf(name, sizeof(name), "%.*s", (int)(colon - first), first);
-		if (kd_cexpr_is_percpu(s, name, NULL))
-			return print_percpu(s, name, colon + 1, &o);
+		if (kd_symbol_is_percpu(s, name, NULL))
+			return print_percpu(s, name, colon + 1, flags);
 		return kd_fail(s, "%s: not a per-cpu symbol", name);
 	}
-	if (kd_cexpr_is_percpu(s, first, NULL))
+	if (kd_symbol_is_percpu(s, first, NULL))
 		return percpu_summary(s, first);
-	const char *leader = s->symtab && symtab_lookup(s->symtab, first) ? first : NULL;
+	const char *leader = kd_symbol_lookup(s, first) ? first : NULL;
 	char *text = join_args(argc, argv, optind);
-	char *request = xasprintf("p %s", text);
-	int rc = print_expr(s, text, leader, &o, request);
+	char *request = kd_xasprintf("p %s", text);
+	int rc = print_expr(s, text, leader, flags, request);
 	free(request);
 	free(text);
 	return rc;

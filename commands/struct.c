@@ -3,10 +3,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "lang/c_expr.h"
-#include "lang/c_print.h"
-#include "linux/kernel.h"
-#include "debuginfo/symbols.h"
+#include <kdive/kdive.h>
 
 #define STRUCT_USAGE                                                                                               \
 	"struct struct_name[.member[,member]][-o][-l offset][-rfuxdp]\n         [address | symbol][:cpuspec] [count | -c count]"
@@ -37,11 +34,11 @@ static int parse_address(kd_session *s, const char *arg, uint64_t *addrs, int *c
 	if (colon) {
 		char name[256];
 		snprintf(name, sizeof(name), "%.*s", (int)(colon - arg), arg);
-		if (!kd_cexpr_is_percpu(s, name, NULL))
+		if (!kd_symbol_is_percpu(s, name, NULL))
 			return kd_fail(s, "%s: not a per-cpu symbol", name);
 		const char *spec = colon + 1;
 		bool all = strcmp(spec, "a") == 0 || strcmp(spec, "all") == 0;
-		for (int cpu = 0; cpu < s->ki.nr_cpus && *n < max; cpu++) {
+		for (int cpu = 0; cpu < kd_target(s)->nr_cpus && *n < max; cpu++) {
 			bool want = all;
 			if (!all) {
 				const char *p = spec;
@@ -68,10 +65,10 @@ static int parse_address(kd_session *s, const char *arg, uint64_t *addrs, int *c
 		return 0;
 	}
 	uint64_t a;
-	const struct ksym *k = s->symtab ? symtab_lookup(s->symtab, arg) : NULL;
+	const struct kd_symbol *k = kd_symbol_lookup(s, arg);
 	if (k) {
 		uint64_t off;
-		if (kd_cexpr_is_percpu(s, arg, &off))
+		if (kd_symbol_is_percpu(s, arg, &off))
 			a = off;
 		else
 			a = k->addr;
@@ -86,39 +83,49 @@ static int parse_address(kd_session *s, const char *arg, uint64_t *addrs, int *c
 
 struct struct_opts {
 	bool offsets;
-	struct cprint_opts po;
+	unsigned flags; /* KD_PRINT_RADIX_HEX */
 	uint64_t list_offset;
 	bool have_list_offset;
 };
 
-static int print_one(kd_session *s, const struct struct_spec *sp, uint64_t addr, const struct struct_opts *so)
+/*
+ * The layout of the structure (flags: KD_PRINT_RADIX_HEX, KD_PRINT_ADDRESSES with addr): the
+ * whole of it as struct -o shows it, or only the members named, each on its -o line.
+ */
+static void print_layout(kd_session *s, struct kd_sbuf *b, const kd_struct_spec *sp, uint64_t addr, unsigned flags)
 {
-	struct ctype *t = sp->type;
-	struct sbuf b = {0};
+	const kd_type *t = kd_struct_spec_type(sp);
+	if (kd_struct_spec_count(sp) == 0) {
+		kd_print_offsets(s, b, t, addr, flags);
+		return;
+	}
+	kd_sbuf_printf(b, "%s %s {\n", kd_type_kind(t) == KD_TYPE_UNION ? "union" : "struct",
+		       kd_type_name(t) ? kd_type_name(t) : "");
+	const char *m;
+	for (size_t i = 0; (m = kd_struct_spec_member(sp, i, NULL)); i++)
+		if (kd_print_member_offset(s, b, t, m, addr, flags) < 0)
+			kd_clear_error(s); /* a member with no line of its own (nothing to show) */
+	kd_sbuf_puts(b, "}\n");
+}
+
+static int print_one(kd_session *s, const kd_struct_spec *sp, uint64_t addr, const struct struct_opts *so)
+{
+	struct kd_sbuf b = {0};
 	int rc = 0;
-	if (so->offsets) {
-		if (sp->nmembers == 0)
-			kd_cprint_struct_offsets(s, &b, t, true, addr, so->po.output_format == 'x');
-		else {
-			sbuf_printf(&b, "%s %s {\n", t->kind == CT_UNION ? "union" : "struct", t->name ? t->name : "");
-			for (size_t i = 0; i < sp->nmembers; i++)
-				if (sp->members[i].m)
-					kd_cprint_member_offset_line(s, &b, t, sp->members[i].m, sp->members[i].bitpos, true, addr,
-								  so->po.output_format == 'x');
-			sbuf_puts(&b, "}\n");
-		}
-	} else
-		rc = kd_cprint_struct_at(s, &b, sp, addr, &so->po);
+	if (so->offsets)
+		print_layout(s, &b, sp, addr, so->flags | KD_PRINT_ADDRESSES);
+	else
+		rc = kd_print_struct(s, &b, sp, addr, so->flags);
 	if (rc == 0)
-		kd_printf(s, "%s", sbuf_str(&b));
-	sbuf_free(&b);
+		kd_printf(s, "%s", kd_sbuf_str(&b));
+	kd_sbuf_free(&b);
 	return rc;
 }
 
 static int usage_fail(kd_session *s, const char *usage, const char *kind)
 {
 	kd_printf(s, "Usage:\n  %s\nEnter \"help %s\" for details.\n", usage, strcmp(kind, "union") ? "struct" : "union");
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	return -1;
 }
 
@@ -130,7 +137,7 @@ static int struct_command(kd_session *s, int argc, char **argv, const char *kind
 		spec = argv[0] + 1;
 	else if (strcmp(argv[0], "struct") != 0 && strcmp(argv[0], "union") != 0 && strcmp(argv[0], "*") != 0)
 		spec = argv[0]; /* a bare structure name */
-	struct struct_opts so = {.po = {0, s->output_radix == 16 ? 'x' : 0}};
+	struct struct_opts so = {.flags = kd_output_radix(s) == 16 ? KD_PRINT_RADIX_HEX : 0};
 	const char *list_arg = NULL;
 	long count = 1;
 	bool have_count = false;
@@ -140,8 +147,8 @@ static int struct_command(kd_session *s, int argc, char **argv, const char *kind
 		switch (c) {
 		case 'o': so.offsets = true; break;
 		case 'l': list_arg = optarg; break;
-		case 'x': so.po.output_format = 'x'; break;
-		case 'd': so.po.output_format = 0; break;
+		case 'x': so.flags |= KD_PRINT_RADIX_HEX; break;
+		case 'd': so.flags &= ~KD_PRINT_RADIX_HEX; break;
 		case 'c':
 			count = strtol(optarg, NULL, 10);
 			have_count = true;
@@ -174,21 +181,24 @@ static int struct_command(kd_session *s, int argc, char **argv, const char *kind
 		return usage_fail(s, usage, kind);
 	(void)have_count;
 	/* type and members */
-	struct struct_spec sp;
-	if (kd_struct_spec_parse(s, spec, kind, &sp) < 0)
+	kd_struct_spec *sp = kd_struct_spec_parse(s, spec, kind);
+	if (!sp)
 		return -1;
 	int rc = 0;
-	bool hex = so.po.output_format == 'x';
+	bool hex = so.flags & KD_PRINT_RADIX_HEX;
 	if (list_arg) {
 		uint64_t off = 0;
 		char *end;
 		if (strchr(list_arg, '.')) {
-			struct struct_spec lsp;
-			if (kd_struct_spec_parse(s, list_arg, "struct", &lsp) < 0 || lsp.nmembers != 1)
+			kd_struct_spec *lsp = kd_struct_spec_parse(s, list_arg, "struct");
+			struct kd_member_info mi;
+			if (!lsp || kd_struct_spec_count(lsp) != 1)
 				rc = kd_fail(s, "invalid -l option: %s", list_arg);
-			else
-				off = lsp.members[0].bitpos / 8;
-			kd_struct_spec_free(&lsp);
+			else {
+				kd_struct_spec_member(lsp, 0, &mi);
+				off = mi.offset;
+			}
+			kd_struct_spec_free(lsp);
 		} else {
 			off = strtoull(list_arg, &end, 0);
 			if (*end)
@@ -197,27 +207,23 @@ static int struct_command(kd_session *s, int argc, char **argv, const char *kind
 		so.list_offset = off;
 		so.have_list_offset = true;
 	}
-	struct ctype *t = sp.type;
+	const kd_type *t = kd_struct_spec_type(sp);
+	uint64_t size = kd_type_sizeof(s, t);
 	if (rc == 0 && !addr_arg) {
-		struct sbuf b = {0};
-		if (sp.nmembers) {
-			sbuf_printf(&b, "%s %s {\n", t->kind == CT_UNION ? "union" : "struct", t->name ? t->name : "");
-			for (size_t i = 0; i < sp.nmembers; i++)
-				if (sp.members[i].m)
-					kd_cprint_member_offset_line(s, &b, t, sp.members[i].m, sp.members[i].bitpos, false, 0, hex);
-			sbuf_puts(&b, "}\n");
-		} else if (so.offsets) {
-			kd_cprint_struct_offsets(s, &b, t, false, 0, hex);
+		struct kd_sbuf b = {0};
+		if (kd_struct_spec_count(sp) || so.offsets) {
+			print_layout(s, &b, sp, 0, so.flags);
 		} else {
-			kd_cprint_type(s, &b, t, "", 1, 0);
-			sbuf_printf(&b, hex ? "\nSIZE: 0x%llx\n" : "\nSIZE: %llu\n", (unsigned long long)t->size);
+			kd_print_type(s, &b, t, "", 1);
+			kd_sbuf_printf(&b, hex ? "\nSIZE: 0x%llx\n" : "\nSIZE: %llu\n", (unsigned long long)size);
 		}
-		kd_printf(s, "%s", sbuf_str(&b));
-		sbuf_free(&b);
+		kd_printf(s, "%s", kd_sbuf_str(&b));
+		kd_sbuf_free(&b);
 	} else if (rc == 0) {
-		int max = s->ki.nr_cpus > 1 ? s->ki.nr_cpus : 1;
-		uint64_t *addrs = xcalloc((size_t)max, sizeof(*addrs));
-		int *cpus = xcalloc((size_t)max, sizeof(*cpus));
+		int nr_cpus = kd_target(s)->nr_cpus;
+		int max = nr_cpus > 1 ? nr_cpus : 1;
+		uint64_t *addrs = kd_xcalloc((size_t)max, sizeof(*addrs));
+		int *cpus = kd_xcalloc((size_t)max, sizeof(*cpus));
 		int naddr = 0;
 		rc = parse_address(s, addr_arg, addrs, cpus, max, &naddr);
 		bool first = true;
@@ -236,13 +242,13 @@ static int struct_command(kd_session *s, int argc, char **argv, const char *kind
 				if (!first)
 					kd_printf(s, "\n");
 				first = false;
-				rc = print_one(s, &sp, base + (uint64_t)i * t->size, &so);
+				rc = print_one(s, sp, base + (uint64_t)i * size, &so);
 			}
 		}
 		free(addrs);
 		free(cpus);
 	}
-	kd_struct_spec_free(&sp);
+	kd_struct_spec_free(sp);
 	return rc;
 }
 

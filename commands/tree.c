@@ -3,12 +3,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "lang/c_expr.h"
-#include "lang/c_print.h"
-#include "linux/kernel.h"
-#include "debuginfo/symbols.h"
-#include "debuginfo/types.h"
-#include "linux/walk.h"
+#include <kdive/kdive.h>
 
 #define TREE_USAGE                                                                                                 \
 	"tree [-t [radix|xarray|rbtree|maple]] [-r offset] [-[s|S] struct[.member[,member]]]\n"                    \
@@ -19,17 +14,17 @@ enum tree_type { T_RBTREE, T_RADIX, T_XARRAY, T_MAPLE };
 static int usage(kd_session *s)
 {
 	kd_printf(s, "Usage:\n  " TREE_USAGE "\nEnter \"help tree\" for details.\n");
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	return -1;
 }
 
 struct tree_print {
 	enum tree_type type;
 	uint64_t node_offset; /* rbtree: the rb_node's offset in the structure */
-	bool position, verbose, fast;
-	struct struct_spec *specs;
+	bool position, verbose;
+	kd_struct_spec **specs;
 	size_t nspecs;
-	struct cprint_opts po;
+	unsigned flags; /* KD_PRINT_RADIX_HEX, KD_PRINT_READ_DIRECT (-S) */
 };
 
 static int print_entry(kd_session *s, uint64_t entry, const struct kd_walk_pos *pos, void *arg)
@@ -52,11 +47,10 @@ static int print_entry(kd_session *s, uint64_t entry, const struct kd_walk_pos *
 		}
 	}
 	for (size_t i = 0; i < tp->nspecs; i++) {
-		struct sbuf b = {0};
-		int rc = tp->fast ? kd_cprint_struct_members_fast(s, &b, &tp->specs[i], addr, &tp->po)
-				  : kd_cprint_struct_at(s, &b, &tp->specs[i], addr, &tp->po);
-		kd_printf(s, "%s", sbuf_str(&b));
-		sbuf_free(&b);
+		struct kd_sbuf b = {0};
+		int rc = kd_print_struct(s, &b, tp->specs[i], addr, tp->flags);
+		kd_printf(s, "%s", kd_sbuf_str(&b));
+		kd_sbuf_free(&b);
 		if (rc < 0)
 			return -1;
 	}
@@ -72,26 +66,36 @@ static bool offset_arg(kd_session *s, const char *arg, uint64_t *off)
 	}
 	if (!strchr(arg, '.'))
 		return false;
-	struct struct_spec sp;
-	if (kd_struct_spec_parse(s, arg, "struct", &sp) < 0) {
-		kd_err_clear(&s->err);
+	kd_struct_spec *sp = kd_struct_spec_parse(s, arg, "struct");
+	if (!sp) {
+		kd_clear_error(s);
 		return false;
 	}
-	bool ok = sp.nmembers == 1;
-	if (ok)
-		*off = sp.members[0].bitpos / 8;
-	kd_struct_spec_free(&sp);
+	struct kd_member_info mi;
+	bool ok = kd_struct_spec_count(sp) == 1;
+	if (ok) {
+		kd_struct_spec_member(sp, 0, &mi);
+		*off = mi.offset;
+	}
+	kd_struct_spec_free(sp);
 	return ok;
 }
 
-static bool is_kvaddr(uint64_t a)
+/* The pointer at a root's member (rb_root.rb_node, xarray.xa_head), failing as gdb does. */
+static int read_root(kd_session *s, uint64_t root, const char *type, const char *member, uint64_t *out)
 {
-	return a >= 0xffff800000000000ULL;
+	uint64_t off;
+	if (kd_member_offset(s, type, member, &off) < 0)
+		return -1;
+	if (kd_read_u64(s, root + off, out) < 0)
+		return kd_error(s, kd_last_code(s), root + off, "Cannot access memory at address 0x%llx",
+				(unsigned long long)(root + off));
+	return 0;
 }
 
 static int cmd_tree(kd_session *s, int argc, char **argv)
 {
-	struct tree_print tp = {.type = T_RBTREE, .po = {0, s->output_radix == 16 ? 'x' : 0}};
+	struct tree_print tp = {.type = T_RBTREE, .flags = kd_output_radix(s) == 16 ? KD_PRINT_RADIX_HEX : 0};
 	bool type_set = false, root_set = false, node_set = false, node_ptr = false, linear = false;
 	uint64_t root_offset = 0;
 	VEC(const char *) specs = {0};
@@ -134,12 +138,12 @@ static int cmd_tree(kd_session *s, int argc, char **argv)
 			}
 			node_set = true;
 			break;
-		case 'S': tp.fast = true; /* fall through */
+		case 'S': tp.flags |= KD_PRINT_READ_DIRECT; /* fall through */
 		case 's': VEC_PUSH(&specs, optarg); break;
 		case 'p': tp.position = true; break;
 		case 'N': node_ptr = true; break;
-		case 'x': tp.po.output_format = 'x'; break;
-		case 'd': tp.po.output_format = 0; break;
+		case 'x': tp.flags |= KD_PRINT_RADIX_HEX; break;
+		case 'd': tp.flags &= ~KD_PRINT_RADIX_HEX; break;
 		case 'l': linear = true; break;
 		case 'v': tp.verbose = true; break;
 		default: rc = usage(s); goto out;
@@ -173,17 +177,18 @@ static int cmd_tree(kd_session *s, int argc, char **argv)
 	/* the start: a symbol, an expression, or a hex address */
 	const char *a = argv[optind];
 	uint64_t start;
-	const struct ksym *k = s->symtab ? symtab_lookup(s->symtab, a) : NULL;
+	const struct kd_symbol *k = kd_symbol_lookup(s, a);
 	if (k)
 		start = k->addr;
-	else if (!(kd_parse_hex_u64(a, &start) && is_kvaddr(start)) && !(kd_cexpr_eval_u64(s, a, &start) == 0 && is_kvaddr(start))) {
+	else if (!(kd_parse_hex_u64(a, &start) && kd_is_kvaddr(s, start)) &&
+		 !(kd_cexpr_eval_u64(s, a, &start) == 0 && kd_is_kvaddr(s, start))) {
 		rc = kd_fail(s, "invalid start argument: %s", a);
 		goto out;
 	}
-	kd_err_clear(&s->err);
-	tp.specs = xcalloc(specs.len ? specs.len : 1, sizeof(*tp.specs));
+	kd_clear_error(s);
+	tp.specs = kd_xcalloc(specs.len ? specs.len : 1, sizeof(*tp.specs));
 	for (size_t i = 0; i < specs.len; i++) {
-		if (kd_struct_spec_parse(s, specs.items[i], "struct", &tp.specs[i]) < 0) {
+		if (!(tp.specs[i] = kd_struct_spec_parse(s, specs.items[i], "struct"))) {
 			rc = -1;
 			goto out;
 		}
@@ -194,12 +199,10 @@ static int cmd_tree(kd_session *s, int argc, char **argv)
 	long n = 0;
 	switch (tp.type) {
 	case T_RBTREE: {
-		uint64_t node = start, off;
-		if (!node_ptr) {
-			if (member_off(s, "rb_root", "rb_node", &off) < 0 || kd_cexpr_read(s, start + off, &node, 8) < 0) {
-				rc = -1;
-				goto out;
-			}
+		uint64_t node = start;
+		if (!node_ptr && read_root(s, start, "rb_root", "rb_node", &node) < 0) {
+			rc = -1;
+			goto out;
 		}
 		n = kd_walk_rbtree(s, node, 0, KD_WALK_NODE | (linear ? KD_WALK_INORDER : 0), print_entry, &tp);
 		break;
@@ -207,12 +210,10 @@ static int cmd_tree(kd_session *s, int argc, char **argv)
 	case T_RADIX:
 	case T_XARRAY: {
 		/* since 4.20 a radix_tree_root is an XArray */
-		uint64_t head = start, off;
-		if (!node_ptr) {
-			if (member_off(s, "xarray", "xa_head", &off) < 0 || kd_cexpr_read(s, start + off, &head, 8) < 0) {
-				rc = -1;
-				goto out;
-			}
+		uint64_t head = start;
+		if (!node_ptr && read_root(s, start, "xarray", "xa_head", &head) < 0) {
+			rc = -1;
+			goto out;
 		}
 		n = kd_walk_xarray(s, head, KD_WALK_NODE, print_entry, &tp);
 		break;
@@ -229,7 +230,7 @@ static int cmd_tree(kd_session *s, int argc, char **argv)
 out:
 	opterr = 1;
 	for (size_t i = 0; i < tp.nspecs; i++)
-		kd_struct_spec_free(&tp.specs[i]);
+		kd_struct_spec_free(tp.specs[i]);
 	free(tp.specs);
 	VEC_FREE(&specs);
 	return rc;

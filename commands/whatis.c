@@ -2,10 +2,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "lang/c_expr.h"
-#include "lang/c_print.h"
-#include "debuginfo/dwarf_index.h"
-#include "debuginfo/symbols.h"
+#include <kdive/kdive.h>
 
 #define WHATIS_USAGE                                                                                               \
 	"whatis [[-o] [struct | union | typedef | symbol]] | \n         [[-r [size|range]] [-m member]]"
@@ -16,72 +13,63 @@ static bool is_tag_word(const char *w)
 }
 
 /* crash's own layout of an enum: one enumerator per line with its value. */
-static void print_enum_crash(kd_session *s, struct sbuf *b, struct ctype *e)
+static void print_enum_crash(kd_session *s, struct kd_sbuf *b, const kd_type *e)
 {
-	ctype_complete(s, e);
-	sbuf_printf(b, "enum %s {\n", e->name ? e->name : "");
-	for (size_t i = 0; i < e->nenums; i++)
-		sbuf_printf(b, "  %s = %lld\n", e->enums[i].name, (long long)e->enums[i].value);
-	sbuf_puts(b, "};\n");
+	const char *name;
+	int64_t value;
+	kd_sbuf_printf(b, "enum %s {\n", kd_type_name(e) ? kd_type_name(e) : "");
+	for (size_t i = 0; kd_enum_at(s, e, i, &name, &value); i++)
+		kd_sbuf_printf(b, "  %s = %lld\n", name, (long long)value);
+	kd_sbuf_puts(b, "};\n");
 }
 
 /* crash: "typedef " + what ptype prints for it + " " + its name. */
-static void print_typedef_crash(kd_session *s, struct sbuf *b, struct ctype *td)
+static void print_typedef_crash(kd_session *s, struct kd_sbuf *b, const kd_type *td)
 {
-	sbuf_puts(b, "typedef ");
-	kd_cprint_type(s, b, td, "", 1, 0);
-	sbuf_printf(b, " %s;\n", td->name);
+	kd_sbuf_puts(b, "typedef ");
+	kd_print_type(s, b, td, "", 1);
+	kd_sbuf_printf(b, " %s;\n", kd_type_name(td));
 }
 
-static uint64_t size_of(kd_session *s, struct ctype *t)
+static bool is_aggregate(const kd_type *t)
 {
-	struct ctype *st = ctype_resolve(s, t);
-	if (!st)
+	return t && (kd_type_kind(t) == KD_TYPE_STRUCT || kd_type_kind(t) == KD_TYPE_UNION);
+}
+
+/* The SIZE: line's number: sizeof, except that a function type counts 0 here (gdb's sizeof says 1). */
+static uint64_t size_of(kd_session *s, const kd_type *t)
+{
+	const kd_type *st = kd_type_resolve(s, t);
+	if (!st || kd_type_kind(st) == KD_TYPE_FUNCTION)
 		return 0;
-	if (st->kind == CT_ARRAY) {
-		uint64_t n = 1;
-		while (st && st->kind == CT_ARRAY) {
-			n *= st->nelem;
-			st = ctype_resolve(s, st->target);
-		}
-		return st ? n * st->size : 0;
-	}
-	return st->size;
+	return kd_type_sizeof(s, t);
 }
 
 /* A type named by whatis's argument ("task_struct", "struct pid", "pid_t"); NULL if none. */
-static struct ctype *named_type(kd_session *s, const char *arg, bool *is_base)
+static const kd_type *named_type(kd_session *s, const char *arg, bool *is_base)
 {
 	*is_base = false;
-	uint64_t off;
-	if (!s->dwi)
-		return NULL;
 	const char *sp = strchr(arg, ' ');
 	if (sp) {
 		char w[16];
 		snprintf(w, sizeof(w), "%.*s", (int)(sp - arg), arg);
 		if (is_tag_word(w)) {
-			struct ctype *t = ctype_lookup(s, arg);
-			kd_err_clear(&s->err);
+			const kd_type *t = kd_type_find(s, arg);
 			/* crash's whatis accepts "struct X" for a union X too */
 			if (!t && strcmp(w, "struct") == 0) {
 				char buf[300];
 				snprintf(buf, sizeof(buf), "union %s", sp + 1);
-				t = ctype_lookup(s, buf);
-				kd_err_clear(&s->err);
+				t = kd_type_find(s, buf);
 			}
 			return t;
 		}
 	}
-	if (dwi_find(s->dwi, DWI_STRUCT, arg, &off) || dwi_find(s->dwi, DWI_UNION, arg, &off) ||
-	    dwi_find(s->dwi, DWI_ENUM, arg, &off) || dwi_find(s->dwi, DWI_TYPEDEF, arg, &off)) {
-		struct ctype *t = ctype_lookup(s, arg);
-		kd_err_clear(&s->err);
-		return t;
-	}
-	struct ctype *t = ctype_lookup(s, arg);
-	kd_err_clear(&s->err);
-	if (t && ctype_strip(t)->kind == CT_INT)
+	if (kd_name_exists(s, KD_NAME_STRUCT, arg) || kd_name_exists(s, KD_NAME_UNION, arg) ||
+	    kd_name_exists(s, KD_NAME_ENUM, arg) || kd_name_exists(s, KD_NAME_TYPEDEF, arg))
+		return kd_type_find(s, arg);
+	const kd_type *t = kd_type_find(s, arg);
+	const kd_type *st = t ? kd_type_resolve(s, t) : NULL;
+	if (st && kd_type_kind(st) == KD_TYPE_INT)
 		*is_base = true;
 	return t;
 }
@@ -101,14 +89,14 @@ static int cmd_whatis(kd_session *s, int argc, char **argv)
 		default:
 			opterr = 1;
 			kd_printf(s, "Usage:\n  " WHATIS_USAGE "\nEnter \"help whatis\" for details.\n");
-			kd_err_clear(&s->err);
+			kd_clear_error(s);
 			return -1;
 		}
 	}
 	opterr = 1;
 	if (optind >= argc) {
 		kd_printf(s, "Usage:\n  " WHATIS_USAGE "\nEnter \"help whatis\" for details.\n");
-		kd_err_clear(&s->err);
+		kd_clear_error(s);
 		return -1;
 	}
 	/* "struct X" takes two words; anything else only the first, as crash reads it */
@@ -117,81 +105,80 @@ static int cmd_whatis(kd_session *s, int argc, char **argv)
 		snprintf(arg, sizeof(arg), "%s %s", argv[optind], argv[optind + 1]);
 	else
 		snprintf(arg, sizeof(arg), "%s", argv[optind]);
-	struct sbuf b = {0};
+	struct kd_sbuf b = {0};
 	int rc = 0;
 	bool is_base;
 	char *dot = strchr(arg, '.');
-	struct ctype *t = NULL;
+	const kd_type *t = NULL;
 	if (dot && offsets) {
-		/* whatis -o task_struct.pid: the member's line, as struct -o prints it */
+		/* whatis -o task_struct.pid,comm: the members' lines, as struct -o prints them; members are
+		 * names here (found through anonymous members), not paths */
 		*dot = '\0';
 		t = named_type(s, arg, &is_base);
-		struct ctype *st = t ? ctype_resolve(s, t) : NULL;
+		const kd_type *st = t ? kd_type_resolve(s, t) : NULL;
 		*dot = '.';
-		uint64_t bp;
-		if (st && (st->kind == CT_STRUCT || st->kind == CT_UNION)) {
-			sbuf_printf(&b, "%s %s {\n", st->kind == CT_UNION ? "union" : "struct", st->name ? st->name : "");
-			char *list = xstrdup(dot + 1), *save = NULL;
-			for (char *m = strtok_r(list, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
-				const struct cmember *cm = ctype_member(s, st, m, &bp);
-				if (cm)
-					kd_cprint_member_offset_line(s, &b, st, cm, bp, false, 0, false);
-			}
+		if (is_aggregate(st)) {
+			kd_sbuf_printf(&b, "%s %s {\n", kd_type_kind(st) == KD_TYPE_UNION ? "union" : "struct",
+				       kd_type_name(st) ? kd_type_name(st) : "");
+			char *list = kd_xstrdup(dot + 1), *save = NULL;
+			for (char *m = strtok_r(list, ",", &save); m; m = strtok_r(NULL, ",", &save))
+				if (strpbrk(m, ".[") || kd_print_member_offset(s, &b, st, m, 0, 0) < 0)
+					kd_clear_error(s); /* a member it does not have: no line */
 			free(list);
-			sbuf_puts(&b, "}\n");
+			kd_sbuf_puts(&b, "}\n");
 			goto out;
 		}
 	}
 	t = dot ? NULL : named_type(s, arg, &is_base);
 	if (t) {
-		struct ctype *st = ctype_resolve(s, t);
+		const kd_type *st = kd_type_resolve(s, t);
 		if (is_base) {
-			sbuf_printf(&b, "SIZE: %llu\n", (unsigned long long)size_of(s, t));
-		} else if (t->kind == CT_TYPEDEF) {
-			if (offsets && st && (st->kind == CT_STRUCT || st->kind == CT_UNION))
-				kd_cprint_struct_offsets(s, &b, st, false, 0, false);
+			kd_sbuf_printf(&b, "SIZE: %llu\n", (unsigned long long)size_of(s, t));
+		} else if (kd_type_kind(t) == KD_TYPE_TYPEDEF) {
+			if (offsets && is_aggregate(st))
+				kd_print_offsets(s, &b, st, 0, 0);
 			else {
 				print_typedef_crash(s, &b, t);
-				sbuf_printf(&b, "SIZE: %llu\n", (unsigned long long)size_of(s, t));
+				kd_sbuf_printf(&b, "SIZE: %llu\n", (unsigned long long)size_of(s, t));
 			}
-		} else if (st && st->kind == CT_ENUM) {
+		} else if (st && kd_type_kind(st) == KD_TYPE_ENUM) {
 			print_enum_crash(s, &b, st);
-		} else if (st && (st->kind == CT_STRUCT || st->kind == CT_UNION)) {
+		} else if (is_aggregate(st)) {
 			if (offsets)
-				kd_cprint_struct_offsets(s, &b, st, false, 0, false);
+				kd_print_offsets(s, &b, st, 0, 0);
 			else {
-				kd_cprint_type(s, &b, st, "", 1, 0);
-				sbuf_printf(&b, "\nSIZE: %llu\n", (unsigned long long)st->size);
+				kd_print_type(s, &b, st, "", 1);
+				kd_sbuf_printf(&b, "\nSIZE: %llu\n", (unsigned long long)kd_type_sizeof(s, st));
 			}
 		} else {
-			sbuf_printf(&b, "SIZE: %llu\n", (unsigned long long)size_of(s, t));
+			kd_sbuf_printf(&b, "SIZE: %llu\n", (unsigned long long)size_of(s, t));
 		}
 		goto out;
 	}
 	/* a symbol: its declaration */
-	struct cvalue v;
-	if (!dot && cvalue_of_symbol(s, arg, &v) == 0) {
-		kd_cprint_symbol_decl(s, &b, v.type, arg);
-		sbuf_puts(&b, ";\n");
+	struct kd_value v;
+	if (!dot && kd_value_of_symbol(s, arg, &v) == 0) {
+		kd_print_decl(s, &b, v.type, arg);
+		kd_sbuf_puts(&b, ";\n");
 		goto out;
 	}
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	/* an expression: its type (crash, given a.b.c, reports the type of a) */
 	const char *d1 = strchr(arg, '.');
 	if (d1 && strchr(d1 + 1, '.') && !strpbrk(arg, "->[(*&"))
 		arg[d1 - arg] = '\0';
 	if (kd_cexpr_eval(s, arg, &v) == 0) {
-		kd_cprint_type(s, &b, v.type, "", -1, 0);
-		sbuf_putc(&b, '\n');
+		kd_print_type(s, &b, v.type, "", -1);
+		kd_sbuf_putc(&b, '\n');
 		goto out;
 	}
 	kd_printf(s, "whatis: cannot resolve: %s\nUsage:\n  " WHATIS_USAGE "\nEnter \"help whatis\" for details.\n", arg);
-	kd_err_clear(&s->err);
+	kd_clear_error(s);
 	rc = -1;
 out:
 	if (rc == 0)
-		kd_printf(s, "%s", sbuf_str(&b));
-	sbuf_free(&b);
+		kd_printf(s, "%s", kd_sbuf_str(&b));
+	kd_sbuf_free(&b);
 	return rc;
 }
 
@@ -199,33 +186,34 @@ static int cmd_ptype(kd_session *s, int argc, char **argv)
 {
 	if (argc < 2)
 		return kd_fail(s, "usage: ptype [struct | union | enum] name | expression");
-	struct sbuf text = {0};
+	struct kd_sbuf text = {0};
 	for (int i = 1; i < argc; i++) {
 		if (i > 1)
-			sbuf_putc(&text, ' ');
-		sbuf_puts(&text, argv[i]);
+			kd_sbuf_putc(&text, ' ');
+		kd_sbuf_puts(&text, argv[i]);
 	}
-	const char *arg = sbuf_str(&text);
-	struct ctype *t = NULL;
+	const char *arg = kd_sbuf_str(&text);
+	const kd_type *t = NULL;
 	int rc = 0;
-	uint64_t off;
 	bool tagged = strncmp(arg, "struct ", 7) == 0 || strncmp(arg, "union ", 6) == 0 || strncmp(arg, "enum ", 5) == 0;
-	bool typedef_name = !tagged && s->dwi && dwi_find(s->dwi, DWI_TYPEDEF, arg, &off) &&
-			    !dwi_find(s->dwi, DWI_VARIABLE, arg, &off) && !dwi_find(s->dwi, DWI_FUNCTION, arg, &off);
+	/* a typedef that no variable or function shadows names a type */
+	bool typedef_name = !tagged && kd_name_exists(s, KD_NAME_TYPEDEF, arg) &&
+			    !kd_name_exists(s, KD_NAME_VARIABLE, arg) && !kd_name_exists(s, KD_NAME_FUNCTION, arg);
 	if (tagged || typedef_name) {
-		t = ctype_lookup(s, arg);
+		t = kd_type_find(s, arg);
 		if (!t) {
 			const char *sp = strchr(arg, ' ');
 			rc = kd_fail(s, "No %.*s type named %s.", sp ? (int)(sp - arg) : 6, sp ? arg : "struct", sp ? sp + 1 : arg);
 		}
 	} else {
 		/* base type names ("unsigned long") or an expression */
-		t = ctype_lookup(s, arg);
-		kd_err_clear(&s->err);
-		if (t && ctype_strip(t)->kind != CT_INT && ctype_strip(t)->kind != CT_VOID && ctype_strip(t)->kind != CT_FLOAT)
+		t = kd_type_find(s, arg);
+		const kd_type *st = t ? kd_type_resolve(s, t) : NULL;
+		if (!st || (kd_type_kind(st) != KD_TYPE_INT && kd_type_kind(st) != KD_TYPE_VOID &&
+			    kd_type_kind(st) != KD_TYPE_FLOAT))
 			t = NULL;
 		if (!t) {
-			struct cvalue v;
+			struct kd_value v;
 			if (kd_cexpr_eval(s, arg, &v) < 0)
 				rc = -1;
 			else
@@ -237,16 +225,16 @@ static int cmd_ptype(kd_session *s, int argc, char **argv)
 		fflush(kd_out(s));
 		fprintf(stderr, "%s\n", kd_last_error(s));
 		kd_printf(s, "gdb: gdb request failed: ptype %s\n", arg);
-		kd_err_clear(&s->err);
+		kd_clear_error(s);
 	}
 	if (rc == 0) {
-		struct sbuf b = {0};
-		sbuf_puts(&b, "type = ");
-		kd_cprint_type(s, &b, t, "", 1, 0);
-		kd_printf(s, "%s\n", sbuf_str(&b));
-		sbuf_free(&b);
+		struct kd_sbuf b = {0};
+		kd_sbuf_puts(&b, "type = ");
+		kd_print_type(s, &b, t, "", 1);
+		kd_printf(s, "%s\n", kd_sbuf_str(&b));
+		kd_sbuf_free(&b);
 	}
-	sbuf_free(&text);
+	kd_sbuf_free(&text);
 	return rc;
 }
 

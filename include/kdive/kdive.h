@@ -24,5 +24,7 @@
 #include <kdive/linux.h>
 #include <kdive/unwind.h>
 #include <kdive/expr.h>
+#include <kdive/cvalue.h>
+#include <kdive/print.h>
 
 #endif

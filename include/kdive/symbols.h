@@ -26,6 +26,10 @@ KD_API int kd_addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size
 KD_API const struct kd_symbol *kd_symbol_lookup(kd_session *s, const char *name);
 /* The vmlinux symbol at or before addr that contains it (or is the closest below it). */
 KD_API const struct kd_symbol *kd_symbol_containing(kd_session *s, uint64_t addr);
+/* A per-CPU variable (its symbol's value is an offset into each CPU's per-CPU area, not an
+ * address; kd_per_cpu_addr gives a CPU's copy): true with that offset in *offset (may be NULL),
+ * false for any other name. */
+KD_API bool kd_symbol_is_percpu(kd_session *s, const char *name, uint64_t *offset);
 /* vmlinux's symbols in address order, for listing. */
 KD_API size_t kd_symbol_count(kd_session *s);
 KD_API const struct kd_symbol *kd_symbol_index(kd_session *s, size_t i);

@@ -31,6 +31,47 @@ KD_API uint64_t kd_type_sizeof(kd_session *s, const kd_type *t);
  * "unsigned long"); NULL for an anonymous or a derived (pointer, array, qualified) type. */
 KD_API const char *kd_type_name(const kd_type *t);
 
+/* What a type is (char and _Bool are integers). */
+enum kd_type_kind {
+	KD_TYPE_VOID,
+	KD_TYPE_INT,
+	KD_TYPE_FLOAT,
+	KD_TYPE_POINTER,
+	KD_TYPE_ARRAY,
+	KD_TYPE_STRUCT,
+	KD_TYPE_UNION,
+	KD_TYPE_ENUM,
+	KD_TYPE_FUNCTION,
+	KD_TYPE_TYPEDEF,
+	KD_TYPE_CONST,
+	KD_TYPE_VOLATILE,
+	KD_TYPE_RESTRICT,
+	KD_TYPE_ATOMIC,
+};
+KD_API enum kd_type_kind kd_type_kind(const kd_type *t);
+/* t without its typedefs and qualifiers ("pid_t" -> int, "const struct cred" -> struct cred);
+ * NULL for a typedef of nothing (void). */
+KD_API const kd_type *kd_type_resolve(kd_session *s, const kd_type *t);
+/* What a pointer points to, an array's element, a typedef's or a qualifier's type, a function's
+ * return type; NULL for void and for every other kind. */
+KD_API const kd_type *kd_type_target(const kd_type *t);
+
+/* The kinds of names of the debug information. */
+enum kd_name_kind {
+	KD_NAME_STRUCT,
+	KD_NAME_UNION,
+	KD_NAME_ENUM,
+	KD_NAME_TYPEDEF,
+	KD_NAME_BASE,       /* a base type: "int", "unsigned long" */
+	KD_NAME_VARIABLE,
+	KD_NAME_FUNCTION,
+	KD_NAME_ENUMERATOR,
+};
+/* Whether the debug information declares name as that kind of name (no error either way): how a
+ * command tells a type from a value ("whatis x": a struct tag x; "ptype x": a typedef x that no
+ * variable or function shadows). */
+KD_API bool kd_name_exists(kd_session *s, enum kd_name_kind kind, const char *name);
+
 /* Where a member lies: "pid", or a path "sched_info.last_arrival", "pending.signal.sig[0]". */
 struct kd_member_info {
 	uint64_t offset;   /* bytes from the start of the structure (of a bitfield: of its first byte) */

@@ -782,6 +782,54 @@ bool ctype_is_typedef_name(kd_session *s, const char *name)
 	       !ctype_has_name(s, CNS_FUNCTION, name);
 }
 
+/* ---- the public accessors of <kdive/types.h> (a kd_type is a struct ctype) ---- */
+
+_Static_assert(KD_TYPE_VOID == (int)CT_VOID && KD_TYPE_INT == (int)CT_INT && KD_TYPE_FLOAT == (int)CT_FLOAT &&
+		       KD_TYPE_POINTER == (int)CT_PTR && KD_TYPE_ARRAY == (int)CT_ARRAY &&
+		       KD_TYPE_STRUCT == (int)CT_STRUCT && KD_TYPE_UNION == (int)CT_UNION && KD_TYPE_ENUM == (int)CT_ENUM &&
+		       KD_TYPE_FUNCTION == (int)CT_FUNC && KD_TYPE_TYPEDEF == (int)CT_TYPEDEF &&
+		       KD_TYPE_CONST == (int)CT_CONST && KD_TYPE_VOLATILE == (int)CT_VOLATILE &&
+		       KD_TYPE_RESTRICT == (int)CT_RESTRICT && KD_TYPE_ATOMIC == (int)CT_ATOMIC,
+	       "enum kd_type_kind mirrors enum ctype_kind");
+_Static_assert(KD_NAME_STRUCT == (int)CNS_STRUCT && KD_NAME_UNION == (int)CNS_UNION && KD_NAME_ENUM == (int)CNS_ENUM &&
+		       KD_NAME_TYPEDEF == (int)CNS_TYPEDEF && KD_NAME_BASE == (int)CNS_BASE &&
+		       KD_NAME_VARIABLE == (int)CNS_VARIABLE && KD_NAME_FUNCTION == (int)CNS_FUNCTION &&
+		       KD_NAME_ENUMERATOR == (int)CNS_ENUMERATOR,
+	       "enum kd_name_kind mirrors enum ctype_ns");
+
+enum kd_type_kind kd_type_kind(const kd_type *t)
+{
+	return (enum kd_type_kind)((const struct ctype *)t)->kind;
+}
+
+const kd_type *kd_type_resolve(kd_session *s, const kd_type *t)
+{
+	return (const kd_type *)ctype_resolve(s, (struct ctype *)t);
+}
+
+const kd_type *kd_type_target(const kd_type *t)
+{
+	const struct ctype *c = (const struct ctype *)t;
+	switch (c->kind) {
+	case CT_PTR:
+	case CT_ARRAY:
+	case CT_TYPEDEF:
+	case CT_CONST:
+	case CT_VOLATILE:
+	case CT_RESTRICT:
+	case CT_ATOMIC:
+	case CT_FUNC: return (const kd_type *)c->target;
+	default: return NULL;
+	}
+}
+
+bool kd_name_exists(kd_session *s, enum kd_name_kind kind, const char *name)
+{
+	if ((unsigned)kind > KD_NAME_ENUMERATOR)
+		return false;
+	return ctype_has_name(s, (enum ctype_ns)kind, name);
+}
+
 bool kd_symbol_is_percpu(kd_session *s, const char *name, uint64_t *offset)
 {
 	struct type_cache *c = cache(s);

@@ -18,6 +18,7 @@
 #ifndef KDIVE_CTYPE_H
 #define KDIVE_CTYPE_H
 
+#include <kdive/symbols.h>
 #include <kdive/types.h>
 #include "target/session.h"
 
@@ -163,8 +164,7 @@ int ctype_var(kd_session *s, const char *name, struct ctype **type, uint64_t *ad
 /* An enumerator: its value and the enum type that holds it. False without an error when absent. */
 bool ctype_enumerator(kd_session *s, const char *name, int64_t *value, struct ctype **type);
 
-/* A per-CPU symbol's offset (its address in the per-CPU section); false if name is not a per-CPU symbol. */
-bool kd_symbol_is_percpu(kd_session *s, const char *name, uint64_t *offset);
+/* kd_symbol_is_percpu (<kdive/symbols.h>) is implemented in ctype.c, beside the types. */
 
 /* Frees the session's types (session_free). */
 void ctype_free(kd_session *s);

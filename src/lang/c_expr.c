@@ -1,4 +1,5 @@
-/* Typed values and the C expression evaluator (see c_expr.h); the types are debuginfo/ctype.h's. */
+/* Typed values and the C expression evaluator (see c_expr.h); the types are debuginfo/ctype.h's.
+ * The public API of <kdive/cvalue.h> is at the end. */
 #include "lang/c_expr.h"
 
 #include <ctype.h>
@@ -39,7 +40,7 @@ void cexpr_set_reader(kd_session *s, cexpr_reader fn, void *arg)
 	mem_set_reader(s, fn, arg); /* the memory layer's seam: every reader above sees it */
 }
 
-int kd_cexpr_read(kd_session *s, uint64_t addr, void *buf, size_t len)
+int cexpr_read(kd_session *s, uint64_t addr, void *buf, size_t len)
 {
 	struct cexpr_state *c = cache(s);
 	if (c->noeval) {
@@ -67,7 +68,7 @@ void cexpr_set_print_state(kd_session *s, void *state, void (*free_fn)(void *))
 	c->print_state_free = free_fn;
 }
 
-int kd_cexpr_next_history(kd_session *s)
+int kd_value_history_next(kd_session *s)
 {
 	return ++cache(s)->history;
 }
@@ -120,7 +121,7 @@ int cvalue_to_u64(kd_session *s, const struct cvalue *v, uint64_t *out)
 		if (nbytes > 9)
 			return kd_fail(s, "bitfield too wide");
 		if (v->where == CV_LVALUE) {
-			if (kd_cexpr_read(s, v->addr, buf, nbytes) < 0)
+			if (cexpr_read(s, v->addr, buf, nbytes) < 0)
 				return -1;
 		} else
 			memcpy(buf, v->bytes, MIN(nbytes, sizeof(v->bytes)));
@@ -139,7 +140,7 @@ int cvalue_to_u64(kd_session *s, const struct cvalue *v, uint64_t *out)
 	}
 	uint8_t buf[8] = {0};
 	if (v->where == CV_LVALUE) {
-		if (kd_cexpr_read(s, v->addr, buf, size) < 0)
+		if (cexpr_read(s, v->addr, buf, size) < 0)
 			return -1;
 	} else
 		memcpy(buf, v->bytes, size);
@@ -159,7 +160,6 @@ int cvalue_of_symbol(kd_session *s, const char *name, struct cvalue *out)
 	if (!found)
 		return kd_fail(s, "No symbol \"%s\" in current context.", name);
 	cvalue_at(out, t, addr);
-	out->symbol = NULL;
 	return 0;
 }
 
@@ -423,7 +423,6 @@ static int member_of(struct parser *ps, struct cvalue *v, const char *name)
 	}
 	v->bitsize = m->bitsize;
 	v->type = m->type;
-	v->symbol = NULL;
 	return 0;
 }
 
@@ -554,10 +553,8 @@ static int parse_identifier(struct parser *ps, const char *name, struct cvalue *
 	kd_session *s = ps->s;
 	int64_t value;
 	struct ctype *et = NULL;
-	if (cvalue_of_symbol(s, name, out) == 0) {
-		out->symbol = NULL;
+	if (cvalue_of_symbol(s, name, out) == 0)
 		return 0;
-	}
 	if (ctype_enumerator(s, name, &value, &et) && et) {
 		kd_err_clear(&s->err);
 		cvalue_int(out, et, (uint64_t)value);
@@ -796,7 +793,6 @@ static int artificial_array(struct parser *ps, struct cvalue *l, struct cvalue *
 	if ((int64_t)n <= 0)
 		return kd_fail(s, "Non-positive repeat count.");
 	l->type = ctype_array_of(s, l->type, n);
-	l->symbol = NULL;
 	return 0;
 }
 
@@ -989,7 +985,7 @@ static int parse_expr(struct parser *ps, struct cvalue *out)
 	}
 }
 
-int kd_cexpr_eval(kd_session *s, const char *text, struct cvalue *out)
+int cexpr_eval(kd_session *s, const char *text, struct cvalue *out)
 {
 	struct parser ps = {s, text, text, 0};
 	int saved_noeval = cache(s)->noeval;
@@ -1010,8 +1006,41 @@ int kd_cexpr_eval(kd_session *s, const char *text, struct cvalue *out)
 int kd_cexpr_eval_u64(kd_session *s, const char *text, uint64_t *out)
 {
 	struct cvalue v;
-	if (kd_cexpr_eval(s, text, &v) < 0)
+	if (cexpr_eval(s, text, &v) < 0)
 		return -1;
 	struct parser ps = {s, text, text, 0};
 	return get_int(&ps, &v, out);
+}
+
+/* ---- the public API (include/kdive/cvalue.h) ---- */
+
+int kd_cexpr_eval(kd_session *s, const char *expr, struct kd_value *out)
+{
+	struct cvalue v;
+	int rc = cexpr_eval(s, expr, &v);
+	cvalue_to_kd(out, &v);
+	return rc;
+}
+
+void kd_value_at(struct kd_value *v, const kd_type *t, uint64_t addr)
+{
+	struct cvalue c;
+	cvalue_at(&c, (struct ctype *)t, addr);
+	cvalue_to_kd(v, &c);
+}
+
+int kd_value_of_symbol(kd_session *s, const char *name, struct kd_value *out)
+{
+	struct cvalue c;
+	memset(&c, 0, sizeof(c));
+	int rc = cvalue_of_symbol(s, name, &c);
+	cvalue_to_kd(out, &c);
+	return rc;
+}
+
+int kd_value_to_u64(kd_session *s, const struct kd_value *v, uint64_t *out)
+{
+	struct cvalue c;
+	cvalue_from_kd(&c, v);
+	return cvalue_to_u64(s, &c, out);
 }

@@ -13,8 +13,16 @@
 #ifndef KDIVE_CEXPR_H
 #define KDIVE_CEXPR_H
 
+#include <string.h>
+
+#include <kdive/cvalue.h>
 #include "debuginfo/ctype.h"
 #include "target/session.h"
+
+/*
+ * The public side is include/kdive/cvalue.h (struct kd_value, kd_cexpr_eval, kd_value_*),
+ * implemented at the end of c_expr.c over what is declared here.
+ */
 
 enum cvalue_where { CV_RVALUE, CV_LVALUE };
 
@@ -24,13 +32,32 @@ struct cvalue {
 	uint64_t addr;            /* lvalue: kernel virtual address */
 	uint32_t bitpos, bitsize; /* bitfield: bits from addr (lvalue) or from bytes (rvalue) */
 	uint8_t bytes[16];        /* rvalue contents, little-endian */
-	const char *symbol;       /* the symbol the value was named by, if any */
 };
 
-/* Evaluate an expression. */
-int kd_cexpr_eval(kd_session *s, const char *text, struct cvalue *out);
-/* Evaluate to an integer (pointers and enums included), as address arguments need. */
-int kd_cexpr_eval_u64(kd_session *s, const char *text, uint64_t *out);
+/* The public struct kd_value and the evaluator's own, both ways (a kd_type is a struct ctype). */
+static inline void cvalue_from_kd(struct cvalue *out, const struct kd_value *v)
+{
+	memset(out, 0, sizeof(*out));
+	out->type = (struct ctype *)v->type;
+	out->where = v->lvalue ? CV_LVALUE : CV_RVALUE;
+	out->addr = v->addr;
+	out->bitpos = v->bitpos;
+	out->bitsize = v->bitsize;
+	memcpy(out->bytes, v->bytes, sizeof(out->bytes));
+}
+static inline void cvalue_to_kd(struct kd_value *out, const struct cvalue *v)
+{
+	memset(out, 0, sizeof(*out));
+	out->type = (const kd_type *)v->type;
+	out->lvalue = v->where == CV_LVALUE;
+	out->addr = v->addr;
+	out->bitpos = v->bitpos;
+	out->bitsize = v->bitsize;
+	memcpy(out->bytes, v->bytes, sizeof(out->bytes));
+}
+
+/* Evaluate an expression (kd_cexpr_eval_u64, public, evaluates one to an integer). */
+int cexpr_eval(kd_session *s, const char *text, struct cvalue *out);
 /* The integer value of a scalar value (read from memory for lvalues; bitfields extracted). */
 int cvalue_to_u64(kd_session *s, const struct cvalue *v, uint64_t *out);
 /* The value of a variable or function by name (DWARF). */
@@ -41,13 +68,8 @@ void cvalue_at(struct cvalue *v, struct ctype *t, uint64_t addr);
 /* Memory the evaluator and printer read: the dump, or (for tests) a reader of one's own. */
 typedef int (*cexpr_reader)(void *arg, uint64_t addr, void *buf, size_t len);
 void cexpr_set_reader(kd_session *s, cexpr_reader fn, void *arg);
-int kd_cexpr_read(kd_session *s, uint64_t addr, void *buf, size_t len);
-
-/* Old name of debuginfo/ctype.h's kd_symbol_is_percpu (the coordinator renames callers). */
-#define kd_cexpr_is_percpu kd_symbol_is_percpu
-
-/* gdb's value history: the next $N. */
-int kd_cexpr_next_history(kd_session *s);
+/* Kernel memory as gdb reads it: fails with "Cannot access memory at address 0x...". */
+int cexpr_read(kd_session *s, uint64_t addr, void *buf, size_t len);
 
 /* A slot for the printer's per-session state (its symbol lookup tables), freed with the cache. */
 void *cexpr_print_state(kd_session *s);

@@ -13,7 +13,7 @@
 
 /* ---- sbuf ---- */
 
-void sbuf_printf(struct sbuf *b, const char *fmt, ...)
+void kd_sbuf_printf(struct kd_sbuf *b, const char *fmt, ...)
 {
 	va_list ap;
 	for (;;) {
@@ -35,7 +35,7 @@ void sbuf_printf(struct sbuf *b, const char *fmt, ...)
 	}
 }
 
-void sbuf_puts(struct sbuf *b, const char *str)
+void kd_sbuf_puts(struct kd_sbuf *b, const char *str)
 {
 	size_t n = strlen(str);
 	if (b->len + n + 1 > b->cap) {
@@ -49,29 +49,29 @@ void sbuf_puts(struct sbuf *b, const char *str)
 	b->len += n;
 }
 
-void sbuf_putc(struct sbuf *b, char c)
+void kd_sbuf_putc(struct kd_sbuf *b, char c)
 {
 	char t[2] = {c, 0};
-	sbuf_puts(b, t);
+	kd_sbuf_puts(b, t);
 }
 
-void sbuf_spaces(struct sbuf *b, int n)
+void sbuf_spaces(struct kd_sbuf *b, int n)
 {
 	for (int i = 0; i < n; i++)
-		sbuf_putc(b, ' ');
+		kd_sbuf_putc(b, ' ');
 }
 
-void sbuf_free(struct sbuf *b)
+void kd_sbuf_free(struct kd_sbuf *b)
 {
 	free(b->s);
 	b->s = NULL;
 	b->len = b->cap = 0;
 }
 
-const char *sbuf_str(struct sbuf *b)
+const char *kd_sbuf_str(struct kd_sbuf *b)
 {
 	if (!b->s)
-		sbuf_puts(b, "");
+		kd_sbuf_puts(b, "");
 	return b->s;
 }
 
@@ -127,7 +127,7 @@ static struct print_state *print_state(kd_session *s)
 	return ps;
 }
 
-void cprint_symbolic(kd_session *s, struct sbuf *out, uint64_t addr)
+void cprint_symbolic(kd_session *s, struct kd_sbuf *out, uint64_t addr)
 {
 	struct symtab *t = s->symtab;
 	if (!t || !t->nsyms)
@@ -175,46 +175,46 @@ void cprint_symbolic(kd_session *s, struct sbuf *out, uint64_t addr)
 		return; /* gdb ignores zero-sized data symbols */
 	uint64_t off = raw - k->addr;
 	if (off)
-		sbuf_printf(out, " <%s+%llu>", k->name, (unsigned long long)off);
+		kd_sbuf_printf(out, " <%s+%llu>", k->name, (unsigned long long)off);
 	else
-		sbuf_printf(out, " <%s>", k->name);
+		kd_sbuf_printf(out, " <%s>", k->name);
 }
 
 /* ---- characters and strings, as gdb's print_wchar ---- */
 
-static void emit_char(struct sbuf *b, unsigned c, char quoter, bool *need_escape)
+static void emit_char(struct kd_sbuf *b, unsigned c, char quoter, bool *need_escape)
 {
 	bool ne = *need_escape;
 	*need_escape = false;
 	switch (c) {
-	case '\a': sbuf_puts(b, "\\a"); return;
-	case '\b': sbuf_puts(b, "\\b"); return;
-	case '\f': sbuf_puts(b, "\\f"); return;
-	case '\n': sbuf_puts(b, "\\n"); return;
-	case '\r': sbuf_puts(b, "\\r"); return;
-	case '\t': sbuf_puts(b, "\\t"); return;
-	case '\v': sbuf_puts(b, "\\v"); return;
+	case '\a': kd_sbuf_puts(b, "\\a"); return;
+	case '\b': kd_sbuf_puts(b, "\\b"); return;
+	case '\f': kd_sbuf_puts(b, "\\f"); return;
+	case '\n': kd_sbuf_puts(b, "\\n"); return;
+	case '\r': kd_sbuf_puts(b, "\\r"); return;
+	case '\t': kd_sbuf_puts(b, "\\t"); return;
+	case '\v': kd_sbuf_puts(b, "\\v"); return;
 	default: break;
 	}
 	if (c >= 0x20 && c < 0x7f && !(ne && isdigit((int)c))) {
 		if (c == (unsigned char)quoter || c == '\\')
-			sbuf_putc(b, '\\');
-		sbuf_putc(b, (char)c);
+			kd_sbuf_putc(b, '\\');
+		kd_sbuf_putc(b, (char)c);
 	} else {
-		sbuf_printf(b, "\\%.3o", c & 0777);
+		kd_sbuf_printf(b, "\\%.3o", c & 0777);
 		*need_escape = true;
 	}
 }
 
-void cprint_string(struct sbuf *out, const uint8_t *str, size_t len, bool ellipsis)
+void cprint_string(struct kd_sbuf *out, const uint8_t *str, size_t len, bool ellipsis)
 {
 	bool ne = false;
-	sbuf_putc(out, '"');
+	kd_sbuf_putc(out, '"');
 	for (size_t i = 0; i < len; i++)
 		emit_char(out, str[i], '"', &ne);
-	sbuf_putc(out, '"');
+	kd_sbuf_putc(out, '"');
 	if (ellipsis)
-		sbuf_puts(out, "...");
+		kd_sbuf_puts(out, "...");
 }
 
 /* ---- types ---- */
@@ -242,7 +242,7 @@ static struct ctype *peel(struct ctype *t, unsigned *q)
 
 struct tctx {
 	kd_session *s;
-	struct sbuf *b;
+	struct kd_sbuf *b;
 	/* struct -o: which line declares which member */
 	VEC(size_t) mark_lines;
 	VEC(const char *) mark_names;
@@ -270,12 +270,12 @@ static void modifier(struct tctx *c, unsigned q, bool pre_space, bool post_space
 		if (!(q & words[i].bit))
 			continue;
 		if (did || pre_space)
-			sbuf_putc(c->b, ' ');
-		sbuf_puts(c->b, words[i].word);
+			kd_sbuf_putc(c->b, ' ');
+		kd_sbuf_puts(c->b, words[i].word);
 		did = true;
 	}
 	if (did && post_space)
-		sbuf_putc(c->b, ' ');
+		kd_sbuf_putc(c->b, ' ');
 }
 
 static void print_type_1(struct tctx *c, struct ctype *t, const char *name, int show, int level);
@@ -283,17 +283,17 @@ static void print_type_1(struct tctx *c, struct ctype *t, const char *name, int 
 static void print_args(struct tctx *c, struct ctype *f)
 {
 	ctype_complete(c->s, f);
-	sbuf_putc(c->b, '(');
+	kd_sbuf_putc(c->b, '(');
 	for (size_t i = 0; i < f->nparams; i++) {
 		if (i)
-			sbuf_puts(c->b, ", ");
+			kd_sbuf_puts(c->b, ", ");
 		print_type_1(c, f->params[i], "", 0, 0);
 	}
 	if (f->nparams && f->varargs)
-		sbuf_puts(c->b, ", ...");
+		kd_sbuf_puts(c->b, ", ...");
 	else if (!f->nparams && f->prototyped)
-		sbuf_puts(c->b, "void");
-	sbuf_putc(c->b, ')');
+		kd_sbuf_puts(c->b, "void");
+	kd_sbuf_putc(c->b, ')');
 }
 
 static void varspec_prefix(struct tctx *c, struct ctype *t, int show, bool passed_ptr, bool post_space)
@@ -305,18 +305,18 @@ static void varspec_prefix(struct tctx *c, struct ctype *t, int show, bool passe
 	switch (tt->kind) {
 	case CT_PTR:
 		varspec_prefix(c, tt->target, show, true, true);
-		sbuf_putc(c->b, '*');
+		kd_sbuf_putc(c->b, '*');
 		modifier(c, q, true, post_space);
 		break;
 	case CT_FUNC:
 		varspec_prefix(c, tt->target, show, false, false);
 		if (passed_ptr)
-			sbuf_putc(c->b, '(');
+			kd_sbuf_putc(c->b, '(');
 		break;
 	case CT_ARRAY:
 		varspec_prefix(c, tt->target, show, false, post_space);
 		if (passed_ptr)
-			sbuf_putc(c->b, '(');
+			kd_sbuf_putc(c->b, '(');
 		break;
 	case CT_TYPEDEF:
 		varspec_prefix(c, tt->target, show, passed_ptr, false);
@@ -334,17 +334,17 @@ static void varspec_suffix(struct tctx *c, struct ctype *t, int show, bool passe
 	switch (tt->kind) {
 	case CT_ARRAY:
 		if (passed_ptr)
-			sbuf_putc(c->b, ')');
+			kd_sbuf_putc(c->b, ')');
 		if (tt->no_bound)
-			sbuf_puts(c->b, "[]");
+			kd_sbuf_puts(c->b, "[]");
 		else
-			sbuf_printf(c->b, "[%llu]", (unsigned long long)tt->nelem);
+			kd_sbuf_printf(c->b, "[%llu]", (unsigned long long)tt->nelem);
 		varspec_suffix(c, tt->target, show, false);
 		break;
 	case CT_PTR: varspec_suffix(c, tt->target, show, true); break;
 	case CT_FUNC:
 		if (passed_ptr)
-			sbuf_putc(c->b, ')');
+			kd_sbuf_putc(c->b, ')');
 		print_args(c, tt);
 		varspec_suffix(c, tt->target, show, passed_ptr);
 		break;
@@ -356,29 +356,29 @@ static void varspec_suffix(struct tctx *c, struct ctype *t, int show, bool passe
 static void struct_body(struct tctx *c, struct ctype *t, int show, int level)
 {
 	if (level > 4 * 64) { /* only a corrupt DWARF nests this deep */
-		sbuf_puts(c->b, "{...}");
+		kd_sbuf_puts(c->b, "{...}");
 		return;
 	}
 	ctype_complete(c->s, t);
-	sbuf_puts(c->b, "{\n");
+	kd_sbuf_puts(c->b, "{\n");
 	if (t->nmembers == 0) {
 		sbuf_spaces(c->b, level + 4);
-		sbuf_puts(c->b, t->has_size || t->borrowed ? "<no data fields>\n" : "<incomplete type>\n");
+		kd_sbuf_puts(c->b, t->has_size || t->borrowed ? "<no data fields>\n" : "<incomplete type>\n");
 	}
 	for (size_t i = 0; i < t->nmembers; i++) {
 		const struct cmember *m = &t->members[i];
 		sbuf_spaces(c->b, level + 4);
 		print_type_1(c, m->type, m->name, show > 0 ? show - 1 : 0, level + 4);
 		if (m->bitsize)
-			sbuf_printf(c->b, " : %u", m->bitsize);
+			kd_sbuf_printf(c->b, " : %u", m->bitsize);
 		if (c->marking && m->name) {
 			VEC_PUSH(&c->mark_lines, current_line(c));
 			VEC_PUSH(&c->mark_names, m->name);
 		}
-		sbuf_puts(c->b, ";\n");
+		kd_sbuf_puts(c->b, ";\n");
 	}
 	sbuf_spaces(c->b, level);
-	sbuf_putc(c->b, '}');
+	kd_sbuf_putc(c->b, '}');
 }
 
 static void print_base(struct tctx *c, struct ctype *t, int show, int level)
@@ -386,18 +386,18 @@ static void print_base(struct tctx *c, struct ctype *t, int show, int level)
 	unsigned q;
 	struct ctype *tt = peel(t, &q);
 	if (!tt) {
-		sbuf_puts(c->b, "void");
+		kd_sbuf_puts(c->b, "void");
 		return;
 	}
 	if (show <= 0 && tt->name) {
 		modifier(c, q, false, true);
 		if (tt->kind == CT_STRUCT)
-			sbuf_puts(c->b, "struct ");
+			kd_sbuf_puts(c->b, "struct ");
 		else if (tt->kind == CT_UNION)
-			sbuf_puts(c->b, "union ");
+			kd_sbuf_puts(c->b, "union ");
 		else if (tt->kind == CT_ENUM)
-			sbuf_puts(c->b, "enum ");
-		sbuf_puts(c->b, tt->name);
+			kd_sbuf_puts(c->b, "enum ");
+		kd_sbuf_puts(c->b, tt->name);
 		return;
 	}
 	/* check_typedef: through typedefs, keeping their qualifiers */
@@ -407,7 +407,7 @@ static void print_base(struct tctx *c, struct ctype *t, int show, int level)
 		q |= q2;
 		if (!tt) {
 			modifier(c, q, false, true);
-			sbuf_puts(c->b, "void");
+			kd_sbuf_puts(c->b, "void");
 			return;
 		}
 	}
@@ -418,49 +418,49 @@ static void print_base(struct tctx *c, struct ctype *t, int show, int level)
 	case CT_STRUCT:
 	case CT_UNION:
 		modifier(c, q, false, true);
-		sbuf_puts(c->b, tt->kind == CT_UNION ? "union " : "struct ");
+		kd_sbuf_puts(c->b, tt->kind == CT_UNION ? "union " : "struct ");
 		if (tt->name) {
-			sbuf_puts(c->b, tt->name);
+			kd_sbuf_puts(c->b, tt->name);
 			if (show > 0)
-				sbuf_putc(c->b, ' ');
+				kd_sbuf_putc(c->b, ' ');
 		}
 		if (show < 0) {
 			if (!tt->name)
-				sbuf_puts(c->b, "{...}");
+				kd_sbuf_puts(c->b, "{...}");
 		} else if (show > 0 || !tt->name)
 			struct_body(c, tt, show, level);
 		break;
 	case CT_ENUM:
 		modifier(c, q, false, true);
-		sbuf_puts(c->b, "enum ");
+		kd_sbuf_puts(c->b, "enum ");
 		if (tt->name) {
-			sbuf_puts(c->b, tt->name);
+			kd_sbuf_puts(c->b, tt->name);
 			if (show > 0)
-				sbuf_putc(c->b, ' ');
+				kd_sbuf_putc(c->b, ' ');
 		}
 		if (show < 0) {
 			if (!tt->name)
-				sbuf_puts(c->b, "{...}");
+				kd_sbuf_puts(c->b, "{...}");
 		} else if (show > 0 || !tt->name) {
 			ctype_complete(c->s, tt);
 			int64_t last = 0;
-			sbuf_putc(c->b, '{');
+			kd_sbuf_putc(c->b, '{');
 			for (size_t i = 0; i < tt->nenums; i++) {
 				if (i)
-					sbuf_puts(c->b, ", ");
-				sbuf_puts(c->b, tt->enums[i].name);
+					kd_sbuf_puts(c->b, ", ");
+				kd_sbuf_puts(c->b, tt->enums[i].name);
 				if (tt->enums[i].value != last) {
-					sbuf_printf(c->b, " = %lld", (long long)tt->enums[i].value);
+					kd_sbuf_printf(c->b, " = %lld", (long long)tt->enums[i].value);
 					last = tt->enums[i].value;
 				}
 				last++;
 			}
-			sbuf_putc(c->b, '}');
+			kd_sbuf_putc(c->b, '}');
 		}
 		break;
 	default:
 		modifier(c, q, false, true);
-		sbuf_puts(c->b, tt->name ? tt->name : "void");
+		kd_sbuf_puts(c->b, tt->name ? tt->name : "void");
 		break;
 	}
 }
@@ -494,16 +494,16 @@ static void print_type_1(struct tctx *c, struct ctype *t, const char *name, int 
 	struct ctype *tt = peel(t, &q);
 	bool has_name = name && *name;
 	if (tt && (has_name || ((show > 0 || !tt->name) && (tt->kind == CT_PTR || tt->kind == CT_FUNC || tt->kind == CT_ARRAY))))
-		sbuf_putc(c->b, ' ');
+		kd_sbuf_putc(c->b, ' ');
 	if (!tt)
 		return;
 	varspec_prefix(c, t, show, false, has_name);
 	if (has_name)
-		sbuf_puts(c->b, name);
+		kd_sbuf_puts(c->b, name);
 	varspec_suffix(c, t, show, false);
 }
 
-void kd_cprint_type(kd_session *s, struct sbuf *out, struct ctype *t, const char *name, int show, int level)
+void cprint_type(kd_session *s, struct kd_sbuf *out, struct ctype *t, const char *name, int show, int level)
 {
 	struct tctx c = {.s = s, .b = out};
 	print_type_1(&c, t, name, show, level);
@@ -511,10 +511,10 @@ void kd_cprint_type(kd_session *s, struct sbuf *out, struct ctype *t, const char
 
 void cprint_type_lines(kd_session *s, struct ctype *t, struct type_lines *out)
 {
-	struct sbuf b = {0};
+	struct kd_sbuf b = {0};
 	struct tctx c = {.s = s, .b = &b, .marking = true};
 	print_type_1(&c, t, "", 1, 0);
-	const char *p = sbuf_str(&b);
+	const char *p = kd_sbuf_str(&b);
 	size_t line = 0, m = 0;
 	for (;;) {
 		const char *nl = strchr(p, '\n');
@@ -533,7 +533,7 @@ void cprint_type_lines(kd_session *s, struct ctype *t, struct type_lines *out)
 	}
 	VEC_FREE(&c.mark_lines);
 	VEC_FREE(&c.mark_names);
-	sbuf_free(&b);
+	kd_sbuf_free(&b);
 }
 
 void type_lines_free(struct type_lines *tl)
@@ -544,30 +544,30 @@ void type_lines_free(struct type_lines *tl)
 	VEC_FREE(&tl->members);
 }
 
-void cprint_crash_decl(struct sbuf *out, const char *str, const char *name)
+void cprint_crash_decl(struct kd_sbuf *out, const char *str, const char *name)
 {
 	const char *paren = strstr(str, "(*)");
 	const char *open = strchr(str, '(');
 	const char *bracket = strchr(str, '[');
 	size_t n = strlen(str);
 	if (paren)
-		sbuf_printf(out, "%.*s%s%s", (int)(paren - str + 2), str, name, paren + 2);
+		kd_sbuf_printf(out, "%.*s%s%s", (int)(paren - str + 2), str, name, paren + 2);
 	else if (open && (!bracket || open < bracket))
-		sbuf_printf(out, "%.*s%s%s", (int)(open - str), str, name, open);
+		kd_sbuf_printf(out, "%.*s%s%s", (int)(open - str), str, name, open);
 	else if (bracket)
-		sbuf_printf(out, "%.*s%s%s", (int)(bracket - str), str, name, bracket);
+		kd_sbuf_printf(out, "%.*s%s%s", (int)(bracket - str), str, name, bracket);
 	else if (n && str[n - 1] == '*')
-		sbuf_printf(out, "%s%s", str, name);
+		kd_sbuf_printf(out, "%s%s", str, name);
 	else
-		sbuf_printf(out, "%s %s", str, name);
+		kd_sbuf_printf(out, "%s %s", str, name);
 }
 
-void kd_cprint_symbol_decl(kd_session *s, struct sbuf *out, struct ctype *t, const char *name)
+void cprint_symbol_decl(kd_session *s, struct kd_sbuf *out, struct ctype *t, const char *name)
 {
-	struct sbuf ty = {0};
-	kd_cprint_type(s, &ty, t, "", -1, 0);
-	cprint_crash_decl(out, sbuf_str(&ty), name);
-	sbuf_free(&ty);
+	struct kd_sbuf ty = {0};
+	cprint_type(s, &ty, t, "", -1, 0);
+	cprint_crash_decl(out, kd_sbuf_str(&ty), name);
+	kd_sbuf_free(&ty);
 }
 
 static bool textual(struct ctype *t, char format);
@@ -636,6 +636,7 @@ static int resolve_member(kd_session *s, struct ctype *t, const char *path, stru
 	r->path = xstrdup(path);
 	if (ctype_member_path(s, t, path, &r->bitpos, &r->bitsize, &r->type) < 0)
 		return -1;
+	r->size = ctype_sizeof(s, r->type);
 	/* crash indents a direct member as gdb does inside the whole structure; a nested path at one level */
 	int d = strpbrk(path, ".[") ? 0 : anon_depth(s, t, path, strlen(path));
 	r->depth = 1 + (d > 0 ? d : 0);
@@ -671,7 +672,7 @@ static int resolve_member(kd_session *s, struct ctype *t, const char *path, stru
 }
 
 
-int kd_struct_spec_parse(kd_session *s, const char *spec, const char *kind, struct struct_spec *out)
+int struct_spec_parse(kd_session *s, const char *spec, const char *kind, struct kd_struct_spec *out)
 {
 	memset(out, 0, sizeof(*out));
 	size_t tl = strcspn(spec, ".");
@@ -679,7 +680,7 @@ int kd_struct_spec_parse(kd_session *s, const char *spec, const char *kind, stru
 	out->type = find_aggregate(s, out->name, kind);
 	if (!out->type) {
 		int rc = kd_fail(s, "invalid data structure reference: %s", out->name);
-		kd_struct_spec_free(out);
+		struct_spec_clear(out);
 		return rc;
 	}
 	if (spec[tl] != '.')
@@ -701,11 +702,11 @@ int kd_struct_spec_parse(kd_session *s, const char *spec, const char *kind, stru
 	if (rc == 0 && ms.len == 0)
 		rc = kd_fail(s, "invalid data structure reference: %s", spec);
 	if (rc < 0)
-		kd_struct_spec_free(out);
+		struct_spec_clear(out);
 	return rc;
 }
 
-void kd_struct_spec_free(struct struct_spec *sp)
+void struct_spec_clear(struct kd_struct_spec *sp)
 {
 	for (size_t i = 0; i < sp->nmembers; i++)
 		free(sp->members[i].path);
@@ -714,17 +715,17 @@ void kd_struct_spec_free(struct struct_spec *sp)
 	memset(sp, 0, sizeof(*sp));
 }
 
-int kd_cprint_struct_at(kd_session *s, struct sbuf *out, const struct struct_spec *sp, uint64_t addr,
+int cprint_struct_at(kd_session *s, struct kd_sbuf *out, const struct kd_struct_spec *sp, uint64_t addr,
 		     const struct cprint_opts *o)
 {
 	struct ctype *t = sp->type;
 	if (sp->nmembers == 0) {
 		struct cvalue v;
 		cvalue_at(&v, t, addr);
-		sbuf_printf(out, "%s %s ", t->kind == CT_UNION ? "union" : "struct", t->name ? t->name : "");
-		if (kd_cprint_value_at_depth(s, out, &v, 0, o) < 0)
+		kd_sbuf_printf(out, "%s %s ", t->kind == CT_UNION ? "union" : "struct", t->name ? t->name : "");
+		if (cprint_value_at_depth(s, out, &v, 0, o) < 0)
 			return -1;
-		sbuf_putc(out, '\n');
+		kd_sbuf_putc(out, '\n');
 		return 0;
 	}
 	for (size_t i = 0; i < sp->nmembers; i++) {
@@ -734,19 +735,19 @@ int kd_cprint_struct_at(kd_session *s, struct sbuf *out, const struct struct_spe
 		v.bitpos = m->bitsize ? (uint32_t)(m->bitpos % 8) : 0;
 		v.bitsize = m->bitsize;
 		sbuf_spaces(out, 2 * m->depth);
-		sbuf_printf(out, "%s = ", m->path);
-		if (kd_cprint_value_at_depth(s, out, &v, m->depth, o) < 0)
+		kd_sbuf_printf(out, "%s = ", m->path);
+		if (cprint_value_at_depth(s, out, &v, m->depth, o) < 0)
 			return -1;
-		sbuf_puts(out, m->last_in_container ? "\n" : ",\n");
+		kd_sbuf_puts(out, m->last_in_container ? "\n" : ",\n");
 	}
 	return 0;
 }
 
-int kd_cprint_struct_members_fast(kd_session *s, struct sbuf *out, const struct struct_spec *sp, uint64_t addr,
+int cprint_struct_members_fast(kd_session *s, struct kd_sbuf *out, const struct kd_struct_spec *sp, uint64_t addr,
 			       const struct cprint_opts *o)
 {
 	if (sp->nmembers == 0)
-		return kd_cprint_struct_at(s, out, sp, addr, o);
+		return cprint_struct_at(s, out, sp, addr, o);
 	for (size_t i = 0; i < sp->nmembers; i++) {
 		const struct struct_member_sel *m = &sp->members[i];
 		struct ctype *t = ctype_resolve(s, m->type);
@@ -754,14 +755,14 @@ int kd_cprint_struct_members_fast(kd_session *s, struct sbuf *out, const struct 
 		cvalue_at(&v, m->type, addr + m->bitpos / 8);
 		v.bitpos = m->bitsize ? (uint32_t)(m->bitpos % 8) : 0;
 		v.bitsize = m->bitsize;
-		sbuf_printf(out, "  %s = ", m->path);
+		kd_sbuf_printf(out, "  %s = ", m->path);
 		if (t && t->kind == CT_ARRAY && !t->no_bound && textual(t->target, 0) && t->nelem <= 4096) {
 			/* crash reads a char array as a C string */
 			uint8_t buf[4097];
-			if (kd_cexpr_read(s, v.addr, buf, t->nelem) < 0)
+			if (cexpr_read(s, v.addr, buf, t->nelem) < 0)
 				return -1;
 			buf[t->nelem] = 0;
-			sbuf_printf(out, "\"%s\"\n", (char *)buf);
+			kd_sbuf_printf(out, "\"%s\"\n", (char *)buf);
 			continue;
 		}
 		if (t && (t->kind == CT_INT || t->kind == CT_ENUM || t->kind == CT_PTR) && (t->kind == CT_PTR || t->size <= 8)) {
@@ -769,16 +770,16 @@ int kd_cprint_struct_members_fast(kd_session *s, struct sbuf *out, const struct 
 			if (cvalue_to_u64(s, &v, &x) < 0)
 				return -1;
 			if (t->kind == CT_PTR || (o && o->output_format == 'x'))
-				sbuf_printf(out, "0x%llx\n", (unsigned long long)x);
+				kd_sbuf_printf(out, "0x%llx\n", (unsigned long long)x);
 			else if (t->is_signed)
-				sbuf_printf(out, "%lld\n", (long long)x);
+				kd_sbuf_printf(out, "%lld\n", (long long)x);
 			else
-				sbuf_printf(out, "%llu\n", (unsigned long long)x);
+				kd_sbuf_printf(out, "%llu\n", (unsigned long long)x);
 			continue;
 		}
-		if (kd_cprint_value_at_depth(s, out, &v, 1, o) < 0)
+		if (cprint_value_at_depth(s, out, &v, 1, o) < 0)
 			return -1;
-		sbuf_putc(out, '\n');
+		kd_sbuf_putc(out, '\n');
 	}
 	return 0;
 }
@@ -792,19 +793,19 @@ static int offset_width(kd_session *s, struct ctype *t, bool hex)
 	return 2 + 2 + snprintf(digits, sizeof(digits), hex ? "0x%llx" : "%llu", (unsigned long long)size);
 }
 
-static void offset_prefix(struct sbuf *out, int width, bool found, uint64_t off, bool has_addr, uint64_t addr, bool hex)
+static void offset_prefix(struct kd_sbuf *out, int width, bool found, uint64_t off, bool has_addr, uint64_t addr, bool hex)
 {
 	char col[64];
 	if (found && has_addr) {
-		sbuf_printf(out, "  [%llx]", (unsigned long long)(addr + off));
+		kd_sbuf_printf(out, "  [%llx]", (unsigned long long)(addr + off));
 	} else if (found) {
 		snprintf(col, sizeof(col), hex ? "[0x%llx]" : "[%llu]", (unsigned long long)off);
-		sbuf_printf(out, "%*s", width, col);
+		kd_sbuf_printf(out, "%*s", width, col);
 	} else
 		sbuf_spaces(out, width);
 }
 
-void kd_cprint_struct_offsets(kd_session *s, struct sbuf *out, struct ctype *t, bool has_addr, uint64_t addr, bool hex)
+void cprint_struct_offsets(kd_session *s, struct kd_sbuf *out, struct ctype *t, bool has_addr, uint64_t addr, bool hex)
 {
 	struct type_lines tl = {0};
 	struct ctype *st = ctype_resolve(s, t);
@@ -813,35 +814,35 @@ void kd_cprint_struct_offsets(kd_session *s, struct sbuf *out, struct ctype *t, 
 	for (size_t i = 0; i < tl.lines.len; i++) {
 		const char *line = tl.lines.items[i];
 		if (i == 0 || i + 1 == tl.lines.len || strlen(line) < 3) {
-			sbuf_printf(out, "%s\n", line);
+			kd_sbuf_printf(out, "%s\n", line);
 			continue;
 		}
 		uint64_t bitpos = 0;
 		const char *name = tl.members.items[i];
 		bool found = name && ctype_member(s, st, name, &bitpos);
 		offset_prefix(out, width, found, bitpos / 8, has_addr, addr, hex);
-		sbuf_printf(out, "%s\n", line + 3);
+		kd_sbuf_printf(out, "%s\n", line + 3);
 	}
-	sbuf_printf(out, hex ? "SIZE: 0x%llx\n" : "SIZE: %llu\n", (unsigned long long)st->size);
+	kd_sbuf_printf(out, hex ? "SIZE: 0x%llx\n" : "SIZE: %llu\n", (unsigned long long)st->size);
 	type_lines_free(&tl);
 }
 
-void kd_cprint_member_offset_line(kd_session *s, struct sbuf *out, struct ctype *top, const struct cmember *m,
+void cprint_member_offset_line(kd_session *s, struct kd_sbuf *out, struct ctype *top, const struct cmember *m,
 			       uint64_t bitpos, bool has_addr, uint64_t addr, bool hex)
 {
 	offset_prefix(out, offset_width(s, top, hex), true, bitpos / 8, has_addr, addr, hex);
-	sbuf_putc(out, ' ');
-	kd_cprint_type(s, out, m->type, m->name, 0, 4);
+	kd_sbuf_putc(out, ' ');
+	cprint_type(s, out, m->type, m->name, 0, 4);
 	if (m->bitsize)
-		sbuf_printf(out, " : %u", m->bitsize);
-	sbuf_puts(out, ";\n");
+		kd_sbuf_printf(out, " : %u", m->bitsize);
+	kd_sbuf_puts(out, ";\n");
 }
 
 /* ---- values ---- */
 
 struct pctx {
 	kd_session *s;
-	struct sbuf *b;
+	struct kd_sbuf *b;
 	const struct cprint_opts *o;
 };
 
@@ -867,11 +868,11 @@ static uint64_t extract(const uint8_t *data, size_t avail, uint64_t size, uint32
 	return v;
 }
 
-static void print_hex(struct sbuf *b, uint64_t v, uint64_t size)
+static void print_hex(struct kd_sbuf *b, uint64_t v, uint64_t size)
 {
 	if (size < 8 && size)
 		v &= (1ULL << (size * 8)) - 1;
-	sbuf_printf(b, "0x%llx", (unsigned long long)v);
+	kd_sbuf_printf(b, "0x%llx", (unsigned long long)v);
 }
 
 static bool textual(struct ctype *t, char format)
@@ -888,11 +889,11 @@ static void print_string_at(struct pctx *c, uint64_t addr)
 	bool nul = false, err = false;
 	while (got < PRINT_MAX) {
 		size_t chunk = MIN((size_t)PRINT_MAX - got, 4096 - ((addr + got) & 4095));
-		if (kd_cexpr_read(c->s, addr + got, buf + got, chunk) < 0) {
+		if (cexpr_read(c->s, addr + got, buf + got, chunk) < 0) {
 			/* byte by byte up to the failure */
 			size_t i;
 			for (i = 0; i < chunk; i++)
-				if (kd_cexpr_read(c->s, addr + got + i, buf + got + i, 1) < 0)
+				if (cexpr_read(c->s, addr + got + i, buf + got + i, 1) < 0)
 					break;
 			void *z = memchr(buf + got, 0, i);
 			if (z) {
@@ -914,17 +915,17 @@ static void print_string_at(struct pctx *c, uint64_t addr)
 	}
 	kd_err_clear(&c->s->err);
 	if (err && got == 0) {
-		sbuf_printf(c->b, "<error: Cannot access memory at address 0x%llx>", (unsigned long long)addr);
+		kd_sbuf_printf(c->b, "<error: Cannot access memory at address 0x%llx>", (unsigned long long)addr);
 		return;
 	}
 	cprint_string(c->b, buf, got, !nul && !err);
 	if (err)
-		sbuf_printf(c->b, "<error: Cannot access memory at address 0x%llx>", (unsigned long long)(addr + got));
+		kd_sbuf_printf(c->b, "<error: Cannot access memory at address 0x%llx>", (unsigned long long)(addr + got));
 }
 
 static void print_pointer_value(struct pctx *c, struct ctype *target, uint64_t v)
 {
-	sbuf_printf(c->b, "0x%llx", (unsigned long long)v);
+	kd_sbuf_printf(c->b, "0x%llx", (unsigned long long)v);
 	struct ctype *tt = ctype_strip(target);
 	if (tt && tt->kind == CT_FUNC) {
 		cprint_symbolic(c->s, c->b, v);
@@ -932,7 +933,7 @@ static void print_pointer_value(struct pctx *c, struct ctype *target, uint64_t v
 	}
 	cprint_symbolic(c->s, c->b, v);
 	if (textual(target, c->o->format) && v != 0) {
-		sbuf_putc(c->b, ' ');
+		kd_sbuf_putc(c->b, ' ');
 		print_string_at(c, v);
 	}
 }
@@ -957,7 +958,7 @@ static int print_array(struct pctx *c, struct ctype *at, const uint8_t *data, si
 		if (len > 0 && data[len - 1] == 0)
 			len--; /* gdb drops one trailing NUL */
 		if (len == 0) {
-			sbuf_puts(c->b, "\"\"");
+			kd_sbuf_puts(c->b, "\"\"");
 			return 0;
 		}
 		/* gdb counts a run of one character as one step towards print elements */
@@ -972,11 +973,11 @@ static int print_array(struct pctx *c, struct ctype *at, const uint8_t *data, si
 		cprint_string(c->b, data, pos, pos < len);
 		return 0;
 	}
-	sbuf_putc(c->b, '{');
+	kd_sbuf_putc(c->b, '{');
 	uint64_t i;
 	for (i = 0; i < n && i < PRINT_MAX; i++) {
 		if (i)
-			sbuf_puts(c->b, ", ");
+			kd_sbuf_puts(c->b, ", ");
 		uint64_t off = i * esize;
 		if (off + esize > avail)
 			return kd_fail(c->s, "array element outside the object");
@@ -984,33 +985,33 @@ static int print_array(struct pctx *c, struct ctype *at, const uint8_t *data, si
 			return -1;
 	}
 	if (i < n)
-		sbuf_puts(c->b, "...");
-	sbuf_putc(c->b, '}');
+		kd_sbuf_puts(c->b, "...");
+	kd_sbuf_putc(c->b, '}');
 	return 0;
 }
 
 static int print_struct(struct pctx *c, struct ctype *st, const uint8_t *data, size_t avail, uint64_t addr, int depth)
 {
 	if (st->nmembers == 0) {
-		sbuf_puts(c->b, "{<No data fields>}");
+		kd_sbuf_puts(c->b, "{<No data fields>}");
 		return 0;
 	}
-	sbuf_puts(c->b, "{\n");
+	kd_sbuf_puts(c->b, "{\n");
 	for (size_t i = 0; i < st->nmembers; i++) {
 		const struct cmember *m = &st->members[i];
 		sbuf_spaces(c->b, 2 + 2 * depth);
 		if (m->name)
-			sbuf_printf(c->b, "%s = ", m->name);
+			kd_sbuf_printf(c->b, "%s = ", m->name);
 		uint64_t off = m->bitpos / 8;
 		if (off > avail)
 			return kd_fail(c->s, "member %s outside the object", m->name ? m->name : "(anonymous)");
 		if (print_data(c, m->type, data + off, avail - off, addr + off, m->bitsize ? (uint32_t)(m->bitpos % 8) : 0,
 			       m->bitsize, depth + 1) < 0)
 			return -1;
-		sbuf_puts(c->b, i + 1 < st->nmembers ? ",\n" : "\n");
+		kd_sbuf_puts(c->b, i + 1 < st->nmembers ? ",\n" : "\n");
 	}
 	sbuf_spaces(c->b, 2 * depth);
-	sbuf_putc(c->b, '}');
+	kd_sbuf_putc(c->b, '}');
 	return 0;
 }
 
@@ -1019,7 +1020,7 @@ static void print_enum(struct pctx *c, struct ctype *et, uint64_t v)
 	ctype_complete(c->s, et);
 	for (size_t i = 0; i < et->nenums; i++)
 		if ((uint64_t)et->enums[i].value == v) {
-			sbuf_puts(c->b, et->enums[i].name);
+			kd_sbuf_puts(c->b, et->enums[i].name);
 			return;
 		}
 	if (et->flag_enum) {
@@ -1027,25 +1028,25 @@ static void print_enum(struct pctx *c, struct ctype *et, uint64_t v)
 		for (size_t i = 0; i < et->nenums; i++) {
 			uint64_t ev = (uint64_t)et->enums[i].value;
 			if (ev && (v & ev)) {
-				sbuf_puts(c->b, first ? "(" : " | ");
+				kd_sbuf_puts(c->b, first ? "(" : " | ");
 				first = false;
 				v &= ~ev;
-				sbuf_puts(c->b, et->enums[i].name);
+				kd_sbuf_puts(c->b, et->enums[i].name);
 			}
 		}
 		if (v) {
-			sbuf_puts(c->b, first ? "(unknown: " : " | unknown: ");
-			sbuf_printf(c->b, "0x%llx)", (unsigned long long)v);
+			kd_sbuf_puts(c->b, first ? "(unknown: " : " | unknown: ");
+			kd_sbuf_printf(c->b, "0x%llx)", (unsigned long long)v);
 		} else if (first)
-			sbuf_puts(c->b, "0");
+			kd_sbuf_puts(c->b, "0");
 		else
-			sbuf_putc(c->b, ')');
+			kd_sbuf_putc(c->b, ')');
 		return;
 	}
 	if (et->is_signed)
-		sbuf_printf(c->b, "%lld", (long long)v);
+		kd_sbuf_printf(c->b, "%lld", (long long)v);
 	else
-		sbuf_printf(c->b, "%llu", (unsigned long long)v);
+		kd_sbuf_printf(c->b, "%llu", (unsigned long long)v);
 }
 
 static int print_data(struct pctx *c, struct ctype *t, const uint8_t *data, size_t avail, uint64_t addr, uint32_t bitpos,
@@ -1053,7 +1054,7 @@ static int print_data(struct pctx *c, struct ctype *t, const uint8_t *data, size
 {
 	struct ctype *st = ctype_resolve(c->s, t);
 	if (!st) {
-		sbuf_puts(c->b, "void");
+		kd_sbuf_puts(c->b, "void");
 		return 0;
 	}
 	if (depth > 128)
@@ -1071,7 +1072,7 @@ static int print_data(struct pctx *c, struct ctype *t, const uint8_t *data, size
 		if (fmt == 'x')
 			print_hex(c->b, v, 8);
 		else if (fmt == 'd')
-			sbuf_printf(c->b, "%lld", (long long)v);
+			kd_sbuf_printf(c->b, "%lld", (long long)v);
 		else
 			print_pointer_value(c, st->target, v);
 		return 0;
@@ -1081,7 +1082,7 @@ static int print_data(struct pctx *c, struct ctype *t, const uint8_t *data, size
 		if (fmt == 'x')
 			print_hex(c->b, v, bitsize ? 8 : st->size);
 		else if (fmt == 'd')
-			sbuf_printf(c->b, "%lld", (long long)v);
+			kd_sbuf_printf(c->b, "%lld", (long long)v);
 		else
 			print_enum(c, st, v);
 		return 0;
@@ -1091,9 +1092,9 @@ static int print_data(struct pctx *c, struct ctype *t, const uint8_t *data, size
 		if (size > 8 && !bitsize) { /* __int128 */
 			uint64_t lo = extract(data, avail, 8, 0, 0, false), hi = avail >= 16 ? extract(data + 8, avail - 8, 8, 0, 0, false) : 0;
 			if (hi == 0 || (st->is_signed && hi == ~0ULL && (int64_t)lo < 0))
-				sbuf_printf(c->b, st->is_signed ? "%lld" : "%llu", (long long)lo);
+				kd_sbuf_printf(c->b, st->is_signed ? "%lld" : "%llu", (long long)lo);
 			else
-				sbuf_printf(c->b, "0x%llx%016llx", (unsigned long long)hi, (unsigned long long)lo);
+				kd_sbuf_printf(c->b, "0x%llx%016llx", (unsigned long long)hi, (unsigned long long)lo);
 			return 0;
 		}
 		if (!bitsize && avail < size)
@@ -1109,27 +1110,27 @@ static int print_data(struct pctx *c, struct ctype *t, const uint8_t *data, size
 			uint64_t sv = v;
 			if (!bitsize && size < 8 && (v >> (size * 8 - 1)) & 1)
 				sv = v | (~0ULL << (size * 8));
-			sbuf_printf(c->b, "%lld", (long long)sv);
+			kd_sbuf_printf(c->b, "%lld", (long long)sv);
 			return 0;
 		}
 		if (st->is_bool) {
 			if (v == 0)
-				sbuf_puts(c->b, "false");
+				kd_sbuf_puts(c->b, "false");
 			else if (v == 1)
-				sbuf_puts(c->b, "true");
+				kd_sbuf_puts(c->b, "true");
 			else
-				sbuf_printf(c->b, "%llu", (unsigned long long)v);
+				kd_sbuf_printf(c->b, "%llu", (unsigned long long)v);
 			return 0;
 		}
 		if (st->is_signed)
-			sbuf_printf(c->b, "%lld", (long long)v);
+			kd_sbuf_printf(c->b, "%lld", (long long)v);
 		else
-			sbuf_printf(c->b, "%llu", (unsigned long long)v);
+			kd_sbuf_printf(c->b, "%llu", (unsigned long long)v);
 		if (st->is_char && size == 1) {
 			bool ne = false;
-			sbuf_puts(c->b, " '");
+			kd_sbuf_puts(c->b, " '");
 			emit_char(c->b, (unsigned)(v & 0xff), '\'', &ne);
-			sbuf_putc(c->b, '\'');
+			kd_sbuf_putc(c->b, '\'');
 		}
 		return 0;
 	}
@@ -1137,28 +1138,28 @@ static int print_data(struct pctx *c, struct ctype *t, const uint8_t *data, size
 		if (st->size == 8 && avail >= 8) {
 			double d;
 			memcpy(&d, data, 8);
-			sbuf_printf(c->b, "%.17g", d);
+			kd_sbuf_printf(c->b, "%.17g", d);
 		} else if (st->size == 4 && avail >= 4) {
 			float f;
 			memcpy(&f, data, 4);
-			sbuf_printf(c->b, "%.9g", (double)f);
+			kd_sbuf_printf(c->b, "%.9g", (double)f);
 		} else
-			sbuf_puts(c->b, "<unsupported float>");
+			kd_sbuf_puts(c->b, "<unsupported float>");
 		return 0;
 	}
 	case CT_FUNC: {
-		sbuf_putc(c->b, '{');
-		kd_cprint_type(c->s, c->b, t, "", -1, 0);
-		sbuf_printf(c->b, "} 0x%llx", (unsigned long long)addr);
+		kd_sbuf_putc(c->b, '{');
+		cprint_type(c->s, c->b, t, "", -1, 0);
+		kd_sbuf_printf(c->b, "} 0x%llx", (unsigned long long)addr);
 		cprint_symbolic(c->s, c->b, addr);
 		return 0;
 	}
-	case CT_VOID: sbuf_puts(c->b, "void"); return 0;
-	default: sbuf_puts(c->b, "?"); return 0;
+	case CT_VOID: kd_sbuf_puts(c->b, "void"); return 0;
+	default: kd_sbuf_puts(c->b, "?"); return 0;
 	}
 }
 
-int cprint_data(kd_session *s, struct sbuf *out, struct ctype *t, const uint8_t *data, size_t len, uint64_t addr,
+int cprint_data(kd_session *s, struct kd_sbuf *out, struct ctype *t, const uint8_t *data, size_t len, uint64_t addr,
 		int depth, const struct cprint_opts *o)
 {
 	static const struct cprint_opts none = {0, 0};
@@ -1187,7 +1188,7 @@ static int value_bytes(kd_session *s, const struct cvalue *v, uint8_t **buf, siz
 		return kd_fail(s, "value of %llu bytes is too large to print", (unsigned long long)size);
 	*buf = size <= 16 ? small : xmalloc(size);
 	*len = size;
-	if (size && kd_cexpr_read(s, v->addr, *buf, size) < 0) {
+	if (size && cexpr_read(s, v->addr, *buf, size) < 0) {
 		if (*buf != small)
 			free(*buf);
 		return -1;
@@ -1195,7 +1196,7 @@ static int value_bytes(kd_session *s, const struct cvalue *v, uint8_t **buf, siz
 	return 0;
 }
 
-int kd_cprint_value_at_depth(kd_session *s, struct sbuf *out, const struct cvalue *v, int depth, const struct cprint_opts *o)
+int cprint_value_at_depth(kd_session *s, struct kd_sbuf *out, const struct cvalue *v, int depth, const struct cprint_opts *o)
 {
 	static const struct cprint_opts none = {0, 0};
 	uint8_t small[16] = {0}, *buf = NULL;
@@ -1209,7 +1210,7 @@ int kd_cprint_value_at_depth(kd_session *s, struct sbuf *out, const struct cvalu
 	return rc;
 }
 
-int kd_cprint_value(kd_session *s, struct sbuf *out, const struct cvalue *v, const struct cprint_opts *o)
+int cprint_value(kd_session *s, struct kd_sbuf *out, const struct cvalue *v, const struct cprint_opts *o)
 {
 	static const struct cprint_opts none = {0, 0};
 	if (!o)
@@ -1222,10 +1223,123 @@ int kd_cprint_value(kd_session *s, struct sbuf *out, const struct cvalue *v, con
 		bool plain_char = orig && orig->kind == CT_PTR && target && target->kind == CT_INT && target->name &&
 				  strcmp(target->name, "char") == 0;
 		if (!plain_char) {
-			sbuf_putc(out, '(');
-			kd_cprint_type(s, out, v->type, "", -1, 0);
-			sbuf_puts(out, ") ");
+			kd_sbuf_putc(out, '(');
+			cprint_type(s, out, v->type, "", -1, 0);
+			kd_sbuf_puts(out, ") ");
 		}
 	}
-	return kd_cprint_value_at_depth(s, out, v, 0, o);
+	return cprint_value_at_depth(s, out, v, 0, o);
+}
+
+/* ---- the public API (include/kdive/print.h) ---- */
+
+static struct ctype *CT(const kd_type *t)
+{
+	return (struct ctype *)t;
+}
+
+int kd_print_value(kd_session *s, struct kd_sbuf *out, const struct kd_value *v, unsigned flags)
+{
+	struct cprint_opts o = cprint_opts_of(flags);
+	struct cvalue c;
+	cvalue_from_kd(&c, v);
+	return cprint_value(s, out, &c, &o);
+}
+
+void kd_print_type(kd_session *s, struct kd_sbuf *out, const kd_type *t, const char *name, int show)
+{
+	cprint_type(s, out, CT(t), name ? name : "", show, 0);
+}
+
+void kd_print_decl(kd_session *s, struct kd_sbuf *out, const kd_type *t, const char *name)
+{
+	cprint_symbol_decl(s, out, CT(t), name);
+}
+
+/* The struct or union t names (through typedefs), or NULL with KD_EINVAL. */
+static struct ctype *aggregate(kd_session *s, const kd_type *t)
+{
+	struct ctype *st = ctype_resolve(s, CT(t));
+	if (!st || (st->kind != CT_STRUCT && st->kind != CT_UNION)) {
+		kd_err_set(&s->err, KD_EINVAL, "%s is not a struct or union", ctype_tag_name(CT(t)));
+		return NULL;
+	}
+	return st;
+}
+
+int kd_print_offsets(kd_session *s, struct kd_sbuf *out, const kd_type *t, uint64_t addr, unsigned flags)
+{
+	struct ctype *st = aggregate(s, t);
+	if (!st)
+		return -1;
+	cprint_struct_offsets(s, out, st, flags & KD_PRINT_ADDRESSES, addr, flags & KD_PRINT_RADIX_HEX);
+	return 0;
+}
+
+int kd_print_member_offset(kd_session *s, struct kd_sbuf *out, const kd_type *t, const char *member, uint64_t addr,
+			   unsigned flags)
+{
+	struct ctype *st = aggregate(s, t);
+	if (!st)
+		return -1;
+	struct struct_member_sel r = {0};
+	int rc = 0;
+	if (!ctype_path(s, st, member) || resolve_member(s, st, member, &r) < 0 || !r.m)
+		rc = kd_err_set(&s->err, KD_ENOTFOUND, "%s has no member \"%s\"", ctype_tag_name(st), member);
+	else
+		cprint_member_offset_line(s, out, st, r.m, r.bitpos, flags & KD_PRINT_ADDRESSES, addr,
+					  flags & KD_PRINT_RADIX_HEX);
+	free(r.path);
+	return rc;
+}
+
+kd_struct_spec *kd_struct_spec_parse(kd_session *s, const char *spec, const char *kind)
+{
+	kd_struct_spec *sp = xmalloc(sizeof(*sp));
+	if (struct_spec_parse(s, spec, kind, sp) < 0) {
+		free(sp);
+		return NULL;
+	}
+	return sp;
+}
+
+void kd_struct_spec_free(kd_struct_spec *sp)
+{
+	if (!sp)
+		return;
+	struct_spec_clear(sp);
+	free(sp);
+}
+
+const kd_type *kd_struct_spec_type(const kd_struct_spec *sp)
+{
+	return (const kd_type *)sp->type;
+}
+
+size_t kd_struct_spec_count(const kd_struct_spec *sp)
+{
+	return sp->nmembers;
+}
+
+const char *kd_struct_spec_member(const kd_struct_spec *sp, size_t i, struct kd_member_info *info)
+{
+	if (i >= sp->nmembers)
+		return NULL;
+	const struct struct_member_sel *m = &sp->members[i];
+	if (info) {
+		info->offset = m->bitpos / 8;
+		info->bitpos = m->bitpos;
+		info->bitsize = m->bitsize;
+		info->type = (const kd_type *)m->type;
+		info->size = m->size;
+	}
+	return m->path;
+}
+
+int kd_print_struct(kd_session *s, struct kd_sbuf *out, const kd_struct_spec *sp, uint64_t addr, unsigned flags)
+{
+	struct cprint_opts o = cprint_opts_of(flags);
+	if (flags & KD_PRINT_READ_DIRECT)
+		return cprint_struct_members_fast(s, out, sp, addr, &o);
+	return cprint_struct_at(s, out, sp, addr, &o);
 }

@@ -188,13 +188,14 @@ static int teardown(void)
 static char out[65536];
 static const char *pv(const char *expr, char format, char output_format)
 {
-	struct cvalue v;
-	struct cprint_opts o = {format, output_format};
-	struct sbuf b = {0};
+	struct kd_value v;
+	unsigned flags = (format == 'x' ? KD_PRINT_FMT_HEX : format == 'd' ? KD_PRINT_FMT_DEC : 0) |
+			 (output_format == 'x' ? KD_PRINT_RADIX_HEX : 0);
+	struct kd_sbuf b = {0};
 	out[0] = '\0';
-	if (kd_cexpr_eval(S, expr, &v) == 0 && (format ? kd_cprint_value_at_depth(S, &b, &v, 0, &o) : kd_cprint_value(S, &b, &v, &o)) == 0)
-		snprintf(out, sizeof(out), "%s", sbuf_str(&b));
-	sbuf_free(&b);
+	if (kd_cexpr_eval(S, expr, &v) == 0 && kd_print_value(S, &b, &v, flags) == 0)
+		snprintf(out, sizeof(out), "%s", kd_sbuf_str(&b));
+	kd_sbuf_free(&b);
 	return out;
 }
 
@@ -274,7 +275,7 @@ static void test_eval(void)
 		"1",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct cvalue v;
+		struct kd_value v;
 		kd_err_clear(&S->err);
 		int rc = kd_cexpr_eval(S, bad[i], &v);
 		CU_ASSERT_EQUAL(rc, -1);
@@ -337,12 +338,12 @@ static void test_print_values(void)
 
 static char *type_str(const char *name, const char *var, int show)
 {
-	struct sbuf b = {0};
-	struct ctype *t = ctype_lookup(S, name);
+	struct kd_sbuf b = {0};
+	const kd_type *t = kd_type_lookup(S, name);
 	if (t)
-		kd_cprint_type(S, &b, t, var, show, 0);
-	snprintf(out, sizeof(out), "%s", sbuf_str(&b));
-	sbuf_free(&b);
+		kd_print_type(S, &b, t, var, show);
+	snprintf(out, sizeof(out), "%s", kd_sbuf_str(&b));
+	kd_sbuf_free(&b);
 	return out;
 }
 
@@ -364,29 +365,113 @@ static void test_print_types(void)
 	o = type_str("struct bits", "", 1);
 	CU_ASSERT_TRUE(strstr(o, "    unsigned int x : 3;\n    unsigned int y : 5;\n    int z : 4;\n") != NULL);
 	/* the value of an expression's type, as whatis shows it */
-	struct cvalue v;
-	struct sbuf b = {0};
+	struct kd_value v;
+	struct kd_sbuf b = {0};
 	CU_ASSERT_EQUAL_FATAL(kd_cexpr_eval(S, "&gouter.text", &v), 0);
-	kd_cprint_type(S, &b, v.type, "", -1, 0);
-	CU_ASSERT_STRING_EQUAL(sbuf_str(&b), "char (*)[16]");
-	sbuf_free(&b);
+	kd_print_type(S, &b, v.type, "", -1);
+	CU_ASSERT_STRING_EQUAL(kd_sbuf_str(&b), "char (*)[16]");
+	kd_sbuf_free(&b);
 	/* crash's struct -o layout: offsets in a column sized by the structure's size */
-	struct ctype *in = ctype_lookup(S, "struct inner");
-	kd_cprint_struct_offsets(S, &b, in, false, 0, false);
-	CU_ASSERT_STRING_EQUAL(sbuf_str(&b), "struct inner {\n   [0] int a;\n   [4] char name[8];\n}\nSIZE: 12\n");
-	sbuf_free(&b);
-	kd_cprint_struct_offsets(S, &b, ctype_lookup(S, "struct bits"), false, 0, false);
-	CU_ASSERT_TRUE(strstr(sbuf_str(&b), "\n  [0] unsigned int y : 5;\n  [1] int z : 4;\n") != NULL);
-	sbuf_free(&b);
+	const kd_type *in = kd_type_lookup(S, "struct inner");
+	CU_ASSERT_EQUAL(kd_print_offsets(S, &b, in, 0, 0), 0);
+	CU_ASSERT_STRING_EQUAL(kd_sbuf_str(&b), "struct inner {\n   [0] int a;\n   [4] char name[8];\n}\nSIZE: 12\n");
+	kd_sbuf_free(&b);
+	CU_ASSERT_EQUAL(kd_print_offsets(S, &b, in, 0x1000, KD_PRINT_ADDRESSES | KD_PRINT_RADIX_HEX), 0);
+	CU_ASSERT_STRING_EQUAL(kd_sbuf_str(&b), "struct inner {\n  [1000] int a;\n  [1004] char name[8];\n}\nSIZE: 0xc\n");
+	kd_sbuf_free(&b);
+	CU_ASSERT_EQUAL(kd_print_offsets(S, &b, kd_type_lookup(S, "struct bits"), 0, 0), 0);
+	CU_ASSERT_TRUE(strstr(kd_sbuf_str(&b), "\n  [0] unsigned int y : 5;\n  [1] int z : 4;\n") != NULL);
+	kd_sbuf_free(&b);
+	CU_ASSERT_EQUAL(kd_print_offsets(S, &b, kd_type_lookup(S, "u64_t"), 0, 0), -1);
+	CU_ASSERT_EQUAL(kd_last_code(S), KD_EINVAL);
+	/* one member's line: by name (through an anonymous union), by path; a miss */
+	const kd_type *outer = kd_type_lookup(S, "struct outer");
+	CU_ASSERT_EQUAL(kd_print_member_offset(S, &b, outer, "l", 0, 0), 0);
+	CU_ASSERT_EQUAL(kd_print_member_offset(S, &b, outer, "named.s2", 0, 0), 0);
+	CU_ASSERT_STRING_EQUAL(kd_sbuf_str(&b), "    [16] long l;\n    [26] short s2;\n");
+	kd_sbuf_free(&b);
+	CU_ASSERT_EQUAL(kd_print_member_offset(S, &b, outer, "nosuch", 0, 0), -1);
+	CU_ASSERT_EQUAL(kd_last_code(S), KD_ENOTFOUND);
+	CU_ASSERT_STRING_EQUAL(kd_sbuf_str(&b), "");
 	/* the struct command's member lines */
-	struct struct_spec sp;
-	CU_ASSERT_EQUAL_FATAL(kd_struct_spec_parse(S, "outer.id,named,l,counter", "struct", &sp), 0);
-	CU_ASSERT_EQUAL(kd_cprint_struct_at(S, &b, &sp, ival("&gouter"), NULL), 0);
-	CU_ASSERT_STRING_EQUAL(sbuf_str(&b), "  id = 42,\n  named = {\n    s1 = 3,\n    s2 = -4\n  },\n    l = -2,\n  counter = 99,\n");
-	sbuf_free(&b);
-	kd_struct_spec_free(&sp);
-	CU_ASSERT_EQUAL(kd_struct_spec_parse(S, "outer.nosuch", "struct", &sp), -1);
-	CU_ASSERT_EQUAL(kd_struct_spec_parse(S, "nosuch", "struct", &sp), -1);
+	kd_struct_spec *sp = kd_struct_spec_parse(S, "outer.id,named,l,counter", "struct");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+	CU_ASSERT_PTR_EQUAL(kd_struct_spec_type(sp), outer);
+	CU_ASSERT_EQUAL(kd_struct_spec_count(sp), 4);
+	struct kd_member_info mi;
+	CU_ASSERT_STRING_EQUAL(kd_struct_spec_member(sp, 2, &mi), "l");
+	CU_ASSERT_EQUAL(mi.offset, 16);
+	CU_ASSERT_EQUAL(mi.size, 8);
+	CU_ASSERT_PTR_NULL(kd_struct_spec_member(sp, 4, NULL));
+	CU_ASSERT_EQUAL(kd_print_struct(S, &b, sp, ival("&gouter"), 0), 0);
+	CU_ASSERT_STRING_EQUAL(kd_sbuf_str(&b), "  id = 42,\n  named = {\n    s1 = 3,\n    s2 = -4\n  },\n    l = -2,\n  counter = 99,\n");
+	kd_sbuf_free(&b);
+	/* crash's -S: read directly, no commas */
+	CU_ASSERT_EQUAL(kd_print_struct(S, &b, sp, ival("&gouter"), KD_PRINT_READ_DIRECT | KD_PRINT_RADIX_HEX), 0);
+	CU_ASSERT_TRUE(strncmp(kd_sbuf_str(&b), "  id = 0x2a\n", 12) == 0);
+	kd_sbuf_free(&b);
+	kd_struct_spec_free(sp);
+	sp = kd_struct_spec_parse(S, "inner", "union"); /* the other kind is tried too */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+	CU_ASSERT_EQUAL(kd_struct_spec_count(sp), 0);
+	CU_ASSERT_EQUAL(kd_print_struct(S, &b, sp, ival("&gouter.in"), 0), 0);
+	CU_ASSERT_STRING_EQUAL(kd_sbuf_str(&b), "struct inner {\n  a = 7,\n  name = \"abc\\000\\000\\000\\000\"\n}\n");
+	kd_sbuf_free(&b);
+	kd_struct_spec_free(sp);
+	CU_ASSERT_PTR_NULL(kd_struct_spec_parse(S, "outer.nosuch", "struct"));
+	CU_ASSERT_STRING_EQUAL(kd_last_error(S), "invalid data structure reference: outer.nosuch");
+	CU_ASSERT_PTR_NULL(kd_struct_spec_parse(S, "nosuch", "struct"));
+}
+
+/* The public view of types and values: kinds, resolution, names in the debug information. */
+static void test_public_values(void)
+{
+	const kd_type *t = kd_type_lookup(S, "u64_t");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_EQUAL(kd_type_kind(t), KD_TYPE_TYPEDEF);
+	CU_ASSERT_EQUAL(kd_type_kind(kd_type_resolve(S, t)), KD_TYPE_INT);
+	CU_ASSERT_PTR_EQUAL(kd_type_target(t), kd_type_resolve(S, t));
+	const kd_type *h = kd_type_lookup(S, "handler_t");
+	CU_ASSERT_EQUAL(kd_type_kind(kd_type_resolve(S, h)), KD_TYPE_POINTER);
+	CU_ASSERT_EQUAL(kd_type_kind(kd_type_target(kd_type_resolve(S, h))), KD_TYPE_FUNCTION);
+	CU_ASSERT_PTR_NULL(kd_type_target(kd_type_lookup(S, "struct inner")));
+	CU_ASSERT_TRUE(kd_name_exists(S, KD_NAME_TYPEDEF, "u64_t"));
+	CU_ASSERT_TRUE(kd_name_exists(S, KD_NAME_STRUCT, "outer"));
+	CU_ASSERT_FALSE(kd_name_exists(S, KD_NAME_UNION, "outer"));
+	CU_ASSERT_TRUE(kd_name_exists(S, KD_NAME_VARIABLE, "gouter"));
+	CU_ASSERT_TRUE(kd_name_exists(S, KD_NAME_FUNCTION, "handler"));
+	CU_ASSERT_FALSE(kd_name_exists(S, KD_NAME_VARIABLE, "handler"));
+
+	struct kd_value v;
+	uint64_t x;
+	CU_ASSERT_EQUAL_FATAL(kd_value_of_symbol(S, "gouter", &v), 0);
+	CU_ASSERT_TRUE(v.lvalue);
+	CU_ASSERT_EQUAL(v.addr, ival("&gouter"));
+	CU_ASSERT_EQUAL(kd_type_kind(v.type), KD_TYPE_STRUCT);
+	CU_ASSERT_EQUAL(kd_value_of_symbol(S, "nosuch", &v), -1);
+	CU_ASSERT_STRING_EQUAL(kd_last_error(S), "No symbol \"nosuch\" in current context.");
+	/* an lvalue made from a type and an address, read when asked */
+	kd_value_at(&v, kd_type_lookup(S, "int"), ival("&gouter.arr[1]"));
+	CU_ASSERT_EQUAL(kd_value_to_u64(S, &v, &x), 0);
+	CU_ASSERT_EQUAL(x, 2);
+	/* an rvalue, and a bitfield */
+	CU_ASSERT_EQUAL_FATAL(kd_cexpr_eval(S, "gouter.id * 2", &v), 0);
+	CU_ASSERT_FALSE(v.lvalue);
+	CU_ASSERT_EQUAL(kd_value_to_u64(S, &v, &x), 0);
+	CU_ASSERT_EQUAL(x, 84);
+	CU_ASSERT_EQUAL_FATAL(kd_cexpr_eval(S, "gouter.b.z", &v), 0);
+	CU_ASSERT_EQUAL(v.bitsize, 4);
+	CU_ASSERT_EQUAL(kd_value_to_u64(S, &v, &x), 0);
+	CU_ASSERT_EQUAL((int64_t)x, -3);
+	CU_ASSERT_EQUAL(kd_cexpr_eval(S, "gouter.nosuch", &v), -1);
+	/* a symbol's declaration as whatis prints it */
+	struct kd_sbuf b = {0};
+	CU_ASSERT_EQUAL_FATAL(kd_value_of_symbol(S, "handler", &v), 0);
+	kd_print_decl(S, &b, v.type, "handler");
+	CU_ASSERT_STRING_EQUAL(kd_sbuf_str(&b), "int handler(int, const char *)");
+	kd_sbuf_free(&b);
+	int n = kd_value_history_next(S);
+	CU_ASSERT_EQUAL(kd_value_history_next(S), n + 1);
 }
 
 /* The caller's view of struct tr: other sizes and signedness than the kernel's, a nested member,
@@ -577,49 +662,49 @@ static void test_type_model(void)
 static int collect(kd_session *s, uint64_t entry, const struct walk_pos *pos, void *arg)
 {
 	(void)s;
-	struct sbuf *b = arg;
-	sbuf_printf(b, "%llx %s;", (unsigned long long)entry, pos ? pos->path : "-");
+	struct kd_sbuf *b = arg;
+	kd_sbuf_printf(b, "%llx %s;", (unsigned long long)entry, pos ? pos->path : "-");
 	return 0;
 }
 
 static void test_walkers(void)
 {
 	uint64_t items = ival("&items"), head = ival("&ghead");
-	struct sbuf b = {0}, want = {0};
+	struct kd_sbuf b = {0}, want = {0};
 	/* list_head list from its head: three items, then back at the head */
 	CU_ASSERT_EQUAL(walk_list_head(S, head, 8, false, collect, &b), 3);
-	sbuf_printf(&want, "%llx -;%llx -;%llx -;", (unsigned long long)items, (unsigned long long)items + 24,
+	kd_sbuf_printf(&want, "%llx -;%llx -;%llx -;", (unsigned long long)items, (unsigned long long)items + 24,
 		    (unsigned long long)items + 48);
-	CU_ASSERT_STRING_EQUAL(sbuf_str(&b), sbuf_str(&want));
-	sbuf_free(&b);
-	sbuf_free(&want);
+	CU_ASSERT_STRING_EQUAL(kd_sbuf_str(&b), kd_sbuf_str(&want));
+	kd_sbuf_free(&b);
+	kd_sbuf_free(&want);
 	CU_ASSERT_EQUAL(walk_list_head(S, head, 8, true, collect, &b), 3); /* backwards */
-	sbuf_free(&b);
+	kd_sbuf_free(&b);
 	/* a cycle that never comes back to the start: an error, not a hang */
 	uint64_t loop = ival("&loop[0].link");
 	struct list_walk w = {loop, 0, 8, 0, false};
 	kd_err_clear(&S->err);
 	CU_ASSERT_EQUAL(walk_list(S, &w, collect, &b), 2); /* loop[1] points to itself: the walk ends there */
-	sbuf_free(&b);
+	kd_sbuf_free(&b);
 	/* an unreadable pointer */
 	struct list_walk bad = {0x10, 0, 0, 0, false};
 	CU_ASSERT_EQUAL(walk_list(S, &bad, collect, &b), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(kd_last_error(S), "invalid list entry"));
-	sbuf_free(&b);
+	kd_sbuf_free(&b);
 	/* red-black tree: root first, then left, then right, with positions */
 	uint64_t n0 = ival("&rbn[0]");
 	CU_ASSERT_EQUAL(walk_rbtree(S, n0, false, collect, &b), 3);
-	sbuf_printf(&want, "%llx root;%llx root/l;%llx root/r;", (unsigned long long)n0, (unsigned long long)n0 + 24,
+	kd_sbuf_printf(&want, "%llx root;%llx root/l;%llx root/r;", (unsigned long long)n0, (unsigned long long)n0 + 24,
 		    (unsigned long long)n0 + 48);
-	CU_ASSERT_STRING_EQUAL(sbuf_str(&b), sbuf_str(&want));
-	sbuf_free(&b);
-	sbuf_free(&want);
+	CU_ASSERT_STRING_EQUAL(kd_sbuf_str(&b), kd_sbuf_str(&want));
+	kd_sbuf_free(&b);
+	kd_sbuf_free(&want);
 	CU_ASSERT_EQUAL(walk_rbtree(S, n0, true, collect, &b), 3);
-	sbuf_printf(&want, "%llx root/l;%llx root;%llx root/r;", (unsigned long long)n0 + 24, (unsigned long long)n0,
+	kd_sbuf_printf(&want, "%llx root/l;%llx root;%llx root/r;", (unsigned long long)n0 + 24, (unsigned long long)n0,
 		    (unsigned long long)n0 + 48);
-	CU_ASSERT_STRING_EQUAL(sbuf_str(&b), sbuf_str(&want));
-	sbuf_free(&b);
-	sbuf_free(&want);
+	CU_ASSERT_STRING_EQUAL(kd_sbuf_str(&b), kd_sbuf_str(&want));
+	kd_sbuf_free(&b);
+	kd_sbuf_free(&want);
 }
 
 void add_types_tests(void)
@@ -629,6 +714,7 @@ void add_types_tests(void)
 	CU_add_test(s, "expressions", test_eval);
 	CU_add_test(s, "values as gdb prints them", test_print_values);
 	CU_add_test(s, "types as ptype prints them", test_print_types);
+	CU_add_test(s, "the public value API: kinds, names, values", test_public_values);
 	CU_add_test(s, "list and rbtree walkers", test_walkers);
 	CU_add_test(s, "typed reads by member name", test_typed_read);
 	CU_add_test(s, "one type model: members, sizes, enumerators by name", test_type_model);

@@ -19,6 +19,7 @@
 #include "linux/tasks.h"
 #include "linux/walk.h"
 #include "shell/shell.h"
+#include "target/arch.h"
 #include "tests.h"
 
 #ifndef FAKE_KERNEL
@@ -104,6 +105,7 @@ static int setup(void)
 		return 1;
 	elf_version(EV_CURRENT);
 	S = session_new();
+	S->arch = &arch_x86_64; /* linked where an x86_64 kernel is: its kernel addresses are the arch's */
 	fd = open(bin, O_RDONLY);
 	S->vmlinux_elf = fd >= 0 ? elf_begin(fd, ELF_C_READ_MMAP, NULL) : NULL;
 	if (!S->vmlinux_elf)
