@@ -1,5 +1,6 @@
 #include "linux/fs.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "linux/kernel.h"
@@ -55,7 +56,7 @@ int kd_fs_path(kd_session *s, uint64_t vfsmount, uint64_t dentry, char *out, siz
 	    kd_struct_check(s, "mount", mount_fields, ARRAY_SIZE(mount_fields), NULL) < 0 ||
 	    kd_struct_check(s, "dentry", dentry_fields, ARRAY_SIZE(dentry_fields), NULL) < 0)
 		return -1;
-	char buf[4096];
+	char buf[PATH_MAX]; /* the kernel's own bound on a path */
 	size_t pos = sizeof(buf) - 1;
 	buf[pos] = '\0';
 	uint64_t mount = vfsmount ? vfsmount - mnt.offset : 0;

@@ -8,6 +8,7 @@
 #include "target/session.h"
 
 #define CACHE_SLOTS 4096 /* 16 MiB of 4 KiB pages */
+#define MEM_PAGE_DEFAULT 4096 /* the base page without an arch: a test's reader */
 
 int mem_init(kd_session *s)
 {
@@ -82,15 +83,27 @@ int kd_kvtop(kd_session *s, uint64_t vaddr, uint64_t *paddr)
 	return s->arch->kvtop(s, vaddr, paddr);
 }
 
+uint64_t mem_page_size(const kd_session *s)
+{
+	return s->arch ? 1ull << s->arch->page_shift : MEM_PAGE_DEFAULT;
+}
+
+/* The bytes from vaddr to the end of its base page, at most len. */
+static size_t page_chunk(uint64_t vaddr, size_t len, uint64_t page)
+{
+	return (size_t)MIN((uint64_t)len, page - (vaddr & (page - 1)));
+}
+
 static int read_virt(kd_session *s, uint64_t pgd, uint64_t vaddr, void *buf, size_t len, bool kernel)
 {
 	uint8_t *out = buf;
+	uint64_t page = mem_page_size(s);
 	while (len) {
-		uint64_t paddr, psz = 4096;
-		int rc = kernel ? s->arch->kvtop(s, vaddr, &paddr) : s->arch->vtop(s, pgd, vaddr, &paddr, &psz);
+		uint64_t paddr, mapping = page;
+		int rc = kernel ? s->arch->kvtop(s, vaddr, &paddr) : s->arch->vtop(s, pgd, vaddr, &paddr, &mapping);
 		if (rc < 0)
 			return -1;
-		size_t n = (size_t)MIN((uint64_t)len, 4096 - (vaddr & 4095));
+		size_t n = page_chunk(vaddr, len, page);
 		if (kd_read_phys(s, paddr, out, n) < 0) {
 			/* Name the virtual address the user asked for, not only the physical one. */
 			char what[64];
@@ -122,8 +135,9 @@ bool mem_available(const kd_session *s)
 static int read_source(kd_session *s, uint64_t vaddr, void *buf, size_t len)
 {
 	uint8_t *out = buf;
+	uint64_t page = mem_page_size(s);
 	while (len) {
-		size_t n = (size_t)MIN((uint64_t)len, 4096 - (vaddr & 4095));
+		size_t n = page_chunk(vaddr, len, page);
 		if (s->mem_source.read(s->mem_source.arg, vaddr, out, n) < 0) {
 			kd_err_set(&s->err, KD_EFAULT, "kernel virtual address %llx: not mapped", (unsigned long long)vaddr);
 			s->err.addr = vaddr;

@@ -118,5 +118,7 @@ void mem_free(kd_session *s);
 void mem_set_reader(kd_session *s, kd_mem_reader fn, void *arg);
 /* Is there memory to read: an open dump or a reader? */
 bool mem_available(const kd_session *s);
+/* The base page size: the arch's (page_shift), or 4 KiB for a test's reader without one. */
+uint64_t mem_page_size(const kd_session *s);
 
 #endif
