@@ -15,10 +15,17 @@
  *              init_task and three more idle tasks, processes 1 (init), 100 (worker, with thread
  *              101) and 200 (rtd, real-time), init_pid_ns's IDR of their pids, a task group
  *   modules    modules -> two struct module
+ *   memory     the processes' mm_structs (6.2+ RSS: percpu_counters over a per-CPU chunk), one
+ *              NUMA node's pglist_data; the uptime (jiffies_64, tick_nsec: HZ 250); each task's
+ *              start, user and system times, last arrival, kernel stack; each process's rlimits
+ * The commands' golden tests (tests/unit/test_commands.c) print all of it as crash would.
  */
 #include <stddef.h>
 
 #define NR_CPUS 4
+
+/* The kernel image starts at _text (rd -s names only what lies between _text and _end). */
+__asm__(".text\n.globl _text\n_text:\n");
 
 struct list_head {
 	struct list_head *next, *prev;
@@ -60,13 +67,17 @@ struct item items[3] = {
 	{30, {&ghead, &items[1].link}, {0, &items[1].hnode.next}, {0}},
 };
 
-/* rbn[2] at the root; rbn[1] (left, with rbn[0] on its left) and rbn[4] (right, with rbn[3]) */
+/*
+ * rbn[2] at the root; rbn[1] (left, with rbn[0] on its left) and rbn[4] (right, with rbn[3]).
+ * __rb_parent_color: the parent's address, bit 0 set for a black node (rbn[0] and rbn[3] are red).
+ */
+#define RB_PARENT(node, black) ((unsigned long)&(node) + (black))
 struct item rbn[5] = {
-	{0, {0}, {0}, {0, 0, 0}},
-	{1, {0}, {0}, {0, 0, &rbn[0].rb}},
-	{2, {0}, {0}, {0, &rbn[4].rb, &rbn[1].rb}},
-	{3, {0}, {0}, {0, 0, 0}},
-	{4, {0}, {0}, {0, 0, &rbn[3].rb}},
+	{0, {0}, {0}, {RB_PARENT(rbn[1].rb, 0), 0, 0}},
+	{1, {0}, {0}, {RB_PARENT(rbn[2].rb, 1), 0, &rbn[0].rb}},
+	{2, {0}, {0}, {1, &rbn[4].rb, &rbn[1].rb}},
+	{3, {0}, {0}, {RB_PARENT(rbn[4].rb, 0), 0, 0}},
+	{4, {0}, {0}, {RB_PARENT(rbn[2].rb, 1), 0, &rbn[3].rb}},
 };
 struct rb_root groot = {&rbn[2].rb};
 
@@ -181,12 +192,45 @@ struct sched_entity {
 struct sched_rt_entity {
 	struct list_head run_list;
 };
+struct rlimit {
+	unsigned long rlim_cur, rlim_max;
+};
+#define RLIM_NLIMITS 16
 struct signal_struct {
 	struct list_head thread_head;
 	int nr_threads;
+	struct rlimit rlim[RLIM_NLIMITS];
 };
+typedef struct {
+	int counter;
+} atomic_t;
+typedef struct {
+	unsigned long pgd;
+} pgd_t;
+typedef struct raw_spinlock {
+	unsigned int raw_lock;
+} raw_spinlock_t;
+/* 6.2+: an mm's RSS counters are percpu_counters (count, plus each CPU's s32 not yet folded in). */
+struct percpu_counter {
+	raw_spinlock_t lock;
+	long long count;
+	int *counters; /* s32 __percpu * */
+};
+enum { MM_FILEPAGES, MM_ANONPAGES, MM_SWAPENTS, MM_SHMEMPAGES, NR_MM_COUNTERS };
 struct mm_struct {
 	struct maple_tree mm_mt;
+	unsigned long mmap_base, task_size;
+	pgd_t *pgd;
+	atomic_t mm_users, mm_count;
+	int map_count;
+	unsigned long total_vm, locked_vm, pinned_vm, data_vm, exec_vm, stack_vm;
+	unsigned long start_code, end_code, start_data, end_data, start_brk, brk, start_stack;
+	unsigned long arg_start, arg_end, env_start, env_end;
+	struct percpu_counter rss_stat[NR_MM_COUNTERS];
+};
+struct sched_info {
+	unsigned long pcount;
+	unsigned long long run_delay, last_arrival, last_queued;
 };
 struct thread_info {
 	unsigned long flags;
@@ -204,6 +248,7 @@ struct task_struct {
 	struct sched_entity se;
 	struct sched_rt_entity rt;
 	unsigned int policy;
+	struct sched_info sched_info;
 	struct list_head tasks;
 	struct mm_struct *mm;
 	int exit_state;
@@ -238,6 +283,9 @@ extern struct rq runqueues_area[NR_CPUS];
 extern struct task_struct init_task, idle1, idle2, idle3, task_a, task_b, task_b2, task_d;
 extern struct signal_struct sig_init, sig_a, sig_b, sig_d;
 extern struct cfs_rq group_cfs;
+extern struct sched_entity group_se;
+extern struct mm_struct mm_init, mm_worker, mm_rtd;
+unsigned long init_stack[16384 / sizeof(unsigned long)] __attribute__((aligned(16384))); /* init_task's stack */
 
 /* Per-CPU data: runqueues is CPU 0's copy; each CPU's is one struct rq further on. */
 extern struct rq runqueues __attribute__((alias("runqueues_area")));
@@ -250,10 +298,17 @@ unsigned long __per_cpu_offset[NR_CPUS] = {0, sizeof(struct rq), 2 * sizeof(stru
 		.thread_node = {thnext, thprev}, __VA_ARGS__                                                        \
 	}
 #define RT_NONE(name) .rt = {{&name.rt.run_list, &name.rt.run_list}}
-#define IDLE(name, cpu_, comm_)                                                                                    \
+#define IDLE(name, cpu_, comm_, ...)                                                                               \
 	struct task_struct name = {.thread_info = {0, cpu_}, .pid = 0, .comm = comm_, .prio = 120,                \
 				   .real_parent = &init_task, .flags = 0x00200000, .signal = &sig_init,              \
-				   .thread_node = {&name.thread_node, &name.thread_node}}
+				   .thread_node = {&name.thread_node, &name.thread_node}, __VA_ARGS__}
+/*
+ * Times in nanoseconds since boot (the uptime is 3723 s, see jiffies_64); kernel stacks in the
+ * vmalloc area (VMAP_STACK), not in the fake's memory: ps -s shows them, nothing reads them.
+ */
+#define STACK(base, sp_off) .stack = (void *)(base), .thread = {(base) + (sp_off)}
+#define TIMES(start, user, sys) .start_time = (start), .utime = (user), .stime = (sys)
+#define ARRIVED(count, delay, last) .sched_info = {(count), (delay), (last), 0}
 
 /* init_task's tasks list: init_task -> 1 -> 100 -> 200; 101 is a thread of 100. */
 struct task_struct init_task = {
@@ -261,23 +316,40 @@ struct task_struct init_task = {
 	.flags = 0x00200000, .group_leader = &init_task, .signal = &sig_init,
 	.tasks = {&task_a.tasks, &task_d.tasks},
 	.thread_node = {&sig_init.thread_head, &sig_init.thread_head},
+	.stack = init_stack, .thread = {(unsigned long)((char *)init_stack + 0x3e70)},
+	ARRIVED(51210, 0, 3722950000000ULL),
 };
-IDLE(idle1, 1, "swapper/1");
-IDLE(idle2, 2, "swapper/2");
-IDLE(idle3, 3, "swapper/3");
+IDLE(idle1, 1, "swapper/1", STACK(0xffffc90000080000UL, 0x3e98), ARRIVED(48007, 0, 3723001200000ULL));
+IDLE(idle2, 2, "swapper/2", STACK(0xffffc90000088000UL, 0x3e98), ARRIVED(47764, 0, 3722997900000ULL));
+IDLE(idle3, 3, "swapper/3", STACK(0xffffc90000090000UL, 0x3e98), ARRIVED(45012, 0, 3722989000000ULL));
 #define RT_QUEUE_50 (&runqueues_area[1].rt.active.queue[50])
 TASK(task_a, 1, 1, "init", 120, &task_b.tasks, &init_task.tasks, task_a, sig_a, &sig_a.thread_head, &sig_a.thread_head,
-     RT_NONE(task_a));
+     RT_NONE(task_a), .real_parent = &init_task, .mm = &mm_init, .flags = 0x00400100,
+     .se = {{RB_PARENT(group_se.run_node, 0), 0, 0}, 0, 2145000000UL},
+     STACK(0xffffc90000010000UL, 0x3d48), TIMES(1203456789ULL, 512000000ULL, 1380000000ULL),
+     ARRIVED(9120, 2310000000ULL, 3722900000000ULL));
 TASK(task_b, 100, 100, "worker", 120, &task_d.tasks, &task_a.tasks, task_b, sig_b, &task_b2.thread_node,
-     &sig_b.thread_head, RT_NONE(task_b));
-TASK(task_b2, 101, 100, "worker2", 110, 0, 0, task_b, sig_b, &sig_b.thread_head, &task_b.thread_node, RT_NONE(task_b2));
+     &sig_b.thread_head, RT_NONE(task_b), .mm = &mm_worker, .flags = 0x00400000, .se = {{0}, 0, 2147500000UL},
+     STACK(0xffffc900003d0000UL, 0x3dc0), TIMES(35100000000ULL, 95000000000ULL, 12000000000ULL),
+     ARRIVED(230871, 41000000000ULL, 3723004000000ULL));
+TASK(task_b2, 101, 100, "worker2", 110, 0, 0, task_b, sig_b, &sig_b.thread_head, &task_b.thread_node, RT_NONE(task_b2),
+     .se = {{1, 0, 0}, 0, 1050000000UL}, .mm = &mm_worker, .flags = 0x00400040, STACK(0xffffc900003d8000UL, 0x3dc0),
+     TIMES(35100500000ULL, 40000000000ULL, 3000000000ULL), ARRIVED(118304, 19500000000ULL, 3723003000000ULL));
 TASK(task_d, 200, 200, "rtd", 49, &init_task.tasks, &task_b.tasks, task_d, sig_d, &sig_d.thread_head,
-     &sig_d.thread_head, .rt = {{RT_QUEUE_50, RT_QUEUE_50}}, .policy = 1);
+     &sig_d.thread_head, .rt = {{RT_QUEUE_50, RT_QUEUE_50}}, .policy = 1, .thread_info = {0, 1}, .mm = &mm_rtd, .flags = 0x00400000,
+     STACK(0xffffc90000420000UL, 0x3e10), TIMES(61000000000ULL, 200000000ULL, 900000000ULL),
+     ARRIVED(3675, 1000000ULL, 3722999000000ULL));
 
-struct signal_struct sig_init = {{&init_task.thread_node, &init_task.thread_node}, 1};
-struct signal_struct sig_a = {{&task_a.thread_node, &task_a.thread_node}, 1};
-struct signal_struct sig_b = {{&task_b.thread_node, &task_b2.thread_node}, 2};
-struct signal_struct sig_d = {{&task_d.thread_node, &task_d.thread_node}, 1};
+/* The limits a process gets by default (CPU, FSIZE, DATA, STACK, CORE, RSS, NPROC, NOFILE, MEMLOCK, AS,
+ * LOCKS, SIGPENDING, MSGQUEUE, NICE, RTPRIO, RTTIME); init raised its NOFILE maximum. */
+#define INF (~0UL)
+#define RLIMITS(nofile_max)                                                                                        \
+	{{INF, INF}, {INF, INF}, {INF, INF}, {8388608, INF}, {0, INF}, {INF, INF}, {3873, 3873}, {1024, nofile_max},  \
+	 {8388608, 8388608}, {INF, INF}, {INF, INF}, {3873, 3873}, {819200, 819200}, {0, 0}, {0, 0}, {INF, INF}}
+struct signal_struct sig_init = {{&init_task.thread_node, &init_task.thread_node}, 1, RLIMITS(4096)};
+struct signal_struct sig_a = {{&task_a.thread_node, &task_a.thread_node}, 1, RLIMITS(524288)};
+struct signal_struct sig_b = {{&task_b.thread_node, &task_b2.thread_node}, 2, RLIMITS(4096)};
+struct signal_struct sig_d = {{&task_d.thread_node, &task_d.thread_node}, 1, RLIMITS(4096)};
 
 /* Each CPU's 100 real-time queues, empty (pointing to themselves) unless said otherwise. */
 #define Q(c, i) {&runqueues_area[c].rt.active.queue[i], &runqueues_area[c].rt.active.queue[i]}
@@ -290,13 +362,16 @@ struct signal_struct sig_d = {{&task_d.thread_node, &task_d.thread_node}, 1};
  * CPU 0 runs 100; its CFS tree holds 1 and a task group's entity, whose own queue holds 101.
  * CPU 1 runs its idle task and has 200 queued at real-time queue 50. CPUs 2 and 3 are idle.
  */
-struct sched_entity group_se = {{0, 0, &task_a.se.run_node}, &group_cfs, 0};
+struct sched_entity group_se = {{1, 0, &task_a.se.run_node}, &group_cfs, 2150000000UL};
 struct cfs_rq group_cfs = {{{&task_b2.se.run_node}, &task_b2.se.run_node}};
+/* clock: nanoseconds since boot; bitmap: the queues holding tasks, and the delimiter bit 100 */
+#define RT_DELIM (1UL << (100 - 64))
 struct rq runqueues_area[NR_CPUS] = {
-	{1000, &task_b, &init_task, {{{&group_se.run_node}, &task_a.se.run_node}}, {{{0}, {Q100(0)}}}},
-	{2000, &idle1, &idle1, {{{0}, 0}}, {{{0}, {Q100(1), [50] = {&task_d.rt.run_list, &task_d.rt.run_list}}}}},
-	{3000, &idle2, &idle2, {{{0}, 0}}, {{{0}, {Q100(2)}}}},
-	{4000, &idle3, &idle3, {{{0}, 0}}, {{{0}, {Q100(3)}}}},
+	{3723004512345ULL, &task_b, &init_task, {{{&group_se.run_node}, &task_a.se.run_node}}, {{{0, RT_DELIM}, {Q100(0)}}}},
+	{3723001234567ULL, &idle1, &idle1, {{{0}, 0}},
+	 {{{1UL << 50, RT_DELIM}, {Q100(1), [50] = {&task_d.rt.run_list, &task_d.rt.run_list}}}}},
+	{3722998000000ULL, &idle2, &idle2, {{{0}, 0}}, {{{0, RT_DELIM}, {Q100(2)}}}},
+	{3722990000000ULL, &idle3, &idle3, {{{0}, 0}}, {{{0, RT_DELIM}, {Q100(3)}}}},
 };
 
 /* The pids, in init_pid_ns's IDR (pid->tasks[PIDTYPE_PID].first is the task's pid_links[0]). */
@@ -331,9 +406,56 @@ struct list_head modules = {&mod_ext4.list, &mod_fake.list};
 struct module mod_ext4 = {0, {&mod_fake.list, &modules}, "ext4"};
 struct module mod_fake = {0, {&modules, &mod_ext4.list}, "fake"};
 
+/*
+ * The processes' address spaces: sizes and RSS counters (their VMAs are not modelled: mm_mt is
+ * empty; the maple tree of VMAs is gmt above). Each RSS counter is a percpu_counter: count plus
+ * the s32 of each CPU, which lives in the per-CPU allocator's chunk: CPU c's unit is
+ * __per_cpu_offset[c] bytes after CPU 0's, so counters + __per_cpu_offset[c] is CPU c's s32.
+ * Resident pages (file + anon + shmem): init 2992, worker 1190, rtd 253.
+ */
+#define PCPU_SLOT(mm, counter) ((mm) * NR_MM_COUNTERS + (counter))
+int pcpu_chunk[NR_CPUS][sizeof(struct rq) / sizeof(int)] = {
+	[0] = {[PCPU_SLOT(0, MM_FILEPAGES)] = 3, [PCPU_SLOT(0, MM_ANONPAGES)] = 4, [PCPU_SLOT(1, MM_FILEPAGES)] = 2,
+	       [PCPU_SLOT(1, MM_ANONPAGES)] = 6, [PCPU_SLOT(2, MM_ANONPAGES)] = 1},
+	[1] = {[PCPU_SLOT(0, MM_FILEPAGES)] = -1, [PCPU_SLOT(1, MM_FILEPAGES)] = 1},
+	[2] = {[PCPU_SLOT(0, MM_ANONPAGES)] = 1},
+	[3] = {[PCPU_SLOT(0, MM_FILEPAGES)] = 2, [PCPU_SLOT(0, MM_ANONPAGES)] = -1, [PCPU_SLOT(1, MM_ANONPAGES)] = 1},
+};
+#define RSS(mm, file, anon, swap, shmem)                                                                           \
+	.rss_stat = {{{0}, file, &pcpu_chunk[0][PCPU_SLOT(mm, 0)]}, {{0}, anon, &pcpu_chunk[0][PCPU_SLOT(mm, 1)]},     \
+		     {{0}, swap, &pcpu_chunk[0][PCPU_SLOT(mm, 2)]}, {{0}, shmem, &pcpu_chunk[0][PCPU_SLOT(mm, 3)]}}
+#define USER_MM .mmap_base = 0x7f3c1a2e5000UL, .task_size = 0x7ffffffff000UL
+struct mm_struct mm_init = {USER_MM, .pgd = (pgd_t *)0xffff888003a4e000UL, .mm_users = {1}, .mm_count = {1},
+			    .total_vm = 42000, .data_vm = 4310, .exec_vm = 9870, .stack_vm = 33,
+			    .start_stack = 0x7ffc3b9e0f30UL, .arg_start = 0x7ffc3b9e1f2aUL, .arg_end = 0x7ffc3b9e1f37UL,
+			    .env_start = 0x7ffc3b9e1f37UL, .env_end = 0x7ffc3b9e1fe8UL, RSS(0, 2048, 896, 0, 40)};
+struct mm_struct mm_worker = {USER_MM, .pgd = (pgd_t *)0xffff888004c1f000UL, .mm_users = {2}, .mm_count = {1},
+			      .total_vm = 5120, .data_vm = 1402, .exec_vm = 611, .stack_vm = 33,
+			      .start_stack = 0x7ffe9d24c5a0UL, .arg_start = 0x7ffe9d24df01UL, .arg_end = 0x7ffe9d24df0fUL,
+			      .env_start = 0x7ffe9d24df0fUL, .env_end = 0x7ffe9d24dfeaUL, RSS(1, 700, 480, 12, 0)};
+struct mm_struct mm_rtd = {USER_MM, .pgd = (pgd_t *)0xffff888005e20000UL, .mm_users = {1}, .mm_count = {1},
+			   .total_vm = 660, .data_vm = 90, .exec_vm = 180, .stack_vm = 33,
+			   .start_stack = 0x7fff0a6bb9d0UL, .arg_start = 0x7fff0a6bcf3eUL, .arg_end = 0x7fff0a6bcf42UL,
+			   .env_start = 0x7fff0a6bcf42UL, .env_end = 0x7fff0a6bcfe6UL, RSS(2, 180, 64, 0, 8)};
+
+/* One NUMA node of 1 GiB (ps's %MEM is a share of its present pages). */
+#define MAX_NUMNODES 64
+struct pglist_data {
+	unsigned long node_start_pfn, node_present_pages, node_spanned_pages;
+	int node_id;
+};
+struct pglist_data node_data_0 = {0, 262030, 262144, 0};
+struct pglist_data *node_data[MAX_NUMNODES] = {&node_data_0};
+unsigned int nr_node_ids = 1;
+
+/* Up 3723 s (1:02:03) at HZ 250: jiffies start 300 s before the 32-bit wrap. */
+unsigned long tick_nsec = 4000000;
+unsigned long long jiffies_64 = (unsigned long long)(unsigned int)(-300 * 250) + 3723ULL * 250;
+
 /* Referenced from main so that the compiler keeps every object and its type. */
 void *keep[] = {&ghead, &hhead, &groot, &gxa, &gidr, &gmt, &mt_pivots, (void *)linux_banner, &init_uts_ns,
-		&nr_cpu_ids, &panic_cpu, &__per_cpu_offset, &runqueues, &init_pid_ns, &modules, &rbn, &group_se};
+		&nr_cpu_ids, &panic_cpu, &__per_cpu_offset, &runqueues, &init_pid_ns, &modules, &rbn, &group_se,
+		&node_data, &nr_node_ids, &tick_nsec, &jiffies_64, &pcpu_chunk};
 
 int main(void)
 {

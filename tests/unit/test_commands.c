@@ -1,0 +1,511 @@
+/*
+ * Golden-text tests of commands on the fake kernel (tests/unit/fake_kernel.c, opened by
+ * fake_session.c): each case of the table below runs its command lines through the shell,
+ * as typed at the prompt, and compares what they print with tests/unit/golden/<name>.out.
+ * KDIVE_UPDATE_GOLDEN=1 rewrites the golden files instead; tests/unit/golden/README.md says
+ * how to add a case.
+ *
+ * A golden file holds, for each line: "kdive> LINE", the command's output, what it wrote on
+ * the error stream (each line marked "[stderr] ") and "[failed]" when the shell counted it a
+ * failure. Addresses inside the fake kernel's image are written {symbol+0xoffset}, so that a
+ * change to fake_kernel.c's layout does not rewrite every golden file; a command line may use
+ * the same form, or {C expression} for the value of an expression.
+ */
+#include <CUnit/CUnit.h>
+#include <CUnit/TestRun.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fake_session.h"
+#include "lang/c_expr.h"
+#include "shell/shell.h"
+#include "tests.h"
+
+#ifndef GOLDEN_DIR
+#define GOLDEN_DIR "tests/unit/golden"
+#endif
+
+struct golden {
+	const char *name;   /* tests/unit/golden/NAME.out */
+	const char *lines;  /* command lines, one per line, run in order in one session */
+	const char *damage; /* optional: "LVALUE = VALUE; ..." (C expressions) written into the fake
+			     * kernel before the lines run, and undone after */
+};
+
+/*
+ * The cases. Each starts from the same state: the panic task as context, radix 10, gdb's
+ * value history at $1, the fake kernel undamaged.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers" /* a case without damage: two fields */
+static const struct golden cases[] = {
+	/* ps */
+	{"ps", "ps"},
+	{"ps-filters", "ps -k\nps -u\nps -G\nps -y FIFO\nps -A"},
+	{"ps-select", "ps 100 rtd\nps {task_b2}\nps swapper/1"},
+	{"ps-kstack", "ps -s"},
+	{"ps-parents-children", "ps -p 101\nps -c 1"},
+	{"ps-times", "ps -t\nps -t 200"},
+	{"ps-last", "ps -l\nps -m"},
+	{"ps-group", "ps -g 101"},
+	{"ps-rlimits", "ps -r 1"},
+	{"ps-summary", "ps -S"},
+	{"ps-bad-option", "ps -Z"},
+	{"ps-bad-policy", "ps -y SOMETIMES"},
+	{"ps-no-such-pid", "ps 4242"},
+	{"ps-task-list-broken", "ps", "init_task.tasks.next = 0xdead0000"},
+	/* runq */
+	{"runq", "runq"},
+	{"runq-cpu", "runq -c 1"},
+	{"runq-timestamps", "runq -t"},
+	{"runq-bad-cpu", "runq -c 9"},
+	{"runq-group-bad-pointer", "runq -c 0", "group_cfs.tasks_timeline.rb_root.rb_node = 0xdead0000"},
+	/* list */
+	{"list-head", "list -H ghead -o item.link -s item.v"},
+	{"list-head-reverse", "list -r -H ghead -o item.link -s item.v"},
+	{"list-h-entry", "list item.link -s item.v -h items"},
+	{"list-chain", "list vm_area_struct.vm_next -s vm_area_struct.vm_start,vm_end vmas"},
+	{"list-end", "list vm_area_struct.vm_next -e {&vmas[2]} vmas"},
+	{"list-tasks", "list task_struct.tasks -s task_struct.pid,comm -h init_task"},
+	{"list-modules", "list -H modules -o module.list -s module.name"},
+	{"list-no-start", "list -H"},
+	{"list-bad-pointer", "list -H ghead -o item.link", "items[1].link.next = 0xdead0000"},
+	{"list-cycle", "list task_struct.tasks -h init_task", "task_d.tasks.next = &task_b.tasks"},
+	/* tree */
+	{"tree-rbtree", "tree -t rbtree -o item.rb -s item.v groot"},
+	{"tree-rbtree-linear", "tree -o item.rb -l -p groot"},
+	{"tree-xarray", "tree -t xarray -p gxa"},
+	{"tree-xarray-bad-node", "tree -t xarray gxa", "xa_top.slots[2] = 0xdead0002"},
+	{"tree-radix-pids", "tree -t radix -s pid.nr init_pid_ns"},
+	{"tree-maple", "tree -t maple -p -s vm_area_struct.vm_start,vm_end gmt"},
+	{"tree-maple-verbose", "tree -t maple -v gmt"},
+	{"tree-bad-type", "tree -t bush groot"},
+	{"tree-verbose-rbtree", "tree -v groot"},
+	{"tree-rbtree-cycle", "tree -o item.rb groot", "rbn[3].rb.rb_left = &rbn[2].rb"},
+	{"tree-maple-bad-slots", "tree -t maple gmt", "mt_slots[3] = 200"},
+	/* types and values */
+	{"struct-definition", "struct list_head\nstruct -o item\nstruct item.v,rb"},
+	{"struct-at-address", "struct item items\nstruct item.v,link items 3\nstruct -x rb_node {&rbn[1].rb}\n*rb_root groot\n"
+			      "item.v {&items[2]}"},
+	{"struct-offsets-at-address", "struct -o maple_tree gmt"},
+	{"struct-list-offset", "struct item.v -l item.link {&items[1].link}"},
+	{"struct-unreadable", "struct item 0xdead0000"},
+	{"struct-no-such-type", "struct no_such_struct"},
+	{"p", "p nr_cpu_ids\np init_uts_ns.name.release\np items[1]\np &items[1].link\np -x __per_cpu_offset\n"
+	      "p jiffies_64\npx tick_nsec\npd 0x10\np/x items[2].v\np sizeof(struct task_struct)\np modules"},
+	{"p-structures", "p init_uts_ns\np *task_b.mm\np group_cfs"},
+	{"p-errors", "p items[1].nosuch\np no_such_symbol"},
+	{"whatis", "whatis items\nwhatis struct item\nwhatis -o item.link\nwhatis nr_cpu_ids\nwhatis task_struct"},
+	/* symbols and memory */
+	{"sym", "sym linux_banner\nsym {items+0x8}\nsym -q mod_"},
+	{"sym-not-found", "sym no_such_symbol"},
+	{"rd", "rd linux_banner 6\nrd -a linux_banner 60\nrd -32 objs 4\nrd -d -32 panic_cpu\nrd -s ghead 2"},
+	{"rd-end", "rd -x -e {&vmas[2]} vmas"},
+	{"rd-unreadable", "rd 0xdead0000"},
+	{"rd-no-address", "rd"},
+	/* context */
+	{"set", "set\nset 1\nset\nset -c 1\nset -p\nset -v"},
+	{"set-radix", "set radix 16\np nr_cpu_ids\nstruct item.v items\nset radix 10\np nr_cpu_ids"},
+	{"set-bad", "set 4242\nset radix 7\nset -c 9"},
+	{"foreach", "foreach ps\nforeach kernel ps\nforeach worker ps -p\nforeach 101 200 task -R pid,comm,prio"},
+	{"foreach-no-such-task", "foreach 4242 ps"},
+};
+#pragma GCC diagnostic pop
+
+/* ---- running a case ---- */
+
+static kd_session *S;
+
+/* Text built on a memory stream: text_new(&t), fprintf(t.f, ...), text_end(&t) gives the string. */
+struct text {
+	FILE *f;
+	char *buf;
+	size_t size;
+};
+
+static void text_new(struct text *t)
+{
+	t->buf = NULL;
+	t->f = open_memstream(&t->buf, &t->size);
+	if (!t->f)
+		abort();
+}
+
+static char *text_end(struct text *t)
+{
+	fclose(t->f);
+	return t->buf;
+}
+
+static char *slurp(FILE *f)
+{
+	struct text t;
+	char buf[4096];
+	size_t n;
+	text_new(&t);
+	rewind(f);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, t.f);
+	return text_end(&t);
+}
+
+/* Where a sanitizer report goes while the error stream is captured: the real stderr. */
+void __sanitizer_set_report_fd(void *fd) __attribute__((weak));
+static int real_stderr = -1;
+
+/* One line through the shell: its output (to a memory stream) and its error stream. */
+static int run_line(const char *line, char **out, char **err)
+{
+	struct text o;
+	FILE *tmp = tmpfile();
+	if (!tmp)
+		abort();
+	text_new(&o);
+	fflush(stdout);
+	fflush(stderr);
+	if (real_stderr < 0) {
+		real_stderr = dup(STDERR_FILENO);
+		if (__sanitizer_set_report_fd)
+			__sanitizer_set_report_fd((void *)(intptr_t)real_stderr);
+	}
+	dup2(fileno(tmp), STDERR_FILENO);
+	FILE *saved = S->out;
+	S->out = o.f;
+	int rc = shell_run_line(S, line);
+	S->out = saved;
+	fflush(stderr);
+	dup2(real_stderr, STDERR_FILENO);
+	*out = text_end(&o);
+	*err = slurp(tmp);
+	fclose(tmp);
+	return rc;
+}
+
+/* {symbol}, {symbol+0xoffset} or {C expression} in a command line: the address, in hex. */
+static char *expand(const char *line)
+{
+	struct text b;
+	text_new(&b);
+	for (const char *p = line; *p;) {
+		const char *close = *p == '{' ? strchr(p, '}') : NULL;
+		if (!close) {
+			fputc(*p++, b.f);
+			continue;
+		}
+		char *inner = xstrndup(p + 1, (size_t)(close - p - 1)), *plus = strchr(inner, '+');
+		uint64_t v = 0, off = 0;
+		const struct kd_symbol *k = NULL;
+		if (plus) {
+			*plus = '\0';
+			k = kd_symbol_lookup(S, inner);
+			*plus = '+';
+			char *end;
+			off = strtoull(plus + 1, &end, 0);
+			if (*end)
+				k = NULL;
+		} else
+			k = kd_symbol_lookup(S, inner);
+		if (k)
+			v = k->addr + off;
+		else if (kd_cexpr_eval_u64(S, inner, &v) < 0)
+			CU_FAIL_FATAL("a {...} in a command line is neither symbol+offset nor an expression");
+		fprintf(b.f, "%llx", (unsigned long long)v);
+		free(inner);
+		p = close + 1;
+	}
+	return text_end(&b);
+}
+
+/* The first symbol above addr, or NULL. */
+static const struct kd_symbol *symbol_above(uint64_t addr)
+{
+	size_t lo = 0, hi = kd_symbol_count(S);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (kd_symbol_index(S, mid)->addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < kd_symbol_count(S) ? kd_symbol_index(S, lo) : NULL;
+}
+
+/* addr as {symbol+0xoffset}, or {symbol-0xoffset} when it lies past the end of the object below it
+ * (a list head's "entry", for one), so that it does not name an unrelated neighbour. */
+static int print_symbolic(FILE *b, const struct kd_symbol *k, uint64_t v)
+{
+	const struct kd_symbol *above = k->size && v >= k->addr + k->size ? symbol_above(v) : NULL;
+	if (above)
+		return fprintf(b, "{%s-0x%llx}", above->name, (unsigned long long)(above->addr - v));
+	if (v == k->addr)
+		return fprintf(b, "{%s}", k->name);
+	return fprintf(b, "{%s+0x%llx}", k->name, (unsigned long long)(v - k->addr));
+}
+
+/*
+ * Addresses in the fake kernel's image, [_text, _end], as {symbol+0xoffset}. One that a space or a
+ * colon follows is padded to the 16 columns of the address, so that tables keep their columns;
+ * one written 0x... is C's (p, tree -v) and is not.
+ */
+static void symbolize(FILE *b, const char *text)
+{
+	const struct kd_symbol *lo = kd_symbol_lookup(S, "_text"), *hi = kd_symbol_lookup(S, "_end");
+	CU_ASSERT_FATAL(lo && hi);
+	for (const char *p = text; *p;) {
+		size_t n = 0;
+		while (n < 17 && isxdigit((unsigned char)p[n]))
+			n++;
+		bool hex_prefix = p - text >= 2 && p[-1] == 'x' && p[-2] == '0';
+		bool word_start = p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_') || hex_prefix;
+		if (n == 16 && word_start && !isalnum((unsigned char)p[16]) && p[16] != '_') {
+			uint64_t v = strtoull(p, NULL, 16);
+			const struct kd_symbol *k = v >= lo->addr && v <= hi->addr ? kd_symbol_containing(S, v) : NULL;
+			if (k) {
+				int w = print_symbolic(b, k, v);
+				if ((p[16] == ' ' || p[16] == ':') && !hex_prefix && w < 16)
+					fprintf(b, "%*s", 16 - w, "");
+				p += 16;
+				continue;
+			}
+		}
+		if (n) {
+			fwrite(p, 1, n, b);
+			p += n;
+		} else
+			fputc(*p++, b);
+	}
+}
+
+/* The session as each case starts: the panic task, radix 10, $1 next, nothing cached from memory. */
+static void reset_session(void)
+{
+	S->cur_task = 0;
+	S->output_radix = 10;
+	cexpr_free(S);
+	fake_session_forget();
+	kd_clear_error(S);
+}
+
+struct poke {
+	uint64_t addr, old;
+	size_t size;
+};
+
+/* "LVALUE = VALUE; ...": each written into the fake kernel; returns how many. */
+static size_t damage(const char *spec, struct poke *pokes, size_t max)
+{
+	size_t n = 0;
+	char *copy = xstrdup(spec), *save = NULL;
+	for (char *item = strtok_r(copy, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(item, '=');
+		CU_ASSERT_FATAL(eq && n < max);
+		*eq = '\0';
+		char *lhs = xasprintf("&(%s)", item), *size = xasprintf("sizeof(%s)", item);
+		uint64_t addr, sz, val;
+		bool ok = kd_cexpr_eval_u64(S, lhs, &addr) == 0 && kd_cexpr_eval_u64(S, size, &sz) == 0 &&
+			  kd_cexpr_eval_u64(S, eq + 1, &val) == 0 && sz >= 1 && sz <= 8;
+		if (!ok)
+			fprintf(stderr, "damage \"%s=%s\": %s\n", item, eq + 1, kd_last_error(S));
+		free(lhs);
+		free(size);
+		CU_ASSERT_FATAL(ok);
+		pokes[n] = (struct poke){addr, fake_poke(addr, val, sz), sz};
+		n++;
+	}
+	free(copy);
+	kd_clear_error(S);
+	return n;
+}
+
+static char *run_case(const struct golden *g)
+{
+	struct text b;
+	struct poke pokes[8];
+	size_t npokes = 0;
+	text_new(&b);
+	reset_session();
+	if (g->damage) {
+		fprintf(b.f, "# damaged: %s\n", g->damage);
+		npokes = damage(g->damage, pokes, 8);
+	}
+	char *lines = xstrdup(g->lines), *save = NULL;
+	for (char *line = strtok_r(lines, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *expanded = expand(line), *out = NULL, *err = NULL;
+		int rc = run_line(expanded, &out, &err);
+		fprintf(b.f, "kdive> %s\n", line);
+		symbolize(b.f, out);
+		for (char *e = err, *nl; *e; e = nl) {
+			nl = e + strcspn(e, "\n");
+			char *one = xstrndup(e, (size_t)(nl - e));
+			fputs("[stderr] ", b.f);
+			symbolize(b.f, one);
+			fputc('\n', b.f);
+			free(one);
+			if (*nl)
+				nl++;
+		}
+		if (rc < 0)
+			fputs("[failed]\n", b.f);
+		free(out);
+		free(err);
+		free(expanded);
+	}
+	free(lines);
+	while (npokes--)
+		fake_poke(pokes[npokes].addr, pokes[npokes].old, pokes[npokes].size);
+	reset_session();
+	return text_end(&b);
+}
+
+/* ---- golden files ---- */
+
+static bool updating(void)
+{
+	const char *u = getenv("KDIVE_UPDATE_GOLDEN");
+	return u && *u && strcmp(u, "0") != 0;
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char *r = slurp(f);
+	fclose(f);
+	return r;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+/* Where the outputs that differ are kept for a look (a directory made on the first). */
+static const char *mismatch_dir(void)
+{
+	static char dir[256];
+	if (!dir[0]) {
+		const char *tmp = getenv("TMPDIR");
+		snprintf(dir, sizeof(dir), "%s/kdive-golden-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		if (!mkdtemp(dir))
+			snprintf(dir, sizeof(dir), "%s", tmp && *tmp ? tmp : "/tmp");
+	}
+	return dir;
+}
+
+/* "line N: expected ... got ...", for the first line that differs. */
+static void first_difference(const char *want, const char *got, char *msg, size_t size)
+{
+	int line = 1;
+	const char *w = want, *g = got;
+	for (;;) {
+		size_t wl = strcspn(w, "\n"), gl = strcspn(g, "\n");
+		if (wl != gl || memcmp(w, g, wl) != 0 || !w[wl] != !g[gl]) {
+			snprintf(msg, size, "line %d:\n  expected: %.*s%s\n  got:      %.*s%s", line, (int)wl, w,
+				 *w ? "" : "(end of file)", (int)gl, g, *g ? "" : "(end of output)");
+			return;
+		}
+		if (!w[wl])
+			break;
+		w += wl + 1;
+		g += gl + 1;
+		line++;
+	}
+	snprintf(msg, size, "(no difference)");
+}
+
+static void check_golden(const struct golden *g, const char *got)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s.out", GOLDEN_DIR, g->name);
+	char *want = read_file(path);
+	if (updating()) {
+		if (!want || strcmp(want, got) != 0) {
+			CU_ASSERT_EQUAL(write_file(path, got), 0);
+			fprintf(stderr, "\n  golden %s: %s\n", want ? "updated" : "created", path);
+		}
+		free(want);
+		return;
+	}
+	if (want && strcmp(want, got) == 0) {
+		free(want);
+		return;
+	}
+	char diff[2048], actual[1024];
+	snprintf(actual, sizeof(actual), "%s/%s.out", mismatch_dir(), g->name);
+	write_file(actual, got);
+	if (want)
+		first_difference(want, got, diff, sizeof(diff));
+	else
+		snprintf(diff, sizeof(diff), "no golden file (%s)", strerror(errno));
+	char *msg = xasprintf("golden %s differs, %s\n  all of it: diff -u %s %s\n"
+			      "  if the new output is right: KDIVE_UPDATE_GOLDEN=1 build/normal/tests/unit/run_unit",
+			      path, diff, path, actual);
+	CU_assertImplementation(CU_FALSE, __LINE__, msg, __FILE__, "", CU_FALSE);
+	free(msg);
+	free(want);
+}
+
+/* Each case is a test of its own, named after it: the test finds its case by its name. */
+static void test_golden(void)
+{
+	const char *name = CU_get_current_test()->pName;
+	const struct golden *g = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(cases) && !g; i++)
+		if (strcmp(cases[i].name, name) == 0)
+			g = &cases[i];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+	char *got = run_case(g);
+	check_golden(g, got);
+	free(got);
+}
+
+/* A golden file without a case is left over from a renamed or removed one. */
+static void test_no_stale_golden(void)
+{
+	DIR *d = opendir(GOLDEN_DIR);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len < 5 || strcmp(e->d_name + len - 4, ".out") != 0)
+			continue;
+		bool known = false;
+		for (size_t i = 0; i < ARRAY_SIZE(cases) && !known; i++)
+			known = strlen(cases[i].name) == len - 4 && strncmp(cases[i].name, e->d_name, len - 4) == 0;
+		if (known)
+			continue;
+		char path[1024];
+		snprintf(path, sizeof(path), "%s/%s", GOLDEN_DIR, e->d_name);
+		if (updating() && unlink(path) == 0) {
+			fprintf(stderr, "\n  golden removed: %s (no case of that name)\n", path);
+			continue;
+		}
+		fprintf(stderr, "\n  %s: no case of that name in test_commands.c\n", path);
+		CU_FAIL("a golden file without a case");
+	}
+	closedir(d);
+}
+
+static int suite_init(void)
+{
+	S = fake_session();
+	return S ? 0 : 1;
+}
+
+void add_command_tests(void)
+{
+	CU_pSuite s = CU_add_suite("commands on the fake kernel, against tests/unit/golden", suite_init, NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		CU_add_test(s, cases[i].name, test_golden);
+	CU_add_test(s, "every golden file has its case", test_no_stale_golden);
+}
