@@ -26,7 +26,9 @@
  * The API version: a module records the one it was built against (struct kd_module_info) and
  * kdive loads it when the major is its own and the minor not newer. Within a major version,
  * functions and appended structure members are only ever added.
- * 1.1: module lifecycle (sizes in kd_module_info, kd_module_load/unload, kd_command_at/owner).
+ * 1.1: module lifecycle (sizes in kd_module_info, kd_module_load/unload, kd_command_at/owner);
+ *      the API the built-in commands use (session, tasks, linux, unwind, walk, types, cvalue,
+ *      print, expr, util, log headers) and error codes (kd_error, kd_usage, kd_last_code).
  */
 #define KDIVE_API_MAJOR 1
 #define KDIVE_API_MINOR 1
