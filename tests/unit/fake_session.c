@@ -14,6 +14,7 @@
 #include "linux/modules.h"
 #include "linux/tasks.h"
 #include "shell/shell.h"
+#include "target/arch.h"
 
 #ifndef FAKE_KERNEL
 #define FAKE_KERNEL "tests/unit/fake_kernel.c"
@@ -119,6 +120,9 @@ static kd_session *open_session(void)
 		return NULL;
 	}
 	kd_session *s = fk.s = session_new();
+	/* Linked where an x86_64 kernel is: its kernel addresses are the arch's (kd_is_kvaddr). Only
+	 * that: without a dump there is no translation (kd_kvtop) to ask it for. */
+	s->arch = &arch_x86_64;
 	s->vmlinux_fd = open(fk.bin, O_RDONLY);
 	s->vmlinux_elf = s->vmlinux_fd >= 0 ? elf_begin(s->vmlinux_fd, ELF_C_READ_MMAP, NULL) : NULL;
 	if (!s->vmlinux_elf)

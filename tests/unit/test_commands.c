@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fake_session.h"
@@ -73,12 +74,14 @@ static const struct golden cases[] = {
 	{"list-end", "list vm_area_struct.vm_next -e {&vmas[2]} vmas"},
 	{"list-tasks", "list task_struct.tasks -s task_struct.pid,comm -h init_task"},
 	{"list-modules", "list -H modules -o module.list -s module.name"},
+	{"list-address", "list -H {ghead} -o 8\nlist {&vmas[1]} -o 16"},
 	{"list-no-start", "list -H"},
 	{"list-bad-pointer", "list -H ghead -o item.link", "items[1].link.next = 0xdead0000"},
 	{"list-cycle", "list task_struct.tasks -h init_task", "task_d.tasks.next = &task_b.tasks"},
 	/* tree */
 	{"tree-rbtree", "tree -t rbtree -o item.rb -s item.v groot"},
 	{"tree-rbtree-linear", "tree -o item.rb -l -p groot"},
+	{"tree-address", "tree -o item.rb -N {&rbn[1].rb}\ntree -t xarray -r idr.idr_rt {gidr}"},
 	{"tree-xarray", "tree -t xarray -p gxa"},
 	{"tree-xarray-bad-node", "tree -t xarray gxa", "xa_top.slots[2] = 0xdead0002"},
 	{"tree-radix-pids", "tree -t radix -s pid.nr init_pid_ns"},
@@ -389,14 +392,14 @@ static int write_file(const char *path, const char *text)
 	return fclose(f);
 }
 
-/* Where the outputs that differ are kept for a look (a directory made on the first). */
+/* Where the outputs that differ are kept for a look: one directory, each run overwriting its files. */
 static const char *mismatch_dir(void)
 {
 	static char dir[256];
 	if (!dir[0]) {
 		const char *tmp = getenv("TMPDIR");
-		snprintf(dir, sizeof(dir), "%s/kdive-golden-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		if (!mkdtemp(dir))
+		snprintf(dir, sizeof(dir), "%s/kdive-golden-actual", tmp && *tmp ? tmp : "/tmp");
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 			snprintf(dir, sizeof(dir), "%s", tmp && *tmp ? tmp : "/tmp");
 	}
 	return dir;
