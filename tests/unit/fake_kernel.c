@@ -1,6 +1,7 @@
 /*
- * A fake kernel for the walker tests (tests/unit/test_walk.c): the test compiles this file with
- * -g and reads it as kdive reads a vmlinux and a dump: its DWARF gives the types, its symbols
+ * A fake kernel for the unit tests of walkers and commands (tests/unit/test_walk.c and
+ * test_commands.c): fake_session.c compiles this file with -g once per run and reads it as
+ * kdive reads a vmlinux and a dump: its DWARF gives the types, its symbols
  * the addresses, its initialised data the memory (served through the memory layer's reader).
  * Each structure has the members the walkers and commands read, by the kernel's names, not the
  * kernel's whole layout. The program is never run: everything is in static initialisers.

@@ -1,17 +1,15 @@
 /*
- * Walkers, kernel helpers and commands on a fake kernel: tests/unit/fake_kernel.c compiled here
- * with -g. Its DWARF and symbols stand in for vmlinux, its data for the dump's memory, served
- * through the memory layer's reader (mem_set_reader). The memory is a writable copy, so each
+ * Walkers, kernel helpers and commands on a fake kernel: tests/unit/fake_kernel.c compiled with
+ * -g (fake_session.c). Its DWARF and symbols stand in for vmlinux, its data for the dump's memory,
+ * served through the memory layer's reader (mem_set_reader). The memory is a writable copy, so each
  * test corrupts what it needs (a cycle, a count out of range, a bad pointer) and puts it back.
  */
 #include <CUnit/CUnit.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "debuginfo/dwarf_index.h"
 #include "debuginfo/symbols.h"
 #include "debuginfo/types.h"
 #include "linux/kernel.h"
@@ -19,52 +17,17 @@
 #include "linux/tasks.h"
 #include "linux/walk.h"
 #include "shell/shell.h"
-#include "target/arch.h"
+#include "fake_session.h"
 #include "tests.h"
-
-#ifndef FAKE_KERNEL
-#define FAKE_KERNEL "tests/unit/fake_kernel.c"
-#endif
 
 #define BAD 0xdead0000ULL /* an address the fake kernel does not map */
 
-static char bin[64];
-static int fd = -1;
-static kd_session *S;
-
-/* Memory: a writable copy of the pages that hold the allocated sections, at their link addresses. */
-static struct u64map pages; /* page number -> 4096 bytes */
-
-static uint8_t *page_of(uint64_t addr)
-{
-	return u64map_get(&pages, addr / 4096);
-}
-
-static int read_mem(void *arg, uint64_t addr, void *buf, size_t len)
-{
-	(void)arg;
-	for (size_t done = 0; done < len;) {
-		uint64_t a = addr + done;
-		size_t n = MIN(len - done, 4096 - a % 4096);
-		uint8_t *p = page_of(a);
-		if (!p)
-			return -1;
-		memcpy((uint8_t *)buf + done, p + a % 4096, n);
-		done += n;
-	}
-	return 0;
-}
+static kd_session *S; /* the fake kernel's session (fake_session.c), which the command tests share */
 
 /* Write into the fake memory; returns what was there, to put it back. */
 static uint64_t poke(uint64_t addr, uint64_t val, size_t size)
 {
-	uint8_t *p = page_of(addr);
-	uint64_t old = 0;
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	CU_ASSERT_FATAL(addr % 4096 + size <= 4096);
-	memcpy(&old, p + addr % 4096, size);
-	memcpy(p + addr % 4096, &val, size);
-	return old;
+	return fake_poke(addr, val, size);
 }
 
 static uint64_t sym(const char *name)
@@ -90,67 +53,13 @@ static uint64_t size_of(const char *type)
 
 static int setup(void)
 {
-	snprintf(bin, sizeof(bin), "/tmp/kdive-fake-kernel-XXXXXX");
-	int bfd = mkstemp(bin);
-	if (bfd < 0)
-		return 1;
-	close(bfd);
-	char cmd[1024];
-	/* linked where a kernel is, with nothing but its own code and data */
-	snprintf(cmd, sizeof(cmd),
-		 "cc -g -O0 -mcmodel=kernel -fno-pie -no-pie -nostdlib -static -Wl,-Ttext-segment=0xffffffff81000000 "
-		 "-Wl,-e,main -o %s %s",
-		 bin, FAKE_KERNEL);
-	if (system(cmd) != 0)
-		return 1;
-	elf_version(EV_CURRENT);
-	S = session_new();
-	S->arch = &arch_x86_64; /* linked where an x86_64 kernel is: its kernel addresses are the arch's */
-	fd = open(bin, O_RDONLY);
-	S->vmlinux_elf = fd >= 0 ? elf_begin(fd, ELF_C_READ_MMAP, NULL) : NULL;
-	if (!S->vmlinux_elf)
-		return 1;
-	struct kd_err err = {0};
-	S->symtab = symtab_load(S->vmlinux_elf, &err);
-	S->dwi = dwi_build(S->vmlinux_elf, 2, &err);
-	S->dwarf = dwarf_begin_elf(S->vmlinux_elf, DWARF_C_READ, NULL);
-	if (!S->symtab || !S->dwi || !S->dwarf)
-		return 1;
-	u64map_init(&pages);
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(S->vmlinux_elf, scn))) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC) || !sh.sh_size)
-			continue;
-		Elf_Data *d = elf_getdata(scn, NULL);
-		for (uint64_t pg = sh.sh_addr / 4096; pg <= (sh.sh_addr + sh.sh_size - 1) / 4096; pg++)
-			if (!u64map_has(&pages, pg))
-				u64map_put(&pages, pg, xcalloc(1, 4096));
-		if (sh.sh_type == SHT_NOBITS || !d || !d->d_buf)
-			continue;
-		for (uint64_t i = 0; i < MIN(sh.sh_size, d->d_size); i++)
-			page_of(sh.sh_addr + i)[(sh.sh_addr + i) % 4096] = ((const uint8_t *)d->d_buf)[i];
-	}
-	mem_set_reader(S, read_mem, NULL);
-	/* The kernel layer's start: version check against the "vmlinux", CPUs and per-CPU offsets. */
-	if (kernel_init(S) < 0) {
-		fprintf(stderr, "fake kernel: %s\n", kd_last_error(S));
-		return 1;
-	}
-	return 0;
+	S = fake_session();
+	return S ? 0 : 1;
 }
 
 static int teardown(void)
 {
-	session_free(S);
-	S = NULL;
-	if (fd >= 0)
-		close(fd);
-	for (size_t i = 0; i < pages.cap; i++)
-		if (pages.slots[i].used)
-			free(pages.slots[i].value);
-	u64map_free(&pages);
-	unlink(bin);
+	fake_session_forget(); /* the task and module tables it built: later suites start afresh */
 	return 0;
 }
 
