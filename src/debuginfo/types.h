@@ -13,8 +13,8 @@
 #include "target/session.h"
 
 /*
- * ---- older names, kept until their last callers (commands/tree.c, tests/unit/test_types.c,
- * tests/unit/test_walk.c) use the kd_ API; the coordinator renames them. ----
+ * ---- older names, kept until their last callers (tests/unit/test_types.c, and member_off and
+ * type_size_opt in tests/unit/test_walk.c) use the kd_ API; the coordinator renames them. ----
  */
 #define member_off(s, type, member, off) kd_member_offset(s, type, member, off)
 #define member_off_opt(s, type, member) kd_member_offset_opt(s, type, member)
