@@ -88,7 +88,7 @@ static int cmd_foreach(kd_session *s, int argc, char **argv)
 			VEC_PUSH(&sel.names, w[0] == '\\' ? w + 1 : w);
 	}
 	if (!cmd) {
-		rc = kd_fail(s, "foreach: no command that takes a task (bt, ps, task, sig, files, vm, ...)");
+		rc = kd_fail(s, "no command that takes a task (bt, ps, task, sig, files, vm, ...)");
 		goto out;
 	}
 	const struct kd_task_table *tt = kd_tasks_get(s);

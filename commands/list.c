@@ -9,13 +9,6 @@
 	"list [[-o] offset][-e end][-[s|S] struct[.member[,member] [-l offset]] -[x|d]]\n"                         \
 	"       [-r|-B] [-h [-O head_offset]|-H] start"
 
-static int usage(kd_session *s)
-{
-	kd_printf(s, "Usage:\n  " LIST_USAGE "\nEnter \"help list\" for details.\n");
-	kd_clear_error(s);
-	return -1;
-}
-
 struct list_print {
 	kd_struct_spec **specs;
 	size_t nspecs;
@@ -131,7 +124,7 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 		case 'x': lp.flags |= KD_PRINT_RADIX_HEX; break;
 		case 'd': lp.flags &= ~KD_PRINT_RADIX_HEX; break;
 		case 'O': rc = kd_fail(s, "list -O is not supported"); goto out;
-		default: rc = usage(s); goto out;
+		default: rc = kd_usage(s); goto out;
 		}
 	}
 	opterr = 1;
@@ -187,7 +180,7 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 	}
 	if (!start_set) {
 		kd_printf(s, "list: starting address required\n");
-		rc = usage(s);
+		rc = kd_usage(s);
 		goto out;
 	}
 	lp.specs = kd_xcalloc(specs.len ? specs.len : 1, sizeof(*lp.specs));

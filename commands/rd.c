@@ -14,6 +14,7 @@ struct rd_opts {
 	bool no_ascii;
 	uint64_t count, end;
 	bool has_end;
+	bool has_count; /* a count was given (-a stops at a NUL otherwise) */
 };
 
 static int parse_addr(kd_session *s, const char *arg, uint64_t *addr)
@@ -85,7 +86,7 @@ static void print_entry(kd_session *s, const struct rd_opts *o, uint64_t v, bool
 static int show_ascii_string(kd_session *s, const struct rd_opts *o, uint64_t addr)
 {
 	/* -a: printable strings, 60 characters per line, until a NUL or the count. */
-	uint64_t limit = o->has_end ? o->end - addr : o->count ? o->count : 4096;
+	uint64_t limit = o->has_end ? o->end - addr : o->has_count && o->count ? o->count : 4096;
 	char buf[61];
 	while (limit) {
 		size_t n = (size_t)MIN(limit, 60);
@@ -173,6 +174,7 @@ static int cmd_rd(kd_session *s, int argc, char **argv)
 		return -1;
 	if (optind + 1 < argc && !kd_parse_u64(argv[optind + 1], &o.count))
 		return kd_fail(s, "invalid count: %s", argv[optind + 1]);
+	o.has_count = optind + 1 < argc;
 	if (o.count > (1ULL << 32))
 		return kd_fail(s, "count %llu is too large", (unsigned long long)o.count);
 	return display(s, &o, addr);

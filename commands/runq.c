@@ -156,7 +156,7 @@ static int cmd_runq(kd_session *s, int argc, char **argv)
 				return kd_fail(s, "invalid cpu: %s", optarg);
 			only_cpu = (int)v;
 			break;
-		default: return kd_fail(s, "usage: runq [-t] [-c cpu]");
+		default: return kd_usage(s);
 		}
 	}
 	const struct kd_task_table *tt = kd_tasks_get(s);

@@ -191,7 +191,7 @@ static int cmd_sig(kd_session *s, int argc, char **argv)
 		case 'l': list_signals(s); return 0;
 		case 's': return translate_set(s, optarg);
 		case 'g': group = true; break;
-		default: return kd_fail(s, "usage: sig [[-l] | [-s sigset]] | [-g] [pid | taskp] ...");
+		default: return kd_usage(s);
 		}
 	}
 	if (optind >= argc) {

@@ -11,13 +11,6 @@
 
 enum tree_type { T_RBTREE, T_RADIX, T_XARRAY, T_MAPLE };
 
-static int usage(kd_session *s)
-{
-	kd_printf(s, "Usage:\n  " TREE_USAGE "\nEnter \"help tree\" for details.\n");
-	kd_clear_error(s);
-	return -1;
-}
-
 struct tree_print {
 	enum tree_type type;
 	uint64_t node_offset; /* rbtree: the rb_node's offset in the structure */
@@ -106,7 +99,7 @@ static int cmd_tree(kd_session *s, int argc, char **argv)
 		case 't':
 			if (type_set) {
 				kd_printf(s, "tree: multiple tree types may not be entered\n");
-				rc = usage(s);
+				rc = kd_usage(s);
 				goto out;
 			}
 			type_set = true;
@@ -120,7 +113,7 @@ static int cmd_tree(kd_session *s, int argc, char **argv)
 				tp.type = T_MAPLE;
 			else {
 				kd_printf(s, "tree: invalid tree type: %s\n", optarg);
-				rc = usage(s);
+				rc = kd_usage(s);
 				goto out;
 			}
 			break;
@@ -146,7 +139,7 @@ static int cmd_tree(kd_session *s, int argc, char **argv)
 		case 'd': tp.flags &= ~KD_PRINT_RADIX_HEX; break;
 		case 'l': linear = true; break;
 		case 'v': tp.verbose = true; break;
-		default: rc = usage(s); goto out;
+		default: rc = kd_usage(s); goto out;
 		}
 	}
 	opterr = 1;
@@ -166,12 +159,12 @@ static int cmd_tree(kd_session *s, int argc, char **argv)
 		kd_printf(s, "tree: -r and -N options are mutually exclusive\n");
 	if (optind >= argc) {
 		kd_printf(s, "tree: a starting address is required\n");
-		rc = usage(s);
+		rc = kd_usage(s);
 		goto out;
 	}
 	if (optind + 1 < argc) {
 		kd_printf(s, "tree: too many arguments entered\n");
-		rc = usage(s);
+		rc = kd_usage(s);
 		goto out;
 	}
 	/* the start: a symbol, an expression, or a hex address */

@@ -123,7 +123,7 @@ static int cmd_vm(kd_session *s, int argc, char **argv)
 		if (ch == 'p')
 			o.phys = true;
 		else
-			return kd_fail(s, "usage: vm [-p] [pid | taskp]...");
+			return kd_usage(s);
 	}
 	if (optind >= argc) {
 		const struct task_info *t = kd_task_current(s);

@@ -65,6 +65,7 @@ static const struct golden cases[] = {
 	{"runq-cpu", "runq -c 1"},
 	{"runq-timestamps", "runq -t"},
 	{"runq-bad-cpu", "runq -c 9"},
+	{"runq-bad-option", "runq -z"},
 	{"runq-group-bad-pointer", "runq -c 0", "group_cfs.tasks_timeline.rb_root.rb_node = 0xdead0000"},
 	/* list */
 	{"list-head", "list -H ghead -o item.link -s item.v"},
@@ -111,12 +112,14 @@ static const struct golden cases[] = {
 	{"rd-end", "rd -x -e {&vmas[2]} vmas"},
 	{"rd-unreadable", "rd 0xdead0000"},
 	{"rd-no-address", "rd"},
+	{"rd-ascii", "rd -a linux_banner"},
 	/* context */
 	{"set", "set\nset 1\nset\nset -c 1\nset -p\nset -v"},
 	{"set-radix", "set radix 16\np nr_cpu_ids\nstruct item.v items\nset radix 10\np nr_cpu_ids"},
 	{"set-bad", "set 4242\nset radix 7\nset -c 9"},
 	{"foreach", "foreach ps\nforeach kernel ps\nforeach worker ps -p\nforeach 101 200 task -R pid,comm,prio"},
 	{"foreach-no-such-task", "foreach 4242 ps"},
+	{"foreach-no-command", "foreach 1 set"},
 };
 #pragma GCC diagnostic pop
 
