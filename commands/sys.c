@@ -127,9 +127,10 @@ static int cmd_sys(kd_session *s, int argc, char **argv)
 	if (argc > 1)
 		return kd_usage(s);
 	char buf[128];
-	kd_printf(s, "      KERNEL: %s\n", kd_target(s)->vmlinux_path);
+	const struct kd_target_info *ti = kd_target(s);
+	kd_printf(s, "      KERNEL: %s\n", ti->vmlinux_path ? ti->vmlinux_path : "");
 	/* crash marks a kdump file that makedumpfile (or QEMU, at level 1) filtered. */
-	kd_printf(s, "    DUMPFILE: %s%s\n", kd_target(s)->dump_path, kd_target(s)->dump_level > 0 ? "  [PARTIAL DUMP]" : "");
+	kd_printf(s, "    DUMPFILE: %s%s\n", ti->dump_path ? ti->dump_path : "", ti->dump_level > 0 ? "  [PARTIAL DUMP]" : "");
 	int offline = offline_cpus(s);
 	if (offline)
 		kd_printf(s, "        CPUS: %d [OFFLINE: %d]\n", kd_target(s)->nr_cpus, offline);

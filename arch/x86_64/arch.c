@@ -70,6 +70,8 @@ static int x86_kvtop(kd_session *s, uint64_t vaddr, uint64_t *paddr)
 	const struct kernel_info *ki = &s->ki;
 	if (!x86_is_kvaddr(s, vaddr))
 		return kd_fail(s, "%llx is not a kernel virtual address", (unsigned long long)vaddr);
+	if (!s->dump) /* memory from a reader of kernel virtual addresses (the unit tests' fake kernel) */
+		return kd_error(s, KD_ENOMEM_DUMP, vaddr, "address %llx: no dump to translate it into", (unsigned long long)vaddr);
 	uint64_t ram_end = (uint64_t)s->dump->max_pfn * s->dump->page_size;
 	if (vaddr >= ki->page_offset && vaddr - ki->page_offset < ram_end) {
 		*paddr = vaddr - ki->page_offset;

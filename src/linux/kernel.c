@@ -52,9 +52,9 @@ int kd_per_cpu_addr(kd_session *s, const char *name, int cpu, uint64_t *addr)
 int64_t kd_kernel_crash_time(kd_session *s)
 {
 	uint64_t v, addr;
-	if (dump_vmcoreinfo_u64(s->dump, "CRASHTIME", 10, &v))
+	if (s->dump && dump_vmcoreinfo_u64(s->dump, "CRASHTIME", 10, &v))
 		return (int64_t)v;
-	if (s->dump->hdr_timestamp)
+	if (s->dump && s->dump->hdr_timestamp)
 		return s->dump->hdr_timestamp;
 	/* tk_core is a variable of an anonymous struct type: the member is found in its own type. */
 	const kd_type *tk = kd_symbol_addr(s, "tk_core", &addr) == 0 ? kd_var_type(s, "tk_core") : NULL;

@@ -109,7 +109,7 @@ int kd_read_string(kd_session *s, uint64_t kvaddr, char *buf, size_t size)
 	size_t got = 0;
 	while (got + 1 < size) {
 		/* page by page: a string that runs into an unreadable page keeps what came before */
-		uint64_t pg = s->arch ? 1ull << s->arch->page_shift : 4096;
+		uint64_t pg = mem_page_size(s);
 		size_t chunk = MIN(size - 1 - got, pg - ((kvaddr + got) & (pg - 1)));
 		if (kd_read_kv(s, kvaddr + got, buf + got, chunk) < 0) {
 			if (got) /* a string that ends at an unreadable page is still a string */
@@ -141,7 +141,7 @@ const struct kd_target_info *kd_target(kd_session *s)
 		.per_cpu_offset = s->ki.per_cpu_offset,
 		.panic_cpu = s->ki.panic_cpu,
 		.arch = s->arch ? s->arch->name : NULL,
-		.page_size = s->arch ? 1ull << s->arch->page_shift : 0,
+		.page_size = mem_page_size(s),
 	};
 	if (s->dump) {
 		v->dump_path = s->dump->path;

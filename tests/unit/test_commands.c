@@ -113,6 +113,8 @@ static const struct golden cases[] = {
 	{"rd-unreadable", "rd 0xdead0000"},
 	{"rd-no-address", "rd"},
 	{"rd-ascii", "rd -a linux_banner"},
+	{"sys", "sys"},
+	{"ps-args", "ps -a 1"},
 	/* context */
 	{"set", "set\nset 1\nset\nset -c 1\nset -p\nset -v"},
 	{"set-radix", "set radix 16\np nr_cpu_ids\nstruct item.v items\nset radix 10\np nr_cpu_ids"},
