@@ -1,8 +1,10 @@
 /*
  * The public face of the type model (include/kdive/types.h): types, members and enumerators
- * by name, and typed reads; the deprecated DIE lookups; DWARF line tables.
+ * by name, and typed reads; DWARF line tables.
  */
 #include "debuginfo/types.h"
+
+#include <elfutils/libdw.h>
 
 #include <dwarf.h>
 #include <string.h>
@@ -160,46 +162,6 @@ int kd_read_struct(kd_session *s, uint64_t addr, const char *type, const struct 
 int kd_struct_check(kd_session *s, const char *type, const struct kd_field *fields, size_t n, uint64_t *missing)
 {
 	return ctype_read_struct(s, 0, type, fields, n, NULL, missing);
-}
-
-/* ---- DWARF DIEs (deprecated) ---- */
-
-int type_lookup(kd_session *s, const char *name, Dwarf_Die *out)
-{
-	struct ctype *t = ctype_lookup(s, name);
-	if (!t)
-		return -1;
-	if (!ctype_die(s, t, out))
-		return kd_err_set(&s->err, KD_ENOTFOUND, "no type \"%s\" in vmlinux's debug information", name);
-	return 0;
-}
-
-int type_size(kd_session *s, Dwarf_Die *type, uint64_t *size)
-{
-	struct ctype *t = ctype_resolve(s, ctype_from_die(s, type));
-	if (!t || (t->kind != CT_ARRAY && t->kind != CT_PTR && !t->has_size))
-		return kd_fail(s, "type %s has no size", t && t->name ? t->name : "(anonymous)");
-	*size = ctype_sizeof(s, t);
-	return 0;
-}
-
-int type_member(kd_session *s, Dwarf_Die *type, const char *path, uint64_t *offset, Dwarf_Die *member_type)
-{
-	uint64_t bitpos;
-	struct ctype *mt;
-	if (ctype_member_path(s, ctype_from_die(s, type), path, &bitpos, NULL, &mt) < 0)
-		return -1;
-	*offset = bitpos / 8;
-	if (member_type && !ctype_die(s, mt, member_type))
-		return kd_fail(s, "member \"%s\" has no type of its own", path);
-	return 0;
-}
-
-int var_lookup(kd_session *s, const char *name, Dwarf_Die *out)
-{
-	if (dwarf_find_die(s, CNS_VARIABLE, name, out) || dwarf_find_die(s, CNS_FUNCTION, name, out))
-		return 0;
-	return kd_fail(s, "no symbol \"%s\" in vmlinux's debug information", name);
 }
 
 /*

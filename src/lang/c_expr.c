@@ -35,11 +35,6 @@ void cexpr_free(kd_session *s)
 	ctype_free(s); /* the printer's state above may refer to types: freed after it */
 }
 
-void cexpr_set_reader(kd_session *s, cexpr_reader fn, void *arg)
-{
-	mem_set_reader(s, fn, arg); /* the memory layer's seam: every reader above sees it */
-}
-
 int cexpr_read(kd_session *s, uint64_t addr, void *buf, size_t len)
 {
 	struct cexpr_state *c = cache(s);

@@ -65,9 +65,6 @@ int cvalue_of_symbol(kd_session *s, const char *name, struct cvalue *out);
 /* An lvalue of type t at addr. */
 void cvalue_at(struct cvalue *v, struct ctype *t, uint64_t addr);
 
-/* Memory the evaluator and printer read: the dump, or (for tests) a reader of one's own. */
-typedef int (*cexpr_reader)(void *arg, uint64_t addr, void *buf, size_t len);
-void cexpr_set_reader(kd_session *s, cexpr_reader fn, void *arg);
 /* Kernel memory as gdb reads it: fails with "Cannot access memory at address 0x...". */
 int cexpr_read(kd_session *s, uint64_t addr, void *buf, size_t len);
 

@@ -169,7 +169,7 @@ static int setup(void)
 	ghead_addr = h->addr;
 	ghead_val[0] = it->addr + off_link;
 	ghead_val[1] = it->addr + 2 * 24 + off_link;
-	cexpr_set_reader(S, read_mem, NULL);
+	mem_set_reader(S, read_mem, NULL);
 	return 0;
 }
 
@@ -641,25 +641,10 @@ static void test_type_model(void)
 	CU_ASSERT_EQUAL(v, 5);
 	CU_ASSERT_FALSE(kd_enum_at(S, kd_type_lookup(S, "enum color"), 3, &name, &v));
 	CU_ASSERT_FALSE(kd_enum_at(S, tr, 0, &name, &v));
-	/* the older names answer as the kd_ ones */
-	CU_ASSERT_EQUAL(member_off_opt(S, "tr", "nosuch"), UINT64_MAX);
-	uint64_t msize;
-	CU_ASSERT_EQUAL(member_off_size(S, "tr", "comm", &off, &msize), 0);
-	CU_ASSERT_EQUAL(msize, 8);
-	CU_ASSERT_EQUAL(type_size_opt(S, "struct nosuch"), UINT64_MAX);
-	CU_ASSERT_EQUAL(type_size_opt(S, "tr"), size);
-	CU_ASSERT_EQUAL(var_member_off(S, "gtr", "in.lo", &off), 0);
-	CU_ASSERT_EQUAL(off, ival("(unsigned long)&gtr.in.lo - (unsigned long)&gtr"));
-	Dwarf_Die d, mt;
-	CU_ASSERT_EQUAL_FATAL(type_lookup(S, "struct tr", &d), 0);
-	CU_ASSERT_EQUAL(type_member(S, &d, "in.lo", &off, &mt), 0);
-	CU_ASSERT_EQUAL(type_size(S, &mt, &msize), 0);
-	CU_ASSERT_EQUAL(msize, 2);
-	CU_ASSERT_EQUAL(var_lookup(S, "gtr", &d), 0);
 	kd_err_clear(&S->err);
 }
 
-static int collect(kd_session *s, uint64_t entry, const struct walk_pos *pos, void *arg)
+static int collect(kd_session *s, uint64_t entry, const struct kd_walk_pos *pos, void *arg)
 {
 	(void)s;
 	struct kd_sbuf *b = arg;
@@ -672,34 +657,32 @@ static void test_walkers(void)
 	uint64_t items = ival("&items"), head = ival("&ghead");
 	struct kd_sbuf b = {0}, want = {0};
 	/* list_head list from its head: three items, then back at the head */
-	CU_ASSERT_EQUAL(walk_list_head(S, head, 8, false, collect, &b), 3);
+	CU_ASSERT_EQUAL(kd_walk_list(S, head, 8, 0, collect, &b), 3);
 	kd_sbuf_printf(&want, "%llx -;%llx -;%llx -;", (unsigned long long)items, (unsigned long long)items + 24,
 		    (unsigned long long)items + 48);
 	CU_ASSERT_STRING_EQUAL(kd_sbuf_str(&b), kd_sbuf_str(&want));
 	kd_sbuf_free(&b);
 	kd_sbuf_free(&want);
-	CU_ASSERT_EQUAL(walk_list_head(S, head, 8, true, collect, &b), 3); /* backwards */
+	CU_ASSERT_EQUAL(kd_walk_list(S, head, 8, KD_WALK_REVERSE, collect, &b), 3); /* backwards */
 	kd_sbuf_free(&b);
 	/* a cycle that never comes back to the start: an error, not a hang */
 	uint64_t loop = ival("&loop[0].link");
-	struct list_walk w = {loop, 0, 8, 0, false};
 	kd_err_clear(&S->err);
-	CU_ASSERT_EQUAL(walk_list(S, &w, collect, &b), 2); /* loop[1] points to itself: the walk ends there */
+	CU_ASSERT_EQUAL(kd_walk_chain(S, loop, 0, 8, 0, 0, collect, &b), 2); /* loop[1] points to itself: the walk ends there */
 	kd_sbuf_free(&b);
 	/* an unreadable pointer */
-	struct list_walk bad = {0x10, 0, 0, 0, false};
-	CU_ASSERT_EQUAL(walk_list(S, &bad, collect, &b), -1);
+	CU_ASSERT_EQUAL(kd_walk_chain(S, 0x10, 0, 0, 0, 0, collect, &b), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(kd_last_error(S), "invalid list entry"));
 	kd_sbuf_free(&b);
 	/* red-black tree: root first, then left, then right, with positions */
 	uint64_t n0 = ival("&rbn[0]");
-	CU_ASSERT_EQUAL(walk_rbtree(S, n0, false, collect, &b), 3);
+	CU_ASSERT_EQUAL(kd_walk_rbtree(S, n0, 0, KD_WALK_NODE, collect, &b), 3);
 	kd_sbuf_printf(&want, "%llx root;%llx root/l;%llx root/r;", (unsigned long long)n0, (unsigned long long)n0 + 24,
 		    (unsigned long long)n0 + 48);
 	CU_ASSERT_STRING_EQUAL(kd_sbuf_str(&b), kd_sbuf_str(&want));
 	kd_sbuf_free(&b);
 	kd_sbuf_free(&want);
-	CU_ASSERT_EQUAL(walk_rbtree(S, n0, true, collect, &b), 3);
+	CU_ASSERT_EQUAL(kd_walk_rbtree(S, n0, 0, KD_WALK_NODE | KD_WALK_INORDER, collect, &b), 3);
 	kd_sbuf_printf(&want, "%llx root/l;%llx root;%llx root/r;", (unsigned long long)n0 + 24, (unsigned long long)n0,
 		    (unsigned long long)n0 + 48);
 	CU_ASSERT_STRING_EQUAL(kd_sbuf_str(&b), kd_sbuf_str(&want));

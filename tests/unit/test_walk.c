@@ -40,13 +40,13 @@ static uint64_t sym(const char *name)
 static uint64_t off(const char *type, const char *member)
 {
 	uint64_t o = 0;
-	CU_ASSERT_EQUAL_FATAL(member_off(S, type, member, &o), 0);
+	CU_ASSERT_EQUAL_FATAL(kd_member_offset(S, type, member, &o), 0);
 	return o;
 }
 
 static uint64_t size_of(const char *type)
 {
-	uint64_t n = type_size_opt(S, type);
+	uint64_t n = kd_type_size_opt(S, type);
 	CU_ASSERT_NOT_EQUAL_FATAL(n, UINT64_MAX);
 	return n;
 }
