@@ -407,6 +407,9 @@ SYSRQ_PATH = ("sysrq_handle_crash", "__handle_sysrq", "__handle_sysrq.cold", "wr
               "vfs_write", "ksys_write", "__x64_sys_write", "do_syscall_64")
 
 
+WORDS = re.compile(r"^\s+([0-9a-f]{16}):((?: [0-9a-f]{16})+) ?$")
+
+
 def bt_stale_panic_path(crash, kdive, ctx):
     """
     The lab panics with `echo c > /proc/sysrq-trigger`: the panic task's stack holds, below
@@ -416,8 +419,11 @@ def bt_stale_panic_path(crash, kdive, ctx):
     exit_to_user_mode_prepare of an earlier page fault), rejoining at the syscall entry.
     The rule accepts, in a trace that both sides start with the same panic frame and end
     with the same entry frame and registers, kdive frames between them that are exactly that
-    write path (write_sysrq_trigger and ksys_write among them) in place of crash's frames;
-    nothing else may differ.
+    write path (write_sysrq_trigger and ksys_write among them) in place of crash's frames,
+    with the lines that belong to those frames (bt -l: their source lines). With bt -f the
+    stack words from panic's frame to the entry frame are split among other frames on each
+    side: they must be the same words at the same addresses on both. Names compare without
+    bt -s's +offset. Nothing else may differ.
     """
     def traces(lines):
         out, cur = {}, None
@@ -427,6 +433,26 @@ def bt_stale_panic_path(crash, kdive, ctx):
             elif cur is not None and frame(line):
                 cur.append(i)
         return out
+
+    def name(f):
+        return f["name"].split("+")[0]
+
+    def between(lines, idx):
+        """The lines strictly between the panic frame and the entry frame to drop (the middle
+        frames and what follows each; every stack-word line), and the stack words there."""
+        first, last = idx[0], idx[-1]
+        drop_i, words = [], {}
+        for i in range(first + 1, last):
+            m = WORDS.match(lines[i])
+            if m:
+                base = int(m.group(1), 16)
+                for n, w in enumerate(m.group(2).split()):
+                    words[base + 8 * n] = w
+                drop_i.append(i)
+            elif i >= idx[1]:  # a middle frame, or a line of one (bt -l: its source line)
+                drop_i.append(i)
+        return drop_i, words
+
     ct, kt = traces(crash), traces(kdive)
     drop_c, drop_k = [], []
     for header, kidx in kt.items():
@@ -435,17 +461,21 @@ def bt_stale_panic_path(crash, kdive, ctx):
             continue
         kf = [frame(kdive[i]) for i in kidx]
         cf = [frame(crash[i]) for i in cidx]
-        if kf[0]["name"] != "panic" or (kf[0]["slot"], kf[0]["addr"]) != (cf[0]["slot"], cf[0]["addr"]) \
+        if name(kf[0]) != "panic" or (kf[0]["slot"], kf[0]["addr"]) != (cf[0]["slot"], cf[0]["addr"]) \
                 or (kf[-1]["slot"], kf[-1]["addr"]) != (cf[-1]["slot"], cf[-1]["addr"]):
             continue
-        middle = [f["name"] for f in kf[1:-1]]
+        middle = [name(f) for f in kf[1:-1]]
         if not middle or any(n not in SYSRQ_PATH for n in middle) or "write_sysrq_trigger" not in middle \
                 or "ksys_write" not in middle:
             continue
-        if [f["name"] for f in cf[1:-1]] == middle:
+        if [name(f) for f in cf[1:-1]] == middle:
             continue
-        drop_k += kidx[1:-1]
-        drop_c += cidx[1:-1]
+        dk, wk = between(kdive, kidx)
+        dc, wc = between(crash, cidx)
+        if wk != wc:
+            continue
+        drop_k += dk
+        drop_c += dc
     if not drop_k:
         return crash, kdive
     return renumber(drop(crash, drop_c)), renumber(drop(kdive, drop_k))
@@ -726,6 +756,32 @@ _PANIC_KDIVE = """PID: 141      TASK: ffff8d2d5feae100  CPU: 1    COMMAND: "sh"
  #5 [ffffcdde8051bf50] entry_SYSCALL_64_after_hwframe at ffffffff93000126
     ORIG_RAX: 0000000000000001  CS: 0033  SS: 002b"""
 
+_PANIC_CRASH_S = re.sub(r"\] (\S+) at", r"] \1+5 at", _PANIC_CRASH)
+_PANIC_KDIVE_S = re.sub(r"\] (\S+) at", r"] \1+5 at", _PANIC_KDIVE)
+_PANIC_CRASH_L = re.sub(r"^( ?#\d+ \[\S+\] (\S+) at \S+)$", r"\1\n    src/\2.c: 10", _PANIC_CRASH, flags=re.M)
+_PANIC_KDIVE_L = re.sub(r"^( ?#\d+ \[\S+\] (\S+) at \S+)$", r"\1\n    src/\2.c: 10", _PANIC_KDIVE, flags=re.M)
+# bt -f: the same stack words from panic's frame to the entry frame, split among other frames
+_PANIC_CRASH_F = """PID: 141      TASK: ffff8d2d5feae100  CPU: 1    COMMAND: "sh"
+ #0 [ffffcdde8051bad8] panic at ffffffff92e01f99
+    ffffcdde8051bae0: 0000000000000001 0000000000000002 
+    ffffcdde8051baf0: ffffffff926d2bcb 
+ #1 [ffffcdde8051baf0] handle_mm_fault at ffffffff926d2bcb
+    ffffcdde8051baf8: 0000000000000003 0000000000000004 
+ #2 [ffffcdde8051bb08] entry_SYSCALL_64_after_hwframe at ffffffff93000126
+    ORIG_RAX: 0000000000000001  CS: 0033  SS: 002b"""
+_PANIC_KDIVE_F = """PID: 141      TASK: ffff8d2d5feae100  CPU: 1    COMMAND: "sh"
+ #0 [ffffcdde8051bad8] panic at ffffffff92e01f99
+    ffffcdde8051bae0: 0000000000000001 
+ #1 [ffffcdde8051bae0] sysrq_handle_crash at ffffffff92a90926
+    ffffcdde8051bae8: 0000000000000002 ffffffff926d2bcb 
+ #2 [ffffcdde8051baf0] write_sysrq_trigger at ffffffff92a91274
+    ffffcdde8051baf8: 0000000000000003 
+ #3 [ffffcdde8051baf8] ksys_write at ffffffff927676eb
+    ffffcdde8051bb00: 0000000000000004 
+ #4 [ffffcdde8051bb00] do_syscall_64 at ffffffff92e43e1d
+ #5 [ffffcdde8051bb08] entry_SYSCALL_64_after_hwframe at ffffffff93000126
+    ORIG_RAX: 0000000000000001  CS: 0033  SS: 002b"""
+
 _TAIL_CRASH = """#10 [ffffd027805d3a88] udp_sendmsg at ffffffff948bb7fd
 #11 [ffffd027805d3c30] __sys_sendto at ffffffff947b28d2"""
 _TAIL_KDIVE = """#10 [ffffd027805d3a88] udp_sendmsg at ffffffff948bb7fd
@@ -788,6 +844,13 @@ SELFTEST = [
     (["bt-stale-panic-path"], _PANIC_CRASH, _PANIC_KDIVE, {}, True),
     # kdive frames that are not the sysrq write path are no excuse
     (["bt-stale-panic-path"], _PANIC_CRASH, _PANIC_KDIVE.replace("ksys_write", "handle_mm_fault"), {}, False),
+    (["bt-stale-panic-path"], _PANIC_CRASH_S, _PANIC_KDIVE_S, {}, True),
+    (["bt-stale-panic-path"], _PANIC_CRASH_L, _PANIC_KDIVE_L, {}, True),
+    # bt -l: panic's own source line is not part of the stale path
+    (["bt-stale-panic-path"], _PANIC_CRASH_L, _PANIC_KDIVE_L.replace("src/panic.c: 10", "src/panic.c: 11", 1), {}, False),
+    (["bt-stale-panic-path"], _PANIC_CRASH_F, _PANIC_KDIVE_F, {}, True),
+    # bt -f: a stack word that differs between the two is no stale path
+    (["bt-stale-panic-path"], _PANIC_CRASH_F, _PANIC_KDIVE_F.replace("0000000000000003", "0000000000000005"), {}, False),
     (["bt-tail-call-frame"], _TAIL_CRASH, _TAIL_KDIVE, _TAIL_FACTS, True),
     # the called function does not jump to the callee: not a tail call
     (["bt-tail-call-frame"], _TAIL_CRASH, _TAIL_KDIVE,
