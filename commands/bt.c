@@ -144,11 +144,12 @@ static bool slab_cache_of(kd_session *s, struct slab_layout *l, uint64_t v, char
 {
 	if (!l->init)
 		slab_init(s, l);
-	uint64_t ram_end = kd_target(s)->max_pfn * (uint64_t)kd_target(s)->page_size;
-	if (!l->ok || kd_target(s)->page_offset == UINT64_MAX || v < kd_target(s)->page_offset || v - kd_target(s)->page_offset >= ram_end)
+	const struct kd_target_info *ti = kd_target(s);
+	uint64_t ram_end = ti->max_pfn * ti->page_size;
+	if (!l->ok || ti->page_offset == UINT64_MAX || v < ti->page_offset || v - ti->page_offset >= ram_end)
 		return false;
-	uint64_t pfn = (v - kd_target(s)->page_offset) / kd_target(s)->page_size;
-	uint64_t page = kd_target(s)->vmemmap_start + pfn * l->page_size, head = 0, flags = 0, cache = 0;
+	uint64_t pfn = (v - ti->page_offset) / ti->page_size;
+	uint64_t page = ti->vmemmap_start + pfn * l->page_size, head = 0, flags = 0, cache = 0;
 	bool ok = true;
 	if (l->head_off != UINT64_MAX && kd_read_kv(s, page + l->head_off, &head, 8) == 0 && (head & 1))
 		page = head - 1;

@@ -47,8 +47,9 @@ static uint64_t shared_pages(kd_session *s)
 	}
 	uint64_t per_chunk = 4096 / page_size, shared = 0;
 	uint8_t buf[4096];
-	for (uint64_t pfn = 0; pfn < kd_target(s)->max_pfn; pfn += per_chunk) {
-		if (kd_read_kv(s, kd_target(s)->vmemmap_start + pfn * page_size, buf, per_chunk * page_size) < 0) {
+	const struct kd_target_info *ti = kd_target(s);
+	for (uint64_t pfn = 0; pfn < ti->max_pfn; pfn += per_chunk) {
+		if (kd_read_kv(s, ti->vmemmap_start + pfn * page_size, buf, per_chunk * page_size) < 0) {
 			kd_clear_error(s); /* no struct pages for a hole */
 			continue;
 		}

@@ -245,7 +245,7 @@ static uint64_t mem_pct_pages(kd_session *s)
 	uint64_t addr, high = 0, pa, pages = 0, phys = 0;
 	if (kd_symbol_addr(s, "high_memory", &addr) == 0 && kd_read_kv(s, addr, &high, 8) == 0 && high &&
 	    kd_kvtop(s, high - 1, &pa) == 0)
-		pages = pa / (kd_target(s)->page_size ? kd_target(s)->page_size : 4096) + 1;
+		pages = pa / kd_target(s)->page_size + 1;
 	if (kd_symbol_addr(s, "num_physpages", &addr) == 0 && kd_read_kv(s, addr, &phys, 8) == 0 && phys &&
 	    (!pages || phys < pages))
 		pages = phys;

@@ -25,7 +25,7 @@ static void centred(kd_session *s, const char *text, int width)
 static void show_pages(kd_session *s, const struct vma_ctx *c, uint64_t start, uint64_t end)
 {
 	kd_printf(s, "%-10s  %8s\n", "VIRTUAL", "PHYSICAL");
-	uint64_t page = kd_target(s)->page_size ? kd_target(s)->page_size : 4096;
+	uint64_t page = kd_target(s)->page_size;
 	for (uint64_t va = start; va < end && va >= start; va += page) {
 		uint64_t pa;
 		if (kd_vtop(s, c->pgd_phys, va, &pa, NULL) == 0)

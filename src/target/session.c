@@ -147,7 +147,8 @@ const struct kd_target_info *kd_target(kd_session *s)
 		v->dump_path = s->dump->path;
 		v->dump_format = s->dump->format;
 		v->dump_level = s->dump->dump_level;
-		v->page_size = s->dump->page_size;
+		if (s->dump->page_size) /* else the arch's base page */
+			v->page_size = s->dump->page_size;
 		v->max_pfn = s->dump->max_pfn;
 	}
 	return v;
