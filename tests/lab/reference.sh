@@ -280,7 +280,7 @@ list_cmds() {
 # then phase 2 (the list PHASE2, if any).
 wanted() {
 	if [ -z "$derived" ]; then
-		printf 'helper\t%s\n' ps bt
+		printf 'helper\t%s\n' ps bt "foreach task -R stack" "kmem -F"
 		if [ -n "$mapper_pid" ]; then
 			printf 'helper\t%s\n' "task -R mm $mapper_pid" "px &((struct mm_struct *)0)->mm_mt"
 		fi
@@ -367,11 +367,14 @@ helpers_present() { ! awk -F'\t' '$3 != "present" {f = 1} END {exit !f}' "$plan/
 # derive OUT: the phase-2 commands from facts.json and the helper outputs; notes on what
 # could not be derived go to $plan/notes.
 derive() {
-	local out="$1" c l ps_out="" bt_out="" mm_out="" off_out="" pid role task f1 f1_stack f1_addr mm off
+	local out="$1" c l ps_out="" bt_out="" mm_out="" off_out="" stack_out="" free_out="" pid role task stack f1 f1_stack f1_addr mm off
+	local maps kind addr phys marker value free
 	while IFS=$'\t' read -r c l _; do
 		case "$c" in
 		ps) ps_out="$dest/$l.out" ;;
 		bt) bt_out="$dest/$l.out" ;;
+		"foreach task -R stack") stack_out="$dest/$l.out" ;;
+		"kmem -F") free_out="$dest/$l.out" ;;
 		"task -R mm "*) mm_out="$dest/$l.out" ;;
 		px*) off_out="$dest/$l.out" ;;
 		esac
@@ -404,7 +407,48 @@ derive() {
 		emit "sig $pid"
 		emit "sig -g $pid"
 		emit "task -R pid,comm,tgid $pid"
+		emit "vm -m $pid"
+		emit "vm -v $pid"
+		emit "vm -p $pid"
+		# kmem of the task_struct (a slab object) and of its kernel stack
+		[ -z "$task" ] || emit "kmem $task"
+		stack=$(awk -v p="$pid" '/^PID:/ {cur = $2} cur == p && /^ +stack = 0x[0-9a-f]+,?$/ && !f {
+			s = $3; sub(/^0x/, "", s); sub(/,$/, "", s); print s; f = 1}' "$stack_out" 2>/dev/null || true)
+		if [ -n "$stack" ]; then
+			emit "kmem $stack"
+		else
+			note "pid $pid ($role): no stack in crash's foreach task -R stack: no kmem of it"
+		fi
 	done <<<"$workload"
+
+	# the mapper's mappings (facts.json): the page-table walk of each marker page, the
+	# physical page back to the direct map and its struct page, the anonymous marker's
+	# first 8 bytes searched in kernel memory and its text in the task's user memory
+	if [ -n "$mapper_pid" ]; then
+		maps=$(jq -r --argjson p "$mapper_pid" '.processes[]? | select(.pid == $p) | .maps[]?
+			| "\(.kind) \(.addr) \(.phys) \(.marker)"' "$facts" 2>/dev/null || true)
+		while read -r kind addr phys marker; do
+			[ -n "$kind" ] || continue
+			emit "vtop -c $mapper_pid ${addr#0x}"
+			emit "ptov ${phys#0x}"
+			emit "kmem -p ${phys#0x}"
+			if [ "$kind" = anon ]; then
+				value=$(printf '%s' "${marker:0:8}" | od -An -tx1 | awk '{for (i = NF; i >= 1; i--) printf "%s", $i}')
+				emit "search -k $value"
+				emit "set $mapper_pid"
+				emit "search -u -c $marker"
+				emit "set -p"
+			fi
+		done <<<"$maps"
+	fi
+
+	# a free page: the first page kmem -F lists
+	free=$(awk 'NF == 1 && $1 ~ /^[0-9a-f]+$/ && length($1) == 16 && !f {print $1; f = 1}' "$free_out" 2>/dev/null || true)
+	if [ -n "$free" ]; then
+		emit "kmem $free"
+	else
+		note "no page in crash's kmem -F: no kmem of a free page"
+	fi
 
 	# frame #1 of the panic task's bt: " #1 [STACK] FUNC at ADDR"
 	if [ -f "$bt_out" ]; then
@@ -413,6 +457,9 @@ derive() {
 		if [ -n "${f1_addr:-}" ]; then
 			emit "sym $f1_addr"
 			emit "rd -s $f1_stack 16"
+			emit "kmem $f1_addr"
+			emit "vtop $f1_addr"
+			emit "vtop $f1_stack"
 		else
 			note "no frame #1 in bt: no sym/rd commands"
 		fi
