@@ -1,8 +1,11 @@
-/* kmem: memory usage. -i (the summary) for now; the slab and page views are to come. */
+/* kmem: kernel memory. The options are parsed here, as crash parses them; each view lives
+ * in its own file (kmem.h says which). -i, the summary, is here. */
 #include <getopt.h>
 #include <string.h>
 
 #include <kdive/kdive.h>
+
+#include "kmem.h"
 
 /* One counter of a global vmstat array (vm_zone_stat, vm_node_stat), by enumerator name. */
 static uint64_t vmstat(kd_session *s, const char *array, const char *item)
@@ -136,19 +139,158 @@ static int kmem_info(kd_session *s)
 	return 0;
 }
 
+/* An address argument: hexadecimal, with or without 0x. */
+static bool hex_arg(const char *a, uint64_t *v)
+{
+	return kd_parse_hex_u64(a, v);
+}
+
 static int cmd_kmem(kd_session *s, int argc, char **argv)
 {
-	int c;
-	bool info = false;
-	while ((c = getopt(argc, argv, "ifspvVnzoShg")) != -1) {
-		if (c == 'i')
-			info = true;
-		else
-			return kd_fail(s, "kmem -%c is not supported yet (kmem -i is)", c);
+	struct kmem_opts o = {0};
+	int c, nflags = 0;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt(argc, argv, "gI:sS::rFfm:pvczCi::nPVoh")) != -1) {
+		switch (c) {
+		case 'I':
+			o.ignore = optarg;
+			break;
+		case 'P':
+			o.physical = true;
+			break;
+		case 'm':
+			o.members = optarg;
+			if (o.flag != 'p')
+				nflags++;
+			o.flag = 'p';
+			break;
+		case 'S':
+			if (optarg) {
+				if (optarg[0] != '=')
+					return kd_fail(s, "CPU-specific slab data to be displayed must be written as expected only e.g. -S=1,45.");
+				o.cpus = optarg + 1;
+			}
+			/* fall through */
+		case 's':
+		case 'r':
+			/* -s, -S and -r replace one another */
+			if (!(o.flag == 's' || o.flag == 'S' || o.flag == 'r'))
+				nflags++;
+			o.flag = (char)c;
+			break;
+		case 'f':
+		case 'F':
+			if (!(o.flag == 'f' || o.flag == 'F'))
+				nflags++;
+			o.flag = (char)c;
+			break;
+		case 'c':
+		case 'C':
+			if (!(o.flag == 'c' || o.flag == 'C'))
+				nflags++;
+			o.flag = (char)c;
+			break;
+		case 'i':
+			if (optarg && strcmp(optarg, "=shared"))
+				return kd_usage(s);
+			/* fall through */
+		case 'g': case 'p': case 'v': case 'z': case 'n': case 'V': case 'o': case 'h':
+			if (o.flag != c)
+				nflags++;
+			o.flag = (char)c;
+			break;
+		default:
+			return kd_usage(s);
+		}
 	}
-	if (!info)
+	if (nflags > 1) {
+		kd_printf(s, "kmem: only one flag allowed!\n");
 		return kd_usage(s);
-	return kmem_info(s);
+	}
+	uint64_t addrs[64];
+	int naddr = 0;
+	for (int i = optind; i < argc; i++) {
+		uint64_t v;
+		if (hex_arg(argv[i], &v)) {
+			if (naddr == (int)(sizeof(addrs) / sizeof(addrs[0])))
+				return kd_fail(s, "too many address arguments");
+			addrs[naddr++] = v;
+			continue;
+		}
+		if (o.cache)
+			return kd_fail(s, "only one kmem_cache reference is allowed");
+		o.cache = argv[i][0] == '\\' ? argv[i] + 1 : argv[i];
+		if (!(o.flag == 's' || o.flag == 'S' || o.flag == 'r'))
+			return kd_usage(s);
+	}
+	if (naddr && strchr("znFCVohri", o.flag ? o.flag : 'x')) {
+		kd_printf(s, "kmem: no address arguments allowed with this option\n");
+		return kd_usage(s);
+	}
+	int rc = 0;
+	for (int i = 0; i < naddr && rc == 0; i++) {
+		switch (o.flag) {
+		case 'f':
+			rc = kmem_free_pages(s, &o, &addrs[i]);
+			break;
+		case 'p':
+			rc = kmem_pages(s, &o, &addrs[i]);
+			break;
+		case 's':
+		case 'S':
+			rc = kmem_slab_at(s, &o, addrs[i], o.flag == 'S') < 0 ? -1 : 0;
+			break;
+		case 'v':
+			rc = kmem_vmalloc(s, &o, &addrs[i]);
+			break;
+		case 'c':
+			rc = kmem_page_hash(s, &o, &addrs[i]);
+			break;
+		case 'g':
+			if (i)
+				kd_printf(s, "\n");
+			rc = kmem_page_flags(s, &o, &addrs[i]);
+			break;
+		default:
+			rc = kmem_search(s, &o, addrs[i]);
+			break;
+		}
+	}
+	if (naddr)
+		return rc;
+	switch (o.flag) {
+	case 'i':
+		return kmem_info(s);
+	case 'p':
+		return kmem_pages(s, &o, NULL);
+	case 'f':
+	case 'F':
+		return kmem_free_pages(s, &o, NULL);
+	case 'h':
+		return kmem_hstates(s, &o);
+	case 's':
+	case 'S':
+	case 'r':
+		return kmem_slab_caches(s, &o);
+	case 'v':
+		return kmem_vmalloc(s, &o, NULL);
+	case 'c':
+	case 'C':
+		return kmem_page_hash(s, &o, NULL);
+	case 'n':
+		return kmem_nodes(s, &o);
+	case 'z':
+		return kmem_zones(s, &o);
+	case 'V':
+		return kmem_vm_stat(s, &o);
+	case 'o':
+		return kmem_percpu_offsets(s, &o);
+	case 'g':
+		return kmem_page_flags(s, &o, NULL);
+	default:
+		return kd_usage(s);
+	}
 }
 
 const struct kd_command kd_cmd_kmem = {
