@@ -14,6 +14,7 @@
 #include <kdive/common.h>
 #include <kdive/module.h>
 #include <kdive/memory.h>
+#include <kdive/memmap.h>
 #include <kdive/log.h>
 #include <kdive/symbols.h>
 #include <kdive/types.h>
