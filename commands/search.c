@@ -10,6 +10,8 @@
  */
 #include <ctype.h>
 #include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <kdive/kdive.h>
@@ -21,6 +23,22 @@
 #define USERSPACE_TOP_L5 0x0100000000000000ULL
 
 enum mode { S_ULONG, S_UINT, S_USHORT, S_CHARS };
+
+/* crash's error(INFO, ...): a line "search: ..." where the output goes, and on the terminal
+ * too when the output goes elsewhere, as the shell does with a command's error. */
+__attribute__((format(printf, 2, 3))) static void info(kd_session *s, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	kd_printf(s, "search: %s\n", line);
+	if (kd_out(s) != stdout) {
+		fflush(stdout);
+		fprintf(stderr, "search: %s\n", line);
+	}
+}
 enum range_type { R_NONE, R_UNITY, R_START_MAP, R_VMALLOC, R_MODULES, R_VMEMMAP, R_USER, R_STACK };
 
 struct krange {
@@ -166,29 +184,38 @@ static void report_string(struct search *sr, uint64_t addr, const uint8_t *p1, l
 
 /* ---- matching: one page (or the part of it in range) at a time, as crash does ---- */
 
+/* One loop per width, each word loaded with a fixed-size memcpy the compiler turns into a load. */
+#define SCAN_WIDTH(type, sr, addr, p, bytes)                                                   \
+	do {                                                                                   \
+		type m_ = (type)(sr)->mask;                                                        \
+		size_t cnt_ = (bytes) / sizeof(type);                                              \
+		if ((sr)->n == 1) {                                                                \
+			type want_ = (type)((sr)->t[0].value | m_);                                    \
+			for (size_t i_ = 0; i_ < cnt_; i_++) {                                         \
+				type w_;                                                                   \
+				memcpy(&w_, (p) + i_ * sizeof(type), sizeof(type));                        \
+				if ((type)(w_ | m_) == want_)                                              \
+					report_value(sr, &(sr)->t[0], (addr) + i_ * sizeof(type), w_);         \
+			}                                                                              \
+			break;                                                                         \
+		}                                                                                  \
+		for (size_t i_ = 0; i_ < cnt_; i_++) {                                             \
+			type w_;                                                                       \
+			memcpy(&w_, (p) + i_ * sizeof(type), sizeof(type));                            \
+			for (size_t j_ = 0; j_ < (sr)->n; j_++)                                        \
+				if ((type)(w_ | m_) == (type)((sr)->t[j_].value | m_))                     \
+					report_value(sr, &(sr)->t[j_], (addr) + i_ * sizeof(type), w_);        \
+		}                                                                                  \
+	} while (0)
+
 static void scan_values(struct search *sr, uint64_t addr, const uint8_t *p, size_t bytes)
 {
-	unsigned size = unit(sr->mode);
-	size_t cnt = bytes / size;
-	uint64_t mask = sr->mask;
-	if (sr->mode == S_ULONG && sr->n == 1) { /* the common case, kept tight */
-		uint64_t want = sr->t[0].value | mask;
-		for (size_t i = 0; i < cnt; i++) {
-			uint64_t w;
-			memcpy(&w, p + i * 8, 8);
-			if ((w | mask) == want)
-				report_value(sr, &sr->t[0], addr + i * 8, w);
-		}
-		return;
-	}
-	uint64_t tmask = size == 8 ? mask : size == 4 ? (uint32_t)mask : (uint16_t)mask;
-	for (size_t i = 0; i < cnt; i++) {
-		uint64_t w = 0;
-		memcpy(&w, p + i * size, size);
-		for (size_t j = 0; j < sr->n; j++)
-			if ((w | tmask) == (sr->t[j].value | tmask))
-				report_value(sr, &sr->t[j], addr + i * size, w);
-	}
+	if (sr->mode == S_ULONG)
+		SCAN_WIDTH(uint64_t, sr, addr, p, bytes);
+	else if (sr->mode == S_UINT)
+		SCAN_WIDTH(uint32_t, sr, addr, p, bytes);
+	else
+		SCAN_WIDTH(uint16_t, sr, addr, p, bytes);
 }
 
 /* avail: the bytes of the page from p on, which a match crossing into this page shows after it */
@@ -219,6 +246,12 @@ static void scan_chars(struct search *sr, uint64_t addr, const uint8_t *p, size_
 		memset(t->hit, 0, t->len);
 	}
 	for (size_t i = 0; i < charcnt; i++) {
+		if (sr->n == 1) { /* to the next place the one string's first byte is */
+			const uint8_t *q = memchr(p + i, (uint8_t)sr->t[0].str[0], charcnt - i);
+			if (!q)
+				break;
+			i = (size_t)(q - p);
+		}
 		for (size_t j = 0; j < sr->n; j++) {
 			struct target *t = &sr->t[j];
 			if (p[i] != (uint8_t)t->str[0])
@@ -334,7 +367,7 @@ static void search_virtual(struct search *sr, uint64_t start, uint64_t end, enum
 	uint64_t page = sr->page;
 	if (start & 7) {
 		start &= ~7ULL;
-		kd_printf(s, "search: rounding down start address to: %llx\n", (unsigned long long)start);
+		info(s, "rounding down start address to: %llx", (unsigned long long)start);
 	}
 	uint64_t next = start, pp = start & ~(page - 1), endpage = end & ~(page - 1);
 	while (next < end) {
@@ -389,7 +422,7 @@ static void search_physical(struct search *sr, uint64_t start, uint64_t end)
 	uint64_t page = sr->page;
 	if (start & 7) {
 		start &= ~7ULL;
-		kd_printf(s, "search: rounding down start address to: %llx\n", (unsigned long long)start);
+		info(s, "rounding down start address to: %llx", (unsigned long long)start);
 	}
 	uint64_t next = start, pp = start & ~(page - 1), endpage = end & ~(page - 1);
 	while (next < end) {
@@ -546,9 +579,9 @@ static int addr_arg(kd_session *s, const char *arg, uint64_t *out)
 
 static int usage_with(kd_session *s, const char *fmt, unsigned long long a, unsigned long long b)
 {
-	kd_printf(s, "search: ");
-	kd_printf(s, fmt, a, b);
-	kd_printf(s, "\n");
+	char line[256];
+	snprintf(line, sizeof(line), fmt, a, b);
+	info(s, "%s", line);
 	return kd_usage(s);
 }
 
@@ -669,7 +702,7 @@ static int cmd_search(kd_session *s, int argc, char **argv)
 		case 'w':
 		case 'c':
 			if (sr.mode != S_ULONG)
-				kd_printf(s, "search: WARNING: overriding previously set search %s with \"%c\"\n", c == 'c' ? "type" : "mode", c);
+				info(s, "WARNING: overriding previously set search %s with \"%c\"", c == 'c' ? "type" : "mode", c);
 			sr.mode = c == 'h' ? S_USHORT : c == 'w' ? S_UINT : S_CHARS;
 			break;
 		case 'x': {
@@ -771,7 +804,7 @@ static int cmd_search(kd_session *s, int argc, char **argv)
 	}
 
 	if (sr.mask && sr.mode == S_CHARS)
-		kd_printf(s, "search: mask ignored on string search\n");
+		info(s, "mask ignored on string search");
 	if (sr.context) {
 		if (sr.mode == S_CHARS) {
 			free(sr.areas);
@@ -837,7 +870,8 @@ static int cmd_search(kd_session *s, int argc, char **argv)
 
 const struct kd_command kd_cmd_search = {
 	"search", cmd_search,
-	"search [-s start] [-[kKV] | -u | -p | -t | -T] [-e end | -l length] [-m mask] [-x count] -[cwh] [value | (expression) | symbol | string] ...",
+	"search [-s start] [ -[kKV] | -u | -p | -t | -T ] [-e end | -l length] [-m mask]\n"
+	"         [-x count] -[cwh] [value | (expression) | symbol | string] ...",
 	"search memory",
 	"Searches memory for one or more values, expressions, symbol values or strings, and prints\n"
 	"each address where one is found with what is there. Pages that are not mapped or not in\n"
