@@ -347,8 +347,9 @@ static bool next_page(struct search *sr, enum range_type type, uint64_t pp, uint
 	}
 }
 
-/* The bytes from pp that a physically contiguous run of pages with struct pages covers. */
-static size_t valid_run(struct search *sr, uint64_t pa, size_t n)
+/* The bytes from pa, at most n, whose page frames have struct pages; *bad: when none do, the
+ * bytes from pa (at most n) that do not, to the end of pa's memory section. */
+static size_t valid_run(struct search *sr, uint64_t pa, size_t n, size_t *bad)
 {
 	uint64_t section = 1ULL << 27, done = 0;
 	while (done < n) {
@@ -357,10 +358,30 @@ static size_t valid_run(struct search *sr, uint64_t pa, size_t n)
 			break;
 		done += section - at % section;
 	}
+	*bad = done ? 0 : (size_t)MIN((uint64_t)n, section - pa % section);
 	return (size_t)MIN((uint64_t)n, done);
 }
 
-/* Search from start to end, crash's search_virtual: page by page, the pages read in runs. */
+/*
+ * Scan the pages of a readable run: data holds the pages from pp, got bytes; next is where in
+ * the first page the search stands. Returns where it stands after them.
+ */
+static uint64_t scan_run(struct search *sr, uint64_t pp, uint64_t next, uint64_t end, const uint8_t *data, uint64_t got)
+{
+	uint64_t page = sr->page, endpage = end & ~(page - 1);
+	for (uint64_t q = pp; q < pp + got && next < end; q += page) {
+		size_t bytes = q == endpage ? (size_t)(end - next) : (size_t)(page - (next - q));
+		scan(sr, next, data + (next - pp), bytes);
+		next = q + page;
+	}
+	return pp + got;
+}
+
+/*
+ * Search from start to end, crash's search_virtual: page by page, each page translated (or
+ * walked past as the range's type says) and read, here in runs of mapped, physically
+ * contiguous pages with struct pages, read straight from the dump.
+ */
 static void search_virtual(struct search *sr, uint64_t start, uint64_t end, enum range_type type)
 {
 	kd_session *s = sr->s;
@@ -372,47 +393,62 @@ static void search_virtual(struct search *sr, uint64_t start, uint64_t end, enum
 	uint64_t next = start, pp = start & ~(page - 1), endpage = end & ~(page - 1);
 	while (next < end) {
 		size_t want = (size_t)MIN((uint64_t)RUN_BYTES, (endpage - pp) + page);
-		const void *data = NULL;
-		int64_t got;
 		if (sr->no_dump) {
 			/* a reader of kernel addresses: page by page, what it has */
-			got = kd_read_kv(s, pp, sr->buf, page) == 0 ? (int64_t)page : -1;
-			kd_clear_error(s);
-			data = sr->buf;
-			if (got < 0) {
-				if (!next_page(sr, type, pp, &pp))
-					return;
-				next = pp;
-				continue;
-			}
-		} else {
-			uint64_t pa;
-			size_t n = kd_translate_run(s, sr->space, sr->pgd, pp, want, &pa);
-			if (n)
-				n = valid_run(sr, pa, n);
-			if (!n) {
-				if (!next_page(sr, type, pp, &pp))
-					return;
-				next = pp;
-				continue;
-			}
-			got = kd_read_phys_run(s, pa, n, sr->buf, &data);
-			if (got <= 0) {
+			if (kd_read_kv(s, pp, sr->buf, page) < 0) {
 				kd_clear_error(s);
-				pp += page;
+				if (!next_page(sr, type, pp, &pp))
+					return;
 				next = pp;
 				continue;
 			}
+			next = pp = scan_run(sr, pp, next, end, sr->buf, page);
+			continue;
 		}
-		/* each page of the run as crash sees it: from next, to the page's end or to end */
-		for (uint64_t q = pp; q < pp + (uint64_t)got && next < end; q += page) {
-			size_t bytes = (q & ~(page - 1)) == endpage ? (size_t)(end - next) : (size_t)(page - (next - q));
-			scan(sr, next, (const uint8_t *)data + (next - pp), bytes);
-			next = q + page;
+		uint64_t pa;
+		size_t bad = page;
+		size_t n = kd_translate_run(s, sr->space, sr->pgd, pp, want, &pa);
+		if (n)
+			n = valid_run(sr, pa, n, &bad);
+		if (!n) {
+			/* Not mapped (one page) or without struct pages (to its section's end): crash
+			 * asks where to go on after each page; here without translating them again. */
+			uint64_t from = pp;
+			do {
+				if (!next_page(sr, type, pp, &pp))
+					return;
+			} while (pp == from + page && (from = pp) < end && (bad -= page) > 0);
+			next = pp;
+			continue;
 		}
-		pp += (uint64_t)got;
+		for (size_t off = 0; off < n && next < end;) {
+			const void *data = NULL;
+			int64_t got = kd_read_phys_run(s, pa + off, n - off, sr->buf, &data);
+			if (got <= 0) { /* not in the dump: the next page */
+				kd_clear_error(s);
+				off += page;
+				next = pp + off;
+				continue;
+			}
+			next = scan_run(sr, pp + off, next, end, data, (uint64_t)got);
+			off += (size_t)got;
+		}
+		pp += n;
 		next = pp;
 	}
+}
+
+/* crash's next_physpage: the next page in a node after paddr, or the next node's first. */
+static bool next_physpage(struct search *sr, uint64_t paddr, uint64_t *next)
+{
+	for (int i = 0; i < sr->nnodes; i++) {
+		uint64_t ns = sr->nodes[i].start_pfn * sr->page, ne = ns + sr->nodes[i].spanned * sr->page;
+		if (paddr >= ne)
+			continue;
+		*next = paddr < ns ? ns : paddr + sr->page;
+		return true;
+	}
+	return false;
 }
 
 /* crash's search_physical: node by node, pages with a struct page that the dump has. */
@@ -426,31 +462,40 @@ static void search_physical(struct search *sr, uint64_t start, uint64_t end)
 	}
 	uint64_t next = start, pp = start & ~(page - 1), endpage = end & ~(page - 1);
 	while (next < end) {
-		size_t want = (size_t)MIN((uint64_t)RUN_BYTES, (endpage - pp) + page);
-		const void *data = NULL;
-		size_t n = valid_run(sr, pp, want);
-		int64_t got = n ? kd_read_phys_run(s, pp, n, sr->buf, &data) : 0;
-		if (got <= 0) {
-			kd_clear_error(s);
-			bool found = false;
-			for (int i = 0; i < sr->nnodes && !found; i++) {
-				uint64_t ns = sr->nodes[i].start_pfn * page, ne = ns + sr->nodes[i].spanned * page;
-				if (pp >= ne)
-					continue;
-				pp = pp < ns ? ns : pp + page;
-				found = true;
-			}
-			if (!found)
-				return;
+		size_t want = (size_t)MIN((uint64_t)RUN_BYTES, (endpage - pp) + page), bad;
+		size_t n = valid_run(sr, pp, want, &bad), off = 0;
+		if (!n) {
+			uint64_t from = pp;
+			do {
+				if (!next_physpage(sr, pp, &pp))
+					return;
+			} while (pp == from + page && (from = pp) < end && (bad -= page) > 0);
 			next = pp;
 			continue;
 		}
-		for (uint64_t q = pp; q < pp + (uint64_t)got && next < end; q += page) {
-			size_t bytes = q == endpage ? (size_t)(end - next) : (size_t)(page - (next - q));
-			scan(sr, next, (const uint8_t *)data + (next - pp), bytes);
-			next = q + page;
+		while (off < n && next < end) {
+			const void *data = NULL;
+			int64_t got = kd_read_phys_run(s, pp + off, n - off, sr->buf, &data);
+			if (got > 0) {
+				next = scan_run(sr, pp + off, next, end, data, (uint64_t)got);
+				off += (size_t)got;
+				continue;
+			}
+			/* not in the dump: where crash goes on, the next page or the next node */
+			kd_clear_error(s);
+			uint64_t at = pp + off, to;
+			if (!next_physpage(sr, at, &to))
+				return;
+			if (to != at + page) {
+				pp = to;
+				break;
+			}
+			off += page;
+			next = pp + off;
 		}
-		pp += (uint64_t)got;
+		if (off >= n || next >= end) {
+			pp += off;
+		}
 		next = pp;
 	}
 }

@@ -178,7 +178,7 @@ int64_t kd_read_phys_run(kd_session *s, uint64_t paddr, size_t len, void *buf, c
 	/* The pages straight from the dump, past the page cache: a scan reads each page once. */
 	size_t n = len ? s->dump->ops->read_run(s->dump, paddr, len, buf, &p) : 0;
 	*data = p;
-	return (int64_t)n;
+	return (int64_t)(n - n % psz); /* a page the dump holds only part of is not readable */
 }
 
 size_t kd_translate_run(kd_session *s, enum kd_addr_space space, uint64_t pgd, uint64_t vaddr, size_t len,
