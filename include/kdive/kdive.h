@@ -26,5 +26,6 @@
 #include <kdive/expr.h>
 #include <kdive/cvalue.h>
 #include <kdive/print.h>
+#include <kdive/mm.h>
 
 #endif
