@@ -77,8 +77,8 @@ struct search {
 	uint64_t pgd;                    /* -u */
 	struct kd_range *areas;          /* vmap areas (vmalloc range) or VMAs (-u) */
 	long nareas;
-	struct kd_mem_node nodes[64];
-	int nnodes;
+	const struct kd_mem_node *nodes;
+	size_t nnodes;
 	const struct module_table *mods;
 	uint64_t page_offset;
 	uint8_t *buf;
@@ -292,7 +292,7 @@ static bool next_page(struct search *sr, enum range_type type, uint64_t pp, uint
 		/* the next node's memory, if this address is below it */
 		uint64_t pa = v - sr->page_offset, best = 0;
 		bool found = false;
-		for (int n = 0; n < sr->nnodes; n++) {
+		for (size_t n = 0; n < sr->nnodes; n++) {
 			uint64_t ps = sr->nodes[n].start_pfn * sr->page, pe = ps + sr->nodes[n].spanned * sr->page;
 			if (pa >= pe)
 				continue;
@@ -351,10 +351,12 @@ static bool next_page(struct search *sr, enum range_type type, uint64_t pp, uint
  * bytes from pa (at most n) that do not, to the end of pa's memory section. */
 static size_t valid_run(struct search *sr, uint64_t pa, size_t n, size_t *bad)
 {
-	uint64_t section = 1ULL << 27, done = 0;
+	uint64_t section = kd_pages_per_section(sr->s) * sr->page, done = 0, page;
+	if (!section)
+		section = 1ULL << 27;
 	while (done < n) {
 		uint64_t at = pa + done;
-		if (!kd_pfn_has_page(sr->s, at / sr->page))
+		if (!kd_phys_to_page(sr->s, at, &page))
 			break;
 		done += section - at % section;
 	}
@@ -441,7 +443,7 @@ static void search_virtual(struct search *sr, uint64_t start, uint64_t end, enum
 /* crash's next_physpage: the next page in a node after paddr, or the next node's first. */
 static bool next_physpage(struct search *sr, uint64_t paddr, uint64_t *next)
 {
-	for (int i = 0; i < sr->nnodes; i++) {
+	for (size_t i = 0; i < sr->nnodes; i++) {
 		uint64_t ns = sr->nodes[i].start_pfn * sr->page, ne = ns + sr->nodes[i].spanned * sr->page;
 		if (paddr >= ne)
 			continue;
@@ -706,9 +708,8 @@ static int cmd_search(kd_session *s, int argc, char **argv)
 		case 'p':
 			pflag = true, uflag = kflag = false;
 			if (!sflag) {
-				struct kd_mem_node nd[1];
-				start = kd_mem_nodes(s, nd, 1) > 0 ? nd[0].start_pfn * sr.page : 0;
-				kd_clear_error(s);
+				const struct kd_mem_node *nd;
+				start = kd_mem_nodes(s, &nd) > 0 ? nd[0].start_pfn * sr.page : 0;
 			}
 			sflag++;
 			break;
@@ -786,12 +787,8 @@ static int cmd_search(kd_session *s, int argc, char **argv)
 	sr.space = uflag ? KD_UVADDR : pflag ? KD_PHYSADDR : KD_KVADDR;
 
 	/* What the walk needs to know of the kernel's memory. */
-	if (!sr.no_dump) {
-		sr.nnodes = kd_mem_nodes(s, sr.nodes, (int)ARRAY_SIZE(sr.nodes));
-		if (sr.nnodes < 0)
-			sr.nnodes = 0;
-		kd_clear_error(s);
-	}
+	if (!sr.no_dump)
+		sr.nnodes = kd_mem_nodes(s, &sr.nodes);
 	sr.page_offset = ti->page_offset;
 	struct krange ranges[8];
 	int nranges = 0;
@@ -829,7 +826,7 @@ static int cmd_search(kd_session *s, int argc, char **argv)
 			for (int i = 0; i < nranges; i++)
 				end = MAX(end, ranges[i].end);
 		} else {
-			struct kd_mem_node *last = sr.nnodes ? &sr.nodes[sr.nnodes - 1] : NULL;
+			const struct kd_mem_node *last = sr.nnodes ? &sr.nodes[sr.nnodes - 1] : NULL;
 			end = last ? (last->start_pfn + last->spanned) * sr.page : 0;
 		}
 	} else if (len) {

@@ -205,4 +205,5 @@ const struct arch_ops arch_x86_64 = {
 	.vtop = x86_vtop,
 	.kvtop = x86_kvtop,
 	.is_kvaddr = x86_is_kvaddr,
+	.section_size_bits = 27,
 };

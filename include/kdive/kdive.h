@@ -27,5 +27,6 @@
 #include <kdive/expr.h>
 #include <kdive/cvalue.h>
 #include <kdive/print.h>
+#include <kdive/mm.h>
 
 #endif

@@ -15,6 +15,7 @@
 #include "debuginfo/symbols.h"
 #include "linux/tasks.h"
 #include "linux/modules.h"
+#include "linux/mm.h"
 #include "debuginfo/types.h"
 #include "linux/unwind.h"
 #include "shell/shell.h"
@@ -40,6 +41,7 @@ void session_free(kd_session *s)
 	extensions_free(s); /* first: each module's fini may still use the session */
 	tasks_free(s);
 	modules_free(s);
+	mm_free(s);
 	unwind_free(s);
 	cexpr_free(s);
 	kernel_free(s);

@@ -141,6 +141,23 @@ static void close_output(kd_session *s, struct output *o)
  * command with gdb's print format), *type (the pointer-to short-cut) and a bare
  * structure or union name (task_struct ADDR). The command sees argv[0] as typed.
  */
+/* crash 8.0.6's command names: a word that names one of them is that command or not
+ * found, never a structure of the same name (mount, net, timer are structures too). */
+static bool crash_command_name(const char *name)
+{
+	static const char *const names[] = {
+		"alias", "ascii", "bpf", "bt", "btop", "dev", "dis", "eval", "exit", "extend", "files",
+		"foreach", "fuser", "gdb", "help", "ipcs", "irq", "kmem", "list", "log", "mach", "mod",
+		"mount", "net", "p", "ps", "pte", "ptob", "ptov", "q", "rd", "repeat", "runq", "sbitmap",
+		"search", "set", "sig", "struct", "swap", "sym", "sys", "task", "timer", "tree", "union",
+		"vm", "vtop", "waitq", "whatis", "wr",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
 static const struct kd_command *implied_command(kd_session *s, const char *name)
 {
 	char buf[256];
@@ -151,7 +168,7 @@ static const struct kd_command *implied_command(kd_session *s, const char *name)
 	}
 	if (name[0] == '*')
 		return kd_command_find(s, "*");
-	if (!s->dwi || (!isalpha((unsigned char)name[0]) && name[0] != '_'))
+	if (!s->dwi || (!isalpha((unsigned char)name[0]) && name[0] != '_') || crash_command_name(name))
 		return NULL;
 	static const char *const kinds[] = {"struct", "union"};
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {

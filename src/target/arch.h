@@ -14,6 +14,7 @@ struct arch_ops {
 	/* Fast path for kernel addresses (direct map, kernel text); falls back to vtop. */
 	int (*kvtop)(kd_session *s, uint64_t vaddr, uint64_t *paddr);
 	bool (*is_kvaddr)(kd_session *s, uint64_t vaddr);
+	unsigned section_size_bits; /* SPARSEMEM: log2 of a memory section's bytes, when VMCOREINFO does not say */
 };
 
 extern const struct arch_ops arch_x86_64;

@@ -23,6 +23,7 @@ struct task_table;
 struct module_table;
 struct unwind_ctx;
 struct kd_extensions;
+struct mm_state;
 
 /* Memory layer: page cache for slow (compressed) readers. */
 struct page_cache {
@@ -100,6 +101,7 @@ struct kd_session {
 	struct module_table *module_table; /* built on first use (modules.c) */
 	struct unwind_ctx *unwind;     /* ORC tables, stack layout; built on first use (arch/x86_64_unwind.c) */
 	struct kd_extensions *extensions; /* loaded extension modules (src/shell/extensions.c) */
+	struct mm_state *mm;           /* memory sections, struct page layout; read on first use (linux/mm.c) */
 	struct kd_target_info target_view; /* what kd_target() returns, refreshed on each call */
 };
 

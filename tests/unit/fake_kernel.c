@@ -453,10 +453,15 @@ unsigned int nr_node_ids = 1;
 unsigned long tick_nsec = 4000000;
 unsigned long long jiffies_64 = (unsigned long long)(unsigned int)(-300 * 250) + 3723ULL * 250;
 
+/* A structure that shares its name with a crash command (net): the word is the command. */
+struct net {
+	int ifindex;
+} init_net = {7};
+
 /* Referenced from main so that the compiler keeps every object and its type. */
 void *keep[] = {&ghead, &hhead, &groot, &gxa, &gidr, &gmt, &mt_pivots, (void *)linux_banner, &init_uts_ns,
 		&nr_cpu_ids, &panic_cpu, &__per_cpu_offset, &runqueues, &init_pid_ns, &modules, &rbn, &group_se,
-		&node_data, &nr_node_ids, &tick_nsec, &jiffies_64, &pcpu_chunk};
+		&node_data, &nr_node_ids, &tick_nsec, &jiffies_64, &pcpu_chunk, &init_net};
 
 int main(void)
 {

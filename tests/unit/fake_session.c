@@ -12,6 +12,7 @@
 #include "debuginfo/symbols.h"
 #include "linux/kernel.h"
 #include "linux/modules.h"
+#include "linux/mm.h"
 #include "linux/tasks.h"
 #include "shell/shell.h"
 #include "target/arch.h"
@@ -66,6 +67,7 @@ void fake_session_forget(void)
 		return;
 	tasks_free(fk.s);
 	modules_free(fk.s);
+	mm_free(fk.s);
 }
 
 static void close_session(void)

@@ -100,6 +100,7 @@ static const struct golden cases[] = {
 	{"struct-list-offset", "struct item.v -l item.link {&items[1].link}"},
 	{"struct-unreadable", "struct item 0xdead0000"},
 	{"struct-no-such-type", "struct no_such_struct"},
+	{"struct-name-of-a-command", "net init_net\nstruct net init_net\nnet.ifindex init_net\nitem.v items"},
 	{"p", "p nr_cpu_ids\np init_uts_ns.name.release\np items[1]\np &items[1].link\np -x __per_cpu_offset\n"
 	      "p jiffies_64\npx tick_nsec\npd 0x10\np/x items[2].v\np sizeof(struct task_struct)\np modules"},
 	{"p-structures", "p init_uts_ns\np *task_b.mm\np group_cfs"},
