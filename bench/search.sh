@@ -67,6 +67,6 @@ BEGIN {
 	printf "%-8s %10.4f %10.1f\n", "kdive", k, rate(k)
 	printf "%-8s %10.4f %10.1f\n", "crash", c, rate(c)
 	printf "%-8s %10.4f %10.1f\n", "dd", d, rate(d)
-	if (k > 0) printf "kdive/dd throughput: %.2f (dd is %.2fx kdive's speed); kdive/crash: %.1fx faster\n",
+	if (k > 0) printf "kdive/dd throughput: %.2f (dd reads %.2fx as fast as kdive searches); kdive is %.1fx faster than crash\n",
 		rate(k) / rate(d), rate(d) / rate(k), c / k
 }'
