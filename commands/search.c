@@ -795,8 +795,10 @@ static int cmd_search(kd_session *s, int argc, char **argv)
 	if (kflag && !tflag && !Tflag) {
 		if (!sr.no_dump) {
 			sr.nareas = kd_vmap_areas(s, &sr.areas);
-			if (sr.nareas < 0)
+			if (sr.nareas < 0) { /* vmalloc space is left out; the other ranges are searched */
+				info(s, "vmap area list: %s", kd_last_error(s));
 				sr.nareas = 0;
+			}
 			sr.mods = kd_modules_get(s);
 			kd_clear_error(s);
 			nranges = kernel_ranges(&sr, ranges);

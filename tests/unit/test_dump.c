@@ -43,6 +43,31 @@ static void check_pages(struct dump *d, unsigned npages, const unsigned *exclude
 			CU_ASSERT_EQUAL(memcmp(want, got, SYNTH_PAGE), 0);
 		}
 	}
+	/* Runs (scans): from each page, the pages up to the next excluded one, none from an excluded one. */
+	uint8_t *run = malloc((size_t)npages * SYNTH_PAGE);
+	for (unsigned p = 0; p < npages; p++) {
+		unsigned stop = p;
+		bool ex = false;
+		while (stop < npages) {
+			bool x = false;
+			for (size_t i = 0; i < nex; i++)
+				x |= excluded[i] == stop;
+			if (x)
+				break;
+			stop++;
+		}
+		ex = stop == p;
+		const uint8_t *data = NULL;
+		size_t n = d->ops->read_run(d, (uint64_t)p * SYNTH_PAGE, (size_t)(npages - p) * SYNTH_PAGE, run, &data);
+		CU_ASSERT_EQUAL(n, ex ? 0 : (size_t)(stop - p) * SYNTH_PAGE);
+		for (unsigned q = p; !ex && data && q < stop && q < p + n / SYNTH_PAGE; q++) {
+			synth_page(q, want);
+			CU_ASSERT_EQUAL(memcmp(want, data + (size_t)(q - p) * SYNTH_PAGE, SYNTH_PAGE), 0);
+		}
+	}
+	const uint8_t *none = NULL;
+	CU_ASSERT_EQUAL(d->ops->read_run(d, (uint64_t)(npages + 1) * SYNTH_PAGE, SYNTH_PAGE, run, &none), 0);
+	free(run);
 	/* Partial reads inside a page. */
 	struct kd_err err = {0};
 	uint64_t v = 0;
