@@ -939,11 +939,17 @@ const struct kd_command kd_cmd_search = {
 	"A value is hexadecimal, a symbol (its address), or an expression in parentheses.\n"
 	"\n"
 	"EXAMPLES\n"
-	"  kdive> search -k ffff8b99c1a2b000\n"
-	"  ffff8b99c0e4d0a8: ffff8b99c1a2b000 \n"
-	"  kdive> search -s init_task -l 8192 -x 1 swapper_pg_dir\n"
+	"  kdive> search -k 414d2d455649444b\n"
+	"  ffff8b99cf777000: 414d2d455649444b \n"
+	"  ffffffff8db77000: 414d2d455649444b \n"
+	"  kdive> search -T -x 1 init_task\n"
+	"  PID: 0        TASK: ffffffff8dc1aa40  CPU: 0    COMMAND: \"swapper/0\"\n"
+	"  ffffffff8dc03e00:  0000000000000000                    ........\n"
+	"  ffffffff8dc03e08:  ffffffff8dc1aa40 (init_task)\n"
+	"  ffffffff8dc03e10:  0000000000000000                    ........\n"
+	"\n"
+	"  kdive> set 101\n"
 	"  kdive> search -u -c KDIVE-MARKER\n"
-	"  7ff106321000: KDIVE-MARKER-101........................................\n"
-	"  kdive> search -t -m ffff ffffffff81000000\n",
+	"  7ff106321000: KDIVE-MARKER-101........................................\n",
 	KD_CMD_NEEDS_DUMP,
 };
