@@ -65,6 +65,25 @@ static bool x86_is_kvaddr(kd_session *s, uint64_t vaddr)
 	return vaddr >= (s->ki.l5 ? 0xff00000000000000ULL : 0xffff800000000000ULL);
 }
 
+/*
+ * How far the kernel image mapping reaches from __START_KERNEL_map: KERNEL_IMAGE_SIZE from
+ * VMCOREINFO (1 GiB with KASLR), else 512 MiB; never short of _end, which a KASLR kernel
+ * without VMCOREINFO can place past 512 MiB (modules start past the image, so past _end).
+ */
+static uint64_t kernel_image_size(kd_session *s)
+{
+	struct kernel_info *ki = &s->ki;
+	if (!ki->kernel_image_size) {
+		uint64_t size = DEFAULT_KERNEL_IMAGE_SIZE;
+		dump_vmcoreinfo_u64(s->dump, "NUMBER(KERNEL_IMAGE_SIZE)", 10, &size);
+		const struct ksym *end = s->symtab ? symtab_lookup(s->symtab, "_end") : NULL;
+		if (end && end->addr > KERNEL_MAP_START && end->addr - KERNEL_MAP_START > size)
+			size = (end->addr - KERNEL_MAP_START + 0x1fffff) & ~0x1fffffULL;
+		ki->kernel_image_size = size;
+	}
+	return ki->kernel_image_size;
+}
+
 static int x86_kvtop(kd_session *s, uint64_t vaddr, uint64_t *paddr)
 {
 	const struct kernel_info *ki = &s->ki;
@@ -77,9 +96,7 @@ static int x86_kvtop(kd_session *s, uint64_t vaddr, uint64_t *paddr)
 		*paddr = vaddr - ki->page_offset;
 		return 0;
 	}
-	uint64_t image_size = DEFAULT_KERNEL_IMAGE_SIZE;
-	dump_vmcoreinfo_u64(s->dump, "NUMBER(KERNEL_IMAGE_SIZE)", 10, &image_size);
-	if (vaddr >= KERNEL_MAP_START && vaddr - KERNEL_MAP_START < image_size) {
+	if (vaddr >= KERNEL_MAP_START && vaddr - KERNEL_MAP_START < kernel_image_size(s)) {
 		*paddr = vaddr - KERNEL_MAP_START + ki->phys_base;
 		return 0;
 	}
@@ -178,6 +195,7 @@ static int x86_init(kd_session *s)
 			return -1;
 	}
 	symtab_relocate(s->symtab, ki->kaslr_offset);
+	ki->kernel_image_size = 0; /* worked out again from the relocated _end */
 	const struct ksym *pgt = symtab_lookup(s->symtab, "init_top_pgt");
 	if (!pgt)
 		pgt = symtab_lookup(s->symtab, "init_level4_pgt");

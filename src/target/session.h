@@ -53,6 +53,7 @@ struct kernel_info {
 	uint64_t page_offset;  /* start of the direct map */
 	uint64_t vmalloc_start;
 	uint64_t vmemmap_start;
+	uint64_t kernel_image_size; /* the kernel image mapping's reach; 0 until the arch works it out */
 	uint64_t kernel_pgd;   /* physical address of init_top_pgt */
 	bool l5;               /* 5-level paging */
 	char release[65];
