@@ -111,6 +111,13 @@ static const struct golden cases[] = {
 	{"sym-not-found", "sym no_such_symbol"},
 	{"rd", "rd linux_banner 6\nrd -a linux_banner 60\nrd -32 objs 4\nrd -d -32 panic_cpu\nrd -s ghead 2"},
 	{"rd-end", "rd -x -e {&vmas[2]} vmas"},
+	/* translation: what needs no page table */
+	{"pte", "pte 800000000f777867 0 100\npte 80000000000001e1 fff0000000000867"},
+	{"pte-swap-entry", "pte 1 2e00"},
+	{"btop-ptob", "btop 12345678 0x1000 2000\nptob 1234 10 0x10 a ffffffffffffffff"},
+	{"translate-bad-input", "btop\nbtop xyz\nbtop 12345678901234567\nptob\nptob xyz\nptob 1 -1\npte xyz\nptov\nptov -x 1\n"
+				"ptov xyz\nptov 1000:9\nptov 1000:x\nvtop\nvtop -u -k 1000\nvtop xyz\nvtop -c 4242 1000"},
+	{"ptov-percpu", "ptov 1000:a\nptov 1000:0 2000:1,0\nptov 1000:"},
 	{"rd-unreadable", "rd 0xdead0000"},
 	{"rd-no-address", "rd"},
 	{"rd-ascii", "rd -a linux_banner"},
