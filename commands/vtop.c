@@ -243,32 +243,32 @@ static int cmd_vtop(kd_session *s, int argc, char **argv)
 
 const struct kd_command kd_cmd_vtop = {
 	"vtop", cmd_vtop, "vtop [-c [pid | taskp]] [-u|-k] address ...", "virtual to physical",
-	"  Translates each address to its physical address, showing the page-table walk: for a\n"
-	"  kernel address the kernel's page directory and each entry below it, for a user address\n"
-	"  (in the current context, or another task's) each entry from the task's PGD; then the\n"
-	"  page's entry decoded, the VMA holding a user address, and the page's struct page line.\n"
-	"  A user page not present shows its swap entry or its file and offset.\n"
-	"    -c pid | taskp  translate a user address in this task's address space.\n"
-	"    -u              the address is a user address (when it could be either).\n"
-	"    -k              the address is a kernel address.\n"
+	"Translates each address to its physical address, showing the page-table walk: for a\n"
+	"kernel address the kernel's page directory and each entry below it, for a user address\n"
+	"(in the current context, or another task's) each entry from the task's PGD; then the\n"
+	"page's entry decoded, the VMA holding a user address, and the page's struct page line.\n"
+	"A user page not present shows its swap entry or its file and offset.\n"
+	"  -c pid | taskp  translate a user address in this task's address space.\n"
+	"  -u              the address is a user address (when it could be either).\n"
+	"  -k              the address is a kernel address.\n"
 	"\n"
-	"  EXAMPLES\n"
-	"    Translate a kernel text address (mapped by a 2 MB page):\n"
-	"      kdive> vtop ffffffff81690926\n"
-	"      VIRTUAL           PHYSICAL        \n"
-	"      ffffffff81690926  1690926         \n"
+	"EXAMPLES\n"
+	"  Translate a kernel text address (mapped by a 2 MB page):\n"
+	"    kdive> vtop ffffffff81690926\n"
+	"    VIRTUAL           PHYSICAL        \n"
+	"    ffffffff81690926  1690926         \n"
 	"\n"
-	"      PGD DIRECTORY: ffffffff82a10000\n"
-	"      PAGE DIRECTORY: 2a15067\n"
-	"         PUD: 2a15ff0 => 2a16063\n"
-	"         PMD: 2a16058 => 16001e1\n"
-	"        PAGE: 1600000  (2MB)\n"
+	"    PGD DIRECTORY: ffffffff82a10000\n"
+	"    PAGE DIRECTORY: 2a15067\n"
+	"       PUD: 2a15ff0 => 2a16063\n"
+	"       PMD: 2a16058 => 16001e1\n"
+	"      PAGE: 1600000  (2MB)\n"
 	"\n"
-	"        PTE    PHYSICAL  FLAGS\n"
-	"      16001e1   1600000  (PRESENT|ACCESSED|DIRTY|PSE|GLOBAL)\n"
+	"      PTE    PHYSICAL  FLAGS\n"
+	"    16001e1   1600000  (PRESENT|ACCESSED|DIRTY|PSE|GLOBAL)\n"
 	"\n"
-	"    Translate a user address of pid 101:\n"
-	"      kdive> vtop -c 101 7f58eeb4b000\n",
+	"  Translate a user address of pid 101:\n"
+	"    kdive> vtop -c 101 7f58eeb4b000\n",
 	KD_CMD_NEEDS_DUMP,
 };
 
@@ -333,20 +333,20 @@ static int cmd_ptov(kd_session *s, int argc, char **argv)
 
 const struct kd_command kd_cmd_ptov = {
 	"ptov", cmd_ptov, "ptov [address | offset:cpuspec]", "physical to virtual",
-	"  Translates a physical address to its kernel virtual address in the direct map; or, given\n"
-	"  a per-CPU offset and the CPUs (a list such as 0,2-3, \"a\" for all, nothing for the\n"
-	"  current context's CPU), that offset's address in each CPU's per-CPU area.\n"
+	"Translates a physical address to its kernel virtual address in the direct map; or, given\n"
+	"a per-CPU offset and the CPUs (a list such as 0,2-3, \"a\" for all, nothing for the\n"
+	"current context's CPU), that offset's address in each CPU's per-CPU area.\n"
 	"\n"
-	"  EXAMPLES\n"
-	"      kdive> ptov 1e08000\n"
-	"      VIRTUAL           PHYSICAL        \n"
-	"      ffff888001e08000  1e08000         \n"
+	"EXAMPLES\n"
+	"    kdive> ptov 1e08000\n"
+	"    VIRTUAL           PHYSICAL        \n"
+	"    ffff888001e08000  1e08000         \n"
 	"\n"
-	"      kdive> ptov 1000:a\n"
-	"      PER-CPU OFFSET: 1000\n"
-	"        CPU    VIRTUAL         \n"
-	"        [0]  ffff88801f201000\n"
-	"        [1]  ffff88801f301000\n",
+	"    kdive> ptov 1000:a\n"
+	"    PER-CPU OFFSET: 1000\n"
+	"      CPU    VIRTUAL         \n"
+	"      [0]  ffff88801f201000\n"
+	"      [1]  ffff88801f301000\n",
 	KD_CMD_NEEDS_DUMP,
 };
 
@@ -365,13 +365,13 @@ static int cmd_pte(kd_session *s, int argc, char **argv)
 
 const struct kd_command kd_cmd_pte = {
 	"pte", cmd_pte, "pte contents ...", "translate a page table entry",
-	"  Decodes page-table entries: the physical page each maps and its flags, or for a swap\n"
-	"  entry the swap device and offset.\n"
+	"Decodes page-table entries: the physical page each maps and its flags, or for a swap\n"
+	"entry the swap device and offset.\n"
 	"\n"
-	"  EXAMPLE\n"
-	"      kdive> pte 800000000f777867\n"
-	"            PTE         PHYSICAL  FLAGS\n"
-	"      800000000f777867   f777000  (PRESENT|RW|USER|ACCESSED|DIRTY|NX)\n",
+	"EXAMPLE\n"
+	"    kdive> pte 800000000f777867\n"
+	"          PTE         PHYSICAL  FLAGS\n"
+	"    800000000f777867   f777000  (PRESENT|RW|USER|ACCESSED|DIRTY|NX)\n",
 	0,
 };
 
@@ -398,11 +398,11 @@ static int cmd_btop(kd_session *s, int argc, char **argv)
 
 const struct kd_command kd_cmd_btop = {
 	"btop", cmd_btop, "btop address ...", "bytes to page",
-	"  The page frame number of each (hexadecimal) address.\n"
+	"The page frame number of each (hexadecimal) address.\n"
 	"\n"
-	"  EXAMPLE\n"
-	"      kdive> btop 12345678\n"
-	"      12345678: 12345\n",
+	"EXAMPLE\n"
+	"    kdive> btop 12345678\n"
+	"    12345678: 12345\n",
 	0,
 };
 
@@ -421,11 +421,11 @@ static int cmd_ptob(kd_session *s, int argc, char **argv)
 
 const struct kd_command kd_cmd_ptob = {
 	"ptob", cmd_ptob, "ptob page_number ...", "page to bytes",
-	"  The physical address of each page frame number (decimal, or hexadecimal with 0x or\n"
-	"  hex digits).\n"
+	"The physical address of each page frame number (decimal, or hexadecimal with 0x or\n"
+	"hex digits).\n"
 	"\n"
-	"  EXAMPLE\n"
-	"      kdive> ptob 1234\n"
-	"      4d2: 4d2000\n",
+	"EXAMPLE\n"
+	"    kdive> ptob 1234\n"
+	"    4d2: 4d2000\n",
 	0,
 };
