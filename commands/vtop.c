@@ -115,11 +115,11 @@ static int print_walk(kd_session *s, const struct kd_pt_trace *t, bool user, con
 	return print_pte(s, t->pte);
 }
 
-/* The struct page of a physical address, as kmem -p shows it, when a memory section holds it. */
+/* The struct page of a physical address under its header, as kmem -p shows it, when a memory
+ * section holds it (nothing otherwise, as crash). */
 static int print_page(kd_session *s, uint64_t paddr)
 {
-	(void)s, (void)paddr;
-	return 0;
+	return kd_page_print(s, paddr) < 0 ? -1 : 0;
 }
 
 struct vtop_ctx {
