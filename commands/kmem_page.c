@@ -1,4 +1,6 @@
 /* kmem's page-allocator views and counters, and kmem ADDR ("what is this address"). */
+#include <string.h>
+
 #include <kdive/kdive.h>
 
 #include "kmem.h"
@@ -8,11 +10,6 @@ static int todo(kd_session *s, const struct kmem_opts *o)
 	return kd_fail(s, "kmem -%c is not supported yet", o->flag ? o->flag : 'p');
 }
 
-int kmem_free_pages(kd_session *s, struct kmem_opts *o, const uint64_t *addr)
-{
-	(void)addr;
-	return todo(s, o);
-}
 
 /* kmem -p: every page of every present memory section, read in runs. */
 struct pages_walk {
@@ -67,26 +64,738 @@ int kmem_pages(kd_session *s, struct kmem_opts *o, const uint64_t *addr)
 	return kd_page_print(s, phys) < 0 ? -1 : 0;
 }
 
-int kmem_zones(kd_session *s, struct kmem_opts *o) { return todo(s, o); }
-int kmem_vm_stat(kd_session *s, struct kmem_opts *o) { return todo(s, o); }
-int kmem_nodes(kd_session *s, struct kmem_opts *o) { return todo(s, o); }
-int kmem_hstates(kd_session *s, struct kmem_opts *o) { return todo(s, o); }
-int kmem_percpu_offsets(kd_session *s, struct kmem_opts *o) { return todo(s, o); }
-
-int kmem_page_flags(kd_session *s, struct kmem_opts *o, const uint64_t *flags)
+/* The names of an enum's counters by value, up to its count enumerator (NR_VM_..._ITEMS); a later
+ * alias of a value replaces the earlier name, as crash's table does. */
+static size_t counter_names(kd_session *s, const char *enum_name, const char *count_name, const char **names, size_t max)
 {
-	(void)flags;
-	return todo(s, o);
+	const kd_type *t = kd_type_find(s, enum_name);
+	int64_t count;
+	if (!t || !kd_enum_find(s, count_name, &count) || count <= 0)
+		return 0;
+	size_t n = MIN((size_t)count, max);
+	for (size_t i = 0; i < n; i++)
+		names[i] = "";
+	const char *name;
+	int64_t v;
+	for (size_t i = 0; kd_enum_at(s, t, i, &name, &v); i++)
+		if (v >= 0 && (uint64_t)v < n && strcmp(name, count_name))
+			names[v] = name;
+	return n;
 }
 
+#define COUNTERS_MAX 512
+
+struct counters {
+	const char *names[COUNTERS_MAX];
+	int64_t vals[COUNTERS_MAX];
+	size_t zone, node, numa; /* how many of each: the names follow one another */
+};
+
+/* The vmstat counters' names (zone, node and numa items), and the global values unless zone is
+ * given (then that zone's vm_stat, zone items only). */
+static int read_vm_stat(kd_session *s, struct counters *c, uint64_t zone)
+{
+	memset(c, 0, sizeof(*c));
+	c->zone = counter_names(s, "enum zone_stat_item", "NR_VM_ZONE_STAT_ITEMS", c->names, COUNTERS_MAX);
+	if (!c->zone)
+		return kd_fail(s, "vm_stat not available in this kernel");
+	uint64_t addr;
+	if (zone)
+		addr = zone;
+	else if (kd_symbol_addr(s, "vm_zone_stat", &addr) < 0)
+		return -1;
+	if (kd_read_kv(s, addr, c->vals, c->zone * 8) < 0)
+		return kd_fail_prefix(s, "vm_zone_stat");
+	if (zone)
+		return 0;
+	c->node = counter_names(s, "enum node_stat_item", "NR_VM_NODE_STAT_ITEMS", c->names + c->zone, COUNTERS_MAX - c->zone);
+	if (c->node && (kd_symbol_addr(s, "vm_node_stat", &addr) < 0 || kd_read_kv(s, addr, c->vals + c->zone, c->node * 8) < 0))
+		return kd_fail_prefix(s, "vm_node_stat");
+	if (kd_symbol_lookup(s, "vm_numa_stat")) {
+		size_t at = c->zone + c->node;
+		c->numa = counter_names(s, "enum numa_stat_item", "NR_VM_NUMA_STAT_ITEMS", c->names + at, COUNTERS_MAX - at);
+		if (c->numa && (kd_symbol_addr(s, "vm_numa_stat", &addr) < 0 || kd_read_kv(s, addr, c->vals + at, c->numa * 8) < 0))
+			return kd_fail_prefix(s, "vm_numa_stat");
+	}
+	return 0;
+}
+
+static void print_counters(kd_session *s, const char *const *names, const int64_t *vals, size_t n, int width, bool is_unsigned)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (is_unsigned)
+			kd_printf(s, "%*s: %llu\n", width, names[i], (unsigned long long)vals[i]);
+		else
+			kd_printf(s, "%*s: %lld\n", width, names[i], (long long)vals[i]);
+	}
+}
+
+static int longest(const char *const *names, size_t n)
+{
+	int w = 0;
+	for (size_t i = 0; i < n; i++)
+		w = MAX(w, (int)strlen(names[i]));
+	return w;
+}
+
+/* crash's mkstring: str in width columns, centred (an odd space to the right, or with RJUST to the
+ * left), or justified. */
+#define MK_CENTER 1
+#define MK_LJUST 2
+#define MK_RJUST 4
+static const char *mkstr(char *buf, size_t size, int width, int flags, const char *str)
+{
+	int len = (int)strlen(str), extra = width - len;
+	if (extra <= 0) {
+		snprintf(buf, size, "%s", str);
+		return buf;
+	}
+	int left = 0, right = 0;
+	if (flags & MK_CENTER) {
+		left = right = extra / 2;
+		if (extra % 2) {
+			if (flags & MK_RJUST)
+				left++;
+			else
+				right++;
+		}
+	} else if (flags & MK_LJUST)
+		right = extra;
+	else if (flags & MK_RJUST)
+		left = extra;
+	snprintf(buf, size, "%*s%s%*s", left, "", str, right, "");
+	return buf;
+}
+
+static const char *mkhex(char *buf, size_t size, int width, int flags, uint64_t v)
+{
+	char h[24];
+	snprintf(h, sizeof(h), "%llx", (unsigned long long)v);
+	return mkstr(buf, size, width, flags, h);
+}
+
+static const char *mkdec(char *buf, size_t size, int width, int flags, uint64_t v)
+{
+	char h[24];
+	snprintf(h, sizeof(h), "%llu", (unsigned long long)v);
+	return mkstr(buf, size, width, flags, h);
+}
+
+/* A zone of a node (struct zone in pglist_data.node_zones[]). */
+struct zone_view {
+	uint64_t addr;
+	int node_index, index;
+	uint64_t name_ptr, spanned, present, start_pfn;
+	uint64_t wmark[3];
+	char name[32];
+	uint64_t free;       /* vm_stat[NR_FREE_PAGES] */
+	uint64_t free_area;  /* &zone->free_area[0] */
+};
+
+struct zone_layout {
+	uint64_t zone_size, node_zones_off, nr_zones, free_area_off, nr_orders, free_area_size, nr_lists,
+		vm_stat_off, lru_off;
+	int64_t nr_free, wmark[3];
+	bool watermarks;
+};
+
+static int zone_layout(kd_session *s, struct zone_layout *l)
+{
+	struct kd_member_info nz, fa, fl, vs;
+	memset(l, 0, sizeof(*l));
+	l->zone_size = kd_type_size_opt(s, "zone");
+	if (l->zone_size == UINT64_MAX || !l->zone_size || kd_member_info(s, "pglist_data", "node_zones", &nz) < 0 ||
+	    kd_member_info(s, "zone", "free_area", &fa) < 0 || kd_member_info(s, "free_area", "free_list", &fl) < 0)
+		return -1;
+	l->node_zones_off = nz.offset;
+	l->nr_zones = MIN(nz.size / l->zone_size, 16);
+	l->free_area_off = fa.offset;
+	l->free_area_size = kd_type_size_opt(s, "free_area");
+	l->nr_orders = l->free_area_size && l->free_area_size != UINT64_MAX ? MIN(fa.size / l->free_area_size, 32) : 0;
+	l->nr_lists = MIN(fl.size / 16, 16);
+	l->vm_stat_off = kd_member_find(s, "zone", "vm_stat", &vs) ? vs.offset : UINT64_MAX;
+	l->lru_off = kd_page_member_offset(s, "lru");
+	if (!kd_enum_find(s, "NR_FREE_PAGES", &l->nr_free))
+		l->nr_free = 0;
+	static const char *const wm[3] = {"WMARK_MIN", "WMARK_LOW", "WMARK_HIGH"};
+	for (int i = 0; i < 3; i++)
+		if (!kd_enum_find(s, wm[i], &l->wmark[i]) || l->wmark[i] < 0 || l->wmark[i] > 8)
+			l->wmark[i] = i;
+	return 0;
+}
+
+static int zone_read(kd_session *s, const struct zone_layout *l, uint64_t pgdat, int node_index, int i,
+		     struct zone_view *z)
+{
+	static const struct kd_field f[] = {
+		KD_FIELD(struct zone_view, name_ptr, "name", 0),
+		KD_FIELD(struct zone_view, spanned, "spanned_pages", 0),
+		KD_FIELD(struct zone_view, present, "present_pages", 0),
+		KD_FIELD(struct zone_view, start_pfn, "zone_start_pfn", 0),
+		KD_FIELD(struct zone_view, wmark, "_watermark", KD_FIELD_OPTIONAL),
+		KD_FIELD(struct zone_view, wmark, "watermark", KD_FIELD_OPTIONAL),
+	};
+	memset(z, 0, sizeof(*z));
+	z->addr = pgdat + l->node_zones_off + (uint64_t)i * l->zone_size;
+	z->node_index = node_index;
+	z->index = i;
+	if (kd_read_struct(s, z->addr, "zone", f, ARRAY_SIZE(f), z, NULL) < 0)
+		return -1;
+	uint64_t wm[8] = {0};
+	memcpy(wm, z->wmark, sizeof(z->wmark));
+	struct kd_member_info wi;
+	if (kd_member_find(s, "zone", "_watermark", &wi) || kd_member_find(s, "zone", "watermark", &wi)) {
+		if (kd_read_kv(s, z->addr + wi.offset, wm, MIN(wi.size, sizeof(wm))) < 0)
+			return -1;
+		for (int k = 0; k < 3; k++)
+			z->wmark[k] = wm[l->wmark[k]];
+	}
+	if (kd_read_string(s, z->name_ptr, z->name, sizeof(z->name)) < 0) {
+		kd_clear_error(s);
+		snprintf(z->name, sizeof(z->name), "(unknown)");
+	}
+	if (l->vm_stat_off != UINT64_MAX && kd_read_u64(s, z->addr + l->vm_stat_off + (uint64_t)l->nr_free * 8, &z->free) < 0)
+		return -1;
+	z->free_area = z->addr + l->free_area_off;
+	return 0;
+}
+
+/* kmem -z: each zone's sizes, watermarks and vm_stat counters. */
+int kmem_zones(kd_session *s, struct kmem_opts *o)
+{
+	(void)o;
+	struct zone_layout l;
+	if (zone_layout(s, &l) < 0)
+		return -1;
+	const struct kd_mem_node *nodes;
+	size_t nn = kd_mem_nodes(s, &nodes);
+	struct counters *c = kd_xmalloc(sizeof(*c));
+	for (size_t n = 0; n < nn; n++) {
+		for (uint64_t i = 0; i < l.nr_zones; i++) {
+			struct zone_view z;
+			if (zone_read(s, &l, nodes[n].pgdat, (int)n, (int)i, &z) < 0) {
+				free(c);
+				return -1;
+			}
+			kd_printf(s, "NODE: %d  ZONE: %d  ADDR: %llx  NAME: \"%s\"\n", (int)n, (int)i,
+				  (unsigned long long)z.addr, z.name);
+			if (!z.spanned) {
+				kd_printf(s, "  [unpopulated]\n\n");
+				continue;
+			}
+			kd_printf(s, "  SIZE: %lld", (long long)z.spanned);
+			if (z.present < z.spanned)
+				kd_printf(s, "  PRESENT: %lld", (long long)z.present);
+			kd_printf(s, "  MIN/LOW/HIGH: %lld/%lld/%lld", (long long)z.wmark[0], (long long)z.wmark[1],
+				  (long long)z.wmark[2]);
+			if (l.vm_stat_off != UINT64_MAX && read_vm_stat(s, c, z.addr + l.vm_stat_off) == 0) {
+				kd_printf(s, "\n  VM_STAT:\n");
+				print_counters(s, c->names, c->vals, c->zone, longest(c->names, c->zone), false);
+			} else {
+				kd_clear_error(s);
+				kd_printf(s, "  FREE: %lld\n", (long long)z.free);
+			}
+			kd_printf(s, "\n\n");
+		}
+	}
+	free(c);
+	return 0;
+}
+
+/* The free lists: kmem -f (counts), -F (every block), -f ADDR and kmem ADDR (the block holding a page). */
+struct free_walk {
+	bool verbose;          /* print each block's first page */
+	uint64_t lru_off;
+	uint64_t search_page;  /* a page to find, or 0 */
+	uint64_t chunk;        /* pages per block of this order */
+	uint64_t found_page;
+	long count;
+	struct kd_sbuf *out;
+};
+
+static int on_free_block(kd_session *s, uint64_t page, const struct kd_walk_pos *pos, void *arg)
+{
+	(void)s;
+	(void)pos;
+	struct free_walk *w = arg;
+	w->count++;
+	if (w->search_page) {
+		/* crash's test takes the page just past the block too */
+		if (w->search_page >= page && w->search_page <= page + w->chunk * kd_page_struct_size(s)) {
+			w->found_page = page;
+			return KD_WALK_STOP;
+		}
+	} else if (w->verbose)
+		kd_sbuf_printf(w->out, "%llx\n", (unsigned long long)page);
+	return 0;
+}
+
+/* One zone's free areas, as crash's dump_zone_free_area: returns the free pages found, or -1. */
+static long zone_free_areas(kd_session *s, const struct zone_layout *l, const struct zone_view *z, struct free_walk *w,
+			    struct kd_sbuf *out, uint64_t *found_chunk, char *area_line, size_t area_size)
+{
+	long total = 0;
+	bool verbose = w->verbose || w->search_page;
+	if (!verbose)
+		kd_sbuf_printf(out, "AREA    SIZE  FREE_AREA_STRUCT  BLOCKS  PAGES\n");
+	uint64_t ps = kd_target(s)->page_size;
+	for (uint64_t order = 0; order < l->nr_orders; order++) {
+		for (uint64_t j = 0; j < l->nr_lists; j++) {
+			uint64_t head = z->free_area + order * l->free_area_size + j * 16, next;
+			char sz[32], a[40], line[96];
+			snprintf(sz, sizeof(sz), "%lluk", (unsigned long long)((ps << order) / 1024));
+			snprintf(line, sizeof(line), "%3d  %7s  %s  ", (int)order, sz, mkhex(a, sizeof(a), 16, MK_CENTER, head));
+			if (verbose)
+				kd_sbuf_printf(out, "AREA    SIZE  FREE_AREA_STRUCT\n");
+			kd_sbuf_puts(out, line);
+			if (kd_read_u64(s, head, &next) < 0)
+				return -1;
+			if (next == head) {
+				kd_sbuf_puts(out, verbose ? "\n" : "     0      0\n");
+				continue;
+			}
+			if (verbose)
+				kd_sbuf_puts(out, "\n");
+			w->count = 0;
+			w->chunk = 1ull << order;
+			w->out = out;
+			long rc = kd_walk_list(s, head, l->lru_off, 0, on_free_block, w);
+			if (rc < 0)
+				return kd_fail(s, "corrupted free list %d from free_area struct: %llx", (int)j,
+					       (unsigned long long)(z->free_area + order * l->free_area_size));
+			if (w->found_page) {
+				*found_chunk = w->chunk;
+				snprintf(area_line, area_size, "%s", line);
+				return total;
+			}
+			if (!verbose)
+				kd_sbuf_printf(out, "%6ld %6lld\n", w->count, (long long)(w->count << order));
+			total += w->count << order;
+		}
+	}
+	return total;
+}
+
+static void zone_row(kd_session *s, const struct zone_view *z, uint64_t node_map, struct kd_sbuf *out)
+{
+	char b1[40], b2[40], b3[40];
+	uint64_t map = 0, ps = kd_target(s)->page_size, psz = kd_page_struct_size(s);
+	if (z->spanned && !kd_phys_to_page(s, z->start_pfn * ps, &map))
+		map = 0;
+	uint64_t mapnr = map && psz ? (map - node_map) / psz : 0;
+	kd_sbuf_printf(out, "%3d   %-9s %6lld  %6lld  %s  %s  %s\n", z->index, z->name, (long long)z->spanned,
+		       (long long)z->free, mkhex(b1, sizeof(b1), 16, MK_CENTER, map),
+		       mkhex(b2, sizeof(b2), 11, MK_CENTER | MK_RJUST, z->start_pfn * ps),
+		       mkdec(b3, sizeof(b3), 11, MK_CENTER | MK_RJUST, mapnr));
+}
+
+#define ZONE_HDR "ZONE  NAME        SIZE    FREE      MEM_MAP       START_PADDR  START_MAPNR\n"
+
+/* Walk every zone's free areas. search_phys: the page to find (kmem -f ADDR, kmem ADDR), or
+ * UINT64_MAX. Returns 1 when the page was found (and printed), 0 when not (or listing), -1. */
+static int free_pages(kd_session *s, bool verbose, uint64_t search_phys, uint64_t spec_addr, bool spec_phys, bool quiet)
+{
+	struct zone_layout l;
+	if (zone_layout(s, &l) < 0)
+		return -1;
+	const struct kd_mem_node *nodes;
+	size_t nn = kd_mem_nodes(s, &nodes);
+	bool search = search_phys != UINT64_MAX;
+	struct free_walk w = {verbose, l.lru_off, 0, 0, 0, 0, NULL};
+	if (search && !kd_phys_to_page(s, search_phys, &w.search_page)) {
+		if (!quiet)
+			kd_printf(s, "kmem: cannot determine page for %llx\n", (unsigned long long)spec_addr);
+		return 0;
+	}
+	struct kd_sbuf out = {0};
+	long sum = 0, found = 0;
+	uint64_t ps = kd_target(s)->page_size;
+	char node_line[32] = "", zone_line[160] = "", area_line[96] = "";
+	int rc = 0;
+	for (size_t n = 0; n < nn && !w.found_page; n++) {
+		uint64_t node_map = 0;
+		if (!kd_phys_to_page(s, nodes[n].start_pfn * ps, &node_map))
+			node_map = 0;
+		for (uint64_t i = 0; i < l.nr_zones && !w.found_page; i++) {
+			struct zone_view z;
+			if (zone_read(s, &l, nodes[n].pgdat, (int)n, (int)i, &z) < 0) {
+				rc = -1;
+				goto out;
+			}
+			if (i == 0 && nn > 1) {
+				if (n)
+					kd_sbuf_printf(&out, "\n%.74s\n", "------------------------------------------------------------"
+									     "--------------");
+				kd_sbuf_printf(&out, "%sNODE\n %2d\n", n ? "\n" : "", nodes[n].id);
+				snprintf(node_line, sizeof(node_line), " %2d", nodes[n].id);
+			}
+			kd_sbuf_printf(&out, "%s" ZONE_HDR, i > 0 ? "\n" : "");
+			size_t at = out.len;
+			zone_row(s, &z, node_map, &out);
+			snprintf(zone_line, sizeof(zone_line), "%.*s", (int)(out.len - at - 1), out.s + at);
+			sum += (long)z.free;
+			if (!z.free)
+				continue;
+			if (search && !(search_phys >= nodes[n].start_pfn * ps &&
+					search_phys < (nodes[n].start_pfn + nodes[n].spanned) * ps))
+				continue;
+			uint64_t chunk = 0;
+			long f = zone_free_areas(s, &l, &z, &w, &out, &chunk, area_line, sizeof(area_line));
+			if (f < 0) {
+				rc = -1;
+				goto out;
+			}
+			found += f;
+		}
+	}
+	if (!search) {
+		kd_sbuf_printf(&out, "\nnr_free_pages: %ld  ", sum);
+		if (sum == found)
+			kd_sbuf_printf(&out, "(verified)\n");
+		else
+			kd_sbuf_printf(&out, "(found %ld)\n", found);
+		kd_printf(s, "%s", kd_sbuf_str(&out));
+		goto out;
+	}
+	/* crash prints only the block that holds the page: its zone, its area and its first page */
+	uint64_t block_phys;
+	if (!w.found_page || !kd_page_to_phys(s, w.found_page, &block_phys) ||
+	    !(search_phys >= block_phys && search_phys < block_phys + w.chunk * ps))
+		goto out;
+	if (node_line[0])
+		kd_printf(s, "NODE\n%s\n", node_line);
+	kd_printf(s, ZONE_HDR "%s\nAREA    SIZE  FREE_AREA_STRUCT\n%s\n%llx  ", zone_line, area_line,
+		  (unsigned long long)w.found_page);
+	if (w.chunk > 1) {
+		char ord[32];
+		uint64_t offset = (search_phys - block_phys) / ps + 1;
+		const char *suf = offset % 10 == 1 ? "st" : offset % 10 == 2 ? "nd" : offset % 10 == 3 ? "rd" : "th";
+		snprintf(ord, sizeof(ord), "%llu%s", (unsigned long long)offset, suf);
+		if (spec_phys)
+			kd_printf(s, "(%llx is %s", (unsigned long long)spec_addr, spec_addr % ps ? "in " : "");
+		else
+			kd_printf(s, "(%llx is ", (unsigned long long)spec_addr);
+		kd_printf(s, "%s of %llu pages)", ord, (unsigned long long)w.chunk);
+	}
+	kd_printf(s, "\n");
+	rc = 1;
+out:
+	kd_sbuf_free(&out);
+	return rc;
+}
+/* kmem -V: the global vmstat counters, then the vm_event counters summed over the CPUs. */
+int kmem_vm_stat(kd_session *s, struct kmem_opts *o)
+{
+	(void)o;
+	struct counters *c = kd_xmalloc(sizeof(*c));
+	if (read_vm_stat(s, c, 0) == 0) {
+		int w = longest(c->names, c->zone + c->node + c->numa);
+		kd_printf(s, "  VM_ZONE_STAT:\n");
+		print_counters(s, c->names, c->vals, c->zone, w, false);
+		if (c->node) {
+			kd_printf(s, "\n  VM_NODE_STAT:\n");
+			print_counters(s, c->names + c->zone, c->vals + c->zone, c->node, w, false);
+		}
+		if (c->numa) {
+			kd_printf(s, "\n  VM_NUMA_STAT:\n");
+			print_counters(s, c->names + c->zone + c->node, c->vals + c->zone + c->node, c->numa, w, false);
+		}
+	} else
+		kd_clear_error(s); /* crash goes on without them */
+	/* vm_event_states: a per-CPU array of unsigned long */
+	size_t n = kd_symbol_lookup(s, "vm_event_states") ? counter_names(s, "enum vm_event_item", "NR_VM_EVENT_ITEMS", c->names, COUNTERS_MAX) : 0;
+	if (n) {
+		memset(c->vals, 0, sizeof(c->vals));
+		uint64_t ev[COUNTERS_MAX];
+		for (int cpu = 0; cpu < kd_target(s)->nr_cpus; cpu++) {
+			uint64_t addr;
+			if (kd_per_cpu_addr(s, "vm_event_states", cpu, &addr) < 0 || kd_read_kv(s, addr, ev, n * 8) < 0) {
+				free(c);
+				return kd_fail_prefix(s, "vm_event_states");
+			}
+			for (size_t i = 0; i < n; i++)
+				c->vals[i] += (int64_t)ev[i];
+		}
+		kd_printf(s, "\n  VM_EVENT_STATES:\n");
+		print_counters(s, c->names, c->vals, n, longest(c->names, n), true);
+	}
+	free(c);
+	return 0;
+}
+int kmem_nodes(kd_session *s, struct kmem_opts *o) { return todo(s, o); }
+static int not_supported(kd_session *s, char c)
+{
+	return kd_fail(s, "-%c option not supported or applicable on this architecture or kernel", c);
+}
+
+/* kmem -h: the huge page pools (hstates[]), those with an order. */
+int kmem_hstates(kd_session *s, struct kmem_opts *o)
+{
+	(void)o;
+	uint64_t base, size = kd_type_size_opt(s, "hstate");
+	const kd_type *t = kd_symbol_lookup(s, "hstates") ? kd_var_type(s, "hstates") : NULL;
+	if (!t || kd_symbol_addr(s, "hstates", &base) < 0) {
+		kd_clear_error(s);
+		kd_printf(s, "kmem: hstates[] array does not exist\n");
+		return not_supported(s, 'h');
+	}
+	struct hstate_view {
+		int32_t order;
+		uint64_t nr, free;
+		char name[32];
+	};
+	static const struct kd_field f[] = {
+		KD_FIELD(struct hstate_view, order, "order", 0),
+		KD_FIELD(struct hstate_view, nr, "nr_huge_pages", 0),
+		KD_FIELD(struct hstate_view, free, "free_huge_pages", 0),
+		KD_FIELD(struct hstate_view, name, "name", 0),
+	};
+	if (size == UINT64_MAX || !size || kd_struct_check(s, "hstate", f, ARRAY_SIZE(f), NULL) < 0) {
+		kd_clear_error(s);
+		kd_printf(s, "kmem: hstate structure or members have changed\n");
+		return not_supported(s, 'h');
+	}
+	uint64_t len = kd_type_sizeof(s, t) / size;
+	kd_printf(s, "     HSTATE        SIZE    FREE   TOTAL  NAME\n");
+	for (uint64_t i = 0; i < len && i < 64; i++) {
+		struct hstate_view h = {0};
+		if (kd_read_struct(s, base + i * size, "hstate", f, ARRAY_SIZE(f), &h, NULL) < 0)
+			return -1;
+		if (!h.order)
+			continue;
+		char sz[32];
+		kd_format_size(kd_target(s)->page_size << (h.order & 63), sz, sizeof(sz));
+		char *sp = strchr(sz, ' ');
+		if (sp)
+			memmove(sp, sp + 1, strlen(sp));
+		h.name[sizeof(h.name) - 1] = 0;
+		kd_printf(s, "%llx  %5s  %6lld  %6lld  %s\n", (unsigned long long)(base + i * size), sz, (long long)h.free,
+			  (long long)h.nr, h.name);
+	}
+	return 0;
+}
+
+/* kmem -o: each CPU's per-CPU offset. */
+int kmem_percpu_offsets(kd_session *s, struct kmem_opts *o)
+{
+	(void)o;
+	const struct kd_target_info *ti = kd_target(s);
+	kd_printf(s, "PER-CPU OFFSET VALUES:\n");
+	for (int c = 0; c < ti->nr_cpus && ti->per_cpu_offset; c++) {
+		char cpu[16];
+		snprintf(cpu, sizeof(cpu), "CPU %d", c);
+		kd_printf(s, "%7s: %llx\n", cpu, (unsigned long long)ti->per_cpu_offset[c]);
+	}
+	return 0;
+}
+
+/* kmem -g [FLAGS]: the enum pageflags bits, or those set in FLAGS. */
+int kmem_page_flags(kd_session *s, struct kmem_opts *o, const uint64_t *flags)
+{
+	(void)o;
+	const kd_type *t = kd_type_find(s, "enum pageflags");
+	if (!t)
+		return kd_fail(s, "enum pageflags does not exist in this kernel");
+	const char *name;
+	int64_t v;
+	int longest = 0, largest = 0;
+	for (size_t i = 0; kd_enum_at(s, t, i, &name, &v); i++) {
+		if ((int)strlen(name) > longest)
+			longest = (int)strlen(name);
+		if (strstr(name, "PG_") && v > largest && v < 64)
+			largest = (int)v;
+	}
+	largest = (largest + 1) / 4 + 1;
+	uint64_t f = flags ? *flags : 0;
+	const char *in = f ? "  " : "";
+	if (f)
+		kd_printf(s, "FLAGS: %llx\n", (unsigned long long)f);
+	kd_printf(s, "%s%-*s BIT  VALUE\n", in, longest, "PAGE-FLAG");
+	int found = 0;
+	for (size_t i = 0; kd_enum_at(s, t, i, &name, &v); i++) {
+		if (!strstr(name, "PG_") || v < 0 || v > 63)
+			continue;
+		uint64_t bit = 1ull << v;
+		if (f && !(f & bit))
+			continue;
+		found++;
+		kd_printf(s, "%s%-*s  %2d  %.*llx\n", in, longest, name, (int)v, largest, (unsigned long long)bit);
+	}
+	if (f && !found)
+		kd_printf(s, "  (none found)\n");
+	return 0;
+}
+
+/* kmem -c/-C: the page hash table is gone since 2.6; crash says so. */
 int kmem_page_hash(kd_session *s, struct kmem_opts *o, const uint64_t *addr)
 {
 	(void)addr;
-	return todo(s, o);
+	if (kd_symbol_lookup(s, "page_hash_table"))
+		return kd_fail(s, "kmem -%c: the page hash table is not supported", o->flag);
+	return not_supported(s, o->flag == 'C' ? 'C' : 'c');
 }
 
+/* The physical address an address argument names: a struct page's frame, a kernel virtual
+ * address's, or a physical address (-P, or not a kernel address); false if none. */
+static bool arg_phys(kd_session *s, const struct kmem_opts *o, uint64_t addr, uint64_t *phys)
+{
+	if (o->physical || !kd_is_kvaddr(s, addr)) {
+		*phys = addr;
+		return true;
+	}
+	if (kd_page_to_phys(s, addr, phys))
+		return true;
+	if (kd_kvtop(s, addr, phys) == 0)
+		return true;
+	kd_clear_error(s);
+	return false;
+}
+
+int kmem_free_pages(kd_session *s, struct kmem_opts *o, const uint64_t *addr)
+{
+	if (!kd_page_struct_size(s))
+		return -1;
+	if (!addr)
+		return free_pages(s, o->flag == 'F', UINT64_MAX, 0, false, false) < 0 ? -1 : 0;
+	if (o->calls++)
+		kd_printf(s, "\n");
+	uint64_t phys;
+	if (!arg_phys(s, o, *addr, &phys))
+		return 0;
+	return free_pages(s, true, phys, *addr, o->physical || !kd_is_kvaddr(s, *addr), false) < 0 ? -1 : 0;
+}
+
+/* The task whose task_struct holds addr, or whose kernel stack does (stack set), or NULL. */
+static const struct task_info *task_holding(kd_session *s, uint64_t addr, bool stack)
+{
+	const struct kd_task_table *tt = kd_tasks_get(s);
+	if (!tt) {
+		kd_clear_error(s);
+		return NULL;
+	}
+	/* the task_struct's real size: arch_task_struct_size (the FPU state at its end varies), as crash takes it */
+	uint64_t size = kd_type_size_opt(s, "task_struct"), at, v;
+	if (kd_symbol_lookup(s, "arch_task_struct_size") && kd_symbol_addr(s, "arch_task_struct_size", &at) == 0 &&
+	    kd_read_int(s, at, 4, &v) == 0 && v && v < (1u << 20))
+		size = v;
+	kd_clear_error(s);
+	for (size_t i = 0; i < tt->len; i++) {
+		const struct task_info *t = &tt->tasks[i];
+		if (!stack) {
+			if (size != UINT64_MAX && addr >= t->task && addr < t->task + size)
+				return t;
+			continue;
+		}
+		struct uw_stack st;
+		if (t->stack && addr >= t->stack && kd_unwind_stack_of(s, t, addr, &st) && st.type == UW_STACK_TASK)
+			return t;
+	}
+	return NULL;
+}
+
+static bool in_kernel_image(kd_session *s, uint64_t addr)
+{
+	const struct kd_symbol *a = kd_symbol_lookup(s, "_stext"), *b = kd_symbol_lookup(s, "_end");
+	if (!a)
+		a = kd_symbol_lookup(s, "_text");
+	return a && b && addr >= a->addr && addr <= b->addr;
+}
+
+/* kmem ADDR: what the address is, each part as crash asks in turn: a symbol, a vmalloc area (and
+ * whose stack it is), a slab object, a free block, a task_struct or kernel stack, and its page. */
 int kmem_search(kd_session *s, struct kmem_opts *o, uint64_t addr)
 {
-	(void)o;
-	return kd_fail(s, "kmem %llx: address lookup is not supported yet", (unsigned long long)addr);
+	if (o->calls++)
+		kd_printf(s, "\n");
+	const struct kd_target_info *ti = kd_target(s);
+	bool phys_arg = o->physical || !kd_is_kvaddr(s, addr);
+	uint64_t vaddr = addr, phys = 0;
+	bool have_vaddr = true, context_shown = false, have_phys = false;
+	if (phys_arg) {
+		/* a physical address below the end of the direct map is looked at through it */
+		have_vaddr = ti->page_offset != UINT64_MAX && (addr >> 12) < ti->max_pfn;
+		vaddr = have_vaddr ? ti->page_offset + addr : 0;
+		phys = addr;
+		have_phys = true;
+	}
+	if (have_vaddr && in_kernel_image(s, vaddr)) {
+		uint64_t off;
+		const struct kd_symbol *k = kd_symbol_containing(s, vaddr);
+		const struct kd_command *sym = kd_command_find(s, "sym");
+		if (k && sym && kd_symbol_at(s, vaddr, &off)) {
+			char hex[24], *argv[3] = {"sym", hex, NULL};
+			snprintf(hex, sizeof(hex), "%llx", (unsigned long long)vaddr);
+			if (sym->run(s, 2, argv) < 0)
+				kd_clear_error(s);
+			kd_printf(s, "\n");
+		}
+	}
+	if (!phys_arg && ti->vmalloc_start && addr >= ti->vmalloc_start && !in_kernel_image(s, addr)) {
+		const struct task_info *t = task_holding(s, addr, true);
+		if (t) {
+			kd_task_print_context(s, t);
+			kd_printf(s, "\n");
+			context_shown = true;
+		}
+		uint64_t pa;
+		if (kd_kvtop(s, addr, &pa) == 0) {
+			int rc = kmem_vmalloc_at(s, o, addr);
+			if (rc < 0)
+				return -1;
+			if (rc > 0) {
+				kd_printf(s, "\n");
+				phys = pa;
+				have_phys = true;
+				goto mem_map;
+			}
+		} else
+			kd_clear_error(s);
+	}
+	if (have_vaddr) {
+		int rc = kmem_slab_at(s, o, vaddr, false);
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			kd_printf(s, "\n");
+	}
+	uint64_t fphys = phys;
+	if (phys_arg || kd_page_to_phys(s, addr, &fphys) || kd_kvtop(s, addr, &fphys) == 0) {
+		int rc = free_pages(s, true, fphys, addr, phys_arg, false);
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			kd_printf(s, "\n");
+	} else
+		kd_clear_error(s);
+	if (have_vaddr && !context_shown) {
+		const struct task_info *t = task_holding(s, vaddr, false);
+		if (!t)
+			t = task_holding(s, vaddr, true);
+		if (t) {
+			kd_task_print_context(s, t);
+			kd_printf(s, "\n");
+		}
+	}
+mem_map:;
+	int printed = 0;
+	if (have_vaddr || have_phys) {
+		if (!have_phys && kd_page_to_phys(s, addr, &phys)) {
+			struct kd_sbuf b = {0};
+			kd_page_header(s, &b);
+			if (kd_page_line(s, addr, phys, NULL, &b) == 0) {
+				kd_printf(s, "%s", kd_sbuf_str(&b));
+				printed = 1;
+			} else
+				kd_clear_error(s);
+			kd_sbuf_free(&b);
+		} else if (have_phys || kd_kvtop(s, addr, &phys) == 0) {
+			if ((printed = kd_page_print(s, phys)) < 0)
+				return -1;
+		} else
+			kd_clear_error(s);
+	}
+	if (!printed)
+		kd_printf(s, "%llx: %s address not found in mem map\n", (unsigned long long)addr,
+			  phys_arg ? "physical" : "kernel virtual");
+	return 0;
 }
