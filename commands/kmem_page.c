@@ -5,26 +5,165 @@
 
 #include "kmem.h"
 
-static int todo(kd_session *s, const struct kmem_opts *o)
+/* kmem -m MEMBER,...: the members of struct page crash can show, each with how it prints. */
+enum member_kind { PM_PTR, PM_INT, PM_STRUCT, PM_BOOL };
+struct page_member {
+	char name[64];
+	enum member_kind kind;
+	struct kd_member_info info;
+	bool is_unsigned;
+};
+struct page_members {
+	struct page_member m[100];
+	size_t n;
+};
+
+static int page_members_parse(kd_session *s, const char *list, struct page_members *pm)
 {
-	return kd_fail(s, "kmem -%c is not supported yet", o->flag ? o->flag : 'p');
+	size_t len = strlen(list);
+	if (len && (list[len - 1] == ',' || list[len - 1] == '.'))
+		return kd_fail(s, "invalid format: %s", list);
+	pm->n = 0;
+	const char *p = list;
+	while (*p) {
+		size_t l = strcspn(p, ", ");
+		if (l) {
+			if (pm->n == ARRAY_SIZE(pm->m))
+				return kd_fail(s, "too many members in comma-separated list");
+			struct page_member *m = &pm->m[pm->n];
+			snprintf(m->name, sizeof(m->name), "%.*s", (int)l, p);
+			if (!kd_member_find(s, "page", m->name, &m->info))
+				return kd_fail(s, "invalid page struct member: %s", m->name);
+			const kd_type *rt = kd_type_resolve(s, m->info.type);
+			enum kd_type_kind k = rt ? kd_type_kind(rt) : KD_TYPE_VOID;
+			const char *tn = rt ? kd_type_name(rt) : NULL;
+			if (k == KD_TYPE_POINTER)
+				m->kind = PM_PTR;
+			else if (k == KD_TYPE_INT && tn && !strcmp(tn, "_Bool"))
+				m->kind = PM_BOOL;
+			else if (k == KD_TYPE_INT)
+				m->kind = PM_INT;
+			else if (k == KD_TYPE_STRUCT)
+				m->kind = PM_STRUCT;
+			else
+				return kd_fail(s, "unsupported page member reference: page.%s", m->name);
+			m->is_unsigned = tn && (strstr(tn, "unsigned") || !strcmp(tn, "_Bool"));
+			pm->n++;
+		}
+		p += l;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	if (!pm->n)
+		return kd_fail(s, "invalid page struct member list format: %s", list);
+	return 0;
 }
 
+/* One page's members, as crash's show_page_member_data prints them (the odd spacing included). */
+static void page_members_line(kd_session *s, const struct page_members *pm, uint64_t page, const uint8_t *raw,
+			      struct kd_sbuf *out)
+{
+	int radix = kd_output_radix(s);
+	kd_sbuf_printf(out, "%llx  ", (unsigned long long)page);
+	for (size_t i = 0; i < pm->n; i++) {
+		const struct page_member *m = &pm->m[i];
+		const uint8_t *p = raw + m->info.offset;
+		uint64_t size = m->info.size, v = 0;
+		switch (m->kind) {
+		case PM_PTR:
+			memcpy(&v, p, 8);
+			kd_sbuf_printf(out, "%016llx  ", (unsigned long long)v);
+			break;
+		case PM_BOOL:
+			if (p[0] <= 1)
+				kd_sbuf_printf(out, "%s  ", p[0] ? "true" : "false");
+			else
+				kd_sbuf_printf(out, radix == 10 ? "%d" : "%x  ", p[0]);
+			break;
+		case PM_INT: {
+			if (size != 1 && size != 2 && size != 4 && size != 8)
+				break;
+			memcpy(&v, p, size);
+			if (m->info.bitsize) {
+				v >>= (m->info.bitpos - m->info.offset * 8);
+				v &= m->info.bitsize >= 64 ? ~0ull : (1ull << m->info.bitsize) - 1;
+			}
+			int r = !strcmp(m->name, "flags") ? 16 : !strncmp(m->name, "_count", 6) || !strncmp(m->name, "_mapcount", 9) ? 10 : radix;
+			if (m->is_unsigned) {
+				if (size == 8)
+					kd_sbuf_printf(out, r == 10 ? "%llu  " : "%016llx  ", (unsigned long long)v);
+				else if (size == 4)
+					kd_sbuf_printf(out, r == 10 ? "%u  " : "%08x  ", (unsigned)v);
+				else if (size == 2)
+					kd_sbuf_printf(out, r == 10 ? "%u  " : "%04x  ", (unsigned)(uint16_t)v);
+				else
+					kd_sbuf_printf(out, r == 10 ? "%u  " : "%02x  ", (unsigned)(uint8_t)v);
+			} else {
+				if (size == 8)
+					kd_sbuf_printf(out, r == 10 ? "%lld  " : "%016llx", (long long)v);
+				else if (size == 4)
+					kd_sbuf_printf(out, r == 10 ? "%d  " : "%08x  ", (int32_t)v);
+				else if (size == 2)
+					kd_sbuf_printf(out, r == 10 ? "%d  " : "%04x  ", r == 10 ? (int)(int16_t)v : (int)(uint16_t)v);
+				else
+					kd_sbuf_printf(out, r == 10 ? "%d  " : "%02x  ", r == 10 ? (int)(int8_t)v : (int)(uint8_t)v);
+			}
+			break;
+		}
+		case PM_STRUCT:
+			if (!strncmp(m->name, "_count", 6) || !strncmp(m->name, "_mapcount", 9)) {
+				int32_t c;
+				memcpy(&c, p, 4);
+				kd_sbuf_printf(out, "%d  ", c);
+			} else if (size % 8 == 0 && size <= 80) {
+				for (uint64_t c = 0; c < size / 8; c++) {
+					memcpy(&v, p + c * 8, 8);
+					kd_sbuf_printf(out, "%016llx%s", (unsigned long long)v, c + 1 < size / 8 ? "," : "");
+				}
+				kd_sbuf_puts(out, "  ");
+			} else if (size % 4 == 0 && size <= 40) {
+				for (uint64_t c = 0; c < size / 4; c++) {
+					uint32_t w;
+					memcpy(&w, p + c * 4, 4);
+					kd_sbuf_printf(out, "%08x%s", w, c + 1 < size / 4 ? "," : "");
+				}
+			} else if (size == 2) {
+				uint16_t h;
+				memcpy(&h, p, 2);
+				kd_sbuf_printf(out, "%04x  ", h);
+			}
+			break;
+		}
+	}
+	kd_sbuf_putc(out, '\n');
+}
+
+static void page_members_header(const struct page_members *pm, struct kd_sbuf *out)
+{
+	kd_sbuf_puts(out, "      PAGE      ");
+	for (size_t i = 0; i < pm->n; i++)
+		kd_sbuf_printf(out, "  %s", pm->m[i].name);
+	kd_sbuf_putc(out, '\n');
+}
 
 /* kmem -p: every page of every present memory section, read in runs. */
 struct pages_walk {
 	struct kd_sbuf b;
+	const struct page_members *pm;
 };
 
 static int print_run(kd_session *s, uint64_t pfn, size_t count, const uint8_t *pages, void *arg)
 {
 	struct pages_walk *w = arg;
-	uint64_t psz = kd_page_struct_size(s), pshift = kd_target(s)->page_size;
+	uint64_t psz = kd_page_struct_size(s), ps = kd_target(s)->page_size;
 	for (size_t i = 0; i < count; i++) {
 		uint64_t page;
-		if (!kd_phys_to_page(s, (pfn + i) * pshift, &page))
+		if (!kd_phys_to_page(s, (pfn + i) * ps, &page))
 			continue;
-		kd_page_line(s, page, (pfn + i) * pshift, pages + i * psz, &w->b);
+		if (w->pm)
+			page_members_line(s, w->pm, page, pages + i * psz, &w->b);
+		else
+			kd_page_line(s, page, (pfn + i) * ps, pages + i * psz, &w->b);
 	}
 	if (w->b.len > (1u << 20)) {
 		kd_printf(s, "%s", kd_sbuf_str(&w->b));
@@ -34,34 +173,71 @@ static int print_run(kd_session *s, uint64_t pfn, size_t count, const uint8_t *p
 	return 0;
 }
 
+/* One page (the struct page at `page`, of the frame at phys) with its header. */
+static int print_one_page(kd_session *s, const struct page_members *pm, uint64_t page, uint64_t phys)
+{
+	uint8_t raw[1024];
+	uint64_t psz = kd_page_struct_size(s);
+	if (psz > sizeof(raw))
+		return kd_fail(s, "struct page of %llu bytes", (unsigned long long)psz);
+	if (kd_pages_read(s, phys / kd_target(s)->page_size, 1, raw) < 0)
+		return -1;
+	struct kd_sbuf b = {0};
+	if (pm) {
+		page_members_header(pm, &b);
+		page_members_line(s, pm, page, raw, &b);
+	} else {
+		kd_page_header(s, &b);
+		kd_page_line(s, page, phys, raw, &b);
+	}
+	kd_printf(s, "%s", kd_sbuf_str(&b));
+	kd_sbuf_free(&b);
+	return 0;
+}
+
 int kmem_pages(kd_session *s, struct kmem_opts *o, const uint64_t *addr)
 {
 	if (!kd_page_struct_size(s))
 		return -1;
+	struct page_members *pm = NULL;
+	if (o->members) {
+		pm = kd_xmalloc(sizeof(*pm));
+		if (page_members_parse(s, o->members, pm) < 0) {
+			free(pm);
+			return -1;
+		}
+	}
+	int rc = 0;
 	if (!addr) {
-		struct pages_walk w = {{0}};
-		kd_page_header(s, &w.b);
-		int rc = kd_walk_pages(s, print_run, &w);
+		struct pages_walk w = {{0}, pm};
+		if (pm)
+			page_members_header(pm, &w.b);
+		else
+			kd_page_header(s, &w.b);
+		rc = kd_walk_pages(s, print_run, &w);
 		kd_printf(s, "%s", kd_sbuf_str(&w.b));
 		kd_sbuf_free(&w.b);
+		free(pm);
 		return rc;
 	}
-	uint64_t phys = *addr;
+	uint64_t phys = *addr, page;
 	if (!o->physical && kd_is_kvaddr(s, *addr)) {
 		if (kd_page_to_phys(s, *addr, &phys)) {
-			struct kd_sbuf b = {0};
-			kd_page_header(s, &b);
-			int rc = kd_page_line(s, *addr, phys, NULL, &b);
-			kd_printf(s, "%s", kd_sbuf_str(&b));
-			kd_sbuf_free(&b);
+			rc = print_one_page(s, pm, *addr, phys);
+			free(pm);
 			return rc;
 		}
 		if (kd_kvtop(s, *addr, &phys) < 0) {
 			kd_clear_error(s); /* crash prints nothing for an address it cannot translate */
+			free(pm);
 			return 0;
 		}
 	}
-	return kd_page_print(s, phys) < 0 ? -1 : 0;
+	phys &= ~(kd_target(s)->page_size - 1);
+	if (kd_phys_to_page(s, phys, &page)) /* nothing for an address in no memory section, as crash */
+		rc = print_one_page(s, pm, page, phys);
+	free(pm);
+	return rc;
 }
 
 /* The names of an enum's counters by value, up to its count enumerator (NR_VM_..._ITEMS); a later
@@ -522,7 +698,230 @@ int kmem_vm_stat(kd_session *s, struct kmem_opts *o)
 	free(c);
 	return 0;
 }
-int kmem_nodes(kd_session *s, struct kmem_opts *o) { return todo(s, o); }
+/* The subsys_private of a bus, found by name in bus_kset's list (struct kobject entries, each the
+ * subsys.kobj of a subsys_private); 0 when none. */
+struct bus_query {
+	const char *name;
+	uint64_t found;
+};
+
+static int on_bus_kobj(kd_session *s, uint64_t kobj, const struct kd_walk_pos *pos, void *arg)
+{
+	(void)pos;
+	struct bus_query *q = arg;
+	uint64_t name;
+	char buf[32];
+	if (kd_read_member(s, kobj, "kobject", "name", &name) < 0 || kd_read_string(s, name, buf, sizeof(buf)) < 0) {
+		kd_clear_error(s);
+		return 0;
+	}
+	if (strcmp(buf, q->name))
+		return 0;
+	q->found = kobj;
+	return KD_WALK_STOP;
+}
+
+static uint64_t bus_private(kd_session *s, const char *name)
+{
+	uint64_t kset, entry_off = kd_member_offset_opt(s, "kobject", "entry"),
+		       list_off = kd_member_offset_opt(s, "kset", "list"), kobj_off = kd_member_offset_opt(s, "kset", "kobj"),
+		       subsys_off = kd_member_offset_opt(s, "subsys_private", "subsys"), at;
+	if (entry_off == UINT64_MAX || list_off == UINT64_MAX || kobj_off == UINT64_MAX || subsys_off == UINT64_MAX ||
+	    !kd_symbol_lookup(s, "bus_kset") || kd_symbol_addr(s, "bus_kset", &at) < 0 || kd_read_u64(s, at, &kset) < 0) {
+		kd_clear_error(s);
+		return 0;
+	}
+	struct bus_query q = {name, 0};
+	kd_walk_list(s, kset + list_off, entry_off, 0, on_bus_kobj, &q);
+	kd_clear_error(s);
+	return q.found ? q.found - kobj_off - subsys_off : 0;
+}
+
+/* The memory blocks (struct memory_block) of the memory bus: its devices' klist. */
+struct mem_blocks {
+	VEC(uint64_t) blocks;
+	uint64_t dev_off, device_off;
+};
+
+static int on_memory_device(kd_session *s, uint64_t priv, const struct kd_walk_pos *pos, void *arg)
+{
+	(void)pos;
+	struct mem_blocks *mb = arg;
+	uint64_t dev;
+	if (kd_read_u64(s, priv + mb->device_off, &dev) < 0)
+		return -1;
+	VEC_PUSH(&mb->blocks, dev - mb->dev_off);
+	return 0;
+}
+
+static void memory_blocks(kd_session *s)
+{
+	if (!kd_type_exists(s, "memory_block"))
+		return;
+	uint64_t priv = 0, at;
+	if (kd_member_exists(s, "bus_type", "p")) {
+		if (kd_symbol_lookup(s, "memory_subsys") && kd_symbol_addr(s, "memory_subsys", &at) == 0)
+			kd_read_member(s, at, "bus_type", "p", &priv);
+	} else
+		priv = bus_private(s, "memory");
+	kd_clear_error(s);
+	uint64_t klist_off = kd_member_offset_opt(s, "subsys_private", "klist_devices"),
+		 klist_list = kd_member_offset_opt(s, "klist", "k_list"), node_off = kd_member_offset_opt(s, "klist_node", "n_node"),
+		 knode_off = kd_member_offset_opt(s, "device_private", "knode_bus");
+	struct mem_blocks mb = {{0}, kd_member_offset_opt(s, "memory_block", "dev"),
+				kd_member_offset_opt(s, "device_private", "device")};
+	if (!priv || klist_off == UINT64_MAX || klist_list == UINT64_MAX || node_off == UINT64_MAX ||
+	    knode_off == UINT64_MAX || mb.dev_off == UINT64_MAX || mb.device_off == UINT64_MAX) {
+		kd_printf(s, "kmem: cannot determine subsys_private for memory.\n");
+		return;
+	}
+	bool has_nid = kd_member_exists(s, "memory_block", "nid");
+	uint64_t probed = 0;
+	bool have_probed = kd_symbol_lookup(s, "memory_block_size_probed") != NULL,
+	     have_end = kd_member_exists(s, "memory_block", "end_section_nr");
+	if (have_probed && (kd_symbol_addr(s, "memory_block_size_probed", &at) < 0 || kd_read_u64(s, at, &probed) < 0))
+		probed = 0;
+	kd_clear_error(s);
+	int w = kd_paddr_prlen(s);
+	char b1[64], b2[64], b3[64], b4[64], b5[64], b6[64];
+	const char *range = have_probed || have_end ? "PHYSICAL RANGE" : "PHYSICAL START";
+	if (has_nid)
+		kd_printf(s, "\n%s %s   %s   %s  %s %s\n", mkstr(b1, 64, 16, MK_CENTER | MK_LJUST, "MEM_BLOCK"),
+			  mkstr(b2, 64, 10, MK_CENTER, "NAME"), mkstr(b3, 64, w * 2 + 2, MK_CENTER, range),
+			  mkstr(b4, 64, 4, MK_CENTER, "NODE"), mkstr(b5, 64, 7, MK_LJUST, "STATE"),
+			  mkstr(b6, 64, 12, MK_LJUST, "START_SECTION_NO"));
+	else
+		kd_printf(s, "\n%s %s   %s    %s %s\n", mkstr(b1, 64, 16, MK_CENTER | MK_LJUST, "MEM_BLOCK"),
+			  mkstr(b2, 64, 10, MK_CENTER, "NAME"), mkstr(b3, 64, w * 2, MK_CENTER, range),
+			  mkstr(b4, 64, 7, MK_LJUST, "STATE"), mkstr(b5, 64, 12, MK_LJUST, "START_SECTION_NO"));
+	if (kd_walk_list(s, priv + klist_off + klist_list, node_off + knode_off, 0, on_memory_device, &mb) < 0) {
+		kd_printf(s, "kmem: %s\n", kd_last_error(s));
+		kd_clear_error(s);
+	}
+	uint64_t pps = kd_pages_per_section(s), ps = kd_target(s)->page_size;
+	for (size_t i = 0; i < mb.blocks.len; i++) {
+		struct {
+			uint64_t start, end, state, name;
+			int32_t nid;
+		} b = {0};
+		static const struct kd_field f[] = {
+			{"start_section_nr", 0, 8, 0},
+			{"end_section_nr", 8, 8, KD_FIELD_OPTIONAL},
+			{"state", 16, 8, 0},
+			{"dev.kobj.name", 24, 8, 0},
+			{"nid", 32, 4, KD_FIELD_OPTIONAL},
+		};
+		if (kd_read_struct(s, mb.blocks.items[i], "memory_block", f, ARRAY_SIZE(f), &b, NULL) < 0) {
+			kd_printf(s, "kmem: %s\n", kd_last_error(s));
+			kd_clear_error(s);
+			break;
+		}
+		uint64_t start = b.start * pps * ps, end = UINT64_MAX;
+		if (have_probed)
+			end = start + probed - 1;
+		else if (have_end)
+			end = (b.end + 1) * pps * ps - 1;
+		static const char *const states[] = {"ONLINE", "GOING_OFFLINE", "OFFLINE", "GOING_ONLINE", "CANCEL_ONLINE",
+						     "CANCEL_OFFLINE"};
+		const char *state = "UNKNOWN";
+		for (int k = 0; k < 6; k++)
+			if (b.state == 1ull << k)
+				state = states[k];
+		char name[64] = "", pr[160], srange[32];
+		if (kd_read_string(s, b.name, name, sizeof(name)) < 0)
+			kd_clear_error(s);
+		if (end == UINT64_MAX)
+			mkhex(pr, sizeof(pr), w * 2 + 3, MK_CENTER, start);
+		else
+			snprintf(pr, sizeof(pr), "%s - %s", mkhex(b1, 64, w, MK_RJUST, start), mkhex(b2, 64, w, MK_RJUST, end));
+		snprintf(srange, sizeof(srange), "%llu", (unsigned long long)b.start);
+		if (has_nid)
+			kd_printf(s, " %s %s %s %s  %s %s\n", mkhex(b1, 64, 16, MK_LJUST, mb.blocks.items[i]),
+				  mkstr(b2, 64, 12, MK_CENTER, name), pr, mkdec(b3, 64, 4, MK_CENTER, (uint32_t)b.nid),
+				  mkstr(b4, 64, 7, MK_LJUST, state), mkstr(b5, 64, 12, MK_LJUST, srange));
+		else
+			kd_printf(s, " %s %s %s  %s %s\n", mkhex(b1, 64, 16, MK_LJUST, mb.blocks.items[i]),
+				  mkstr(b2, 64, 10, MK_CENTER, name), pr, mkstr(b4, 64, 7, MK_LJUST, state),
+				  mkstr(b5, 64, 12, MK_LJUST, srange));
+	}
+	VEC_FREE(&mb.blocks);
+}
+
+static const char dashes[] = "--------------------------------------------------------------------------------";
+
+/* kmem -n: the memory nodes with their zones, the memory sections, the memory blocks. */
+int kmem_nodes(kd_session *s, struct kmem_opts *o)
+{
+	(void)o;
+	struct zone_layout l;
+	if (zone_layout(s, &l) < 0)
+		return -1;
+	const struct kd_mem_node *nodes;
+	size_t nn = kd_mem_nodes(s, &nodes);
+	uint64_t ps = kd_target(s)->page_size;
+	char b1[64], b2[64], b3[64], b4[64], b5[64];
+	int slen = 0;
+	for (size_t n = 0; n < nn; n++) {
+		if (n)
+			kd_printf(s, "\n%.*s", slen, dashes);
+		kd_printf(s, "%sNODE  %s  %s  %s  %s\n", n ? "\n\n" : "", mkstr(b1, 64, 8, MK_CENTER, "SIZE"),
+			  mkstr(b2, 64, 16, MK_CENTER | MK_LJUST, "PGLIST_DATA"),
+			  mkstr(b3, 64, 16, MK_CENTER | MK_LJUST, "BOOTMEM_DATA"),
+			  mkstr(b4, 64, 16, MK_CENTER | MK_LJUST, "NODE_ZONES"));
+		uint64_t zones = nodes[n].pgdat + l.node_zones_off;
+		kd_printf(s, " %2d   %s  %s  %s  %s\n", nodes[n].id, mkdec(b1, 64, 8, MK_CENTER | MK_LJUST, nodes[n].spanned),
+			  mkhex(b2, 64, 16, MK_CENTER | MK_LJUST, nodes[n].pgdat), mkstr(b3, 64, 16, MK_CENTER, "----"),
+			  mkhex(b4, 64, 16, MK_CENTER | MK_LJUST, zones));
+		int indent = 12 + (int)strlen(b1) + (int)strlen(b2) + (int)strlen(b3);
+		for (uint64_t i = 1; i < l.nr_zones; i++)
+			kd_printf(s, "%*s%llx\n", indent, "", (unsigned long long)(zones + i * l.zone_size));
+		uint64_t node_map = 0;
+		if (!kd_phys_to_page(s, nodes[n].start_pfn * ps, &node_map))
+			node_map = 0;
+		kd_printf(s, "%s     START_PADDR    START_MAPNR\n", mkstr(b1, 64, 16, MK_CENTER | MK_LJUST, "MEM_MAP"));
+		kd_printf(s, "%s  %s  %s\n", mkhex(b1, 64, 16, MK_CENTER, node_map),
+			  mkhex(b2, 64, 16, MK_CENTER | MK_RJUST, nodes[n].start_pfn * ps),
+			  mkdec(b3, 64, 11, MK_CENTER | MK_RJUST, nodes[n].start_pfn));
+		char hdr[160];
+		snprintf(hdr, sizeof(hdr), "ZONE  NAME         SIZE  %s  START_PADDR  START_MAPNR",
+			 mkstr(b1, 64, 16, MK_CENTER | MK_RJUST, "MEM_MAP"));
+		slen = (int)strlen(hdr);
+		kd_printf(s, "\n%s\n", hdr);
+		for (uint64_t i = 0; i < l.nr_zones; i++) {
+			struct zone_view z;
+			if (zone_read(s, &l, nodes[n].pgdat, (int)n, (int)i, &z) < 0)
+				return -1;
+			uint64_t map = 0;
+			if (z.spanned && !kd_phys_to_page(s, z.start_pfn * ps, &map))
+				map = 0;
+			kd_printf(s, " %2d   %-9s %7lld  %s  %s  %s\n", (int)i, z.name, (long long)z.spanned,
+				  mkhex(b1, 64, 16, MK_RJUST, map), mkhex(b2, 64, 11, MK_RJUST, z.start_pfn * ps),
+				  mkdec(b3, 64, 11, MK_RJUST, z.spanned ? z.start_pfn : 0));
+		}
+	}
+	/* the memory sections */
+	kd_printf(s, "\n%.67s\n\nNR  %s  %s  %s  %s PFN\n", dashes, mkstr(b1, 64, 16, MK_CENTER | MK_LJUST, "SECTION"),
+		  mkstr(b2, 64, 16, MK_CENTER | MK_LJUST, "CODED_MEM_MAP"), mkstr(b3, 64, 16, MK_CENTER | MK_LJUST, "MEM_MAP"),
+		  "STATE");
+	uint64_t pps = kd_pages_per_section(s);
+	for (uint64_t nr = 0, total = kd_nr_mem_sections(s); nr < total; nr++) {
+		uint64_t addr, raw, map;
+		if (!kd_mem_section(s, nr, &addr, &raw, &map))
+			continue;
+		char state[8] = "", pfn[32];
+		static const char letters[] = "PMOED";
+		for (int k = 0, j = 0; k < 5; k++)
+			if (raw & (1ull << k))
+				state[j++] = letters[k];
+		snprintf(pfn, sizeof(pfn), kd_output_radix(s) == 16 ? "%llx" : "%llu", (unsigned long long)(nr * pps));
+		kd_printf(s, "%2llu  %s  %s  %s  %s %s\n", (unsigned long long)nr, mkhex(b1, 64, 16, MK_CENTER, addr),
+			  mkhex(b2, 64, 16, MK_CENTER | MK_RJUST, map - nr * pps * kd_page_struct_size(s)),
+			  mkhex(b3, 64, 16, MK_CENTER | MK_RJUST, map), mkstr(b4, 64, 5, MK_CENTER, state),
+			  mkstr(b5, 64, 16, MK_LJUST, pfn));
+	}
+	memory_blocks(s);
+	return 0;
+}
 static int not_supported(kd_session *s, char c)
 {
 	return kd_fail(s, "-%c option not supported or applicable on this architecture or kernel", c);
