@@ -536,9 +536,12 @@ static long zone_free_areas(kd_session *s, const struct zone_layout *l, const st
 			w->chunk = 1ull << order;
 			w->out = out;
 			long rc = kd_walk_list(s, head, l->lru_off, 0, on_free_block, w);
-			if (rc < 0)
+			if (rc < 0) {
+				if (!verbose)
+					kd_sbuf_puts(out, "\n"); /* end the list's line before the error */
 				return kd_fail(s, "corrupted free list %d from free_area struct: %llx", (int)j,
 					       (unsigned long long)(z->free_area + order * l->free_area_size));
+			}
 			if (w->found_page) {
 				*found_chunk = w->chunk;
 				snprintf(area_line, area_size, "%s", line);
@@ -656,6 +659,8 @@ static int free_pages(kd_session *s, bool verbose, uint64_t search_phys, uint64_
 	kd_printf(s, "\n");
 	rc = 1;
 out:
+	if (rc < 0 && !search) /* what was walked before the damage stands */
+		kd_printf(s, "%s", kd_sbuf_str(&out));
 	kd_sbuf_free(&out);
 	return rc;
 }
