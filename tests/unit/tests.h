@@ -12,4 +12,5 @@ void add_tasks_tests(void) __attribute__((weak));
 void add_uw_fixture_tests(void) __attribute__((weak));
 void add_walk_tests(void) __attribute__((weak));
 void add_command_tests(void) __attribute__((weak));
+void add_mm_tests(void) __attribute__((weak));
 #endif
