@@ -43,6 +43,10 @@ struct kd_mem_node {
 };
 KD_API size_t kd_mem_nodes(kd_session *s, const struct kd_mem_node **nodes);
 
+/* Hex digits of the memory size (the present pages of every node), as crash sizes physical-address
+ * columns (its PADDR_PRLEN); 8 when unknown. */
+KD_API int kd_paddr_prlen(kd_session *s);
+
 /* crash's page-line header, for a physical column as wide as this dump's addresses:
  * "      PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS\n". */
 KD_API void kd_page_header(kd_session *s, struct kd_sbuf *out);

@@ -17,6 +17,7 @@ struct page_flag {
 
 struct mm_state;
 static struct mm_state *mm_get(kd_session *s);
+static struct mm_state *mm_quiet(kd_session *s);
 
 struct mm_state {
 	int status; /* 0: not read yet, 1: ready, -1: no page array */
@@ -31,7 +32,8 @@ struct mm_state {
 	uint64_t map_mask;
 	struct page_flag *flags;
 	size_t nflags;
-	int paddr_width;       /* hex digits of the highest physical address, at least 8 */
+	int paddr_prlen;       /* hex digits of the memory size (crash's PADDR_PRLEN) */
+	int paddr_width;       /* the page line's physical column: that, at least 8 */
 	struct {
 		const char *name;
 		uint64_t off;
@@ -267,9 +269,8 @@ static struct mm_state *mm_get(kd_session *s)
 	uint64_t top = 0;
 	for (size_t i = 0; i < m->nnodes; i++)
 		top += (m->nodes[i].present ? m->nodes[i].present : m->nodes[i].spanned) << psh;
-	m->paddr_width = snprintf(hex, sizeof(hex), "%llx", (unsigned long long)top);
-	if (m->paddr_width < 8)
-		m->paddr_width = 8;
+	m->paddr_prlen = snprintf(hex, sizeof(hex), "%llx", (unsigned long long)top);
+	m->paddr_width = MAX(m->paddr_prlen, 8);
 	m->status = 1;
 	return m;
 fail:
@@ -282,6 +283,12 @@ uint64_t kd_page_struct_size(kd_session *s)
 {
 	struct mm_state *m = mm_get(s);
 	return m ? m->page_size : 0;
+}
+
+int kd_paddr_prlen(kd_session *s)
+{
+	struct mm_state *m = mm_quiet(s);
+	return m ? m->paddr_prlen : 8;
 }
 
 uint64_t kd_pages_per_section(kd_session *s)

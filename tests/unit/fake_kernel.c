@@ -19,6 +19,9 @@
  *   memory     the processes' mm_structs (6.2+ RSS: percpu_counters over a per-CPU chunk), one
  *              NUMA node's pglist_data; the uptime (jiffies_64, tick_nsec: HZ 250); each task's
  *              start, user and system times, last arrival, kernel stack; each process's rlimits
+ *   pages      mem_section (one section, its mem_map fake_pages[16]), pageflag_names, node 0's zones
+ *              DMA (free: frame 1, and frames 8..15 at order 3) and Normal (unpopulated), the
+ *              vm_zone_stat/vm_node_stat counters, the per-CPU vm_event_states, hstates
  * The commands' golden tests (tests/unit/test_commands.c) print all of it as crash would.
  */
 #include <stddef.h>
@@ -439,13 +442,85 @@ struct mm_struct mm_rtd = {USER_MM, .pgd = (pgd_t *)0xffff888005e20000UL, .mm_us
 			   .start_stack = 0x7fff0a6bb9d0UL, .arg_start = 0x7fff0a6bcf3eUL, .arg_end = 0x7fff0a6bcf42UL,
 			   .env_start = 0x7fff0a6bcf42UL, .env_end = 0x7fff0a6bcfe6UL, RSS(2, 180, 64, 0, 8)};
 
+/* ---- the page allocator (linux/mm.c, kmem -p/-f/-F/-z/-V/-n/-g/-h) ----
+ * One memory section (SPARSEMEM_EXTREME: mem_section -> a root of struct mem_section) whose
+ * mem_map is fake_pages: 16 struct pages for the frames 0..15 (the section's other frames have
+ * no struct page here). Node 0 has two zones: DMA (frames 1..4095) whose free lists hold frame 1
+ * (order 0) and the block of frames 8..15 (order 3), and an unpopulated Normal zone. */
+enum pageflags {
+	PG_locked, PG_referenced, PG_uptodate, PG_dirty, PG_lru, PG_active, PG_slab = 9, PG_reserved = 12,
+	PG_private = 13, PG_head = 16, PG_swapbacked = 19, __NR_PAGEFLAGS = 26, PG_checked = PG_private,
+};
+enum pageflags fake_pageflags_kept;
+struct trace_print_flags {
+	unsigned long mask;
+	const char *name;
+};
+const struct trace_print_flags pageflag_names[] = {
+	{1UL << PG_locked, "locked"}, {1UL << PG_referenced, "referenced"}, {1UL << PG_uptodate, "uptodate"},
+	{1UL << PG_dirty, "dirty"},   {1UL << PG_lru, "lru"},               {1UL << PG_active, "active"},
+	{1UL << PG_slab, "slab"},     {1UL << PG_reserved, "reserved"},     {1UL << PG_private, "private"},
+	{1UL << PG_head, "head"},     {1UL << PG_swapbacked, "swapbacked"}, {0, NULL},
+};
+struct page {
+	unsigned long flags;
+	struct list_head lru;
+	void *mapping;
+	unsigned long index;
+	unsigned long private;
+	atomic_t _mapcount;
+	atomic_t _refcount;
+	unsigned long memcg_data;
+};
+struct mem_section {
+	unsigned long section_mem_map;
+	unsigned long *usage;
+};
+enum zone_stat_item { NR_FREE_PAGES, NR_ZONE_INACTIVE_ANON, NR_ZONE_ACTIVE_ANON, NR_MLOCK, NR_VM_ZONE_STAT_ITEMS };
+enum node_stat_item { NR_INACTIVE_ANON, NR_ACTIVE_ANON, NR_FILE_PAGES, NR_SLAB_RECLAIMABLE_B, NR_VM_NODE_STAT_ITEMS };
+enum vm_event_item { PGPGIN, PGPGOUT, PGALLOC_DMA, PGFREE, NR_VM_EVENT_ITEMS };
+enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
+enum zone_stat_item fake_zone_item_kept;
+enum node_stat_item fake_node_item_kept;
+enum vm_event_item fake_event_item_kept;
+enum zone_watermarks fake_wmark_kept;
+typedef struct {
+	long counter;
+} atomic_long_t;
+#define MIGRATE_TYPES 2
+#define NR_PAGE_ORDERS 4
+#define MAX_NR_ZONES 2
+struct free_area {
+	struct list_head free_list[MIGRATE_TYPES];
+	unsigned long nr_free;
+};
+struct zone {
+	unsigned long _watermark[NR_WMARK];
+	const char *name;
+	struct free_area free_area[NR_PAGE_ORDERS];
+	unsigned long zone_start_pfn, spanned_pages, present_pages;
+	atomic_long_t vm_stat[NR_VM_ZONE_STAT_ITEMS];
+};
+extern struct page fake_pages[16];
+extern struct pglist_data node_data_0;
+#define FREE_LIST(o, t) node_data_0.node_zones[0].free_area[o].free_list[t]
+#define EMPTY(o, t) {&FREE_LIST(o, t), &FREE_LIST(o, t)}
+#define FREE_ONE(o, t, pfn) {&fake_pages[pfn].lru, &fake_pages[pfn].lru}
+#define DMA_ZONE                                                                                               \
+	{._watermark = {22, 27, 32}, .name = "DMA",                                                            \
+	 .free_area = {{{FREE_ONE(0, 0, 1), EMPTY(0, 1)}, 1}, {{EMPTY(1, 0), EMPTY(1, 1)}, 0},                 \
+		       {{EMPTY(2, 0), EMPTY(2, 1)}, 0}, {{EMPTY(3, 0), FREE_ONE(3, 1, 8)}, 1}},                \
+	 .zone_start_pfn = 1, .spanned_pages = 4095, .present_pages = 3998, .vm_stat = {{9}, {12}, {30}, {2}}}
+#define NORMAL_ZONE {._watermark = {0, 0, 0}, .name = "Normal"}
+
 /* One NUMA node of 1 GiB (ps's %MEM is a share of its present pages). */
 #define MAX_NUMNODES 64
 struct pglist_data {
 	unsigned long node_start_pfn, node_present_pages, node_spanned_pages;
 	int node_id;
+	struct zone node_zones[MAX_NR_ZONES];
 };
-struct pglist_data node_data_0 = {0, 262030, 262144, 0};
+struct pglist_data node_data_0 = {0, 262030, 262144, 0, {DMA_ZONE, NORMAL_ZONE}};
 struct pglist_data *node_data[MAX_NUMNODES] = {&node_data_0};
 unsigned int nr_node_ids = 1;
 
@@ -467,3 +542,41 @@ int main(void)
 {
 	return keep[0] == 0;
 }
+
+/* The page allocator's data (see above); kept by `used`, as nothing in main refers to it. */
+#define PAGE(fl, ref) {.flags = (fl), .lru = {0, 0}, ._mapcount = {-1}, ._refcount = {ref}}
+#define FREE_PAGE(o, t) {.flags = 0, .lru = {&FREE_LIST(o, t), &FREE_LIST(o, t)}, ._mapcount = {-1}}
+__attribute__((used)) struct page fake_pages[16] = {
+	[0] = PAGE(1UL << PG_reserved, 1),
+	[1] = FREE_PAGE(0, 0),
+	[2] = {.flags = (1UL << PG_uptodate) | (1UL << PG_lru) | (1UL << PG_swapbacked), .mapping = (void *)0xffff888004a1c001UL,
+	       .index = 0x7f0000001UL, ._mapcount = {0}, ._refcount = {1}},
+	[3] = {.flags = (1UL << PG_slab) | (1UL << PG_head), .mapping = (void *)0xffff888003c42300UL, ._mapcount = {-1},
+	       ._refcount = {1}},
+	[4] = PAGE(0, 2), [5] = PAGE(0, 1), [6] = PAGE(1UL << PG_dirty | 1UL << PG_referenced, 3), [7] = PAGE(0, 0),
+	[8] = FREE_PAGE(3, 1),
+	[9] = PAGE(0, 0), [10] = PAGE(0, 0), [11] = PAGE(0, 0), [12] = PAGE(0, 0), [13] = PAGE(0, 0), [14] = PAGE(0, 0),
+	[15] = PAGE(0, 0),
+};
+#define PRESENT_MAPPED_ONLINE 7
+__attribute__((used)) struct mem_section fake_section_root[4096 / sizeof(struct mem_section)] = {
+	{(unsigned long)fake_pages + PRESENT_MAPPED_ONLINE, 0},
+};
+__attribute__((used)) struct mem_section *fake_section_roots[1] = {fake_section_root};
+__attribute__((used)) struct mem_section **mem_section = fake_section_roots;
+__attribute__((used)) atomic_long_t vm_zone_stat[NR_VM_ZONE_STAT_ITEMS] = {{9}, {12}, {30}, {2}};
+__attribute__((used)) atomic_long_t vm_node_stat[NR_VM_NODE_STAT_ITEMS] = {{12}, {30}, {1500}, {-3}};
+/* A per-CPU variable as runqueues is one: CPU c's copy __per_cpu_offset[c] bytes after CPU 0's. */
+struct vm_event_state {
+	unsigned long event[NR_VM_EVENT_ITEMS];
+	char pad[sizeof(struct rq) - NR_VM_EVENT_ITEMS * sizeof(unsigned long)];
+};
+__attribute__((used)) struct vm_event_state vm_event_states[NR_CPUS] = {
+	{{100, 20, 3, 40}, {0}}, {{1, 2, 3, 4}, {0}}, {{0, 0, 0, 0}, {0}}, {{5, 0, 0, 6}, {0}},
+};
+struct hstate {
+	int order;
+	unsigned long nr_huge_pages, free_huge_pages;
+	char name[32];
+};
+__attribute__((used)) struct hstate hstates[2] = {{9, 4, 1, "hugepages-2048kB"}, {0, 0, 0, ""}};

@@ -130,6 +130,18 @@ static const struct golden cases[] = {
 	{"foreach", "foreach ps\nforeach kernel ps\nforeach worker ps -p\nforeach 101 200 task -R pid,comm,prio"},
 	{"foreach-no-such-task", "foreach 4242 ps"},
 	{"foreach-no-command", "foreach 1 set"},
+	/* kmem: the page allocator (fake_pages, node 0's zones) */
+	{"kmem-p", "kmem -p {&fake_pages[2]}\nkmem -p 3000\nkmem -P 6000\nkmem -p 100000000"},
+	{"kmem-p-members", "kmem -p -m flags,_refcount,_mapcount,lru,mapping {&fake_pages[6]}\nkmem -m index,nosuch\nkmem -m flags,"},
+	{"kmem-free", "kmem -f\nkmem -F"},
+	{"kmem-free-addr", "kmem -f {&fake_pages[10]}\nkmem -f 1000 2000"},
+	{"kmem-free-cycle", "kmem -f", "fake_pages[8].lru.next = &fake_pages[8].lru"},
+	{"kmem-zones", "kmem -z"},
+	{"kmem-vm-stat", "kmem -V"},
+	{"kmem-nodes", "kmem -n"},
+	{"kmem-flags", "kmem -g\nkmem -g 1004\nkmem -g 800000"},
+	{"kmem-misc", "kmem -h\nkmem -o\nkmem -c\nkmem -C"},
+	{"kmem-addr", "kmem {&fake_pages[9]}\nkmem {&fake_pages[4]}"},
 };
 #pragma GCC diagnostic pop
 
