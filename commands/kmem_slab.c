@@ -44,13 +44,16 @@ static void load_cpus(struct view *v)
 }
 
 /* Objects on a freelist, counted as crash counts them: up to the damage, which is reported. */
-static long count_free(struct view *v, uint64_t slab, uint64_t head)
+static long count_free(struct view *v, uint64_t slab, uint64_t head, bool quiet)
 {
 	size_t found = 0;
 	long n = kd_slab_freelist(v->c, v->k, slab, head, NULL, 0, &found);
 	if (n >= 0)
 		return n;
-	report(v);
+	if (quiet)
+		kd_clear_error(v->s);
+	else
+		report(v);
 	return (long)found; /* what was walked before the damage still counts */
 }
 
@@ -92,7 +95,7 @@ static void gather(struct view *v, struct counts *out)
 			goto done;
 		}
 		free_objs += (int64_t)sl.objects - (int64_t)sl.inuse;
-		free_objs += count_free(v, sl.addr, v->cpu[i].freelist);
+		free_objs += count_free(v, sl.addr, v->cpu[i].freelist, false);
 		if (v->cpu[i].partial) {
 			int64_t f = 0;
 			void *args[2] = {v, &f};
@@ -195,7 +198,7 @@ static bool show_slab(struct view *v, uint64_t slab, bool verbose)
 			if (!v->cpu[i].slab || v->cpu[i].slab != slab)
 				continue;
 			cpu_slab = i;
-			int64_t f = count_free(v, slab, cpu_freelist);
+			int64_t f = count_free(v, slab, cpu_freelist, true); /* a damaged list is reported with the objects */
 			if (sl.freelist)
 				f += (int64_t)sl.objects - (int64_t)sl.inuse;
 			inuse = (int64_t)sl.objects - f;
@@ -298,8 +301,7 @@ static void cache_slabs(struct view *v)
 			if (kd_slab_read(v->c, v->k, slab, &sl) == 0 && sl.node >= 0 && sl.node < nnodes)
 				per_cpu[sl.node]++;
 			kd_clear_error(s);
-			if (!show_slab(v, slab, true))
-				continue;
+			show_slab(v, slab, true); /* crash skips the partial list after a damaged slab; the rest stands here */
 		}
 		if (v->cpu_ok[i] && v->cpu[i].has_partial) {
 			kd_printf(s, "CPU %d PARTIAL:\n%s", i, v->cpu[i].partial ? "" : "  (empty)\n");

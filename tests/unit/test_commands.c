@@ -130,6 +130,17 @@ static const struct golden cases[] = {
 	{"foreach", "foreach ps\nforeach kernel ps\nforeach worker ps -p\nforeach 101 200 task -R pid,comm,prio"},
 	{"foreach-no-such-task", "foreach 4242 ps"},
 	{"foreach-no-command", "foreach 1 set"},
+	/* kmem: the slab allocator */
+	{"kmem-s", "kmem -s\nkmem -s kmalloc-64\nkmem -s list\nkmem -s -I task_struct\nkmem -s no_such_cache"},
+	{"kmem-S", "kmem -S kmalloc-64\nkmem -S task_struct\nkmem -S=1 task_struct"},
+	{"kmem-s-address", "kmem -s {&slab_mem[2].words[13]}\nkmem -S {&slab_mem[4].words[200]}\nkmem -s {&fake_slabs[1]}\n"
+			   "kmem -s {&kmalloc_64_cache}\nkmem -s {&items[1]}"},
+	{"kmem-r", "kmem -r"},
+	{"kmem-S-bad-cpus", "kmem -S=7 kmalloc-64"},
+	{"kmem-freelist-cycle", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "slab_mem[1].words[160] = &slab_mem[1].words[80]"},
+	{"kmem-freelist-unreadable", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "slab_mem[0].words[8] = 0xdead0000"},
+	{"kmem-partial-cycle", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "fake_slabs[2].slab_list.next = &fake_slabs[2].slab_list"},
+	{"kmem-cpu-partial-cycle", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "fake_slabs[1].next = &fake_slabs[1]"},
 };
 #pragma GCC diagnostic pop
 
