@@ -83,7 +83,8 @@ struct kd_slab_node {
 
 typedef struct kd_slab_ctx kd_slab_ctx;
 
-/* Read the layout and the cache list (slab_caches). NULL with an error when the kernel's
+/* Read the layout and the cache list (slab_caches). A context reads each page of the dump it
+ * needs once (a dump does not change); one per command, closed at its end. NULL with an error when the kernel's
  * allocator is not SLUB or its structures cannot be found. */
 KD_API kd_slab_ctx *kd_slab_open(kd_session *s);
 KD_API void kd_slab_close(kd_slab_ctx *c);

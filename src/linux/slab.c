@@ -21,6 +21,8 @@
 #define NO UINT64_MAX
 #define MAX_CACHES 100000
 #define MAX_NODES 1024
+#define LINE 512       /* bytes the walks read at a time */
+#define LINE_SLOTS 256
 
 struct kd_slab_ctx {
 	kd_session *s;
@@ -50,7 +52,33 @@ struct kd_slab_ctx {
 	struct kd_slab_cache *caches;
 	size_t ncaches;
 	char list_error[256];
+	/* memory read for the walks: a freelist or a slab list reads a word per object or slab,
+	 * mostly close together, so whole lines are read once (direct-mapped, per context) */
+	struct cached_line {
+		uint64_t addr; /* line address + 1; 0: empty */
+		uint8_t data[LINE];
+	} *lines;
 };
+
+/* len bytes at addr through the context's lines; a read that a line cannot serve (across
+ * lines, or a line the dump lacks in part) goes to the memory layer, which sets the error. */
+static int rd(kd_slab_ctx *c, uint64_t addr, void *out, size_t len)
+{
+	uint64_t line = addr & ~(uint64_t)(LINE - 1);
+	if ((addr & (LINE - 1)) + len > LINE)
+		return kd_read_kv(c->s, addr, out, len);
+	struct cached_line *p = &c->lines[(line / LINE) % LINE_SLOTS];
+	if (p->addr != line + 1) {
+		if (kd_read_kv(c->s, line, p->data, LINE) < 0) {
+			p->addr = 0;
+			kd_clear_error(c->s);
+			return kd_read_kv(c->s, addr, out, len);
+		}
+		p->addr = line + 1;
+	}
+	memcpy(out, p->data + (addr & (LINE - 1)), len);
+	return 0;
+}
 
 static int corrupt(kd_session *s, uint64_t addr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int corrupt(kd_session *s, uint64_t addr, const char *fmt, ...)
@@ -176,7 +204,7 @@ static void read_cache(kd_slab_ctx *c, uint64_t addr, struct kd_slab_cache *k)
 	memset(k, 0, sizeof(*k));
 	k->addr = addr;
 	uint64_t name = 0;
-	if (kd_read_kv(s, addr + c->kc.name, &name, 8) < 0 || !name || kd_read_string(s, name, k->name, sizeof(k->name)) < 0)
+	if (rd(c, addr + c->kc.name, &name, 8) < 0 || !name || kd_read_string(s, name, k->name, sizeof(k->name)) < 0)
 		snprintf(k->name, sizeof(k->name), "(unknown)");
 	kd_clear_error(s);
 	uint8_t buf[512];
@@ -186,7 +214,7 @@ static void read_cache(kd_slab_ctx *c, uint64_t addr, struct kd_slab_cache *k)
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (fields[i] != NO && fields[i] + 8 > end)
 			end = fields[i] + 8;
-	if (end > sizeof(buf) || kd_read_kv(s, addr, buf, end) < 0) {
+	if (end > sizeof(buf) || rd(c, addr, buf, end) < 0) {
 		kd_clear_error(s);
 		return;
 	}
@@ -242,6 +270,7 @@ kd_slab_ctx *kd_slab_open(kd_session *s)
 	}
 	kd_slab_ctx *c = kd_xcalloc(1, sizeof(*c));
 	c->s = s;
+	c->lines = kd_xcalloc(LINE_SLOTS, sizeof(*c->lines));
 	layout(c);
 	if (c->page_size == NO || !c->page_size || c->s_cache == NO || c->s_freelist == NO || c->inuse_bf.offset == NO ||
 	    c->kc.name == NO || c->kc.list == NO || c->kc.cpu_slab == NO || c->kc.size == NO || c->kc.offset == NO ||
@@ -249,6 +278,7 @@ kd_slab_ctx *kd_slab_open(kd_session *s)
 	    (c->kc.oo == NO && c->kc.objects == NO)) {
 		kd_clear_error(s);
 		kd_error(s, KD_EUNSUPP, 0, "kmem cache slab subsystem not available (not SLUB, or its structures unknown)");
+		free(c->lines);
 		free(c);
 		return NULL;
 	}
@@ -274,6 +304,7 @@ void kd_slab_close(kd_slab_ctx *c)
 	if (!c)
 		return;
 	free(c->caches);
+	free(c->lines);
 	free(c);
 }
 
@@ -326,9 +357,9 @@ int kd_slab_cpu(kd_slab_ctx *c, const struct kd_slab_cache *k, int cpu, struct k
 		return kd_error(s, KD_EINVAL, 0, "no CPU %d", cpu);
 	out->addr = k->cpu_slab + kd_target(s)->per_cpu_offset[cpu];
 	out->has_partial = c->cc_partial != NO;
-	if (kd_read_kv(s, out->addr + c->cc_slab, &out->slab, 8) < 0 ||
-	    kd_read_kv(s, out->addr + c->cc_freelist, &out->freelist, 8) < 0 ||
-	    (out->has_partial && kd_read_kv(s, out->addr + c->cc_partial, &out->partial, 8) < 0))
+	if (rd(c, out->addr + c->cc_slab, &out->slab, 8) < 0 ||
+	    rd(c, out->addr + c->cc_freelist, &out->freelist, 8) < 0 ||
+	    (out->has_partial && rd(c, out->addr + c->cc_partial, &out->partial, 8) < 0))
 		return corrupt(s, kd_last_addr(s), "%s: cannot read kmem_cache_cpu of CPU %d at %llx", k->name, cpu,
 			       (unsigned long long)out->addr);
 	return 0;
@@ -340,7 +371,7 @@ int kd_slab_node(kd_slab_ctx *c, const struct kd_slab_cache *k, int node, struct
 	memset(out, 0, sizeof(*out));
 	if (node < 0 || node >= c->nr_nodes)
 		return kd_error(s, KD_EINVAL, 0, "no node %d", node);
-	if (kd_read_kv(s, k->addr + c->kc.node + 8 * (uint64_t)node, &out->addr, 8) < 0)
+	if (rd(c, k->addr + c->kc.node + 8 * (uint64_t)node, &out->addr, 8) < 0)
 		return corrupt(s, kd_last_addr(s), "%s: cannot read kmem_cache.node[%d]", k->name, node);
 	out->has_counts = c->kn_nr_slabs != NO && c->kn_total_objects != NO;
 	out->has_full = c->kn_full != NO;
@@ -348,9 +379,9 @@ int kd_slab_node(kd_slab_ctx *c, const struct kd_slab_cache *k, int node, struct
 		return 0;
 	out->partial_head = out->addr + c->kn_partial;
 	out->full_head = out->has_full ? out->addr + c->kn_full : 0;
-	if (kd_read_kv(s, out->addr + c->kn_nr_partial, &out->nr_partial, 8) < 0 ||
-	    (out->has_counts && (kd_read_kv(s, out->addr + c->kn_nr_slabs, &out->nr_slabs, 8) < 0 ||
-				 kd_read_kv(s, out->addr + c->kn_total_objects, &out->total_objects, 8) < 0)))
+	if (rd(c, out->addr + c->kn_nr_partial, &out->nr_partial, 8) < 0 ||
+	    (out->has_counts && (rd(c, out->addr + c->kn_nr_slabs, &out->nr_slabs, 8) < 0 ||
+				 rd(c, out->addr + c->kn_total_objects, &out->total_objects, 8) < 0)))
 		return corrupt(s, kd_last_addr(s), "%s: cannot read kmem_cache_node %llx", k->name,
 			       (unsigned long long)out->addr);
 	return 0;
@@ -380,7 +411,7 @@ int kd_slab_read(kd_slab_ctx *c, const struct kd_slab_cache *k, uint64_t slab, s
 	if (!kd_slab_is_page_ptr(c, slab))
 		return corrupt(s, slab, "%s: invalid slab address: %llx", k ? k->name : "slab", (unsigned long long)slab);
 	uint8_t buf[256];
-	if (c->page_size > sizeof(buf) || kd_read_kv(s, slab, buf, c->page_size) < 0)
+	if (c->page_size > sizeof(buf) || rd(c, slab, buf, c->page_size) < 0)
 		return corrupt(s, slab, "%s: slab: %llx cannot be read", k ? k->name : "slab", (unsigned long long)slab);
 	memcpy(&out->cache, buf + c->s_cache, 8);
 	memcpy(&out->freelist, buf + c->s_freelist, 8);
@@ -406,10 +437,10 @@ static bool page_is_slab(kd_slab_ctx *c, uint64_t page)
 	bool ok = false;
 	if (c->pgty_slab >= 0 && c->p_type != NO) {
 		uint32_t type = 0;
-		ok = kd_read_kv(s, page + c->p_type, &type, 4) == 0 && (type >> 24) == (uint64_t)c->pgty_slab;
+		ok = rd(c, page + c->p_type, &type, 4) == 0 && (type >> 24) == (uint64_t)c->pgty_slab;
 	} else if (c->pg_slab >= 0 && c->p_flags != NO) {
 		uint64_t flags = 0;
-		ok = kd_read_kv(s, page + c->p_flags, &flags, 8) == 0 && ((flags >> c->pg_slab) & 1);
+		ok = rd(c, page + c->p_flags, &flags, 8) == 0 && ((flags >> c->pg_slab) & 1);
 	}
 	kd_clear_error(s);
 	return ok;
@@ -418,7 +449,7 @@ static bool page_is_slab(kd_slab_ctx *c, uint64_t page)
 static uint64_t head_page(kd_slab_ctx *c, uint64_t page)
 {
 	uint64_t head = 0;
-	if (c->p_head != NO && kd_read_kv(c->s, page + c->p_head, &head, 8) == 0 && (head & 1))
+	if (c->p_head != NO && rd(c, page + c->p_head, &head, 8) == 0 && (head & 1))
 		return head - 1;
 	kd_clear_error(c->s);
 	return page;
@@ -430,7 +461,7 @@ bool kd_slab_of_page(kd_slab_ctx *c, uint64_t page, const struct kd_slab_cache *
 	uint64_t cache = 0;
 	if (!kd_slab_is_page_ptr(c, page) || !page_is_slab(c, page))
 		return false;
-	if (kd_read_kv(s, page + c->s_cache, &cache, 8) < 0) {
+	if (rd(c, page + c->s_cache, &cache, 8) < 0) {
 		kd_clear_error(s);
 		return false;
 	}
@@ -463,7 +494,7 @@ bool kd_slab_of_addr(kd_slab_ctx *c, uint64_t vaddr, uint64_t *slab, const struc
 		page = head_page(c, page);
 	}
 	uint64_t cache = 0;
-	if (kd_read_kv(s, page + c->s_cache, &cache, 8) < 0) {
+	if (rd(c, page + c->s_cache, &cache, 8) < 0) {
 		kd_clear_error(s);
 		return false;
 	}
@@ -483,7 +514,7 @@ uint64_t kd_slab_free_pointer(kd_slab_ctx *c, const struct kd_slab_cache *k, uin
 		return stored;
 	uint64_t v = stored ^ k->random ^ __builtin_bswap64(ptr_addr);
 	uint8_t b;
-	if (!v || kd_read_kv(c->s, v, &b, 1) == 0)
+	if (!v || rd(c, v, &b, 1) == 0)
 		return v;
 	kd_clear_error(c->s);
 	return stored ^ k->random ^ ptr_addr; /* hardened without the swab (before 5.7) */
@@ -493,12 +524,22 @@ long kd_slab_freelist(kd_slab_ctx *c, const struct kd_slab_cache *k, uint64_t sl
 		      size_t max, size_t *found)
 {
 	kd_session *s = c->s;
+	/* what the walk has seen: the first objects in a small array, the rest (a long list) in a map */
+	enum { FEW = 64 };
+	uint64_t few[FEW];
 	struct u64map seen;
 	u64map_init(&seen);
 	size_t n = 0;
 	long rc = 0;
 	for (uint64_t q = head; q && !(q & 1);) {
-		if (u64map_has(&seen, q)) {
+		bool dup = false;
+		if (n <= FEW) {
+			for (size_t i = 0; i < n && !dup; i++)
+				dup = few[i] == q;
+		} else {
+			dup = u64map_has(&seen, q);
+		}
+		if (dup) {
 			rc = corrupt(s, q, "%s: slab: %llx duplicate freelist object: %llx", k->name,
 				     (unsigned long long)slab, (unsigned long long)q);
 			break;
@@ -508,12 +549,19 @@ long kd_slab_freelist(kd_slab_ctx *c, const struct kd_slab_cache *k, uint64_t sl
 				     (unsigned long long)slab, n);
 			break;
 		}
-		u64map_put(&seen, q, NULL);
+		if (n < FEW) {
+			few[n] = q;
+		} else {
+			if (n == FEW)
+				for (size_t i = 0; i < FEW; i++)
+					u64map_put(&seen, few[i], NULL);
+			u64map_put(&seen, q, NULL);
+		}
 		if (n < max)
 			objs[n] = q;
 		n++;
 		uint64_t stored, at = q + k->offset;
-		if (kd_read_kv(s, at, &stored, 8) < 0) {
+		if (rd(c, at, &stored, 8) < 0) {
 			rc = corrupt(s, at, "%s: slab: %llx invalid freepointer: %llx", k->name, (unsigned long long)slab,
 				     (unsigned long long)at);
 			break;
@@ -554,7 +602,7 @@ long kd_slab_walk_cpu_partial(kd_slab_ctx *c, const struct kd_slab_cache *k, uin
 		}
 		if (v == KD_WALK_STOP)
 			break;
-		if (c->s_next == NO || kd_read_kv(s, slab + c->s_next, &slab, 8) < 0) {
+		if (c->s_next == NO || rd(c, slab + c->s_next, &slab, 8) < 0) {
 			rc = corrupt(s, slab, "%s: cpu partial list slab: %llx cannot read its next slab", k->name,
 				     (unsigned long long)slab);
 			break;
@@ -572,7 +620,7 @@ long kd_slab_walk_node_list(kd_slab_ctx *c, const struct kd_slab_cache *k, const
 	uint64_t head = full ? nd->full_head : nd->partial_head, next;
 	if (!nd->addr || !head)
 		return 0;
-	if (kd_read_kv(s, head, &next, 8) < 0)
+	if (rd(c, head, &next, 8) < 0)
 		return corrupt(s, head, "%s: cannot read kmem_cache_node %s list head %llx", k->name, what,
 			       (unsigned long long)head);
 	struct u64map seen;
@@ -595,7 +643,7 @@ long kd_slab_walk_node_list(kd_slab_ctx *c, const struct kd_slab_cache *k, const
 		}
 		if (v == KD_WALK_STOP)
 			break;
-		if (kd_read_kv(s, next, &next, 8) < 0) {
+		if (rd(c, next, &next, 8) < 0) {
 			rc = corrupt(s, next, "%s: %s list slab: %llx cannot read slab_list.next", k->name, what,
 				     (unsigned long long)slab);
 			break;

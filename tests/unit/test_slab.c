@@ -136,17 +136,26 @@ static void test_slabs(void)
 }
 
 /* Bad input: each damage gives -1 with a message naming the cache, the walk and the address. */
+/* A context reads each page once: after damaging the memory, a new one. */
+static void reopen(kd_slab_ctx **c, const struct kd_slab_cache **k)
+{
+	kd_slab_close(*c);
+	*c = kd_slab_open(S);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(*c);
+	*k = kd_slab_cache_find(*c, "kmalloc-64");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(*k);
+}
+
 static void test_damage(void)
 {
-	kd_slab_ctx *c = kd_slab_open(S);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-	const struct kd_slab_cache *k = kd_slab_cache_find(c, "kmalloc-64");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	kd_slab_ctx *c = NULL;
+	const struct kd_slab_cache *k = NULL;
 	uint64_t objs[8];
 	size_t found = 0;
 
 	/* a freelist that loops back: object 20 -> object 10 */
 	uint64_t old = fake_poke(mem(1, 20 * 64), mem(1, 10 * 64), 8);
+	reopen(&c, &k);
 	CU_ASSERT_EQUAL(kd_slab_freelist(c, k, slab_at(1), mem(1, 10 * 64), objs, 8, &found), -1);
 	CU_ASSERT_EQUAL(found, 2);
 	CU_ASSERT_EQUAL(kd_last_code(S), KD_EFORMAT);
@@ -158,6 +167,7 @@ static void test_damage(void)
 
 	/* a free pointer into unmapped memory */
 	old = fake_poke(mem(1, 20 * 64), 0xdead0000, 8);
+	reopen(&c, &k);
 	CU_ASSERT_EQUAL(kd_slab_freelist(c, k, slab_at(1), mem(1, 10 * 64), objs, 8, &found), -1);
 	CU_ASSERT_EQUAL(found, 3);
 	CU_ASSERT_EQUAL(kd_last_addr(S), 0xdead0000);
@@ -166,10 +176,11 @@ static void test_damage(void)
 	fake_poke(mem(1, 20 * 64), old, 8);
 
 	/* a node partial list that loops on its slab */
-	struct kd_slab_node nd;
-	CU_ASSERT_EQUAL_FATAL(kd_slab_node(c, k, 0, &nd), 0);
 	uint64_t link = slab_at(2) + 16; /* slab_list */
 	old = fake_poke(link, link, 8);
+	reopen(&c, &k);
+	struct kd_slab_node nd;
+	CU_ASSERT_EQUAL_FATAL(kd_slab_node(c, k, 0, &nd), 0);
 	uint64_t seen[16] = {0};
 	CU_ASSERT_EQUAL(kd_slab_walk_node_list(c, k, &nd, false, count_visit, seen), -1);
 	CU_ASSERT_EQUAL(seen[0], 1);
@@ -182,12 +193,14 @@ static void test_damage(void)
 	/* a per-CPU partial list that loops, and one that leaves the struct page array */
 	uint64_t next = slab_at(1) + 16;
 	old = fake_poke(next, slab_at(1), 8);
+	reopen(&c, &k);
 	memset(seen, 0, sizeof(seen));
 	CU_ASSERT_EQUAL(kd_slab_walk_cpu_partial(c, k, slab_at(1), count_visit, seen), -1);
 	CU_ASSERT_EQUAL(seen[0], 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(kd_last_error(S), "cpu partial list"));
 	kd_clear_error(S);
 	fake_poke(next, slab_at(1) + 3, 8);
+	reopen(&c, &k);
 	memset(seen, 0, sizeof(seen));
 	CU_ASSERT_EQUAL(kd_slab_walk_cpu_partial(c, k, slab_at(1), count_visit, seen), -1);
 	CU_ASSERT_EQUAL(kd_last_addr(S), slab_at(1) + 3);
