@@ -27,5 +27,6 @@
 #include <kdive/cvalue.h>
 #include <kdive/print.h>
 #include <kdive/mm.h>
+#include <kdive/slab.h>
 
 #endif

@@ -16,10 +16,12 @@
  *              init_task and three more idle tasks, processes 1 (init), 100 (worker, with thread
  *              101) and 200 (rtd, real-time), init_pid_ns's IDR of their pids, a task group
  *   modules    modules -> two struct module
+ *   slab       slab_caches: kmalloc-64 and task_struct with CPU, partial and full slabs (SLUB, below)
  *   memory     the processes' mm_structs (6.2+ RSS: percpu_counters over a per-CPU chunk), one
  *              NUMA node's pglist_data; the uptime (jiffies_64, tick_nsec: HZ 250); each task's
  *              start, user and system times, last arrival, kernel stack; each process's rlimits
- *   pages      mem_section (one section, its mem_map fake_pages[16]), pageflag_names, node 0's zones
+ *   pages      mem_section (one section, its mem_map fake_mem_map: pages[] and slabs[]), pageflag_names,
+ *              node 0's zones
  *              DMA (free: frame 1, and frames 8..15 at order 3) and Normal (unpopulated), the
  *              vm_zone_stat/vm_node_stat counters, the per-CPU vm_event_states, hstates
  * The commands' golden tests (tests/unit/test_commands.c) print all of it as crash would.
@@ -462,16 +464,65 @@ const struct trace_print_flags pageflag_names[] = {
 	{1UL << PG_slab, "slab"},     {1UL << PG_reserved, "reserved"},     {1UL << PG_private, "private"},
 	{1UL << PG_head, "head"},     {1UL << PG_swapbacked, "swapbacked"}, {0, NULL},
 };
+/* 64 bytes, as the kernel's: the page allocator's view (lru, mapping, index, private) and the
+ * compound/slab view (compound_head over lru.next) share the words after flags; page_type
+ * shares _mapcount's. struct slab (below) overlays the whole of it. */
 struct page {
 	unsigned long flags;
-	struct list_head lru;
-	void *mapping;
-	unsigned long index;
-	unsigned long private;
-	atomic_t _mapcount;
+	union {
+		struct {
+			struct list_head lru;
+			void *mapping;
+			unsigned long index;
+			unsigned long private;
+		};
+		struct {
+			unsigned long compound_head; /* bit 0: a tail page, the rest its head */
+			unsigned long mapping_etc[4];
+		};
+	};
+	union {
+		atomic_t _mapcount;
+		unsigned int page_type; /* the top byte: a PGTY_* type */
+	};
 	atomic_t _refcount;
 	unsigned long memcg_data;
 };
+struct kmem_cache;
+struct slab {
+	unsigned long __page_flags;
+	struct kmem_cache *slab_cache;
+	union {
+		struct list_head slab_list;
+		struct {
+			struct slab *next;
+			int slabs;
+		};
+	};
+	void *freelist;
+	union {
+		unsigned long counters;
+		struct {
+			unsigned inuse : 16;
+			unsigned objects : 15;
+			unsigned frozen : 1;
+		};
+	};
+	unsigned int __page_type;
+	atomic_t __page_refcount;
+	unsigned long obj_exts;
+};
+_Static_assert(sizeof(struct slab) == sizeof(struct page), "struct slab overlays struct page");
+/* The one mem_map (vmemmap_base, section 0's mem_map): frames 0..0xff are pages[], frames
+ * 0x100..0x105 the slab allocator's slabs[] (below). */
+#define SLAB_PFN0 0x100UL
+struct fake_mem_map {
+	struct page pages[SLAB_PFN0];
+	struct slab slabs[6];
+};
+extern struct fake_mem_map fake_mem_map;
+#define fake_pages fake_mem_map.pages
+#define fake_slabs fake_mem_map.slabs
 struct mem_section {
 	unsigned long section_mem_map;
 	unsigned long *usage;
@@ -501,7 +552,6 @@ struct zone {
 	unsigned long zone_start_pfn, spanned_pages, present_pages;
 	atomic_long_t vm_stat[NR_VM_ZONE_STAT_ITEMS];
 };
-extern struct page fake_pages[16];
 extern struct pglist_data node_data_0;
 #define FREE_LIST(o, t) node_data_0.node_zones[0].free_area[o].free_list[t]
 #define EMPTY(o, t) {&FREE_LIST(o, t), &FREE_LIST(o, t)}
@@ -533,10 +583,97 @@ struct net {
 	int ifindex;
 } init_net = {7};
 
+/*
+ * The SLUB slab allocator, 6.x shape: struct slab overlays struct page (64 bytes), a slab's page
+ * is marked by its page type (PGTY_slab), and free pointers are plain (no
+ * CONFIG_SLAB_FREELIST_HARDENED: kmem_cache has no random). The struct page array starts at
+ * vmemmap_base and the direct map at page_offset_base, placed so that page frame SLAB_PFN0 + i is
+ * fake_slabs[i] and its memory slab_mem[i]. Two caches on slab_caches, one node:
+ *   kmalloc-64   64-byte objects, 64 a slab, the free pointer at 0. CPU 0: slab 0 active (its
+ *                lockless freelist: objects 3, 1) and slab 1 on its partial list (objects 10, 20
+ *                free); CPU 1-3: nothing. Node 0: slab 2 partial (objects 5-8 free), slab 3 full
+ *                (not tracked: no SLAB_STORE_USER). 4 slabs, 256 objects, 8 free.
+ *   task_struct  1000-byte objects every 1024 bytes, 4 a slab, the free pointer at 512,
+ *                SLAB_STORE_USER. CPU 1: slab 4 active (lockless freelist: object 2). Node 0: no
+ *                partial slab, slab 5 on the full list. 2 slabs, 8 objects, 1 free.
+ */
+#define SLAB_STORE_USER 0x00010000U
+enum pagetype { PGTY_slab = 0xf5 };
+enum pagetype pagetype_slab = PGTY_slab;
+struct kmem_cache;
+struct page *mem_map_type; /* keeps struct page in the DWARF */
+struct kmem_cache_order_objects {
+	unsigned int x; /* order << 16 | objects */
+};
+struct kmem_cache_cpu {
+	void **freelist;
+	unsigned long tid;
+	struct slab *slab;
+	struct slab *partial;
+};
+struct kmem_cache_node {
+	unsigned int list_lock;
+	unsigned long nr_partial;
+	struct list_head partial;
+	atomic_long_t nr_slabs;
+	atomic_long_t total_objects;
+	struct list_head full;
+};
+struct kmem_cache {
+	struct kmem_cache_cpu *cpu_slab;
+	unsigned int flags;
+	unsigned long min_partial;
+	unsigned int size, object_size, offset, cpu_partial;
+	struct kmem_cache_order_objects oo;
+	unsigned int inuse, align, red_left_pad;
+	const char *name;
+	struct list_head list;
+	struct kmem_cache_node *node[MAX_NUMNODES];
+};
+/* Each CPU's kmem_cache_cpu of both caches, one struct rq apart (the per-CPU offsets above). */
+struct slab_pcpu_unit {
+	struct kmem_cache_cpu cpu[2];
+	char pad[sizeof(struct rq) - 2 * sizeof(struct kmem_cache_cpu)];
+};
+_Static_assert(sizeof(struct slab_pcpu_unit) == sizeof(struct rq), "one unit per CPU");
+union slab_page {
+	unsigned char bytes[4096];
+	void *words[512];
+};
+extern union slab_page slab_mem[6];
+extern struct kmem_cache kmalloc_64_cache, task_struct_cache;
+extern struct kmem_cache_node kmalloc_64_node, task_struct_node;
+#define KM64_OBJ(slab, i) (&slab_mem[slab].words[(i)*8])
+#define TASK_OBJ(slab, i) (&slab_mem[slab].words[(i)*128])
+union slab_page slab_mem[6] __attribute__((aligned(4096))) = {
+	[0] = {.words = {[3 * 8] = KM64_OBJ(0, 1)}},
+	[1] = {.words = {[10 * 8] = KM64_OBJ(1, 20)}},
+	[2] = {.words = {[5 * 8] = KM64_OBJ(2, 6), [6 * 8] = KM64_OBJ(2, 7), [7 * 8] = KM64_OBJ(2, 8)}},
+};
+#define SLAB(cache, in, objs, froz, fl, ...)                                                                      \
+	{.slab_cache = &(cache), .freelist = (fl), .inuse = (in), .objects = (objs), .frozen = (froz),          \
+	 .__page_type = PGTY_slab << 24, .__page_refcount = {1}, __VA_ARGS__}
+unsigned long page_offset_base = (unsigned long)slab_mem - SLAB_PFN0 * 4096;
+unsigned long vmemmap_base = (unsigned long)&fake_mem_map;
+struct slab_pcpu_unit slab_pcpu[NR_CPUS] = {
+	[0] = {.cpu = {{(void **)KM64_OBJ(0, 3), 0, &fake_slabs[0], &fake_slabs[1]}}},
+	[1] = {.cpu = {[1] = {(void **)TASK_OBJ(4, 2), 0, &fake_slabs[4], 0}}},
+};
+struct kmem_cache_node kmalloc_64_node = {0, 1, {&fake_slabs[2].slab_list, &fake_slabs[2].slab_list}, {4}, {256},
+					   {&kmalloc_64_node.full, &kmalloc_64_node.full}};
+struct kmem_cache_node task_struct_node = {0, 0, {&task_struct_node.partial, &task_struct_node.partial}, {2}, {8},
+					    {&fake_slabs[5].slab_list, &fake_slabs[5].slab_list}};
+struct list_head slab_caches = {&kmalloc_64_cache.list, &task_struct_cache.list};
+struct kmem_cache kmalloc_64_cache = {&slab_pcpu[0].cpu[0], 0, 5, 64, 64, 0, 30, {64}, 64, 8, 0, "kmalloc-64",
+				      {&task_struct_cache.list, &slab_caches}, {&kmalloc_64_node}};
+struct kmem_cache task_struct_cache = {&slab_pcpu[0].cpu[1], SLAB_STORE_USER, 5, 1024, 1000, 512, 2, {4}, 1000,
+				       64, 0, "task_struct", {&slab_caches, &kmalloc_64_cache.list}, {&task_struct_node}};
+
 /* Referenced from main so that the compiler keeps every object and its type. */
 void *keep[] = {&ghead, &hhead, &groot, &gxa, &gidr, &gmt, &mt_pivots, (void *)linux_banner, &init_uts_ns,
 		&nr_cpu_ids, &panic_cpu, &__per_cpu_offset, &runqueues, &init_pid_ns, &modules, &rbn, &group_se,
-		&node_data, &nr_node_ids, &tick_nsec, &jiffies_64, &pcpu_chunk, &init_net};
+		&node_data, &nr_node_ids, &tick_nsec, &jiffies_64, &pcpu_chunk, &init_net, &slab_caches, &page_offset_base,
+		&vmemmap_base, &pagetype_slab, &mem_map_type};
 
 int main(void)
 {
@@ -546,7 +683,8 @@ int main(void)
 /* The page allocator's data (see above); kept by `used`, as nothing in main refers to it. */
 #define PAGE(fl, ref) {.flags = (fl), .lru = {0, 0}, ._mapcount = {-1}, ._refcount = {ref}}
 #define FREE_PAGE(o, t) {.flags = 0, .lru = {&FREE_LIST(o, t), &FREE_LIST(o, t)}, ._mapcount = {-1}}
-__attribute__((used)) struct page fake_pages[16] = {
+__attribute__((used)) struct fake_mem_map fake_mem_map = {
+	.pages = {
 	[0] = PAGE(1UL << PG_reserved, 1),
 	[1] = FREE_PAGE(0, 0),
 	[2] = {.flags = (1UL << PG_uptodate) | (1UL << PG_lru) | (1UL << PG_swapbacked), .mapping = (void *)0xffff888004a1c001UL,
@@ -557,6 +695,15 @@ __attribute__((used)) struct page fake_pages[16] = {
 	[8] = FREE_PAGE(3, 1),
 	[9] = PAGE(0, 0), [10] = PAGE(0, 0), [11] = PAGE(0, 0), [12] = PAGE(0, 0), [13] = PAGE(0, 0), [14] = PAGE(0, 0),
 	[15] = PAGE(0, 0),
+	},
+	.slabs = {
+	SLAB(kmalloc_64_cache, 64, 64, 1, 0),
+	SLAB(kmalloc_64_cache, 62, 64, 1, KM64_OBJ(1, 10), .next = 0),
+	SLAB(kmalloc_64_cache, 60, 64, 0, KM64_OBJ(2, 5), .slab_list = {&kmalloc_64_node.partial, &kmalloc_64_node.partial}),
+	SLAB(kmalloc_64_cache, 64, 64, 0, 0, .slab_list = {&fake_slabs[3].slab_list, &fake_slabs[3].slab_list}),
+	SLAB(task_struct_cache, 4, 4, 1, 0),
+	SLAB(task_struct_cache, 4, 4, 0, 0, .slab_list = {&task_struct_node.full, &task_struct_node.full}),
+	},
 };
 #define PRESENT_MAPPED_ONLINE 7
 __attribute__((used)) struct mem_section fake_section_root[4096 / sizeof(struct mem_section)] = {

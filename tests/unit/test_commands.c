@@ -130,18 +130,29 @@ static const struct golden cases[] = {
 	{"foreach", "foreach ps\nforeach kernel ps\nforeach worker ps -p\nforeach 101 200 task -R pid,comm,prio"},
 	{"foreach-no-such-task", "foreach 4242 ps"},
 	{"foreach-no-command", "foreach 1 set"},
-	/* kmem: the page allocator (fake_pages, node 0's zones) */
-	{"kmem-p", "kmem -p {&fake_pages[2]}\nkmem -p 3000\nkmem -P 6000\nkmem -p 100000000"},
-	{"kmem-p-members", "kmem -p -m flags,_refcount,_mapcount,lru,mapping {&fake_pages[6]}\nkmem -m index,nosuch\nkmem -m flags,"},
+	/* kmem: the page allocator (fake_mem_map.pages, node 0's zones) */
+	{"kmem-p", "kmem -p {&fake_mem_map.pages[2]}\nkmem -p 3000\nkmem -P 6000\nkmem -p 100000000"},
+	{"kmem-p-members", "kmem -p -m flags,_refcount,_mapcount,lru,mapping {&fake_mem_map.pages[6]}\nkmem -m index,nosuch\nkmem -m flags,"},
 	{"kmem-free", "kmem -f\nkmem -F"},
-	{"kmem-free-addr", "kmem -f {&fake_pages[10]}\nkmem -f 1000 2000"},
-	{"kmem-free-cycle", "kmem -f", "fake_pages[8].lru.next = &fake_pages[8].lru"},
+	{"kmem-free-addr", "kmem -f {&fake_mem_map.pages[10]}\nkmem -f 1000 2000"},
+	{"kmem-free-cycle", "kmem -f", "fake_mem_map.pages[8].lru.next = &fake_mem_map.pages[8].lru"},
 	{"kmem-zones", "kmem -z"},
 	{"kmem-vm-stat", "kmem -V"},
 	{"kmem-nodes", "kmem -n"},
 	{"kmem-flags", "kmem -g\nkmem -g 1004\nkmem -g 800000"},
 	{"kmem-misc", "kmem -h\nkmem -o\nkmem -c\nkmem -C"},
-	{"kmem-addr", "kmem {&fake_pages[9]}\nkmem {&fake_pages[4]}"},
+	{"kmem-addr", "kmem {&fake_mem_map.pages[9]}\nkmem {&fake_mem_map.pages[4]}"},
+	/* kmem: the slab allocator */
+	{"kmem-s", "kmem -s\nkmem -s kmalloc-64\nkmem -s list\nkmem -s -I task_struct\nkmem -s no_such_cache"},
+	{"kmem-S", "kmem -S kmalloc-64\nkmem -S task_struct\nkmem -S=1 task_struct"},
+	{"kmem-s-address", "kmem -s {&slab_mem[2].words[13]}\nkmem -S {&slab_mem[4].words[200]}\nkmem -s {&fake_mem_map.slabs[1]}\n"
+			   "kmem -s {&kmalloc_64_cache}\nkmem -s {&items[1]}"},
+	{"kmem-r", "kmem -r"},
+	{"kmem-S-bad-cpus", "kmem -S=7 kmalloc-64"},
+	{"kmem-freelist-cycle", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "slab_mem[1].words[160] = &slab_mem[1].words[80]"},
+	{"kmem-freelist-unreadable", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "slab_mem[0].words[8] = 0xdead0000"},
+	{"kmem-partial-cycle", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "fake_mem_map.slabs[2].slab_list.next = &fake_mem_map.slabs[2].slab_list"},
+	{"kmem-cpu-partial-cycle", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "fake_mem_map.slabs[1].next = &fake_mem_map.slabs[1]"},
 };
 #pragma GCC diagnostic pop
 

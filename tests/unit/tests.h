@@ -14,4 +14,5 @@ void add_walk_tests(void) __attribute__((weak));
 void add_command_tests(void) __attribute__((weak));
 void add_vtop_tests(void) __attribute__((weak));
 void add_mm_tests(void) __attribute__((weak));
+void add_slab_tests(void) __attribute__((weak));
 #endif
