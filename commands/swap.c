@@ -47,7 +47,7 @@ static int cmd_swap(kd_session *s, int argc, char **argv)
 }
 
 const struct kd_command kd_cmd_swap = {
-	"swap", cmd_swap, "swap", "swap device information",
+	"swap", cmd_swap, "swap  ", "swap device information",
 	"Lists each swap area in use: its swap_info_struct, whether it is a partition or a\n"
 	"file, its size, how much of it holds swapped-out pages, the priority and the path.\n"
 	"\n"

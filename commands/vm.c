@@ -65,6 +65,10 @@ struct vma_ctx {
 	uint64_t pgd_phys;     /* the task's page table, for the page translations */
 	uint64_t init_mm;      /* a VMA of init_mm has no user pages to show */
 	bool single_found;
+	/* The first page-table read that failed: its pages show as not mapped, the error comes last. */
+	enum kd_errcode pt_code;
+	uint64_t pt_addr;
+	char pt_msg[256];
 };
 
 static void centred(kd_session *s, const char *text, int width)
@@ -150,8 +154,13 @@ static bool page_line(struct vma_ctx *c, const struct vma_view *v, const char *p
 	kd_session *s = c->s;
 	uint64_t pa = 0, entry = 0;
 	int present = kd_uvtop(s, c->pgd_phys, va, &pa, &entry);
-	if (present < 0) {
-		kd_clear_error(s); /* an unreadable page table: the page shows as not mapped */
+	if (present < 0) { /* an unreadable page table: the page shows as not mapped */
+		if (c->pt_code == KD_OK) {
+			c->pt_code = kd_last_code(s);
+			c->pt_addr = kd_last_addr(s);
+			snprintf(c->pt_msg, sizeof(c->pt_msg), "%s", kd_last_error(s));
+		}
+		kd_clear_error(s);
 		present = 0;
 		entry = 0;
 	}
@@ -348,7 +357,7 @@ static int vm_dump(kd_session *s, const struct task_info *t, const struct vm_opt
 	if (o->mode == VM_LIST || (o->mode == VM_PHYS && !r))
 		print_mm_line(s, &m);
 	if (!m.mm) {
-		if (!o->force_mm || kd_task_is_kthread(t))
+		if (!o->force_mm)
 			return 0;
 		if (check_forced_mm(s, o->force_mm) < 0)
 			return -1;
@@ -375,6 +384,8 @@ static int vm_dump(kd_session *s, const struct task_info *t, const struct vm_opt
 		kd_printf(s, "(not found)\n");
 	if (r && r->header_done)
 		kd_printf(s, "\n");
+	if (rc == 0 && c.pt_code != KD_OK)
+		return kd_error(s, c.pt_code, c.pt_addr, "%s", c.pt_msg);
 	return rc;
 }
 
@@ -563,6 +574,7 @@ static int cmd_vm(kd_session *s, int argc, char **argv)
 		if (!t) {
 			kd_clear_error(s);
 			rc = kd_fail(s, "invalid task or pid value: %s", argv[i]);
+			shown++; /* crash's message took the place of a task: a blank line before the next */
 			continue;
 		}
 		uint64_t v;
