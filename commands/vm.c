@@ -197,11 +197,10 @@ static bool page_line(struct vma_ctx *c, const struct vma_view *v, const char *p
  * true at the first page that refers to it (remembered in r->from); then a display from there of
  * the pages that refer to it.
  */
-static bool vma_pages(struct vma_ctx *c, uint64_t vma, const struct vma_view *v, const char *path, bool display)
+static bool vma_pages(struct vma_ctx *c, const struct vma_view *v, const char *path, bool display)
 {
 	kd_session *s = c->s;
 	struct vm_ref *r = c->o->ref;
-	(void)vma;
 	if (v->mm == c->init_mm)
 		return false;
 	if (!r || display)
@@ -247,7 +246,7 @@ static void vma_ref(struct vma_ctx *c, uint64_t vma, const struct vma_view *v, c
 		}
 		print_vma_line(s, vma, v, path);
 	}
-	if (vma_pages(c, vma, v, path, false)) {
+	if (vma_pages(c, v, path, false)) {
 		ref_header(c);
 		if (!r->vma_done || r->vma_printed != vma) {
 			print_vma_header(s);
@@ -255,7 +254,7 @@ static void vma_ref(struct vma_ctx *c, uint64_t vma, const struct vma_view *v, c
 			r->vma_done = true;
 			r->vma_printed = vma;
 		}
-		vma_pages(c, vma, v, path, true);
+		vma_pages(c, v, path, true);
 	}
 }
 
@@ -294,7 +293,7 @@ static int show_vma(kd_session *s, uint64_t vma, const struct kd_walk_pos *pos, 
 	}
 	print_vma_line(s, vma, &v, path);
 	if (o->mode == VM_PHYS || o->mode == VM_SINGLE)
-		vma_pages(c, vma, &v, path, false);
+		vma_pages(c, &v, path, false);
 	return 0;
 }
 
@@ -420,36 +419,13 @@ static void print_vm_flags(kd_session *s, uint64_t flags)
 	kd_printf(s, ")\n");
 }
 
-/* A hexadecimal argument as crash's htol reads it ("0x" optional, x/X/h ignored); false with
- * crash's message otherwise. */
+/* A hexadecimal argument ("0x" optional); false with crash's message otherwise. */
 static bool hex_arg(kd_session *s, const char *arg, uint64_t *out)
 {
-	const char *p = arg;
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-		p += 2;
-	uint64_t v = 0;
-	size_t digits = 0;
-	for (; *p; p++) {
-		int d;
-		if (*p >= '0' && *p <= '9')
-			d = *p - '0';
-		else if (*p >= 'a' && *p <= 'f')
-			d = *p - 'a' + 10;
-		else if (*p >= 'A' && *p <= 'F')
-			d = *p - 'A' + 10;
-		else if (*p == 'x' || *p == 'X' || *p == 'h')
-			continue;
-		else
-			break;
-		v = v * 16 + (uint64_t)d;
-		digits++;
-	}
-	if (*p || digits > 16) {
-		kd_fail(s, "invalid input: \"%s\"", arg);
-		return false;
-	}
-	*out = v;
-	return true;
+	if (kd_parse_hex_u64(arg, out))
+		return true;
+	kd_fail(s, "invalid input: \"%s\"", arg);
+	return false;
 }
 
 /* crash's test of a number: all decimal digits, or all hexadecimal (with x/X), at least one digit. */
@@ -465,20 +441,16 @@ static bool all_of(const char *str, const char *chars)
 	return digit;
 }
 
-static void ref_init(kd_session *s, struct vm_ref *r, const char *str)
+static void ref_init(struct vm_ref *r, const char *str)
 {
 	memset(r, 0, sizeof(*r));
 	r->str = str;
 	r->decimal = all_of(str, "0123456789");
 	r->number = r->decimal || all_of(str, "0123456789abcdefABCDEFxX");
-	if (r->number) {
-		if (!hex_arg(s, str, &r->hexval)) {
-			kd_clear_error(s);
-			r->number = false;
-		}
-		if (r->decimal)
-			kd_parse_u64(str, &r->decval);
-	}
+	if (r->number && !kd_parse_hex_u64(str, &r->hexval))
+		r->number = false; /* digits and x's that make no number */
+	if (r->number && r->decimal)
+		kd_parse_u64(str, &r->decval);
 }
 
 static int cmd_vm(kd_session *s, int argc, char **argv)
@@ -527,7 +499,7 @@ static int cmd_vm(kd_session *s, int argc, char **argv)
 			} else if (flag && o.mode != VM_PHYS) {
 				errs = true;
 			} else {
-				ref_init(s, &ref, optarg);
+				ref_init(&ref, optarg);
 				o.ref = &ref;
 				flag = true;
 				o.mode = VM_PHYS;
