@@ -556,8 +556,11 @@ static int cmd_vm(kd_session *s, int argc, char **argv)
 			const struct task_info *u = by_pid ? &tt->tasks[k] : t;
 			if (by_pid && u->pid != t->pid)
 				continue;
-			if (!o.ref)
-				kd_task_print_header(s, u, shown++);
+			if (!o.ref) {
+				if (shown++)
+					kd_printf(s, "\n");
+				kd_task_print_header(s, u, 0);
+			}
 			if (vm_dump(s, u, &o) < 0)
 				rc = -1;
 		}
