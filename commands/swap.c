@@ -54,6 +54,6 @@ const struct kd_command kd_cmd_swap = {
 	"EXAMPLES\n"
 	"  kdive> swap\n"
 	"  SWAP_INFO_STRUCT    TYPE       SIZE       USED     PCT  PRI  FILENAME\n"
-	"  ffff8b99c1a2c000  PARTITION   1048572k       384k    0%   -2  /dev/vda2\n",
+	"  ffff8b99c1a2c000  PARTITION  1048572k     384k      0%   -2  /dev/vda2\n",
 	KD_CMD_NEEDS_DUMP,
 };
