@@ -152,33 +152,31 @@ static bool page_line(struct vma_ctx *c, const struct vma_view *v, const char *p
 		      size_t size, const struct vm_ref *r)
 {
 	kd_session *s = c->s;
-	uint64_t pa = 0, entry = 0;
-	int present = kd_uvtop(s, c->pgd_phys, va, &pa, &entry);
-	if (present < 0) { /* an unreadable page table: the page shows as not mapped */
+	struct kd_pt_trace tr;
+	if (kd_vtop_trace(s, c->pgd_phys, va, KD_PT_USER, &tr) < 0) { /* an unreadable page table: not mapped */
 		if (c->pt_code == KD_OK) {
 			c->pt_code = kd_last_code(s);
 			c->pt_addr = kd_last_addr(s);
 			snprintf(c->pt_msg, sizeof(c->pt_msg), "%s", kd_last_error(s));
 		}
 		kd_clear_error(s);
-		present = 0;
-		entry = 0;
+		tr.present = tr.swap = false;
 	}
 	bool hit = ref_hex(r, va);
 	char where[600];
-	if (present) {
-		snprintf(line, size, "%-10llx  %8llx\n", (unsigned long long)va, (unsigned long long)pa);
-		return hit || ref_hex(r, pa);
+	if (tr.present) {
+		snprintf(line, size, "%-10llx  %8llx\n", (unsigned long long)va, (unsigned long long)tr.paddr);
+		return hit || ref_hex(r, tr.paddr);
 	}
-	if (entry && kd_swap_location(s, entry, where, sizeof(where))) {
+	if (tr.swap && kd_swap_location(s, tr.pte, where, sizeof(where))) {
 		snprintf(line, size, "%-10llx  SWAP: %s\n", (unsigned long long)va, where);
 		if (r) {
-			uint64_t type, offset;
-			kd_swap_entry(s, entry, &type, &offset);
+			struct kd_pte_info pi;
+			kd_pte_decode(s, tr.pte, &pi);
 			char *dev_end = strstr(where, "  OFFSET:");
 			if (dev_end)
 				*dev_end = '\0';
-			hit = hit || ref_dec(r, offset) || ref_name(r, where);
+			hit = hit || ref_dec(r, pi.swap_offset) || ref_name(r, where);
 		}
 		return hit;
 	}

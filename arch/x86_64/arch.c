@@ -199,52 +199,6 @@ static void x86_pte_decode(kd_session *s, uint64_t pte, struct kd_pte_info *out)
 	}
 }
 
-/*
- * A user page as the kernel's own fault path sees it: present when the leaf entry has _PAGE_PRESENT,
- * or _PAGE_PROTNONE (a PROT_NONE or NUMA-hinting page, present but inaccessible) at the PMD and PTE
- * levels. A page that is not present leaves its PTE in *entry (0 when a level above is empty): a swap
- * entry, a migration entry, or nothing.
- */
-static int x86_uvtop(kd_session *s, uint64_t pgd, uint64_t vaddr, uint64_t *paddr, uint64_t *entry)
-{
-	static const int shifts5[] = {48, 39, 30, 21, 12};
-	const int *shift = s->ki.l5 ? shifts5 : shifts5 + 1;
-	int levels = s->ki.l5 ? 5 : 4;
-	uint64_t table = pgd ? pgd : s->ki.kernel_pgd;
-	*entry = 0;
-	for (int lvl = 0; lvl < levels; lvl++) {
-		uint64_t e;
-		unsigned idx = (unsigned)((vaddr >> shift[lvl]) & 511);
-		if (read_entry(s, table, idx, &e) < 0) {
-			kd_fail_prefix(s, "address %llx: page table unreadable", (unsigned long long)vaddr);
-			s->err.addr = vaddr;
-			return -1;
-		}
-		bool last = lvl == levels - 1;
-		uint64_t present = shift[lvl] <= 21 ? PTE_PRESENT | PTE_PROTNONE : PTE_PRESENT;
-		if (!(e & present)) {
-			if (last)
-				*entry = e;
-			return 0;
-		}
-		if (last || ((e & PTE_PSE) && shift[lvl] <= 30 && shift[lvl] >= 21)) {
-			uint64_t size = 1ULL << shift[lvl];
-			*paddr = (e & PTE_ADDR_MASK & ~(size - 1)) | (vaddr & (size - 1));
-			return 1;
-		}
-		table = e;
-	}
-	return 0;
-}
-
-/* Since 4.19 (the L1TF mitigation) a swap PTE holds the type in its top 5 bits and the offset,
- * inverted, in bits 9-58. */
-static void x86_swap_entry(uint64_t entry, uint64_t *type, uint64_t *offset)
-{
-	*type = entry >> 59;
-	*offset = (~entry << 5) >> 14;
-}
-
 static bool x86_is_kvaddr(kd_session *s, uint64_t vaddr)
 {
 	(void)s;
@@ -391,8 +345,6 @@ const struct arch_ops arch_x86_64 = {
 	.vtop = x86_vtop,
 	.kvtop = x86_kvtop,
 	.is_kvaddr = x86_is_kvaddr,
-	.uvtop = x86_uvtop,
-	.swap_entry = x86_swap_entry,
 	.section_size_bits = 27,
 	.vtop_trace = x86_vtop_trace,
 	.is_uvaddr = x86_is_uvaddr,

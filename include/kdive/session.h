@@ -39,16 +39,6 @@ KD_API const struct kd_target_info *kd_target(kd_session *s);
 KD_API bool kd_is_kvaddr(kd_session *s, uint64_t addr);
 /* Translate through the page table whose top level is at pgd (physical; 0 = the kernel's). */
 KD_API int kd_vtop(kd_session *s, uint64_t pgd, uint64_t vaddr, uint64_t *paddr, uint64_t *page_size);
-/*
- * A user page as crash's uvtop sees it, through the page table at pgd (physical): 1 when present
- * (or PROT_NONE: mapped but inaccessible), with the physical address in *paddr; 0 when not, with
- * the page-table entry in its place in *entry (0 when it or a level above is empty; else a swap
- * entry, kd_swap_entry decodes it); -1 when the page table cannot be read.
- */
-KD_API int kd_uvtop(kd_session *s, uint64_t pgd, uint64_t vaddr, uint64_t *paddr, uint64_t *entry);
-/* A swap entry (a PTE that is not present) as the architecture encodes it: the swap type (index
- * into swap_info) and the page offset in that swap area. */
-KD_API int kd_swap_entry(kd_session *s, uint64_t entry, uint64_t *type, uint64_t *offset);
 /* A VMCOREINFO value by key (not NUL-terminated: *len bytes); NULL if the dump has none. */
 KD_API const char *kd_vmcoreinfo(kd_session *s, const char *key, size_t *len);
 

@@ -28,7 +28,7 @@ struct kd_swap_device {
  */
 KD_API int kd_swap_devices(kd_session *s, struct kd_swap_device **out, size_t *n);
 /*
- * Where a swap entry (a PTE that is not present, nonzero) points, as crash prints it after
+ * Where a swap entry (a PTE that is not present, nonzero; kd_pte_decode splits it) points, as crash prints it after
  * "SWAP: ": "/dev/vda2  OFFSET: 1234" (the offset in pages, decimal), the device being
  * "(unknown swap location)" when swap_info has no area of that type. false (buf untouched, no
  * error) when the kernel has no swap (no swap_info or nr_swapfiles).

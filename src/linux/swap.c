@@ -5,6 +5,7 @@
 #include "linux/fs.h"
 #include "linux/kernel.h"
 
+#include <kdive/memory.h>
 #include <kdive/swap.h>
 #include <kdive/types.h>
 
@@ -156,11 +157,12 @@ int kd_swap_devices(kd_session *s, struct kd_swap_device **out, size_t *n)
 bool kd_swap_location(kd_session *s, uint64_t entry, char *buf, size_t size)
 {
 	struct swap_table t;
-	uint64_t type, offset;
-	if (!swap_table(s, &t) || kd_swap_entry(s, entry, &type, &offset) < 0) {
+	struct kd_pte_info pi;
+	if (!swap_table(s, &t) || kd_pte_decode(s, entry, &pi) < 0) {
 		kd_clear_error(s);
 		return false;
 	}
+	uint64_t type = pi.swap_type, offset = pi.swap_offset;
 	char dev[512] = "(unknown swap location)";
 	uint64_t si = 0, file = 0;
 	if (type < t.len && swap_struct(s, &t, type, &si) == 0 && si &&

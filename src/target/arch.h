@@ -16,10 +16,6 @@ struct arch_ops {
 	/* Fast path for kernel addresses (direct map, kernel text); falls back to vtop. */
 	int (*kvtop)(kd_session *s, uint64_t vaddr, uint64_t *paddr);
 	bool (*is_kvaddr)(kd_session *s, uint64_t vaddr);
-	/* A user page (kd_uvtop): 1 present, with *paddr; 0 not present, with its PTE in *entry; -1 unreadable. */
-	int (*uvtop)(kd_session *s, uint64_t pgd, uint64_t vaddr, uint64_t *paddr, uint64_t *entry);
-	/* A swap PTE's type (the swap_info index) and offset (in pages). */
-	void (*swap_entry)(uint64_t entry, uint64_t *type, uint64_t *offset);
 	unsigned section_size_bits; /* SPARSEMEM: log2 of a memory section's bytes, when VMCOREINFO does not say */
 	/* The walk behind vtop, with every entry it read (kd_vtop_trace); pgd 0 = the kernel's. */
 	int (*vtop_trace)(kd_session *s, uint64_t pgd, uint64_t vaddr, unsigned flags, struct kd_pt_trace *t);

@@ -167,21 +167,6 @@ int kd_vtop(kd_session *s, uint64_t pgd, uint64_t vaddr, uint64_t *paddr, uint64
 	return s->arch->vtop(s, pgd, vaddr, paddr, page_size ? page_size : &psz);
 }
 
-int kd_uvtop(kd_session *s, uint64_t pgd, uint64_t vaddr, uint64_t *paddr, uint64_t *entry)
-{
-	if (!s->arch || !s->dump)
-		return kd_fail(s, "no dump is open");
-	return s->arch->uvtop(s, pgd, vaddr, paddr, entry);
-}
-
-int kd_swap_entry(kd_session *s, uint64_t entry, uint64_t *type, uint64_t *offset)
-{
-	if (!s->arch)
-		return kd_fail(s, "no architecture to decode a swap entry");
-	s->arch->swap_entry(entry, type, offset);
-	return 0;
-}
-
 const char *kd_vmcoreinfo(kd_session *s, const char *key, size_t *len)
 {
 	return s->dump ? dump_vmcoreinfo(s->dump, key, len) : NULL;
