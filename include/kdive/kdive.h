@@ -26,6 +26,8 @@
 #include <kdive/expr.h>
 #include <kdive/cvalue.h>
 #include <kdive/print.h>
+#include <kdive/vmalloc.h>
+#include <kdive/swap.h>
 #include <kdive/mm.h>
 #include <kdive/slab.h>
 

@@ -158,12 +158,21 @@ struct maple_tree {
 unsigned char mt_slots[4] = {31, 16, 16, 10};
 unsigned char mt_pivots[4] = {0, 15, 15, 9};
 
+struct mm_struct;
+struct file;
+extern struct mm_struct mm_worker;
 struct vm_area_struct {
 	unsigned long vm_start, vm_end;
 	struct vm_area_struct *vm_next;
+	struct mm_struct *vm_mm;
+	unsigned long vm_flags;
+	struct file *vm_file;
+	unsigned long vm_pgoff;
 };
-struct vm_area_struct vmas[3] = {
-	{0x1000, 0x2000, &vmas[1]}, {0x2000, 0x3000, &vmas[2]}, {0x3000, 0x4000, 0}};
+/* worker's VMAs (mm_worker.mm_mt is a tree like gmt, over the same nodes) */
+struct vm_area_struct vmas[3] = {{0x1000, 0x2000, &vmas[1], &mm_worker, 0x8100073},
+				 {0x2000, 0x3000, &vmas[2], &mm_worker, 0x8000075},
+				 {0x3000, 0x4000, 0, &mm_worker, 0x73}};
 
 /* An encoded node: its address, its type (1 leaf_64, 3 arange_64) and 4; the root also 2. */
 #define MT_NODE(n, type) ((void *)((char *)&(n) + ((type) << 3) + 4))
@@ -435,7 +444,7 @@ struct mm_struct mm_init = {USER_MM, .pgd = (pgd_t *)0xffff888003a4e000UL, .mm_u
 			    .total_vm = 42000, .data_vm = 4310, .exec_vm = 9870, .stack_vm = 33,
 			    .start_stack = 0x7ffc3b9e0f30UL, .arg_start = 0x7ffc3b9e1f2aUL, .arg_end = 0x7ffc3b9e1f37UL,
 			    .env_start = 0x7ffc3b9e1f37UL, .env_end = 0x7ffc3b9e1fe8UL, RSS(0, 2048, 896, 0, 40)};
-struct mm_struct mm_worker = {USER_MM, .pgd = (pgd_t *)0xffff888004c1f000UL, .mm_users = {2}, .mm_count = {1},
+struct mm_struct mm_worker = {{0, 0x30b, (char *)MT_NODE(mt_root_node, 3) + 2}, USER_MM, .pgd = (pgd_t *)0xffff888004c1f000UL, .mm_users = {2}, .mm_count = {1},
 			      .total_vm = 5120, .data_vm = 1402, .exec_vm = 611, .stack_vm = 33,
 			      .start_stack = 0x7ffe9d24c5a0UL, .arg_start = 0x7ffe9d24df01UL, .arg_end = 0x7ffe9d24df0fUL,
 			      .env_start = 0x7ffe9d24df0fUL, .env_end = 0x7ffe9d24dfeaUL, RSS(1, 700, 480, 12, 0)};
@@ -669,11 +678,51 @@ struct kmem_cache kmalloc_64_cache = {&slab_pcpu[0].cpu[0], 0, 5, 64, 64, 0, 30,
 struct kmem_cache task_struct_cache = {&slab_pcpu[0].cpu[1], SLAB_STORE_USER, 5, 1024, 1000, 512, 2, {4}, 1000,
 				       64, 0, "task_struct", {&slab_caches, &kmalloc_64_cache.list}, {&task_struct_node}};
 
+/*
+ * The vmalloc areas (before 6.9: one list, vmap_area_list): a vmalloc'ed stack, a vm_map_ram
+ * area (no vm_struct: kmem -v leaves it out) and a module's area.
+ */
+struct vm_struct {
+	struct vm_struct *next;
+	void *addr;
+	unsigned long size, flags;
+};
+struct vmap_area {
+	unsigned long va_start, va_end;
+	struct rb_node rb_node;
+	struct list_head list;
+	union {
+		unsigned long subtree_max_size;
+		struct vm_struct *vm;
+	};
+	unsigned long flags;
+};
+struct vm_struct vms[2] = {{0, (void *)0xffffc90000000000UL, 0x5000, 0x22}, {0, (void *)0xffffffffc0000000UL, 0x6000, 0x22}};
+extern struct vmap_area vas[3];
+struct list_head vmap_area_list = {&vas[0].list, &vas[2].list};
+struct vmap_area vas[3] = {
+	{0xffffc90000000000UL, 0xffffc90000005000UL, {0}, {&vas[1].list, &vmap_area_list}, {.vm = &vms[0]}, 0},
+	{0xffffc90000005000UL, 0xffffc90000007000UL, {0}, {&vas[2].list, &vas[0].list}, {.vm = 0}, 2},
+	{0xffffffffc0000000UL, 0xffffffffc0006000UL, {0}, {&vmap_area_list, &vas[1].list}, {.vm = &vms[1]}, 0},
+};
+
+/* Swap: one partition in use (type 0), one slot once used and now free (type 1). */
+struct swap_info_struct {
+	unsigned long flags;
+	short prio;
+	struct file *swap_file;
+	unsigned int old_block_size;
+	unsigned int pages, inuse_pages, max;
+};
+struct swap_info_struct swap0 = {3, -2, 0, 4096, 262143, 96, 262144}, swap1 = {0, -3, 0, 0, 1000, 0, 1001};
+struct swap_info_struct *swap_info[32] = {&swap0, &swap1};
+unsigned int nr_swapfiles = 2;
+
 /* Referenced from main so that the compiler keeps every object and its type. */
 void *keep[] = {&ghead, &hhead, &groot, &gxa, &gidr, &gmt, &mt_pivots, (void *)linux_banner, &init_uts_ns,
 		&nr_cpu_ids, &panic_cpu, &__per_cpu_offset, &runqueues, &init_pid_ns, &modules, &rbn, &group_se,
 		&node_data, &nr_node_ids, &tick_nsec, &jiffies_64, &pcpu_chunk, &init_net, &slab_caches, &page_offset_base,
-		&vmemmap_base, &pagetype_slab, &mem_map_type};
+		&vmemmap_base, &pagetype_slab, &mem_map_type, &vmap_area_list, &vas, &swap_info, &nr_swapfiles};
 
 int main(void)
 {

@@ -61,6 +61,13 @@ static const struct golden cases[] = {
 	{"ps-no-such-pid", "ps 4242"},
 	{"ps-task-list-broken", "ps", "init_task.tasks.next = 0xdead0000"},
 	/* runq */
+	{"vm", "vm 100\nvm -v 100\nvm -m 1\nvm -R {&mm_worker} 100\nvm 1"},
+	{"vm-flags", "vm -f 8100073\nvm -f 100173\nvm -f zz\nvm -p -f 3"},
+	{"vm-bad-options", "vm -p -m\nvm -x -d\nvm -R 1 -R 2\nvm -z\nvm 4242"},
+	{"vm-maple-bad-slots", "vm 100", "mt_slots[3] = 200"},
+	{"swap", "swap\nswap -x"},
+	{"kmem-vmalloc", "kmem -v\nkmem -v ffffc90000001000 ffffffffc0001000\nkmem -v 1000"},
+	{"kmem-vmalloc-cycle", "kmem -v", "vas[2].list.next = &vas[1].list"},
 	{"runq", "runq"},
 	{"runq-cpu", "runq -c 1"},
 	{"runq-timestamps", "runq -t"},
