@@ -3,17 +3,6 @@
 
 #include "kmem.h"
 
-#define VM_VM_AREA 0x4 /* vmap_area.flags of a vmalloc area, on kernels with a purge_list (before 4.x) */
-
-/* An area crash lists: one with a vm_struct (vm_map_ram areas have none), or on the older
- * kernels whose vmap_area has a purge_list, one flagged VM_VM_AREA. */
-static bool listed(kd_session *s, const struct kd_vmap_area *a)
-{
-	if (kd_member_exists(s, "vmap_area", "purge_list") && kd_member_exists(s, "vmap_area", "flags"))
-		return a->flags == VM_VM_AREA;
-	return a->vm != 0;
-}
-
 static void header(kd_session *s)
 {
 	kd_printf(s, "   VMAP_AREA         VM_STRUCT                 ADDRESS RANGE                SIZE\n");
@@ -56,7 +45,7 @@ int kmem_vmalloc(kd_session *s, struct kmem_opts *o, const uint64_t *addr)
 	if (n && !o->calls++) /* one header for every address of the command */
 		header(s);
 	for (size_t i = 0; i < n; i++) {
-		if (!listed(s, &areas[i]))
+		if (!areas[i].has_vm)
 			continue;
 		if (!addr || matches(s, o, &areas[i], *addr))
 			line(s, &areas[i]);
@@ -81,7 +70,7 @@ int kmem_vmalloc_at(kd_session *s, struct kmem_opts *o, uint64_t addr)
 		n = 0;
 	}
 	for (size_t i = 0; i < n && !found; i++) {
-		if (listed(s, &areas[i]) && matches(s, o, &areas[i], addr)) {
+		if (areas[i].has_vm && matches(s, o, &areas[i], addr)) {
 			header(s);
 			line(s, &areas[i]);
 			found = 1;

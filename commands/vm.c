@@ -295,20 +295,6 @@ static int show_vma(kd_session *s, uint64_t vma, const struct kd_walk_pos *pos, 
 	return 0;
 }
 
-/* Every VMA of an mm: its maple tree (6.1+), else the mmap list. */
-static int walk_vmas(kd_session *s, uint64_t mm, struct vma_ctx *c)
-{
-	uint64_t mt = kd_member_offset_opt(s, "mm_struct", "mm_mt");
-	if (mt != UINT64_MAX && !kd_member_exists(s, "mm_struct", "mmap"))
-		return kd_walk_maple(s, mm + mt, 0, show_vma, c) < 0 ? -1 : 0;
-	uint64_t vma, next_off;
-	if (kd_read_member_ptr(s, mm, "mm_struct", "mmap", &vma) < 0 ||
-	    kd_member_offset(s, "vm_area_struct", "vm_next", &next_off) < 0)
-		return -1;
-	if (!vma)
-		return 0;
-	return kd_walk_chain(s, vma, next_off, 0, 0, 0, show_vma, c) < 0 ? -1 : 0;
-}
 
 static void mm_summary(kd_session *s, const struct task_info *t, struct mm_summary *m)
 {
@@ -376,7 +362,7 @@ static int vm_dump(kd_session *s, const struct task_info *t, const struct vm_opt
 	c.init_mm = init_mm ? init_mm->addr : 0;
 	if ((o->mode == VM_PHYS || o->mode == VM_SINGLE) && kd_task_pgd(s, t->task, &c.pgd_phys) < 0)
 		return -1;
-	int rc = walk_vmas(s, m.mm, &c);
+	int rc = kd_walk_vmas(s, m.mm, show_vma, &c);
 	if (o->mode == VM_SINGLE && !c.single_found)
 		kd_printf(s, "(not found)\n");
 	if (r && r->header_done)

@@ -6,6 +6,7 @@
 #define KDIVE_PUBLIC_LINUX_H
 
 #include <kdive/common.h>
+#include <kdive/walk.h>
 
 KD_BEGIN_DECLS
 
@@ -47,6 +48,12 @@ struct kd_vma {
 /* The VMA of mm (an mm_struct) that holds vaddr, from its maple tree (6.1+) or mmap list: 1 found,
  * 0 none (or mm 0), -1 with an error naming the mm when its VMAs cannot be walked. */
 KD_API int kd_vma_find(kd_session *s, uint64_t mm, uint64_t vaddr, struct kd_vma *out);
+/* Every VMA (vm_area_struct address) of mm in address order, from its maple tree (6.1+) or mmap
+ * list, through fn as the walkers of <kdive/walk.h> call it (a maple walk may pass 0: skip it). */
+KD_API int kd_walk_vmas(kd_session *s, uint64_t mm, kd_walk_fn fn, void *arg);
+/* Every VMA of mm, in address order: *out is allocated (free() it); returns the count, or -1 with
+ * an error naming the mm. */
+KD_API long kd_mm_vmas(kd_session *s, uint64_t mm, struct kd_vma **out);
 
 /* Files */
 /* The path of a (vfsmount, dentry) pair, crossing mount points up to the namespace root. */

@@ -70,6 +70,26 @@ struct kd_pte_info {
 /* Fails (with an error) only when no architecture is known. */
 KD_API int kd_pte_decode(kd_session *s, uint64_t pte, struct kd_pte_info *out);
 
+/*
+ * Bulk reads for scans (search): memory in large runs straight from the dump's pages, and
+ * pages that are missing learnt cheaply, without an error or a message for each.
+ *
+ * kd_translate_run: how many bytes from vaddr's page (rounded down to it), at most len, are
+ * mapped to physically contiguous memory, and where they start (*paddr). space is KD_KVADDR
+ * (the kernel's translation: the direct map and kernel image by arithmetic, the rest through
+ * the page tables) or KD_UVADDR (through the page table at pgd, physical). 0 when that page is
+ * not mapped, with no error set.
+ *
+ * kd_read_phys_run: the bytes present in the dump from paddr (page-aligned) on, at most len
+ * (rounded down to whole pages); *data points at them: into the dump file where it stores the
+ * pages plainly, else into buf (len bytes, the caller's). 0 when the page at paddr is not in the
+ * dump, was excluded by makedumpfile or cannot be read: the caller skips that page; no error is
+ * set. -1 (with an error) only without a dump or for a paddr off a page boundary.
+ */
+KD_API size_t kd_translate_run(kd_session *s, enum kd_addr_space space, uint64_t pgd, uint64_t vaddr, size_t len,
+			       uint64_t *paddr);
+KD_API int64_t kd_read_phys_run(kd_session *s, uint64_t paddr, size_t len, void *buf, const void **data);
+
 KD_END_DECLS
 
 #endif

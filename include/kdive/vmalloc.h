@@ -15,6 +15,8 @@ struct kd_vmap_area {
 	uint64_t start, end; /* va_start, va_end: the virtual range [start, end) */
 	uint64_t vm;         /* its struct vm_struct (vm, or private before 4.x), 0 for a vm_map_ram area */
 	uint64_t flags;      /* vmap_area.flags, 0 where the kernel has none */
+	bool has_vm;         /* a vmalloc/vmap/ioremap/module area, as crash lists them: one with a
+				vm_struct, or on kernels whose vmap_area has a purge_list, flagged VM_VM_AREA */
 };
 
 /*

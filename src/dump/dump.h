@@ -40,6 +40,13 @@ int dfile_flat_init(struct dfile *f, struct kd_err *err);
 struct dump_ops {
 	/* Copy len bytes of physical memory at paddr; never crosses a page boundary. */
 	int (*read_phys)(struct dump *d, uint64_t paddr, void *buf, size_t len, struct kd_err *err);
+	/*
+	 * Bulk reads (scans): the run of pages present in the dump from paddr (page-aligned), at most
+	 * len bytes. Returns the bytes available (> 0), with *data pointing at them: into the mapped
+	 * file where the format stores them plainly, else into buf (len bytes); 0 when the page at
+	 * paddr is not in the dump, was excluded or cannot be read (no message: the caller skips it).
+	 */
+	size_t (*read_run)(struct dump *d, uint64_t paddr, size_t len, uint8_t *buf, const uint8_t **data);
 	void (*close)(struct dump *d);
 };
 

@@ -40,23 +40,59 @@ static const struct elf_load *find_load(struct elf_priv *p, uint64_t paddr)
 	return NULL;
 }
 
+enum elf_where { ELF_IN_FILE, ELF_ABSENT, ELF_FILTERED };
+
+/*
+ * Where paddr's bytes are: at *off in the file, *avail of them (at most len, within the
+ * segment's file part); or absent (no segment), or filtered out (in a segment, not in the file).
+ */
+static enum elf_where elf_locate(struct elf_priv *p, uint64_t paddr, size_t len, uint64_t *off, size_t *avail)
+{
+	const struct elf_load *l = find_load(p, paddr);
+	if (!l)
+		return ELF_ABSENT;
+	uint64_t in = paddr - l->paddr;
+	if (in >= l->filesz)
+		return ELF_FILTERED;
+	*off = l->offset + in;
+	*avail = (size_t)MIN((uint64_t)len, l->filesz - in);
+	return ELF_IN_FILE;
+}
+
 static int elf_read_phys(struct dump *d, uint64_t paddr, void *buf, size_t len, struct kd_err *err)
 {
 	struct elf_priv *p = d->priv;
-	const struct elf_load *l = find_load(p, paddr);
-	if (!l) {
-		err->addr = paddr;
+	uint64_t off;
+	size_t avail;
+	enum elf_where w = elf_locate(p, paddr, len, &off, &avail);
+	err->addr = paddr;
+	if (w == ELF_ABSENT)
 		return kd_err_set(err, KD_ENOMEM_DUMP, "physical address %#llx is not in the dump", (unsigned long long)paddr);
-	}
-	uint64_t in = paddr - l->paddr;
-	if (len > l->memsz - in)
-		len = (size_t)(l->memsz - in); /* caller splits at pages; segments are page-aligned in practice */
-	if (in + len > l->filesz) {
-		err->addr = paddr;
+	const struct elf_load *l = &p->loads[p->last];
+	if (len > l->memsz - (paddr - l->paddr))
+		len = (size_t)(l->memsz - (paddr - l->paddr)); /* caller splits at pages; segments are page-aligned in practice */
+	if (w == ELF_FILTERED || avail < len)
 		return kd_err_set(err, KD_EEXCLUDED, "physical address %#llx: page excluded from the dump (filtered out by makedumpfile)",
 				  (unsigned long long)paddr);
+	return dfile_read(&d->file, off, buf, len, err);
+}
+
+static size_t elf_read_run(struct dump *d, uint64_t paddr, size_t len, uint8_t *buf, const uint8_t **data)
+{
+	uint64_t off;
+	size_t avail;
+	if (elf_locate(d->priv, paddr, len, &off, &avail) != ELF_IN_FILE)
+		return 0;
+	const uint8_t *ptr = dfile_ptr(&d->file, off, avail);
+	if (ptr) {
+		*data = ptr;
+		return avail;
 	}
-	return dfile_read(&d->file, l->offset + in, buf, len, err);
+	struct kd_err e = {0};
+	if (dfile_read(&d->file, off, buf, avail, &e) < 0)
+		return 0;
+	*data = buf;
+	return avail;
 }
 
 static void elf_close(struct dump *d)
@@ -69,6 +105,7 @@ static void elf_close(struct dump *d)
 
 static const struct dump_ops elf_ops = {
 	.read_phys = elf_read_phys,
+	.read_run = elf_read_run,
 	.close = elf_close,
 };
 

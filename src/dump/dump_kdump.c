@@ -98,6 +98,18 @@ static void build_rank(struct kdump_priv *p)
 	p->nr_dumped = count;
 }
 
+enum page_state { PAGE_DUMPED, PAGE_BEYOND, PAGE_NO_RAM, PAGE_EXCLUDED };
+
+/* From the bitmaps alone: cheap enough for scans to ask of every page. */
+static enum page_state page_state(const struct kdump_priv *p, uint64_t pfn)
+{
+	if (pfn >= p->max_mapnr)
+		return PAGE_BEYOND;
+	if (!bit(p->bitmap2, pfn))
+		return bit(p->bitmap1, pfn) ? PAGE_EXCLUDED : PAGE_NO_RAM;
+	return PAGE_DUMPED;
+}
+
 static uint64_t desc_index(const struct kdump_priv *p, uint64_t pfn)
 {
 	uint64_t c = pfn / RANK_CHUNK, idx = p->rank[c];
@@ -163,15 +175,18 @@ static int kdump_read_page(struct dump *d, uint64_t pfn, uint8_t *out, struct kd
 	struct kdump_priv *p = d->priv;
 	uint64_t paddr = pfn * p->block_size;
 	err->addr = paddr;
-	if (pfn >= p->max_mapnr)
+	switch (page_state(p, pfn)) {
+	case PAGE_BEYOND:
 		return kd_err_set(err, KD_ENOMEM_DUMP, "physical address %#llx is beyond the end of the dump's memory",
 				  (unsigned long long)paddr);
-	if (!bit(p->bitmap2, pfn)) {
-		if (!bit(p->bitmap1, pfn))
-			return kd_err_set(err, KD_ENOMEM_DUMP, "physical address %#llx is not in the dump (no RAM there)",
-					  (unsigned long long)paddr);
+	case PAGE_NO_RAM:
+		return kd_err_set(err, KD_ENOMEM_DUMP, "physical address %#llx is not in the dump (no RAM there)",
+				  (unsigned long long)paddr);
+	case PAGE_EXCLUDED:
 		return kd_err_set(err, KD_EEXCLUDED, "physical address %#llx: page excluded by makedumpfile -d %d",
 				  (unsigned long long)paddr, p->dump_level);
+	case PAGE_DUMPED:
+		break;
 	}
 	uint8_t desc[PAGE_DESC_SIZE];
 	uint64_t idx = desc_index(p, pfn);
@@ -220,6 +235,25 @@ static int kdump_read_phys(struct dump *d, uint64_t paddr, void *buf, size_t len
 	return rc;
 }
 
+static size_t kdump_read_run(struct dump *d, uint64_t paddr, size_t len, uint8_t *buf, const uint8_t **data)
+{
+	struct kdump_priv *p = d->priv;
+	uint64_t pfn = paddr / p->block_size;
+	size_t n = 0;
+	if (paddr % p->block_size)
+		return 0;
+	/* Page by page, each decompressed into its place: a run ends at the first page not dumped. */
+	while (len - n >= p->block_size && page_state(p, pfn) == PAGE_DUMPED) {
+		struct kd_err e = {0};
+		if (kdump_read_page(d, pfn, buf + n, &e) < 0)
+			break;
+		n += p->block_size;
+		pfn++;
+	}
+	*data = buf;
+	return n;
+}
+
 static void kdump_close(struct dump *d)
 {
 	struct kdump_priv *p = d->priv;
@@ -233,6 +267,7 @@ static void kdump_close(struct dump *d)
 
 static const struct dump_ops kdump_ops = {
 	.read_phys = kdump_read_phys,
+	.read_run = kdump_read_run,
 	.close = kdump_close,
 };
 

@@ -9,7 +9,8 @@
 
 #include <kdive/vmalloc.h>
 
-#define VMAP_NODES_MAX 4096 /* nr_vmap_nodes is at most the number of CPUs */
+#define VMAP_NODES_MAX 4096
+#define VM_VM_AREA 0x4 /* vmap_area.flags of an area with a vm_struct, on kernels with a purge_list */ /* nr_vmap_nodes is at most the number of CPUs */
 
 struct va_view {
 	uint64_t start, end, vm, flags;
@@ -31,7 +32,9 @@ static int collect(kd_session *s, uint64_t area, const struct kd_walk_pos *pos, 
 	struct va_view va = {0};
 	if (kd_read_struct(s, area, "vmap_area", va_fields, ARRAY_SIZE(va_fields), &va, NULL) < 0)
 		return kd_fail_prefix(s, "vmap_area %llx", (unsigned long long)area);
-	struct kd_vmap_area a = {area, va.start, va.end, va.vm, va.flags};
+	struct kd_vmap_area a = {area, va.start, va.end, va.vm, va.flags, va.vm != 0};
+	if (kd_member_exists(s, "vmap_area", "purge_list") && kd_member_exists(s, "vmap_area", "flags"))
+		a.has_vm = va.flags == VM_VM_AREA;
 	VEC_PUSH(v, a);
 	return 0;
 }

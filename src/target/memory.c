@@ -193,3 +193,44 @@ int kd_read_uv(kd_session *s, uint64_t pgd, uint64_t vaddr, void *buf, size_t le
 		return kd_fail(s, "no dump is open");
 	return read_virt(s, pgd, vaddr, buf, len, false);
 }
+
+int64_t kd_read_phys_run(kd_session *s, uint64_t paddr, size_t len, void *buf, const void **data)
+{
+	if (!s->dump)
+		return kd_fail(s, "no dump is open");
+	uint64_t psz = s->dump->page_size;
+	if (paddr % psz)
+		return kd_fail(s, "physical address %llx: a run starts on a page boundary", (unsigned long long)paddr);
+	len -= len % psz;
+	const uint8_t *p = NULL;
+	/* The pages straight from the dump, past the page cache: a scan reads each page once. */
+	size_t n = len ? s->dump->ops->read_run(s->dump, paddr, len, buf, &p) : 0;
+	*data = p;
+	return (int64_t)(n - n % psz); /* a page the dump holds only part of is not readable */
+}
+
+size_t kd_translate_run(kd_session *s, enum kd_addr_space space, uint64_t pgd, uint64_t vaddr, size_t len,
+			uint64_t *paddr)
+{
+	if (!s->arch || !s->dump || space == KD_PHYSADDR)
+		return 0;
+	uint64_t page = mem_page_size(s), first = 0;
+	size_t n = 0;
+	vaddr &= ~(page - 1);
+	while (n < len) {
+		uint64_t pa, mapping = page;
+		int rc = space == KD_KVADDR ? s->arch->kvtop(s, vaddr + n, &pa) : s->arch->vtop(s, pgd, vaddr + n, &pa, &mapping);
+		if (rc < 0) {
+			/* Not mapped: the run ends here, and a scan needs no message for it. */
+			kd_err_clear(&s->err);
+			break;
+		}
+		if (n == 0)
+			first = pa;
+		else if (pa != first + n)
+			break;
+		n += page;
+	}
+	*paddr = first;
+	return MIN(n, len);
+}

@@ -128,6 +128,14 @@ static const struct golden cases[] = {
 	{"rd-unreadable", "rd 0xdead0000"},
 	{"rd-no-address", "rd"},
 	{"rd-ascii", "rd -a linux_banner"},
+	/* search: the fake kernel's image from _text to _end, unmapped pages between .data and .bss */
+	{"search-value", "search -s _text -e _end ghead\nsearch -s _text -e _end {&items[1].link} (ghead)"},
+	{"search-string", "search -c -s linux_banner -l 48 fake Linux\nsearch -c -s init_uts_ns -l 0x190 x86_64"},
+	{"search-context", "search -w -x 2 -s init_uts_ns -l 0x190 5f363878\nsearch -h -x 3 -s init_uts_ns -l 0x190 5f36"},
+	{"search-mask", "search -w -m ff -s init_uts_ns -l 0x190 5f363800\nsearch -m ffff -s init_uts_ns -l 0x40 0"},
+	{"search-errors", "search 0\nsearch -t -k 0\nsearch -s _text -e _end -x 600 0\nsearch -s _text -e _end -w 123456789\n"
+			  "search -s _text -e _end -c -x 1 a\nsearch -s _end -e _text 0\nsearch -e 0 1\nsearch -s _text -e _end zzz\n"
+			  "search -s _text\nsearch -s _text -l 8 -e _end 0\nsearch -h -c -s init_uts_ns -l 8 -m 1 Linux"},
 	{"sys", "sys"},
 	{"ps-args", "ps -a 1"},
 	/* context */
