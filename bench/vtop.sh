@@ -34,13 +34,13 @@ mem_kb=$(jq -r '.mem_total_kb' "$facts")
 
 # Kernel addresses, found with kdive itself: the direct map's base (ptov 0), symbols, the panic
 # task's stack (bt's frames) and a struct page in the middle of the vmemmap.
-q() { printf '%s\n' "$@" | "$kdive" -s "$vmlinux" "$dump" 2>/dev/null; }
+q() { printf '%s\n' "$@" | "$kdive" -s "$vmlinux" "$dump" 2>/dev/null || true; }
 base=$(q 'ptov 0' | awk 'NR == 2 {print $1}')
 addrs=()
 for i in $(seq 0 29); do
 	addrs+=("$(printf '%x' $((0x$base + (mem_kb * 1024 / 30) * i + i * 8)))")
 done
-for s in init_task jiffies linux_banner schedule panic do_syscall_64 printk vfs_read kmalloc_caches init_mm; do
+for s in init_task jiffies linux_banner schedule panic do_syscall_64 vfs_read vfs_write kmalloc_caches init_mm; do
 	a=$(q "sym $s" | awk '{print $1; exit}')
 	[ -n "$a" ] && addrs+=("$a")
 done

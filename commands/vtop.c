@@ -49,6 +49,15 @@ static int print_pte(kd_session *s, uint64_t pte)
 	return 0;
 }
 
+/* log2 of the page size */
+static int page_shift(kd_session *s)
+{
+	int shift = 0;
+	for (uint64_t page = kd_target(s)->page_size; page > 1; page >>= 1)
+		shift++;
+	return shift;
+}
+
 /* The physical pages of the zero page and the huge zero page (crash's IS_ZEROPAGE), ~0 when unknown. */
 struct zero_pages {
 	uint64_t small, huge;
@@ -58,11 +67,7 @@ static void zero_pages(kd_session *s, struct zero_pages *z)
 {
 	static const char *const names[] = {"zero_pfn", "huge_zero_pfn"};
 	uint64_t *out[] = {&z->small, &z->huge};
-	uint64_t shift = 0, page = kd_target(s)->page_size;
-	while (page > 1) {
-		page >>= 1;
-		shift++;
-	}
+	int shift = page_shift(s);
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		const struct kd_symbol *k = kd_symbol_lookup(s, names[i]);
 		uint64_t pfn;
@@ -183,7 +188,8 @@ static int vtop_user(kd_session *s, struct vtop_ctx *c, uint64_t va)
 	kd_printf(s, "%016llx %10llx %10llx %6llx %s\n", (unsigned long long)vma.addr, (unsigned long long)vma.start,
 		  (unsigned long long)vma.end, (unsigned long long)vma.flags, path);
 	if (!mapped && path[0]) {
-		uint64_t shift = 12, offset = (((va - vma.start) >> shift) + vma.pgoff) << shift;
+		int shift = page_shift(s);
+		uint64_t offset = (((va - vma.start) >> shift) + vma.pgoff) << shift;
 		kd_printf(s, "\nFILE: %s  OFFSET: %llx\n", path, (unsigned long long)offset);
 	}
 	kd_printf(s, "\n");
@@ -374,14 +380,6 @@ const struct kd_command kd_cmd_pte = {
 	"    800000000f777867   f777000  (PRESENT|RW|USER|ACCESSED|DIRTY|NX)\n",
 	0,
 };
-
-static int page_shift(kd_session *s)
-{
-	int shift = 0;
-	for (uint64_t page = kd_target(s)->page_size; page > 1; page >>= 1)
-		shift++;
-	return shift;
-}
 
 static int cmd_btop(kd_session *s, int argc, char **argv)
 {
