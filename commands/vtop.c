@@ -21,11 +21,37 @@ static void centred(kd_session *s, const char *text, int width, bool rjust)
 }
 
 /*
- * One page-table entry as crash's translate_pte prints it: PTE, PHYSICAL and FLAGS, or for a
- * swap entry the swap device and offset. crash splits "DEVICE  OFFSET: N" into its words and
- * gives up unless there are three: the lab's kernels have swap_info without a device, whose
- * "(unknown swap location)" is five words, and crash prints the PTE heading and then fails.
+ * The rest of a swap entry's table after its PTE heading: SWAP and OFFSET, the device and the
+ * offset in pages. crash splits "DEVICE  OFFSET: N" into its words and gives up unless there are
+ * three: a kernel with swap_info but no device of the entry's type gives "(unknown swap location)",
+ * five words, and crash fails after the PTE heading (so do the lab's kernels, which have no swap).
  */
+static int print_swap(kd_session *s, uint64_t pte, const char *ptebuf, int len1)
+{
+	char loc[640], *words[4], *save = NULL;
+	int n = 0;
+	if (kd_swap_location(s, pte, loc, sizeof(loc)))
+		for (char *w = strtok_r(loc, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+			if (n++ < 4)
+				words[n - 1] = w;
+	if (n != 3)
+		return kd_fail(s, "cannot determine swap location");
+	int len2 = (int)MAX(strlen(words[0]), strlen("SWAP")), len3 = (int)MAX(strlen(words[2]), strlen("OFFSET"));
+	centred(s, "SWAP", len2, false);
+	kd_printf(s, "  ");
+	centred(s, "OFFSET", len3, false);
+	kd_printf(s, "\n");
+	centred(s, ptebuf, len1, true);
+	kd_printf(s, "  ");
+	centred(s, words[0], len2, true);
+	kd_printf(s, "  ");
+	centred(s, words[2], len3, true);
+	kd_printf(s, "\n");
+	return 0;
+}
+
+/* One page-table entry as crash's translate_pte prints it: PTE, PHYSICAL and FLAGS, or for a
+ * swap entry the swap device and offset (print_swap). */
 static int print_pte(kd_session *s, uint64_t pte)
 {
 	struct kd_pte_info pi;
@@ -37,7 +63,7 @@ static int print_pte(kd_session *s, uint64_t pte)
 	centred(s, "PTE", len1, false);
 	kd_printf(s, "  ");
 	if (pi.swap)
-		return kd_fail(s, "cannot determine swap location");
+		return print_swap(s, pte, ptebuf, len1);
 	snprintf(physbuf, sizeof(physbuf), "%llx", (unsigned long long)pi.paddr);
 	int len2 = (int)MAX(strlen(physbuf), strlen("PHYSICAL"));
 	centred(s, "PHYSICAL", len2, false);
@@ -187,7 +213,10 @@ static int vtop_user(kd_session *s, struct vtop_ctx *c, uint64_t va)
 	kd_printf(s, "      VMA           START       END     FLAGS FILE\n");
 	kd_printf(s, "%016llx %10llx %10llx %6llx %s\n", (unsigned long long)vma.addr, (unsigned long long)vma.start,
 		  (unsigned long long)vma.end, (unsigned long long)vma.flags, path);
-	if (!mapped && path[0]) {
+	char where[640];
+	if (!mapped && t.pte && kd_swap_location(s, t.pte, where, sizeof(where))) {
+		kd_printf(s, "\nSWAP: %s\n", where);
+	} else if (!mapped && path[0]) {
 		int shift = page_shift(s);
 		uint64_t offset = (((va - vma.start) >> shift) + vma.pgoff) << shift;
 		kd_printf(s, "\nFILE: %s  OFFSET: %llx\n", path, (unsigned long long)offset);
