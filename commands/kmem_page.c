@@ -173,8 +173,9 @@ static int print_run(kd_session *s, uint64_t pfn, size_t count, const uint8_t *p
 	return 0;
 }
 
-/* One page (the struct page at `page`, of the frame at phys) with its header. */
-static int print_one_page(kd_session *s, const struct page_members *pm, uint64_t page, uint64_t phys)
+/* One page (the struct page at `page`, of the frame at phys), under the header that crash prints
+ * once per command line (kmem -p A B: one header). */
+static int print_one_page(kd_session *s, struct kmem_opts *o, const struct page_members *pm, uint64_t page, uint64_t phys)
 {
 	uint8_t raw[1024];
 	uint64_t psz = kd_page_struct_size(s);
@@ -183,13 +184,16 @@ static int print_one_page(kd_session *s, const struct page_members *pm, uint64_t
 	if (kd_pages_read(s, phys / kd_target(s)->page_size, 1, raw) < 0)
 		return -1;
 	struct kd_sbuf b = {0};
-	if (pm) {
-		page_members_header(pm, &b);
-		page_members_line(s, pm, page, raw, &b);
-	} else {
-		kd_page_header(s, &b);
-		kd_page_line(s, page, phys, raw, &b);
+	if (!o->calls++) {
+		if (pm)
+			page_members_header(pm, &b);
+		else
+			kd_page_header(s, &b);
 	}
+	if (pm)
+		page_members_line(s, pm, page, raw, &b);
+	else
+		kd_page_line(s, page, phys, raw, &b);
 	kd_printf(s, "%s", kd_sbuf_str(&b));
 	kd_sbuf_free(&b);
 	return 0;
@@ -223,7 +227,7 @@ int kmem_pages(kd_session *s, struct kmem_opts *o, const uint64_t *addr)
 	uint64_t phys = *addr, page;
 	if (!o->physical && kd_is_kvaddr(s, *addr)) {
 		if (kd_page_to_phys(s, *addr, &phys)) {
-			rc = print_one_page(s, pm, *addr, phys);
+			rc = print_one_page(s, o, pm, *addr, phys);
 			free(pm);
 			return rc;
 		}
@@ -235,7 +239,7 @@ int kmem_pages(kd_session *s, struct kmem_opts *o, const uint64_t *addr)
 	}
 	phys &= ~(kd_target(s)->page_size - 1);
 	if (kd_phys_to_page(s, phys, &page)) /* nothing for an address in no memory section, as crash */
-		rc = print_one_page(s, pm, page, phys);
+		rc = print_one_page(s, o, pm, page, phys);
 	free(pm);
 	return rc;
 }
