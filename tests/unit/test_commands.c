@@ -151,6 +151,7 @@ static const struct golden cases[] = {
 	{"kmem-free", "kmem -f\nkmem -F"},
 	{"kmem-free-addr", "kmem -f {&fake_mem_map.pages[10]}\nkmem -f 1000 2000"},
 	{"kmem-free-cycle", "kmem -f", "fake_mem_map.pages[8].lru.next = &fake_mem_map.pages[8].lru"},
+	{"kmem-section-root-unreadable", "kmem -p\nkmem -p {&fake_mem_map.pages[2]}", "fake_section_roots[0] = 0xdead0000"},
 	{"kmem-zones", "kmem -z"},
 	{"kmem-vm-stat", "kmem -V"},
 	{"kmem-nodes", "kmem -n"},
