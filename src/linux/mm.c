@@ -37,7 +37,7 @@ struct mm_state {
 	int paddr_prlen;       /* hex digits of the memory size (crash's PADDR_PRLEN) */
 	int paddr_width;       /* the page line's physical column: that, at least 8 */
 	struct {
-		const char *name;
+		char name[32];
 		uint64_t off;
 	} offs[16];
 	size_t noffs;
@@ -398,8 +398,8 @@ uint64_t kd_page_member_offset(kd_session *s, const char *member)
 		if (!strcmp(m->offs[i].name, member))
 			return m->offs[i].off;
 	uint64_t off = kd_member_offset_opt(s, "page", member);
-	if (m->noffs < ARRAY_SIZE(m->offs) && strlen(member) < 32) {
-		m->offs[m->noffs].name = member; /* callers pass literals */
+	if (m->noffs < ARRAY_SIZE(m->offs) && strlen(member) < sizeof(m->offs[0].name)) {
+		snprintf(m->offs[m->noffs].name, sizeof(m->offs[0].name), "%s", member);
 		m->offs[m->noffs++].off = off;
 	}
 	return off;
