@@ -173,8 +173,9 @@ static int print_run(kd_session *s, uint64_t pfn, size_t count, const uint8_t *p
 	return 0;
 }
 
-/* One page (the struct page at `page`, of the frame at phys) with its header. */
-static int print_one_page(kd_session *s, const struct page_members *pm, uint64_t page, uint64_t phys)
+/* One page (the struct page at `page`, of the frame at phys), under the header that crash prints
+ * once per command line (kmem -p A B: one header). */
+static int print_one_page(kd_session *s, struct kmem_opts *o, const struct page_members *pm, uint64_t page, uint64_t phys)
 {
 	uint8_t raw[1024];
 	uint64_t psz = kd_page_struct_size(s);
@@ -183,13 +184,16 @@ static int print_one_page(kd_session *s, const struct page_members *pm, uint64_t
 	if (kd_pages_read(s, phys / kd_target(s)->page_size, 1, raw) < 0)
 		return -1;
 	struct kd_sbuf b = {0};
-	if (pm) {
-		page_members_header(pm, &b);
-		page_members_line(s, pm, page, raw, &b);
-	} else {
-		kd_page_header(s, &b);
-		kd_page_line(s, page, phys, raw, &b);
+	if (!o->calls++) {
+		if (pm)
+			page_members_header(pm, &b);
+		else
+			kd_page_header(s, &b);
 	}
+	if (pm)
+		page_members_line(s, pm, page, raw, &b);
+	else
+		kd_page_line(s, page, phys, raw, &b);
 	kd_printf(s, "%s", kd_sbuf_str(&b));
 	kd_sbuf_free(&b);
 	return 0;
@@ -223,7 +227,7 @@ int kmem_pages(kd_session *s, struct kmem_opts *o, const uint64_t *addr)
 	uint64_t phys = *addr, page;
 	if (!o->physical && kd_is_kvaddr(s, *addr)) {
 		if (kd_page_to_phys(s, *addr, &phys)) {
-			rc = print_one_page(s, pm, *addr, phys);
+			rc = print_one_page(s, o, pm, *addr, phys);
 			free(pm);
 			return rc;
 		}
@@ -235,7 +239,7 @@ int kmem_pages(kd_session *s, struct kmem_opts *o, const uint64_t *addr)
 	}
 	phys &= ~(kd_target(s)->page_size - 1);
 	if (kd_phys_to_page(s, phys, &page)) /* nothing for an address in no memory section, as crash */
-		rc = print_one_page(s, pm, page, phys);
+		rc = print_one_page(s, o, pm, page, phys);
 	free(pm);
 	return rc;
 }
@@ -360,7 +364,7 @@ static const char *mkdec(char *buf, size_t size, int width, int flags, uint64_t 
 /* A zone of a node (struct zone in pglist_data.node_zones[]). */
 struct zone_view {
 	uint64_t addr;
-	int node_index, index;
+	int index;
 	uint64_t name_ptr, spanned, present, start_pfn;
 	uint64_t wmark[3];
 	char name[32];
@@ -391,6 +395,8 @@ static int zone_layout(kd_session *s, struct zone_layout *l)
 	l->nr_lists = MIN(fl.size / 16, 16);
 	l->vm_stat_off = kd_member_find(s, "zone", "vm_stat", &vs) ? vs.offset : UINT64_MAX;
 	l->lru_off = kd_page_member_offset(s, "lru");
+	if (l->lru_off == UINT64_MAX)
+		return kd_fail(s, "invalid structure member offset: page.lru");
 	if (!kd_enum_find(s, "NR_FREE_PAGES", &l->nr_free))
 		l->nr_free = 0;
 	static const char *const wm[3] = {"WMARK_MIN", "WMARK_LOW", "WMARK_HIGH"};
@@ -400,7 +406,7 @@ static int zone_layout(kd_session *s, struct zone_layout *l)
 	return 0;
 }
 
-static int zone_read(kd_session *s, const struct zone_layout *l, uint64_t pgdat, int node_index, int i,
+static int zone_read(kd_session *s, const struct zone_layout *l, uint64_t pgdat, int i,
 		     struct zone_view *z)
 {
 	static const struct kd_field f[] = {
@@ -413,7 +419,6 @@ static int zone_read(kd_session *s, const struct zone_layout *l, uint64_t pgdat,
 	};
 	memset(z, 0, sizeof(*z));
 	z->addr = pgdat + l->node_zones_off + (uint64_t)i * l->zone_size;
-	z->node_index = node_index;
 	z->index = i;
 	if (kd_read_struct(s, z->addr, "zone", f, ARRAY_SIZE(f), z, NULL) < 0)
 		return -1;
@@ -449,7 +454,7 @@ int kmem_zones(kd_session *s, struct kmem_opts *o)
 	for (size_t n = 0; n < nn; n++) {
 		for (uint64_t i = 0; i < l.nr_zones; i++) {
 			struct zone_view z;
-			if (zone_read(s, &l, nodes[n].pgdat, (int)n, (int)i, &z) < 0) {
+			if (zone_read(s, &l, nodes[n].pgdat, (int)i, &z) < 0) {
 				free(c);
 				return -1;
 			}
@@ -481,7 +486,6 @@ int kmem_zones(kd_session *s, struct kmem_opts *o)
 /* The free lists: kmem -f (counts), -F (every block), -f ADDR and kmem ADDR (the block holding a page). */
 struct free_walk {
 	bool verbose;          /* print each block's first page */
-	uint64_t lru_off;
 	uint64_t search_page;  /* a page to find, or 0 */
 	uint64_t chunk;        /* pages per block of this order */
 	uint64_t found_page;
@@ -572,7 +576,7 @@ static void zone_row(kd_session *s, const struct zone_view *z, uint64_t node_map
 
 /* Walk every zone's free areas. search_phys: the page to find (kmem -f ADDR, kmem ADDR), or
  * UINT64_MAX. Returns 1 when the page was found (and printed), 0 when not (or listing), -1. */
-static int free_pages(kd_session *s, bool verbose, uint64_t search_phys, uint64_t spec_addr, bool spec_phys, bool quiet)
+static int free_pages(kd_session *s, bool verbose, uint64_t search_phys, uint64_t spec_addr, bool spec_phys)
 {
 	struct zone_layout l;
 	if (zone_layout(s, &l) < 0)
@@ -580,10 +584,9 @@ static int free_pages(kd_session *s, bool verbose, uint64_t search_phys, uint64_
 	const struct kd_mem_node *nodes;
 	size_t nn = kd_mem_nodes(s, &nodes);
 	bool search = search_phys != UINT64_MAX;
-	struct free_walk w = {verbose, l.lru_off, 0, 0, 0, 0, NULL};
+	struct free_walk w = {verbose, 0, 0, 0, 0, NULL};
 	if (search && !kd_phys_to_page(s, search_phys, &w.search_page)) {
-		if (!quiet)
-			kd_printf(s, "kmem: cannot determine page for %llx\n", (unsigned long long)spec_addr);
+		kd_printf(s, "kmem: cannot determine page for %llx\n", (unsigned long long)spec_addr);
 		return 0;
 	}
 	struct kd_sbuf out = {0};
@@ -597,7 +600,7 @@ static int free_pages(kd_session *s, bool verbose, uint64_t search_phys, uint64_
 			node_map = 0;
 		for (uint64_t i = 0; i < l.nr_zones && !w.found_page; i++) {
 			struct zone_view z;
-			if (zone_read(s, &l, nodes[n].pgdat, (int)n, (int)i, &z) < 0) {
+			if (zone_read(s, &l, nodes[n].pgdat, (int)i, &z) < 0) {
 				rc = -1;
 				goto out;
 			}
@@ -894,7 +897,7 @@ int kmem_nodes(kd_session *s, struct kmem_opts *o)
 		kd_printf(s, "\n%s\n", hdr);
 		for (uint64_t i = 0; i < l.nr_zones; i++) {
 			struct zone_view z;
-			if (zone_read(s, &l, nodes[n].pgdat, (int)n, (int)i, &z) < 0)
+			if (zone_read(s, &l, nodes[n].pgdat, (int)i, &z) < 0)
 				return -1;
 			uint64_t map = 0;
 			if (z.spanned && !kd_phys_to_page(s, z.start_pfn * ps, &map))
@@ -1060,13 +1063,13 @@ int kmem_free_pages(kd_session *s, struct kmem_opts *o, const uint64_t *addr)
 	if (!kd_page_struct_size(s))
 		return -1;
 	if (!addr)
-		return free_pages(s, o->flag == 'F', UINT64_MAX, 0, false, false) < 0 ? -1 : 0;
+		return free_pages(s, o->flag == 'F', UINT64_MAX, 0, false) < 0 ? -1 : 0;
 	if (o->calls++)
 		kd_printf(s, "\n");
 	uint64_t phys;
 	if (!arg_phys(s, o, *addr, &phys))
 		return 0;
-	return free_pages(s, true, phys, *addr, o->physical || !kd_is_kvaddr(s, *addr), false) < 0 ? -1 : 0;
+	return free_pages(s, true, phys, *addr, o->physical || !kd_is_kvaddr(s, *addr)) < 0 ? -1 : 0;
 }
 
 /* The task whose task_struct holds addr, or whose kernel stack does (stack set), or NULL. */
@@ -1164,7 +1167,7 @@ int kmem_search(kd_session *s, struct kmem_opts *o, uint64_t addr)
 	}
 	uint64_t fphys = phys;
 	if (phys_arg || kd_page_to_phys(s, addr, &fphys) || kd_kvtop(s, addr, &fphys) == 0) {
-		int rc = free_pages(s, true, fphys, addr, phys_arg, false);
+		int rc = free_pages(s, true, fphys, addr, phys_arg);
 		if (rc < 0)
 			return -1;
 		if (rc > 0)

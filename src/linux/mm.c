@@ -32,10 +32,12 @@ struct mm_state {
 	uint64_t map_mask;
 	struct page_flag *flags;
 	size_t nflags;
+	char broken[160];      /* the first section root that could not be read, "" if none */
+	uint64_t broken_addr;
 	int paddr_prlen;       /* hex digits of the memory size (crash's PADDR_PRLEN) */
 	int paddr_width;       /* the page line's physical column: that, at least 8 */
 	struct {
-		const char *name;
+		char name[32];
 		uint64_t off;
 	} offs[16];
 	size_t noffs;
@@ -204,15 +206,25 @@ static int read_sections(kd_session *s, struct mm_state *m)
 		uint64_t root;
 		if (extreme) {
 			if (kd_read_u64(s, roots_at + r * 8, &root) < 0) {
+				if (!m->broken[0]) {
+					snprintf(m->broken, sizeof(m->broken), "mem_section root table: %s", kd_last_error(s));
+					m->broken_addr = roots_at + r * 8;
+				}
 				kd_clear_error(s);
 				continue;
 			}
 		} else
 			root = sym + r * per_root * ms_size;
-		if (!root || !kd_is_kvaddr(s, root))
+		if (!root)
 			continue;
 		uint64_t n = MIN(per_root, nr - r * per_root);
 		if (kd_read_kv(s, root, buf, n * ms_size) < 0) {
+			/* a damaged root: its sections are missing, the others stand */
+			if (!m->broken[0]) {
+				snprintf(m->broken, sizeof(m->broken), "memory section root %llu at %llx: %s", (unsigned long long)r,
+					 (unsigned long long)root, kd_last_error(s));
+				m->broken_addr = root;
+			}
 			kd_clear_error(s);
 			continue;
 		}
@@ -386,8 +398,8 @@ uint64_t kd_page_member_offset(kd_session *s, const char *member)
 		if (!strcmp(m->offs[i].name, member))
 			return m->offs[i].off;
 	uint64_t off = kd_member_offset_opt(s, "page", member);
-	if (m->noffs < ARRAY_SIZE(m->offs) && strlen(member) < 32) {
-		m->offs[m->noffs].name = member; /* callers pass literals */
+	if (m->noffs < ARRAY_SIZE(m->offs) && strlen(member) < sizeof(m->offs[0].name)) {
+		snprintf(m->offs[m->noffs].name, sizeof(m->offs[0].name), "%s", member);
 		m->offs[m->noffs++].off = off;
 	}
 	return off;
@@ -535,5 +547,7 @@ int kd_walk_pages(kd_session *s, kd_page_run_fn fn, void *arg)
 		}
 	}
 	free(buf);
+	if (rc == 0 && m->broken[0]) /* every readable section was walked; name the one that was not */
+		return kd_error(s, KD_EFORMAT, m->broken_addr, "%s", m->broken);
 	return rc < 0 ? -1 : 0;
 }

@@ -146,11 +146,12 @@ static const struct golden cases[] = {
 	{"foreach-no-such-task", "foreach 4242 ps"},
 	{"foreach-no-command", "foreach 1 set"},
 	/* kmem: the page allocator (fake_mem_map.pages, node 0's zones) */
-	{"kmem-p", "kmem -p {&fake_mem_map.pages[2]}\nkmem -p 3000\nkmem -P 6000\nkmem -p 100000000"},
+	{"kmem-p", "kmem -p {&fake_mem_map.pages[2]}\nkmem -p 3000\nkmem -P 6000\nkmem -p 100000000\nkmem -p 100000000 4000 5000"},
 	{"kmem-p-members", "kmem -p -m flags,_refcount,_mapcount,lru,mapping {&fake_mem_map.pages[6]}\nkmem -m index,nosuch\nkmem -m flags,"},
 	{"kmem-free", "kmem -f\nkmem -F"},
 	{"kmem-free-addr", "kmem -f {&fake_mem_map.pages[10]}\nkmem -f 1000 2000"},
 	{"kmem-free-cycle", "kmem -f", "fake_mem_map.pages[8].lru.next = &fake_mem_map.pages[8].lru"},
+	{"kmem-section-root-unreadable", "kmem -p\nkmem -p {&fake_mem_map.pages[2]}", "fake_section_roots[0] = 0xdead0000"},
 	{"kmem-zones", "kmem -z"},
 	{"kmem-vm-stat", "kmem -V"},
 	{"kmem-nodes", "kmem -n"},
