@@ -669,33 +669,6 @@ static int bt_task(kd_session *s, const struct bt_opts *o, const struct task_inf
 
 /* ---- options ---- */
 
-static int parse_cpus(kd_session *s, const char *arg, bool *cpus)
-{
-	char *copy = kd_xstrdup(arg), *save = NULL;
-	int rc = 0;
-	for (char *tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
-		char *dash = strchr(tok, '-');
-		uint64_t a, b;
-		if (dash) {
-			*dash = '\0';
-			if (!kd_parse_u64(tok, &a) || !kd_parse_u64(dash + 1, &b) || a > b)
-				rc = -1;
-		} else if (!kd_parse_u64(tok, &a)) {
-			rc = -1;
-		} else {
-			b = a;
-		}
-		if (rc == 0 && (b >= (uint64_t)kd_target(s)->nr_cpus))
-			rc = -1;
-		for (uint64_t c = a; rc == 0 && c <= b; c++)
-			cpus[c] = true;
-	}
-	free(copy);
-	if (rc < 0)
-		return kd_fail(s, "invalid cpu specification: %s", arg);
-	return 0;
-}
-
 static int stack_overflow_check(kd_session *s)
 {
 	const struct kd_task_table *tt = kd_tasks_get(s);
@@ -726,7 +699,7 @@ static int stack_overflow_check(kd_session *s)
 static int cmd_bt(kd_session *s, int argc, char **argv)
 {
 	struct bt_opts o = {.radix = kd_output_radix(s) == 16 ? 16 : 10};
-	bool cpus_buf[8192] = {0};
+	bool cpus_buf[8192] = {0}; /* -c: at most 8192 CPUs, as the parse below is told */
 	o.cpus = cpus_buf;
 	int c, rc = 0;
 	optind = 0;
@@ -734,7 +707,8 @@ static int cmd_bt(kd_session *s, int argc, char **argv)
 		switch (c) {
 		case 'a': o.all = true; break;
 		case 'c':
-			if (parse_cpus(s, optarg, o.cpus) < 0)
+			/* a previous -c's CPUs are replaced, as crash's make_cpumask does */
+			if (kd_parse_cpuspec(s, optarg, o.cpus, MIN(kd_target(s)->nr_cpus, 8192)) < 0)
 				return -1;
 			o.cpus_given = true;
 			break;

@@ -38,33 +38,38 @@ static uint64_t percpu_counter_read(kd_session *s, const char *name)
 }
 
 /* crash counts, over the whole mem_map, pages in use more than once that are not reserved. */
+struct shared_count {
+	uint64_t ref_off, flags_off, reserved, shared;
+};
+
+static int count_shared(kd_session *s, uint64_t pfn, size_t count, const uint8_t *pages, void *arg)
+{
+	(void)pfn;
+	struct shared_count *c = arg;
+	uint64_t size = kd_page_struct_size(s);
+	for (size_t i = 0; i < count; i++) {
+		int32_t ref;
+		uint64_t flags;
+		memcpy(&ref, pages + i * size + c->ref_off, 4);
+		memcpy(&flags, pages + i * size + c->flags_off, 8);
+		c->shared += ref > 1 && !((flags >> c->reserved) & 1);
+	}
+	return 0;
+}
+
 static uint64_t shared_pages(kd_session *s)
 {
-	uint64_t page_size = kd_type_size_opt(s, "page"), ref_off = kd_member_offset_opt(s, "page", "_refcount"),
-		 flags_off = kd_member_offset_opt(s, "page", "flags");
+	struct shared_count c = {kd_page_member_offset(s, "_refcount"), kd_page_member_offset(s, "flags"), 0, 0};
 	int64_t pg_reserved;
-	if (page_size == UINT64_MAX || ref_off == UINT64_MAX || flags_off == UINT64_MAX || !page_size || page_size > 4096 ||
+	if (!kd_page_struct_size(s) || c.ref_off == UINT64_MAX || c.flags_off == UINT64_MAX ||
 	    kd_enum_value(s, "PG_reserved", &pg_reserved) < 0 || pg_reserved < 0 || pg_reserved > 63) {
 		kd_clear_error(s);
 		return 0;
 	}
-	uint64_t per_chunk = 4096 / page_size, shared = 0;
-	uint8_t buf[4096];
-	const struct kd_target_info *ti = kd_target(s);
-	for (uint64_t pfn = 0; pfn < ti->max_pfn; pfn += per_chunk) {
-		if (kd_read_kv(s, ti->vmemmap_start + pfn * page_size, buf, per_chunk * page_size) < 0) {
-			kd_clear_error(s); /* no struct pages for a hole */
-			continue;
-		}
-		for (uint64_t i = 0; i < per_chunk; i++) {
-			int32_t ref;
-			uint64_t flags;
-			memcpy(&ref, buf + i * page_size + ref_off, 4);
-			memcpy(&flags, buf + i * page_size + flags_off, 8);
-			shared += ref > 1 && !((flags >> pg_reserved) & 1);
-		}
-	}
-	return shared;
+	c.reserved = (uint64_t)pg_reserved;
+	if (kd_walk_pages(s, count_shared, &c) < 0) /* the page array in runs of 512 struct pages */
+		kd_clear_error(s);
+	return c.shared;
 }
 
 static void row(kd_session *s, const char *label, uint64_t pages, uint64_t of, const char *of_name)

@@ -12,9 +12,52 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <kdive/kdive.h>
+
+/* An address range [start, end): a vmap area or a VMA. */
+struct kd_range {
+	uint64_t start, end;
+};
+
+/* The vmap areas crash searches (those with a vm_struct), sorted by start; -1 with an error. */
+static long vmap_ranges(kd_session *s, struct kd_range **out)
+{
+	struct kd_vmap_area *a;
+	size_t n;
+	*out = NULL;
+	int rc = kd_vmap_areas(s, &a, &n);
+	if (rc < 0) {
+		free(a);
+		return -1;
+	}
+	struct kd_range *r = kd_xcalloc(n ? n : 1, sizeof(*r));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (a[i].has_vm)
+			r[k++] = (struct kd_range){a[i].start, a[i].end};
+	free(a);
+	*out = r;
+	return (long)k;
+}
+
+/* A user address space's VMAs, in address order; -1 with an error. */
+static long vma_ranges(kd_session *s, uint64_t mm, struct kd_range **out)
+{
+	struct kd_vma *v;
+	long n = kd_mm_vmas(s, mm, &v);
+	*out = NULL;
+	if (n < 0)
+		return -1;
+	struct kd_range *r = kd_xcalloc(n ? (size_t)n : 1, sizeof(*r));
+	for (long i = 0; i < n; i++)
+		r[i] = (struct kd_range){v[i].start, v[i].end};
+	free(v);
+	*out = r;
+	return n;
+}
 
 #define RUN_BYTES (1u << 20) /* read this much at a time */
 #define CHARS_CTX 56         /* bytes shown of a string hit and what follows it */
@@ -697,7 +740,7 @@ static int cmd_search(kd_session *s, int argc, char **argv)
 				return kd_fail(s, "current context has no user address space");
 			if (!sflag) {
 				struct kd_range *vmas = NULL;
-				long nv = kd_mm_vmas(s, cur->mm, &vmas);
+				long nv = vma_ranges(s, cur->mm, &vmas);
 				kd_clear_error(s);
 				start = nv > 0 ? vmas[0].start : 0;
 				free(vmas);
@@ -794,7 +837,7 @@ static int cmd_search(kd_session *s, int argc, char **argv)
 	int nranges = 0;
 	if (kflag && !tflag && !Tflag) {
 		if (!sr.no_dump) {
-			sr.nareas = kd_vmap_areas(s, &sr.areas);
+			sr.nareas = vmap_ranges(s, &sr.areas);
 			if (sr.nareas < 0) { /* vmalloc space is left out; the other ranges are searched */
 				info(s, "vmap area list: %s", kd_last_error(s));
 				sr.nareas = 0;
@@ -886,7 +929,7 @@ static int cmd_search(kd_session *s, int argc, char **argv)
 		} else if (pflag) {
 			search_physical(&sr, start, end);
 		} else if (uflag) {
-			if (kd_task_pgd(s, cur->task, &sr.pgd) == 0 && (sr.nareas = kd_mm_vmas(s, cur->mm, &sr.areas)) >= 0)
+			if (kd_task_pgd(s, cur->task, &sr.pgd) == 0 && (sr.nareas = vma_ranges(s, cur->mm, &sr.areas)) >= 0)
 				search_virtual(&sr, start, end, R_USER);
 			else
 				rc = -1;

@@ -5,66 +5,12 @@
 
 #include <kdive/kdive.h>
 
-static const char *state_long(const struct task_info *t)
-{
-	static const struct {
-		const char *short_name, *long_name;
-	} map[] = {{"RU", "TASK_RUNNING"}, {"IN", "TASK_INTERRUPTIBLE"}, {"UN", "TASK_UNINTERRUPTIBLE"}, {"ST", "TASK_STOPPED"},
-		   {"TR", "TASK_TRACED"}, {"ZO", "EXIT_ZOMBIE"}, {"DE", "EXIT_DEAD"}, {"WA", "TASK_WAKING"},
-		   {"PA", "TASK_PARKED"}, {"ID", "TASK_IDLE"}, {"NE", "TASK_NEW"}};
-	const char *st = kd_task_state_name(t);
-	for (size_t i = 0; i < ARRAY_SIZE(map); i++)
-		if (strcmp(st, map[i].short_name) == 0)
-			return map[i].long_name;
-	return "(unknown)";
-}
-
-static bool crash_was_sysrq(kd_session *s)
-{
-	struct kd_log_records r;
-	bool sysrq = false;
-	if (kd_log_read(s, &r) == 0)
-		for (size_t i = 0; i < r.len && !sysrq; i++)
-			sysrq = strstr(r.items[i].text, "sysrq: Trigger a crash") || strstr(r.items[i].text, "SysRq : Trigger a crash");
-	kd_clear_error(s);
-	kd_log_records_free(&r);
-	return sysrq;
-}
-
-/* The context block crash prints for `set`. */
-static int show_context(kd_session *s, const struct task_info *t)
-{
-	const struct kd_task_table *tt = kd_tasks_get(s);
-	if (!tt)
-		return -1;
-	size_t same = 0, nth = 0;
-	for (size_t i = 0; i < tt->len; i++)
-		if (tt->tasks[i].pid == t->pid) {
-			same++;
-			if (&tt->tasks[i] == t)
-				nth = same;
-		}
-	kd_printf(s, "    PID: %d\nCOMMAND: \"%s\"\n   TASK: %llx  ", t->pid, t->comm, (unsigned long long)t->task);
-	if (same > 1)
-		kd_printf(s, "(%zu of %zu)  ", nth, same);
-	kd_printf(s, "[THREAD_INFO: %llx]\n    CPU: %d\n  STATE: %s ", (unsigned long long)t->task, t->cpu, state_long(t));
-	const struct task_info *p = kd_task_panic(s);
-	/* A kdump capture (CRASHTIME) names the panicking task itself; other dumps fall back on the
-	 * log, and crash then says SYSRQ when the log shows a sysrq-triggered crash. */
-	if (p == t && kd_target(s)->panic_cpu >= 0)
-		kd_printf(s, !kd_vmcoreinfo(s, "CRASHTIME", NULL) && crash_was_sysrq(s) ? "(SYSRQ)" : "(PANIC)");
-	else if (t->active)
-		kd_printf(s, "(ACTIVE)");
-	kd_printf(s, "\n");
-	return 0;
-}
-
 static int set_context(kd_session *s, const struct task_info *t)
 {
 	if (!t)
 		return -1;
 	kd_set_context_task(s, t->task);
-	return show_context(s, t);
+	return kd_task_print_context(s, t);
 }
 
 static const char *option_on_off(kd_session *s, const char *name)
@@ -97,7 +43,7 @@ static int cmd_set(kd_session *s, int argc, char **argv)
 		return show(s);
 	if (argc == 1) {
 		const struct task_info *t = kd_task_current(s);
-		return t ? show_context(s, t) : -1;
+		return t ? kd_task_print_context(s, t) : -1;
 	}
 	if (strcmp(argv[1], "-p") == 0)
 		return set_context(s, kd_task_panic(s));

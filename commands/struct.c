@@ -37,30 +37,16 @@ static int parse_address(kd_session *s, const char *arg, uint64_t *addrs, int *c
 		if (!kd_symbol_is_percpu(s, name, NULL))
 			return kd_fail(s, "%s: not a per-cpu symbol", name);
 		const char *spec = colon + 1;
-		bool all = strcmp(spec, "a") == 0 || strcmp(spec, "all") == 0;
-		for (int cpu = 0; cpu < kd_target(s)->nr_cpus && *n < max; cpu++) {
-			bool want = all;
-			if (!all) {
-				const char *p = spec;
-				while (*p && !want) {
-					char *end;
-					long a = strtol(p, &end, 10), b = a;
-					if (end == p)
-						return kd_fail(s, "invalid cpu specification: %s", spec);
-					if (*end == '-')
-						b = strtol(end + 1, &end, 10);
-					if (cpu >= a && cpu <= b)
-						want = true;
-					p = *end == ',' ? end + 1 : end;
-					if (*p && !isdigit((unsigned char)*p))
-						return kd_fail(s, "invalid cpu specification: %s", spec);
-				}
-			}
-			if (want) {
-				cpus[*n] = cpu;
-				if (kd_per_cpu_addr(s, name, cpu, &addrs[(*n)++]) < 0)
-					return -1;
-			}
+		bool want_cpu[8192];
+		int nr = MIN(kd_target(s)->nr_cpus, 8192);
+		if (kd_parse_cpuspec(s, spec, want_cpu, nr) < 0)
+			return -1;
+		for (int cpu = 0; cpu < nr && *n < max; cpu++) {
+			if (!want_cpu[cpu])
+				continue;
+			cpus[*n] = cpu;
+			if (kd_per_cpu_addr(s, name, cpu, &addrs[(*n)++]) < 0)
+				return -1;
 		}
 		return 0;
 	}

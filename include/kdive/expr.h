@@ -13,6 +13,16 @@ KD_BEGIN_DECLS
  */
 KD_API int kd_eval_int(kd_session *s, const char *text, uint64_t *value);
 
+/*
+ * A hexadecimal argument as crash's htol reads an address: "0x" optional, x, X and h ignored,
+ * at most 16 digits. Fails with crash's message: invalid input: "zz", or input string too
+ * large: "..." (17 vs 16).
+ */
+KD_API int kd_parse_hex_arg(kd_session *s, const char *text, uint64_t *value);
+/* A number as crash's stoll reads one: decimal when all digits, else hexadecimal (as
+ * kd_parse_hex_arg); anything else fails with "not a valid number: TEXT". */
+KD_API int kd_parse_num_arg(kd_session *s, const char *text, uint64_t *value);
+
 KD_END_DECLS
 
 #endif

@@ -14,7 +14,6 @@
 #include <kdive/common.h>
 #include <kdive/module.h>
 #include <kdive/memory.h>
-#include <kdive/memmap.h>
 #include <kdive/log.h>
 #include <kdive/symbols.h>
 #include <kdive/types.h>
@@ -27,6 +26,9 @@
 #include <kdive/expr.h>
 #include <kdive/cvalue.h>
 #include <kdive/print.h>
+#include <kdive/vmalloc.h>
+#include <kdive/swap.h>
 #include <kdive/mm.h>
+#include <kdive/slab.h>
 
 #endif

@@ -6,6 +6,7 @@
 #define KDIVE_PUBLIC_LINUX_H
 
 #include <kdive/common.h>
+#include <kdive/walk.h>
 
 KD_BEGIN_DECLS
 
@@ -31,6 +32,28 @@ struct task_list {
 KD_API int kd_tasks_collect(kd_session *s, struct task_list *out);
 KD_API void kd_task_list_free(struct task_list *l);
 KD_API int kd_task_pgd(kd_session *s, uint64_t task, uint64_t *pgd);
+
+/* A CPU list as crash's make_cpumask reads one: "a" or "all", N, N-M, separated by commas.
+ * Sets cpus[i] (nr_cpus entries, cleared first) for each CPU named; fails with crash's
+ * messages: "invalid cpu specification: SPEC", "N: "x" is not a digit 0 - 9". */
+KD_API int kd_parse_cpuspec(kd_session *s, const char *spec, bool *cpus, int nr_cpus);
+
+/* Memory areas (vm_area_struct) */
+struct kd_vma {
+	uint64_t addr;  /* the vm_area_struct */
+	uint64_t start, end, flags;
+	uint64_t file;  /* vm_file, 0 for an anonymous area */
+	uint64_t pgoff; /* vm_pgoff: the file offset of start, in pages */
+};
+/* The VMA of mm (an mm_struct) that holds vaddr, from its maple tree (6.1+) or mmap list: 1 found,
+ * 0 none (or mm 0), -1 with an error naming the mm when its VMAs cannot be walked. */
+KD_API int kd_vma_find(kd_session *s, uint64_t mm, uint64_t vaddr, struct kd_vma *out);
+/* Every VMA (vm_area_struct address) of mm in address order, from its maple tree (6.1+) or mmap
+ * list, through fn as the walkers of <kdive/walk.h> call it (a maple walk may pass 0: skip it). */
+KD_API int kd_walk_vmas(kd_session *s, uint64_t mm, kd_walk_fn fn, void *arg);
+/* Every VMA of mm, in address order: *out is allocated (free() it); returns the count, or -1 with
+ * an error naming the mm. */
+KD_API long kd_mm_vmas(kd_session *s, uint64_t mm, struct kd_vma **out);
 
 /* Files */
 /* The path of a (vfsmount, dentry) pair, crossing mount points up to the namespace root. */

@@ -43,6 +43,10 @@ struct kd_mem_node {
 };
 KD_API size_t kd_mem_nodes(kd_session *s, const struct kd_mem_node **nodes);
 
+/* Hex digits of the memory size (the present pages of every node), as crash sizes physical-address
+ * columns (its PADDR_PRLEN); 8 when unknown. */
+KD_API int kd_paddr_prlen(kd_session *s);
+
 /* crash's page-line header, for a physical column as wide as this dump's addresses:
  * "      PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS\n". */
 KD_API void kd_page_header(kd_session *s, struct kd_sbuf *out);
@@ -73,7 +77,9 @@ KD_API long kd_pages_read(kd_session *s, uint64_t pfn, size_t count, void *buf);
 /* A visitor over runs of the page array: pfn of the first, count, their bytes; 0 to go on,
  * KD_WALK_STOP (1) to stop, -1 to fail. */
 typedef int (*kd_page_run_fn)(kd_session *s, uint64_t pfn, size_t count, const uint8_t *pages, void *arg);
-/* Every present memory section's pages, in runs of at most 512, in frame order. Returns 0, or -1. */
+/* Every present memory section's pages, in runs of at most 512, in frame order. Returns 0, or -1:
+ * the visitor failed, or (after every readable section was walked) a section root could not be
+ * read, the error naming its address. */
 KD_API int kd_walk_pages(kd_session *s, kd_page_run_fn fn, void *arg);
 
 KD_END_DECLS

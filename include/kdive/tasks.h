@@ -74,6 +74,9 @@ KD_API void kd_task_filter_free(struct task_filter *f);
 /* RU IN UN ... as a selector word */
 KD_API bool kd_task_state_word(const char *w);
 
+/* crash's context block (set, kmem ADDR): "    PID: 1\nCOMMAND: \"init\"\n   TASK: ...  [THREAD_INFO: ...]\n
+ *     CPU: 1\n  STATE: TASK_INTERRUPTIBLE \n", with (PANIC), (SYSRQ) or (ACTIVE) as crash marks the task. */
+KD_API int kd_task_print_context(kd_session *s, const struct task_info *t);
 /* crash's one-line task header: "PID: 1        TASK: ...  CPU: 0    COMMAND: "init"", indented. */
 KD_API void kd_task_print_header(kd_session *s, const struct task_info *t, int indent);
 /* A kernel thread as crash shows it, in brackets: an idle task or PF_KTHREAD (not merely "no mm"). */

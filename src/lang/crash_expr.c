@@ -1,6 +1,8 @@
 #include "lang/crash_expr.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct parser {
@@ -160,4 +162,51 @@ int kd_eval_int(kd_session *s, const char *text, uint64_t *value)
 	if (*ps.p)
 		return kd_fail(s, "unexpected \"%s\" at the end of the expression", ps.p);
 	return 0;
+}
+
+int kd_parse_hex_arg(kd_session *s, const char *text, uint64_t *value)
+{
+	const char *p = text;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	if (strlen(p) > 16)
+		return kd_error(s, KD_EINVAL, 0, "input string too large: \"%s\" (%zu vs 16)", p, strlen(p));
+	uint64_t v = 0;
+	for (const char *c = p; *c; c++) {
+		if (*c == 'x' || *c == 'X' || *c == 'h')
+			continue;
+		if (!isxdigit((unsigned char)*c))
+			return kd_error(s, KD_EINVAL, 0, "invalid input: \"%s\"", p);
+		v = v * 16 + (uint64_t)(isdigit((unsigned char)*c) ? *c - '0' : tolower((unsigned char)*c) - 'a' + 10);
+	}
+	*value = v;
+	return 0;
+}
+
+/* crash's decimal() and hexadecimal() tests: only such characters, at least one digit. */
+static bool all_digits(const char *text, bool hex)
+{
+	size_t digits = 0;
+	for (const char *c = text; *c; c++) {
+		if (hex ? isxdigit((unsigned char)*c) : isdigit((unsigned char)*c))
+			digits++;
+		else if (!(hex && (*c == 'x' || *c == 'X')))
+			return false;
+	}
+	return digits > 0;
+}
+
+int kd_parse_num_arg(kd_session *s, const char *text, uint64_t *value)
+{
+	if (all_digits(text, false)) {
+		errno = 0;
+		unsigned long long v = strtoull(text, NULL, 10);
+		if (errno)
+			return kd_error(s, KD_EINVAL, 0, "invalid expression");
+		*value = v;
+		return 0;
+	}
+	if (all_digits(text, true))
+		return kd_parse_hex_arg(s, text, value);
+	return kd_error(s, KD_EINVAL, 0, "not a valid number: %s", text);
 }

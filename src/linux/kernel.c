@@ -1,5 +1,6 @@
 #include "linux/kernel.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "target/arch.h"
@@ -310,4 +311,46 @@ int kd_task_pgd(kd_session *s, uint64_t task, uint64_t *pgd)
 		return -1;
 	*pgd = paddr;
 	return 0;
+}
+
+/* crash's dtoi on one number of a CPU list */
+static int cpu_number(kd_session *s, const char *text, int *out)
+{
+	long v = 0;
+	for (const char *c = text; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return kd_error(s, KD_EINVAL, 0, "%s: \"%c\" is not a digit 0 - 9", text, *c);
+		if (v < 1000000)
+			v = v * 10 + (*c - '0');
+	}
+	*out = (int)v;
+	return 0;
+}
+
+int kd_parse_cpuspec(kd_session *s, const char *spec, bool *cpus, int nr_cpus)
+{
+	memset(cpus, 0, (size_t)(nr_cpus > 0 ? nr_cpus : 0) * sizeof(*cpus));
+	char *copy = xstrdup(spec), *save = NULL;
+	int rc = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
+		int start = -1, end = -1;
+		if (strcmp(tok, "a") == 0 || strcmp(tok, "all") == 0) {
+			start = 0;
+			end = nr_cpus - 1;
+		} else {
+			char *dsave = NULL, *a = strtok_r(tok, "-", &dsave), *b = a ? strtok_r(NULL, "-", &dsave) : NULL;
+			if (a && cpu_number(s, a, &start) < 0)
+				rc = -1;
+			else if (b && cpu_number(s, b, &end) < 0)
+				rc = -1;
+			if (end == -1)
+				end = start;
+		}
+		if (rc == 0 && (start < 0 || start >= nr_cpus || end < 0 || end >= nr_cpus))
+			rc = kd_error(s, KD_EINVAL, 0, "invalid cpu specification: %s", spec);
+		for (int i = start; rc == 0 && i <= end; i++)
+			cpus[i] = true;
+	}
+	free(copy);
+	return rc;
 }

@@ -17,6 +17,7 @@ struct page_flag {
 
 struct mm_state;
 static struct mm_state *mm_get(kd_session *s);
+static struct mm_state *mm_quiet(kd_session *s);
 
 struct mm_state {
 	int status; /* 0: not read yet, 1: ready, -1: no page array */
@@ -31,9 +32,12 @@ struct mm_state {
 	uint64_t map_mask;
 	struct page_flag *flags;
 	size_t nflags;
-	int paddr_width;       /* hex digits of the highest physical address, at least 8 */
+	char broken[160];      /* the first section root that could not be read, "" if none */
+	uint64_t broken_addr;
+	int paddr_prlen;       /* hex digits of the memory size (crash's PADDR_PRLEN) */
+	int paddr_width;       /* the page line's physical column: that, at least 8 */
 	struct {
-		const char *name;
+		char name[32];
 		uint64_t off;
 	} offs[16];
 	size_t noffs;
@@ -202,15 +206,25 @@ static int read_sections(kd_session *s, struct mm_state *m)
 		uint64_t root;
 		if (extreme) {
 			if (kd_read_u64(s, roots_at + r * 8, &root) < 0) {
+				if (!m->broken[0]) {
+					snprintf(m->broken, sizeof(m->broken), "mem_section root table: %s", kd_last_error(s));
+					m->broken_addr = roots_at + r * 8;
+				}
 				kd_clear_error(s);
 				continue;
 			}
 		} else
 			root = sym + r * per_root * ms_size;
-		if (!root || !kd_is_kvaddr(s, root))
+		if (!root)
 			continue;
 		uint64_t n = MIN(per_root, nr - r * per_root);
 		if (kd_read_kv(s, root, buf, n * ms_size) < 0) {
+			/* a damaged root: its sections are missing, the others stand */
+			if (!m->broken[0]) {
+				snprintf(m->broken, sizeof(m->broken), "memory section root %llu at %llx: %s", (unsigned long long)r,
+					 (unsigned long long)root, kd_last_error(s));
+				m->broken_addr = root;
+			}
 			kd_clear_error(s);
 			continue;
 		}
@@ -267,9 +281,8 @@ static struct mm_state *mm_get(kd_session *s)
 	uint64_t top = 0;
 	for (size_t i = 0; i < m->nnodes; i++)
 		top += (m->nodes[i].present ? m->nodes[i].present : m->nodes[i].spanned) << psh;
-	m->paddr_width = snprintf(hex, sizeof(hex), "%llx", (unsigned long long)top);
-	if (m->paddr_width < 8)
-		m->paddr_width = 8;
+	m->paddr_prlen = snprintf(hex, sizeof(hex), "%llx", (unsigned long long)top);
+	m->paddr_width = MAX(m->paddr_prlen, 8);
 	m->status = 1;
 	return m;
 fail:
@@ -282,6 +295,12 @@ uint64_t kd_page_struct_size(kd_session *s)
 {
 	struct mm_state *m = mm_get(s);
 	return m ? m->page_size : 0;
+}
+
+int kd_paddr_prlen(kd_session *s)
+{
+	struct mm_state *m = mm_quiet(s);
+	return m ? m->paddr_prlen : 8;
 }
 
 uint64_t kd_pages_per_section(kd_session *s)
@@ -379,8 +398,8 @@ uint64_t kd_page_member_offset(kd_session *s, const char *member)
 		if (!strcmp(m->offs[i].name, member))
 			return m->offs[i].off;
 	uint64_t off = kd_member_offset_opt(s, "page", member);
-	if (m->noffs < ARRAY_SIZE(m->offs) && strlen(member) < 32) {
-		m->offs[m->noffs].name = member; /* callers pass literals */
+	if (m->noffs < ARRAY_SIZE(m->offs) && strlen(member) < sizeof(m->offs[0].name)) {
+		snprintf(m->offs[m->noffs].name, sizeof(m->offs[0].name), "%s", member);
 		m->offs[m->noffs++].off = off;
 	}
 	return off;
@@ -528,5 +547,7 @@ int kd_walk_pages(kd_session *s, kd_page_run_fn fn, void *arg)
 		}
 	}
 	free(buf);
+	if (rc == 0 && m->broken[0]) /* every readable section was walked; name the one that was not */
+		return kd_error(s, KD_EFORMAT, m->broken_addr, "%s", m->broken);
 	return rc < 0 ? -1 : 0;
 }

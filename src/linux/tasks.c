@@ -276,6 +276,129 @@ bool kd_task_filter_match(const struct task_filter *f, const struct task_info *t
 	return false;
 }
 
+/* The task state bits, by name: from the kernel's task_state_array ("R (running)", "S (sleeping)",
+ * ...: the first is 0, the others 1, 2, 4, ...), and the states it does not list after "(parked)"
+ * (TASK_DEAD, TASK_WAKEKILL, TASK_WAKING, TASK_NOLOAD, TASK_NEW), as crash derives them. */
+struct state_bits {
+	uint64_t interruptible, uninterruptible, stopped, traced, dead, zombie, parked, wakekill, waking, noload, new_;
+};
+
+static void task_state_bits(kd_session *s, struct state_bits *b)
+{
+	/* the defaults: the values since 4.14 */
+	*b = (struct state_bits){0x1, 0x2, 0x4, 0x8, 0x10 | 0x80, 0x20, 0x40, 0x100, 0x200, 0x400, 0x800};
+	const kd_type *t = kd_symbol_lookup(s, "task_state_array") ? kd_var_type(s, "task_state_array") : NULL;
+	uint64_t addr, n = t ? kd_type_sizeof(s, t) / 8 : 0, bit = 0;
+	if (!n || n > 32 || kd_symbol_addr(s, "task_state_array", &addr) < 0) {
+		kd_clear_error(s);
+		return;
+	}
+	struct state_bits f = {0};
+	for (uint64_t i = 0; i < n; i++, bit = bit ? bit << 1 : 1) {
+		uint64_t str;
+		char name[32];
+		if (kd_read_u64(s, addr + i * 8, &str) < 0 || kd_read_string(s, str, name, sizeof(name)) < 0) {
+			kd_clear_error(s);
+			return;
+		}
+		if (strstr(name, "(sleeping)"))
+			f.interruptible = bit;
+		else if (strstr(name, "(disk sleep)"))
+			f.uninterruptible = bit;
+		else if (strstr(name, "(stopped)"))
+			f.stopped = bit;
+		else if (strstr(name, "(tracing stop)"))
+			f.traced |= bit;
+		else if (strstr(name, "(dead)"))
+			f.dead |= bit;
+		else if (strstr(name, "(zombie)"))
+			f.zombie = bit;
+		else if (strstr(name, "(parked)"))
+			f.parked = bit;
+	}
+	if (!f.interruptible || !f.uninterruptible || !f.stopped || !f.zombie || !f.parked)
+		return;
+	f.dead |= f.parked << 1;
+	f.wakekill = f.parked << 2;
+	f.waking = f.parked << 3;
+	f.noload = f.parked << 4;
+	f.new_ = f.parked << 5;
+	*b = f;
+}
+
+/* crash's long state of a task (its __state with its exit_state): every state bit set, by name. */
+static void state_long(kd_session *s, const struct task_info *t, char *buf, size_t size)
+{
+	struct state_bits b;
+	task_state_bits(s, &b);
+	uint64_t st = t->state | t->exit_state;
+	buf[0] = 0;
+	if (st == 0) {
+		snprintf(buf, size, "TASK_RUNNING");
+		return;
+	}
+	if (st == b.parked) {
+		snprintf(buf, size, "TASK_PARKED");
+		return;
+	}
+	const struct {
+		uint64_t bit;
+		const char *name;
+	} names[] = {{b.interruptible, "TASK_INTERRUPTIBLE"}, {b.uninterruptible, "TASK_UNINTERRUPTIBLE"},
+		     {b.stopped, "TASK_STOPPED"}, {b.traced, "TASK_TRACED"}, {b.dead, NULL}, {b.zombie, "EXIT_ZOMBIE"},
+		     {b.waking, "TASK_WAKING"}, {b.wakekill, "TASK_WAKEKILL"}, {b.noload, "TASK_NOLOAD"},
+		     {b.new_, "TASK_NEW"}};
+	size_t len = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(names) && len < size; i++) {
+		uint64_t both = st & names[i].bit;
+		if (!both)
+			continue;
+		const char *name = names[i].name ? names[i].name : __builtin_popcountll(both) > 1 ? "EXIT_DEAD|TASK_DEAD" : "EXIT_DEAD";
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "|" : "", name);
+	}
+}
+
+static bool crash_was_sysrq(kd_session *s)
+{
+	struct kd_log_records r;
+	bool sysrq = false;
+	if (kd_log_read(s, &r) == 0)
+		for (size_t i = 0; i < r.len && !sysrq; i++)
+			sysrq = strstr(r.items[i].text, "sysrq: Trigger a crash") || strstr(r.items[i].text, "SysRq : Trigger a crash");
+	kd_clear_error(s);
+	kd_log_records_free(&r);
+	return sysrq;
+}
+
+int kd_task_print_context(kd_session *s, const struct task_info *t)
+{
+	const struct kd_task_table *tt = kd_tasks_get(s);
+	if (!tt)
+		return -1;
+	size_t same = 0, nth = 0;
+	for (size_t i = 0; i < tt->len; i++)
+		if (tt->tasks[i].pid == t->pid) {
+			same++;
+			if (&tt->tasks[i] == t)
+				nth = same;
+		}
+	kd_printf(s, "    PID: %d\nCOMMAND: \"%s\"\n   TASK: %llx  ", t->pid, t->comm, (unsigned long long)t->task);
+	if (same > 1)
+		kd_printf(s, "(%zu of %zu)  ", nth, same);
+	char state[160];
+	state_long(s, t, state, sizeof(state));
+	kd_printf(s, "[THREAD_INFO: %llx]\n    CPU: %d\n  STATE: %s ", (unsigned long long)t->task, t->cpu, state);
+	const struct task_info *p = kd_task_panic(s);
+	/* A kdump capture (CRASHTIME) names the panicking task itself; other dumps fall back on the
+	 * log, and crash then says SYSRQ when the log shows a sysrq-triggered crash. */
+	if (p == t && kd_target(s)->panic_cpu >= 0)
+		kd_printf(s, !kd_vmcoreinfo(s, "CRASHTIME", NULL) && crash_was_sysrq(s) ? "(SYSRQ)" : "(PANIC)");
+	else if (t->active)
+		kd_printf(s, "(ACTIVE)");
+	kd_printf(s, "\n");
+	return 0;
+}
+
 void kd_task_print_header(kd_session *s, const struct task_info *t, int indent)
 {
 	kd_printf(s, "%*sPID: %-8d TASK: %llx  CPU: %-3d  COMMAND: \"%s\"\n", indent, "", t->pid, (unsigned long long)t->task,

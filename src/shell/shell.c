@@ -190,6 +190,7 @@ static int run_argv(kd_session *s, int argc, char **argv)
 	if ((cmd->flags & KD_CMD_NEEDS_DUMP) && !mem_available(s))
 		return kd_fail(s, "no dump is open");
 	optind = 0; /* commands parse options with getopt: reset it (GNU: 0 reinitialises) */
+	opterr = 1; /* getopt's own message for a bad option, as crash's, unless the command turns it off */
 	return cmd->run(s, argc, argv);
 }
 

@@ -2,6 +2,8 @@
 #ifndef KDIVE_ARCH_H
 #define KDIVE_ARCH_H
 
+#include <kdive/memory.h>
+
 #include "target/session.h"
 
 struct arch_ops {
@@ -15,6 +17,14 @@ struct arch_ops {
 	int (*kvtop)(kd_session *s, uint64_t vaddr, uint64_t *paddr);
 	bool (*is_kvaddr)(kd_session *s, uint64_t vaddr);
 	unsigned section_size_bits; /* SPARSEMEM: log2 of a memory section's bytes, when VMCOREINFO does not say */
+	/* The walk behind vtop, with every entry it read (kd_vtop_trace); pgd 0 = the kernel's. */
+	int (*vtop_trace)(kd_session *s, uint64_t pgd, uint64_t vaddr, unsigned flags, struct kd_pt_trace *t);
+	/* The user half of the address space (kd_is_uvaddr). */
+	bool (*is_uvaddr)(kd_session *s, uint64_t vaddr);
+	/* A kernel address mapped linearly, translated by arithmetic (kd_kvaddr_linear). */
+	bool (*kvaddr_linear)(kd_session *s, uint64_t vaddr, uint64_t *paddr);
+	/* A page-table entry's page, flags and swap entry (kd_pte_decode). */
+	void (*pte_decode)(kd_session *s, uint64_t pte, struct kd_pte_info *out);
 };
 
 extern const struct arch_ops arch_x86_64;

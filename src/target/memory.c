@@ -83,6 +83,34 @@ int kd_kvtop(kd_session *s, uint64_t vaddr, uint64_t *paddr)
 	return s->arch->kvtop(s, vaddr, paddr);
 }
 
+int kd_vtop_trace(kd_session *s, uint64_t pgd, uint64_t vaddr, unsigned flags, struct kd_pt_trace *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->vaddr = vaddr;
+	if (!s->arch || !s->dump)
+		return kd_error(s, KD_ENOMEM_DUMP, vaddr, "address %llx: no dump to translate it into", (unsigned long long)vaddr);
+	return s->arch->vtop_trace(s, pgd, vaddr, flags, t);
+}
+
+bool kd_is_uvaddr(kd_session *s, uint64_t vaddr)
+{
+	return s->arch && s->arch->is_uvaddr(s, vaddr);
+}
+
+bool kd_kvaddr_linear(kd_session *s, uint64_t vaddr, uint64_t *paddr)
+{
+	return s->arch && s->arch->kvaddr_linear(s, vaddr, paddr);
+}
+
+int kd_pte_decode(kd_session *s, uint64_t pte, struct kd_pte_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!s->arch)
+		return kd_fail(s, "no architecture to decode a page-table entry with");
+	s->arch->pte_decode(s, pte, out);
+	return 0;
+}
+
 uint64_t mem_page_size(const kd_session *s)
 {
 	return s->arch ? 1ull << s->arch->page_shift : MEM_PAGE_DEFAULT;

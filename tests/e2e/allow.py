@@ -606,7 +606,33 @@ def bt_unrun_task_frame(crash, kdive, ctx):
     return renumber(crash), renumber(drop(kdive, drop_idx))
 
 
+PAGE_HEADER = "      PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS"
+PAGE_LINE = re.compile(r"^[0-9a-f]{16} +[0-9a-f]+ +[0-9a-f]+ +[0-9a-f]+ +\d+ [0-9a-f]+( \S+)?$")
+
+
+def vtop_page_header(crash, kdive, ctx):
+    """
+    vtop ends with the page's struct page line under kmem -p's header. crash prints the header
+    only while its per-command HEADER_PRINTED flag is clear, and in an -i batch that flag is
+    cleared only by an error: once any earlier command of the session printed such a header,
+    every later vtop prints its page line bare (typed at the prompt, each vtop has it). The rule
+    drops only a kdive header line that crash lacks at that place, directly followed on both
+    sides by the same page line.
+    """
+    drop_idx = []
+    off = 0  # kdive lines dropped so far: kdive[i] faces crash[i - off]
+    for i, line in enumerate(kdive):
+        if line != PAGE_HEADER or i + 1 >= len(kdive) or not PAGE_LINE.match(kdive[i + 1]):
+            continue
+        j = i - off
+        if j < len(crash) and crash[j] == kdive[i + 1] and (j == 0 or crash[j - 1] != PAGE_HEADER):
+            drop_idx.append(i)
+            off += 1
+    return crash, drop(kdive, drop_idx)
+
+
 RULES = {
+    "vtop-page-header": vtop_page_header,
     "bt-stale-frames": bt_stale_frames,
     "ps-rss-shared-mm": ps_rss_shared_mm,
     "bt-tail-call-frame": bt_tail_call_frame,
@@ -814,6 +840,22 @@ _SF_FACTS = {
     + " ".join(f"{b:02x}" for b in ((_IPM - 0xffffffff99d4ea29) & 0xffffffff).to_bytes(4, "little")),
 }
 
+_VTOP_CRASH = """VIRTUAL           PHYSICAL        
+ffffffff8c890926  e490926         
+
+PGD DIRECTORY: ffffffff8dc10000
+PAGE DIRECTORY: f815067
+   PUD: f815ff0 => f816063
+   PMD: f816320 => e4001e1
+  PAGE: e400000  (2MB)
+
+  PTE    PHYSICAL  FLAGS
+e4001e1   e400000  (PRESENT|ACCESSED|DIRTY|PSE|GLOBAL)
+
+fffff6cf40392400  e490000                0        0  1 fffffc0001000 reserved"""
+_VTOP_KDIVE = _VTOP_CRASH.replace("\n\nfffff6cf40392400", "\n\n" + PAGE_HEADER + "\nfffff6cf40392400")
+
+
 SELFTEST = [
     # a filtered ELF: crash read the dropped page as zeros
     (["user-page-excluded"], "PID: 1 TASK: ff\nARG:\nENV:", "PID: 1 TASK: ff\nps: cannot access user stack address: "
@@ -902,6 +944,13 @@ SELFTEST = [
      "ps: cannot access user stack address: 7ffc (physical page 1234 excluded by makedumpfile -d 31)", {}, True),
     (["user-page-excluded"], "ps: cannot access user stack address: 7ffc",
      "ps: cannot access user stack address: 7ffd (physical page 1234 excluded by makedumpfile -d 31)", {}, False),
+    # vtop's page header, which crash's -i batch leaves out after an earlier header
+    (["vtop-page-header"], _VTOP_CRASH, _VTOP_KDIVE, {}, True),
+    # ... but not a page line that differs as well
+    (["vtop-page-header"], _VTOP_CRASH.replace(" 1 fffffc0001000", " 2 fffffc0001000"), _VTOP_KDIVE, {}, False),
+    # ... nor a header crash prints too
+    (["vtop-page-header"], _VTOP_KDIVE, _VTOP_KDIVE.replace(PAGE_HEADER + "\n", PAGE_HEADER + "\n" + PAGE_HEADER + "\n"),
+     {}, False),
     # two rules at once, each removing its own lines
     (["bt-noreturn-frame", "bt-stale-stop-frame"], _STALE_CRASH + "\n" + _NORETURN_CRASH,
      _STALE_KDIVE + "\n" + _NORETURN_KDIVE, {0xffffffffa5cc17dc: ("add_taint.cold", 0)}, True),

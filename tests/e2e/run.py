@@ -199,7 +199,8 @@ def fact_commands(facts, fmt):
             cmds.append(f"ps -a {p['pid']}")
             anon = next((m for m in p.get("maps", []) if m.get("kind") == "anon"), None)
             if anon:
-                cmds += [f"set {p['pid']}", f"rd -a -u {anon['addr'][2:]} 32", f"rd -a -p {anon['phys'][2:]} 32", "set -p"]
+                cmds += [f"set {p['pid']}", f"rd -a -u {anon['addr'][2:]} 32", f"rd -a -p {anon['phys'][2:]} 32",
+                         f"search -u -c {anon['marker']}", "set -p", f"vtop -c {p['pid']} {anon['addr'][2:]}"]
     return cmds
 
 
@@ -254,6 +255,17 @@ def check_facts(out, facts, rep, did, fmt):
             if anon:
                 for cmd in (f"rd -a -u {anon['addr'][2:]} 32", f"rd -a -p {anon['phys'][2:]} 32"):
                     expect(anon["marker"] in (out.get(cmd) or ""), f"`{cmd}` does not show the marker {anon['marker']}")
+                # the page-table walk ends at the page whose bytes (rd -p above) hold the marker
+                addr, phys = int(anon["addr"], 16), int(anon["phys"], 16)
+                cmd = f"vtop -c {p['pid']} {anon['addr'][2:]}"
+                m = re.search(r"^VIRTUAL +PHYSICAL *\n([0-9a-f]+) +([0-9a-f]+)", out.get(cmd) or "", re.M)
+                expect(m and int(m.group(1), 16) == addr and int(m.group(2), 16) == phys,
+                       f"`{cmd}` does not translate to the marker's page {anon['phys']}")
+                # search -u -c in the mapper's context finds the marker where it was written
+                cmd = f"search -u -c {anon['marker']}"
+                hits = re.findall(r"^([0-9a-f]+): (\S+)", out.get(cmd) or "", re.M)
+                expect(any(int(a, 16) == addr and h.startswith(anon["marker"]) for a, h in hits),
+                       f"`{cmd}` in pid {p['pid']}'s context does not find the marker at {anon['addr']}")
     check_states(out, facts, expect, fmt)
     if facts.get("panic_pid") is not None:
         ctx = out.get("set -p") or ""
@@ -302,7 +314,7 @@ def check_states(out, facts, expect, fmt):
                    f"bt -a: the user-mode CPU's pid {pid} does not end at its user registers: {t[:4]}")
 
 
-def check_recoded(args, row, commands, by_cmd, rep):
+def check_recoded(args, row, commands, results, rep):
     """A snappy-recoded copy of a zlib kdump must read exactly like the original."""
     tool = args.recode or os.path.join(os.path.dirname(os.path.abspath(args.kdive)), "tests", "tools", "kdump-recode")
     if not os.path.exists(tool):
@@ -322,10 +334,8 @@ def check_recoded(args, row, commands, by_cmd, rep):
     if any(mark in p.stderr for mark in SANITIZER_MARKS) or p.returncode < 0:
         rep.fail(f"{row['id']} (snappy): kdive crashed or a sanitizer reported:\n{p.stderr[-3000:]}")
         return
-    want = dict(by_cmd)
-    want.update(zip(extra, base))
-    for cmd, got in zip(commands + extra, outs):
-        w = want.get(cmd)
+    # compared by position: a command may run twice in different contexts (set PID ... set -p)
+    for cmd, got, w in zip(commands + extra, outs, list(results) + base):
         if w is None:
             continue
         strip = lambda t: re.sub(r"^( *DUMPFILE: )\S+", r"\1", t or "", flags=re.M)
@@ -400,10 +410,12 @@ def main():
         if row.get("facts") and os.path.exists(row["facts"]):
             with open(row["facts"]) as f:
                 facts = json.load(f)
+        # the references in crash's session order, then the facts' commands as their own
+        # block: they set their own context (set PID ... set -p), so none is dropped as a
+        # duplicate of a reference run in another context
         commands = [c for c, _ in refs]
-        for c in fact_commands(facts, row["format"]):
-            if c not in commands:
-                commands.append(c)
+        facts_cmds = fact_commands(facts, row["format"])
+        commands += facts_cmds
         with tempfile.TemporaryDirectory(prefix="kdive-e2e-") as work:
             try:
                 p, outs = run_kdive(args.kdive, row["vmlinux"], row["dump"], commands, work, args.timeout)
@@ -416,7 +428,8 @@ def main():
         if outs and all(o is None for o in outs):
             rep.fail(f"{did}: kdive did not open the dump: {p.stderr.strip()[:500]}")
             continue
-        by_cmd = dict(zip(commands, outs))
+        by_cmd = dict(zip(commands[:len(refs)], outs[:len(refs)]))
+        facts_out = dict(zip(facts_cmds, outs[len(refs):]))
         dump_facts = DumpFacts(args.kdive, row, args.timeout)
         for cmd, refout in refs:
             word = parity_key(cmd)
@@ -444,9 +457,9 @@ def main():
                 msg += "\n" + diff
             rep.fail(msg)
         if facts:
-            check_facts(by_cmd, facts, rep, did, row["format"])
+            check_facts(facts_out, facts, rep, did, row["format"])
         if row["format"] == "mdf-zlib":
-            check_recoded(args, row, commands, by_cmd, rep)
+            check_recoded(args, row, commands, outs, rep)
     print("\nparity with crash 8.0.6 (dumps with equal output / dumps compared):")
     for word in sorted(parity):
         eq, n = parity[word]

@@ -16,9 +16,14 @@
  *              init_task and three more idle tasks, processes 1 (init), 100 (worker, with thread
  *              101) and 200 (rtd, real-time), init_pid_ns's IDR of their pids, a task group
  *   modules    modules -> two struct module
+ *   slab       slab_caches: kmalloc-64 and task_struct with CPU, partial and full slabs (SLUB, below)
  *   memory     the processes' mm_structs (6.2+ RSS: percpu_counters over a per-CPU chunk), one
  *              NUMA node's pglist_data; the uptime (jiffies_64, tick_nsec: HZ 250); each task's
  *              start, user and system times, last arrival, kernel stack; each process's rlimits
+ *   pages      mem_section (one section, its mem_map fake_mem_map: pages[] and slabs[]), pageflag_names,
+ *              node 0's zones
+ *              DMA (free: frame 1, and frames 8..15 at order 3) and Normal (unpopulated), the
+ *              vm_zone_stat/vm_node_stat counters, the per-CPU vm_event_states, hstates
  * The commands' golden tests (tests/unit/test_commands.c) print all of it as crash would.
  */
 #include <stddef.h>
@@ -153,12 +158,21 @@ struct maple_tree {
 unsigned char mt_slots[4] = {31, 16, 16, 10};
 unsigned char mt_pivots[4] = {0, 15, 15, 9};
 
+struct mm_struct;
+struct file;
+extern struct mm_struct mm_worker;
 struct vm_area_struct {
 	unsigned long vm_start, vm_end;
 	struct vm_area_struct *vm_next;
+	struct mm_struct *vm_mm;
+	unsigned long vm_flags;
+	struct file *vm_file;
+	unsigned long vm_pgoff;
 };
-struct vm_area_struct vmas[3] = {
-	{0x1000, 0x2000, &vmas[1]}, {0x2000, 0x3000, &vmas[2]}, {0x3000, 0x4000, 0}};
+/* worker's VMAs (mm_worker.mm_mt is a tree like gmt, over the same nodes) */
+struct vm_area_struct vmas[3] = {{0x1000, 0x2000, &vmas[1], &mm_worker, 0x8100073},
+				 {0x2000, 0x3000, &vmas[2], &mm_worker, 0x8000075},
+				 {0x3000, 0x4000, 0, &mm_worker, 0x73}};
 
 /* An encoded node: its address, its type (1 leaf_64, 3 arange_64) and 4; the root also 2. */
 #define MT_NODE(n, type) ((void *)((char *)&(n) + ((type) << 3) + 4))
@@ -430,7 +444,7 @@ struct mm_struct mm_init = {USER_MM, .pgd = (pgd_t *)0xffff888003a4e000UL, .mm_u
 			    .total_vm = 42000, .data_vm = 4310, .exec_vm = 9870, .stack_vm = 33,
 			    .start_stack = 0x7ffc3b9e0f30UL, .arg_start = 0x7ffc3b9e1f2aUL, .arg_end = 0x7ffc3b9e1f37UL,
 			    .env_start = 0x7ffc3b9e1f37UL, .env_end = 0x7ffc3b9e1fe8UL, RSS(0, 2048, 896, 0, 40)};
-struct mm_struct mm_worker = {USER_MM, .pgd = (pgd_t *)0xffff888004c1f000UL, .mm_users = {2}, .mm_count = {1},
+struct mm_struct mm_worker = {{0, 0x30b, (char *)MT_NODE(mt_root_node, 3) + 2}, USER_MM, .pgd = (pgd_t *)0xffff888004c1f000UL, .mm_users = {2}, .mm_count = {1},
 			      .total_vm = 5120, .data_vm = 1402, .exec_vm = 611, .stack_vm = 33,
 			      .start_stack = 0x7ffe9d24c5a0UL, .arg_start = 0x7ffe9d24df01UL, .arg_end = 0x7ffe9d24df0fUL,
 			      .env_start = 0x7ffe9d24df0fUL, .env_end = 0x7ffe9d24dfeaUL, RSS(1, 700, 480, 12, 0)};
@@ -439,13 +453,133 @@ struct mm_struct mm_rtd = {USER_MM, .pgd = (pgd_t *)0xffff888005e20000UL, .mm_us
 			   .start_stack = 0x7fff0a6bb9d0UL, .arg_start = 0x7fff0a6bcf3eUL, .arg_end = 0x7fff0a6bcf42UL,
 			   .env_start = 0x7fff0a6bcf42UL, .env_end = 0x7fff0a6bcfe6UL, RSS(2, 180, 64, 0, 8)};
 
+/* ---- the page allocator (linux/mm.c, kmem -p/-f/-F/-z/-V/-n/-g/-h) ----
+ * One memory section (SPARSEMEM_EXTREME: mem_section -> a root of struct mem_section) whose
+ * mem_map is fake_pages: 16 struct pages for the frames 0..15 (the section's other frames have
+ * no struct page here). Node 0 has two zones: DMA (frames 1..4095) whose free lists hold frame 1
+ * (order 0) and the block of frames 8..15 (order 3), and an unpopulated Normal zone. */
+enum pageflags {
+	PG_locked, PG_referenced, PG_uptodate, PG_dirty, PG_lru, PG_active, PG_slab = 9, PG_reserved = 12,
+	PG_private = 13, PG_head = 16, PG_swapbacked = 19, __NR_PAGEFLAGS = 26, PG_checked = PG_private,
+};
+enum pageflags fake_pageflags_kept;
+struct trace_print_flags {
+	unsigned long mask;
+	const char *name;
+};
+const struct trace_print_flags pageflag_names[] = {
+	{1UL << PG_locked, "locked"}, {1UL << PG_referenced, "referenced"}, {1UL << PG_uptodate, "uptodate"},
+	{1UL << PG_dirty, "dirty"},   {1UL << PG_lru, "lru"},               {1UL << PG_active, "active"},
+	{1UL << PG_slab, "slab"},     {1UL << PG_reserved, "reserved"},     {1UL << PG_private, "private"},
+	{1UL << PG_head, "head"},     {1UL << PG_swapbacked, "swapbacked"}, {0, NULL},
+};
+/* 64 bytes, as the kernel's: the page allocator's view (lru, mapping, index, private) and the
+ * compound/slab view (compound_head over lru.next) share the words after flags; page_type
+ * shares _mapcount's. struct slab (below) overlays the whole of it. */
+struct page {
+	unsigned long flags;
+	union {
+		struct {
+			struct list_head lru;
+			void *mapping;
+			unsigned long index;
+			unsigned long private;
+		};
+		struct {
+			unsigned long compound_head; /* bit 0: a tail page, the rest its head */
+			unsigned long mapping_etc[4];
+		};
+	};
+	union {
+		atomic_t _mapcount;
+		unsigned int page_type; /* the top byte: a PGTY_* type */
+	};
+	atomic_t _refcount;
+	unsigned long memcg_data;
+};
+struct kmem_cache;
+struct slab {
+	unsigned long __page_flags;
+	struct kmem_cache *slab_cache;
+	union {
+		struct list_head slab_list;
+		struct {
+			struct slab *next;
+			int slabs;
+		};
+	};
+	void *freelist;
+	union {
+		unsigned long counters;
+		struct {
+			unsigned inuse : 16;
+			unsigned objects : 15;
+			unsigned frozen : 1;
+		};
+	};
+	unsigned int __page_type;
+	atomic_t __page_refcount;
+	unsigned long obj_exts;
+};
+_Static_assert(sizeof(struct slab) == sizeof(struct page), "struct slab overlays struct page");
+/* The one mem_map (vmemmap_base, section 0's mem_map): frames 0..0xff are pages[], frames
+ * 0x100..0x105 the slab allocator's slabs[] (below). */
+#define SLAB_PFN0 0x100UL
+struct fake_mem_map {
+	struct page pages[SLAB_PFN0];
+	struct slab slabs[6];
+};
+extern struct fake_mem_map fake_mem_map;
+#define fake_pages fake_mem_map.pages
+#define fake_slabs fake_mem_map.slabs
+struct mem_section {
+	unsigned long section_mem_map;
+	unsigned long *usage;
+};
+enum zone_stat_item { NR_FREE_PAGES, NR_ZONE_INACTIVE_ANON, NR_ZONE_ACTIVE_ANON, NR_MLOCK, NR_VM_ZONE_STAT_ITEMS };
+enum node_stat_item { NR_INACTIVE_ANON, NR_ACTIVE_ANON, NR_FILE_PAGES, NR_SLAB_RECLAIMABLE_B, NR_VM_NODE_STAT_ITEMS };
+enum vm_event_item { PGPGIN, PGPGOUT, PGALLOC_DMA, PGFREE, NR_VM_EVENT_ITEMS };
+enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
+enum zone_stat_item fake_zone_item_kept;
+enum node_stat_item fake_node_item_kept;
+enum vm_event_item fake_event_item_kept;
+enum zone_watermarks fake_wmark_kept;
+typedef struct {
+	long counter;
+} atomic_long_t;
+#define MIGRATE_TYPES 2
+#define NR_PAGE_ORDERS 4
+#define MAX_NR_ZONES 2
+struct free_area {
+	struct list_head free_list[MIGRATE_TYPES];
+	unsigned long nr_free;
+};
+struct zone {
+	unsigned long _watermark[NR_WMARK];
+	const char *name;
+	struct free_area free_area[NR_PAGE_ORDERS];
+	unsigned long zone_start_pfn, spanned_pages, present_pages;
+	atomic_long_t vm_stat[NR_VM_ZONE_STAT_ITEMS];
+};
+extern struct pglist_data node_data_0;
+#define FREE_LIST(o, t) node_data_0.node_zones[0].free_area[o].free_list[t]
+#define EMPTY(o, t) {&FREE_LIST(o, t), &FREE_LIST(o, t)}
+#define FREE_ONE(o, t, pfn) {&fake_pages[pfn].lru, &fake_pages[pfn].lru}
+#define DMA_ZONE                                                                                               \
+	{._watermark = {22, 27, 32}, .name = "DMA",                                                            \
+	 .free_area = {{{FREE_ONE(0, 0, 1), EMPTY(0, 1)}, 1}, {{EMPTY(1, 0), EMPTY(1, 1)}, 0},                 \
+		       {{EMPTY(2, 0), EMPTY(2, 1)}, 0}, {{EMPTY(3, 0), FREE_ONE(3, 1, 8)}, 1}},                \
+	 .zone_start_pfn = 1, .spanned_pages = 4095, .present_pages = 3998, .vm_stat = {{9}, {12}, {30}, {2}}}
+#define NORMAL_ZONE {._watermark = {0, 0, 0}, .name = "Normal"}
+
 /* One NUMA node of 1 GiB (ps's %MEM is a share of its present pages). */
 #define MAX_NUMNODES 64
 struct pglist_data {
 	unsigned long node_start_pfn, node_present_pages, node_spanned_pages;
 	int node_id;
+	struct zone node_zones[MAX_NR_ZONES];
 };
-struct pglist_data node_data_0 = {0, 262030, 262144, 0};
+struct pglist_data node_data_0 = {0, 262030, 262144, 0, {DMA_ZONE, NORMAL_ZONE}};
 struct pglist_data *node_data[MAX_NUMNODES] = {&node_data_0};
 unsigned int nr_node_ids = 1;
 
@@ -458,12 +592,187 @@ struct net {
 	int ifindex;
 } init_net = {7};
 
+/*
+ * The SLUB slab allocator, 6.x shape: struct slab overlays struct page (64 bytes), a slab's page
+ * is marked by its page type (PGTY_slab), and free pointers are plain (no
+ * CONFIG_SLAB_FREELIST_HARDENED: kmem_cache has no random). The struct page array starts at
+ * vmemmap_base and the direct map at page_offset_base, placed so that page frame SLAB_PFN0 + i is
+ * fake_slabs[i] and its memory slab_mem[i]. Two caches on slab_caches, one node:
+ *   kmalloc-64   64-byte objects, 64 a slab, the free pointer at 0. CPU 0: slab 0 active (its
+ *                lockless freelist: objects 3, 1) and slab 1 on its partial list (objects 10, 20
+ *                free); CPU 1-3: nothing. Node 0: slab 2 partial (objects 5-8 free), slab 3 full
+ *                (not tracked: no SLAB_STORE_USER). 4 slabs, 256 objects, 8 free.
+ *   task_struct  1000-byte objects every 1024 bytes, 4 a slab, the free pointer at 512,
+ *                SLAB_STORE_USER. CPU 1: slab 4 active (lockless freelist: object 2). Node 0: no
+ *                partial slab, slab 5 on the full list. 2 slabs, 8 objects, 1 free.
+ */
+#define SLAB_STORE_USER 0x00010000U
+enum pagetype { PGTY_slab = 0xf5 };
+enum pagetype pagetype_slab = PGTY_slab;
+struct kmem_cache;
+struct page *mem_map_type; /* keeps struct page in the DWARF */
+struct kmem_cache_order_objects {
+	unsigned int x; /* order << 16 | objects */
+};
+struct kmem_cache_cpu {
+	void **freelist;
+	unsigned long tid;
+	struct slab *slab;
+	struct slab *partial;
+};
+struct kmem_cache_node {
+	unsigned int list_lock;
+	unsigned long nr_partial;
+	struct list_head partial;
+	atomic_long_t nr_slabs;
+	atomic_long_t total_objects;
+	struct list_head full;
+};
+struct kmem_cache {
+	struct kmem_cache_cpu *cpu_slab;
+	unsigned int flags;
+	unsigned long min_partial;
+	unsigned int size, object_size, offset, cpu_partial;
+	struct kmem_cache_order_objects oo;
+	unsigned int inuse, align, red_left_pad;
+	const char *name;
+	struct list_head list;
+	struct kmem_cache_node *node[MAX_NUMNODES];
+};
+/* Each CPU's kmem_cache_cpu of both caches, one struct rq apart (the per-CPU offsets above). */
+struct slab_pcpu_unit {
+	struct kmem_cache_cpu cpu[2];
+	char pad[sizeof(struct rq) - 2 * sizeof(struct kmem_cache_cpu)];
+};
+_Static_assert(sizeof(struct slab_pcpu_unit) == sizeof(struct rq), "one unit per CPU");
+union slab_page {
+	unsigned char bytes[4096];
+	void *words[512];
+};
+extern union slab_page slab_mem[6];
+extern struct kmem_cache kmalloc_64_cache, task_struct_cache;
+extern struct kmem_cache_node kmalloc_64_node, task_struct_node;
+#define KM64_OBJ(slab, i) (&slab_mem[slab].words[(i)*8])
+#define TASK_OBJ(slab, i) (&slab_mem[slab].words[(i)*128])
+union slab_page slab_mem[6] __attribute__((aligned(4096))) = {
+	[0] = {.words = {[3 * 8] = KM64_OBJ(0, 1)}},
+	[1] = {.words = {[10 * 8] = KM64_OBJ(1, 20)}},
+	[2] = {.words = {[5 * 8] = KM64_OBJ(2, 6), [6 * 8] = KM64_OBJ(2, 7), [7 * 8] = KM64_OBJ(2, 8)}},
+};
+#define SLAB(cache, in, objs, froz, fl, ...)                                                                      \
+	{.slab_cache = &(cache), .freelist = (fl), .inuse = (in), .objects = (objs), .frozen = (froz),          \
+	 .__page_type = PGTY_slab << 24, .__page_refcount = {1}, __VA_ARGS__}
+unsigned long page_offset_base = (unsigned long)slab_mem - SLAB_PFN0 * 4096;
+unsigned long vmemmap_base = (unsigned long)&fake_mem_map;
+struct slab_pcpu_unit slab_pcpu[NR_CPUS] = {
+	[0] = {.cpu = {{(void **)KM64_OBJ(0, 3), 0, &fake_slabs[0], &fake_slabs[1]}}},
+	[1] = {.cpu = {[1] = {(void **)TASK_OBJ(4, 2), 0, &fake_slabs[4], 0}}},
+};
+struct kmem_cache_node kmalloc_64_node = {0, 1, {&fake_slabs[2].slab_list, &fake_slabs[2].slab_list}, {4}, {256},
+					   {&kmalloc_64_node.full, &kmalloc_64_node.full}};
+struct kmem_cache_node task_struct_node = {0, 0, {&task_struct_node.partial, &task_struct_node.partial}, {2}, {8},
+					    {&fake_slabs[5].slab_list, &fake_slabs[5].slab_list}};
+struct list_head slab_caches = {&kmalloc_64_cache.list, &task_struct_cache.list};
+struct kmem_cache kmalloc_64_cache = {&slab_pcpu[0].cpu[0], 0, 5, 64, 64, 0, 30, {64}, 64, 8, 0, "kmalloc-64",
+				      {&task_struct_cache.list, &slab_caches}, {&kmalloc_64_node}};
+struct kmem_cache task_struct_cache = {&slab_pcpu[0].cpu[1], SLAB_STORE_USER, 5, 1024, 1000, 512, 2, {4}, 1000,
+				       64, 0, "task_struct", {&slab_caches, &kmalloc_64_cache.list}, {&task_struct_node}};
+
+/*
+ * The vmalloc areas (before 6.9: one list, vmap_area_list): a vmalloc'ed stack, a vm_map_ram
+ * area (no vm_struct: kmem -v leaves it out) and a module's area.
+ */
+struct vm_struct {
+	struct vm_struct *next;
+	void *addr;
+	unsigned long size, flags;
+};
+struct vmap_area {
+	unsigned long va_start, va_end;
+	struct rb_node rb_node;
+	struct list_head list;
+	union {
+		unsigned long subtree_max_size;
+		struct vm_struct *vm;
+	};
+	unsigned long flags;
+};
+struct vm_struct vms[2] = {{0, (void *)0xffffc90000000000UL, 0x5000, 0x22}, {0, (void *)0xffffffffc0000000UL, 0x6000, 0x22}};
+extern struct vmap_area vas[3];
+struct list_head vmap_area_list = {&vas[0].list, &vas[2].list};
+struct vmap_area vas[3] = {
+	{0xffffc90000000000UL, 0xffffc90000005000UL, {0}, {&vas[1].list, &vmap_area_list}, {.vm = &vms[0]}, 0},
+	{0xffffc90000005000UL, 0xffffc90000007000UL, {0}, {&vas[2].list, &vas[0].list}, {.vm = 0}, 2},
+	{0xffffffffc0000000UL, 0xffffffffc0006000UL, {0}, {&vmap_area_list, &vas[1].list}, {.vm = &vms[1]}, 0},
+};
+
+/* Swap: one partition in use (type 0), one slot once used and now free (type 1). */
+struct swap_info_struct {
+	unsigned long flags;
+	short prio;
+	struct file *swap_file;
+	unsigned int old_block_size;
+	unsigned int pages, inuse_pages, max;
+};
+struct swap_info_struct swap0 = {3, -2, 0, 4096, 262143, 96, 262144}, swap1 = {0, -3, 0, 0, 1000, 0, 1001};
+struct swap_info_struct *swap_info[32] = {&swap0, &swap1};
+unsigned int nr_swapfiles = 2;
+
 /* Referenced from main so that the compiler keeps every object and its type. */
 void *keep[] = {&ghead, &hhead, &groot, &gxa, &gidr, &gmt, &mt_pivots, (void *)linux_banner, &init_uts_ns,
 		&nr_cpu_ids, &panic_cpu, &__per_cpu_offset, &runqueues, &init_pid_ns, &modules, &rbn, &group_se,
-		&node_data, &nr_node_ids, &tick_nsec, &jiffies_64, &pcpu_chunk, &init_net};
+		&node_data, &nr_node_ids, &tick_nsec, &jiffies_64, &pcpu_chunk, &init_net, &slab_caches, &page_offset_base,
+		&vmemmap_base, &pagetype_slab, &mem_map_type, &vmap_area_list, &vas, &swap_info, &nr_swapfiles};
 
 int main(void)
 {
 	return keep[0] == 0;
 }
+
+/* The page allocator's data (see above); kept by `used`, as nothing in main refers to it. */
+#define PAGE(fl, ref) {.flags = (fl), .lru = {0, 0}, ._mapcount = {-1}, ._refcount = {ref}}
+#define FREE_PAGE(o, t) {.flags = 0, .lru = {&FREE_LIST(o, t), &FREE_LIST(o, t)}, ._mapcount = {-1}}
+__attribute__((used)) struct fake_mem_map fake_mem_map = {
+	.pages = {
+	[0] = PAGE(1UL << PG_reserved, 1),
+	[1] = FREE_PAGE(0, 0),
+	[2] = {.flags = (1UL << PG_uptodate) | (1UL << PG_lru) | (1UL << PG_swapbacked), .mapping = (void *)0xffff888004a1c001UL,
+	       .index = 0x7f0000001UL, ._mapcount = {0}, ._refcount = {1}},
+	[3] = {.flags = (1UL << PG_slab) | (1UL << PG_head), .mapping = (void *)0xffff888003c42300UL, ._mapcount = {-1},
+	       ._refcount = {1}},
+	[4] = PAGE(0, 2), [5] = PAGE(0, 1), [6] = PAGE(1UL << PG_dirty | 1UL << PG_referenced, 3), [7] = PAGE(0, 0),
+	[8] = FREE_PAGE(3, 1),
+	[9] = PAGE(0, 0), [10] = PAGE(0, 0), [11] = PAGE(0, 0), [12] = PAGE(0, 0), [13] = PAGE(0, 0), [14] = PAGE(0, 0),
+	[15] = PAGE(0, 0),
+	},
+	.slabs = {
+	SLAB(kmalloc_64_cache, 64, 64, 1, 0),
+	SLAB(kmalloc_64_cache, 62, 64, 1, KM64_OBJ(1, 10), .next = 0),
+	SLAB(kmalloc_64_cache, 60, 64, 0, KM64_OBJ(2, 5), .slab_list = {&kmalloc_64_node.partial, &kmalloc_64_node.partial}),
+	SLAB(kmalloc_64_cache, 64, 64, 0, 0, .slab_list = {&fake_slabs[3].slab_list, &fake_slabs[3].slab_list}),
+	SLAB(task_struct_cache, 4, 4, 1, 0),
+	SLAB(task_struct_cache, 4, 4, 0, 0, .slab_list = {&task_struct_node.full, &task_struct_node.full}),
+	},
+};
+#define PRESENT_MAPPED_ONLINE 7
+__attribute__((used)) struct mem_section fake_section_root[4096 / sizeof(struct mem_section)] = {
+	{(unsigned long)fake_pages + PRESENT_MAPPED_ONLINE, 0},
+};
+__attribute__((used)) struct mem_section *fake_section_roots[1] = {fake_section_root};
+__attribute__((used)) struct mem_section **mem_section = fake_section_roots;
+__attribute__((used)) atomic_long_t vm_zone_stat[NR_VM_ZONE_STAT_ITEMS] = {{9}, {12}, {30}, {2}};
+__attribute__((used)) atomic_long_t vm_node_stat[NR_VM_NODE_STAT_ITEMS] = {{12}, {30}, {1500}, {-3}};
+/* A per-CPU variable as runqueues is one: CPU c's copy __per_cpu_offset[c] bytes after CPU 0's. */
+struct vm_event_state {
+	unsigned long event[NR_VM_EVENT_ITEMS];
+	char pad[sizeof(struct rq) - NR_VM_EVENT_ITEMS * sizeof(unsigned long)];
+};
+__attribute__((used)) struct vm_event_state vm_event_states[NR_CPUS] = {
+	{{100, 20, 3, 40}, {0}}, {{1, 2, 3, 4}, {0}}, {{0, 0, 0, 0}, {0}}, {{5, 0, 0, 6}, {0}},
+};
+struct hstate {
+	int order;
+	unsigned long nr_huge_pages, free_huge_pages;
+	char name[32];
+};
+__attribute__((used)) struct hstate hstates[2] = {{9, 4, 1, "hugepages-2048kB"}, {0, 0, 0, ""}};

@@ -144,6 +144,13 @@ static kd_session *open_session(void)
 		fprintf(stderr, "fake kernel: %s\n", kd_last_error(s));
 		return NULL;
 	}
+	/* The direct map and the struct page array where the fake kernel says they are, as the
+	 * arch reads them from a dump (page_offset_base, vmemmap_base); no translation behind them. */
+	const struct ksym *po = symtab_lookup(s->symtab, "page_offset_base"), *vm = symtab_lookup(s->symtab, "vmemmap_base");
+	if (po && vm && (kd_read_kv(s, po->addr, &s->ki.page_offset, 8) < 0 || kd_read_kv(s, vm->addr, &s->ki.vmemmap_start, 8) < 0)) {
+		fprintf(stderr, "fake kernel: %s\n", kd_last_error(s));
+		return NULL;
+	}
 	builtins_register(s);
 	s->scroll = false; /* no pager, even on a terminal */
 	return s;

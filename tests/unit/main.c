@@ -23,6 +23,12 @@ int main(void)
 		add_walk_tests();
 	if (add_command_tests)
 		add_command_tests();
+	if (add_vtop_tests)
+		add_vtop_tests();
+	if (add_mm_tests)
+		add_mm_tests();
+	if (add_slab_tests)
+		add_slab_tests();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

@@ -61,6 +61,13 @@ static const struct golden cases[] = {
 	{"ps-no-such-pid", "ps 4242"},
 	{"ps-task-list-broken", "ps", "init_task.tasks.next = 0xdead0000"},
 	/* runq */
+	{"vm", "vm 100\nvm -v 100\nvm -m 1\nvm -R {&mm_worker} 100\nvm 1"},
+	{"vm-flags", "vm -f 8100073\nvm -f 100173\nvm -f zz\nvm -p -f 3"},
+	{"vm-bad-options", "vm -p -m\nvm -x -d\nvm -R 1 -R 2\nvm -z\nvm 4242"},
+	{"vm-maple-bad-slots", "vm 100", "mt_slots[3] = 200"},
+	{"swap", "swap\nswap -x"},
+	{"kmem-vmalloc", "kmem -v\nkmem -v ffffc90000001000 ffffffffc0001000\nkmem -v 1000"},
+	{"kmem-vmalloc-cycle", "kmem -v", "vas[2].list.next = &vas[1].list"},
 	{"runq", "runq"},
 	{"runq-cpu", "runq -c 1"},
 	{"runq-timestamps", "runq -t"},
@@ -111,6 +118,13 @@ static const struct golden cases[] = {
 	{"sym-not-found", "sym no_such_symbol"},
 	{"rd", "rd linux_banner 6\nrd -a linux_banner 60\nrd -32 objs 4\nrd -d -32 panic_cpu\nrd -s ghead 2"},
 	{"rd-end", "rd -x -e {&vmas[2]} vmas"},
+	/* translation: what needs no page table */
+	{"pte", "pte 800000000f777867 0 100\npte 80000000000001e1 fff0000000000867"},
+	{"pte-swap-entry", "pte 1 2e00"},
+	{"btop-ptob", "btop 12345678 0x1000 2000\nptob 1234 10 0x10 a ffffffffffffffff"},
+	{"translate-bad-input", "btop\nbtop xyz\nbtop 12345678901234567\nptob\nptob xyz\nptob 1 -1\npte xyz\nptov\nptov -x 1\n"
+				"ptov xyz\nptov 1000:9\nptov 1000:x\nvtop\nvtop -u -k 1000\nvtop xyz\nvtop -c 4242 1000"},
+	{"ptov-percpu", "ptov 1000:a\nptov 1000:0 2000:1,0\nptov 1000:"},
 	{"rd-unreadable", "rd 0xdead0000"},
 	{"rd-no-address", "rd"},
 	{"rd-ascii", "rd -a linux_banner"},
@@ -133,6 +147,30 @@ static const struct golden cases[] = {
 	{"foreach", "foreach ps\nforeach kernel ps\nforeach worker ps -p\nforeach 101 200 task -R pid,comm,prio"},
 	{"foreach-no-such-task", "foreach 4242 ps"},
 	{"foreach-no-command", "foreach 1 set"},
+	/* kmem: the page allocator (fake_mem_map.pages, node 0's zones) */
+	{"kmem-p", "kmem -p {&fake_mem_map.pages[2]}\nkmem -p 3000\nkmem -P 6000\nkmem -p 100000000\nkmem -p 100000000 4000 5000"},
+	{"kmem-p-members", "kmem -p -m flags,_refcount,_mapcount,lru,mapping {&fake_mem_map.pages[6]}\nkmem -m index,nosuch\nkmem -m flags,"},
+	{"kmem-free", "kmem -f\nkmem -F"},
+	{"kmem-free-addr", "kmem -f {&fake_mem_map.pages[10]}\nkmem -f 1000 2000"},
+	{"kmem-free-cycle", "kmem -f", "fake_mem_map.pages[8].lru.next = &fake_mem_map.pages[8].lru"},
+	{"kmem-section-root-unreadable", "kmem -p\nkmem -p {&fake_mem_map.pages[2]}", "fake_section_roots[0] = 0xdead0000"},
+	{"kmem-zones", "kmem -z"},
+	{"kmem-vm-stat", "kmem -V"},
+	{"kmem-nodes", "kmem -n"},
+	{"kmem-flags", "kmem -g\nkmem -g 1004\nkmem -g 800000"},
+	{"kmem-misc", "kmem -h\nkmem -o\nkmem -c\nkmem -C"},
+	{"kmem-addr", "kmem {&fake_mem_map.pages[9]}\nkmem {&fake_mem_map.pages[4]}"},
+	/* kmem: the slab allocator */
+	{"kmem-s", "kmem -s\nkmem -s kmalloc-64\nkmem -s list\nkmem -s -I task_struct\nkmem -s no_such_cache"},
+	{"kmem-S", "kmem -S kmalloc-64\nkmem -S task_struct\nkmem -S=1 task_struct"},
+	{"kmem-s-address", "kmem -s {&slab_mem[2].words[13]}\nkmem -S {&slab_mem[4].words[200]}\nkmem -s {&fake_mem_map.slabs[1]}\n"
+			   "kmem -s {&kmalloc_64_cache}\nkmem -s {&items[1]}"},
+	{"kmem-r", "kmem -r"},
+	{"kmem-S-bad-cpus", "kmem -S=7 kmalloc-64"},
+	{"kmem-freelist-cycle", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "slab_mem[1].words[160] = &slab_mem[1].words[80]"},
+	{"kmem-freelist-unreadable", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "slab_mem[0].words[8] = 0xdead0000"},
+	{"kmem-partial-cycle", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "fake_mem_map.slabs[2].slab_list.next = &fake_mem_map.slabs[2].slab_list"},
+	{"kmem-cpu-partial-cycle", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "fake_mem_map.slabs[1].next = &fake_mem_map.slabs[1]"},
 };
 #pragma GCC diagnostic pop
 

@@ -12,4 +12,7 @@ void add_tasks_tests(void) __attribute__((weak));
 void add_uw_fixture_tests(void) __attribute__((weak));
 void add_walk_tests(void) __attribute__((weak));
 void add_command_tests(void) __attribute__((weak));
+void add_vtop_tests(void) __attribute__((weak));
+void add_mm_tests(void) __attribute__((weak));
+void add_slab_tests(void) __attribute__((weak));
 #endif

@@ -1,0 +1,664 @@
+/*
+ * The SLUB slab allocator (see <kdive/slab.h>): caches from slab_caches, a cache's per-CPU and
+ * per-node parts, slabs (struct slab or struct page, by the type model), freelists with
+ * hardened free pointers decoded, and which slab an address is in. Every list and freelist
+ * walk keeps a set of what it has seen and a cap on its length.
+ */
+#include "linux/slab.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linux/kernel.h"
+#include "linux/walk.h"
+
+#include <kdive/linux.h>
+#include <kdive/memory.h>
+#include <kdive/symbols.h>
+#include <kdive/types.h>
+
+#define NO UINT64_MAX
+#define MAX_CACHES 100000
+#define MAX_NODES 1024
+#define LINE 512       /* bytes the walks read at a time */
+#define LINE_SLOTS 256
+
+struct kd_slab_ctx {
+	kd_session *s;
+	/* the slab type: "slab" (5.17+) or "page" */
+	const char *stype;
+	uint64_t page_size;         /* sizeof(struct page) */
+	uint64_t s_cache, s_list, s_next, s_freelist, s_counters;
+	struct kd_member_info inuse_bf, objects_bf, frozen_bf;
+	/* page flags: PG_slab (< 6.10) or the page type PGTY_slab */
+	uint64_t p_flags, p_head, p_type;
+	int64_t pg_slab, pgty_slab;
+	/* kmem_cache */
+	uint64_t kc_size_total;
+	struct kmem_fields {
+		uint64_t cpu_slab, flags, size, object_size, offset, oo, objects, order, red_left_pad, name, list,
+			random, node;
+	} kc;
+	/* kmem_cache_cpu */
+	uint64_t cc_freelist, cc_slab, cc_partial;
+	/* kmem_cache_node */
+	uint64_t kn_nr_partial, kn_partial, kn_nr_slabs, kn_total_objects, kn_full;
+	/* the struct page array, the direct map */
+	uint64_t vmemmap, page_offset, pgsize, max_pfn;
+	int nr_cpus, nr_nodes;
+	uint64_t node_start[64], node_end[64];
+	int nodes_known;
+	struct kd_slab_cache *caches;
+	size_t ncaches;
+	char list_error[256];
+	/* memory read for the walks: a freelist or a slab list reads a word per object or slab,
+	 * mostly close together, so whole lines are read once (direct-mapped, per context) */
+	struct cached_line {
+		uint64_t addr; /* line address + 1; 0: empty */
+		uint8_t data[LINE];
+	} *lines;
+};
+
+/* len bytes at addr through the context's lines; a read that a line cannot serve (across
+ * lines, or a line the dump lacks in part) goes to the memory layer, which sets the error. */
+static int rd(kd_slab_ctx *c, uint64_t addr, void *out, size_t len)
+{
+	uint64_t line = addr & ~(uint64_t)(LINE - 1);
+	if ((addr & (LINE - 1)) + len > LINE)
+		return kd_read_kv(c->s, addr, out, len);
+	struct cached_line *p = &c->lines[(line / LINE) % LINE_SLOTS];
+	if (p->addr != line + 1) {
+		if (kd_read_kv(c->s, line, p->data, LINE) < 0) {
+			p->addr = 0;
+			kd_clear_error(c->s);
+			return kd_read_kv(c->s, addr, out, len);
+		}
+		p->addr = line + 1;
+	}
+	memcpy(out, p->data + (addr & (LINE - 1)), len);
+	return 0;
+}
+
+static int corrupt(kd_session *s, uint64_t addr, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int corrupt(kd_session *s, uint64_t addr, const char *fmt, ...)
+{
+	char tmp[sizeof(s->err.msg)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	enum kd_errcode code = s->err.code;
+	if (code != KD_EEXCLUDED && code != KD_ENOMEM_DUMP && code != KD_EIO && code != KD_EFAULT)
+		code = KD_EFORMAT;
+	kd_err_set(&s->err, code, "%s", tmp);
+	s->err.addr = addr;
+	return -1;
+}
+
+static uint64_t off(kd_session *s, const char *type, const char *member)
+{
+	return kd_member_offset_opt(s, type, member);
+}
+
+static void layout(kd_slab_ctx *c)
+{
+	kd_session *s = c->s;
+	c->stype = kd_member_exists(s, "slab", "slab_cache") ? "slab" : "page";
+	kd_clear_error(s);
+	c->page_size = kd_type_size_opt(s, "page");
+	c->s_cache = off(s, c->stype, "slab_cache");
+	c->s_list = off(s, c->stype, "slab_list");
+	if (c->s_list == NO)
+		c->s_list = off(s, c->stype, "lru");
+	c->s_next = off(s, c->stype, "next");
+	c->s_freelist = off(s, c->stype, "freelist");
+	c->s_counters = off(s, c->stype, "counters");
+	if (!kd_member_find(s, c->stype, "inuse", &c->inuse_bf))
+		c->inuse_bf.offset = NO;
+	if (!kd_member_find(s, c->stype, "objects", &c->objects_bf))
+		c->objects_bf.offset = NO;
+	if (!kd_member_find(s, c->stype, "frozen", &c->frozen_bf))
+		c->frozen_bf.offset = NO;
+	c->p_flags = off(s, "page", "flags");
+	c->p_head = off(s, "page", "compound_head");
+	c->p_type = off(s, "page", "page_type");
+	c->pg_slab = c->pgty_slab = -1;
+	int64_t v;
+	if (kd_enum_find(s, "PGTY_slab", &v))
+		c->pgty_slab = (uint8_t)v; /* a one-byte constant a DWARF reader may sign-extend */
+	else if (kd_enum_find(s, "PG_slab", &v))
+		c->pg_slab = v;
+
+	c->kc_size_total = kd_type_size_opt(s, "kmem_cache");
+	c->kc.cpu_slab = off(s, "kmem_cache", "cpu_slab");
+	c->kc.flags = off(s, "kmem_cache", "flags");
+	c->kc.size = off(s, "kmem_cache", "size");
+	c->kc.object_size = off(s, "kmem_cache", "object_size");
+	c->kc.offset = off(s, "kmem_cache", "offset");
+	c->kc.oo = off(s, "kmem_cache", "oo");
+	c->kc.objects = off(s, "kmem_cache", "objects");
+	c->kc.order = off(s, "kmem_cache", "order");
+	c->kc.red_left_pad = off(s, "kmem_cache", "red_left_pad");
+	c->kc.name = off(s, "kmem_cache", "name");
+	c->kc.list = off(s, "kmem_cache", "list");
+	c->kc.random = off(s, "kmem_cache", "random");
+	c->kc.node = off(s, "kmem_cache", "node");
+
+	c->cc_freelist = off(s, "kmem_cache_cpu", "freelist");
+	c->cc_slab = off(s, "kmem_cache_cpu", "slab");
+	if (c->cc_slab == NO)
+		c->cc_slab = off(s, "kmem_cache_cpu", "page");
+	c->cc_partial = off(s, "kmem_cache_cpu", "partial");
+
+	c->kn_nr_partial = off(s, "kmem_cache_node", "nr_partial");
+	c->kn_partial = off(s, "kmem_cache_node", "partial");
+	c->kn_nr_slabs = off(s, "kmem_cache_node", "nr_slabs");
+	c->kn_total_objects = off(s, "kmem_cache_node", "total_objects");
+	c->kn_full = off(s, "kmem_cache_node", "full");
+}
+
+/* Node spans from node_data[] (pglist_data), for page_to_nid; one node needs none. */
+static void nodes_init(kd_slab_ctx *c)
+{
+	kd_session *s = c->s;
+	uint64_t addr, v = 1;
+	if (kd_symbol_lookup(s, "nr_node_ids") && kd_symbol_addr(s, "nr_node_ids", &addr) == 0 &&
+	    kd_read_int(s, addr, 4, &v) == 0 && v >= 1 && v <= MAX_NODES)
+		c->nr_nodes = (int)v;
+	else
+		c->nr_nodes = 1;
+	kd_clear_error(s);
+	c->nodes_known = 0;
+	if (c->nr_nodes == 1 || c->nr_nodes > 64 || !kd_symbol_lookup(s, "node_data") ||
+	    kd_symbol_addr(s, "node_data", &addr) < 0)
+		return;
+	for (int n = 0; n < c->nr_nodes; n++) {
+		uint64_t pgdat = 0, start = 0, span = 0;
+		if (kd_read_kv(s, addr + 8 * (uint64_t)n, &pgdat, 8) < 0 || !pgdat ||
+		    kd_read_member(s, pgdat, "pglist_data", "node_start_pfn", &start) < 0 ||
+		    kd_read_member(s, pgdat, "pglist_data", "node_spanned_pages", &span) < 0) {
+			kd_clear_error(s);
+			continue;
+		}
+		c->node_start[n] = start;
+		c->node_end[n] = start + span;
+	}
+	c->nodes_known = 1;
+}
+
+static int page_to_nid(kd_slab_ctx *c, uint64_t page)
+{
+	if (!c->nodes_known)
+		return 0;
+	uint64_t pfn = (page - c->vmemmap) / c->page_size;
+	for (int n = 0; n < c->nr_nodes && n < 64; n++)
+		if (pfn >= c->node_start[n] && pfn < c->node_end[n])
+			return n;
+	return -1;
+}
+
+static void read_cache(kd_slab_ctx *c, uint64_t addr, struct kd_slab_cache *k)
+{
+	kd_session *s = c->s;
+	memset(k, 0, sizeof(*k));
+	k->addr = addr;
+	uint64_t name = 0;
+	if (rd(c, addr + c->kc.name, &name, 8) < 0 || !name || kd_read_string(s, name, k->name, sizeof(k->name)) < 0)
+		snprintf(k->name, sizeof(k->name), "(unknown)");
+	kd_clear_error(s);
+	uint8_t buf[512];
+	uint64_t end = c->kc.name + 8;
+	uint64_t fields[] = {c->kc.cpu_slab, c->kc.flags, c->kc.size, c->kc.object_size, c->kc.offset, c->kc.oo,
+			     c->kc.objects, c->kc.order, c->kc.red_left_pad, c->kc.random};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (fields[i] != NO && fields[i] + 8 > end)
+			end = fields[i] + 8;
+	if (end > sizeof(buf) || rd(c, addr, buf, end) < 0) {
+		kd_clear_error(s);
+		return;
+	}
+	k->readable = true;
+#define U32(o) ((o) == NO ? 0 : (uint32_t)(buf[(o)] | buf[(o) + 1] << 8 | buf[(o) + 2] << 16 | (uint32_t)buf[(o) + 3] << 24))
+	uint64_t u64;
+	memcpy(&u64, buf + c->kc.cpu_slab, 8);
+	k->cpu_slab = c->kc.cpu_slab == NO ? 0 : u64;
+	k->flags = U32(c->kc.flags); /* slab_flags_t: an unsigned int */
+	k->size = U32(c->kc.size);
+	k->object_size = U32(c->kc.object_size);
+	k->offset = U32(c->kc.offset);
+	if (c->kc.oo != NO) {
+		uint32_t oo = U32(c->kc.oo);
+		k->objects = oo & 0xffff;
+		k->order = oo >> 16;
+	} else {
+		k->objects = U32(c->kc.objects);
+		k->order = U32(c->kc.order);
+	}
+	if (c->kc.red_left_pad != NO && (k->flags & KD_SLAB_RED_ZONE))
+		k->red_left_pad = U32(c->kc.red_left_pad);
+	if (c->kc.random != NO)
+		memcpy(&k->random, buf + c->kc.random, 8);
+#undef U32
+}
+
+struct collect {
+	kd_slab_ctx *c;
+	size_t cap;
+};
+
+static int collect_cache(kd_session *s, uint64_t entry, const struct kd_walk_pos *pos, void *arg)
+{
+	(void)s, (void)pos;
+	struct collect *cl = arg;
+	kd_slab_ctx *c = cl->c;
+	if (c->ncaches == MAX_CACHES)
+		return corrupt(s, entry, "slab_caches: more than %d caches", MAX_CACHES);
+	if (c->ncaches == cl->cap) {
+		cl->cap = cl->cap ? cl->cap * 2 : 256;
+		c->caches = kd_xrealloc(c->caches, cl->cap * sizeof(*c->caches));
+	}
+	read_cache(c, entry, &c->caches[c->ncaches++]);
+	return 0;
+}
+
+kd_slab_ctx *kd_slab_open(kd_session *s)
+{
+	if (!kd_symbol_lookup(s, "slab_caches")) {
+		kd_error(s, KD_EUNSUPP, 0, "kmem cache slab subsystem not available");
+		return NULL;
+	}
+	kd_slab_ctx *c = kd_xcalloc(1, sizeof(*c));
+	c->s = s;
+	c->lines = kd_xcalloc(LINE_SLOTS, sizeof(*c->lines));
+	layout(c);
+	if (c->page_size == NO || !c->page_size || c->s_cache == NO || c->s_freelist == NO || c->inuse_bf.offset == NO ||
+	    c->kc.name == NO || c->kc.list == NO || c->kc.cpu_slab == NO || c->kc.size == NO || c->kc.offset == NO ||
+	    c->cc_slab == NO || c->cc_freelist == NO || c->kn_partial == NO || c->kn_nr_partial == NO ||
+	    (c->kc.oo == NO && c->kc.objects == NO)) {
+		kd_clear_error(s);
+		kd_error(s, KD_EUNSUPP, 0, "kmem cache slab subsystem not available (not SLUB, or its structures unknown)");
+		free(c->lines);
+		free(c);
+		return NULL;
+	}
+	const struct kd_target_info *ti = kd_target(s);
+	c->vmemmap = ti->vmemmap_start;
+	c->page_offset = ti->page_offset;
+	c->pgsize = ti->page_size ? ti->page_size : 4096;
+	c->max_pfn = ti->max_pfn;
+	c->nr_cpus = ti->per_cpu_offset ? ti->nr_cpus : 0;
+	nodes_init(c);
+	uint64_t head;
+	struct collect cl = {c, 0};
+	if (kd_symbol_addr(s, "slab_caches", &head) < 0 ||
+	    kd_walk_list(s, head, c->kc.list, 0, collect_cache, &cl) < 0) {
+		snprintf(c->list_error, sizeof(c->list_error), "%s", kd_last_error(s));
+		kd_clear_error(s);
+	}
+	return c;
+}
+
+void kd_slab_close(kd_slab_ctx *c)
+{
+	if (!c)
+		return;
+	free(c->caches);
+	free(c->lines);
+	free(c);
+}
+
+size_t kd_slab_cache_count(kd_slab_ctx *c)
+{
+	return c->ncaches;
+}
+
+const struct kd_slab_cache *kd_slab_cache_at(kd_slab_ctx *c, size_t i)
+{
+	return i < c->ncaches ? &c->caches[i] : NULL;
+}
+
+const char *kd_slab_cache_list_error(kd_slab_ctx *c)
+{
+	return c->list_error[0] ? c->list_error : NULL;
+}
+
+const struct kd_slab_cache *kd_slab_cache_find(kd_slab_ctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->ncaches; i++)
+		if (strcmp(c->caches[i].name, name) == 0)
+			return &c->caches[i];
+	return NULL;
+}
+
+const struct kd_slab_cache *kd_slab_cache_by_addr(kd_slab_ctx *c, uint64_t addr)
+{
+	for (size_t i = 0; i < c->ncaches; i++)
+		if (c->caches[i].addr == addr)
+			return &c->caches[i];
+	return NULL;
+}
+
+int kd_slab_nr_cpus(kd_slab_ctx *c)
+{
+	return c->nr_cpus;
+}
+
+int kd_slab_nr_nodes(kd_slab_ctx *c)
+{
+	return c->nr_nodes;
+}
+
+int kd_slab_cpu(kd_slab_ctx *c, const struct kd_slab_cache *k, int cpu, struct kd_slab_cpu *out)
+{
+	kd_session *s = c->s;
+	memset(out, 0, sizeof(*out));
+	if (cpu < 0 || cpu >= c->nr_cpus)
+		return kd_error(s, KD_EINVAL, 0, "no CPU %d", cpu);
+	out->addr = k->cpu_slab + kd_target(s)->per_cpu_offset[cpu];
+	out->has_partial = c->cc_partial != NO;
+	if (rd(c, out->addr + c->cc_slab, &out->slab, 8) < 0 ||
+	    rd(c, out->addr + c->cc_freelist, &out->freelist, 8) < 0 ||
+	    (out->has_partial && rd(c, out->addr + c->cc_partial, &out->partial, 8) < 0))
+		return corrupt(s, kd_last_addr(s), "%s: cannot read kmem_cache_cpu of CPU %d at %llx", k->name, cpu,
+			       (unsigned long long)out->addr);
+	return 0;
+}
+
+int kd_slab_node(kd_slab_ctx *c, const struct kd_slab_cache *k, int node, struct kd_slab_node *out)
+{
+	kd_session *s = c->s;
+	memset(out, 0, sizeof(*out));
+	if (node < 0 || node >= c->nr_nodes)
+		return kd_error(s, KD_EINVAL, 0, "no node %d", node);
+	if (rd(c, k->addr + c->kc.node + 8 * (uint64_t)node, &out->addr, 8) < 0)
+		return corrupt(s, kd_last_addr(s), "%s: cannot read kmem_cache.node[%d]", k->name, node);
+	out->has_counts = c->kn_nr_slabs != NO && c->kn_total_objects != NO;
+	out->has_full = c->kn_full != NO;
+	if (!out->addr)
+		return 0;
+	out->partial_head = out->addr + c->kn_partial;
+	out->full_head = out->has_full ? out->addr + c->kn_full : 0;
+	if (rd(c, out->addr + c->kn_nr_partial, &out->nr_partial, 8) < 0 ||
+	    (out->has_counts && (rd(c, out->addr + c->kn_nr_slabs, &out->nr_slabs, 8) < 0 ||
+				 rd(c, out->addr + c->kn_total_objects, &out->total_objects, 8) < 0)))
+		return corrupt(s, kd_last_addr(s), "%s: cannot read kmem_cache_node %llx", k->name,
+			       (unsigned long long)out->addr);
+	return 0;
+}
+
+bool kd_slab_is_page_ptr(kd_slab_ctx *c, uint64_t page)
+{
+	if (page < c->vmemmap || (page - c->vmemmap) % c->page_size)
+		return false;
+	uint64_t pfn = (page - c->vmemmap) / c->page_size;
+	return c->max_pfn ? pfn < c->max_pfn : pfn < (1ULL << 40);
+}
+
+static uint64_t bits(uint64_t word, const struct kd_member_info *m, uint64_t base)
+{
+	/* a bitfield inside the word at base: bitpos counts from the structure's start */
+	uint64_t shift = m->bitpos - base * 8;
+	uint64_t width = m->bitsize ? m->bitsize : m->size * 8;
+	return (word >> shift) & (width >= 64 ? ~0ULL : (1ULL << width) - 1);
+}
+
+int kd_slab_read(kd_slab_ctx *c, const struct kd_slab_cache *k, uint64_t slab, struct kd_slab *out)
+{
+	kd_session *s = c->s;
+	memset(out, 0, sizeof(*out));
+	out->addr = slab;
+	if (!kd_slab_is_page_ptr(c, slab))
+		return corrupt(s, slab, "%s: invalid slab address: %llx", k ? k->name : "slab", (unsigned long long)slab);
+	uint8_t buf[256];
+	if (c->page_size > sizeof(buf) || rd(c, slab, buf, c->page_size) < 0)
+		return corrupt(s, slab, "%s: slab: %llx cannot be read", k ? k->name : "slab", (unsigned long long)slab);
+	memcpy(&out->cache, buf + c->s_cache, 8);
+	memcpy(&out->freelist, buf + c->s_freelist, 8);
+	uint64_t base = c->inuse_bf.offset & ~7ULL, word;
+	memcpy(&word, buf + base, 8);
+	out->inuse = (uint32_t)bits(word, &c->inuse_bf, base);
+	if (c->objects_bf.offset != NO)
+		out->objects = (uint32_t)bits(word, &c->objects_bf, base);
+	else if (k)
+		out->objects = k->objects;
+	if (c->frozen_bf.offset != NO)
+		out->frozen = bits(word, &c->frozen_bf, base) != 0;
+	uint64_t pfn = (slab - c->vmemmap) / c->page_size;
+	out->mem = c->page_offset + pfn * c->pgsize;
+	out->node = page_to_nid(c, slab);
+	return 0;
+}
+
+/* Whether the page at page is a slab's head page (PG_slab, or the slab page type). */
+static bool page_is_slab(kd_slab_ctx *c, uint64_t page)
+{
+	kd_session *s = c->s;
+	bool ok = false;
+	if (c->pgty_slab >= 0 && c->p_type != NO) {
+		uint32_t type = 0;
+		ok = rd(c, page + c->p_type, &type, 4) == 0 && (type >> 24) == (uint64_t)c->pgty_slab;
+	} else if (c->pg_slab >= 0 && c->p_flags != NO) {
+		uint64_t flags = 0;
+		ok = rd(c, page + c->p_flags, &flags, 8) == 0 && ((flags >> c->pg_slab) & 1);
+	}
+	kd_clear_error(s);
+	return ok;
+}
+
+static uint64_t head_page(kd_slab_ctx *c, uint64_t page)
+{
+	uint64_t head = 0;
+	if (c->p_head != NO && rd(c, page + c->p_head, &head, 8) == 0 && (head & 1))
+		return head - 1;
+	kd_clear_error(c->s);
+	return page;
+}
+
+bool kd_slab_of_page(kd_slab_ctx *c, uint64_t page, const struct kd_slab_cache **k)
+{
+	kd_session *s = c->s;
+	uint64_t cache = 0;
+	if (!kd_slab_is_page_ptr(c, page) || !page_is_slab(c, page))
+		return false;
+	if (rd(c, page + c->s_cache, &cache, 8) < 0) {
+		kd_clear_error(s);
+		return false;
+	}
+	const struct kd_slab_cache *f = kd_slab_cache_by_addr(c, cache);
+	if (f && k)
+		*k = f;
+	return f != NULL;
+}
+
+bool kd_slab_of_addr(kd_slab_ctx *c, uint64_t vaddr, uint64_t *slab, const struct kd_slab_cache **k)
+{
+	kd_session *s = c->s;
+	uint64_t paddr;
+	if (c->page_offset != NO && vaddr >= c->page_offset &&
+	    (!c->max_pfn || vaddr - c->page_offset < c->max_pfn * c->pgsize))
+		paddr = vaddr - c->page_offset;
+	else if (kd_kvtop(s, vaddr, &paddr) < 0) {
+		kd_clear_error(s);
+		return false;
+	}
+	uint64_t pfn = paddr / c->pgsize;
+	if (c->max_pfn && pfn >= c->max_pfn)
+		return false;
+	uint64_t page = c->vmemmap + pfn * c->page_size;
+	if (!page_is_slab(c, page)) {
+		page = head_page(c, page);
+		if (!page_is_slab(c, page))
+			return false;
+	} else {
+		page = head_page(c, page);
+	}
+	uint64_t cache = 0;
+	if (rd(c, page + c->s_cache, &cache, 8) < 0) {
+		kd_clear_error(s);
+		return false;
+	}
+	const struct kd_slab_cache *f = kd_slab_cache_by_addr(c, cache);
+	if (!f)
+		return false;
+	if (slab)
+		*slab = page;
+	if (k)
+		*k = f;
+	return true;
+}
+
+uint64_t kd_slab_free_pointer(kd_slab_ctx *c, const struct kd_slab_cache *k, uint64_t stored, uint64_t ptr_addr)
+{
+	if (c->kc.random == NO)
+		return stored;
+	uint64_t v = stored ^ k->random ^ __builtin_bswap64(ptr_addr);
+	uint8_t b;
+	if (!v || rd(c, v, &b, 1) == 0)
+		return v;
+	kd_clear_error(c->s);
+	return stored ^ k->random ^ ptr_addr; /* hardened without the swab (before 5.7) */
+}
+
+long kd_slab_freelist(kd_slab_ctx *c, const struct kd_slab_cache *k, uint64_t slab, uint64_t head, uint64_t *objs,
+		      size_t max, size_t *found)
+{
+	kd_session *s = c->s;
+	/* what the walk has seen: the first objects in a small array, the rest (a long list) in a map */
+	enum { FEW = 64 };
+	uint64_t few[FEW];
+	struct u64map seen;
+	u64map_init(&seen);
+	size_t n = 0;
+	long rc = 0;
+	for (uint64_t q = head; q && !(q & 1);) {
+		bool dup = false;
+		if (n <= FEW) {
+			for (size_t i = 0; i < n && !dup; i++)
+				dup = few[i] == q;
+		} else {
+			dup = u64map_has(&seen, q);
+		}
+		if (dup) {
+			rc = corrupt(s, q, "%s: slab: %llx duplicate freelist object: %llx", k->name,
+				     (unsigned long long)slab, (unsigned long long)q);
+			break;
+		}
+		if (n == 65536) {
+			rc = corrupt(s, q, "%s: slab: %llx freelist longer than %zu objects", k->name,
+				     (unsigned long long)slab, n);
+			break;
+		}
+		if (n < FEW) {
+			few[n] = q;
+		} else {
+			if (n == FEW)
+				for (size_t i = 0; i < FEW; i++)
+					u64map_put(&seen, few[i], NULL);
+			u64map_put(&seen, q, NULL);
+		}
+		if (n < max)
+			objs[n] = q;
+		n++;
+		uint64_t stored, at = q + k->offset;
+		if (rd(c, at, &stored, 8) < 0) {
+			rc = corrupt(s, at, "%s: slab: %llx invalid freepointer: %llx", k->name, (unsigned long long)slab,
+				     (unsigned long long)at);
+			break;
+		}
+		q = kd_slab_free_pointer(c, k, stored, at);
+	}
+	u64map_free(&seen);
+	if (found)
+		*found = n;
+	return rc < 0 ? -1 : (long)n;
+}
+
+long kd_slab_walk_cpu_partial(kd_slab_ctx *c, const struct kd_slab_cache *k, uint64_t first, kd_walk_fn fn,
+			      void *arg)
+{
+	kd_session *s = c->s;
+	struct u64map seen;
+	u64map_init(&seen);
+	long n = 0, rc = 0;
+	uint64_t limit = s->walk_limit ? s->walk_limit : WALK_MAX;
+	for (uint64_t slab = first; slab;) {
+		if (!kd_slab_is_page_ptr(c, slab)) {
+			rc = corrupt(s, slab, "%s: invalid partial list slab pointer: %llx", k->name, (unsigned long long)slab);
+			break;
+		}
+		if (u64map_has(&seen, slab) || (uint64_t)n >= limit) {
+			rc = corrupt(s, slab, "%s: cpu partial list: duplicate slab entry: %llx", k->name,
+				     (unsigned long long)slab);
+			break;
+		}
+		u64map_put(&seen, slab, NULL);
+		struct kd_walk_pos pos = {.index = (uint64_t)n};
+		int v = fn(s, slab, &pos, arg);
+		n++;
+		if (v < 0) {
+			rc = -1;
+			break;
+		}
+		if (v == KD_WALK_STOP)
+			break;
+		if (c->s_next == NO || rd(c, slab + c->s_next, &slab, 8) < 0) {
+			rc = corrupt(s, slab, "%s: cpu partial list slab: %llx cannot read its next slab", k->name,
+				     (unsigned long long)slab);
+			break;
+		}
+	}
+	u64map_free(&seen);
+	return rc < 0 ? -1 : n;
+}
+
+long kd_slab_walk_node_list(kd_slab_ctx *c, const struct kd_slab_cache *k, const struct kd_slab_node *nd, bool full,
+			    kd_walk_fn fn, void *arg)
+{
+	kd_session *s = c->s;
+	const char *what = full ? "full" : "partial";
+	uint64_t head = full ? nd->full_head : nd->partial_head, next;
+	if (!nd->addr || !head)
+		return 0;
+	if (rd(c, head, &next, 8) < 0)
+		return corrupt(s, head, "%s: cannot read kmem_cache_node %s list head %llx", k->name, what,
+			       (unsigned long long)head);
+	struct u64map seen;
+	u64map_init(&seen);
+	long n = 0, rc = 0;
+	uint64_t limit = s->walk_limit ? s->walk_limit : WALK_MAX;
+	while (next != head) {
+		uint64_t slab = next - c->s_list;
+		if (!kd_slab_is_page_ptr(c, slab)) {
+			rc = corrupt(s, slab, "%s: invalid %s list slab pointer: %llx", k->name, what, (unsigned long long)slab);
+			break;
+		}
+		u64map_put(&seen, next, NULL);
+		struct kd_walk_pos pos = {.index = (uint64_t)n};
+		int v = fn(s, slab, &pos, arg);
+		n++;
+		if (v < 0) {
+			rc = -1;
+			break;
+		}
+		if (v == KD_WALK_STOP)
+			break;
+		if (rd(c, next, &next, 8) < 0) {
+			rc = corrupt(s, next, "%s: %s list slab: %llx cannot read slab_list.next", k->name, what,
+				     (unsigned long long)slab);
+			break;
+		}
+		if (!kd_is_kvaddr(s, next) || (next != head && !kd_slab_is_page_ptr(c, next - c->s_list))) {
+			rc = corrupt(s, next, "%s: %s list slab: %llx invalid slab_list.next: %llx", k->name, what,
+				     (unsigned long long)slab, (unsigned long long)next);
+			break;
+		}
+		if (next != head && (u64map_has(&seen, next) || (uint64_t)n >= limit)) {
+			rc = corrupt(s, next, "%s: %s list slab: %llx duplicate slab entry: %llx", k->name, what,
+				     (unsigned long long)slab, (unsigned long long)(next - c->s_list));
+			break;
+		}
+	}
+	u64map_free(&seen);
+	return rc < 0 ? -1 : n;
+}
