@@ -48,7 +48,7 @@ printf 'dump %s (%s)\n%s: %s MB of direct map\n\n' "$id" "$dump" "$cmd" "$mb"
 
 out=$("$top/bench/compare.sh" -n "$runs" -d "$id" -k "$kdive" "$cmd")
 printf '%s\n\n' "$out"
-read -r k_s c_s < <(awk '/^  in-process, each/ {print $4, $5}' <<<"$out")
+read -r k_s c_s < <(awk '/^  in-process, each/ {print $3, $4}' <<<"$out")
 
 # dd of the same number of bytes of the dump file, 1 MiB blocks, from its start.
 count=$(((bytes + 1048575) / 1048576))

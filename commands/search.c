@@ -22,20 +22,16 @@ struct kd_range {
 	uint64_t start, end;
 };
 
-/* The vmap areas crash searches (those with a vm_struct), sorted by start; -1 with an error. */
-static long vmap_ranges(kd_session *s, struct kd_range **out)
+/* The vmap areas crash searches (those with a vm_struct), sorted by start. On a broken list,
+ * those found before the break, with *broken set and the error in the session. */
+static long vmap_ranges(kd_session *s, struct kd_range **out, bool *broken)
 {
-	struct kd_vmap_area *a;
-	size_t n;
-	*out = NULL;
-	int rc = kd_vmap_areas(s, &a, &n);
-	if (rc < 0) {
-		free(a);
-		return -1;
-	}
+	struct kd_vmap_area *a = NULL;
+	size_t n = 0;
+	*broken = kd_vmap_areas(s, &a, &n) < 0;
 	struct kd_range *r = kd_xcalloc(n ? n : 1, sizeof(*r));
 	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; a && i < n; i++)
 		if (a[i].has_vm)
 			r[k++] = (struct kd_range){a[i].start, a[i].end};
 	free(a);
@@ -837,11 +833,10 @@ static int cmd_search(kd_session *s, int argc, char **argv)
 	int nranges = 0;
 	if (kflag && !tflag && !Tflag) {
 		if (!sr.no_dump) {
-			sr.nareas = vmap_ranges(s, &sr.areas);
-			if (sr.nareas < 0) { /* vmalloc space is left out; the other ranges are searched */
-				info(s, "vmap area list: %s", kd_last_error(s));
-				sr.nareas = 0;
-			}
+			bool broken;
+			sr.nareas = vmap_ranges(s, &sr.areas, &broken);
+			if (broken) /* vmalloc space up to the break is searched, and the other ranges */
+				info(s, "%s", kd_last_error(s));
 			sr.mods = kd_modules_get(s);
 			kd_clear_error(s);
 			nranges = kernel_ranges(&sr, ranges);
