@@ -44,19 +44,6 @@ struct mm_summary {
 	uint64_t rss_kb, total_kb;
 };
 
-/* One vm_area_struct, as far as vm reads it. */
-struct vma_view {
-	uint64_t start, end, mm, flags, file, pgoff;
-};
-static const struct kd_field vma_fields[] = {
-	KD_FIELD(struct vma_view, start, "vm_start", 0),
-	KD_FIELD(struct vma_view, end, "vm_end", 0),
-	KD_FIELD(struct vma_view, mm, "vm_mm", 0),
-	KD_FIELD(struct vma_view, flags, "vm_flags", 0),
-	KD_FIELD(struct vma_view, file, "vm_file", 0),
-	KD_FIELD(struct vma_view, pgoff, "vm_pgoff", 0),
-};
-
 struct vma_ctx {
 	kd_session *s;
 	const struct vm_opts *o;
@@ -108,14 +95,14 @@ static void print_vma_header(kd_session *s)
 	kd_printf(s, "      VMA           START       END     FLAGS FILE\n");
 }
 
-static void print_vma_line(kd_session *s, uint64_t vma, const struct vma_view *v, const char *path)
+static void print_vma_line(kd_session *s, uint64_t vma, const struct kd_vma *v, const char *path)
 {
 	kd_printf(s, "%016llx %10llx %10llx %6llx %s\n", (unsigned long long)vma, (unsigned long long)v->start,
 		  (unsigned long long)v->end, (unsigned long long)v->flags, path);
 }
 
 /* The path of a VMA's file, "" for an anonymous one (or one whose path cannot be read). */
-static void vma_path(kd_session *s, const struct vma_view *v, char *path, size_t size)
+static void vma_path(kd_session *s, const struct kd_vma *v, char *path, size_t size)
 {
 	path[0] = '\0';
 	if (v->file && kd_fs_file_path(s, v->file, path, size) < 0) {
@@ -148,7 +135,7 @@ static bool ref_name(const struct vm_ref *r, const char *path)
  * One page of a VMA: its line ("VIRTUAL  PHYSICAL", "SWAP: ...", "FILE: ...", "(not mapped)")
  * into line, and whether it refers to r.
  */
-static bool page_line(struct vma_ctx *c, const struct vma_view *v, const char *path, uint64_t va, char *line,
+static bool page_line(struct vma_ctx *c, const struct kd_vma *v, const char *path, uint64_t va, char *line,
 		      size_t size, const struct vm_ref *r)
 {
 	kd_session *s = c->s;
@@ -195,7 +182,7 @@ static bool page_line(struct vma_ctx *c, const struct vma_view *v, const char *p
  * true at the first page that refers to it (remembered in r->from); then a display from there of
  * the pages that refer to it.
  */
-static bool vma_pages(struct vma_ctx *c, const struct vma_view *v, const char *path, bool display)
+static bool vma_pages(struct vma_ctx *c, const struct kd_vma *v, const char *path, bool display)
 {
 	kd_session *s = c->s;
 	struct vm_ref *r = c->o->ref;
@@ -230,7 +217,7 @@ static void ref_header(struct vma_ctx *c)
 }
 
 /* -R: a VMA whose address, flags or file refer to the reference is shown; then its pages are searched. */
-static void vma_ref(struct vma_ctx *c, uint64_t vma, const struct vma_view *v, const char *path)
+static void vma_ref(struct vma_ctx *c, uint64_t vma, const struct kd_vma *v, const char *path)
 {
 	kd_session *s = c->s;
 	struct vm_ref *r = c->o->ref;
@@ -265,9 +252,9 @@ static int show_vma(kd_session *s, uint64_t vma, const struct kd_walk_pos *pos, 
 		return 0;
 	if (o->mode == VM_PHYS && !o->ref)
 		print_vma_header(s);
-	struct vma_view v;
-	if (kd_read_struct(s, vma, "vm_area_struct", vma_fields, ARRAY_SIZE(vma_fields), &v, NULL) < 0)
-		return kd_fail_prefix(s, "vm_area_struct %llx", (unsigned long long)vma);
+	struct kd_vma v;
+	if (kd_vma_read(s, vma, &v) < 0)
+		return -1;
 	if (o->mode == VM_SINGLE) {
 		if (vma != o->single_vma)
 			return 0;
