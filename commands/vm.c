@@ -58,36 +58,19 @@ struct vma_ctx {
 	char pt_msg[256];
 };
 
-static void centred(kd_session *s, const char *text, int width)
-{
-	int len = (int)strlen(text), left = (width - len) / 2;
-	if (left < 0)
-		left = 0;
-	kd_printf(s, "%*s%s%*s", left, "", text, width - len - left > 0 ? width - len - left : 0, "");
-}
-
 /* The MM/PGD/RSS/TOTAL_VM header and line. */
 static void print_mm_line(kd_session *s, const struct mm_summary *m)
 {
-	char buf[32];
-	centred(s, "MM", 16);
-	kd_printf(s, "  ");
-	centred(s, "PGD", 16);
-	kd_printf(s, "  ");
-	centred(s, "RSS", 6);
-	kd_printf(s, "  TOTAL_VM\n");
-	snprintf(buf, sizeof(buf), "%llx", (unsigned long long)m->mm);
-	centred(s, buf, 16);
-	kd_printf(s, "  ");
-	snprintf(buf, sizeof(buf), "%llx", (unsigned long long)m->pgd);
-	centred(s, buf, 16);
-	kd_printf(s, "  ");
-	snprintf(buf, sizeof(buf), "%lluk", (unsigned long long)m->rss_kb);
-	centred(s, buf, 6);
-	kd_printf(s, "  ");
-	snprintf(buf, sizeof(buf), "%lluk", (unsigned long long)m->total_kb);
-	centred(s, buf, 8);
-	kd_printf(s, "\n");
+	char a[32], b[32], c[32], d[32], mm[24], pgd[24], rss[24], total[24];
+	snprintf(mm, sizeof(mm), "%llx", (unsigned long long)m->mm);
+	snprintf(pgd, sizeof(pgd), "%llx", (unsigned long long)m->pgd);
+	snprintf(rss, sizeof(rss), "%lluk", (unsigned long long)m->rss_kb);
+	snprintf(total, sizeof(total), "%lluk", (unsigned long long)m->total_kb);
+	kd_printf(s, "%s  %s  %s  TOTAL_VM\n", kd_format_centred(a, sizeof(a), "MM", 16, false),
+		  kd_format_centred(b, sizeof(b), "PGD", 16, false), kd_format_centred(c, sizeof(c), "RSS", 6, false));
+	kd_printf(s, "%s  %s  %s  %s\n", kd_format_centred(a, sizeof(a), mm, 16, false),
+		  kd_format_centred(b, sizeof(b), pgd, 16, false), kd_format_centred(c, sizeof(c), rss, 6, false),
+		  kd_format_centred(d, sizeof(d), total, 8, false));
 }
 
 static void print_vma_header(kd_session *s)
