@@ -279,11 +279,17 @@ static void mm_summary(kd_session *s, const struct task_info *t, struct mm_summa
 	m->total_kb = vm * page_kb;
 }
 
-/* -M: the mm must be readable and still in use. */
+/* -M: the mm must be an object of the mm_struct slab cache, and still in use. */
 static int check_forced_mm(kd_session *s, uint64_t mm)
 {
-	uint64_t count;
-	if (kd_read_member(s, mm, "mm_struct", "mm_count", &count) < 0) {
+	kd_slab_ctx *c = kd_slab_open(s);
+	const struct kd_slab_cache *k = NULL;
+	uint64_t slab, count;
+	bool in_cache = c && kd_slab_of_addr(c, mm, &slab, &k) && k && strncmp(k->name, "mm_struct", 9) == 0;
+	if (c)
+		kd_slab_close(c);
+	kd_clear_error(s); /* not SLUB, or not a slab object: either way not an mm_struct */
+	if (!in_cache || kd_read_member(s, mm, "mm_struct", "mm_count", &count) < 0) {
 		kd_clear_error(s);
 		return kd_fail(s, "invalid mm_struct address");
 	}
