@@ -299,11 +299,47 @@ static int cmd_kmem(kd_session *s, int argc, char **argv)
 }
 
 const struct kd_command kd_cmd_kmem = {
-	"kmem", cmd_kmem, "kmem -i", "kernel memory",
-	"  -i  memory usage summary: total, free, used, shared, buffers, cached and slab\n"
-	"      pages, huge pages, swap, and the commit limit with what is committed.\n"
+	"kmem", cmd_kmem,
+	"kmem [-f|-F|-c|-C|-i|-v|-V|-n|-z|-o|-h] [-p | -m member[,member]]\n"
+	"       [[-s|-S|-S=cpu[s]|-r] [slab] [-I slab[,slab]]] [-g [flags]] [[-P] address]]",
+	"kernel memory",
+	"  One display flag at a time; address arguments are hexadecimal, kernel virtual or\n"
+	"  physical (-P: physical).\n"
+	"\n"
+	"  -i          memory usage summary: total, free, used, shared, buffers, cached and\n"
+	"              slab pages, huge pages, swap, and the commit limit.\n"
+	"  -f [ADDR]   the free lists of each zone by order and migrate type, with blocks and\n"
+	"              pages; with ADDR, the free block holding it.\n"
+	"  -F          as -f, and the first page of each free block.\n"
+	"  -p [ADDR]   struct pages (PAGE PHYSICAL MAPPING INDEX CNT FLAGS): all, or ADDR's.\n"
+	"  -m MEMBER[,MEMBER]  as -p, showing those struct page members instead.\n"
+	"  -z          each zone's size, watermarks and vm_stat counters.\n"
+	"  -V          the vm_stat, vm_numa_stat and vm_event counters.\n"
+	"  -n          nodes, their zones, the memory sections and the memory blocks.\n"
+	"  -g [FLAGS]  the page flag bits, or the names of the bits set in FLAGS.\n"
+	"  -h          the huge page pools (hstates).\n"
+	"  -o          each CPU's per-CPU offset.\n"
+	"  -c, -C      the page hash table (kernels without one: crash's message).\n"
+	"  -v [ADDR]   the vmalloc areas (VMAP_AREA VM_STRUCT ADDRESS RANGE SIZE), or ADDR's.\n"
+	"  -s [CACHE|ADDR]     SLUB caches: OBJSIZE ALLOCATED TOTAL SLABS SSIZE NAME; with ADDR,\n"
+	"              the cache, slab and object holding it (a kmem_cache address is a cache).\n"
+	"  -S [CACHE|ADDR]     as -s, with every slab and object, free or [allocated], walking\n"
+	"              the per-CPU slab and partial lists and each node's partial and full lists.\n"
+	"  -S=CPUS     as -S, the per-CPU data of those CPUs only (e.g. -S=0,2-3).\n"
+	"  -r          the root caches only (kernels with memcg child caches).\n"
+	"  -I CACHE[,CACHE]    with -s/-S: skip those caches.\n"
+	"  list        with -s/-S: the caches' names and addresses only.\n"
+	"  ADDR        what ADDR is: a slab object (allocated or free), a task_struct or a\n"
+	"              kernel stack (whose task), a vmalloc area, a free page, kernel text or\n"
+	"              data (the symbol), and the struct page that holds it.\n"
+	"\n"
+	"  Corrupt lists (a freelist or partial list that loops or points outside memory)\n"
+	"  end that walk with one error line naming the address; the rest is still printed.\n"
 	"\n"
 	"EXAMPLES\n"
-	"  kdive> kmem -i\n",
+	"  kdive> kmem -s kmalloc-64\n"
+	"  kdive> kmem -S task_struct\n"
+	"  kdive> kmem -p 1000000\n"
+	"  kdive> kmem ffff8b99c2499840\n",
 	KD_CMD_NEEDS_DUMP,
 };

@@ -3,17 +3,6 @@
 
 #include <kdive/kdive.h>
 
-static void centred(kd_session *s, const char *text, int width, bool right)
-{
-	int len = (int)strlen(text), left = (width - len) / 2;
-	if (left < 0)
-		left = 0;
-	int rest = width - len - left > 0 ? width - len - left : 0;
-	if (right && rest > left) /* an odd spare column goes left when the text leans right */
-		left++, rest--;
-	kd_printf(s, "%*s%s%*s", left, "", text, rest, "");
-}
-
 static int cmd_swap(kd_session *s, int argc, char **argv)
 {
 	optind = 0;
@@ -27,20 +16,16 @@ static int cmd_swap(kd_session *s, int argc, char **argv)
 	kd_printf(s, "SWAP_INFO_STRUCT    TYPE       SIZE       USED     PCT  PRI  FILENAME\n");
 	uint64_t kb = kd_target(s)->page_size / 1024;
 	for (size_t i = 0; i < n; i++) {
-		char buf[32];
+		char addr[24], sz[24], us[24], pct[24], c1[32], c2[32], c3[32], c4[32];
 		uint64_t size = d[i].pages * kb, used = d[i].inuse_pages * kb;
-		snprintf(buf, sizeof(buf), "%llx", (unsigned long long)d[i].addr);
-		centred(s, buf, 16, false);
-		kd_printf(s, "  %s ", d[i].partition ? "PARTITION" : "  FILE   ");
-		snprintf(buf, sizeof(buf), "%lluk", (unsigned long long)size);
-		centred(s, buf, 10, true);
-		kd_printf(s, " ");
-		snprintf(buf, sizeof(buf), "%lluk", (unsigned long long)used);
-		centred(s, buf, 10, true);
-		kd_printf(s, " ");
-		snprintf(buf, sizeof(buf), "%2llu%%", (unsigned long long)(size ? used * 100 / size : 0));
-		centred(s, buf, 4, true);
-		kd_printf(s, " %4d  %s\n", d[i].prio, d[i].path);
+		snprintf(addr, sizeof(addr), "%llx", (unsigned long long)d[i].addr);
+		snprintf(sz, sizeof(sz), "%lluk", (unsigned long long)size);
+		snprintf(us, sizeof(us), "%lluk", (unsigned long long)used);
+		snprintf(pct, sizeof(pct), "%2llu%%", (unsigned long long)(size ? used * 100 / size : 0));
+		kd_printf(s, "%s  %s %s %s %s %4d  %s\n", kd_format_centred(c1, sizeof(c1), addr, 16, false),
+			  d[i].partition ? "PARTITION" : "  FILE   ", kd_format_centred(c2, sizeof(c2), sz, 10, true),
+			  kd_format_centred(c3, sizeof(c3), us, 10, true), kd_format_centred(c4, sizeof(c4), pct, 4, true),
+			  d[i].prio, d[i].path);
 	}
 	free(d);
 	return rc;

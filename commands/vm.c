@@ -44,19 +44,6 @@ struct mm_summary {
 	uint64_t rss_kb, total_kb;
 };
 
-/* One vm_area_struct, as far as vm reads it. */
-struct vma_view {
-	uint64_t start, end, mm, flags, file, pgoff;
-};
-static const struct kd_field vma_fields[] = {
-	KD_FIELD(struct vma_view, start, "vm_start", 0),
-	KD_FIELD(struct vma_view, end, "vm_end", 0),
-	KD_FIELD(struct vma_view, mm, "vm_mm", 0),
-	KD_FIELD(struct vma_view, flags, "vm_flags", 0),
-	KD_FIELD(struct vma_view, file, "vm_file", 0),
-	KD_FIELD(struct vma_view, pgoff, "vm_pgoff", 0),
-};
-
 struct vma_ctx {
 	kd_session *s;
 	const struct vm_opts *o;
@@ -71,36 +58,19 @@ struct vma_ctx {
 	char pt_msg[256];
 };
 
-static void centred(kd_session *s, const char *text, int width)
-{
-	int len = (int)strlen(text), left = (width - len) / 2;
-	if (left < 0)
-		left = 0;
-	kd_printf(s, "%*s%s%*s", left, "", text, width - len - left > 0 ? width - len - left : 0, "");
-}
-
 /* The MM/PGD/RSS/TOTAL_VM header and line. */
 static void print_mm_line(kd_session *s, const struct mm_summary *m)
 {
-	char buf[32];
-	centred(s, "MM", 16);
-	kd_printf(s, "  ");
-	centred(s, "PGD", 16);
-	kd_printf(s, "  ");
-	centred(s, "RSS", 6);
-	kd_printf(s, "  TOTAL_VM\n");
-	snprintf(buf, sizeof(buf), "%llx", (unsigned long long)m->mm);
-	centred(s, buf, 16);
-	kd_printf(s, "  ");
-	snprintf(buf, sizeof(buf), "%llx", (unsigned long long)m->pgd);
-	centred(s, buf, 16);
-	kd_printf(s, "  ");
-	snprintf(buf, sizeof(buf), "%lluk", (unsigned long long)m->rss_kb);
-	centred(s, buf, 6);
-	kd_printf(s, "  ");
-	snprintf(buf, sizeof(buf), "%lluk", (unsigned long long)m->total_kb);
-	centred(s, buf, 8);
-	kd_printf(s, "\n");
+	char a[32], b[32], c[32], d[32], mm[24], pgd[24], rss[24], total[24];
+	snprintf(mm, sizeof(mm), "%llx", (unsigned long long)m->mm);
+	snprintf(pgd, sizeof(pgd), "%llx", (unsigned long long)m->pgd);
+	snprintf(rss, sizeof(rss), "%lluk", (unsigned long long)m->rss_kb);
+	snprintf(total, sizeof(total), "%lluk", (unsigned long long)m->total_kb);
+	kd_printf(s, "%s  %s  %s  TOTAL_VM\n", kd_format_centred(a, sizeof(a), "MM", 16, false),
+		  kd_format_centred(b, sizeof(b), "PGD", 16, false), kd_format_centred(c, sizeof(c), "RSS", 6, false));
+	kd_printf(s, "%s  %s  %s  %s\n", kd_format_centred(a, sizeof(a), mm, 16, false),
+		  kd_format_centred(b, sizeof(b), pgd, 16, false), kd_format_centred(c, sizeof(c), rss, 6, false),
+		  kd_format_centred(d, sizeof(d), total, 8, false));
 }
 
 static void print_vma_header(kd_session *s)
@@ -108,14 +78,14 @@ static void print_vma_header(kd_session *s)
 	kd_printf(s, "      VMA           START       END     FLAGS FILE\n");
 }
 
-static void print_vma_line(kd_session *s, uint64_t vma, const struct vma_view *v, const char *path)
+static void print_vma_line(kd_session *s, uint64_t vma, const struct kd_vma *v, const char *path)
 {
 	kd_printf(s, "%016llx %10llx %10llx %6llx %s\n", (unsigned long long)vma, (unsigned long long)v->start,
 		  (unsigned long long)v->end, (unsigned long long)v->flags, path);
 }
 
 /* The path of a VMA's file, "" for an anonymous one (or one whose path cannot be read). */
-static void vma_path(kd_session *s, const struct vma_view *v, char *path, size_t size)
+static void vma_path(kd_session *s, const struct kd_vma *v, char *path, size_t size)
 {
 	path[0] = '\0';
 	if (v->file && kd_fs_file_path(s, v->file, path, size) < 0) {
@@ -148,7 +118,7 @@ static bool ref_name(const struct vm_ref *r, const char *path)
  * One page of a VMA: its line ("VIRTUAL  PHYSICAL", "SWAP: ...", "FILE: ...", "(not mapped)")
  * into line, and whether it refers to r.
  */
-static bool page_line(struct vma_ctx *c, const struct vma_view *v, const char *path, uint64_t va, char *line,
+static bool page_line(struct vma_ctx *c, const struct kd_vma *v, const char *path, uint64_t va, char *line,
 		      size_t size, const struct vm_ref *r)
 {
 	kd_session *s = c->s;
@@ -195,7 +165,7 @@ static bool page_line(struct vma_ctx *c, const struct vma_view *v, const char *p
  * true at the first page that refers to it (remembered in r->from); then a display from there of
  * the pages that refer to it.
  */
-static bool vma_pages(struct vma_ctx *c, const struct vma_view *v, const char *path, bool display)
+static bool vma_pages(struct vma_ctx *c, const struct kd_vma *v, const char *path, bool display)
 {
 	kd_session *s = c->s;
 	struct vm_ref *r = c->o->ref;
@@ -230,7 +200,7 @@ static void ref_header(struct vma_ctx *c)
 }
 
 /* -R: a VMA whose address, flags or file refer to the reference is shown; then its pages are searched. */
-static void vma_ref(struct vma_ctx *c, uint64_t vma, const struct vma_view *v, const char *path)
+static void vma_ref(struct vma_ctx *c, uint64_t vma, const struct kd_vma *v, const char *path)
 {
 	kd_session *s = c->s;
 	struct vm_ref *r = c->o->ref;
@@ -265,9 +235,9 @@ static int show_vma(kd_session *s, uint64_t vma, const struct kd_walk_pos *pos, 
 		return 0;
 	if (o->mode == VM_PHYS && !o->ref)
 		print_vma_header(s);
-	struct vma_view v;
-	if (kd_read_struct(s, vma, "vm_area_struct", vma_fields, ARRAY_SIZE(vma_fields), &v, NULL) < 0)
-		return kd_fail_prefix(s, "vm_area_struct %llx", (unsigned long long)vma);
+	struct kd_vma v;
+	if (kd_vma_read(s, vma, &v) < 0)
+		return -1;
 	if (o->mode == VM_SINGLE) {
 		if (vma != o->single_vma)
 			return 0;
@@ -309,11 +279,17 @@ static void mm_summary(kd_session *s, const struct task_info *t, struct mm_summa
 	m->total_kb = vm * page_kb;
 }
 
-/* -M: the mm must be readable and still in use. */
+/* -M: the mm must be an object of the mm_struct slab cache, and still in use. */
 static int check_forced_mm(kd_session *s, uint64_t mm)
 {
-	uint64_t count;
-	if (kd_read_member(s, mm, "mm_struct", "mm_count", &count) < 0) {
+	kd_slab_ctx *c = kd_slab_open(s);
+	const struct kd_slab_cache *k = NULL;
+	uint64_t slab, count;
+	bool in_cache = c && kd_slab_of_addr(c, mm, &slab, &k) && k && strncmp(k->name, "mm_struct", 9) == 0;
+	if (c)
+		kd_slab_close(c);
+	kd_clear_error(s); /* not SLUB, or not a slab object: either way not an mm_struct */
+	if (!in_cache || kd_read_member(s, mm, "mm_struct", "mm_count", &count) < 0) {
 		kd_clear_error(s);
 		return kd_fail(s, "invalid mm_struct address");
 	}

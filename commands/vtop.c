@@ -11,15 +11,6 @@
 #define VADDR_W 16  /* crash's VADDR_PRLEN: a kernel address column */
 #define UVADDR_W 10 /* crash's UVADDR_PRLEN: a user address column */
 
-/* crash's mkstring(CENTER|LJUST) and (CENTER|RJUST): text centred in width, an odd space going
- * to the right (ljust) or to the left (rjust); text as wide or wider stays as it is. */
-static void centred(kd_session *s, const char *text, int width, bool rjust)
-{
-	int len = (int)strlen(text), extra = width > len ? width - len : 0;
-	int left = extra / 2 + (rjust && extra % 2), right = extra - left;
-	kd_printf(s, "%*s%s%*s", left, "", text, right, "");
-}
-
 /*
  * The rest of a swap entry's table after its PTE heading: SWAP and OFFSET, the device and the
  * offset in pages. crash splits "DEVICE  OFFSET: N" into its words and gives up unless there are
@@ -37,16 +28,12 @@ static int print_swap(kd_session *s, uint64_t pte, const char *ptebuf, int len1)
 	if (n != 3)
 		return kd_fail(s, "cannot determine swap location");
 	int len2 = (int)MAX(strlen(words[0]), strlen("SWAP")), len3 = (int)MAX(strlen(words[2]), strlen("OFFSET"));
-	centred(s, "SWAP", len2, false);
-	kd_printf(s, "  ");
-	centred(s, "OFFSET", len3, false);
-	kd_printf(s, "\n");
-	centred(s, ptebuf, len1, true);
-	kd_printf(s, "  ");
-	centred(s, words[0], len2, true);
-	kd_printf(s, "  ");
-	centred(s, words[2], len3, true);
-	kd_printf(s, "\n");
+	char c1[680], c2[680], c3[680];
+	kd_printf(s, "%s  %s\n", kd_format_centred(c1, sizeof(c1), "SWAP", len2, false),
+		  kd_format_centred(c2, sizeof(c2), "OFFSET", len3, false));
+	kd_printf(s, "%s  %s  %s\n", kd_format_centred(c1, sizeof(c1), ptebuf, len1, true),
+		  kd_format_centred(c2, sizeof(c2), words[0], len2, true),
+		  kd_format_centred(c3, sizeof(c3), words[2], len3, true));
 	return 0;
 }
 
@@ -57,21 +44,17 @@ static int print_pte(kd_session *s, uint64_t pte)
 	struct kd_pte_info pi;
 	if (kd_pte_decode(s, pte, &pi) < 0)
 		return -1;
-	char ptebuf[24], physbuf[24];
+	char ptebuf[24], physbuf[24], c1[32], c2[32];
 	snprintf(ptebuf, sizeof(ptebuf), "%llx", (unsigned long long)pte);
 	int len1 = (int)MAX(strlen(ptebuf), strlen("PTE"));
-	centred(s, "PTE", len1, false);
-	kd_printf(s, "  ");
+	kd_printf(s, "%s  ", kd_format_centred(c1, sizeof(c1), "PTE", len1, false));
 	if (pi.swap)
 		return print_swap(s, pte, ptebuf, len1);
 	snprintf(physbuf, sizeof(physbuf), "%llx", (unsigned long long)pi.paddr);
 	int len2 = (int)MAX(strlen(physbuf), strlen("PHYSICAL"));
-	centred(s, "PHYSICAL", len2, false);
-	kd_printf(s, "  FLAGS\n");
-	centred(s, ptebuf, len1, true);
-	kd_printf(s, "  ");
-	centred(s, physbuf, len2, true);
-	kd_printf(s, "  (%s)\n", pi.flags);
+	kd_printf(s, "%s  FLAGS\n", kd_format_centred(c1, sizeof(c1), "PHYSICAL", len2, false));
+	kd_printf(s, "%s  %s  (%s)\n", kd_format_centred(c1, sizeof(c1), ptebuf, len1, true),
+		  kd_format_centred(c2, sizeof(c2), physbuf, len2, true), pi.flags);
 	return 0;
 }
 

@@ -44,7 +44,10 @@ struct kd_vma {
 	uint64_t start, end, flags;
 	uint64_t file;  /* vm_file, 0 for an anonymous area */
 	uint64_t pgoff; /* vm_pgoff: the file offset of start, in pages */
+	uint64_t mm;    /* vm_mm: the mm_struct it belongs to */
 };
+/* One vm_area_struct, read by member name; -1 with an error naming it when it cannot be read. */
+KD_API int kd_vma_read(kd_session *s, uint64_t vma, struct kd_vma *out);
 /* The VMA of mm (an mm_struct) that holds vaddr, from its maple tree (6.1+) or mmap list: 1 found,
  * 0 none (or mm 0), -1 with an error naming the mm when its VMAs cannot be walked. */
 KD_API int kd_vma_find(kd_session *s, uint64_t mm, uint64_t vaddr, struct kd_vma *out);

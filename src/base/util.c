@@ -253,6 +253,14 @@ bool kd_parse_hex_u64(const char *s, uint64_t *out)
 	return true;
 }
 
+char *kd_format_centred(char *buf, size_t size, const char *text, int width, bool rjust)
+{
+	int len = (int)strlen(text), extra = width > len ? width - len : 0;
+	int left = extra / 2 + (rjust && extra % 2);
+	snprintf(buf, size, "%*s%s%*s", left, "", text, extra - left, "");
+	return buf;
+}
+
 void kd_format_size(uint64_t bytes, char *buf, size_t size)
 {
 	double mb = (double)bytes / (1 << 20);

@@ -15,7 +15,17 @@ static const struct kd_field vma_fields[] = {
 	KD_FIELD(struct kd_vma, flags, "vm_flags", 0),
 	KD_FIELD(struct kd_vma, file, "vm_file", 0),
 	KD_FIELD(struct kd_vma, pgoff, "vm_pgoff", 0),
+	KD_FIELD(struct kd_vma, mm, "vm_mm", 0),
 };
+
+int kd_vma_read(kd_session *s, uint64_t vma, struct kd_vma *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (kd_read_struct(s, vma, "vm_area_struct", vma_fields, ARRAY_SIZE(vma_fields), out, NULL) < 0)
+		return kd_fail_prefix(s, "vm_area_struct %llx", (unsigned long long)vma);
+	out->addr = vma;
+	return 0;
+}
 
 struct vma_search {
 	uint64_t vaddr;
@@ -30,11 +40,10 @@ static int match_vma(kd_session *s, uint64_t vma, const struct kd_walk_pos *pos,
 	struct kd_vma v;
 	if (!vma)
 		return 0;
-	if (kd_read_struct(s, vma, "vm_area_struct", vma_fields, ARRAY_SIZE(vma_fields), &v, NULL) < 0)
-		return kd_fail_prefix(s, "vm_area_struct %llx", (unsigned long long)vma);
+	if (kd_vma_read(s, vma, &v) < 0)
+		return -1;
 	if (q->vaddr < v.start || q->vaddr >= v.end)
 		return 0;
-	v.addr = vma;
 	*q->out = v;
 	q->found = true;
 	return KD_WALK_STOP;
@@ -79,9 +88,8 @@ static int collect_vma(kd_session *s, uint64_t vma, const struct kd_walk_pos *po
 	struct kd_vma one;
 	if (!vma)
 		return 0;
-	if (kd_read_struct(s, vma, "vm_area_struct", vma_fields, ARRAY_SIZE(vma_fields), &one, NULL) < 0)
-		return kd_fail_prefix(s, "vm_area_struct %llx", (unsigned long long)vma);
-	one.addr = vma;
+	if (kd_vma_read(s, vma, &one) < 0)
+		return -1;
 	VEC_PUSH(v, one);
 	return 0;
 }

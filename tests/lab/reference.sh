@@ -190,7 +190,17 @@ legacy_store() {
 store() {
 	local keys=("$1"/*.key "$1"/_run/aux/*.key)
 	[ ${#keys[@]} -gt 0 ] || return 0
-	awk -v d="$1/" 'FNR == 1 {p = substr(FILENAME, length(d) + 1); sub(/\.key$/, "", p); print p "\t" $0}' "${keys[@]}"
+	# a key of a crash start that did not end by itself (killed by the timeout or a signal:
+	# its _run/RUN.rc is not 0) vouches for nothing: the command is planned again
+	awk -v d="$1/" 'FNR == 1 {
+		run = $0; sub(/\t.*/, "", run)
+		if (!(run in ok)) {
+			rc = "0"; f = d "_run/" run ".rc"
+			if ((getline rc < f) < 0) rc = "0"
+			close(f); ok[run] = (rc == "0")
+		}
+		if (!ok[run]) next
+		p = substr(FILENAME, length(d) + 1); sub(/\.key$/, "", p); print p "\t" $0}' "${keys[@]}"
 }
 
 # names DIR: every output name in use in DIR (slugs of new commands avoid them).
@@ -504,6 +514,11 @@ run_batch() {
 	echo "$rc" >"$dest/_run/$r.rc"
 	mv -f "$work/_run/$r.in" "$dest/_run/$r.in"
 	lab_log "$id: $r: crash exit $rc ($((SECONDS - t0)) s)"
+	if [ "$rc" != 0 ]; then
+		# killed (timeout 124, or a signal): the outputs stop somewhere in the batch and the
+		# rest are empty files; none is kept as a reference (store skips this run's keys)
+		lab_log "$id: $r: crash did not finish: no output of this run is kept; the next run plans them again"
+	fi
 	# the key goes last: a .key vouches for its .out (a command whose redirect file crash
 	# never created printed nothing)
 	# (split by hand: read would merge the two tabs around an empty context)

@@ -29,6 +29,8 @@ int main(void)
 		add_mm_tests();
 	if (add_slab_tests)
 		add_slab_tests();
+	if (add_vmem_tests)
+		add_vmem_tests();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
