@@ -450,16 +450,14 @@ static uint64_t phys_to_virt(kd_session *s, uint64_t addr)
 int kmem_slab_at(kd_session *s, struct kmem_opts *o, uint64_t addr, bool verbose)
 {
 	bool slab_option = o->flag == 's' || o->flag == 'S';
-	if (o->physical || !kd_is_kvaddr(s, addr)) {
+	if (!slab_option && !kd_is_kvaddr(s, addr))
+		return 0; /* kmem ADDR asks with the virtual address of a physical one */
+	if (slab_option && (o->physical || !kd_is_kvaddr(s, addr))) {
 		uint64_t v = phys_to_virt(s, addr);
-		if (!v) {
-			if (slab_option)
-				kd_printf(s, "WARNING: cannot make virtual-to-physical translation: %llx\n", (unsigned long long)addr);
-			else
-				return 0;
-		} else {
+		if (!v)
+			kd_printf(s, "WARNING: cannot make virtual-to-physical translation: %llx\n", (unsigned long long)addr);
+		else
 			addr = v;
-		}
 	}
 	struct view v;
 	int rc = view_open(s, o, &v);
