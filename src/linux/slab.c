@@ -15,12 +15,12 @@
 
 #include <kdive/linux.h>
 #include <kdive/memory.h>
+#include <kdive/mm.h>
 #include <kdive/symbols.h>
 #include <kdive/types.h>
 
 #define NO UINT64_MAX
 #define MAX_CACHES 100000
-#define MAX_NODES 1024
 #define LINE 512       /* bytes the walks read at a time */
 #define LINE_SLOTS 256
 
@@ -48,6 +48,7 @@ struct kd_slab_ctx {
 	uint64_t vmemmap, page_offset, pgsize, max_pfn;
 	int nr_cpus, nr_nodes;
 	uint64_t node_start[64], node_end[64];
+	int node_id[64];
 	int nodes_known;
 	struct kd_slab_cache *caches;
 	size_t ncaches;
@@ -158,33 +159,23 @@ static void layout(kd_slab_ctx *c)
 	c->kn_full = off(s, "kmem_cache_node", "full");
 }
 
-/* Node spans from node_data[] (pglist_data), for page_to_nid; one node needs none. */
+/* The online nodes (the page allocator's list: ids and spans, for page_to_nid); without it, node 0. */
 static void nodes_init(kd_slab_ctx *c)
 {
-	kd_session *s = c->s;
-	uint64_t addr, v = 1;
-	if (kd_symbol_lookup(s, "nr_node_ids") && kd_symbol_addr(s, "nr_node_ids", &addr) == 0 &&
-	    kd_read_int(s, addr, 4, &v) == 0 && v >= 1 && v <= MAX_NODES)
-		c->nr_nodes = (int)v;
-	else
-		c->nr_nodes = 1;
-	kd_clear_error(s);
+	const struct kd_mem_node *nodes = NULL;
+	size_t n = kd_mem_nodes(c->s, &nodes);
+	c->nr_nodes = 1;
+	c->node_id[0] = 0;
 	c->nodes_known = 0;
-	if (c->nr_nodes == 1 || c->nr_nodes > 64 || !kd_symbol_lookup(s, "node_data") ||
-	    kd_symbol_addr(s, "node_data", &addr) < 0)
+	if (!n || !nodes)
 		return;
-	for (int n = 0; n < c->nr_nodes; n++) {
-		uint64_t pgdat = 0, start = 0, span = 0;
-		if (kd_read_kv(s, addr + 8 * (uint64_t)n, &pgdat, 8) < 0 || !pgdat ||
-		    kd_read_member(s, pgdat, "pglist_data", "node_start_pfn", &start) < 0 ||
-		    kd_read_member(s, pgdat, "pglist_data", "node_spanned_pages", &span) < 0) {
-			kd_clear_error(s);
-			continue;
-		}
-		c->node_start[n] = start;
-		c->node_end[n] = start + span;
+	c->nr_nodes = (int)MIN(n, (size_t)64);
+	for (int i = 0; i < c->nr_nodes; i++) {
+		c->node_id[i] = nodes[i].id;
+		c->node_start[i] = nodes[i].start_pfn;
+		c->node_end[i] = nodes[i].start_pfn + nodes[i].spanned;
 	}
-	c->nodes_known = 1;
+	c->nodes_known = c->nr_nodes > 1;
 }
 
 static int page_to_nid(kd_slab_ctx *c, uint64_t page)
@@ -371,7 +362,7 @@ int kd_slab_node(kd_slab_ctx *c, const struct kd_slab_cache *k, int node, struct
 	memset(out, 0, sizeof(*out));
 	if (node < 0 || node >= c->nr_nodes)
 		return kd_error(s, KD_EINVAL, 0, "no node %d", node);
-	if (rd(c, k->addr + c->kc.node + 8 * (uint64_t)node, &out->addr, 8) < 0)
+	if (rd(c, k->addr + c->kc.node + 8 * (uint64_t)c->node_id[node], &out->addr, 8) < 0)
 		return corrupt(s, kd_last_addr(s), "%s: cannot read kmem_cache.node[%d]", k->name, node);
 	out->has_counts = c->kn_nr_slabs != NO && c->kn_total_objects != NO;
 	out->has_full = c->kn_full != NO;
@@ -574,25 +565,30 @@ long kd_slab_freelist(kd_slab_ctx *c, const struct kd_slab_cache *k, uint64_t sl
 	return rc < 0 ? -1 : (long)n;
 }
 
-long kd_slab_walk_cpu_partial(kd_slab_ctx *c, const struct kd_slab_cache *k, uint64_t first, kd_walk_fn fn,
-			      void *arg)
+/*
+ * A chain of slabs: from the link first, each entry is link - entry_off and the next link the
+ * pointer at link + next_off, to the link end (NULL for a per-CPU partial list, the list head
+ * for a node's list). list names the list in messages.
+ */
+static long walk_slabs(kd_slab_ctx *c, const struct kd_slab_cache *k, const char *list, uint64_t first, uint64_t end,
+		       uint64_t entry_off, uint64_t next_off, kd_walk_fn fn, void *arg)
 {
 	kd_session *s = c->s;
 	struct u64map seen;
 	u64map_init(&seen);
 	long n = 0, rc = 0;
 	uint64_t limit = s->walk_limit ? s->walk_limit : WALK_MAX;
-	for (uint64_t slab = first; slab;) {
+	for (uint64_t link = first; link != end;) {
+		uint64_t slab = link - entry_off;
 		if (!kd_slab_is_page_ptr(c, slab)) {
-			rc = corrupt(s, slab, "%s: invalid partial list slab pointer: %llx", k->name, (unsigned long long)slab);
+			rc = corrupt(s, slab, "%s: invalid %s list slab pointer: %llx", k->name, list, (unsigned long long)slab);
 			break;
 		}
-		if (u64map_has(&seen, slab) || (uint64_t)n >= limit) {
-			rc = corrupt(s, slab, "%s: cpu partial list: duplicate slab entry: %llx", k->name,
-				     (unsigned long long)slab);
+		if (u64map_has(&seen, link) || (uint64_t)n >= limit) {
+			rc = corrupt(s, slab, "%s: %s list: duplicate slab entry: %llx", k->name, list, (unsigned long long)slab);
 			break;
 		}
-		u64map_put(&seen, slab, NULL);
+		u64map_put(&seen, link, NULL);
 		struct kd_walk_pos pos = {.index = (uint64_t)n};
 		int v = fn(s, slab, &pos, arg);
 		n++;
@@ -602,9 +598,14 @@ long kd_slab_walk_cpu_partial(kd_slab_ctx *c, const struct kd_slab_cache *k, uin
 		}
 		if (v == KD_WALK_STOP)
 			break;
-		if (c->s_next == NO || rd(c, slab + c->s_next, &slab, 8) < 0) {
-			rc = corrupt(s, slab, "%s: cpu partial list slab: %llx cannot read its next slab", k->name,
-				     (unsigned long long)slab);
+		if (rd(c, link + next_off, &link, 8) < 0) {
+			rc = corrupt(s, slab + next_off + entry_off, "%s: %s list slab: %llx: its next link cannot be read",
+				     k->name, list, (unsigned long long)slab);
+			break;
+		}
+		if (end && !kd_is_kvaddr(s, link)) {
+			rc = corrupt(s, link, "%s: %s list slab: %llx invalid next link: %llx", k->name, list,
+				     (unsigned long long)slab, (unsigned long long)link);
 			break;
 		}
 	}
@@ -612,53 +613,22 @@ long kd_slab_walk_cpu_partial(kd_slab_ctx *c, const struct kd_slab_cache *k, uin
 	return rc < 0 ? -1 : n;
 }
 
+long kd_slab_walk_cpu_partial(kd_slab_ctx *c, const struct kd_slab_cache *k, uint64_t first, kd_walk_fn fn,
+			      void *arg)
+{
+	if (c->s_next == NO)
+		return kd_error(c->s, KD_EUNSUPP, 0, "%s: no per-CPU partial lists in this kernel", k->name);
+	return walk_slabs(c, k, "cpu partial", first, 0, 0, c->s_next, fn, arg);
+}
+
 long kd_slab_walk_node_list(kd_slab_ctx *c, const struct kd_slab_cache *k, const struct kd_slab_node *nd, bool full,
 			    kd_walk_fn fn, void *arg)
 {
-	kd_session *s = c->s;
-	const char *what = full ? "full" : "partial";
-	uint64_t head = full ? nd->full_head : nd->partial_head, next;
+	uint64_t head = full ? nd->full_head : nd->partial_head, first;
 	if (!nd->addr || !head)
 		return 0;
-	if (rd(c, head, &next, 8) < 0)
-		return corrupt(s, head, "%s: cannot read kmem_cache_node %s list head %llx", k->name, what,
-			       (unsigned long long)head);
-	struct u64map seen;
-	u64map_init(&seen);
-	long n = 0, rc = 0;
-	uint64_t limit = s->walk_limit ? s->walk_limit : WALK_MAX;
-	while (next != head) {
-		uint64_t slab = next - c->s_list;
-		if (!kd_slab_is_page_ptr(c, slab)) {
-			rc = corrupt(s, slab, "%s: invalid %s list slab pointer: %llx", k->name, what, (unsigned long long)slab);
-			break;
-		}
-		u64map_put(&seen, next, NULL);
-		struct kd_walk_pos pos = {.index = (uint64_t)n};
-		int v = fn(s, slab, &pos, arg);
-		n++;
-		if (v < 0) {
-			rc = -1;
-			break;
-		}
-		if (v == KD_WALK_STOP)
-			break;
-		if (rd(c, next, &next, 8) < 0) {
-			rc = corrupt(s, next, "%s: %s list slab: %llx cannot read slab_list.next", k->name, what,
-				     (unsigned long long)slab);
-			break;
-		}
-		if (!kd_is_kvaddr(s, next) || (next != head && !kd_slab_is_page_ptr(c, next - c->s_list))) {
-			rc = corrupt(s, next, "%s: %s list slab: %llx invalid slab_list.next: %llx", k->name, what,
-				     (unsigned long long)slab, (unsigned long long)next);
-			break;
-		}
-		if (next != head && (u64map_has(&seen, next) || (uint64_t)n >= limit)) {
-			rc = corrupt(s, next, "%s: %s list slab: %llx duplicate slab entry: %llx", k->name, what,
-				     (unsigned long long)slab, (unsigned long long)(next - c->s_list));
-			break;
-		}
-	}
-	u64map_free(&seen);
-	return rc < 0 ? -1 : n;
+	if (rd(c, head, &first, 8) < 0)
+		return corrupt(c->s, head, "%s: cannot read kmem_cache_node %s list head %llx", k->name,
+			       full ? "full" : "partial", (unsigned long long)head);
+	return walk_slabs(c, k, full ? "full" : "partial", first, head, c->s_list, 0, fn, arg);
 }
