@@ -100,12 +100,6 @@ static void print_regs(kd_session *s, const struct uw_regs *r, bool with_orig_ax
 
 /* ---- symbolic stack words (-F): kernel symbols and slab objects ---- */
 
-struct slab_layout {
-	bool init, ok;
-	uint64_t page_size, flags_off, head_off, type_off, cache_off, name_off;
-	int64_t pg_slab, pgty_slab;
-};
-
 static bool in_kernel_image(kd_session *s, uint64_t v)
 {
 	uint64_t start, end;
@@ -116,56 +110,6 @@ static bool in_kernel_image(kd_session *s, uint64_t v)
 	return v >= start && v < end;
 }
 
-static void slab_init(kd_session *s, struct slab_layout *l)
-{
-	l->init = true;
-	l->page_size = kd_type_size_opt(s, "page");
-	l->flags_off = kd_member_offset_opt(s, "page", "flags");
-	l->head_off = kd_member_offset_opt(s, "page", "compound_head");
-	l->type_off = kd_member_offset_opt(s, "page", "page_type");
-	l->cache_off = kd_member_offset_opt(s, "slab", "slab_cache");
-	if (l->cache_off == UINT64_MAX)
-		l->cache_off = kd_member_offset_opt(s, "page", "slab_cache");
-	l->name_off = kd_member_offset_opt(s, "kmem_cache", "name");
-	l->pg_slab = -1;
-	l->pgty_slab = -1;
-	int64_t v;
-	if (kd_enum_value(s, "PGTY_slab", &v) == 0)
-		l->pgty_slab = (uint8_t)v; /* 0xf5: a one-byte constant, which DWARF readers may sign-extend */
-	else if (kd_enum_value(s, "PG_slab", &v) == 0)
-		l->pg_slab = v;
-	kd_clear_error(s);
-	l->ok = l->page_size != UINT64_MAX && l->flags_off != UINT64_MAX && l->cache_off != UINT64_MAX &&
-		l->name_off != UINT64_MAX && (l->pg_slab >= 0 || (l->pgty_slab >= 0 && l->type_off != UINT64_MAX));
-}
-
-/* The name of the slab cache an address belongs to (crash's vaddr_to_kmem_cache()). */
-static bool slab_cache_of(kd_session *s, struct slab_layout *l, uint64_t v, char *name, size_t size)
-{
-	if (!l->init)
-		slab_init(s, l);
-	const struct kd_target_info *ti = kd_target(s);
-	uint64_t ram_end = ti->max_pfn * ti->page_size;
-	if (!l->ok || ti->page_offset == UINT64_MAX || v < ti->page_offset || v - ti->page_offset >= ram_end)
-		return false;
-	uint64_t pfn = (v - ti->page_offset) / ti->page_size;
-	uint64_t page = ti->vmemmap_start + pfn * l->page_size, head = 0, flags = 0, cache = 0;
-	bool ok = true;
-	if (l->head_off != UINT64_MAX && kd_read_kv(s, page + l->head_off, &head, 8) == 0 && (head & 1))
-		page = head - 1;
-	if (l->pgty_slab >= 0) {
-		uint32_t type = 0;
-		ok = kd_read_kv(s, page + l->type_off, &type, 4) == 0 && (type >> 24) == (uint64_t)l->pgty_slab;
-	} else {
-		ok = kd_read_kv(s, page + l->flags_off, &flags, 8) == 0 && ((flags >> l->pg_slab) & 1);
-	}
-	ok = ok && kd_read_kv(s, page + l->cache_off, &cache, 8) == 0 && cache;
-	uint64_t nameptr = 0;
-	ok = ok && kd_read_kv(s, cache + l->name_off, &nameptr, 8) == 0 && nameptr && kd_read_string(s, nameptr, name, size) == 0;
-	kd_clear_error(s);
-	return ok && name[0];
-}
-
 struct printer {
 	kd_session *s;
 	const struct bt_opts *o;
@@ -173,8 +117,21 @@ struct printer {
 	int level;
 	uint64_t frameptr;          /* -f: the next word to show */
 	struct uw_stack fstack;     /* the stack frameptr is on */
-	struct slab_layout slab;
+	kd_slab_ctx *slab;          /* -F: the slab caches, opened on the first word that needs them */
+	bool slab_tried;
 };
+
+/* The name of the slab cache an address is in (crash's vaddr_to_kmem_cache()). */
+static const char *slab_cache_of(struct printer *p, uint64_t v)
+{
+	if (!p->slab_tried) {
+		p->slab_tried = true;
+		if (!(p->slab = kd_slab_open(p->s)))
+			kd_clear_error(p->s);
+	}
+	const struct kd_slab_cache *k;
+	return p->slab && kd_slab_of_addr(p->slab, v, NULL, &k) ? k->name : NULL;
+}
 
 /* One stack word, as crash's format_stack_entry() shows it. */
 static void format_word(struct printer *p, uint64_t v, char *out, size_t size)
@@ -187,12 +144,13 @@ static void format_word(struct printer *p, uint64_t v, char *out, size_t size)
 		if (!readable && kd_last_code(s) == KD_EEXCLUDED && strcmp(kd_target(s)->dump_format, "ELF") == 0)
 			readable = true;
 		kd_clear_error(s);
-		char buf[512], name[128];
+		char buf[512];
+		const char *name;
 		if (readable && (in_kernel_image(s, v) || kd_unwind_is_text(s, v)) && symstr(s, v, true, 10, buf, sizeof(buf))) {
 			snprintf(out, size, "%-16s", buf);
 			return;
 		}
-		if (readable && slab_cache_of(s, &p->slab, v, name, sizeof(name))) {
+		if (readable && (name = slab_cache_of(p, v))) {
 			if (p->o->symbolic > 1)
 				snprintf(buf, sizeof(buf), "[%llx:%s]", (unsigned long long)v, name);
 			else
@@ -663,6 +621,7 @@ static int bt_task(kd_session *s, const struct bt_opts *o, const struct task_inf
 	} else {
 		print_trace(&p, &tr);
 	}
+	kd_slab_close(p.slab);
 	kd_unwind_trace_free(&tr);
 	return 0;
 }
