@@ -484,6 +484,14 @@ int kmem_slab_at(kd_session *s, struct kmem_opts *o, uint64_t addr, bool verbose
 		slab = addr;
 		all = true;
 	} else if (!kd_slab_of_addr(v.c, addr, &slab, &k)) {
+		uint64_t paddr;
+		const struct kd_target_info *ti = kd_target(s);
+		bool direct = ti->page_offset != UINT64_MAX && addr >= ti->page_offset &&
+			      (!ti->max_pfn || addr - ti->page_offset < ti->max_pfn * ti->page_size);
+		if (slab_option && !direct && kd_kvtop(s, addr, &paddr) < 0) {
+			kd_clear_error(s);
+			kd_printf(s, "WARNING: cannot make virtual-to-physical translation: %llx\n", (unsigned long long)addr);
+		}
 		if (slab_option) {
 			if (o->calls++)
 				kd_printf(s, "\n");
