@@ -189,13 +189,36 @@ static int page_to_nid(kd_slab_ctx *c, uint64_t page)
 	return -1;
 }
 
+/* A NUL-terminated string through the lines: the caches' names sit side by side in the kernel's
+ * read-only data or in kmalloc'ed memory, so a line serves several. A string that runs into
+ * memory the dump lacks keeps what came before (as kd_read_string). */
+static int read_name(kd_slab_ctx *c, uint64_t addr, char *buf, size_t size)
+{
+	size_t got = 0;
+	while (got + 1 < size) {
+		uint64_t at = addr + got;
+		size_t chunk = MIN(size - 1 - got, LINE - (size_t)(at & (LINE - 1)));
+		if (rd(c, at, buf + got, chunk) < 0) {
+			if (got)
+				break;
+			return -1;
+		}
+		char *nul = memchr(buf + got, 0, chunk);
+		if (nul)
+			return 0;
+		got += chunk;
+	}
+	buf[got] = '\0';
+	return 0;
+}
+
 static void read_cache(kd_slab_ctx *c, uint64_t addr, struct kd_slab_cache *k)
 {
 	kd_session *s = c->s;
 	memset(k, 0, sizeof(*k));
 	k->addr = addr;
 	uint64_t name = 0;
-	if (rd(c, addr + c->kc.name, &name, 8) < 0 || !name || kd_read_string(s, name, k->name, sizeof(k->name)) < 0)
+	if (rd(c, addr + c->kc.name, &name, 8) < 0 || !name || read_name(c, name, k->name, sizeof(k->name)) < 0)
 		snprintf(k->name, sizeof(k->name), "(unknown)");
 	kd_clear_error(s);
 	uint8_t buf[512];
@@ -499,6 +522,42 @@ bool kd_slab_of_addr(kd_slab_ctx *c, uint64_t vaddr, uint64_t *slab, const struc
 	return true;
 }
 
+/* What a walk has seen: the first entries in a small array (most lists are short), the rest of a
+ * long one in a map. */
+struct seen {
+	uint64_t few[64];
+	size_t n;
+	struct u64map more;
+};
+
+static void seen_init(struct seen *w)
+{
+	w->n = 0;
+	u64map_init(&w->more);
+}
+
+static void seen_free(struct seen *w)
+{
+	u64map_free(&w->more);
+}
+
+/* Records v; true when it was there already. */
+static bool seen_add(struct seen *w, uint64_t v)
+{
+	size_t nfew = MIN(w->n, sizeof(w->few) / sizeof(w->few[0]));
+	for (size_t i = 0; i < nfew; i++)
+		if (w->few[i] == v)
+			return true;
+	if (w->n > nfew && u64map_has(&w->more, v))
+		return true;
+	if (w->n < sizeof(w->few) / sizeof(w->few[0]))
+		w->few[w->n] = v;
+	else
+		u64map_put(&w->more, v, NULL);
+	w->n++;
+	return false;
+}
+
 uint64_t kd_slab_free_pointer(kd_slab_ctx *c, const struct kd_slab_cache *k, uint64_t stored, uint64_t ptr_addr)
 {
 	if (c->kc.random == NO)
@@ -515,22 +574,12 @@ long kd_slab_freelist(kd_slab_ctx *c, const struct kd_slab_cache *k, uint64_t sl
 		      size_t max, size_t *found)
 {
 	kd_session *s = c->s;
-	/* what the walk has seen: the first objects in a small array, the rest (a long list) in a map */
-	enum { FEW = 64 };
-	uint64_t few[FEW];
-	struct u64map seen;
-	u64map_init(&seen);
+	struct seen seen;
+	seen_init(&seen);
 	size_t n = 0;
 	long rc = 0;
 	for (uint64_t q = head; q && !(q & 1);) {
-		bool dup = false;
-		if (n <= FEW) {
-			for (size_t i = 0; i < n && !dup; i++)
-				dup = few[i] == q;
-		} else {
-			dup = u64map_has(&seen, q);
-		}
-		if (dup) {
+		if (seen_add(&seen, q)) {
 			rc = corrupt(s, q, "%s: slab: %llx duplicate freelist object: %llx", k->name,
 				     (unsigned long long)slab, (unsigned long long)q);
 			break;
@@ -539,14 +588,6 @@ long kd_slab_freelist(kd_slab_ctx *c, const struct kd_slab_cache *k, uint64_t sl
 			rc = corrupt(s, q, "%s: slab: %llx freelist longer than %zu objects", k->name,
 				     (unsigned long long)slab, n);
 			break;
-		}
-		if (n < FEW) {
-			few[n] = q;
-		} else {
-			if (n == FEW)
-				for (size_t i = 0; i < FEW; i++)
-					u64map_put(&seen, few[i], NULL);
-			u64map_put(&seen, q, NULL);
 		}
 		if (n < max)
 			objs[n] = q;
@@ -559,7 +600,7 @@ long kd_slab_freelist(kd_slab_ctx *c, const struct kd_slab_cache *k, uint64_t sl
 		}
 		q = kd_slab_free_pointer(c, k, stored, at);
 	}
-	u64map_free(&seen);
+	seen_free(&seen);
 	if (found)
 		*found = n;
 	return rc < 0 ? -1 : (long)n;
@@ -574,8 +615,8 @@ static long walk_slabs(kd_slab_ctx *c, const struct kd_slab_cache *k, const char
 		       uint64_t entry_off, uint64_t next_off, kd_walk_fn fn, void *arg)
 {
 	kd_session *s = c->s;
-	struct u64map seen;
-	u64map_init(&seen);
+	struct seen seen;
+	seen_init(&seen);
 	long n = 0, rc = 0;
 	uint64_t limit = s->walk_limit ? s->walk_limit : WALK_MAX;
 	for (uint64_t link = first; link != end;) {
@@ -584,11 +625,10 @@ static long walk_slabs(kd_slab_ctx *c, const struct kd_slab_cache *k, const char
 			rc = corrupt(s, slab, "%s: invalid %s list slab pointer: %llx", k->name, list, (unsigned long long)slab);
 			break;
 		}
-		if (u64map_has(&seen, link) || (uint64_t)n >= limit) {
+		if (seen_add(&seen, link) || (uint64_t)n >= limit) {
 			rc = corrupt(s, slab, "%s: %s list: duplicate slab entry: %llx", k->name, list, (unsigned long long)slab);
 			break;
 		}
-		u64map_put(&seen, link, NULL);
 		struct kd_walk_pos pos = {.index = (uint64_t)n};
 		int v = fn(s, slab, &pos, arg);
 		n++;
@@ -609,7 +649,7 @@ static long walk_slabs(kd_slab_ctx *c, const struct kd_slab_cache *k, const char
 			break;
 		}
 	}
-	u64map_free(&seen);
+	seen_free(&seen);
 	return rc < 0 ? -1 : n;
 }
 
