@@ -141,10 +141,13 @@ static bool x86_kvaddr_linear(kd_session *s, uint64_t vaddr, uint64_t *paddr)
 	if (ki->page_offset == UINT64_MAX || vaddr < ki->page_offset)
 		return false;
 	uint64_t vmalloc_end = ki->vmalloc_start + (ki->l5 ? VMALLOC_SIZE_L5 : VMALLOC_SIZE_L4) - 1;
-	uint64_t image_size = 0;
-	if (!s->dump || !dump_vmcoreinfo_u64(s->dump, "NUMBER(KERNEL_IMAGE_SIZE)", 10, &image_size) || !image_size)
-		image_size = 1ULL << 30;
-	uint64_t modules = KERNEL_MAP_START + image_size;
+	if (!ki->modules_vaddr) { /* once per session: a VMCOREINFO lookup per translation cost every scan */
+		uint64_t image_size = 0;
+		if (!s->dump || !dump_vmcoreinfo_u64(s->dump, "NUMBER(KERNEL_IMAGE_SIZE)", 10, &image_size) || !image_size)
+			image_size = 1ULL << 30;
+		s->ki.modules_vaddr = KERNEL_MAP_START + image_size;
+	}
+	uint64_t modules = ki->modules_vaddr;
 	if ((vaddr >= ki->vmalloc_start && vaddr <= vmalloc_end) ||
 	    (vaddr >= ki->vmemmap_start && vaddr <= ki->vmemmap_start + VMEMMAP_SIZE - 1) ||
 	    (vaddr >= modules && vaddr <= MODULES_END) || (vaddr >= VSYSCALL_START && vaddr < VSYSCALL_START + 4096) ||
@@ -336,6 +339,7 @@ static int x86_init(kd_session *s)
 	}
 	symtab_relocate(s->symtab, ki->kaslr_offset);
 	ki->kernel_image_size = 0; /* worked out again from the relocated _end */
+	ki->modules_vaddr = 0;
 	const struct ksym *pgt = symtab_lookup(s->symtab, "init_top_pgt");
 	if (!pgt)
 		pgt = symtab_lookup(s->symtab, "init_level4_pgt");

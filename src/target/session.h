@@ -54,6 +54,7 @@ struct kernel_info {
 	uint64_t vmalloc_start;
 	uint64_t vmemmap_start;
 	uint64_t kernel_image_size; /* the kernel image mapping's reach; 0 until the arch works it out */
+	uint64_t modules_vaddr;     /* where crash's module space starts (past KERNEL_IMAGE_SIZE); 0 until worked out */
 	uint64_t kernel_pgd;   /* physical address of init_top_pgt */
 	bool l5;               /* 5-level paging */
 	char release[65];
