@@ -528,6 +528,9 @@ run_batch() {
 		ctx=${line%%$'\t'*}
 		cmd=${line#*$'\t'}
 		rm -f "$dest/$loc.key"
+		# a killed crash vouches for none of its outputs (and its logs go once nothing
+		# refers to them, so a key written now would outlive the evidence)
+		[ "$rc" = 0 ] || continue
 		o="$work/$loc.out"
 		[ -e "$o" ] || : >"$o"
 		mv -f "$o" "$dest/$loc.out"
