@@ -29,9 +29,12 @@
  * 1.1: module lifecycle (sizes in kd_module_info, kd_module_load/unload, kd_command_at/owner);
  *      the API the built-in commands use (session, tasks, linux, unwind, walk, types, cvalue,
  *      print, expr, util, log headers) and error codes (kd_error, kd_usage, kd_last_code).
+ * 1.2: memory: mm.h (sections, struct pages, nodes, the page line), slab.h (the SLUB walker),
+ *      vmalloc.h, swap.h; the page-table trace, PTE decoding and bulk page runs (memory.h);
+ *      the VMA walk and cpuspec parsing (linux.h); kd_task_print_context (tasks.h).
  */
 #define KDIVE_API_MAJOR 1
-#define KDIVE_API_MINOR 1
+#define KDIVE_API_MINOR 2
 #define KDIVE_API_VERSION ((KDIVE_API_MAJOR << 16) | KDIVE_API_MINOR)
 #define KDIVE_API_VERSION_MAJOR(v) ((unsigned)(v) >> 16)
 #define KDIVE_API_VERSION_MINOR(v) ((unsigned)(v)&0xffffu)
