@@ -225,7 +225,8 @@ static int cmd_kmem(kd_session *s, int argc, char **argv)
 		}
 		if (o.cache)
 			return kd_fail(s, "only one kmem_cache reference is allowed");
-		o.cache = argv[i][0] == '\\' ? argv[i] + 1 : argv[i];
+		o.cache_escaped = argv[i][0] == '\\';
+		o.cache = o.cache_escaped ? argv[i] + 1 : argv[i];
 		if (!(o.flag == 's' || o.flag == 'S' || o.flag == 'r'))
 			return kd_usage(s);
 	}

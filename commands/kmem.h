@@ -20,6 +20,7 @@ struct kmem_opts {
 	const char *ignore;  /* -I CACHE[,CACHE...]: caches -s/-S skip */
 	const char *cpus;    /* -S=CPUS: the per-CPU slab data of these CPUs only */
 	const char *cache;   /* the cache name argument of -s/-S/-r ("list": the cache list) */
+	bool cache_escaped;  /* the argument was written \NAME: a cache named "list", not the list */
 	int calls;           /* outputs printed so far: a blank line goes between two */
 };
 

@@ -425,7 +425,7 @@ int kmem_slab_caches(kd_session *s, struct kmem_opts *o)
 	struct view v;
 	int rc = view_open(s, o, &v);
 	if (rc == 0) {
-		if (o->cache && strcmp(o->cache, "list") == 0) {
+		if (o->cache && !o->cache_escaped && strcmp(o->cache, "list") == 0) {
 			for (size_t i = 0; i < kd_slab_cache_count(v.c); i++) {
 				const struct kd_slab_cache *k = kd_slab_cache_at(v.c, i);
 				kd_printf(s, "%llx %s\n", (unsigned long long)k->addr, k->name);

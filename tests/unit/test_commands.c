@@ -161,7 +161,7 @@ static const struct golden cases[] = {
 	{"kmem-misc", "kmem -h\nkmem -o\nkmem -c\nkmem -C"},
 	{"kmem-addr", "kmem {&fake_mem_map.pages[9]}\nkmem {&fake_mem_map.pages[4]}"},
 	/* kmem: the slab allocator */
-	{"kmem-s", "kmem -s\nkmem -s kmalloc-64\nkmem -s list\nkmem -s -I task_struct\nkmem -s no_such_cache"},
+	{"kmem-s", "kmem -s\nkmem -s kmalloc-64\nkmem -s list\nkmem -s \\list\nkmem -s -I task_struct\nkmem -s no_such_cache"},
 	{"kmem-S", "kmem -S kmalloc-64\nkmem -S task_struct\nkmem -S=1 task_struct"},
 	{"kmem-s-address", "kmem -s {&slab_mem[2].words[13]}\nkmem -S {&slab_mem[4].words[200]}\nkmem -s {&fake_mem_map.slabs[1]}\n"
 			   "kmem -s {&kmalloc_64_cache}\nkmem -s {&items[1]}"},
