@@ -48,6 +48,15 @@ static int read_mem(void *arg, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
+uint64_t fake_sym(const char *name)
+{
+	uint64_t a = 0;
+	kd_session *s = fake_session();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL_FATAL(kd_symbol_addr(s, name, &a), 0);
+	return a;
+}
+
 uint64_t fake_poke(uint64_t addr, uint64_t val, size_t size)
 {
 	uint64_t old = 0;

@@ -21,6 +21,9 @@ kd_session *fake_session(void);
  * (put it back with another fake_poke). Fails the current test if addr is not mapped. */
 uint64_t fake_poke(uint64_t addr, uint64_t val, size_t size);
 
+/* The address of a symbol of the fake kernel; fails (and ends) the current test if it has none. */
+uint64_t fake_sym(const char *name);
+
 /* Forget what the session derived from memory (the task table, the module table), after a poke. */
 void fake_session_forget(void);
 

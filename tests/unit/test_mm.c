@@ -11,13 +11,6 @@
 
 static kd_session *S;
 
-static uint64_t sym(const char *name)
-{
-	uint64_t a = 0;
-	CU_ASSERT_EQUAL_FATAL(kd_symbol_addr(S, name, &a), 0);
-	return a;
-}
-
 static int setup(void)
 {
 	S = fake_session();
@@ -32,11 +25,11 @@ static int teardown(void)
 
 static void test_sections(void)
 {
-	uint64_t pages = sym("fake_mem_map"), psz = kd_page_struct_size(S), page, phys, addr, coded, map;
+	uint64_t pages = fake_sym("fake_mem_map"), psz = kd_page_struct_size(S), page, phys, addr, coded, map;
 	CU_ASSERT_EQUAL(psz, 64);
 	CU_ASSERT_EQUAL(kd_pages_per_section(S), 1u << 15); /* 128 MiB sections of 4 KiB frames */
 	CU_ASSERT_TRUE(kd_mem_section(S, 0, &addr, &coded, &map));
-	CU_ASSERT_EQUAL(addr, sym("fake_section_root"));
+	CU_ASSERT_EQUAL(addr, fake_sym("fake_section_root"));
 	CU_ASSERT_EQUAL(coded & 7, 7); /* present, has a mem_map, online */
 	CU_ASSERT_EQUAL(map, pages);
 	CU_ASSERT_FALSE(kd_mem_section(S, 1, &addr, &coded, &map));
@@ -80,7 +73,7 @@ static void test_line_and_flags(void)
 static void test_runs(void)
 {
 	uint8_t buf[20 * 64];
-	uint64_t pages = sym("fake_mem_map");
+	uint64_t pages = fake_sym("fake_mem_map");
 	memset(buf, 0xff, sizeof(buf));
 	/* frames 0..19: struct pages of fake_mem_map.pages; a run across a missing section is zeroed */
 	CU_ASSERT_EQUAL(kd_pages_read(S, 0, 20, buf), 20);

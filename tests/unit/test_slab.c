@@ -15,22 +15,15 @@
 
 static kd_session *S;
 
-static uint64_t sym(const char *name)
-{
-	uint64_t a = 0;
-	CU_ASSERT_EQUAL_FATAL(kd_symbol_addr(S, name, &a), 0);
-	return a;
-}
-
 /* slab_mem[i] and fake_mem_map.slabs[i] (4096 and 64 bytes each) */
 static uint64_t mem(int slab, uint64_t off)
 {
-	return sym("slab_mem") + 4096 * (uint64_t)slab + off;
+	return fake_sym("slab_mem") + 4096 * (uint64_t)slab + off;
 }
 
 static uint64_t slab_at(int i)
 {
-	return sym("fake_mem_map") + 64 * (0x100 + (uint64_t)i); /* fake_mem_map.slabs[i] */
+	return fake_sym("fake_mem_map") + 64 * (0x100 + (uint64_t)i); /* fake_mem_map.slabs[i] */
 }
 
 static int setup(void)
@@ -57,8 +50,8 @@ static void test_caches(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_ASSERT_PTR_NULL(kd_slab_cache_find(c, "no-such-cache"));
-	CU_ASSERT_PTR_EQUAL(kd_slab_cache_by_addr(c, sym("task_struct_cache")), t);
-	CU_ASSERT_EQUAL(k->addr, sym("kmalloc_64_cache"));
+	CU_ASSERT_PTR_EQUAL(kd_slab_cache_by_addr(c, fake_sym("task_struct_cache")), t);
+	CU_ASSERT_EQUAL(k->addr, fake_sym("kmalloc_64_cache"));
 	CU_ASSERT_EQUAL(k->objects, 64);
 	CU_ASSERT_EQUAL(k->order, 0);
 	CU_ASSERT_EQUAL(t->size, 1024);
@@ -81,7 +74,7 @@ static void test_caches(void)
 
 	struct kd_slab_node nd;
 	CU_ASSERT_EQUAL_FATAL(kd_slab_node(c, k, 0, &nd), 0);
-	CU_ASSERT_EQUAL(nd.addr, sym("kmalloc_64_node"));
+	CU_ASSERT_EQUAL(nd.addr, fake_sym("kmalloc_64_node"));
 	CU_ASSERT_EQUAL(nd.nr_partial, 1);
 	CU_ASSERT_EQUAL(nd.nr_slabs, 4);
 	CU_ASSERT_EQUAL(nd.total_objects, 256);
@@ -128,7 +121,7 @@ static void test_slabs(void)
 	CU_ASSERT_PTR_EQUAL(of, k);
 	CU_ASSERT_TRUE(kd_slab_of_addr(c, mem(4, 200 * 8), &slab, &of));
 	CU_ASSERT_STRING_EQUAL(of->name, "task_struct");
-	CU_ASSERT_FALSE(kd_slab_of_addr(c, sym("items"), &slab, &of));
+	CU_ASSERT_FALSE(kd_slab_of_addr(c, fake_sym("items"), &slab, &of));
 	CU_ASSERT_TRUE(kd_slab_of_page(c, slab_at(3), &of));
 	CU_ASSERT_FALSE(kd_slab_of_page(c, slab_at(3) + 64 * 6, &of));
 	CU_ASSERT_EQUAL(kd_last_code(S), KD_OK);

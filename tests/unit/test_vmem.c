@@ -14,13 +14,6 @@
 
 static kd_session *S;
 
-static uint64_t sym(const char *name)
-{
-	uint64_t a = 0;
-	CU_ASSERT_EQUAL_FATAL(kd_symbol_addr(S, name, &a), 0);
-	return a;
-}
-
 static int setup(void)
 {
 	S = fake_session();
@@ -37,7 +30,7 @@ static void test_vmap_areas(void)
 {
 	struct kd_vmap_area *a;
 	size_t n;
-	uint64_t vas = sym("vas"), vms = sym("vms"), va_size, vm_size;
+	uint64_t vas = fake_sym("vas"), vms = fake_sym("vms"), va_size, vm_size;
 	CU_ASSERT_EQUAL_FATAL(kd_type_size(S, "vmap_area", &va_size), 0);
 	CU_ASSERT_EQUAL_FATAL(kd_type_size(S, "vm_struct", &vm_size), 0);
 	CU_ASSERT_EQUAL_FATAL(kd_vmap_areas(S, &a, &n), 0);
@@ -59,7 +52,7 @@ static void test_vmap_areas_cycle(void)
 {
 	struct kd_vmap_area *a;
 	size_t n;
-	uint64_t vas = sym("vas"), list_off, va_size;
+	uint64_t vas = fake_sym("vas"), list_off, va_size;
 	CU_ASSERT_EQUAL_FATAL(kd_type_size(S, "vmap_area", &va_size), 0);
 	CU_ASSERT_EQUAL_FATAL(kd_member_offset(S, "vmap_area", "list", &list_off), 0);
 	uint64_t next = vas + 2 * va_size + list_off; /* vas[2].list.next */
@@ -79,7 +72,7 @@ static void test_swap_devices(void)
 	size_t n;
 	CU_ASSERT_EQUAL_FATAL(kd_swap_devices(S, &d, &n), 0);
 	CU_ASSERT_EQUAL_FATAL(n, 1); /* swap1 is not SWP_USED */
-	CU_ASSERT_EQUAL(d[0].addr, sym("swap0"));
+	CU_ASSERT_EQUAL(d[0].addr, fake_sym("swap0"));
 	CU_ASSERT_EQUAL(d[0].type, 0);
 	CU_ASSERT_TRUE(d[0].partition); /* old_block_size set */
 	CU_ASSERT_EQUAL(d[0].pages, 262143);

@@ -30,13 +30,6 @@ static uint64_t poke(uint64_t addr, uint64_t val, size_t size)
 	return fake_poke(addr, val, size);
 }
 
-static uint64_t sym(const char *name)
-{
-	uint64_t a = 0;
-	CU_ASSERT_EQUAL_FATAL(kd_symbol_addr(S, name, &a), 0);
-	return a;
-}
-
 static uint64_t off(const char *type, const char *member)
 {
 	uint64_t o = 0;
@@ -102,12 +95,12 @@ static void failed(long rc, enum kd_errcode code, uint64_t addr)
 
 static uint64_t item(int i)
 {
-	return sym("items") + (uint64_t)i * size_of("item");
+	return fake_sym("items") + (uint64_t)i * size_of("item");
 }
 
 static void test_list(void)
 {
-	uint64_t head = sym("ghead"), link = off("item", "link"), next = off("list_head", "next");
+	uint64_t head = fake_sym("ghead"), link = off("item", "link"), next = off("list_head", "next");
 	struct seen v = {0};
 	CU_ASSERT_EQUAL(kd_walk_list(S, head, link, 0, record, &v), 3);
 	CU_ASSERT_EQUAL(v.entry[0], item(0));
@@ -172,7 +165,7 @@ static void test_list(void)
 static void test_chain(void)
 {
 	/* crash's list: any next pointer; a NULL ends it */
-	uint64_t vmas = sym("vmas"), next = off("vm_area_struct", "vm_next"), sz = size_of("vm_area_struct");
+	uint64_t vmas = fake_sym("vmas"), next = off("vm_area_struct", "vm_next"), sz = size_of("vm_area_struct");
 	struct seen v = {0};
 	CU_ASSERT_EQUAL(kd_walk_chain(S, vmas, next, 0, 0, 0, record, &v), 3);
 	CU_ASSERT_EQUAL(v.entry[2], vmas + 2 * sz);
@@ -185,7 +178,7 @@ static void test_chain(void)
 	CU_ASSERT_EQUAL(kd_walk_chain(S, vmas, next, 0, 0, 0, record, &v), 2);
 	poke(vmas + sz + next, saved, 8);
 	/* a cycle that comes back neither to the start, nor to the first link, nor to the last: an error */
-	uint64_t link = off("item", "link"), head = sym("ghead");
+	uint64_t link = off("item", "link"), head = fake_sym("ghead");
 	uint64_t hsaved = poke(head + off("list_head", "next"), item(2) + link, 8);
 	failed(kd_walk_chain(S, item(0) + link, 0, link, 0, 0, record, &v), KD_EFORMAT, item(2) + link);
 	poke(head + off("list_head", "next"), hsaved, 8);
@@ -201,7 +194,7 @@ static void test_chain(void)
 
 static void test_hlist(void)
 {
-	uint64_t head = sym("hhead"), hnode = off("item", "hnode"), next = off("hlist_node", "next");
+	uint64_t head = fake_sym("hhead"), hnode = off("item", "hnode"), next = off("hlist_node", "next");
 	struct seen v = {0};
 	CU_ASSERT_EQUAL(kd_walk_hlist(S, head, hnode, 0, record, &v), 3);
 	CU_ASSERT_EQUAL(v.entry[0], item(0));
@@ -227,10 +220,10 @@ static void test_hlist(void)
 
 static void test_rbtree(void)
 {
-	uint64_t root = sym("groot"), rb = off("item", "rb"), left = off("rb_node", "rb_left"), sz = size_of("item");
+	uint64_t root = fake_sym("groot"), rb = off("item", "rb"), left = off("rb_node", "rb_left"), sz = size_of("item");
 	uint64_t n[5];
 	for (int i = 0; i < 5; i++)
-		n[i] = sym("rbn") + i * sz;
+		n[i] = fake_sym("rbn") + i * sz;
 	struct seen v = {0};
 	CU_ASSERT_EQUAL(kd_walk_rbtree(S, root, rb, 0, record, &v), 5);
 	const int pre[5] = {2, 1, 0, 4, 3};
@@ -257,10 +250,10 @@ static void test_rbtree(void)
 
 static void test_xarray(void)
 {
-	uint64_t objs = sym("objs"), top = sym("xa_top"), leaf2 = sym("xa_leaf2"), shift = off("xa_node", "shift"),
+	uint64_t objs = fake_sym("objs"), top = fake_sym("xa_top"), leaf2 = fake_sym("xa_leaf2"), shift = off("xa_node", "shift"),
 		 slots = off("xa_node", "slots");
 	struct seen v = {0};
-	CU_ASSERT_EQUAL(kd_walk_xarray(S, sym("gxa"), 0, record, &v), 3);
+	CU_ASSERT_EQUAL(kd_walk_xarray(S, fake_sym("gxa"), 0, record, &v), 3);
 	CU_ASSERT_EQUAL(v.entry[0], objs);
 	CU_ASSERT_EQUAL(v.pos[0].index, 1);
 	CU_ASSERT_EQUAL(v.entry[1], objs + 4);
@@ -270,19 +263,19 @@ static void test_xarray(void)
 	CU_ASSERT_STRING_EQUAL(v.path[2], "root/2");
 	/* shifts out of range: a leaf that claims a level of its own, a top beyond 64 bits */
 	uint64_t saved = poke(leaf2 + shift, 3, 1);
-	failed(kd_walk_xarray(S, sym("gxa"), 0, record, &v), KD_EFORMAT, leaf2);
+	failed(kd_walk_xarray(S, fake_sym("gxa"), 0, record, &v), KD_EFORMAT, leaf2);
 	poke(leaf2 + shift, saved, 1);
 	saved = poke(top + shift, 66, 1);
-	failed(kd_walk_xarray(S, sym("gxa"), 0, record, &v), KD_EFORMAT, top);
+	failed(kd_walk_xarray(S, fake_sym("gxa"), 0, record, &v), KD_EFORMAT, top);
 	poke(top + shift, saved, 1);
 	/* a node that holds itself; a node that cannot be read */
 	poke(top + slots + 3 * 8, top + 2, 8);
-	failed(kd_walk_xarray(S, sym("gxa"), 0, record, &v), KD_EFORMAT, top);
+	failed(kd_walk_xarray(S, fake_sym("gxa"), 0, record, &v), KD_EFORMAT, top);
 	poke(top + slots + 3 * 8, BAD + 2, 8);
-	failed(kd_walk_xarray(S, sym("gxa"), 0, record, &v), KD_EFAULT, BAD);
+	failed(kd_walk_xarray(S, fake_sym("gxa"), 0, record, &v), KD_EFAULT, BAD);
 	poke(top + slots + 3 * 8, 0, 8);
 	S->walk_limit = 2;
-	failed(kd_walk_xarray(S, sym("gxa"), 0, record, &v), KD_EFORMAT, leaf2);
+	failed(kd_walk_xarray(S, fake_sym("gxa"), 0, record, &v), KD_EFORMAT, leaf2);
 	S->walk_limit = 0;
 	/* an entry in the head itself */
 	v = (struct seen){0};
@@ -293,14 +286,14 @@ static void test_xarray(void)
 static void test_idr(void)
 {
 	struct seen v = {0};
-	CU_ASSERT_EQUAL(kd_walk_idr(S, sym("gidr"), record, &v), 2);
-	CU_ASSERT_EQUAL(v.entry[0], sym("objs"));
+	CU_ASSERT_EQUAL(kd_walk_idr(S, fake_sym("gidr"), record, &v), 2);
+	CU_ASSERT_EQUAL(v.entry[0], fake_sym("objs"));
 	CU_ASSERT_EQUAL(v.pos[0].index, 1); /* idr_base 1 */
-	CU_ASSERT_EQUAL(v.entry[1], sym("objs") + 12);
+	CU_ASSERT_EQUAL(v.entry[1], fake_sym("objs") + 12);
 	CU_ASSERT_EQUAL(v.pos[1].index, 3);
 	/* the same through its name */
 	v = (struct seen){0};
-	CU_ASSERT_EQUAL(kd_walk(S, "idr", sym("gidr"), record, &v), 2);
+	CU_ASSERT_EQUAL(kd_walk(S, "idr", fake_sym("gidr"), record, &v), 2);
 	failed(kd_walk(S, "nosuch", 0, record, &v), KD_ENOTFOUND, 0);
 	bool idr = false;
 	for (const char *const *n = kd_walker_names(); *n; n++)
@@ -310,8 +303,8 @@ static void test_idr(void)
 
 static void test_maple(void)
 {
-	uint64_t vmas = sym("vmas"), sz = size_of("vm_area_struct"), gmt = sym("gmt"), slots = sym("mt_slots");
-	uint64_t root = sym("mt_root_node"), a_slot = off("maple_node", "ma64") + off("maple_arange_64", "slot");
+	uint64_t vmas = fake_sym("vmas"), sz = size_of("vm_area_struct"), gmt = fake_sym("gmt"), slots = fake_sym("mt_slots");
+	uint64_t root = fake_sym("mt_root_node"), a_slot = off("maple_node", "ma64") + off("maple_arange_64", "slot");
 	struct seen v = {0};
 	CU_ASSERT_EQUAL(kd_walk_maple(S, gmt, 0, record, &v), 3);
 	for (int i = 0; i < 3; i++) {
@@ -336,7 +329,7 @@ static void test_maple(void)
 		poke(slots + t, saved, 1);
 	}
 	/* a node reached twice; a node that cannot be read; a node of no known type */
-	uint64_t leaf_a = sym("mt_leaf_a"), leaf_b = sym("mt_leaf_b");
+	uint64_t leaf_a = fake_sym("mt_leaf_a"), leaf_b = fake_sym("mt_leaf_b");
 	uint64_t saved = poke(root + a_slot + 8, leaf_a | (1 << 3) | 4, 8);
 	failed(kd_walk_maple(S, gmt, 0, record, &v), KD_EFORMAT, leaf_a);
 	poke(root + a_slot + 8, BAD | (1 << 3) | 4, 8);
@@ -355,7 +348,7 @@ static void test_maple(void)
 
 static void test_percpu(void)
 {
-	uint64_t rq = sym("runqueues"), sz = size_of("rq");
+	uint64_t rq = fake_sym("runqueues"), sz = size_of("rq");
 	struct seen v = {0};
 	CU_ASSERT_EQUAL(kd_walk_percpu(S, rq, record, &v), 4);
 	for (int cpu = 0; cpu < 4; cpu++) {
@@ -385,7 +378,7 @@ static void test_tasks(void)
 	CU_ASSERT_EQUAL_FATAL(kd_tasks_collect(S, &l), 0);
 	CU_ASSERT_EQUAL(l.len, 8);
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		CU_ASSERT_TRUE(has(&l, sym(names[i])));
+		CU_ASSERT_TRUE(has(&l, fake_sym(names[i])));
 	CU_ASSERT_STRING_EQUAL(l.broken, "");
 	kd_task_list_free(&l);
 	/* the table, in ps's order */
@@ -397,39 +390,39 @@ static void test_tasks(void)
 		CU_ASSERT_EQUAL(task_pid(v.entry[i]), pids[i]);
 	}
 	v = (struct seen){0};
-	CU_ASSERT_EQUAL(kd_walk_threads(S, sym("task_b"), record, &v), 2);
-	CU_ASSERT_EQUAL(v.entry[1], sym("task_b2"));
+	CU_ASSERT_EQUAL(kd_walk_threads(S, fake_sym("task_b"), record, &v), 2);
+	CU_ASSERT_EQUAL(v.entry[1], fake_sym("task_b2"));
 	v = (struct seen){0};
-	CU_ASSERT_EQUAL(kd_walk(S, "threads", sym("task_a"), record, &v), 1);
+	CU_ASSERT_EQUAL(kd_walk(S, "threads", fake_sym("task_a"), record, &v), 1);
 	/*
 	 * A task list broken in two places: forward it stops after 1, backward after 200; 100 and
 	 * its thread 101 are between the breaks, and the PID allocator finds them.
 	 */
 	uint64_t tasks = off("task_struct", "tasks"), next = off("list_head", "next"), prev = off("list_head", "prev");
-	uint64_t s1 = poke(sym("task_a") + tasks + next, BAD, 8), s2 = poke(sym("task_d") + tasks + prev, BAD + 64, 8);
+	uint64_t s1 = poke(fake_sym("task_a") + tasks + next, BAD, 8), s2 = poke(fake_sym("task_d") + tasks + prev, BAD + 64, 8);
 	CU_ASSERT_EQUAL_FATAL(kd_tasks_collect(S, &l), 0);
 	CU_ASSERT_EQUAL(l.len, 8);
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		CU_ASSERT_TRUE(has(&l, sym(names[i])));
+		CU_ASSERT_TRUE(has(&l, fake_sym(names[i])));
 	CU_ASSERT_PTR_NOT_NULL(strstr(l.broken, "dead0000"));
 	kd_task_list_free(&l);
 	/* a thread list broken: the threads found from its other end */
 	uint64_t tn = off("task_struct", "thread_node");
-	uint64_t s3 = poke(sym("task_b") + tn + next, BAD, 8);
+	uint64_t s3 = poke(fake_sym("task_b") + tn + next, BAD, 8);
 	v = (struct seen){0};
-	CU_ASSERT_EQUAL(kd_walk_threads(S, sym("task_b"), record, &v), 2);
+	CU_ASSERT_EQUAL(kd_walk_threads(S, fake_sym("task_b"), record, &v), 2);
 	CU_ASSERT_EQUAL(S->err.code, KD_EFAULT);
 	kd_err_clear(&S->err);
-	poke(sym("task_b") + tn + next, s3, 8);
-	poke(sym("task_a") + tasks + next, s1, 8);
-	poke(sym("task_d") + tasks + prev, s2, 8);
+	poke(fake_sym("task_b") + tn + next, s3, 8);
+	poke(fake_sym("task_a") + tasks + next, s1, 8);
+	poke(fake_sym("task_d") + tasks + prev, s2, 8);
 	/* the first link bad: every process found from the other end, and said so */
-	s1 = poke(sym("init_task") + tasks + next, BAD, 8);
+	s1 = poke(fake_sym("init_task") + tasks + next, BAD, 8);
 	CU_ASSERT_EQUAL_FATAL(kd_tasks_collect(S, &l), 0);
 	CU_ASSERT_EQUAL(l.len, 8);
 	CU_ASSERT_PTR_NOT_NULL(strstr(l.broken, "dead0000"));
 	kd_task_list_free(&l);
-	poke(sym("init_task") + tasks + next, s1, 8);
+	poke(fake_sym("init_task") + tasks + next, s1, 8);
 }
 
 static void test_modules(void)
@@ -466,7 +459,7 @@ static void test_commands(void)
 	if (!kd_command_find(S, "runq"))
 		builtins_register(S);
 	char want[4096], *got = run("runq");
-	uint64_t rq = sym("runqueues"), sz = size_of("rq"), cfs = off("rq", "cfs") + off("cfs_rq", "tasks_timeline"),
+	uint64_t rq = fake_sym("runqueues"), sz = size_of("rq"), cfs = off("rq", "cfs") + off("cfs_rq", "tasks_timeline"),
 		 rt = off("rq", "rt") + off("rt_rq", "active");
 	snprintf(want, sizeof(want),
 		 "CPU 0 RUNQUEUE: %lx\n"
@@ -484,14 +477,14 @@ static void test_commands(void)
 		 "     [ 49] PID: 200    TASK: %lx  COMMAND: \"rtd\"\n"
 		 "  CFS RB_ROOT: %lx\n"
 		 "     [no tasks queued]\n",
-		 rq, sym("task_b"), rq + rt, rq + cfs, sym("task_a"), sym("group_cfs") + off("cfs_rq", "tasks_timeline"),
-		 sym("task_b2"), rq + sz, sym("idle1"), rq + sz + rt, sym("task_d"), rq + sz + cfs);
+		 rq, fake_sym("task_b"), rq + rt, rq + cfs, fake_sym("task_a"), fake_sym("group_cfs") + off("cfs_rq", "tasks_timeline"),
+		 fake_sym("task_b2"), rq + sz, fake_sym("idle1"), rq + sz + rt, fake_sym("task_d"), rq + sz + cfs);
 	CU_ASSERT_EQUAL(strncmp(got, want, strlen(want)), 0);
 	if (strncmp(got, want, strlen(want)))
 		fprintf(stderr, "runq:\n%s\nwanted:\n%s\n", got, want);
 	free(got);
 	/* task groups that hold themselves: a bounded error, not a stack overflow */
-	uint64_t my_q = off("sched_entity", "my_q"), gse = sym("group_se");
+	uint64_t my_q = off("sched_entity", "my_q"), gse = fake_sym("group_se");
 	uint64_t saved = poke(gse + my_q, rq + off("rq", "cfs"), 8);
 	got = run("runq -c 0");
 	CU_ASSERT_PTR_NOT_NULL(strstr(got, "runq: task groups nested deeper than 64 levels"));
@@ -499,18 +492,18 @@ static void test_commands(void)
 	poke(gse + my_q, saved, 8);
 	/* tree -t maple -v: the nodes as crash dumps them */
 	char arg[64];
-	snprintf(arg, sizeof(arg), "tree -t maple -v %lx", sym("gmt"));
+	snprintf(arg, sizeof(arg), "tree -t maple -v %lx", fake_sym("gmt"));
 	got = run(arg);
 	snprintf(want, sizeof(want), "maple_tree(%lx) flags 30B, height 2 root 0x%lx\n\n0-18446744073709551615: node 0x%lx depth 0 type 3 parent (nil) contents: 4095 49152 0 0 0 0 0 0 0 0 | 01 01| 0x%lx 8191 0x%lx 18446744073709551615 (nil) 0 ",
-		 sym("gmt"), sym("mt_root_node") + 0x1e, sym("mt_root_node"), sym("mt_leaf_a") + 0xc, sym("mt_leaf_b") + 0xc);
+		 fake_sym("gmt"), fake_sym("mt_root_node") + 0x1e, fake_sym("mt_root_node"), fake_sym("mt_leaf_a") + 0xc, fake_sym("mt_leaf_b") + 0xc);
 	CU_ASSERT_EQUAL(strncmp(got, want, strlen(want)), 0);
 	if (strncmp(got, want, strlen(want)))
 		fprintf(stderr, "tree -v:\n%s\nwanted:\n%s\n", got, want);
-	snprintf(want, sizeof(want), "    4096-8191: 0x%lx\n", sym("vmas"));
+	snprintf(want, sizeof(want), "    4096-8191: 0x%lx\n", fake_sym("vmas"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(got, want));
 	free(got);
 	/* list: crash's list command over the fake kernel's list */
-	snprintf(arg, sizeof(arg), "list -H %lx -o item.link -s item.v", sym("ghead"));
+	snprintf(arg, sizeof(arg), "list -H %lx -o item.link -s item.v", fake_sym("ghead"));
 	got = run(arg);
 	snprintf(want, sizeof(want), "%lx\n  v = 10,\n%lx\n  v = 20,\n%lx\n  v = 30,\n", item(0), item(1), item(2));
 	CU_ASSERT_STRING_EQUAL(got, want);
