@@ -144,12 +144,6 @@ static int kmem_info(kd_session *s)
 	return 0;
 }
 
-/* An address argument: hexadecimal, with or without 0x. */
-static bool hex_arg(const char *a, uint64_t *v)
-{
-	return kd_parse_hex_u64(a, v);
-}
-
 static int cmd_kmem(kd_session *s, int argc, char **argv)
 {
 	struct kmem_opts o = {0};
@@ -217,7 +211,7 @@ static int cmd_kmem(kd_session *s, int argc, char **argv)
 	int naddr = 0;
 	for (int i = optind; i < argc; i++) {
 		uint64_t v;
-		if (hex_arg(argv[i], &v)) {
+		if (kd_parse_hex_u64(argv[i], &v)) { /* crash's hexadecimal(): an address, else a cache name */
 			if (naddr == (int)(sizeof(addrs) / sizeof(addrs[0])))
 				return kd_fail(s, "too many address arguments");
 			addrs[naddr++] = v;

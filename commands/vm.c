@@ -379,15 +379,6 @@ static void print_vm_flags(kd_session *s, uint64_t flags)
 	kd_printf(s, ")\n");
 }
 
-/* A hexadecimal argument ("0x" optional); false with crash's message otherwise. */
-static bool hex_arg(kd_session *s, const char *arg, uint64_t *out)
-{
-	if (kd_parse_hex_u64(arg, out))
-		return true;
-	kd_fail(s, "invalid input: \"%s\"", arg);
-	return false;
-}
-
 /* crash's test of a number: all decimal digits, or all hexadecimal (with x/X), at least one digit. */
 static bool all_of(const char *str, const char *chars)
 {
@@ -423,7 +414,7 @@ static int cmd_vm(kd_session *s, int argc, char **argv)
 	while ((ch = getopt(argc, argv, "f:pmvR:P:xdM:")) != -1) {
 		switch (ch) {
 		case 'M':
-			if (!hex_arg(s, optarg, &o.force_mm))
+			if (kd_parse_hex_arg(s, optarg, &o.force_mm) < 0)
 				return -1;
 			if (!kd_is_kvaddr(s, o.force_mm))
 				return kd_fail(s, "invalid mm_struct address: %s", optarg);
@@ -434,7 +425,7 @@ static int cmd_vm(kd_session *s, int argc, char **argv)
 				break;
 			}
 			uint64_t flags;
-			if (!hex_arg(s, optarg, &flags))
+			if (kd_parse_hex_arg(s, optarg, &flags) < 0)
 				return -1;
 			print_vm_flags(s, flags);
 			return 0;
@@ -472,7 +463,7 @@ static int cmd_vm(kd_session *s, int argc, char **argv)
 			}
 			flag = true;
 			o.mode = VM_SINGLE;
-			if (!hex_arg(s, optarg, &o.single_vma))
+			if (kd_parse_hex_arg(s, optarg, &o.single_vma) < 0)
 				return -1;
 			break;
 		case 'x':
