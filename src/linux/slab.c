@@ -47,9 +47,7 @@ struct kd_slab_ctx {
 	/* the struct page array, the direct map */
 	uint64_t vmemmap, page_offset, pgsize, max_pfn;
 	int nr_cpus, nr_nodes;
-	uint64_t node_start[64], node_end[64];
-	int node_id[64];
-	int nodes_known;
+	const struct kd_mem_node *nodes; /* the page allocator's online nodes (kd_mem_nodes), NULL: node 0 only */
 	struct kd_slab_cache *caches;
 	size_t ncaches;
 	char list_error[256];
@@ -164,27 +162,17 @@ static void nodes_init(kd_slab_ctx *c)
 {
 	const struct kd_mem_node *nodes = NULL;
 	size_t n = kd_mem_nodes(c->s, &nodes);
-	c->nr_nodes = 1;
-	c->node_id[0] = 0;
-	c->nodes_known = 0;
-	if (!n || !nodes)
-		return;
-	c->nr_nodes = (int)MIN(n, (size_t)64);
-	for (int i = 0; i < c->nr_nodes; i++) {
-		c->node_id[i] = nodes[i].id;
-		c->node_start[i] = nodes[i].start_pfn;
-		c->node_end[i] = nodes[i].start_pfn + nodes[i].spanned;
-	}
-	c->nodes_known = c->nr_nodes > 1;
+	c->nr_nodes = n && nodes ? (int)MIN(n, (size_t)64) : 1;
+	c->nodes = n && nodes ? nodes : NULL;
 }
 
 static int page_to_nid(kd_slab_ctx *c, uint64_t page)
 {
-	if (!c->nodes_known)
+	if (!c->nodes || c->nr_nodes < 2)
 		return 0;
 	uint64_t pfn = (page - c->vmemmap) / c->page_size;
-	for (int n = 0; n < c->nr_nodes && n < 64; n++)
-		if (pfn >= c->node_start[n] && pfn < c->node_end[n])
+	for (int n = 0; n < c->nr_nodes; n++)
+		if (pfn >= c->nodes[n].start_pfn && pfn < c->nodes[n].start_pfn + c->nodes[n].spanned)
 			return n;
 	return -1;
 }
@@ -385,7 +373,8 @@ int kd_slab_node(kd_slab_ctx *c, const struct kd_slab_cache *k, int node, struct
 	memset(out, 0, sizeof(*out));
 	if (node < 0 || node >= c->nr_nodes)
 		return kd_error(s, KD_EINVAL, 0, "no node %d", node);
-	if (rd(c, k->addr + c->kc.node + 8 * (uint64_t)c->node_id[node], &out->addr, 8) < 0)
+	int id = c->nodes ? c->nodes[node].id : 0;
+	if (rd(c, k->addr + c->kc.node + 8 * (uint64_t)id, &out->addr, 8) < 0)
 		return corrupt(s, kd_last_addr(s), "%s: cannot read kmem_cache.node[%d]", k->name, node);
 	out->has_counts = c->kn_nr_slabs != NO && c->kn_total_objects != NO;
 	out->has_full = c->kn_full != NO;
