@@ -46,7 +46,7 @@ const char *files_type(kd_session *s, uint64_t inode, char *path)
 	return type;
 }
 
-void files_line(kd_session *s, const struct kd_open_file *f, bool nrpages, struct kd_sbuf *out)
+int files_line(kd_session *s, const struct kd_open_file *f, bool nrpages, struct kd_sbuf *out)
 {
 	if (!f->dentry || !f->inode) {
 		/* crash's line for a file without a dentry or inode: what is known, '?' for the rest */
@@ -57,23 +57,23 @@ void files_line(kd_session *s, const struct kd_open_file *f, bool nrpages, struc
 		else
 			kd_sbuf_printf(out, "%3u %16llx %16llx %s ?    ?\n", f->fd, (unsigned long long)f->file,
 				       (unsigned long long)f->dentry, "0000000000000000");
-		return;
+		return 0;
 	}
 	char path[4096];
-	if (kd_fs_open_file_path(s, f->file, path, sizeof(path)) < 0) {
-		path[0] = '\0';
-		kd_clear_error(s);
-	}
+	int rc = kd_fs_open_file_path(s, f->file, path, sizeof(path));
+	if (rc < 0)
+		path[0] = '\0'; /* the line without its path; the error stays for the caller to show */
 	const char *type = files_type(s, f->inode, path);
 	if (nrpages) {
 		uint64_t mapping = 0, pages = 0;
-		if (kd_inode_mapping(s, f->inode, &mapping, &pages) < 0)
-			kd_clear_error(s);
+		if (kd_inode_mapping(s, f->inode, &mapping, &pages) < 0 && rc == 0)
+			rc = -1;
 		kd_sbuf_printf(out, "%3u %16llx %16llx %7llu %-4s %s\n", f->fd, (unsigned long long)f->inode,
 			       (unsigned long long)mapping, (unsigned long long)pages, type, path);
 	} else
 		kd_sbuf_printf(out, "%3u %16llx %16llx %16llx %-4s %s\n", f->fd, (unsigned long long)f->file,
 			       (unsigned long long)f->dentry, (unsigned long long)f->inode, type, path);
+	return rc;
 }
 
 static const char files_header[] = " FD       FILE            DENTRY           INODE       TYPE PATH\n";
@@ -176,7 +176,11 @@ static int file_visit(kd_session *s, const struct kd_open_file *f, void *arg)
 	c->out.len = 0;
 	if (c->out.s)
 		c->out.s[0] = '\0';
-	files_line(s, f, c->nrpages, &c->out);
+	char err[512] = "";
+	if (files_line(s, f, c->nrpages, &c->out) < 0) {
+		snprintf(err, sizeof(err), "%s", kd_last_error(s));
+		kd_clear_error(s);
+	}
 	if (c->ref) {
 		if (!c->ref_checked) {
 			ref_number(c->ref, f->max_fds);
@@ -192,6 +196,8 @@ static int file_visit(kd_session *s, const struct kd_open_file *f, void *arg)
 		c->header = true;
 	}
 	kd_printf(s, "%s", kd_sbuf_str(&c->out));
+	if (err[0])
+		kd_printf(s, "files: %s\n", err); /* a damaged dentry chain: the line without its path, then why */
 	return 0;
 }
 
@@ -364,13 +370,14 @@ static int cmd_files(kd_session *s, int argc, char **argv)
 			const struct task_info *u = tt ? &tt->tasks[k] : t;
 			if (tt && (uint64_t)u->pid != pid)
 				continue;
-			if (subsequent++ && !refp)
+			if (subsequent && !refp) /* crash's task header after the first argument's */
 				kd_printf(s, "\n");
 			if (show_files(s, u, nrpages, refp) < 0)
 				rc = -1;
 			if (by_pid)
 				kd_printf(s, "\n");
 		}
+		subsequent++;
 	}
 	return rc;
 }

@@ -32,7 +32,8 @@ static int fd_visit(kd_session *s, const struct kd_open_file *f, void *arg)
 	c->line.len = 0;
 	if (c->line.s)
 		c->line.s[0] = '\0';
-	files_line(s, f, false, &c->line);
+	if (files_line(s, f, false, &c->line) < 0)
+		kd_clear_error(s); /* matched as crash would, on the line without a path */
 	if (first_match(kd_sbuf_str(&c->line), c->spec)) {
 		c->found = true;
 		return KD_WALK_STOP;

@@ -87,11 +87,17 @@ static int cmd_mount(kd_session *s, int argc, char **argv)
 	long n = kd_mount_list(s, ns->task, &mounts);
 	if (n < 0)
 		return -1;
+	char broken[512] = ""; /* a broken list: the mounts found, then why */
+	uint64_t broken_at = kd_last_addr(s);
+	enum kd_errcode code = kd_last_code(s);
+	if (code != KD_OK)
+		snprintf(broken, sizeof(broken), "%s", kd_last_error(s));
+	kd_clear_error(s);
 	kd_printf(s, "%s", mount_header);
 	for (long i = 0; i < n; i++)
 		mount_line(s, mounts[i]);
 	free(mounts);
-	return kd_last_code(s) == KD_OK ? 0 : -1; /* a broken list: the mounts before the break, then why */
+	return broken[0] ? kd_error(s, code, broken_at, "%s", broken) : 0;
 }
 
 const struct kd_command kd_cmd_mount = {

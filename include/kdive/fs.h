@@ -40,10 +40,10 @@ typedef int (*kd_file_fn)(kd_session *s, const struct kd_open_file *f, void *arg
 KD_API long kd_task_files(kd_session *s, uint64_t task, kd_file_fn fn, void *arg);
 
 /* The mounts of a task's mount namespace (nsproxy->mnt_ns), as struct mount addresses in the
- * namespace's order (its list from the root mount, or its rbtree on 6.8+); *out is allocated
+ * namespace's order (its list, the root mount first, or its rbtree on 6.8+); *out is allocated
  * (free() it). Cursor entries (no superblock, MNT_CURSOR) are skipped. Returns the count, or -1
- * with an error naming the namespace. A broken list gives the mounts before the break and its
- * error left in the session (kd_last_code() != KD_OK) with the count. */
+ * with an error naming the namespace. A broken list gives the mounts found walking it both ways
+ * (KD_WALK_BOTH) with its error left in the session (kd_last_code() != KD_OK) and the count. */
 KD_API long kd_mount_list(kd_session *s, uint64_t task, uint64_t **out);
 /* The offset of struct vfsmount mnt in struct mount (vfsmount = mount + this). */
 KD_API uint64_t kd_mount_vfsmount_offset(kd_session *s);

@@ -45,7 +45,11 @@ int kd_fs_path(kd_session *s, uint64_t vfsmount, uint64_t dentry, char *out, siz
 	size_t pos = sizeof(buf) - 1;
 	buf[pos] = '\0';
 	uint64_t start = dentry, parent = dentry;
-	for (int depth = 0; depth < PATH_DEPTH_MAX && parent; depth++) {
+	int depth = 0;
+	for (; parent; depth++) {
+		if (depth == PATH_DEPTH_MAX)
+			return kd_error(s, KD_EFORMAT, parent, "dentry %llx: path deeper than %d levels (a cycle in its d_parent or mount chain?)",
+					(unsigned long long)start, PATH_DEPTH_MAX);
 		uint64_t cur = parent;
 		struct dentry_view d;
 		char name[NAME_MAX + 2];
@@ -272,13 +276,12 @@ long kd_mount_list(kd_session *s, uint64_t task, uint64_t **out)
 		/* 6.8+: an rbtree in mount order */
 		n = kd_walk_rbtree(s, mnt_ns + mounts_off, node_off, KD_WALK_INORDER, collect_mount, &c);
 	} else {
-		uint64_t root, list_off, head_off;
+		uint64_t list_off, head_off;
 		if (kd_member_offset(s, "mount", "mnt_list", &list_off) < 0 ||
-		    kd_member_offset(s, "mnt_namespace", "list", &head_off) < 0 ||
-		    kd_read_member_ptr(s, mnt_ns, "mnt_namespace", "root", &root) < 0)
+		    kd_member_offset(s, "mnt_namespace", "list", &head_off) < 0)
 			return -1;
-		/* from the root mount's link round to the namespace's head, as the namespace lists them */
-		n = kd_walk_chain(s, root + list_off, 0, list_off, mnt_ns + head_off, KD_WALK_CIRCULAR, collect_mount, &c);
+		/* the namespace's list (the root mount first); a broken one is walked back from its head too */
+		n = kd_walk_list(s, mnt_ns + head_off, list_off, KD_WALK_BOTH, collect_mount, &c);
 	}
 	if (n < 0 && !c.v.len) {
 		VEC_FREE(&c.v);

@@ -22,6 +22,8 @@
  *              start, user and system times, last arrival, kernel stack; each process's rlimits
  *   pages      mem_section (one section, its mem_map fake_mem_map: pages[] and slabs[]), pageflag_names,
  *              node 0's zones
+ *   files      (at the end) a mount namespace: rootfs at /, tmpfs at /lab, proc at /proc; worker's
+ *              open files: /lab/data.txt with two pages in its page cache, a pipe, a socket
  *              DMA (free: frame 1, and frames 8..15 at order 3) and Normal (unpopulated), the
  *              vm_zone_stat/vm_node_stat counters, the per-CPU vm_event_states, hstates
  * The commands' golden tests (tests/unit/test_commands.c) print all of it as crash would.
@@ -275,6 +277,9 @@ struct task_struct {
 	char comm[16];
 	struct signal_struct *signal;
 	struct thread_struct thread;
+	struct fs_struct *fs;        /* files and mounts: see the block at the end */
+	struct files_struct *files;
+	struct nsproxy *nsproxy;
 };
 
 struct cfs_rq {
@@ -297,6 +302,9 @@ struct rq {
 extern struct rq runqueues_area[NR_CPUS];
 extern struct task_struct init_task, idle1, idle2, idle3, task_a, task_b, task_b2, task_d;
 extern struct signal_struct sig_init, sig_a, sig_b, sig_d;
+extern struct fs_struct fs_root;
+extern struct files_struct files_worker;
+extern struct nsproxy nsproxy_init;
 extern struct cfs_rq group_cfs;
 extern struct sched_entity group_se;
 extern struct mm_struct mm_init, mm_worker, mm_rtd;
@@ -339,12 +347,13 @@ IDLE(idle2, 2, "swapper/2", STACK(0xffffc90000088000UL, 0x3e98), ARRIVED(47764, 
 IDLE(idle3, 3, "swapper/3", STACK(0xffffc90000090000UL, 0x3e98), ARRIVED(45012, 0, 3722989000000ULL));
 #define RT_QUEUE_50 (&runqueues_area[1].rt.active.queue[50])
 TASK(task_a, 1, 1, "init", 120, &task_b.tasks, &init_task.tasks, task_a, sig_a, &sig_a.thread_head, &sig_a.thread_head,
-     RT_NONE(task_a), .real_parent = &init_task, .mm = &mm_init, .flags = 0x00400100,
+     RT_NONE(task_a), .real_parent = &init_task, .mm = &mm_init, .flags = 0x00400100, .fs = &fs_root, .nsproxy = &nsproxy_init,
      .se = {{RB_PARENT(group_se.run_node, 0), 0, 0}, 0, 2145000000UL},
      STACK(0xffffc90000010000UL, 0x3d48), TIMES(1203456789ULL, 512000000ULL, 1380000000ULL),
      ARRIVED(9120, 2310000000ULL, 3722900000000ULL));
 TASK(task_b, 100, 100, "worker", 120, &task_d.tasks, &task_a.tasks, task_b, sig_b, &task_b2.thread_node,
      &sig_b.thread_head, RT_NONE(task_b), .mm = &mm_worker, .flags = 0x00400000, .se = {{0}, 0, 2147500000UL},
+     .fs = &fs_root, .files = &files_worker, .nsproxy = &nsproxy_init,
      STACK(0xffffc900003d0000UL, 0x3dc0), TIMES(35100000000ULL, 95000000000ULL, 12000000000ULL),
      ARRIVED(230871, 41000000000ULL, 3723004000000ULL));
 TASK(task_b2, 101, 100, "worker2", 110, 0, 0, task_b, sig_b, &sig_b.thread_head, &task_b.thread_node, RT_NONE(task_b2),
@@ -776,3 +785,125 @@ struct hstate {
 	char name[32];
 };
 __attribute__((used)) struct hstate hstates[2] = {{9, 4, 1, "hugepages-2048kB"}, {0, 0, 0, ""}};
+
+/* ---- files and mounts (linux/fs.c: files, fuser, mount) ----
+ * init's mount namespace lists rootfs (mount_root, its own parent) mounted at /, a tmpfs at /lab
+ * and proc at /proc. init and worker (100) have their root and cwd at /; worker's fd 0 is
+ * /lab/data.txt (regular, frames 4 and 5 in its page cache), fds 1 and 2 a pipe's two ends (a
+ * dentry without a name), fd 4 a TCP socket (fd 3 closed: its bit clear in open_fds). */
+struct qstr {
+	unsigned int hash, len;
+	const unsigned char *name;
+};
+struct file_system_type {
+	const char *name;
+};
+struct super_block {
+	struct file_system_type *s_type;
+};
+struct address_space {
+	struct xarray i_pages;
+	unsigned long nrpages;
+};
+struct inode {
+	unsigned short i_mode;
+	const void *i_op;
+	struct super_block *i_sb;
+	struct address_space *i_mapping;
+	struct address_space i_data;
+};
+struct dentry {
+	struct dentry *d_parent;
+	struct qstr d_name;
+	struct inode *d_inode;
+	struct super_block *d_sb;
+	unsigned char d_iname[32];
+};
+struct vfsmount {
+	struct dentry *mnt_root;
+	struct super_block *mnt_sb;
+	int mnt_flags;
+};
+struct mount {
+	struct hlist_node mnt_hash;
+	struct mount *mnt_parent;
+	struct dentry *mnt_mountpoint;
+	struct vfsmount mnt;
+	const char *mnt_devname;
+	struct list_head mnt_list;
+};
+struct mnt_namespace {
+	struct mount *root;
+	struct list_head list;
+};
+struct nsproxy {
+	struct mnt_namespace *mnt_ns;
+};
+struct path {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+};
+struct fs_struct {
+	struct path root, pwd;
+};
+struct file {
+	struct path f_path;
+	struct inode *f_inode;
+};
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+	unsigned long *open_fds;
+};
+struct files_struct {
+	struct fdtable *fdt;
+};
+
+struct file_system_type fst_rootfs = {"rootfs"}, fst_tmpfs = {"tmpfs"}, fst_proc = {"proc"}, fst_pipefs = {"pipefs"},
+			fst_sockfs = {"sockfs"};
+struct super_block sb_rootfs = {&fst_rootfs}, sb_tmpfs = {&fst_tmpfs}, sb_proc = {&fst_proc}, sb_pipefs = {&fst_pipefs},
+		   sb_sockfs = {&fst_sockfs};
+#define S_IFREG 0100000
+#define S_IFDIR 0040000
+#define S_IFIFO 0010000
+#define S_IFSOCK 0140000
+extern struct inode ino_data;
+struct xa_node data_pages = {0, 0, 2, 0, 0, 0, {[0] = &fake_pages[4], [1] = &fake_pages[5]}};
+struct inode ino_root = {S_IFDIR | 0755, 0, &sb_rootfs, &ino_root.i_data},
+	     ino_lab = {S_IFDIR | 01777, 0, &sb_tmpfs, &ino_lab.i_data},
+	     ino_data = {S_IFREG | 0644, 0, &sb_tmpfs, &ino_data.i_data, {{0, 0, XA_NODE(data_pages)}, 2}},
+	     ino_pipe = {S_IFIFO | 0600, 0, &sb_pipefs, &ino_pipe.i_data},
+	     ino_sock = {S_IFSOCK | 0777, 0, &sb_sockfs, &ino_sock.i_data};
+#define DENTRY(name, parent, str, inode, sb) \
+	struct dentry name = {&parent, {0, sizeof(str) - 1, name.d_iname}, inode, sb, str}
+DENTRY(d_root, d_root, "/", &ino_root, &sb_rootfs);
+DENTRY(d_lab_mp, d_root, "lab", &ino_root, &sb_rootfs);  /* the mount point on rootfs */
+DENTRY(d_proc_mp, d_root, "proc", &ino_root, &sb_rootfs);
+DENTRY(d_tmpfs_root, d_tmpfs_root, "/", &ino_lab, &sb_tmpfs);
+DENTRY(d_data, d_tmpfs_root, "data.txt", &ino_data, &sb_tmpfs);
+DENTRY(d_proc_root, d_proc_root, "/", 0, &sb_proc);
+DENTRY(d_pipe, d_pipe, "", &ino_pipe, &sb_pipefs);
+DENTRY(d_sock, d_sock, "TCP", &ino_sock, &sb_sockfs);
+extern struct mnt_namespace init_mnt_ns;
+extern struct mount mount_root, mount_lab, mount_proc;
+struct mount mount_root = {{0}, &mount_root, &d_root, {&d_root, &sb_rootfs, 0}, "rootfs",
+			   {&mount_lab.mnt_list, &init_mnt_ns.list}};
+struct mount mount_lab = {{0}, &mount_root, &d_lab_mp, {&d_tmpfs_root, &sb_tmpfs, 0}, "tmpfs",
+			  {&mount_proc.mnt_list, &mount_root.mnt_list}};
+struct mount mount_proc = {{0}, &mount_root, &d_proc_mp, {&d_proc_root, &sb_proc, 0}, "proc",
+			   {&init_mnt_ns.list, &mount_lab.mnt_list}};
+/* pipefs and sockfs are mounted in no namespace: their mounts are their own parents */
+struct mount mount_pipefs = {{0}, &mount_pipefs, &d_pipe, {&d_pipe, &sb_pipefs, 0}, "pipefs", {0}};
+struct mount mount_sockfs = {{0}, &mount_sockfs, &d_sock, {&d_sock, &sb_sockfs, 0}, "sockfs", {0}};
+struct mnt_namespace init_mnt_ns = {&mount_root, {&mount_root.mnt_list, &mount_proc.mnt_list}};
+struct nsproxy nsproxy_init = {&init_mnt_ns};
+struct fs_struct fs_root = {{&mount_root.mnt, &d_root}, {&mount_root.mnt, &d_root}};
+struct file file_data = {{&mount_lab.mnt, &d_data}, &ino_data}, file_pipe_r = {{&mount_pipefs.mnt, &d_pipe}, &ino_pipe},
+	    file_pipe_w = {{&mount_pipefs.mnt, &d_pipe}, &ino_pipe}, file_sock = {{&mount_sockfs.mnt, &d_sock}, &ino_sock},
+	    file_closed = {{&mount_lab.mnt, &d_data}, &ino_data};
+struct file *worker_fd[64] = {&file_data, &file_pipe_r, &file_pipe_w, &file_closed, &file_sock};
+unsigned long worker_open_fds[1] = {0x17};
+struct fdtable fdt_worker = {64, worker_fd, worker_open_fds};
+struct files_struct files_worker = {&fdt_worker};
+struct vfsmount *pipe_mnt = &mount_pipefs.mnt, *sock_mnt = &mount_sockfs.mnt;
+__attribute__((used)) void *keep_files[] = {&fs_root, &files_worker, &nsproxy_init, &pipe_mnt, &sock_mnt};

@@ -46,6 +46,16 @@ struct golden {
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers" /* a case without damage: two fields */
 static const struct golden cases[] = {
 	/* ps */
+	/* files, fuser, mount */
+	{"files", "files 100\nfiles -c 100\nfiles 1"},
+	{"files-d-p", "files -d {&d_data}\nfiles -d {&d_pipe}\nfiles -d {&d_sock}\nfiles -d {&d_lab_mp}\nfiles -p {&ino_data}\nfiles -p {&ino_root}"},
+	{"files-R", "files -R data 100\nfiles -R 4 100\nfiles -R FIFO 100\nfiles -R / 100\nfiles -R nothing 100\nforeach files -R TCP"},
+	{"files-bad", "files -x\nfiles -d\nfiles -p zz\nfiles -d 0"},
+	{"files-dentry-cycle", "files 100", "d_tmpfs_root.d_parent = &d_data"},
+	{"files-dentry-unreadable", "files 100", "d_data.d_parent = 0xdead0000"},
+	{"fuser", "fuser /lab/data.txt\nfuser /\nfuser {&ino_sock}\nfuser /lab\nfuser a\nfuser"},
+	{"mount", "mount\nmount -n 100\nmount -f\nmount -i\nmount /lab\nmount -n 999\nmount -x"},
+	{"mount-cycle", "mount", "mount_proc.mnt_list.next = &mount_lab.mnt_list"},
 	{"ps", "ps"},
 	{"ps-filters", "ps -k\nps -u\nps -G\nps -y FIFO\nps -A"},
 	{"ps-select", "ps 100 rtd\nps {task_b2}\nps swapper/1"},
