@@ -282,7 +282,6 @@ struct page_cache_ctx {
 
 static int page_visit(kd_session *s, uint64_t page, const struct kd_walk_pos *pos, void *arg)
 {
-	(void)pos;
 	struct page_cache_ctx *c = arg;
 	uint64_t phys;
 	if (!kd_page_to_phys(s, page, &phys))
@@ -296,7 +295,7 @@ static int page_visit(kd_session *s, uint64_t page, const struct kd_walk_pos *po
 	kd_sbuf_free(&b);
 	if (rc < 0)
 		return -1;
-	c->count++;
+	c->count += (long)(pos->max - pos->min + 1); /* every page of a folio, as nrpages counts them */
 	return 0;
 }
 

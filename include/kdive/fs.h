@@ -59,8 +59,9 @@ struct kd_mount_info {
 KD_API int kd_mount_read(kd_session *s, uint64_t mount, struct kd_mount_info *out);
 
 /* An inode's page cache: i_mapping, its nrpages, and each page (struct page of a page or a
- * folio's head) with its index, from the address space's XArray. fn as the walkers call it
- * (pos->index the page index). kd_inode_mapping: -1 with an error when the inode cannot be read. */
+ * folio's head) from the address space's XArray, shadow entries left out. fn as the walkers call
+ * it: pos->index the page index, pos->min..pos->max the indexes a folio covers (min == max for a
+ * single page). kd_inode_mapping: -1 with an error when the inode cannot be read. */
 KD_API int kd_inode_mapping(kd_session *s, uint64_t inode, uint64_t *mapping, uint64_t *nrpages);
 KD_API long kd_walk_page_cache(kd_session *s, uint64_t mapping, kd_walk_fn fn, void *arg);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "linux/kernel.h"
+#include "linux/mm.h"
 #include "debuginfo/types.h"
 
 #define PATH_DEPTH_MAX 256
@@ -334,12 +335,39 @@ struct page_cache_walk {
 	void *arg;
 };
 
+#define FOLIO_ORDER_MAX 20 /* beyond any folio (1 GB pages are order 18) */
+
+/* The order of the folio whose head is page (0 for a page that is no head): the head's PG_head
+ * flag, then the order where this kernel keeps it (folio._flags_1's low byte since 6.6,
+ * folio._folio_order in 6.1, page[1].compound_order before folios). */
+static unsigned folio_order(kd_session *s, uint64_t page)
+{
+	int64_t head_bit;
+	uint64_t flags, off, size = kd_page_struct_size(s);
+	uint8_t order = 0;
+	if (!size || !kd_enum_find(s, "PG_head", &head_bit) || head_bit < 0 || head_bit > 63 ||
+	    kd_read_member(s, page, "page", "flags", &flags) < 0 || !(flags >> head_bit & 1)) {
+		kd_clear_error(s);
+		return 0;
+	}
+	if ((off = kd_member_offset_opt(s, "folio", "_flags_1")) != UINT64_MAX ||
+	    (off = kd_member_offset_opt(s, "folio", "_folio_order")) != UINT64_MAX)
+		kd_read_kv(s, page + off, &order, 1);
+	else if ((off = kd_member_offset_opt(s, "page", "compound_order")) != UINT64_MAX)
+		kd_read_kv(s, page + size + off, &order, 1);
+	kd_clear_error(s);
+	return order <= FOLIO_ORDER_MAX ? order : 0;
+}
+
 static int page_cache_entry(kd_session *s, uint64_t entry, const struct kd_walk_pos *pos, void *arg)
 {
 	struct page_cache_walk *w = arg;
 	if (entry & 3)
 		return 0; /* a value entry: a shadow of an evicted page, or a swap entry */
-	return w->fn(s, entry, pos, w->arg);
+	struct kd_walk_pos p = *pos;
+	p.min = pos->index;
+	p.max = pos->index + (1ull << folio_order(s, entry)) - 1;
+	return w->fn(s, entry, &p, w->arg);
 }
 
 long kd_walk_page_cache(kd_session *s, uint64_t mapping, kd_walk_fn fn, void *arg)
