@@ -34,13 +34,14 @@ const char *files_type(kd_session *s, uint64_t inode, char *path)
 {
 	const char *type = kd_fs_inode_type(s, inode);
 	if (strcmp(type, "FIFO") == 0) {
-		uint64_t ops, iop;
-		if (kd_symbol_addr(s, "pipe_inode_operations", &ops) == 0 &&
-		    kd_read_member_ptr(s, inode, "inode", "i_op", &iop) == 0 && iop == ops) {
+		/* crash names a FIFO whose operations are the pipe's a PIPE, where the kernel has the symbol */
+		const struct kd_symbol *ops = kd_symbol_lookup(s, "pipe_inode_operations");
+		uint64_t iop;
+		if (ops && kd_read_member_ptr(s, inode, "inode", "i_op", &iop) == 0 && iop == ops->addr) {
 			path[0] = '\0';
 			type = "PIPE";
 		}
-		kd_clear_error(s);
+		kd_clear_error(s); /* an unreadable inode stays a FIFO */
 	} else if (strcmp(type, "SOCK") == 0 && strcmp(path, "/") == 0)
 		path[0] = '\0';
 	return type;
@@ -249,23 +250,23 @@ static int show_dentry(kd_session *s, uint64_t dentry)
 				init = &tt->tasks[i];
 		long n = init ? kd_mount_list(s, init->task, &mounts) : 0;
 		bool found = false;
-		uint64_t mnt_off = kd_mount_vfsmount_offset(s);
-		for (long i = 0; i < n; i++) {
-			uint64_t msb;
-			if (kd_read_member_ptr(s, mounts[i], "mount", "mnt.mnt_sb", &msb) == 0 && msb == sb &&
-			    kd_fs_path(s, mounts[i] + mnt_off, dentry, path, sizeof(path)) == 0)
+		struct kd_mount_info m;
+		for (long i = 0; i < n; i++)
+			if (kd_mount_read(s, mounts[i], &m) == 0 && m.sb == sb &&
+			    kd_fs_path(s, m.vfsmount, dentry, path, sizeof(path)) == 0)
 				found = true; /* the last mount of the superblock, as crash */
-		}
 		free(mounts);
+		/* pipes and sockets: the kernel's internal mounts, in no namespace */
 		static const char *const internal[] = {"pipe_mnt", "sock_mnt"};
 		for (size_t k = 0; k < 2 && !found; k++) {
-			uint64_t sym, vfs, msb;
-			if (kd_symbol_addr(s, internal[k], &sym) == 0 && kd_read_kv(s, sym, &vfs, 8) == 0 &&
-			    kd_read_member_ptr(s, vfs - mnt_off, "mount", "mnt.mnt_sb", &msb) == 0 && msb == sb &&
+			const struct kd_symbol *sym = kd_symbol_lookup(s, internal[k]);
+			uint64_t vfs;
+			if (sym && kd_read_kv(s, sym->addr, &vfs, 8) == 0 &&
+			    kd_mount_read(s, vfs - kd_mount_vfsmount_offset(s), &m) == 0 && m.sb == sb &&
 			    kd_fs_path(s, vfs, dentry, path, sizeof(path)) == 0)
 				found = true;
 		}
-		kd_clear_error(s);
+		kd_clear_error(s); /* no path: crash prints the line without one */
 	}
 	const char *type = inode ? files_type(s, inode, path) : "N/A";
 	char sbhex[20];

@@ -381,18 +381,6 @@ long kd_walk_page_cache(kd_session *s, uint64_t mapping, kd_walk_fn fn, void *ar
 
 /* ---- the path files shows ---- */
 
-static void mount_devname(kd_session *s, uint64_t vfsmount, char *buf, size_t size)
-{
-	uint64_t devp;
-	buf[0] = '\0';
-	uint64_t off = kd_member_offset_opt(s, "mount", "mnt_devname");
-	if (off == UINT64_MAX || kd_read_kv(s, vfsmount - kd_mount_vfsmount_offset(s) + off, &devp, 8) < 0 ||
-	    kd_read_string(s, devp, buf, size) < 0) {
-		buf[0] = '\0';
-		kd_clear_error(s);
-	}
-}
-
 int kd_fs_open_file_path(kd_session *s, uint64_t file, char *buf, size_t size)
 {
 	struct path_view p;
@@ -400,13 +388,13 @@ int kd_fs_open_file_path(kd_session *s, uint64_t file, char *buf, size_t size)
 		return -1;
 	if (kd_fs_path(s, p.mnt, p.dentry, buf, size) < 0)
 		return -1;
-	char dev[64];
-	if (strncmp(buf, "/pts/", 5) == 0) {
-		mount_devname(s, p.mnt, dev, sizeof(dev));
-		if (strcmp(dev, "devpts") == 0 && strlen(buf) + 5 <= size) {
+	struct kd_mount_info m;
+	if (strncmp(buf, "/pts/", 5) == 0 && kd_mount_read(s, p.mnt - kd_mount_vfsmount_offset(s), &m) == 0) {
+		if (m.devname_ok && strcmp(m.devname, "devpts") == 0 && strlen(buf) + 5 <= size) {
 			memmove(buf + 4, buf, strlen(buf) + 1);
 			memcpy(buf, "/dev", 4);
 		}
 	}
+	kd_clear_error(s); /* a mount that cannot be read: the path as it is */
 	return 0;
 }
