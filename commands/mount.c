@@ -67,8 +67,17 @@ static int cmd_mount(kd_session *s, int argc, char **argv)
 		return kd_fail(s, "-i option not supported or applicable on this architecture or kernel");
 	}
 	if ((files || optind < argc) && !kd_member_exists(s, "super_block", "s_files")) {
-		kd_printf(s, "mount: the super_block.s_files linked list does not exist in this kernel\n");
-		return kd_fail(s, "-f option not supported or applicable on this architecture or kernel");
+		static const char info[] = "mount: the super_block.s_files linked list does not exist in this kernel\n",
+				  refusal[] = "-f option not supported or applicable on this architecture or kernel";
+		if (files) {
+			kd_printf(s, "%s", info);
+			return kd_fail(s, "%s", refusal);
+		}
+		/* An argument: crash lists the mounts with their files into a scratch file to search it,
+		   and refuses there, so its output stays empty and the refusal reaches only the terminal.
+		   A failure with no message: the shell prints nothing more. */
+		fprintf(stderr, "%smount: %s\n", info, refusal);
+		return kd_error(s, KD_EUNSUPP, 0, "%s", "");
 	}
 	if (files || inodes || optind < argc)
 		return kd_fail(s, "this kernel's super_block lists are not supported");
