@@ -240,14 +240,16 @@ def check_facts(out, facts, rep, did, fmt):
             group = out.get(f"ps -g {p['pid']}") or ""
             listed = set(int(x) for x in re.findall(r"PID: (\d+)", group))
             expect(listed == set(tids), f"ps -g {p['pid']} lists {sorted(listed)}, not the {len(tids)} threads {sorted(tids)}")
-        if p.get("role") == "files":
-            text = out.get(f"files {p['pid']}") or ""
-            for fd in p.get("fds", []):
-                m = re.search(rf"^\s*{fd['fd']} [0-9a-f]+ [0-9a-f]+ [0-9a-f]+ (\S+) ?(.*)$", text, re.M)
-                ok = bool(m) and m.group(1) == fd["type"]
-                if ok and fd["type"] in ("REG", "CHR"):
-                    ok = m.group(2).strip() == fd["path"]
-                expect(ok, f"files {p['pid']}: fd {fd['fd']} is not {fd['type']} {fd.get('path', '')}")
+        # every fd of every workload process whose files the run has: its type, and its path as
+        # crash shows it (a regular file's or device's path, a socket's protocol, nothing for a pipe)
+        text = out.get(f"files {p['pid']}")
+        for fd in p.get("fds", []) if text is not None else []:
+            m = re.search(rf"^\s*{fd['fd']} [0-9a-f]+ [0-9a-f]+ [0-9a-f]+ (\S+) ?(.*)$", text, re.M)
+            ok = bool(m) and m.group(1) == fd["type"]
+            want = {"FIFO": "", "SOCK": fd.get("proto")}.get(fd["type"], fd.get("path"))
+            if ok and want is not None:
+                ok = m.group(2).strip() == want
+            expect(ok, f"files {p['pid']}: fd {fd['fd']} is not {fd['type']} {want or ''}")
         if p.get("role") == "mapper" and user_memory_present(fmt):
             text = out.get(f"ps -a {p['pid']}") or ""
             expect(re.search(rf"^ARG: .*{re.escape(p['comm'])}", text, re.M), f"ps -a {p['pid']} shows no arguments")
