@@ -206,8 +206,8 @@ long kd_task_files(kd_session *s, uint64_t task, kd_file_fn fn, void *arg)
 			continue;
 		struct kd_open_file f = {.fd = fd, .max_fds = t.max_fds};
 		if (kd_read_kv(s, t.fd + (uint64_t)fd * 8, &f.file, 8) < 0) {
-			count = kd_error(s, kd_last_code(s), t.fd + (uint64_t)fd * 8, "fdtable %llx: fd %u unreadable",
-					 (unsigned long long)fdt, fd);
+			count = kd_error(s, kd_last_code(s), t.fd + (uint64_t)fd * 8, "fdtable %llx: fd %u unreadable at %llx",
+					 (unsigned long long)fdt, fd, (unsigned long long)(t.fd + (uint64_t)fd * 8));
 			break;
 		}
 		if (!f.file)
