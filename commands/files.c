@@ -271,8 +271,8 @@ static int show_dentry(kd_session *s, uint64_t dentry)
 	const char *type = inode ? files_type(s, inode, path) : "N/A";
 	char sbhex[20];
 	snprintf(sbhex, sizeof(sbhex), "%llx", (unsigned long long)sb);
-	kd_printf(s, "%16llx %16llx %s %-4s %s\n", (unsigned long long)dentry, (unsigned long long)inode,
-		  kd_format_centred(c, sizeof(c), sbhex, 16, false), type, path);
+	kd_printf(s, "%16llx %16llx %s %-*s %s\n", (unsigned long long)dentry, (unsigned long long)inode,
+		  kd_format_centred(c, sizeof(c), sbhex, 16, false), inode ? 4 : 3, type, path); /* "N/A" unpadded */
 	return 0;
 }
 

@@ -884,6 +884,7 @@ DENTRY(d_data, d_tmpfs_root, "data.txt", &ino_data, &sb_tmpfs);
 DENTRY(d_proc_root, d_proc_root, "/", 0, &sb_proc);
 DENTRY(d_pipe, d_pipe, "", &ino_pipe, &sb_pipefs);
 DENTRY(d_sock, d_sock, "TCP", &ino_sock, &sb_sockfs);
+DENTRY(d_gone, d_tmpfs_root, "gone.txt", 0, &sb_tmpfs); /* a negative dentry: no inode */
 extern struct mnt_namespace init_mnt_ns;
 extern struct mount mount_root, mount_lab, mount_proc;
 struct mount mount_root = {{0}, &mount_root, &d_root, {&d_root, &sb_rootfs, 0}, "rootfs",
@@ -906,4 +907,4 @@ unsigned long worker_open_fds[1] = {0x17};
 struct fdtable fdt_worker = {64, worker_fd, worker_open_fds};
 struct files_struct files_worker = {&fdt_worker};
 struct vfsmount *pipe_mnt = &mount_pipefs.mnt, *sock_mnt = &mount_sockfs.mnt;
-__attribute__((used)) void *keep_files[] = {&fs_root, &files_worker, &nsproxy_init, &pipe_mnt, &sock_mnt};
+__attribute__((used)) void *keep_files[] = {&d_gone, &fs_root, &files_worker, &nsproxy_init, &pipe_mnt, &sock_mnt};

@@ -48,7 +48,7 @@ static const struct golden cases[] = {
 	/* ps */
 	/* files, fuser, mount */
 	{"files", "files 100\nfiles -c 100\nfiles 1"},
-	{"files-d-p", "files -d {&d_data}\nfiles -d {&d_pipe}\nfiles -d {&d_sock}\nfiles -d {&d_lab_mp}\nfiles -p {&ino_data}\nfiles -p {&ino_root}"},
+	{"files-d-p", "files -d {&d_data}\nfiles -d {&d_pipe}\nfiles -d {&d_sock}\nfiles -d {&d_lab_mp}\nfiles -d {&d_gone}\nfiles -p {&ino_data}\nfiles -p {&ino_root}"},
 	{"files-R", "files -R data 100\nfiles -R 4 100\nfiles -R FIFO 100\nfiles -R / 100\nfiles -R nothing 100\nforeach files -R TCP"},
 	{"files-bad", "files -x\nfiles -d\nfiles -p zz\nfiles -d 0"},
 	{"files-dentry-cycle", "files 100", "d_tmpfs_root.d_parent = &d_data"},
