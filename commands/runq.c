@@ -66,7 +66,7 @@ static int cfs_tree(kd_session *s, struct runq_ctx *c, uint64_t cfs_rq)
 	c->depth++;
 	int rc = 0;
 	uint64_t curr = 0, curr_q = 0;
-	if (c->my_q_off != UINT64_MAX && kd_read_kv(s, cfs_rq + c->curr_off, &curr, 8) == 0 && curr &&
+	if (c->my_q_off != UINT64_MAX && c->curr_off != UINT64_MAX && kd_read_kv(s, cfs_rq + c->curr_off, &curr, 8) == 0 && curr &&
 	    kd_read_kv(s, curr + c->my_q_off, &curr_q, 8) == 0 && curr_q)
 		rc = cfs_tree(s, c, curr_q);
 	kd_clear_error(s);
@@ -481,6 +481,8 @@ static int tg_cfs(kd_session *s, struct tg_ctx *g, int depth, uint64_t cfs_rq)
 			}
 	}
 	uint64_t curr = 0, curr_q = 0;
+	if (c->curr_off == UINT64_MAX)
+		return kd_fail(s, "this kernel has no member cfs_rq.curr");
 	if (c->my_q_off != UINT64_MAX) {
 		if (kd_read_kv(s, cfs_rq + c->curr_off, &curr, 8) < 0)
 			return -1;
@@ -776,12 +778,13 @@ static int cmd_runq(kd_session *s, int argc, char **argv)
 	const struct kd_task_table *tt = kd_tasks_get(s);
 	if (!tt || kd_member_offset(s, "task_struct", "se", &c.se_off) < 0 ||
 	    kd_member_offset(s, "cfs_rq", "tasks_timeline", &c.timeline_off) < 0 ||
-	    kd_member_offset(s, "task_struct", "prio", &c.prio_off) < 0 || kd_member_offset(s, "cfs_rq", "curr", &c.curr_off) < 0 ||
+	    kd_member_offset(s, "task_struct", "prio", &c.prio_off) < 0 ||
 	    kd_member_offset(s, "sched_entity", "run_node", &c.run_node_off) < 0) {
 		free(cpus);
 		return -1;
 	}
 	c.my_q_off = kd_member_offset_opt(s, "sched_entity", "my_q");
+	c.curr_off = kd_member_offset_opt(s, "cfs_rq", "curr");
 	c.root_off = kd_member_offset_opt(s, "cfs_rq", "tasks_timeline.rb_root");
 	if (c.root_off == UINT64_MAX)
 		c.root_off = c.timeline_off;

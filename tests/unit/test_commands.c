@@ -73,6 +73,7 @@ static const struct golden cases[] = {
 	{"runq-timestamps", "runq -t"},
 	{"runq-bad-cpu", "runq -c 9"},
 	{"runq-bad-option", "runq -z"},
+	{"runq-views", "runq -m\nrunq -T\nrunq -m -c 0,2\nrunq -c 1 -c 2\nrunq -g"},
 	{"runq-group-bad-pointer", "runq -c 0", "group_cfs.tasks_timeline.rb_root.rb_node = 0xdead0000"},
 	/* list */
 	{"list-head", "list -H ghead -o item.link -s item.v"},
