@@ -57,6 +57,8 @@ static const struct golden cases[] = {
 	{"ps-rlimits", "ps -r 1"},
 	{"ps-summary", "ps -S"},
 	{"ps-bad-option", "ps -Z"},
+	{"ps-no-header-cpus-regex", "ps -H -u\nps -H -s 1\nps -l -C 0,1\nps -m -C 1\nps -C 0\nps 'work.*' '^r'\nps -G 'work.*'\nps '('"},
+	{"ps-exclusive", "ps -k -u\nps -t -a\nps -A -l\nps -S -k\nps -G -m\nps -S 1\nps -C 0 -l 1"},
 	{"ps-bad-policy", "ps -y SOMETIMES"},
 	{"ps-no-such-pid", "ps 4242"},
 	{"ps-task-list-broken", "ps", "init_task.tasks.next = 0xdead0000"},
