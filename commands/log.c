@@ -95,9 +95,9 @@ static int audit_skb(kd_session *s, uint64_t skb, const struct kd_walk_pos *pos,
 	if (kd_read_int(s, skb + w->len_off, 4, &len) < 0 || kd_read_kv(s, skb + w->data_off, &data, 8) < 0)
 		return -1;
 	if (!data)
-		return kd_error(s, KD_EFORMAT, skb, "sk_buff %llx of the audit queue has no data", (unsigned long long)skb);
+		return kd_error(s, KD_EFORMAT, skb, "sk_buff %llx has no data", (unsigned long long)skb);
 	if (len < w->hdr_size || len - w->hdr_size > AUDIT_RECORD_MAX)
-		return kd_error(s, KD_EFORMAT, skb, "sk_buff %llx of the audit queue: implausible length %llu",
+		return kd_error(s, KD_EFORMAT, skb, "sk_buff %llx: implausible length %llu",
 				(unsigned long long)skb, (unsigned long long)len);
 	if (kd_read_int(s, data + w->type_off, 2, &type) < 0)
 		return -1;

@@ -776,3 +776,128 @@ struct hstate {
 	char name[32];
 };
 __attribute__((used)) struct hstate hstates[2] = {{9, 4, 1, "hugepages-2048kB"}, {0, 0, 0, ""}};
+
+/* ---- issue 11, log, sys and ps: the printk ring buffer, the audit queues, the system call table ----
+ *
+ * prb: five records, ids 0..4 (tail 0, head 4): a plain one, a dev_printk() one of two lines with
+ * SUBSYSTEM/DEVICE, a data-less one (no text block), one with a non-printing byte printed from a
+ * CPU context (caller C1), one from pid 4242. pid_max 32768: caller ids in 6 columns.
+ */
+struct prb_data_blk_lpos {
+	unsigned long begin, next;
+};
+struct prb_desc {
+	atomic_long_t state_var;
+	struct prb_data_blk_lpos text_blk_lpos;
+};
+struct dev_printk_info {
+	char subsystem[16];
+	char device[48];
+};
+struct printk_info {
+	unsigned long long seq, ts_nsec;
+	unsigned short text_len;
+	unsigned char facility;
+	unsigned char flags : 5;
+	unsigned char level : 3;
+	unsigned int caller_id;
+	struct dev_printk_info dev_info;
+};
+struct prb_desc_ring {
+	unsigned int count_bits;
+	struct prb_desc *descs;
+	struct printk_info *infos;
+	atomic_long_t head_id, tail_id;
+};
+struct prb_data_ring {
+	unsigned int size_bits;
+	char *data;
+	atomic_long_t head_lpos, tail_lpos;
+};
+struct printk_ringbuffer {
+	struct prb_desc_ring desc_ring;
+	struct prb_data_ring text_data_ring;
+	atomic_long_t fail;
+};
+/* The text blocks: each the record's id, then its text (8-byte aligned). */
+#define LOG_T0 "Linux version 6.1.0-fake"
+#define LOG_T1 "virtio_blk virtio1: [vda] 2048 512-byte logical blocks\nsecond line"
+#define LOG_T3 "bad\001byte"
+#define LOG_T4 "kdive: done"
+struct log_blocks {
+	unsigned long id0;
+	char t0[32];
+	unsigned long id1;
+	char t1[72];
+	unsigned long id3;
+	char t3[16];
+	unsigned long id4;
+	char t4[16];
+	char rest[512 - 4 * 8 - 32 - 72 - 16 - 16];
+};
+__attribute__((used)) struct log_blocks log_data = {0, LOG_T0, 1, LOG_T1, 3, LOG_T3, 4, LOG_T4, {0}};
+#define LPOS(a, b) {offsetof(struct log_blocks, a), offsetof(struct log_blocks, b)}
+#define FINAL(id) {(long)((2UL << 62) | (id))}
+__attribute__((used)) struct prb_desc log_descs[8] = {
+	{FINAL(0), LPOS(id0, id1)}, {FINAL(1), LPOS(id1, id3)}, {FINAL(2), {1, 1}},
+	{FINAL(3), LPOS(id3, id4)}, {FINAL(4), LPOS(id4, rest)},
+};
+__attribute__((used)) struct printk_info log_infos[8] = {
+	{0, 0, sizeof(LOG_T0) - 1, 0, 0, 5, 0, {"", ""}},
+	{1, 1500000000ULL, sizeof(LOG_T1) - 1, 0, 0, 6, 1, {"virtio", "+virtio:virtio1"}},
+	{2, 1600000000ULL, 0, 0, 0, 6, 1, {"", ""}},
+	{3, 2250000000ULL, sizeof(LOG_T3) - 1, 0, 0, 4, 0x80000001u, {"", ""}},
+	{4, 3723004000000ULL, sizeof(LOG_T4) - 1, 0, 0, 3, 4242, {"", ""}},
+};
+__attribute__((used)) struct printk_ringbuffer printk_rb_static = {
+	{3, log_descs, log_infos, {4}, {0}},
+	{9, (char *)&log_data, {0}, {0}},
+	{0},
+};
+__attribute__((used)) struct printk_ringbuffer *prb = &printk_rb_static;
+__attribute__((used)) int pid_max = 32768;
+
+/* Audit: one netlink message left in audit_queue, the hold and retry queues empty. */
+struct sk_buff {
+	struct sk_buff *next, *prev;
+	unsigned int len;
+	unsigned char *data;
+};
+struct sk_buff_head {
+	struct sk_buff *next, *prev;
+	unsigned int qlen;
+};
+struct nlmsghdr {
+	unsigned int nlmsg_len;
+	unsigned short nlmsg_type, nlmsg_flags;
+	unsigned int nlmsg_seq, nlmsg_pid;
+};
+#define AUDIT_TEXT "audit(1764483459.120:42): pid=1 uid=0 comm=\"init\""
+struct audit_msg {
+	struct nlmsghdr hdr;
+	char text[sizeof(AUDIT_TEXT)];
+};
+__attribute__((used)) struct audit_msg audit_msg0 = {{sizeof(struct audit_msg), 1300, 0, 42, 1}, AUDIT_TEXT};
+extern struct sk_buff_head audit_queue;
+__attribute__((used)) struct sk_buff audit_skb0 = {(struct sk_buff *)&audit_queue, (struct sk_buff *)&audit_queue,
+						   sizeof(struct audit_msg), (unsigned char *)&audit_msg0};
+__attribute__((used)) struct sk_buff_head audit_queue = {&audit_skb0, &audit_skb0, 1};
+__attribute__((used)) struct sk_buff_head audit_hold_queue = {(struct sk_buff *)&audit_hold_queue,
+							  (struct sk_buff *)&audit_hold_queue, 0};
+__attribute__((used)) struct sk_buff_head audit_retry_queue = {(struct sk_buff *)&audit_retry_queue,
+							   (struct sk_buff *)&audit_retry_queue, 0};
+
+/* The system call table: read, write, and an unimplemented one (sys_ni_syscall). */
+__attribute__((used)) long __x64_sys_read(void)
+{
+	return 0;
+}
+__attribute__((used)) long __x64_sys_write(void)
+{
+	return 1;
+}
+__attribute__((used)) long sys_ni_syscall(void)
+{
+	return -38;
+}
+__attribute__((used)) long (*const sys_call_table[3])(void) = {__x64_sys_read, __x64_sys_write, sys_ni_syscall};

@@ -142,6 +142,15 @@ static const struct golden cases[] = {
 			  "search -s _text -e _end -c -x 1 a\nsearch -s _end -e _text 0\nsearch -e 0 1\nsearch -s _text -e _end zzz\n"
 			  "search -s _text\nsearch -s _text -l 8 -e _end 0\nsearch -h -c -s init_uts_ns -l 8 -m 1 Linux"},
 	{"sys", "sys"},
+	{"log-options", "log\nlog -c\nlog -t -d\nlog -m -c -d\nlog -T -t\nlog -s\nlog -a\nlog -a -c -d"},
+	{"log-audit-empty", "log -a", "audit_queue.qlen = 0"},
+	{"log-audit-bad-skb", "log -a", "audit_skb0.data = 0"},
+	{"log-audit-cycle", "log -a", "audit_skb0.next = &audit_skb0"},
+	{"log-audit-bad-length", "log -a", "audit_skb0.len = 4"},
+	{"log-ring-corrupt", "log -c", "printk_rb_static.desc_ring.count_bits = 99"},
+	{"log-record-bad-block", "log -t", "log_descs[3].text_blk_lpos.begin = 0xdead0000"},
+	{"sys-calls-bad-entry", "sys -c", "sys_call_table[1] = 0xdead0000"},
+	{"sys-calls", "sys -c\nsys -c write\nsys -c 2 1 read\nsys -c nosuch\nsys config\nsys -x"},
 	{"ps-args", "ps -a 1"},
 	/* context */
 	{"set", "set\nset 1\nset\nset -c 1\nset -p\nset -v"},
