@@ -277,12 +277,20 @@ struct task_struct {
 	struct thread_struct thread;
 };
 
+struct task_group;
 struct cfs_rq {
 	struct rb_root_cached tasks_timeline;
+	struct sched_entity *curr; /* the running entity (not in the tree) */
+	struct task_group *tg;
+	unsigned int nr_running;
+	unsigned long long min_vruntime;
 };
+/* 98 queues, not the kernel's 100: the two list_heads pay for cfs_rq's members above, so that
+ * struct rq, and with it every per-CPU offset, keeps its size. */
+#define RT_QUEUES 98
 struct rt_prio_array {
 	unsigned long bitmap[2];
-	struct list_head queue[100];
+	struct list_head queue[RT_QUEUES];
 };
 struct rt_rq {
 	struct rt_prio_array active;
@@ -293,6 +301,7 @@ struct rq {
 	struct cfs_rq cfs;
 	struct rt_rq rt;
 };
+_Static_assert(sizeof(struct rq) == 0x678, "struct rq: the per-CPU offsets of the golden files");
 
 extern struct rq runqueues_area[NR_CPUS];
 extern struct task_struct init_task, idle1, idle2, idle3, task_a, task_b, task_b2, task_d;
@@ -371,22 +380,25 @@ struct signal_struct sig_d = {{&task_d.thread_node, &task_d.thread_node}, 1, RLI
 #define Q10(c, t)                                                                                                  \
 	Q(c, t * 10 + 0), Q(c, t * 10 + 1), Q(c, t * 10 + 2), Q(c, t * 10 + 3), Q(c, t * 10 + 4), Q(c, t * 10 + 5),  \
 		Q(c, t * 10 + 6), Q(c, t * 10 + 7), Q(c, t * 10 + 8), Q(c, t * 10 + 9)
-#define Q100(c) Q10(c, 0), Q10(c, 1), Q10(c, 2), Q10(c, 3), Q10(c, 4), Q10(c, 5), Q10(c, 6), Q10(c, 7), Q10(c, 8), Q10(c, 9)
+#define Q100(c) Q10(c, 0), Q10(c, 1), Q10(c, 2), Q10(c, 3), Q10(c, 4), Q10(c, 5), Q10(c, 6), Q10(c, 7), Q10(c, 8), \
+	Q(c, 90), Q(c, 91), Q(c, 92), Q(c, 93), Q(c, 94), Q(c, 95), Q(c, 96), Q(c, 97)
 
 /*
  * CPU 0 runs 100; its CFS tree holds 1 and a task group's entity, whose own queue holds 101.
  * CPU 1 runs its idle task and has 200 queued at real-time queue 50. CPUs 2 and 3 are idle.
  */
 struct sched_entity group_se = {{1, 0, &task_a.se.run_node}, &group_cfs, 2150000000UL};
-struct cfs_rq group_cfs = {{{&task_b2.se.run_node}, &task_b2.se.run_node}};
+extern struct task_group root_task_group, tg_kdive;
+struct cfs_rq group_cfs = {{{&task_b2.se.run_node}, &task_b2.se.run_node}, 0, &tg_kdive, 1};
 /* clock: nanoseconds since boot; bitmap: the queues holding tasks, and the delimiter bit 100 */
 #define RT_DELIM (1UL << (100 - 64))
 struct rq runqueues_area[NR_CPUS] = {
-	{3723004512345ULL, &task_b, &init_task, {{{&group_se.run_node}, &task_a.se.run_node}}, {{{0, RT_DELIM}, {Q100(0)}}}},
-	{3723001234567ULL, &idle1, &idle1, {{{0}, 0}},
+	{3723004512345ULL, &task_b, &init_task, {{{&group_se.run_node}, &task_a.se.run_node}, &task_b.se, &root_task_group, 3},
+	 {{{0, RT_DELIM}, {Q100(0)}}}},
+	{3723001234567ULL, &idle1, &idle1, {{{0}, 0}, 0, &root_task_group, 0},
 	 {{{1UL << 50, RT_DELIM}, {Q100(1), [50] = {&task_d.rt.run_list, &task_d.rt.run_list}}}}},
-	{3722998000000ULL, &idle2, &idle2, {{{0}, 0}}, {{{0, RT_DELIM}, {Q100(2)}}}},
-	{3722990000000ULL, &idle3, &idle3, {{{0}, 0}}, {{{0, RT_DELIM}, {Q100(3)}}}},
+	{3722998000000ULL, &idle2, &idle2, {{{0}, 0}, 0, &root_task_group, 0}, {{{0, RT_DELIM}, {Q100(2)}}}},
+	{3722990000000ULL, &idle3, &idle3, {{{0}, 0}, 0, &root_task_group, 0}, {{{0, RT_DELIM}, {Q100(3)}}}},
 };
 
 /* The pids, in init_pid_ns's IDR (pid->tasks[PIDTYPE_PID].first is the task's pid_links[0]). */
@@ -901,3 +913,38 @@ __attribute__((used)) long sys_ni_syscall(void)
 	return -38;
 }
 __attribute__((used)) long (*const sys_call_table[3])(void) = {__x64_sys_read, __x64_sys_write, sys_ni_syscall};
+
+/*
+ * Task groups (runq -g): root_task_group (cgroup "/") with one child, tg_kdive (cgroup "kdive"):
+ * on CPU 0 its entity group_se is queued with its queue group_cfs holding 101; on CPU 1 its
+ * queue counts a task but its entity is not queued (a dequeued group); CPUs 2 and 3 have none.
+ */
+struct kernfs_node {
+	struct kernfs_node *parent;
+	const char *name;
+};
+struct cgroup {
+	struct kernfs_node *kn;
+};
+struct cgroup_subsys_state {
+	struct cgroup *cgroup;
+};
+struct task_group {
+	struct cgroup_subsys_state css;
+	struct sched_entity **se;
+	struct cfs_rq **cfs_rq;
+	struct task_group *parent;
+	struct list_head siblings, children;
+};
+__attribute__((used)) struct kernfs_node kn_root = {0, ""}, kn_kdive = {&kn_root, "kdive"};
+__attribute__((used)) struct cgroup cg_root = {&kn_root}, cg_kdive = {&kn_kdive};
+__attribute__((used)) struct cfs_rq tg_kdive_cfs1 = {{{0}, 0}, 0, &tg_kdive, 1};
+__attribute__((used)) struct cfs_rq *root_cfs_rqs[NR_CPUS] = {&runqueues_area[0].cfs, &runqueues_area[1].cfs,
+								&runqueues_area[2].cfs, &runqueues_area[3].cfs};
+__attribute__((used)) struct cfs_rq *tg_kdive_cfs_rqs[NR_CPUS] = {&group_cfs, &tg_kdive_cfs1, 0, 0};
+__attribute__((used)) struct task_group root_task_group = {
+	{&cg_root}, 0, root_cfs_rqs, 0, {&root_task_group.siblings, &root_task_group.siblings},
+	{&tg_kdive.siblings, &tg_kdive.siblings}};
+__attribute__((used)) struct task_group tg_kdive = {
+	{&cg_kdive}, 0, tg_kdive_cfs_rqs, &root_task_group, {&root_task_group.children, &root_task_group.children},
+	{&tg_kdive.children, &tg_kdive.children}};

@@ -75,7 +75,9 @@ static const struct golden cases[] = {
 	{"runq-timestamps", "runq -t"},
 	{"runq-bad-cpu", "runq -c 9"},
 	{"runq-bad-option", "runq -z"},
-	{"runq-views", "runq -m\nrunq -T\nrunq -m -c 0,2\nrunq -c 1 -c 2\nrunq -g"},
+	{"runq-views", "runq -m\nrunq -T\nrunq -m -c 0,2\nrunq -c 1 -c 2\nrunq -g\nrunq -g -c 1"},
+	{"runq-groups-cycle", "runq -g -c 3", "tg_kdive.children.next = &root_task_group.siblings"},
+	{"runq-groups-bad-queue", "runq -g -c 0", "group_cfs.tasks_timeline.rb_root.rb_node = 0xdead0000"},
 	{"runq-group-bad-pointer", "runq -c 0", "group_cfs.tasks_timeline.rb_root.rb_node = 0xdead0000"},
 	/* list */
 	{"list-head", "list -H ghead -o item.link -s item.v"},
