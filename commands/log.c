@@ -169,14 +169,102 @@ static int show_audit(kd_session *s)
 	return 0;
 }
 
-/* The printk safe per-CPU buffers (printk_safe_seq_buf: nmi_print_seq, safe_print_seq)
- * existed until 5.14; the lockless ring buffer took their place. */
+/*
+ * The printk safe per-CPU buffers (struct printk_safe_seq_buf: nmi_print_seq, safe_print_seq),
+ * 4.11 to 5.14: messages printed in NMI or with the log locked, not yet flushed to the log.
+ * After the log, each line is prefixed "[nmi_print_seq] "; with -s, each buffer and CPU gets a
+ * header. Kernels without them print nothing, as crash.
+ */
+#define SAFE_BUF_MAX (1 << 20) /* the kernel's are a few KiB (SAFE_LOG_BUF_LEN) */
+
+static int show_safe_buffer(kd_session *s, const struct log_opts *o, const char *name, uint64_t len_off, uint64_t lost_off,
+			    uint64_t buf_off, uint64_t buf_size)
+{
+	if (!kd_symbol_lookup(s, name))
+		return 0;
+	bool header = o->safe;
+	FILE *out = kd_out(s);
+	if (header)
+		fprintf(out, "PRINTK_SAFE_SEQ_BUF: %s\n", name);
+	unsigned char *buf = kd_xmalloc(buf_size ? buf_size : 1);
+	for (int cpu = 0; cpu < kd_target(s)->nr_cpus; cpu++) {
+		uint64_t base, len, lost = 0;
+		if (kd_per_cpu_addr(s, name, cpu, &base) < 0 || kd_read_int(s, base + len_off, 4, &len) < 0) {
+			free(buf);
+			return -1;
+		}
+		int ilen = (int)(int32_t)len;
+		if (header) {
+			if (kd_read_int(s, base + lost_off, 4, &lost) < 0) {
+				free(buf);
+				return -1;
+			}
+			fprintf(out, "CPU: %d  ADDR: %llx LEN: %d  MESSAGE_LOST: %d\n", cpu, (unsigned long long)base, ilen,
+				(int)(int32_t)lost);
+		}
+		if (ilen <= 0) {
+			if (header)
+				fprintf(out, "  (empty)\n\n");
+			continue;
+		}
+		int indent = header ? 2 : o->no_time ? 0 : (int)strlen(name) + 3;
+		if (o->level)
+			indent += 3;
+		if (kd_read_kv(s, base + buf_off, buf, buf_size) < 0) {
+			free(buf);
+			return -1;
+		}
+		size_t n = MIN((size_t)ilen, (size_t)buf_size);
+		bool sol = true;
+		for (size_t i = 0; i < n; i++) {
+			bool was_sol = sol;
+			sol = false;
+			if (buf[i] == 1) { /* KERN_SOH and the level character after it */
+				i++;
+				if (!was_sol)
+					fputc('\n', out);
+				if (header)
+					fputs("  ", out);
+				else if (!o->no_time)
+					fprintf(out, "[%s] ", name);
+				if (o->level && i < n && ((buf[i] >= '0' && buf[i] <= '7') || buf[i] == 'c'))
+					fprintf(out, "<%c>", buf[i]);
+				continue;
+			}
+			if (was_sol)
+				fprintf(out, "%*s", indent, "");
+			fputc(isprint(buf[i]) || isspace(buf[i]) ? buf[i] : '.', out);
+			if (buf[i] == '\n')
+				sol = true;
+		}
+		if (!sol)
+			fputc('\n', out);
+		if (header)
+			fputc('\n', out);
+	}
+	free(buf);
+	return 0;
+}
+
 static int show_safe(kd_session *s, const struct log_opts *o)
 {
-	if (kd_type_size_opt(s, "printk_safe_seq_buf") == UINT64_MAX)
-		return 0; /* crash prints nothing, with or without -s */
-	(void)o;
-	return kd_error(s, KD_EUNSUPP, 0, "the printk safe buffers (printk_safe_seq_buf) of kernels before 5.15 are not supported yet");
+	if (!kd_type_exists(s, "printk_safe_seq_buf"))
+		return 0;
+	uint64_t len_off = kd_member_offset_opt(s, "printk_safe_seq_buf", "len.counter");
+	uint64_t lost_off = kd_member_offset_opt(s, "printk_safe_seq_buf", "message_lost.counter");
+	struct kd_member_info buffer;
+	if (len_off == UINT64_MAX || lost_off == UINT64_MAX || !kd_member_find(s, "printk_safe_seq_buf", "buffer", &buffer) ||
+	    !buffer.size) {
+		if (o->safe)
+			kd_printf(s, "log: -s not supported with this kernel version\n");
+		return 0;
+	}
+	if (buffer.size > SAFE_BUF_MAX)
+		return kd_fail(s, "printk_safe_seq_buf.buffer is %llu bytes: not a kernel's", (unsigned long long)buffer.size);
+	if (show_safe_buffer(s, o, "nmi_print_seq", len_off, lost_off, buffer.offset, buffer.size) < 0 ||
+	    show_safe_buffer(s, o, "safe_print_seq", len_off, lost_off, buffer.offset, buffer.size) < 0)
+		return -1;
+	return 0;
 }
 
 static int cmd_log(kd_session *s, int argc, char **argv)

@@ -948,3 +948,25 @@ __attribute__((used)) struct task_group root_task_group = {
 __attribute__((used)) struct task_group tg_kdive = {
 	{&cg_kdive}, 0, tg_kdive_cfs_rqs, &root_task_group, {&root_task_group.children, &root_task_group.children},
 	{&tg_kdive.children, &tg_kdive.children}};
+
+/*
+ * The printk safe buffers of 4.11-5.14 (per CPU, as runqueues: CPU c's copy one struct rq
+ * further on): nmi_print_seq holds two messages on CPU 1 and a line without its newline on
+ * CPU 2; safe_print_seq is absent.
+ */
+struct printk_safe_seq_buf {
+	atomic_t len, message_lost;
+	unsigned char buffer[64];
+};
+struct printk_safe_unit {
+	struct printk_safe_seq_buf b;
+	char pad[sizeof(struct rq) - sizeof(struct printk_safe_seq_buf)];
+};
+#define NMI_TEXT1 "\0014NMI backtrace for cpu 1\n\0016second \002line\n"
+#define NMI_TEXT2 "\0013no newline"
+__attribute__((used)) struct printk_safe_unit nmi_print_seq[NR_CPUS] = {
+	{{{0}, {0}, ""}, {0}},
+	{{{sizeof(NMI_TEXT1) - 1}, {0}, NMI_TEXT1}, {0}},
+	{{{sizeof(NMI_TEXT2) - 1}, {2}, NMI_TEXT2}, {0}},
+	{{{0}, {0}, ""}, {0}},
+};

@@ -145,6 +145,7 @@ static const struct golden cases[] = {
 			  "search -s _text\nsearch -s _text -l 8 -e _end 0\nsearch -h -c -s init_uts_ns -l 8 -m 1 Linux"},
 	{"sys", "sys"},
 	{"log-options", "log\nlog -c\nlog -t -d\nlog -m -c -d\nlog -T -t\nlog -s\nlog -a\nlog -a -c -d"},
+	{"log-safe-buffers", "log -s\nlog -s -m\nlog -s -t"},
 	{"log-audit-empty", "log -a", "audit_queue.qlen = 0"},
 	{"log-audit-bad-skb", "log -a", "audit_skb0.data = 0"},
 	{"log-audit-cycle", "log -a", "audit_skb0.next = &audit_skb0"},
