@@ -1,4 +1,5 @@
 /* sys: the system summary crash prints at start-up. */
+#include <ctype.h>
 #include <getopt.h>
 #include <string.h>
 #include <time.h>
@@ -332,10 +333,23 @@ static int show_syscalls(kd_session *s, char **specs, int nspecs)
 /* sys config: the kernel's own .config (CONFIG_IKCONFIG), or crash's words when it has none. */
 static int show_config(kd_session *s)
 {
-	uint64_t addr;
-	if (!kd_symbol_lookup(s, "kernel_config_data") || kd_symbol_addr(s, "kernel_config_data", &addr) < 0)
-		return kd_error(s, KD_ENOTFOUND, 0, "kernel_config_data does not exist in this kernel");
-	return kd_error(s, KD_EUNSUPP, addr, "reading the kernel's IKCONFIG data is not supported yet");
+	char *text;
+	size_t len;
+	if (kd_kernel_config(s, &text, &len) < 0)
+		return -1;
+	/* each line that is not blank, without its leading blanks, as crash reads them (at most 511 characters) */
+	for (char *p = text; *p;) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		size_t n = strcspn(p, "\n");
+		n = MIN(n, (size_t)511);
+		kd_printf(s, "%.*s\n", (int)n, p);
+		p += n;
+	}
+	free(text);
+	return 0;
 }
 
 static int show_stats(kd_session *s);
