@@ -318,6 +318,48 @@ void modobj_free(struct modobj *o)
 	free(o);
 }
 
+/* nm's letter for a defined symbol of section sh (binutils' classes for ELF sections). */
+static char nm_letter(const GElf_Sym *sym, const GElf_Shdr *sh)
+{
+	int bind = GELF_ST_BIND(sym->st_info), type = GELF_ST_TYPE(sym->st_info);
+	if (bind == STB_WEAK)
+		return type == STT_OBJECT ? 'V' : 'W';
+	char c = sh->sh_type == SHT_NOBITS ? 'b' : (sh->sh_flags & SHF_EXECINSTR) ? 't' : !(sh->sh_flags & SHF_WRITE) ? 'r' : 'd';
+	return bind == STB_GLOBAL ? (char)(c - 'a' + 'A') : c;
+}
+
+void modobj_symbols(struct modobj *o, modobj_section_addr addr_of, void *addr_arg, modobj_symbol_fn fn, void *arg)
+{
+	size_t shstrndx;
+	if (elf_getshdrstrndx(o->elf, &shstrndx) < 0)
+		return;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(o->elf, scn))) {
+		GElf_Shdr symsh;
+		if (!gelf_getshdr(scn, &symsh) || symsh.sh_type != SHT_SYMTAB || !symsh.sh_entsize)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		size_t n = d ? d->d_size / symsh.sh_entsize : 0;
+		for (size_t i = 1; i < n; i++) {
+			GElf_Sym sym;
+			GElf_Shdr sh;
+			Elf_Scn *sec;
+			int type;
+			if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE ||
+			    (type = GELF_ST_TYPE(sym.st_info)) == STT_FILE || !(sec = elf_getscn(o->elf, sym.st_shndx)) ||
+			    !gelf_getshdr(sec, &sh))
+				continue;
+			const char *secname = elf_strptr(o->elf, shstrndx, sh.sh_name);
+			const char *name = type == STT_SECTION ? secname : elf_strptr(o->elf, symsh.sh_link, sym.st_name);
+			uint64_t base = secname ? addr_of(addr_arg, secname) : 0;
+			if (!name || !*name || *name == '.' || !base)
+				continue;
+			fn(arg, name, base + sym.st_value, nm_letter(&sym, &sh));
+		}
+		return;
+	}
+}
+
 /* ---- the session's units ---- */
 
 static struct modobjs *units(kd_session *s)

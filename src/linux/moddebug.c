@@ -15,6 +15,7 @@
 
 #include "debuginfo/ctype.h"
 #include "debuginfo/modobj.h"
+#include "debuginfo/symbols.h"
 #include "linux/modules.h"
 
 #define SECTIONS_MAX 4096   /* a module has a few dozen sections */
@@ -108,6 +109,64 @@ static void hex(const uint8_t *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+/* ---- the object file's symbols ---- */
+
+/*
+ * Where a loaded module's symbols go: crash takes them from the object file once it is loaded.
+ * The module table's modules_replace_symbols (src/linux/modules.c, from the symbols work of
+ * issue 11) is not on main yet; until it is, the module keeps its kallsyms symbols and this
+ * hands nothing over. n == 0: back to the module's kallsyms.
+ */
+static void give_symbols(kd_session *s, const char *module, const struct kd_symbol *syms, size_t n)
+{
+	(void)s, (void)module, (void)syms, (void)n;
+}
+
+struct ko_syms {
+	const struct kmodule *m;
+	bool *used;               /* kallsyms entries a symbol of the file took its value from */
+	VEC(struct kd_symbol) v;
+	VEC(char *) names;
+};
+
+static void on_ko_symbol(void *arg, const char *name, uint64_t addr, char letter)
+{
+	struct ko_syms *k = arg;
+	/* The value kallsyms has for the name (its first entry not taken yet), as crash prefers it. */
+	for (size_t i = 0; i < k->m->nsyms; i++)
+		if (!k->used[i] && strcmp(k->m->syms[i].name, name) == 0) {
+			k->used[i] = true;
+			addr = k->m->syms[i].addr;
+			break;
+		}
+	char *n = xstrndup(name, symbol_clone_stem(name));
+	VEC_PUSH(&k->names, n);
+	VEC_PUSH(&k->v, ((struct kd_symbol){.addr = addr, .name = n, .type = letter}));
+}
+
+/* crash's symbols of a module whose object file is loaded: the file's (see modobj_symbols), then
+ * the kallsyms symbols the file has no name for. */
+static void hand_over_symbols(kd_session *s, const struct kmodule *m, struct modobj *o, struct sections *secs)
+{
+	struct ko_syms k = {.m = m, .used = xcalloc(m->nsyms ? m->nsyms : 1, sizeof(bool))};
+	modobj_symbols(o, section_addr, secs, on_ko_symbol, &k);
+	size_t from_file = k.v.len;
+	for (size_t i = 0; i < m->nsyms; i++) {
+		bool named = false;
+		for (size_t j = 0; j < from_file && !named; j++)
+			named = strcmp(k.v.items[j].name, m->syms[i].name) == 0;
+		if (!named)
+			VEC_PUSH(&k.v, ((struct kd_symbol){.addr = m->syms[i].addr, .size = m->syms[i].size, .name = m->syms[i].name,
+							   .type = m->syms[i].type}));
+	}
+	give_symbols(s, m->name, k.v.items, k.v.len);
+	for (size_t i = 0; i < k.names.len; i++)
+		free(k.names.items[i]);
+	VEC_FREE(&k.names);
+	VEC_FREE(&k.v);
+	free(k.used);
+}
+
 /* ---- loading ---- */
 
 int kd_module_objfile_load(kd_session *s, const char *module, const char *path)
@@ -133,6 +192,8 @@ int kd_module_objfile_load(kd_session *s, const char *module, const char *path)
 	}
 	if (rc == 0 && modobj_relocate(o, section_addr, &secs, &e) < 0)
 		rc = session_fail_from(s, &e);
+	if (rc == 0)
+		hand_over_symbols(s, m, o, &secs);
 	VEC_FREE(&secs.v);
 	if (rc < 0) {
 		modobj_free(o);
@@ -154,12 +215,18 @@ void kd_module_objfile_unload(kd_session *s, const char *module)
 {
 	struct modobj *o;
 	if (module) {
-		if ((o = modobjs_for_module(s, module)))
+		if ((o = modobjs_for_module(s, module))) {
 			modobjs_remove(s, o);
+			give_symbols(s, module, NULL, 0);
+		}
 	} else {
 		for (size_t i = s->modobjs ? s->modobjs->all.len : 0; i-- > 0;)
-			if (i < s->modobjs->all.len && (o = s->modobjs->all.items[i])->active)
+			if (i < s->modobjs->all.len && (o = s->modobjs->all.items[i])->active) {
+				char *name = xstrdup(o->module);
 				modobjs_remove(s, o);
+				give_symbols(s, name, NULL, 0);
+				free(name);
+			}
 	}
 	ctype_forget_names(s);
 }
