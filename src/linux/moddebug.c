@@ -155,9 +155,12 @@ static void hand_over_symbols(kd_session *s, const struct kmodule *m, struct mod
 		bool named = false;
 		for (size_t j = 0; j < from_file && !named; j++)
 			named = strcmp(k.v.items[j].name, m->syms[i].name) == 0;
-		if (!named)
-			VEC_PUSH(&k.v, ((struct kd_symbol){.addr = m->syms[i].addr, .size = m->syms[i].size, .name = m->syms[i].name,
-							   .type = m->syms[i].type}));
+		if (named)
+			continue;
+		/* A copy: the module's own names go when its symbols are replaced. */
+		char *n = xstrdup(m->syms[i].name);
+		VEC_PUSH(&k.names, n);
+		VEC_PUSH(&k.v, ((struct kd_symbol){.addr = m->syms[i].addr, .size = m->syms[i].size, .name = n, .type = m->syms[i].type}));
 	}
 	give_symbols(s, m->name, k.v.items, k.v.len);
 	for (size_t i = 0; i < k.names.len; i++)
