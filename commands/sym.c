@@ -1,86 +1,387 @@
-/* sym: symbol to address and back, listings and searches, as crash prints them. */
+/*
+ * sym: symbol to address and back, listings and searches, as crash prints them.
+ *
+ * The symbols are vmlinux's as crash lists them (kd_symbol_index: section symbols in,
+ * nothing below _text but the per-CPU variables, names without gcc's clone suffix), then
+ * each loaded module's (kd_modules_get: from its kallsyms, or its object file once loaded),
+ * between crash's MODULE START and MODULE END lines.
+ */
 #include <getopt.h>
 #include <string.h>
 
 #include <kdive/kdive.h>
 
-static void print_sym_line(kd_session *s, uint64_t addr, const struct kd_symbol *k, uint64_t off, bool with_line)
+#define SHOW_LINE 0x1   /* the source line of a text address (crash's default) */
+#define SHOW_MODULE 0x2 /* " [module]" after a module symbol */
+
+/* A symbol of the listing: a vmlinux one (mod NULL) or the index of one of mod's. */
+struct sym_ref {
+	const struct kd_symbol *k;
+	const struct kmodule *mod;
+	size_t index; /* into kd_symbol_index, or into mod->syms */
+};
+
+/* crash's names of a module's memory regions (mem[MOD_TEXT] .. mem[MOD_INIT_RODATA]), as sym -l prints them. */
+static const char *const region_tag[KD_MODULE_REGIONS] = {"TEXT", "DATA", "RODATA", "RO_AFTER_INIT", "INIT_TEXT", "INIT_DATA", "INIT_RODATA"};
+
+static bool is_text(const struct kd_symbol *k)
 {
-	kd_printf(s, "%llx (%c) %s", (unsigned long long)addr, k->type, k->name);
+	return k->type == 'T' || k->type == 't' || k->type == 'W';
+}
+
+static void show_symbol(kd_session *s, const struct kd_symbol *k, uint64_t off, int flags)
+{
+	kd_printf(s, "%llx (%c) %s", (unsigned long long)(k->addr + off), k->type, k->name);
 	if (off)
 		kd_printf(s, "+%llu", (unsigned long long)off);
-	char file[1024];
-	int line;
-	if (with_line && (k->type == 'T' || k->type == 't' || k->type == 'W') && kd_addr_to_line(s, addr, file, sizeof(file), &line) == 0)
-		kd_printf(s, " %s: %d", file, line);
+	if (k->module && (flags & SHOW_MODULE))
+		kd_printf(s, " [%s]", k->module);
+	if ((flags & SHOW_LINE) && is_text(k)) {
+		char file[1024];
+		int line;
+		/* crash: the space is there even when no line is known (a module without its object file, __pfx_ padding) */
+		kd_printf(s, " ");
+		if (!k->module && kd_addr_to_line(s, k->addr + off, file, sizeof(file), &line) == 0)
+			kd_printf(s, "%s: %d", file, line);
+	}
 	kd_printf(s, "\n");
 }
 
-static int sym_name(kd_session *s, const char *name)
+/* ---- listings ---- */
+
+static bool in_region(const struct kd_module_region *r, uint64_t addr)
 {
-	const struct kd_symbol *k = kd_symbol_lookup(s, name);
-	if (!k)
-		return kd_fail(s, "%s: symbol not found", name);
-	print_sym_line(s, k->addr, k, 0, true);
-	return 0;
+	return r->size && addr >= r->base && addr - r->base < r->size;
 }
 
-static int sym_addr_arg(kd_session *s, uint64_t addr)
+/* One region of a module between its start and end lines; tag NULL: crash's MODULE START/END of older kernels. */
+static void dump_region(kd_session *s, const struct kmodule *m, const struct kd_module_region *r, const char *tag, bool init)
 {
-	const struct kd_symbol *k = kd_symbol_containing(s, addr);
-	if (!k)
-		return kd_fail(s, "%llx: no such symbol or address", (unsigned long long)addr);
-	print_sym_line(s, addr, k, addr - k->addr, true);
-	return 0;
+	char start[48], end[48];
+	if (tag) {
+		snprintf(start, sizeof(start), "MODULE %s START", tag);
+		snprintf(end, sizeof(end), "MODULE %s END", tag);
+	} else {
+		snprintf(start, sizeof(start), "MODULE %sSTART", init ? "INIT " : "");
+		snprintf(end, sizeof(end), "MODULE %sEND", init ? "INIT " : "");
+	}
+	kd_printf(s, "%llx %s: %s\n", (unsigned long long)r->base, start, m->name);
+	for (size_t i = 0; i < m->nsyms; i++)
+		if (in_region(r, m->syms[i].addr))
+			show_symbol(s, &m->syms[i], 0, 0);
+	kd_printf(s, "%llx %s: %s\n", (unsigned long long)(r->base + r->size), end, m->name);
 }
 
-static void list_all(kd_session *s, const char *substr)
+/* The symbols of every module (name NULL) or of the one named, as crash's sym -M and -m list them. */
+static void dump_modules(kd_session *s, const char *name)
 {
+	const struct module_table *mt = kd_modules_get(s);
+	if (!mt) {
+		kd_clear_error(s);
+		return;
+	}
+	for (size_t i = 0; i < mt->len; i++) {
+		const struct kmodule *m = &mt->mods[i];
+		if (name && strcmp(name, m->name) != 0)
+			continue;
+		for (int r = 0; r < m->nregions; r++) {
+			if (m->memory_regions && m->regions[r].size)
+				dump_region(s, m, &m->regions[r], region_tag[r], false);
+			else if (!m->memory_regions && (r == 0 || m->regions[r].size))
+				dump_region(s, m, &m->regions[r], NULL, r > 0);
+		}
+	}
+}
+
+static void dump_kernel(kd_session *s)
+{
+	for (size_t i = 0, n = kd_symbol_count(s); i < n; i++)
+		show_symbol(s, kd_symbol_index(s, i), 0, 0);
+}
+
+/* Every symbol whose name contains str, vmlinux's then the modules'; the count, and the last one in *last. */
+static size_t query(kd_session *s, const char *str, const char *pad, const struct kd_symbol **last)
+{
+	size_t found = 0;
 	for (size_t i = 0, n = kd_symbol_count(s); i < n; i++) {
 		const struct kd_symbol *k = kd_symbol_index(s, i);
-		if (substr && !strstr(k->name, substr))
+		if (!strstr(k->name, str))
 			continue;
-		kd_printf(s, "%llx (%c) %s\n", (unsigned long long)k->addr, k->type, k->name);
+		if (pad) {
+			kd_printf(s, "%s", pad);
+			show_symbol(s, k, 0, 0);
+		}
+		*last = k;
+		found++;
 	}
+	const struct module_table *mt = kd_modules_get(s);
+	if (!mt)
+		kd_clear_error(s);
+	for (size_t i = 0; mt && i < mt->len; i++)
+		for (size_t j = 0; j < mt->mods[i].nsyms; j++) {
+			const struct kd_symbol *k = &mt->mods[i].syms[j];
+			if (!strstr(k->name, str))
+				continue;
+			if (pad) {
+				kd_printf(s, "%s", pad);
+				show_symbol(s, k, 0, SHOW_MODULE);
+			}
+			*last = k;
+			found++;
+		}
+	return found;
+}
+
+/* ---- one symbol, its neighbours ---- */
+
+/* The first module symbol after (mod, index), in module order; mod NULL: the first of all. */
+static bool module_next(const struct module_table *mt, const struct kmodule *mod, size_t index, struct sym_ref *out)
+{
+	size_t i = 0, j = 0;
+	if (mod) {
+		i = (size_t)(mod - mt->mods);
+		j = index + 1;
+	}
+	for (; i < mt->len; i++, j = 0)
+		if (j < mt->mods[i].nsyms) {
+			*out = (struct sym_ref){&mt->mods[i].syms[j], &mt->mods[i], j};
+			return true;
+		}
+	return false;
+}
+
+/* crash's next symbol: in vmlinux the first above this address, then the modules' in their order. */
+static bool next_symbol(kd_session *s, const struct sym_ref *r, struct sym_ref *out)
+{
+	const struct module_table *mt = kd_modules_get(s);
+	if (!mt)
+		kd_clear_error(s);
+	if (!r->mod) {
+		for (size_t i = r->index + 1, n = kd_symbol_count(s); i < n; i++) {
+			const struct kd_symbol *k = kd_symbol_index(s, i);
+			if (k->addr > r->k->addr) {
+				*out = (struct sym_ref){k, NULL, i};
+				return true;
+			}
+		}
+		return mt && module_next(mt, NULL, 0, out);
+	}
+	return mt && module_next(mt, r->mod, r->index, out);
+}
+
+/* crash's previous symbol: the one before in vmlinux's listing; before a module's first, the previous module's last, or vmlinux's last. */
+static bool prev_symbol(kd_session *s, const struct sym_ref *r, struct sym_ref *out)
+{
+	if (!r->mod) {
+		if (!r->index)
+			return false;
+		*out = (struct sym_ref){kd_symbol_index(s, r->index - 1), NULL, r->index - 1};
+		return true;
+	}
+	if (r->index) {
+		*out = (struct sym_ref){&r->mod->syms[r->index - 1], r->mod, r->index - 1};
+		return true;
+	}
+	const struct module_table *mt = kd_modules_get(s);
+	for (size_t i = (size_t)(r->mod - mt->mods); i-- > 0;)
+		if (mt->mods[i].nsyms) {
+			*out = (struct sym_ref){&mt->mods[i].syms[mt->mods[i].nsyms - 1], &mt->mods[i], mt->mods[i].nsyms - 1};
+			return true;
+		}
+	size_t n = kd_symbol_count(s);
+	if (!n)
+		return false;
+	*out = (struct sym_ref){kd_symbol_index(s, n - 1), NULL, n - 1};
+	return true;
+}
+
+static void show_ref(kd_session *s, const struct sym_ref *r, uint64_t off, bool prev, bool next)
+{
+	int flags = SHOW_LINE | (r->mod ? SHOW_MODULE : 0);
+	struct sym_ref o;
+	if (prev && prev_symbol(s, r, &o))
+		show_symbol(s, o.k, 0, flags);
+	show_symbol(s, r->k, off, flags);
+	if (next && next_symbol(s, r, &o))
+		show_symbol(s, o.k, 0, flags);
+}
+
+/* Every symbol of that name, vmlinux's in address order then the modules'; 0 if none. */
+static size_t find_name(kd_session *s, const char *name, struct sym_ref *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0, c = kd_symbol_count(s); i < c; i++) {
+		const struct kd_symbol *k = kd_symbol_index(s, i);
+		if (strcmp(k->name, name) == 0 && n < max)
+			out[n++] = (struct sym_ref){k, NULL, i};
+	}
+	const struct module_table *mt = kd_symbol_lookup(s, name) ? kd_modules_get(s) : NULL;
+	for (size_t i = 0; mt && i < mt->len; i++)
+		for (size_t j = 0; j < mt->mods[i].nsyms; j++)
+			if (strcmp(mt->mods[i].syms[j].name, name) == 0 && n < max)
+				out[n++] = (struct sym_ref){&mt->mods[i].syms[j], &mt->mods[i], j};
+	return n;
+}
+
+/*
+ * crash's value search: in vmlinux (from _text to its last symbol) the first symbol at the
+ * address, else the last one below it; in a module's memory, that module's. False when the
+ * address is in neither.
+ */
+static bool find_addr(kd_session *s, uint64_t addr, struct sym_ref *out, uint64_t *off)
+{
+	size_t n = kd_symbol_count(s);
+	const struct kd_symbol *text = kd_symbol_lookup(s, "_text");
+	if (n && text && addr >= text->addr && addr <= kd_symbol_index(s, n - 1)->addr) {
+		size_t lo = 0, hi = n; /* the first symbol at or above addr */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (kd_symbol_index(s, mid)->addr < addr)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < n && kd_symbol_index(s, lo)->addr == addr) {
+			*out = (struct sym_ref){kd_symbol_index(s, lo), NULL, lo};
+			*off = 0;
+			return true;
+		}
+		if (lo) {
+			*out = (struct sym_ref){kd_symbol_index(s, lo - 1), NULL, lo - 1};
+			*off = addr - out->k->addr;
+			return true;
+		}
+		return false;
+	}
+	const struct kmodule *m = kd_module_at(s, addr);
+	if (!m)
+		return false;
+	size_t lo = 0, hi = m->nsyms; /* the last symbol at or below addr */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->syms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return false;
+	size_t i = lo - 1;
+	while (i > 0 && m->syms[i - 1].addr == m->syms[i].addr && m->syms[i].addr == addr)
+		i--;
+	*out = (struct sym_ref){&m->syms[i], m, i};
+	*off = addr - m->syms[i].addr;
+	return true;
+}
+
+static int sym_arg(kd_session *s, const char *arg, bool prev, bool next)
+{
+	uint64_t addr;
+	struct sym_ref refs[64];
+	size_t n = find_name(s, arg, refs, 64);
+	if (!n && kd_parse_hex_u64(arg, &addr)) {
+		uint64_t off = 0;
+		struct sym_ref r;
+		size_t digits = strlen(arg) - (strncmp(arg, "0x", 2) == 0 || strncmp(arg, "0X", 2) == 0 ? 2 : 0);
+		if (digits > 16 || !find_addr(s, addr, &r, &off))
+			return kd_fail(s, "invalid address: %s", arg);
+		show_ref(s, &r, off, prev, next);
+		return 0;
+	}
+	if (!n) {
+		const struct kd_symbol *last = NULL;
+		kd_printf(s, "symbol not found: %s\npossible alternatives:\n", arg);
+		if (!query(s, arg, "  ", &last))
+			kd_printf(s, "  (none found)\n");
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		show_ref(s, &refs[i], 0, prev, next);
+	return 0;
 }
 
 static int cmd_sym(kd_session *s, int argc, char **argv)
 {
-	int c;
-	while ((c = getopt(argc, argv, "lq:")) != -1) {
+	int c, others = 0;
+	bool next = false, prev = false, bad = false;
+	const struct kd_symbol *last = NULL;
+	optind = 0;
+	/* As crash: the listings are printed as their options come, -n and -p apply to the arguments. */
+	while ((c = getopt(argc, argv, "lLQ:q:npsMm:")) != -1) {
 		switch (c) {
-		case 'l': list_all(s, NULL); return 0;
-		case 'q': list_all(s, optarg); return 0;
-		default: return kd_usage(s);
+		case 'n': next = true; break;
+		case 'p': prev = true; break;
+		case 'Q': {
+			size_t found = query(s, optarg, NULL, &last);
+			kd_printf(s, "%zu found ", found);
+			if (found)
+				kd_printf(s, "(%s)", last->name);
+			kd_printf(s, "\n");
+			others++;
+			break;
+		}
+		case 'q':
+			if (!query(s, optarg, "", &last))
+				kd_printf(s, "(none found)\n");
+			others++;
+			break;
+		case 'm': dump_modules(s, optarg); others++; break;
+		case 'M': dump_modules(s, NULL); others++; break;
+		case 'L':
+		case 'l':
+			dump_kernel(s);
+			dump_modules(s, NULL);
+			others++;
+			break;
+		case 's': break; /* crash's section names: not kept, the lines are shown instead */
+		default: bad = true; break;
 		}
 	}
-	if (optind >= argc)
+	if (bad || (optind >= argc && !others))
 		return kd_usage(s);
 	int rc = 0;
-	for (int i = optind; i < argc; i++) {
-		uint64_t addr;
-		/* A symbol name wins over hex digits ("add" is a word before it is 0xadd). */
-		if (kd_symbol_lookup(s, argv[i]))
-			rc |= sym_name(s, argv[i]);
-		else if (kd_parse_hex_u64(argv[i], &addr))
-			rc |= sym_addr_arg(s, addr);
-		else
-			rc |= kd_fail(s, "%s: symbol not found", argv[i]);
-	}
-	return rc ? -1 : 0;
+	for (int i = optind; i < argc; i++)
+		if (sym_arg(s, argv[i], prev, next) < 0) {
+			/* As crash, an argument's error is reported and the next one is still looked at. */
+			kd_printf(s, "sym: %s\n", kd_last_error(s));
+			kd_clear_error(s);
+			rc = -1;
+		}
+	return rc;
 }
 
 const struct kd_command kd_cmd_sym = {
-	"sym", cmd_sym, "sym [-l] | [-q string] | [symbol | vaddr]...", "translate symbols to addresses and back",
+	"sym", cmd_sym, "sym [-l] | [-M] | [-m module] | [-p|-n] | [-q string] | [symbol | vaddr]",
+	"translate a symbol to its virtual address, or vice-versa",
 	"Prints the address, the type letter and the name of each symbol, with the\n"
-	"source file and line of text symbols. An address prints as symbol+offset.\n"
-	"  -l         list every symbol, sorted by address.\n"
+	"source file and line of text symbols; an address prints as symbol+offset. A\n"
+	"module's symbol is followed by its module's name in brackets; without the\n"
+	"module's object file its symbols come from the module's own kallsyms in the\n"
+	"dump (functions t or T, everything else ?).\n"
+	"  -l         list every symbol, vmlinux's sorted by address, then each module's.\n"
+	"  -M         list the symbols of every module, between MODULE START and END lines\n"
+	"             (one pair per memory region on kernels with module_memory).\n"
+	"  -m module  list the symbols of one module.\n"
+	"  -p         show the symbol before each one given too.\n"
+	"  -n         show the symbol after each one given too.\n"
 	"  -q string  list every symbol whose name contains string.\n"
+	"  symbol     a kernel or module symbol (every one of that name).\n"
+	"  vaddr      a kernel or module address.\n"
 	"\n"
 	"EXAMPLES\n"
 	"  kdive> sym schedule\n"
 	"  ffffffff81c3b9a0 (T) schedule /build/linux/kernel/sched/core.c: 6624\n"
 	"  kdive> sym ffffffff81c3b9c5\n"
-	"  ffffffff81c3b9c5 (T) schedule+37 /build/linux/kernel/sched/core.c: 6629\n",
+	"  ffffffff81c3b9c5 (T) schedule+37 /build/linux/kernel/sched/core.c: 6629\n"
+	"  kdive> sym virtqueue_add_sgs\n"
+	"  ffffffffc043d180 (T) virtqueue_add_sgs [virtio_ring] \n"
+	"  kdive> sym -n jiffies\n"
+	"  ffffffff82a05940 (D) jiffies\n"
+	"  ffffffff82a05980 (D) jiffies_64_hrtimer\n"
+	"  kdive> sym -m virtio_blk\n"
+	"  ffffffffc046b000 MODULE START: virtio_blk\n"
+	"  ffffffffc046b000 (t) virtblk_done\n"
+	"  ...\n"
+	"  ffffffffc0472000 MODULE END: virtio_blk\n",
 	KD_CMD_NEEDS_DUMP,
 };

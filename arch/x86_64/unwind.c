@@ -508,16 +508,14 @@ static const char *symbol_raw(kd_session *s, uint64_t addr, uint64_t *offset, co
 			return k->name;
 		}
 	}
-	const struct kmodule *km = NULL;
 	uint64_t off = 0;
-	const struct module_sym *ms = module_symbol_at(s, addr, &off, &km);
-	kd_err_clear(&s->err);
+	const struct kd_symbol *ms = module_symbol_at(s, addr, &off);
 	if (!ms)
 		return NULL;
 	if (offset)
 		*offset = off;
-	if (module && km)
-		*module = km->name;
+	if (module)
+		*module = ms->module;
 	return ms->name;
 }
 

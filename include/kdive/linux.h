@@ -6,6 +6,7 @@
 #define KDIVE_PUBLIC_LINUX_H
 
 #include <kdive/common.h>
+#include <kdive/symbols.h>
 #include <kdive/walk.h>
 
 KD_BEGIN_DECLS
@@ -75,11 +76,11 @@ KD_API int kd_fs_file_path(kd_session *s, uint64_t file, char *buf, size_t size)
 KD_API const char *kd_fs_inode_type(kd_session *s, uint64_t inode);
 
 /* Loaded modules, read once per session */
-struct module_sym {
-	uint64_t addr, size;
-	const char *name; /* into the module's string block */
-	char type;
+struct kd_module_region {
+	uint64_t base, size;
 };
+
+#define KD_MODULE_REGIONS 7
 
 struct kmodule {
 	uint64_t addr;   /* struct module */
@@ -87,18 +88,41 @@ struct kmodule {
 	uint64_t base;   /* text (core) base */
 	uint64_t size;   /* core size, as crash shows it */
 	uint64_t start, end; /* span of every core section, for address lookups */
-	struct module_sym *syms; /* sorted by address */
+	struct kd_symbol *syms; /* sorted by address; ->module is name */
 	size_t nsyms;
 	char *strings;
+	/* The module's memory: on kernels with module_memory (6.4+) mem[MOD_TEXT ..
+	 * MOD_INIT_RODATA] in the kernel's order (nregions of them, memory_regions true);
+	 * before, [0] the core layout and [1] the init layout. Empty regions have size 0. */
+	struct kd_module_region regions[KD_MODULE_REGIONS];
+	int nregions;
+	bool memory_regions;
+	uint64_t taints; /* module.taints: bit i is taint_flags[i] */
 };
 
 struct module_table {
-	struct kmodule *mods;
+	struct kmodule *mods; /* in address order, as crash lists them */
 	size_t len;
+	void *index; /* internal: every module symbol by name */
 };
 
 /* Read once per session; NULL with an error if the module list is unreadable. */
 KD_API const struct module_table *kd_modules_get(kd_session *s);
+/* The loaded module of that name, or NULL (no error is set). */
+KD_API const struct kmodule *kd_module_find(kd_session *s, const char *name);
+/* The loaded module whose memory (any region) holds addr, or NULL (no error is set). */
+KD_API const struct kmodule *kd_module_at(kd_session *s, uint64_t addr);
+
+/* The kernel's taint flags, from its taint_flags[] array (bit i of tainted_mask and of a
+ * module's taints is entry i): the letters shown when set and when clear, and whether the
+ * flag applies to modules. */
+struct kd_taint_flag {
+	char c_true, c_false;
+	bool module;
+};
+/* The table (read once per session) and its length; -1 with an error when the kernel has
+ * no taint_flags[] the type model can read. */
+KD_API int kd_taint_flags(kd_session *s, const struct kd_taint_flag **flags, size_t *n);
 KD_END_DECLS
 
 #endif

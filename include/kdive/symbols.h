@@ -6,15 +6,21 @@
 
 KD_BEGIN_DECLS
 
-/* A symbol of vmlinux (relocated: runtime addresses). */
+/*
+ * A symbol of vmlinux or of a loaded module (relocated: runtime addresses). A module's
+ * symbols come from its own kallsyms in the dump (or from its object file once loaded),
+ * named as crash names them (without gcc's clone suffix), with crash's type letter: T or t
+ * for functions, '?' for everything else.
+ */
 struct kd_symbol {
 	uint64_t addr;
 	uint64_t size;
 	const char *name;
-	char type; /* nm-style letter: T t D d B b R r A W w V v */
+	char type;          /* nm-style letter: T t D d B b R r A W w V v, '?' for a module's data */
+	const char *module; /* the module's name; NULL for vmlinux */
 };
 
-/* The address of a symbol; fails with a message when there is none. */
+/* The address of a symbol (vmlinux, then loaded modules); fails with a message when there is none. */
 KD_API int kd_symbol_addr(kd_session *s, const char *name, uint64_t *addr);
 /* Name of the symbol containing addr (vmlinux, then loaded modules; NULL if none) and the offset into it. */
 KD_API const char *kd_symbol_at(kd_session *s, uint64_t addr, uint64_t *offset);
@@ -22,15 +28,21 @@ KD_API const char *kd_symbol_at(kd_session *s, uint64_t addr, uint64_t *offset);
 /* Source file and line of a kernel text address, from the DWARF line tables, as gdb shows them. */
 KD_API int kd_addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line);
 
-/* Lookups allowed to miss: NULL when there is no such symbol (no error is set). */
+/* Lookups allowed to miss: NULL when there is no such symbol (no error is set). vmlinux's
+ * symbols first, then the loaded modules' (in module address order). */
 KD_API const struct kd_symbol *kd_symbol_lookup(kd_session *s, const char *name);
-/* The vmlinux symbol at or before addr that contains it (or is the closest below it). */
+/* The symbol at or before addr that contains it (or is the closest below it): vmlinux's,
+ * else the symbol of the module whose memory holds addr (its ->module says which). */
 KD_API const struct kd_symbol *kd_symbol_containing(kd_session *s, uint64_t addr);
 /* A per-CPU variable (its symbol's value is an offset into each CPU's per-CPU area, not an
  * address; kd_per_cpu_addr gives a CPU's copy): true with that offset in *offset (may be NULL),
  * false for any other name. */
 KD_API bool kd_symbol_is_percpu(kd_session *s, const char *name, uint64_t *offset);
-/* vmlinux's symbols in address order, for listing. */
+/*
+ * vmlinux's symbols as crash lists them (sym -l), in address order: the section symbols
+ * included, nothing before _text but the per-CPU variables, names without gcc's clone
+ * suffix. Entries are the listing's own (kd_symbol_lookup's may differ in name).
+ */
 KD_API size_t kd_symbol_count(kd_session *s);
 KD_API const struct kd_symbol *kd_symbol_index(kd_session *s, size_t i);
 

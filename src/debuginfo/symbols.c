@@ -60,6 +60,75 @@ static void index_names(struct symtab *t)
 	}
 }
 
+/*
+ * crash's listing. Every symbol, section symbols included, in the order of their link-time
+ * address and raw name; then, as crash's x86_64 symbol filter, nothing before the first
+ * _text or _stext but __per_cpu_start and the per-CPU variables after it (data, or named
+ * per_cpu*, or __per_cpu_end): the absolute and other symbols below the kernel's text are left
+ * out. Names are cut at gcc's clone suffix.
+ */
+static int listed_cmp(const void *a, const void *b)
+{
+	const struct ksym *x = *(const struct ksym *const *)a, *y = *(const struct ksym *const *)b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static bool listed_before_text(const struct ksym *k, size_t stem, bool *percpu)
+{
+	if (strncmp(k->name, "__per_cpu_start", stem) == 0 && stem == strlen("__per_cpu_start")) {
+		*percpu = true;
+		return true;
+	}
+	if (!*percpu)
+		return false;
+	return strncmp(k->name, "per_cpu", 7) == 0 || (stem == strlen("__per_cpu_end") && strncmp(k->name, "__per_cpu_end", stem) == 0) ||
+	       k->type == 'V' || k->type == 'd' || k->type == 'D';
+}
+
+static void build_listing(struct symtab *t, const struct ksym *secs, size_t nsecs, size_t secbytes)
+{
+	size_t n = t->nsyms + nsecs, bytes = secbytes + 1;
+	const struct ksym **order = xmalloc((n ? n : 1) * sizeof(*order));
+	for (size_t i = 0; i < t->nsyms; i++)
+		order[i] = &t->syms[i];
+	for (size_t i = 0; i < nsecs; i++)
+		order[t->nsyms + i] = &secs[i];
+	qsort(order, n, sizeof(*order), listed_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (symbol_clone_stem(order[i]->name) != strlen(order[i]->name))
+			bytes += symbol_clone_stem(order[i]->name) + 1;
+	t->listed = xmalloc((n ? n : 1) * sizeof(*t->listed));
+	t->listed_strings = xmalloc(bytes);
+	char *sp = t->listed_strings;
+	bool text = false, percpu = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct ksym *k = order[i];
+		size_t stem = symbol_clone_stem(k->name);
+		if (!text && stem == 5 && (strncmp(k->name, "_text", 5) == 0))
+			text = true;
+		else if (!text && stem == 6 && strncmp(k->name, "_stext", 6) == 0)
+			text = true;
+		else if (!text && !listed_before_text(k, stem, &percpu))
+			continue;
+		struct ksym *l = &t->listed[t->nlisted++];
+		*l = *k;
+		if (k >= secs && k < secs + nsecs) { /* a section name: the listing owns it */
+			size_t len = strlen(k->name);
+			memcpy(sp, k->name, len + 1);
+			l->name = sp;
+			sp += len + 1;
+		} else if (stem != strlen(k->name)) {
+			memcpy(sp, k->name, stem);
+			sp[stem] = '\0';
+			l->name = sp;
+			sp += stem + 1;
+		}
+	}
+	free(order);
+}
+
 struct symtab *symtab_load(Elf *elf, struct kd_err *err)
 {
 	Elf_Scn *scn = NULL;
@@ -76,9 +145,11 @@ struct symtab *symtab_load(Elf *elf, struct kd_err *err)
 		kd_err_set(err, KD_EFORMAT, "vmlinux symbol table is unreadable: %s", elf_errmsg(-1));
 		return NULL;
 	}
-	size_t n = sh.sh_size / sh.sh_entsize;
+	size_t n = sh.sh_size / sh.sh_entsize, shstrndx = 0;
+	if (elf_getshdrstrndx(elf, &shstrndx) < 0)
+		shstrndx = 0;
 	struct symtab *t = xcalloc(1, sizeof(*t));
-	t->syms = xmalloc(n * sizeof(*t->syms));
+	t->syms = xmalloc((n ? n : 1) * sizeof(*t->syms));
 	/* Copy names into one block: the ELF data may be unmapped later. */
 	size_t strbytes = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -91,11 +162,24 @@ struct symtab *symtab_load(Elf *elf, struct kd_err *err)
 	}
 	t->strings = xmalloc(strbytes + 1);
 	char *sp = t->strings;
+	/* Section symbols are listed (crash lists them) but never looked up: names of their own. */
+	VEC(struct ksym) secs = {0};
+	size_t secbytes = 0;
 	for (size_t i = 0; i < n; i++) {
 		GElf_Sym sym;
 		if (!gelf_getsym(data, (int)i, &sym))
 			continue;
 		int type = GELF_ST_TYPE(sym.st_info);
+		if (type == STT_SECTION && sym.st_shndx != SHN_UNDEF && sym.st_shndx < SHN_LORESERVE && shstrndx) {
+			Elf_Scn *sec = elf_getscn(elf, sym.st_shndx);
+			GElf_Shdr ssh;
+			const char *sname = sec && gelf_getshdr(sec, &ssh) ? elf_strptr(elf, shstrndx, ssh.sh_name) : NULL;
+			if (sname && *sname) {
+				VEC_PUSH(&secs, ((struct ksym){sym.st_value, 0, sname, symbol_letter(elf, &sym), NULL}));
+				secbytes += strlen(sname) + 1;
+			}
+			continue;
+		}
 		if (type == STT_SECTION || type == STT_FILE || sym.st_shndx == SHN_UNDEF)
 			continue;
 		const char *name = elf_strptr(elf, sh.sh_link, sym.st_name);
@@ -108,11 +192,14 @@ struct symtab *symtab_load(Elf *elf, struct kd_err *err)
 		k->size = sym.st_size;
 		k->name = sp;
 		k->type = symbol_letter(elf, &sym);
+		k->module = NULL;
 		sp += len + 1;
 	}
 	qsort(t->syms, t->nsyms, sizeof(*t->syms), sym_cmp);
 	strmap_init(&t->by_name);
 	index_names(t);
+	build_listing(t, secs.items, secs.len, secbytes);
+	VEC_FREE(&secs);
 	return t;
 }
 
@@ -123,7 +210,18 @@ void symtab_free(struct symtab *t)
 	strmap_free(&t->by_name);
 	free(t->syms);
 	free(t->strings);
+	free(t->listed);
+	free(t->listed_strings);
 	free(t);
+}
+
+/* Kernel-map symbols move with the kernel, absolute ones among them (init_per_cpu__*, as crash
+ * relocates what lies in the kernel's sections); per-CPU offsets and small constants do not. */
+static void relocate_array(struct ksym *syms, size_t n, uint64_t old, uint64_t delta)
+{
+	for (size_t i = 0; i < n; i++)
+		if (syms[i].addr - old >= KERNEL_MAP_START)
+			syms[i].addr += delta;
 }
 
 void symtab_relocate(struct symtab *t, uint64_t off)
@@ -131,9 +229,8 @@ void symtab_relocate(struct symtab *t, uint64_t off)
 	uint64_t delta = off - t->offset;
 	if (!delta)
 		return;
-	for (size_t i = 0; i < t->nsyms; i++)
-		if (t->syms[i].addr - t->offset >= KERNEL_MAP_START && t->syms[i].type != 'A' && t->syms[i].type != 'a')
-			t->syms[i].addr += delta;
+	relocate_array(t->syms, t->nsyms, t->offset, delta);
+	relocate_array(t->listed, t->nlisted, t->offset, delta);
 	t->offset = off;
 	/* Every kernel-map symbol moves by the same delta and stays above the per-CPU ones:
 	 * the order by address holds, and the name index points at the same entries. */

@@ -19,6 +19,12 @@ struct symtab {
 	struct strmap by_name; /* name -> ksym* (globals win over locals) */
 	char *strings;       /* owns the names */
 	uint64_t offset;     /* KASLR offset applied */
+	/* crash's listing (sym -l): the symbols above and the section symbols, sorted by
+	 * address and raw name, none before _text but the per-CPU ones, names without gcc's
+	 * clone suffix (symbol_clone_stem). Copies, relocated with the rest. */
+	struct ksym *listed;
+	size_t nlisted;
+	char *listed_strings; /* owns the section names and the cut names */
 };
 
 #define KERNEL_MAP_START 0xffffffff80000000ULL

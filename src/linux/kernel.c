@@ -174,6 +174,7 @@ int kernel_init(kd_session *s)
 {
 	if (check_match(s) < 0 || read_uts_release(s) < 0 || read_cpus(s) < 0)
 		return -1;
+	s->kernel_ready = true;
 	return 0;
 }
 

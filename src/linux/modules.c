@@ -1,21 +1,51 @@
 #include "linux/modules.h"
 
 #include <elf.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "linux/kernel.h"
+#include "debuginfo/symbols.h"
 #include "debuginfo/types.h"
 
 #define MODULES_MAX 65536
 #define MODULE_SYMS_MAX (1u << 20)
+#define MODULE_REGION_MAX (1ULL << 32) /* no module region is 4 GiB */
+#define TAINT_FLAGS_MAX 64
+#define KSYM_NAME_MAX 512 /* the kernel's own bound on a symbol name */
+
+/* Address order; among symbols at one address, the order they were given in (kallsyms' order, as crash keeps it). */
+struct sym_sort {
+	struct kd_symbol sym;
+	size_t seq;
+};
 
 static int sym_cmp(const void *a, const void *b)
 {
-	const struct module_sym *x = a, *y = b;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
+	const struct sym_sort *x = a, *y = b;
+	if (x->sym.addr != y->sym.addr)
+		return x->sym.addr < y->sym.addr ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Core memory of a module: mem[] regions (6.4+) or core_layout (older). */
+static bool in_regions(const struct kmodule *m, uint64_t addr)
+{
+	for (int i = 0; i < m->nregions; i++)
+		if (m->regions[i].size && addr >= m->regions[i].base && addr - m->regions[i].base < m->regions[i].size)
+			return true;
+	return false;
+}
+
+static void add_region(struct kmodule *m, uint64_t base, uint64_t size)
+{
+	if (m->nregions >= KD_MODULE_REGIONS)
+		return;
+	if (!base || size > MODULE_REGION_MAX)
+		size = 0; /* unreadable or nonsense: an empty region */
+	m->regions[m->nregions++] = (struct kd_module_region){base, size};
+}
+
+/* Core memory of a module: mem[] regions (6.4+) or core_layout/init_layout (older). */
 static void read_layout(kd_session *s, struct kmodule *m)
 {
 	uint64_t mem_off = kd_member_offset_opt(s, "module", "mem");
@@ -23,16 +53,21 @@ static void read_layout(kd_session *s, struct kmodule *m)
 		uint64_t region = kd_type_size_opt(s, "module_memory"),
 			 base_off = kd_member_offset_opt(s, "module_memory", "base"),
 			 size_off = kd_member_offset_opt(s, "module_memory", "size");
-		int64_t text = 0, init_text = 4; /* MOD_TEXT .. MOD_RO_AFTER_INIT are core, MOD_INIT_* are not */
-		if (kd_enum_value(s, "MOD_INIT_TEXT", &init_text) < 0)
-			kd_err_clear(&s->err);
-		kd_enum_value(s, "MOD_TEXT", &text);
-		kd_err_clear(&s->err);
+		int64_t text = 0, init_text = 4, nr = 7; /* MOD_TEXT .. MOD_RO_AFTER_INIT are core, MOD_INIT_* are not */
+		kd_enum_find(s, "MOD_INIT_TEXT", &init_text);
+		kd_enum_find(s, "MOD_TEXT", &text);
+		kd_enum_find(s, "MOD_MEM_NUM_TYPES", &nr);
+		nr = MIN(MAX(nr, 0), KD_MODULE_REGIONS);
+		m->memory_regions = true;
 		m->start = UINT64_MAX;
-		for (int64_t i = 0; i < init_text && region != UINT64_MAX; i++) {
+		for (int64_t i = 0; i < nr && region != UINT64_MAX && base_off != UINT64_MAX && size_off != UINT64_MAX; i++) {
 			uint64_t base = 0, size = 0;
-			kd_read_kv(s, m->addr + mem_off + (uint64_t)i * region + base_off, &base, 8);
-			kd_read_int(s, m->addr + mem_off + (uint64_t)i * region + size_off, 4, &size);
+			if (kd_read_kv(s, m->addr + mem_off + (uint64_t)i * region + base_off, &base, 8) < 0 ||
+			    kd_read_int(s, m->addr + mem_off + (uint64_t)i * region + size_off, 4, &size) < 0)
+				kd_err_clear(&s->err);
+			add_region(m, base, size);
+			if (i >= init_text)
+				continue;
 			if (i == text)
 				m->base = base;
 			m->size += size;
@@ -44,66 +79,110 @@ static void read_layout(kd_session *s, struct kmodule *m)
 		if (m->start == UINT64_MAX)
 			m->start = m->end = 0;
 	} else {
+		uint64_t ib = 0, is = 0;
 		kd_read_member(s, m->addr, "module", "core_layout.base", &m->base);
 		kd_read_member(s, m->addr, "module", "core_layout.size", &m->size);
+		kd_err_clear(&s->err);
+		kd_read_member(s, m->addr, "module", "init_layout.base", &ib);
+		kd_read_member(s, m->addr, "module", "init_layout.size", &is);
 		m->start = m->base;
 		m->end = m->base + m->size;
+		add_region(m, m->base, m->size);
+		add_region(m, ib, is);
 	}
+	kd_err_clear(&s->err);
+	uint64_t taints = 0;
+	if (kd_member_offset_opt(s, "module", "taints") != UINT64_MAX && kd_read_member(s, m->addr, "module", "taints", &taints) == 0)
+		m->taints = taints;
 	kd_err_clear(&s->err);
 }
 
+/* crash's letter for a module symbol: the ELF st_info byte when it is printable (old kernels
+ * stored the kallsyms letter there), 't'/'T' for a local/global function, else '?'. */
+static char kallsyms_letter(unsigned char info)
+{
+	if (info >= ' ' && info < 0x7f)
+		return (char)info;
+	if (info == ((STB_LOCAL << 4) | STT_FUNC))
+		return 't';
+	if (info == ((STB_GLOBAL << 4) | STT_FUNC))
+		return 'T';
+	return '?';
+}
+
+/* Install syms (copied, names included) as m's symbols, in address order. */
+static void set_symbols(struct kmodule *m, const struct kd_symbol *syms, size_t n)
+{
+	free(m->syms);
+	free(m->strings);
+	size_t bytes = 1;
+	for (size_t i = 0; i < n; i++)
+		bytes += strlen(syms[i].name) + 1;
+	struct sym_sort *tmp = xmalloc((n ? n : 1) * sizeof(*tmp));
+	char *strings = xmalloc(bytes), *sp = strings;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(syms[i].name);
+		memcpy(sp, syms[i].name, len + 1);
+		tmp[i] = (struct sym_sort){syms[i], i};
+		tmp[i].sym.name = sp;
+		sp += len + 1;
+	}
+	qsort(tmp, n, sizeof(*tmp), sym_cmp);
+	m->syms = xmalloc((n ? n : 1) * sizeof(*m->syms));
+	for (size_t i = 0; i < n; i++)
+		m->syms[i] = tmp[i].sym;
+	m->nsyms = n;
+	m->strings = strings;
+	free(tmp);
+}
+
+/* The module's own kallsyms: every defined, named symbol inside the module's memory, as crash keeps them. */
 static void read_kallsyms(kd_session *s, struct kmodule *m)
 {
-	uint64_t ks, symtab, num = 0, strtab, typetab = 0;
+	uint64_t ks, symtab, num = 0, strtab;
 	if (kd_read_member_ptr(s, m->addr, "module", "kallsyms", &ks) < 0 || !ks ||
 	    kd_read_member_ptr(s, ks, "mod_kallsyms", "symtab", &symtab) < 0 || kd_read_member(s, ks, "mod_kallsyms", "num_symtab", &num) < 0 ||
 	    kd_read_member_ptr(s, ks, "mod_kallsyms", "strtab", &strtab) < 0 || num > MODULE_SYMS_MAX) {
 		kd_err_clear(&s->err);
 		return;
 	}
-	kd_read_member_ptr(s, ks, "mod_kallsyms", "typetab", &typetab);
-	kd_err_clear(&s->err);
 	Elf64_Sym *raw = xmalloc((num ? num : 1) * sizeof(*raw));
-	char *types = xcalloc(num ? num : 1, 1);
-	if (kd_read_kv(s, symtab, raw, num * sizeof(*raw)) < 0 || (typetab && kd_read_kv(s, typetab, types, num) < 0)) {
+	if (kd_read_kv(s, symtab, raw, num * sizeof(*raw)) < 0) {
 		kd_err_clear(&s->err);
 		free(raw);
-		free(types);
 		return;
 	}
-	/* Names: read each one (they are short) into one block. */
 	VEC(char) strs = {0};
-	VEC(struct module_sym) syms = {0};
+	VEC(struct kd_symbol) syms = {0};
 	VEC(size_t) name_at = {0};
-	for (uint64_t i = 0; i < num; i++) {
-		if (!raw[i].st_name || !raw[i].st_value)
+	for (uint64_t i = 1; i < num; i++) { /* entry 0 is ELF's null symbol */
+		if (raw[i].st_shndx == SHN_UNDEF || !in_regions(m, raw[i].st_value))
 			continue;
-		char name[128];
+		char name[KSYM_NAME_MAX];
 		if (kd_read_string(s, strtab + raw[i].st_name, name, sizeof(name)) < 0 || !name[0]) {
 			kd_err_clear(&s->err);
 			continue;
 		}
+		name[symbol_clone_stem(name)] = '\0';
 		VEC_PUSH(&name_at, strs.len);
 		for (char *c = name; *c; c++)
 			VEC_PUSH(&strs, *c);
 		VEC_PUSH(&strs, '\0');
-		VEC_PUSH(&syms, ((struct module_sym){raw[i].st_value, raw[i].st_size, NULL, types[i] ? types[i] : '?'}));
+		VEC_PUSH(&syms, ((struct kd_symbol){raw[i].st_value, raw[i].st_size, NULL, kallsyms_letter(raw[i].st_info), NULL}));
 	}
 	for (size_t i = 0; i < syms.len; i++)
 		syms.items[i].name = strs.items + name_at.items[i];
-	qsort(syms.items, syms.len, sizeof(*syms.items), sym_cmp);
-	m->syms = syms.items;
-	m->nsyms = syms.len;
-	m->strings = strs.items;
+	set_symbols(m, syms.items, syms.len);
+	VEC_FREE(&syms);
+	VEC_FREE(&strs);
 	VEC_FREE(&name_at);
 	free(raw);
-	free(types);
 }
 
 static int mod_cmp(const void *a, const void *b)
 {
 	const struct kmodule *x = a, *y = b;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
+	return x->base < y->base ? -1 : x->base > y->base;
 }
 
 struct module_walk {
@@ -126,6 +205,26 @@ static int on_module(kd_session *s, uint64_t addr, const struct kd_walk_pos *pos
 	return 0;
 }
 
+/* Each symbol's module name, and the name index over every module (the first module in address order wins). */
+static void index_symbols(struct module_table *mt)
+{
+	struct strmap *ix = mt->index;
+	if (!ix) {
+		ix = xcalloc(1, sizeof(*ix));
+		mt->index = ix;
+	} else
+		strmap_free(ix);
+	strmap_init(ix);
+	for (size_t i = 0; i < mt->len; i++) {
+		struct kmodule *m = &mt->mods[i];
+		for (size_t j = 0; j < m->nsyms; j++) {
+			m->syms[j].module = m->name;
+			if (!strmap_get(ix, m->syms[j].name))
+				strmap_put(ix, m->syms[j].name, &m->syms[j]);
+		}
+	}
+}
+
 const struct module_table *kd_modules_get(kd_session *s)
 {
 	if (s->module_table)
@@ -136,11 +235,13 @@ const struct module_table *kd_modules_get(kd_session *s)
 	    kd_member_offset(s, "module", "name", &w.name_off) < 0 || kd_read_kv(s, head, &next, 8) < 0)
 		return NULL;
 	w.mt = xcalloc(1, sizeof(*w.mt));
+	/* Installed before the walk: a symbol lookup made while reading finds no module rather than coming back here. */
+	s->module_table = w.mt;
 	/* What could be read, up to an unreadable module or a broken link. */
 	kd_walk_list(s, head, list_off, 0, on_module, &w);
 	kd_err_clear(&s->err);
-	qsort(w.mt->mods, w.mt->len, sizeof(*w.mt->mods), mod_cmp); /* crash lists them by address */
-	s->module_table = w.mt;
+	qsort(w.mt->mods, w.mt->len, sizeof(*w.mt->mods), mod_cmp); /* crash lists them by text base */
+	index_symbols(w.mt);
 	return w.mt;
 }
 
@@ -153,35 +254,125 @@ void modules_free(kd_session *s)
 		free(mt->mods[i].syms);
 		free(mt->mods[i].strings);
 	}
+	if (mt->index) {
+		strmap_free(mt->index);
+		free(mt->index);
+	}
 	free(mt->mods);
 	free(mt);
 	s->module_table = NULL;
+	free(s->taint_flags);
+	s->taint_flags = NULL;
+	s->ntaint_flags = 0;
 }
 
-const struct module_sym *module_symbol_at(kd_session *s, uint64_t addr, uint64_t *offset, const struct kmodule **mod)
+/* The module table when there is one to read; a missing one is no lookup's failure. */
+static const struct module_table *modules_quiet(kd_session *s)
+{
+	if (s->module_table)
+		return s->module_table;
+	if (!s->kernel_ready || !s->symtab)
+		return NULL;
+	struct kd_err saved = s->err;
+	const struct module_table *mt = kd_modules_get(s);
+	s->err = saved;
+	return mt;
+}
+
+const struct kmodule *kd_module_find(kd_session *s, const char *name)
+{
+	const struct module_table *mt = modules_quiet(s);
+	for (size_t i = 0; mt && i < mt->len; i++)
+		if (strcmp(mt->mods[i].name, name) == 0)
+			return &mt->mods[i];
+	return NULL;
+}
+
+const struct kmodule *kd_module_at(kd_session *s, uint64_t addr)
+{
+	const struct module_table *mt = modules_quiet(s);
+	for (size_t i = 0; mt && i < mt->len; i++)
+		if (in_regions(&mt->mods[i], addr))
+			return &mt->mods[i];
+	return NULL;
+}
+
+const struct kd_symbol *module_symbol_at(kd_session *s, uint64_t addr, uint64_t *offset)
+{
+	const struct kmodule *m = kd_module_at(s, addr);
+	if (!m || !m->nsyms)
+		return NULL;
+	size_t lo = 0, hi = m->nsyms; /* the last symbol at or below addr */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->syms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	const struct kd_symbol *k = &m->syms[lo - 1];
+	/* Among several at that address, the first, as crash's value search finds it. */
+	while (k > m->syms && k[-1].addr == k->addr)
+		k--;
+	if (offset)
+		*offset = addr - k->addr;
+	return k;
+}
+
+const struct kd_symbol *module_symbol_lookup(kd_session *s, const char *name)
+{
+	const struct module_table *mt = modules_quiet(s);
+	return mt && mt->index ? strmap_get(mt->index, name) : NULL;
+}
+
+int modules_replace_symbols(kd_session *s, const char *module, const struct kd_symbol *syms, size_t n)
 {
 	const struct module_table *mt = kd_modules_get(s);
 	if (!mt)
-		return NULL;
-	for (size_t i = 0; i < mt->len; i++) {
-		const struct kmodule *m = &mt->mods[i];
-		if (addr < m->start || addr >= m->end || !m->nsyms)
-			continue;
-		size_t lo = 0, hi = m->nsyms;
-		while (hi - lo > 1) {
-			size_t mid = (lo + hi) / 2;
-			if (m->syms[mid].addr <= addr)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		if (m->syms[lo].addr > addr)
-			return NULL;
-		if (offset)
-			*offset = addr - m->syms[lo].addr;
-		if (mod)
-			*mod = m;
-		return &m->syms[lo];
+		return -1;
+	struct kmodule *m = (struct kmodule *)kd_module_find(s, module);
+	if (!m)
+		return kd_fail(s, "%s: no such module", module);
+	set_symbols(m, syms, n);
+	index_symbols((struct module_table *)mt);
+	return 0;
+}
+
+/* ---- taint flags ---- */
+
+int kd_taint_flags(kd_session *s, const struct kd_taint_flag **flags, size_t *n)
+{
+	if (s->taint_flags) {
+		*flags = s->taint_flags;
+		*n = s->ntaint_flags;
+		return 0;
 	}
-	return NULL;
+	uint64_t addr, esize = kd_type_size_opt(s, "taint_flag"), t_off = kd_member_offset_opt(s, "taint_flag", "c_true"),
+		       f_off = kd_member_offset_opt(s, "taint_flag", "c_false"), m_off = kd_member_offset_opt(s, "taint_flag", "module");
+	if (t_off == UINT64_MAX) { /* before 4.16 the members were "true" and "false" */
+		t_off = kd_member_offset_opt(s, "taint_flag", "true");
+		f_off = kd_member_offset_opt(s, "taint_flag", "false");
+	}
+	const kd_type *t = kd_symbol_lookup(s, "taint_flags") ? kd_var_type(s, "taint_flags") : NULL;
+	uint64_t len = t && esize && esize != UINT64_MAX ? kd_type_sizeof(s, t) / esize : 0;
+	if (!t || !len || t_off == UINT64_MAX || f_off == UINT64_MAX || len > TAINT_FLAGS_MAX)
+		return kd_fail(s, "this kernel has no taint_flags[] table");
+	if (kd_symbol_addr(s, "taint_flags", &addr) < 0)
+		return -1;
+	uint8_t buf[TAINT_FLAGS_MAX * 16];
+	if (esize > 16 || kd_read_kv(s, addr, buf, len * esize) < 0)
+		return kd_fail(s, "taint_flags[] at %llx is unreadable", (unsigned long long)addr);
+	struct kd_taint_flag *tf = xcalloc(len, sizeof(*tf));
+	for (size_t i = 0; i < len; i++) {
+		tf[i].c_true = (char)buf[i * esize + t_off];
+		tf[i].c_false = (char)buf[i * esize + f_off];
+		tf[i].module = m_off != UINT64_MAX && buf[i * esize + m_off];
+	}
+	s->taint_flags = tf;
+	s->ntaint_flags = len;
+	*flags = tf;
+	*n = len;
+	return 0;
 }

@@ -84,7 +84,7 @@ int kd_read(kd_session *s, uint64_t addr, enum kd_addr_space space, void *buf, s
 
 int kd_symbol_addr(kd_session *s, const char *name, uint64_t *addr)
 {
-	const struct ksym *k = s->symtab ? symtab_lookup(s->symtab, name) : NULL;
+	const struct ksym *k = kd_symbol_lookup(s, name);
 	if (!k)
 		return kd_fail(s, "no symbol \"%s\" in vmlinux", name);
 	*addr = k->addr;
@@ -93,40 +93,33 @@ int kd_symbol_addr(kd_session *s, const char *name, uint64_t *addr)
 
 const char *kd_symbol_at(kd_session *s, uint64_t addr, uint64_t *offset)
 {
-	const struct ksym *k = s->symtab ? symtab_at(s->symtab, addr) : NULL;
-	if (k) {
-		if (offset)
-			*offset = addr - k->addr;
-		return k->name;
-	}
-	/* A loaded module's symbol; the table is built on first use and needs a dump. */
-	if (!s->dump)
-		return NULL;
-	struct kd_err saved = s->err;
-	const struct kmodule *mod;
-	const struct module_sym *m = module_symbol_at(s, addr, offset, &mod);
-	s->err = saved; /* no module table is not this lookup's failure */
-	return m ? m->name : NULL;
+	const struct ksym *k = kd_symbol_containing(s, addr);
+	if (k && offset)
+		*offset = addr - k->addr;
+	return k ? k->name : NULL;
 }
 
 const struct kd_symbol *kd_symbol_lookup(kd_session *s, const char *name)
 {
-	return s->symtab ? symtab_lookup(s->symtab, name) : NULL;
+	const struct ksym *k = s->symtab ? symtab_lookup(s->symtab, name) : NULL;
+	/* Then a loaded module's (the table is built on first use, once the kernel layer is up). */
+	return k ? k : module_symbol_lookup(s, name);
 }
 
 const struct kd_symbol *kd_symbol_containing(kd_session *s, uint64_t addr)
 {
-	return s->symtab ? symtab_at(s->symtab, addr) : NULL;
+	const struct ksym *k = s->symtab ? symtab_at(s->symtab, addr) : NULL;
+	return k ? k : module_symbol_at(s, addr, NULL);
 }
 
 size_t kd_symbol_count(kd_session *s)
 {
-	return s->symtab ? s->symtab->nsyms : 0;
+	return s->symtab ? s->symtab->nlisted : 0;
 }
 
 const struct kd_symbol *kd_symbol_index(kd_session *s, size_t i)
 {
-	return s->symtab && i < s->symtab->nsyms ? &s->symtab->syms[i] : NULL;
+	return s->symtab && i < s->symtab->nlisted ? &s->symtab->listed[i] : NULL;
 }
 
 /* ${XDG_CACHE_HOME:-$HOME/.cache}/kdive/index/<build-id>.idx, creating the directory; NULL if no home. */

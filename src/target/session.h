@@ -21,6 +21,7 @@ struct cexpr_state;
 struct arch_ops;
 struct task_table;
 struct module_table;
+struct kd_taint_flag;
 struct unwind_ctx;
 struct kd_extensions;
 struct mm_state;
@@ -101,7 +102,10 @@ struct kd_session {
 	/* context: current task (0 = the panic task) */
 	uint64_t cur_task;
 	struct task_table *task_table; /* built on first use (tasks.c) */
+	bool kernel_ready; /* kernel_init done: memory, KASLR and types usable; module symbols are looked at only then */
 	struct module_table *module_table; /* built on first use (modules.c) */
+	struct kd_taint_flag *taint_flags; /* the kernel's taint_flags[], read on first use (modules.c) */
+	size_t ntaint_flags;
 	struct unwind_ctx *unwind;     /* ORC tables, stack layout; built on first use (arch/x86_64_unwind.c) */
 	struct kd_extensions *extensions; /* loaded extension modules (src/shell/extensions.c) */
 	struct mm_state *mm;           /* memory sections, struct page layout; read on first use (linux/mm.c) */
