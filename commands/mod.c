@@ -112,6 +112,39 @@ static int load_all(kd_session *s, const struct module_table *mt, const char *tr
 	return rc < 0 ? kd_fail(s, "some object files could not be loaded") : 0;
 }
 
+/* mod -t: each tainted module's taint letters (the flags of the kernel's taint_flags[] that apply to modules), as crash lists them. */
+static int mod_taints(kd_session *s)
+{
+	const struct module_table *mt = kd_modules_get(s);
+	const struct kd_taint_flag *tf;
+	size_t ntf;
+	if (!mt)
+		return -1;
+	int width = 0;
+	for (size_t i = 0; i < mt->len; i++)
+		if (mt->mods[i].taints)
+			width = MAX(width, (int)strlen(mt->mods[i].name));
+	if (!width) {
+		kd_printf(s, "no tainted modules\n");
+		return 0;
+	}
+	if (kd_taint_flags(s, &tf, &ntf) < 0)
+		return -1;
+	kd_printf(s, "%-*s  TAINTS\n", width, "NAME");
+	for (size_t i = 0; i < mt->len; i++) {
+		const struct kmodule *m = &mt->mods[i];
+		char letters[65];
+		size_t n = 0;
+		for (size_t j = 0; j < ntf && j < 64; j++)
+			if (tf[j].module && (m->taints >> j & 1))
+				letters[n++] = tf[j].c_true;
+		letters[n] = '\0';
+		if (m->taints)
+			kd_printf(s, "%-*s  %s\n", width, m->name, letters);
+	}
+	return 0;
+}
+
 static int cmd_mod(kd_session *s, int argc, char **argv)
 {
 	/* -r (gdb's -readnow) and -g (section symbols) are flags anywhere, also inside other
@@ -209,7 +242,7 @@ static int cmd_mod(kd_session *s, int argc, char **argv)
 	case OLD_ADD_SYM:
 		break; /* crash's old add-symbol-file mechanism: nothing to choose here */
 	case TAINT:
-		rc = kd_fail(s, "mod -t is not supported yet");
+		rc = mod_taints(s);
 		break;
 	case REINIT:
 		kd_modules_reinit(s);

@@ -90,6 +90,8 @@ static void dump_modules(kd_session *s, const char *name)
 			else if (!m->memory_regions && (r == 0 || m->regions[r].size))
 				dump_region(s, m, &m->regions[r], NULL, r > 0);
 		}
+		if (m->kallsyms_error[0]) /* what of the module could not be listed, and why */
+			kd_printf(s, "sym: %s: %s\n", m->name, m->kallsyms_error);
 	}
 }
 
@@ -276,14 +278,15 @@ static bool find_addr(kd_session *s, uint64_t addr, struct sym_ref *out, uint64_
 
 static int sym_arg(kd_session *s, const char *arg, bool prev, bool next)
 {
-	uint64_t addr;
+	uint64_t addr = 0;
 	struct sym_ref refs[64];
 	size_t n = find_name(s, arg, refs, 64);
-	if (!n && kd_parse_hex_u64(arg, &addr)) {
+	const char *digits = strncmp(arg, "0x", 2) == 0 || strncmp(arg, "0X", 2) == 0 ? arg + 2 : arg;
+	/* Not a symbol's name and all hexadecimal digits: an address (crash's htol: at most 16 digits). */
+	if (!n && *digits && strspn(digits, "0123456789abcdefABCDEF") == strlen(digits)) {
 		uint64_t off = 0;
 		struct sym_ref r;
-		size_t digits = strlen(arg) - (strncmp(arg, "0x", 2) == 0 || strncmp(arg, "0X", 2) == 0 ? 2 : 0);
-		if (digits > 16 || !find_addr(s, addr, &r, &off))
+		if (strlen(digits) > 16 || !kd_parse_hex_u64(arg, &addr) || !find_addr(s, addr, &r, &off))
 			return kd_fail(s, "invalid address: %s", arg);
 		show_ref(s, &r, off, prev, next);
 		return 0;

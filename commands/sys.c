@@ -354,13 +354,39 @@ static int show_config(kd_session *s)
 
 static int show_stats(kd_session *s);
 
+/* sys -t: the kernel's tainted_mask and the letters of its taint_flags[] (a clear flag's letter
+ * only when it says something: not ' ', '-' or 'G'), as crash prints them. */
+static int show_taints(kd_session *s)
+{
+	const struct kd_taint_flag *tf;
+	size_t n;
+	uint64_t addr, mask = 0;
+	if (kd_taint_flags(s, &tf, &n) < 0 || kd_symbol_addr(s, "tainted_mask", &addr) < 0) {
+		kd_clear_error(s);
+		return kd_fail(s, "-t option not supported or applicable on this architecture or kernel");
+	}
+	if (kd_read_kv(s, addr, &mask, sizeof(mask)) < 0)
+		return -1;
+	char letters[65];
+	size_t len = 0;
+	for (size_t i = 0; i < n && i < 64; i++) {
+		char c = mask >> i & 1 ? tf[i].c_true : tf[i].c_false;
+		if (mask >> i & 1 || (c != ' ' && c != '-' && c != 'G'))
+			letters[len++] = c;
+	}
+	letters[len] = '\0';
+	kd_printf(s, "TAINTED_MASK: %llx  %s\n", (unsigned long long)mask, letters);
+	return 0;
+}
+
 static int cmd_sys(kd_session *s, int argc, char **argv)
 {
 	bool calls = false;
 	int c;
-	while ((c = getopt(argc, argv, "cip:")) != -1) {
+	while ((c = getopt(argc, argv, "ctip:")) != -1) {
 		switch (c) {
 		case 'c': calls = true; break;
+		case 't': return show_taints(s); /* crash shows them as soon as it meets -t */
 		case 'i': return show_dmi(s);
 		default: return kd_usage(s); /* -p anic panics a live kernel only */
 		}
@@ -427,6 +453,8 @@ const struct kd_command kd_cmd_sys = {
 	"  -c [name|number]  the system call table: each number, the function it calls\n"
 	"                    and the function's source file and line; with a number, that\n"
 	"                    entry; with a name, every entry whose function contains it\n"
+	"  -t                the kernel's taint flags: tainted_mask and the letters of\n"
+	"                    its taint_flags[] (crash's TAINTED_MASK line)\n"
 	"  -i                the DMI (SMBIOS) strings the kernel saved: BIOS, system, chassis\n"
 	"  config            the kernel's configuration, where it was built with\n"
 	"                    CONFIG_IKCONFIG (Debian's kernels are not)\n"

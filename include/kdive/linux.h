@@ -98,6 +98,7 @@ struct kmodule {
 	int nregions;
 	bool memory_regions;
 	uint64_t taints; /* module.taints: bit i is taint_flags[i] */
+	char kallsyms_error[128]; /* why the module's kallsyms were not (all) read; "" when they were */
 };
 
 struct module_table {

@@ -1,6 +1,7 @@
 #include "linux/modules.h"
 
 #include <elf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,19 +140,28 @@ static void set_symbols(struct kmodule *m, const struct kd_symbol *syms, size_t 
 /* The module's own kallsyms: every defined, named symbol inside the module's memory, as crash keeps them. */
 static void read_kallsyms(kd_session *s, struct kmodule *m)
 {
-	uint64_t ks, symtab, num = 0, strtab;
+	uint64_t ks = 0, symtab, num = 0, strtab;
 	if (kd_read_member_ptr(s, m->addr, "module", "kallsyms", &ks) < 0 || !ks ||
 	    kd_read_member_ptr(s, ks, "mod_kallsyms", "symtab", &symtab) < 0 || kd_read_member(s, ks, "mod_kallsyms", "num_symtab", &num) < 0 ||
-	    kd_read_member_ptr(s, ks, "mod_kallsyms", "strtab", &strtab) < 0 || num > MODULE_SYMS_MAX) {
+	    kd_read_member_ptr(s, ks, "mod_kallsyms", "strtab", &strtab) < 0) {
+		if (ks)
+			snprintf(m->kallsyms_error, sizeof(m->kallsyms_error), "kallsyms at %llx: %.80s", (unsigned long long)ks, s->err.msg);
 		kd_err_clear(&s->err);
+		return;
+	}
+	if (num > MODULE_SYMS_MAX) {
+		snprintf(m->kallsyms_error, sizeof(m->kallsyms_error), "kallsyms at %llx: %llu symbols (more than %u)", (unsigned long long)ks,
+			 (unsigned long long)num, MODULE_SYMS_MAX);
 		return;
 	}
 	Elf64_Sym *raw = xmalloc((num ? num : 1) * sizeof(*raw));
 	if (kd_read_kv(s, symtab, raw, num * sizeof(*raw)) < 0) {
+		snprintf(m->kallsyms_error, sizeof(m->kallsyms_error), "kallsyms symbol table at %llx: %.80s", (unsigned long long)symtab, s->err.msg);
 		kd_err_clear(&s->err);
 		free(raw);
 		return;
 	}
+	size_t unreadable = 0;
 	VEC(char) strs = {0};
 	VEC(struct kd_symbol) syms = {0};
 	VEC(size_t) name_at = {0};
@@ -159,10 +169,13 @@ static void read_kallsyms(kd_session *s, struct kmodule *m)
 		if (raw[i].st_shndx == SHN_UNDEF || !in_regions(m, raw[i].st_value))
 			continue;
 		char name[KSYM_NAME_MAX];
-		if (kd_read_string(s, strtab + raw[i].st_name, name, sizeof(name)) < 0 || !name[0]) {
+		if (kd_read_string(s, strtab + raw[i].st_name, name, sizeof(name)) < 0) {
 			kd_err_clear(&s->err);
+			unreadable++;
 			continue;
 		}
+		if (!name[0])
+			continue;
 		name[symbol_clone_stem(name)] = '\0';
 		VEC_PUSH(&name_at, strs.len);
 		for (char *c = name; *c; c++)
@@ -170,6 +183,9 @@ static void read_kallsyms(kd_session *s, struct kmodule *m)
 		VEC_PUSH(&strs, '\0');
 		VEC_PUSH(&syms, ((struct kd_symbol){raw[i].st_value, raw[i].st_size, NULL, kallsyms_letter(raw[i].st_info), NULL}));
 	}
+	if (unreadable)
+		snprintf(m->kallsyms_error, sizeof(m->kallsyms_error), "kallsyms string table at %llx: %zu of %llu names unreadable",
+			 (unsigned long long)strtab, unreadable, (unsigned long long)num - 1);
 	for (size_t i = 0; i < syms.len; i++)
 		syms.items[i].name = strs.items + name_at.items[i];
 	set_symbols(m, syms.items, syms.len);
@@ -313,8 +329,8 @@ const struct kd_symbol *module_symbol_at(kd_session *s, uint64_t addr, uint64_t 
 	if (!lo)
 		return NULL;
 	const struct kd_symbol *k = &m->syms[lo - 1];
-	/* Among several at that address, the first, as crash's value search finds it. */
-	while (k > m->syms && k[-1].addr == k->addr)
+	/* As crash's value search: of several symbols at addr the first, of several below it the last. */
+	while (k > m->syms && k->addr == addr && k[-1].addr == addr)
 		k--;
 	if (offset)
 		*offset = addr - k->addr;
@@ -336,6 +352,7 @@ int modules_replace_symbols(kd_session *s, const char *module, const struct kd_s
 	if (!m)
 		return kd_fail(s, "%s: no such module", module);
 	set_symbols(m, syms, n);
+	m->kallsyms_error[0] = '\0';
 	index_symbols((struct module_table *)mt);
 	return 0;
 }

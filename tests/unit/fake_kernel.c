@@ -15,7 +15,7 @@
  *   kernel     linux_banner, init_uts_ns, nr_cpu_ids, __per_cpu_offset and runqueues (4 CPUs),
  *              init_task and three more idle tasks, processes 1 (init), 100 (worker, with thread
  *              101) and 200 (rtd, real-time), init_pid_ns's IDR of their pids, a task group
- *   modules    modules -> two struct module
+ *   modules    modules -> two struct module (ext4, fake) with kallsyms; taint_flags[], tainted_mask
  *   slab       slab_caches: kmalloc-64 and task_struct with CPU, partial and full slabs (SLUB, below)
  *   memory     the processes' mm_structs (6.2+ RSS: percpu_counters over a per-CPU chunk), one
  *              NUMA node's pglist_data; the uptime (jiffies_64, tick_nsec: HZ 250); each task's
@@ -464,16 +464,74 @@ struct {
 struct module_sect_attrs fake_sect_attrs = {0, 3, {{{{".note.gnu.build-id", 0}, 0, 0}, (unsigned long)&fake_mod_build_id},
 						  {{{".text", 0}, 0, 0}, 0xffffffffc0001000UL},
 						  {{{".data", 0}, 0, 0}, (unsigned long)&fake_mod_data}}};
+/*
+ * Loaded modules (6.1's layout: core_layout, init_layout) in the module area at 0xffffffffc0000000
+ * (vas[2]): fake at +0 (its .text above at +0x1000) and ext4 at +0x3000, 0x3000 bytes each, neither's memory modelled, only
+ * their kallsyms: an ELF symbol table and string table each. fake's has what crash leaves out
+ * (the null entry, an undefined symbol, one outside the module), a clone suffix to cut, two
+ * symbols at one address, a data symbol (crash: '?'), and an __this_module as ext4's. The
+ * kernel's taint table (6.1's taint_flags[]): tainted W, O and E; fake is tainted O and E.
+ */
+typedef struct {
+	unsigned int st_name;
+	unsigned char st_info, st_other;
+	unsigned short st_shndx;
+	unsigned long st_value, st_size;
+} Elf64_Sym;
+struct mod_kallsyms {
+	Elf64_Sym *symtab;
+	unsigned int num_symtab;
+	char *strtab;
+	char *typetab;
+};
+struct module_layout {
+	void *base;
+	unsigned int size, text_size, ro_size, ro_after_init_size;
+};
 struct module {
 	int state;
 	struct list_head list;
 	char name[56];
 	struct module_sect_attrs *sect_attrs;
+	struct module_layout core_layout, init_layout;
+	struct mod_kallsyms *kallsyms;
+	unsigned long taints;
 };
+#define MOD_AREA 0xffffffffc0000000UL
+char ext4_strtab[] = "\0ext4_fill_super\0__this_module";
+Elf64_Sym ext4_symtab[] = {
+	{0},
+	{1, 0x12, 0, 1, MOD_AREA + 0x3040, 0x200},  /* T ext4_fill_super */
+	{17, 0x11, 0, 3, MOD_AREA + 0x5800, 0x400}, /* ? __this_module */
+};
+char fake_strtab[] = "\0fake_init\0fake_helper.part.0\0fake_data\0printk\0far_away\0__this_module\0init_module";
+Elf64_Sym fake_symtab[] = {
+	{0},
+	{1, 0x12, 0, 1, MOD_AREA + 0x10, 0x80},     /* T fake_init */
+	{11, 0x02, 0, 1, MOD_AREA + 0x100, 0x40},   /* t fake_helper (.part.0 cut) */
+	{30, 0x01, 0, 3, MOD_AREA + 0x2000, 0x10},  /* ? fake_data */
+	{40, 0x10, 0, 0, 0, 0},                     /* undefined: printk */
+	{47, 0x02, 0, 1, 0xffffffffc0100000UL, 0},  /* outside the module: far_away */
+	{56, 0x11, 0, 3, MOD_AREA + 0x2800, 0x400}, /* ? __this_module */
+	{70, 0x12, 0, 1, MOD_AREA + 0x10, 0x80},    /* T init_module, an alias of fake_init */
+};
+struct mod_kallsyms ext4_kallsyms = {ext4_symtab, 3, ext4_strtab, 0};
+struct mod_kallsyms fake_kallsyms = {fake_symtab, 8, fake_strtab, 0};
 extern struct module mod_ext4, mod_fake;
 struct list_head modules = {&mod_ext4.list, &mod_fake.list};
-struct module mod_ext4 = {0, {&mod_fake.list, &modules}, "ext4", 0};
-struct module mod_fake = {0, {&modules, &mod_ext4.list}, "fake", &fake_sect_attrs};
+struct module mod_ext4 = {0, {&mod_fake.list, &modules}, "ext4", 0, {(void *)(MOD_AREA + 0x3000), 0x3000, 0x1000, 0, 0}, {0}, &ext4_kallsyms, 0};
+struct module mod_fake = {0, {&modules, &mod_ext4.list}, "fake", &fake_sect_attrs, {(void *)MOD_AREA, 0x3000, 0x1000, 0, 0}, {0}, &fake_kallsyms,
+			  (1UL << 12) | (1UL << 13)};
+struct taint_flag {
+	char c_true, c_false;
+	_Bool module;
+};
+const struct taint_flag taint_flags[18] = {
+	{'P', 'G', 1}, {'F', ' ', 1}, {'S', ' ', 0}, {'R', ' ', 0}, {'M', ' ', 0}, {'B', ' ', 0},
+	{'U', ' ', 0}, {'D', ' ', 0}, {'A', ' ', 0}, {'W', ' ', 0}, {'C', ' ', 1}, {'I', ' ', 0},
+	{'O', ' ', 1}, {'E', ' ', 1}, {'L', ' ', 0}, {'K', ' ', 1}, {'X', ' ', 1}, {'T', ' ', 1},
+};
+unsigned long tainted_mask = (1UL << 9) | (1UL << 12) | (1UL << 13);
 
 /*
  * The processes' address spaces: sizes and RSS counters (their VMAs are not modelled: mm_mt is
@@ -776,7 +834,8 @@ unsigned int nr_swapfiles = 2;
 void *keep[] = {&ghead, &hhead, &groot, &gxa, &gidr, &gmt, &mt_pivots, (void *)linux_banner, &init_uts_ns,
 		&nr_cpu_ids, &panic_cpu, &__per_cpu_offset, &runqueues, &init_pid_ns, &modules, &rbn, &group_se,
 		&node_data, &nr_node_ids, &tick_nsec, &jiffies_64, &pcpu_chunk, &init_net, &slab_caches, &page_offset_base,
-		&vmemmap_base, &pagetype_slab, &mem_map_type, &vmap_area_list, &vas, &swap_info, &nr_swapfiles};
+		&vmemmap_base, &pagetype_slab, &mem_map_type, &vmap_area_list, &vas, &swap_info, &nr_swapfiles, &taint_flags,
+		&tainted_mask};
 
 int main(void)
 {

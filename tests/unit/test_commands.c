@@ -138,6 +138,16 @@ static const struct golden cases[] = {
 	{"mod", "mod\nmod -r\nmod -D\nmod -d fake\nmod -o"},
 	{"mod-bad-input", "mod -s nosuch\nmod -d nosuch\nmod -s\nmod -x\nmod -s ext4 -d ext4\nmod -S /nonexistent\n"
 			  "mod -S /tmp extra\nmod -s ext4 /dev/null\nmod -s ext4 /nonexistent/ext4.ko\nmod -s fake /dev/null extra"},
+	{"sym-module", "sym fake_init\nsym ffffffffc0000020\nsym fake_helper\nsym fake_helper.part.0\nsym __this_module\nsym fake_data\n"
+		       "sym -n fake_init\nsym -p ext4_fill_super\nsym -p -n fake_helper\nsym ffffffffc0100000 ffffffffc0000110\n"
+		       "sym -q fake_\nsym -Q this_module\nsym -Q no_such\nsym fake_"},
+	{"sym-module-list", "sym -M\nsym -m fake\nsym -m no_such_module"},
+	{"sym-module-expressions", "rd -s {&modules} 2\neval fake_init + 0x10\nrd fake_helper 1"},
+	{"sym-usage", "sym\nsym -x\nsym 12345678901234567"},
+	{"sym-module-kallsyms-too-big", "sym -m fake\nsym fake_init", "fake_kallsyms.num_symtab = 0x7fffffff"},
+	{"sym-module-kallsyms-bad-strtab", "sym -m fake", "fake_kallsyms.strtab = 0xdead0000"},
+	{"mod-taints", "mod -t\nsys -t"},
+	{"mod-taints-none", "mod -t\nsys -t", "mod_fake.taints = 0; tainted_mask = 0"},
 	{"rd", "rd linux_banner 6\nrd -a linux_banner 60\nrd -32 objs 4\nrd -d -32 panic_cpu\nrd -s ghead 2"},
 	{"rd-end", "rd -x -e {&vmas[2]} vmas"},
 	/* translation: what needs no page table */
