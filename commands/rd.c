@@ -65,7 +65,7 @@ static void print_entry(kd_session *s, const struct rd_opts *o, uint64_t v, bool
 	case RD_SYM: {
 		uint64_t off;
 		const char *name = o->size == 8 ? kd_symbol_at(s, v, &off) : NULL;
-		if (name && in_kernel_image(s, v)) {
+		if (name && (in_kernel_image(s, v) || kd_module_at(s, v))) { /* vmlinux's image, or a module's memory */
 			char buf[256];
 			if (off)
 				snprintf(buf, sizeof(buf), "%s+%llu", name, (unsigned long long)off);

@@ -152,7 +152,57 @@ static bool module_next(const struct module_table *mt, const struct kmodule *mod
 	return false;
 }
 
-/* crash's next symbol: in vmlinux the first above this address, then the modules' in their order. */
+/* The region of m holding addr, or NULL. */
+static const struct kd_module_region *region_of(const struct kmodule *m, uint64_t addr)
+{
+	for (int i = 0; i < m->nregions; i++)
+		if (in_region(&m->regions[i], addr))
+			return &m->regions[i];
+	return NULL;
+}
+
+/*
+ * Kernels with module_memory: crash steps from region to region by address. The first symbol
+ * of the lowest region above addr (next), or the last one of the highest region below it (prev),
+ * over every module; regions without symbols are passed over.
+ */
+static bool region_step(const struct module_table *mt, uint64_t addr, bool next, struct sym_ref *out)
+{
+	const struct kmodule *best_m = NULL;
+	const struct kd_module_region *best = NULL;
+	for (size_t i = 0; i < mt->len; i++) {
+		const struct kmodule *m = &mt->mods[i];
+		for (int r = 0; r < m->nregions; r++) {
+			const struct kd_module_region *g = &m->regions[r];
+			bool has = false;
+			for (size_t j = 0; j < m->nsyms && !has; j++)
+				has = in_region(g, m->syms[j].addr);
+			if (!g->size || !has)
+				continue;
+			if (next ? g->base > addr && (!best || g->base < best->base) : g->base + g->size <= addr && (!best || g->base > best->base)) {
+				best = g;
+				best_m = m;
+			}
+		}
+	}
+	if (!best)
+		return false;
+	for (size_t j = 0; j < best_m->nsyms; j++) {
+		size_t k = next ? j : best_m->nsyms - 1 - j;
+		if (in_region(best, best_m->syms[k].addr)) {
+			*out = (struct sym_ref){&best_m->syms[k], best_m, k};
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool memory_regions(const struct module_table *mt)
+{
+	return mt && mt->len && mt->mods[0].memory_regions;
+}
+
+/* crash's next symbol: in vmlinux the first above this address, then (older kernels) the modules' in their order. */
 static bool next_symbol(kd_session *s, const struct sym_ref *r, struct sym_ref *out)
 {
 	const struct module_table *mt = kd_modules_get(s);
@@ -166,12 +216,20 @@ static bool next_symbol(kd_session *s, const struct sym_ref *r, struct sym_ref *
 				return true;
 			}
 		}
-		return mt && module_next(mt, NULL, 0, out);
+		return mt && !memory_regions(mt) && module_next(mt, NULL, 0, out);
+	}
+	if (memory_regions(mt)) {
+		const struct kd_module_region *g = region_of(r->mod, r->k->addr);
+		if (g && r->index + 1 < r->mod->nsyms && in_region(g, r->mod->syms[r->index + 1].addr)) {
+			*out = (struct sym_ref){&r->mod->syms[r->index + 1], r->mod, r->index + 1};
+			return true;
+		}
+		return region_step(mt, r->k->addr, true, out);
 	}
 	return mt && module_next(mt, r->mod, r->index, out);
 }
 
-/* crash's previous symbol: the one before in vmlinux's listing; before a module's first, the previous module's last, or vmlinux's last. */
+/* crash's previous symbol: the one before in vmlinux's listing; before a module's first, the previous module's last, or (older kernels) vmlinux's last. */
 static bool prev_symbol(kd_session *s, const struct sym_ref *r, struct sym_ref *out)
 {
 	if (!r->mod) {
@@ -180,11 +238,19 @@ static bool prev_symbol(kd_session *s, const struct sym_ref *r, struct sym_ref *
 		*out = (struct sym_ref){kd_symbol_index(s, r->index - 1), NULL, r->index - 1};
 		return true;
 	}
+	const struct module_table *mt = kd_modules_get(s);
+	if (memory_regions(mt)) {
+		const struct kd_module_region *g = region_of(r->mod, r->k->addr);
+		if (g && r->index && in_region(g, r->mod->syms[r->index - 1].addr)) {
+			*out = (struct sym_ref){&r->mod->syms[r->index - 1], r->mod, r->index - 1};
+			return true;
+		}
+		return region_step(mt, r->k->addr, false, out);
+	}
 	if (r->index) {
 		*out = (struct sym_ref){&r->mod->syms[r->index - 1], r->mod, r->index - 1};
 		return true;
 	}
-	const struct module_table *mt = kd_modules_get(s);
 	for (size_t i = (size_t)(r->mod - mt->mods); i-- > 0;)
 		if (mt->mods[i].nsyms) {
 			*out = (struct sym_ref){&mt->mods[i].syms[mt->mods[i].nsyms - 1], &mt->mods[i], mt->mods[i].nsyms - 1};
@@ -376,14 +442,13 @@ const struct kd_command kd_cmd_sym = {
 	"  ffffffff81c3b9a0 (T) schedule /build/linux/kernel/sched/core.c: 6624\n"
 	"  kdive> sym ffffffff81c3b9c5\n"
 	"  ffffffff81c3b9c5 (T) schedule+37 /build/linux/kernel/sched/core.c: 6629\n"
-	"  kdive> sym virtqueue_add_sgs\n"
+	"  kdive> sym -n virtqueue_add_sgs\n"
 	"  ffffffffc043d180 (T) virtqueue_add_sgs [virtio_ring] \n"
-	"  kdive> sym -n jiffies\n"
-	"  ffffffff82a05940 (D) jiffies\n"
-	"  ffffffff82a05980 (D) jiffies_64_hrtimer\n"
+	"  ffffffffc043d250 (T) virtqueue_add_inbuf_ctx [virtio_ring] \n"
 	"  kdive> sym -m virtio_blk\n"
 	"  ffffffffc046b000 MODULE START: virtio_blk\n"
 	"  ffffffffc046b000 (t) virtblk_done\n"
+	"  ffffffffc046b100 (t) virtblk_freeze\n"
 	"  ...\n"
 	"  ffffffffc0472000 MODULE END: virtio_blk\n",
 	KD_CMD_NEEDS_DUMP,
