@@ -172,7 +172,12 @@ static int cmd_whatis(kd_session *s, int argc, char **argv)
 		kd_sbuf_putc(&b, '\n');
 		goto out;
 	}
-	kd_printf(s, "whatis: cannot resolve: %s\nUsage:\n  " WHATIS_USAGE "\nEnter \"help whatis\" for details.\n", arg);
+	/* A module's symbol without its object file: crash knows the name, gdb does not. */
+	const struct kd_symbol *ms = kd_symbol_lookup(s, arg);
+	if (ms && ms->module)
+		kd_printf(s, "whatis: gdb request failed: whatis %s\n", arg);
+	else
+		kd_printf(s, "whatis: cannot resolve: %s\nUsage:\n  " WHATIS_USAGE "\nEnter \"help whatis\" for details.\n", arg);
 	kd_clear_error(s);
 	rc = -1;
 out:

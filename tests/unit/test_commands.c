@@ -142,7 +142,7 @@ static const struct golden cases[] = {
 		       "sym -n fake_init\nsym -p ext4_fill_super\nsym -p -n fake_helper\nsym ffffffffc0100000 ffffffffc0000110\n"
 		       "sym -q fake_\nsym -Q this_module\nsym -Q no_such\nsym fake_"},
 	{"sym-module-list", "sym -M\nsym -m fake\nsym -m no_such_module"},
-	{"sym-module-expressions", "rd -s {&modules} 2\neval fake_init + 0x10\nrd fake_helper 1"},
+	{"sym-module-expressions", "rd -s {&modules} 2\neval fake_init + 0x10\nrd fake_helper 1\nrd -s {&fake_symtab[1].st_value} 1\nwhatis fake_data\np fake_data"},
 	{"sym-usage", "sym\nsym -x\nsym 12345678901234567"},
 	{"sym-module-kallsyms-too-big", "sym -m fake\nsym fake_init", "fake_kallsyms.num_symtab = 0x7fffffff"},
 	{"sym-module-kallsyms-bad-strtab", "sym -m fake", "fake_kallsyms.strtab = 0xdead0000"},
