@@ -247,7 +247,12 @@ const struct module_table *kd_modules_get(kd_session *s)
 		return s->module_table;
 	uint64_t head, list_off, next;
 	struct module_walk w;
-	if (kd_symbol_addr(s, "modules", &head) < 0 || kd_member_offset(s, "module", "list", &list_off) < 0 ||
+	/* vmlinux's own symbol: a miss must not come back here through the module symbols. */
+	const struct ksym *list = s->symtab ? symtab_lookup(s->symtab, "modules") : NULL;
+	if (!list)
+		return kd_fail(s, "no symbol \"modules\" in vmlinux"), NULL;
+	head = list->addr;
+	if (kd_member_offset(s, "module", "list", &list_off) < 0 ||
 	    kd_member_offset(s, "module", "name", &w.name_off) < 0 || kd_read_kv(s, head, &next, 8) < 0)
 		return NULL;
 	w.mt = xcalloc(1, sizeof(*w.mt));
