@@ -13,6 +13,7 @@
 
 #define SHOW_LINE 0x1   /* the source line of a text address (crash's default) */
 #define SHOW_MODULE 0x2 /* " [module]" after a module symbol */
+#define SHOW_SECTION 0x4 /* -s: " [section]" instead of the line */
 
 /* A symbol of the listing: a vmlinux one (mod NULL) or the index of one of mod's. */
 struct sym_ref {
@@ -36,7 +37,14 @@ static void show_symbol(kd_session *s, const struct kd_symbol *k, uint64_t off, 
 		kd_printf(s, "+%llu", (unsigned long long)off);
 	if (k->module && (flags & SHOW_MODULE))
 		kd_printf(s, " [%s]", k->module);
-	if ((flags & SHOW_LINE) && is_text(k)) {
+	if (flags & SHOW_SECTION) {
+		const char *sec = k->module ? NULL : kd_symbol_section(s, k->addr + off);
+		if (k->module)
+			kd_printf(s, " [in %s module]", k->module);
+		else
+			kd_printf(s, " [%s]", sec ? sec : "");
+	}
+	if ((flags & SHOW_LINE) && !(flags & SHOW_SECTION) && is_text(k)) {
 		char file[1024];
 		int line;
 		/* crash: the space is there even when no line is known (a module without its object file, __pfx_ padding) */
@@ -263,9 +271,9 @@ static bool prev_symbol(kd_session *s, const struct sym_ref *r, struct sym_ref *
 	return true;
 }
 
-static void show_ref(kd_session *s, const struct sym_ref *r, uint64_t off, bool prev, bool next)
+static void show_ref(kd_session *s, const struct sym_ref *r, uint64_t off, bool prev, bool next, bool section)
 {
-	int flags = SHOW_LINE | (r->mod ? SHOW_MODULE : 0);
+	int flags = (section ? SHOW_SECTION : SHOW_LINE) | (r->mod ? SHOW_MODULE : 0);
 	struct sym_ref o;
 	if (prev && prev_symbol(s, r, &o))
 		show_symbol(s, o.k, 0, flags);
@@ -342,7 +350,7 @@ static bool find_addr(kd_session *s, uint64_t addr, struct sym_ref *out, uint64_
 	return true;
 }
 
-static int sym_arg(kd_session *s, const char *arg, bool prev, bool next)
+static int sym_arg(kd_session *s, const char *arg, bool prev, bool next, bool section)
 {
 	uint64_t addr = 0;
 	struct sym_ref refs[64];
@@ -354,7 +362,7 @@ static int sym_arg(kd_session *s, const char *arg, bool prev, bool next)
 		struct sym_ref r;
 		if (strlen(digits) > 16 || !kd_parse_hex_u64(arg, &addr) || !find_addr(s, addr, &r, &off))
 			return kd_fail(s, "invalid address: %s", arg);
-		show_ref(s, &r, off, prev, next);
+		show_ref(s, &r, off, prev, next, section);
 		return 0;
 	}
 	if (!n) {
@@ -365,14 +373,14 @@ static int sym_arg(kd_session *s, const char *arg, bool prev, bool next)
 		return 0;
 	}
 	for (size_t i = 0; i < n; i++)
-		show_ref(s, &refs[i], 0, prev, next);
+		show_ref(s, &refs[i], 0, prev, next, section);
 	return 0;
 }
 
 static int cmd_sym(kd_session *s, int argc, char **argv)
 {
 	int c, others = 0;
-	bool next = false, prev = false, bad = false;
+	bool next = false, prev = false, section = false, bad = false;
 	const struct kd_symbol *last = NULL;
 	optind = 0;
 	/* As crash: the listings are printed as their options come, -n and -p apply to the arguments. */
@@ -402,7 +410,7 @@ static int cmd_sym(kd_session *s, int argc, char **argv)
 			dump_modules(s, NULL);
 			others++;
 			break;
-		case 's': break; /* crash's section names: not kept, the lines are shown instead */
+		case 's': section = true; break;
 		default: bad = true; break;
 		}
 	}
@@ -410,7 +418,7 @@ static int cmd_sym(kd_session *s, int argc, char **argv)
 		return kd_usage(s);
 	int rc = 0;
 	for (int i = optind; i < argc; i++)
-		if (sym_arg(s, argv[i], prev, next) < 0) {
+		if (sym_arg(s, argv[i], prev, next, section) < 0) {
 			/* As crash, an argument's error is reported and the next one is still looked at. */
 			kd_printf(s, "sym: %s\n", kd_last_error(s));
 			kd_clear_error(s);
@@ -433,6 +441,8 @@ const struct kd_command kd_cmd_sym = {
 	"  -m module  list the symbols of one module.\n"
 	"  -p         show the symbol before each one given too.\n"
 	"  -n         show the symbol after each one given too.\n"
+	"  -s         the vmlinux section of each one given instead of its line\n"
+	"             (\"in MODULE module\" for a module's).\n"
 	"  -q string  list every symbol whose name contains string.\n"
 	"  symbol     a kernel or module symbol (every one of that name).\n"
 	"  vaddr      a kernel or module address.\n"

@@ -199,6 +199,16 @@ struct symtab *symtab_load(Elf *elf, struct kd_err *err)
 	strmap_init(&t->by_name);
 	index_names(t);
 	build_listing(t, secs.items, secs.len, secbytes);
+	/* The allocated sections, for sym -s. */
+	VEC(struct symtab_section) sections = {0};
+	for (Elf_Scn *sec = NULL; shstrndx && (sec = elf_nextscn(elf, sec));) {
+		GElf_Shdr ssh;
+		const char *sname = gelf_getshdr(sec, &ssh) ? elf_strptr(elf, shstrndx, ssh.sh_name) : NULL;
+		if (sname && (ssh.sh_flags & SHF_ALLOC) && ssh.sh_addr && ssh.sh_size)
+			VEC_PUSH(&sections, ((struct symtab_section){ssh.sh_addr, ssh.sh_size, xstrdup(sname)}));
+	}
+	t->sections = sections.items;
+	t->nsections = sections.len;
 	VEC_FREE(&secs);
 	return t;
 }
@@ -212,6 +222,9 @@ void symtab_free(struct symtab *t)
 	free(t->strings);
 	free(t->listed);
 	free(t->listed_strings);
+	for (size_t i = 0; i < t->nsections; i++)
+		free(t->sections[i].name);
+	free(t->sections);
 	free(t);
 }
 
@@ -231,6 +244,9 @@ void symtab_relocate(struct symtab *t, uint64_t off)
 		return;
 	relocate_array(t->syms, t->nsyms, t->offset, delta);
 	relocate_array(t->listed, t->nlisted, t->offset, delta);
+	for (size_t i = 0; i < t->nsections; i++)
+		if (t->sections[i].addr - t->offset >= KERNEL_MAP_START)
+			t->sections[i].addr += delta;
 	t->offset = off;
 	/* Every kernel-map symbol moves by the same delta and stays above the per-CPU ones:
 	 * the order by address holds, and the name index points at the same entries. */
@@ -239,6 +255,14 @@ void symtab_relocate(struct symtab *t, uint64_t off)
 const struct ksym *symtab_lookup(const struct symtab *t, const char *name)
 {
 	return strmap_get(&t->by_name, name);
+}
+
+const char *symtab_section_at(const struct symtab *t, uint64_t addr)
+{
+	for (size_t i = 0; i < t->nsections; i++)
+		if (addr >= t->sections[i].addr && addr - t->sections[i].addr < t->sections[i].size)
+			return t->sections[i].name;
+	return NULL;
 }
 
 size_t symtab_lower_bound(const struct symtab *t, uint64_t addr)

@@ -25,6 +25,13 @@ struct symtab {
 	struct ksym *listed;
 	size_t nlisted;
 	char *listed_strings; /* owns the section names and the cut names */
+	struct symtab_section *sections; /* vmlinux's allocated sections, in header order, relocated */
+	size_t nsections;
+};
+
+struct symtab_section {
+	uint64_t addr, size;
+	char *name;
 };
 
 #define KERNEL_MAP_START 0xffffffff80000000ULL
@@ -36,6 +43,8 @@ void symtab_relocate(struct symtab *t, uint64_t off);
 const struct ksym *symtab_lookup(const struct symtab *t, const char *name);
 /* The symbol containing addr, or the nearest one below it within a sane distance. */
 const struct ksym *symtab_at(const struct symtab *t, uint64_t addr);
+/* The name of the allocated vmlinux section holding addr (a runtime address), or NULL. */
+const char *symtab_section_at(const struct symtab *t, uint64_t addr);
 /* Index of the first symbol with address >= addr. */
 size_t symtab_lower_bound(const struct symtab *t, uint64_t addr);
 

@@ -112,6 +112,11 @@ const struct kd_symbol *kd_symbol_containing(kd_session *s, uint64_t addr)
 	return k ? k : module_symbol_at(s, addr, NULL);
 }
 
+const char *kd_symbol_section(kd_session *s, uint64_t addr)
+{
+	return s->symtab ? symtab_section_at(s->symtab, addr) : NULL;
+}
+
 size_t kd_symbol_count(kd_session *s)
 {
 	return s->symtab ? s->symtab->nlisted : 0;

@@ -140,7 +140,7 @@ static const struct golden cases[] = {
 			  "mod -S /tmp extra\nmod -s ext4 /dev/null\nmod -s ext4 /nonexistent/ext4.ko\nmod -s fake /dev/null extra"},
 	{"sym-module", "sym fake_init\nsym ffffffffc0000020\nsym fake_helper\nsym fake_helper.part.0\nsym __this_module\nsym fake_data\n"
 		       "sym -n fake_init\nsym -p ext4_fill_super\nsym -p -n fake_helper\nsym ffffffffc0100000 ffffffffc0000110\n"
-		       "sym -q fake_\nsym -Q this_module\nsym -Q no_such\nsym fake_"},
+		       "sym -q fake_\nsym -Q this_module\nsym -Q no_such\nsym fake_\nsym -s fake_init linux_banner"},
 	{"sym-module-list", "sym -M\nsym -m fake\nsym -m no_such_module"},
 	{"sym-module-expressions", "rd -s {&modules} 2\neval fake_init + 0x10\nrd fake_helper 1\nrd -s {&fake_symtab[1].st_value} 1\nwhatis fake_data\np fake_data"},
 	{"sym-usage", "sym\nsym -x\nsym 12345678901234567"},
