@@ -329,24 +329,13 @@ static bool find_addr(kd_session *s, uint64_t addr, struct sym_ref *out, uint64_
 		}
 		return false;
 	}
+	/* A module's: kd_symbol_containing finds it as crash's module value search does. */
 	const struct kmodule *m = kd_module_at(s, addr);
-	if (!m)
+	const struct kd_symbol *k = m ? kd_symbol_containing(s, addr) : NULL;
+	if (!k || !k->module || k < m->syms || k >= m->syms + m->nsyms)
 		return false;
-	size_t lo = 0, hi = m->nsyms; /* the last symbol at or below addr */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (m->syms[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo)
-		return false;
-	size_t i = lo - 1;
-	while (i > 0 && m->syms[i - 1].addr == m->syms[i].addr && m->syms[i].addr == addr)
-		i--;
-	*out = (struct sym_ref){&m->syms[i], m, i};
-	*off = addr - m->syms[i].addr;
+	*out = (struct sym_ref){k, m, (size_t)(k - m->syms)};
+	*off = addr - k->addr;
 	return true;
 }
 
