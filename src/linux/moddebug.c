@@ -112,14 +112,13 @@ static void hex(const uint8_t *p, size_t n, char *out)
 /* ---- the object file's symbols ---- */
 
 /*
- * Where a loaded module's symbols go: crash takes them from the object file once it is loaded.
- * The module table's modules_replace_symbols (src/linux/modules.c, from the symbols work of
- * issue 11) is not on main yet; until it is, the module keeps its kallsyms symbols and this
- * hands nothing over. n == 0: back to the module's kallsyms.
+ * Where a loaded module's symbols go: crash takes them from the object file once it is loaded
+ * (the module table's modules_replace_symbols). n == 0: back to the module's kallsyms.
  */
 static void give_symbols(kd_session *s, const char *module, const struct kd_symbol *syms, size_t n)
 {
-	(void)s, (void)module, (void)syms, (void)n;
+	if (modules_replace_symbols(s, module, syms, n) < 0)
+		kd_err_clear(&s->err); /* no such module: nothing to replace */
 }
 
 struct ko_syms {

@@ -356,8 +356,11 @@ int modules_replace_symbols(kd_session *s, const char *module, const struct kd_s
 	struct kmodule *m = (struct kmodule *)kd_module_find(s, module);
 	if (!m)
 		return kd_fail(s, "%s: no such module", module);
-	set_symbols(m, syms, n);
 	m->kallsyms_error[0] = '\0';
+	if (n)
+		set_symbols(m, syms, n);
+	else
+		read_kallsyms(s, m); /* none: back to the module's own kallsyms */
 	index_symbols((struct module_table *)mt);
 	return 0;
 }

@@ -18,8 +18,9 @@ const struct kd_symbol *module_symbol_lookup(kd_session *s, const char *name);
  * (mod -s/-S): syms[0..n) in any order, relocated to where the module sits in the dump,
  * with crash's names and letters (->module is ignored: the module's name is set). The
  * symbols and their names are copied. From then on kd_symbol_lookup, kd_symbol_containing,
- * kd_symbol_at, sym and bt see these instead of the module's kallsyms. Returns 0, or -1 with
- * an error when there is no module of that name (or no module list).
+ * kd_symbol_at, sym and bt see these instead of the module's kallsyms; n == 0 goes back to
+ * them (the object file unloaded). Returns 0, or -1 with an error when there is no module of
+ * that name (or no module list).
  */
 int modules_replace_symbols(kd_session *s, const char *module, const struct kd_symbol *syms, size_t n);
 
