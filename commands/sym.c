@@ -309,14 +309,7 @@ static bool find_addr(kd_session *s, uint64_t addr, struct sym_ref *out, uint64_
 	size_t n = kd_symbol_count(s);
 	const struct kd_symbol *text = kd_symbol_lookup(s, "_text");
 	if (n && text && addr >= text->addr && addr <= kd_symbol_index(s, n - 1)->addr) {
-		size_t lo = 0, hi = n; /* the first symbol at or above addr */
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (kd_symbol_index(s, mid)->addr < addr)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		size_t lo = kd_symbol_index_from(s, addr);
 		if (lo < n && kd_symbol_index(s, lo)->addr == addr) {
 			*out = (struct sym_ref){kd_symbol_index(s, lo), NULL, lo};
 			*off = 0;

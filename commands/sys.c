@@ -133,15 +133,7 @@ static int show_dmi(kd_session *s)
 
 static const struct kd_symbol *first_symbol_at(kd_session *s, uint64_t addr, size_t *index)
 {
-	size_t lo = 0, hi = kd_symbol_count(s);
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (kd_symbol_index(s, mid)->addr < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t i = lo; i < kd_symbol_count(s); i++) {
+	for (size_t i = kd_symbol_index_from(s, addr); i < kd_symbol_count(s); i++) {
 		const struct kd_symbol *k = kd_symbol_index(s, i);
 		if (k->addr != addr)
 			break;

@@ -48,6 +48,8 @@ KD_API bool kd_symbol_is_percpu(kd_session *s, const char *name, uint64_t *offse
  */
 KD_API size_t kd_symbol_count(kd_session *s);
 KD_API const struct kd_symbol *kd_symbol_index(kd_session *s, size_t i);
+/* The index in that listing of the first symbol at or above addr; kd_symbol_count if none is. */
+KD_API size_t kd_symbol_index_from(kd_session *s, uint64_t addr);
 
 KD_END_DECLS
 

@@ -127,6 +127,19 @@ const struct kd_symbol *kd_symbol_index(kd_session *s, size_t i)
 	return s->symtab && i < s->symtab->nlisted ? &s->symtab->listed[i] : NULL;
 }
 
+size_t kd_symbol_index_from(kd_session *s, uint64_t addr)
+{
+	size_t lo = 0, hi = kd_symbol_count(s);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->symtab->listed[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* ${XDG_CACHE_HOME:-$HOME/.cache}/kdive/index/<build-id>.idx, creating the directory; NULL if no home. */
 static char *index_cache_path(const uint8_t *id, size_t len)
 {

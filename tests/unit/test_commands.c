@@ -325,15 +325,8 @@ static char *expand(const char *line)
 /* The first symbol above addr, or NULL. */
 static const struct kd_symbol *symbol_above(uint64_t addr)
 {
-	size_t lo = 0, hi = kd_symbol_count(S);
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (kd_symbol_index(S, mid)->addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < kd_symbol_count(S) ? kd_symbol_index(S, lo) : NULL;
+	size_t i = kd_symbol_index_from(S, addr + 1);
+	return i < kd_symbol_count(S) ? kd_symbol_index(S, i) : NULL;
 }
 
 /* addr as {symbol+0xoffset}, or {symbol-0xoffset} when it lies past the end of the object below it
