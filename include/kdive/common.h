@@ -32,9 +32,13 @@
  * 1.2: memory: mm.h (sections, struct pages, nodes, the page line), slab.h (the SLUB walker),
  *      vmalloc.h, swap.h; the page-table trace, PTE decoding and bulk page runs (memory.h);
  *      the VMA walk and cpuspec parsing (linux.h); kd_task_print_context (tasks.h).
+ * 1.3: files and modules: fs.h (a task's files, mounts, the page cache), moddebug.h (module
+ *      object files); module symbols as ordinary symbols (struct kd_symbol.module appended,
+ *      kd_symbol_section, kd_symbol_index_from), kd_module_find/at and kd_taint_flags,
+ *      kd_kernel_config and kd_cpu_rq_clock (linux.h), kd_format_ns_dhms (util.h).
  */
 #define KDIVE_API_MAJOR 1
-#define KDIVE_API_MINOR 2
+#define KDIVE_API_MINOR 3
 #define KDIVE_API_VERSION ((KDIVE_API_MAJOR << 16) | KDIVE_API_MINOR)
 #define KDIVE_API_VERSION_MAJOR(v) ((unsigned)(v) >> 16)
 #define KDIVE_API_VERSION_MINOR(v) ((unsigned)(v)&0xffffu)
