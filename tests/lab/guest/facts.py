@@ -38,7 +38,8 @@ processes[] (every process, in this order: init, files, threads, mapper, sleep, 
   threads: requested
   mapper:  maps [{kind: anon|file, path (file), addr, len, marker, pfn, phys}]
   panic:   cpu; no fds (its fd 1 is redirected to /proc/sysrq-trigger as it panics)
-  init:    no pos of its fds (the shell reads on in /init after the facts)
+  init:    no pos of its fds (the shell reads on in /init after the facts); not the fd of
+           /tmp/init-body (states boot: open while the facts are taken, closed by the panic)
   ext4:    a sleep with the ext4 file as stdin (fd 0) and its directory as cwd:
            cwd, ext4_file {path, inode, size} (its pages are in the page cache)
   states boot (tests/lab/states/kdive-states.c): roles zparent, zombie (state "ZO"),
@@ -126,6 +127,9 @@ def main():
         if role == "init":
             for fd in p["fds"]:
                 fd.pop("pos", None)  # ash keeps reading /init after its facts
+            # the states boot's /states-init sources /init's body from this file while the
+            # facts are taken, and has closed it by the panic
+            p["fds"] = [fd for fd in p["fds"] if fd.get("path") != "/tmp/init-body"]
         procs.append(p)
     for p in procs:
         if p["threads"] != len(p["tids"]) or p["pid"] not in p["tids"]:
