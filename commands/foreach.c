@@ -32,6 +32,12 @@ static int run_each(kd_session *s, const struct kd_command *cmd, int nargs, char
 {
 	uint64_t saved = kd_context_task(s);
 	int rc = 0;
+	/* files -R prints only the tasks that refer to the reference, each block ending in its own
+	   blank line: crash's foreach puts nothing between them */
+	bool separate = strcmp(cmd->name, "task") != 0; /* task's own output ends with a blank line */
+	for (int i = 0; i < nargs && separate; i++)
+		if (strcmp(cmd->name, "files") == 0 && strncmp(args[i], "-", 1) == 0 && strchr(args[i], 'R'))
+			separate = false;
 	char **argv = kd_xcalloc((size_t)nargs + 2, sizeof(char *));
 	argv[0] = (char *)cmd->name;
 	for (int i = 0; i < nargs; i++)
@@ -45,7 +51,7 @@ static int run_each(kd_session *s, const struct kd_command *cmd, int nargs, char
 			kd_printf(s, "%s: %s\n", cmd->name, kd_last_error(s));
 			rc = -1;
 		}
-		if (i + 1 < n && strcmp(cmd->name, "task") != 0) /* task's own output ends with a blank line */
+		if (i + 1 < n && separate)
 			kd_printf(s, "\n");
 	}
 	free(argv);

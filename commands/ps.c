@@ -1,14 +1,21 @@
 /* ps: the task list, and every per-task view crash's ps has. */
 #include <getopt.h>
+#include <regex.h>
 #include <string.h>
 
 #include <kdive/kdive.h>
 
-enum ps_view { V_TABLE, V_KSTACK, V_PARENTS, V_CHILDREN, V_TIMES, V_LAST, V_LAST_MS, V_ARGS, V_GROUP, V_RLIMITS, V_SUMMARY };
+enum ps_view { V_TABLE, V_PARENTS, V_CHILDREN, V_TIMES, V_LAST, V_LAST_MS, V_ARGS, V_GROUP, V_RLIMITS, V_SUMMARY };
+
+#define PS_REGEX_MAX 32
 
 struct ps_opts {
 	enum ps_view view;
 	struct task_filter f;
+	bool kstack, no_header;
+	bool *cpus; /* -C: the CPUs of -l and -m, NULL for none */
+	regex_t regex[PS_REGEX_MAX]; /* 'pattern' arguments, matched against the command name */
+	int nregex;
 };
 
 static void table_header(kd_session *s, bool kstack)
@@ -101,24 +108,61 @@ static int by_last_arrival(const void *a, const void *b)
 	return x->last_arrival < y->last_arrival ? 1 : x->last_arrival > y->last_arrival ? -1 : 0;
 }
 
-static void show_last(kd_session *s, const struct task_info **list, size_t n, bool as_time)
+/* ns as "D HH:MM:SS.mmm" */
+static int format_ns(uint64_t ns, char *buf, size_t size)
 {
-	qsort(list, n, sizeof(*list), by_last_arrival);
-	int width = n ? snprintf(NULL, 0, "%llu", (unsigned long long)list[0]->last_arrival) : 1;
-	for (size_t i = 0; i < n; i++) {
-		const struct task_info *t = list[i];
-		if (as_time) {
-			uint64_t clock = t->cpu >= 0 ? rq_clock(s, t->cpu) : 0;
-			uint64_t d = clock > t->last_arrival ? clock - t->last_arrival : 0;
-			uint64_t ms = d / 1000000, sec = ms / 1000;
-			kd_printf(s, "[%llu %02llu:%02llu:%02llu.%03llu] ", (unsigned long long)(sec / 86400),
-				  (unsigned long long)(sec % 86400 / 3600), (unsigned long long)(sec % 3600 / 60),
-				  (unsigned long long)(sec % 60), (unsigned long long)(ms % 1000));
-		} else {
-			kd_printf(s, "[%*llu] ", width, (unsigned long long)t->last_arrival);
+	uint64_t ms = ns / 1000000, sec = ms / 1000;
+	return snprintf(buf, size, "%llu %02llu:%02llu:%02llu.%03llu", (unsigned long long)(sec / 86400),
+			(unsigned long long)(sec / 3600 % 24), (unsigned long long)(sec / 60 % 60),
+			(unsigned long long)(sec % 60), (unsigned long long)(ms % 1000));
+}
+
+/* One line of -l or -m. -m pads the days to those of the run queue clock's when pad is set
+ * (crash does for one task and per CPU, not over every task). */
+static void last_line(kd_session *s, const struct task_info *t, bool as_time, int width, bool pad)
+{
+	bool hex = kd_output_radix(s) == 16;
+	if (as_time) {
+		uint64_t clock = t->cpu >= 0 ? rq_clock(s, t->cpu) : 0;
+		uint64_t d = clock > t->last_arrival ? clock - t->last_arrival : 0;
+		char buf[64], cbuf[64];
+		format_ns(d, buf, sizeof(buf));
+		int days = (int)strcspn(buf, " "), max_days = days;
+		if (pad) {
+			format_ns(clock, cbuf, sizeof(cbuf));
+			max_days = (int)strcspn(cbuf, " ");
 		}
-		kd_printf(s, "[%s]  ", kd_task_state_name(t));
-		kd_task_print_header(s, t, 0);
+		kd_printf(s, "[%*s%s] ", max_days > days ? max_days - days : 0, "", buf);
+	} else {
+		kd_printf(s, hex ? "[%*llx] " : "[%*llu] ", width, (unsigned long long)t->last_arrival);
+	}
+	kd_printf(s, "[%s]  ", kd_task_state_name(t));
+	kd_task_print_header(s, t, 0);
+}
+
+/* -l, -m: most recent first; the timestamp column as wide as the latest of every task's. With
+ * -C, by CPU. */
+static void show_last(kd_session *s, const struct kd_task_table *tt, const struct task_info **list, size_t n, bool as_time,
+		      const bool *cpus, bool one)
+{
+	uint64_t latest = 0;
+	for (size_t i = 0; i < tt->len; i++)
+		latest = MAX(latest, tt->tasks[i].last_arrival);
+	int width = snprintf(NULL, 0, kd_output_radix(s) == 16 ? "%llx" : "%llu", (unsigned long long)latest);
+	qsort(list, n, sizeof(*list), by_last_arrival);
+	if (!cpus) {
+		for (size_t i = 0; i < n; i++)
+			last_line(s, list[i], as_time, width, one);
+		return;
+	}
+	int shown = 0;
+	for (int cpu = 0; cpu < kd_target(s)->nr_cpus; cpu++) {
+		if (!cpus[cpu])
+			continue;
+		kd_printf(s, "%sCPU: %d\n", shown++ ? "\n" : "", cpu);
+		for (size_t i = 0; i < n; i++)
+			if (list[i]->cpu == cpu)
+				last_line(s, list[i], as_time, width, true);
 	}
 }
 
@@ -297,27 +341,49 @@ static int by_start_time(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
+/* The option tests, then (when tasks, names or patterns were given) one of them. */
+static bool ps_match(const struct ps_opts *o, const struct task_info *t)
+{
+	if (!o->nregex)
+		return kd_task_filter_match(&o->f, t);
+	struct task_filter base = o->f;
+	memset(&base.picked, 0, sizeof(base.picked));
+	memset(&base.names, 0, sizeof(base.names));
+	memset(&base.states, 0, sizeof(base.states));
+	if (!kd_task_filter_match(&base, t))
+		return false;
+	if ((o->f.picked.len || o->f.names.len) && kd_task_filter_match(&o->f, t))
+		return true;
+	for (int i = 0; i < o->nregex; i++)
+		if (regexec(&o->regex[i], t->comm, 0, NULL, 0) == 0)
+			return true;
+	return false;
+}
+
 static int run_view(kd_session *s, struct ps_opts *o, const struct kd_task_table *tt)
 {
 	VEC(const struct task_info *) list = {0};
 	for (size_t i = 0; i < tt->len; i++)
-		if (kd_task_filter_match(&o->f, &tt->tasks[i]))
+		if (ps_match(o, &tt->tasks[i]))
 			VEC_PUSH(&list, &tt->tasks[i]);
+	bool selected = o->f.picked.len || o->f.names.len || o->nregex;
 	/* ps -t over every task lists them in the order they started, as crash does */
-	if (o->view == V_TIMES && !o->f.picked.len && !o->f.names.len)
+	if (o->view == V_TIMES && !selected)
 		qsort(list.items, list.len, sizeof(*list.items), by_start_time);
 	int rc = 0;
 	switch (o->view) {
-	case V_TABLE:
-	case V_KSTACK: {
+	case V_TABLE: {
 		uint64_t total = mem_pct_pages(s);
-		table_header(s, o->view == V_KSTACK);
+		if (!o->no_header)
+			table_header(s, o->kstack);
 		for (size_t i = 0; i < list.len; i++)
-			table_row(s, list.items[i], o->view == V_KSTACK, total);
+			table_row(s, list.items[i], o->kstack, total);
 		break;
 	}
 	case V_LAST:
-	case V_LAST_MS: show_last(s, list.items, list.len, o->view == V_LAST_MS); break;
+	case V_LAST_MS:
+		show_last(s, tt, list.items, list.len, o->view == V_LAST_MS, selected ? NULL : o->cpus, selected);
+		break;
 	case V_SUMMARY: show_summary(s, list.items, list.len); break;
 	default:
 		for (size_t i = 0; i < list.len; i++) {
@@ -343,39 +409,103 @@ static int run_view(kd_session *s, struct ps_opts *o, const struct kd_task_table
 	return rc ? -1 : 0;
 }
 
+/* -a, -t, -c, -p, -g, -l, -m, -r, -S and -A choose one view each. */
+static int exclusive(kd_session *s, struct ps_opts *o, enum ps_view v, bool *active)
+{
+	bool is_active = v == V_TABLE;
+	if ((o->view != V_TABLE && o->view != v) || (*active && !is_active) || (o->view != V_TABLE && is_active))
+		return kd_fail(s, "-a, -t, -c, -p, -g, -l, -m, -S, -r and -A flags are all mutually-exclusive");
+	if (is_active)
+		*active = true;
+	else
+		o->view = v;
+	return 0;
+}
+
+static void ps_opts_free(struct ps_opts *o)
+{
+	for (int i = 0; i < o->nregex; i++)
+		regfree(&o->regex[i]);
+	o->nregex = 0;
+	free(o->cpus);
+	o->cpus = NULL;
+	kd_task_filter_free(&o->f);
+}
+
 static int cmd_ps(kd_session *s, int argc, char **argv)
 {
+	static const enum ps_view views[128] = {['g'] = V_GROUP, ['a'] = V_ARGS, ['t'] = V_TIMES, ['c'] = V_CHILDREN,
+						['p'] = V_PARENTS, ['l'] = V_LAST, ['m'] = V_LAST_MS, ['r'] = V_RLIMITS,
+						['S'] = V_SUMMARY, ['A'] = V_TABLE};
 	struct ps_opts o = {.view = V_TABLE};
 	kd_task_filter_init(&o.f);
-	int c, rc = 0;
-	while ((c = getopt(argc, argv, "kuGspctlmagrSAy:H")) != -1) {
+	int c, rc = 0, nr_cpus = kd_target(s)->nr_cpus;
+	bool active = false;
+	while ((c = getopt(argc, argv, "HASgstcpkuGlmarC:y:")) != -1) {
 		switch (c) {
-		case 'k': o.f.kernel_only = true; break;
-		case 'u': o.f.user_only = true; break;
-		case 'G': o.f.leaders_only = true; break;
-		case 's': o.view = V_KSTACK; break;
-		case 'p': o.view = V_PARENTS; break;
-		case 'c': o.view = V_CHILDREN; break;
-		case 't': o.view = V_TIMES; break;
-		case 'l': o.view = V_LAST; break;
-		case 'm': o.view = V_LAST_MS; break;
-		case 'a': o.view = V_ARGS; break;
-		case 'g': o.view = V_GROUP; break;
-		case 'r': o.view = V_RLIMITS; break;
-		case 'S': o.view = V_SUMMARY; break;
-		case 'A': o.f.active_only = true; break;
-		case 'y':
-			if (parse_policy(s, optarg, &o.f.policy) < 0)
-				return -1;
+		case 'k':
+		case 'u':
+			if (c == 'k' ? o.f.user_only : o.f.kernel_only) {
+				ps_opts_free(&o);
+				return kd_fail(s, "-u and -k are mutually exclusive");
+			}
+			*(c == 'k' ? &o.f.kernel_only : &o.f.user_only) = true;
 			break;
-		default: return kd_usage(s);
+		case 'G': o.f.leaders_only = true; break;
+		case 's': o.kstack = true; break;
+		case 'H': o.no_header = true; break;
+		case 'g': case 'a': case 't': case 'c': case 'p': case 'l': case 'm': case 'r': case 'S': case 'A':
+			if (exclusive(s, &o, views[c], &active) < 0) {
+				ps_opts_free(&o);
+				return -1;
+			}
+			break;
+		case 'C':
+			free(o.cpus);
+			o.cpus = kd_xcalloc((size_t)(nr_cpus > 0 ? nr_cpus : 1), sizeof(bool));
+			if (kd_parse_cpuspec(s, optarg, o.cpus, nr_cpus) < 0) {
+				ps_opts_free(&o);
+				return -1;
+			}
+			break;
+		case 'y':
+			if (parse_policy(s, optarg, &o.f.policy) < 0) {
+				ps_opts_free(&o);
+				return -1;
+			}
+			break;
+		default: ps_opts_free(&o); return kd_usage(s);
 		}
 	}
+	o.f.active_only = active;
+	bool last = o.view == V_LAST || o.view == V_LAST_MS;
+	if (o.cpus && !last) {
+		kd_printf(s, "ps: -C option is only applicable with -l and -m\n");
+		ps_opts_free(&o);
+		return 0;
+	}
+	if (last && o.f.leaders_only) {
+		ps_opts_free(&o);
+		return kd_fail(s, "-G not supported with -%c option", o.view == V_LAST ? 'l' : 'm');
+	}
+	if (o.view == V_SUMMARY && (o.f.user_only || o.f.kernel_only || o.f.leaders_only)) {
+		ps_opts_free(&o);
+		return kd_fail(s, "-S option cannot be used with other options");
+	}
+	if (optind < argc && o.view == V_SUMMARY) {
+		ps_opts_free(&o);
+		return kd_fail(s, "-S option takes no arguments");
+	}
+	if (optind < argc && o.cpus)
+		kd_printf(s, "ps: -C option is not applicable with specified tasks\n");
 	const struct kd_task_table *tt = kd_tasks_get(s);
-	if (!tt)
+	if (!tt) {
+		ps_opts_free(&o);
 		return -1;
+	}
 	for (int i = optind; i < argc; i++) {
 		uint64_t v;
+		size_t len = strlen(argv[i]);
 		if (kd_parse_u64(argv[i], &v) || kd_parse_hex_u64(argv[i], &v)) {
 			const struct task_info *t = kd_task_from_arg(s, argv[i]);
 			if (!t) {
@@ -383,20 +513,35 @@ static int cmd_ps(kd_session *s, int argc, char **argv)
 				continue;
 			}
 			VEC_PUSH(&o.f.picked, t);
+		} else if (len >= 2 && argv[i][0] == '\'' && argv[i][len - 1] == '\'') {
+			/* 'pattern': an extended regular expression over the command name */
+			if (o.nregex == PS_REGEX_MAX) {
+				kd_printf(s, "ps: too many expressions specified!\n");
+				continue;
+			}
+			char *pat = kd_xstrndup(argv[i] + 1, len - 2);
+			if (regcomp(&o.regex[o.nregex], pat, REG_EXTENDED | REG_NOSUB) != 0) {
+				kd_printf(s, "ps: invalid regular expression: %s\n", pat);
+				free(pat);
+				ps_opts_free(&o);
+				return 0;
+			}
+			free(pat);
+			o.nregex++;
 		} else {
 			VEC_PUSH(&o.f.names, argv[i][0] == '\\' ? argv[i] + 1 : argv[i]);
 		}
 	}
-	if (rc == 0 || o.f.picked.len || o.f.names.len) {
+	if (rc == 0 || o.f.picked.len || o.f.names.len || o.nregex) {
 		if (run_view(s, &o, tt) < 0)
 			rc = -1;
 	}
-	kd_task_filter_free(&o.f);
+	ps_opts_free(&o);
 	return rc;
 }
 
 const struct kd_command kd_cmd_ps = {
-	"ps", cmd_ps, "ps [-k|-u|-G|-y policy] [-s|-p|-c|-t|-l|-m|-a|-g|-r|-S|-A] [pid | task | command]...",
+	"ps", cmd_ps, "ps [-k|-u|-G|-y policy] [-s] [-p|-c|-t|-[l|m][-C cpu]|-a|-g|-r|-S|-A|-H]\n     [pid | task | command] ...",
 	"display process status information",
 	"Lists tasks with their PID, parent PID, CPU, task address, state, memory use and\n"
 	"command; active tasks (running on a CPU at the time of the dump) are marked >,\n"
@@ -412,11 +557,19 @@ const struct kd_command kd_cmd_ps = {
 	"  -a  command line arguments and environment, read from user memory\n"
 	"  -g  every thread of the thread group\n"
 	"  -r  resource limits            -S  number of tasks in each state\n"
-	"  -A  active tasks only\n"
+	"  -A  active tasks only        -H  no header line\n"
+	"  -C cpus  with -l or -m: the tasks of these CPUs (a list such as 0,2-3, or\n"
+	"           \"all\"), CPU by CPU\n"
+	"Arguments: a PID, a task address, a command name (\\name for a name that\n"
+	"looks like a number or an option), or 'regex', an extended regular expression\n"
+	"matched against command names.\n"
 	"\n"
 	"EXAMPLES\n"
 	"  kdive> ps | grep sshd\n"
 	"  kdive> ps -a 1234\n"
-	"  kdive> ps -G -u\n",
+	"  kdive> ps -G -u\n"
+	"  kdive> ps 'kworker.*'\n"
+	"  kdive> ps -m -C 1\n"
+	"  kdive> ps -H -k | wc -l\n",
 	KD_CMD_NEEDS_DUMP | KD_CMD_TAKES_TASK,
 };

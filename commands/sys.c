@@ -1,4 +1,6 @@
 /* sys: the system summary crash prints at start-up. */
+#include <ctype.h>
+#include <getopt.h>
 #include <string.h>
 #include <time.h>
 
@@ -120,12 +122,265 @@ static int show_dmi(kd_session *s)
 	return 0;
 }
 
+/*
+ * sys -c: the system call table. Each entry's symbol, as crash names an address (the first
+ * symbol at exactly that address in the table's order: a local alias such as
+ * __do_sys_sched_yield before the global __x64_sys_sched_yield), and the source line of the
+ * call's first instruction that is not in a header under include/, relative to the build
+ * directory (the path of schedule()'s file before /kernel/) as "..".
+ */
+#define SYSCALLS_MAX 4096 /* x86_64 has some 460; a table bigger than this is not one */
+
+static const struct kd_symbol *first_symbol_at(kd_session *s, uint64_t addr, size_t *index)
+{
+	size_t lo = 0, hi = kd_symbol_count(s);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (kd_symbol_index(s, mid)->addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < kd_symbol_count(s); i++) {
+		const struct kd_symbol *k = kd_symbol_index(s, i);
+		if (k->addr != addr)
+			break;
+		if (k->type == 'A' || k->type == 'a' || !k->name[0])
+			continue;
+		*index = i;
+		return k;
+	}
+	return NULL;
+}
+
+static bool build_directory(kd_session *s, char *dir, size_t size)
+{
+	uint64_t addr;
+	int line;
+	const struct kd_symbol *k = kd_symbol_lookup(s, "schedule");
+	if (!k)
+		k = kd_symbol_lookup(s, "do_schedule");
+	if (!k)
+		return false;
+	addr = k->addr;
+	if (kd_addr_to_line(s, addr, dir, size, &line) < 0) {
+		kd_clear_error(s);
+		return false;
+	}
+	char *p = strstr(dir, "/kernel/");
+	if (!p)
+		p = strstr(dir, "/./arch/");
+	if (!p)
+		return false;
+	*p = '\0';
+	return true;
+}
+
+/* "..fs/read_write.c: 621" (after a build directory "debian/build/x"), or "" */
+static void syscall_line(kd_session *s, const struct kd_symbol *k, size_t index, const char *bdir, char *out, size_t size)
+{
+	out[0] = '\0';
+	if (!bdir)
+		return;
+	uint64_t end = k->addr + 1;
+	for (size_t i = index + 1; i < kd_symbol_count(s); i++)
+		if (kd_symbol_index(s, i)->addr > k->addr) {
+			end = kd_symbol_index(s, i)->addr;
+			break;
+		}
+	if (end - k->addr > 65536) /* the search goes a byte at a time: bound it */
+		end = k->addr + 65536;
+	size_t blen = strlen(bdir);
+	for (uint64_t a = k->addr; a < end; a++) {
+		char file[512];
+		int line;
+		if (kd_addr_to_line(s, a, file, sizeof(file), &line) < 0) {
+			kd_clear_error(s);
+			continue;
+		}
+		char buf[600];
+		snprintf(buf, sizeof(buf), "%s: %d", file, line);
+		if (strstr(buf, ".h: ") && strstr(buf, "include/"))
+			continue;
+		if (strstr(buf, bdir)) {
+			snprintf(out, size, "..%s", buf + MIN(blen, strlen(buf)));
+			return;
+		}
+	}
+}
+
+static int syscall_table(kd_session *s, char ***lines_out, size_t *n_out)
+{
+	*lines_out = NULL;
+	*n_out = 0;
+	uint64_t table;
+	if (kd_symbol_addr(s, "sys_call_table", &table) < 0)
+		return -1;
+	/* The count: the array's length in the debug information ("confirmed"), else up to the next symbol. */
+	uint64_t count = 0;
+	bool confirmed = false;
+	const kd_type *t = kd_var_type(s, "sys_call_table");
+	if (t) {
+		const kd_type *r = kd_type_resolve(s, t);
+		while (r && kd_type_kind(r) != KD_TYPE_ARRAY && (kd_type_kind(r) == KD_TYPE_CONST || kd_type_kind(r) == KD_TYPE_VOLATILE))
+			r = kd_type_target(r);
+		if (r && kd_type_kind(r) == KD_TYPE_ARRAY && kd_type_sizeof(s, r) >= 8) {
+			count = kd_type_sizeof(s, r) / 8;
+			confirmed = true;
+		}
+	}
+	kd_clear_error(s);
+	if (!count) {
+		size_t i;
+		const struct kd_symbol *k = first_symbol_at(s, table, &i);
+		count = 256;
+		for (; k && i < kd_symbol_count(s); i++)
+			if (kd_symbol_index(s, i)->addr > table) {
+				count = (kd_symbol_index(s, i)->addr - table) / 8;
+				break;
+			}
+	}
+	if (count > SYSCALLS_MAX)
+		return kd_error(s, KD_EFORMAT, table, "sys_call_table has %llu entries: not a system call table",
+				(unsigned long long)count);
+	uint64_t *entries = kd_xcalloc(count, 8);
+	if (kd_read_kv(s, table, entries, count * 8) < 0) {
+		free(entries);
+		return -1;
+	}
+	char bdir_buf[512];
+	const char *bdir = build_directory(s, bdir_buf, sizeof(bdir_buf)) ? bdir_buf : NULL;
+	uint64_t ni = 0;
+	const struct kd_symbol *nik = kd_symbol_lookup(s, "sys_ni_syscall");
+	if (nik)
+		ni = nik->addr;
+	bool hex = kd_output_radix(s) == 16;
+	char **lines = kd_xcalloc(count, sizeof(*lines));
+	size_t n = 0;
+	for (uint64_t i = 0; i < count; i++) {
+		size_t index;
+		const struct kd_symbol *k = first_symbol_at(s, entries[i], &index);
+		char num[24];
+		snprintf(num, sizeof(num), hex ? "%3llx" : "%3llu", (unsigned long long)i);
+		if (!k) {
+			if (!confirmed)
+				continue;
+			uint64_t off;
+			const char *near = kd_symbol_at(s, entries[i], &off);
+			kd_clear_error(s);
+			char where[256] = "";
+			if (near)
+				snprintf(where, sizeof(where), off ? "(%s+%llu)" : "(%s)", near, (unsigned long long)off);
+			lines[n++] = kd_xasprintf("%s  invalid sys_call_table entry: %llx %s\n", num, (unsigned long long)entries[i],
+						  where);
+			continue;
+		}
+		char file[600];
+		syscall_line(s, k, index, bdir, file, sizeof(file));
+		lines[n++] = kd_xasprintf("%s  %-26s %s\n", num, ni && entries[i] == ni ? "sys_ni_syscall" : k->name, file);
+	}
+	free(entries);
+	*lines_out = lines;
+	*n_out = n;
+	return 0;
+}
+
+static const char sys_call_hdr[] = "NUM  SYSTEM CALL                FILE AND LINE NUMBER\n";
+
+/* A number as crash's IS_A_NUMBER takes one (decimal, else hexadecimal), or false for a name. */
+static bool syscall_number(const char *spec, uint64_t *v)
+{
+	return kd_parse_u64(spec, v) || kd_parse_hex_u64(spec, v);
+}
+
+static int show_syscalls(kd_session *s, char **specs, int nspecs)
+{
+	char **lines;
+	size_t n;
+	if (syscall_table(s, &lines, &n) < 0)
+		return -1;
+	if (!nspecs) {
+		kd_printf(s, "%s", sys_call_hdr);
+		for (size_t i = 0; i < n; i++)
+			kd_printf(s, "%s", lines[i]);
+	}
+	/* crash prints the header before the first match of the first name or number only */
+	bool hex = kd_output_radix(s) == 16;
+	for (int sp = 0; sp < nspecs; sp++) {
+		int hdr_printed = sp;
+		uint64_t v = 0;
+		bool number = syscall_number(specs[sp], &v);
+		char want[24];
+		snprintf(want, sizeof(want), hex ? "%llx" : "%llu", (unsigned long long)v);
+		for (size_t i = 0; i < n; i++) {
+			char num[24], name[128];
+			if (sscanf(lines[i], "%23s %127s", num, name) != 2)
+				continue;
+			bool hit = number ? strcmp(num, want) == 0 : strstr(name, specs[sp]) != NULL;
+			if (!hit)
+				continue;
+			kd_printf(s, "%s%s", hdr_printed++ ? "" : sys_call_hdr, lines[i]);
+			if (number)
+				break;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	return 0;
+}
+
+/* sys config: the kernel's own .config (CONFIG_IKCONFIG), or crash's words when it has none. */
+static int show_config(kd_session *s)
+{
+	char *text;
+	size_t len;
+	if (kd_kernel_config(s, &text, &len) < 0)
+		return -1;
+	/* each line that is not blank, without its leading blanks, as crash reads them (at most 511 characters) */
+	for (char *p = text; *p;) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		size_t n = strcspn(p, "\n");
+		n = MIN(n, (size_t)511);
+		kd_printf(s, "%.*s\n", (int)n, p);
+		p += n;
+	}
+	free(text);
+	return 0;
+}
+
+static int show_stats(kd_session *s);
+
 static int cmd_sys(kd_session *s, int argc, char **argv)
 {
-	if (argc == 2 && strcmp(argv[1], "-i") == 0)
-		return show_dmi(s);
-	if (argc > 1)
-		return kd_usage(s);
+	bool calls = false;
+	int c;
+	while ((c = getopt(argc, argv, "cip:")) != -1) {
+		switch (c) {
+		case 'c': calls = true; break;
+		case 'i': return show_dmi(s);
+		default: return kd_usage(s); /* -p anic panics a live kernel only */
+		}
+	}
+	if (optind >= argc)
+		return calls ? show_syscalls(s, NULL, 0) : show_stats(s);
+	if (calls)
+		return show_syscalls(s, argv + optind, argc - optind);
+	for (int i = optind; i < argc; i++) {
+		if (strcmp(argv[i], "config") != 0)
+			return kd_usage(s);
+		if (show_config(s) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* What crash prints when it starts, and for sys alone. */
+static int show_stats(kd_session *s)
+{
 	char buf[128];
 	const struct kd_target_info *ti = kd_target(s);
 	kd_printf(s, "      KERNEL: %s\n", ti->vmlinux_path ? ti->vmlinux_path : "");
@@ -166,12 +421,20 @@ static int cmd_sys(kd_session *s, int argc, char **argv)
 }
 
 const struct kd_command kd_cmd_sys = {
-	"sys", cmd_sys, "sys [-i]", "system data",
+	"sys", cmd_sys, "sys [-c [name|number]] [-t] [-i] config", "system data",
 	"Prints the kernel and dump files, CPU count, date of the crash, uptime,\n"
 	"load average, task count, utsname fields, memory size and the panic message.\n"
-	"  -i  the DMI (SMBIOS) strings the kernel saved: BIOS, system, chassis\n"
+	"  -c [name|number]  the system call table: each number, the function it calls\n"
+	"                    and the function's source file and line; with a number, that\n"
+	"                    entry; with a name, every entry whose function contains it\n"
+	"  -i                the DMI (SMBIOS) strings the kernel saved: BIOS, system, chassis\n"
+	"  config            the kernel's configuration, where it was built with\n"
+	"                    CONFIG_IKCONFIG (Debian's kernels are not)\n"
 	"\n"
 	"EXAMPLES\n"
-	"  kdive> sys\n",
+	"  kdive> sys\n"
+	"  kdive> sys -c\n"
+	"  kdive> sys -c read\n"
+	"  kdive> sys -c 59 execve\n",
 	KD_CMD_NEEDS_DUMP,
 };

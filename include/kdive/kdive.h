@@ -30,5 +30,6 @@
 #include <kdive/swap.h>
 #include <kdive/mm.h>
 #include <kdive/slab.h>
+#include <kdive/fs.h>
 
 #endif

@@ -21,6 +21,11 @@ KD_API int kd_per_cpu_addr(kd_session *s, const char *name, int cpu, uint64_t *a
 /* When the kernel crashed (seconds since the epoch) and how long it had been up. */
 KD_API int64_t kd_kernel_crash_time(kd_session *s);
 KD_API uint64_t kd_kernel_uptime(kd_session *s);
+/* The kernel's own .config (CONFIG_IKCONFIG: kernel_config_data, gzip between "IKCFG_ST" and
+ * "IKCFG_ED"), uncompressed into *text (NUL-terminated, *len bytes; free() it). Fails with
+ * KD_ENOTFOUND "kernel_config_data does not exist in this kernel" when it was built without,
+ * KD_EFORMAT when the data is not what it should be. */
+KD_API int kd_kernel_config(kd_session *s, char **text, size_t *len);
 
 /* Tasks */
 struct task_list {

@@ -13,10 +13,14 @@ struct kd_log_record {
 	uint8_t level;     /* syslog severity: 0 emerg, 1 alert, 2 crit, 3 err, 4 warning, 5 notice, 6 info, 7 debug */
 	uint8_t facility;  /* syslog facility: 0 kern, 1 user, ... (messages written to /dev/kmsg carry theirs) */
 	uint32_t caller_id;
-	char *text;        /* NUL-terminated; may contain newlines */
+	char *text;        /* NUL-terminated; may contain newlines (and other bytes: text_len is its length) */
 	size_t text_len;
 	char subsystem[17]; /* dev_printk()'s SUBSYSTEM= and DEVICE=, "" if none */
 	char device[49];
+	/* Added after API 1.2, in what was padding (the size is unchanged): the record has no text block
+	 * at all (an empty message, or one whose space could not be allocated), as opposed to
+	 * an empty text; crash prints such a record as an empty line, without its timestamp. */
+	bool dataless;
 };
 
 struct kd_log_records {

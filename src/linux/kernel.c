@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "target/arch.h"
 #include "debuginfo/symbols.h"
@@ -353,4 +354,85 @@ int kd_parse_cpuspec(kd_session *s, const char *spec, bool *cpus, int nr_cpus)
 	}
 	free(copy);
 	return rc;
+}
+
+#define IKCFG_MAGIC_START "IKCFG_ST"
+#define IKCFG_MAGIC_END "IKCFG_ED"
+#define IKCFG_MAX (1u << 20)      /* compressed; a kernel's .config is some 60 KiB gzipped */
+#define IKCFG_TEXT_MAX (16u << 20) /* uncompressed */
+
+int kd_kernel_config(kd_session *s, char **text, size_t *len)
+{
+	*text = NULL;
+	*len = 0;
+	const struct ksym *k = s->symtab ? symtab_lookup(s->symtab, "kernel_config_data") : NULL;
+	if (!k)
+		return kd_error(s, KD_ENOTFOUND, 0, "kernel_config_data does not exist in this kernel");
+	/* The magic before the data (5.0+: kernel_config_data is the gzip stream) or at its start. */
+	uint64_t start = k->addr;
+	char magic[8];
+	if (kd_read_kv(s, start, magic, sizeof(magic)) == 0 && memcmp(magic, IKCFG_MAGIC_START, 8) == 0)
+		start += 8;
+	else if (kd_read_kv(s, k->addr - 8, magic, sizeof(magic)) < 0 || memcmp(magic, IKCFG_MAGIC_START, 8) != 0)
+		return kd_error(s, KD_EFORMAT, k->addr, "could not find MAGIC_START!");
+	kd_clear_error(s);
+	/* Its end: kernel_config_data_end where the kernel has it, else the end magic. */
+	const struct ksym *e = symtab_lookup(s->symtab, "kernel_config_data_end");
+	uint64_t size = e && e->addr > start && e->addr - start <= IKCFG_MAX ? e->addr - start : IKCFG_MAX;
+	unsigned char *in = xmalloc(size);
+	uint64_t got = 0;
+	while (got < size) { /* read what is readable: the data may end before a page that is not */
+		uint64_t chunk = MIN(size - got, 4096 - ((start + got) & 4095));
+		if (kd_read_kv(s, start + got, in + got, chunk) < 0) {
+			kd_clear_error(s);
+			break;
+		}
+		got += chunk;
+	}
+	size_t n = got;
+	if (!e || size == IKCFG_MAX) {
+		n = 0;
+		for (uint64_t i = 0; i + 8 <= got; i++)
+			if (memcmp(in + i, IKCFG_MAGIC_END, 8) == 0) {
+				n = i;
+				break;
+			}
+		if (!n) {
+			free(in);
+			return kd_error(s, KD_EFORMAT, start, "could not find MAGIC_END!");
+		}
+	}
+	z_stream z = {0};
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) { /* a gzip stream */
+		free(in);
+		return kd_fail(s, "IKCONFIG: zlib cannot initialize");
+	}
+	size_t cap = 256 * 1024, out_len = 0;
+	char *out = xmalloc(cap + 1);
+	z.next_in = in;
+	z.avail_in = (uInt)n;
+	int rc;
+	do {
+		if (out_len == cap) {
+			if (cap >= IKCFG_TEXT_MAX)
+				break;
+			cap *= 2;
+			out = xrealloc(out, cap + 1);
+		}
+		z.next_out = (Bytef *)out + out_len;
+		z.avail_out = (uInt)(cap - out_len);
+		rc = inflate(&z, Z_NO_FLUSH);
+		out_len = cap - z.avail_out;
+	} while (rc == Z_OK);
+	inflateEnd(&z);
+	free(in);
+	if (rc != Z_STREAM_END) {
+		free(out);
+		return kd_error(s, KD_EFORMAT, start, "IKCONFIG: cannot uncompress kernel_config_data (zlib: %s)",
+				rc == Z_OK ? "too large" : zError(rc));
+	}
+	out[out_len] = '\0';
+	*text = out;
+	*len = out_len;
+	return 0;
 }

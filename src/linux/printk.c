@@ -5,6 +5,9 @@
 #include "linux/kernel.h"
 #include "debuginfo/types.h"
 
+/* dataless went into the record's tail padding: modules built before it index the array with the same stride. */
+_Static_assert(sizeof(void *) != 8 || sizeof(struct kd_log_record) == 112, "struct kd_log_record changed size");
+
 #define DESC_STATE_SHIFT 62
 #define DESC_ID_MASK ((1ULL << DESC_STATE_SHIFT) - 1)
 enum { DESC_COMMITTED = 1, DESC_FINALIZED = 2 };
@@ -81,8 +84,10 @@ static int layout(kd_session *s, uint64_t prb, struct ring_layout *l, uint64_t *
 static int read_text(kd_session *s, const struct ring_layout *l, uint64_t begin, uint64_t next, uint16_t text_len,
 		     struct log_record *r)
 {
-	if (begin & 1) /* data-less record */
+	if (begin & 1) { /* data-less record */
+		r->dataless = true;
 		return 0;
+	}
 	uint64_t size = l->data_size;
 	uint64_t b = begin % size, n = next % size;
 	/* A block that wraps is stored whole at the start of the ring. */

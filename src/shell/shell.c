@@ -34,6 +34,23 @@ int shell_split(const char *line, char ***argv_out)
 		if (!*p)
 			break;
 		VEC(char) word = {0};
+		/*
+		 * A word that is one single-quoted string without blanks keeps its quotes, as crash
+		 * passes it on: ps and foreach take 'regex' arguments by their quotes.
+		 */
+		if (*p == '\'') {
+			const char *close = strchr(p + 1, '\'');
+			if (close && close > p + 1 && (!close[1] || isspace((unsigned char)close[1]))) {
+				const char *q = p + 1;
+				while (q < close && !isspace((unsigned char)*q))
+					q++;
+				if (q == close) {
+					VEC_PUSH(&args, kd_xstrndup(p, (size_t)(close - p) + 1));
+					p = close + 1;
+					continue;
+				}
+			}
+		}
 		while (*p && !isspace((unsigned char)*p)) {
 			if (*p == '"' || *p == '\'') {
 				char q = *p++;

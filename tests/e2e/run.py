@@ -228,11 +228,6 @@ def ps_rows(text):
     return rows
 
 
-# fd types whose path crash's files prints as the kernel's d_path (the others: pipe:[ino],
-# socket:[ino], anon_inode:...: names crash makes up, checked by the parity with crash)
-FILES_PATH_TYPES = ("REG", "CHR", "DIR", "BLK")
-
-
 def unknown_command(stderr, word):
     """kdive said it has no such command (a command of another engineer not merged yet)."""
     return re.search(rf"command not found: {re.escape(word)}$", stderr or "", re.M) is not None
@@ -279,19 +274,21 @@ def check_facts(out, facts, rep, did, fmt, stderr="", notes=None):
             group = out.get(f"ps -g {p['pid']}") or ""
             listed = set(int(x) for x in re.findall(r"PID: (\d+)", group))
             expect(listed == set(tids), f"ps -g {p['pid']} lists {sorted(listed)}, not the {len(tids)} threads {sorted(tids)}")
-        if p.get("fds"):
-            # every fd of every workload process (panic's are gone by the dump): its type,
-            # and the path where crash prints the kernel's d_path; the ext4 process's cwd
-            text = out.get(f"files {p['pid']}") or ""
-            for fd in p.get("fds", []):
-                m = re.search(rf"^\s*{fd['fd']} +[0-9a-f]+ +[0-9a-f]+ +[0-9a-f]+ +(\S+) ?(.*)$", text, re.M)
-                ok = bool(m) and m.group(1) == fd["type"]
-                if ok and fd["type"] in FILES_PATH_TYPES:
-                    ok = m.group(2).strip() == fd["path"]
-                expect(ok, f"files {p['pid']}: fd {fd['fd']} is not {fd['type']} {fd.get('path', '')}")
-            if p.get("cwd"):
-                m = re.search(r"^ROOT: (\S+) +CWD: (\S+)", text, re.M)
-                expect(m and m.group(2) == p["cwd"], f"files {p['pid']}: CWD is not {p['cwd']}")
+        # every fd of every workload process (fact_commands runs files for each that has fds;
+        # panic's are gone by the dump): its type, and its path as crash shows it (a regular
+        # file's, directory's or device's path, a socket's protocol, nothing for a pipe);
+        # the ext4 process's cwd
+        text = out.get(f"files {p['pid']}")
+        for fd in p.get("fds", []) if text is not None else []:
+            m = re.search(rf"^\s*{fd['fd']} +[0-9a-f]+ +[0-9a-f]+ +[0-9a-f]+ +(\S+) ?(.*)$", text, re.M)
+            ok = bool(m) and m.group(1) == fd["type"]
+            want = {"FIFO": "", "SOCK": fd.get("proto")}.get(fd["type"], fd.get("path"))
+            if ok and want is not None:
+                ok = m.group(2).strip() == want
+            expect(ok, f"files {p['pid']}: fd {fd['fd']} is not {fd['type']} {want or ''}")
+        if text is not None and p.get("cwd"):
+            m = re.search(r"^ROOT: (\S+) +CWD: (\S+)", text, re.M)
+            expect(m and m.group(2) == p["cwd"], f"files {p['pid']}: CWD is not {p['cwd']}")
         if p.get("role") == "mapper" and user_memory_present(fmt):
             text = out.get(f"ps -a {p['pid']}") or ""
             expect(re.search(rf"^ARG: .*{re.escape(p['comm'])}", text, re.M), f"ps -a {p['pid']} shows no arguments")

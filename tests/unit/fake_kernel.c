@@ -22,6 +22,8 @@
  *              start, user and system times, last arrival, kernel stack; each process's rlimits
  *   pages      mem_section (one section, its mem_map fake_mem_map: pages[] and slabs[]), pageflag_names,
  *              node 0's zones
+ *   files      (at the end) a mount namespace: rootfs at /, tmpfs at /lab, proc at /proc; worker's
+ *              open files: /lab/data.txt with two pages in its page cache, a pipe, a socket
  *              DMA (free: frame 1, and frames 8..15 at order 3) and Normal (unpopulated), the
  *              vm_zone_stat/vm_node_stat counters, the per-CPU vm_event_states, hstates
  * The commands' golden tests (tests/unit/test_commands.c) print all of it as crash would.
@@ -275,14 +277,25 @@ struct task_struct {
 	char comm[16];
 	struct signal_struct *signal;
 	struct thread_struct thread;
+	struct fs_struct *fs;        /* files and mounts: see the block at the end */
+	struct files_struct *files;
+	struct nsproxy *nsproxy;
 };
 
+struct task_group;
 struct cfs_rq {
 	struct rb_root_cached tasks_timeline;
+	struct sched_entity *curr; /* the running entity (not in the tree) */
+	struct task_group *tg;
+	unsigned int nr_running;
+	unsigned long long min_vruntime;
 };
+/* 98 queues, not the kernel's 100: the two list_heads pay for cfs_rq's members above, so that
+ * struct rq, and with it every per-CPU offset, keeps its size. */
+#define RT_QUEUES 98
 struct rt_prio_array {
 	unsigned long bitmap[2];
-	struct list_head queue[100];
+	struct list_head queue[RT_QUEUES];
 };
 struct rt_rq {
 	struct rt_prio_array active;
@@ -293,10 +306,14 @@ struct rq {
 	struct cfs_rq cfs;
 	struct rt_rq rt;
 };
+_Static_assert(sizeof(struct rq) == 0x678, "struct rq: the per-CPU offsets of the golden files");
 
 extern struct rq runqueues_area[NR_CPUS];
 extern struct task_struct init_task, idle1, idle2, idle3, task_a, task_b, task_b2, task_d;
 extern struct signal_struct sig_init, sig_a, sig_b, sig_d;
+extern struct fs_struct fs_root;
+extern struct files_struct files_worker;
+extern struct nsproxy nsproxy_init;
 extern struct cfs_rq group_cfs;
 extern struct sched_entity group_se;
 extern struct mm_struct mm_init, mm_worker, mm_rtd;
@@ -339,12 +356,13 @@ IDLE(idle2, 2, "swapper/2", STACK(0xffffc90000088000UL, 0x3e98), ARRIVED(47764, 
 IDLE(idle3, 3, "swapper/3", STACK(0xffffc90000090000UL, 0x3e98), ARRIVED(45012, 0, 3722989000000ULL));
 #define RT_QUEUE_50 (&runqueues_area[1].rt.active.queue[50])
 TASK(task_a, 1, 1, "init", 120, &task_b.tasks, &init_task.tasks, task_a, sig_a, &sig_a.thread_head, &sig_a.thread_head,
-     RT_NONE(task_a), .real_parent = &init_task, .mm = &mm_init, .flags = 0x00400100,
+     RT_NONE(task_a), .real_parent = &init_task, .mm = &mm_init, .flags = 0x00400100, .fs = &fs_root, .nsproxy = &nsproxy_init,
      .se = {{RB_PARENT(group_se.run_node, 0), 0, 0}, 0, 2145000000UL},
      STACK(0xffffc90000010000UL, 0x3d48), TIMES(1203456789ULL, 512000000ULL, 1380000000ULL),
      ARRIVED(9120, 2310000000ULL, 3722900000000ULL));
 TASK(task_b, 100, 100, "worker", 120, &task_d.tasks, &task_a.tasks, task_b, sig_b, &task_b2.thread_node,
      &sig_b.thread_head, RT_NONE(task_b), .mm = &mm_worker, .flags = 0x00400000, .se = {{0}, 0, 2147500000UL},
+     .fs = &fs_root, .files = &files_worker, .nsproxy = &nsproxy_init,
      STACK(0xffffc900003d0000UL, 0x3dc0), TIMES(35100000000ULL, 95000000000ULL, 12000000000ULL),
      ARRIVED(230871, 41000000000ULL, 3723004000000ULL));
 TASK(task_b2, 101, 100, "worker2", 110, 0, 0, task_b, sig_b, &sig_b.thread_head, &task_b.thread_node, RT_NONE(task_b2),
@@ -371,22 +389,25 @@ struct signal_struct sig_d = {{&task_d.thread_node, &task_d.thread_node}, 1, RLI
 #define Q10(c, t)                                                                                                  \
 	Q(c, t * 10 + 0), Q(c, t * 10 + 1), Q(c, t * 10 + 2), Q(c, t * 10 + 3), Q(c, t * 10 + 4), Q(c, t * 10 + 5),  \
 		Q(c, t * 10 + 6), Q(c, t * 10 + 7), Q(c, t * 10 + 8), Q(c, t * 10 + 9)
-#define Q100(c) Q10(c, 0), Q10(c, 1), Q10(c, 2), Q10(c, 3), Q10(c, 4), Q10(c, 5), Q10(c, 6), Q10(c, 7), Q10(c, 8), Q10(c, 9)
+#define Q100(c) Q10(c, 0), Q10(c, 1), Q10(c, 2), Q10(c, 3), Q10(c, 4), Q10(c, 5), Q10(c, 6), Q10(c, 7), Q10(c, 8), \
+	Q(c, 90), Q(c, 91), Q(c, 92), Q(c, 93), Q(c, 94), Q(c, 95), Q(c, 96), Q(c, 97)
 
 /*
  * CPU 0 runs 100; its CFS tree holds 1 and a task group's entity, whose own queue holds 101.
  * CPU 1 runs its idle task and has 200 queued at real-time queue 50. CPUs 2 and 3 are idle.
  */
 struct sched_entity group_se = {{1, 0, &task_a.se.run_node}, &group_cfs, 2150000000UL};
-struct cfs_rq group_cfs = {{{&task_b2.se.run_node}, &task_b2.se.run_node}};
+extern struct task_group root_task_group, tg_kdive;
+struct cfs_rq group_cfs = {{{&task_b2.se.run_node}, &task_b2.se.run_node}, 0, &tg_kdive, 1};
 /* clock: nanoseconds since boot; bitmap: the queues holding tasks, and the delimiter bit 100 */
 #define RT_DELIM (1UL << (100 - 64))
 struct rq runqueues_area[NR_CPUS] = {
-	{3723004512345ULL, &task_b, &init_task, {{{&group_se.run_node}, &task_a.se.run_node}}, {{{0, RT_DELIM}, {Q100(0)}}}},
-	{3723001234567ULL, &idle1, &idle1, {{{0}, 0}},
+	{3723004512345ULL, &task_b, &init_task, {{{&group_se.run_node}, &task_a.se.run_node}, &task_b.se, &root_task_group, 3},
+	 {{{0, RT_DELIM}, {Q100(0)}}}},
+	{3723001234567ULL, &idle1, &idle1, {{{0}, 0}, 0, &root_task_group, 0},
 	 {{{1UL << 50, RT_DELIM}, {Q100(1), [50] = {&task_d.rt.run_list, &task_d.rt.run_list}}}}},
-	{3722998000000ULL, &idle2, &idle2, {{{0}, 0}}, {{{0, RT_DELIM}, {Q100(2)}}}},
-	{3722990000000ULL, &idle3, &idle3, {{{0}, 0}}, {{{0, RT_DELIM}, {Q100(3)}}}},
+	{3722998000000ULL, &idle2, &idle2, {{{0}, 0}, 0, &root_task_group, 0}, {{{0, RT_DELIM}, {Q100(2)}}}},
+	{3722990000000ULL, &idle3, &idle3, {{{0}, 0}, 0, &root_task_group, 0}, {{{0, RT_DELIM}, {Q100(3)}}}},
 };
 
 /* The pids, in init_pid_ns's IDR (pid->tasks[PIDTYPE_PID].first is the task's pid_links[0]). */
@@ -776,3 +797,344 @@ struct hstate {
 	char name[32];
 };
 __attribute__((used)) struct hstate hstates[2] = {{9, 4, 1, "hugepages-2048kB"}, {0, 0, 0, ""}};
+
+/* ---- files and mounts (linux/fs.c: files, fuser, mount) ----
+ * init's mount namespace lists rootfs (mount_root, its own parent) mounted at /, a tmpfs at /lab
+ * and proc at /proc. init and worker (100) have their root and cwd at /; worker's fd 0 is
+ * /lab/data.txt (regular, frames 4 and 5 in its page cache), fds 1 and 2 a pipe's two ends (a
+ * dentry without a name), fd 4 a TCP socket (fd 3 closed: its bit clear in open_fds). */
+struct qstr {
+	unsigned int hash, len;
+	const unsigned char *name;
+};
+struct file_system_type {
+	const char *name;
+};
+struct super_block {
+	struct file_system_type *s_type;
+};
+struct address_space {
+	struct xarray i_pages;
+	unsigned long nrpages;
+};
+struct inode {
+	unsigned short i_mode;
+	const void *i_op;
+	struct super_block *i_sb;
+	struct address_space *i_mapping;
+	struct address_space i_data;
+};
+struct dentry {
+	struct dentry *d_parent;
+	struct qstr d_name;
+	struct inode *d_inode;
+	struct super_block *d_sb;
+	unsigned char d_iname[32];
+};
+struct vfsmount {
+	struct dentry *mnt_root;
+	struct super_block *mnt_sb;
+	int mnt_flags;
+};
+struct mount {
+	struct hlist_node mnt_hash;
+	struct mount *mnt_parent;
+	struct dentry *mnt_mountpoint;
+	struct vfsmount mnt;
+	const char *mnt_devname;
+	struct list_head mnt_list;
+};
+struct mnt_namespace {
+	struct mount *root;
+	struct list_head list;
+};
+struct nsproxy {
+	struct mnt_namespace *mnt_ns;
+};
+struct path {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+};
+struct fs_struct {
+	struct path root, pwd;
+};
+struct file {
+	struct path f_path;
+	struct inode *f_inode;
+};
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+	unsigned long *open_fds;
+};
+struct files_struct {
+	struct fdtable *fdt;
+};
+
+struct file_system_type fst_rootfs = {"rootfs"}, fst_tmpfs = {"tmpfs"}, fst_proc = {"proc"}, fst_pipefs = {"pipefs"},
+			fst_sockfs = {"sockfs"};
+struct super_block sb_rootfs = {&fst_rootfs}, sb_tmpfs = {&fst_tmpfs}, sb_proc = {&fst_proc}, sb_pipefs = {&fst_pipefs},
+		   sb_sockfs = {&fst_sockfs};
+#define S_IFREG 0100000
+#define S_IFDIR 0040000
+#define S_IFIFO 0010000
+#define S_IFSOCK 0140000
+extern struct inode ino_data;
+struct xa_node data_pages = {0, 0, 2, 0, 0, 0, {[0] = &fake_pages[4], [1] = &fake_pages[5]}};
+struct inode ino_root = {S_IFDIR | 0755, 0, &sb_rootfs, &ino_root.i_data},
+	     ino_lab = {S_IFDIR | 01777, 0, &sb_tmpfs, &ino_lab.i_data},
+	     ino_data = {S_IFREG | 0644, 0, &sb_tmpfs, &ino_data.i_data, {{0, 0, XA_NODE(data_pages)}, 2}},
+	     ino_pipe = {S_IFIFO | 0600, 0, &sb_pipefs, &ino_pipe.i_data},
+	     ino_sock = {S_IFSOCK | 0777, 0, &sb_sockfs, &ino_sock.i_data};
+#define DENTRY(name, parent, str, inode, sb) \
+	struct dentry name = {&parent, {0, sizeof(str) - 1, name.d_iname}, inode, sb, str}
+DENTRY(d_root, d_root, "/", &ino_root, &sb_rootfs);
+DENTRY(d_lab_mp, d_root, "lab", &ino_root, &sb_rootfs);  /* the mount point on rootfs */
+DENTRY(d_proc_mp, d_root, "proc", &ino_root, &sb_rootfs);
+DENTRY(d_tmpfs_root, d_tmpfs_root, "/", &ino_lab, &sb_tmpfs);
+DENTRY(d_data, d_tmpfs_root, "data.txt", &ino_data, &sb_tmpfs);
+DENTRY(d_proc_root, d_proc_root, "/", 0, &sb_proc);
+DENTRY(d_pipe, d_pipe, "", &ino_pipe, &sb_pipefs);
+DENTRY(d_sock, d_sock, "TCP", &ino_sock, &sb_sockfs);
+DENTRY(d_gone, d_tmpfs_root, "gone.txt", 0, &sb_tmpfs); /* a negative dentry: no inode */
+extern struct mnt_namespace init_mnt_ns;
+extern struct mount mount_root, mount_lab, mount_proc;
+struct mount mount_root = {{0}, &mount_root, &d_root, {&d_root, &sb_rootfs, 0}, "rootfs",
+			   {&mount_lab.mnt_list, &init_mnt_ns.list}};
+struct mount mount_lab = {{0}, &mount_root, &d_lab_mp, {&d_tmpfs_root, &sb_tmpfs, 0}, "tmpfs",
+			  {&mount_proc.mnt_list, &mount_root.mnt_list}};
+struct mount mount_proc = {{0}, &mount_root, &d_proc_mp, {&d_proc_root, &sb_proc, 0}, "proc",
+			   {&init_mnt_ns.list, &mount_lab.mnt_list}};
+/* pipefs and sockfs are mounted in no namespace: their mounts are their own parents */
+struct mount mount_pipefs = {{0}, &mount_pipefs, &d_pipe, {&d_pipe, &sb_pipefs, 0}, "pipefs", {0}};
+struct mount mount_sockfs = {{0}, &mount_sockfs, &d_sock, {&d_sock, &sb_sockfs, 0}, "sockfs", {0}};
+struct mnt_namespace init_mnt_ns = {&mount_root, {&mount_root.mnt_list, &mount_proc.mnt_list}};
+struct nsproxy nsproxy_init = {&init_mnt_ns};
+struct fs_struct fs_root = {{&mount_root.mnt, &d_root}, {&mount_root.mnt, &d_root}};
+struct file file_data = {{&mount_lab.mnt, &d_data}, &ino_data}, file_pipe_r = {{&mount_pipefs.mnt, &d_pipe}, &ino_pipe},
+	    file_pipe_w = {{&mount_pipefs.mnt, &d_pipe}, &ino_pipe}, file_sock = {{&mount_sockfs.mnt, &d_sock}, &ino_sock},
+	    file_closed = {{&mount_lab.mnt, &d_data}, &ino_data};
+struct file *worker_fd[64] = {&file_data, &file_pipe_r, &file_pipe_w, &file_closed, &file_sock};
+unsigned long worker_open_fds[1] = {0x17};
+struct fdtable fdt_worker = {64, worker_fd, worker_open_fds};
+struct files_struct files_worker = {&fdt_worker};
+struct vfsmount *pipe_mnt = &mount_pipefs.mnt, *sock_mnt = &mount_sockfs.mnt;
+__attribute__((used)) void *keep_files[] = {&d_gone, &fs_root, &files_worker, &nsproxy_init, &pipe_mnt, &sock_mnt};
+/* ---- issue 11, log, sys and ps: the printk ring buffer, the audit queues, the system call table ----
+ *
+ * prb: five records, ids 0..4 (tail 0, head 4): a plain one, a dev_printk() one of two lines with
+ * SUBSYSTEM/DEVICE, a data-less one (no text block), one with a non-printing byte printed from a
+ * CPU context (caller C1), one from pid 4242. pid_max 32768: caller ids in 6 columns.
+ */
+struct prb_data_blk_lpos {
+	unsigned long begin, next;
+};
+struct prb_desc {
+	atomic_long_t state_var;
+	struct prb_data_blk_lpos text_blk_lpos;
+};
+struct dev_printk_info {
+	char subsystem[16];
+	char device[48];
+};
+struct printk_info {
+	unsigned long long seq, ts_nsec;
+	unsigned short text_len;
+	unsigned char facility;
+	unsigned char flags : 5;
+	unsigned char level : 3;
+	unsigned int caller_id;
+	struct dev_printk_info dev_info;
+};
+struct prb_desc_ring {
+	unsigned int count_bits;
+	struct prb_desc *descs;
+	struct printk_info *infos;
+	atomic_long_t head_id, tail_id;
+};
+struct prb_data_ring {
+	unsigned int size_bits;
+	char *data;
+	atomic_long_t head_lpos, tail_lpos;
+};
+struct printk_ringbuffer {
+	struct prb_desc_ring desc_ring;
+	struct prb_data_ring text_data_ring;
+	atomic_long_t fail;
+};
+/* The text blocks: each the record's id, then its text (8-byte aligned). */
+#define LOG_T0 "Linux version 6.1.0-fake"
+#define LOG_T1 "virtio_blk virtio1: [vda] 2048 512-byte logical blocks\nsecond line"
+#define LOG_T3 "bad\001byte"
+#define LOG_T4 "kdive: done"
+struct log_blocks {
+	unsigned long id0;
+	char t0[32];
+	unsigned long id1;
+	char t1[72];
+	unsigned long id3;
+	char t3[16];
+	unsigned long id4;
+	char t4[16];
+	char rest[512 - 4 * 8 - 32 - 72 - 16 - 16];
+};
+__attribute__((used)) struct log_blocks log_data = {0, LOG_T0, 1, LOG_T1, 3, LOG_T3, 4, LOG_T4, {0}};
+#define LPOS(a, b) {offsetof(struct log_blocks, a), offsetof(struct log_blocks, b)}
+#define FINAL(id) {(long)((2UL << 62) | (id))}
+__attribute__((used)) struct prb_desc log_descs[8] = {
+	{FINAL(0), LPOS(id0, id1)}, {FINAL(1), LPOS(id1, id3)}, {FINAL(2), {1, 1}},
+	{FINAL(3), LPOS(id3, id4)}, {FINAL(4), LPOS(id4, rest)},
+};
+__attribute__((used)) struct printk_info log_infos[8] = {
+	{0, 0, sizeof(LOG_T0) - 1, 0, 0, 5, 0, {"", ""}},
+	{1, 1500000000ULL, sizeof(LOG_T1) - 1, 0, 0, 6, 1, {"virtio", "+virtio:virtio1"}},
+	{2, 1600000000ULL, 0, 0, 0, 6, 1, {"", ""}},
+	{3, 2250000000ULL, sizeof(LOG_T3) - 1, 0, 0, 4, 0x80000001u, {"", ""}},
+	{4, 3723004000000ULL, sizeof(LOG_T4) - 1, 0, 0, 3, 4242, {"", ""}},
+};
+__attribute__((used)) struct printk_ringbuffer printk_rb_static = {
+	{3, log_descs, log_infos, {4}, {0}},
+	{9, (char *)&log_data, {0}, {0}},
+	{0},
+};
+__attribute__((used)) struct printk_ringbuffer *prb = &printk_rb_static;
+__attribute__((used)) int pid_max = 32768;
+
+/* Audit: one netlink message left in audit_queue, the hold and retry queues empty. */
+struct sk_buff {
+	struct sk_buff *next, *prev;
+	unsigned int len;
+	unsigned char *data;
+};
+struct sk_buff_head {
+	struct sk_buff *next, *prev;
+	unsigned int qlen;
+};
+struct nlmsghdr {
+	unsigned int nlmsg_len;
+	unsigned short nlmsg_type, nlmsg_flags;
+	unsigned int nlmsg_seq, nlmsg_pid;
+};
+#define AUDIT_TEXT "audit(1764483459.120:42): pid=1 uid=0 comm=\"init\""
+struct audit_msg {
+	struct nlmsghdr hdr;
+	char text[sizeof(AUDIT_TEXT)];
+};
+__attribute__((used)) struct audit_msg audit_msg0 = {{sizeof(struct audit_msg), 1300, 0, 42, 1}, AUDIT_TEXT};
+extern struct sk_buff_head audit_queue;
+__attribute__((used)) struct sk_buff audit_skb0 = {(struct sk_buff *)&audit_queue, (struct sk_buff *)&audit_queue,
+						   sizeof(struct audit_msg), (unsigned char *)&audit_msg0};
+__attribute__((used)) struct sk_buff_head audit_queue = {&audit_skb0, &audit_skb0, 1};
+__attribute__((used)) struct sk_buff_head audit_hold_queue = {(struct sk_buff *)&audit_hold_queue,
+							  (struct sk_buff *)&audit_hold_queue, 0};
+__attribute__((used)) struct sk_buff_head audit_retry_queue = {(struct sk_buff *)&audit_retry_queue,
+							   (struct sk_buff *)&audit_retry_queue, 0};
+
+/* The system call table: read, write, and an unimplemented one (sys_ni_syscall). */
+__attribute__((used)) long __x64_sys_read(void)
+{
+	return 0;
+}
+__attribute__((used)) long __x64_sys_write(void)
+{
+	return 1;
+}
+__attribute__((used)) long sys_ni_syscall(void)
+{
+	return -38;
+}
+__attribute__((used)) long (*const sys_call_table[3])(void) = {__x64_sys_read, __x64_sys_write, sys_ni_syscall};
+
+/*
+ * Task groups (runq -g): root_task_group (cgroup "/") with one child, tg_kdive (cgroup "kdive"):
+ * on CPU 0 its entity group_se is queued with its queue group_cfs holding 101; on CPU 1 its
+ * queue counts a task but its entity is not queued (a dequeued group); CPUs 2 and 3 have none.
+ */
+struct kernfs_node {
+	struct kernfs_node *parent;
+	const char *name;
+};
+struct cgroup {
+	struct kernfs_node *kn;
+};
+struct cgroup_subsys_state {
+	struct cgroup *cgroup;
+};
+struct task_group {
+	struct cgroup_subsys_state css;
+	struct sched_entity **se;
+	struct cfs_rq **cfs_rq;
+	struct task_group *parent;
+	struct list_head siblings, children;
+};
+__attribute__((used)) struct kernfs_node kn_root = {0, ""}, kn_kdive = {&kn_root, "kdive"};
+__attribute__((used)) struct cgroup cg_root = {&kn_root}, cg_kdive = {&kn_kdive};
+__attribute__((used)) struct cfs_rq tg_kdive_cfs1 = {{{0}, 0}, 0, &tg_kdive, 1};
+__attribute__((used)) struct cfs_rq *root_cfs_rqs[NR_CPUS] = {&runqueues_area[0].cfs, &runqueues_area[1].cfs,
+								&runqueues_area[2].cfs, &runqueues_area[3].cfs};
+__attribute__((used)) struct cfs_rq *tg_kdive_cfs_rqs[NR_CPUS] = {&group_cfs, &tg_kdive_cfs1, 0, 0};
+__attribute__((used)) struct task_group root_task_group = {
+	{&cg_root}, 0, root_cfs_rqs, 0, {&root_task_group.siblings, &root_task_group.siblings},
+	{&tg_kdive.siblings, &tg_kdive.siblings}};
+__attribute__((used)) struct task_group tg_kdive = {
+	{&cg_kdive}, 0, tg_kdive_cfs_rqs, &root_task_group, {&root_task_group.children, &root_task_group.children},
+	{&tg_kdive.children, &tg_kdive.children}};
+
+/*
+ * The printk safe buffers of 4.11-5.14 (per CPU, as runqueues: CPU c's copy one struct rq
+ * further on): nmi_print_seq holds two messages on CPU 1 and a line without its newline on
+ * CPU 2; safe_print_seq is absent.
+ */
+struct printk_safe_seq_buf {
+	atomic_t len, message_lost;
+	unsigned char buffer[64];
+};
+struct printk_safe_unit {
+	struct printk_safe_seq_buf b;
+	char pad[sizeof(struct rq) - sizeof(struct printk_safe_seq_buf)];
+};
+#define NMI_TEXT1 "\0014NMI backtrace for cpu 1\n\0016second \002line\n"
+#define NMI_TEXT2 "\0013no newline"
+__attribute__((used)) struct printk_safe_unit nmi_print_seq[NR_CPUS] = {
+	{{{0}, {0}, ""}, {0}},
+	{{{sizeof(NMI_TEXT1) - 1}, {0}, NMI_TEXT1}, {0}},
+	{{{sizeof(NMI_TEXT2) - 1}, {2}, NMI_TEXT2}, {0}},
+	{{{0}, {0}, ""}, {0}},
+};
+
+/*
+ * CONFIG_IKCONFIG's data as kernels before 5.0 laid it out: "IKCFG_ST", a gzip stream of the
+ * .config (a blank line, and a line with leading blanks, that sys config drops as crash does),
+ * "IKCFG_ED". Made with Python's gzip.compress(config, 9, mtime=0) from:
+ *   #
+ *   # Automatically generated file; DO NOT EDIT.
+ *   # Linux/x86 6.99.0-fake Kernel Configuration
+ *   #
+ *   CONFIG_CC_VERSION_TEXT="gcc (fake) 12.2.0"
+ *   
+ *   #
+ *   # General setup
+ *   #
+ *   CONFIG_IKCONFIG=y
+ *   CONFIG_IKCONFIG_PROC=y
+ *   # CONFIG_DEBUG_BUGVERBOSE is not set
+ *   
+ *     CONFIG_HZ=250
+ */
+__attribute__((used)) const unsigned char kernel_config_data[233] = {
+	0x49, 0x4b, 0x43, 0x46, 0x47, 0x5f, 0x53, 0x54, 0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x02, 0x03, 0x5d, 0x8d, 0x5d, 0x6b, 0xc2, 0x30, 0x14, 0x86, 0xef, 0xf3, 0x2b, 0x5e, 0xcc, 0x8d,
+	0x5e, 0x98, 0xd5, 0xc2, 0x44, 0x91, 0x5e, 0xcc, 0x34, 0xeb, 0x8a, 0xd2, 0x0c, 0xad, 0x22, 0xbb,
+	0x09, 0xa5, 0x4b, 0x4b, 0x58, 0x4c, 0x45, 0x53, 0xd0, 0x7f, 0xbf, 0xb8, 0x0f, 0x06, 0xbb, 0x38,
+	0x70, 0xce, 0xcb, 0xf3, 0x9c, 0x97, 0x12, 0x8a, 0xa7, 0xde, 0x77, 0xc7, 0xca, 0x9b, 0xba, 0xb2,
+	0xf6, 0x86, 0x56, 0x3b, 0x7d, 0xae, 0xbc, 0x7e, 0x47, 0x63, 0xac, 0x5e, 0x20, 0x95, 0x28, 0x64,
+	0x09, 0x91, 0xe6, 0x25, 0x0b, 0xf0, 0xda, 0xb8, 0xfe, 0xfa, 0x70, 0x9d, 0x4d, 0x31, 0x65, 0xf3,
+	0x39, 0x8b, 0xc6, 0x4d, 0xf5, 0xa1, 0xb1, 0xd2, 0x67, 0xa7, 0x2d, 0x78, 0xe7, 0x1a, 0xd3, 0xf6,
+	0x41, 0x37, 0x9d, 0x23, 0x94, 0x70, 0x59, 0x3c, 0xe7, 0x99, 0xe2, 0x5c, 0xed, 0xc5, 0x66, 0x9b,
+	0xcb, 0x42, 0x95, 0xe2, 0x50, 0x26, 0x83, 0xb6, 0xae, 0x31, 0xbc, 0x8b, 0x23, 0x4c, 0x62, 0x16,
+	0xb3, 0x68, 0x40, 0x02, 0x4d, 0x91, 0x7d, 0x75, 0x5b, 0x5c, 0xb4, 0xef, 0x4f, 0x7f, 0x7e, 0xbe,
+	0xfa, 0x5e, 0x92, 0xdb, 0xff, 0x44, 0xbd, 0x6e, 0x24, 0x0f, 0x31, 0xc5, 0xcf, 0x9d, 0x8a, 0xe5,
+	0x2e, 0x53, 0x61, 0x42, 0xe1, 0x52, 0x6e, 0x05, 0xcc, 0x05, 0xae, 0xf3, 0xf7, 0x8f, 0x84, 0xe0,
+	0x97, 0x7a, 0x79, 0x4b, 0xe2, 0xc7, 0x88, 0x7c, 0x02, 0xeb, 0xa9, 0xc9, 0xa5, 0xfd, 0x00, 0x00,
+	0x00, 0x49, 0x4b, 0x43, 0x46, 0x47, 0x5f, 0x45, 0x44,
+};

@@ -46,6 +46,19 @@ struct golden {
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers" /* a case without damage: two fields */
 static const struct golden cases[] = {
 	/* ps */
+	/* files, fuser, mount */
+	{"files", "files 100\nfiles -c 100\nfiles 1"},
+	{"files-d-p", "files -d {&d_data}\nfiles -d {&d_pipe}\nfiles -d {&d_sock}\nfiles -d {&d_lab_mp}\nfiles -d {&d_gone}\nfiles -p {&ino_data}\nfiles -p {&ino_root}"},
+	{"files-R", "files -R data 100\nfiles -R 4 100\nfiles -R FIFO 100\nfiles -R / 100\nfiles -R nothing 100\nforeach files -R TCP"},
+	{"files-bad", "files -x\nfiles -d\nfiles -p zz\nfiles -d 0"},
+	{"files-dentry-cycle", "files 100", "d_tmpfs_root.d_parent = &d_data"},
+	{"files-dentry-unreadable", "files 100", "d_data.d_parent = 0xdead0000"},
+	{"fuser", "fuser /lab/data.txt\nfuser /\nfuser {&ino_sock}\nfuser /lab\nfuser a\nfuser"},
+	{"mount", "mount\nmount -n 100\nmount -f\nmount -i\nmount /lab\nmount -n 999\nmount -x"},
+	{"mount-cycle", "mount", "mount_proc.mnt_list.next = &mount_lab.mnt_list"},
+	{"files-fdtable-huge", "files 100", "fdt_worker.max_fds = 0x2000000"},
+	{"files-fd-unreadable", "files 100\nfuser /", "fdt_worker.fd = 0xdead0000"},
+	{"files-page-cache-corrupt", "files -p {&ino_data}", "data_pages.shift = 7"},
 	{"ps", "ps"},
 	{"ps-filters", "ps -k\nps -u\nps -G\nps -y FIFO\nps -A"},
 	{"ps-select", "ps 100 rtd\nps {task_b2}\nps swapper/1"},
@@ -57,6 +70,8 @@ static const struct golden cases[] = {
 	{"ps-rlimits", "ps -r 1"},
 	{"ps-summary", "ps -S"},
 	{"ps-bad-option", "ps -Z"},
+	{"ps-no-header-cpus-regex", "ps -H -u\nps -H -s 1\nps -l -C 0,1\nps -m -C 1\nps -C 0\nps 'work.*' '^r'\nps -G 'work.*'\nps '('"},
+	{"ps-exclusive", "ps -k -u\nps -t -a\nps -A -l\nps -S -k\nps -G -m\nps -S 1\nps -C 0 -l 1"},
 	{"ps-bad-policy", "ps -y SOMETIMES"},
 	{"ps-no-such-pid", "ps 4242"},
 	{"ps-task-list-broken", "ps", "init_task.tasks.next = 0xdead0000"},
@@ -73,6 +88,9 @@ static const struct golden cases[] = {
 	{"runq-timestamps", "runq -t"},
 	{"runq-bad-cpu", "runq -c 9"},
 	{"runq-bad-option", "runq -z"},
+	{"runq-views", "runq -m\nrunq -T\nrunq -m -c 0,2\nrunq -c 1 -c 2\nrunq -g\nrunq -g -c 1"},
+	{"runq-groups-cycle", "runq -g -c 3", "tg_kdive.children.next = &root_task_group.siblings"},
+	{"runq-groups-bad-queue", "runq -g -c 0", "group_cfs.tasks_timeline.rb_root.rb_node = 0xdead0000"},
 	{"runq-group-bad-pointer", "runq -c 0", "group_cfs.tasks_timeline.rb_root.rb_node = 0xdead0000"},
 	/* list */
 	{"list-head", "list -H ghead -o item.link -s item.v"},
@@ -139,6 +157,18 @@ static const struct golden cases[] = {
 			  "search -s _text -e _end -c -x 1 a\nsearch -s _end -e _text 0\nsearch -e 0 1\nsearch -s _text -e _end zzz\n"
 			  "search -s _text\nsearch -s _text -l 8 -e _end 0\nsearch -h -c -s init_uts_ns -l 8 -m 1 Linux"},
 	{"sys", "sys"},
+	{"log-options", "log\nlog -c\nlog -t -d\nlog -m -c -d\nlog -T -t\nlog -s\nlog -a\nlog -a -c -d"},
+	{"log-safe-buffers", "log -s\nlog -s -m\nlog -s -t"},
+	{"log-audit-empty", "log -a", "audit_queue.qlen = 0"},
+	{"log-audit-bad-skb", "log -a", "audit_skb0.data = 0"},
+	{"log-audit-cycle", "log -a", "audit_skb0.next = &audit_skb0"},
+	{"log-audit-bad-length", "log -a", "audit_skb0.len = 4"},
+	{"log-ring-corrupt", "log -c", "printk_rb_static.desc_ring.count_bits = 99"},
+	{"log-record-bad-block", "log -t", "log_descs[3].text_blk_lpos.begin = 0xdead0000"},
+	{"sys-config-bad-magic", "sys config", "kernel_config_data[0] = 0"},
+	{"sys-config-bad-data", "sys config", "kernel_config_data[20] = 0x55; kernel_config_data[21] = 0x55"},
+	{"sys-calls-bad-entry", "sys -c", "sys_call_table[1] = 0xdead0000"},
+	{"sys-calls", "sys -c\nsys -c write\nsys -c 2 1 read\nsys -c nosuch\nsys config\nsys -x"},
 	{"ps-args", "ps -a 1"},
 	/* context */
 	{"set", "set\nset 1\nset\nset -c 1\nset -p\nset -v"},

@@ -17,6 +17,12 @@ static void test_split(void)
 	CU_ASSERT_STRING_EQUAL(argv[3], "c dx");
 	CU_ASSERT_PTR_NULL(argv[4]);
 	shell_free_argv(argc, argv);
+	/* a single-quoted word without blanks is passed on with its quotes, as crash does ('regex') */
+	argc = shell_split("ps 'kworker.*' x'y'", &argv);
+	CU_ASSERT_EQUAL_FATAL(argc, 3);
+	CU_ASSERT_STRING_EQUAL(argv[1], "'kworker.*'");
+	CU_ASSERT_STRING_EQUAL(argv[2], "xy");
+	shell_free_argv(argc, argv);
 	argc = shell_split("", &argv);
 	CU_ASSERT_EQUAL(argc, 0);
 	shell_free_argv(argc, argv);

@@ -468,8 +468,7 @@ static void test_commands(void)
 		 "     [no tasks queued]\n"
 		 "  CFS RB_ROOT: %lx\n"
 		 "     [120] PID: 1      TASK: %lx  COMMAND: \"init\"\n"
-		 "     [120] GROUP CFS RB_ROOT: %lx\n"
-		 "       [110] PID: 101    TASK: %lx  COMMAND: \"worker2\"\n"
+		 "     [110] PID: 101    TASK: %lx  COMMAND: \"worker2\"\n"
 		 "\n"
 		 "CPU 1 RUNQUEUE: %lx\n"
 		 "  CURRENT: PID: 0      TASK: %lx  COMMAND: \"swapper/1\"\n"
@@ -477,8 +476,7 @@ static void test_commands(void)
 		 "     [ 49] PID: 200    TASK: %lx  COMMAND: \"rtd\"\n"
 		 "  CFS RB_ROOT: %lx\n"
 		 "     [no tasks queued]\n",
-		 rq, fake_sym("task_b"), rq + rt, rq + cfs, fake_sym("task_a"), fake_sym("group_cfs") + off("cfs_rq", "tasks_timeline"),
-		 fake_sym("task_b2"), rq + sz, fake_sym("idle1"), rq + sz + rt, fake_sym("task_d"), rq + sz + cfs);
+		 rq, fake_sym("task_b"), rq + rt, rq + cfs, fake_sym("task_a"), fake_sym("task_b2"), rq + sz, fake_sym("idle1"), rq + sz + rt, fake_sym("task_d"), rq + sz + cfs);
 	CU_ASSERT_EQUAL(strncmp(got, want, strlen(want)), 0);
 	if (strncmp(got, want, strlen(want)))
 		fprintf(stderr, "runq:\n%s\nwanted:\n%s\n", got, want);
