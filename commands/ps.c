@@ -93,57 +93,38 @@ static void show_times(kd_session *s, const struct task_info *t)
 		  (unsigned long long)t->utime, (unsigned long long)t->stime);
 }
 
-static uint64_t rq_clock(kd_session *s, int cpu)
-{
-	uint64_t rq, clock = 0, off = kd_member_offset_opt(s, "rq", "clock");
-	if (off != UINT64_MAX && kd_per_cpu_addr(s, "runqueues", cpu, &rq) == 0)
-		kd_read_int(s, rq + off, 8, &clock);
-	kd_clear_error(s);
-	return clock;
-}
-
 static int by_last_arrival(const void *a, const void *b)
 {
 	const struct task_info *x = *(const struct task_info *const *)a, *y = *(const struct task_info *const *)b;
 	return x->last_arrival < y->last_arrival ? 1 : x->last_arrival > y->last_arrival ? -1 : 0;
 }
 
-/* ns as "D HH:MM:SS.mmm" */
-static int format_ns(uint64_t ns, char *buf, size_t size)
-{
-	uint64_t ms = ns / 1000000, sec = ms / 1000;
-	return snprintf(buf, size, "%llu %02llu:%02llu:%02llu.%03llu", (unsigned long long)(sec / 86400),
-			(unsigned long long)(sec / 3600 % 24), (unsigned long long)(sec / 60 % 60),
-			(unsigned long long)(sec % 60), (unsigned long long)(ms % 1000));
-}
-
 /* One line of -l or -m. -m pads the days to those of the run queue clock's when pad is set
  * (crash does for one task and per CPU, not over every task). */
-static void last_line(kd_session *s, const struct task_info *t, bool as_time, int width, bool pad)
+static int last_line(kd_session *s, const struct task_info *t, bool as_time, int width, bool pad)
 {
 	bool hex = kd_output_radix(s) == 16;
 	if (as_time) {
-		uint64_t clock = t->cpu >= 0 ? rq_clock(s, t->cpu) : 0;
+		uint64_t clock;
+		if (kd_cpu_rq_clock(s, t->cpu, &clock) < 0)
+			return -1;
 		uint64_t d = clock > t->last_arrival ? clock - t->last_arrival : 0;
 		char buf[64], cbuf[64];
-		format_ns(d, buf, sizeof(buf));
-		int days = (int)strcspn(buf, " "), max_days = days;
-		if (pad) {
-			format_ns(clock, cbuf, sizeof(cbuf));
-			max_days = (int)strcspn(cbuf, " ");
-		}
+		int days = kd_format_ns_dhms(d, buf, sizeof(buf));
+		int max_days = pad ? kd_format_ns_dhms(clock, cbuf, sizeof(cbuf)) : days;
 		kd_printf(s, "[%*s%s] ", max_days > days ? max_days - days : 0, "", buf);
 	} else {
 		kd_printf(s, hex ? "[%*llx] " : "[%*llu] ", width, (unsigned long long)t->last_arrival);
 	}
 	kd_printf(s, "[%s]  ", kd_task_state_name(t));
 	kd_task_print_header(s, t, 0);
+	return 0;
 }
 
 /* -l, -m: most recent first; the timestamp column as wide as the latest of every task's. With
  * -C, by CPU. */
-static void show_last(kd_session *s, const struct kd_task_table *tt, const struct task_info **list, size_t n, bool as_time,
-		      const bool *cpus, bool one)
+static int show_last(kd_session *s, const struct kd_task_table *tt, const struct task_info **list, size_t n, bool as_time,
+		     const bool *cpus, bool one)
 {
 	uint64_t latest = 0;
 	for (size_t i = 0; i < tt->len; i++)
@@ -152,8 +133,9 @@ static void show_last(kd_session *s, const struct kd_task_table *tt, const struc
 	qsort(list, n, sizeof(*list), by_last_arrival);
 	if (!cpus) {
 		for (size_t i = 0; i < n; i++)
-			last_line(s, list[i], as_time, width, one);
-		return;
+			if (last_line(s, list[i], as_time, width, one) < 0)
+				return -1;
+		return 0;
 	}
 	int shown = 0;
 	for (int cpu = 0; cpu < kd_target(s)->nr_cpus; cpu++) {
@@ -161,9 +143,10 @@ static void show_last(kd_session *s, const struct kd_task_table *tt, const struc
 			continue;
 		kd_printf(s, "%sCPU: %d\n", shown++ ? "\n" : "", cpu);
 		for (size_t i = 0; i < n; i++)
-			if (list[i]->cpu == cpu)
-				last_line(s, list[i], as_time, width, true);
+			if (list[i]->cpu == cpu && last_line(s, list[i], as_time, width, true) < 0)
+				return -1;
 	}
+	return 0;
 }
 
 static int read_user_block(kd_session *s, const struct task_info *t, const char *start_m, const char *end_m, char **out,
@@ -382,7 +365,7 @@ static int run_view(kd_session *s, struct ps_opts *o, const struct kd_task_table
 	}
 	case V_LAST:
 	case V_LAST_MS:
-		show_last(s, tt, list.items, list.len, o->view == V_LAST_MS, selected ? NULL : o->cpus, selected);
+		rc = show_last(s, tt, list.items, list.len, o->view == V_LAST_MS, selected ? NULL : o->cpus, selected);
 		break;
 	case V_SUMMARY: show_summary(s, list.items, list.len); break;
 	default:

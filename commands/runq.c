@@ -104,15 +104,6 @@ static int rt_array(kd_session *s, struct runq_ctx *c, uint64_t array)
 	return 0;
 }
 
-static uint64_t rq_clock(kd_session *s, int cpu)
-{
-	uint64_t rq, clock = 0;
-	if (kd_per_cpu_addr(s, "runqueues", cpu, &rq) == 0)
-		kd_read_member(s, rq, "rq", "clock", &clock);
-	kd_clear_error(s);
-	return clock;
-}
-
 static const struct task_info *cpu_current(kd_session *s, const struct kd_task_table *tt, int cpu)
 {
 	const struct task_info *cur = tt->cpu_curr[cpu] ? kd_task_find(s, tt->cpu_curr[cpu]) : NULL;
@@ -121,14 +112,17 @@ static const struct task_info *cpu_current(kd_session *s, const struct kd_task_t
 }
 
 /* -t: the run queue clock and the running task's last arrival, zero-padded to the clock's width. */
-static void show_timestamps(kd_session *s, const struct runq_ctx *c, const struct kd_task_table *tt)
+static int show_timestamps(kd_session *s, const struct runq_ctx *c, const struct kd_task_table *tt)
 {
 	bool hex = kd_output_radix(s) == 16;
 	for (int cpu = 0; cpu < kd_target(s)->nr_cpus; cpu++) {
 		if (c->cpus && !c->cpus[cpu])
 			continue;
 		char buf[32];
-		int len = snprintf(buf, sizeof(buf), hex ? "%llx" : "%llu", (unsigned long long)rq_clock(s, cpu));
+		uint64_t clock;
+		if (kd_cpu_rq_clock(s, cpu, &clock) < 0)
+			return -1;
+		int len = snprintf(buf, sizeof(buf), hex ? "%llx" : "%llu", (unsigned long long)clock);
 		kd_printf(s, "%sCPU %d: %s\n", cpu < 10 ? " " : "", cpu, buf);
 		const struct task_info *cur = cpu_current(s, tt, cpu);
 		if (!cur) {
@@ -140,6 +134,7 @@ static void show_timestamps(kd_session *s, const struct runq_ctx *c, const struc
 		kd_printf(s, hex ? "%0*llx" : "%0*llu", len, (unsigned long long)cur->last_arrival);
 		kd_printf(s, "  PID: %-5d  TASK: %llx  COMMAND: \"%s\"\n", cur->pid, (unsigned long long)cur->task, cur->comm);
 	}
+	return 0;
 }
 
 static int digits(unsigned long x)
@@ -167,32 +162,27 @@ static int by_ts_desc(const void *a, const void *b)
 
 /* -T: each CPU's run queue clock behind the most advanced one, latest first (every CPU: crash
  * ignores -c here). */
-static void show_lag(kd_session *s)
+static int show_lag(kd_session *s)
 {
 	int n = kd_target(s)->nr_cpus;
-	struct cpu_ts *ts = kd_xcalloc((size_t)n, sizeof(*ts));
+	struct cpu_ts *ts = kd_xcalloc((size_t)(n > 0 ? n : 1), sizeof(*ts));
 	for (int cpu = 0; cpu < n; cpu++) {
 		ts[cpu].cpu = cpu;
-		ts[cpu].ts = rq_clock(s, cpu);
+		if (kd_cpu_rq_clock(s, cpu, &ts[cpu].ts) < 0) {
+			free(ts);
+			return -1;
+		}
 	}
 	qsort(ts, (size_t)n, sizeof(*ts), by_ts_desc);
 	for (int i = 0; i < n; i++)
 		kd_printf(s, "%*sCPU %d: %.2f secs\n", 2 + digits((unsigned long)n) - digits((unsigned long)ts[i].cpu), "",
 			  ts[i].cpu, ((double)ts[0].ts - (double)ts[i].ts) / 1000000000.0);
 	free(ts);
-}
-
-/* ns as "D HH:MM:SS.mmm" */
-static int format_ns(uint64_t ns, char *buf, size_t size)
-{
-	uint64_t ms = ns / 1000000, sec = ms / 1000;
-	return snprintf(buf, size, "%llu %02llu:%02llu:%02llu.%03llu", (unsigned long long)(sec / 86400),
-			(unsigned long long)(sec / 3600 % 24), (unsigned long long)(sec / 60 % 60),
-			(unsigned long long)(sec % 60), (unsigned long long)(ms % 1000));
+	return 0;
 }
 
 /* -m: how long each CPU's current task has been running (the run queue clock minus its last arrival). */
-static void show_milliseconds(kd_session *s, const struct runq_ctx *c, const struct kd_task_table *tt)
+static int show_milliseconds(kd_session *s, const struct runq_ctx *c, const struct kd_task_table *tt)
 {
 	int n = kd_target(s)->nr_cpus;
 	int max_indent = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : 4;
@@ -200,12 +190,12 @@ static void show_milliseconds(kd_session *s, const struct runq_ctx *c, const str
 	for (int cpu = 0; cpu < n; cpu++) {
 		if (c->cpus && !c->cpus[cpu])
 			continue;
-		uint64_t clock = rq_clock(s, cpu);
+		uint64_t clock;
+		if (kd_cpu_rq_clock(s, cpu, &clock) < 0)
+			return -1;
 		char buf[64];
-		if (!max_days) {
-			format_ns(clock, buf, sizeof(buf));
-			max_days = (int)strcspn(buf, " ");
-		}
+		if (!max_days)
+			max_days = kd_format_ns_dhms(clock, buf, sizeof(buf));
 		int indent = cpu < 10 ? max_indent : cpu < 100 ? max_indent - 1 : cpu < 1000 ? max_indent - 2 : max_indent - 4;
 		if (indent < 0)
 			indent = 0;
@@ -215,11 +205,11 @@ static void show_milliseconds(kd_session *s, const struct runq_ctx *c, const str
 			continue;
 		}
 		uint64_t delta = clock > cur->last_arrival ? clock - cur->last_arrival : 0;
-		format_ns(delta, buf, sizeof(buf));
-		int days = (int)strcspn(buf, " ");
+		int days = kd_format_ns_dhms(delta, buf, sizeof(buf));
 		kd_printf(s, "%*sCPU %d: [%*s%s]  PID: %-5d  TASK: %llx  COMMAND: \"%s\"\n", indent, "", cpu,
 			  max_days > days ? max_days - days : 0, "", buf, cur->pid, (unsigned long long)cur->task, cur->comm);
 	}
+	return 0;
 }
 
 /* -d: every task marked on a run queue (task_struct.on_rq), by CPU, in task table order. */
@@ -793,11 +783,11 @@ static int cmd_runq(kd_session *s, int argc, char **argv)
 		c.leftmost_off = kd_member_offset_opt(s, "cfs_rq", "rb_leftmost");
 	/* one view, in crash's order of precedence */
 	if (timestamps)
-		show_timestamps(s, &c, tt);
+		rc = show_timestamps(s, &c, tt);
 	else if (lag)
-		show_lag(s);
+		rc = show_lag(s);
 	else if (msecs)
-		show_milliseconds(s, &c, tt);
+		rc = show_milliseconds(s, &c, tt);
 	else if (on_rq)
 		rc = show_on_rq(s, &c, tt);
 	else if (groups)

@@ -31,5 +31,6 @@
 #include <kdive/mm.h>
 #include <kdive/slab.h>
 #include <kdive/fs.h>
+#include <kdive/moddebug.h>
 
 #endif

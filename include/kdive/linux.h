@@ -17,6 +17,9 @@ KD_API int kd_read_member(kd_session *s, uint64_t base, const char *type, const 
 KD_API int kd_read_member_ptr(kd_session *s, uint64_t base, const char *type, const char *member, uint64_t *val);
 /* Address of a per-CPU variable (symbol) on one CPU. */
 KD_API int kd_per_cpu_addr(kd_session *s, const char *name, int cpu, uint64_t *addr);
+/* A CPU's run queue clock (runqueues' rq.clock, ns since boot), the time sched_info.last_arrival
+ * counts in; -1 with the error when it cannot be read. */
+KD_API int kd_cpu_rq_clock(kd_session *s, int cpu, uint64_t *clock);
 
 /* When the kernel crashed (seconds since the epoch) and how long it had been up. */
 KD_API int64_t kd_kernel_crash_time(kd_session *s);

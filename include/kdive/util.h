@@ -60,6 +60,9 @@ KD_API bool kd_parse_hex_u64(const char *s, uint64_t *out);
 /* A byte count as crash shows sizes: "0", "12 KB", "457.2 MB", "1 GB" (one decimal, ".0" dropped;
  * four-digit megabytes are shown as gigabytes). */
 KD_API void kd_format_size(uint64_t bytes, char *buf, size_t size);
+/* A duration in nanoseconds as crash shows how long a task has (not) run: "D HH:MM:SS.mmm"
+ * ("0 00:00:04.122"), days unpadded. Returns the length of the days part (up to the space). */
+KD_API int kd_format_ns_dhms(uint64_t ns, char *buf, size_t size);
 /* text centred in a column of width characters as crash's mkstring(CENTER) pads it: as it is when it
  * is longer; an odd spare column goes to the right, or with rjust to the left. Returns buf. */
 KD_API char *kd_format_centred(char *buf, size_t size, const char *text, int width, bool rjust);

@@ -283,3 +283,12 @@ void str_rstrip(char *s)
 	while (n && isspace((unsigned char)s[n - 1]))
 		s[--n] = '\0';
 }
+
+int kd_format_ns_dhms(uint64_t ns, char *buf, size_t size)
+{
+	uint64_t ms = ns / 1000000, sec = ms / 1000;
+	snprintf(buf, size, "%llu %02llu:%02llu:%02llu.%03llu", (unsigned long long)(sec / 86400),
+		 (unsigned long long)(sec / 3600 % 24), (unsigned long long)(sec / 60 % 60), (unsigned long long)(sec % 60),
+		 (unsigned long long)(ms % 1000));
+	return (int)strcspn(buf, " ");
+}

@@ -84,6 +84,17 @@ void ctype_free(kd_session *s)
 	s->types = NULL;
 }
 
+void ctype_forget_names(kd_session *s)
+{
+	struct type_cache *c = s->types;
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->by_spelling.cap; i++)
+		free((char *)c->by_spelling.slots[i].key);
+	strmap_free(&c->by_spelling);
+	strmap_init(&c->by_spelling);
+}
+
 struct ctype *ctype_new(kd_session *s, enum ctype_kind kind)
 {
 	struct ctype *t = xcalloc(1, sizeof(*t));
@@ -888,10 +899,10 @@ int ctype_var(kd_session *s, const char *name, struct ctype **type, uint64_t *ad
 	if (!dwarf_var(s, name, &t, &link, &has_addr))
 		return 0;
 	if (addr) {
-		/* Relocated as gdb relocates vmlinux; else the per-CPU offset or the ELF symbol. */
+		/* Relocated as gdb relocates vmlinux (or as the module was loaded); else the per-CPU offset or the ELF symbol. */
 		const struct ksym *k;
 		if (has_addr)
-			*addr = link + s->ki.kaslr_offset;
+			*addr = link;
 		else if (kd_symbol_is_percpu(s, name, &off))
 			*addr = off + s->ki.kaslr_offset;
 		else if (s->symtab && (k = symtab_lookup(s->symtab, name)))

@@ -166,6 +166,9 @@ bool ctype_enumerator(kd_session *s, const char *name, int64_t *value, struct ct
 
 /* kd_symbol_is_percpu (<kdive/symbols.h>) is implemented in ctype.c, beside the types. */
 
+/* Forget the answers of lookups by name (ctype_lookup), when the debug information changes:
+ * a module object file loaded or unloaded. The types themselves stay valid. */
+void ctype_forget_names(kd_session *s);
 /* Frees the session's types (session_free). */
 void ctype_free(kd_session *s);
 

@@ -8,6 +8,35 @@
 
 #include "debuginfo/ctype_source.h"
 #include "debuginfo/dwarf_index.h"
+#include "debuginfo/modobj.h"
+
+/*
+ * A type's source id: the DIE offset in vmlinux's .debug_info, or, for a module object
+ * file's DIE, the unit's id above bit 48 (no .debug_info is 256 TiB).
+ */
+#define UNIT_SHIFT 48
+#define DIE_MASK ((1ULL << UNIT_SHIFT) - 1)
+
+static uint64_t die_key(kd_session *s, Dwarf_Die *die)
+{
+	uint64_t off = dwarf_dieoffset(die);
+	Dwarf *dw = die->cu ? dwarf_cu_getdwarf(die->cu) : NULL;
+	struct modobj *o;
+	if (!dw || dw == s->dwarf || !(o = modobjs_by_dwarf(s, dw)))
+		return off;
+	o->ntypes++;
+	return (uint64_t)o->id << UNIT_SHIFT | off;
+}
+
+/* The Dwarf of a source id and the DIE offset in it. */
+static Dwarf *key_dwarf(kd_session *s, uint64_t key, uint64_t *off)
+{
+	*off = key & DIE_MASK;
+	if (!(key >> UNIT_SHIFT))
+		return s->dwarf;
+	struct modobj *o = modobjs_by_id(s, (uint32_t)(key >> UNIT_SHIFT));
+	return o ? o->dwarf : NULL;
+}
 
 static const enum dwi_kind ns_kind[] = {
 	[CNS_STRUCT] = DWI_STRUCT, [CNS_UNION] = DWI_UNION, [CNS_ENUM] = DWI_ENUM, [CNS_TYPEDEF] = DWI_TYPEDEF,
@@ -15,21 +44,38 @@ static const enum dwi_kind ns_kind[] = {
 	[CNS_ENUMERATOR] = DWI_ENUMERATOR,
 };
 
+/* vmlinux first, then the module object files in the order they were loaded, as gdb searches its objfiles. */
 bool dwarf_find_die(kd_session *s, enum ctype_ns ns, const char *name, Dwarf_Die *out)
 {
 	uint64_t off;
-	return s->dwi && s->dwarf && dwi_find(s->dwi, ns_kind[ns], name, &off) && dwarf_offdie(s->dwarf, off, out);
+	if (s->dwi && s->dwarf && dwi_find(s->dwi, ns_kind[ns], name, &off) && dwarf_offdie(s->dwarf, off, out))
+		return true;
+	for (size_t i = 0; s->modobjs && i < s->modobjs->all.len; i++) {
+		struct modobj *o = s->modobjs->all.items[i];
+		if (o->active && o->dwarf && dwi_find(o->dwi, ns_kind[ns], name, &off) && dwarf_offdie(o->dwarf, off, out))
+			return true;
+	}
+	return false;
 }
 
 bool dwarf_has_name(kd_session *s, enum ctype_ns ns, const char *name)
 {
 	uint64_t off;
-	return s->dwi && dwi_find(s->dwi, ns_kind[ns], name, &off);
+	if (s->dwi && dwi_find(s->dwi, ns_kind[ns], name, &off))
+		return true;
+	for (size_t i = 0; s->modobjs && i < s->modobjs->all.len; i++) {
+		struct modobj *o = s->modobjs->all.items[i];
+		if (o->active && o->dwi && dwi_find(o->dwi, ns_kind[ns], name, &off))
+			return true;
+	}
+	return false;
 }
 
 bool ctype_die(kd_session *s, const struct ctype *t, Dwarf_Die *out)
 {
-	return t && t->src && s->dwarf && dwarf_offdie(s->dwarf, t->src, out);
+	uint64_t off;
+	Dwarf *dw = t && t->src ? key_dwarf(s, t->src, &off) : NULL;
+	return dw && dwarf_offdie(dw, off, out);
 }
 
 struct ctype *dwarf_type_named(kd_session *s, enum ctype_ns ns, const char *name)
@@ -138,7 +184,7 @@ static int member_location(Dwarf_Die *m, uint64_t *off)
 struct ctype *ctype_from_die(kd_session *s, Dwarf_Die *die)
 {
 	struct u64map *by_die = ctype_by_src(s);
-	uint64_t off = dwarf_dieoffset(die);
+	uint64_t off = die_key(s, die);
 	struct ctype *t = u64map_get(by_die, off);
 	if (t)
 		return t;
@@ -426,13 +472,16 @@ static bool die_address(Dwarf_Die *d, uint64_t *addr)
 	return false;
 }
 
-bool dwarf_var(kd_session *s, const char *name, struct ctype **type, uint64_t *link_addr, bool *has_addr)
+bool dwarf_var(kd_session *s, const char *name, struct ctype **type, uint64_t *addr, bool *has_addr)
 {
 	Dwarf_Die d;
 	if (!dwarf_find_die(s, CNS_VARIABLE, name, &d) && !dwarf_find_die(s, CNS_FUNCTION, name, &d))
 		return false;
 	*type = dwarf_tag(&d) == DW_TAG_subprogram ? ctype_from_die(s, &d) : type_attr(s, &d);
-	*has_addr = die_address(&d, link_addr);
+	*has_addr = die_address(&d, addr);
+	/* vmlinux's DWARF has link-time addresses; a module's was relocated to the dump's when loaded. */
+	if (*has_addr && (!d.cu || dwarf_cu_getdwarf(d.cu) == s->dwarf))
+		*addr += s->ki.kaslr_offset;
 	return true;
 }
 

@@ -33,10 +33,11 @@ bool dwarf_has_name(kd_session *s, enum ctype_ns ns, const char *name);
 /* A variable or function DIE by name: false without an error when absent. */
 bool dwarf_find_die(kd_session *s, enum ctype_ns ns, const char *name, Dwarf_Die *out);
 /*
- * A variable or function: its type, and its link-time address where the DWARF has one
- * (*has_addr false when it does not). False without an error when absent.
+ * A variable or function: its type, and its runtime address where the DWARF has one
+ * (vmlinux's relocated for KASLR, a module's as loaded; *has_addr false when it has none).
+ * False without an error when absent.
  */
-bool dwarf_var(kd_session *s, const char *name, struct ctype **type, uint64_t *link_addr, bool *has_addr);
+bool dwarf_var(kd_session *s, const char *name, struct ctype **type, uint64_t *addr, bool *has_addr);
 /* An enumerator's value, and the enum type that holds it when that is a unit-level type (else NULL). */
 bool dwarf_enumerator(kd_session *s, const char *name, int64_t *value, struct ctype **type);
 

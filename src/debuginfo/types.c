@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "debuginfo/ctype_source.h"
+#include "debuginfo/modobj.h"
 
 /* The public handle is the model's type. */
 static struct ctype *CT(const kd_type *t)
@@ -184,8 +185,11 @@ int kd_addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *
 	Dwarf_Die cu;
 	Dwarf_Lines *lines;
 	size_t n;
-	uint64_t link = addr - s->ki.kaslr_offset;
-	if (!s->dwarf || !dwarf_addrdie(s->dwarf, link, &cu) || dwarf_getsrclines(&cu, &lines, &n) != 0 || !n)
+	/* A module's text, once its object file is loaded, is in that unit, relocated to the dump's addresses. */
+	struct modobj *o = modobjs_at(s, addr);
+	Dwarf *dw = o ? o->dwarf : s->dwarf;
+	uint64_t link = o ? addr : addr - s->ki.kaslr_offset;
+	if (!dw || !dwarf_addrdie(dw, link, &cu) || dwarf_getsrclines(&cu, &lines, &n) != 0 || !n)
 		return -1;
 	/* The rows at or below the address, from the start of their sequence. */
 	size_t lo = 0, hi = n;

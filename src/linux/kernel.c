@@ -51,6 +51,15 @@ int kd_per_cpu_addr(kd_session *s, const char *name, int cpu, uint64_t *addr)
 	return 0;
 }
 
+int kd_cpu_rq_clock(kd_session *s, int cpu, uint64_t *clock)
+{
+	uint64_t rq;
+	*clock = 0;
+	if (kd_per_cpu_addr(s, "runqueues", cpu, &rq) < 0 || kd_read_member(s, rq, "rq", "clock", clock) < 0)
+		return kd_fail_prefix(s, "the run queue clock of cpu %d", cpu);
+	return 0;
+}
+
 int64_t kd_kernel_crash_time(kd_session *s)
 {
 	uint64_t v, addr;

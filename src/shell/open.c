@@ -11,6 +11,7 @@
 #include "target/arch.h"
 #include "lang/c_expr.h"
 #include "debuginfo/dwarf_index.h"
+#include "debuginfo/modobj.h"
 #include "linux/kernel.h"
 #include "debuginfo/symbols.h"
 #include "linux/tasks.h"
@@ -49,6 +50,7 @@ void session_free(kd_session *s)
 	dump_close(s->dump);
 	if (s->dwarf)
 		dwarf_end(s->dwarf);
+	modobjs_free(s); /* after cexpr_free: values may hold its types */
 	dwi_free(s->dwi);
 	symtab_free(s->symtab);
 	if (s->vmlinux_elf)

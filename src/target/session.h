@@ -24,6 +24,7 @@ struct module_table;
 struct unwind_ctx;
 struct kd_extensions;
 struct mm_state;
+struct modobjs;
 
 /* Memory layer: page cache for slow (compressed) readers. */
 struct page_cache {
@@ -104,6 +105,7 @@ struct kd_session {
 	struct unwind_ctx *unwind;     /* ORC tables, stack layout; built on first use (arch/x86_64_unwind.c) */
 	struct kd_extensions *extensions; /* loaded extension modules (src/shell/extensions.c) */
 	struct mm_state *mm;           /* memory sections, struct page layout; read on first use (linux/mm.c) */
+	struct modobjs *modobjs;       /* module object files loaded for their debug information (debuginfo/modobj.c) */
 	struct kd_target_info target_view; /* what kd_target() returns, refreshed on each call */
 };
 

@@ -431,16 +431,49 @@ struct xa_node pid_leaf3 = {0, 3, 1, 0, 0, 0, {[200 - 192] = &pid_200}};
 struct xa_node pid_top = {6, 0, 3, 0, 0, 0, {XA_NODE(pid_leaf0), XA_NODE(pid_leaf1), 0, XA_NODE(pid_leaf3)}};
 struct pid_namespace init_pid_ns = {{{0, 0, XA_NODE(pid_top)}, 0, 201}, 0};
 
-/* Loaded modules */
+/* Loaded modules; "fake" has its sections' addresses (sect_attrs), for mod -s: its build ID
+ * note, text somewhere unmapped, and data on fake_mod_data (what the unit test's module
+ * object file, tests/unit/test_moddebug.c, puts in .data). */
+struct attribute {
+	const char *name;
+	unsigned short mode;
+};
+struct bin_attribute {
+	struct attribute attr;
+	unsigned long size;
+	void *private;
+};
+struct module_sect_attr {
+	struct bin_attribute battr;
+	unsigned long address;
+};
+struct module_sect_attrs {
+	int grp;
+	unsigned int nsections;
+	struct module_sect_attr attrs[3];
+};
+struct {
+	unsigned int namesz, descsz, type;
+	char name[4];
+	unsigned char desc[20];
+} fake_mod_build_id = {4, 20, 3, "GNU", {0x4b, 0x44, 0x49, 0x56, 0x45, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}};
+struct {
+	int a;
+	long b;
+} fake_mod_data = {7, 42};
+struct module_sect_attrs fake_sect_attrs = {0, 3, {{{{".note.gnu.build-id", 0}, 0, 0}, (unsigned long)&fake_mod_build_id},
+						  {{{".text", 0}, 0, 0}, 0xffffffffc0001000UL},
+						  {{{".data", 0}, 0, 0}, (unsigned long)&fake_mod_data}}};
 struct module {
 	int state;
 	struct list_head list;
 	char name[56];
+	struct module_sect_attrs *sect_attrs;
 };
 extern struct module mod_ext4, mod_fake;
 struct list_head modules = {&mod_ext4.list, &mod_fake.list};
-struct module mod_ext4 = {0, {&mod_fake.list, &modules}, "ext4"};
-struct module mod_fake = {0, {&modules, &mod_ext4.list}, "fake"};
+struct module mod_ext4 = {0, {&mod_fake.list, &modules}, "ext4", 0};
+struct module mod_fake = {0, {&modules, &mod_ext4.list}, "fake", &fake_sect_attrs};
 
 /*
  * The processes' address spaces: sizes and RSS counters (their VMAs are not modelled: mm_mt is

@@ -31,6 +31,8 @@ int main(void)
 		add_slab_tests();
 	if (add_vmem_tests)
 		add_vmem_tests();
+	if (add_moddebug_tests)
+		add_moddebug_tests();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();

@@ -134,6 +134,10 @@ static const struct golden cases[] = {
 	/* symbols and memory */
 	{"sym", "sym linux_banner\nsym {items+0x8}\nsym -q mod_"},
 	{"sym-not-found", "sym no_such_symbol"},
+	/* modules: the list, and mod's refusals (the loading itself: test_moddebug.c) */
+	{"mod", "mod\nmod -r\nmod -D\nmod -d fake\nmod -o"},
+	{"mod-bad-input", "mod -s nosuch\nmod -d nosuch\nmod -s\nmod -x\nmod -s ext4 -d ext4\nmod -S /nonexistent\n"
+			  "mod -S /tmp extra\nmod -s ext4 /dev/null\nmod -s ext4 /nonexistent/ext4.ko\nmod -s fake /dev/null extra"},
 	{"rd", "rd linux_banner 6\nrd -a linux_banner 60\nrd -32 objs 4\nrd -d -32 panic_cpu\nrd -s ghead 2"},
 	{"rd-end", "rd -x -e {&vmas[2]} vmas"},
 	/* translation: what needs no page table */

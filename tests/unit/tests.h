@@ -16,4 +16,5 @@ void add_vtop_tests(void) __attribute__((weak));
 void add_mm_tests(void) __attribute__((weak));
 void add_slab_tests(void) __attribute__((weak));
 void add_vmem_tests(void) __attribute__((weak));
+void add_moddebug_tests(void) __attribute__((weak));
 #endif

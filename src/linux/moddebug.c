@@ -1,0 +1,359 @@
+/*
+ * Module object files for the kernel's loaded modules (include/kdive/moddebug.h): where
+ * crash looks for them, and where each section of a module sits in the dump (struct
+ * module's sect_attrs), which the debuginfo layer (debuginfo/modobj.c) relocates the
+ * object's DWARF against.
+ */
+#include <kdive/moddebug.h>
+
+#include <dirent.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "debuginfo/ctype.h"
+#include "debuginfo/modobj.h"
+#include "debuginfo/symbols.h"
+#include "linux/modules.h"
+
+#define SECTIONS_MAX 4096   /* a module has a few dozen sections */
+#define SEARCH_DEPTH_MAX 32 /* directories deep */
+#define SEARCH_ENTRIES_MAX 2000000
+
+static const struct kmodule *module_named(kd_session *s, const char *name)
+{
+	const struct module_table *mt = kd_modules_get(s);
+	for (size_t i = 0; mt && i < mt->len; i++)
+		if (strcmp(mt->mods[i].name, name) == 0)
+			return &mt->mods[i];
+	return NULL;
+}
+
+/* ---- where the sections are ---- */
+
+struct section_addr {
+	char name[64];
+	uint64_t addr;
+};
+
+struct sections {
+	VEC(struct section_addr) v;
+	uint64_t percpu;
+};
+
+/* struct module's sect_attrs: each allocated section's name and address, as /sys/module/M/sections shows them. */
+static int read_sections(kd_session *s, const struct kmodule *m, struct sections *out)
+{
+	uint64_t attrs, n = 0;
+	uint64_t esize = kd_type_size_opt(s, "module_sect_attr"), arr = kd_member_offset_opt(s, "module_sect_attrs", "attrs"),
+		 name_off = kd_member_offset_opt(s, "module_sect_attr", "battr.attr.name"),
+		 addr_off = kd_member_offset_opt(s, "module_sect_attr", "address");
+	if (addr_off == UINT64_MAX) /* later kernels keep the address in the attribute's private pointer */
+		addr_off = kd_member_offset_opt(s, "module_sect_attr", "battr.private");
+	if (esize == UINT64_MAX || arr == UINT64_MAX || name_off == UINT64_MAX || addr_off == UINT64_MAX)
+		return kd_fail(s, "%s: this kernel has no module_sect_attr name and address to find the sections by", m->name);
+	if (kd_read_member_ptr(s, m->addr, "module", "sect_attrs", &attrs) < 0 ||
+	    kd_read_member(s, attrs, "module_sect_attrs", "nsections", &n) < 0)
+		return -1;
+	if (n > SECTIONS_MAX)
+		return kd_fail(s, "%s: module_sect_attrs at %llx counts %llu sections", m->name, (unsigned long long)attrs,
+			       (unsigned long long)n);
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t e = attrs + arr + i * esize, name_ptr, addr;
+		struct section_addr sa = {{0}, 0};
+		if (kd_read_kv(s, e + name_off, &name_ptr, 8) < 0 || kd_read_kv(s, e + addr_off, &addr, 8) < 0 ||
+		    kd_read_string(s, name_ptr, sa.name, sizeof(sa.name)) < 0)
+			return -1;
+		sa.addr = addr;
+		VEC_PUSH(&out->v, sa);
+	}
+	uint64_t percpu = 0;
+	if (kd_member_offset_opt(s, "module", "percpu") != UINT64_MAX && kd_read_member_ptr(s, m->addr, "module", "percpu", &percpu) == 0)
+		out->percpu = percpu;
+	kd_clear_error(s);
+	return 0;
+}
+
+static uint64_t section_addr(void *arg, const char *name)
+{
+	struct sections *secs = arg;
+	for (size_t i = 0; i < secs->v.len; i++)
+		if (strcmp(secs->v.items[i].name, name) == 0)
+			return secs->v.items[i].addr;
+	if (strcmp(name, ".data..percpu") == 0 || strcmp(name, ".data.percpu") == 0)
+		return secs->percpu; /* not an allocated section once loaded: the module's per-CPU area */
+	return 0;
+}
+
+/* The GNU build ID note the module carries in the dump (its .note.gnu.build-id section); 0 bytes if none. */
+static size_t dump_build_id(kd_session *s, const struct sections *secs, uint8_t *id, size_t size)
+{
+	uint64_t at = section_addr((void *)secs, ".note.gnu.build-id");
+	uint32_t hdr[3];
+	char name[4];
+	if (!at || kd_read_kv(s, at, hdr, sizeof(hdr)) < 0 || hdr[0] != 4 || hdr[2] != 3 /* NT_GNU_BUILD_ID */ ||
+	    !hdr[1] || hdr[1] > size || kd_read_kv(s, at + 12, name, 4) < 0 || memcmp(name, "GNU", 4) != 0 ||
+	    kd_read_kv(s, at + 16, id, hdr[1]) < 0) {
+		kd_clear_error(s);
+		return 0;
+	}
+	return hdr[1];
+}
+
+static void hex(const uint8_t *p, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", p[i]);
+	out[2 * n] = '\0';
+}
+
+/* ---- the object file's symbols ---- */
+
+/*
+ * Where a loaded module's symbols go: crash takes them from the object file once it is loaded.
+ * The module table's modules_replace_symbols (src/linux/modules.c, from the symbols work of
+ * issue 11) is not on main yet; until it is, the module keeps its kallsyms symbols and this
+ * hands nothing over. n == 0: back to the module's kallsyms.
+ */
+static void give_symbols(kd_session *s, const char *module, const struct kd_symbol *syms, size_t n)
+{
+	(void)s, (void)module, (void)syms, (void)n;
+}
+
+struct ko_syms {
+	const struct kmodule *m;
+	bool *used;               /* kallsyms entries a symbol of the file took its value from */
+	VEC(struct kd_symbol) v;
+	VEC(char *) names;
+};
+
+static void on_ko_symbol(void *arg, const char *name, uint64_t addr, char letter)
+{
+	struct ko_syms *k = arg;
+	/* The value kallsyms has for the name (its first entry not taken yet), as crash prefers it. */
+	for (size_t i = 0; i < k->m->nsyms; i++)
+		if (!k->used[i] && strcmp(k->m->syms[i].name, name) == 0) {
+			k->used[i] = true;
+			addr = k->m->syms[i].addr;
+			break;
+		}
+	char *n = xstrndup(name, symbol_clone_stem(name));
+	VEC_PUSH(&k->names, n);
+	VEC_PUSH(&k->v, ((struct kd_symbol){.addr = addr, .name = n, .type = letter}));
+}
+
+/* crash's symbols of a module whose object file is loaded: the file's (see modobj_symbols), then
+ * the kallsyms symbols the file has no name for. */
+static void hand_over_symbols(kd_session *s, const struct kmodule *m, struct modobj *o, struct sections *secs)
+{
+	struct ko_syms k = {.m = m, .used = xcalloc(m->nsyms ? m->nsyms : 1, sizeof(bool))};
+	modobj_symbols(o, section_addr, secs, on_ko_symbol, &k);
+	size_t from_file = k.v.len;
+	for (size_t i = 0; i < m->nsyms; i++) {
+		bool named = false;
+		for (size_t j = 0; j < from_file && !named; j++)
+			named = strcmp(k.v.items[j].name, m->syms[i].name) == 0;
+		if (named)
+			continue;
+		/* A copy: the module's own names go when its symbols are replaced. */
+		char *n = xstrdup(m->syms[i].name);
+		VEC_PUSH(&k.names, n);
+		VEC_PUSH(&k.v, ((struct kd_symbol){.addr = m->syms[i].addr, .size = m->syms[i].size, .name = n, .type = m->syms[i].type}));
+	}
+	give_symbols(s, m->name, k.v.items, k.v.len);
+	for (size_t i = 0; i < k.names.len; i++)
+		free(k.names.items[i]);
+	VEC_FREE(&k.names);
+	VEC_FREE(&k.v);
+	free(k.used);
+}
+
+/* ---- loading ---- */
+
+int kd_module_objfile_load(kd_session *s, const char *module, const char *path)
+{
+	const struct kmodule *m = module_named(s, module);
+	if (!m)
+		return kd_fail(s, "%s: not a loaded module name", module);
+	if (modobjs_for_module(s, module))
+		return 0; /* already loaded, as crash leaves it */
+	struct kd_err e = {0};
+	struct modobj *o = modobj_open(path, &e);
+	if (!o)
+		return session_fail_from(s, &e);
+	struct sections secs = {0};
+	int rc = read_sections(s, m, &secs);
+	uint8_t id[64];
+	size_t idlen = rc == 0 ? dump_build_id(s, &secs, id, sizeof(id)) : 0;
+	if (rc == 0 && idlen && o->build_id_len && (idlen != o->build_id_len || memcmp(id, o->build_id, idlen) != 0)) {
+		char want[129], got[129];
+		hex(id, idlen, want);
+		hex(o->build_id, o->build_id_len, got);
+		rc = kd_fail(s, "%s: build ID %s does not match the %s module's in the dump (%s)", path, got, module, want);
+	}
+	if (rc == 0 && modobj_relocate(o, section_addr, &secs, &e) < 0)
+		rc = session_fail_from(s, &e);
+	if (rc == 0)
+		hand_over_symbols(s, m, o, &secs);
+	VEC_FREE(&secs.v);
+	if (rc < 0) {
+		modobj_free(o);
+		return -1;
+	}
+	o->module = xstrdup(module);
+	modobjs_add(s, o);
+	ctype_forget_names(s);
+	return 0;
+}
+
+const char *kd_module_objfile(kd_session *s, const char *module)
+{
+	struct modobj *o = modobjs_for_module(s, module);
+	return o ? o->path : NULL;
+}
+
+void kd_module_objfile_unload(kd_session *s, const char *module)
+{
+	struct modobj *o;
+	if (module) {
+		if ((o = modobjs_for_module(s, module))) {
+			modobjs_remove(s, o);
+			give_symbols(s, module, NULL, 0);
+		}
+	} else {
+		for (size_t i = s->modobjs ? s->modobjs->all.len : 0; i-- > 0;)
+			if (i < s->modobjs->all.len && (o = s->modobjs->all.items[i])->active) {
+				char *name = xstrdup(o->module);
+				modobjs_remove(s, o);
+				give_symbols(s, name, NULL, 0);
+				free(name);
+			}
+	}
+	ctype_forget_names(s);
+}
+
+void kd_modules_reinit(kd_session *s)
+{
+	kd_module_objfile_unload(s, NULL);
+	modules_free(s);
+}
+
+/* ---- searching ---- */
+
+struct walk {
+	const char *pattern;
+	bool follow;
+	size_t entries;
+	char *found;
+};
+
+/* find DIR [-L] -name PATTERN: the first match in the walk's order (each directory's entries as read, depth first). */
+static void walk_dir(struct walk *w, const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while (!w->found && (de = readdir(d)) && w->entries++ < SEARCH_ENTRIES_MAX) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		char *path = xasprintf("%s/%s", dir, de->d_name);
+		if (fnmatch(w->pattern, de->d_name, 0) == 0) {
+			w->found = path;
+			break;
+		}
+		struct stat st;
+		if (depth < SEARCH_DEPTH_MAX && (w->follow ? stat(path, &st) : lstat(path, &st)) == 0 && S_ISDIR(st.st_mode))
+			walk_dir(w, path, depth + 1);
+		free(path);
+	}
+	closedir(d);
+}
+
+static char *tree_find(const char *dir, const char *pattern, bool follow)
+{
+	struct stat st;
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return NULL;
+	struct walk w = {pattern, follow, 0, NULL};
+	walk_dir(&w, dir, 0);
+	return w.found;
+}
+
+/* One directory: FILE (or NAME.o), then NAME.ko, NAME.ko.debug where crash tries it, then the compressed forms. */
+static char *search_dir(const char *dir, const char *name, const char *file, bool follow, bool debug_suffix)
+{
+	char *p, *pat = file ? xstrdup(file) : xasprintf("%s.o", name);
+	p = tree_find(dir, pat, follow);
+	free(pat);
+	static const char *const suffixes[] = {".ko", ".ko.debug", ".ko.xz", ".ko.zst"};
+	for (size_t i = 0; !p && i < ARRAY_SIZE(suffixes); i++) {
+		if (i == 1 && !debug_suffix)
+			continue;
+		pat = xasprintf("%s%s", name, suffixes[i]);
+		p = tree_find(dir, pat, follow);
+		free(pat);
+	}
+	return p;
+}
+
+static char *search_name(kd_session *s, const char *name, const char *file, const char *tree)
+{
+	if (tree)
+		return search_dir(tree, name, file, true, true);
+	const char *rel = s->ki.release;
+	char *dirs[5] = {0};
+	bool debug_suffix[5] = {true, true, false, false, true};
+	dirs[0] = xasprintf("/usr/lib/debug/lib/modules/%s", rel);
+	const char *env = getenv("CRASH_MODULE_PATH");
+	dirs[1] = env ? xstrdup(env) : NULL;
+	dirs[2] = xasprintf("/lib/modules/%s/updates", rel);
+	dirs[3] = xasprintf("/lib/modules/%s", rel);
+	char *real = s->vmlinux_path ? realpath(s->vmlinux_path, NULL) : NULL;
+	if (real) {
+		char *slash = strrchr(real, '/');
+		if (slash)
+			*(slash == real ? slash + 1 : slash) = '\0';
+		dirs[4] = real;
+	}
+	char *p = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		if (!p && dirs[i])
+			p = search_dir(dirs[i], name, file, false, debug_suffix[i]);
+		free(dirs[i]);
+	}
+	return p;
+}
+
+char *kd_module_objfile_search(kd_session *s, const char *module, const char *file, const char *tree)
+{
+	char *p = search_name(s, module, file, tree);
+	if (p || !strchr(module, '_'))
+		return p;
+	char *dashed = xstrdup(module);
+	for (char *c = dashed; *c; c++)
+		if (*c == '_')
+			*c = '-';
+	p = search_name(s, dashed, file, tree);
+	free(dashed);
+	if (p || !strchr(strchr(module, '_') + 1, '_'))
+		return p;
+	/* Both at once ("dm-region_hash.ko"): a class for each underscore. */
+	VEC(char) pat = {0};
+	for (const char *c = module; *c; c++) {
+		if (*c == '_') {
+			for (const char *k = "[_-]"; *k; k++)
+				VEC_PUSH(&pat, *k);
+		} else if (*c == '*' || *c == '?' || *c == '[' || *c == '\\') {
+			VEC_PUSH(&pat, '\\');
+			VEC_PUSH(&pat, *c);
+		} else
+			VEC_PUSH(&pat, *c);
+	}
+	VEC_PUSH(&pat, '\0');
+	p = search_name(s, pat.items, file, tree);
+	VEC_FREE(&pat);
+	return p;
+}
