@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # check.sh [ID-PREFIX...]: for every dump in $LAB/manifest.tsv (or those whose id starts
 # with one of the prefixes), assert that crash 8.0.6 opened it
-# (exit status 0 of every crash start its references come from and a "sys" reference with
+# (exit status 0 of every crash start its references come from, its own or its boot's
+# primary dump's, and a "sys" reference with
 # the dump's KERNEL/DUMPFILE) and that
 # its "ps" reference lists every workload PID of facts.json. For the states boot also that
 # the states were there: crash's ps shows each process whose fact has a "state" in that
@@ -58,10 +59,16 @@ while IFS=$'\t' read -r id kernel boot format dump vmlinux facts refdir; do
 	if [ ! -e "$refdir/.stamp" ] || [ ! -e "$refdir/index" ]; then
 		why="no reference (run reference.sh $id)"
 	else
+		# (PRIMARY:RUN: an output linked from the boot's primary dump, run there)
 		for run in $(cut -f2 "$refdir/index" | sort -u); do
-			rc=$(cat "$refdir/_run/$run.rc" 2>/dev/null || echo none)
+			rundir="$refdir/_run"
+			if [[ "$run" == *:* ]]; then
+				rundir="$LAB/ref/${run%%:*}/_run"
+				run=${run#*:}
+			fi
+			rc=$(cat "$rundir/$run.rc" 2>/dev/null || echo none)
 			if [ "$rc" != 0 ]; then
-				why="crash exit $rc ($run): $(grep -m1 -v '^$' "$refdir/_run/$run.stderr" 2>/dev/null | cut -c1-100)"
+				why="crash exit $rc ($run): $(grep -m1 -v '^$' "$rundir/$run.stderr" 2>/dev/null | cut -c1-100)"
 				break
 			fi
 		done

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Build the lab guest's initramfs for a kernel unpacked by kernels.sh, in $LAB/kernels/<kernel>/:
 #   initramfs.cpio.gz        busybox-static, the workload (tests/lab/workload/*.c, static),
-#                            the kernel's guest modules and /init (tests/lab/guest/init)
-#   capture.cpio.gz          kdump capture kernel: busybox, modules, /init, makedumpfile
+#                            the kernel's guest modules, /init (tests/lab/guest/init) and
+#                            /images/lab-ext4.img (below)
+#   capture.cpio.gz          kdump capture kernel: busybox, its modules only (load.capture:
+#                            virtio, qemu_fw_cfg), /init, makedumpfile
 #   initramfs-kdump.cpio.gz  initramfs.cpio.gz plus kexec (and its libraries), the kernel
 #                            image and capture.cpio.gz under /kdump/
 #
@@ -11,6 +13,13 @@
 # /opt/mdf/ (run as /opt/mdf/ld-linux-x86-64.so.2 --library-path /opt/mdf /opt/mdf/makedumpfile),
 # otherwise the host's (bookworm 1.7.2). KDIVE_LAB_MAKEDUMPFILE=host forces the host's.
 # The choice is written to capture.info.
+#
+# /images/lab-ext4.img: an 8 MiB ext4 image made here with mke2fs -d (e2fsprogs), the
+# same for every kernel ($LAB/build/lab-ext4.img, reproducible: fixed UUID, hash seed and
+# time), which /init loop-mounts on /lab/ext4: a module filesystem with a journal thread.
+# Its files (EXT4_FILES below): /lab/ext4/dir/known-ext4.txt, 3 pages and a bit of known
+# text. No metadata_csum (nor orphan_file, metadata_csum_seed): crc32c would be one more
+# module.
 #
 # Each output is rebuilt only when its inputs changed (<output>.inputs holds their hash).
 #
@@ -34,7 +43,7 @@ CAPTURE_CMDLINE="console=ttyS0 irqpoll nr_cpus=1 reset_devices nousb panic=0 rdi
 WORKLOAD="kdive-files kdive-threads kdive-mapper kdive-proc"
 CHROOT="$LAB/chroot/trixie"
 
-lab_need_pkgs busybox-static cpio gzip gcc libc6-dev
+lab_need_pkgs busybox-static cpio gzip gcc libc6-dev e2fsprogs
 [ "$what" = normal ] || lab_need_pkgs kexec-tools
 
 # ---------------------------------------------------------------------------------
@@ -79,9 +88,33 @@ copy_libs() {
 	)
 }
 
-# base_root DIR: busybox with its applets, /dev/console, modules, /init.
+# The ext4 image of /lab/ext4, made once for all kernels; remade when this script changes.
+EXT4_IMG="$LAB/build/lab-ext4.img"
+build_ext4_image() {
+	local h d i
+	h=$(cat "$0" /sbin/mke2fs 2>/dev/null | sha256sum | cut -d' ' -f1)
+	if [ -s "$EXT4_IMG" ] && [ "$(cat "$EXT4_IMG.inputs" 2>/dev/null)" = "$h" ]; then return 0; fi
+	lab_log "making $(basename "$EXT4_IMG")"
+	d=$(mktemp -d "$LAB/build/ext4.XXXXXX")
+	mkdir -p "$d/dir"
+	for i in $(seq 1 200); do
+		printf 'KDIVE ext4 file: /lab/ext4/dir/known-ext4.txt, line %03d of 200 ........\n' "$i"
+	done >"$d/dir/known-ext4.txt"
+	find "$d" -exec touch -h -d @1700000000 {} +
+	rm -f "$EXT4_IMG.tmp"
+	E2FSPROGS_FAKE_TIME=1700000000 /sbin/mke2fs -q -F -t ext4 -b 1024 -L kdive-lab \
+		-O ^metadata_csum,^metadata_csum_seed,^orphan_file \
+		-U 6b646976-6500-4000-8000-000000000001 -E hash_seed=6b646976-6500-4000-8000-000000000002,root_owner=0:0 \
+		-d "$d" "$EXT4_IMG.tmp" 8M >&2 || lab_die "mke2fs failed"
+	rm -rf "$d"
+	mv "$EXT4_IMG.tmp" "$EXT4_IMG"
+	echo "$h" >"$EXT4_IMG.inputs"
+}
+
+# base_root DIR [capture]: busybox with its applets, /dev/console, modules (the capture
+# kernel's only, as its load.order, with "capture"), /init.
 base_root() {
-	local r=$1 a
+	local r=$1 a m
 	mkdir -p "$r"/{bin,dev,proc,sys,tmp,etc,lib/modules}
 	cp /bin/busybox "$r/bin/busybox"
 	for a in $(/bin/busybox --list); do
@@ -89,8 +122,15 @@ base_root() {
 	done
 	mknod -m 600 "$r/dev/console" c 5 1
 	mknod -m 666 "$r/dev/null" c 1 3
-	cp "$KDIR"/modules/*.ko "$KDIR/modules/load.order" "$r/lib/modules/" 2>/dev/null ||
-		cp "$KDIR/modules/load.order" "$r/lib/modules/"
+	if [ "${2:-}" = capture ]; then
+		while read -r m; do cp "$KDIR/modules/$m.ko" "$r/lib/modules/"; done <"$KDIR/modules/load.capture"
+		cp "$KDIR/modules/load.capture" "$r/lib/modules/load.order"
+	else
+		cp "$KDIR"/modules/*.ko "$KDIR/modules/load.order" "$r/lib/modules/" 2>/dev/null ||
+			cp "$KDIR/modules/load.order" "$r/lib/modules/"
+		mkdir -p "$r/images"
+		cp "$EXT4_IMG" "$r/images/lab-ext4.img"
+	fi
 	install -m 755 "$LAB_SRC/guest/init" "$r/init"
 	echo "$kernel" >"$r/etc/kdive-kernel"
 }
@@ -116,7 +156,8 @@ fresh() {
 build_normal() {
 	local out="$KDIR/initramfs.cpio.gz" h r
 	build_workload
-	h=$(inputs_hash "$LAB"/build/workload/*)
+	build_ext4_image
+	h=$(inputs_hash "$LAB"/build/workload/* "$EXT4_IMG")
 	if fresh "$out" "$h"; then lab_log "$kernel: initramfs.cpio.gz is up to date"; return 0; fi
 	r=$(mktemp -d "$LAB/build/root.XXXXXX")
 	base_root "$r"
@@ -143,7 +184,7 @@ build_capture() {
 	h=$(inputs_hash "$mdf")
 	if fresh "$out" "$h"; then lab_log "$kernel: capture.cpio.gz is up to date"; return 0; fi
 	r=$(mktemp -d "$LAB/build/root.XXXXXX")
-	base_root "$r"
+	base_root "$r" capture
 	mkdir -p "$r/opt/mdf"
 	cp -L "$mdf" "$r/opt/mdf/makedumpfile"
 	copy_libs "$mdf" "$r" opt/mdf
@@ -162,8 +203,9 @@ build_kdump() {
 	local out="$KDIR/initramfs-kdump.cpio.gz" h r kexec
 	build_capture
 	build_workload
+	build_ext4_image
 	kexec=$(command -v kexec || echo /usr/sbin/kexec)
-	h=$(inputs_hash "$LAB"/build/workload/* "$kexec" "$KDIR/vmlinuz" "$KDIR/capture.cpio.gz")
+	h=$(inputs_hash "$LAB"/build/workload/* "$EXT4_IMG" "$kexec" "$KDIR/vmlinuz" "$KDIR/capture.cpio.gz")
 	if fresh "$out" "$h"; then lab_log "$kernel: initramfs-kdump.cpio.gz is up to date"; return 0; fi
 	r=$(mktemp -d "$LAB/build/root.XXXXXX")
 	base_root "$r"

@@ -5,7 +5,12 @@
 #   release        uname -r of the kernel, e.g. 6.1.0-56-amd64
 #   config         the kernel configuration
 #   modules/       the guest's modules, decompressed, and load.order (one name a line,
-#                  dependencies first, per modules.dep)
+#                  dependencies first, per modules.dep); load.capture, the same for the
+#                  kdump capture kernel, which loads only CAPTURE_MODULES
+#   debug-modules/ the -dbg package's module files (with DWARF) of the modules in
+#                  load.order, at their paths under /usr/lib/debug/lib/modules/<release>/
+#                  (kernel/fs/ext4/ext4.ko...): the directory of `mod -S DIR` in the lab's
+#                  references (commands.txt's @MODDIR@)
 #   packages       the .deb files it came from
 #   .stamp         written last; a kernel with a stamp is never fetched again (--force does)
 #
@@ -19,9 +24,15 @@ set -euo pipefail
 # shellcheck source=guest-lib.sh
 . "$(dirname "$0")/guest-lib.sh"
 
-# Modules the guest needs: virtio disks for kdump and qemu_fw_cfg, which hands the
-# guest's VMCOREINFO to QEMU's -device vmcoreinfo. Their dependencies come along.
-GUEST_MODULES="virtio virtio_ring virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk qemu_fw_cfg"
+# Modules the capture kernel needs: virtio disks for kdump and qemu_fw_cfg, which hands
+# the guest's VMCOREINFO to QEMU's -device vmcoreinfo. Their dependencies come along.
+CAPTURE_MODULES="virtio virtio_ring virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk qemu_fw_cfg"
+# The first kernel (every boot) loads those and real modules beyond them, so the dumps
+# have module code on a stack, a module filesystem mounted and a module network device
+# (guest/init): loop (the ext4 image's device), crc32c_generic (ext4 asks the crypto API
+# for crc32c at every mount, and the guest has no modprobe), ext4 (with jbd2, mbcache, crc16 per
+# modules.dep; its journal thread kjournald2 is jbd2 code), dummy (dummy0, up).
+GUEST_MODULES="$CAPTURE_MODULES loop crc32c_generic ext4 dummy"
 
 force=0
 targets=()
@@ -98,10 +109,13 @@ fetch_deb() {
 	printf '%s\n' "$f"
 }
 
-# modules_for MODDIR OUTDIR: copy GUEST_MODULES and their dependencies, decompressed, to
-# OUTDIR and write OUTDIR/load.order (dependencies first).
+# modules_for MODDIR OUTDIR LIST MODULES...: copy MODULES and their dependencies,
+# decompressed, to OUTDIR and write OUTDIR/LIST (dependencies first); MODPATHS gets the
+# modules.dep path of each (kernel/fs/ext4/ext4.ko.xz...), one a line.
+MODPATHS=
 modules_for() {
-	local moddir=$1 out=$2 line path deps name d
+	local moddir=$1 out=$2 list=$3 line path deps name d
+	shift 3
 	declare -A DEP=() PATHOF=() SEEN=() BUILTIN=()
 	local -a ORDER=()
 	while IFS= read -r line; do
@@ -134,7 +148,7 @@ modules_for() {
 		done
 		ORDER+=("$n")
 	}
-	for name in $GUEST_MODULES; do
+	for name; do
 		if [ -n "${PATHOF[$name]:-}" ]; then
 			visit "$name"
 		elif [ -n "${BUILTIN[$name]:-}" ]; then
@@ -144,8 +158,10 @@ modules_for() {
 		fi
 	done
 	mkdir -p "$out"
-	: >"$out/load.order"
+	: >"$out/$list"
+	MODPATHS=
 	for name in "${ORDER[@]}"; do
+		MODPATHS+="${PATHOF[$name]}"$'\n'
 		path="$moddir/${PATHOF[$name]}"
 		case "$path" in
 		*.ko.xz) xz -dc "$path" >"$out/$name.ko" ;;
@@ -154,9 +170,9 @@ modules_for() {
 		*.ko) cp "$path" "$out/$name.ko" ;;
 		*) lab_die "unknown module file $path" ;;
 		esac
-		echo "$name" >>"$out/load.order"
+		echo "$name" >>"$out/$list"
 	done
-	lab_log "modules (load order): $(tr '\n' ' ' <"$out/load.order")"
+	lab_log "modules ($list): $(tr '\n' ' ' <"$out/$list")"
 }
 
 fetch_kernel() {
@@ -209,17 +225,31 @@ fetch_kernel() {
 	[ -d "$moddir" ] || lab_die "$k: no modules in $(basename "$img")"
 	/sbin/depmod -b "$tmp/img" "$rel" || lab_die "$k: depmod failed"
 	[ -f "$moddir/modules.dep" ] || lab_die "$k: depmod wrote no modules.dep"
-	modules_for "$moddir" "$tmp/modules"
+	# shellcheck disable=SC2086
+	modules_for "$moddir" "$tmp/modules" load.capture $CAPTURE_MODULES
+	# shellcheck disable=SC2086
+	modules_for "$moddir" "$tmp/modules" load.order $GUEST_MODULES
 	rm -rf "$tmp/img"
 
-	# Only the vmlinux: tar stops at its first occurrence, which ends the pipe early
-	# (dpkg-deb then fails on SIGPIPE; the ELF check below is what counts).
-	lab_log "$k: extracting vmlinux from $(basename "$dbg")"
+	# The vmlinux and the loaded modules' debug files, in one pass over the package: each
+	# member once (tar stops after the last, which ends the pipe early: dpkg-deb then
+	# fails on SIGPIPE; the checks below are what counts). The -dbg package has them
+	# uncompressed, at the image's paths.
+	local -a members=("./usr/lib/debug/boot/vmlinux-$rel")
+	while IFS= read -r path; do
+		if [ -n "$path" ]; then members+=("./usr/lib/debug/lib/modules/$rel/${path%%.ko*}.ko"); fi
+	done <<<"$MODPATHS"
+	lab_log "$k: extracting vmlinux and $((${#members[@]} - 1)) debug modules from $(basename "$dbg")"
 	{ dpkg-deb --fsys-tarfile "$dbg" 2>/dev/null || true; } |
-		tar -x -C "$tmp/dbg" --occurrence=1 "./usr/lib/debug/boot/vmlinux-$rel"
-	mv "$tmp/dbg/usr/lib/debug/boot/vmlinux-$rel" "$tmp/vmlinux"
-	rm -rf "$tmp/dbg"
+		tar -x -C "$tmp/dbg" --occurrence=1 "${members[@]}" || true
+	mv "$tmp/dbg/usr/lib/debug/boot/vmlinux-$rel" "$tmp/vmlinux" || lab_die "$k: no vmlinux in $(basename "$dbg")"
 	[ "$(head -c4 "$tmp/vmlinux" | od -An -c | tr -d ' ')" = '177ELF' ] || lab_die "$k: vmlinux is not ELF"
+	for path in "${members[@]:1}"; do
+		[ -s "$tmp/dbg/$path" ] || lab_die "$k: no ${path##*/} in $(basename "$dbg")"
+	done
+	mkdir -p "$tmp/dbg/usr/lib/debug/lib/modules/$rel"
+	mv "$tmp/dbg/usr/lib/debug/lib/modules/$rel" "$tmp/debug-modules"
+	rm -rf "$tmp/dbg"
 
 	echo "$rel" >"$tmp/release"
 	printf '%s\n%s\n' "$(basename "$img")" "$(basename "$dbg")" >"$tmp/packages"

@@ -2,7 +2,8 @@
 #
 # Layout of the cache (never inside the checkout):
 #   $LAB/debs/                      downloaded .deb files
-#   $LAB/kernels/<kernel>/          vmlinuz, vmlinux, release, modules/ (kernel = bookworm | trixie | rt)
+#   $LAB/kernels/<kernel>/          vmlinuz, vmlinux, release, modules/, debug-modules/ (the loaded
+#                                   modules' .ko files with DWARF, for mod -S; kernel = bookworm | trixie | rt)
 #   $LAB/chroot/trixie/             debootstrap'd trixie with crash 8.0.6 and makedumpfile 1.7.6
 #   $LAB/dumps/<kernel>-<boot>/     one guest boot: console.log, facts.json and its dump files
 #                                   (boot = kaslr | nokaslr | novmcoreinfo | states | kdump;

@@ -35,6 +35,17 @@
 # or kdump-zlib for the kdump boot), from its helper outputs (ps, bt and the mapper's mm);
 # every other dump of the boot reads the primary's _run/phase2.cmds. A primary whose
 # helpers are cached runs phase 1 and 2 together; otherwise phase 2 is a second crash start.
+# Module debuginfo: commands.txt's "#== late" line starts its late part, run after phase 2
+# (whose own late part, after its "#== late" line, comes last): "mod -S @MODDIR@" and the
+# commands that need the modules' debuginfo (sym of a module function with its file and
+# line, bt -l of the jbd2 thread). @MODDIR@ is the kernel's debug-modules directory
+# (kernels.sh: the -dbg package's .ko files of the loaded modules), the same path for
+# crash and kdive: the .cmd files and the index hold it expanded. mod -S/-s is a context
+# ("var mod") like set VAR: the late commands' keys carry it, and no other key does.
+# Per format or per boot: a command that FORMAT_CMDS_RE names (its output depends on the
+# dump's format) runs on every dump; any other runs on the boot's primary only, and the
+# boot's other dumps link the primary's output (import_from_primary), so each of them
+# still has the full index for kdive to be compared with; --plan imports nothing.
 # A directory built by the previous format (one .stamp over all of commands.txt) is
 # adopted without running crash when its dump, vmlinux, facts and crash are unchanged: the
 # keys are recovered from its _run/*.in files.
@@ -65,6 +76,21 @@ REF_FORMAT=2
 # md5 of the reference.sh versions whose directories (format 1) are adopted.
 LEGACY_SCRIPTS="e3a3da6477b5b29d20e95b96ed6ae6ff"
 
+# The commands whose crash output depends on the dump's format (ERE on the command line),
+# run on every dump; every other command runs once per boot, on its primary dump, and the
+# boot's other dumps take that output (a hard link, key run "PRIMARY:RUN"), so kdive is
+# still compared on every format with the boot's reference. Found on the whole lab
+# built with every command on every format (each command's outputs compared across the
+# formats of each boot): sys prints the dump file (sys -c, -t, -i do not: sys -c even
+# names some system calls by another alias at the same address after a short session than
+# after the primary's whole list, so it must come from the primary); ps -a reads user stacks and search
+# all memory, both missing from makedumpfile's -d 31 dumps; bt -a and foreach bt take
+# the active tasks' registers from the format's own notes (ELF PRSTATUS or the kdump
+# header), which differ. rd and help (-D, -n) read or describe the dump itself. Every
+# other command read only kernel memory that -d 31 keeps (text, data, slab, page
+# tables, struct pages) and printed the same on every format of every boot.
+FORMAT_CMDS_RE='^sys$|^(search|help|rd)( |$)|^ps( .*)? -a|^bt( .*)? -[a-z]*[ac]|^foreach( .*)? bt( |$)'
+
 # ref_crash DIR INFILE STDOUT STDERR: one crash start in DIR (the -i file redirects to
 # names relative to it).
 ref_crash() {
@@ -92,8 +118,11 @@ fi
 # The signature is taken before crash runs: a dump replaced meanwhile shows up as stale.
 # (of tools.sh only the way crash is run counts)
 crash_sig=$(declare -f lab_chroot_exec lab_crash | md5sum)
+# (a dump of a boot takes outputs from the boot's primary: its dump counts too)
+primary_dump=$(awk -F'\t' -v p="$primary" '$1 == p && !f {print $5; f = 1}' <<<"$dumps")
 base=$(lab_sig "$dump" "$vmlinux" "$facts"; echo "$crash_sig"; declare -f ref_crash | md5sum
-	echo "reference.sh format $REF_FORMAT")
+	echo "reference.sh format $REF_FORMAT"
+	if [ "$primary" != "$id" ]; then lab_sig "$primary_dump"; echo "per format: $FORMAT_CMDS_RE"; fi)
 
 plan=$(mktemp -d "${TMPDIR:-/tmp}/kdive-ref.XXXXXX")
 cleanup=("$plan")
@@ -102,13 +131,15 @@ t0=$SECONDS
 
 # The session context of crash, shared by the planner and the adoption (mawk-safe awk):
 # kind(CMD): "" (changes nothing), "reset" (set -p), "task" (set PID|ADDR, set -c/-a X),
-# "var NAME" (set NAME VALUE, hex, dec); a context is its canonical string: the task
+# "var NAME" (set NAME VALUE, hex, dec; "var mod" for mod -S/-s: module debuginfo loaded,
+# which changes what sym, bt -l... print); a context is its canonical string: the task
 # entry, then the variable entries by name, " ; " between them.
 CTX_AWK='
 function kind(cmd,   w, n) {
 	sub(/^[ \t]+/, "", cmd); sub(/[ \t]+$/, "", cmd)
 	n = split(cmd, w, /[ \t]+/)
 	if (n == 1 && (w[1] == "hex" || w[1] == "dec")) return "var radix"
+	if (w[1] == "mod" && n >= 2 && (w[2] == "-S" || w[2] == "-s")) return "var mod"
 	if (w[1] != "set" || n == 1) return ""
 	if (n == 2 && w[2] == "-p") return "reset"
 	if (n == 3 && (w[2] == "-c" || w[2] == "-a")) return "task"
@@ -257,7 +288,7 @@ fi
 # Workload pids and roles from facts.json ("pid role" lines): a primary's helpers and
 # phase 2 (others take the primary's list). Kept in _run/workload (jq takes a tenth of
 # a second), under the md5 of lab_facts_workload; facts.json itself is in the base.
-workload="" mapper_pid=""
+workload="" mapper_pid="" ext4_pid=""
 if [ -z "$derived" ] && [ -f "$facts" ]; then
 	wsig=$(declare -f lab_facts_workload | md5sum | cut -d' ' -f1)
 	wfile="$dest/_run/workload"
@@ -271,32 +302,45 @@ if [ -z "$derived" ] && [ -f "$facts" ]; then
 		fi
 	fi
 	mapper_pid=$(awk '$2 == "mapper" {print $1; exit}' <<<"$workload")
+	ext4_pid=$(awk '$2 == "ext4" {print $1; exit}' <<<"$workload")
 fi
 
-# list_cmds FILE: "ref<TAB>command" for every command line of FILE.
+# list_cmds FILE PART: "ref<TAB>command" for every command line of FILE in PART: "early",
+# the lines before its "#== late" line (all of them if it has none), or "late", those after.
+# @MODDIR@ in a command becomes $MODDIR, the kernel's debug-modules directory (kernels.sh):
+# the .cmd, the key and the index hold the path itself, so the e2e harness runs kdive
+# with the very command crash ran.
+MODDIR="$LAB/kernels/$kernel/debug-modules"
 list_cmds() {
-	local cmd
+	local cmd part=early
 	while IFS= read -r cmd || [ -n "$cmd" ]; do
 		case "$cmd" in
+		'#== late'*) part=late; continue ;;
 		'' | '#'*) continue ;;
 		*$'\t'*) lab_die "$1: a command with a tab: $cmd" ;;
 		esac
-		printf 'ref\t%s\n' "$cmd"
+		[ "$part" = "$2" ] || continue
+		printf 'ref\t%s\n' "${cmd//@MODDIR@/$MODDIR}"
 	done <"$1"
 }
 
 # wanted PHASE2: every command of this dump in session order: the helpers that derive
 # phase 2 (a primary only; first, so that they see crash's initial context), commands.txt,
-# then phase 2 (the list PHASE2, if any).
+# then phase 2 (the list PHASE2, if any), each up to its "#== late" line; then the late
+# part of commands.txt and of phase 2: the commands that need module debuginfo loaded
+# (mod -S @MODDIR@ and what follows it), last so that no other key carries that context.
 wanted() {
 	if [ -z "$derived" ]; then
 		printf 'helper\t%s\n' ps bt "foreach task -R stack" "kmem -F"
 		if [ -n "$mapper_pid" ]; then
 			printf 'helper\t%s\n' "task -R mm $mapper_pid" "px &((struct mm_struct *)0)->mm_mt"
 		fi
+		if [ -n "$ext4_pid" ]; then printf 'helper\t%s\n' "files $ext4_pid"; fi
 	fi
-	list_cmds "$CMDS"
-	[ -z "$1" ] || list_cmds "$1"
+	list_cmds "$CMDS" early
+	[ -z "$1" ] || list_cmds "$1" early
+	list_cmds "$CMDS" late
+	[ -z "$1" ] || list_cmds "$1" late
 }
 
 # plan PHASE2 RUN: look up every wanted command in $plan/store; writes $plan/in (the -i
@@ -378,9 +422,10 @@ helpers_present() { ! awk -F'\t' '$3 != "present" {f = 1} END {exit !f}' "$plan/
 # could not be derived go to $plan/notes.
 derive() {
 	local out="$1" c l ps_out="" bt_out="" mm_out="" off_out="" stack_out="" free_out="" pid role task stack f1 f1_stack f1_addr mm off
-	local maps kind addr phys marker value free
+	local maps kind addr phys marker value free files_out="" ext4_path dentry inode jbd2
 	while IFS=$'\t' read -r c l _; do
 		case "$c" in
+		"files $ext4_pid") files_out="$dest/$l.out" ;;
 		ps) ps_out="$dest/$l.out" ;;
 		bt) bt_out="$dest/$l.out" ;;
 		"foreach task -R stack") stack_out="$dest/$l.out" ;;
@@ -475,6 +520,24 @@ derive() {
 		fi
 	fi
 
+	# the ext4 file (facts.json ext4_file, fd 0 of the ext4 process): its dentry and inode
+	# from crash's files (FD FILE DENTRY INODE TYPE PATH), who uses it and its directory
+	if [ -n "$ext4_pid" ]; then
+		ext4_path=$(jq -r --argjson p "$ext4_pid" '.processes[]? | select(.pid == $p) | .ext4_file.path // empty' "$facts" 2>/dev/null || true)
+		read -r dentry inode < <(awk -v p="$ext4_path" '$1 == "0" && $5 == "REG" && $6 == p && !f {print $3, $4; f = 1}' \
+			"$files_out" 2>/dev/null || true) || true
+		if [ -n "${dentry:-}" ] && [ -n "${inode:-}" ]; then
+			emit "files -d $dentry"
+			emit "files -p $inode"
+		else
+			note "ext4 pid $ext4_pid: fd 0 ($ext4_path) not in crash's files: no files -d/-p"
+		fi
+		if [ -n "$ext4_path" ]; then
+			emit "fuser $ext4_path"
+			emit "fuser ${ext4_path%/*}"
+		fi
+	fi
+
 	# the mapper's maple tree: mm (task -R mm) + offsetof(struct mm_struct, mm_mt)
 	if [ -n "$mapper_pid" ]; then
 		mm=$(sed -nE '/\<mm = 0x[0-9a-f]+/{s/.*\<mm = (0x[0-9a-f]+).*/\1/p;q}' "$mm_out" 2>/dev/null || true)
@@ -484,6 +547,16 @@ derive() {
 		else
 			note "mapper pid $mapper_pid: mm or mm_mt offset not found: no tree command"
 		fi
+	fi
+
+	# the ext4 journal thread (facts.json jbd2): its stack runs through the jbd2 module
+	jbd2=$(jq -r '.jbd2.pid // empty' "$facts" 2>/dev/null || true)
+	if [ -n "$jbd2" ]; then
+		emit "bt $jbd2"
+		emit "#== late: with the modules' debuginfo (after commands.txt's mod -S)"
+		emit "bt -l $jbd2"
+	else
+		note "no jbd2 thread in facts.json: no bt of it"
 	fi
 }
 
@@ -544,9 +617,42 @@ run_batch() {
 	names "$dest" >"$plan/names"
 }
 
+# import: every planned command of $plan/commit that does not depend on the format
+# (FORMAT_CMDS_RE) and that the boot's primary has for the same context, linked from the
+# primary's reference directory instead of run; prints how many.
+import_from_primary() {
+	local src loc run ctx cmd n=0
+	store "$LAB/ref/$primary" >"$plan/pstore"
+	awk -F'\t' -v re="$FORMAT_CMDS_RE" -v pdir="$LAB/ref/$primary/" -v pid="$primary" '
+	FILENAME == ARGV[1] { k = $3 SUBSEP $4; if (!(k in have)) { have[k] = $1; hrun[k] = $2 }; next }
+	$3 !~ re && (($2 SUBSEP $3) in have) {
+		k = $2 SUBSEP $3
+		print pdir have[k] ".out\t" $1 "\t" pid ":" hrun[k] "\t" $2 "\t" $3
+	}' "$plan/pstore" "$plan/commit" >"$plan/import"
+	while IFS= read -r src; do
+		loc=${src#*$'\t'}
+		src=${src%%$'\t'*}
+		run=${loc#*$'\t'}
+		loc=${loc%%$'\t'*}
+		ctx=${run#*$'\t'}
+		run=${run%%$'\t'*}
+		cmd=${ctx#*$'\t'}
+		ctx=${ctx%%$'\t'*}
+		[ -f "$src" ] || continue
+		rm -f "$dest/$loc.key"
+		ln -f "$src" "$dest/$loc.out" 2>/dev/null || cp "$src" "$dest/$loc.out"
+		printf '%s\n' "$cmd" >"$dest/$loc.cmd"
+		printf '%s\t%s\t%s\n' "$run" "$ctx" "$cmd" >"$dest/$loc.key.tmp"
+		mv -f "$dest/$loc.key.tmp" "$dest/$loc.key"
+		n=$((n + 1))
+	done <"$plan/import"
+	echo "$n"
+}
+
 # ---- plan, run what is missing; a primary whose helpers were missing derives phase 2
-# after the first run and runs again for it
-ran=0 pass=1
+# after the first run and runs again for it; another dump of the boot first takes what
+# it can from the primary (import_from_primary), then runs the rest
+ran=0 pass=1 imported=0
 phase2="$derived"
 stamp=$(date -u +%Y%m%d-%H%M%S)-$$
 while :; do
@@ -559,6 +665,16 @@ while :; do
 		cat "$plan/show"
 		[ -n "$phase2" ] || echo "phase 2: derived after this run"
 		exit 0
+	fi
+	if [ -n "$derived" ] && [ "$imported" = 0 ] && [ -s "$plan/commit" ]; then
+		imported=$(import_from_primary)
+		lab_log "$id: $imported outputs from $primary (the same for every format)"
+		if [ "$imported" != 0 ]; then
+			store "$dest" >"$plan/store"
+			names "$dest" >"$plan/names"
+			continue
+		fi
+		imported=1
 	fi
 	[ ! -s "$plan/commit" ] || run_batch "run-$stamp-$pass"
 	if [ -z "$phase2" ]; then

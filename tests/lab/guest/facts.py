@@ -18,13 +18,18 @@ facts.json (one object):
                           against the "CPU: n PID: p Comm: c" line the kernel printed)
   panic_message           "sysrq triggered crash"
   processes               one object per workload process, see below
+  mounts                  every mount of the guest (/proc/mounts at the facts' time, in its
+                          order): [{devname, dirname, type}], e.g. /dev/loop0 /lab/ext4 ext4
+  modules                 the loaded modules' names (/proc/modules order: last loaded first)
+  jbd2                    {pid, comm}: the journal thread of the ext4 mount (jbd2/loop0-8)
+  netdev                  the module network device that is up (dummy0)
   dumps                   [{"format","file"}] the dump files of this boot directory
   plus whatever --set/--info add: qemu {version,accel,machine,mem_mib,smp}; vmcoreinfo
   (QEMU boots: the ELF dump has a VMCOREINFO note); capture {makedumpfile,source,cmdline}
   and capture_dump {dump_level,compression} (kdump).
 
 processes[] (every process, in this order: init, files, threads, mapper, sleep, panic, then
-             those of the states boot's kdive-states in the order it printed them):
+             ext4 and those of the states boot's kdive-states in the order they printed them):
   role, pid, comm, ppid, threads (number of threads), tids (sorted, includes pid),
   fds: [{fd, type (REG|DIR|CHR|BLK|FIFO|SOCK|LNK), path (the /proc/<pid>/fd link text),
          inode, size/pos (REG), rdev "maj:min" (CHR/BLK),
@@ -33,7 +38,10 @@ processes[] (every process, in this order: init, files, threads, mapper, sleep, 
   threads: requested
   mapper:  maps [{kind: anon|file, path (file), addr, len, marker, pfn, phys}]
   panic:   cpu; no fds (its fd 1 is redirected to /proc/sysrq-trigger as it panics)
-  init:    no pos of its fds (the shell reads on in /init after the facts)
+  init:    no pos of its fds (the shell reads on in /init after the facts); not the fd of
+           /tmp/init-body (states boot: open while the facts are taken, closed by the panic)
+  ext4:    a sleep with the ext4 file as stdin (fd 0) and its directory as cwd:
+           cwd, ext4_file {path, inode, size} (its pages are in the page cache)
   states boot (tests/lab/states/kdive-states.c): roles zparent, zombie (state "ZO"),
            states (kdive-states itself, the parent of the others), and
            per CPU activity userspin/kernspin (+ unrun, state "RU": forked, never ran),
@@ -46,7 +54,7 @@ import re
 import sys
 
 ORDER = ["init", "files", "threads", "mapper", "sleep", "panic"]
-NOT_PROCESSES = ["release", "many"]  # facts of no process (or kept apart)
+NOT_PROCESSES = ["release", "many", "lab"]  # facts of no process (or kept apart)
 KERNEL_BASE = 0xFFFFFFFF81000000
 
 
@@ -90,7 +98,7 @@ def main():
         if fact["role"] in by_role:
             die(f"two facts for role {fact['role']}")
         by_role[fact["role"]] = fact
-    for role in ORDER + ["release"]:
+    for role in ORDER + ["release", "lab"]:
         if role not in by_role:
             die(f"no fact for role {role} in {facts_log}")
 
@@ -119,6 +127,9 @@ def main():
         if role == "init":
             for fd in p["fds"]:
                 fd.pop("pos", None)  # ash keeps reading /init after its facts
+            # the states boot's /states-init sources /init's body from this file while the
+            # facts are taken, and has closed it by the panic
+            p["fds"] = [fd for fd in p["fds"] if fd.get("path") != "/tmp/init-body"]
         procs.append(p)
     for p in procs:
         if p["threads"] != len(p["tids"]) or p["pid"] not in p["tids"]:
@@ -144,6 +155,10 @@ def main():
         "panic_message": msg,
         "processes": procs,
         "dumps": dumps,
+        "mounts": by_role["lab"]["mounts"],
+        "modules": by_role["lab"]["modules"],
+        "jbd2": by_role["lab"]["jbd2"],
+        "netdev": by_role["lab"]["netdev"],
     }
     doc.update(extra)
     with open(out + ".tmp", "w") as f:
