@@ -49,7 +49,7 @@ static void show_symbol(kd_session *s, const struct kd_symbol *k, uint64_t off, 
 		int line;
 		/* crash: the space is there even when no line is known (a module without its object file, __pfx_ padding) */
 		kd_printf(s, " ");
-		if (!k->module && kd_addr_to_line(s, k->addr + off, file, sizeof(file), &line) == 0)
+		if (kd_addr_to_line(s, k->addr + off, file, sizeof(file), &line) == 0)
 			kd_printf(s, "%s: %d", file, line);
 	}
 	kd_printf(s, "\n");

@@ -354,7 +354,7 @@ void modobj_symbols(struct modobj *o, modobj_section_addr addr_of, void *addr_ar
 			uint64_t base = secname ? addr_of(addr_arg, secname) : 0;
 			if (!name || !*name || *name == '.' || !base)
 				continue;
-			fn(arg, name, base + sym.st_value, nm_letter(&sym, &sh));
+			fn(arg, name, secname, sym.st_value, base + sym.st_value, nm_letter(&sym, &sh));
 		}
 		return;
 	}

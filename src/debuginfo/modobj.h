@@ -63,11 +63,11 @@ void modobj_free(struct modobj *o);
 /*
  * The object's symbols as crash takes them from a module's object file: each symbol
  * defined in a section the module has in the dump (addr_of non-zero), a section symbol
- * named after its section, those whose name starts with '.' left out; its runtime
- * address, and nm's letter for it (t/T code, r/R read-only data, d/D data, b/B bss,
- * W/V weak), in symbol table order.
+ * named after its section, those whose name starts with '.' left out; its section's name,
+ * its value in the file (raw), its runtime address, and nm's letter for it (t/T code,
+ * r/R read-only data, d/D data, b/B bss, W/V weak), in symbol table order.
  */
-typedef void (*modobj_symbol_fn)(void *arg, const char *name, uint64_t addr, char letter);
+typedef void (*modobj_symbol_fn)(void *arg, const char *name, const char *section, uint64_t raw, uint64_t addr, char letter);
 void modobj_symbols(struct modobj *o, modobj_section_addr addr_of, void *addr_arg, modobj_symbol_fn fn, void *arg);
 
 /* The session's units: register an opened, relocated object (it gets its id and becomes active). */

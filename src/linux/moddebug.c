@@ -121,52 +121,111 @@ static void give_symbols(kd_session *s, const char *module, const struct kd_symb
 		kd_err_clear(&s->err); /* no such module: nothing to replace */
 }
 
-struct ko_syms {
-	const struct kmodule *m;
-	bool *used;               /* kallsyms entries a symbol of the file took its value from */
-	VEC(struct kd_symbol) v;
-	VEC(char *) names;
+/* A symbol of the object file: its name, section, value in the file and runtime address. */
+struct ko_sym {
+	char *name;
+	const char *section; /* the file's section name string */
+	uint64_t raw, addr;
+	char letter;
 };
 
-static void on_ko_symbol(void *arg, const char *name, uint64_t addr, char letter)
+struct ko_syms {
+	VEC(struct ko_sym) v;
+};
+
+static void on_ko_symbol(void *arg, const char *name, const char *section, uint64_t raw, uint64_t addr, char letter)
 {
 	struct ko_syms *k = arg;
-	/* The value kallsyms has for the name (its first entry not taken yet), as crash prefers it. */
-	for (size_t i = 0; i < k->m->nsyms; i++)
-		if (!k->used[i] && strcmp(k->m->syms[i].name, name) == 0) {
-			k->used[i] = true;
-			addr = k->m->syms[i].addr;
-			break;
-		}
-	char *n = xstrndup(name, symbol_clone_stem(name));
-	VEC_PUSH(&k->names, n);
-	VEC_PUSH(&k->v, ((struct kd_symbol){.addr = addr, .name = n, .type = letter}));
+	VEC_PUSH(&k->v, ((struct ko_sym){.name = xstrdup(name), .section = section, .raw = raw, .addr = addr, .letter = letter}));
 }
 
-/* crash's symbols of a module whose object file is loaded: the file's (see modobj_symbols), then
- * the kallsyms symbols the file has no name for. */
+/* crash's order of the file's symbols before it places them (binutils' numeric sort): by value in the file, then by name. */
+static int ko_sym_cmp(const void *a, const void *b)
+{
+	const struct ko_sym *x = a, *y = b;
+	if (x->raw != y->raw)
+		return x->raw < y->raw ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* The first symbol of the file (in that order) with this name; NULL if none. */
+static const struct ko_sym *ko_named(const struct ko_syms *k, const char *name)
+{
+	for (size_t i = 0; i < k->v.len; i++)
+		if (strcmp(k->v.items[i].name, name) == 0)
+			return &k->v.items[i];
+	return NULL;
+}
+
+static bool section_in(const char *const *found, size_t n, const char *section)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(found[i], section) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * crash's symbols of a module whose object file is loaded. crash knows where a section of the
+ * file sits only through a kallsyms symbol of the module that the file defines in it; the
+ * file's symbols of the sections it found (section symbols among them; __mcount_loc,
+ * __bug_table and the like, which no kallsyms symbol lies in, are left out) in the file's
+ * value-then-name order, each at kallsyms' address for its name (the first entry not taken
+ * yet) or at its section's; then the kallsyms symbols the file has no name for. The module
+ * table sorts them by address and keeps this order among equal addresses, as crash's sort does.
+ */
 static void hand_over_symbols(kd_session *s, const struct kmodule *m, struct modobj *o, struct sections *secs)
 {
-	struct ko_syms k = {.m = m, .used = xcalloc(m->nsyms ? m->nsyms : 1, sizeof(bool))};
+	struct ko_syms k = {0};
 	modobj_symbols(o, section_addr, secs, on_ko_symbol, &k);
-	size_t from_file = k.v.len;
+	if (k.v.len)
+		qsort(k.v.items, k.v.len, sizeof(*k.v.items), ko_sym_cmp);
+	VEC(const char *) found = {0};
+	for (size_t i = 0; i < m->nsyms; i++) {
+		const struct ko_sym *f = ko_named(&k, m->syms[i].name);
+		if (f && !section_in(found.items, found.len, f->section))
+			VEC_PUSH(&found, f->section);
+	}
+	bool *used = xcalloc(m->nsyms ? m->nsyms : 1, sizeof(bool)); /* kallsyms entries a symbol of the file took its value from */
+	VEC(struct kd_symbol) out = {0};
+	VEC(char *) names = {0};
+	for (size_t j = 0; j < k.v.len; j++) {
+		const struct ko_sym *f = &k.v.items[j];
+		if (!section_in(found.items, found.len, f->section))
+			continue;
+		uint64_t addr = f->addr;
+		for (size_t i = 0; i < m->nsyms; i++)
+			if (!used[i] && strcmp(m->syms[i].name, f->name) == 0) {
+				used[i] = true;
+				addr = m->syms[i].addr;
+				break;
+			}
+		char *n = xstrndup(f->name, symbol_clone_stem(f->name));
+		VEC_PUSH(&names, n);
+		VEC_PUSH(&out, ((struct kd_symbol){.addr = addr, .name = n, .type = f->letter}));
+	}
+	size_t from_file = out.len;
 	for (size_t i = 0; i < m->nsyms; i++) {
 		bool named = false;
 		for (size_t j = 0; j < from_file && !named; j++)
-			named = strcmp(k.v.items[j].name, m->syms[i].name) == 0;
+			named = strcmp(out.items[j].name, m->syms[i].name) == 0;
 		if (named)
 			continue;
 		/* A copy: the module's own names go when its symbols are replaced. */
 		char *n = xstrdup(m->syms[i].name);
-		VEC_PUSH(&k.names, n);
-		VEC_PUSH(&k.v, ((struct kd_symbol){.addr = m->syms[i].addr, .size = m->syms[i].size, .name = n, .type = m->syms[i].type}));
+		VEC_PUSH(&names, n);
+		VEC_PUSH(&out, ((struct kd_symbol){.addr = m->syms[i].addr, .size = m->syms[i].size, .name = n, .type = m->syms[i].type}));
 	}
-	give_symbols(s, m->name, k.v.items, k.v.len);
-	for (size_t i = 0; i < k.names.len; i++)
-		free(k.names.items[i]);
-	VEC_FREE(&k.names);
+	give_symbols(s, m->name, out.items, out.len);
+	for (size_t i = 0; i < names.len; i++)
+		free(names.items[i]);
+	for (size_t i = 0; i < k.v.len; i++)
+		free(k.v.items[i].name);
+	VEC_FREE(&names);
+	VEC_FREE(&out);
+	VEC_FREE(&found);
 	VEC_FREE(&k.v);
-	free(k.used);
+	free(used);
 }
 
 /* ---- loading ---- */
