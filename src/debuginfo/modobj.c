@@ -268,8 +268,12 @@ int modobj_relocate(struct modobj *o, modobj_section_addr addr_of, void *arg, st
 		if (i >= nsec || !gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC) || !(name = elf_strptr(o->elf, shstrndx, sh.sh_name)))
 			continue;
 		secaddr[i] = addr_of(arg, name);
-		if (secaddr[i] && sh.sh_size && (sh.sh_flags & SHF_EXECINSTR))
-			VEC_PUSH(&o->ranges, ((struct modobj_range){secaddr[i], secaddr[i] + sh.sh_size}));
+		if (!secaddr[i] || !sh.sh_size)
+			continue;
+		struct modobj_range r = {secaddr[i], secaddr[i] + sh.sh_size, i, (sh.sh_flags & SHF_EXECINSTR) != 0};
+		VEC_PUSH(&o->sections, r);
+		if (r.text)
+			VEC_PUSH(&o->ranges, r);
 	}
 	int rc = 0;
 	bool has_info = false;
@@ -312,6 +316,7 @@ void modobj_free(struct modobj *o)
 	if (o->elf)
 		elf_end(o->elf);
 	VEC_FREE(&o->ranges);
+	VEC_FREE(&o->sections);
 	free(o->image);
 	free(o->path);
 	free(o->module);
@@ -441,4 +446,82 @@ struct modobj *modobjs_by_dwarf(kd_session *s, Dwarf *dw)
 		if (u->all.items[i]->dwarf == dw)
 			return u->all.items[i];
 	return NULL;
+}
+
+struct msym {
+	const char *name;
+	uint64_t value, size;
+};
+
+static int msym_cmp(const void *a, const void *b)
+{
+	const struct msym *x = a, *y = b;
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* The file's named symbols of section shndx at or below raw, sorted as gdb sorts its minimal symbols. */
+static void section_msyms(struct modobj *o, size_t shndx, uint64_t raw, struct msym **out, size_t *n)
+{
+	VEC(struct msym) v = {0};
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(o->elf, scn))) {
+		GElf_Shdr symsh;
+		if (!gelf_getshdr(scn, &symsh) || symsh.sh_type != SHT_SYMTAB || !symsh.sh_entsize)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		size_t count = d ? d->d_size / symsh.sh_entsize : 0;
+		for (size_t i = 1; i < count; i++) {
+			GElf_Sym sym;
+			const char *name;
+			int type;
+			if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx != shndx || sym.st_value > raw ||
+			    (type = GELF_ST_TYPE(sym.st_info)) == STT_SECTION || type == STT_FILE ||
+			    !(name = elf_strptr(o->elf, symsh.sh_link, sym.st_name)) || !*name)
+				continue;
+			VEC_PUSH(&v, ((struct msym){name, sym.st_value, sym.st_size}));
+		}
+		break;
+	}
+	if (v.len)
+		qsort(v.items, v.len, sizeof(*v.items), msym_cmp);
+	*out = v.items;
+	*n = v.len;
+}
+
+bool modobjs_symbolic(kd_session *s, uint64_t addr, const char **name, uint64_t *off)
+{
+	struct modobjs *u = s->modobjs;
+	const struct modobj_range *r = NULL;
+	struct modobj *o = NULL;
+	for (size_t i = 0; u && i < u->all.len && !r; i++) {
+		o = u->all.items[i];
+		for (size_t j = 0; o->active && j < o->sections.len && !r; j++)
+			if (addr >= o->sections.items[j].start && addr < o->sections.items[j].end)
+				r = &o->sections.items[j];
+	}
+	if (!r)
+		return false;
+	uint64_t raw = addr - r->start;
+	struct msym *v;
+	size_t n;
+	section_msyms(o, r->shndx, raw, &v, &n);
+	ssize_t hi = (ssize_t)n - 1, best_zero = -1;
+	while (hi >= 0 && v[hi].size == 0) {
+		if (best_zero == -1)
+			best_zero = hi;
+		hi--;
+	}
+	if (best_zero != -1 && hi < 0)
+		hi = best_zero;
+	if (hi >= 0 && v[hi].size != 0 && raw >= v[hi].value + v[hi].size)
+		hi = best_zero;
+	bool found = hi >= 0 && (v[hi].size != 0 || r->text); /* gdb ignores size-less data symbols */
+	if (found) {
+		*name = v[hi].name;
+		*off = raw - v[hi].value;
+	}
+	free(v);
+	return found;
 }

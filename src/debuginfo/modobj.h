@@ -21,6 +21,8 @@ struct dwarf_index;
 
 struct modobj_range {
 	uint64_t start, end; /* runtime addresses of one allocated section */
+	size_t shndx;        /* its index in the file */
+	bool text;           /* executable */
 };
 
 struct modobj {
@@ -34,7 +36,8 @@ struct modobj {
 	struct dwarf_index *dwi;
 	uint8_t build_id[64];
 	size_t build_id_len;  /* 0: the file has no .note.gnu.build-id */
-	VEC(struct modobj_range) ranges;
+	VEC(struct modobj_range) ranges;   /* the executable sections placed in the dump */
+	VEC(struct modobj_range) sections; /* every allocated section placed in the dump */
 	bool active;          /* in the lookups; false once unloaded (kept while types made from it live) */
 	size_t ntypes;        /* types of the model made from its DIEs */
 };
@@ -69,6 +72,14 @@ void modobj_free(struct modobj *o);
  */
 typedef void (*modobj_symbol_fn)(void *arg, const char *name, const char *section, uint64_t raw, uint64_t addr, char letter);
 void modobj_symbols(struct modobj *o, modobj_section_addr addr_of, void *addr_arg, modobj_symbol_fn fn, void *arg);
+
+/*
+ * gdb's minimal symbol for <symbol+offset> at addr in an active unit's allocated section:
+ * the last of the file's symbols of that section at or below it (by value, then name),
+ * a sized one that holds addr preferred to a size-less one after it, none for a
+ * size-less data symbol. False if none; *name points into the unit.
+ */
+bool modobjs_symbolic(kd_session *s, uint64_t addr, const char **name, uint64_t *off);
 
 /* The session's units: register an opened, relocated object (it gets its id and becomes active). */
 void modobjs_add(kd_session *s, struct modobj *o);

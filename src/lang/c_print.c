@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "debuginfo/modobj.h"
 #include "debuginfo/symbols.h"
 
 #define PRINT_MAX 256 /* crash runs gdb with "set print elements 256" */
@@ -129,6 +130,15 @@ static struct print_state *print_state(kd_session *s)
 
 void cprint_symbolic(kd_session *s, struct kd_sbuf *out, uint64_t addr)
 {
+	const char *mname;
+	uint64_t moff;
+	if (modobjs_symbolic(s, addr, &mname, &moff)) { /* a module's, once its object file is loaded */
+		if (moff)
+			kd_sbuf_printf(out, " <%s+%llu>", mname, (unsigned long long)moff);
+		else
+			kd_sbuf_printf(out, " <%s>", mname);
+		return;
+	}
 	struct symtab *t = s->symtab;
 	if (!t || !t->nsyms)
 		return;
