@@ -469,7 +469,8 @@ struct module_sect_attrs fake_sect_attrs = {0, 3, {{{{".note.gnu.build-id", 0}, 
  * (vas[2]): fake at +0 (its .text above at +0x1000) and ext4 at +0x3000, 0x3000 bytes each, neither's memory modelled, only
  * their kallsyms: an ELF symbol table and string table each. fake's has what crash leaves out
  * (the null entry, an undefined symbol, one outside the module), a clone suffix to cut, two
- * symbols at one address, a data symbol (crash: '?'), and an __this_module as ext4's. The
+ * symbols at one address, a data symbol (crash: '?'), an __this_module as ext4's, and
+ * modfunc, which places test_moddebug's object file's .text for crash's rule. The
  * kernel's taint table (6.1's taint_flags[]): tainted W, O and E; fake is tainted O and E.
  */
 typedef struct {
@@ -504,7 +505,7 @@ Elf64_Sym ext4_symtab[] = {
 	{1, 0x12, 0, 1, MOD_AREA + 0x3040, 0x200},  /* T ext4_fill_super */
 	{17, 0x11, 0, 3, MOD_AREA + 0x5800, 0x400}, /* ? __this_module */
 };
-char fake_strtab[] = "\0fake_init\0fake_helper.part.0\0fake_data\0printk\0far_away\0__this_module\0init_module";
+char fake_strtab[] = "\0fake_init\0fake_helper.part.0\0fake_data\0printk\0far_away\0__this_module\0init_module\0modfunc";
 Elf64_Sym fake_symtab[] = {
 	{0},
 	{1, 0x12, 0, 1, MOD_AREA + 0x10, 0x80},     /* T fake_init */
@@ -514,9 +515,10 @@ Elf64_Sym fake_symtab[] = {
 	{47, 0x02, 0, 1, 0xffffffffc0100000UL, 0},  /* outside the module: far_away */
 	{56, 0x11, 0, 3, MOD_AREA + 0x2800, 0x400}, /* ? __this_module */
 	{70, 0x12, 0, 1, MOD_AREA + 0x10, 0x80},    /* T init_module, an alias of fake_init */
+	{82, 0x12, 0, 1, MOD_AREA + 0x1000, 0x20},  /* T modfunc: where test_moddebug's object file has its .text */
 };
 struct mod_kallsyms ext4_kallsyms = {ext4_symtab, 3, ext4_strtab, 0};
-struct mod_kallsyms fake_kallsyms = {fake_symtab, 8, fake_strtab, 0};
+struct mod_kallsyms fake_kallsyms = {fake_symtab, 9, fake_strtab, 0};
 extern struct module mod_ext4, mod_fake;
 struct list_head modules = {&mod_ext4.list, &mod_fake.list};
 struct module mod_ext4 = {0, {&mod_fake.list, &modules}, "ext4", 0, {(void *)(MOD_AREA + 0x3000), 0x3000, 0x1000, 0, 0}, {0}, &ext4_kallsyms, 0};

@@ -119,6 +119,22 @@ static void test_load(void)
 	CU_ASSERT_EQUAL(kd_addr_to_line(S, fn + 8, file, sizeof(file), &line), 0);
 	CU_ASSERT_EQUAL(line, 5);
 	CU_ASSERT_PTR_NOT_NULL(strstr(file, "mod.c"));
+	/* sym of the function names its file and line, as for vmlinux's. */
+	o = run("sym modfunc%s", "");
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "(T) modfunc [fake] "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "mod.c: "));
+	free(o);
+	/* crash's symbols of the file: the sections a kallsyms symbol places (.text, by modfunc),
+	 * not .data, which no kallsyms symbol of the module lies in; kallsyms' own after them. */
+	o = run("sym -m fake%s", "");
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "(T) modfunc\n"));
+	CU_ASSERT_PTR_NULL(strstr(o, "modvar"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "(T) fake_init\n"));
+	free(o);
+	/* gdb's <symbol> for an address in the file's sections. */
+	o = run("p &modvar%s", "");
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, " <modvar>\n"));
+	free(o);
 	/* Loaded once: -s again leaves it, -d forgets it and its names. */
 	o = run("mod -d fake%s", "");
 	CU_ASSERT_STRING_EQUAL(o, "");
