@@ -378,7 +378,8 @@ static void struct_body(struct tctx *c, struct ctype *t, int show, int level)
 	for (size_t i = 0; i < t->nmembers; i++) {
 		const struct cmember *m = &t->members[i];
 		sbuf_spaces(c->b, level + 4);
-		print_type_1(c, m->type, m->name, show > 0 ? show - 1 : 0, level + 4);
+		/* gdb's show - 1 for a member; crash's gdb keeps show for an unnamed struct or union */
+		print_type_1(c, m->type, m->name, m->name && *m->name ? show - 1 : show, level + 4);
 		if (m->bitsize)
 			kd_sbuf_printf(c->b, " : %u", m->bitsize);
 		if (c->marking && m->name) {
