@@ -79,7 +79,7 @@ static void print_entry(kd_session *s, const struct rd_opts *o, uint64_t v, bool
 	}
 	default: kd_printf(s, "%0*llx", w, (unsigned long long)v); break;
 	}
-	if (!last_in_line)
+	if (!last_in_line || o->mode == RD_SYM) /* crash ends each line of rd -s with a space */
 		kd_printf(s, " ");
 }
 

@@ -38,8 +38,8 @@ static void show_symbol(kd_session *s, const struct kd_symbol *k, uint64_t off, 
 	if (k->module && (flags & SHOW_MODULE))
 		kd_printf(s, " [%s]", k->module);
 	if (flags & SHOW_SECTION) {
-		const char *sec = k->module ? NULL : kd_symbol_section(s, k->addr + off);
-		if (k->module)
+		const char *sec = kd_symbol_section(s, k->addr + off); /* a module's from its object file, once loaded */
+		if (k->module && !sec)
 			kd_printf(s, " [in %s module]", k->module);
 		else
 			kd_printf(s, " [%s]", sec ? sec : "");

@@ -25,7 +25,7 @@ KD_API int kd_symbol_addr(kd_session *s, const char *name, uint64_t *addr);
 /* Name of the symbol containing addr (vmlinux, then loaded modules; NULL if none) and the offset into it. */
 KD_API const char *kd_symbol_at(kd_session *s, uint64_t addr, uint64_t *offset);
 
-/* The vmlinux ELF section holding a (runtime) address, ".text" for one; NULL if none does. */
+/* The vmlinux ELF section holding a (runtime) address, ".text" for one, or a loaded module object file's; NULL if none does. */
 KD_API const char *kd_symbol_section(kd_session *s, uint64_t addr);
 
 /* Source file and line of a kernel text address, from the DWARF line tables, as gdb shows them. */

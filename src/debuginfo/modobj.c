@@ -490,17 +490,37 @@ static void section_msyms(struct modobj *o, size_t shndx, uint64_t raw, struct m
 	*n = v.len;
 }
 
-bool modobjs_symbolic(kd_session *s, uint64_t addr, const char **name, uint64_t *off)
+/* The active unit's allocated section holding addr (and its unit); NULL if none. */
+static const struct modobj_range *section_at(kd_session *s, uint64_t addr, struct modobj **unit)
 {
 	struct modobjs *u = s->modobjs;
-	const struct modobj_range *r = NULL;
-	struct modobj *o = NULL;
-	for (size_t i = 0; u && i < u->all.len && !r; i++) {
-		o = u->all.items[i];
-		for (size_t j = 0; o->active && j < o->sections.len && !r; j++)
-			if (addr >= o->sections.items[j].start && addr < o->sections.items[j].end)
-				r = &o->sections.items[j];
+	for (size_t i = 0; u && i < u->all.len; i++) {
+		struct modobj *o = u->all.items[i];
+		for (size_t j = 0; o->active && j < o->sections.len; j++)
+			if (addr >= o->sections.items[j].start && addr < o->sections.items[j].end) {
+				*unit = o;
+				return &o->sections.items[j];
+			}
 	}
+	return NULL;
+}
+
+const char *modobjs_section_at(kd_session *s, uint64_t addr)
+{
+	struct modobj *o;
+	const struct modobj_range *r = section_at(s, addr, &o);
+	size_t shstrndx;
+	GElf_Shdr sh;
+	Elf_Scn *scn;
+	if (!r || elf_getshdrstrndx(o->elf, &shstrndx) < 0 || !(scn = elf_getscn(o->elf, r->shndx)) || !gelf_getshdr(scn, &sh))
+		return NULL;
+	return elf_strptr(o->elf, shstrndx, sh.sh_name);
+}
+
+bool modobjs_symbolic(kd_session *s, uint64_t addr, const char **name, uint64_t *off)
+{
+	struct modobj *o;
+	const struct modobj_range *r = section_at(s, addr, &o);
 	if (!r)
 		return false;
 	uint64_t raw = addr - r->start;

@@ -81,6 +81,9 @@ void modobj_symbols(struct modobj *o, modobj_section_addr addr_of, void *addr_ar
  */
 bool modobjs_symbolic(kd_session *s, uint64_t addr, const char **name, uint64_t *off);
 
+/* The name of the active unit's allocated section that holds addr; NULL if none does. */
+const char *modobjs_section_at(kd_session *s, uint64_t addr);
+
 /* The session's units: register an opened, relocated object (it gets its id and becomes active). */
 void modobjs_add(kd_session *s, struct modobj *o);
 /* Take a unit out of the lookups; freed at once unless types were made from it. */

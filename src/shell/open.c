@@ -114,7 +114,8 @@ const struct kd_symbol *kd_symbol_containing(kd_session *s, uint64_t addr)
 
 const char *kd_symbol_section(kd_session *s, uint64_t addr)
 {
-	return s->symtab ? symtab_section_at(s->symtab, addr) : NULL;
+	const char *sec = s->symtab ? symtab_section_at(s->symtab, addr) : NULL;
+	return sec ? sec : modobjs_section_at(s, addr); /* a module's, once its object file is loaded */
 }
 
 size_t kd_symbol_count(kd_session *s)
