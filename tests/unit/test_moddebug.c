@@ -124,6 +124,10 @@ static void test_load(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(o, "(T) modfunc [fake] "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(o, "mod.c: "));
 	free(o);
+	/* sym -s: the object file's section, no longer "in fake module". */
+	o = run("sym -s modfunc%s", "");
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "(T) modfunc [fake] [.text]\n"));
+	free(o);
 	/* crash's symbols of the file: the sections a kallsyms symbol places (.text, by modfunc),
 	 * not .data, which no kallsyms symbol of the module lies in; kallsyms' own after them. */
 	o = run("sym -m fake%s", "");
@@ -143,6 +147,13 @@ static void test_load(void)
 	CU_ASSERT_PTR_NULL(ctype_find(S, "struct modonly"));
 	CU_ASSERT_EQUAL(ctype_var(S, "modvar", &t, NULL), 0);
 	CU_ASSERT_NOT_EQUAL(kd_addr_to_line(S, fn + 8, file, sizeof(file), &line), 0);
+	/* Back to kallsyms: no line, no section of the file. */
+	o = run("sym -s modfunc%s", "");
+	CU_ASSERT_PTR_NOT_NULL(strstr(o, "(T) modfunc [fake] [in fake module]\n"));
+	free(o);
+	o = run("sym modfunc%s", "");
+	CU_ASSERT_PTR_NULL(strstr(o, "mod.c"));
+	free(o);
 }
 
 static void test_compressed(void)
