@@ -111,8 +111,6 @@ static int kmem_info(kd_session *s)
 	uint64_t shared = shared_pages(s);
 	uint64_t swapcache = vmstat(s, "vm_node_stat", "NR_SWAPCACHE");
 	uint64_t file = vmstat(s, "vm_node_stat", "NR_FILE_PAGES");
-	uint64_t buffers = 0; /* block-device page cache: 0 on the lab's guests; not walked yet */
-	uint64_t cached = file > swapcache + buffers ? file - swapcache - buffers : 0;
 	uint64_t slab = vmstat(s, "vm_node_stat", "NR_SLAB_RECLAIMABLE_B") + vmstat(s, "vm_node_stat", "NR_SLAB_UNRECLAIMABLE_B");
 	uint64_t huge_total = huge_pages(s, "nr_huge_pages"), huge_free = huge_pages(s, "free_huge_pages");
 	uint64_t swap_total = global_u64(s, "total_swap_pages"), swap_free = global_u64(s, "nr_swap_pages");
@@ -128,8 +126,19 @@ static int kmem_info(kd_session *s)
 	row(s, "FREE", free_pages, total, "TOTAL MEM");
 	row(s, "USED", total - MIN(free_pages, total), total, "TOTAL MEM");
 	row(s, "SHARED", shared, total, "TOTAL MEM");
+	/* BUFFERS: the block devices' page cache, counted as the kernel's nr_blockdev_pages() counts
+	 * it where the kernel has that function (crash's condition). A list that breaks ends the
+	 * summary there, with its error, as crash stops at it. */
+	uint64_t buffers = 0;
+	if (kd_symbol_lookup(s, "nr_blockdev_pages") && kd_blockdev_pages(s, &buffers) < 0)
+		return -1;
 	row(s, "BUFFERS", buffers, total, "TOTAL MEM");
-	row(s, "CACHED", cached, total, "TOTAL MEM");
+	int64_t cached = (int64_t)(file - swapcache - buffers);
+	if (cached < 0) {
+		kd_printf(s, "kmem: page_cache_size went negative (%lld), setting to 0\n", (long long)cached);
+		cached = 0;
+	}
+	row(s, "CACHED", (uint64_t)cached, total, "TOTAL MEM");
 	row(s, "SLAB", slab, total, "TOTAL MEM");
 	kd_printf(s, "\n");
 	row(s, "TOTAL HUGE", huge_total, 0, NULL);

@@ -65,6 +65,15 @@ KD_API int kd_mount_read(kd_session *s, uint64_t mount, struct kd_mount_info *ou
 KD_API int kd_inode_mapping(kd_session *s, uint64_t inode, uint64_t *mapping, uint64_t *nrpages);
 KD_API long kd_walk_page_cache(kd_session *s, uint64_t mapping, kd_walk_fn fn, void *arg);
 
+/*
+ * The block devices' page cache, as the kernel's nr_blockdev_pages() counts it (/proc/meminfo's
+ * Buffers, kmem -i's BUFFERS): the sum of i_mapping->nrpages over the block-device inodes, the
+ * inodes of blockdev_superblock's s_inodes list (5.9+), or each block_device's bd_inode on the
+ * all_bdevs list before. -1 with KD_ENOTFOUND when the kernel has neither, or with an error
+ * naming the list and where it broke (*pages then holds the pages counted before the break).
+ */
+KD_API int kd_blockdev_pages(kd_session *s, uint64_t *pages);
+
 /* The path files shows for an open file: kd_fs_file_path, with crash's devpts and devtmpfs
  * adjustments ("/dev" before a devpts "/pts/..."). */
 KD_API int kd_fs_open_file_path(kd_session *s, uint64_t file, char *buf, size_t size);

@@ -379,6 +379,52 @@ long kd_walk_page_cache(kd_session *s, uint64_t mapping, kd_walk_fn fn, void *ar
 	return kd_walk_xarray(s, mapping + off, 0, page_cache_entry, &w);
 }
 
+/* ---- the block devices' page cache ---- */
+
+static int add_inode_pages(kd_session *s, uint64_t inode, const struct kd_walk_pos *pos, void *arg)
+{
+	(void)pos;
+	uint64_t mapping, nrpages;
+	if (kd_inode_mapping(s, inode, &mapping, &nrpages) < 0)
+		return kd_fail_prefix(s, "inode %llx", (unsigned long long)inode);
+	*(uint64_t *)arg += nrpages;
+	return 0;
+}
+
+static int add_bdev_pages(kd_session *s, uint64_t bdev, const struct kd_walk_pos *pos, void *arg)
+{
+	uint64_t inode;
+	if (kd_read_member_ptr(s, bdev, "block_device", "bd_inode", &inode) < 0)
+		return kd_fail_prefix(s, "block_device %llx", (unsigned long long)bdev);
+	return add_inode_pages(s, inode, pos, arg);
+}
+
+int kd_blockdev_pages(kd_session *s, uint64_t *pages)
+{
+	*pages = 0;
+	const struct kd_symbol *all = kd_symbol_lookup(s, "all_bdevs");
+	uint64_t off;
+	if (all) { /* before 5.9: every block_device on one list */
+		if (kd_member_offset(s, "block_device", "bd_list", &off) < 0)
+			return -1;
+		if (kd_walk_list(s, all->addr, off, 0, add_bdev_pages, pages) < 0)
+			return kd_fail_prefix(s, "the block devices (all_bdevs)");
+		return 0;
+	}
+	const struct kd_symbol *bsb = kd_symbol_lookup(s, "blockdev_superblock");
+	if (!bsb)
+		return kd_error(s, KD_ENOTFOUND, 0, "neither all_bdevs nor blockdev_superblock: no block devices to count");
+	uint64_t sb, head_off;
+	if (kd_read_u64(s, bsb->addr, &sb) < 0 || kd_member_offset(s, "super_block", "s_inodes", &head_off) < 0 ||
+	    kd_member_offset(s, "inode", "i_sb_list", &off) < 0)
+		return -1;
+	if (!sb)
+		return 0; /* not set up yet: no block devices */
+	if (kd_walk_list(s, sb + head_off, off, 0, add_inode_pages, pages) < 0)
+		return kd_fail_prefix(s, "the block devices' inodes (blockdev_superblock's s_inodes)");
+	return 0;
+}
+
 /* ---- the path files shows ---- */
 
 int kd_fs_open_file_path(kd_session *s, uint64_t file, char *buf, size_t size)

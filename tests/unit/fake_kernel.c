@@ -23,7 +23,8 @@
  *   pages      mem_section (one section, its mem_map fake_mem_map: pages[] and slabs[]), pageflag_names,
  *              node 0's zones
  *   files      (at the end) a mount namespace: rootfs at /, tmpfs at /lab, proc at /proc; worker's
- *              open files: /lab/data.txt with two pages in its page cache, a pipe, a socket
+ *              open files: /lab/data.txt with two pages in its page cache, a pipe, a socket;
+ *              two block devices' inodes on blockdev_superblock (3 + 11 pages cached), _totalram_pages
  *              DMA (free: frame 1, and frames 8..15 at order 3) and Normal (unpopulated), the
  *              vm_zone_stat/vm_node_stat counters, the per-CPU vm_event_states, hstates
  * The commands' golden tests (tests/unit/test_commands.c) print all of it as crash would.
@@ -906,6 +907,7 @@ struct file_system_type {
 };
 struct super_block {
 	struct file_system_type *s_type;
+	struct list_head s_inodes;
 };
 struct address_space {
 	struct xarray i_pages;
@@ -917,6 +919,7 @@ struct inode {
 	struct super_block *i_sb;
 	struct address_space *i_mapping;
 	struct address_space i_data;
+	struct list_head i_sb_list;
 };
 struct dentry {
 	struct dentry *d_parent;
@@ -1232,3 +1235,23 @@ __attribute__((used)) const unsigned char kernel_config_data[233] = {
 	0x97, 0x7a, 0x79, 0x4b, 0xe2, 0xc7, 0x88, 0x7c, 0x02, 0xeb, 0xa9, 0xc9, 0xa5, 0xfd, 0x00, 0x00,
 	0x00, 0x49, 0x4b, 0x43, 0x46, 0x47, 0x5f, 0x45, 0x44,
 };
+
+/*
+ * Block devices (kmem -i's BUFFERS, as the kernel's nr_blockdev_pages() counts them): the bdev
+ * pseudo-filesystem's superblock lists two block-device inodes, with 3 and 11 pages in their
+ * page cache. _totalram_pages for kmem -i.
+ */
+#define S_IFBLK 0060000
+extern struct inode ino_bdev0, ino_bdev1;
+struct file_system_type fst_bdev = {"bdev"};
+struct super_block sb_bdev = {&fst_bdev, {&ino_bdev0.i_sb_list, &ino_bdev1.i_sb_list}};
+struct inode ino_bdev0 = {.i_mode = S_IFBLK | 0600, .i_sb = &sb_bdev, .i_mapping = &ino_bdev0.i_data,
+			  .i_data = {{0}, 3}, .i_sb_list = {&ino_bdev1.i_sb_list, &sb_bdev.s_inodes}};
+struct inode ino_bdev1 = {.i_mode = S_IFBLK | 0600, .i_sb = &sb_bdev, .i_mapping = &ino_bdev1.i_data,
+			  .i_data = {{0}, 11}, .i_sb_list = {&sb_bdev.s_inodes, &ino_bdev0.i_sb_list}};
+__attribute__((used)) struct super_block *blockdev_superblock = &sb_bdev;
+__attribute__((used)) long nr_blockdev_pages(void)
+{
+	return 14;
+}
+__attribute__((used)) atomic_long_t _totalram_pages = {4096};

@@ -204,6 +204,11 @@ static const struct golden cases[] = {
 	{"kmem-flags", "kmem -g\nkmem -g 1004\nkmem -g 800000"},
 	{"kmem-misc", "kmem -h\nkmem -o\nkmem -c\nkmem -C"},
 	{"kmem-addr", "kmem {&fake_mem_map.pages[9]}\nkmem {&fake_mem_map.pages[4]}"},
+	{"kmem-info", "kmem -i"},
+	{"kmem-info-bdev-unreadable", "kmem -i", "ino_bdev1.i_sb_list.next = 0xdead0000"},
+	{"kmem-info-bdev-cycle", "kmem -i", "ino_bdev1.i_sb_list.next = &ino_bdev0.i_sb_list"},
+	{"kmem-info-bdev-mapping-unreadable", "kmem -i", "ino_bdev1.i_mapping = 0xdead0000"},
+	{"kmem-info-cached-negative", "kmem -i", "vm_node_stat[2].counter = 10"},
 	/* kmem: the slab allocator */
 	{"kmem-s", "kmem -s\nkmem -s kmalloc-64\nkmem -s list\nkmem -s \\list\nkmem -s -I task_struct\nkmem -s no_such_cache"},
 	{"kmem-S", "kmem -S kmalloc-64\nkmem -S task_struct\nkmem -S=1 task_struct"},
