@@ -631,7 +631,61 @@ def vtop_page_header(crash, kdive, ctx):
     return crash, drop(kdive, drop_idx)
 
 
+SYSCALL_LINE = re.compile(r"^ *(\d+)  (\S+)(?: +(.*))?$")  # " 34  __x64_sys_pause            ../kernel/signal.c: 4634"
+QWORD = re.compile(r"^[0-9a-f]{16}$")
+
+
+def sym_addrs(ctx, name):
+    """The addresses kdive's `sym NAME` gives the symbol NAME (one per symbol of that name)."""
+    out = set()
+    for line in ctx.query(f"sym {name}").split("\n"):
+        m = re.match(r"^([0-9a-f]+) \(.\) (\S+)(?: |$)", line)
+        if m and m.group(2) == name:
+            out.add(int(m.group(1), 16))
+    return out
+
+
+def syscall_entry(ctx, num):
+    """sys_call_table[num] as kdive reads it (`rd sys_call_table N`: two words a line), or None."""
+    words = []
+    for line in ctx.query(f"rd sys_call_table {num + 1}").split("\n"):
+        m = re.match(r"^[0-9a-f]+:\s+(.*)$", line)
+        if m:
+            words += [int(w, 16) for w in m.group(1).split()[:2] if QWORD.match(w)]
+    return words[num] if len(words) == num + 1 else None
+
+
+def sys_c_alias(crash, kdive, ctx):
+    """
+    sys -c names each system call by the symbol at its sys_call_table entry. Where several
+    symbols share that address (__do_sys_pause, __ia32_sys_pause and __x64_sys_pause on 6.1),
+    crash 8.0.6 takes the first one at or after a cursor that its symbol-value hash keeps per
+    bucket (symbols.c symval_hash_search: val_hash_last, the place where the last lookup of a
+    value in the same bucket, page number mod 512, ended). So its choice depends on what the
+    session looked up before: the first alias in a fresh session or right after another sys -c,
+    the last one after any lookup of an address inside the function (a bt through pause()).
+    kdive names the first, as a fresh crash does. Each line the rule accepts must be a line of
+    the same number and the same file and line on both sides, whose two names kdive's `sym`
+    places at the same address, which is the table's entry of that number (kdive's `rd
+    sys_call_table`); nothing else may differ.
+    """
+    if len(crash) != len(kdive):
+        return crash, kdive
+    out = list(kdive)
+    for i, (c, k) in enumerate(zip(crash, kdive)):
+        if c == k:
+            continue
+        mc, mk = SYSCALL_LINE.match(c), SYSCALL_LINE.match(k)
+        if not mc or not mk or mc.group(1) != mk.group(1) or (mc.group(3) or "") != (mk.group(3) or ""):
+            continue
+        entry = syscall_entry(ctx, int(mc.group(1)))
+        if entry is not None and entry in sym_addrs(ctx, mc.group(2)) and entry in sym_addrs(ctx, mk.group(2)):
+            out[i] = c
+    return crash, out
+
+
 RULES = {
+    "sys-c-alias": sys_c_alias,
     "vtop-page-header": vtop_page_header,
     "bt-stale-frames": bt_stale_frames,
     "ps-rss-shared-mm": ps_rss_shared_mm,
@@ -856,7 +910,44 @@ fffff6cf40392400  e490000                0        0  1 fffffc0001000 reserved"""
 _VTOP_KDIVE = _VTOP_CRASH.replace("\n\nfffff6cf40392400", "\n\n" + PAGE_HEADER + "\nfffff6cf40392400")
 
 
+_SYSC_CRASH = """NUM  SYSTEM CALL                FILE AND LINE NUMBER
+ 33  __x64_sys_dup2             ../fs/file.c: 1250
+ 34  __x64_sys_pause            ../kernel/signal.c: 4634
+ 35  __x64_sys_nanosleep        ../kernel/time/hrtimer.c: 2161"""
+_SYSC_KDIVE = _SYSC_CRASH.replace("__x64_sys_pause ", "__do_sys_pause  ")
+
+
+def _rd_words(base, words):
+    """kdive's `rd` of 64-bit words: two a line, then the ASCII column."""
+    return "\n".join(f"{base + 16 * n:x}:  " + " ".join(f"{w:016x}" for w in words[2 * n:2 * n + 2]) + "   ........"
+                     for n in range((len(words) + 1) // 2))
+
+
+_SYSC_TABLE = [0xffffffffb5e1f6d0 + 0x80 * n for n in range(34)] + [0xffffffffb5eba7a0]
+_SYSC_FACTS = {
+    "rd sys_call_table 35": _rd_words(0xffffffffb6e00360, _SYSC_TABLE),
+    "sym __x64_sys_pause": "ffffffffb5eba7a0 (T) __x64_sys_pause debian/kernel/signal.c: 4634",
+    "sym __do_sys_pause": "ffffffffb5eba7a0 (t) __do_sys_pause debian/kernel/signal.c: 4634",
+}
+
 SELFTEST = [
+    # sys -c: crash names another symbol at the table entry's address
+    (["sys-c-alias"], _SYSC_CRASH, _SYSC_KDIVE, _SYSC_FACTS, True),
+    # crash's name is a symbol at another address
+    (["sys-c-alias"], _SYSC_CRASH, _SYSC_KDIVE,
+     dict(_SYSC_FACTS, **{"sym __x64_sys_pause": "ffffffffb5eba7f0 (T) __x64_sys_pause debian/kernel/signal.c: 4640"}),
+     False),
+    # both names at one address, but the table's entry is another address
+    (["sys-c-alias"], _SYSC_CRASH, _SYSC_KDIVE,
+     dict(_SYSC_FACTS, **{"rd sys_call_table 35": _rd_words(0xffffffffb6e00360, _SYSC_TABLE[:34] + [0xffffffffb5eba7f0])}),
+     False),
+    # a name kdive does not know
+    (["sys-c-alias"], _SYSC_CRASH, _SYSC_KDIVE,
+     dict(_SYSC_FACTS, **{"sym __x64_sys_pause": "symbol not found: __x64_sys_pause"}), False),
+    # the file and line differ too
+    (["sys-c-alias"], _SYSC_CRASH, _SYSC_KDIVE.replace("signal.c: 4634", "signal.c: 4635"), _SYSC_FACTS, False),
+    # another line differs beside it
+    (["sys-c-alias"], _SYSC_CRASH, _SYSC_KDIVE.replace("__x64_sys_dup2", "__x64_sys_dup3"), _SYSC_FACTS, False),
     # a filtered ELF: crash read the dropped page as zeros
     (["user-page-excluded"], "PID: 1 TASK: ff\nARG:\nENV:", "PID: 1 TASK: ff\nps: cannot access user stack address: "
      "7ffcb7c34fd2 (physical address 0x22e2fd2: page excluded from the dump (filtered out by makedumpfile))", {}, True),
