@@ -13,8 +13,10 @@ KD_BEGIN_DECLS
  * only under tree (symbolic links followed); else, in order, under
  * /usr/lib/debug/lib/modules/RELEASE (Debian's -dbg package), $CRASH_MODULE_PATH,
  * /lib/modules/RELEASE/updates, /lib/modules/RELEASE and the directory of vmlinux. With
- * file (a name to look for instead of NAME.o), that name first. A path to free, or NULL
- * (no error is set) when nothing is found.
+ * file (a name to look for instead of NAME.o), that name first. Beyond crash, when no name
+ * matches (and no file is given), the file named by the build ID the module carries in the
+ * dump: TREE/.build-id/xx/rest.debug, or /usr/lib/debug/.build-id/xx/rest.debug without a
+ * tree. A path to free, or NULL (no error is set) when nothing is found.
  */
 KD_API char *kd_module_objfile_search(kd_session *s, const char *module, const char *file, const char *tree);
 /*

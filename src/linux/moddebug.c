@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "debuginfo/ctype.h"
 #include "debuginfo/modobj.h"
@@ -385,7 +386,40 @@ static char *search_name(kd_session *s, const char *name, const char *file, cons
 	return p;
 }
 
+/* ROOT/.build-id/xx/rest.debug for the build ID the module carries in the dump (the layout of
+ * /usr/lib/debug that debuginfo packages install); NULL when the dump has no ID or no such file. */
+static char *search_build_id(kd_session *s, const char *module, const char *root)
+{
+	const struct kmodule *m = module_named(s, module);
+	struct sections secs = {0};
+	uint8_t id[64];
+	size_t n = 0;
+	if (m && read_sections(s, m, &secs) == 0)
+		n = dump_build_id(s, &secs, id, sizeof(id));
+	kd_clear_error(s); /* allowed to miss: no module, no sections, no note */
+	VEC_FREE(&secs.v);
+	if (n < 2)
+		return NULL;
+	char hx[129];
+	hex(id, n, hx);
+	char *p = xasprintf("%s/.build-id/%.2s/%s.debug", root, hx, hx + 2);
+	if (access(p, R_OK) == 0)
+		return p;
+	free(p);
+	return NULL;
+}
+
+static char *search_names(kd_session *s, const char *module, const char *file, const char *tree);
+
 char *kd_module_objfile_search(kd_session *s, const char *module, const char *file, const char *tree)
+{
+	char *p = search_names(s, module, file, tree);
+	if (!p && !file)
+		p = search_build_id(s, module, tree ? tree : "/usr/lib/debug");
+	return p;
+}
+
+static char *search_names(kd_session *s, const char *module, const char *file, const char *tree)
 {
 	char *p = search_name(s, module, file, tree);
 	if (p || !strchr(module, '_'))

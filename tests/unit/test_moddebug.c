@@ -208,6 +208,18 @@ static void test_refused(void)
 	free(found);
 	CU_ASSERT_PTR_NULL(kd_module_objfile_search(S, "ext4", NULL, dir));
 	kd_clear_error(S);
+	/* Found by the build ID the module has in the dump, where no name matches. */
+	char bid[160];
+	snprintf(bid, sizeof(bid), "%s/byid", dir);
+	CU_ASSERT_EQUAL(sh("mkdir -p %s/byid/.build-id/4b && cp %s/fake.ko %s/byid/.build-id/4b/"
+			   "444956450102030405060708090a0b0c0d0e0f.debug", dir), 0);
+	found = kd_module_objfile_search(S, "fake", NULL, bid);
+	CU_ASSERT_PTR_NOT_NULL(found);
+	CU_ASSERT(found && strstr(found, "/byid/.build-id/4b/444956450102030405060708090a0b0c0d0e0f.debug") != NULL);
+	free(found);
+	CU_ASSERT_EQUAL(sh("rm -rf %s/byid/.build-id/4b", dir), 0);
+	CU_ASSERT_PTR_NULL(kd_module_objfile_search(S, "fake", NULL, bid));
+	CU_ASSERT_EQUAL(kd_last_code(S), KD_OK);
 }
 
 void add_moddebug_tests(void)
