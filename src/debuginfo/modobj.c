@@ -17,6 +17,7 @@
 #endif
 
 #include "debuginfo/dwarf_index.h"
+#include "debuginfo/symbols.h"
 
 #define MODOBJ_MAX ((size_t)1 << 30) /* no module object file is 1 GiB, compressed or not */
 
@@ -448,23 +449,19 @@ struct modobj *modobjs_by_dwarf(kd_session *s, Dwarf *dw)
 	return NULL;
 }
 
-struct msym {
-	const char *name;
-	uint64_t value, size;
-};
-
+/* Address (the section offset) order, then name, as gdb sorts its minimal symbols. */
 static int msym_cmp(const void *a, const void *b)
 {
-	const struct msym *x = a, *y = b;
-	if (x->value != y->value)
-		return x->value < y->value ? -1 : 1;
+	const struct ksym *x = a, *y = b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
 	return strcmp(x->name, y->name);
 }
 
 /* The file's named symbols of section shndx at or below raw, sorted as gdb sorts its minimal symbols. */
-static void section_msyms(struct modobj *o, size_t shndx, uint64_t raw, struct msym **out, size_t *n)
+static void section_msyms(struct modobj *o, size_t shndx, uint64_t raw, struct ksym **out, size_t *n)
 {
-	VEC(struct msym) v = {0};
+	VEC(struct ksym) v = {0};
 	Elf_Scn *scn = NULL;
 	while ((scn = elf_nextscn(o->elf, scn))) {
 		GElf_Shdr symsh;
@@ -480,7 +477,7 @@ static void section_msyms(struct modobj *o, size_t shndx, uint64_t raw, struct m
 			    (type = GELF_ST_TYPE(sym.st_info)) == STT_SECTION || type == STT_FILE ||
 			    !(name = elf_strptr(o->elf, symsh.sh_link, sym.st_name)) || !*name)
 				continue;
-			VEC_PUSH(&v, ((struct msym){name, sym.st_value, sym.st_size}));
+			VEC_PUSH(&v, ((struct ksym){.addr = sym.st_value, .size = sym.st_size, .name = name, .type = '?'}));
 		}
 		break;
 	}
@@ -524,23 +521,14 @@ bool modobjs_symbolic(kd_session *s, uint64_t addr, const char **name, uint64_t 
 	if (!r)
 		return false;
 	uint64_t raw = addr - r->start;
-	struct msym *v;
+	struct ksym *v;
 	size_t n;
 	section_msyms(o, r->shndx, raw, &v, &n);
-	ssize_t hi = (ssize_t)n - 1, best_zero = -1;
-	while (hi >= 0 && v[hi].size == 0) {
-		if (best_zero == -1)
-			best_zero = hi;
-		hi--;
-	}
-	if (best_zero != -1 && hi < 0)
-		hi = best_zero;
-	if (hi >= 0 && v[hi].size != 0 && raw >= v[hi].value + v[hi].size)
-		hi = best_zero;
-	bool found = hi >= 0 && (v[hi].size != 0 || r->text); /* gdb ignores size-less data symbols */
+	const struct ksym *k = symbols_gdb_choice(v, n, raw, 0, UINT64_MAX, r->text);
+	bool found = k != NULL;
 	if (found) {
-		*name = v[hi].name;
-		*off = raw - v[hi].value;
+		*name = k->name;
+		*off = raw - k->addr;
 	}
 	free(v);
 	return found;

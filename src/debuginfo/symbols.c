@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 static char symbol_letter(Elf *elf, const GElf_Sym *sym)
 {
@@ -276,6 +277,29 @@ size_t symtab_lower_bound(const struct symtab *t, uint64_t addr)
 			hi = mid;
 	}
 	return lo;
+}
+
+const struct ksym *symbols_gdb_choice(const struct ksym *syms, size_t n, uint64_t raw, uint64_t lo, uint64_t hi, bool text)
+{
+	ssize_t i = (ssize_t)n - 1, zero = -1; /* the sized candidate, the highest size-less one */
+	for (; i >= 0; i--) {
+		const struct ksym *k = &syms[i];
+		if (k->addr < lo || k->addr >= hi) {
+			i = -1; /* below the section: nothing of it before raw */
+			break;
+		}
+		if (k->type == 'a' || k->type == 'A')
+			continue;
+		if (k->size)
+			break;
+		if (zero == -1)
+			zero = i;
+	}
+	if (i < 0 || raw >= syms[i].addr + syms[i].size)
+		i = zero; /* no sized symbol, or raw lies past its end */
+	if (i < 0 || (syms[i].size == 0 && !text))
+		return NULL; /* gdb ignores size-less data symbols */
+	return &syms[i];
 }
 
 static bool is_marker(const struct ksym *k)

@@ -49,6 +49,17 @@ const char *symtab_section_at(const struct symtab *t, uint64_t addr);
 size_t symtab_lower_bound(const struct symtab *t, uint64_t addr);
 
 /*
+ * The symbol gdb names an address by in <symbol+offset> (its minimal-symbol choice), over a
+ * symbol table given to it: syms[0..n) sorted by address then name, each at or below raw
+ * (the address as the table has it), the table's section holding raw spanning addresses
+ * [lo, hi), code when text. The last symbol of the section at or below raw, absolute ones
+ * ('a', 'A') skipped: a sized one if it contains raw, else the highest size-less one below
+ * raw (which a data section does not take). NULL when there is none. vmlinux's symbols
+ * (cprint_symbolic) and a module object file's (modobjs_symbolic) are chosen here.
+ */
+const struct ksym *symbols_gdb_choice(const struct ksym *syms, size_t n, uint64_t raw, uint64_t lo, uint64_t hi, bool text);
+
+/*
  * The length of a symbol name without gcc's clone suffix, as crash shows names: cut at
  * the first ".isra.", else at the first ".part.", else at the first ".llvm.", with
  * everything after the cut ("link_path_walk.part.0.constprop.0" -> "link_path_walk").

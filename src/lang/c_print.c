@@ -130,64 +130,34 @@ static struct print_state *print_state(kd_session *s)
 
 void cprint_symbolic(kd_session *s, struct kd_sbuf *out, uint64_t addr)
 {
-	const char *mname;
-	uint64_t moff;
-	if (modobjs_symbolic(s, addr, &mname, &moff)) { /* a module's, once its object file is loaded */
-		if (moff)
-			kd_sbuf_printf(out, " <%s+%llu>", mname, (unsigned long long)moff);
-		else
-			kd_sbuf_printf(out, " <%s>", mname);
-		return;
+	const char *name;
+	uint64_t off;
+	if (!modobjs_symbolic(s, addr, &name, &off)) { /* a module's, once its object file is loaded */
+		struct symtab *t = s->symtab;
+		if (!t || !t->nsyms)
+			return;
+		struct print_state *ps = print_state(s);
+		const struct msym_section *sec = NULL;
+		for (size_t i = 0; i < ps->nsecs; i++)
+			if (addr >= ps->secs[i].start && addr < ps->secs[i].end) {
+				sec = &ps->secs[i];
+				break;
+			}
+		if (!sec)
+			return;
+		uint64_t raw = addr - sec->start + sec->raw_start;
+		/* symbols are sorted by address, then name, as gdb sorts them */
+		const struct ksym *k = symbols_gdb_choice(t->syms, symtab_lower_bound(t, raw + 1), raw, sec->raw_start,
+							  sec->raw_start + (sec->end - sec->start), sec->text);
+		if (!k)
+			return;
+		name = k->name;
+		off = raw - k->addr;
 	}
-	struct symtab *t = s->symtab;
-	if (!t || !t->nsyms)
-		return;
-	struct print_state *ps = print_state(s);
-	const struct msym_section *sec = NULL;
-	for (size_t i = 0; i < ps->nsecs; i++)
-		if (addr >= ps->secs[i].start && addr < ps->secs[i].end) {
-			sec = &ps->secs[i];
-			break;
-		}
-	if (!sec)
-		return;
-	uint64_t raw = addr - sec->start + sec->raw_start;
-	uint64_t sec_raw_end = sec->raw_start + (sec->end - sec->start);
-	/* the last symbol at or below raw (symbols are sorted by address, then name, as gdb sorts them) */
-	size_t lb = symtab_lower_bound(t, raw + 1);
-	ssize_t hi = (ssize_t)lb - 1, best_zero = -1;
-	while (hi >= 0) {
-		const struct ksym *k = &t->syms[hi];
-		if (k->addr < sec->raw_start || k->addr >= sec_raw_end) {
-			hi = -1;
-			break;
-		}
-		if (k->type == 'a' || k->type == 'A') {
-			hi--;
-			continue;
-		}
-		if (k->size == 0) {
-			if (best_zero == -1)
-				best_zero = hi;
-			hi--;
-			continue;
-		}
-		break;
-	}
-	if (best_zero != -1 && (hi < 0 || t->syms[hi].size == 0))
-		hi = best_zero;
-	if (hi >= 0 && t->syms[hi].size != 0 && raw >= t->syms[hi].addr + t->syms[hi].size)
-		hi = best_zero;
-	if (hi < 0)
-		return;
-	const struct ksym *k = &t->syms[hi];
-	if (k->size == 0 && !sec->text)
-		return; /* gdb ignores zero-sized data symbols */
-	uint64_t off = raw - k->addr;
 	if (off)
-		kd_sbuf_printf(out, " <%s+%llu>", k->name, (unsigned long long)off);
+		kd_sbuf_printf(out, " <%s+%llu>", name, (unsigned long long)off);
 	else
-		kd_sbuf_printf(out, " <%s>", k->name);
+		kd_sbuf_printf(out, " <%s>", name);
 }
 
 /* ---- characters and strings, as gdb's print_wchar ---- */
