@@ -22,15 +22,11 @@
 #include "linux/unwind.h"
 
 #define NR_ESTACKS 6
-#define MAX_MODULES 4096
 #define X86_PAGE_SIZE 4096u /* the base page (arch_x86_64.page_shift): stacks are read a page at a time */
 #define X86_PAGE_MASK (~(uint64_t)(X86_PAGE_SIZE - 1))
 
-struct kmod {
-	char name[64];
-	uint64_t text[4][2]; /* text ranges [lo, hi) */
-	int ntext;
-	uint64_t lo, hi;     /* everything the module occupies, for symbol lookups */
+/* A module's ORC table, read from its struct module when an address in its code is first unwound. */
+struct mod_orc {
 	struct orc_table orc;
 	int32_t *orc_ip;
 	uint8_t *orc_entries;
@@ -50,9 +46,8 @@ struct unwind_ctx {
 	uint64_t est_off[NR_ESTACKS], est_size[NR_ESTACKS];
 	bool est_present[NR_ESTACKS];
 	uint64_t ret_from_fork;
-	bool mods_loaded;
-	struct kmod *mods;
-	size_t nmods;
+	struct u64map mod_orcs;          /* struct module address -> struct mod_orc * */
+	VEC(struct mod_orc *) mod_orc_list; /* owns them */
 	FILE *record;               /* tests: every walk is written here (unwind_record) */
 	struct u64map clean_names; /* symbol name pointer -> the name crash shows (clone suffix cut off) */
 	VEC(char *) clean_strings;
@@ -68,14 +63,15 @@ const char *kd_unwind_exception_stack_name(int index)
 
 static void free_mods(struct unwind_ctx *c)
 {
-	for (size_t i = 0; i < c->nmods; i++) {
-		orc_table_free(&c->mods[i].orc);
-		free(c->mods[i].orc_ip);
-		free(c->mods[i].orc_entries);
+	for (size_t i = 0; i < c->mod_orc_list.len; i++) {
+		struct mod_orc *o = c->mod_orc_list.items[i];
+		orc_table_free(&o->orc);
+		free(o->orc_ip);
+		free(o->orc_entries);
+		free(o);
 	}
-	free(c->mods);
-	c->mods = NULL;
-	c->nmods = 0;
+	VEC_FREE(&c->mod_orc_list);
+	u64map_free(&c->mod_orcs);
 }
 
 void unwind_free(kd_session *s)
@@ -267,6 +263,7 @@ static struct unwind_ctx *ctx(kd_session *s)
 	struct unwind_ctx *c = xcalloc(1, sizeof(*c));
 	s->unwind = c;
 	u64map_init(&c->clean_names);
+	u64map_init(&c->mod_orcs);
 	layout(s, c);
 	if (load_vmlinux_orc(s, c) == 0)
 		c->ready = true;
@@ -283,7 +280,7 @@ bool kd_unwind_pt_regs_layout(kd_session *s, const uint64_t **offsets, uint64_t 
 	return c->have_pt;
 }
 
-/* ---- modules: names, text ranges, symbols and ORC tables, read from the dump ---- */
+/* ---- modules: the module table (linux/modules.c) and each module's ORC table, read from the dump ---- */
 
 static bool read_u64(kd_session *s, uint64_t addr, uint64_t *v)
 {
@@ -294,26 +291,22 @@ static bool read_u64(kd_session *s, uint64_t addr, uint64_t *v)
 	return true;
 }
 
-static void add_text(struct kmod *m, uint64_t base, uint64_t size)
+/* Everything the module occupies (its ORC table's range): [*lo, *hi) over its memory regions. */
+static void module_span(const struct kmodule *m, uint64_t *lo, uint64_t *hi)
 {
-	if (!base || !size || size > (1ULL << 32) || m->ntext >= 4)
-		return;
-	m->text[m->ntext][0] = base;
-	m->text[m->ntext][1] = base + size;
-	m->ntext++;
+	*lo = *hi = 0;
+	for (int i = 0; i < m->nregions; i++) {
+		const struct kd_module_region *r = &m->regions[i];
+		if (!r->size)
+			continue;
+		if (!*lo || r->base < *lo)
+			*lo = r->base;
+		if (r->base + r->size > *hi)
+			*hi = r->base + r->size;
+	}
 }
 
-static void grow(struct kmod *m, uint64_t base, uint64_t size)
-{
-	if (!base || !size || size > (1ULL << 32))
-		return;
-	if (!m->lo || base < m->lo)
-		m->lo = base;
-	if (base + size > m->hi)
-		m->hi = base + size;
-}
-
-static void load_mod_orc(kd_session *s, struct kmod *m, uint64_t mod)
+static void read_mod_orc(kd_session *s, struct mod_orc *o, const struct kmodule *m)
 {
 	uint64_t arch = kd_member_offset_opt(s, "module", "arch");
 	uint64_t o_num = kd_member_offset_opt(s, "mod_arch_specific", "num_orcs"),
@@ -321,105 +314,45 @@ static void load_mod_orc(kd_session *s, struct kmod *m, uint64_t mod)
 		 o_u = kd_member_offset_opt(s, "mod_arch_specific", "orc_unwind");
 	if (arch == UINT64_MAX || o_num == UINT64_MAX || o_ip == UINT64_MAX || o_u == UINT64_MAX)
 		return;
-	uint64_t num = 0, ip, u;
+	uint64_t num = 0, ip, u, mod = m->addr;
 	if (kd_read_int(s, mod + arch + o_num, 4, &num) < 0 || !read_u64(s, mod + arch + o_ip, &ip) ||
 	    !read_u64(s, mod + arch + o_u, &u) || !num || num > 1000000) {
 		kd_err_clear(&s->err);
 		return;
 	}
-	m->orc_ip = xmalloc(num * 4);
-	m->orc_entries = xmalloc(num * 6);
-	if (kd_read_kv(s, ip, m->orc_ip, num * 4) < 0 || kd_read_kv(s, u, m->orc_entries, num * 6) < 0) {
+	o->orc_ip = xmalloc(num * 4);
+	o->orc_entries = xmalloc(num * 6);
+	if (kd_read_kv(s, ip, o->orc_ip, num * 4) < 0 || kd_read_kv(s, u, o->orc_entries, num * 6) < 0) {
 		kd_err_clear(&s->err);
-		free(m->orc_ip);
-		free(m->orc_entries);
-		m->orc_ip = NULL;
-		m->orc_entries = NULL;
+		free(o->orc_ip);
+		free(o->orc_entries);
+		o->orc_ip = NULL;
+		o->orc_entries = NULL;
 		return;
 	}
-	m->orc.ip = m->orc_ip;
-	m->orc.entries = m->orc_entries;
-	m->orc.n = num;
-	m->orc.ip_base = ip;
-	m->orc.reloc = 0;
-	m->orc.fmt = s->unwind->orc.fmt;
-	m->orc.lo = m->lo;
-	m->orc.hi = m->hi;
+	o->orc.ip = o->orc_ip;
+	o->orc.entries = o->orc_entries;
+	o->orc.n = num;
+	o->orc.ip_base = ip;
+	o->orc.reloc = 0;
+	o->orc.fmt = s->unwind->orc.fmt;
+	module_span(m, &o->orc.lo, &o->orc.hi);
 	char err[128];
-	if (orc_table_init(&m->orc, err, sizeof(err)) < 0)
-		m->orc.n = 0;
+	if (orc_table_init(&o->orc, err, sizeof(err)) < 0)
+		o->orc.n = 0;
 }
 
-static void load_modules(kd_session *s, struct unwind_ctx *c)
+/* The module's ORC table (n == 0 when it has none the dump lets us read), read once. */
+static const struct orc_table *module_orc(kd_session *s, struct unwind_ctx *c, const struct kmodule *m)
 {
-	c->mods_loaded = true;
-	uint64_t head, list_off = kd_member_offset_opt(s, "module", "list"), name_off = kd_member_offset_opt(s, "module", "name");
-	if (kd_symbol_addr(s, "modules", &head) < 0 || list_off == UINT64_MAX || name_off == UINT64_MAX) {
-		kd_err_clear(&s->err);
-		return;
+	struct mod_orc *o = u64map_get(&c->mod_orcs, m->addr);
+	if (!o) {
+		o = xcalloc(1, sizeof(*o));
+		read_mod_orc(s, o, m);
+		u64map_put(&c->mod_orcs, m->addr, o);
+		VEC_PUSH(&c->mod_orc_list, o);
 	}
-	/* 6.4+: mem[MOD_TEXT, MOD_DATA, MOD_RODATA, MOD_RO_AFTER_INIT, MOD_INIT_TEXT, ...]; before: core_layout/init_layout. */
-	uint64_t mem_off = kd_member_offset_opt(s, "module", "mem"), mm_size = kd_type_size_opt(s, "module_memory"),
-		 mm_base = kd_member_offset_opt(s, "module_memory", "base"), mm_sz = kd_member_offset_opt(s, "module_memory", "size");
-	uint64_t core = kd_member_offset_opt(s, "module", "core_layout"), init = kd_member_offset_opt(s, "module", "init_layout"),
-		 l_base = kd_member_offset_opt(s, "module_layout", "base"), l_size = kd_member_offset_opt(s, "module_layout", "size"),
-		 l_text = kd_member_offset_opt(s, "module_layout", "text_size");
-	uint64_t node;
-	if (!read_u64(s, head, &node))
-		return;
-	size_t cap = 0;
-	for (int n = 0; node != head && node && n < MAX_MODULES; n++) {
-		uint64_t mod = node - list_off;
-		struct kmod m = {0};
-		if (kd_read_kv(s, mod + name_off, m.name, sizeof(m.name) - 1) < 0)
-			kd_err_clear(&s->err);
-		m.name[sizeof(m.name) - 1] = '\0';
-		if (mem_off != UINT64_MAX && mm_size != UINT64_MAX && mm_base != UINT64_MAX && mm_sz != UINT64_MAX) {
-			for (int t = 0; t < 7; t++) {
-				uint64_t base = 0, size = 0;
-				read_u64(s, mod + mem_off + t * mm_size + mm_base, &base);
-				kd_read_int(s, mod + mem_off + t * mm_size + mm_sz, 4, &size);
-				kd_err_clear(&s->err);
-				if (t == 0 || t == 4) /* MOD_TEXT, MOD_INIT_TEXT */
-					add_text(&m, base, size);
-				grow(&m, base, size);
-			}
-		} else if (core != UINT64_MAX && l_base != UINT64_MAX && l_size != UINT64_MAX && l_text != UINT64_MAX) {
-			uint64_t lay[2] = {core, init};
-			for (int t = 0; t < 2; t++) {
-				uint64_t base = 0, size = 0, text = 0;
-				if (lay[t] == UINT64_MAX)
-					continue;
-				read_u64(s, mod + lay[t] + l_base, &base);
-				kd_read_int(s, mod + lay[t] + l_size, 4, &size);
-				kd_read_int(s, mod + lay[t] + l_text, 4, &text);
-				kd_err_clear(&s->err);
-				add_text(&m, base, MIN(text, size));
-				grow(&m, base, size);
-			}
-		}
-		if (m.lo) {
-			load_mod_orc(s, &m, mod);
-			if (c->nmods == cap) {
-				cap = cap ? cap * 2 : 16;
-				c->mods = xrealloc(c->mods, cap * sizeof(*c->mods));
-			}
-			c->mods[c->nmods++] = m;
-		}
-		if (!read_u64(s, node, &node))
-			break;
-	}
-}
-
-static struct kmod *module_at(kd_session *s, uint64_t addr)
-{
-	struct unwind_ctx *c = ctx(s);
-	if (!c->mods_loaded)
-		load_modules(s, c);
-	for (size_t i = 0; i < c->nmods; i++)
-		if (addr >= c->mods[i].lo && addr < c->mods[i].hi)
-			return &c->mods[i];
-	return NULL;
+	return &o->orc;
 }
 
 static bool in_vmlinux_text(const struct unwind_ctx *c, uint64_t addr)
@@ -427,23 +360,12 @@ static bool in_vmlinux_text(const struct unwind_ctx *c, uint64_t addr)
 	return (addr >= c->text_lo && addr < c->text_hi) || (addr >= c->init_lo && addr < c->init_hi);
 }
 
-static bool module_text(const struct kmod *m, uint64_t addr)
-{
-	for (int i = 0; i < m->ntext; i++)
-		if (addr >= m->text[i][0] && addr < m->text[i][1])
-			return true;
-	return false;
-}
-
 bool kd_unwind_is_text(kd_session *s, uint64_t addr)
 {
 	struct unwind_ctx *c = ctx(s);
 	if (in_vmlinux_text(c, addr))
 		return true;
-	if (addr < 0xffffffff80000000ULL)
-		return false;
-	struct kmod *m = module_at(s, addr);
-	return m && module_text(m, addr);
+	return addr >= 0xffffffff80000000ULL && kd_module_text_at(s, addr);
 }
 
 /* The name crash shows for a symbol (symbol_clone_stem), cached per symbol. */
@@ -500,7 +422,7 @@ static const char *symbol_raw(kd_session *s, uint64_t addr, uint64_t *offset, co
 	struct unwind_ctx *c = ctx(s);
 	if (module)
 		*module = NULL;
-	if (in_vmlinux_text(c, addr) || addr < 0xffffffffa0000000ULL || !module_at(s, addr)) {
+	if (in_vmlinux_text(c, addr) || addr < 0xffffffffa0000000ULL || !kd_module_at(s, addr)) {
 		const struct ksym *k = symtab_at(s->symtab, addr);
 		if (k) {
 			if (offset)
@@ -635,10 +557,11 @@ static int dm_orc(void *arg, uint64_t ip, struct orc_entry_n *out)
 	}
 	if (in_vmlinux_text(c, ip))
 		return c->ready && orc_lookup(&c->orc, ip, out) ? 1 : 0;
-	struct kmod *m = ip >= 0xffffffff80000000ULL ? module_at(dm->s, ip) : NULL;
-	if (!m || !module_text(m, ip))
+	const struct kmodule *m = ip >= 0xffffffff80000000ULL ? kd_module_text_at(dm->s, ip) : NULL;
+	if (!m)
 		return -1;
-	return m->orc.n && orc_lookup(&m->orc, ip, out) ? 1 : 0;
+	const struct orc_table *orc = module_orc(dm->s, c, m);
+	return orc->n && orc_lookup(orc, ip, out) ? 1 : 0;
 }
 
 static uint64_t dm_func_start(void *arg, uint64_t ip)

@@ -99,6 +99,9 @@ struct kmodule {
 	bool memory_regions;
 	uint64_t taints; /* module.taints: bit i is taint_flags[i] */
 	char kallsyms_error[128]; /* why the module's kallsyms were not (all) read; "" when they were */
+	/* The module's code: [0] mem[MOD_TEXT] and [1] mem[MOD_INIT_TEXT] (6.4+), or the first
+	 * text_size bytes of the core and of the init layout (before). Empty ones have size 0. */
+	struct kd_module_region text[2];
 };
 
 struct module_table {
@@ -113,6 +116,8 @@ KD_API const struct module_table *kd_modules_get(kd_session *s);
 KD_API const struct kmodule *kd_module_find(kd_session *s, const char *name);
 /* The loaded module whose memory (any region) holds addr, or NULL (no error is set). */
 KD_API const struct kmodule *kd_module_at(kd_session *s, uint64_t addr);
+/* The loaded module whose code (kmodule.text) holds addr, or NULL (no error is set). */
+KD_API const struct kmodule *kd_module_text_at(kd_session *s, uint64_t addr);
 
 /* The kernel's taint flags, from its taint_flags[] array (bit i of tainted_mask and of a
  * module's taints is entry i): the letters shown when set and when clear, and whether the

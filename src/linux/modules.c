@@ -29,21 +29,26 @@ static int sym_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static bool in_regions(const struct kmodule *m, uint64_t addr)
+static bool in_regions(const struct kd_module_region *r, int n, uint64_t addr)
 {
-	for (int i = 0; i < m->nregions; i++)
-		if (m->regions[i].size && addr >= m->regions[i].base && addr - m->regions[i].base < m->regions[i].size)
+	for (int i = 0; i < n; i++)
+		if (r[i].size && addr >= r[i].base && addr - r[i].base < r[i].size)
 			return true;
 	return false;
+}
+
+static struct kd_module_region region_of(uint64_t base, uint64_t size)
+{
+	if (!base || size > MODULE_REGION_MAX)
+		size = 0; /* unreadable or nonsense: an empty region */
+	return (struct kd_module_region){base, size};
 }
 
 static void add_region(struct kmodule *m, uint64_t base, uint64_t size)
 {
 	if (m->nregions >= KD_MODULE_REGIONS)
 		return;
-	if (!base || size > MODULE_REGION_MAX)
-		size = 0; /* unreadable or nonsense: an empty region */
-	m->regions[m->nregions++] = (struct kd_module_region){base, size};
+	m->regions[m->nregions++] = region_of(base, size);
 }
 
 /* Core memory of a module: mem[] regions (6.4+) or core_layout/init_layout (older). */
@@ -67,6 +72,8 @@ static void read_layout(kd_session *s, struct kmodule *m)
 			    kd_read_int(s, m->addr + mem_off + (uint64_t)i * region + size_off, 4, &size) < 0)
 				kd_err_clear(&s->err);
 			add_region(m, base, size);
+			if (i == text || i == init_text)
+				m->text[i != text] = region_of(base, size);
 			if (i >= init_text)
 				continue;
 			if (i == text)
@@ -80,16 +87,22 @@ static void read_layout(kd_session *s, struct kmodule *m)
 		if (m->start == UINT64_MAX)
 			m->start = m->end = 0;
 	} else {
-		uint64_t ib = 0, is = 0;
+		uint64_t ib = 0, is = 0, ct = 0, it = 0;
 		kd_read_member(s, m->addr, "module", "core_layout.base", &m->base);
 		kd_read_member(s, m->addr, "module", "core_layout.size", &m->size);
 		kd_err_clear(&s->err);
 		kd_read_member(s, m->addr, "module", "init_layout.base", &ib);
 		kd_read_member(s, m->addr, "module", "init_layout.size", &is);
+		kd_err_clear(&s->err);
+		kd_read_member(s, m->addr, "module", "core_layout.text_size", &ct);
+		kd_err_clear(&s->err);
+		kd_read_member(s, m->addr, "module", "init_layout.text_size", &it);
 		m->start = m->base;
 		m->end = m->base + m->size;
 		add_region(m, m->base, m->size);
 		add_region(m, ib, is);
+		m->text[0] = region_of(m->base, MIN(ct, m->size));
+		m->text[1] = region_of(ib, MIN(it, is));
 	}
 	kd_err_clear(&s->err);
 	uint64_t taints = 0;
@@ -166,7 +179,7 @@ static void read_kallsyms(kd_session *s, struct kmodule *m)
 	VEC(struct kd_symbol) syms = {0};
 	VEC(size_t) name_at = {0};
 	for (uint64_t i = 1; i < num; i++) { /* entry 0 is ELF's null symbol */
-		if (raw[i].st_shndx == SHN_UNDEF || !in_regions(m, raw[i].st_value))
+		if (raw[i].st_shndx == SHN_UNDEF || !in_regions(m->regions, m->nregions, raw[i].st_value))
 			continue;
 		char name[KSYM_NAME_MAX];
 		if (kd_read_string(s, strtab + raw[i].st_name, name, sizeof(name)) < 0) {
@@ -313,7 +326,16 @@ const struct kmodule *kd_module_at(kd_session *s, uint64_t addr)
 {
 	const struct module_table *mt = modules_quiet(s);
 	for (size_t i = 0; mt && i < mt->len; i++)
-		if (in_regions(&mt->mods[i], addr))
+		if (in_regions(mt->mods[i].regions, mt->mods[i].nregions, addr))
+			return &mt->mods[i];
+	return NULL;
+}
+
+const struct kmodule *kd_module_text_at(kd_session *s, uint64_t addr)
+{
+	const struct module_table *mt = modules_quiet(s);
+	for (size_t i = 0; mt && i < mt->len; i++)
+		if (in_regions(mt->mods[i].text, 2, addr))
 			return &mt->mods[i];
 	return NULL;
 }
