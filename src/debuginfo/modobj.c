@@ -334,35 +334,44 @@ static char nm_letter(const GElf_Sym *sym, const GElf_Shdr *sh)
 	return bind == STB_GLOBAL ? (char)(c - 'a' + 'A') : c;
 }
 
-void modobj_symbols(struct modobj *o, modobj_section_addr addr_of, void *addr_arg, modobj_symbol_fn fn, void *arg)
+/* The file's symbol table (the first SHT_SYMTAB section): its data, its header and its
+ * number of entries; NULL when it has none. */
+static Elf_Data *symtab_data(struct modobj *o, GElf_Shdr *symsh, size_t *n)
 {
-	size_t shstrndx;
-	if (elf_getshdrstrndx(o->elf, &shstrndx) < 0)
-		return;
 	Elf_Scn *scn = NULL;
 	while ((scn = elf_nextscn(o->elf, scn))) {
-		GElf_Shdr symsh;
-		if (!gelf_getshdr(scn, &symsh) || symsh.sh_type != SHT_SYMTAB || !symsh.sh_entsize)
+		if (!gelf_getshdr(scn, symsh) || symsh->sh_type != SHT_SYMTAB || !symsh->sh_entsize)
 			continue;
 		Elf_Data *d = elf_getdata(scn, NULL);
-		size_t n = d ? d->d_size / symsh.sh_entsize : 0;
-		for (size_t i = 1; i < n; i++) {
-			GElf_Sym sym;
-			GElf_Shdr sh;
-			Elf_Scn *sec;
-			int type;
-			if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE ||
-			    (type = GELF_ST_TYPE(sym.st_info)) == STT_FILE || !(sec = elf_getscn(o->elf, sym.st_shndx)) ||
-			    !gelf_getshdr(sec, &sh))
-				continue;
-			const char *secname = elf_strptr(o->elf, shstrndx, sh.sh_name);
-			const char *name = type == STT_SECTION ? secname : elf_strptr(o->elf, symsh.sh_link, sym.st_name);
-			uint64_t base = secname ? addr_of(addr_arg, secname) : 0;
-			if (!name || !*name || *name == '.' || !base)
-				continue;
-			fn(arg, name, secname, sym.st_value, base + sym.st_value, nm_letter(&sym, &sh));
-		}
+		*n = d ? d->d_size / symsh->sh_entsize : 0;
+		return d;
+	}
+	*n = 0;
+	return NULL;
+}
+
+void modobj_symbols(struct modobj *o, modobj_section_addr addr_of, void *addr_arg, modobj_symbol_fn fn, void *arg)
+{
+	size_t shstrndx, n;
+	GElf_Shdr symsh;
+	Elf_Data *d;
+	if (elf_getshdrstrndx(o->elf, &shstrndx) < 0 || !(d = symtab_data(o, &symsh, &n)))
 		return;
+	for (size_t i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Shdr sh;
+		Elf_Scn *sec;
+		int type;
+		if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE ||
+		    (type = GELF_ST_TYPE(sym.st_info)) == STT_FILE || !(sec = elf_getscn(o->elf, sym.st_shndx)) ||
+		    !gelf_getshdr(sec, &sh))
+			continue;
+		const char *secname = elf_strptr(o->elf, shstrndx, sh.sh_name);
+		const char *name = type == STT_SECTION ? secname : elf_strptr(o->elf, symsh.sh_link, sym.st_name);
+		uint64_t base = secname ? addr_of(addr_arg, secname) : 0;
+		if (!name || !*name || *name == '.' || !base)
+			continue;
+		fn(arg, name, secname, sym.st_value, base + sym.st_value, nm_letter(&sym, &sh));
 	}
 }
 
@@ -449,40 +458,25 @@ struct modobj *modobjs_by_dwarf(kd_session *s, Dwarf *dw)
 	return NULL;
 }
 
-/* Address (the section offset) order, then name, as gdb sorts its minimal symbols. */
-static int msym_cmp(const void *a, const void *b)
-{
-	const struct ksym *x = a, *y = b;
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	return strcmp(x->name, y->name);
-}
-
 /* The file's named symbols of section shndx at or below raw, sorted as gdb sorts its minimal symbols. */
 static void section_msyms(struct modobj *o, size_t shndx, uint64_t raw, struct ksym **out, size_t *n)
 {
 	VEC(struct ksym) v = {0};
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(o->elf, scn))) {
-		GElf_Shdr symsh;
-		if (!gelf_getshdr(scn, &symsh) || symsh.sh_type != SHT_SYMTAB || !symsh.sh_entsize)
+	GElf_Shdr symsh;
+	size_t count;
+	Elf_Data *d = symtab_data(o, &symsh, &count);
+	for (size_t i = 1; i < count; i++) {
+		GElf_Sym sym;
+		const char *name;
+		int type;
+		if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx != shndx || sym.st_value > raw ||
+		    (type = GELF_ST_TYPE(sym.st_info)) == STT_SECTION || type == STT_FILE ||
+		    !(name = elf_strptr(o->elf, symsh.sh_link, sym.st_name)) || !*name)
 			continue;
-		Elf_Data *d = elf_getdata(scn, NULL);
-		size_t count = d ? d->d_size / symsh.sh_entsize : 0;
-		for (size_t i = 1; i < count; i++) {
-			GElf_Sym sym;
-			const char *name;
-			int type;
-			if (!gelf_getsym(d, (int)i, &sym) || sym.st_shndx != shndx || sym.st_value > raw ||
-			    (type = GELF_ST_TYPE(sym.st_info)) == STT_SECTION || type == STT_FILE ||
-			    !(name = elf_strptr(o->elf, symsh.sh_link, sym.st_name)) || !*name)
-				continue;
-			VEC_PUSH(&v, ((struct ksym){.addr = sym.st_value, .size = sym.st_size, .name = name, .type = '?'}));
-		}
-		break;
+		VEC_PUSH(&v, ((struct ksym){.addr = sym.st_value, .size = sym.st_size, .name = name, .type = '?'}));
 	}
 	if (v.len)
-		qsort(v.items, v.len, sizeof(*v.items), msym_cmp);
+		qsort(v.items, v.len, sizeof(*v.items), symbols_cmp);
 	*out = v.items;
 	*n = v.len;
 }

@@ -35,7 +35,7 @@ static char symbol_letter(Elf *elf, const GElf_Sym *sym)
 	return c;
 }
 
-static int sym_cmp(const void *a, const void *b)
+int symbols_cmp(const void *a, const void *b)
 {
 	const struct ksym *x = a, *y = b;
 	if (x->addr != y->addr)
@@ -196,7 +196,7 @@ struct symtab *symtab_load(Elf *elf, struct kd_err *err)
 		k->module = NULL;
 		sp += len + 1;
 	}
-	qsort(t->syms, t->nsyms, sizeof(*t->syms), sym_cmp);
+	qsort(t->syms, t->nsyms, sizeof(*t->syms), symbols_cmp);
 	strmap_init(&t->by_name);
 	index_names(t);
 	build_listing(t, secs.items, secs.len, secbytes);

@@ -48,6 +48,9 @@ const char *symtab_section_at(const struct symtab *t, uint64_t addr);
 /* Index of the first symbol with address >= addr. */
 size_t symtab_lower_bound(const struct symtab *t, uint64_t addr);
 
+/* qsort's order of struct ksym as gdb sorts its minimal symbols: by address, then name. */
+int symbols_cmp(const void *a, const void *b);
+
 /*
  * The symbol gdb names an address by in <symbol+offset> (its minimal-symbol choice), over a
  * symbol table given to it: syms[0..n) sorted by address then name, each at or below raw
