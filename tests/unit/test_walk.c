@@ -433,6 +433,17 @@ static void test_modules(void)
 	/* in crash's order: by text base (fake's is the lower) */
 	CU_ASSERT_STRING_EQUAL(mt->mods[0].name, "fake");
 	CU_ASSERT_STRING_EQUAL(mt->mods[1].name, "ext4");
+	/* code: the core layout's first text_size bytes (0x1000 of 0x3000); the init layout is empty */
+	const struct kmodule *fake = &mt->mods[0], *ext4 = &mt->mods[1];
+	CU_ASSERT_EQUAL(fake->text[0].base, fake->base);
+	CU_ASSERT_EQUAL(fake->text[0].size, 0x1000);
+	CU_ASSERT_EQUAL(fake->text[1].size, 0);
+	CU_ASSERT_PTR_EQUAL(kd_module_text_at(S, fake->base), fake);
+	CU_ASSERT_PTR_EQUAL(kd_module_text_at(S, fake->base + 0xfff), fake);
+	CU_ASSERT_PTR_EQUAL(kd_module_text_at(S, ext4->base + 0x10), ext4);
+	CU_ASSERT_PTR_NULL(kd_module_text_at(S, fake->base + 0x1000)); /* the module's data: its memory, not its code */
+	CU_ASSERT_PTR_EQUAL(kd_module_at(S, fake->base + 0x1000), fake);
+	CU_ASSERT_PTR_NULL(kd_module_text_at(S, fake->base - 1));
 }
 
 /* A command's output, run as the shell runs it. */
