@@ -12,7 +12,8 @@
 #                  (kernel/fs/ext4/ext4.ko...): the directory of `mod -S DIR` in the lab's
 #                  references (commands.txt's @MODDIR@)
 #   packages       the .deb files it came from
-#   .stamp         written last; a kernel with a stamp is never fetched again (--force does)
+#   .stamp         written last: the release, then the module lists it was unpacked for; a
+#                  kernel with a stamp for the current lists is never fetched again (--force does)
 #
 # Usage: kernels.sh [--force] [bookworm|trixie|rt|all]...      (default: all)
 #   bookworm = the current bookworm linux-image-amd64 from the system's apt sources (6.1)
@@ -33,6 +34,8 @@ CAPTURE_MODULES="virtio virtio_ring virtio_pci_legacy_dev virtio_pci_modern_dev 
 # for crc32c at every mount, and the guest has no modprobe), ext4 (with jbd2, mbcache, crc16 per
 # modules.dep; its journal thread kjournald2 is jbd2 code), dummy (dummy0, up).
 GUEST_MODULES="$CAPTURE_MODULES loop crc32c_generic ext4 dummy"
+# The stamp's second line: a kernel unpacked for other module lists is unpacked again.
+MODULES_SIG="modules: $GUEST_MODULES; capture: $CAPTURE_MODULES; debug-modules"
 
 force=0
 targets=()
@@ -175,9 +178,23 @@ modules_for() {
 	lab_log "modules ($list): $(tr '\n' ' ' <"$out/$list")"
 }
 
+# stamp_current KDIR: the kernel was unpacked for the current module lists. A stamp of one
+# line (the release alone) comes from before the lists were recorded: current if it has the
+# debug modules (the lists have not changed since), else from a lab whose guests loaded only
+# the virtio modules, unpacked again.
+stamp_current() {
+	local sig
+	sig=$(sed -n 2p "$1/.stamp")
+	if [ -z "$sig" ]; then
+		[ -d "$1/debug-modules" ]
+	else
+		[ "$sig" = "$MODULES_SIG" ]
+	fi
+}
+
 fetch_kernel() {
 	local k=$1 kdir="$LAB/kernels/$1" tmp rel img_pkg dbg_pkg img dbg moddir t0=$SECONDS
-	if [ -f "$kdir/.stamp" ] && [ "$force" = 0 ]; then
+	if [ -f "$kdir/.stamp" ] && [ "$force" = 0 ] && stamp_current "$kdir"; then
 		lab_log "$k: have $(cat "$kdir/release") in $kdir"
 		return 0
 	fi
@@ -253,7 +270,7 @@ fetch_kernel() {
 
 	echo "$rel" >"$tmp/release"
 	printf '%s\n%s\n' "$(basename "$img")" "$(basename "$dbg")" >"$tmp/packages"
-	echo "$rel" >"$tmp/.stamp"
+	printf '%s\n%s\n' "$rel" "$MODULES_SIG" >"$tmp/.stamp"
 	rm -rf "$kdir"
 	mv "$tmp" "$kdir"
 	lab_log "$k: $rel ready in $kdir ($(lab_elapsed "$t0"))"
