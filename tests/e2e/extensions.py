@@ -321,16 +321,28 @@ def check_facts(c, kdive, row, ext, work, env):
     c.check(f"Linux version {facts['release']}" in (o["hello"] or ""), f"{rid}: hello reads linux_banner: {o['hello']!r}")
 
     # disks: the kdump boot's guest has two virtio disks (tests/lab/kdump.sh: 512M and 1280M);
-    # the others have none. The guest is idle when it panics: nothing is in flight.
+    # every guest has the loop module's devices (7:N), the one behind a facts mount holding the
+    # 8 MiB ext4 image (tests/lab/guest.sh), the others empty. Idle when it panics: nothing in flight.
     rows = [l.split() for l in (o["disks"] or "").split("\n")[1:] if l.strip()]
+    full = [r for r in rows if len(r) == 10]
+    got = [(r[2], " ".join(r[3:5]), r[6], r[7:10]) for r in full]
+    loops = [r for r in rows if r and r[0].startswith("7:")]
+    mounted = {m["devname"][len("/dev/"):] for m in facts.get("mounts", []) if m.get("devname", "").startswith("/dev/loop")}
+    if facts.get("modules") is not None and "loop" in facts["modules"]:
+        c.check(loops and all(re.match(r"^loop\d+$", r[2]) for r in loops) and
+                {r[2] for r in loops if len(r) == 10 and r[3:5] == ["8", "MB"]} == mounted and
+                all(r[3] == "0" for r in loops if r[2] not in mounted),
+                f"{rid}: disks shows the loop devices, {sorted(mounted)} with the 8 MB ext4 image: {o['disks']!r}")
+        got = [g for g in got if not g[0].startswith("loop")]
     if row["boot"] == "kdump":
-        got = [(r[2], " ".join(r[3:5]), r[6], r[7:10]) for r in rows if len(r) == 10]
         c.check(got == [("vda", "512 MB", "mq", ["0", "0", "0"]), ("vdb", "1.2 GB", "mq", ["0", "0", "0"])],
                 f"{rid}: disks shows vda (512 MB) and vdb (1.2 GB), blk-mq, idle: {o['disks']!r}")
         c.check(all(re.match(r"^\d+:\d+$", r[0]) and re.match(r"^[0-9a-f]{16}$", r[1]) for r in rows),
                 f"{rid}: disks: device numbers and gendisk addresses: {o['disks']!r}")
-    else:
+    elif not loops:
         c.check(rows == [["(no", "disks)"]], f"{rid}: disks: the guest has no disk: {o['disks']!r}")
+    else:
+        c.check(not got, f"{rid}: disks: the guest has no disk but its loop devices: {o['disks']!r}")
     c.check(o["disks -r"] == o["disks"], f"{rid}: disks -r adds no request where none is in flight")
 
     # logf: the kernel's records; the panic is emerg, the banner notice (both facility kern).
