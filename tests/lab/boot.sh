@@ -15,7 +15,8 @@
 #   facts.json             what the dumps must show (guest/facts.py describes it)
 #   qemu.elf               dump-guest-memory paging=false, ELF
 #   qemu-kdump-zlib.flat   dump-guest-memory format kdump-zlib (makedumpfile's flattened format)
-# A boot whose facts.json and dumps exist is skipped unless --force.
+# A boot whose facts.json and dumps exist and were made from the current inputs (.boot-inputs,
+# lab_boot_sig: initramfs, workload, cmdline, this script, facts.py) is skipped unless --force.
 #
 # many: the benchmark boot (bench/tasks.sh builds it on demand; no test, manifest or
 # guest-all.sh run uses it). Like kaslr, plus a few thousand sleeping tasks: the cmdline
@@ -81,11 +82,6 @@ if [ "$boot" = states ]; then
 		force=1
 	fi
 fi
-if [ "$force" = 0 ] && [ -s "$DIR/facts.json" ] && [ -s "$DIR/qemu.elf" ] && { [ -z "$FLAT" ] || [ -s "$DIR/$FLAT" ]; }; then
-	lab_log "$kernel-$boot: done already ($DIR)"
-	exit 0
-fi
-
 t0=$SECONDS
 lab_need_pkgs qemu-system-x86 binutils
 PY=$(lab_python)
@@ -115,25 +111,10 @@ many_initramfs() {
 	mv "$KDIR/initramfs-many.cpio.gz.tmp" "$KDIR/initramfs-many.cpio.gz"
 	rm -rf "$r"
 }
-if [ "$boot" = many ]; then
-	lab_need_pkgs gcc libc6-dev cpio gzip
-	many_initramfs
-	INITRD="$KDIR/initramfs-many.cpio.gz"
-fi
 if [ "$boot" = states ]; then
 	"$LAB_SRC/states.sh" "$kernel" normal
 	INITRD="$KDIR/initramfs-states.cpio.gz"
 fi
-
-rm -rf "$DIR"
-mkdir -p "$DIR"
-RUN=$(mktemp -d /tmp/kdive-lab-boot.XXXXXX) # short path for the QMP socket
-QPID=
-cleanup() {
-	[ -z "$QPID" ] || kill "$QPID" 2>/dev/null || true
-	rm -rf "$RUN"
-}
-trap cleanup EXIT
 
 cmdline="console=ttyS0 panic=0"
 dev=()
@@ -153,6 +134,36 @@ states)
 	dev=(-device vmcoreinfo)
 	;;
 esac
+
+# What this boot is made from (lab_boot_sig): a boot made from anything else is redone.
+inputs=("$KDIR/initramfs.cpio.gz.inputs" "$0" "$LAB_SRC/guest/facts.py" "$LAB_SRC/guest/qmp.py")
+case "$boot" in
+states) inputs+=("$KDIR/initramfs-states.cpio.gz.inputs") ;;
+many) inputs+=("$LAB_SRC/many/kdive-many.c" "$LAB_SRC/many/many-init" "$LAB_SRC/workload/kdive-facts.h") ;;
+esac
+sig=$(lab_boot_sig "$cmdline" "${dev[@]}" "mem=$MEM" "flat=$FLAT" -- "${inputs[@]}")
+if [ "$force" = 0 ] && [ -s "$DIR/facts.json" ] && [ -s "$DIR/qemu.elf" ] && { [ -z "$FLAT" ] || [ -s "$DIR/$FLAT" ]; }; then
+	if lab_boot_current "$DIR" "$sig"; then
+		lab_log "$kernel-$boot: done already ($DIR)"
+		exit 0
+	fi
+	lab_log "$kernel-$boot: made from other inputs (initramfs, workload, facts.py or this script): booting again"
+fi
+if [ "$boot" = many ]; then
+	lab_need_pkgs gcc libc6-dev cpio gzip
+	many_initramfs
+	INITRD="$KDIR/initramfs-many.cpio.gz"
+fi
+
+rm -rf "$DIR"
+mkdir -p "$DIR"
+RUN=$(mktemp -d /tmp/kdive-lab-boot.XXXXXX) # short path for the QMP socket
+QPID=
+cleanup() {
+	[ -z "$QPID" ] || kill "$QPID" 2>/dev/null || true
+	rm -rf "$RUN"
+}
+trap cleanup EXIT
 
 # boot_once ATTEMPT: start the guest and wait for the end of its panic report. 0 when it
 # panicked, 2 when the guest printed nothing for TIMEOUT seconds without KDIVE-FAILED (a TCG
@@ -247,4 +258,5 @@ qver=$(qemu-system-x86_64 --version | awk '/version/{print $4; exit}')
 "$PY" "$LAB_SRC/guest/facts.py" "$kernel" "$boot" "$DIR/facts.log" "$DIR/console.log" "$DIR/facts.json" \
 	"${dumps[@]}" --set "vmcoreinfo=$vmci" "${extra[@]}" \
 	--set "qemu={\"version\":\"$qver\",\"accel\":\"$ACCEL\",\"machine\":\"pc\",\"mem_mib\":$MEM,\"smp\":2}"
+echo "$sig" >"$DIR/.boot-inputs"
 lab_log "$kernel-$boot: done in $(lab_elapsed "$t0"): $(cd "$DIR" && du -sh qemu.elf $FLAT | tr '\n\t' '  ')"

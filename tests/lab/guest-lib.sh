@@ -40,6 +40,28 @@ except (OSError, ValueError):
     print("")' "$1"
 }
 
+# lab_boot_sig WORD... -- FILE...: the signature of what a boot (boot.sh, kdump.sh) was made
+# from: the WORDs (its cmdline, memory, dumps) and the FILEs' contents (the initramfs'
+# .inputs hashes, which cover guest/init, the workload, the kernel's stamp and modules;
+# the boot script, facts.py). A boot directory holds it in .boot-inputs, written last; one
+# without it, or with another, is booted again: its dumps and facts.json would describe an
+# older workload (CI's cache kept pre-module boots whose facts.json an older facts.py had
+# made, and e2e checked them against the new workload).
+lab_boot_sig() {
+	local f
+	{
+		while [ $# -gt 0 ] && [ "$1" != -- ]; do printf 'w %s\n' "$1"; shift; done
+		[ $# -eq 0 ] || shift
+		for f in "$@"; do
+			if [ -e "$f" ]; then printf 'f %s %s\n' "$(basename "$f")" "$(sha256sum <"$f" | cut -d' ' -f1)"
+			else printf 'missing %s\n' "$(basename "$f")"; fi
+		done
+	} | sha256sum | cut -d' ' -f1
+}
+
+# lab_boot_current DIR SIG: DIR holds a boot made from SIG.
+lab_boot_current() { [ "$(cat "$1/.boot-inputs" 2>/dev/null)" = "$2" ]; }
+
 _lab_apt_updated=0
 # Run apt-get update at most once per script run.
 lab_apt_update_once() {

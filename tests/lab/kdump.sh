@@ -17,7 +17,8 @@
 #
 # Output in $LAB/dumps/<kernel>-kdump/: console.log (both kernels), facts.log, facts.json
 # (the first kernel's workload), vmcore-kdump-zlib.kdump, vmcore-raw.elf.
-# Skipped when facts.json and both dumps exist, unless --force.
+# Skipped when facts.json and both dumps exist and were made from the current inputs
+# (.boot-inputs, lab_boot_sig), unless --force.
 #
 # --states SPEC and --dir DIR are the soak's (tests/lab/soak): the first kernel runs the
 # states workload (boot.sh describes it: cmdline "rdinit=/states-init kdive.states=SPEC",
@@ -69,10 +70,6 @@ if [ "$force" = 0 ] && [ -s "$DIR/facts.json" ] && [ -s "$KDIR/capture.info" ]; 
 		force=1
 	fi
 fi
-if [ "$force" = 0 ] && [ -s "$DIR/facts.json" ] && [ -s "$DIR/$KD" ] && [ -s "$DIR/$RAW" ]; then
-	lab_log "$kernel-$boot: done already ($DIR)"
-	exit 0
-fi
 
 t0=$SECONDS
 lab_need_pkgs qemu-system-x86
@@ -85,6 +82,15 @@ if [ -n "$spec" ]; then
 	INITRD="$KDIR/initramfs-kdump-states.cpio.gz"
 	cmdline="$cmdline rdinit=/states-init kdive.states=$spec"
 	extra=(--set "states=$(lab_states_json "$spec")")
+fi
+# What this capture is made from (lab_boot_sig): one made from anything else is redone.
+sig=$(lab_boot_sig "$cmdline" -- "$INITRD.inputs" "$0" "$LAB_SRC/guest/facts.py" "$KDIR/capture.info")
+if [ "$force" = 0 ] && [ -s "$DIR/facts.json" ] && [ -s "$DIR/$KD" ] && [ -s "$DIR/$RAW" ]; then
+	if lab_boot_current "$DIR" "$sig"; then
+		lab_log "$kernel-$boot: done already ($DIR)"
+		exit 0
+	fi
+	lab_log "$kernel-$boot: made from other inputs (initramfs, workload, facts.py or this script): capturing again"
 fi
 
 rm -rf "$DIR"
@@ -148,4 +154,5 @@ qver=$(qemu-system-x86_64 --version | awk '/version/{print $4; exit}')
 	--info "capture=$KDIR/capture.info" --set 'capture_dump={"dump_level":31,"compression":"zlib"}' \
 	--set "qemu={\"version\":\"$qver\",\"accel\":\"$ACCEL\",\"machine\":\"pc\",\"mem_mib\":1024,\"smp\":2}" \
 	"${extra[@]}"
+echo "$sig" >"$DIR/.boot-inputs"
 lab_log "$kernel-$boot: done in $(lab_elapsed "$t0"): $(cd "$DIR" && du -sh "$KD" "$RAW" | tr '\n\t' '  ')"
