@@ -6,7 +6,7 @@
 #
 # Guest: 512 MiB, 2 CPUs, TCG (KVM only with KDIVE_LAB_KVM=1 and a working /dev/kvm),
 # cmdline "console=ttyS0 panic=0" (+ "nokaslr" for nokaslr), -device vmcoreinfo except for
-# novmcoreinfo. With panic=0 the panicked guest stays stopped. Its /init (guest/init) runs
+# novmcoreinfo, a virtio NIC (LAB_QEMU_NIC, guest-lib.sh). With panic=0 the panicked guest stays stopped. Its /init (guest/init) runs
 # the workload, prints facts on the second serial port and panics on CPU 1 (sysrq c).
 #
 # Output in $LAB/dumps/<kernel>-<boot>/:
@@ -141,7 +141,7 @@ case "$boot" in
 states) inputs+=("$KDIR/initramfs-states.cpio.gz.inputs") ;;
 many) inputs+=("$LAB_SRC/many/kdive-many.c" "$LAB_SRC/many/many-init" "$LAB_SRC/workload/kdive-facts.h") ;;
 esac
-sig=$(lab_boot_sig "$cmdline" "${dev[@]}" "mem=$MEM" "flat=$FLAT" -- "${inputs[@]}")
+sig=$(lab_boot_sig "$cmdline" "${dev[@]}" "${LAB_QEMU_NIC[@]}" "mem=$MEM" "flat=$FLAT" -- "${inputs[@]}")
 if [ "$force" = 0 ] && [ -s "$DIR/facts.json" ] && [ -s "$DIR/qemu.elf" ] && { [ -z "$FLAT" ] || [ -s "$DIR/$FLAT" ]; }; then
 	if lab_boot_current "$DIR" "$sig"; then
 		lab_log "$kernel-$boot: done already ($DIR)"
@@ -177,7 +177,7 @@ boot_once() {
 		-nodefaults -no-user-config -display none \
 		-kernel "$KDIR/vmlinuz" -initrd "$INITRD" -append "$cmdline" \
 		-serial "file:$DIR/console.log" -serial "file:$DIR/facts.log" \
-		-qmp "unix:$RUN/qmp.sock,server=on,wait=off" "${dev[@]}" \
+		-qmp "unix:$RUN/qmp.sock,server=on,wait=off" "${dev[@]}" "${LAB_QEMU_NIC[@]}" \
 		>"$RUN/qemu.out" 2>&1 &
 	QPID=$!
 	local n=0

@@ -15,6 +15,12 @@ lab_boots() {
 }
 lab_has_kdump() { [ "$1" != rt ]; }
 
+# The guest's NIC (every boot, kdump's too): virtio-net on a QEMU hub of its own (no host
+# network, nothing on the wire but what the guest sends), MAC 52:54:00:6b:64:01 as
+# workload/kdive-net.c expects; the guest configures it (kdive-net: eth0, static IPv4 and
+# IPv6 addresses, a permanent ARP entry).
+LAB_QEMU_NIC=(-netdev hubport,id=labnet,hubid=0 -device virtio-net-pci,netdev=labnet,mac=52:54:00:6b:64:01)
+
 # The states boot's mix (kdive.states=, see states/states-init): panic on CPU 1, CPU 0 busy
 # in user space under SCHED_FIFO (and a child that never ran), CPU 1 taking page faults.
 LAB_STATES_SPEC="1:userspin:faults"

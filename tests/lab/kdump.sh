@@ -5,7 +5,7 @@
 # Usage: kdump.sh <bookworm|trixie|rt> [--force] [--dir DIR --states SPEC]
 #
 # Guest: 1 GiB, 2 CPUs, TCG, cmdline "console=ttyS0 panic=0 crashkernel=256M", two virtio
-# disks (serials kdive-kdump and kdive-raw). Its first kernel (initramfs-kdump.cpio.gz from
+# disks (serials kdive-kdump and kdive-raw), the lab's virtio NIC (LAB_QEMU_NIC). Its first kernel (initramfs-kdump.cpio.gz from
 # guest.sh) loads the same kernel as capture kernel with kexec -p, runs the workload, prints
 # the facts and panics on CPU 1. The capture kernel (capture.cpio.gz) writes
 #   makedumpfile -c -d 31 /proc/vmcore   (kdump-compressed, zlib, dump level 31: no free,
@@ -84,7 +84,7 @@ if [ -n "$spec" ]; then
 	extra=(--set "states=$(lab_states_json "$spec")")
 fi
 # What this capture is made from (lab_boot_sig): one made from anything else is redone.
-sig=$(lab_boot_sig "$cmdline" -- "$INITRD.inputs" "$0" "$LAB_SRC/guest/facts.py" "$KDIR/capture.info")
+sig=$(lab_boot_sig "$cmdline" "${LAB_QEMU_NIC[@]}" -- "$INITRD.inputs" "$0" "$LAB_SRC/guest/facts.py" "$KDIR/capture.info")
 if [ "$force" = 0 ] && [ -s "$DIR/facts.json" ] && [ -s "$DIR/$KD" ] && [ -s "$DIR/$RAW" ]; then
 	if lab_boot_current "$DIR" "$sig"; then
 		lab_log "$kernel-$boot: done already ($DIR)"
@@ -111,7 +111,7 @@ qemu-system-x86_64 -machine pc -accel "$ACCEL" -m 1024 -smp 2 \
 	-drive "file=$DIR/$KD.tmp,format=raw,if=none,id=kd,cache=unsafe" \
 	-device virtio-blk-pci,drive=kd,serial=kdive-kdump \
 	-drive "file=$DIR/$RAW.tmp,format=raw,if=none,id=raw,cache=unsafe" \
-	-device virtio-blk-pci,drive=raw,serial=kdive-raw \
+	-device virtio-blk-pci,drive=raw,serial=kdive-raw "${LAB_QEMU_NIC[@]}" \
 	>"$DIR/qemu.out" 2>&1 &
 QPID=$!
 

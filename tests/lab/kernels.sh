@@ -32,8 +32,9 @@ CAPTURE_MODULES="virtio virtio_ring virtio_pci_legacy_dev virtio_pci_modern_dev 
 # have module code on a stack, a module filesystem mounted and a module network device
 # (guest/init): loop (the ext4 image's device), crc32c_generic (ext4 asks the crypto API
 # for crc32c at every mount, and the guest has no modprobe), ext4 (with jbd2, mbcache, crc16 per
-# modules.dep; its journal thread kjournald2 is jbd2 code), dummy (dummy0, up).
-GUEST_MODULES="$CAPTURE_MODULES loop crc32c_generic ext4 dummy"
+# modules.dep; its journal thread kjournald2 is jbd2 code), dummy (dummy0, up), virtio_net
+# (with failover, net_failover: the virtio NIC eth0 with its IPv4 and IPv6 addresses).
+GUEST_MODULES="$CAPTURE_MODULES loop crc32c_generic ext4 dummy virtio_net"
 # The stamp's second line: a kernel unpacked for other module lists is unpacked again.
 MODULES_SIG="modules: $GUEST_MODULES; capture: $CAPTURE_MODULES; debug-modules"
 
@@ -178,15 +179,19 @@ modules_for() {
 	lab_log "modules ($list): $(tr '\n' ' ' <"$out/$list")"
 }
 
+# The lists of the labs whose stamps had one line (issue 11's: ext4, loop, dummy).
+ONE_LINE_STAMP_SIG="modules: $CAPTURE_MODULES loop crc32c_generic ext4 dummy; capture: $CAPTURE_MODULES; debug-modules"
+
 # stamp_current KDIR: the kernel was unpacked for the current module lists. A stamp of one
-# line (the release alone) comes from before the lists were recorded: current if it has the
-# debug modules (the lists have not changed since), else from a lab whose guests loaded only
-# the virtio modules, unpacked again.
+# line (the release alone) comes from before the lists were recorded: it has the debug
+# modules when it was unpacked for ONE_LINE_STAMP_SIG's lists (current only while those are
+# still the lists: issue 12 added virtio_net), else it is from a lab whose guests loaded only
+# the virtio modules; either way not current for other lists.
 stamp_current() {
 	local sig
 	sig=$(sed -n 2p "$1/.stamp")
 	if [ -z "$sig" ]; then
-		[ -d "$1/debug-modules" ]
+		[ -d "$1/debug-modules" ] && [ "$ONE_LINE_STAMP_SIG" = "$MODULES_SIG" ]
 	else
 		[ "$sig" = "$MODULES_SIG" ]
 	fi

@@ -28,13 +28,29 @@ facts.json (one object):
   (QEMU boots: the ELF dump has a VMCOREINFO note); capture {makedumpfile,source,cmdline}
   and capture_dump {dump_level,compression} (kdump).
 
-processes[] (every process, in this order: init, files, threads, mapper, sleep, panic, then
-             ext4 and those of the states boot's kdive-states in the order they printed them):
+processes[] (every process, in this order: init, files, threads, mapper, net, ipc, waiter,
+             timers, bpf, sleep, panic, then ext4 and those of the states boot's kdive-states
+             in the order they printed them):
   role, pid, comm, ppid, threads (number of threads), tids (sorted, includes pid),
-  fds: [{fd, type (REG|DIR|CHR|BLK|FIFO|SOCK|LNK), path (the /proc/<pid>/fd link text),
+  fds: [{fd, type (REG|DIR|CHR|BLK|FIFO|SOCK|LNK|UNKN), path (the /proc/<pid>/fd link text),
          inode, size/pos (REG), rdev "maj:min" (CHR/BLK),
-         family/socktype/proto/laddr/lport/listening (the files process's socket)}]
+         family/socktype/listening, and for an IP socket proto (the kernel's name: TCP, UDP,
+         TCPv6, UDPv6)/laddr/lport, raddr/rport when connected (the files and net
+         processes' sockets)}]
   files:   known_file {fd,path,content,pos}, pipe {read_fd,write_fd,unread}, socket {...}
+  net:     (workload/kdive-net.c) nic {dev (eth0), driver (virtio_net), ifindex, mac,
+           ipv4, prefix4, ipv6 [{addr, prefix, scope: global|link}], arp [{ip, mac, dev,
+           flags}]}; sockets {listen, client, accepted, udp, udp6: the fd of each};
+           keepalive_fd (the client's, SO_KEEPALIVE: tcp_keepalive_timer in the wheel)
+  ipc:     (kdive-ipc.c) shm {key "0x%08x", id, size, nattch, perms "600", addr},
+           sem {key, id, nsems, perms}, msg {key, id, messages, bytes, perms, text}
+  waiter:  (kdive-waiter.c) asleep in read(2) of an empty pipe: pipe {read_fd, write_fd},
+           wchan (pipe_read); the pipe's rd_wait wait queue has it as its waiter
+  timers:  (kdive-timers.c) itimer_real_s (ITIMER_REAL: it_real_fn), posix_timer {id, clock,
+           signal, value_s} (posix_timer_fn), nanosleep_s (hrtimer_wakeup), wchan
+  bpf:     (kdive-bpf.c) map {fd, id, type ARRAY, name, key_size, value_size, max_entries,
+           value}, prog {fd, id, type SOCKET_FILTER, name, insns, xlated_len, jited_len,
+           tag}; or error (the kernel refused them)
   threads: requested
   mapper:  maps [{kind: anon|file, path (file), addr, len, marker, pfn, phys}]
   panic:   cpu; no fds (its fd 1 is redirected to /proc/sysrq-trigger as it panics)
@@ -53,7 +69,7 @@ import json
 import re
 import sys
 
-ORDER = ["init", "files", "threads", "mapper", "sleep", "panic"]
+ORDER = ["init", "files", "threads", "mapper", "net", "ipc", "waiter", "timers", "bpf", "sleep", "panic"]
 NOT_PROCESSES = ["release", "many", "lab"]  # facts of no process (or kept apart)
 KERNEL_BASE = 0xFFFFFFFF81000000
 
@@ -136,6 +152,12 @@ def main():
             die(f"inconsistent threads of {p['role']}: {p}")
     if by_role["threads"]["threads"] != by_role["threads"]["requested"]:
         die("kdive-threads has not the requested number of threads")
+    nic = by_role["net"]["nic"]
+    if not any(a["addr"] == "fd00:6b64::2" for a in nic["ipv6"]) or not nic["arp"]:
+        die(f"the NIC lacks its IPv6 address or its ARP entry: {nic}")
+    for role, key in (("waiter", "pipe_read"),):
+        if by_role[role]["wchan"] != key:
+            die(f"{role} is not asleep in {key}: {by_role[role]}")
 
     doc = {
         "kernel": kernel,

@@ -168,7 +168,26 @@ static const char *mode_type(mode_t m)
 	return "UNKN";
 }
 
-/* Extra facts of a socket of this process. */
+/* "key":"addr","key_port":port of an AF_INET or AF_INET6 address. */
+static inline void sb_inaddr(struct sb *b, const char *key, const struct sockaddr_storage *ss)
+{
+	char a[INET6_ADDRSTRLEN] = "";
+	int port = 0;
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+		inet_ntop(AF_INET, &in->sin_addr, a, sizeof(a));
+		port = ntohs(in->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+		inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof(a));
+		port = ntohs(in6->sin6_port);
+	}
+	sb_printf(b, ",\"%saddr\":\"%s\",\"%sport\":%d", key, a, key, port);
+}
+
+/* Extra facts of a socket of this process: family, socktype; for an IP socket its proto
+ * (the kernel's name of it, sk_prot->name: TCP, UDP, TCPv6, UDPv6), local address and
+ * port, and the peer's (raddr, rport) when it is connected. */
 static inline void sock_facts(struct sb *b, int fd)
 {
 	int dom = 0, type = 0, proto = 0, acc = 0;
@@ -185,13 +204,14 @@ static inline void sock_facts(struct sb *b, int fd)
 	sb_printf(b, ",\"family\":\"%s\",\"socktype\":\"%s\"",
 		  dom == AF_INET ? "AF_INET" : dom == AF_INET6 ? "AF_INET6" : dom == AF_UNIX ? "AF_UNIX" : "OTHER",
 		  type == SOCK_STREAM ? "SOCK_STREAM" : type == SOCK_DGRAM ? "SOCK_DGRAM" : "OTHER");
-	if (dom == AF_INET && getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
-		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-		char a[INET_ADDRSTRLEN];
-		inet_ntop(AF_INET, &in->sin_addr, a, sizeof(a));
-		sb_printf(b, ",\"proto\":\"%s\",\"laddr\":\"%s\",\"lport\":%d",
-			  proto == IPPROTO_TCP ? "TCP" : proto == IPPROTO_UDP ? "UDP" : "OTHER", a,
-			  ntohs(in->sin_port));
+	if ((dom == AF_INET || dom == AF_INET6) && getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
+		sb_printf(b, ",\"proto\":\"%s%s\"",
+			  proto == IPPROTO_TCP ? "TCP" : proto == IPPROTO_UDP ? "UDP" : "OTHER",
+			  dom == AF_INET6 ? "v6" : "");
+		sb_inaddr(b, "l", &ss);
+		sl = sizeof(ss);
+		if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0)
+			sb_inaddr(b, "r", &ss);
 	}
 	if (type == SOCK_STREAM)
 		sb_printf(b, ",\"listening\":%s", acc ? "true" : "false");
@@ -315,6 +335,39 @@ static inline int place_fd(int fd, int want)
 		die("dup2");
 	close(fd);
 	return want;
+}
+
+/* The state letter and the wchan (/proc/<pid>/wchan: where it sleeps) of pid. */
+static inline char proc_state(int pid, char *wchan, size_t size)
+{
+	char p[64], stat[1024], *rp, st = '?';
+	snprintf(p, sizeof(p), "/proc/%d/wchan", pid);
+	if (read_small(p, wchan, size) < 0)
+		wchan[0] = 0;
+	wchan[strcspn(wchan, "\n")] = 0;
+	snprintf(p, sizeof(p), "/proc/%d/stat", pid);
+	if (read_small(p, stat, sizeof(stat)) > 0 && (rp = strrchr(stat, ')')))
+		sscanf(rp + 1, " %c", &st);
+	return st;
+}
+
+/* Wait (up to 60 s) until pid sleeps (state S) in one of the kernel functions of want
+ * ("f1|f2": its wchan); copies the wchan to got; dies otherwise. */
+static inline void wait_blocked(int pid, const char *want, char *got, size_t size)
+{
+	int i;
+	for (i = 0; i < 6000; i++) {
+		char alt[256], *w, *save;
+		if (proc_state(pid, got, size) == 'S') {
+			snprintf(alt, sizeof(alt), "%s", want);
+			for (w = strtok_r(alt, "|", &save); w; w = strtok_r(NULL, "|", &save))
+				if (!strcmp(got, w))
+					return;
+		}
+		usleep(10000);
+	}
+	fprintf(stderr, "kdive workload: pid %d is not asleep in %s (wchan %s)\n", pid, want, got);
+	exit(1);
 }
 
 static inline void sleep_forever(void)
