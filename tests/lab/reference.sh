@@ -288,7 +288,7 @@ fi
 # Workload pids and roles from facts.json ("pid role" lines): a primary's helpers and
 # phase 2 (others take the primary's list). Kept in _run/workload (jq takes a tenth of
 # a second), under the md5 of lab_facts_workload; facts.json itself is in the base.
-workload="" mapper_pid="" ext4_pid=""
+workload="" mapper_pid="" ext4_pid="" waiter_pid=""
 if [ -z "$derived" ] && [ -f "$facts" ]; then
 	wsig=$(declare -f lab_facts_workload | md5sum | cut -d' ' -f1)
 	wfile="$dest/_run/workload"
@@ -303,6 +303,7 @@ if [ -z "$derived" ] && [ -f "$facts" ]; then
 	fi
 	mapper_pid=$(awk '$2 == "mapper" {print $1; exit}' <<<"$workload")
 	ext4_pid=$(awk '$2 == "ext4" {print $1; exit}' <<<"$workload")
+	waiter_pid=$(awk '$2 == "waiter" {print $1; exit}' <<<"$workload")
 fi
 
 # list_cmds FILE PART: "ref<TAB>command" for every command line of FILE in PART: "early",
@@ -324,6 +325,17 @@ list_cmds() {
 	done <"$1"
 }
 
+# waiter_pipe_file: the struct file of the blocked reader's pipe (facts.json's pipe read_fd)
+# from crash's files of it (FD FILE DENTRY INODE TYPE PATH), when that helper output is stored.
+waiter_pipe_file() {
+	local l fd
+	l=$(awk -F'\t' -v c="files $waiter_pid" '$3 == "" && $4 == c && !f {print $1; f = 1}' "$plan/store")
+	[ -n "$l" ] && [ -f "$dest/$l.out" ] || return 0
+	fd=$(jq -r --argjson p "$waiter_pid" '.processes[]? | select(.pid == $p) | .pipe.read_fd // empty' "$facts" 2>/dev/null || true)
+	[ -n "$fd" ] || return 0
+	awk -v fd="$fd" '$1 == fd && $2 ~ /^[0-9a-f]+$/ && $5 == "FIFO" && !f {print $2; f = 1}' "$dest/$l.out"
+}
+
 # wanted PHASE2: every command of this dump in session order: the helpers that derive
 # phase 2 (a primary only; first, so that they see crash's initial context), commands.txt,
 # then phase 2 (the list PHASE2, if any), each up to its "#== late" line; then the late
@@ -336,6 +348,14 @@ wanted() {
 			printf 'helper\t%s\n' "task -R mm $mapper_pid" "px &((struct mm_struct *)0)->mm_mt"
 		fi
 		if [ -n "$ext4_pid" ]; then printf 'helper\t%s\n' "files $ext4_pid"; fi
+		# the blocked reader's pipe: its files (the pipe's struct file, fd 3), then, once
+		# that output is there, the file's private_data (the pipe_inode_info): a helper of a
+		# helper, planned by the run after the one that printed the files
+		if [ -n "$waiter_pid" ]; then
+			printf 'helper\t%s\n' "files $waiter_pid" "px &((struct pipe_inode_info *)0)->rd_wait"
+			waiter_file=$(waiter_pipe_file)
+			if [ -n "$waiter_file" ]; then printf 'helper\t%s\n' "struct file.private_data $waiter_file"; fi
+		fi
 	fi
 	list_cmds "$CMDS" early
 	[ -z "$1" ] || list_cmds "$1" early
@@ -423,15 +443,18 @@ helpers_present() { ! awk -F'\t' '$3 != "present" {f = 1} END {exit !f}' "$plan/
 derive() {
 	local out="$1" c l ps_out="" bt_out="" mm_out="" off_out="" stack_out="" free_out="" pid role task stack f1 f1_stack f1_addr mm off
 	local maps kind addr phys marker value free files_out="" ext4_path dentry inode jbd2
+	local pipe_out="" rdwait_out="" pipe rdwait net_pid id
 	while IFS=$'\t' read -r c l _; do
 		case "$c" in
 		"files $ext4_pid") files_out="$dest/$l.out" ;;
+		"struct file.private_data "*) pipe_out="$dest/$l.out" ;;
+		"px &((struct pipe_inode_info *)0)->rd_wait") rdwait_out="$dest/$l.out" ;;
 		ps) ps_out="$dest/$l.out" ;;
 		bt) bt_out="$dest/$l.out" ;;
 		"foreach task -R stack") stack_out="$dest/$l.out" ;;
 		"kmem -F") free_out="$dest/$l.out" ;;
 		"task -R mm "*) mm_out="$dest/$l.out" ;;
-		px*) off_out="$dest/$l.out" ;;
+		"px &((struct mm_struct *)0)->mm_mt") off_out="$dest/$l.out" ;;
 		esac
 	done <"$plan/helpers"
 	: >"$out"; : >"$plan/notes"
@@ -452,6 +475,8 @@ derive() {
 		fi
 		emit "bt $pid"
 		emit "files $pid"
+		# issue 12's workload processes: the task and its files (their own views below)
+		case "$role" in net | ipc | waiter | timers | bpf) continue ;; esac
 		emit "vm $pid"
 		emit "ps -a $pid"
 		emit "ps -p $pid"
@@ -515,6 +540,7 @@ derive() {
 			emit "kmem $f1_addr"
 			emit "vtop $f1_addr"
 			emit "vtop $f1_stack"
+			emit "dis -r $f1_addr"
 		else
 			note "no frame #1 in bt: no sym/rd commands"
 		fi
@@ -548,6 +574,32 @@ derive() {
 			note "mapper pid $mapper_pid: mm or mm_mt offset not found: no tree command"
 		fi
 	fi
+
+	# issue 12's workload (facts.json): the net process's sockets, the blocked reader's wait
+	# queue (the pipe's rd_wait: struct file.private_data of its read end, the helpers, plus
+	# the offset of rd_wait), the BPF program and map by id
+	net_pid=$(awk '$2 == "net" {print $1; exit}' <<<"$workload")
+	if [ -n "$net_pid" ]; then
+		emit "net -s $net_pid"
+	else
+		note "no net process in facts.json: no net -s"
+	fi
+	if [ -n "$waiter_pid" ]; then
+		pipe=$(sed -nE '/^ *private_data = 0x[0-9a-f]+,?$/{s/^ *private_data = 0x([0-9a-f]+),?$/\1/p;q}' "$pipe_out" 2>/dev/null || true)
+		off=$(sed -nE '/\) 0x[0-9a-f]+$/{s/.*\) (0x[0-9a-f]+)$/\1/p;q}' "$rdwait_out" 2>/dev/null || true)
+		if [ -n "$pipe" ] && [ -n "$off" ] && [ "$((0x$pipe))" != 0 ]; then
+			rdwait=$(printf '%x' $((0x$pipe + off)))
+			emit "waitq $rdwait"
+			emit "waitq pipe_inode_info.rd_wait $pipe"
+			emit "struct pipe_inode_info $pipe"
+		else
+			note "waiter pid $waiter_pid: its pipe (struct file.private_data) or rd_wait's offset not found: no waitq"
+		fi
+	fi
+	for kind in prog map; do
+		id=$(jq -r --arg k "$kind" '.processes[]? | select(.role == "bpf") | .[$k].id // empty' "$facts" 2>/dev/null || true)
+		if [ -n "$id" ]; then emit "bpf -${kind:0:1} $id"; fi
+	done
 
 	# the ext4 journal thread (facts.json jbd2): its stack runs through the jbd2 module
 	jbd2=$(jq -r '.jbd2.pid // empty' "$facts" 2>/dev/null || true)
@@ -678,8 +730,12 @@ while :; do
 	fi
 	[ ! -s "$plan/commit" ] || run_batch "run-$stamp-$pass"
 	if [ -z "$phase2" ]; then
-		use_phase2
 		pass=$((pass + 1))
+		# planned again first: a helper of a helper (the blocked reader's pipe) is wanted
+		# only now, and gets a run of its own before phase 2 is derived (the loop's first
+		# branch derives it once every helper is there; a third pass derives it anyway)
+		[ -n "$derived" ] || [ "$pass" -gt 3 ] || continue
+		use_phase2
 		continue
 	fi
 	break
