@@ -29,6 +29,7 @@ set -euo pipefail
 # shellcheck source=guest-lib.sh
 . "$(dirname "$0")/guest-lib.sh"
 
+ARGS=("$@")
 kernel= force=0 dir= spec=
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -120,6 +121,17 @@ n=0 panicked=0
 while kill -0 "$QPID" 2>/dev/null; do
 	if [ "$panicked" = 0 ] && grep -q 'Kernel panic - not syncing' "$DIR/console.log" 2>/dev/null; then
 		panicked=1
+		# a panic before the workload was ready is the kernel's own (a TCG guest on a loaded
+		# machine can die in early boot, before kexec -p): up to three boots, as boot.sh
+		if ! grep -q KDIVE-READY "$DIR/facts.log" 2>/dev/null; then
+			kill "$QPID" 2>/dev/null || true
+			wait "$QPID" 2>/dev/null || true
+			QPID=
+			attempt=${KDIVE_LAB_KDUMP_ATTEMPT:-1}
+			lab_log "$kernel-$boot: the kernel panicked before the workload was ready: $(grep -m1 -o 'Kernel panic - not syncing: .*' "$DIR/console.log" | cut -c1-120)"
+			[ "$attempt" -lt 3 ] || lab_die "$kernel-$boot: three boots died before the workload (see $DIR/console.log)"
+			KDIVE_LAB_KDUMP_ATTEMPT=$((attempt + 1)) exec "$0" "${ARGS[@]}"
+		fi
 		lab_log "$kernel-$boot: panicked after $(lab_elapsed "$t0"); capturing"
 	fi
 	if grep -q KDIVE-FAILED "$DIR/console.log" 2>/dev/null || [ "$n" -ge "$((TIMEOUT * 2))" ]; then
