@@ -8,6 +8,8 @@
 # the states were there: crash's ps shows each process whose fact has a "state" in that
 # state (the zombie ZO, the never-run child RU, ...), and "bt -a" shows the SCHED_FIFO
 # userspin task on its CPU interrupted in user mode (CS 0033, no system call frame).
+# On every dump, issue 12's workload in crash's references of net, net -a, net -s, ipcs,
+# waitq, timer, timer -r and bpf (tests/e2e/run.py --check-refs: tests/e2e/lab_checks.py).
 # Prints a table; exits non-zero if any dump fails.
 # The whole script is one compound command: bash parses it all before running it, so
 # an edit of this file (git checkout, a concurrent commit) cannot corrupt a running copy.
@@ -94,6 +96,11 @@ while IFS=$'\t' read -r id kernel boot format dump vmlinux facts refdir; do
 	[ ${#missing[@]} -eq 0 ] || why="${why:+$why; }ps lacks pid ${missing[*]}"
 	if [ "$boot" = states ] && [ -f "$facts" ] && [ -e "$refdir/index" ]; then
 		while IFS= read -r p; do why="${why:+$why; }$p"; done < <(states_problems "$facts" "$refdir")
+	fi
+	# issue 12's workload as crash shows it (tests/e2e/lab_checks.py on the references)
+	if [ -f "$facts" ] && [ -e "$refdir/index" ]; then
+		while IFS= read -r p; do why="${why:+$why; }$p"; done < <("$(lab_python3)" "$LAB_SRC/../e2e/run.py" \
+			--check-refs --only "$id" | sed -n 's/^FAIL: [^:]*: //p')
 	fi
 	pids="$((${#want[@]} - ${#missing[@]}))/${#want[@]}"
 	if [ -z "$why" ]; then

@@ -29,7 +29,12 @@
 # output (only the index forgets it), so adding it back runs nothing.
 # Phase 1 is every command of commands.txt; phase 2 the commands derived from
 # facts.json and phase-1 output: for each workload pid its task (from ps) and per-task
-# views, sym/rd of frame #1 of the panic task's bt, and the mapper's maple tree.
+# views (issue 12's processes: bt and files only), sym/rd/dis -r of frame #1 of the panic
+# task's bt, the mapper's maple tree, net -s of the net process, bpf -p/-m of the BPF
+# program and map (their ids), and waitq of the blocked reader's pipe (rd_wait: the helper
+# files of the reader gives the pipe's struct file, a second helper its private_data, the
+# pipe_inode_info; a helper of a helper, planned by the run after the one that printed the
+# first, so a primary without cached helpers takes three crash starts instead of two).
 # Phase 2 depends only on the boot, not on the dump format, so it is derived once per
 # boot, on the boot's primary dump (its first format in LAB_FORMATS order: qemu-elf,
 # or kdump-zlib for the kdump boot), from its helper outputs (ps, bt and the mapper's mm);
