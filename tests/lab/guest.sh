@@ -39,7 +39,7 @@ for a; do
 done
 [ -n "$kernel" ] || lab_die "usage: guest.sh <bookworm|trixie|rt> [normal|kdump|all] [--force]"
 KDIR=$(lab_kernel_dir "$kernel")
-CAPTURE_CMDLINE="console=ttyS0 irqpoll nr_cpus=1 reset_devices nousb panic=0 rdinit=/init"
+CAPTURE_CMDLINE="console=ttyS0 irqpoll nr_cpus=1 reset_devices nousb panic=0 no_timer_check rdinit=/init"
 WORKLOAD="kdive-files kdive-threads kdive-mapper kdive-proc kdive-net kdive-ipc kdive-waiter kdive-timers kdive-bpf"
 CHROOT="$LAB/chroot/trixie"
 

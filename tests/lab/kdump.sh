@@ -4,8 +4,9 @@
 #
 # Usage: kdump.sh <bookworm|trixie|rt> [--force] [--dir DIR --states SPEC]
 #
-# Guest: 1 GiB, 2 CPUs, TCG, cmdline "console=ttyS0 panic=0 crashkernel=256M", two virtio
-# disks (serials kdive-kdump and kdive-raw), the lab's virtio NIC (LAB_QEMU_NIC). Its first kernel (initramfs-kdump.cpio.gz from
+# Guest: 1 GiB, 2 CPUs, TCG, cmdline "console=ttyS0 panic=0 no_timer_check crashkernel=256M"
+# (no_timer_check: see boot.sh), two virtio disks (serials kdive-kdump and kdive-raw), the
+# lab's virtio NIC (LAB_QEMU_NIC). Its first kernel (initramfs-kdump.cpio.gz from
 # guest.sh) loads the same kernel as capture kernel with kexec -p, runs the workload, prints
 # the facts and panics on CPU 1. The capture kernel (capture.cpio.gz) writes
 #   makedumpfile -c -d 31 /proc/vmcore   (kdump-compressed, zlib, dump level 31: no free,
@@ -76,7 +77,7 @@ t0=$SECONDS
 lab_need_pkgs qemu-system-x86
 ACCEL=$(lab_qemu_accel)
 INITRD="$KDIR/initramfs-kdump.cpio.gz"
-cmdline="console=ttyS0 panic=0 crashkernel=256M"
+cmdline="console=ttyS0 panic=0 no_timer_check crashkernel=256M"
 extra=()
 if [ -n "$spec" ]; then
 	"$LAB_SRC/states.sh" "$kernel" kdump
