@@ -97,9 +97,11 @@ LEGACY_SCRIPTS="e3a3da6477b5b29d20e95b96ed6ae6ff"
 FORMAT_CMDS_RE='^sys$|^(search|help|rd)( |$)|^ps( .*)? -a|^bt( .*)? -[a-z]*[ac]|^foreach( .*)? bt( |$)'
 
 # ref_crash DIR INFILE STDOUT STDERR: one crash start in DIR (the -i file redirects to
-# names relative to it).
+# names relative to it). The timeout catches a hung crash only: on the shared 2-core
+# machine with a load of 18, a primary's first start (loading the vmlinux, then about 130
+# commands) got 6% of a CPU and needed more than the 15 minutes this once allowed.
 ref_crash() {
-	(cd "$1" && timeout 900 bash -c '. "$1/tools.sh"; shift; lab_crash "$@"' _ "$LAB_SRC" \
+	(cd "$1" && timeout 3600 bash -c '. "$1/tools.sh"; shift; lab_crash "$@"' _ "$LAB_SRC" \
 		-s --no_crashrc "$vmlinux" "$dump" -i "$2" </dev/null >"$3" 2>"$4")
 }
 
