@@ -202,7 +202,13 @@ def kdive_has(kdive, row, timeout, _cache={}):
     if kdive not in _cache:
         with tempfile.TemporaryDirectory(prefix="kdive-e2e-") as work:
             _, outs = run_kdive(kdive, row["vmlinux"], row["dump"], ["help"], work, timeout)
-        _cache[kdive] = set((outs[0] or "").split())
+        # the table of names, up to the version and "For help on any command" lines
+        names = set()
+        for line in (outs[0] or "").split("\n"):
+            if re.match(r"\s*(kdive version|crash version|For help)", line):
+                break
+            names.update(line.split())
+        _cache[kdive] = names
     return _cache[kdive]
 
 
