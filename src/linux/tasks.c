@@ -113,7 +113,7 @@ const struct task_table *tasks_table(kd_session *s)
 			t->cpu = t->cpu < 0 ? 0 : t->cpu;
 		tt->len++;
 	}
-	qsort(tt->tasks, tt->len, sizeof(*tt->tasks), by_pid);
+	kd_qsort(tt->tasks, tt->len, sizeof(*tt->tasks), by_pid);
 	for (size_t i = 0; i < tt->len; i++)
 		u64map_put(&tt->by_addr, tt->tasks[i].task, (void *)(uintptr_t)(i + 1));
 	for (size_t i = 0; i < tt->len; i++) {
