@@ -34,6 +34,7 @@ import sys
 import tempfile
 from collections import defaultdict
 
+sys.dont_write_bytecode = True  # (no __pycache__ beside the imported modules in the checkout)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import allow as allow_rules  # noqa: E402
 import lab_checks  # noqa: E402
