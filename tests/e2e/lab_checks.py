@@ -14,6 +14,8 @@ API:
       tests/lab/reference.sh: its address is taken from there)
   check(out, facts, expect, ref_commands): out maps a command to its output text (a missing
       command is not checked); expect(cond, what) records one check
+  selftest() -> [problem]: the checks on an abridged sample of crash's own output of a lab
+      dump must pass, and fail with any one fact of it broken (run.py runs it first)
 """
 import ipaddress
 import re
@@ -232,3 +234,100 @@ def check(out, facts, expect, ref_commands):
     b = role(facts, "bpf")
     if b and "prog" in b and out.get("bpf") is not None:
         check_bpf(out["bpf"], b, expect)
+
+
+# ---- selftest: the checks on crash 8.0.6's own output of a lab dump (bookworm, issue 12's
+# workload), abridged; each must pass there and fail on a copy with one fact broken.
+_FACTS = {"processes": [
+    {"role": "net", "pid": 123, "fds": [
+        {"fd": 3, "type": "SOCK", "family": "AF_INET", "socktype": "SOCK_STREAM", "laddr": "0.0.0.0", "lport": 40600},
+        {"fd": 4, "type": "SOCK", "family": "AF_INET", "socktype": "SOCK_STREAM", "laddr": "127.0.0.1",
+         "lport": 40610, "raddr": "127.0.0.1", "rport": 40600},
+        {"fd": 7, "type": "SOCK", "family": "AF_INET6", "socktype": "SOCK_DGRAM", "laddr": "fd00:6b64::2", "lport": 40602}],
+     "nic": {"dev": "eth0", "ipv4": "192.168.100.2", "ipv6": [{"addr": "fd00:6b64::2"}, {"addr": "fe80::5054:ff:fe6b:6401"}],
+             "arp": [{"ip": "192.168.100.1", "mac": "52:54:00:6b:64:02", "dev": "eth0"}]},
+     "keepalive_fd": 4},
+    {"role": "ipc", "pid": 124, "shm": {"key": "0x6b640001", "id": 0, "size": 65536, "nattch": 1, "perms": "600"},
+     "sem": {"key": "0x6b640002", "id": 0, "nsems": 3, "perms": "600"},
+     "msg": {"key": "0x6b640003", "id": 0, "messages": 1, "bytes": 9, "perms": "600"}},
+    {"role": "waiter", "pid": 125},
+    {"role": "timers", "pid": 126, "itimer_real_s": 100000, "posix_timer": {"value_s": 200000}, "nanosleep_s": 300000},
+    {"role": "bpf", "pid": 127, "map": {"id": 1, "type": "ARRAY"},
+     "prog": {"id": 1, "type": "SOCKET_FILTER", "tag": "a04f5eef06a7f555"}}]}
+_WAITQ = "waitq ffff89d250a6b6e8"
+_OUT = {
+    "net": """   NET_DEVICE     NAME       IP ADDRESS(ES)
+ffff89d250be6000  lo         127.0.0.1, ::1
+ffff89d25fed7000  eth0       192.168.100.2, fd00:6b64::2, fe80::5054:ff:fe6b:6401
+""",
+    "net -a": """NEIGHBOUR        IP ADDRESS      HW TYPE    HW ADDRESS         DEVICE  STATE
+ffff89d241bf1a00 0.0.0.0         UNKNOWN    00 00 00 00 00 00  lo      NOARP
+ffff89d241bf0600 192.168.100.1   ETHER      52:54:00:6b:64:02  eth0    PERMANENT
+""",
+    "net -s 123": """PID: 123      TASK: ffff89d2509848c0  CPU: 1    COMMAND: "kdive-net"
+FD      SOCKET            SOCK       FAMILY:TYPE SOURCE-PORT DESTINATION-PORT
+ 3 ffff89d24144f0c0 ffff89d24267ec00 INET:STREAM  0.0.0.0-40600 0.0.0.0-0
+ 4 ffff89d24144da00 ffff89d242678000 INET:STREAM  127.0.0.1-40610 127.0.0.1-40600
+ 7 ffff89d24145b740 ffff89d25fc2da40 INET6:DGRAM  fd00:6b64:0:0:0:0:0:2-40602      0:0:0:0:0:0:0:0-0
+""",
+    "ipcs": """SHMID_KERNEL     KEY      SHMID      UID   PERMS BYTES      NATTCH STATUS
+ffff89d250bf3800 6b640001 0          0     600   65536      1
+
+SEM_ARRAY        KEY      SEMID      UID   PERMS NSEMS
+ffff89d2412e7600 6b640002 0          0     600   3
+
+MSG_QUEUE        KEY      MSQID      UID   PERMS USED-BYTES   MESSAGES
+ffff89d250bf3c00 6b640003 0          0     600   9            1
+""",
+    _WAITQ: 'PID: 125      TASK: ffff89d250983080  CPU: 0    COMMAND: "kdive-waiter"\n',
+    "timer": """TIMER_BASES[1][BASE_STD]: ffff89d25f120b00
+  EXPIRES        TTE          TIMER_LIST     FUNCTION
+  4294904747       244  ffff89d25fed7488  ffffffffb4837f50  <dev_watchdog>
+  4296702297   1797794  ffff89d242678498  ffffffffb48a56c0  <tcp_keepalive_timer>
+""",
+    "timer -r": """    SOFTEXPIRES        EXPIRES            TTE            HRTIMER           FUNCTION
+    48772000000      48772000000          -56000000  ffff89d25f1235c0  ffffffffb4168830  <tick_sched_timer>
+  100037715257200  100037715307200   99988887307200  ffffcea740447e58  ffffffffb4155160  <hrtimer_wakeup>
+  100037747491250  100037747491250   99988919491250  ffff89d25fc28998  ffffffffb4164e00  <it_real_fn>
+  200037771809610  200037771809610  199988943809610  ffff89d25febe578  ffffffffb415fa90  <posix_timer_fn>
+  300037774172350  300037774222350  299988946222350  ffffcea740437b40  ffffffffb4155160  <hrtimer_wakeup>
+""",
+    "bpf": """ ID      BPF_PROG       BPF_PROG_AUX   BPF_PROG_TYPE       TAG        USED_MAPS
+ 1   ffffcea740075000 ffff89d250a6d800 SOCKET_FILTER a04f5eef06a7f555
+
+ ID      BPF_MAP          BPF_MAP_TYPE     MAP_FLAGS
+ 1   ffff89d2412e6400        ARRAY          00000000
+""",
+}
+# (command, text replaced, by): one fact broken each
+_BREAK = [("net", "fd00:6b64::2,", "fd00:6b64::3,"), ("net -a", "PERMANENT", "STALE"),
+          ("net -s 123", "127.0.0.1-40600", "127.0.0.1-40601"), ("net -s 123", "INET6:DGRAM", "INET6:STREAM"),
+          ("ipcs", "6b640002", "6b640009"), ("ipcs", "9            1", "9            2"),
+          (_WAITQ, "PID: 125 ", "PID: 126 "), ("timer", "tcp_keepalive_timer", "tcp_delack_timer"),
+          ("timer -r", "<posix_timer_fn>", "<other_fn>"), ("timer -r", "99988919491250", "99288919491250"),
+          ("bpf", "SOCKET_FILTER", "KPROBE"), ("bpf", " 1   ffff89d2412e6400", " 2   ffff89d2412e6400")]
+
+
+def selftest():
+    """Problems of the checks on the sample above (an empty list when they work)."""
+    problems = []
+    refs = [_WAITQ]
+    want = [c for _, c in commands(_FACTS, refs)]
+    if sorted(want) != sorted(_OUT):
+        problems.append(f"lab_checks: commands() gives {want}, the sample has {sorted(_OUT)}")
+    res = []
+    check(_OUT, _FACTS, lambda cond, what: res.append((cond, what)), refs)
+    problems += [f"lab_checks: fails on crash's output: {w}" for c, w in res if not c]
+    if len(res) < 20:
+        problems.append(f"lab_checks: only {len(res)} checks ran on the sample")
+    for cmd, old, new in _BREAK:
+        out = dict(_OUT)
+        if old not in out[cmd]:
+            problems.append(f"lab_checks: selftest: {old!r} not in the sample of {cmd}")
+            continue
+        out[cmd] = out[cmd].replace(old, new, 1)
+        res = []
+        check(out, _FACTS, lambda cond, what: res.append((cond, what)), refs)
+        if all(c for c, _ in res):
+            problems.append(f"lab_checks: `{cmd}` with {old!r} -> {new!r} passes")
+    return problems

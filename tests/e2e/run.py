@@ -455,6 +455,8 @@ def check_refs(rows, only):
     """--check-refs: the facts checks of lab_checks on crash 8.0.6's references instead of
     kdive's output, proving them (and that every dump has the references they need)."""
     rep = Report()
+    for problem in lab_checks.selftest():
+        rep.fail(problem)
     n = 0
     for row in rows:
         did = row["id"]
@@ -510,7 +512,7 @@ def main():
     patterns = read_patterns("commands")
     allow = read_allow_list()
     rep = Report()
-    for problem in allow_rules.selftest():
+    for problem in allow_rules.selftest() + lab_checks.selftest():
         rep.fail(problem)
     if not rep.failed:
         rep.ok()
