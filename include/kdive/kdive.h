@@ -32,5 +32,7 @@
 #include <kdive/slab.h>
 #include <kdive/fs.h>
 #include <kdive/moddebug.h>
+#include <kdive/net.h>
+#include <kdive/ipc.h>
 
 #endif
