@@ -7,7 +7,6 @@
 
 #define SHM_DEST 01000
 #define SHM_LOCKED 02000
-#define PAGE_SHIFT_4K 12
 
 static const char *const headers[] = {
 	[KD_IPC_SHM] = "SHMID_KERNEL     KEY      SHMID      UID   PERMS BYTES      NATTCH STATUS\n",
@@ -44,9 +43,9 @@ static int ipc_visit(kd_session *s, uint64_t obj, const struct kd_walk_pos *pos,
 			       o.uid, o.mode & 0777, (unsigned long long)o.bytes, (unsigned long long)o.nattch,
 			       (o.mode & SHM_DEST) ? "dest" : "", (o.mode & SHM_LOCKED) ? "locked" : "");
 		if (c->verbose) {
-			uint64_t page = 1ULL << PAGE_SHIFT_4K;
+			uint64_t page = kd_target(s)->page_size ? kd_target(s)->page_size : 4096;
 			kd_sbuf_printf(b, "PAGES ALLOCATED/RESIDENT/SWAPPED: %llu/%llu/%llu\n",
-				       (unsigned long long)((o.bytes + page - 1) >> PAGE_SHIFT_4K), (unsigned long long)o.rss,
+				       (unsigned long long)((o.bytes + page - 1) / page), (unsigned long long)o.rss,
 				       (unsigned long long)o.swap);
 			kd_sbuf_printf(b, "INODE: %llx\n", (unsigned long long)o.shm_inode);
 		}

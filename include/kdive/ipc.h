@@ -15,7 +15,7 @@ KD_BEGIN_DECLS
 enum kd_ipc_kind { KD_IPC_SEM = 0, KD_IPC_MSG = 1, KD_IPC_SHM = 2 };
 
 /* A task's IPC namespace: task->nsproxy->ipc_ns (init_ipc_ns without nsproxy.ipc_ns). -1 with an
- * error when it cannot be read (an exited task has no nsproxy: KD_ENOTFOUND). */
+ * error when it cannot be read (an exited task has no nsproxy: KD_ENOTFOUND, with crash's "cannot determine ..._namespace location!"). */
 KD_API int kd_task_ipc_ns(kd_session *s, uint64_t task, uint64_t *ns);
 
 /* A namespace's struct ipc_ids of one kind and its in_use count. */

@@ -23,10 +23,9 @@ int kd_task_net_ns(kd_session *s, uint64_t task, uint64_t *net)
 	if (kd_read_member_ptr(s, task, "task_struct", "nsproxy", &nsproxy) < 0)
 		return -1;
 	if (!nsproxy)
-		return kd_error(s, KD_ENOTFOUND, task, "task %llx has no nsproxy (an exited task)", (unsigned long long)task);
+		return kd_error(s, KD_ENOTFOUND, task, "cannot determine %s_namespace location!", "net");
 	if (kd_read_member_ptr(s, nsproxy, "nsproxy", "net_ns", net) < 0)
-		return kd_error(s, kd_last_code(s), nsproxy, "cannot determine net_namespace location: nsproxy %llx unreadable",
-				(unsigned long long)nsproxy);
+		return kd_error(s, kd_last_code(s), nsproxy, "cannot determine net_namespace location!");
 	return 0;
 }
 

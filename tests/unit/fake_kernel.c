@@ -313,8 +313,8 @@ extern struct rq runqueues_area[NR_CPUS];
 extern struct task_struct init_task, idle1, idle2, idle3, task_a, task_b, task_b2, task_d;
 extern struct signal_struct sig_init, sig_a, sig_b, sig_d;
 extern struct fs_struct fs_root;
-extern struct files_struct files_worker;
-extern struct nsproxy nsproxy_init;
+extern struct files_struct files_worker, files_rtd;
+extern struct nsproxy nsproxy_init, nsproxy_rtd;
 extern struct cfs_rq group_cfs;
 extern struct sched_entity group_se;
 extern struct mm_struct mm_init, mm_worker, mm_rtd;
@@ -346,7 +346,7 @@ unsigned long __per_cpu_offset[NR_CPUS] = {0, sizeof(struct rq), 2 * sizeof(stru
 /* init_task's tasks list: init_task -> 1 -> 100 -> 200; 101 is a thread of 100. */
 struct task_struct init_task = {
 	.thread_info = {0, 0}, .pid = 0, .comm = "swapper/0", .prio = 120, .real_parent = &init_task,
-	.flags = 0x00200000, .group_leader = &init_task, .signal = &sig_init,
+	.flags = 0x00200000, .group_leader = &init_task, .signal = &sig_init, .nsproxy = &nsproxy_init,
 	.tasks = {&task_a.tasks, &task_d.tasks},
 	.thread_node = {&sig_init.thread_head, &sig_init.thread_head},
 	.stack = init_stack, .thread = {(unsigned long)((char *)init_stack + 0x3e70)},
@@ -371,6 +371,7 @@ TASK(task_b2, 101, 100, "worker2", 110, 0, 0, task_b, sig_b, &sig_b.thread_head,
      TIMES(35100500000ULL, 40000000000ULL, 3000000000ULL), ARRIVED(118304, 19500000000ULL, 3723003000000ULL));
 TASK(task_d, 200, 200, "rtd", 49, &init_task.tasks, &task_b.tasks, task_d, sig_d, &sig_d.thread_head,
      &sig_d.thread_head, .rt = {{RT_QUEUE_50, RT_QUEUE_50}}, .policy = 1, .thread_info = {0, 1}, .mm = &mm_rtd, .flags = 0x00400000,
+     .files = &files_rtd, .nsproxy = &nsproxy_rtd,
      STACK(0xffffc90000420000UL, 0x3e10), TIMES(61000000000ULL, 200000000ULL, 900000000ULL),
      ARRIVED(3675, 1000000ULL, 3722999000000ULL));
 
@@ -702,10 +703,13 @@ unsigned int nr_node_ids = 1;
 unsigned long tick_nsec = 4000000;
 unsigned long long jiffies_64 = (unsigned long long)(unsigned int)(-300 * 250) + 3723ULL * 250;
 
-/* A structure that shares its name with a crash command (net): the word is the command. */
+/* A structure that shares its name with a crash command (net): the word is the command. init_net
+ * (its devices) is with the networking below. */
 struct net {
 	int ifindex;
-} init_net = {7};
+	struct list_head dev_base_head;
+};
+extern struct net init_net;
 
 /*
  * The SLUB slab allocator, 6.x shape: struct slab overlays struct page (64 bytes), a slab's page
@@ -947,6 +951,8 @@ struct mnt_namespace {
 };
 struct nsproxy {
 	struct mnt_namespace *mnt_ns;
+	struct ipc_namespace *ipc_ns;
+	struct net *net_ns;
 };
 struct path {
 	struct vfsmount *mnt;
@@ -968,6 +974,235 @@ struct files_struct {
 	struct fdtable *fdt;
 };
 
+/* ---- issue 12, net and ipcs: network namespaces, devices, the ARP table, sockets; System V IPC ----
+ *
+ * init_net: lo (loopback, 127.0.0.1 and ::1), eth0 (Ethernet 52:54:00:12:34:56, 10.0.2.16 then
+ * 10.0.2.15 on its ifa_list, fe80::5054:ff:fe12:3456 and 2001:db8::15), dummy0 (no addresses).
+ * arp_tbl: 4 buckets; bucket 1 holds 10.0.2.2 (REACHABLE) then 10.0.2.3 (STALE|DELAY), bucket 3
+ * 127.0.0.1 on lo (NOARP) then 10.0.2.9 (state 0). rtd (200) lives in another network namespace
+ * (lo only, 127.0.0.1) and another IPC namespace (nothing allocated).
+ * Sockets live in sockfs inodes inside struct socket_alloc, as the kernel has them: worker's fd 4
+ * is a TCP socket listening on 127.0.0.1:40400; rtd's fds are a UDP socket connected from
+ * 10.0.2.15:5353 to 10.0.2.2:53 (0), a UDPv6 one from fe80::5054:ff:fe12:3456 port 546 to
+ * 2001:db8::1 port 547 (1), a UNIX stream socket (2), a NETLINK raw one (3), a regular file (4)
+ * and a PACKET socket (5).
+ * init_ipc_ns: two shared memory segments (ids 0 and 32769, the second marked for destruction
+ * and locked), one at index 2 deleted (not shown), a semaphore array of 3, a message queue
+ * holding 2 messages of 100 bytes. */
+struct in_ifaddr {
+	struct in_ifaddr *ifa_next;
+	unsigned int ifa_address;
+	unsigned char ifa_prefixlen;
+};
+struct in_device {
+	struct in_ifaddr *ifa_list;
+};
+struct in6_addr {
+	union {
+		unsigned char u6_addr8[16];
+		unsigned short u6_addr16[8];
+	} in6_u;
+};
+struct inet6_ifaddr {
+	struct in6_addr addr;
+	unsigned int prefix_len;
+	struct list_head if_list;
+};
+struct inet6_dev {
+	struct list_head addr_list;
+};
+struct net_device {
+	char name[16];
+	struct list_head dev_list;
+	unsigned short type;
+	unsigned char addr_len;
+	struct in_device *ip_ptr;
+	struct inet6_dev *ip6_ptr;
+};
+struct neighbour {
+	struct neighbour *next;
+	unsigned char nud_state;
+	unsigned char ha[32];
+	struct net_device *dev;
+	unsigned char primary_key[16];
+};
+struct neigh_hash_table {
+	struct neighbour **hash_buckets;
+	unsigned int hash_shift;
+};
+struct neigh_table {
+	int key_len;
+	struct neigh_hash_table *nht;
+};
+#define IP4(a, b, c, d) ((unsigned int)(a) | (unsigned int)(b) << 8 | (unsigned int)(c) << 16 | (unsigned int)(d) << 24)
+#define BE16(p) ((unsigned short)(((p) >> 8) | (((p) & 0xff) << 8)))
+
+extern struct net init_net, net_rtd;
+extern struct net_device dev_lo, dev_eth0, dev_dummy0, dev_lo_rtd;
+extern struct inet6_dev in6_lo, in6_eth0;
+extern struct inet6_ifaddr ifa6_lo, ifa6_eth0_ll, ifa6_eth0_gl;
+struct net init_net = {7, {&dev_lo.dev_list, &dev_dummy0.dev_list}};
+struct net net_rtd = {2, {&dev_lo_rtd.dev_list, &dev_lo_rtd.dev_list}};
+struct in_ifaddr ifa_lo = {0, IP4(127, 0, 0, 1), 8}, ifa_eth0_b = {0, IP4(10, 0, 2, 15), 24},
+		 ifa_eth0_a = {&ifa_eth0_b, IP4(10, 0, 2, 16), 24}, ifa_lo_rtd = {0, IP4(127, 0, 0, 1), 8};
+struct in_device indev_lo = {&ifa_lo}, indev_eth0 = {&ifa_eth0_a}, indev_lo_rtd = {&ifa_lo_rtd};
+struct inet6_ifaddr ifa6_lo = {{{{[15] = 1}}}, 128, {&in6_lo.addr_list, &in6_lo.addr_list}};
+struct inet6_ifaddr ifa6_eth0_ll = {{{{0xfe, 0x80, [8] = 0x50, 0x54, 0x00, 0xff, 0xfe, 0x12, 0x34, 0x56}}}, 64,
+				    {&ifa6_eth0_gl.if_list, &in6_eth0.addr_list}};
+struct inet6_ifaddr ifa6_eth0_gl = {{{{0x20, 0x01, 0x0d, 0xb8, [15] = 0x15}}}, 64, {&in6_eth0.addr_list, &ifa6_eth0_ll.if_list}};
+struct inet6_dev in6_lo = {{&ifa6_lo.if_list, &ifa6_lo.if_list}};
+struct inet6_dev in6_eth0 = {{&ifa6_eth0_ll.if_list, &ifa6_eth0_gl.if_list}};
+struct net_device dev_lo = {"lo", {&dev_eth0.dev_list, &init_net.dev_base_head}, 772, 6, &indev_lo, &in6_lo};
+struct net_device dev_eth0 = {"eth0", {&dev_dummy0.dev_list, &dev_lo.dev_list}, 1, 6, &indev_eth0, &in6_eth0};
+struct net_device dev_dummy0 = {"dummy0", {&init_net.dev_base_head, &dev_eth0.dev_list}, 1, 6, 0, 0};
+struct net_device dev_lo_rtd = {"lo", {&net_rtd.dev_base_head, &net_rtd.dev_base_head}, 772, 6, &indev_lo_rtd, 0};
+
+#define MAC_QEMU(last) {0x52, 0x55, 0x0a, 0x00, 0x02, (last)}
+struct neighbour neigh_3 = {0, 0x0c, MAC_QEMU(3), &dev_eth0, {10, 0, 2, 3}};
+struct neighbour neigh_2 = {&neigh_3, 0x02, MAC_QEMU(2), &dev_eth0, {10, 0, 2, 2}};
+struct neighbour neigh_9 = {0, 0, MAC_QEMU(9), &dev_eth0, {10, 0, 2, 9}};
+struct neighbour neigh_lo = {&neigh_9, 0x40, {0}, &dev_lo, {127, 0, 0, 1}};
+struct neighbour *arp_buckets[4] = {0, &neigh_2, 0, &neigh_lo};
+struct neigh_hash_table arp_nht = {arp_buckets, 2};
+struct neigh_table arp_tbl = {4, &arp_nht};
+
+/* sockets */
+struct sock_common {
+	union {
+		unsigned long skc_addrpair;
+		struct {
+			unsigned int skc_daddr, skc_rcv_saddr;
+		};
+	};
+	unsigned short skc_dport, skc_num;
+	unsigned short skc_family;
+	volatile unsigned char skc_state;
+	struct in6_addr skc_v6_daddr, skc_v6_rcv_saddr;
+};
+struct sock {
+	struct sock_common __sk_common;
+	unsigned short sk_type, sk_protocol;
+};
+struct ipv6_pinfo;
+struct inet_sock {
+	struct sock sk;
+	struct ipv6_pinfo *pinet6;
+	unsigned short inet_sport;
+};
+struct socket {
+	int state;
+	short type;
+	unsigned long flags;
+	struct file *file;
+	struct sock *sk;
+};
+struct socket_alloc {
+	struct socket socket;
+	struct inode vfs_inode;
+};
+extern struct super_block sb_sockfs;
+extern struct mount mount_sockfs;
+extern struct file file_sock, file_data;
+extern struct socket_alloc sa_tcp, sa_udp, sa_udp6, sa_unix, sa_netlink, sa_packet;
+#define SOCK_INODE(sa) {0140777, 0, &sb_sockfs, &(sa).vfs_inode.i_data}
+#define ino_sock (sa_tcp.vfs_inode)
+#define INET(fam, type, proto, state, saddr, sport, daddr, dport) \
+	{{{{.skc_daddr = (daddr), .skc_rcv_saddr = (saddr)}, BE16(dport), (sport), (fam), (state)}, (type), (proto)}, 0, BE16(sport)}
+struct inet_sock sk_tcp = INET(2, 1, 6, 10, IP4(127, 0, 0, 1), 40400, 0, 0);
+struct inet_sock sk_udp = INET(2, 2, 17, 1, IP4(10, 0, 2, 15), 5353, IP4(10, 0, 2, 2), 53);
+struct inet_sock sk_udp6 = {{{.skc_dport = BE16(547), .skc_num = 546, .skc_family = 10, .skc_state = 1,
+			      .skc_v6_daddr = {{{0x20, 0x01, 0x0d, 0xb8, [15] = 1}}},
+			      .skc_v6_rcv_saddr = {{{0xfe, 0x80, [8] = 0x50, 0x54, 0x00, 0xff, 0xfe, 0x12, 0x34, 0x56}}}},
+			     2, 17},
+			    0, BE16(546)};
+struct inet_sock sk_unix = {{{.skc_family = 1, .skc_state = 1}, 1, 0}};
+struct inet_sock sk_netlink = {{{.skc_family = 16, .skc_state = 7}, 3, 0}};
+struct inet_sock sk_packet = {{{.skc_family = 17, .skc_state = 7}, 10, 3}};
+extern struct file file_udp, file_udp6, file_unix, file_netlink, file_packet;
+struct socket_alloc sa_tcp = {{1, 1, 0, &file_sock, &sk_tcp.sk}, SOCK_INODE(sa_tcp)};
+struct socket_alloc sa_udp = {{3, 2, 0, &file_udp, &sk_udp.sk}, SOCK_INODE(sa_udp)};
+struct socket_alloc sa_udp6 = {{3, 2, 0, &file_udp6, &sk_udp6.sk}, SOCK_INODE(sa_udp6)};
+struct socket_alloc sa_unix = {{1, 1, 0, &file_unix, &sk_unix.sk}, SOCK_INODE(sa_unix)};
+struct socket_alloc sa_netlink = {{1, 3, 0, &file_netlink, &sk_netlink.sk}, SOCK_INODE(sa_netlink)};
+struct socket_alloc sa_packet = {{1, 10, 0, &file_packet, &sk_packet.sk}, SOCK_INODE(sa_packet)};
+#define SOCK_DENTRY(name, str, sa) \
+	struct dentry name = {&name, {0, sizeof(str) - 1, name.d_iname}, &(sa).vfs_inode, &sb_sockfs, str}
+SOCK_DENTRY(d_udp, "UDP", sa_udp);
+SOCK_DENTRY(d_udp6, "UDPv6", sa_udp6);
+SOCK_DENTRY(d_unix, "UNIX", sa_unix);
+SOCK_DENTRY(d_netlink, "NETLINK", sa_netlink);
+SOCK_DENTRY(d_packet, "PACKET", sa_packet);
+struct file file_udp = {{&mount_sockfs.mnt, &d_udp}, &sa_udp.vfs_inode},
+	    file_udp6 = {{&mount_sockfs.mnt, &d_udp6}, &sa_udp6.vfs_inode},
+	    file_unix = {{&mount_sockfs.mnt, &d_unix}, &sa_unix.vfs_inode},
+	    file_netlink = {{&mount_sockfs.mnt, &d_netlink}, &sa_netlink.vfs_inode},
+	    file_packet = {{&mount_sockfs.mnt, &d_packet}, &sa_packet.vfs_inode};
+struct file *rtd_fd[64] = {&file_udp, &file_udp6, &file_unix, &file_netlink, &file_data, &file_packet};
+unsigned long rtd_open_fds[1] = {0x3f};
+struct fdtable fdt_rtd = {64, rtd_fd, rtd_open_fds};
+struct files_struct files_rtd = {&fdt_rtd};
+
+/* System V IPC */
+typedef struct {
+	unsigned int val;
+} kuid_t;
+struct kern_ipc_perm {
+	unsigned int lock;
+	_Bool deleted;
+	int id;
+	int key;
+	kuid_t uid, gid, cuid, cgid;
+	unsigned short mode;
+	unsigned long seq;
+};
+struct ipc_ids {
+	int in_use;
+	unsigned short seq;
+	struct idr ipcs_idr;
+};
+struct ipc_namespace {
+	struct ipc_ids ids[3];
+};
+struct shmid_kernel {
+	struct kern_ipc_perm shm_perm;
+	struct file *shm_file;
+	unsigned long shm_nattch, shm_segsz;
+};
+struct sem_array {
+	struct kern_ipc_perm sem_perm;
+	long sem_ctime;
+	int sem_nsems;
+};
+struct msg_queue {
+	struct kern_ipc_perm q_perm;
+	long q_stime, q_rtime, q_ctime;
+	unsigned long q_cbytes, q_qnum, q_qbytes;
+};
+struct shmem_inode_info {
+	unsigned long swapped;
+	struct inode vfs_inode;
+};
+extern struct super_block sb_tmpfs;
+struct shmem_inode_info shmem_a = {3, {0100600, 0, &sb_tmpfs, &shmem_a.vfs_inode.i_data, {{0}, 5}}},
+			shmem_b = {0, {0100666, 0, &sb_tmpfs, &shmem_b.vfs_inode.i_data, {{0}, 0}}};
+struct dentry d_shm_a = {&d_shm_a, {0, 11, d_shm_a.d_iname}, &shmem_a.vfs_inode, &sb_tmpfs, "SYSV00001234"},
+	      d_shm_b = {&d_shm_b, {0, 11, d_shm_b.d_iname}, &shmem_b.vfs_inode, &sb_tmpfs, "SYSV00000000"};
+struct file file_shm_a = {{0, &d_shm_a}, &shmem_a.vfs_inode}, file_shm_b = {{0, &d_shm_b}, &shmem_b.vfs_inode};
+#define PERM(id, key, uid, mode) {0, 0, (id), (key), {uid}, {uid}, {uid}, {uid}, (mode), 1}
+struct shmid_kernel shm_a = {PERM(0, 0x1234, 0, 0600), &file_shm_a, 2, 40000},
+		    shm_b = {PERM(32769, 0, 1000, 03666), &file_shm_b, 0, 4096},
+		    shm_gone = {{0, 1, 65538, 0x4321, {0}, {0}, {0}, {0}, 0600, 2}, &file_shm_b, 0, 4096};
+struct sem_array sem_a = {PERM(0, 0x5678, 0, 0600), 0, 3};
+struct msg_queue msq_a = {PERM(0, 0x9abc, 1000, 0644), 0, 0, 0, 100, 2, 16384};
+struct xa_node shm_idr_node = {0, 0, 3, 0, 0, 0, {&shm_a.shm_perm, &shm_b.shm_perm, &shm_gone.shm_perm}};
+struct ipc_namespace init_ipc_ns = {{{1, 1, {{0, 0, &sem_a.sem_perm}, 0, 1}},
+				     {1, 1, {{0, 0, &msq_a.q_perm}, 0, 1}},
+				     {3, 3, {{0, 0, XA_NODE(shm_idr_node)}, 0, 3}}}};
+struct ipc_namespace ipc_ns_rtd;
+extern struct mnt_namespace init_mnt_ns;
+struct nsproxy nsproxy_rtd = {&init_mnt_ns, &ipc_ns_rtd, &net_rtd};
+__attribute__((used)) void *keep_net[] = {&arp_tbl, &init_net, &nsproxy_rtd, &files_rtd};
+
 struct file_system_type fst_rootfs = {"rootfs"}, fst_tmpfs = {"tmpfs"}, fst_proc = {"proc"}, fst_pipefs = {"pipefs"},
 			fst_sockfs = {"sockfs"};
 struct super_block sb_rootfs = {&fst_rootfs}, sb_tmpfs = {&fst_tmpfs}, sb_proc = {&fst_proc}, sb_pipefs = {&fst_pipefs},
@@ -981,8 +1216,7 @@ struct xa_node data_pages = {0, 0, 2, 0, 0, 0, {[0] = &fake_pages[4], [1] = &fak
 struct inode ino_root = {S_IFDIR | 0755, 0, &sb_rootfs, &ino_root.i_data},
 	     ino_lab = {S_IFDIR | 01777, 0, &sb_tmpfs, &ino_lab.i_data},
 	     ino_data = {S_IFREG | 0644, 0, &sb_tmpfs, &ino_data.i_data, {{0, 0, XA_NODE(data_pages)}, 2}},
-	     ino_pipe = {S_IFIFO | 0600, 0, &sb_pipefs, &ino_pipe.i_data},
-	     ino_sock = {S_IFSOCK | 0777, 0, &sb_sockfs, &ino_sock.i_data};
+	     ino_pipe = {S_IFIFO | 0600, 0, &sb_pipefs, &ino_pipe.i_data};
 #define DENTRY(name, parent, str, inode, sb) \
 	struct dentry name = {&parent, {0, sizeof(str) - 1, name.d_iname}, inode, sb, str}
 DENTRY(d_root, d_root, "/", &ino_root, &sb_rootfs);
@@ -1006,7 +1240,7 @@ struct mount mount_proc = {{0}, &mount_root, &d_proc_mp, {&d_proc_root, &sb_proc
 struct mount mount_pipefs = {{0}, &mount_pipefs, &d_pipe, {&d_pipe, &sb_pipefs, 0}, "pipefs", {0}};
 struct mount mount_sockfs = {{0}, &mount_sockfs, &d_sock, {&d_sock, &sb_sockfs, 0}, "sockfs", {0}};
 struct mnt_namespace init_mnt_ns = {&mount_root, {&mount_root.mnt_list, &mount_proc.mnt_list}};
-struct nsproxy nsproxy_init = {&init_mnt_ns};
+struct nsproxy nsproxy_init = {&init_mnt_ns, &init_ipc_ns, &init_net};
 struct fs_struct fs_root = {{&mount_root.mnt, &d_root}, {&mount_root.mnt, &d_root}};
 struct file file_data = {{&mount_lab.mnt, &d_data}, &ino_data}, file_pipe_r = {{&mount_pipefs.mnt, &d_pipe}, &ino_pipe},
 	    file_pipe_w = {{&mount_pipefs.mnt, &d_pipe}, &ino_pipe}, file_sock = {{&mount_sockfs.mnt, &d_sock}, &ino_sock},
