@@ -123,11 +123,6 @@ static int cmd_foreach(kd_session *s, int argc, char **argv)
 			if (strchr(args[k], 'R') && !strchr(args[k], 'R')[1])
 				k++; /* -R's reference */
 		}
-		if (x_opt && d_opt) {
-			rc = kd_fail(s, "net: -x and -d options are mutually exclusive");
-			VEC_FREE(&list);
-			goto out;
-		}
 		const char *warn = s_opt && S_opt ? "net -s and -S options are mutually exclusive!\n"
 				   : !s_opt && !S_opt ? "net command requires -s or -S option\n\n" : NULL;
 		if (warn) {
@@ -144,6 +139,12 @@ static int cmd_foreach(kd_session *s, int argc, char **argv)
 					net_args[m++] = args[k];
 			nargs = m;
 			args = net_args;
+		}
+		if (x_opt && d_opt) {
+			rc = kd_fail(s, "net: -x and -d options are mutually exclusive");
+			VEC_FREE(&list);
+			free(net_args);
+			goto out;
 		}
 	}
 	if (strcmp(cmd->name, "ps") == 0)

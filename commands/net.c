@@ -152,14 +152,14 @@ static int show_arp(kd_session *s)
 /* -R: a socket or sock address, or a descriptor, as crash matches it. */
 struct net_ref {
 	const char *str;
-	bool hex, dec, checked;
+	bool hex, dec;
 	uint64_t hexval, decval;
 	bool found, task_header, sock_header;
 };
 
+/* The flags add up over the tasks of one command, as crash's do. */
 static void ref_number(struct net_ref *r, unsigned max_fds)
 {
-	r->checked = true;
 	const char *p = r->str;
 	const char *q = (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) ? p + 2 : p;
 	bool letters = q != p, decimal = true;
@@ -316,19 +316,23 @@ static int fd_count(kd_session *s, const struct kd_open_file *f, void *arg)
 static int task_sockets(kd_session *s, const struct task_info *t, unsigned flags, struct net_ref *ref)
 {
 	struct sockets_ctx c = {.t = t, .flags = flags, .ref = ref};
+	uint64_t files = 0;
 	if (ref) {
-		*ref = (struct net_ref){.str = ref->str};
+		/* crash keeps the reference's state over the tasks of one command (a task header once,
+		   a blank line after each task with files once something matched); foreach starts afresh */
 		unsigned max_fds = 0;
-		if (kd_task_files(s, t->task, fd_count, &max_fds) < 0)
+		if (kd_read_member_ptr(s, t->task, "task_struct", "files", &files) < 0 ||
+		    kd_task_files(s, t->task, fd_count, &max_fds) < 0)
 			return -1;
-		ref_number(ref, max_fds);
+		if (files)
+			ref_number(ref, max_fds);
 	}
 	long n = kd_task_sockets(s, t->task, socket_visit, &c);
 	if (n < 0)
 		return -1;
 	if (!n && !ref)
 		kd_printf(s, "No open sockets.\n");
-	if (ref && ref->found)
+	if (ref && files && ref->found)
 		kd_printf(s, "\n");
 	return 0;
 }

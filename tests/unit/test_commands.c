@@ -61,7 +61,7 @@ static const struct golden cases[] = {
 	{"files-page-cache-corrupt", "files -p {&ino_data}", "data_pages.shift = 7"},
 	/* net, ipcs (issue 12) */
 	{"net", "net\nnet -n 200\nnet -n\nnet -a\nnet -N 16777343\nnet -N 0x0f02000a\nnet init_net"},
-	{"net-s", "net -s 100\nnet -s 200\nnet -s 100 200\nnet -s 1\nnet -s\nnet -R 5 -s 200\nnet -s -R {&sk_udp6} 100 200\n"
+	{"net-s", "net -s 100\nnet -s 200\nnet -s 100 200\nnet -s 1\nnet -s\nnet -R 5 -s 200\nnet -s -R {&sk_udp6} 100 200\nnet -s -R {&sk_udp} 200 100 0\n"
 		  "foreach net -s -R {&sa_udp}\nforeach rtd net"},
 	{"net-S", "net -S -x 100\nnet -S 200 -R 1"},
 	{"net-bad", "net -x\nnet -z\nnet -s 999\nnet -x -d\nnet -N\nnet -s -S 100\nnet -n 999\nforeach net -x -d"},
