@@ -130,35 +130,16 @@ struct files_ctx {
 
 static void ref_number(struct files_ref *r, unsigned max_fds)
 {
-	const char *p = r->str;
-	bool hexdigits = true, decimal = true, letters = false;
-	const char *q = (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) ? p + 2 : p;
-	if (q != p)
-		letters = true;
-	if (!*q)
+	bool hex;
+	uint64_t v;
+	if (!kd_parse_ref_number(r->str, max_fds, &hex, &v))
 		return;
-	for (const char *c = q; *c; c++) {
-		if (!isxdigit((unsigned char)*c))
-			hexdigits = false;
-		if (!isdigit((unsigned char)*c))
-			decimal = false;
-		if (isalpha((unsigned char)*c))
-			letters = true;
-	}
-	if (!hexdigits)
-		return;
-	if (letters || !decimal) {
+	if (hex) {
 		r->hex = true;
-		r->hexval = strtoull(q, NULL, 16);
+		r->hexval = v;
 	} else {
-		uint64_t v = strtoull(q, NULL, 10);
-		if (v <= max_fds) {
-			r->dec = true;
-			r->decval = v;
-		} else {
-			r->hex = true;
-			r->hexval = strtoull(q, NULL, 16);
-		}
+		r->dec = true;
+		r->decval = v;
 	}
 }
 

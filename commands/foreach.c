@@ -123,14 +123,10 @@ static int cmd_foreach(kd_session *s, int argc, char **argv)
 			if (strchr(args[k], 'R') && !strchr(args[k], 'R')[1])
 				k++; /* -R's reference */
 		}
-		const char *warn = s_opt && S_opt ? "net -s and -S options are mutually exclusive!\n"
-				   : !s_opt && !S_opt ? "net command requires -s or -S option\n\n" : NULL;
+		const char *warn = s_opt && S_opt ? "net -s and -S options are mutually exclusive!"
+				   : !s_opt && !S_opt ? "net command requires -s or -S option\n" : NULL;
 		if (warn) {
-			kd_printf(s, "WARNING: %s", warn);
-			if (kd_out(s) != stdout) {
-				fflush(stdout);
-				fprintf(stderr, "WARNING: %s", warn);
-			}
+			kd_info(s, "WARNING: %s", warn);
 			net_args = kd_xcalloc((size_t)nargs + 1, sizeof(char *));
 			net_args[0] = "-s";
 			int m = 1;

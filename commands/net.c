@@ -2,7 +2,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,22 +11,6 @@
 #define OPT_S 0x2
 #define OPT_x 0x4
 #define OPT_d 0x8
-
-/* crash's error(INFO, ...): the line where the output goes, and on the terminal too when the
- * output goes elsewhere. */
-__attribute__((format(printf, 2, 3))) static void info(kd_session *s, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	kd_printf(s, "%s\n", line);
-	if (kd_out(s) != stdout) {
-		fflush(stdout);
-		fprintf(stderr, "%s\n", line);
-	}
-}
 
 static const char *ipv4(const uint8_t *a, char *buf, size_t size)
 {
@@ -160,31 +143,16 @@ struct net_ref {
 /* The flags add up over the tasks of one command, as crash's do. */
 static void ref_number(struct net_ref *r, unsigned max_fds)
 {
-	const char *p = r->str;
-	const char *q = (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) ? p + 2 : p;
-	bool letters = q != p, decimal = true;
-	if (!*q)
+	bool hex;
+	uint64_t v;
+	if (!kd_parse_ref_number(r->str, max_fds, &hex, &v))
 		return;
-	for (const char *c = q; *c; c++) {
-		if (!isxdigit((unsigned char)*c))
-			return;
-		if (!isdigit((unsigned char)*c)) {
-			decimal = false;
-			letters = true;
-		}
-	}
-	if (letters || !decimal) {
+	if (hex) {
 		r->hex = true;
-		r->hexval = strtoull(q, NULL, 16);
-		return;
-	}
-	uint64_t v = strtoull(q, NULL, 10);
-	if (v <= max_fds) {
+		r->hexval = v;
+	} else {
 		r->dec = true;
 		r->decval = v;
-	} else {
-		r->hex = true;
-		r->hexval = strtoull(q, NULL, 16);
 	}
 }
 
@@ -351,7 +319,7 @@ static int show_sockets(kd_session *s, int argc, char **argv, unsigned flags, st
 	for (int i = optind; i < argc; i++) {
 		const struct task_info *t = kd_task_from_arg(s, argv[i]);
 		if (!t) {
-			info(s, "%snet: invalid task or pid value: %s", subsequent++ ? "\n" : "", argv[i]);
+			kd_info(s, "%snet: invalid task or pid value: %s", subsequent++ ? "\n" : "", argv[i]);
 			kd_clear_error(s);
 			continue;
 		}
@@ -396,7 +364,7 @@ static int cmd_net(kd_session *s, int argc, char **argv)
 		switch (c) {
 		case 'R':
 			if (refp)
-				info(s, "net: only one -R option allowed");
+				kd_info(s, "net: only one -R option allowed");
 			else {
 				refp = &ref;
 				ref.str = optarg;
@@ -418,13 +386,13 @@ static int cmd_net(kd_session *s, int argc, char **argv)
 		}
 		case 's':
 			if (flags & OPT_S)
-				info(s, "net: only one -s or -S option allowed");
+				kd_info(s, "net: only one -s or -S option allowed");
 			else
 				flags |= OPT_s;
 			break;
 		case 'S':
 			if (flags & OPT_s)
-				info(s, "net: only one -s or -S option allowed");
+				kd_info(s, "net: only one -s or -S option allowed");
 			else
 				flags |= OPT_S;
 			break;

@@ -57,6 +57,10 @@ KD_API char *kd_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1,
 /* Numbers as crash takes them: decimal, 0x hex, 0 octal; or hex with or without 0x. */
 KD_API bool kd_parse_u64(const char *s, uint64_t *out);
 KD_API bool kd_parse_hex_u64(const char *s, uint64_t *out);
+/* crash's -R reference read as a number (files -R, net -R): hexadecimal (*hex) when it has a
+ * letter a-f or 0x, or when its decimal value is above max (the task's descriptor count); else
+ * decimal (a descriptor). false when it is not made of hexadecimal digits. */
+KD_API bool kd_parse_ref_number(const char *s, uint64_t max, bool *hex, uint64_t *value);
 /* A byte count as crash shows sizes: "0", "12 KB", "457.2 MB", "1 GB" (one decimal, ".0" dropped;
  * four-digit megabytes are shown as gigabytes). */
 KD_API void kd_format_size(uint64_t bytes, char *buf, size_t size);

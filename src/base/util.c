@@ -235,6 +235,29 @@ bool kd_parse_u64(const char *s, uint64_t *out)
 	return true;
 }
 
+bool kd_parse_ref_number(const char *s, uint64_t max, bool *hex, uint64_t *value)
+{
+	const char *q = (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? s + 2 : s;
+	bool letters = q != s;
+	if (!*q)
+		return false;
+	for (const char *c = q; *c; c++) {
+		if (!isxdigit((unsigned char)*c))
+			return false;
+		if (!isdigit((unsigned char)*c))
+			letters = true;
+	}
+	*hex = letters;
+	if (!letters) {
+		*value = strtoull(q, NULL, 10);
+		if (*value <= max)
+			return true;
+		*hex = true;
+	}
+	*value = strtoull(q, NULL, 16);
+	return true;
+}
+
 bool kd_parse_hex_u64(const char *s, uint64_t *out)
 {
 	if (!s || !*s)
