@@ -103,8 +103,8 @@ long kd_net_device_addrs(kd_session *s, const struct kd_net_device *dev, kd_inet
 		if (kd_read_member_ptr(s, dev->ip_ptr, "in_device", "ifa_list", &ifa) < 0)
 			return kd_error(s, kd_last_code(s), dev->ip_ptr, "%s: in_device %llx unreadable", dev->name,
 					(unsigned long long)dev->ip_ptr);
-		uint64_t first = ifa;
-		while (ifa) {
+		uint64_t first = ifa, slow = ifa; /* and a second pointer at half speed: the list ends at NULL */
+		for (long k = 0; ifa; k++) {
 			struct kd_inet_addr a = {.family = 2, .ifa = ifa};
 			if (kd_read_kv(s, ifa + addr_off, a.addr, 4) < 0)
 				return kd_error(s, kd_last_code(s), ifa, "%s: in_ifaddr %llx unreadable (ifa_list)", dev->name,
@@ -124,8 +124,10 @@ long kd_net_device_addrs(kd_session *s, const struct kd_net_device *dev, kd_inet
 			if (kd_read_kv(s, ifa + next_off, &ifa, 8) < 0)
 				return kd_error(s, kd_last_code(s), ifa, "%s: in_ifaddr %llx unreadable (ifa_list)", dev->name,
 						(unsigned long long)ifa);
-			if (ifa == first)
-				return kd_error(s, KD_EFORMAT, ifa, "%s: ifa_list cycles back to %llx", dev->name, (unsigned long long)ifa);
+			if (k & 1 && kd_read_kv(s, slow + next_off, &slow, 8) < 0)
+				return -1;
+			if (ifa && (ifa == first || ifa == slow))
+				return kd_error(s, KD_EFORMAT, ifa, "%s: ifa_list cycles at %llx", dev->name, (unsigned long long)ifa);
 		}
 	}
 	if (dev->ip6_ptr) {
@@ -135,16 +137,28 @@ long kd_net_device_addrs(kd_session *s, const struct kd_net_device *dev, kd_inet
 		    kd_member_offset(s, "inet6_ifaddr", "addr", &c.addr_off) < 0)
 			return -1;
 		c.plen_off = kd_member_offset_opt(s, "inet6_ifaddr", "prefix_len");
-		long before = c.count;
-		long n = kd_walk_list(s, dev->ip6_ptr + head_off, link_off, 0, inet6_visit, &c);
-		if (n < 0)
+		if (kd_walk_list(s, dev->ip6_ptr + head_off, link_off, 0, inet6_visit, &c) < 0)
 			return -1;
-		(void)before;
 	}
 	return c.count;
 }
 
 /* ---- neighbours ---- */
+
+/* An hlist bucket's entries, with the bucket's index. */
+struct bucket_ctx {
+	kd_walk_fn fn;
+	void *arg;
+	uint32_t index;
+};
+
+static int bucket_visit(kd_session *s, uint64_t neigh, const struct kd_walk_pos *pos, void *arg)
+{
+	(void)pos;
+	struct bucket_ctx *b = arg;
+	struct kd_walk_pos p = {.index = b->index};
+	return b->fn(s, neigh, &p, b->arg);
+}
 
 struct neigh_layout {
 	uint64_t next_off;  /* neighbour.next (chains), or UINT64_MAX */
@@ -183,9 +197,8 @@ long kd_walk_neighbours(kd_session *s, uint64_t tbl, kd_walk_fn fn, void *arg)
 	long count = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		if (hlist) {
-			struct kd_walk_pos pos = {.index = i};
-			(void)pos;
-			long r = kd_walk_hlist(s, buckets + (uint64_t)i * 8, l.hash_off, 0, fn, arg);
+			struct bucket_ctx b = {fn, arg, i};
+			long r = kd_walk_hlist(s, buckets + (uint64_t)i * 8, l.hash_off, 0, bucket_visit, &b);
 			if (r < 0)
 				return -1;
 			count += r;
@@ -195,7 +208,7 @@ long kd_walk_neighbours(kd_session *s, uint64_t tbl, kd_walk_fn fn, void *arg)
 		if (kd_read_kv(s, buckets + (uint64_t)i * 8, &neigh, 8) < 0)
 			return kd_error(s, kd_last_code(s), buckets + (uint64_t)i * 8, "neigh_hash_table %llx: bucket %u unreadable",
 					(unsigned long long)nht, i);
-		uint64_t first = neigh;
+		uint64_t first = neigh, slow = neigh; /* and a second pointer at half speed: chains end at NULL */
 		for (long k = 0; neigh; k++) {
 			if (k >= NEIGH_CHAIN_MAX)
 				return kd_error(s, KD_EFORMAT, neigh, "neighbour chain of bucket %u: more than %d entries (a cycle?)", i,
@@ -211,7 +224,9 @@ long kd_walk_neighbours(kd_session *s, uint64_t tbl, kd_walk_fn fn, void *arg)
 			if (kd_read_kv(s, neigh + l.next_off, &next, 8) < 0)
 				return kd_error(s, kd_last_code(s), neigh, "invalid neighbour entry: %llx (bucket %u)", (unsigned long long)neigh,
 						i);
-			if (next == neigh || (next == first && k > 0))
+			if (k & 1 && kd_read_kv(s, slow + l.next_off, &slow, 8) < 0)
+				return -1;
+			if (next && (next == first || next == slow))
 				return kd_error(s, KD_EFORMAT, next, "neighbour chain of bucket %u cycles at %llx", i,
 						(unsigned long long)next);
 			neigh = next;

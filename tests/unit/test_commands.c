@@ -68,6 +68,7 @@ static const struct golden cases[] = {
 	{"net-device-cycle", "net", "dev_dummy0.dev_list.next = &dev_eth0.dev_list"},
 	{"net-ifa-cycle", "net", "ifa_eth0_b.ifa_next = &ifa_eth0_a"},
 	{"net-neigh-cycle", "net -a", "neigh_3.next = &neigh_2"},
+	{"net-neigh-self", "net -a", "neigh_3.next = &neigh_3"},
 	{"net-neigh-bad-shift", "net -a", "arp_nht.hash_shift = 40"},
 	{"net-sock-unreadable", "net -s 200", "sa_unix.socket.sk = 0xdead0000"},
 	{"ipcs", "ipcs\nipcs -M\nipcs -s\nipcs -q\nipcs -m 32769\nipcs {&sem_a} 7\nipcs -n 200\nipcs -M 0\nipcs -z\nipcs -n 999\nipcs -n"},
