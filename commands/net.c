@@ -135,26 +135,9 @@ static int show_arp(kd_session *s)
 /* -R: a socket or sock address, or a descriptor, as crash matches it. */
 struct net_ref {
 	const char *str;
-	bool hex, dec;
-	uint64_t hexval, decval;
+	struct kd_ref_number num;
 	bool found, task_header, sock_header;
 };
-
-/* The flags add up over the tasks of one command, as crash's do. */
-static void ref_number(struct net_ref *r, unsigned max_fds)
-{
-	bool hex;
-	uint64_t v;
-	if (!kd_parse_ref_number(r->str, max_fds, &hex, &v))
-		return;
-	if (hex) {
-		r->hex = true;
-		r->hexval = v;
-	} else {
-		r->dec = true;
-		r->decval = v;
-	}
-}
 
 static const char *family_name(unsigned f, char *buf, size_t size)
 {
@@ -222,8 +205,9 @@ static int socket_visit(kd_session *s, const struct kd_task_socket *so, void *ar
 	struct sockets_ctx *c = arg;
 	if (c->ref) {
 		struct net_ref *r = c->ref;
-		bool hit = (r->hex && (r->hexval == so->sock || r->hexval == so->socket || r->hexval == so->fd)) ||
-			   (r->dec && r->decval == so->fd);
+		const struct kd_ref_number *n = &r->num;
+		bool hit = (n->hex && (n->hexval == so->sock || n->hexval == so->socket || n->hexval == so->fd)) ||
+			   (n->dec && n->decval == so->fd);
 		if (!hit)
 			return 0;
 		r->found = true;
@@ -293,7 +277,7 @@ static int task_sockets(kd_session *s, const struct task_info *t, unsigned flags
 		    kd_task_files(s, t->task, fd_count, &max_fds) < 0)
 			return -1;
 		if (files)
-			ref_number(ref, max_fds);
+			kd_parse_ref_number(ref->str, max_fds, &ref->num); /* crash's flags add up over a command's tasks */
 	}
 	long n = kd_task_sockets(s, t->task, socket_visit, &c);
 	if (n < 0)

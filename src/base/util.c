@@ -235,7 +235,7 @@ bool kd_parse_u64(const char *s, uint64_t *out)
 	return true;
 }
 
-bool kd_parse_ref_number(const char *s, uint64_t max, bool *hex, uint64_t *value)
+bool kd_parse_ref_number(const char *s, uint64_t max, struct kd_ref_number *r)
 {
 	const char *q = (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? s + 2 : s;
 	bool letters = q != s;
@@ -247,14 +247,13 @@ bool kd_parse_ref_number(const char *s, uint64_t max, bool *hex, uint64_t *value
 		if (!isdigit((unsigned char)*c))
 			letters = true;
 	}
-	*hex = letters;
-	if (!letters) {
-		*value = strtoull(q, NULL, 10);
-		if (*value <= max)
-			return true;
-		*hex = true;
+	if (!letters && strtoull(q, NULL, 10) <= max) {
+		r->dec = true;
+		r->decval = strtoull(q, NULL, 10);
+		return true;
 	}
-	*value = strtoull(q, NULL, 16);
+	r->hex = true;
+	r->hexval = strtoull(q, NULL, 16);
 	return true;
 }
 
