@@ -32,5 +32,7 @@
 #include <kdive/slab.h>
 #include <kdive/fs.h>
 #include <kdive/moddebug.h>
+#include <kdive/irq.h>
+#include <kdive/device.h>
 
 #endif
