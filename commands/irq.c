@@ -21,6 +21,22 @@ static const char *symstr(kd_session *s, uint64_t addr, char *buf, size_t size)
 	return buf;
 }
 
+/* An IRQ's actions, collected before they are printed. */
+struct actions {
+	uint64_t *v;
+	size_t n;
+};
+
+static int add_action(kd_session *s, uint64_t action, const struct kd_walk_pos *pos, void *arg)
+{
+	(void)s;
+	(void)pos;
+	struct actions *a = arg;
+	a->v = kd_xrealloc(a->v, (a->n + 1) * sizeof(*a->v));
+	a->v[a->n++] = action;
+	return 0;
+}
+
 /* irq_data.irq's IRQ, its descriptor (or "(unused)") and each action's address and name. */
 static int show_irq(kd_session *s, const struct kd_irq_list *l, int irq, bool in_use, bool *header)
 {
@@ -45,29 +61,21 @@ static int show_irq(kd_session *s, const struct kd_irq_list *l, int irq, bool in
 		kd_printf(s, "%s  \n", kd_format_centred(b1, sizeof(b1), "(unused)", 16, false));
 		return 0;
 	}
-	uint64_t action = info.action;
-	for (int n = 0; action; n++) {
-		if (n == 1024)
-			return kd_error(s, KD_EFORMAT, action, "irq %d: irqaction list too long (a cycle?)", irq);
-		snprintf(addr, sizeof(addr), "%llx", (unsigned long long)action);
-		kd_printf(s, "%s  ", kd_format_centred(b1, sizeof(b1), addr, 16, false));
-		if (kd_irq_action_name(s, action, name, sizeof(name)) < 0) {
-			kd_printf(s, "\n");
-			return -1;
+	struct actions a = {0};
+	int rc = kd_irq_actions(s, info.action, add_action, &a) < 0 ? -1 : 0;
+	for (size_t i = 0; i < a.n; i++) {
+		snprintf(addr, sizeof(addr), "%llx", (unsigned long long)a.v[i]);
+		kd_printf(s, "%s%s  ", i ? "\n                        " : "", kd_format_centred(b1, sizeof(b1), addr, 16, false));
+		if (kd_irq_action_name(s, a.v[i], name, sizeof(name)) < 0) {
+			rc = -1;
+			break;
 		}
 		if (name[0])
 			kd_printf(s, "\"%s\"", name);
-		uint64_t next;
-		if (kd_read_member_ptr(s, action, "irqaction", "next", &next) < 0) {
-			kd_printf(s, "\n");
-			return kd_fail_prefix(s, "irqaction %llx", (unsigned long long)action);
-		}
-		action = next;
-		if (action)
-			kd_printf(s, "\n%24s", "");
 	}
+	free(a.v);
 	kd_printf(s, "\n");
-	return 0;
+	return rc;
 }
 
 /* A CPU mask as crash's display_cpu_affinity writes it: "0-1", "0,2-3". */

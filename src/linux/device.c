@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
+
 #include <kdive/device.h>
 #include <kdive/linux.h>
 #include <kdive/memory.h>
@@ -106,18 +108,27 @@ long kd_chrdevs(kd_session *s, kd_chrdev_fn fn, void *arg)
 		uint64_t cds;
 		if (kd_read_u64(s, addr + 8 * i, &cds) < 0)
 			return kd_fail_prefix(s, "chrdevs[%llu]", (unsigned long long)i);
+		struct u64map seen;
+		u64map_init(&seen);
 		for (int n = 0; cds; n++) {
-			if (n == MAX_CHAIN)
-				return kd_error(s, KD_EFORMAT, cds, "chrdevs[%llu]: chain too long (a cycle?)",
-						(unsigned long long)i);
+			if (n == MAX_CHAIN || u64map_has(&seen, cds)) {
+				u64map_free(&seen);
+				return kd_error(s, KD_EFORMAT, cds, "chrdevs[%llu]: char_device_struct %llx: %s", (unsigned long long)i,
+						(unsigned long long)cds, n == MAX_CHAIN ? "chain too long" : "the chain loops back to it");
+			}
+			u64map_put(&seen, cds, (void *)1);
 			struct cds_view v = {0};
-			if (kd_read_struct(s, cds, "char_device_struct", cds_fields, NFIELDS(cds_fields), &v, NULL) < 0)
+			if (kd_read_struct(s, cds, "char_device_struct", cds_fields, NFIELDS(cds_fields), &v, NULL) < 0) {
+				u64map_free(&seen);
 				return kd_fail_prefix(s, "char_device_struct %llx", (unsigned long long)cds);
+			}
 			struct kd_chrdev d = {.addr = cds, .major = (int)v.major, .baseminor = (int)v.baseminor,
 					      .minorct = v.minorct, .cdev = v.cdev};
 			memcpy(d.name, v.name, sizeof(d.name) - 1);
-			if (d.cdev && kd_read_u64(s, d.cdev + ops_off, &d.fops) < 0)
+			if (d.cdev && kd_read_u64(s, d.cdev + ops_off, &d.fops) < 0) {
+				u64map_free(&seen);
 				return kd_fail_prefix(s, "char_device_struct %llx: cdev", (unsigned long long)cds);
+			}
 			if (!d.fops) {
 				uint64_t cdev = 0;
 				d.fops = cdev_map_probe(s, v.major, v.baseminor, ops_off, &cdev);
@@ -126,12 +137,13 @@ long kd_chrdevs(kd_session *s, kd_chrdev_fn fn, void *arg)
 			}
 			count++;
 			int r = fn(s, &d, arg);
-			if (r < 0)
-				return -1;
-			if (r == KD_WALK_STOP)
-				return count;
+			if (r < 0 || r == KD_WALK_STOP) {
+				u64map_free(&seen);
+				return r < 0 ? -1 : count;
+			}
 			cds = v.next;
 		}
+		u64map_free(&seen);
 	}
 	return count;
 }
@@ -174,7 +186,9 @@ static long bdev_disks(kd_session *s, struct bdisk **out)
 	offs[0] = kd_member_offset_opt(s, "bdev_inode", "vfs_inode");
 	if (offs[0] == UINT64_MAX)
 		offs[0] = kd_type_size_opt(s, "block_device");
-	if (offs[0] == UINT64_MAX || kd_member_offset(s, "block_device", "bd_disk", &offs[1]) < 0 ||
+	if (offs[0] == UINT64_MAX)
+		return 0; /* no block_device: no disk to find */
+	if (kd_member_offset(s, "block_device", "bd_disk", &offs[1]) < 0 ||
 	    kd_member_offset(s, "gendisk", "major", &offs[2]) < 0 || kd_member_offset(s, "gendisk", "fops", &offs[3]) < 0 ||
 	    kd_member_offset(s, "super_block", "s_inodes", &s_inodes) < 0 ||
 	    kd_member_offset(s, "inode", "i_sb_list", &i_sb_list) < 0 || kd_read_u64(s, k->addr, &sb) < 0)
@@ -217,13 +231,19 @@ long kd_blkdevs(kd_session *s, kd_blkdev_fn fn, void *arg)
 			free(disks);
 			return kd_fail_prefix(s, "major_names[%llu]", (unsigned long long)i);
 		}
+		struct u64map seen;
+		u64map_init(&seen);
 		for (int n = 0; bmn; n++) {
 			struct bmn_view v = {0};
-			if (n == MAX_CHAIN || kd_read_struct(s, bmn, "blk_major_name", bmn_fields, NFIELDS(bmn_fields), &v, NULL) < 0) {
+			bool loop = n == MAX_CHAIN || u64map_has(&seen, bmn);
+			u64map_put(&seen, bmn, (void *)1);
+			if (loop || kd_read_struct(s, bmn, "blk_major_name", bmn_fields, NFIELDS(bmn_fields), &v, NULL) < 0) {
 				free(disks);
-				if (n == MAX_CHAIN)
-					return kd_error(s, KD_EFORMAT, bmn, "major_names[%llu]: chain too long (a cycle?)",
-							(unsigned long long)i);
+				u64map_free(&seen);
+				if (loop)
+					return kd_error(s, KD_EFORMAT, bmn, "major_names[%llu]: blk_major_name %llx: %s",
+							(unsigned long long)i, (unsigned long long)bmn,
+							n == MAX_CHAIN ? "chain too long" : "the chain loops back to it");
 				return kd_fail_prefix(s, "blk_major_name %llx", (unsigned long long)bmn);
 			}
 			struct kd_blkdev d = {.addr = bmn, .major = v.major};
@@ -238,10 +258,12 @@ long kd_blkdevs(kd_session *s, kd_blkdev_fn fn, void *arg)
 			int r = fn(s, &d, arg);
 			if (r < 0 || r == KD_WALK_STOP) {
 				free(disks);
+				u64map_free(&seen);
 				return r < 0 ? -1 : count;
 			}
 			bmn = v.next;
 		}
+		u64map_free(&seen);
 	}
 	free(disks);
 	return count;
@@ -265,13 +287,18 @@ struct res_walk {
 	void *arg;
 	long count;
 	bool stop;
+	struct u64map seen;
 };
 
 static int walk_res(kd_session *s, uint64_t entry, int depth, struct res_walk *w)
 {
 	while (entry && !w->stop) {
+		if (u64map_has(&w->seen, entry))
+			return kd_error(s, KD_EFORMAT, entry, "resource %llx: met twice in the resource tree",
+					(unsigned long long)entry);
+		u64map_put(&w->seen, entry, (void *)1);
 		if (++w->count > MAX_RESOURCES)
-			return kd_error(s, KD_EFORMAT, entry, "resource %llx: more than %d resources (a cycle?)",
+			return kd_error(s, KD_EFORMAT, entry, "resource %llx: more than %d resources",
 					(unsigned long long)entry, MAX_RESOURCES);
 		struct res_view v;
 		if (kd_read_struct(s, entry, "resource", res_fields, NFIELDS(res_fields), &v, NULL) < 0)
@@ -290,7 +317,7 @@ static int walk_res(kd_session *s, uint64_t entry, int depth, struct res_walk *w
 		}
 		if (v.child && v.child != entry) {
 			if (depth + 1 >= MAX_RESOURCE_DEPTH)
-				return kd_error(s, KD_EFORMAT, v.child, "resource %llx: deeper than %d levels (a cycle?)",
+				return kd_error(s, KD_EFORMAT, v.child, "resource %llx: deeper than %d levels",
 						(unsigned long long)entry, MAX_RESOURCE_DEPTH);
 			if (walk_res(s, v.child, depth + 1, w) < 0)
 				return -1;
@@ -302,8 +329,11 @@ static int walk_res(kd_session *s, uint64_t entry, int depth, struct res_walk *w
 
 long kd_walk_resources(kd_session *s, uint64_t root, kd_resource_fn fn, void *arg)
 {
-	struct res_walk w = {fn, arg, 0, false};
-	return walk_res(s, root, 0, &w) < 0 ? -1 : w.count;
+	struct res_walk w = {fn, arg, 0, false, {0}};
+	u64map_init(&w.seen);
+	int rc = walk_res(s, root, 0, &w);
+	u64map_free(&w.seen);
+	return rc < 0 ? -1 : w.count;
 }
 
 /* ---- PCI ---- */

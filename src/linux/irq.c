@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "target/arch.h"
 #include "target/session.h"
 
@@ -168,12 +169,34 @@ int kd_irq_read(kd_session *s, uint64_t desc, struct kd_irq_info *out)
 
 long kd_irq_actions(kd_session *s, uint64_t action, kd_walk_fn fn, void *arg)
 {
-	uint64_t next;
+	uint64_t next_off;
 	if (!action)
 		return 0;
-	if (kd_member_offset(s, "irqaction", "next", &next) < 0)
+	if (kd_member_offset(s, "irqaction", "next", &next_off) < 0)
 		return -1;
-	return kd_walk_chain(s, action, next, 0, 0, 0, fn, arg);
+	struct u64map seen;
+	u64map_init(&seen);
+	long n = 0;
+	while (action) {
+		if (u64map_has(&seen, action) || n == MAX_ACTIONS) {
+			u64map_free(&seen);
+			return kd_error(s, KD_EFORMAT, action, "irqaction %llx: %s", (unsigned long long)action,
+					n == MAX_ACTIONS ? "too many actions on one IRQ" : "the action list loops back to it");
+		}
+		u64map_put(&seen, action, (void *)1);
+		n++;
+		int r = fn(s, action, &(struct kd_walk_pos){.index = (uint64_t)n - 1}, arg);
+		uint64_t next = 0;
+		if (r == 0 && kd_read_u64(s, action + next_off, &next) < 0)
+			r = kd_fail_prefix(s, "irqaction %llx", (unsigned long long)action);
+		if (r) {
+			u64map_free(&seen);
+			return r < 0 ? -1 : n;
+		}
+		action = next;
+	}
+	u64map_free(&seen);
+	return n;
 }
 
 int kd_irq_action_name(kd_session *s, uint64_t action, char *buf, size_t size)
@@ -191,7 +214,7 @@ int kd_irq_action_name(kd_session *s, uint64_t action, char *buf, size_t size)
 
 struct names {
 	char *buf;
-	size_t size, len, count;
+	size_t size, len;
 };
 
 static int add_name(kd_session *s, uint64_t action, const struct kd_walk_pos *pos, void *arg)
@@ -199,9 +222,6 @@ static int add_name(kd_session *s, uint64_t action, const struct kd_walk_pos *po
 	(void)pos;
 	struct names *n = arg;
 	char name[256];
-	if (++n->count > MAX_ACTIONS)
-		return kd_error(s, KD_EFORMAT, action, "irqaction %llx: more than %d actions on one IRQ",
-				(unsigned long long)action, MAX_ACTIONS);
 	if (kd_irq_action_name(s, action, name, sizeof(name)) < 0)
 		return -1;
 	if (!name[0])
@@ -214,7 +234,7 @@ static int add_name(kd_session *s, uint64_t action, const struct kd_walk_pos *po
 
 int kd_irq_action_names(kd_session *s, uint64_t action, char *buf, size_t size)
 {
-	struct names n = {buf, size, 0, 0};
+	struct names n = {buf, size, 0};
 	if (!size)
 		return 0;
 	buf[0] = '\0';
