@@ -241,6 +241,15 @@ static int show_diskio(kd_session *s, bool nonzero)
 	return kd_disks(s, disk_line, &o) < 0 ? -1 : 0;
 }
 
+/* -V, -v: the device dumps a kdump may carry; kdive lists none it cannot show. */
+static int device_dumps(kd_session *s)
+{
+	if (!kd_device_dump_count(s))
+		return kd_fail(s, "no device dumps found in this dumpfile");
+	return kd_error(s, KD_EUNSUPP, 0, "this dumpfile's %zu device dumps (vmcoredd) are not supported",
+			kd_device_dump_count(s));
+}
+
 static int cmd_dev(kd_session *s, int argc, char **argv)
 {
 	int c;
@@ -251,19 +260,15 @@ static int cmd_dev(kd_session *s, int argc, char **argv)
 		case 'D': return show_diskio(s, true);
 		case 'i': return show_resources(s);
 		case 'p': return show_pci(s);
-		case 'V':
-			kd_printf(s, "dev: -V option not supported on this dumpfile type\n");
-			return 0;
+		case 'V': return device_dumps(s);
 		case 'v': dump_index = true; break;
 		default: bad = true; break;
 		}
 	}
 	if (bad || optind + (dump_index ? 1 : 0) < argc)
 		return kd_usage(s);
-	if (dump_index) {
-		kd_printf(s, "dev: -v option not supported on this dumpfile type\n");
-		return 0;
-	}
+	if (dump_index)
+		return device_dumps(s);
 	return show_devices(s);
 }
 
@@ -282,7 +287,8 @@ const struct kd_command kd_cmd_dev = {
 	"       per-CPU disk statistics). RAM disks and loop devices are left out.\n"
 	"  -D   the same, only disks with requests in flight.\n"
 	"  -V, -v index [file]\n"
-	"       the device dumps a kdump may carry (vmcoredd): not supported.\n"
+	"       the device dumps a kdump may carry (vmcoredd): kdive says when the dump\n"
+	"       has none, and does not show them yet.\n"
 	"\n"
 	"EXAMPLES\n"
 	"  kdive> dev\n"

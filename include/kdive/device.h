@@ -84,6 +84,10 @@ typedef int (*kd_disk_fn)(kd_session *s, const struct kd_disk *d, void *arg);
  * in-flight requests cannot be counted fails the walk. As kd_chrdevs. */
 KD_API long kd_disks(kd_session *s, kd_disk_fn fn, void *arg);
 
+/* How many device dumps (vmcoredd: ELF notes of type NT_VMCOREDD that drivers add to a kdump)
+ * the dump file carries; 0 without a dump. */
+KD_API size_t kd_device_dump_count(kd_session *s);
+
 KD_END_DECLS
 
 #endif

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "dump/dump.h"
+#include "target/session.h"
 
 #include <kdive/device.h>
 #include <kdive/linux.h>
@@ -709,4 +711,18 @@ long kd_disks(kd_session *s, kd_disk_fn fn, void *arg)
 	if (kd_walk_list(s, priv + klist_off + k_list_off, n_node_off, 0, one_disk, &w) < 0)
 		return -1;
 	return w.count;
+}
+
+/* ---- device dumps ---- */
+
+#define NT_VMCOREDD 0x700
+
+size_t kd_device_dump_count(kd_session *s)
+{
+	size_t n = 0;
+	if (!s->dump)
+		return 0;
+	for (size_t i = 0; i < s->dump->nr_notes; i++)
+		n += s->dump->notes[i].type == NT_VMCOREDD;
+	return n;
 }

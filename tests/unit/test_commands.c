@@ -55,7 +55,7 @@ static const struct golden cases[] = {
 	{"irq-desc-unreadable", "irq\nirq -s", "irq_descs[1].action = 0xdead0000"},
 	{"irq-tree-corrupt", "irq -u", "irq_xa_leaf.slots[3] = 0xdead0000"},
 	{"irq-action-cycle", "irq 1\nirq -a", "irqa_serio.next = &irqa_i8042"},
-	{"dev", "dev\ndev -i\ndev -p\ndev -d\ndev -x\ndev 1"},
+	{"dev", "dev\ndev -i\ndev -p\ndev -d\ndev -x\ndev 1\ndev -V\ndev -v 0\ndev -v 0 file extra"},
 	{"dev-chrdev-cycle", "dev", "cds_tty.next = &cds_vc0"},
 	{"dev-resource-cycle", "dev -i", "res_kbd.sibling = &res_dma1"},
 	{"dev-pci-unreadable", "dev -p", "pci_port.bus_list.next = 0xdead0000"},
