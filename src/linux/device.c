@@ -157,17 +157,24 @@ struct bdisk {
 	int major;
 };
 
+/* Offsets: the inode in its bdev_inode, the block_device in it, and the members read. */
+struct bdev_offs {
+	uint64_t vfs_inode, bdev, bd_disk, bd_inode, major, fops;
+};
+
 static int collect_bdev(kd_session *s, uint64_t inode, const struct kd_walk_pos *pos, void *arg)
 {
 	(void)pos;
 	void **a = arg;
 	struct bdisk **v = a[0];
 	size_t *n = a[1];
-	const uint64_t *offs = a[2]; /* vfs_inode in bdev_inode, bd_disk, gendisk.major, gendisk.fops */
-	uint64_t disk, fops;
+	const struct bdev_offs *o = a[2];
+	uint64_t bdev = inode - o->vfs_inode + o->bdev, disk, fops, back;
 	uint32_t major;
-	if (kd_read_u64(s, inode - offs[0] + offs[1], &disk) < 0 || !disk || kd_read_u32(s, disk + offs[2], &major) < 0 ||
-	    kd_read_u64(s, disk + offs[3], &fops) < 0) {
+	if (kd_read_u64(s, bdev + o->bd_disk, &disk) < 0 || !disk ||
+	    /* where the block_device names its inode (before 6.10), it must be this one */
+	    (o->bd_inode != UINT64_MAX && (kd_read_u64(s, bdev + o->bd_inode, &back) < 0 || back != inode)) ||
+	    kd_read_u32(s, disk + o->major, &major) < 0 || kd_read_u64(s, disk + o->fops, &fops) < 0) {
 		kd_clear_error(s); /* crash skips what it cannot read */
 		return 0;
 	}
@@ -176,26 +183,30 @@ static int collect_bdev(kd_session *s, uint64_t inode, const struct kd_walk_pos 
 	return 0;
 }
 
-/* Every block device's disk in the order of blockdev_superblock's inode list. */
+/* Every block device's disk in the order of blockdev_superblock's inode list (crash's
+ * search_blockdev_inodes, 5.11+): a block_device and its inode make a bdev_inode. */
 static long bdev_disks(kd_session *s, struct bdisk **out)
 {
 	*out = NULL;
 	size_t n = 0;
 	const struct kd_symbol *k = kd_symbol_lookup(s, "blockdev_superblock");
-	uint64_t sb, offs[4], s_inodes, i_sb_list;
-	if (!k)
-		return 0;
-	offs[0] = kd_member_offset_opt(s, "bdev_inode", "vfs_inode");
-	if (offs[0] == UINT64_MAX)
-		offs[0] = kd_type_size_opt(s, "block_device");
-	if (offs[0] == UINT64_MAX)
+	uint64_t sb, s_inodes, i_sb_list;
+	struct bdev_offs o;
+	if (!k || !kd_type_exists(s, "block_device"))
 		return 0; /* no block_device: no disk to find */
-	if (kd_member_offset(s, "block_device", "bd_disk", &offs[1]) < 0 ||
-	    kd_member_offset(s, "gendisk", "major", &offs[2]) < 0 || kd_member_offset(s, "gendisk", "fops", &offs[3]) < 0 ||
+	o.vfs_inode = kd_member_offset_opt(s, "bdev_inode", "vfs_inode");
+	o.bdev = kd_member_offset_opt(s, "bdev_inode", "bdev");
+	if (o.vfs_inode == UINT64_MAX || o.bdev == UINT64_MAX) {
+		o.vfs_inode = kd_type_size_opt(s, "block_device"); /* crash's I_BDEV */
+		o.bdev = 0;
+	}
+	o.bd_inode = kd_member_offset_opt(s, "block_device", "bd_inode");
+	if (kd_member_offset(s, "block_device", "bd_disk", &o.bd_disk) < 0 ||
+	    kd_member_offset(s, "gendisk", "major", &o.major) < 0 || kd_member_offset(s, "gendisk", "fops", &o.fops) < 0 ||
 	    kd_member_offset(s, "super_block", "s_inodes", &s_inodes) < 0 ||
 	    kd_member_offset(s, "inode", "i_sb_list", &i_sb_list) < 0 || kd_read_u64(s, k->addr, &sb) < 0)
 		return -1;
-	void *a[3] = {out, &n, offs};
+	void *a[3] = {out, &n, &o};
 	if (kd_walk_list(s, sb + s_inodes, i_sb_list, 0, collect_bdev, a) < 0) {
 		free(*out);
 		*out = NULL;

@@ -1266,7 +1266,10 @@ __attribute__((used)) atomic_long_t _totalram_pages = {4096};
  * golden case fills two). Devices: chrdevs 1 mem, 4 /dev/vc/0 and tty (one bucket's chain),
  * 10 misc (its cdev found through cdev_map), 13 input (none); major_names 7 loop, 259 blkext,
  * 254 virtblk (no disks); the ioport and iomem resource trees; one PCI root bus with a host
- * bridge and a PCI Express root port leading to a child bus with one device.
+ * bridge and a PCI Express root port leading to a child bus with one device. Disks (the block
+ * class's klist, one node of it dead): vda (blk-mq: one reserved and two write requests in
+ * flight on its tags, one completed, one of vdb's), its partition vda1, vdb (blk-mq, idle),
+ * loop0, pmem0 (bio-based: per-CPU disk_stats, two reads and two writes in flight).
  */
 struct cpumask {
 	unsigned long bits[1];
@@ -1412,8 +1415,12 @@ __attribute__((used)) struct resource iomem_resource = {0, 0xffffffffffUL, "PCI 
 struct kobject {
 	const char *name;
 };
+struct device_type {
+	const char *name;
+};
 struct device {
 	struct kobject kobj;
+	const struct device_type *type;
 };
 struct pci_bus;
 struct pci_dev {
@@ -1445,3 +1452,116 @@ __attribute__((used)) struct pci_bus pci_bus1 = {{&pci_bus0.children, &pci_bus0.
 						 {&pci_bus1.children, &pci_bus1.children},
 						 {&pci_nvme.bus_list, &pci_nvme.bus_list}, &pci_port, {{"0000:01"}}};
 __attribute__((used)) struct list_head pci_root_buses = {&pci_bus0.node, &pci_bus0.node};
+
+enum mq_rq_state {
+	MQ_RQ_IDLE = 0,
+	MQ_RQ_IN_FLIGHT = 1,
+	MQ_RQ_COMPLETE = 2,
+};
+struct klist_node {
+	void *n_klist;
+	struct list_head n_node;
+};
+struct klist {
+	struct list_head k_list;
+};
+struct device_private {
+	struct klist_node knode_class;
+	struct device *device;
+};
+struct subsys_private {
+	struct klist klist_devices;
+};
+struct class {
+	const char *name;
+	struct subsys_private *p;
+};
+struct disk_stats {
+	unsigned long in_flight[2];
+};
+struct gendisk;
+struct block_device {
+	struct inode *bd_inode;
+	struct gendisk *bd_disk;
+	struct disk_stats *bd_stats;
+	struct device bd_device;
+};
+struct sbitmap_word {
+	unsigned long word, cleared;
+};
+struct sbitmap {
+	unsigned int depth, shift, map_nr;
+	struct sbitmap_word *map;
+};
+struct sbitmap_queue {
+	struct sbitmap sb;
+};
+struct request;
+struct blk_mq_tags {
+	unsigned int nr_tags, nr_reserved_tags;
+	struct sbitmap_queue bitmap_tags, breserved_tags;
+	struct request **rqs;
+};
+struct blk_mq_hw_ctx {
+	struct blk_mq_tags *tags;
+};
+struct request_queue {
+	const void *mq_ops;
+	struct xarray hctx_table;
+};
+struct request {
+	struct request_queue *q;
+	unsigned int cmd_flags;
+	enum mq_rq_state state;
+};
+struct gendisk {
+	int major, first_minor;
+	char disk_name[32];
+	struct block_device *part0;
+	struct request_queue *queue;
+	const void *fops;
+};
+struct disk_stats_unit {
+	struct disk_stats st;
+	char pad[sizeof(struct rq) - sizeof(struct disk_stats)];
+};
+__attribute__((used)) const struct device_type disk_type = {"disk"}, part_type = {"partition"};
+__attribute__((used)) const int virtio_mq_ops = 1;
+extern struct request_queue q_vda, q_vdb;
+__attribute__((used)) struct request rq_vda[8] = {
+	[0] = {&q_vda, 0, MQ_RQ_IN_FLIGHT}, /* the reserved tag: a read */
+	[1] = {&q_vda, 1, MQ_RQ_IN_FLIGHT}, [4] = {&q_vda, 0, MQ_RQ_COMPLETE},
+	[5] = {&q_vdb, 0, MQ_RQ_IN_FLIGHT}, [7] = {&q_vda, 0x801, MQ_RQ_IN_FLIGHT},
+};
+__attribute__((used)) struct request *rqs_vda[8] = {&rq_vda[0], &rq_vda[1], 0, 0, &rq_vda[4], &rq_vda[5], 0, &rq_vda[7]};
+/* tags 1..7 in two words of four (shift 2): bits 0 and 3 of the first (bit 1 cleared), 0 and 2 of the second */
+__attribute__((used)) struct sbitmap_word sbw_vda[2] = {{0xb, 0x2}, {0x5, 0}}, sbw_vda_res[1] = {{0x1, 0}};
+__attribute__((used)) struct blk_mq_tags tags_vda = {8, 1, {{7, 2, 2, sbw_vda}}, {{1, 6, 1, sbw_vda_res}}, rqs_vda};
+__attribute__((used)) struct sbitmap_word sbw_vdb[1] = {{0, 0}};
+__attribute__((used)) struct request *rqs_vdb[4];
+__attribute__((used)) struct blk_mq_tags tags_vdb = {4, 0, {{4, 6, 1, sbw_vdb}}, {{0, 6, 0, 0}}, rqs_vdb};
+__attribute__((used)) struct blk_mq_hw_ctx hctx_vda = {&tags_vda}, hctx_vdb = {&tags_vdb};
+__attribute__((used)) struct request_queue q_vda = {&virtio_mq_ops, {0, 0, &hctx_vda}},
+					   q_vdb = {&virtio_mq_ops, {0, 0, &hctx_vdb}}, q_loop0 = {&virtio_mq_ops, {0, 0, 0}},
+					   q_pmem0 = {0, {0, 0, 0}};
+__attribute__((used)) struct disk_stats_unit pmem0_stats[NR_CPUS] = {{{{1, 0}}, {0}}, {{{0, 2}}, {0}}, {{{0, 0}}, {0}}, {{{1, 0}}, {0}}};
+extern struct gendisk disk_vda, disk_vdb, disk_loop0, disk_pmem0;
+__attribute__((used)) struct block_device bdev_vda = {0, &disk_vda, 0, {{"vda"}, &disk_type}},
+					  bdev_vda1 = {0, &disk_vda, 0, {{"vda1"}, &part_type}},
+					  bdev_vdb = {0, &disk_vdb, 0, {{"vdb"}, &disk_type}},
+					  bdev_loop0 = {0, &disk_loop0, 0, {{"loop0"}, &disk_type}},
+					  bdev_pmem0 = {0, &disk_pmem0, &pmem0_stats[0].st, {{"pmem0"}, &disk_type}};
+__attribute__((used)) struct gendisk disk_vda = {254, 0, "vda", &bdev_vda, &q_vda, 0}, disk_vdb = {254, 16, "vdb", &bdev_vdb, &q_vdb, 0},
+				     disk_loop0 = {7, 0, "loop0", &bdev_loop0, &q_loop0, 0},
+				     disk_pmem0 = {259, 0, "pmem0", &bdev_pmem0, &q_pmem0, 0};
+extern struct subsys_private block_subsys_private;
+#define KLIST_HEAD (&block_subsys_private.klist_devices.k_list)
+extern struct device_private dp_vda, dp_vda1, dp_dead, dp_vdb, dp_loop0, dp_pmem0;
+__attribute__((used)) struct device_private dp_vda = {{0, {&dp_vda1.knode_class.n_node, KLIST_HEAD}}, &bdev_vda.bd_device},
+	dp_vda1 = {{0, {&dp_dead.knode_class.n_node, &dp_vda.knode_class.n_node}}, &bdev_vda1.bd_device},
+	dp_dead = {{(void *)1, {&dp_vdb.knode_class.n_node, &dp_vda1.knode_class.n_node}}, &bdev_vdb.bd_device},
+	dp_vdb = {{0, {&dp_loop0.knode_class.n_node, &dp_dead.knode_class.n_node}}, &bdev_vdb.bd_device},
+	dp_loop0 = {{0, {&dp_pmem0.knode_class.n_node, &dp_vdb.knode_class.n_node}}, &bdev_loop0.bd_device},
+	dp_pmem0 = {{0, {KLIST_HEAD, &dp_loop0.knode_class.n_node}}, &bdev_pmem0.bd_device};
+__attribute__((used)) struct subsys_private block_subsys_private = {{{&dp_vda.knode_class.n_node, &dp_pmem0.knode_class.n_node}}};
+__attribute__((used)) struct class block_class = {"block", &block_subsys_private};
