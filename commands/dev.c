@@ -7,20 +7,6 @@
 #include <kdive/kdive.h>
 #include <kdive/device.h>
 
-/* A symbol and offset as crash's value_to_symstr writes them ("name", "name+16"), or NULL. */
-static const char *symstr(kd_session *s, uint64_t addr, char *buf, size_t size)
-{
-	uint64_t off;
-	const char *name = kd_symbol_at(s, addr, &off);
-	if (!name)
-		return NULL;
-	if (off)
-		snprintf(buf, size, kd_output_radix(s) == 16 ? "%s+0x%llx" : "%s+%llu", name, (unsigned long long)off);
-	else
-		snprintf(buf, size, "%s", name);
-	return buf;
-}
-
 /* "(none)", or the cdev/gendisk and what its operations are. */
 static void ops_columns(kd_session *s, uint64_t obj, uint64_t fops)
 {
@@ -30,7 +16,7 @@ static void ops_columns(kd_session *s, uint64_t obj, uint64_t fops)
 		return;
 	}
 	kd_printf(s, " %16llx  ", (unsigned long long)obj);
-	if (symstr(s, fops, b, sizeof(b)))
+	if (kd_symbol_string(s, fops, b, sizeof(b)))
 		kd_printf(s, "%s\n", b);
 	else
 		kd_printf(s, "%llx\n", (unsigned long long)fops);

@@ -7,20 +7,6 @@
 #include <kdive/kdive.h>
 #include <kdive/irq.h>
 
-/* A symbol and offset as crash's value_to_symstr writes them ("name", "name+16"), or NULL. */
-static const char *symstr(kd_session *s, uint64_t addr, char *buf, size_t size)
-{
-	uint64_t off;
-	const char *name = kd_symbol_at(s, addr, &off);
-	if (!name)
-		return NULL;
-	if (off)
-		snprintf(buf, size, kd_output_radix(s) == 16 ? "%s+0x%llx" : "%s+%llu", name, (unsigned long long)off);
-	else
-		snprintf(buf, size, "%s", name);
-	return buf;
-}
-
 /* An IRQ's actions, collected before they are printed. */
 struct actions {
 	uint64_t *v;
@@ -105,102 +91,111 @@ static int list_status(kd_session *s, const struct kd_irq_list *l)
 	return 0;
 }
 
-static int show_affinity(kd_session *s)
+typedef int (*irq_fn)(kd_session *s, int irq, const struct kd_irq_info *info, void *arg);
+
+/* Each IRQ that has a descriptor and an action, in order (what -a and -s list). */
+static int each_active_irq(kd_session *s, irq_fn fn, void *arg)
 {
 	struct kd_irq_list l;
 	if (kd_irq_list(s, &l) < 0)
 		return -1;
-	int ncpus = kd_target(s)->nr_cpus > 0 ? kd_target(s)->nr_cpus : 1;
-	bool *cpus = kd_xcalloc((size_t)ncpus, sizeof(*cpus));
-	char names[1024];
 	int rc = 0;
-	kd_printf(s, "IRQ NAME                 AFFINITY\n");
 	for (int i = 0; i < l.nr && rc == 0; i++) {
 		struct kd_irq_info info;
 		if (!l.desc[i])
 			continue;
-		if (kd_irq_read(s, l.desc[i], &info) < 0) {
+		if (kd_irq_read(s, l.desc[i], &info) < 0)
 			rc = -1;
-			break;
-		}
-		if (!info.action)
-			continue;
-		if (kd_irq_affinity(s, &info, cpus, ncpus) < 0) {
-			rc = -1;
-			break;
-		}
-		if (kd_irq_action_names(s, info.action, names, sizeof(names)) < 0)
-			rc = -1;
-		kd_printf(s, "%3d %-20s ", i, names);
-		cpu_list(s, cpus, ncpus);
-		kd_printf(s, "\n");
+		else if (info.action)
+			rc = fn(s, i, &info, arg);
 	}
-	free(cpus);
 	if (rc == 0)
 		rc = list_status(s, &l);
 	kd_irq_list_free(&l);
 	return rc;
 }
 
-static int show_stats(kd_session *s, const bool *cpus, int ncpus)
+struct cpu_set {
+	bool *cpus;
+	int n;
+};
+
+static int affinity_line(kd_session *s, int irq, const struct kd_irq_info *info, void *arg)
 {
-	struct kd_irq_list l;
-	if (kd_irq_list(s, &l) < 0)
+	struct cpu_set *c = arg;
+	char names[1024];
+	if (kd_irq_affinity(s, info, c->cpus, c->n) < 0)
 		return -1;
-	char buf[32], names[1024];
-	int rc = 0;
+	int rc = kd_irq_action_names(s, info->action, names, sizeof(names));
+	kd_printf(s, "%3d %-20s ", irq, names);
+	cpu_list(s, c->cpus, c->n);
+	kd_printf(s, "\n");
+	return rc;
+}
+
+static int show_affinity(kd_session *s)
+{
+	struct cpu_set c = {NULL, kd_target(s)->nr_cpus > 0 ? kd_target(s)->nr_cpus : 1};
+	c.cpus = kd_xcalloc((size_t)c.n, sizeof(*c.cpus));
+	kd_printf(s, "IRQ NAME                 AFFINITY\n");
+	int rc = each_active_irq(s, affinity_line, &c);
+	free(c.cpus);
+	return rc;
+}
+
+/* A string the kernel points at, or "" when it cannot be read (crash leaves such names out). */
+static const char *kernel_string(kd_session *s, uint64_t addr, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (addr && kd_read_string(s, addr, buf, size) < 0) {
+		buf[0] = '\0';
+		kd_clear_error(s);
+	}
+	return buf;
+}
+
+static int stats_line(kd_session *s, int irq, const struct kd_irq_info *info, void *arg)
+{
+	const struct cpu_set *c = arg;
+	uint32_t counts[c->n];
+	char names[1024], text[256];
+	for (int i = 0; i < c->n; i++)
+		if (c->cpus[i] && kd_irq_count(s, info, i, &counts[i]) < 0)
+			return -1;
+	kd_printf(s, "%3d: ", irq);
+	for (int i = 0; i < c->n; i++)
+		if (c->cpus[i])
+			kd_printf(s, "%10u ", counts[i]);
+	/* the chip's name and the flow handler's, as /proc/interrupts shows them */
+	if (info->chip) {
+		uint64_t chip_name;
+		if (kd_read_member_ptr(s, info->chip, "irq_chip", "name", &chip_name) < 0) {
+			kd_printf(s, "\n");
+			return kd_fail_prefix(s, "irq %d: irq_chip %llx", irq, (unsigned long long)info->chip);
+		}
+		if (kernel_string(s, chip_name, text, sizeof(text))[0])
+			kd_printf(s, "%8s", text);
+		if (kernel_string(s, info->name, text, sizeof(text))[0])
+			kd_printf(s, "-%-8s", text);
+	}
+	int rc = kd_irq_action_names(s, info->action, names, sizeof(names));
+	kd_printf(s, " %s\n", names);
+	return rc;
+}
+
+static int show_stats(kd_session *s, bool *cpus, int ncpus)
+{
+	struct cpu_set c = {cpus, ncpus};
+	char buf[32];
 	kd_printf(s, "     ");
-	for (int c = 0; c < ncpus; c++) {
-		if (!cpus[c])
+	for (int i = 0; i < ncpus; i++) {
+		if (!cpus[i])
 			continue;
-		snprintf(buf, sizeof(buf), "CPU%d", c);
+		snprintf(buf, sizeof(buf), "CPU%d", i);
 		kd_printf(s, "%10s ", buf);
 	}
 	kd_printf(s, "\n");
-	for (int i = 0; i < l.nr && rc == 0; i++) {
-		struct kd_irq_info info;
-		if (!l.desc[i])
-			continue;
-		if (kd_irq_read(s, l.desc[i], &info) < 0) {
-			rc = -1;
-			break;
-		}
-		if (!info.action)
-			continue;
-		uint32_t counts[ncpus > 0 ? ncpus : 1];
-		for (int c = 0; c < ncpus && rc == 0; c++)
-			if (cpus[c] && kd_irq_count(s, &info, c, &counts[c]) < 0)
-				rc = -1;
-		if (rc)
-			break;
-		kd_printf(s, "%3d: ", i);
-		for (int c = 0; c < ncpus; c++)
-			if (cpus[c])
-				kd_printf(s, "%10u ", counts[c]);
-		/* the chip's name and the flow handler's, as /proc/interrupts shows them */
-		uint64_t chip_name;
-		char text[256];
-		if (info.chip) {
-			if (kd_read_member_ptr(s, info.chip, "irq_chip", "name", &chip_name) < 0) {
-				kd_printf(s, "\n");
-				rc = kd_fail_prefix(s, "irq %d: irq_chip %llx", i, (unsigned long long)info.chip);
-				break;
-			}
-			if (chip_name && kd_read_string(s, chip_name, text, sizeof(text)) == 0)
-				kd_printf(s, "%8s", text);
-			kd_clear_error(s);
-			if (info.name && kd_read_string(s, info.name, text, sizeof(text)) == 0)
-				kd_printf(s, "-%-8s", text);
-			kd_clear_error(s);
-		}
-		if (kd_irq_action_names(s, info.action, names, sizeof(names)) < 0)
-			rc = -1;
-		kd_printf(s, " %s\n", names);
-	}
-	if (rc == 0)
-		rc = list_status(s, &l);
-	kd_irq_list_free(&l);
-	return rc;
+	return each_active_irq(s, stats_line, &c);
 }
 
 static int show_softirqs(kd_session *s)
@@ -236,7 +231,7 @@ static int show_idt(kd_session *s)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		char buf[256];
-		if (!symstr(s, h[i], buf, sizeof(buf)))
+		if (!kd_symbol_string(s, h[i], buf, sizeof(buf)))
 			snprintf(buf, sizeof(buf), "%016llx", (unsigned long long)h[i]);
 		kd_printf(s, "%s[%zu] %s\n", i < 10 ? "  " : i < 100 ? " " : "", i, buf);
 	}

@@ -8,6 +8,7 @@
 
 #include "base/util.h"
 #include "dump/dump.h"
+#include "linux/kernel.h"
 #include "target/session.h"
 
 #include <kdive/device.h>
@@ -25,27 +26,6 @@
 #define MAX_RESOURCE_DEPTH 64
 #define MAX_HW_QUEUES 4096
 #define MAX_TAGS (1u << 20)
-
-/* An array variable's address and element count; false when sym is no array. */
-static bool array_var(kd_session *s, const char *sym, uint64_t *addr, uint64_t *len)
-{
-	const struct kd_symbol *k = kd_symbol_lookup(s, sym);
-	if (!k)
-		return false;
-	const kd_type *t = kd_var_type(s, sym);
-	if (!t) {
-		kd_clear_error(s);
-		return false;
-	}
-	t = kd_type_resolve(s, t);
-	if (!t || kd_type_kind(t) != KD_TYPE_ARRAY)
-		return false;
-	const kd_type *el = kd_type_target(t);
-	uint64_t esz = el ? kd_type_sizeof(s, el) : 0;
-	*addr = k->addr;
-	*len = esz ? kd_type_sizeof(s, t) / esz : 0;
-	return *len > 0;
-}
 
 /* ---- character devices ---- */
 
@@ -99,7 +79,7 @@ static uint64_t cdev_map_probe(kd_session *s, unsigned major, unsigned minor, ui
 long kd_chrdevs(kd_session *s, kd_chrdev_fn fn, void *arg)
 {
 	uint64_t addr, len, ops_off;
-	if (!array_var(s, "chrdevs", &addr, &len))
+	if (!kernel_array_var(s, "chrdevs", &addr, &len))
 		return kd_error(s, KD_ENOTFOUND, 0, "chrdevs: symbol does not exist");
 	if (len > 4096)
 		return kd_error(s, KD_EFORMAT, addr, "chrdevs: %llu entries", (unsigned long long)len);
@@ -229,7 +209,7 @@ static const struct kd_field bmn_fields[] = {
 long kd_blkdevs(kd_session *s, kd_blkdev_fn fn, void *arg)
 {
 	uint64_t addr, len;
-	if (!array_var(s, "major_names", &addr, &len))
+	if (!kernel_array_var(s, "major_names", &addr, &len))
 		return kd_error(s, KD_ENOTFOUND, 0, "major_names[] array doesn't exist in this kernel");
 	if (len > 4096)
 		return kd_error(s, KD_EFORMAT, addr, "major_names: %llu entries", (unsigned long long)len);

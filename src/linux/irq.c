@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "linux/kernel.h"
 #include "target/arch.h"
 #include "target/session.h"
 
@@ -21,22 +22,6 @@
 
 #define NFIELDS(f) (sizeof(f) / sizeof((f)[0]))
 #define MAX_ACTIONS 1024 /* shared IRQs chain a handful of actions */
-
-/* An array variable's element count, or 0 when sym is no array of known bound. */
-static uint64_t array_len(kd_session *s, const char *sym)
-{
-	const kd_type *t = kd_var_type(s, sym);
-	if (!t) {
-		kd_clear_error(s);
-		return 0;
-	}
-	t = kd_type_resolve(s, t);
-	if (!t || kd_type_kind(t) != KD_TYPE_ARRAY)
-		return 0;
-	const kd_type *el = kd_type_target(t);
-	uint64_t esz = el ? kd_type_sizeof(s, el) : 0;
-	return esz ? kd_type_sizeof(s, t) / esz : 0;
-}
 
 struct collect {
 	struct kd_irq_list *l;
@@ -70,8 +55,9 @@ int kd_irq_list(kd_session *s, struct kd_irq_list *out)
 	const struct kd_symbol *radix = tree ? NULL : kd_symbol_lookup(s, "irq_desc_tree");
 	const struct kd_symbol *nr = kd_symbol_lookup(s, "nr_irqs");
 	uint64_t count = 224; /* crash's NR_IRQS "at least" */
-	if (arr)
-		count = array_len(s, "irq_desc");
+	uint64_t arr_addr;
+	if (arr && !kernel_array_var(s, "irq_desc", &arr_addr, &count))
+		count = 0;
 	else if (nr) {
 		uint32_t v;
 		if (kd_read_u32(s, nr->addr, &v) < 0)
@@ -278,18 +264,17 @@ int kd_softirq_actions(kd_session *s, uint64_t **actions, size_t *n)
 {
 	*actions = NULL;
 	*n = 0;
-	const struct kd_symbol *sym = kd_symbol_lookup(s, "softirq_vec");
-	uint64_t len = sym ? array_len(s, "softirq_vec") : 0;
-	if (!len)
+	uint64_t addr, len;
+	if (!kernel_array_var(s, "softirq_vec", &addr, &len))
 		return kd_error(s, KD_ENOTFOUND, 0, "cannot determine softirq_vec array length");
 	if (len > 64)
-		return kd_error(s, KD_EFORMAT, sym->addr, "softirq_vec: %llu vectors", (unsigned long long)len);
+		return kd_error(s, KD_EFORMAT, addr, "softirq_vec: %llu vectors", (unsigned long long)len);
 	uint64_t size, off;
 	if (kd_type_size(s, "softirq_action", &size) < 0 || kd_member_offset(s, "softirq_action", "action", &off) < 0)
 		return -1;
 	uint64_t *a = kd_xcalloc(len, sizeof(*a));
 	for (uint64_t i = 0; i < len; i++) {
-		if (kd_read_u64(s, sym->addr + i * size + off, &a[i]) < 0) {
+		if (kd_read_u64(s, addr + i * size + off, &a[i]) < 0) {
 			free(a);
 			return kd_fail_prefix(s, "softirq_vec[%llu]", (unsigned long long)i);
 		}
