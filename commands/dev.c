@@ -213,7 +213,10 @@ static int disk_line(kd_session *s, const struct kd_disk *d, void *arg)
 		return 0;
 	kd_printf(s, "%5d %-16llx   %-10s %-16llx   %5d %5d %5d ", d->major, (unsigned long long)d->gendisk, d->name,
 		  (unsigned long long)d->queue, (int)(d->read + d->write), (int)d->read, (int)d->write);
-	kd_printf(s, "%s\n", o->drv && d->mq ? "N/A(MQ)" : "");
+	if (d->has_drv)
+		kd_printf(s, "%5u\n", d->drv);
+	else
+		kd_printf(s, "%s\n", o->drv && d->mq ? "N/A(MQ)" : "");
 	return 0;
 }
 

@@ -78,6 +78,9 @@ struct kd_disk {
 	bool mq;            /* a blk-mq queue (its requests counted from the tags in use), else
 			       bio-based (counted in its per-CPU disk_stats) */
 	uint32_t read, write; /* requests in flight */
+	bool has_drv;         /* the queue counts the requests its driver holds (request_queue.in_flight,
+				 kernels before 5.0) and the disk is not blk-mq: */
+	uint32_t drv;         /* that count (both directions) */
 };
 typedef int (*kd_disk_fn)(kd_session *s, const struct kd_disk *d, void *arg);
 /* Every disk on the block class's device list, in its order (partitions left out). A disk whose

@@ -638,6 +638,14 @@ static int one_disk(kd_session *s, uint64_t node, const struct kd_walk_pos *pos,
 	int rc = d.mq ? mq_in_flight(s, &d, w->in_flight_state) : bio_in_flight(s, &d, g.part0);
 	if (rc < 0)
 		return kd_fail_prefix(s, "%s", d.name);
+	struct kd_member_info drv;
+	if (!d.mq && g.queue && kd_member_find(s, "request_queue", "in_flight", &drv)) {
+		uint32_t v[2] = {0, 0};
+		if (kd_read_kv(s, g.queue + drv.offset, v, drv.size >= 8 ? 8 : 4) < 0)
+			return kd_fail_prefix(s, "%s: request_queue.in_flight", d.name);
+		d.has_drv = true;
+		d.drv = v[0] + v[1];
+	}
 	w->count++;
 	return w->fn(s, &d, w->arg);
 }
