@@ -37,7 +37,9 @@
  *      kd_symbol_section, kd_symbol_index_from), kd_module_find/at and kd_taint_flags,
  *      kd_kernel_config and kd_cpu_rq_clock (linux.h), kd_format_ns_dhms (util.h).
  * 1.4: issue 12's kernel walkers: net.h (namespaces, devices, neighbours, sockets), ipc.h
- *      (System V IPC); kd_info (common.h), kd_parse_ref_number (util.h).
+ *      (System V IPC); kd_info (common.h), kd_parse_ref_number (util.h); interrupts and
+ *      devices: irq.h (IRQ descriptors, actions, counts, affinity, softirqs,
+ *      the IDT), device.h (chrdevs, block majors, resource trees, PCI, disks in flight).
  */
 #define KDIVE_API_MAJOR 1
 #define KDIVE_API_MINOR 4

@@ -34,5 +34,7 @@
 #include <kdive/moddebug.h>
 #include <kdive/net.h>
 #include <kdive/ipc.h>
+#include <kdive/irq.h>
+#include <kdive/device.h>
 
 #endif

@@ -1489,3 +1489,313 @@ __attribute__((used)) long nr_blockdev_pages(void)
 	return 14;
 }
 __attribute__((used)) atomic_long_t _totalram_pages = {4096};
+
+/*
+ * ---- issue 12, irq and dev: IRQ descriptors, softirqs, the IDT; devices (linux/irq.c, linux/device.c) ----
+ *
+ * IRQs (nr_irqs 6, SPARSE_IRQ: irq_desc_tree, an XArray of one leaf): 0 "timer" (IO-APIC-edge),
+ * 1 two shared actions "i8042" and "serio", 3 a descriptor without an action, 4 "ttyS0" (no flow
+ * handler name); per-CPU counts as runqueues are per-CPU (CPU c's copy one struct rq further on);
+ * affinities 0-3, 1 and 0,2. softirq_vec: vectors 0, 1 and 9. idt_table: 256 empty gates (the
+ * golden case fills two). Devices: chrdevs 1 mem, 4 /dev/vc/0 and tty (one bucket's chain),
+ * 10 misc (its cdev found through cdev_map), 13 input (none); major_names 7 loop, 259 blkext,
+ * 254 virtblk (no disks); the ioport and iomem resource trees; one PCI root bus with a host
+ * bridge and a PCI Express root port leading to a child bus with one device. Disks (the block
+ * class's klist, one node of it dead): vda (blk-mq: one reserved and two write requests in
+ * flight on its tags, one completed, one of vdb's), its partition vda1, vdb (blk-mq, idle),
+ * loop0, pmem0 (bio-based: per-CPU disk_stats, two reads and two writes in flight).
+ */
+struct cpumask {
+	unsigned long bits[1];
+};
+typedef struct cpumask *cpumask_var_t;
+struct irq_chip {
+	const char *name;
+};
+struct irq_common_data {
+	unsigned int state_use_accessors;
+	cpumask_var_t affinity;
+};
+struct irq_data {
+	unsigned int irq;
+	struct irq_chip *chip;
+};
+struct irqaction {
+	void *handler;
+	struct irqaction *next;
+	const char *name;
+};
+struct irq_desc {
+	struct irq_common_data irq_common_data;
+	struct irq_data irq_data;
+	unsigned int *kstat_irqs;
+	struct irqaction *action;
+	const char *name;
+};
+struct irqstat_unit {
+	unsigned int cnt;
+	char pad[sizeof(struct rq) - sizeof(unsigned int)];
+};
+__attribute__((used)) struct irq_chip ioapic_chip = {"IO-APIC"};
+__attribute__((used)) struct cpumask irq_aff_all = {{0xf}}, irq_aff_1 = {{0x2}}, irq_aff_02 = {{0x5}};
+__attribute__((used)) struct irqstat_unit kstat_irq0[NR_CPUS] = {{178, {0}}, {0, {0}}, {5, {0}}, {1, {0}}};
+__attribute__((used)) struct irqstat_unit kstat_irq1[NR_CPUS] = {{0, {0}}, {9, {0}}, {0, {0}}, {0, {0}}};
+__attribute__((used)) struct irqstat_unit kstat_irq4[NR_CPUS] = {{26, {0}}, {0, {0}}, {0, {0}}, {3, {0}}};
+extern struct irqaction irqa_serio;
+__attribute__((used)) struct irqaction irqa_timer = {0, 0, "timer"}, irqa_i8042 = {0, &irqa_serio, "i8042"},
+					     irqa_serio = {0, 0, "serio"}, irqa_ttys0 = {0, 0, "ttyS0"};
+__attribute__((used)) struct irq_desc irq_descs[4] = {
+	{{0, &irq_aff_all}, {0, &ioapic_chip}, &kstat_irq0[0].cnt, &irqa_timer, "edge"},
+	{{0, &irq_aff_1}, {1, &ioapic_chip}, &kstat_irq1[0].cnt, &irqa_i8042, "edge"},
+	{{0, &irq_aff_all}, {3, &ioapic_chip}, 0, 0, "edge"},
+	{{0, &irq_aff_02}, {4, &ioapic_chip}, &kstat_irq4[0].cnt, &irqa_ttys0, 0},
+};
+__attribute__((used)) struct xa_node irq_xa_leaf = {0, 0, 4, 0, 0, 0,
+						    {[0] = &irq_descs[0], [1] = &irq_descs[1], [3] = &irq_descs[2], [4] = &irq_descs[3]}};
+__attribute__((used)) struct xarray irq_desc_tree = {0, 0, XA_NODE(irq_xa_leaf)};
+__attribute__((used)) int nr_irqs = 6;
+
+struct softirq_action {
+	void (*action)(void);
+};
+__attribute__((used)) void tasklet_hi_action(void)
+{
+}
+__attribute__((used)) void run_timer_softirq(void)
+{
+}
+__attribute__((used)) void rcu_core_si(void)
+{
+}
+__attribute__((used)) struct softirq_action softirq_vec[10] = {{tasklet_hi_action}, {run_timer_softirq}, [9] = {rcu_core_si}};
+
+struct gate_struct {
+	unsigned short offset_low, segment, bits, offset_middle;
+	unsigned int offset_high, reserved;
+};
+__attribute__((used)) void asm_exc_divide_error(void)
+{
+}
+__attribute__((used)) void asm_exc_debug(void)
+{
+}
+__attribute__((used)) struct gate_struct idt_table[256];
+
+/* Character devices: a cdev's ops name the driver's file_operations. */
+struct file_operations {
+	void *owner;
+};
+struct cdev {
+	void *kobj;
+	const struct file_operations *ops;
+};
+struct char_device_struct {
+	struct char_device_struct *next;
+	unsigned int major, baseminor;
+	int minorct;
+	char name[64];
+	struct cdev *cdev;
+};
+__attribute__((used)) const struct file_operations memory_fops, console_fops, tty_fops, misc_fops;
+__attribute__((used)) struct cdev cdev_mem = {0, &memory_fops}, cdev_vc0 = {0, &console_fops}, cdev_tty = {0, &tty_fops},
+				  cdev_misc = {0, &misc_fops};
+__attribute__((used)) struct char_device_struct cds_tty = {0, 4, 64, 1024, "tty", &cdev_tty};
+__attribute__((used)) struct char_device_struct cds_mem = {0, 1, 1, 256, "mem", &cdev_mem},
+						   cds_vc0 = {&cds_tty, 4, 0, 1, "/dev/vc/0", &cdev_vc0},
+						   cds_misc = {0, 10, 0, 256, "misc", 0}, cds_input = {0, 13, 0, 1024, "input", 0};
+__attribute__((used)) struct char_device_struct *chrdevs[255] = {[1] = &cds_mem, [4] = &cds_vc0, [10] = &cds_misc,
+								  [13] = &cds_input};
+struct probe {
+	struct probe *next;
+	unsigned int dev;
+	unsigned long range;
+	void *data;
+};
+struct kobj_map {
+	struct probe *probes[255];
+};
+/* misc's cdev at (10, 0); input's probe is for minor 64, not the region's base minor 0 */
+__attribute__((used)) struct probe probe_misc = {0, 10 << 20, 256, &cdev_misc}, probe_input = {0, (13 << 20) | 64, 32, &cdev_mem};
+__attribute__((used)) struct kobj_map cdev_map_area = {{[10] = &probe_misc, [13] = &probe_input}};
+__attribute__((used)) struct kobj_map *cdev_map = &cdev_map_area;
+
+struct blk_major_name {
+	struct blk_major_name *next;
+	int major;
+	char name[16];
+};
+__attribute__((used)) struct blk_major_name bmn_loop = {0, 7, "loop"}, bmn_blkext = {0, 259, "blkext"},
+					     bmn_virtblk = {0, 254, "virtblk"};
+__attribute__((used)) struct blk_major_name *major_names[255] = {[4] = &bmn_blkext, [7] = &bmn_loop, [254] = &bmn_virtblk};
+
+/* Resources: each tree's root, its children and their siblings. */
+struct resource {
+	unsigned long start, end;
+	const char *name;
+	unsigned long flags;
+	struct resource *parent, *sibling, *child;
+};
+extern struct resource ioport_resource, iomem_resource;
+__attribute__((used)) struct resource res_kbd = {0x60, 0x60, "keyboard", 0, 0, 0, 0};
+__attribute__((used)) struct resource res_long = {0x3c0, 0x3df,
+						  "a resource whose name is far too long to fit on one line of eighty columns",
+						  0, &ioport_resource, 0, 0};
+__attribute__((used)) struct resource res_dma1 = {0, 0x1f, "dma1", 0, &ioport_resource, &res_long, &res_kbd};
+__attribute__((used)) struct resource ioport_resource = {0, 0xffff, "PCI IO", 0, 0, 0, &res_dma1};
+__attribute__((used)) struct resource res_ram = {0x100000, 0x1ffdffff, "System RAM", 0, &iomem_resource, 0, 0};
+__attribute__((used)) struct resource iomem_resource = {0, 0xffffffffffUL, "PCI mem", 0, 0, 0, &res_ram};
+
+/* PCI: the root bus 0000:00 with a host bridge and a root port (a bridge) to bus 0000:01. */
+struct kobject {
+	const char *name;
+};
+struct device_type {
+	const char *name;
+};
+struct device {
+	struct kobject kobj;
+	const struct device_type *type;
+};
+struct pci_bus;
+struct pci_dev {
+	struct list_head bus_list;
+	struct pci_bus *bus;
+	unsigned short vendor, device;
+	unsigned int class;
+	unsigned char hdr_type;
+	unsigned short pcie_flags_reg;
+	struct device dev;
+};
+struct pci_bus {
+	struct list_head node;
+	struct pci_bus *parent;
+	struct list_head children, devices;
+	struct pci_dev *self;
+	struct device dev;
+};
+extern struct pci_bus pci_bus0, pci_bus1;
+extern struct pci_dev pci_port;
+extern struct list_head pci_root_buses;
+__attribute__((used)) struct pci_dev pci_host = {{&pci_port.bus_list, &pci_bus0.devices}, &pci_bus0, 0x8086, 0x1237, 0x060000, 0, 0, {{"0000:00:00.0"}}};
+__attribute__((used)) struct pci_dev pci_port = {{&pci_bus0.devices, &pci_host.bus_list}, &pci_bus0, 0x8086, 0x7000, 0x060400, 1, 0x0042, {{"0000:00:1c.0"}}};
+__attribute__((used)) struct pci_dev pci_nvme = {{&pci_bus1.devices, &pci_bus1.devices}, &pci_bus1, 0x1b36, 0x10, 0x010802, 0, 0x0002, {{"0000:01:00.0"}}};
+__attribute__((used)) struct pci_bus pci_bus0 = {{&pci_root_buses, &pci_root_buses}, 0,
+						 {&pci_bus1.node, &pci_bus1.node}, {&pci_host.bus_list, &pci_port.bus_list}, 0,
+						 {{"0000:00"}}};
+__attribute__((used)) struct pci_bus pci_bus1 = {{&pci_bus0.children, &pci_bus0.children}, &pci_bus0,
+						 {&pci_bus1.children, &pci_bus1.children},
+						 {&pci_nvme.bus_list, &pci_nvme.bus_list}, &pci_port, {{"0000:01"}}};
+__attribute__((used)) struct list_head pci_root_buses = {&pci_bus0.node, &pci_bus0.node};
+
+enum mq_rq_state {
+	MQ_RQ_IDLE = 0,
+	MQ_RQ_IN_FLIGHT = 1,
+	MQ_RQ_COMPLETE = 2,
+};
+struct klist_node {
+	void *n_klist;
+	struct list_head n_node;
+};
+struct klist {
+	struct list_head k_list;
+};
+struct device_private {
+	struct klist_node knode_class;
+	struct device *device;
+};
+struct subsys_private {
+	struct klist klist_devices;
+};
+struct class {
+	const char *name;
+	struct subsys_private *p;
+};
+struct disk_stats {
+	unsigned long in_flight[2];
+};
+struct gendisk;
+struct block_device {
+	struct inode *bd_inode;
+	struct gendisk *bd_disk;
+	struct disk_stats *bd_stats;
+	struct device bd_device;
+};
+struct sbitmap_word {
+	unsigned long word, cleared;
+};
+struct sbitmap {
+	unsigned int depth, shift, map_nr;
+	struct sbitmap_word *map;
+};
+struct sbitmap_queue {
+	struct sbitmap sb;
+};
+struct request;
+struct blk_mq_tags {
+	unsigned int nr_tags, nr_reserved_tags;
+	struct sbitmap_queue bitmap_tags, breserved_tags;
+	struct request **rqs;
+};
+struct blk_mq_hw_ctx {
+	struct blk_mq_tags *tags;
+};
+struct request_queue {
+	const void *mq_ops;
+	struct xarray hctx_table;
+};
+struct request {
+	struct request_queue *q;
+	unsigned int cmd_flags;
+	enum mq_rq_state state;
+};
+struct gendisk {
+	int major, first_minor;
+	char disk_name[32];
+	struct block_device *part0;
+	struct request_queue *queue;
+	const void *fops;
+};
+struct disk_stats_unit {
+	struct disk_stats st;
+	char pad[sizeof(struct rq) - sizeof(struct disk_stats)];
+};
+__attribute__((used)) const struct device_type disk_type = {"disk"}, part_type = {"partition"};
+__attribute__((used)) const int virtio_mq_ops = 1;
+extern struct request_queue q_vda, q_vdb;
+__attribute__((used)) struct request rq_vda[8] = {
+	[0] = {&q_vda, 0, MQ_RQ_IN_FLIGHT}, /* the reserved tag: a read */
+	[1] = {&q_vda, 1, MQ_RQ_IN_FLIGHT}, [4] = {&q_vda, 0, MQ_RQ_COMPLETE},
+	[5] = {&q_vdb, 0, MQ_RQ_IN_FLIGHT}, [7] = {&q_vda, 0x801, MQ_RQ_IN_FLIGHT},
+};
+__attribute__((used)) struct request *rqs_vda[8] = {&rq_vda[0], &rq_vda[1], 0, 0, &rq_vda[4], &rq_vda[5], 0, &rq_vda[7]};
+/* tags 1..7 in two words of four (shift 2): bits 0 and 3 of the first (bit 1 cleared), 0 and 2 of the second */
+__attribute__((used)) struct sbitmap_word sbw_vda[2] = {{0xb, 0x2}, {0x5, 0}}, sbw_vda_res[1] = {{0x1, 0}};
+__attribute__((used)) struct blk_mq_tags tags_vda = {8, 1, {{7, 2, 2, sbw_vda}}, {{1, 6, 1, sbw_vda_res}}, rqs_vda};
+__attribute__((used)) struct sbitmap_word sbw_vdb[1] = {{0, 0}};
+__attribute__((used)) struct request *rqs_vdb[4];
+__attribute__((used)) struct blk_mq_tags tags_vdb = {4, 0, {{4, 6, 1, sbw_vdb}}, {{0, 6, 0, 0}}, rqs_vdb};
+__attribute__((used)) struct blk_mq_hw_ctx hctx_vda = {&tags_vda}, hctx_vdb = {&tags_vdb};
+__attribute__((used)) struct request_queue q_vda = {&virtio_mq_ops, {0, 0, &hctx_vda}},
+					   q_vdb = {&virtio_mq_ops, {0, 0, &hctx_vdb}}, q_loop0 = {&virtio_mq_ops, {0, 0, 0}},
+					   q_pmem0 = {0, {0, 0, 0}};
+__attribute__((used)) struct disk_stats_unit pmem0_stats[NR_CPUS] = {{{{1, 0}}, {0}}, {{{0, 2}}, {0}}, {{{0, 0}}, {0}}, {{{1, 0}}, {0}}};
+extern struct gendisk disk_vda, disk_vdb, disk_loop0, disk_pmem0;
+__attribute__((used)) struct block_device bdev_vda = {0, &disk_vda, 0, {{"vda"}, &disk_type}},
+					  bdev_vda1 = {0, &disk_vda, 0, {{"vda1"}, &part_type}},
+					  bdev_vdb = {0, &disk_vdb, 0, {{"vdb"}, &disk_type}},
+					  bdev_loop0 = {0, &disk_loop0, 0, {{"loop0"}, &disk_type}},
+					  bdev_pmem0 = {0, &disk_pmem0, &pmem0_stats[0].st, {{"pmem0"}, &disk_type}};
+__attribute__((used)) struct gendisk disk_vda = {254, 0, "vda", &bdev_vda, &q_vda, 0}, disk_vdb = {254, 16, "vdb", &bdev_vdb, &q_vdb, 0},
+				     disk_loop0 = {7, 0, "loop0", &bdev_loop0, &q_loop0, 0},
+				     disk_pmem0 = {259, 0, "pmem0", &bdev_pmem0, &q_pmem0, 0};
+extern struct subsys_private block_subsys_private;
+#define KLIST_HEAD (&block_subsys_private.klist_devices.k_list)
+extern struct device_private dp_vda, dp_vda1, dp_dead, dp_vdb, dp_loop0, dp_pmem0;
+__attribute__((used)) struct device_private dp_vda = {{0, {&dp_vda1.knode_class.n_node, KLIST_HEAD}}, &bdev_vda.bd_device},
+	dp_vda1 = {{0, {&dp_dead.knode_class.n_node, &dp_vda.knode_class.n_node}}, &bdev_vda1.bd_device},
+	dp_dead = {{(void *)1, {&dp_vdb.knode_class.n_node, &dp_vda1.knode_class.n_node}}, &bdev_vdb.bd_device},
+	dp_vdb = {{0, {&dp_loop0.knode_class.n_node, &dp_dead.knode_class.n_node}}, &bdev_vdb.bd_device},
+	dp_loop0 = {{0, {&dp_pmem0.knode_class.n_node, &dp_vdb.knode_class.n_node}}, &bdev_loop0.bd_device},
+	dp_pmem0 = {{0, {KLIST_HEAD, &dp_loop0.knode_class.n_node}}, &bdev_pmem0.bd_device};
+__attribute__((used)) struct subsys_private block_subsys_private = {{{&dp_vda.knode_class.n_node, &dp_pmem0.knode_class.n_node}}};
+__attribute__((used)) struct class block_class = {"block", &block_subsys_private};

@@ -47,6 +47,21 @@ struct golden {
 static const struct golden cases[] = {
 	/* ps */
 	/* files, fuser, mount */
+	/* irq and dev (issue 12) */
+	{"irq", "irq\nirq -u\nirq 1 4\nirq -u 2\nirq 6\nirq x1\nirq -x"},
+	{"irq-affinity-stats", "irq -a\nirq -s\nirq -s -c 1,3\nirq -s -c 0 -c 1\nirq -s -c 7\nirq -c 7"},
+	{"irq-softirq", "irq -b"},
+	{"irq-idt", "irq -d", "idt_table[0].offset_low = (unsigned long)&asm_exc_divide_error & 0xffff; idt_table[0].offset_middle = ((unsigned long)&asm_exc_divide_error >> 16) & 0xffff; idt_table[0].offset_high = (unsigned long)&asm_exc_divide_error >> 32; idt_table[12].offset_low = ((unsigned long)&asm_exc_debug + 4) & 0xffff; idt_table[12].offset_middle = (((unsigned long)&asm_exc_debug + 4) >> 16) & 0xffff; idt_table[12].offset_high = (unsigned long)&asm_exc_debug >> 32"},
+	{"irq-desc-unreadable", "irq\nirq -s", "irq_descs[1].action = 0xdead0000"},
+	{"irq-tree-corrupt", "irq -u", "irq_xa_leaf.slots[3] = 0xdead0000"},
+	{"irq-action-cycle", "irq 1\nirq -a", "irqa_serio.next = &irqa_i8042"},
+	{"dev", "dev\ndev -i\ndev -p\ndev -d\ndev -x\ndev 1\ndev -V\ndev -v 0\ndev -v 0 file extra"},
+	{"dev-diskio", "dev -d\ndev -D"},
+	{"dev-diskio-bad-request", "dev -d", "rqs_vda[7] = 0xffffc90000dead00"},
+	{"dev-diskio-bad-sbitmap", "dev -d", "tags_vda.bitmap_tags.sb.shift = 9"},
+	{"dev-chrdev-cycle", "dev", "cds_tty.next = &cds_vc0"},
+	{"dev-resource-cycle", "dev -i", "res_kbd.sibling = &res_dma1"},
+	{"dev-pci-unreadable", "dev -p", "pci_port.bus_list.next = 0xdead0000"},
 	{"files", "files 100\nfiles -c 100\nfiles 1"},
 	{"files-d-p", "files -d {&d_data}\nfiles -d {&d_pipe}\nfiles -d {&d_sock}\nfiles -d {&d_lab_mp}\nfiles -d {&d_gone}\nfiles -p {&ino_data}\nfiles -p {&ino_root}"},
 	{"files-R", "files -R data 100\nfiles -R 4 100\nfiles -R FIFO 100\nfiles -R / 100\nfiles -R nothing 100\nforeach files -R TCP"},
