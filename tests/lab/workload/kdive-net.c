@@ -174,8 +174,13 @@ static int ip_socket(int family, int type, const char *addr, int port)
 			die(addr);
 		len = sizeof(*in6);
 	}
-	if (bind(s, (struct sockaddr *)&ss, len) < 0)
-		die(addr);
+	/* an address just added is tentative until the kernel's address work has run (DAD
+	 * off or not): up to a minute of EADDRNOTAVAIL on a loaded TCG guest */
+	for (int i = 0; bind(s, (struct sockaddr *)&ss, len) < 0; i++) {
+		if (errno != EADDRNOTAVAIL || i == 600)
+			die(addr);
+		usleep(100000);
+	}
 	return s;
 }
 
