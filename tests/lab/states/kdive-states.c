@@ -34,6 +34,7 @@
  * "zombies" (their pids) for the zombies activity.
  */
 #include "../workload/kdive-facts.h"
+#include <sys/mount.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -490,6 +491,20 @@ int main(int argc, char **argv)
 		if (fd < 0 || write(fd, "-1\n", 3) != 3)
 			die("sched_rt_runtime_us");
 		close(fd);
+		/* 6.12's fair server still runs SCHED_NORMAL tasks 50 ms a second beside them:
+		 * zeroed where the kernel has it (debugfs), as unrun must never run even when a
+		 * loaded host stretches the second before the panic */
+		if (mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL) == 0 || errno == EBUSY) {
+			char f[96];
+			for (int c = 0; c < 2; c++) {
+				snprintf(f, sizeof(f), "/sys/kernel/debug/sched/fair_server/cpu%d/runtime", c);
+				if ((fd = open(f, O_WRONLY)) >= 0) {
+					if (write(fd, "0\n", 2) != 2)
+						fprintf(stderr, "kdive-states: cannot zero %s: %s\n", f, strerror(errno));
+					close(fd);
+				}
+			}
+		}
 	}
 	pin(panic_cpu);
 	if (pipe(p) < 0)
