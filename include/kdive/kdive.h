@@ -33,5 +33,6 @@
 #include <kdive/fs.h>
 #include <kdive/moddebug.h>
 #include <kdive/timer.h>
+#include <kdive/machine.h>
 
 #endif

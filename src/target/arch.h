@@ -25,6 +25,9 @@ struct arch_ops {
 	bool (*kvaddr_linear)(kd_session *s, uint64_t vaddr, uint64_t *paddr);
 	/* A page-table entry's page, flags and swap entry (kd_pte_decode). */
 	void (*pte_decode)(kd_session *s, uint64_t pte, struct kd_pte_info *out);
+	/* Where the kernel image is mapped from (__START_KERNEL_map) and where module space starts
+	 * (MODULES_VADDR), as mach shows them. */
+	void (*kernel_map)(kd_session *s, uint64_t *start_map, uint64_t *modules);
 };
 
 extern const struct arch_ops arch_x86_64;
