@@ -34,5 +34,6 @@
 #include <kdive/moddebug.h>
 #include <kdive/timer.h>
 #include <kdive/machine.h>
+#include <kdive/waitq.h>
 
 #endif
