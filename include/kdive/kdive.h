@@ -35,5 +35,6 @@
 #include <kdive/timer.h>
 #include <kdive/machine.h>
 #include <kdive/waitq.h>
+#include <kdive/bpf.h>
 
 #endif
