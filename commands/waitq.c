@@ -83,7 +83,7 @@ static int cmd_waitq(kd_session *s, int argc, char **argv)
 			return 0;
 		}
 		if (!kd_parse_hex_u64(argv[2], &q))
-			return kd_fail(s, "invalid address: %s", argv[2]);
+			return kd_fail(s, "invalid input: \"%s\"", argv[2]);
 		struct kd_member_info m;
 		if (!kd_member_find(s, type, dot + 1, &m)) {
 			kd_printf(s, "%s is not a member of %s\n", dot + 1, type);

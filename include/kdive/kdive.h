@@ -36,5 +36,6 @@
 #include <kdive/machine.h>
 #include <kdive/waitq.h>
 #include <kdive/bpf.h>
+#include <kdive/sbitmap.h>
 
 #endif
