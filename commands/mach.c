@@ -128,7 +128,7 @@ static int show_cpuinfo(kd_session *s, int radix)
 	kd_struct_spec *sp = kd_struct_spec_parse(s, "cpuinfo_x86", "struct");
 	if (!sp)
 		return -1;
-	bool percpu = kd_symbol_is_percpu(s, "cpu_info", NULL);
+	bool percpu = kd_symbol_lookup(s, "cpu_info") != NULL;
 	int ncpus = percpu ? kd_target(s)->nr_cpus : 1;
 	int rc = 0;
 	for (int cpu = 0; cpu < ncpus && rc == 0; cpu++) {

@@ -53,6 +53,10 @@ static int show_base(kd_session *s, int cpu, int index, uint64_t jiffies, int fl
 	long n = kd_timer_base_timers(s, base, &t, &broken);
 	if (n < 0)
 		return -1;
+	char why[512] = "";
+	if (broken < 0)
+		snprintf(why, sizeof(why), "%s", kd_last_error(s));
+	kd_clear_error(s);
 	sort_timers(t, (size_t)n);
 	uint64_t highest = 0;
 	for (long i = 0; i < n; i++) {
@@ -79,8 +83,7 @@ static int show_base(kd_session *s, int cpu, int index, uint64_t jiffies, int fl
 		kd_printf(s, "  (none)\n");
 	free(t);
 	if (broken < 0) {
-		kd_printf(s, "timer: %s\n", kd_last_error(s));
-		kd_clear_error(s);
+		kd_printf(s, "timer: %s\n", why);
 		return 1;
 	}
 	return 0;
@@ -133,12 +136,15 @@ static int show_clock_base(kd_session *s, uint64_t cpu_base, int index, uint64_t
 	long n = kd_hrtimer_clock_base_timers(s, cb.addr, &t, &rc);
 	if (n < 0)
 		return -1;
+	char why[512] = "";
+	if (rc < 0)
+		snprintf(why, sizeof(why), "%s", kd_last_error(s));
+	kd_clear_error(s);
 	if (!n) {
 		kd_printf(s, "  (empty)\n");
 		free(t);
 		if (rc < 0) {
-			kd_printf(s, "timer: %s\n", kd_last_error(s));
-			kd_clear_error(s);
+			kd_printf(s, "timer: %s\n", why);
 			return 1;
 		}
 		return 0;
@@ -178,8 +184,7 @@ static int show_clock_base(kd_session *s, uint64_t cpu_base, int index, uint64_t
 	}
 	free(t);
 	if (rc < 0) {
-		kd_printf(s, "timer: %s\n", kd_last_error(s));
-		kd_clear_error(s);
+		kd_printf(s, "timer: %s\n", why);
 		return 1;
 	}
 	return 0;

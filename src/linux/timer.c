@@ -51,7 +51,7 @@ int kd_uptime_jiffies(kd_session *s, uint64_t *j)
 static const kd_type *timer_bases_type(kd_session *s, uint64_t *count)
 {
 	const kd_type *t = kd_type_find(s, "timer_base");
-	if (!t || !kd_symbol_is_percpu(s, "timer_bases", NULL)) {
+	if (!t || !kd_symbol_lookup(s, "timer_bases")) {
 		kd_error(s, KD_ENOTFOUND, 0, "timer_bases does not exist in this kernel");
 		return NULL;
 	}
@@ -150,7 +150,7 @@ long kd_timer_base_timers(kd_session *s, uint64_t base, struct kd_timer **out, i
 
 int kd_hrtimer_cpu_base(kd_session *s, int cpu, uint64_t *addr)
 {
-	if (!kd_symbol_is_percpu(s, "hrtimer_bases", NULL))
+	if (!kd_symbol_lookup(s, "hrtimer_bases"))
 		return kd_error(s, KD_ENOTFOUND, 0, "hrtimer_bases does not exist in this kernel");
 	return kd_per_cpu_addr(s, "hrtimer_bases", cpu, addr);
 }
