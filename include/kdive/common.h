@@ -36,9 +36,11 @@
  *      object files); module symbols as ordinary symbols (struct kd_symbol.module appended,
  *      kd_symbol_section, kd_symbol_index_from), kd_module_find/at and kd_taint_flags,
  *      kd_kernel_config and kd_cpu_rq_clock (linux.h), kd_format_ns_dhms (util.h).
+ * 1.4: timer.h (timer wheels, hrtimers, jiffies, HZ), waitq.h, machine.h (machine data, e820),
+ *      bpf.h, sbitmap.h; kd_unwind_cpu_stacks_all and kd_unwind_thread_size (unwind.h).
  */
 #define KDIVE_API_MAJOR 1
-#define KDIVE_API_MINOR 3
+#define KDIVE_API_MINOR 4
 #define KDIVE_API_VERSION ((KDIVE_API_MAJOR << 16) | KDIVE_API_MINOR)
 #define KDIVE_API_VERSION_MAJOR(v) ((unsigned)(v) >> 16)
 #define KDIVE_API_VERSION_MINOR(v) ((unsigned)(v)&0xffffu)
