@@ -79,6 +79,177 @@ static void load_time(kd_session *s, int64_t ns, char *buf, size_t size)
 		snprintf(buf, size, "%" PRId64, ns / 1000000000);
 }
 
+/* ---- -t, -T: the verified bytecode, one instruction a line as the kernel's verifier log writes it ---- */
+
+struct insn {
+	uint8_t code, dst, src;
+	int16_t off;
+	int32_t imm;
+};
+
+static struct insn decode(const uint8_t *b)
+{
+	struct insn i = {b[0], (uint8_t)(b[1] & 0xf), (uint8_t)(b[1] >> 4), (int16_t)(b[2] | b[3] << 8),
+			 (int32_t)((uint32_t)b[4] | (uint32_t)b[5] << 8 | (uint32_t)b[6] << 16 | (uint32_t)b[7] << 24)};
+	return i;
+}
+
+static const char *alu_op(unsigned op)
+{
+	static const char *const ops[16] = {"+=", "-=", "*=", "/=", "|=", "&=", "<<=", ">>=", "neg", "%=", "^=", "=", "s>>=", "endian"};
+	return ops[op & 0xf] ? ops[op & 0xf] : "(null)";
+}
+
+static const char *jmp_op(unsigned op)
+{
+	static const char *const ops[16] = {"jmp", "==", ">", ">=", "&", "!=", "s>", "s>=", "call", "exit", "<", "<=", "s<", "s<="};
+	return ops[op & 0xf] ? ops[op & 0xf] : "(null)";
+}
+
+static const char *size_name(unsigned code)
+{
+	static const char *const sz[4] = {"u32", "u16", "u8", "u64"};
+	return sz[(code >> 3) & 3];
+}
+
+/* A helper's name: func_id_str[imm] for an ordinary helper, else the function at __bpf_call_base + imm. */
+static void helper_name(kd_session *s, const struct insn *in, char *buf, size_t size)
+{
+	int64_t max;
+	if (!kd_enum_find(s, "__BPF_FUNC_MAX_ID", &max))
+		return;
+	const struct kd_symbol *k;
+	uint64_t p;
+	if (in->src != 1 && in->imm >= 0 && in->imm < max && (k = kd_symbol_lookup(s, "func_id_str")) &&
+	    kd_read_u64(s, k->addr + (uint64_t)in->imm * 8, &p) == 0 && kd_read_string(s, p, buf, size) == 0)
+		return;
+	kd_clear_error(s);
+	if (in->src != 1 && (k = kd_symbol_lookup(s, "__bpf_call_base"))) {
+		const struct kd_symbol *f = kd_symbol_containing(s, k->addr + (uint64_t)(int64_t)in->imm);
+		if (f && f->addr == k->addr + (uint64_t)(int64_t)in->imm) {
+			snprintf(buf, size, "%s", f->name);
+			return;
+		}
+	}
+	if (in->src == 1)
+		snprintf(buf, size, "%+d", in->imm);
+}
+
+static void print_insn(kd_session *s, const struct insn *in, const struct insn *next, const struct kd_bpf_map *maps, long nmaps)
+{
+	unsigned cls = in->code & 7, op = in->code >> 4, mode = in->code & 0xe0;
+	bool x = in->code & 8;
+	const char *u32 = cls == 4 ? "(u32) " : "";
+	if (cls == 4 || cls == 7) {
+		if (op == 0xd) {
+			if (cls == 7)
+				kd_printf(s, "BUG_alu64_%02x\n", in->code);
+			else
+				kd_printf(s, "(%02x) r%d = %s%d r%d\n", in->code, in->dst, x ? "be" : "le", in->imm, in->dst);
+		} else if (op == 0x8)
+			kd_printf(s, "(%02x) r%d = %s-r%d\n", in->code, in->dst, u32, in->dst);
+		else if (x)
+			kd_printf(s, "(%02x) %sr%d %s %sr%d\n", in->code, u32, in->dst, alu_op(op), u32, in->src);
+		else
+			kd_printf(s, "(%02x) %sr%d %s %s%d\n", in->code, u32, in->dst, alu_op(op), u32, in->imm);
+	} else if (cls == 3) {
+		if (mode == 0x60)
+			kd_printf(s, "(%02x) *(%s *)(r%d %+d) = r%d\n", in->code, size_name(in->code), in->dst, in->off, in->src);
+		else if (mode == 0xc0)
+			kd_printf(s, "(%02x) lock *(%s *)(r%d %+d) += r%d\n", in->code, size_name(in->code), in->dst, in->off, in->src);
+		else
+			kd_printf(s, "BUG_%02x\n", in->code);
+	} else if (cls == 2) {
+		if (mode != 0x60)
+			kd_printf(s, "BUG_st_%02x\n", in->code);
+		else
+			kd_printf(s, "(%02x) *(%s *)(r%d %+d) = %d\n", in->code, size_name(in->code), in->dst, in->off, in->imm);
+	} else if (cls == 1) {
+		if (mode != 0x60)
+			kd_printf(s, "BUG_ldx_%02x\n", in->code);
+		else
+			kd_printf(s, "(%02x) r%d = *(%s *)(r%d %+d)\n", in->code, in->dst, size_name(in->code), in->src, in->off);
+	} else if (cls == 0) {
+		if (mode == 0x20)
+			kd_printf(s, "(%02x) r0 = *(%s *)skb[%d]\n", in->code, size_name(in->code), in->imm);
+		else if (mode == 0x40)
+			kd_printf(s, "(%02x) r0 = *(%s *)skb[r%d + %d]\n", in->code, size_name(in->code), in->src, in->imm);
+		else if (mode == 0 && (in->code & 0x18) == 0x18) {
+			uint64_t imm = (uint64_t)(uint32_t)(next ? next->imm : 0) << 32 | (uint32_t)in->imm;
+			char what[64];
+			snprintf(what, sizeof(what), "0x%" PRIx64, imm);
+			for (long m = 0; m < nmaps; m++)
+				if (maps[m].addr == imm) {
+					snprintf(what, sizeof(what), "map[id:%" PRIu64 "]", maps[m].id);
+					break;
+				}
+			kd_printf(s, "(%02x) r%d = %s\n", in->code, in->dst, what);
+		} else
+			kd_printf(s, "BUG_ld_%02x\n", in->code);
+	} else if (cls == 5) {
+		char name[128] = "";
+		if (op == 0x8) {
+			if (in->src == 1) {
+				helper_name(s, in, name, sizeof(name));
+				kd_printf(s, "(%02x) call pc%s\n", in->code, name);
+			} else {
+				snprintf(name, sizeof(name), "unknown");
+				helper_name(s, in, name, sizeof(name));
+				kd_printf(s, "(%02x) call %s#%d\n", in->code, name, in->imm);
+			}
+		} else if (in->code == 0x05)
+			kd_printf(s, "(%02x) goto pc%+d\n", in->code, in->off);
+		else if (in->code == 0x95)
+			kd_printf(s, "(%02x) exit\n", in->code);
+		else if (x)
+			kd_printf(s, "(%02x) if r%d %s r%d goto pc%+d\n", in->code, in->dst, jmp_op(op), in->src, in->off);
+		else
+			kd_printf(s, "(%02x) if r%d %s 0x%x goto pc%+d\n", in->code, in->dst, jmp_op(op), (unsigned)in->imm, in->off);
+	} else
+		kd_printf(s, "(%02x) %s\n", in->code, "BUG"); /* class 6: classic BPF's RET, eBPF's JMP32 */
+}
+
+static void hex8(kd_session *s, const uint8_t *b)
+{
+	for (int i = 0; i < 8; i++)
+		kd_printf(s, "%s%02x", i ? " " : "", b[i]);
+}
+
+/* The program's instructions (prog->len of them, at insnsi); -1 with an error when unreadable. */
+static int translate(kd_session *s, const struct kd_bpf_prog *p, bool opcodes, const struct kd_bpf_map *maps, long nmaps)
+{
+	uint32_t n = p->len > 1000000 ? 1000000 : p->len; /* BPF_COMPLEXITY_LIMIT_INSNS */
+	uint8_t *buf = kd_xmalloc((size_t)n * 8 + 8);
+	if (kd_read_kv(s, p->insnsi, buf, (size_t)n * 8) < 0) {
+		free(buf);
+		return kd_fail_prefix(s, "bpf_prog.insnsi contents at %" PRIx64, p->insnsi);
+	}
+	bool second = false;
+	for (uint32_t i = 0; i < n; i++) {
+		if (second) { /* the upper half of a 64-bit immediate load */
+			second = false;
+			continue;
+		}
+		struct insn in = decode(buf + (size_t)i * 8), nx;
+		second = in.code == 0x18;
+		if (second && i + 1 < n)
+			nx = decode(buf + (size_t)(i + 1) * 8);
+		kd_printf(s, "% 4d: ", (int)i);
+		print_insn(s, &in, second && i + 1 < n ? &nx : NULL, maps, nmaps);
+		if (opcodes) {
+			kd_printf(s, "       ");
+			hex8(s, buf + (size_t)i * 8);
+			if (second && i + 1 < n) {
+				kd_printf(s, " ");
+				hex8(s, buf + (size_t)(i + 1) * 8);
+			}
+			kd_printf(s, "\n");
+		}
+	}
+	free(buf);
+	return 0;
+}
+
 static int show(kd_session *s, unsigned flags, uint64_t prog_id, uint64_t map_id, int radix)
 {
 	struct kd_bpf_prog *p;
@@ -193,8 +364,10 @@ static int show(kd_session *s, unsigned flags, uint64_t prog_id, uint64_t map_id
 			}
 			if (flags & F_XLATED) {
 				kd_printf(s, "\n");
-				rc = kd_error(s, KD_EUNSUPP, q->insnsi, "-t: translating BPF bytecode is not supported yet");
-				goto out;
+				if (translate(s, q, flags & F_OPCODES, m, nm) < 0) {
+					rc = -1;
+					goto out;
+				}
 			}
 			if (flags & F_STRUCT) {
 				kd_printf(s, "\n");
@@ -327,7 +500,8 @@ const struct kd_command kd_cmd_bpf = {
 	"  -M       the same for every map\n"
 	"  -s       with -p, -P, -m or -M: the bpf_prog and bpf_prog_aux (or bpf_map) structures\n"
 	"  -x, -d   with -s: integers in hexadecimal (crash takes -d the same way)\n"
-	"  -t, -T   translate the program's bytecode (not supported yet)\n"
+	"  -t       with -p or -P: the program's verified bytecode, one instruction a line\n"
+	"  -T       the same with each instruction's bytes\n"
 	"  -j       disassemble the program's JITed code (not supported yet)\n"
 	"\n"
 	"EXAMPLES\n"

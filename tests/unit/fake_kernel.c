@@ -999,14 +999,15 @@ struct bpf_prog {
 	unsigned char tag[8];
 	unsigned int (*bpf_func)(const void *, const struct bpf_insn *);
 	struct bpf_prog_aux *aux;
-	struct bpf_insn insnsi[2];
+	struct bpf_insn insnsi[8];
 };
 struct bpf_map fk_map = {0, BPF_MAP_TYPE_ARRAY, 4, 8, 16, 0x10, 1, "fk_counts"};
 struct bpf_map *fk_used_maps[1] = {&fk_map};
 extern struct bpf_prog fk_prog;
 struct bpf_prog_aux fk_prog_aux = {1, 1, fk_used_maps, &fk_prog, 12000000000ULL, "fk_filter"};
-struct bpf_prog fk_prog = {1, 0, 1, BPF_PROG_TYPE_SOCKET_FILTER, 2, 0, {0x1a, 0x2b, 0x3c, 0x4d, 0x5e, 0x6f, 0x70, 0x81}, 0, &fk_prog_aux,
-			   {{0xb7, 0, 0, 0, 0}, {0x95, 0, 0, 0, 0}}};
+struct bpf_prog fk_prog = {1, 0, 1, BPF_PROG_TYPE_SOCKET_FILTER, 8, 0, {0x1a, 0x2b, 0x3c, 0x4d, 0x5e, 0x6f, 0x70, 0x81}, 0, &fk_prog_aux,
+			   {{0xbf, 6, 1, 0, 0}, {0x18, 1, 1, 0, 0}, {0, 0, 0, 0, 0}, {0x61, 2, 6, 4, 0}, {0x55, 2, 0, 2, 17},
+			    {0x85, 0, 0, 0, 1}, {0xb4, 0, 0, 0, -1}, {0x95, 0, 0, 0, 0}}};
 /* each idr holds one entry, id 1 (idr_base 1: index 0, in the head itself) */
 struct idr prog_idr = {{0, 0, &fk_prog}, 1, 2};
 struct idr map_idr = {{0, 0, &fk_map}, 1, 2};

@@ -234,6 +234,7 @@ static const struct golden cases[] = {
 	{"mach-e820-corrupt", "mach -m", "fk_e820.nr_entries = 5000"},
 	{"bpf", "bpf\nbpf -p 1\nbpf -P\nbpf -m 1\nbpf -M\nbpf -p 2\nbpf -m 9\nbpf -t\nbpf -s\nbpf -x\nbpf x\nbpf -p z\nbpf -p 1 -t"},
 	{"bpf-s", "bpf -p 1 -s\nbpf -m 1 -s -x"},
+	{"bpf-t", "bpf -p 1 -t\nbpf -P -T"},
 	{"bpf-prog-unreadable", "bpf", "prog_idr.idr_rt.xa_head = 0xdead0000"},
 	{"sbitmapq", "sbitmapq {&fk_sbq}\nsbitmapq -s item -a {&items} {&fk_sbq}\nsbitmapq -s item.v -a {&items} -v {&fk_sbq}"},
 	{"sbitmapq-bad", "sbitmapq\nsbitmapq 0\nsbitmapq zz\nsbitmapq -s item {&fk_sbq}\nsbitmapq -a {&items} {&fk_sbq}\n"
