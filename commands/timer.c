@@ -28,17 +28,17 @@ static int cmp_expires(const void *a, const void *b)
 	const struct kd_timer *x = a, *y = b;
 	if (x->expires != y->expires)
 		return x->expires < y->expires ? -1 : 1;
-	/* equal expiry: the order the vectors and their lists hold them in (crash's sort is stable) */
 	if (x->vector != y->vector)
 		return x->vector < y->vector ? -1 : 1;
 	return 0;
 }
 
-/* Stable: an insertion sort over the few timers of one base would do, but bases can be long. */
+/* By expiry, timers expiring together in the order the wheel holds them (crash's sort is stable):
+ * the position found, kept in .vector (not shown), breaks the ties. */
 static void sort_timers(struct kd_timer *t, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		t[i].vector = (unsigned)i; /* the found order becomes the tie-break */
+		t[i].vector = (unsigned)i;
 	qsort(t, n, sizeof(*t), cmp_expires);
 }
 
