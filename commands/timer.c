@@ -39,7 +39,8 @@ static void sort_timers(struct kd_timer *t, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		t[i].vector = (unsigned)i;
-	qsort(t, n, sizeof(*t), cmp_expires);
+	if (n > 1)
+		qsort(t, n, sizeof(*t), cmp_expires);
 }
 
 static int show_base(kd_session *s, int cpu, int index, uint64_t jiffies, int flen)
