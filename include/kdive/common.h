@@ -40,6 +40,8 @@
  *      (System V IPC); kd_info (common.h), kd_parse_ref_number (util.h); interrupts and
  *      devices: irq.h (IRQ descriptors, actions, counts, affinity, softirqs,
  *      the IDT), device.h (chrdevs, block majors, resource trees, PCI, disks in flight).
+ *      timer.h (timer wheels, hrtimers, jiffies, HZ), waitq.h, machine.h (machine data, e820),
+ *      bpf.h, sbitmap.h; kd_unwind_cpu_stacks_all and kd_unwind_thread_size (unwind.h).
  */
 #define KDIVE_API_MAJOR 1
 #define KDIVE_API_MINOR 4
