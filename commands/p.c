@@ -254,6 +254,6 @@ static int cmd_pd(kd_session *s, int argc, char **argv)
 const struct kd_command kd_cmd_p = {"p", cmd_p, P_USAGE, "print the value of an expression", P_HELP_COMMON,
 				    KD_CMD_NEEDS_DUMP};
 const struct kd_command kd_cmd_px = {"px", cmd_px, "px [expression | symbol[:cpuspec]]",
-				     "print an expression in hexadecimal (p -x)", P_HELP_COMMON, KD_CMD_NEEDS_DUMP};
+				     "print an expression in hexadecimal (p -x)", P_HELP_COMMON, KD_CMD_NEEDS_DUMP | KD_CMD_HIDDEN};
 const struct kd_command kd_cmd_pd = {"pd", cmd_pd, "pd [expression | symbol[:cpuspec]]",
-				     "print an expression in decimal (p -d)", P_HELP_COMMON, KD_CMD_NEEDS_DUMP};
+				     "print an expression in decimal (p -d)", P_HELP_COMMON, KD_CMD_NEEDS_DUMP | KD_CMD_HIDDEN};
