@@ -74,6 +74,8 @@ static int gdb_whatis(kd_session *s, const char *expr, const char *request)
 
 /* ---- x/FMT ---- */
 
+#define X_STRING_MAX 65536 /* the longest string x/s prints (crash's gdb has no limit) */
+
 struct xfmt {
 	unsigned long count;
 	char fmt;   /* x d u o t a c s i */
@@ -176,7 +178,7 @@ static int gdb_x(kd_session *s, const char *spec, const char *expr, const char *
 					kd_printf(s, "<error: Cannot access memory at address 0x%llx>\n", (unsigned long long)(addr + len));
 					return 0;
 				}
-				if (!c || len >= 200)
+				if (!c || len >= X_STRING_MAX)
 					break;
 				if (c == '\n')
 					kd_sbuf_puts(&b, "\\n");
@@ -277,21 +279,13 @@ static int gdb_info_line(kd_session *s, const char *spec, const char *request)
 	while (end < addr + LINE_SCAN && kd_addr_line_entry(s, end, f2, sizeof(f2), &l2, &next) == 0 && next == start)
 		end++;
 	kd_clear_error(s);
-	struct kd_sbuf a = {0}, b = {0}, c = {0};
+	struct kd_sbuf a = {0}, b = {0};
 	symbolic(s, &a, start);
 	symbolic(s, &b, end);
-	if (start != addr) {
-		/* gdb says where the address lies when the line starts before it */
-		symbolic(s, &c, addr);
-		kd_printf(s, "Line %d of \"%s\" starts at address %s and ends at %s.\n", line, file, kd_sbuf_str(&a),
-			  kd_sbuf_str(&b));
-	} else {
-		kd_printf(s, "Line %d of \"%s\" starts at address %s and ends at %s.\n", line, file, kd_sbuf_str(&a),
-			  kd_sbuf_str(&b));
-	}
+	kd_printf(s, "Line %d of \"%s\" starts at address %s and ends at %s.\n", line, file, kd_sbuf_str(&a),
+		  kd_sbuf_str(&b));
 	kd_sbuf_free(&a);
 	kd_sbuf_free(&b);
-	kd_sbuf_free(&c);
 	return 0;
 }
 

@@ -212,15 +212,6 @@ static int cmd_p(kd_session *s, int argc, char **argv)
 	return cmd_p_common(s, argc, argv, 0);
 }
 
-static int cmd_px(kd_session *s, int argc, char **argv)
-{
-	return cmd_p_common(s, argc, argv, 'x');
-}
-
-static int cmd_pd(kd_session *s, int argc, char **argv)
-{
-	return cmd_p_common(s, argc, argv, 'd');
-}
 
 #define P_HELP_COMMON                                                                                              \
 	"Prints the value of a C expression over the kernel's symbols and types, as gdb\n"                          \
@@ -253,7 +244,4 @@ static int cmd_pd(kd_session *s, int argc, char **argv)
 
 const struct kd_command kd_cmd_p = {"p", cmd_p, P_USAGE, "print the value of an expression", P_HELP_COMMON,
 				    KD_CMD_NEEDS_DUMP};
-const struct kd_command kd_cmd_px = {"px", cmd_px, "px [expression | symbol[:cpuspec]]",
-				     "print an expression in hexadecimal (p -x)", P_HELP_COMMON, KD_CMD_NEEDS_DUMP | KD_CMD_HIDDEN};
-const struct kd_command kd_cmd_pd = {"pd", cmd_pd, "pd [expression | symbol[:cpuspec]]",
-				     "print an expression in decimal (p -d)", P_HELP_COMMON, KD_CMD_NEEDS_DUMP | KD_CMD_HIDDEN};
+/* px and pd are crash's built-in aliases of p -x and p -d (src/shell/alias.c). */

@@ -590,7 +590,7 @@ static const struct {
 	{"rip", UW_IP, RT_CODE_PTR}, {"eflags", UW_FLAGS, RT_NEVER}, {"cs", UW_CS, RT_NEVER}, {"ss", UW_SS, RT_NEVER},
 	{"ds", -1, RT_NEVER},       {"es", -1, RT_NEVER},       {"fs", -1, RT_NEVER},        {"gs", -1, RT_NEVER},
 	{"fs_base", UW_NREGS, RT_LONG}, {"gs_base", UW_NREGS + 1, RT_LONG}, {"orig_rax", UW_ORIG_AX, RT_LONG},
-	{"pc", UW_IP, RT_CODE_PTR}, {"sp", UW_SP, RT_DATA_PTR},
+	{"pc", UW_IP, RT_CODE_PTR}, {"sp", UW_SP, RT_DATA_PTR}, {"fp", -2, RT_DATA_PTR},
 };
 /* The parts of the general registers: eax/ax/al, r8d/r8w/r8l, ... */
 static const struct {
@@ -629,6 +629,11 @@ static int parse_register(struct parser *ps, const char *name, struct cvalue *ou
 			continue;
 		int reg = amd64_regs[i].reg;
 		struct ctype *t = builtin(ps, "long");
+		if (reg == -2) {
+			/* $fp is gdb's frame base of the selected frame, which crash's gdb never finds: 0 */
+			cvalue_int(out, ctype_pointer_to(s, builtin(ps, "void")), 0);
+			return 0;
+		}
 		if (amd64_regs[i].type == RT_NEVER) {
 			t = builtin(ps, "int");
 			reg = -1;

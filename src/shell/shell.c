@@ -431,6 +431,5 @@ static int cmd_quit(kd_session *s, int argc, char **argv)
 	return 0;
 }
 
-const struct kd_command kd_cmd_q = {"q", cmd_quit, "q", "exit kdive", "Leaves kdive. Also spelled quit and exit.", 0};
-const struct kd_command kd_cmd_quit = {"quit", cmd_quit, "quit", "exit kdive", "Same as q.", KD_CMD_HIDDEN};
+const struct kd_command kd_cmd_q = {"q", cmd_quit, "q", "exit kdive", "Leaves kdive. exit does the same, and so does quit, crash's built-in alias of q.", 0};
 const struct kd_command kd_cmd_exit = {"exit", cmd_quit, "exit", "exit kdive", "Leaves kdive, as q does.", 0};
