@@ -168,16 +168,19 @@ static int gdb_x(kd_session *s, const char *spec, const char *expr, const char *
 		for (unsigned long n = 0; n < f.count; n++) {
 			struct kd_sbuf b = {0};
 			symbolic(s, &b, addr);
-			kd_sbuf_puts(&b, ":\t\"");
+			kd_sbuf_puts(&b, ":\t");
 			unsigned char c;
 			size_t len = 0;
 			for (;; len++) {
 				if (kd_read_kv(s, addr + len, &c, 1) < 0) {
-					kd_printf(s, "%s", kd_sbuf_str(&b));
+					kd_clear_error(s);
+					kd_printf(s, "%s%s<error: Cannot access memory at address 0x%llx>\n", kd_sbuf_str(&b), len ? "\"" : "",
+						  (unsigned long long)(addr + len));
 					kd_sbuf_free(&b);
-					kd_printf(s, "<error: Cannot access memory at address 0x%llx>\n", (unsigned long long)(addr + len));
 					return 0;
 				}
+				if (!len)
+					kd_sbuf_putc(&b, '"');
 				if (!c || len >= X_STRING_MAX)
 					break;
 				if (c == '\n')
@@ -209,10 +212,11 @@ static int gdb_x(kd_session *s, const char *spec, const char *expr, const char *
 		for (unsigned i = 0; i < per_line && n < f.count; i++, n++, addr += (uint64_t)f.size) {
 			uint64_t v = 0;
 			if (kd_read_kv(s, addr, &v, (size_t)f.size) < 0) {
-				kd_printf(s, "%s\n", kd_sbuf_str(&b));
+				/* gdb ends the line with its error */
+				kd_printf(s, "%s\tCannot access memory at address 0x%llx\n", kd_sbuf_str(&b), (unsigned long long)addr);
 				kd_sbuf_free(&b);
 				kd_clear_error(s);
-				return kd_fail(s, "Cannot access memory at address 0x%llx", (unsigned long long)addr);
+				return kd_fail(s, "gdb request failed: %s", request);
 			}
 			kd_sbuf_putc(&b, '\t');
 			x_value(&b, &f, v, s);
