@@ -160,7 +160,7 @@ static void close_output(kd_session *s, struct output *o)
  */
 /* crash 8.0.6's command names: a word that names one of them is that command or not
  * found, never a structure of the same name (mount, net, timer are structures too). */
-static bool crash_command_name(const char *name)
+bool shell_crash_command_name(const char *name)
 {
 	static const char *const names[] = {
 		"alias", "ascii", "bpf", "bt", "btop", "dev", "dis", "eval", "exit", "extend", "files",
@@ -185,7 +185,7 @@ static const struct kd_command *implied_command(kd_session *s, const char *name)
 	}
 	if (name[0] == '*')
 		return kd_command_find(s, "*");
-	if (!s->dwi || (!isalpha((unsigned char)name[0]) && name[0] != '_') || crash_command_name(name))
+	if (!s->dwi || (!isalpha((unsigned char)name[0]) && name[0] != '_') || shell_crash_command_name(name))
 		return NULL;
 	static const char *const kinds[] = {"struct", "union"};
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {

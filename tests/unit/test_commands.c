@@ -657,6 +657,22 @@ static void test_registers(void)
 	reset_session();
 }
 
+/* Every command has a page (help CMD), and help's list holds crash's commands only. */
+static void test_help_pages(void)
+{
+	const struct kd_command *c;
+	for (size_t i = 0; (c = kd_command_at(S, i)); i++) {
+		bool page = c->summary && *c->summary && c->synopsis && *c->synopsis && c->help && *c->help;
+		if (!page)
+			fprintf(stderr, "\ncommand %s has no help page\n", c->name);
+		CU_ASSERT(page);
+		bool listed = !(c->flags & KD_CMD_HIDDEN);
+		if (listed && !shell_crash_command_name(c->name) && strcmp(c->name, "*") != 0)
+			fprintf(stderr, "\nhelp lists %s, which crash 8.0.6 does not have\n", c->name);
+		CU_ASSERT(!listed || shell_crash_command_name(c->name) || strcmp(c->name, "*") == 0);
+	}
+}
+
 static int suite_init(void)
 {
 	S = fake_session();
@@ -670,4 +686,5 @@ void add_command_tests(void)
 		CU_add_test(s, cases[i].name, test_golden);
 	CU_add_test(s, "every golden file has its case", test_no_stale_golden);
 	CU_add_test(s, "registers in expressions and gdb's info registers", test_registers);
+	CU_add_test(s, "every command has a help page; help lists crash's commands only", test_help_pages);
 }
