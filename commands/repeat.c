@@ -59,8 +59,19 @@ static int cmd_repeat(kd_session *s, int argc, char **argv)
 			break;
 		rc = kd_run_command(s, kd_sbuf_str(&line));
 		fflush(kd_out(s));
-		if (rc < 0)
+		if (rc < 0) {
+			/* The command's own error, under its own name, as the shell reports one; repeat has nothing to add. */
+			const char *msg = kd_last_error(s);
+			if (*msg) {
+				const char *cmd = kd_sbuf_str(&line);
+				int n = (int)strcspn(cmd, " \t");
+				if (kd_out(s) != stdout)
+					fprintf(kd_out(s), "%.*s: %s\n", n, cmd, msg);
+				fprintf(stderr, "%.*s: %s\n", n, cmd, msg);
+				kd_clear_error(s);
+			}
 			break;
+		}
 	}
 	sigaction(SIGINT, &old, NULL);
 	kd_sbuf_free(&line);

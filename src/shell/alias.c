@@ -106,7 +106,7 @@ static char *normalise(const char *text)
 int kd_alias_define(kd_session *s, const char *name, const char *expansion)
 {
 	struct kd_aliases *a = aliases(s);
-	if (kd_command_find(s, name) && !find(a, name, strlen(name)))
+	if (kd_command_find(s, name))
 		return kd_fail(s, "cannot alias existing command name: %s", name);
 	char *words = normalise(expansion);
 	size_t first = strcspn(words, " ");
