@@ -431,5 +431,16 @@ static int cmd_quit(kd_session *s, int argc, char **argv)
 	return 0;
 }
 
-const struct kd_command kd_cmd_q = {"q", cmd_quit, "q", "exit kdive", "Leaves kdive. exit does the same, and so does quit, crash's built-in alias of q.", 0};
-const struct kd_command kd_cmd_exit = {"exit", cmd_quit, "exit", "exit kdive", "Leaves kdive, as q does.", 0};
+const struct kd_command kd_cmd_q = {"q", cmd_quit, "q", "exit this session",
+				    "Leaves kdive. exit does the same, and so does quit, crash's built-in alias of q.\n"
+				    "In a command file (-i) the commands after it are not run.\n"
+				    "\n"
+				    "EXAMPLES\n"
+				    "  kdive> q\n",
+				    0};
+const struct kd_command kd_cmd_exit = {"exit", cmd_quit, "exit", "exit this session",
+				       "Leaves kdive, as q does.\n"
+				       "\n"
+				       "EXAMPLES\n"
+				       "  kdive> exit\n",
+				       0};
