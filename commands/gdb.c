@@ -36,6 +36,8 @@ static void symbolic(kd_session *s, struct kd_sbuf *b, uint64_t addr)
 {
 	kd_sbuf_printf(b, "0x%llx", (unsigned long long)addr);
 	const struct kd_symbol *sym = kd_symbol_containing(s, addr);
+	if (sym && kd_symbol_is_percpu(s, sym->name, NULL))
+		sym = NULL; /* a per-CPU variable's symbol is an offset, not an address gdb names */
 	if (sym && addr >= sym->addr && (addr < sym->addr + sym->size || (!sym->size && addr == sym->addr))) {
 		if (addr == sym->addr)
 			kd_sbuf_printf(b, " <%s>", sym->name);
@@ -212,8 +214,9 @@ static int gdb_x(kd_session *s, const char *spec, const char *expr, const char *
 		for (unsigned i = 0; i < per_line && n < f.count; i++, n++, addr += (uint64_t)f.size) {
 			uint64_t v = 0;
 			if (kd_read_kv(s, addr, &v, (size_t)f.size) < 0) {
-				/* gdb ends the line with its error */
-				kd_printf(s, "%s\tCannot access memory at address 0x%llx\n", kd_sbuf_str(&b), (unsigned long long)addr);
+				/* the line ends with the error of crash's reader behind gdb */
+				kd_printf(s, "%s\tgdb: invalid %s virtual address: %llx  type: \"gdb_readmem_callback\"\n", kd_sbuf_str(&b),
+					  kd_is_kvaddr(s, addr) ? "kernel" : "user", (unsigned long long)addr);
 				kd_sbuf_free(&b);
 				kd_clear_error(s);
 				return kd_fail(s, "gdb request failed: %s", request);
@@ -272,6 +275,11 @@ static int gdb_info_line(kd_session *s, const char *spec, const char *request)
 	if (linespec_addr(s, spec, &addr) < 0)
 		return request_failed(s, request);
 	if (kd_addr_line_entry(s, addr, file, sizeof(file), &line, &start) < 0) {
+		kd_clear_error(s);
+		if (!addr) {
+			kd_printf(s, "No line number information available.\n");
+			return 0;
+		}
 		struct kd_sbuf b = {0};
 		symbolic(s, &b, addr);
 		kd_printf(s, "No line number information available for address %s\n", kd_sbuf_str(&b));

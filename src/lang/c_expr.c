@@ -17,6 +17,7 @@ struct cexpr_state {
 	void (*print_state_free)(void *);
 	int (*registers)(kd_session *s, struct kd_context_regs *out); /* cexpr_set_registers */
 	struct ctype *code_ptr;    /* void (*)(): gdb's type of $rip and $pc */
+	struct ctype *int8;        /* int8_t: gdb's type of $al, an integer printed without its character */
 	struct ctype *unavailable; /* the type of the last value cexpr_eval gave that is <unavailable> (NULL: none) */
 };
 
@@ -661,14 +662,25 @@ static int parse_register(struct parser *ps, const char *name, struct cvalue *ou
 		else if (strcmp(name, amd64_parts[i].w) == 0)
 			type = "short", mask = 0xffff;
 		else if (strcmp(name, amd64_parts[i].l) == 0)
-			type = "signed char", mask = 0xff;
+			type = "int8_t", mask = 0xff;
 		else if (amd64_parts[i].h && strcmp(name, amd64_parts[i].h) == 0)
-			type = "signed char", mask = 0xff, shift = 8;
+			type = "int8_t", mask = 0xff, shift = 8;
 		else
 			continue;
 		*unavailable = !have || !reg_known(&r, reg);
 		uint64_t v = *unavailable ? 0 : (r.regs.r[reg] >> shift) & mask;
-		struct ctype *t = builtin(ps, type);
+		struct ctype *t;
+		if (mask == 0xff) {
+			if (!c->int8) {
+				c->int8 = ctype_new(s, CT_INT);
+				c->int8->name = "int8_t";
+				c->int8->size = 1;
+				c->int8->is_signed = c->int8->has_size = c->int8->complete = true;
+			}
+			t = c->int8;
+		} else {
+			t = builtin(ps, type);
+		}
 		cvalue_int(out, t, sign_extend(v, (unsigned)(t->size * 8), true));
 		return 0;
 	}
