@@ -69,6 +69,8 @@ const struct kd_command kd_cmd_alias = {
 	"holds | or > (alias kl \"log | tail -5\"). The rest of the typed line follows\n"
 	"the expansion. A command's own name cannot be an alias. Aliases also work in\n"
 	"-i command files and under repeat; help ALIAS shows the aliased command's page.\n"
+	"An alias defined in an -i command file is a runtime one, as in crash; kdive reads\n"
+	"no .crashrc, so there are no \"$HOME/.crashrc\" or \".crashrc\" origins.\n"
 	"The built-in aliases are crash's: man and ? (help), quit (q), sf and sn (set\n"
 	"scroll off/on), hex and dec (set radix 16/10), g (gdb), px and pd (p -x, p -d),\n"
 	"for (foreach), size (*), dmesg (log), lsmod (mod) and last (ps -l).\n"
