@@ -9,7 +9,7 @@
 /*
  * crash repeats until Ctrl-C, which on a live system shows memory changing. A dump never
  * changes, and a batch run (-i) has no Ctrl-C to stop it: crash would loop for ever there.
- * kdive stops after this many runs, at Ctrl-C, or at the first failure.
+ * kdive stops after this many runs, at Ctrl-C, at the first failure, or when its output closed.
  */
 #define REPEAT_MAX 10
 
@@ -58,7 +58,10 @@ static int cmd_repeat(kd_session *s, int argc, char **argv)
 		if (interrupted)
 			break;
 		rc = kd_run_command(s, kd_sbuf_str(&line));
-		fflush(kd_out(s));
+		/* as crash, stop when nobody reads the output any more (a pipe that closed) */
+		bool closed = fflush(kd_out(s)) != 0 || ferror(kd_out(s));
+		if (rc == 0 && closed)
+			break;
 		if (rc < 0) {
 			/* The command's own error, under its own name, as the shell reports one; repeat has nothing to add. */
 			const char *msg = kd_last_error(s);
