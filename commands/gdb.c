@@ -332,53 +332,55 @@ static int gdb_list(kd_session *s, const char *spec, const char *request)
 
 /* ---- info registers ---- */
 
+/* gdb's general registers, in its order, and how it shows each one's natural value. */
 static const struct {
 	const char *name;
-	int reg;   /* UW_xx; -1: never available (crash's gdb lacks eflags and the selectors) */
 	char kind; /* l: long, p: data pointer, c: code pointer */
 } info_regs[] = {
-	{"rax", UW_AX, 'l'}, {"rbx", UW_BX, 'l'}, {"rcx", UW_CX, 'l'}, {"rdx", UW_DX, 'l'}, {"rsi", UW_SI, 'l'},
-	{"rdi", UW_DI, 'l'}, {"rbp", UW_BP, 'p'}, {"rsp", UW_SP, 'p'}, {"r8", UW_R8, 'l'}, {"r9", UW_R9, 'l'},
-	{"r10", UW_R10, 'l'}, {"r11", UW_R11, 'l'}, {"r12", UW_R12, 'l'}, {"r13", UW_R13, 'l'}, {"r14", UW_R14, 'l'},
-	{"r15", UW_R15, 'l'}, {"rip", UW_IP, 'c'}, {"eflags", -1, 'l'}, {"cs", -1, 'l'}, {"ss", -1, 'l'},
-	{"ds", -1, 'l'}, {"es", -1, 'l'}, {"fs", -1, 'l'}, {"gs", -1, 'l'},
+	{"rax", 'l'}, {"rbx", 'l'}, {"rcx", 'l'}, {"rdx", 'l'}, {"rsi", 'l'}, {"rdi", 'l'}, {"rbp", 'p'}, {"rsp", 'p'},
+	{"r8", 'l'},  {"r9", 'l'},  {"r10", 'l'}, {"r11", 'l'}, {"r12", 'l'}, {"r13", 'l'}, {"r14", 'l'}, {"r15", 'l'},
+	{"rip", 'c'}, {"eflags", 'l'}, {"cs", 'l'}, {"ss", 'l'}, {"ds", 'l'}, {"es", 'l'}, {"fs", 'l'}, {"gs", 'l'},
 };
+
+static void register_line(kd_session *s, const char *name, char kind)
+{
+	uint64_t v;
+	if (kd_register_value(s, name, &v) <= 0) {
+		kd_printf(s, "%-15s<unavailable>\n", name);
+		return;
+	}
+	char raw[32];
+	snprintf(raw, sizeof(raw), "0x%llx", (unsigned long long)v);
+	struct kd_sbuf nat = {0};
+	if (kind == 'c' || kind == 'p')
+		symbolic(s, &nat, v); /* a pointer, with the symbol it points at */
+	else
+		kd_sbuf_printf(&nat, "%lld", (long long)v);
+	kd_printf(s, "%-15s%-19s %s\n", name, raw, kd_sbuf_str(&nat));
+	kd_sbuf_free(&nat);
+}
 
 static int gdb_info_registers(kd_session *s, int argc, char **argv)
 {
-	struct kd_context_regs r;
-	bool have = kd_context_regs(s, &r) == 0;
-	kd_clear_error(s);
-	for (int a = 0; a < (argc ? argc : 1); a++) {
-		const char *want = argc ? argv[a] : NULL;
-		if (want && want[0] == '$')
-			want++;
-		bool found = false;
-		for (size_t i = 0; i < sizeof(info_regs) / sizeof(info_regs[0]); i++) {
-			if (want && strcmp(want, info_regs[i].name) != 0 && !(strcmp(want, "pc") == 0 && info_regs[i].reg == UW_IP) &&
-			    !(strcmp(want, "sp") == 0 && info_regs[i].reg == UW_SP))
-				continue;
-			found = true;
-			int reg = info_regs[i].reg;
-			if (!have || reg < 0 || !((r.valid >> reg) & 1)) {
-				kd_printf(s, "%-15s<unavailable>\n", info_regs[i].name);
-				continue;
-			}
-			uint64_t v = r.regs.r[reg];
-			char raw[32];
-			snprintf(raw, sizeof(raw), "0x%llx", (unsigned long long)v);
-			struct kd_sbuf nat = {0};
-			if (info_regs[i].kind == 'c')
-				symbolic(s, &nat, v);
-			else if (info_regs[i].kind == 'p')
-				kd_sbuf_printf(&nat, "0x%llx", (unsigned long long)v);
-			else
-				kd_sbuf_printf(&nat, "%lld", (long long)v);
-			kd_printf(s, "%-15s%-19s %s\n", info_regs[i].name, raw, kd_sbuf_str(&nat));
-			kd_sbuf_free(&nat);
-		}
-		if (want && !found)
+	if (!argc) {
+		for (size_t i = 0; i < sizeof(info_regs) / sizeof(info_regs[0]); i++)
+			register_line(s, info_regs[i].name, info_regs[i].kind);
+		return 0;
+	}
+	for (int a = 0; a < argc; a++) {
+		const char *want = argv[a][0] == '$' ? argv[a] + 1 : argv[a];
+		uint64_t v;
+		if (kd_register_value(s, want, &v) < 0)
 			return kd_fail(s, "Invalid register `%s'", want);
+		char kind = 'l';
+		for (size_t i = 0; i < sizeof(info_regs) / sizeof(info_regs[0]); i++)
+			if (!strcmp(want, info_regs[i].name))
+				kind = info_regs[i].kind;
+		if (!strcmp(want, "pc"))
+			kind = 'c';
+		else if (!strcmp(want, "sp") || !strcmp(want, "fp"))
+			kind = 'p';
+		register_line(s, want, kind);
 	}
 	return 0;
 }

@@ -617,9 +617,8 @@ static uint64_t reg_value(const struct kd_context_regs *r, int reg)
 }
 
 /* $name: 1 with the register's value in out, 0 when it is unavailable, -1 when no register has that name. */
-static int parse_register(struct parser *ps, const char *name, struct cvalue *out, bool *unavailable)
+static int register_lookup(kd_session *s, const char *name, struct cvalue *out, bool *unavailable)
 {
-	kd_session *s = ps->s;
 	struct cexpr_state *c = cache(s);
 	struct kd_context_regs r = {0};
 	*unavailable = false;
@@ -629,21 +628,21 @@ static int parse_register(struct parser *ps, const char *name, struct cvalue *ou
 		if (strcmp(name, amd64_regs[i].name) != 0)
 			continue;
 		int reg = amd64_regs[i].reg;
-		struct ctype *t = builtin(ps, "long");
+		struct ctype *t = ctype_builtin(s, "long");
 		if (reg == -2) {
 			/* $fp is gdb's frame base of the selected frame, which crash's gdb never finds: 0 */
-			cvalue_int(out, ctype_pointer_to(s, builtin(ps, "void")), 0);
+			cvalue_int(out, ctype_pointer_to(s, ctype_builtin(s, "void")), 0);
 			return 0;
 		}
 		if (amd64_regs[i].type == RT_NEVER) {
-			t = builtin(ps, "int");
+			t = ctype_builtin(s, "int");
 			reg = -1;
 		} else if (amd64_regs[i].type == RT_DATA_PTR) {
-			t = ctype_pointer_to(s, builtin(ps, "void"));
+			t = ctype_pointer_to(s, ctype_builtin(s, "void"));
 		} else if (amd64_regs[i].type == RT_CODE_PTR) {
 			if (!c->code_ptr) {
 				struct ctype *f = ctype_new(s, CT_FUNC);
-				f->target = builtin(ps, "void");
+				f->target = ctype_builtin(s, "void");
 				f->complete = true;
 				c->code_ptr = ctype_pointer_to(s, f);
 			}
@@ -679,12 +678,32 @@ static int parse_register(struct parser *ps, const char *name, struct cvalue *ou
 			}
 			t = c->int8;
 		} else {
-			t = builtin(ps, type);
+			t = ctype_builtin(s, type);
 		}
 		cvalue_int(out, t, sign_extend(v, (unsigned)(t->size * 8), true));
 		return 0;
 	}
 	return -1;
+}
+
+static int parse_register(struct parser *ps, const char *name, struct cvalue *out, bool *unavailable)
+{
+	return register_lookup(ps->s, name, out, unavailable);
+}
+
+int kd_register_value(kd_session *s, const char *name, uint64_t *value)
+{
+	struct cvalue v;
+	bool unavailable;
+	*value = 0;
+	if (register_lookup(s, name, &v, &unavailable) < 0)
+		return -1;
+	if (unavailable)
+		return 0;
+	uint64_t x = 0;
+	memcpy(&x, v.bytes, sizeof(x));
+	*value = x;
+	return 1;
 }
 
 static int parse_primary(struct parser *ps, struct cvalue *out)

@@ -636,7 +636,7 @@ static void expect_line(const char *line, const char *want)
 	free(err);
 }
 
-/* $rip, $sp, the 32/16/8-bit parts, with registers the unwinder gave (gdb's info registers asks kd_context_regs itself: the lab checks it). */
+/* $rip, $sp, the 32/16/8-bit parts and gdb's info registers, with registers the unwinder gave. */
 static void test_registers(void)
 {
 	reset_session();
@@ -654,6 +654,9 @@ static void test_registers(void)
 	expect_line("p $fs_base", "$9 = 139637976731648\n");
 	expect_line("p $gs_base", "$10 = <unavailable>\n");
 	expect_line("p $cs", "$11 = <unavailable>\n");
+	expect_line("gdb info registers rax rsp", "rax            0xffffffff80000001  -2147483647\n"
+						   "rsp            0xffffc90000013f00  0xffffc90000013f00\n");
+	expect_line("gdb info registers eflags", "eflags         <unavailable>\n");
 	reset_session();
 }
 
