@@ -13,6 +13,11 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(x, y);
 }
 
+static int cmp_commands(const void *a, const void *b)
+{
+	return cmp_names(&(*(const struct kd_command *const *)a)->name, &(*(const struct kd_command *const *)b)->name);
+}
+
 static void list_commands(kd_session *s)
 {
 	VEC(const char *) names = {0};
@@ -20,7 +25,7 @@ static void list_commands(kd_session *s)
 	for (size_t i = 0; (c = kd_command_at(s, i)); i++)
 		if (!(c->flags & KD_CMD_HIDDEN))
 			VEC_PUSH(&names, c->name);
-	qsort(names.items, names.len, sizeof(*names.items), cmp_names);
+	kd_qsort(names.items, names.len, sizeof(*names.items), cmp_names);
 	/* Column-major, five columns of 15, as crash lays it out (every name padded, the last too). */
 	size_t cols = 5, rows = (names.len + cols - 1) / cols;
 	kd_printf(s, "\n");
@@ -128,13 +133,7 @@ static int page(kd_session *s, const char *name)
 		for (size_t i = 0; (c = kd_command_at(s, i)); i++)
 			if (!(c->flags & KD_CMD_HIDDEN))
 				VEC_PUSH(&cmds, c);
-		for (size_t i = 0; i < cmds.len; i++)
-			for (size_t j = i + 1; j < cmds.len; j++)
-				if (cmp_names(&cmds.items[j]->name, &cmds.items[i]->name) < 0) {
-					const struct kd_command *t = cmds.items[i];
-					cmds.items[i] = cmds.items[j];
-					cmds.items[j] = t;
-				}
+		kd_qsort(cmds.items, cmds.len, sizeof(*cmds.items), cmp_commands);
 		for (size_t i = 0; i < cmds.len; i++)
 			print_page(s, cmds.items[i]);
 		VEC_FREE(&cmds);

@@ -23,7 +23,7 @@
 
 static int read_file(const char *path, uint8_t **out, size_t *len, struct kd_err *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return kd_err_set(err, errno == ENOENT ? KD_ENOTFOUND : KD_EIO, "%s: %s", path, strerror(errno));
 	struct stat st;
@@ -476,7 +476,7 @@ static void section_msyms(struct modobj *o, size_t shndx, uint64_t raw, struct k
 		VEC_PUSH(&v, ((struct ksym){.addr = sym.st_value, .size = sym.st_size, .name = name, .type = '?'}));
 	}
 	if (v.len)
-		qsort(v.items, v.len, sizeof(*v.items), symbols_cmp);
+		kd_qsort(v.items, v.len, sizeof(*v.items), symbols_cmp);
 	*out = v.items;
 	*n = v.len;
 }

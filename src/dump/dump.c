@@ -113,7 +113,7 @@ int dfile_flat_init(struct dfile *f, struct kd_err *err)
 			VEC_PUSH(&segs, ((struct dfile_seg){(uint64_t)off, (uint64_t)len, pos + 16}));
 		pos += 16 + (uint64_t)len;
 	}
-	qsort(segs.items, segs.len, sizeof(*segs.items), seg_cmp);
+	kd_qsort(segs.items, segs.len, sizeof(*segs.items), seg_cmp);
 	/* Resolve overlaps: a later block overwrites what an earlier one wrote there. */
 	size_t n = 0;
 	for (size_t i = 0; i < segs.len; i++) {
@@ -240,7 +240,7 @@ bool dump_vmcoreinfo_u64(const struct dump *d, const char *key, int base, uint64
 
 bool dump_probe(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return false;
 	unsigned char buf[20] = {0};
@@ -256,7 +256,7 @@ bool dump_probe(const char *path)
 
 static struct dump *open_common(const char *path, bool allow_mmap, struct kd_err *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		kd_err_set(err, KD_EIO, "%s: %s", path, strerror(errno));
 		return NULL;

@@ -180,7 +180,7 @@ static void hand_over_symbols(kd_session *s, const struct kmodule *m, struct mod
 	struct ko_syms k = {0};
 	modobj_symbols(o, section_addr, secs, on_ko_symbol, &k);
 	if (k.v.len)
-		qsort(k.v.items, k.v.len, sizeof(*k.v.items), ko_sym_cmp);
+		kd_qsort(k.v.items, k.v.len, sizeof(*k.v.items), ko_sym_cmp);
 	VEC(const char *) found = {0};
 	for (size_t i = 0; i < m->nsyms; i++) {
 		const struct ko_sym *f = ko_named(&k, m->syms[i].name);
@@ -242,6 +242,7 @@ int kd_module_objfile_load(kd_session *s, const char *module, const char *path)
 	struct modobj *o = modobj_open(path, &e);
 	if (!o)
 		return session_fail_from(s, &e);
+	session_note_input(s, path, "module object file");
 	struct sections secs = {0};
 	int rc = read_sections(s, m, &secs);
 	uint8_t id[64];

@@ -69,6 +69,8 @@ static const struct golden cases[] = {
 	{"ps-group", "ps -g 101"},
 	{"ps-rlimits", "ps -r 1"},
 	{"ps-summary", "ps -S"},
+	/* RSS counters near INT64_MAX (a corrupt mm): the sum is held at its largest, no signed overflow */
+	{"ps-rss-overflow", "ps 100", "mm_worker.rss_stat[0].count = 0x7fffffffffffffff; mm_worker.rss_stat[1].count = 0x7fffffffffffff00"},
 	{"ps-bad-option", "ps -Z"},
 	{"ps-no-header-cpus-regex", "ps -H -u\nps -H -s 1\nps -l -C 0,1\nps -m -C 1\nps -C 0\nps 'work.*' '^r'\nps -G 'work.*'\nps '('"},
 	{"ps-exclusive", "ps -k -u\nps -t -a\nps -A -l\nps -S -k\nps -G -m\nps -S 1\nps -C 0 -l 1"},
