@@ -1255,3 +1255,13 @@ __attribute__((used)) long nr_blockdev_pages(void)
 	return 14;
 }
 __attribute__((used)) atomic_long_t _totalram_pages = {4096};
+
+/*
+ * issue 12, shell: struct inactive_task_frame, the frame __switch_to_asm leaves at a sleeping
+ * task's thread.sp, from which gdb's registers of that task come ($rip, $sp, info registers).
+ * Golden cases write one into init_stack (init_task's thread.sp is init_stack + 0x3e70).
+ */
+struct inactive_task_frame {
+	unsigned long r15, r14, r13, r12, bx, bp, ret_addr;
+};
+__attribute__((used)) struct inactive_task_frame *switch_frame_type_kept;

@@ -234,6 +234,9 @@ static const struct golden cases[] = {
 		"gdb x/2c linux_banner\ngdb x/i &objs\ngdb x/4q &objs\ngdb info symbol &objs[1]\ngdb info symbol 16\ngdb bt\ngdb\n"
 		"gdb p nosuch"},
 	{"gdb-unreadable", "gdb x/2xg 0xdead0000\ngdb x/s 0xdead0000"},
+	{"registers-sleeping", "set 0\np $rip\np $sp\np $rbx\np $ebp\np $rax\ngdb info registers",
+	 "init_stack[0x3e70 / 8] = 15; init_stack[0x3e70 / 8 + 3] = 12; init_stack[0x3e70 / 8 + 4] = 0xb0;"
+	 "init_stack[0x3e70 / 8 + 5] = (unsigned long)&init_stack[0x3f00 / 8]; init_stack[0x3e70 / 8 + 6] = (unsigned long)&items[1]"},
 	{"registers-unavailable", "p $rip\np $eflags\np $xyz\np $fp\np $rip + 1\neval $rax + 8\ngdb info registers rip\ngdb info registers xyz"},
 };
 #pragma GCC diagnostic pop
@@ -403,6 +406,7 @@ static void reset_session(void)
 	S->gdb_x_format = S->gdb_x_size = 0;
 	aliases_free(S); /* the built-in ones again */
 	cexpr_free(S);
+	cexpr_set_registers(S, kd_context_regs); /* as session_new installs it */
 	fake_session_forget();
 	kd_clear_error(S);
 }
