@@ -360,6 +360,14 @@ static int x86_init(kd_session *s)
 	return 0;
 }
 
+/* A 64-bit interrupt gate: offset bits 0-15 in bytes 0-1, 16-31 in bytes 6-7, 32-63 in bytes 8-11. */
+static uint64_t x86_idt_gate_handler(const uint8_t *g)
+{
+	uint64_t lo = (uint64_t)g[0] | (uint64_t)g[1] << 8, mid = (uint64_t)g[6] | (uint64_t)g[7] << 8;
+	uint64_t hi = (uint64_t)g[8] | (uint64_t)g[9] << 8 | (uint64_t)g[10] << 16 | (uint64_t)g[11] << 24;
+	return hi << 32 | mid << 16 | lo;
+}
+
 const struct arch_ops arch_x86_64 = {
 	.name = "x86_64",
 	.page_shift = 12,
@@ -372,4 +380,7 @@ const struct arch_ops arch_x86_64 = {
 	.is_uvaddr = x86_is_uvaddr,
 	.kvaddr_linear = x86_kvaddr_linear,
 	.pte_decode = x86_pte_decode,
+	.idt_gates = 256,
+	.idt_gate_size = 16,
+	.idt_gate_handler = x86_idt_gate_handler,
 };

@@ -36,8 +36,13 @@
  *      object files); module symbols as ordinary symbols (struct kd_symbol.module appended,
  *      kd_symbol_section, kd_symbol_index_from), kd_module_find/at and kd_taint_flags,
  *      kd_kernel_config and kd_cpu_rq_clock (linux.h), kd_format_ns_dhms (util.h).
- * 1.4: the rest of crash's command set: aliases and kd_run_command (session.h), the current
- *      context's registers by name (unwind.h: kd_context_reg).
+ * 1.4: issue 12's kernel walkers: net.h (namespaces, devices, neighbours, sockets), ipc.h
+ *      (System V IPC); kd_info (common.h), kd_parse_ref_number (util.h); interrupts and
+ *      devices: irq.h (IRQ descriptors, actions, counts, affinity, softirqs,
+ *      the IDT), device.h (chrdevs, block majors, resource trees, PCI, disks in flight).
+ *      The rest of crash's command set: aliases and kd_run_command (session.h), the current
+ *      context's registers by name (unwind.h: kd_context_regs, cvalue.h:
+ *      kd_register_value), gdb's line-table entry (symbols.h: kd_addr_line_entry).
  */
 #define KDIVE_API_MAJOR 1
 #define KDIVE_API_MINOR 4
@@ -87,6 +92,10 @@ KD_API void kd_clear_error(kd_session *s);
 /* Output: everything a command prints goes here (terminal, pipe or file). */
 KD_API FILE *kd_out(kd_session *s);
 KD_API int kd_printf(kd_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* crash's error(INFO) and error(WARNING): a message line (fmt without its newline) where the output
+ * goes, and on the error stream too when the output goes elsewhere (a file, a pipe), as the shell
+ * shows a command's error; the command goes on. */
+KD_API void kd_info(kd_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 KD_END_DECLS
 

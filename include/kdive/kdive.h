@@ -32,5 +32,9 @@
 #include <kdive/slab.h>
 #include <kdive/fs.h>
 #include <kdive/moddebug.h>
+#include <kdive/net.h>
+#include <kdive/ipc.h>
+#include <kdive/irq.h>
+#include <kdive/device.h>
 
 #endif

@@ -446,3 +446,19 @@ int kd_kernel_config(kd_session *s, char **text, size_t *len)
 	*len = out_len;
 	return 0;
 }
+
+bool kernel_array_var(kd_session *s, const char *sym, uint64_t *addr, uint64_t *len)
+{
+	const struct kd_symbol *k = kd_symbol_lookup(s, sym);
+	if (!k || !kd_name_exists(s, KD_NAME_VARIABLE, sym))
+		return false;
+	const kd_type *t = kd_var_type(s, sym);
+	t = t ? kd_type_resolve(s, t) : NULL;
+	if (!t || kd_type_kind(t) != KD_TYPE_ARRAY)
+		return false;
+	const kd_type *el = kd_type_target(t);
+	uint64_t esz = el ? kd_type_sizeof(s, el) : 0;
+	*addr = k->addr;
+	*len = esz ? kd_type_sizeof(s, t) / esz : 0;
+	return *len > 0;
+}

@@ -25,6 +25,10 @@ struct arch_ops {
 	bool (*kvaddr_linear)(kd_session *s, uint64_t vaddr, uint64_t *paddr);
 	/* A page-table entry's page, flags and swap entry (kd_pte_decode). */
 	void (*pte_decode)(kd_session *s, uint64_t pte, struct kd_pte_info *out);
+	/* The interrupt descriptor table: how many gates it has, the bytes of each, and the handler
+	 * address a gate holds (kd_idt_handlers). */
+	unsigned idt_gates, idt_gate_size;
+	uint64_t (*idt_gate_handler)(const uint8_t *gate);
 };
 
 extern const struct arch_ops arch_x86_64;
