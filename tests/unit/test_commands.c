@@ -262,13 +262,13 @@ static const struct golden cases[] = {
 	{"wr", "wr\nwr -8 jiffies_64 1"},
 	{"help-pages", "help nosuchcommand\nhelp -x\nhelp man\nhelp exit"},
 	{"gdb", "gdb p jiffies_64\ngdb p/x jiffies_64\ngdb whatis jiffies_64\ngdb whatis struct list_head\ngdb ptype struct list_head\n"
-		"gdb x/2xg &jiffies_64\ngdb x/4d &objs\ngdb x/3 &objs\ngdb x/8xb &objs\ngdb x/2a &ghead\ngdb x/s linux_banner\n"
+		"gdb x/1xg &jiffies_64\ngdb x/2xw &jiffies_64\ngdb x/4d &objs\ngdb x/3 &objs\ngdb x/8xb &objs\ngdb x/2a &ghead\ngdb x/s linux_banner\n"
 		"gdb x/2c linux_banner\ngdb x/i &objs\ngdb x/4q &objs\ngdb info symbol &objs[1]\ngdb info symbol 16\ngdb bt\ngdb\n"
 		"gdb p nosuch"},
 	{"gdb-unreadable", "gdb x/2xg 0xdead0000\ngdb x/s 0xdead0000"},
 	{"registers-sleeping", "set 0\np $rip\np $sp\np $rbx\np $ebp\np $rax\ngdb info registers",
 	 "init_stack[0x3e70 / 8] = 15; init_stack[0x3e70 / 8 + 3] = 12; init_stack[0x3e70 / 8 + 4] = 0xb0;"
-	 "init_stack[0x3e70 / 8 + 5] = (unsigned long)&init_stack[0x3f00 / 8]; init_stack[0x3e70 / 8 + 6] = (unsigned long)&items[1]"},
+	 "init_stack[0x3e70 / 8 + 5] = 0xffffffff92345678; init_stack[0x3e70 / 8 + 6] = (unsigned long)&items[1]"},
 	{"registers-unavailable", "p $rip\np $eflags\np $xyz\np $fp\np $rip + 1\neval $rax + 8\ngdb info registers rip\ngdb info registers xyz"},
 };
 #pragma GCC diagnostic pop
