@@ -36,5 +36,10 @@
 #include <kdive/ipc.h>
 #include <kdive/irq.h>
 #include <kdive/device.h>
+#include <kdive/timer.h>
+#include <kdive/machine.h>
+#include <kdive/waitq.h>
+#include <kdive/bpf.h>
+#include <kdive/sbitmap.h>
 
 #endif

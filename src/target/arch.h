@@ -29,6 +29,9 @@ struct arch_ops {
 	 * address a gate holds (kd_idt_handlers). */
 	unsigned idt_gates, idt_gate_size;
 	uint64_t (*idt_gate_handler)(const uint8_t *gate);
+	/* Where the kernel image is mapped from (__START_KERNEL_map) and where module space starts
+	 * (MODULES_VADDR), as mach shows them. */
+	void (*kernel_map)(kd_session *s, uint64_t *start_map, uint64_t *modules);
 };
 
 extern const struct arch_ops arch_x86_64;

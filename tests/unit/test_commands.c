@@ -254,6 +254,26 @@ static const struct golden cases[] = {
 	{"kmem-freelist-unreadable", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "slab_mem[0].words[8] = 0xdead0000"},
 	{"kmem-partial-cycle", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "fake_mem_map.slabs[2].slab_list.next = &fake_mem_map.slabs[2].slab_list"},
 	{"kmem-cpu-partial-cycle", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "fake_mem_map.slabs[1].next = &fake_mem_map.slabs[1]"},
+	/* issue 12, kmisc: timer, waitq, mach, bpf, sbitmapq */
+	{"timer", "timer\ntimer -C 1\ntimer -C 5\ntimer -x\ntimer -C"},
+	{"timer-r", "timer -r -C 0\ntimer -C 0,2 -r"},
+	{"timer-vector-cycle", "timer -C 0", "fk_timers[1].entry.next = &fk_timers[0].entry"},
+	{"timer-unreadable", "timer -C 0", "fk_timers[1].entry.next = 0xdead0000"},
+	{"timer-r-node-unreadable", "timer -r -C 0", "fk_hrt[0].node.node.rb_right = 0xdead0000"},
+	{"waitq", "waitq fk_waitq\nwaitq {&fk_waitq}\nwaitq wait_queue_entry.entry {&fk_waiters[1]}\nwaitq fk_empty_waitq\n"
+		  "waitq wait_queue_head.head\nwaitq task_struct.nosuch {&fk_waitq}\nwaitq nosuchsym\nwaitq 0\nwaitq\nwaitq a b c"},
+	{"waitq-cycle", "waitq fk_waitq", "fk_waiters[1].entry.next = &fk_waiters[0].entry"},
+	{"waitq-unreadable", "waitq fk_waitq\nwaitq 0xffffffffffffff00", "fk_waiters[0].entry.next = 0xdead0000"},
+	{"mach", "mach -m\nmach -c\nmach -c -x\nmach -x -d\nmach -o"},
+	{"mach-e820-corrupt", "mach -m", "fk_e820.nr_entries = 5000"},
+	{"bpf", "bpf\nbpf -p 1\nbpf -P\nbpf -m 1\nbpf -M\nbpf -p 2\nbpf -m 9\nbpf -t\nbpf -s\nbpf -x\nbpf x\nbpf -p z\nbpf -p 1 -t"},
+	{"bpf-s", "bpf -p 1 -s\nbpf -m 1 -s -x"},
+	{"bpf-t", "bpf -p 1 -t\nbpf -P -T"},
+	{"bpf-prog-unreadable", "bpf", "prog_idr.idr_rt.xa_head = 0xdead0000"},
+	{"sbitmapq", "sbitmapq {&fk_sbq}\nsbitmapq -s item -a {&items} {&fk_sbq}\nsbitmapq -s item.v -a {&items} -v {&fk_sbq}"},
+	{"sbitmapq-bad", "sbitmapq\nsbitmapq 0\nsbitmapq zz\nsbitmapq -s item {&fk_sbq}\nsbitmapq -a {&items} {&fk_sbq}\n"
+			 "sbitmapq -p {&fk_sbq}\nsbitmapq -x -d {&fk_sbq}\nsbitmapq -s nosuch -a {&items} {&fk_sbq}\nsbitmapq 1 2"},
+	{"sbitmapq-corrupt", "sbitmapq {&fk_sbq}", "fk_sbq.sb.map_nr = 0x7fffffff"},
 	/* issue 12, shell: alias, ascii, repeat, wr, exit, gdb, help pages, registers without a source */
 	{"alias", "alias\nalias kl \"p jiffies_64 | cat\"\nkl\nalias kl\nalias ps ps -a\nalias zz nosuch\nalias kl \"\"\n"
 		  "alias kl\nalias nothere\nalias kl \"\"\npx jiffies_64\npd 0x10\nhex\np 16\ndec\np 16\nalias -x"},
