@@ -42,6 +42,9 @@
  *      the IDT), device.h (chrdevs, block majors, resource trees, PCI, disks in flight).
  *      timer.h (timer wheels, hrtimers, jiffies, HZ), waitq.h, machine.h (machine data, e820),
  *      bpf.h, sbitmap.h; kd_unwind_cpu_stacks_all and kd_unwind_thread_size (unwind.h).
+ *      The rest of crash's command set: aliases and kd_run_command (session.h), the current
+ *      context's registers by name (unwind.h: kd_context_regs, cvalue.h:
+ *      kd_register_value), gdb's line-table entry (symbols.h: kd_addr_line_entry).
  */
 #define KDIVE_API_MAJOR 1
 #define KDIVE_API_MINOR 4

@@ -33,6 +33,10 @@ KD_API const char *kd_symbol_section(kd_session *s, uint64_t addr);
 
 /* Source file and line of a kernel text address, from the DWARF line tables, as gdb shows them. */
 KD_API int kd_addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line);
+/* The same line-table entry as gdb's info line names it (API 1.4): the file as the line table
+ * has it (relative to the compilation directory, "kernel/sched/core.c"), its line, and the
+ * address where the entry starts. */
+KD_API int kd_addr_line_entry(kd_session *s, uint64_t addr, char *file, size_t size, int *line, uint64_t *start);
 
 /* Lookups allowed to miss: NULL when there is no such symbol (no error is set). vmlinux's
  * symbols first, then the loaded modules' (in module address order). */

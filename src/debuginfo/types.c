@@ -180,7 +180,7 @@ struct gdb_line {
 	bool stmt;
 };
 
-int kd_addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line)
+static int addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line, bool joined, uint64_t *pc)
 {
 	Dwarf_Die cu;
 	Dwarf_Lines *lines;
@@ -288,14 +288,26 @@ int kd_addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *
 		/* Relative names are joined with the CU's compilation directory, as gdb shows them. */
 		Dwarf_Attribute at;
 		const char *dir = dwarf_formstring(dwarf_attr(&cu, DW_AT_comp_dir, &at));
-		if (best->file[0] != '/' && dir && *dir)
+		if (joined && best->file[0] != '/' && dir && *dir)
 			snprintf(file, size, "%s/%s", dir, best->file);
 		else
 			snprintf(file, size, "%s", best->file);
 		*line = best->line;
+		if (pc)
+			*pc = best->pc + (o ? 0 : s->ki.kaslr_offset);
 		rc = 0;
 	}
 	VEC_FREE(&tab);
 	return rc;
+}
+
+int kd_addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line)
+{
+	return addr_to_line(s, addr, file, size, line, true, NULL);
+}
+
+int kd_addr_line_entry(kd_session *s, uint64_t addr, char *file, size_t size, int *line, uint64_t *start)
+{
+	return addr_to_line(s, addr, file, size, line, false, start);
 }
 
