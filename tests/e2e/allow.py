@@ -703,7 +703,29 @@ def help_version(crash, kdive, ctx):
     return crash, out
 
 
+LOAD_TIME = re.compile(r"^( +LOAD_TIME: )[A-Z][a-z]{2} [A-Z][a-z]{2} \d\d \d\d:\d\d:\d\d \d{4}$")
+
+
+def bpf_host_load_time(crash, kdive, ctx):
+    """
+    bpf -p/-P: crash's LOAD_TIME is the program's load time (ns since boot) added to the boot
+    time of the host crash runs on (CLOCK_REALTIME - CLOCK_BOOTTIME, as bpftool computes it on a
+    live system), so it changes with the machine and the moment crash runs; kdive adds it to the
+    dump's own boot time. The rule accepts only LOAD_TIME lines, both in that date format with
+    the same indentation, at the same place.
+    """
+    if len(crash) != len(kdive):
+        return crash, kdive
+    out = list(kdive)
+    for i, (c, k) in enumerate(zip(crash, kdive)):
+        mc, mk = LOAD_TIME.match(c), LOAD_TIME.match(k)
+        if c != k and mc and mk and mc.group(1) == mk.group(1):
+            out[i] = c
+    return crash, out
+
+
 RULES = {
+    "bpf-host-load-time": bpf_host_load_time,
     "help-version": help_version,
     "sys-c-alias": sys_c_alias,
     "vtop-page-header": vtop_page_header,
@@ -953,7 +975,20 @@ _SYSC_FACTS = {
 _HELP_CRASH = "\n*              alias\n\ncrash version: 8.0.6    gdb version: 10.2\nFor help...\n"
 _HELP_KDIVE = "\n*              alias\n\nkdive version: 0.1.0\nFor help...\n"
 
+_BPF_CRASH = """ID      BPF_PROG       BPF_PROG_AUX   BPF_PROG_TYPE  TAG               USED_MAPS
+ 7  ffffa53b4016d000  ffff8f0c43a1b000  SOCKET_FILTER  b7f9d06ee0c7f9b4     -
+     XLATED: 16  JITED: 48  MEMLOCK: 4096
+     LOAD_TIME: Mon Nov 30 18:05:12 2026
+     GPL_COMPATIBLE: yes  NAME: "kdive_prog"  UID: 0"""
+_BPF_KDIVE = _BPF_CRASH.replace("Mon Nov 30 18:05:12 2026", "Mon Nov 30 16:41:07 2026")
+
 SELFTEST = [
+    # bpf -p: only the LOAD_TIME date differs
+    (["bpf-host-load-time"], _BPF_CRASH, _BPF_KDIVE, {}, True),
+    # another line differing too is not excused
+    (["bpf-host-load-time"], _BPF_CRASH, _BPF_KDIVE.replace("JITED: 48", "JITED: 64"), {}, False),
+    # a LOAD_TIME that is not a date is not excused
+    (["bpf-host-load-time"], _BPF_CRASH, _BPF_CRASH.replace("Mon Nov 30 18:05:12 2026", "(unknown)"), {}, False),
     # help: only the version line differs
     (["help-version"], _HELP_CRASH, _HELP_KDIVE, {}, True),
     # a command missing from kdive's list is not excused
