@@ -372,4 +372,5 @@ const struct arch_ops arch_x86_64 = {
 	.is_uvaddr = x86_is_uvaddr,
 	.kvaddr_linear = x86_kvaddr_linear,
 	.pte_decode = x86_pte_decode,
+	.disasm = x86_64_disasm,
 };

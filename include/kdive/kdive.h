@@ -32,5 +32,6 @@
 #include <kdive/slab.h>
 #include <kdive/fs.h>
 #include <kdive/moddebug.h>
+#include <kdive/disasm.h>
 
 #endif

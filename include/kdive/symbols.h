@@ -30,6 +30,10 @@ KD_API const char *kd_symbol_section(kd_session *s, uint64_t addr);
 
 /* Source file and line of a kernel text address, from the DWARF line tables, as gdb shows them. */
 KD_API int kd_addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line);
+/* The same line with its file name as the line table records it (gdb's symtab name, as "list"
+ * and dis -s show it: "kernel/sched/core.c") and the unit's compilation directory ("" if none). */
+KD_API int kd_addr_to_line_parts(kd_session *s, uint64_t addr, char *file, size_t size, char *comp_dir, size_t dir_size,
+				 int *line);
 
 /* Lookups allowed to miss: NULL when there is no such symbol (no error is set). vmlinux's
  * symbols first, then the loaded modules' (in module address order). */
@@ -50,6 +54,21 @@ KD_API size_t kd_symbol_count(kd_session *s);
 KD_API const struct kd_symbol *kd_symbol_index(kd_session *s, size_t i);
 /* The index in that listing of the first symbol at or above addr; kd_symbol_count if none is. */
 KD_API size_t kd_symbol_index_from(kd_session *s, uint64_t addr);
+
+/*
+ * An address as crash names it in dis output and in gdb's <...>: "schedule", "schedule+45"
+ * (radix 16: "schedule+0x2d"), a module's symbol by its kallsyms (or object file) name.
+ * crash's value search: vmlinux from _text to its last symbol (the first symbol at the
+ * address, else the last below), else the symbol of the module whose memory holds it.
+ * False (buf empty) when neither has one.
+ */
+KD_API bool kd_symbol_describe(kd_session *s, uint64_t addr, int radix, char *buf, size_t size);
+
+/*
+ * The symbol crash's value search finds for addr (kd_symbol_describe) and the offset into it; NULL
+ * (nothing set) when there is none.
+ */
+KD_API const struct kd_symbol *kd_symbol_search_value(kd_session *s, uint64_t addr, uint64_t *offset);
 
 KD_END_DECLS
 

@@ -182,6 +182,19 @@ struct gdb_line {
 
 int kd_addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line)
 {
+	char name[1024], dir[1024];
+	if (kd_addr_to_line_parts(s, addr, name, sizeof(name), dir, sizeof(dir), line) < 0)
+		return -1;
+	/* Relative names are joined with the CU's compilation directory, as gdb shows them. */
+	if (name[0] != '/' && dir[0])
+		snprintf(file, size, "%s/%s", dir, name);
+	else
+		snprintf(file, size, "%s", name);
+	return 0;
+}
+
+int kd_addr_to_line_parts(kd_session *s, uint64_t addr, char *file, size_t size, char *comp_dir, size_t dir_size, int *line)
+{
 	Dwarf_Die cu;
 	Dwarf_Lines *lines;
 	size_t n;
@@ -285,13 +298,10 @@ int kd_addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *
 	VEC_FREE(&seen);
 	int rc = -1;
 	if (best) {
-		/* Relative names are joined with the CU's compilation directory, as gdb shows them. */
 		Dwarf_Attribute at;
 		const char *dir = dwarf_formstring(dwarf_attr(&cu, DW_AT_comp_dir, &at));
-		if (best->file[0] != '/' && dir && *dir)
-			snprintf(file, size, "%s/%s", dir, best->file);
-		else
-			snprintf(file, size, "%s", best->file);
+		snprintf(comp_dir, dir_size, "%s", dir ? dir : "");
+		snprintf(file, size, "%s", best->file);
 		*line = best->line;
 		rc = 0;
 	}

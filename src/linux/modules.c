@@ -423,3 +423,36 @@ int kd_taint_flags(kd_session *s, const struct kd_taint_flag **flags, size_t *n)
 	*n = len;
 	return 0;
 }
+
+/* ---- crash's value search over vmlinux and the modules (symbols.h) ---- */
+
+const struct kd_symbol *kd_symbol_search_value(kd_session *s, uint64_t addr, uint64_t *offset)
+{
+	size_t n = kd_symbol_count(s);
+	const struct kd_symbol *text = kd_symbol_lookup(s, "_text");
+	if (n && text && addr >= text->addr && addr <= kd_symbol_index(s, n - 1)->addr) {
+		/* vmlinux, in sym -l's listing: the first symbol at addr, else the last one below it */
+		size_t lo = kd_symbol_index_from(s, addr);
+		const struct kd_symbol *k = lo < n && kd_symbol_index(s, lo)->addr == addr ? kd_symbol_index(s, lo)
+				: lo ? kd_symbol_index(s, lo - 1) : NULL;
+		if (k && offset)
+			*offset = addr - k->addr;
+		return k;
+	}
+	return module_symbol_at(s, addr, offset);
+}
+
+bool kd_symbol_describe(kd_session *s, uint64_t addr, int radix, char *buf, size_t size)
+{
+	uint64_t off = 0;
+	const struct kd_symbol *k = kd_symbol_search_value(s, addr, &off);
+	if (size)
+		buf[0] = '\0';
+	if (!k)
+		return false;
+	if (off)
+		snprintf(buf, size, radix == 16 ? "%s+0x%llx" : "%s+%llu", k->name, (unsigned long long)off);
+	else
+		snprintf(buf, size, "%s", k->name);
+	return true;
+}

@@ -2,6 +2,7 @@
 #ifndef KDIVE_ARCH_H
 #define KDIVE_ARCH_H
 
+#include <kdive/disasm.h>
 #include <kdive/memory.h>
 
 #include "target/session.h"
@@ -25,11 +26,17 @@ struct arch_ops {
 	bool (*kvaddr_linear)(kd_session *s, uint64_t vaddr, uint64_t *paddr);
 	/* A page-table entry's page, flags and swap entry (kd_pte_decode). */
 	void (*pte_decode)(kd_session *s, uint64_t pte, struct kd_pte_info *out);
+	/* One instruction decoded and written as gdb writes it (kd_disasm_one); NULL: none. */
+	int (*disasm)(kd_session *s, uint64_t addr, const uint8_t *bytes, size_t len, kd_disasm_symbolizer sym, void *arg,
+		      struct kd_insn *out);
 };
 
 extern const struct arch_ops arch_x86_64;
 
 /* Before symbols are relocated, the KASLR offset from a QEMU dump without VMCOREINFO. */
 int x86_64_kaslr_from_cpu_state(kd_session *s, uint64_t *offset, uint64_t *phys_base);
+/* x86_64's disassembler (arch/x86_64/disasm.c, libopcodes). */
+int x86_64_disasm(kd_session *s, uint64_t addr, const uint8_t *bytes, size_t len, kd_disasm_symbolizer sym, void *arg,
+		  struct kd_insn *out);
 
 #endif

@@ -180,6 +180,8 @@ bool kd_option_get(kd_session *s, const char *name, long *value)
 		*value = s->silent;
 	else if (strcmp(name, "radix") == 0)
 		*value = s->output_radix;
+	else if (strcmp(name, "dis_bug_bytes") == 0)
+		*value = s->dis_bug_bytes;
 	else
 		return false;
 	return true;
@@ -193,6 +195,8 @@ int kd_option_set(kd_session *s, const char *name, long value)
 		s->silent = value != 0;
 	else if (strcmp(name, "radix") == 0 && (value == 10 || value == 16))
 		s->output_radix = (int)value;
+	else if (strcmp(name, "dis_bug_bytes") == 0 && value >= 0 && value <= 64)
+		s->dis_bug_bytes = (int)value;
 	else
 		return kd_fail(s, "invalid option %s=%ld", name, value);
 	return 0;
@@ -211,4 +215,12 @@ uint64_t kd_context_task(kd_session *s)
 void kd_set_context_task(kd_session *s, uint64_t task)
 {
 	s->cur_task = task;
+}
+
+int kd_disasm_one(kd_session *s, uint64_t addr, const uint8_t *bytes, size_t len, kd_disasm_symbolizer sym, void *arg,
+		  struct kd_insn *out)
+{
+	if (!s->arch || !s->arch->disasm)
+		return kd_error(s, KD_EUNSUPP, addr, "no disassembler for this architecture");
+	return s->arch->disasm(s, addr, bytes, len, sym, arg, out);
 }

@@ -1255,3 +1255,6 @@ __attribute__((used)) long nr_blockdev_pages(void)
 	return 14;
 }
 __attribute__((used)) atomic_long_t _totalram_pages = {4096};
+
+/* ---- issue 12, dis: code to disassemble, in a file of its own (stable source lines) ---- */
+#include "fake_text.c"

@@ -220,6 +220,8 @@ static const struct golden cases[] = {
 	{"kmem-freelist-unreadable", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "slab_mem[0].words[8] = 0xdead0000"},
 	{"kmem-partial-cycle", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "fake_mem_map.slabs[2].slab_list.next = &fake_mem_map.slabs[2].slab_list"},
 	{"kmem-cpu-partial-cycle", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "fake_mem_map.slabs[1].next = &fake_mem_map.slabs[1]"},
+	/* dis (issue 12): the fake kernel's code in tests/unit/fake_text.c */
+	{"dis-function", "dis dis_caller\ndis dis_switch\ndis dis_trap\ndis dis_traced\ndis dis_leaf"},
 };
 #pragma GCC diagnostic pop
 
