@@ -82,13 +82,22 @@ struct naming {
 	bool jump; /* the instruction is a jump (crash annotates those even where gdb did not) */
 };
 
+/*
+ * gdb names the address: vmlinux's by its minimal symbols (none in a section without one, or
+ * past a sized symbol's end), a module's by the symbols crash gives it (kallsyms, or the
+ * object file's once loaded).
+ */
 static bool gdb_knows(kd_session *s, uint64_t addr)
 {
 	uint64_t off;
 	const struct kd_symbol *k = kd_symbol_search_value(s, addr, &off);
-	if (!k)
-		return false;
-	return !k->module || kd_symbol_section(s, addr) != NULL;
+	if (k && k->module)
+		return true;
+	struct kd_sbuf b = {0};
+	kd_print_symbolic(s, &b, addr);
+	bool known = b.len > 0;
+	kd_sbuf_free(&b);
+	return known;
 }
 
 static void name_operand(kd_session *s, uint64_t addr, char *buf, size_t size, void *arg)
@@ -193,7 +202,9 @@ static void source_line(kd_session *s, uint64_t addr, char *buf, size_t size)
 	char file[1024];
 	int line;
 	buf[0] = '\0';
-	if (kd_unwind_is_text(s, addr) && kd_addr_to_line(s, addr, file, sizeof(file), &line) == 0)
+	/* crash asks only for kernel text: here, an address a text symbol holds */
+	if ((kd_unwind_is_text(s, addr) || is_text(kd_symbol_search_value(s, addr, NULL))) &&
+	    kd_addr_to_line(s, addr, file, sizeof(file), &line) == 0)
 		snprintf(buf, size, "%s: %d", file, line);
 }
 
@@ -224,16 +235,18 @@ static int raw_listing(kd_session *s, const struct dis_opts *o, uint64_t addr)
 		kd_printf(s, "   0x%llx%s%s%s:\t", (unsigned long long)addr, name[0] ? " <" : "", name, name[0] ? ">" : "");
 		if (!decode(s, o->user, &t, addr, 10, true, &in)) {
 			free(t.bytes);
-			/* gdb's memory error: crash reports a kernel address it could not read */
-			if (!o->user && kd_is_kvaddr(s, addr)) {
-				/* crash says it twice: its read callback, then gdb's failure */
-				static const char fmt[] = "dis: invalid kernel virtual address: %llx  type: \"gdb_readmem_callback\"\n";
-				kd_printf(s, fmt, (unsigned long long)addr);
+			/* gdb's memory error: crash's read callback names the address, twice (gdb reads
+			 * the 16 bytes around it first, then the address itself); a kernel-mode read
+			 * below the kernel's half says nothing */
+			if (o->user || kd_is_kvaddr(s, addr)) {
+				const char *space = o->user ? "user" : "kernel";
+				static const char fmt[] = "dis: invalid %s virtual address: %llx  type: \"gdb_readmem_callback\"\n";
+				kd_printf(s, fmt, space, (unsigned long long)(addr & ~0xfULL));
 				if (kd_out(s) != stdout) {
 					fflush(stdout);
-					fprintf(stderr, fmt, (unsigned long long)addr);
+					fprintf(stderr, fmt, space, (unsigned long long)(addr & ~0xfULL));
 				}
-				return kd_fail(s, "invalid kernel virtual address: %llx  type: \"gdb_readmem_callback\"",
+				return kd_fail(s, "invalid %s virtual address: %llx  type: \"gdb_readmem_callback\"", space,
 					       (unsigned long long)addr);
 			}
 			return kd_error(s, KD_EFAULT, addr, "%s", "");
@@ -246,34 +259,47 @@ static int raw_listing(kd_session *s, const struct dis_opts *o, uint64_t addr)
 }
 
 /*
- * The function around addr as crash bounds it: its symbol's extent (the ELF size, which is
- * gdb's range of the function), else up to the next symbol.
+ * The function around addr as crash bounds it. A module's: up to its next kallsyms symbol (crash's
+ * kallsyms function size). vmlinux's: gdb's function range, which is the ELF symbol's extent by
+ * gdb's minimal-symbol choice (for assembly, the sized symbol that holds it, as the retpoline
+ * thunk array holds each thunk), a size-less label reaching the next symbol.
  */
 static bool function_range(kd_session *s, uint64_t addr, uint64_t *low, uint64_t *high)
 {
-	uint64_t off;
+	uint64_t off, start, size;
 	const struct kd_symbol *k = kd_symbol_search_value(s, addr, &off);
 	if (!k)
 		return false;
-	*low = k->addr;
-	if (k->size && addr - k->addr < k->size) {
-		*high = k->addr + k->size;
-		return true;
-	}
-	/* no size: the next symbol above */
-	size_t n = kd_symbol_count(s);
-	if (!k->module) {
-		for (size_t i = kd_symbol_index_from(s, k->addr + 1); i < n; i++)
-			if (kd_symbol_index(s, i)->addr > k->addr) {
-				*high = kd_symbol_index(s, i)->addr;
-				return true;
-			}
+	if (k->module && !kd_symbol_section(s, k->addr)) {
+		/* crash's next symbol: gdb knows no function range without the object file */
+		const struct kmodule *m = kd_module_at(s, k->addr);
+		/* the next symbol in the module's list, even one at the same address (an alias) */
+		size_t i = m ? (size_t)(k - m->syms) + 1 : 0;
+		if (m && i < m->nsyms) {
+			*low = k->addr;
+			*high = m->syms[i].addr;
+			return true;
+		}
+		if (k->size) {
+			*low = k->addr;
+			*high = k->addr + k->size;
+			return true;
+		}
 		return false;
 	}
-	const struct kmodule *m = kd_module_at(s, k->addr);
-	for (size_t i = m ? (size_t)(k - m->syms) + 1 : 0; m && i < m->nsyms; i++)
-		if (m->syms[i].addr > k->addr) {
-			*high = m->syms[i].addr;
+	if (!kd_symbol_gdb(s, k->addr, &start, &size))
+		return false;
+	*low = start;
+	if (size) {
+		*high = start + size;
+		return k->addr < *high;
+	}
+	if (k->module)
+		return false;
+	size_t n = kd_symbol_count(s);
+	for (size_t i = kd_symbol_index_from(s, start + 1); i < n; i++)
+		if (kd_symbol_index(s, i)->addr > start) {
+			*high = kd_symbol_index(s, i)->addr;
 			return true;
 		}
 	return false;
@@ -458,6 +484,15 @@ static size_t alternatives(kd_session *s, const char *str)
 	return found;
 }
 
+/* A symbol by name as crash finds it: in sym -l's listing (names without the clone suffix), then the modules'. */
+static const struct kd_symbol *find_symbol(kd_session *s, const char *name)
+{
+	for (size_t i = 0, c = kd_symbol_count(s); i < c; i++)
+		if (strcmp(kd_symbol_index(s, i)->name, name) == 0)
+			return kd_symbol_index(s, i);
+	return kd_symbol_lookup(s, name);
+}
+
 /* The text symbols of a name, vmlinux's in address order, then the modules'. */
 static size_t text_symbols(kd_session *s, const char *name, const struct kd_symbol **out, size_t max)
 {
@@ -467,7 +502,9 @@ static size_t text_symbols(kd_session *s, const char *name, const struct kd_symb
 		if (is_text(k) && strcmp(k->name, name) == 0 && n < max)
 			out[n++] = k;
 	}
-	const struct module_table *mt = kd_symbol_lookup(s, name) ? kd_modules_get(s) : NULL;
+	const struct module_table *mt = kd_modules_get(s);
+	if (!mt)
+		kd_clear_error(s);
 	for (size_t i = 0; mt && i < mt->len; i++)
 		for (size_t j = 0; j < mt->mods[i].nsyms; j++)
 			if (is_text(&mt->mods[i].syms[j]) && strcmp(mt->mods[i].syms[j].name, name) == 0 && n < max)
@@ -498,7 +535,7 @@ static int duplicates(kd_session *s, const char *arg, const struct kd_symbol **k
  * crash's resolve_text_symbol for an expression: a symbol with several text definitions is
  * ambiguous; otherwise the address stands. Returns 1 to go on, 0 after printing why not.
  */
-static int resolve_expression(kd_session *s, const char *arg, int radix)
+static int resolve_expression(kd_session *s, const char *arg, uint64_t addr, int radix)
 {
 	char buf[512];
 	snprintf(buf, sizeof(buf), "%s", arg);
@@ -520,6 +557,13 @@ static int resolve_expression(kd_session *s, const char *arg, int radix)
 	size_t n = text_symbols(s, p, k, 64);
 	if (n > 1) {
 		duplicates(s, arg, k, n, radix);
+		return 0;
+	}
+	/* symbol+offset past the symbol into another that the expression does not name */
+	uint64_t off;
+	const struct kd_symbol *at = kd_symbol_search_value(s, addr, &off);
+	if (n == 1 && at && at != k[0] && !strstr(arg, at->name)) {
+		kd_fail(s, "invalid expression: %s evaluates to: %s+%llx", arg, at->name, (unsigned long long)off);
 		return 0;
 	}
 	return 1;
@@ -610,10 +654,10 @@ static int cmd_dis(kd_session *s, int argc, char **argv)
 	if (can_eval(arg)) {
 		if (kd_eval_int(s, arg, &addr) < 0)
 			return -1;
-		if (!o.user && !resolve_expression(s, arg, o.radix))
+		if (!o.user && !resolve_expression(s, arg, addr, o.radix))
 			return -1;
 		fstart = addr;
-	} else if (hexadecimal(arg) && !kd_symbol_lookup(s, arg)) {
+	} else if (hexadecimal(arg) && !find_symbol(s, arg)) {
 		if (kd_parse_hex_arg(s, arg, &addr) < 0)
 			return -1;
 		k = kd_symbol_search_value(s, addr, &off);
@@ -624,7 +668,7 @@ static int cmd_dis(kd_session *s, int argc, char **argv)
 		if (k && !off && is_text(k))
 			function_only = true;
 		fstart = k ? k->addr : addr;
-	} else if ((k = kd_symbol_lookup(s, arg))) {
+	} else if ((k = find_symbol(s, arg))) {
 		const struct kd_symbol *texts[64];
 		size_t n = text_symbols(s, arg, texts, 64);
 		if (n > 1)

@@ -88,18 +88,102 @@ static void memory_error(int status, bfd_vma memaddr, struct disassemble_info *i
 	(void)info;
 }
 
-/*
- * gdb 10.2's layout of a mnemonic without operands: padded to seven columns; except the one-byte
- * nop (0x90), which its decoder renames from xchg after the padding was placed, and so is bare.
- */
-static void gdb10_padding(char *text, size_t size)
+/* A prefix libopcodes writes before the mnemonic. */
+static bool is_prefix(const char *tok, size_t len)
 {
-	size_t len = strlen(text);
-	if (len && len < 7 && !strchr(text, ' ') && strcmp(text, "nop") != 0) {
-		memset(text + len, ' ', 7 - len);
-		text[7] = '\0';
+	static const char *const names[] = {"lock", "rep", "repz", "repnz", "repe", "repne", "data16", "data32",
+					    "addr16", "addr32", "cs", "ds", "es", "ss", "fs", "gs", "bnd", "notrack",
+					    "xacquire", "xrelease", "rex", "{vex}", "{vex3}", "{evex}"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == len && strncmp(tok, names[i], len) == 0)
+			return true;
+	return len > 4 && strncmp(tok, "rex.", 4) == 0;
+}
+
+/* The memory operand of an operand list: where it starts, or NULL. */
+static char *memory_operand(char *ops)
+{
+	char *paren = strchr(ops, '(');
+	if (!paren)
+		return NULL;
+	char *p = paren;
+	while (p > ops && p[-1] != ',' && p[-1] != ' ' && p[-1] != '*')
+		p--;
+	return p;
+}
+
+/*
+ * binutils 2.40's text put in the shape gdb 10.2's bundled decoder gave it, which crash shows:
+ *  - the mnemonic with its prefixes padded to six columns and a space, operands or not
+ *    ("ret    ", "fs (bad) "); the one-byte nop, which that decoder renamed from xchg after
+ *    placing the padding, stays bare ("nop");
+ *  - a cs, ds, es or ss override that 64-bit mode ignores written on the memory operand
+ *    ("xor    %eax,%cs:(%rax)"), not as a prefix ("cs xor %eax,(%rax)");
+ *  - 0xf1 named icebp, not int1.
+ */
+static void gdb10_text(char *text, size_t size)
+{
+	char prefixes[8][16];
+	int np = 0;
+	const char *p = text;
+	for (;;) {
+		size_t len = strcspn(p, " ");
+		if (!p[len] || np == 8 || len >= sizeof(prefixes[0]) || !is_prefix(p, len))
+			break;
+		/* a prefix only when something follows it */
+		memcpy(prefixes[np], p, len);
+		prefixes[np++][len] = '\0';
+		p += len + 1;
 	}
-	(void)size;
+	char mnemonic[64];
+	size_t mlen = strcspn(p, " ");
+	if (mlen >= sizeof(mnemonic))
+		return;
+	memcpy(mnemonic, p, mlen);
+	mnemonic[mlen] = '\0';
+	const char *rest = p + mlen;
+	while (*rest == ' ')
+		rest++;
+	char ops[KD_INSN_TEXT_MAX];
+	snprintf(ops, sizeof(ops), "%s", rest);
+	if (strcmp(mnemonic, "int1") == 0)
+		snprintf(mnemonic, sizeof(mnemonic), "icebp");
+	/* the last ignored segment override goes onto the memory operand */
+	for (int i = np - 1; i >= 0; i--) {
+		const char *sg = prefixes[i];
+		if (strcmp(sg, "cs") && strcmp(sg, "ds") && strcmp(sg, "es") && strcmp(sg, "ss"))
+			continue;
+		char *m = memory_operand(ops);
+		if (m && !strchr(ops, ':') && strlen(ops) + 5 < sizeof(ops)) {
+			memmove(m + 4, m, strlen(m) + 1);
+			m[0] = '%';
+			memcpy(m + 1, sg, 2);
+			m[3] = ':';
+			for (int j = i; j + 1 < np; j++)
+				memcpy(prefixes[j], prefixes[j + 1], sizeof(prefixes[j]));
+			np--;
+		}
+		break;
+	}
+	char out[KD_INSN_TEXT_MAX + 160];
+	size_t n = 0;
+	out[0] = '\0';
+	for (int i = 0; i < np; i++)
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s ", prefixes[i]);
+	n += (size_t)snprintf(out + n, sizeof(out) - n, "%s", mnemonic);
+	/* bare: the one-byte nop, and a REX prefix standing alone */
+	bool bare = ops[0] == '\0' && ((np == 0 && strcmp(mnemonic, "nop") == 0) || strncmp(mnemonic, "rex", 3) == 0);
+	if (!bare) {
+		while (n < 6 && n + 1 < sizeof(out))
+			out[n++] = ' ';
+		out[n] = '\0';
+		snprintf(out + n, sizeof(out) - n, " %s", ops);
+	}
+	n = strlen(out);
+	if (n >= size)
+		n = size - 1;
+	memcpy(text, out, n);
+	text[n] = '\0';
 }
 
 int x86_64_disasm(kd_session *s, uint64_t addr, const uint8_t *bytes, size_t len, kd_disasm_symbolizer sym, void *arg,
@@ -129,6 +213,6 @@ int x86_64_disasm(kd_session *s, uint64_t addr, const uint8_t *bytes, size_t len
 		return kd_error(s, KD_ENOMEM_DUMP, c.short_read ? c.short_at : addr, "cannot read the instruction at %llx",
 				(unsigned long long)addr);
 	out->len = (unsigned)n;
-	gdb10_padding(out->text, sizeof(out->text));
+	gdb10_text(out->text, sizeof(out->text));
 	return 0;
 }

@@ -435,6 +435,14 @@ const struct kd_symbol *kd_symbol_search_value(kd_session *s, uint64_t addr, uin
 		size_t lo = kd_symbol_index_from(s, addr);
 		const struct kd_symbol *k = lo < n && kd_symbol_index(s, lo)->addr == addr ? kd_symbol_index(s, lo)
 				: lo ? kd_symbol_index(s, lo - 1) : NULL;
+		if (k && k->addr == addr && lo + 1 < n && kd_symbol_index(s, lo + 1)->addr == addr) {
+			/* crash passes over a ".text.*" section name, a SyS_ alias and a region's
+			 * *_text_start marker to the real symbol at the same address */
+			const char *nm = k->name;
+			if (strncmp(nm, ".text.", 6) == 0 || strncmp(nm, "SyS_", 4) == 0 || strncmp(nm, "compat_SyS_", 11) == 0 ||
+			    strstr(nm, "_text_start"))
+				k = kd_symbol_index(s, lo + 1);
+		}
 		if (k && offset)
 			*offset = addr - k->addr;
 		return k;
