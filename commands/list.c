@@ -31,39 +31,6 @@ static int print_entry(kd_session *s, uint64_t entry, const struct kd_walk_pos *
 	return 0;
 }
 
-static bool is_number(const char *a)
-{
-	const char *p = a;
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-		p += 2;
-	if (!*p)
-		return false;
-	for (; *p; p++)
-		if (!isxdigit((unsigned char)*p))
-			return false;
-	return true;
-}
-
-/* "struct.member" -> its offset; false (no error) when arg is not one. */
-static bool member_offset_arg(kd_session *s, const char *arg, uint64_t *off)
-{
-	if (!strchr(arg, '.'))
-		return false;
-	kd_struct_spec *sp = kd_struct_spec_parse(s, arg, "struct");
-	if (!sp) {
-		kd_clear_error(s);
-		return false;
-	}
-	struct kd_member_info mi;
-	bool ok = kd_struct_spec_count(sp) == 1;
-	if (ok) {
-		kd_struct_spec_member(sp, 0, &mi);
-		*off = mi.offset;
-	}
-	kd_struct_spec_free(sp);
-	return ok;
-}
-
 /* A symbol's value as crash's symbol_search gives it (per-CPU symbols: their offset). */
 static bool symbol_value(kd_session *s, const char *name, uint64_t *v)
 {
@@ -106,7 +73,7 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 			}
 			if (isdigit((unsigned char)optarg[0]))
 				offset = strtoull(optarg, &endp, 0);
-			else if (!member_offset_arg(s, optarg, &offset)) {
+			else if (!kd_struct_member_offset_find(s, optarg, &offset)) {
 				rc = kd_fail(s, "invalid -o argument: %s", optarg);
 				goto out;
 			}
@@ -115,7 +82,7 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 		case 'l':
 			if (isdigit((unsigned char)optarg[0]))
 				l_offset = strtoull(optarg, &endp, 0);
-			else if (!member_offset_arg(s, optarg, &l_offset)) {
+			else if (!kd_struct_member_offset_find(s, optarg, &l_offset)) {
 				rc = kd_fail(s, "invalid -l option: %s", optarg);
 				goto out;
 			}
@@ -132,7 +99,7 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		const char *a = argv[i];
 		uint64_t v;
-		if (strchr(a, '.') && member_offset_arg(s, a, &v)) {
+		if (strchr(a, '.') && kd_struct_member_offset_find(s, a, &v)) {
 			if (offset_set) {
 				rc = kd_fail(s, "offset value %llu (0x%llx) already entered", (unsigned long long)offset,
 					     (unsigned long long)offset);
@@ -151,7 +118,7 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 			start_set = true;
 			continue;
 		}
-		if (!is_number(a)) {
+		if (!kd_parse_hex_u64(a, &v)) {
 			if (kd_cexpr_eval_u64(s, a, &v) == 0 && kd_is_kvaddr(s, v) && !start_set) {
 				start = v;
 				start_set = true;
@@ -165,7 +132,6 @@ static int cmd_list(kd_session *s, int argc, char **argv)
 			offset_set = true;
 			continue;
 		}
-		kd_parse_hex_u64(a, &v);
 		if (offset_set || i + 1 >= argc || kd_is_kvaddr(s, v)) {
 			if (!kd_is_kvaddr(s, v)) {
 				rc = kd_fail(s, "invalid kernel virtual address: %s", a);

@@ -414,40 +414,65 @@ static int tg_cfs_node(kd_session *s, uint64_t se, const struct kd_walk_pos *pos
 	return 0;
 }
 
-/* Groups one level down whose queue on this CPU is not in the tree; returns how many entries were shown. */
-static int tg_cfs_dequeued(kd_session *s, struct tg_ctx *g, int depth, uint64_t cfs_rq)
+/* What tells a CFS group walk from an RT one. */
+struct tg_kind {
+	uint64_t rq_tg_off;      /* cfs_rq.tg, rt_rq.tg */
+	uint64_t tg_rq_off;      /* task_group.cfs_rq, task_group.rt_rq: the per-CPU queues */
+	uint64_t nr_running_off; /* cfs_rq.nr_running, rt_rq.rt_nr_running */
+	/* a dequeued group's non-empty queue q, one level below depth; returns the entries shown */
+	int (*show)(kd_session *s, struct tg_ctx *g, int depth, uint64_t q);
+};
+
+/* The groups one level below depth whose queue on this CPU is not in rq's tree (crash shows them
+ * after the tree, their empty queues looked through); returns how many entries were shown. */
+static int tg_dequeued(kd_session *s, struct tg_ctx *g, int depth, uint64_t rq, const struct tg_kind *k)
 {
 	int total = 0;
+	bool have_group = false;
+	uint64_t group = 0;
 	for (size_t i = 0; i < g->groups.len; i++) {
 		struct tgroup *t = &g->groups.items[i];
-		if (!t->use || t->depth - depth != 1 || t->parent < 0)
+		int delta = t->depth - depth;
+		if (delta > 1)
+			break; /* the groups are sorted by depth */
+		if (!t->use || delta < 1 || t->parent < 0)
 			continue;
-		uint64_t group = 0;
-		if (kd_read_kv(s, cfs_rq + g->cfs_tg_off, &group, 8) < 0)
+		if (!have_group && kd_read_kv(s, rq + k->rq_tg_off, &group, 8) < 0)
 			return -1;
+		have_group = true;
 		if (group != g->groups.items[t->parent].tg)
 			continue;
-		uint64_t q = group_queue(s, t->tg, g->tg_cfs_rq_off, g->cpu);
-		if (!q || q == cfs_rq)
+		uint64_t q = group_queue(s, t->tg, k->tg_rq_off, g->cpu);
+		if (!q || q == rq)
 			continue;
 		uint64_t nr = 0;
-		if (kd_read_int(s, q + g->cfs_nr_running_off, 4, &nr) < 0)
+		if (kd_read_int(s, q + k->nr_running_off, 4, &nr) < 0)
 			return -1;
+		int n;
 		if (!nr) {
-			int n = tg_cfs_dequeued(s, g, depth + 1, q);
-			if (n < 0)
-				return -1;
-			total += n;
-			continue;
+			n = tg_dequeued(s, g, depth + 1, q, k);
+		} else {
+			/* crash prints the parents' headers as CFS ones, for an RT group too */
+			cfs_parent_headers(s, g, (int)i);
+			n = k->show(s, g, depth, q);
 		}
-		cfs_parent_headers(s, g, (int)i);
-		total++;
-		int n = tg_cfs(s, g, depth + 1, q);
 		if (n < 0)
 			return -1;
 		total += n;
 	}
 	return total;
+}
+
+static int tg_cfs_show(kd_session *s, struct tg_ctx *g, int depth, uint64_t q)
+{
+	int n = tg_cfs(s, g, depth + 1, q);
+	return n < 0 ? -1 : n + 1;
+}
+
+static int tg_cfs_dequeued(kd_session *s, struct tg_ctx *g, int depth, uint64_t cfs_rq)
+{
+	const struct tg_kind k = {g->cfs_tg_off, g->tg_cfs_rq_off, g->cfs_nr_running_off, tg_cfs_show};
+	return tg_dequeued(s, g, depth, cfs_rq, &k);
 }
 
 /* One group's CFS queue at depth: its header, the running group's queue, the running task, the
@@ -551,45 +576,20 @@ static int tg_rt_entry(kd_session *s, uint64_t rt_se, const struct kd_walk_pos *
 	return 0;
 }
 
+/* An RT group's queue: its highest priority, then the queue one level down (one entry, as crash counts). */
+static int tg_rt_show(kd_session *s, struct tg_ctx *g, int depth, uint64_t q)
+{
+	uint64_t prio = 0;
+	if (kd_read_int(s, q + g->rt_highest_off, 4, &prio) < 0)
+		return -1;
+	kd_printf(s, "%*s[%3d] ", 5 + 6 * depth, "", (int)prio);
+	return tg_rt(s, g, depth + 1, q) < 0 ? -1 : 1;
+}
+
 static int tg_rt_dequeued(kd_session *s, struct tg_ctx *g, int depth, uint64_t rt_rq)
 {
-	int total = 0;
-	for (size_t i = 0; i < g->groups.len; i++) {
-		struct tgroup *t = &g->groups.items[i];
-		int delta = t->depth - depth;
-		if (delta > 1)
-			break;
-		if (!t->use || delta < 1 || t->parent < 0)
-			continue;
-		uint64_t group = 0;
-		if (kd_read_kv(s, rt_rq + g->rt_tg_off, &group, 8) < 0)
-			return -1;
-		if (group != g->groups.items[t->parent].tg)
-			continue;
-		uint64_t q = group_queue(s, t->tg, g->tg_rt_rq_off, g->cpu);
-		if (!q || q == rt_rq)
-			continue;
-		uint64_t nr = 0;
-		if (kd_read_int(s, q + g->rt_nr_running_off, 4, &nr) < 0)
-			return -1;
-		if (!nr) {
-			int n = tg_rt_dequeued(s, g, depth + 1, q);
-			if (n < 0)
-				return -1;
-			total += n;
-			continue;
-		}
-		/* crash prints the parents' headers as CFS ones here */
-		cfs_parent_headers(s, g, (int)i);
-		uint64_t prio = 0;
-		if (kd_read_int(s, q + g->rt_highest_off, 4, &prio) < 0)
-			return -1;
-		kd_printf(s, "%*s[%3d] ", 5 + 6 * depth, "", (int)prio);
-		total++;
-		if (tg_rt(s, g, depth + 1, q) < 0)
-			return -1;
-	}
-	return total;
+	const struct tg_kind k = {g->rt_tg_off, g->tg_rt_rq_off, g->rt_nr_running_off, tg_rt_show};
+	return tg_dequeued(s, g, depth, rt_rq, &k);
 }
 
 static int tg_rt(kd_session *s, struct tg_ctx *g, int depth, uint64_t rt_rq)

@@ -10,19 +10,6 @@
 #define UNION_USAGE                                                                                                \
 	"union union_name[.member[,member]][-o][-l offset][-rfuxdp]\n        [address | symbol][:cpuspec] [count | -c count]"
 
-static bool is_hex_word(const char *w)
-{
-	const char *p = w;
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-		p += 2;
-	if (!*p)
-		return false;
-	for (; *p; p++)
-		if (!isxdigit((unsigned char)*p))
-			return false;
-	return true;
-}
-
 /* An address argument: a symbol (optionally symbol:cpuspec), hex, or an expression. Fills up to max addresses;
  * cpus[i] is the CPU of addrs[i] for symbol:cpuspec, else -1. */
 static int parse_address(kd_session *s, const char *arg, uint64_t *addrs, int *cpus, int max, int *n)
@@ -58,9 +45,7 @@ static int parse_address(kd_session *s, const char *arg, uint64_t *addrs, int *c
 			a = off;
 		else
 			a = k->addr;
-	} else if (is_hex_word(arg)) {
-		kd_parse_hex_u64(arg, &a);
-	} else if (kd_cexpr_eval_u64(s, arg, &a) < 0) {
+	} else if (!kd_parse_hex_u64(arg, &a) && kd_cexpr_eval_u64(s, arg, &a) < 0) {
 		return kd_fail(s, "invalid address or symbol: %s", arg);
 	}
 	addrs[(*n)++] = a;

@@ -57,21 +57,7 @@ static bool offset_arg(kd_session *s, const char *arg, uint64_t *off)
 		*off = strtoull(arg, &end, 0);
 		return *end == '\0';
 	}
-	if (!strchr(arg, '.'))
-		return false;
-	kd_struct_spec *sp = kd_struct_spec_parse(s, arg, "struct");
-	if (!sp) {
-		kd_clear_error(s);
-		return false;
-	}
-	struct kd_member_info mi;
-	bool ok = kd_struct_spec_count(sp) == 1;
-	if (ok) {
-		kd_struct_spec_member(sp, 0, &mi);
-		*off = mi.offset;
-	}
-	kd_struct_spec_free(sp);
-	return ok;
+	return kd_struct_member_offset_find(s, arg, off);
 }
 
 /* The pointer at a root's member (rb_root.rb_node, xarray.xa_head), failing as gdb does. */

@@ -94,6 +94,9 @@ KD_API size_t kd_struct_spec_count(const kd_struct_spec *sp);
 /* The i-th member as typed ("se.vruntime"), and where it lies in the structure (info may be NULL);
  * NULL past the last. */
 KD_API const char *kd_struct_spec_member(const kd_struct_spec *sp, size_t i, struct kd_member_info *info);
+/* A "struct.member[.member]" argument (list -o/-l, tree -o) as the member's byte offset; false,
+ * with no error, when spec names no structure or no member of it (or several members). */
+KD_API bool kd_struct_member_offset_find(kd_session *s, const char *spec, uint64_t *offset);
 /*
  * The structure of sp at a kernel address as crash's struct command prints it: the whole of it
  * ("struct task_struct {\n  thread_info = {...\n}\n"), or each member named on its own line

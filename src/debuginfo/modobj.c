@@ -23,7 +23,7 @@
 
 static int read_file(const char *path, uint8_t **out, size_t *len, struct kd_err *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return kd_err_set(err, errno == ENOENT ? KD_ENOTFOUND : KD_EIO, "%s: %s", path, strerror(errno));
 	struct stat st;

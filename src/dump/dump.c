@@ -240,7 +240,7 @@ bool dump_vmcoreinfo_u64(const struct dump *d, const char *key, int base, uint64
 
 bool dump_probe(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return false;
 	unsigned char buf[20] = {0};
@@ -256,7 +256,7 @@ bool dump_probe(const char *path)
 
 static struct dump *open_common(const char *path, bool allow_mmap, struct kd_err *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		kd_err_set(err, KD_EIO, "%s: %s", path, strerror(errno));
 		return NULL;

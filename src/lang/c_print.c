@@ -1314,6 +1314,27 @@ kd_struct_spec *kd_struct_spec_parse(kd_session *s, const char *spec, const char
 	return sp;
 }
 
+bool kd_struct_member_offset_find(kd_session *s, const char *spec, uint64_t *offset)
+{
+	size_t tl = strcspn(spec, ".");
+	if (spec[tl] != '.' || !spec[tl + 1] || strchr(spec + tl + 1, ','))
+		return false;
+	char *name = xstrndup(spec, tl);
+	struct ctype *t = find_aggregate(s, name, "struct");
+	free(name);
+	uint64_t bitpos;
+	uint32_t bitsize;
+	struct ctype *mt;
+	if (!t)
+		return false;
+	if (ctype_member_path(s, t, spec + tl + 1, &bitpos, &bitsize, &mt) < 0) {
+		kd_err_clear(&s->err); /* a miss, as find_aggregate's lookups are */
+		return false;
+	}
+	*offset = bitpos / 8;
+	return true;
+}
+
 void kd_struct_spec_free(kd_struct_spec *sp)
 {
 	if (!sp)

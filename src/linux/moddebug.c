@@ -242,6 +242,7 @@ int kd_module_objfile_load(kd_session *s, const char *module, const char *path)
 	struct modobj *o = modobj_open(path, &e);
 	if (!o)
 		return session_fail_from(s, &e);
+	session_note_input(s, path, "module object file");
 	struct sections secs = {0};
 	int rc = read_sections(s, m, &secs);
 	uint8_t id[64];

@@ -256,6 +256,7 @@ int kd_module_load(kd_session *s, const char *name)
 		kd_fail(s, "%s", dlerror());
 		goto fail;
 	}
+	session_note_input(s, path, "extension");
 	kd_module_info_fn fn = (kd_module_info_fn)dlsym(h, KDIVE_MODULE_SYMBOL);
 	const struct kd_module_info *raw = fn ? fn() : NULL;
 	if (!raw) {

@@ -54,6 +54,14 @@ int main(int argc, char **argv)
 		vmlinux = dump;
 		dump = t;
 	}
+	char *cmdtext = NULL; /* read and checked before the dump is opened: a dump given as -i runs nothing */
+	if (cmdfile) {
+		char msg[512];
+		if (!(cmdtext = shell_read_command_file(cmdfile, msg, sizeof(msg)))) {
+			fprintf(stderr, "kdive: %s\n", msg);
+			return 1;
+		}
+	}
 	signal(SIGPIPE, SIG_IGN); /* `cmd | head` must not kill the shell */
 	kd_session *s = session_new();
 	s->silent = silent;
@@ -61,6 +69,7 @@ int main(int argc, char **argv)
 	if (session_open(s, vmlinux, dump) < 0) {
 		fprintf(stderr, "kdive: %s\n", kd_last_error(s));
 		session_free(s);
+		free(cmdtext);
 		return 1;
 	}
 	if (!silent)
@@ -68,8 +77,8 @@ int main(int argc, char **argv)
 	extensions_load_startup(s); /* the modules in ~/.config/kdive/extensions */
 	int failures = 0;
 	if (cmdfile) {
-		int r = shell_run_file(s, cmdfile);
-		failures += r < 0 ? 1 : r;
+		failures += shell_run_text(s, cmdfile, cmdtext);
+		free(cmdtext);
 	}
 	if (!shell_quit_requested(s) && (!cmdfile || isatty(STDIN_FILENO)))
 		failures += shell_repl(s);

@@ -58,6 +58,7 @@ void session_free(kd_session *s)
 	if (s->vmlinux_fd >= 0)
 		close(s->vmlinux_fd);
 	free(s->vmlinux_path);
+	VEC_FREE(&s->inputs);
 	for (size_t i = 0; i < s->commands.len; i++)
 		free(s->commands.items[i].owner);
 	VEC_FREE(&s->commands);
@@ -192,9 +193,13 @@ static int load_index(kd_session *s, const char *path)
 static int open_vmlinux(kd_session *s, const char *path)
 {
 	s->vmlinux_path = xstrdup(path);
-	s->vmlinux_fd = open(path, O_RDONLY | O_CLOEXEC);
+	s->vmlinux_fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (s->vmlinux_fd < 0)
 		return kd_fail(s, "%s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(s->vmlinux_fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return kd_fail(s, "%s: not a regular file", path);
+	session_note_input(s, path, "vmlinux");
 	s->vmlinux_elf = elf_begin(s->vmlinux_fd, ELF_C_READ_MMAP, NULL);
 	GElf_Ehdr eh;
 	if (!s->vmlinux_elf || elf_kind(s->vmlinux_elf) != ELF_K_ELF || !gelf_getehdr(s->vmlinux_elf, &eh))
@@ -223,6 +228,7 @@ int session_open(kd_session *s, const char *vmlinux, const char *dumpfile)
 	s->dump = dump_open(dumpfile, &e);
 	if (!s->dump)
 		return session_fail_from(s, &e);
+	session_note_input(s, dumpfile, "dump file");
 	if (mem_init(s) < 0)
 		return -1;
 	s->arch = &arch_x86_64;

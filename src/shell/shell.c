@@ -2,10 +2,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <readline/history.h>
 #include <readline/readline.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -120,9 +122,28 @@ static int open_output(kd_session *s, char *cmdpart, char *pipe_cmd, struct outp
 		char *file = trim(redir + (append ? 2 : 1));
 		if (!*file)
 			return kd_fail(s, "redirection without a file name");
-		o->fp = fopen(file, append ? "a" : "w");
-		if (!o->fp)
+		/* opened without truncating, so that a file the session reads (the dump, vmlinux...) is
+		 * refused before anything is written to it, whatever name or link it is reached by */
+		int fd = open(file, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : 0), 0666);
+		if (fd < 0)
 			return kd_fail(s, "%s: %s", file, strerror(errno));
+		struct stat st;
+		const char *what = fstat(fd, &st) == 0 ? session_input_what(s, st.st_dev, st.st_ino) : NULL;
+		if (what) {
+			close(fd);
+			return kd_fail(s, "%s: the session's %s: not overwritten", file, what);
+		}
+		if (!append && S_ISREG(st.st_mode) && ftruncate(fd, 0) < 0) {
+			int e = errno;
+			close(fd);
+			return kd_fail(s, "%s: %s", file, strerror(e));
+		}
+		o->fp = fdopen(fd, append ? "a" : "w");
+		if (!o->fp) {
+			int e = errno;
+			close(fd);
+			return kd_fail(s, "%s: %s", file, strerror(e));
+		}
 		return 0;
 	}
 	if (pipe_cmd) {
@@ -274,21 +295,103 @@ out:
 	return rc;
 }
 
-int shell_run_file(kd_session *s, const char *path)
+#define COMMAND_FILE_MAX (64u << 20)
+
+/* Where text stops being text a command file may hold: its offset, or len when all of it is. */
+static size_t not_text_at(const unsigned char *t, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = t[i];
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') || c == 0x7f)
+				return i;
+			i++;
+			continue;
+		}
+		/* UTF-8: a lead byte and its continuation bytes, no overlong forms, no surrogates */
+		size_t n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+		if (!n || n >= len - i)
+			return i;
+		unsigned char c1 = t[i + 1];
+		if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f))
+			return i;
+		for (size_t k = 1; k <= n; k++)
+			if ((t[i + k] & 0xc0) != 0x80)
+				return i;
+		i += n + 1;
+	}
+	return len;
+}
+
+char *shell_read_command_file(const char *path, char *msg, size_t msgsize)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		fprintf(stderr, "%s: %s: %s\n", s->progname, path, strerror(errno));
-		return -1;
+		snprintf(msg, msgsize, "%s: %s", path, strerror(errno));
+		return NULL;
 	}
-	char *line = NULL;
-	size_t cap = 0;
+	size_t len = 0, cap = 4096;
+	char *text = xmalloc(cap);
+	for (;;) {
+		if (len + 1 >= cap) {
+			if (cap > COMMAND_FILE_MAX) {
+				snprintf(msg, msgsize, "%s: larger than %u MiB: not a command file", path, COMMAND_FILE_MAX >> 20);
+				goto fail;
+			}
+			cap *= 2;
+			text = xrealloc(text, cap);
+		}
+		size_t n = fread(text + len, 1, cap - len - 1, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		snprintf(msg, msgsize, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	text[len] = '\0';
+	size_t at = not_text_at((const unsigned char *)text, len);
+	if (at < len) {
+		snprintf(msg, msgsize, "%s: not a command file: byte 0x%02x at offset %zu is not text", path,
+			 (unsigned char)text[at], at);
+		goto fail;
+	}
+	fclose(f);
+	return text;
+fail:
+	fclose(f);
+	free(text);
+	return NULL;
+}
+
+int shell_run_text(kd_session *s, const char *path, const char *text)
+{
+	session_note_input(s, path, "command file");
 	int failures = 0;
-	while (!s->quit && getline(&line, &cap, f) >= 0)
+	const char *p = text;
+	while (!s->quit && *p) {
+		size_t n = strcspn(p, "\n");
+		char *line = kd_xstrndup(p, n);
 		if (shell_run_line(s, line) < 0)
 			failures++;
-	free(line);
-	fclose(f);
+		free(line);
+		p += n + (p[n] == '\n');
+	}
+	return failures;
+}
+
+int shell_run_file(kd_session *s, const char *path)
+{
+	char msg[512];
+	char *text = shell_read_command_file(path, msg, sizeof(msg));
+	if (!text) {
+		fprintf(stderr, "%s: %s\n", s->progname, msg);
+		return -1;
+	}
+	int failures = shell_run_text(s, path, text);
+	free(text);
 	return failures;
 }
 

@@ -7,8 +7,15 @@
 void builtins_register(kd_session *s);
 /* Run one command line; returns 0, or -1 if the command failed. */
 int shell_run_line(kd_session *s, const char *line);
-/* Run a command file; returns the number of failed commands, or -1 if unreadable. */
+/* Run a command file; returns the number of failed commands, or -1 if unreadable or not text. */
 int shell_run_file(kd_session *s, const char *path);
+/* A command file's whole text (malloc'ed), or NULL with why in msg: unreadable, a directory, larger
+ * than 64 MiB, or not text (a NUL byte, a control character other than tab, CR, FF and VT, or
+ * invalid UTF-8), so that a dump given as the command file runs nothing. */
+char *shell_read_command_file(const char *path, char *msg, size_t msgsize);
+/* Run the lines of text, a command file's (read by shell_read_command_file from path, which the
+ * session notes as an input); returns the number of failed commands. */
+int shell_run_text(kd_session *s, const char *path, const char *text);
 /* Lines from stdin (terminal: readline; otherwise plain). Returns the number of failures. */
 int shell_repl(kd_session *s);
 /* Split a command line into argv (quotes honoured). Caller frees argv[0..argc-1] and argv. */

@@ -2,8 +2,28 @@
 #include "target/session.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "target/arch.h"
+
+void session_note_input(kd_session *s, const char *path, const char *what)
+{
+	struct stat st;
+	if (!path || stat(path, &st) < 0)
+		return;
+	if (session_input_what(s, st.st_dev, st.st_ino))
+		return;
+	struct session_input in = {st.st_dev, st.st_ino, what};
+	VEC_PUSH(&s->inputs, in);
+}
+
+const char *session_input_what(const kd_session *s, dev_t dev, ino_t ino)
+{
+	for (size_t i = 0; i < s->inputs.len; i++)
+		if (s->inputs.items[i].dev == dev && s->inputs.items[i].ino == ino)
+			return s->inputs.items[i].what;
+	return NULL;
+}
 
 int session_fail_from(kd_session *s, const struct kd_err *e)
 {

@@ -8,6 +8,7 @@
 #include <elfutils/libdw.h>
 #include <gelf.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <kdive/kdive.h>
 #include "dump/dump.h"
@@ -70,6 +71,13 @@ struct command_entry {
 	char *owner; /* module that registered it; NULL for built-ins */
 };
 
+/* A file the session reads: a redirection never writes over it. */
+struct session_input {
+	dev_t dev;
+	ino_t ino;
+	const char *what; /* "dump file", "vmlinux", ... */
+};
+
 struct kd_session {
 	struct kd_err err;
 	FILE *out;
@@ -83,6 +91,7 @@ struct kd_session {
 	Elf *vmlinux_elf;
 	Dwarf *dwarf;
 	struct dump *dump;
+	VEC(struct session_input) inputs; /* every file read: vmlinux, dump, command files, module objects, extensions */
 	/* layers */
 	struct page_cache cache;
 	struct mem_source mem_source;
@@ -118,6 +127,12 @@ kd_session *session_new(void);
 void session_free(kd_session *s);
 /* Open vmlinux and dump and bring up all layers. */
 int session_open(kd_session *s, const char *vmlinux, const char *dumpfile);
+
+/* Note path (what: "dump file", "vmlinux", ...) as a file the session reads, so that no redirection
+ * writes over it; a path that cannot be stat'ed is not noted. */
+void session_note_input(kd_session *s, const char *path, const char *what);
+/* What the file (dev, ino) is to the session, or NULL when it is none of its inputs. */
+const char *session_input_what(const kd_session *s, dev_t dev, ino_t ino);
 
 /* Copy a lower layer's error into the session; returns -1. */
 int session_fail_from(kd_session *s, const struct kd_err *e);

@@ -1,5 +1,7 @@
 #include <CUnit/CUnit.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lang/crash_expr.h"
@@ -131,6 +133,68 @@ static void test_usage(void)
 	session_free(s);
 }
 
+/* A redirection onto a file the session reads (the dump, vmlinux, a command file; by any name or
+ * hard link) is refused and the file is left as it was; another file is written as before. */
+static void test_redirect_onto_input(void)
+{
+	kd_session *s = session_new();
+	builtins_register(s);
+	static const struct kd_command c = {"hello", hello, "hello", "test", "", 0};
+	CU_ASSERT_EQUAL(kd_register_command(s, &c), 0);
+	char dump[] = "/tmp/kdive-unit-dump-XXXXXX";
+	int fd = mkstemp(dump);
+	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(write(fd, "KDUMP   data", 12), 12);
+	close(fd);
+	char *lnk = xasprintf("%s.link", dump);
+	CU_ASSERT_EQUAL(link(dump, lnk), 0);
+	session_note_input(s, dump, "dump file");
+	char *line = xasprintf("hello > %s", lnk);
+	CU_ASSERT_EQUAL(shell_run_line(s, line), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(kd_last_error(s), "the session's dump file: not overwritten"));
+	free(line);
+	line = xasprintf("hello >> %s", dump);
+	CU_ASSERT_EQUAL(shell_run_line(s, line), -1);
+	free(line);
+	struct stat st;
+	CU_ASSERT_EQUAL(stat(dump, &st), 0);
+	CU_ASSERT_EQUAL(st.st_size, 12);
+	unlink(lnk);
+	free(lnk);
+	unlink(dump);
+	session_free(s);
+}
+
+/* A command file that is not text (a dump given as -i, a directory) is refused before a line runs. */
+static void test_command_file_not_text(void)
+{
+	char path[] = "/tmp/kdive-unit-cmds-XXXXXX";
+	int fd = mkstemp(path);
+	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	static const char bin[] = "sys\n!touch /tmp/x\n\177ELF\2\1\1\0\0";
+	CU_ASSERT_EQUAL(write(fd, bin, sizeof(bin) - 1), (ssize_t)(sizeof(bin) - 1));
+	close(fd);
+	char msg[512];
+	CU_ASSERT_PTR_NULL(shell_read_command_file(path, msg, sizeof(msg)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "not a command file: byte 0x7f at offset 18"));
+	fd = open(path, O_WRONLY | O_TRUNC);
+	static const char text[] = "sys\r\n\tps -a # caf\xc3\xa9\n";
+	CU_ASSERT_EQUAL(write(fd, text, sizeof(text) - 1), (ssize_t)(sizeof(text) - 1));
+	close(fd);
+	char *t = shell_read_command_file(path, msg, sizeof(msg));
+	CU_ASSERT_PTR_NOT_NULL(t);
+	CU_ASSERT_STRING_EQUAL(t, text);
+	free(t);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	static const char bad_utf8[] = "sys \xc3(\n";
+	CU_ASSERT_EQUAL(write(fd, bad_utf8, sizeof(bad_utf8) - 1), (ssize_t)(sizeof(bad_utf8) - 1));
+	close(fd);
+	CU_ASSERT_PTR_NULL(shell_read_command_file(path, msg, sizeof(msg)));
+	unlink(path);
+	CU_ASSERT_PTR_NULL(shell_read_command_file("/tmp", msg, sizeof(msg)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "Is a directory"));
+}
+
 void add_shell_tests(void)
 {
 	CU_pSuite s = CU_add_suite("shell", NULL, NULL);
@@ -139,4 +203,6 @@ void add_shell_tests(void)
 	CU_add_test(s, "command table, redirection, errors", test_command_table);
 	CU_add_test(s, "error codes", test_error_codes);
 	CU_add_test(s, "usage block", test_usage);
+	CU_add_test(s, "redirection onto an input", test_redirect_onto_input);
+	CU_add_test(s, "command file that is not text", test_command_file_not_text);
 }
