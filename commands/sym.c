@@ -299,36 +299,20 @@ static size_t find_name(kd_session *s, const char *name, struct sym_ref *out, si
 	return n;
 }
 
-/*
- * crash's value search: in vmlinux (from _text to its last symbol) the first symbol at the
- * address, else the last one below it; in a module's memory, that module's. False when the
- * address is in neither.
- */
+/* crash's value search (kd_symbol_search_value) as a reference into the listing or a module's symbols. */
 static bool find_addr(kd_session *s, uint64_t addr, struct sym_ref *out, uint64_t *off)
 {
-	size_t n = kd_symbol_count(s);
-	const struct kd_symbol *text = kd_symbol_lookup(s, "_text");
-	if (n && text && addr >= text->addr && addr <= kd_symbol_index(s, n - 1)->addr) {
-		size_t lo = kd_symbol_index_from(s, addr);
-		if (lo < n && kd_symbol_index(s, lo)->addr == addr) {
-			*out = (struct sym_ref){kd_symbol_index(s, lo), NULL, lo};
-			*off = 0;
-			return true;
-		}
-		if (lo) {
-			*out = (struct sym_ref){kd_symbol_index(s, lo - 1), NULL, lo - 1};
-			*off = addr - out->k->addr;
-			return true;
-		}
+	const struct kd_symbol *k = kd_symbol_search_value(s, addr, off);
+	if (!k)
 		return false;
+	if (!k->module) {
+		*out = (struct sym_ref){k, NULL, (size_t)(k - kd_symbol_index(s, 0))};
+		return true;
 	}
-	/* A module's: kd_symbol_containing finds it as crash's module value search does. */
 	const struct kmodule *m = kd_module_at(s, addr);
-	const struct kd_symbol *k = m ? kd_symbol_containing(s, addr) : NULL;
-	if (!k || !k->module || k < m->syms || k >= m->syms + m->nsyms)
+	if (!m || k < m->syms || k >= m->syms + m->nsyms)
 		return false;
 	*out = (struct sym_ref){k, m, (size_t)(k - m->syms)};
-	*off = addr - k->addr;
 	return true;
 }
 

@@ -36,9 +36,12 @@
  *      object files); module symbols as ordinary symbols (struct kd_symbol.module appended,
  *      kd_symbol_section, kd_symbol_index_from), kd_module_find/at and kd_taint_flags,
  *      kd_kernel_config and kd_cpu_rq_clock (linux.h), kd_format_ns_dhms (util.h).
+ * 1.4: disasm.h (kd_disasm_one); crash's value search and naming of an address
+ *      (kd_symbol_search_value, kd_symbol_describe), source lines with their parts
+ *      (kd_addr_to_line_parts), gdb's minimal symbol (kd_print_symbolic, kd_symbol_gdb).
  */
 #define KDIVE_API_MAJOR 1
-#define KDIVE_API_MINOR 3
+#define KDIVE_API_MINOR 4
 #define KDIVE_API_VERSION ((KDIVE_API_MAJOR << 16) | KDIVE_API_MINOR)
 #define KDIVE_API_VERSION_MAJOR(v) ((unsigned)(v) >> 16)
 #define KDIVE_API_VERSION_MINOR(v) ((unsigned)(v)&0xffffu)

@@ -66,7 +66,8 @@ KD_API bool kd_symbol_describe(kd_session *s, uint64_t addr, int radix, char *bu
 
 /*
  * The symbol crash's value search finds for addr (kd_symbol_describe) and the offset into it; NULL
- * (nothing set) when there is none.
+ * (nothing set) when there is none. A vmlinux symbol is an entry of kd_symbol_index's listing
+ * (its index: the difference from kd_symbol_index(s, 0)), a module's one of its kmodule.syms.
  */
 KD_API const struct kd_symbol *kd_symbol_search_value(kd_session *s, uint64_t addr, uint64_t *offset);
 
