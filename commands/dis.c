@@ -448,42 +448,6 @@ static int list_source(kd_session *s, const struct dis_opts *o, uint64_t addr)
 
 /* ---- arguments ---- */
 
-/* Every symbol whose name contains str, as crash's "possible alternatives" lists them. */
-static size_t alternatives(kd_session *s, const char *str)
-{
-	size_t found = 0;
-	for (size_t i = 0, n = kd_symbol_count(s); i < n; i++) {
-		const struct kd_symbol *k = kd_symbol_index(s, i);
-		if (!strstr(k->name, str))
-			continue;
-		char file[1024];
-		int line;
-		kd_printf(s, "  %llx (%c) %s", (unsigned long long)k->addr, k->type, k->name);
-		if (is_text(k)) {
-			kd_printf(s, " ");
-			if (kd_addr_to_line(s, k->addr, file, sizeof(file), &line) == 0)
-				kd_printf(s, "%s: %d", file, line);
-		}
-		kd_printf(s, "\n");
-		found++;
-	}
-	const struct module_table *mt = kd_modules_get(s);
-	if (!mt)
-		kd_clear_error(s);
-	for (size_t i = 0; mt && i < mt->len; i++)
-		for (size_t j = 0; j < mt->mods[i].nsyms; j++) {
-			const struct kd_symbol *k = &mt->mods[i].syms[j];
-			if (!strstr(k->name, str))
-				continue;
-			kd_printf(s, "  %llx (%c) %s [%s]", (unsigned long long)k->addr, k->type, k->name, mt->mods[i].name);
-			if (is_text(k))
-				kd_printf(s, " ");
-			kd_printf(s, "\n");
-			found++;
-		}
-	return found;
-}
-
 /* A symbol by name as crash finds it: in sym -l's listing (names without the clone suffix), then the modules'. */
 static const struct kd_symbol *find_symbol(kd_session *s, const char *name)
 {
@@ -513,21 +477,11 @@ static size_t text_symbols(kd_session *s, const char *name, const struct kd_symb
 }
 
 /* crash's "duplicate text symbols found": each of them as sym shows it. */
-static int duplicates(kd_session *s, const char *arg, const struct kd_symbol **k, size_t n, int radix)
+static int duplicates(kd_session *s, const char *arg, const struct kd_symbol **k, size_t n)
 {
 	kd_printf(s, "dis: %s: duplicate text symbols found:\n", arg);
-	for (size_t i = 0; i < n; i++) {
-		char file[1024];
-		int line;
-		kd_printf(s, "%llx (%c) %s", (unsigned long long)k[i]->addr, k[i]->type, k[i]->name);
-		if (k[i]->module)
-			kd_printf(s, " [%s]", k[i]->module);
-		kd_printf(s, " ");
-		if (kd_addr_to_line(s, k[i]->addr, file, sizeof(file), &line) == 0)
-			kd_printf(s, "%s: %d", file, line);
-		kd_printf(s, "\n");
-	}
-	(void)radix;
+	for (size_t i = 0; i < n; i++)
+		kd_symbol_show(s, k[i], 0, KD_SYMBOL_LINE | KD_SYMBOL_MODULE);
 	return kd_error(s, KD_EINVAL, 0, "%s", "");
 }
 
@@ -535,7 +489,7 @@ static int duplicates(kd_session *s, const char *arg, const struct kd_symbol **k
  * crash's resolve_text_symbol for an expression: a symbol with several text definitions is
  * ambiguous; otherwise the address stands. Returns 1 to go on, 0 after printing why not.
  */
-static int resolve_expression(kd_session *s, const char *arg, uint64_t addr, int radix)
+static int resolve_expression(kd_session *s, const char *arg, uint64_t addr)
 {
 	char buf[512];
 	snprintf(buf, sizeof(buf), "%s", arg);
@@ -556,7 +510,7 @@ static int resolve_expression(kd_session *s, const char *arg, uint64_t addr, int
 	const struct kd_symbol *k[64];
 	size_t n = text_symbols(s, p, k, 64);
 	if (n > 1) {
-		duplicates(s, arg, k, n, radix);
+		duplicates(s, arg, k, n);
 		return 0;
 	}
 	/* symbol+offset past the symbol into another that the expression does not name */
@@ -654,7 +608,7 @@ static int cmd_dis(kd_session *s, int argc, char **argv)
 	if (can_eval(arg)) {
 		if (kd_eval_int(s, arg, &addr) < 0)
 			return -1;
-		if (!o.user && !resolve_expression(s, arg, addr, o.radix))
+		if (!o.user && !resolve_expression(s, arg, addr))
 			return -1;
 		fstart = addr;
 	} else if (hexadecimal(arg) && !find_symbol(s, arg)) {
@@ -672,7 +626,7 @@ static int cmd_dis(kd_session *s, int argc, char **argv)
 		const struct kd_symbol *texts[64];
 		size_t n = text_symbols(s, arg, texts, 64);
 		if (n > 1)
-			return duplicates(s, arg, texts, n, o.radix);
+			return duplicates(s, arg, texts, n);
 		if (n == 1)
 			k = texts[0]; /* a text symbol of the name rather than a data symbol of it */
 		addr = k->addr;
@@ -681,7 +635,7 @@ static int cmd_dis(kd_session *s, int argc, char **argv)
 		fstart = k->addr;
 	} else {
 		kd_printf(s, "symbol not found: %s\npossible alternatives:\n", arg);
-		if (!alternatives(s, arg))
+		if (!kd_symbol_query(s, arg, "  ", NULL))
 			kd_printf(s, "  (none found)\n");
 		return 0;
 	}
@@ -704,8 +658,7 @@ static int cmd_dis(kd_session *s, int argc, char **argv)
 		return kd_fail(s, "%llx is not a kernel virtual address", (unsigned long long)addr);
 	if (o.user)
 		return raw_listing(s, &o, addr);
-	return listing(s, &o, addr, function_only, k && (o.reverse || o.forward || function_only) ? k->addr : addr);
-	(void)fstart;
+	return listing(s, &o, addr, function_only, fstart);
 }
 
 const struct kd_command kd_cmd_dis = {

@@ -71,6 +71,19 @@ KD_API bool kd_symbol_describe(kd_session *s, uint64_t addr, int radix, char *bu
  */
 KD_API const struct kd_symbol *kd_symbol_search_value(kd_session *s, uint64_t addr, uint64_t *offset);
 
+/* What kd_symbol_show adds to "ADDR (TYPE) NAME[+OFF]": */
+#define KD_SYMBOL_LINE 0x1    /* a text symbol's " FILE: LINE" (crash's sym default; the space even with no line) */
+#define KD_SYMBOL_MODULE 0x2  /* " [module]" after a module's symbol */
+#define KD_SYMBOL_SECTION 0x4 /* " [section]" instead of the line (sym -s) */
+/* A symbol's line as crash's sym prints it, with its newline. */
+KD_API void kd_symbol_show(kd_session *s, const struct kd_symbol *k, uint64_t off, unsigned flags);
+/*
+ * crash's symbol query: every symbol whose name contains str, vmlinux's in listing order then
+ * the modules' ("[module]" after them); each printed after pad as kd_symbol_show prints it
+ * without a line (pad NULL: nothing printed). The count, and the last one in *last (may be NULL).
+ */
+KD_API size_t kd_symbol_query(kd_session *s, const char *str, const char *pad, const struct kd_symbol **last);
+
 KD_END_DECLS
 
 #endif
