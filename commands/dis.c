@@ -287,8 +287,15 @@ static bool function_range(kd_session *s, uint64_t addr, uint64_t *low, uint64_t
 		}
 		return false;
 	}
-	if (!kd_symbol_gdb(s, k->addr, &start, &size))
-		return false;
+	if (!kd_symbol_gdb(s, k->addr, &start, &size)) {
+		/* no function gdb knows: crash goes to its next symbol, which may share the address */
+		size_t i = (size_t)(k - kd_symbol_index(s, 0)) + 1;
+		if (i >= kd_symbol_count(s))
+			return false;
+		*low = k->addr;
+		*high = kd_symbol_index(s, i)->addr;
+		return true;
+	}
 	*low = start;
 	if (size) {
 		*high = start + size;
@@ -333,8 +340,11 @@ static int listing(kd_session *s, const struct dis_opts *o, uint64_t addr, bool 
 	size_t nlines = 0, cap = 0;
 	uint64_t a = start;
 	int rc = 0;
+	bool cut = false;
+	/* gdb's x/Ni for -r: N = the target's distance from the start, in instructions */
+	uint64_t reverse_max = target - start ? target - start : 1;
 	for (;;) {
-		if (nlines >= DIS_MAX_INSNS)
+		if (nlines >= DIS_MAX_INSNS || (reverse && nlines >= reverse_max))
 			break;
 		if (counted && !reverse && nlines >= o->count)
 			break;
@@ -344,7 +354,7 @@ static int listing(kd_session *s, const struct dis_opts *o, uint64_t addr, bool 
 			break;
 		struct kd_insn in;
 		if (!decode(s, false, &t, a, o->radix, false, &in)) {
-			rc = kd_fail(s, "gdb unable to disassemble kernel virtual address %llx", (unsigned long long)a);
+			cut = true; /* gdb printed the address, then could not read the instruction */
 			break;
 		}
 		if (nlines == cap) {
@@ -363,8 +373,12 @@ static int listing(kd_session *s, const struct dis_opts *o, uint64_t addr, bool 
 	if (forward)
 		while (first < nlines && lines[first].addr < target)
 			first++;
-	if (reverse && counted && o->count && nlines > o->count)
-		first = nlines - o->count; /* the last COUNT up to the target */
+	if (reverse && counted && o->count) {
+		/* the last COUNT up to the target; crash's ring of COUNT line starts keeps one slot for
+		 * the target's line, so when gdb's listing stops short of the target, COUNT-1 remain */
+		uint64_t keep = nlines && lines[nlines - 1].addr < target ? o->count - 1 : o->count;
+		first = nlines > keep ? nlines - keep : 0;
+	}
 	char last_src[1200] = "", src[1200];
 	for (size_t i = first; i < nlines; i++) {
 		if (o->lines) {
@@ -377,6 +391,15 @@ static int listing(kd_session *s, const struct dis_opts *o, uint64_t addr, bool 
 		kd_printf(s, "%s", lines[i].text);
 	}
 	free(lines);
+	if (cut) {
+		char name[384];
+		kd_symbol_describe(s, a, o->radix, name, sizeof(name));
+		kd_printf(s, "0x%llx <%s>:\t", (unsigned long long)a, name);
+		/* crash's output ends there; the reason reaches the terminal only */
+		fflush(stdout);
+		fprintf(stderr, "dis: gdb unable to disassemble kernel virtual address %llx\n", (unsigned long long)a);
+		rc = kd_error(s, KD_ENOMEM_DUMP, a, "%s", "");
+	}
 	return rc;
 }
 

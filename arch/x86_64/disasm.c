@@ -104,7 +104,7 @@ static bool is_prefix(const char *tok, size_t len)
 static char *memory_operand(char *ops)
 {
 	char *paren = strchr(ops, '(');
-	if (!paren)
+	if (!paren || strncmp(paren, "(%dx)", 5) == 0) /* in/out's port, not memory */
 		return NULL;
 	char *p = paren;
 	while (p > ops && p[-1] != ',' && p[-1] != ' ' && p[-1] != '*')
@@ -119,9 +119,10 @@ static char *memory_operand(char *ops)
  *    placing the padding, stays bare ("nop");
  *  - a cs, ds, es or ss override that 64-bit mode ignores written on the memory operand
  *    ("xor    %eax,%cs:(%rax)"), not as a prefix ("cs xor %eax,(%rax)");
- *  - 0xf1 named icebp, not int1.
+ *  - 0xf1 named icebp, not int1; sysret without its l suffix;
+ *  - fwait alone, and a VEX/XOP escape that does not decode ("(bad)"), unpadded.
  */
-static void gdb10_text(char *text, size_t size)
+static void gdb10_text(char *text, size_t size, const uint8_t *bytes, unsigned len)
 {
 	char prefixes[8][16];
 	int np = 0;
@@ -148,6 +149,8 @@ static void gdb10_text(char *text, size_t size)
 	snprintf(ops, sizeof(ops), "%s", rest);
 	if (strcmp(mnemonic, "int1") == 0)
 		snprintf(mnemonic, sizeof(mnemonic), "icebp");
+	else if (strcmp(mnemonic, "sysretl") == 0)
+		snprintf(mnemonic, sizeof(mnemonic), "sysret");
 	/* the last ignored segment override goes onto the memory operand */
 	for (int i = np - 1; i >= 0; i--) {
 		const char *sg = prefixes[i];
@@ -172,7 +175,18 @@ static void gdb10_text(char *text, size_t size)
 		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s ", prefixes[i]);
 	n += (size_t)snprintf(out + n, sizeof(out) - n, "%s", mnemonic);
 	/* bare: the one-byte nop, and a REX prefix standing alone */
-	bool bare = ops[0] == '\0' && ((np == 0 && strcmp(mnemonic, "nop") == 0) || strncmp(mnemonic, "rex", 3) == 0);
+	/* a VEX or XOP escape that does not decode: gdb 10.2 gave up before the padding */
+	unsigned first = 0;
+	while (first < len && first < 15 && (bytes[first] == 0x66 || bytes[first] == 0x67 || bytes[first] == 0xf0 ||
+					     bytes[first] == 0xf2 || bytes[first] == 0xf3 || bytes[first] == 0x2e ||
+					     bytes[first] == 0x36 || bytes[first] == 0x3e || bytes[first] == 0x26 ||
+					     bytes[first] == 0x64 || bytes[first] == 0x65 || (bytes[first] & 0xf0) == 0x40))
+		first++;
+	bool vex_bad = strcmp(mnemonic, "(bad)") == 0 && np == 0 && first < len &&
+		       (bytes[first] == 0xc4 || bytes[first] == 0xc5 || bytes[first] == 0x8f);
+	/* bare: the one-byte nop, a REX prefix standing alone, fwait (printed as a prefix), such a (bad) */
+	bool bare = ops[0] == '\0' && ((np == 0 && (strcmp(mnemonic, "nop") == 0 || strcmp(mnemonic, "fwait") == 0)) ||
+					strncmp(mnemonic, "rex", 3) == 0 || vex_bad);
 	if (!bare) {
 		while (n < 6 && n + 1 < sizeof(out))
 			out[n++] = ' ';
@@ -213,6 +227,6 @@ int x86_64_disasm(kd_session *s, uint64_t addr, const uint8_t *bytes, size_t len
 		return kd_error(s, KD_ENOMEM_DUMP, c.short_read ? c.short_at : addr, "cannot read the instruction at %llx",
 				(unsigned long long)addr);
 	out->len = (unsigned)n;
-	gdb10_text(out->text, sizeof(out->text));
+	gdb10_text(out->text, sizeof(out->text), bytes, out->len);
 	return 0;
 }
