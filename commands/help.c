@@ -15,7 +15,7 @@ static void list_commands(kd_session *s)
 	for (size_t i = 0; (c = kd_command_at(s, i)); i++)
 		if (!(c->flags & KD_CMD_HIDDEN))
 			VEC_PUSH(&names, c->name);
-	qsort(names.items, names.len, sizeof(*names.items), cmp_names);
+	kd_qsort(names.items, names.len, sizeof(*names.items), cmp_names);
 	/* Column-major, five columns, as crash lays it out. */
 	size_t cols = 5, rows = (names.len + cols - 1) / cols;
 	kd_printf(s, "\n");

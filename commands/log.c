@@ -289,13 +289,24 @@ static int cmd_log(kd_session *s, int argc, char **argv)
 	if (o.safe)
 		return show_safe(s, &o);
 	struct kd_log_records r;
-	if (kd_log_read(s, &r) < 0)
+	if (kd_log_read(s, &r) < 0 && !r.len)
 		return -1;
+	/* a ring broken part way: its records first, then the error */
+	enum kd_errcode broken = kd_last_code(s);
+	uint64_t broken_addr = kd_last_addr(s);
+	char *broken_msg = kd_xstrdup(kd_last_error(s));
+	kd_clear_error(s);
 	o.caller_width = o.caller ? caller_width(s) : 8;
 	int64_t boot = o.wall_time ? boot_time(s) : 0;
 	for (size_t i = 0; i < r.len; i++)
 		print_record(s, &o, &r.items[i], boot);
 	kd_log_records_free(&r);
+	if (broken != KD_OK) {
+		kd_error(s, broken, broken_addr, "%s", broken_msg);
+		free(broken_msg);
+		return -1;
+	}
+	free(broken_msg);
 	return show_safe(s, &o);
 }
 

@@ -130,7 +130,7 @@ static int show_last(kd_session *s, const struct kd_task_table *tt, const struct
 	for (size_t i = 0; i < tt->len; i++)
 		latest = MAX(latest, tt->tasks[i].last_arrival);
 	int width = snprintf(NULL, 0, kd_output_radix(s) == 16 ? "%llx" : "%llu", (unsigned long long)latest);
-	qsort(list, n, sizeof(*list), by_last_arrival);
+	kd_qsort(list, n, sizeof(*list), by_last_arrival);
 	if (!cpus) {
 		for (size_t i = 0; i < n; i++)
 			if (last_line(s, list[i], as_time, width, one) < 0)
@@ -352,7 +352,7 @@ static int run_view(kd_session *s, struct ps_opts *o, const struct kd_task_table
 	bool selected = o->f.picked.len || o->f.names.len || o->nregex;
 	/* ps -t over every task lists them in the order they started, as crash does */
 	if (o->view == V_TIMES && !selected)
-		qsort(list.items, list.len, sizeof(*list.items), by_start_time);
+		kd_qsort(list.items, list.len, sizeof(*list.items), by_start_time);
 	int rc = 0;
 	switch (o->view) {
 	case V_TABLE: {

@@ -173,7 +173,7 @@ static int show_lag(kd_session *s)
 			return -1;
 		}
 	}
-	qsort(ts, (size_t)n, sizeof(*ts), by_ts_desc);
+	kd_qsort(ts, (size_t)n, sizeof(*ts), by_ts_desc);
 	for (int i = 0; i < n; i++)
 		kd_printf(s, "%*sCPU %d: %.2f secs\n", 2 + digits((unsigned long)n) - digits((unsigned long)ts[i].cpu), "",
 			  ts[i].cpu, ((double)ts[0].ts - (double)ts[i].ts) / 1000000000.0);

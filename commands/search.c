@@ -588,7 +588,7 @@ static int kernel_ranges(struct search *sr, struct krange *r)
 		const struct kd_mem_node *last = &sr->nodes[sr->nnodes - 1];
 		r[n++] = (struct krange){ti->vmemmap_start, ti->vmemmap_start + (last->start_pfn + last->spanned) * psize, R_VMEMMAP};
 	}
-	qsort(r, (size_t)n, sizeof(*r), range_cmp);
+	kd_qsort(r, (size_t)n, sizeof(*r), range_cmp);
 	return n;
 }
 

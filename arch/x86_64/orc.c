@@ -90,7 +90,7 @@ int orc_table_init(struct orc_table *t, char *err, size_t errsize)
 		struct ip_index *tmp = xmalloc(t->n * sizeof(*tmp));
 		for (size_t i = 0; i < t->n; i++)
 			tmp[i] = (struct ip_index){raw_ip(t, i), (uint32_t)i};
-		qsort(tmp, t->n, sizeof(*tmp), cmp_ip_index);
+		kd_qsort(tmp, t->n, sizeof(*tmp), cmp_ip_index);
 		t->order = xmalloc(t->n * sizeof(uint32_t));
 		for (size_t i = 0; i < t->n; i++)
 			t->order[i] = tmp[i].idx;

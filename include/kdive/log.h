@@ -28,7 +28,9 @@ struct kd_log_records {
 	size_t len;
 };
 
-/* Every record still in the ring, oldest first; free them with kd_log_records_free(). */
+/* Every record still in the ring, oldest first; free them with kd_log_records_free(), also after a
+ * failure: a ring that breaks part way (a descriptor that cannot be read) returns -1 with the records
+ * read before it in out. */
 KD_API int kd_log_read(kd_session *s, struct kd_log_records *out);
 KD_API void kd_log_records_free(struct kd_log_records *r);
 

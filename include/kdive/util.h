@@ -54,6 +54,14 @@ KD_API char *kd_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1,
 		(v)->len = (v)->cap = 0;                                                       \
 	} while (0)
 
+/* qsort that takes an empty array, whose pointer may be NULL (qsort(NULL, 0, ...) is undefined
+ * behaviour, and a list read from a corrupt dump is often empty). */
+static inline void kd_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 /* Numbers as crash takes them: decimal, 0x hex, 0 octal; or hex with or without 0x. */
 KD_API bool kd_parse_u64(const char *s, uint64_t *out);
 KD_API bool kd_parse_hex_u64(const char *s, uint64_t *out);

@@ -476,7 +476,7 @@ static void section_msyms(struct modobj *o, size_t shndx, uint64_t raw, struct k
 		VEC_PUSH(&v, ((struct ksym){.addr = sym.st_value, .size = sym.st_size, .name = name, .type = '?'}));
 	}
 	if (v.len)
-		qsort(v.items, v.len, sizeof(*v.items), symbols_cmp);
+		kd_qsort(v.items, v.len, sizeof(*v.items), symbols_cmp);
 	*out = v.items;
 	*n = v.len;
 }

@@ -96,7 +96,7 @@ static void build_listing(struct symtab *t, const struct ksym *secs, size_t nsec
 		order[i] = &t->syms[i];
 	for (size_t i = 0; i < nsecs; i++)
 		order[t->nsyms + i] = &secs[i];
-	qsort(order, n, sizeof(*order), listed_cmp);
+	kd_qsort(order, n, sizeof(*order), listed_cmp);
 	for (size_t i = 0; i < n; i++)
 		if (symbol_clone_stem(order[i]->name) != strlen(order[i]->name))
 			bytes += symbol_clone_stem(order[i]->name) + 1;
@@ -196,7 +196,7 @@ struct symtab *symtab_load(Elf *elf, struct kd_err *err)
 		k->module = NULL;
 		sp += len + 1;
 	}
-	qsort(t->syms, t->nsyms, sizeof(*t->syms), symbols_cmp);
+	kd_qsort(t->syms, t->nsyms, sizeof(*t->syms), symbols_cmp);
 	strmap_init(&t->by_name);
 	index_names(t);
 	build_listing(t, secs.items, secs.len, secbytes);

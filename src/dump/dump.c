@@ -113,7 +113,7 @@ int dfile_flat_init(struct dfile *f, struct kd_err *err)
 			VEC_PUSH(&segs, ((struct dfile_seg){(uint64_t)off, (uint64_t)len, pos + 16}));
 		pos += 16 + (uint64_t)len;
 	}
-	qsort(segs.items, segs.len, sizeof(*segs.items), seg_cmp);
+	kd_qsort(segs.items, segs.len, sizeof(*segs.items), seg_cmp);
 	/* Resolve overlaps: a later block overwrites what an earlier one wrote there. */
 	size_t n = 0;
 	for (size_t i = 0; i < segs.len; i++) {

@@ -194,7 +194,7 @@ int dump_elf_open(struct dump *d, struct dfile *f, struct kd_err *err)
 	free(ph);
 	if (rc < 0)
 		return -1;
-	qsort(p->loads, p->nloads, sizeof(*p->loads), load_cmp);
+	kd_qsort(p->loads, p->nloads, sizeof(*p->loads), load_cmp);
 	/* kdump's vmcore repeats the kernel text range inside a RAM segment: drop contained duplicates. */
 	size_t n = 0;
 	for (size_t i = 0; i < p->nloads; i++) {

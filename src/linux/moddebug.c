@@ -180,7 +180,7 @@ static void hand_over_symbols(kd_session *s, const struct kmodule *m, struct mod
 	struct ko_syms k = {0};
 	modobj_symbols(o, section_addr, secs, on_ko_symbol, &k);
 	if (k.v.len)
-		qsort(k.v.items, k.v.len, sizeof(*k.v.items), ko_sym_cmp);
+		kd_qsort(k.v.items, k.v.len, sizeof(*k.v.items), ko_sym_cmp);
 	VEC(const char *) found = {0};
 	for (size_t i = 0; i < m->nsyms; i++) {
 		const struct ko_sym *f = ko_named(&k, m->syms[i].name);

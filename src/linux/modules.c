@@ -141,7 +141,7 @@ static void set_symbols(struct kmodule *m, const struct kd_symbol *syms, size_t 
 		tmp[i].sym.name = sp;
 		sp += len + 1;
 	}
-	qsort(tmp, n, sizeof(*tmp), sym_cmp);
+	kd_qsort(tmp, n, sizeof(*tmp), sym_cmp);
 	m->syms = xmalloc((n ? n : 1) * sizeof(*m->syms));
 	for (size_t i = 0; i < n; i++)
 		m->syms[i] = tmp[i].sym;
@@ -274,7 +274,7 @@ const struct module_table *kd_modules_get(kd_session *s)
 	/* What could be read, up to an unreadable module or a broken link. */
 	kd_walk_list(s, head, list_off, 0, on_module, &w);
 	kd_err_clear(&s->err);
-	qsort(w.mt->mods, w.mt->len, sizeof(*w.mt->mods), mod_cmp); /* crash lists them by text base */
+	kd_qsort(w.mt->mods, w.mt->len, sizeof(*w.mt->mods), mod_cmp); /* crash lists them by text base */
 	index_symbols(w.mt);
 	return w.mt;
 }

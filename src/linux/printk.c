@@ -128,19 +128,24 @@ int kd_log_read(kd_session *s, struct log_records *out)
 	if (span >= l.desc_count)
 		span = l.desc_count - 1;
 	size_t cap = 0;
+	int rc = 0;
 	for (uint64_t k = 0; k <= span; k++) {
 		uint64_t id = (tail + k) & DESC_ID_MASK, idx = id % l.desc_count;
 		struct desc_view d;
 		if (kd_read_struct(s, l.descs + idx * l.desc_size, "prb_desc", desc_fields, ARRAY_SIZE(desc_fields), &d,
-				   NULL) < 0)
-			return -1;
+				   NULL) < 0) {
+			rc = -1; /* the records read so far stay in out */
+			break;
+		}
 		unsigned state = (unsigned)(d.state_var >> DESC_STATE_SHIFT);
 		if ((d.state_var & DESC_ID_MASK) != id || (state != DESC_COMMITTED && state != DESC_FINALIZED))
 			continue;
 		struct log_record r = {0};
 		if (kd_read_struct(s, l.infos + idx * l.info_size, "printk_info", info_fields, ARRAY_SIZE(info_fields), &r,
-				   NULL) < 0)
-			return -1;
+				   NULL) < 0) {
+			rc = -1;
+			break;
+		}
 		uint16_t text_len = (uint16_t)r.text_len;
 		r.text_len = 0;
 		if (read_text(s, &l, d.begin, d.next, text_len, &r) < 0) {
@@ -155,7 +160,7 @@ int kd_log_read(kd_session *s, struct log_records *out)
 		}
 		out->items[out->len++] = r;
 	}
-	return 0;
+	return rc;
 }
 
 void kd_log_records_free(struct log_records *r)

@@ -113,7 +113,7 @@ const struct task_table *tasks_table(kd_session *s)
 			t->cpu = t->cpu < 0 ? 0 : t->cpu;
 		tt->len++;
 	}
-	qsort(tt->tasks, tt->len, sizeof(*tt->tasks), by_pid);
+	kd_qsort(tt->tasks, tt->len, sizeof(*tt->tasks), by_pid);
 	for (size_t i = 0; i < tt->len; i++)
 		u64map_put(&tt->by_addr, tt->tasks[i].task, (void *)(uintptr_t)(i + 1));
 	for (size_t i = 0; i < tt->len; i++) {
@@ -431,6 +431,15 @@ uint64_t kd_total_pages(kd_session *s)
 	return total;
 }
 
+/* a + b held at INT64_MAX or INT64_MIN: counters read from a corrupt dump may be anything */
+static int64_t add_saturated(int64_t a, int64_t b)
+{
+	int64_t r;
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
 /* One mm counter: an atomic_long (6.1) or a percpu_counter summed over CPUs (6.2+). */
 static int64_t rss_counter(kd_session *s, uint64_t mm, uint64_t rss_off, int idx, bool percpu, uint64_t pc_size,
 			   uint64_t pc_count, uint64_t pc_counters)
@@ -447,7 +456,7 @@ static int64_t rss_counter(kd_session *s, uint64_t mm, uint64_t rss_off, int idx
 		for (int cpu = 0; cpu < s->ki.nr_cpus; cpu++) {
 			uint64_t v;
 			if (kd_read_int(s, counters + s->ki.per_cpu_offset[cpu], 4, &v) == 0)
-				sum += (int32_t)v;
+				sum = add_saturated(sum, (int32_t)v);
 		}
 	return sum;
 }
@@ -499,7 +508,7 @@ static struct mm_mem_cache *mm_mem_build(kd_session *s, const struct task_table 
 		if (!task_rss || kd_read_struct(s, t->task, "task_struct", &rss_field, 1, count, NULL) < 0)
 			continue;
 		for (size_t k = 0; k < ARRAY_SIZE(resident_counters); k++)
-			c->vals[j - 1].thread_rss += count[resident_counters[k]];
+			c->vals[j - 1].thread_rss = add_saturated(c->vals[j - 1].thread_rss, count[resident_counters[k]]);
 	}
 	kd_err_clear(&s->err);
 	return c;
@@ -536,7 +545,8 @@ int kd_task_mem(kd_session *s, const struct task_info *t, uint64_t *rss_pages, u
 		bool percpu = kd_member_offset_opt(s, "mm_rss_stat", "count") == UINT64_MAX && pc_size != UINT64_MAX;
 		int64_t rss = m->thread_rss;
 		for (size_t i = 0; i < ARRAY_SIZE(resident_counters); i++)
-			rss += rss_counter(s, t->mm, rss_off, resident_counters[i], percpu, pc_size, pc_count, pc_counters);
+			rss = add_saturated(rss, rss_counter(s, t->mm, rss_off, resident_counters[i], percpu, pc_size, pc_count,
+							     pc_counters));
 		m->rss = rss < 0 ? 0 : (uint64_t)rss;
 		m->done = true;
 		kd_err_clear(&s->err);

@@ -80,7 +80,7 @@ int kd_vmap_areas(kd_session *s, struct kd_vmap_area **out, size_t *n)
 	else if (kd_walk_list(s, head, list_off, 0, collect, &v) < 0)
 		rc = kd_fail_prefix(s, "vmap_area_list");
 	if (v.len)
-		qsort(v.items, v.len, sizeof(*v.items), by_start);
+		kd_qsort(v.items, v.len, sizeof(*v.items), by_start);
 	*out = v.items;
 	*n = v.len;
 	return rc;

@@ -8,10 +8,13 @@
 #include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "shell/shell.h"
 
@@ -117,22 +120,61 @@ static char *search(const char *name)
 	return try_in(KDIVE_EXTENSIONS_DIR, name);
 }
 
-/* A one-line refusal for what dlopen would answer with a less helpful message. */
+/* A one-line refusal for what dlopen would answer with a less helpful message, or not survive: a
+ * file of another machine, a world-writable one (anybody could change what runs in kdive), and a
+ * truncated one (dlopen maps the segments its headers promise and dies of SIGBUS touching what the
+ * file does not have). */
 static int check_elf(kd_session *s, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
 		return kd_fail(s, "%s: %s", path, strerror(errno));
-	unsigned char h[EI_NIDENT + 2];
-	size_t n = fread(h, 1, sizeof(h), f);
-	fclose(f);
-	if (n < sizeof(h) || memcmp(h, ELFMAG, SELFMAG) != 0)
-		return kd_fail(s, "%s: not an ELF file; a kdive module is a shared object (cc -shared -fPIC)", path);
-	uint16_t type;
-	memcpy(&type, h + EI_NIDENT, sizeof(type)); /* e_type: the same place in both classes */
-	if (type != ET_DYN)
-		return kd_fail(s, "%s: an ELF file but not a shared object; build it with cc -shared -fPIC", path);
-	return 0;
+	struct stat st;
+	Elf *e = NULL;
+	int rc = 0;
+	GElf_Ehdr eh;
+	size_t nph = 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		rc = kd_fail(s, "%s: not a regular file", path);
+		goto out;
+	}
+	if (st.st_mode & S_IWOTH) {
+		rc = kd_fail(s, "%s: writable by anyone: not loaded (chmod o-w it)", path);
+		goto out;
+	}
+	elf_version(EV_CURRENT);
+	e = elf_begin(fd, ELF_C_READ, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &eh)) {
+		rc = kd_fail(s, "%s: not an ELF file; a kdive module is a shared object (cc -shared -fPIC)", path);
+		goto out;
+	}
+	if (eh.e_type != ET_DYN) {
+		rc = kd_fail(s, "%s: an ELF file but not a shared object; build it with cc -shared -fPIC", path);
+		goto out;
+	}
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64) {
+		rc = kd_fail(s, "%s: built for another machine (ELF class %u, machine %u); this kdive is x86_64", path,
+			     eh.e_ident[EI_CLASS], eh.e_machine);
+		goto out;
+	}
+	uint64_t size = (uint64_t)st.st_size;
+	if (elf_getphdrnum(e, &nph) < 0 || nph == 0) {
+		rc = kd_fail(s, "%s: a shared object without program headers: truncated or damaged", path);
+		goto out;
+	}
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(e, (int)i, &ph) || ph.p_offset > size || ph.p_filesz > size - ph.p_offset) {
+			rc = kd_fail(s, "%s: truncated or damaged: program header %zu wants bytes past the file's end (%llu bytes)",
+				     path, i, (unsigned long long)size);
+			goto out;
+		}
+	}
+out:
+	if (e)
+		elf_end(e);
+	close(fd);
+	return rc;
 }
 
 /* ---- reading what the module states ---- */

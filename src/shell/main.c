@@ -1,4 +1,5 @@
 /* kdive: command-line handling; everything else lives in the session and the shell. */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <string.h>
@@ -82,7 +83,10 @@ int main(int argc, char **argv)
 	}
 	if (!shell_quit_requested(s) && (!cmdfile || isatty(STDIN_FILENO)))
 		failures += shell_repl(s);
-	fflush(stdout);
+	if (fflush(stdout) != 0 || ferror(stdout)) { /* kdive ... > /dev/full: the output is lost */
+		fprintf(stderr, "kdive: write error on standard output: %s\n", strerror(errno ? errno : EIO));
+		failures++;
+	}
 	session_free(s);
 	return failures ? 1 : 0;
 }

@@ -109,6 +109,7 @@ static char *trim(char *s)
 struct output {
 	FILE *fp;
 	bool is_pipe;
+	char file[256]; /* a redirection's file, for its write error */
 };
 
 static int open_output(kd_session *s, char *cmdpart, char *pipe_cmd, struct output *o)
@@ -138,6 +139,7 @@ static int open_output(kd_session *s, char *cmdpart, char *pipe_cmd, struct outp
 			close(fd);
 			return kd_fail(s, "%s: %s", file, strerror(e));
 		}
+		snprintf(o->file, sizeof(o->file), "%s", file);
 		o->fp = fdopen(fd, append ? "a" : "w");
 		if (!o->fp) {
 			int e = errno;
@@ -163,15 +165,21 @@ static int open_output(kd_session *s, char *cmdpart, char *pipe_cmd, struct outp
 	return 0;
 }
 
-static void close_output(kd_session *s, struct output *o)
+/* Closes the command's output; a redirection's file that could not be written (a full disk,
+ * /dev/full) fails the command, as a lost output must not pass for a good one. */
+static int close_output(kd_session *s, struct output *o)
 {
-	if (!o->fp)
-		return;
-	if (o->is_pipe)
-		pclose(o->fp);
-	else
-		fclose(o->fp);
 	s->out = stdout;
+	if (!o->fp)
+		return 0;
+	if (o->is_pipe) {
+		pclose(o->fp); /* a reader that stops early (head) is no error */
+		return 0;
+	}
+	int bad = ferror(o->fp) ? (errno ? errno : EIO) : 0;
+	if (fclose(o->fp) != 0 && !bad)
+		bad = errno ? errno : EIO;
+	return bad ? kd_fail(s, "%s: write error: %s", o->file, strerror(bad)) : 0;
 }
 
 /*
@@ -281,7 +289,8 @@ int shell_run_line(kd_session *s, const char *line_in)
 		fflush(s->out);
 	}
 	shell_free_argv(argc, argv);
-	close_output(s, &o);
+	if (close_output(s, &o) < 0)
+		rc = -1;
 report:
 	/* A failure without a message has said what it had to (crash's usage text, for one). */
 	if (rc < 0 && s->err.msg[0]) {

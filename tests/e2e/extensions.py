@@ -254,6 +254,17 @@ def build_modules(c, inst, work):
     c.check(p.returncode == 0, f"fixture naive builds: {p.stderr[-1500:]}")
     with open(os.path.join(fix, "notelf.so"), "w") as f:
         f.write("this is not a shared object\n")
+    # the first 1000 bytes of a real module (dlopen of it died of SIGBUS), a copy anybody may
+    # write, and a copy stamped for another machine (EM_AARCH64)
+    with open(os.path.join(ext, "hello.so"), "rb") as f:
+        good = f.read()
+    with open(os.path.join(fix, "truncated.so"), "wb") as f:
+        f.write(good[:1000])
+    with open(os.path.join(fix, "worldw.so"), "wb") as f:
+        f.write(good)
+    os.chmod(os.path.join(fix, "worldw.so"), 0o666)
+    with open(os.path.join(fix, "arm.so"), "wb") as f:
+        f.write(good[:18] + (183).to_bytes(2, "little") + good[20:])
     p = run([cc, "-c", "-fPIC", *inst["cflags"], os.path.join(fix, "old10.c"), "-o", os.path.join(fix, "object.so")])
     c.check(p.returncode == 0, "an object file builds")
     cxx = shutil.which(os.environ.get("CXX", "c++"))
@@ -397,7 +408,8 @@ def check_refusals(c, kdive, row, ext, fix, work, major, minor, inst):
             f"extend {F('interpose.so')}", "interpose", f"extend {F('naive.so')}", "naive",
             "extend hello", f"extend {F('clash2.so')}", "clash2free", f"extend {ext}/hello.so",
             f"extend {F('lifecycle.so')}", "frominit", "extend ", "extend -u lifecycle", "frominit ",
-            f"extend {F('lifecycle.so')} ", "help extend"]
+            f"extend {F('lifecycle.so')} ", "help extend", f"extend {F('truncated.so')}", f"extend {F('worldw.so')}",
+            f"extend {F('arm.so')}"]
     if os.path.exists(F("cxx.so")):
         cmds += [f"extend {F('cxx.so')}", "cxx"]
     p, o = session(kdive, row, cmds, work, env)
@@ -420,6 +432,9 @@ def check_refusals(c, kdive, row, ext, fix, work, major, minor, inst):
         "clash2free: command not found: clash2free",
         f"extend: {ext}/hello.so: already loaded (module hello)",
         "frominit: command not found: frominit",
+        f"extend: {F('truncated.so')}: truncated or damaged: program header",
+        f"extend: {F('worldw.so')}: writable by anyone: not loaded (chmod o-w it)",
+        f"extend: {F('arm.so')}: built for another machine (ELF class 2, machine 183); this kdive is x86_64",
     ]
     for e in expect:
         c.check(e in err, f"refused with a clear message: {e!r} in stderr")

@@ -69,6 +69,8 @@ static const struct golden cases[] = {
 	{"ps-group", "ps -g 101"},
 	{"ps-rlimits", "ps -r 1"},
 	{"ps-summary", "ps -S"},
+	/* RSS counters near INT64_MAX (a corrupt mm): the sum is held at its largest, no signed overflow */
+	{"ps-rss-overflow", "ps 100", "mm_worker.rss_stat[0].count = 0x7fffffffffffffff; mm_worker.rss_stat[1].count = 0x7fffffffffffff00"},
 	{"ps-bad-option", "ps -Z"},
 	{"ps-no-header-cpus-regex", "ps -H -u\nps -H -s 1\nps -l -C 0,1\nps -m -C 1\nps -C 0\nps 'work.*' '^r'\nps -G 'work.*'\nps '('"},
 	{"ps-exclusive", "ps -k -u\nps -t -a\nps -A -l\nps -S -k\nps -G -m\nps -S 1\nps -C 0 -l 1"},
@@ -179,6 +181,8 @@ static const struct golden cases[] = {
 	{"log-audit-bad-length", "log -a", "audit_skb0.len = 4"},
 	{"log-ring-corrupt", "log -c", "printk_rb_static.desc_ring.count_bits = 99"},
 	{"log-record-bad-block", "log -t", "log_descs[3].text_blk_lpos.begin = 0xdead0000"},
+	/* the descriptor array ends in unmapped memory after the five records: they, then one error */
+	{"log-ring-broken-midway", "log -t", "printk_rb_static.desc_ring.count_bits = 24; printk_rb_static.desc_ring.head_id.counter = 0xfffff"},
 	{"sys-config-bad-magic", "sys config", "kernel_config_data[0] = 0"},
 	{"sys-config-bad-data", "sys config", "kernel_config_data[20] = 0x55; kernel_config_data[21] = 0x55"},
 	{"sys-calls-bad-entry", "sys -c", "sys_call_table[1] = 0xdead0000"},

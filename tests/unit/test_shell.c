@@ -89,6 +89,9 @@ static void test_command_table(void)
 	CU_ASSERT_EQUAL(shell_run_line(s, "# comment"), 0);
 	CU_ASSERT_EQUAL(shell_run_line(s, "hello | cat > /dev/null"), 0);
 	CU_ASSERT_EQUAL(hello_calls, 3);
+	/* output that could not be written fails the command */
+	CU_ASSERT_EQUAL(shell_run_line(s, "hello > /dev/full"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(kd_last_error(s), "/dev/full: write error: No space left on device"));
 	session_free(s);
 }
 
