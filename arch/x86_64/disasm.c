@@ -175,15 +175,18 @@ static void gdb10_text(char *text, size_t size, const uint8_t *bytes, unsigned l
 		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s ", prefixes[i]);
 	n += (size_t)snprintf(out + n, sizeof(out) - n, "%s", mnemonic);
 	/* bare: the one-byte nop, and a REX prefix standing alone */
-	/* a VEX or XOP escape that does not decode: gdb 10.2 gave up before the padding */
+	/* a VEX or XOP escape of a valid opcode map whose opcode does not decode: gdb 10.2 gave up
+	 * before the padding (an invalid map goes through its table, padded) */
 	unsigned first = 0;
 	while (first < len && first < 15 && (bytes[first] == 0x66 || bytes[first] == 0x67 || bytes[first] == 0xf0 ||
 					     bytes[first] == 0xf2 || bytes[first] == 0xf3 || bytes[first] == 0x2e ||
 					     bytes[first] == 0x36 || bytes[first] == 0x3e || bytes[first] == 0x26 ||
 					     bytes[first] == 0x64 || bytes[first] == 0x65 || (bytes[first] & 0xf0) == 0x40))
 		first++;
+	unsigned map = first + 1 < len ? bytes[first + 1] & 0x1f : 0;
 	bool vex_bad = strcmp(mnemonic, "(bad)") == 0 && np == 0 && first < len &&
-		       (bytes[first] == 0xc4 || bytes[first] == 0xc5 || bytes[first] == 0x8f);
+		       (bytes[first] == 0xc5 || (bytes[first] == 0xc4 && map >= 1 && map <= 3) ||
+			(bytes[first] == 0x8f && map >= 8 && map <= 10));
 	/* bare: the one-byte nop, a REX prefix standing alone, fwait (printed as a prefix), such a (bad) */
 	bool bare = ops[0] == '\0' && ((np == 0 && (strcmp(mnemonic, "nop") == 0 || strcmp(mnemonic, "fwait") == 0)) ||
 					strncmp(mnemonic, "rex", 3) == 0 || vex_bad);
