@@ -83,8 +83,7 @@ static const char nrpages_header[] = " FD      INODE          I_MAPPING     NRPA
 /* -R: crash's reference, matched against each line as files prints it. */
 struct files_ref {
 	const char *str;
-	bool hex, dec;
-	uint64_t hexval, decval;
+	struct kd_ref_number num;
 	bool found;
 };
 
@@ -105,12 +104,12 @@ static bool ref_matches_line(const struct files_ref *r, const char *line)
 		words[n++] = t;
 	if (n < 5)
 		return false;
-	if (r->hex || r->dec) {
+	if (r->num.hex || r->num.dec) {
 		uint64_t fd = strtoull(words[0], NULL, 10);
-		if ((r->hex && fd == r->hexval) || (r->dec && fd == r->decval))
+		if ((r->num.hex && fd == r->num.hexval) || (r->num.dec && fd == r->num.decval))
 			return true;
 		for (int i = 1; i < 4; i++)
-			if (strcmp(words[i], "?") != 0 && strtoull(words[i], NULL, 16) == r->hexval)
+			if (strcmp(words[i], "?") != 0 && strtoull(words[i], NULL, 16) == r->num.hexval)
 				return true;
 	}
 	if (strcmp(r->str, words[4]) == 0)
@@ -127,40 +126,6 @@ struct files_ctx {
 	bool ref_checked;
 	struct kd_sbuf out;
 };
-
-static void ref_number(struct files_ref *r, unsigned max_fds)
-{
-	const char *p = r->str;
-	bool hexdigits = true, decimal = true, letters = false;
-	const char *q = (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) ? p + 2 : p;
-	if (q != p)
-		letters = true;
-	if (!*q)
-		return;
-	for (const char *c = q; *c; c++) {
-		if (!isxdigit((unsigned char)*c))
-			hexdigits = false;
-		if (!isdigit((unsigned char)*c))
-			decimal = false;
-		if (isalpha((unsigned char)*c))
-			letters = true;
-	}
-	if (!hexdigits)
-		return;
-	if (letters || !decimal) {
-		r->hex = true;
-		r->hexval = strtoull(q, NULL, 16);
-	} else {
-		uint64_t v = strtoull(q, NULL, 10);
-		if (v <= max_fds) {
-			r->dec = true;
-			r->decval = v;
-		} else {
-			r->hex = true;
-			r->hexval = strtoull(q, NULL, 16);
-		}
-	}
-}
 
 static void ref_task_header(kd_session *s, struct files_ctx *c)
 {
@@ -184,7 +149,7 @@ static int file_visit(kd_session *s, const struct kd_open_file *f, void *arg)
 	}
 	if (c->ref) {
 		if (!c->ref_checked) {
-			ref_number(c->ref, f->max_fds);
+			kd_parse_ref_number(c->ref->str, f->max_fds, &c->ref->num);
 			c->ref_checked = true;
 		}
 		if (!ref_matches_line(c->ref, kd_sbuf_str(&c->out)))

@@ -32,11 +32,12 @@ static int run_each(kd_session *s, const struct kd_command *cmd, int nargs, char
 {
 	uint64_t saved = kd_context_task(s);
 	int rc = 0;
-	/* files -R prints only the tasks that refer to the reference, each block ending in its own
+	/* files -R and net -R print only the tasks that refer to the reference, each block ending in its own
 	   blank line: crash's foreach puts nothing between them */
 	bool separate = strcmp(cmd->name, "task") != 0; /* task's own output ends with a blank line */
 	for (int i = 0; i < nargs && separate; i++)
-		if (strcmp(cmd->name, "files") == 0 && strncmp(args[i], "-", 1) == 0 && strchr(args[i], 'R'))
+		if ((strcmp(cmd->name, "files") == 0 || strcmp(cmd->name, "net") == 0) && strncmp(args[i], "-", 1) == 0 &&
+		    strchr(args[i], 'R'))
 			separate = false;
 	char **argv = kd_xcalloc((size_t)nargs + 2, sizeof(char *));
 	argv[0] = (char *)cmd->name;
@@ -108,11 +109,46 @@ static int cmd_foreach(kd_session *s, int argc, char **argv)
 			VEC_PUSH(&list, &tt->tasks[k]);
 	int nargs = argc - i - 1;
 	char **args = argv + i + 1;
+	/* net: each task's sockets, -s when neither -s nor -S is given (crash warns and adds it) */
+	char **net_args = NULL;
+	if (strcmp(cmd->name, "net") == 0) {
+		bool s_opt = false, S_opt = false, x_opt = false, d_opt = false;
+		for (int k = 0; k < nargs; k++) {
+			if (args[k][0] != '-')
+				continue;
+			s_opt |= strchr(args[k], 's') != NULL;
+			S_opt |= strchr(args[k], 'S') != NULL;
+			x_opt |= strchr(args[k], 'x') != NULL;
+			d_opt |= strchr(args[k], 'd') != NULL;
+			if (strchr(args[k], 'R') && !strchr(args[k], 'R')[1])
+				k++; /* -R's reference */
+		}
+		const char *warn = s_opt && S_opt ? "net -s and -S options are mutually exclusive!"
+				   : !s_opt && !S_opt ? "net command requires -s or -S option\n" : NULL;
+		if (warn) {
+			kd_info(s, "WARNING: %s", warn);
+			net_args = kd_xcalloc((size_t)nargs + 1, sizeof(char *));
+			net_args[0] = "-s";
+			int m = 1;
+			for (int k = 0; k < nargs; k++)
+				if (!(S_opt && strcmp(args[k], "-S") == 0))
+					net_args[m++] = args[k];
+			nargs = m;
+			args = net_args;
+		}
+		if (x_opt && d_opt) {
+			rc = kd_fail(s, "net: -x and -d options are mutually exclusive");
+			VEC_FREE(&list);
+			free(net_args);
+			goto out;
+		}
+	}
 	if (strcmp(cmd->name, "ps") == 0)
 		rc = run_ps(s, cmd, nargs, args, list.items, list.len);
 	else
 		rc = run_each(s, cmd, nargs, args, list.items, list.len);
 	VEC_FREE(&list);
+	free(net_args);
 out:
 	kd_task_filter_free(&sel);
 	return rc;

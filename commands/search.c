@@ -63,21 +63,8 @@ static long vma_ranges(kd_session *s, uint64_t mm, struct kd_range **out)
 
 enum mode { S_ULONG, S_UINT, S_USHORT, S_CHARS };
 
-/* crash's error(INFO, ...): a line "search: ..." where the output goes, and on the terminal
- * too when the output goes elsewhere, as the shell does with a command's error. */
-__attribute__((format(printf, 2, 3))) static void info(kd_session *s, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	kd_printf(s, "search: %s\n", line);
-	if (kd_out(s) != stdout) {
-		fflush(stdout);
-		fprintf(stderr, "search: %s\n", line);
-	}
-}
+/* crash's error(INFO, ...) */
+#define info(s, fmt, ...) kd_info(s, "search: " fmt, ##__VA_ARGS__)
 enum range_type { R_NONE, R_UNITY, R_START_MAP, R_VMALLOC, R_MODULES, R_VMEMMAP, R_USER, R_STACK };
 
 struct krange {

@@ -49,25 +49,6 @@ static void print_memory(kd_session *s)
 	kd_printf(s, "      MEMORY: %s\n", buf);
 }
 
-static int offline_cpus(kd_session *s)
-{
-	uint64_t addr;
-	int offline = 0;
-	if (kd_symbol_addr(s, "__cpu_online_mask", &addr) < 0) {
-		kd_clear_error(s);
-		return 0;
-	}
-	for (int cpu = 0; cpu < kd_target(s)->nr_cpus; cpu++) {
-		uint64_t word;
-		if (kd_read_kv(s, addr + (uint64_t)(cpu / 64) * 8, &word, 8) < 0)
-			break;
-		if (!((word >> (cpu % 64)) & 1))
-			offline++;
-	}
-	kd_clear_error(s);
-	return offline;
-}
-
 static void print_panic(kd_session *s)
 {
 	/* The most telling message first, as crash chooses it. */
@@ -404,7 +385,7 @@ static int show_stats(kd_session *s)
 	kd_printf(s, "      KERNEL: %s\n", ti->vmlinux_path ? ti->vmlinux_path : "");
 	/* crash marks a kdump file that makedumpfile (or QEMU, at level 1) filtered. */
 	kd_printf(s, "    DUMPFILE: %s%s\n", ti->dump_path ? ti->dump_path : "", ti->dump_level > 0 ? "  [PARTIAL DUMP]" : "");
-	int offline = offline_cpus(s);
+	int offline = kd_cpus_offline(s);
 	if (offline)
 		kd_printf(s, "        CPUS: %d [OFFLINE: %d]\n", kd_target(s)->nr_cpus, offline);
 	else

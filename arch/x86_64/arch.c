@@ -130,6 +130,26 @@ static bool x86_is_uvaddr(kd_session *s, uint64_t vaddr)
 	return vaddr < (s->ki.l5 ? USER_TOP_L5 : USER_TOP_L4);
 }
 
+/* Where crash's module space starts: past KERNEL_IMAGE_SIZE (VMCOREINFO, else 1 GiB) from
+ * __START_KERNEL_map. Worked out once per session: a VMCOREINFO lookup per translation cost every scan. */
+static uint64_t modules_vaddr(kd_session *s)
+{
+	if (!s->ki.modules_vaddr) {
+		uint64_t image_size = 0;
+		if (!s->dump || !dump_vmcoreinfo_u64(s->dump, "NUMBER(KERNEL_IMAGE_SIZE)", 10, &image_size) || !image_size)
+			image_size = 1ULL << 30;
+		s->ki.modules_vaddr = KERNEL_MAP_START + image_size;
+	}
+	return s->ki.modules_vaddr;
+}
+
+/* The kernel image mapping's start (__START_KERNEL_map) and the module space's (MODULES_VADDR). */
+static void x86_kernel_map(kd_session *s, uint64_t *start_map, uint64_t *modules)
+{
+	*start_map = KERNEL_MAP_START;
+	*modules = modules_vaddr(s);
+}
+
 /*
  * Whether the kernel maps vaddr linearly (the direct map, the kernel image) rather than through
  * page tables it changes (vmalloc and modules, the vmemmap, the cpu_entry_area, vsyscall), with
@@ -141,13 +161,7 @@ static bool x86_kvaddr_linear(kd_session *s, uint64_t vaddr, uint64_t *paddr)
 	if (ki->page_offset == UINT64_MAX || vaddr < ki->page_offset)
 		return false;
 	uint64_t vmalloc_end = ki->vmalloc_start + (ki->l5 ? VMALLOC_SIZE_L5 : VMALLOC_SIZE_L4) - 1;
-	if (!ki->modules_vaddr) { /* once per session: a VMCOREINFO lookup per translation cost every scan */
-		uint64_t image_size = 0;
-		if (!s->dump || !dump_vmcoreinfo_u64(s->dump, "NUMBER(KERNEL_IMAGE_SIZE)", 10, &image_size) || !image_size)
-			image_size = 1ULL << 30;
-		s->ki.modules_vaddr = KERNEL_MAP_START + image_size;
-	}
-	uint64_t modules = ki->modules_vaddr;
+	uint64_t modules = modules_vaddr(s);
 	if ((vaddr >= ki->vmalloc_start && vaddr <= vmalloc_end) ||
 	    (vaddr >= ki->vmemmap_start && vaddr <= ki->vmemmap_start + VMEMMAP_SIZE - 1) ||
 	    (vaddr >= modules && vaddr <= MODULES_END) || (vaddr >= VSYSCALL_START && vaddr < VSYSCALL_START + 4096) ||
@@ -360,6 +374,14 @@ static int x86_init(kd_session *s)
 	return 0;
 }
 
+/* A 64-bit interrupt gate: offset bits 0-15 in bytes 0-1, 16-31 in bytes 6-7, 32-63 in bytes 8-11. */
+static uint64_t x86_idt_gate_handler(const uint8_t *g)
+{
+	uint64_t lo = (uint64_t)g[0] | (uint64_t)g[1] << 8, mid = (uint64_t)g[6] | (uint64_t)g[7] << 8;
+	uint64_t hi = (uint64_t)g[8] | (uint64_t)g[9] << 8 | (uint64_t)g[10] << 16 | (uint64_t)g[11] << 24;
+	return hi << 32 | mid << 16 | lo;
+}
+
 const struct arch_ops arch_x86_64 = {
 	.name = "x86_64",
 	.page_shift = 12,
@@ -372,5 +394,9 @@ const struct arch_ops arch_x86_64 = {
 	.is_uvaddr = x86_is_uvaddr,
 	.kvaddr_linear = x86_kvaddr_linear,
 	.pte_decode = x86_pte_decode,
+	.idt_gates = 256,
+	.idt_gate_size = 16,
+	.idt_gate_handler = x86_idt_gate_handler,
+	.kernel_map = x86_kernel_map,
 	.disasm = x86_64_disasm,
 };

@@ -482,26 +482,42 @@ bool kd_unwind_stack_of(kd_session *s, const struct task_info *t, uint64_t addr,
 	return stack_of(s, ctx(s), t, addr, out);
 }
 
-int kd_unwind_cpu_stacks(kd_session *s, int cpu, struct uw_stack *out, int max)
+int kd_unwind_cpu_stacks_all(kd_session *s, int cpu, struct uw_stack *out, bool *mapped, int max)
 {
 	struct unwind_ctx *c = ctx(s);
 	int n = 0;
 	if (cpu < 0 || cpu >= s->ki.nr_cpus)
 		return 0;
-	if (c->irq_top[cpu] && n < max)
+	if (c->irq_top[cpu] && n < max) {
+		mapped[n] = true;
 		out[n++] = (struct uw_stack){.type = UW_STACK_IRQ, .cpu = cpu, .base = c->irq_top[cpu] - c->irq_size, .top = c->irq_top[cpu]};
+	}
 	for (int i = 0; c->cea[cpu] && i < NR_ESTACKS && n < max; i++) {
 		if (!c->est_present[i])
 			continue;
 		uint64_t base = c->cea[cpu] + c->est_off[i], v;
-		/* Only stacks that are mapped (the VC stacks exist only under SEV). */
-		if (kd_read_kv(s, base + c->est_size[i] - 8, &v, 8) < 0) {
-			kd_err_clear(&s->err);
-			continue;
-		}
+		/* The VC stacks exist only under SEV: their pages are not mapped without it. */
+		mapped[n] = kd_read_kv(s, base + c->est_size[i] - 8, &v, 8) == 0;
+		kd_err_clear(&s->err);
 		out[n++] = (struct uw_stack){.type = UW_STACK_EXCEPTION, .cpu = cpu, .index = i, .base = base, .top = base + c->est_size[i]};
 	}
 	return n;
+}
+
+int kd_unwind_cpu_stacks(kd_session *s, int cpu, struct uw_stack *out, int max)
+{
+	struct uw_stack all[1 + NR_ESTACKS];
+	bool mapped[1 + NR_ESTACKS];
+	int n = kd_unwind_cpu_stacks_all(s, cpu, all, mapped, 1 + NR_ESTACKS), k = 0;
+	for (int i = 0; i < n && k < max; i++)
+		if (mapped[i])
+			out[k++] = all[i];
+	return k;
+}
+
+uint64_t kd_unwind_thread_size(kd_session *s)
+{
+	return ctx(s)->thread_size;
 }
 
 /* ---- the memory the walker sees ---- */

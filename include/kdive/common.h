@@ -36,9 +36,16 @@
  *      object files); module symbols as ordinary symbols (struct kd_symbol.module appended,
  *      kd_symbol_section, kd_symbol_index_from), kd_module_find/at and kd_taint_flags,
  *      kd_kernel_config and kd_cpu_rq_clock (linux.h), kd_format_ns_dhms (util.h).
- * 1.4: disasm.h (kd_disasm_one); crash's value search and naming of an address
+ * 1.4: issue 12's kernel walkers: net.h (namespaces, devices, neighbours, sockets), ipc.h
+ *      (System V IPC); kd_info (common.h), kd_parse_ref_number (util.h); interrupts and
+ *      devices: irq.h (IRQ descriptors, actions, counts, affinity, softirqs,
+ *      the IDT), device.h (chrdevs, block majors, resource trees, PCI, disks in flight).
+ *      timer.h (timer wheels, hrtimers, jiffies, HZ), waitq.h, machine.h (machine data, e820),
+ *      bpf.h, sbitmap.h; kd_unwind_cpu_stacks_all and kd_unwind_thread_size (unwind.h).
+ *      disasm.h (kd_disasm_one); crash's value search and naming of an address
  *      (kd_symbol_search_value, kd_symbol_describe), source lines with their parts
- *      (kd_addr_to_line_parts), gdb's minimal symbol (kd_print_symbolic, kd_symbol_gdb).
+ *      (kd_addr_to_line_parts), gdb's minimal symbol (kd_print_symbolic, kd_symbol_gdb), sym's
+ *      symbol line and query (kd_symbol_show, kd_symbol_query).
  */
 #define KDIVE_API_MAJOR 1
 #define KDIVE_API_MINOR 4
@@ -88,6 +95,10 @@ KD_API void kd_clear_error(kd_session *s);
 /* Output: everything a command prints goes here (terminal, pipe or file). */
 KD_API FILE *kd_out(kd_session *s);
 KD_API int kd_printf(kd_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* crash's error(INFO) and error(WARNING): a message line (fmt without its newline) where the output
+ * goes, and on the error stream too when the output goes elsewhere (a file, a pipe), as the shell
+ * shows a command's error; the command goes on. */
+KD_API void kd_info(kd_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 KD_END_DECLS
 

@@ -32,6 +32,15 @@
 #include <kdive/slab.h>
 #include <kdive/fs.h>
 #include <kdive/moddebug.h>
+#include <kdive/net.h>
+#include <kdive/ipc.h>
+#include <kdive/irq.h>
+#include <kdive/device.h>
+#include <kdive/timer.h>
+#include <kdive/machine.h>
+#include <kdive/waitq.h>
+#include <kdive/bpf.h>
+#include <kdive/sbitmap.h>
 #include <kdive/disasm.h>
 
 #endif

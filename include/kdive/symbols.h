@@ -25,6 +25,9 @@ KD_API int kd_symbol_addr(kd_session *s, const char *name, uint64_t *addr);
 /* Name of the symbol containing addr (vmlinux, then loaded modules; NULL if none) and the offset into it. */
 KD_API const char *kd_symbol_at(kd_session *s, uint64_t addr, uint64_t *offset);
 
+/* addr as crash's value_to_symstr writes it: "name" or "name+OFFSET" (the offset in the output
+ * radix: "+16" or "+0x10"), into buf; NULL (buf untouched) when no symbol contains addr. */
+KD_API const char *kd_symbol_string(kd_session *s, uint64_t addr, char *buf, size_t size);
 /* The vmlinux ELF section holding a (runtime) address, ".text" for one, or a loaded module object file's; NULL if none does. */
 KD_API const char *kd_symbol_section(kd_session *s, uint64_t addr);
 

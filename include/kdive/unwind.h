@@ -107,6 +107,11 @@ KD_API const char *kd_unwind_return_symbol(kd_session *s, uint64_t ret, uint64_t
 KD_API bool kd_unwind_pt_regs_layout(kd_session *s, const uint64_t **offsets, uint64_t *size);
 /* Per-CPU stacks, for `bt -E`: count is 0 when the CPU has none of that kind. */
 KD_API int kd_unwind_cpu_stacks(kd_session *s, int cpu, struct uw_stack *out, int max);
+/* The same with the stacks whose pages are not mapped (a VC stack without SEV), mapped[i] false
+ * for those (mach lists them as unavailable). */
+KD_API int kd_unwind_cpu_stacks_all(kd_session *s, int cpu, struct uw_stack *out, bool *mapped, int max);
+/* THREAD_SIZE: the size of a task's kernel stack. */
+KD_API uint64_t kd_unwind_thread_size(kd_session *s);
 
 KD_END_DECLS
 

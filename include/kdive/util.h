@@ -65,6 +65,15 @@ static inline void kd_qsort(void *base, size_t n, size_t size, int (*cmp)(const 
 /* Numbers as crash takes them: decimal, 0x hex, 0 octal; or hex with or without 0x. */
 KD_API bool kd_parse_u64(const char *s, uint64_t *out);
 KD_API bool kd_parse_hex_u64(const char *s, uint64_t *out);
+/* crash's -R reference read as a number (files -R, net -R): hexadecimal (an address) when it has
+ * a letter a-f or 0x, or when its decimal value is above max (the task's descriptor count); else
+ * decimal (a descriptor). The reading is added to r (hex or dec set, its value stored; what r held
+ * stays, as crash's flags add up); false, r unchanged, when s is not made of hexadecimal digits. */
+struct kd_ref_number {
+	bool hex, dec;
+	uint64_t hexval, decval;
+};
+KD_API bool kd_parse_ref_number(const char *s, uint64_t max, struct kd_ref_number *r);
 /* A byte count as crash shows sizes: "0", "12 KB", "457.2 MB", "1 GB" (one decimal, ".0" dropped;
  * four-digit megabytes are shown as gigabytes). */
 KD_API void kd_format_size(uint64_t bytes, char *buf, size_t size);

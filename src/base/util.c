@@ -235,6 +235,28 @@ bool kd_parse_u64(const char *s, uint64_t *out)
 	return true;
 }
 
+bool kd_parse_ref_number(const char *s, uint64_t max, struct kd_ref_number *r)
+{
+	const char *q = (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? s + 2 : s;
+	bool letters = q != s;
+	if (!*q)
+		return false;
+	for (const char *c = q; *c; c++) {
+		if (!isxdigit((unsigned char)*c))
+			return false;
+		if (!isdigit((unsigned char)*c))
+			letters = true;
+	}
+	if (!letters && strtoull(q, NULL, 10) <= max) {
+		r->dec = true;
+		r->decval = strtoull(q, NULL, 10);
+		return true;
+	}
+	r->hex = true;
+	r->hexval = strtoull(q, NULL, 16);
+	return true;
+}
+
 bool kd_parse_hex_u64(const char *s, uint64_t *out)
 {
 	if (!s || !*s)

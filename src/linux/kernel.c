@@ -9,6 +9,8 @@
 #include "debuginfo/types.h"
 #include "linux/walk.h"
 
+#include <kdive/timer.h>
+
 int kd_read_int(kd_session *s, uint64_t addr, unsigned size, uint64_t *val)
 {
 	uint8_t b[8] = {0};
@@ -78,18 +80,12 @@ int64_t kd_kernel_crash_time(kd_session *s)
 
 uint64_t kd_kernel_uptime(kd_session *s)
 {
-	uint64_t addr, j = 0, tick = 0;
-	int64_t hz = 1000;
-	/* HZ is a build constant; tick_nsec (NSEC_PER_SEC / HZ, rounded) gives it back. */
-	if (kd_symbol_addr(s, "tick_nsec", &addr) == 0 && kd_read_int(s, addr, 8, &tick) == 0 && tick >= 100000 && tick <= 100000000)
-		hz = (int64_t)((1000000000ULL + tick / 2) / tick);
-	kd_err_clear(&s->err);
-	/* jiffies start 5 minutes before the 32-bit wrap, so that wrap bugs show early. */
-	int64_t initial = (int64_t)(uint32_t)(-300 * hz);
-	if (kd_symbol_addr(s, "jiffies_64", &addr) == 0)
-		kd_read_int(s, addr, 8, &j);
-	kd_err_clear(&s->err);
-	return (j - (uint64_t)initial) / (uint64_t)hz;
+	uint64_t j = 0;
+	if (kd_uptime_jiffies(s, &j) < 0) {
+		kd_err_clear(&s->err);
+		return 0;
+	}
+	return j / (uint64_t)kd_kernel_hz(s);
 }
 
 int vmlinux_banner(kd_session *s, char *buf, size_t size)
@@ -445,4 +441,20 @@ int kd_kernel_config(kd_session *s, char **text, size_t *len)
 	*text = out;
 	*len = out_len;
 	return 0;
+}
+
+bool kernel_array_var(kd_session *s, const char *sym, uint64_t *addr, uint64_t *len)
+{
+	const struct kd_symbol *k = kd_symbol_lookup(s, sym);
+	if (!k || !kd_name_exists(s, KD_NAME_VARIABLE, sym))
+		return false;
+	const kd_type *t = kd_var_type(s, sym);
+	t = t ? kd_type_resolve(s, t) : NULL;
+	if (!t || kd_type_kind(t) != KD_TYPE_ARRAY)
+		return false;
+	const kd_type *el = kd_type_target(t);
+	uint64_t esz = el ? kd_type_sizeof(s, el) : 0;
+	*addr = k->addr;
+	*len = esz ? kd_type_sizeof(s, t) / esz : 0;
+	return *len > 0;
 }

@@ -100,6 +100,19 @@ const char *kd_symbol_at(kd_session *s, uint64_t addr, uint64_t *offset)
 	return k ? k->name : NULL;
 }
 
+const char *kd_symbol_string(kd_session *s, uint64_t addr, char *buf, size_t size)
+{
+	uint64_t off;
+	const char *name = kd_symbol_at(s, addr, &off);
+	if (!name)
+		return NULL;
+	if (off)
+		snprintf(buf, size, kd_output_radix(s) == 16 ? "%s+0x%llx" : "%s+%llu", name, (unsigned long long)off);
+	else
+		snprintf(buf, size, "%s", name);
+	return buf;
+}
+
 const struct kd_symbol *kd_symbol_lookup(kd_session *s, const char *name)
 {
 	const struct ksym *k = s->symtab ? symtab_lookup(s->symtab, name) : NULL;

@@ -26,6 +26,13 @@ struct arch_ops {
 	bool (*kvaddr_linear)(kd_session *s, uint64_t vaddr, uint64_t *paddr);
 	/* A page-table entry's page, flags and swap entry (kd_pte_decode). */
 	void (*pte_decode)(kd_session *s, uint64_t pte, struct kd_pte_info *out);
+	/* The interrupt descriptor table: how many gates it has, the bytes of each, and the handler
+	 * address a gate holds (kd_idt_handlers). */
+	unsigned idt_gates, idt_gate_size;
+	uint64_t (*idt_gate_handler)(const uint8_t *gate);
+	/* Where the kernel image is mapped from (__START_KERNEL_map) and where module space starts
+	 * (MODULES_VADDR), as mach shows them. */
+	void (*kernel_map)(kd_session *s, uint64_t *start_map, uint64_t *modules);
 	/* One instruction decoded and written as gdb writes it (kd_disasm_one); NULL: none. */
 	int (*disasm)(kd_session *s, uint64_t addr, const uint8_t *bytes, size_t len, kd_disasm_symbolizer sym, void *arg,
 		      struct kd_insn *out);

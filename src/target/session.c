@@ -112,6 +112,20 @@ int kd_printf(kd_session *s, const char *fmt, ...)
 	return n;
 }
 
+void kd_info(kd_session *s, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(s->out, "%s\n", line);
+	if (s->out != stdout) {
+		fflush(stdout);
+		fprintf(stderr, "%s\n", line);
+	}
+}
+
 int kd_read_u64(kd_session *s, uint64_t kvaddr, uint64_t *val)
 {
 	return kd_read_kv(s, kvaddr, val, 8);

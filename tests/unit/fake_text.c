@@ -1,10 +1,13 @@
 /*
  * Code for dis (commands/dis.c) on the fake kernel, #included at the end of fake_kernel.c: its
  * own file, so that the source lines dis -l and dis -s show do not move when fake_kernel.c
- * grows. Compiled -O0 as the rest: a call, a RIP-relative global, a loop, a switch through a
- * jump table, a ud2, and (in assembly) a function that starts with ftrace's 5-byte nop.
+ * grows. Compiled -O0 as the rest: a call, a RIP-relative operand, a loop, a switch through a
+ * jump table, a ud2, and (in assembly) a function that starts with ftrace's 5-byte nop. The
+ * RIP-relative operand is a word in this code (dis_word, after dis_traced), so that its
+ * displacement does not change when the fake kernel's data grows.
  */
-__attribute__((used)) unsigned long dis_counter;
+__attribute__((used)) unsigned long dis_counter; /* a data symbol */
+#define DIS_WORD_ADD(v) __asm__ volatile("addq %0, dis_word(%%rip)" : : "r"((unsigned long)(v)) : "memory")
 
 __attribute__((used, noinline)) int dis_leaf(int x)
 {
@@ -16,7 +19,7 @@ __attribute__((used, noinline)) int dis_caller(int n)
 	int sum = 0;
 	for (int i = 0; i < n; i++)
 		sum += dis_leaf(i);
-	dis_counter += sum;
+	DIS_WORD_ADD(sum);
 	return sum;
 }
 
@@ -38,7 +41,7 @@ __attribute__((used, noinline)) void dis_trap(int bad)
 {
 	if (bad)
 		__builtin_trap();
-	dis_counter++;
+	DIS_WORD_ADD(1);
 }
 
 /* ftrace's patched-out call at a function's start, then a return */
@@ -50,4 +53,8 @@ __asm__(".text\n"
 	"\tpushq %rbp\n"
 	"\tpopq %rbp\n"
 	"\tret\n"
-	".size dis_traced, .-dis_traced\n");
+	".size dis_traced, .-dis_traced\n"
+	".type dis_word, @object\n"
+	"dis_word:\n"
+	"\t.quad 0\n"
+	".size dis_word, 8\n");
