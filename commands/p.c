@@ -147,12 +147,10 @@ static char *join_args(int argc, char **argv, int from)
 /* The print format flags (KD_PRINT_FMT_*), replaced by a later one. */
 #define FMT_FLAGS (KD_PRINT_FMT_HEX | KD_PRINT_FMT_DEC)
 
-/* output_format: 'x' (px), 'd' (pd) or 0 (p: the output radix). */
-static int cmd_p_common(kd_session *s, int argc, char **argv, char output_format)
+/* p, p -x, p -d (px and pd are crash's aliases of the last two), p/FMT. */
+static int cmd_p(kd_session *s, int argc, char **argv)
 {
 	unsigned flags = kd_output_radix(s) == 16 ? KD_PRINT_RADIX_HEX : 0;
-	if (output_format)
-		flags = output_format == 'x' ? KD_PRINT_RADIX_HEX : 0;
 	const char *slash = strchr(argv[0], '/');
 	if (slash) {
 		/* p/FMT goes to gdb as it is: no options, no symbol leader, no per-CPU forms */
@@ -207,20 +205,6 @@ static int cmd_p_common(kd_session *s, int argc, char **argv, char output_format
 	return rc;
 }
 
-static int cmd_p(kd_session *s, int argc, char **argv)
-{
-	return cmd_p_common(s, argc, argv, 0);
-}
-
-static int cmd_px(kd_session *s, int argc, char **argv)
-{
-	return cmd_p_common(s, argc, argv, 'x');
-}
-
-static int cmd_pd(kd_session *s, int argc, char **argv)
-{
-	return cmd_p_common(s, argc, argv, 'd');
-}
 
 #define P_HELP_COMMON                                                                                              \
 	"Prints the value of a C expression over the kernel's symbols and types, as gdb\n"                          \
@@ -253,7 +237,4 @@ static int cmd_pd(kd_session *s, int argc, char **argv)
 
 const struct kd_command kd_cmd_p = {"p", cmd_p, P_USAGE, "print the value of an expression", P_HELP_COMMON,
 				    KD_CMD_NEEDS_DUMP};
-const struct kd_command kd_cmd_px = {"px", cmd_px, "px [expression | symbol[:cpuspec]]",
-				     "print an expression in hexadecimal (p -x)", P_HELP_COMMON, KD_CMD_NEEDS_DUMP};
-const struct kd_command kd_cmd_pd = {"pd", cmd_pd, "pd [expression | symbol[:cpuspec]]",
-				     "print an expression in decimal (p -d)", P_HELP_COMMON, KD_CMD_NEEDS_DUMP};
+/* px and pd are crash's built-in aliases of p -x and p -d (src/shell/alias.c). */

@@ -279,5 +279,5 @@ const struct kd_command kd_cmd_ptype = {
 	"  }\n"
 	"  kdive> ptype pid_t\n"
 	"  type = int\n",
-	KD_CMD_NEEDS_DUMP,
+	KD_CMD_NEEDS_DUMP | KD_CMD_HIDDEN, /* gdb's command, which crash passes on: not in its list */
 };

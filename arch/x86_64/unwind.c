@@ -651,7 +651,8 @@ static bool genuine_kdump(kd_session *s)
 	return dump_vmcoreinfo(s->dump, "CRASHTIME", NULL) != NULL;
 }
 
-static bool regs_from_crash_notes(kd_session *s, int cpu, struct uw_regs *r)
+/* The PRSTATUS descriptor of a CPU in the kernel's crash_notes, copied into buf (512 bytes): its offset there. */
+static bool crash_note_desc(kd_session *s, int cpu, uint8_t *buf, size_t *desc_out, uint32_t *descsz_out)
 {
 	uint64_t var, ptr;
 	if (kd_symbol_addr(s, "crash_notes", &var) < 0 || !read_u64(s, var, &ptr) || !ptr) {
@@ -659,8 +660,7 @@ static bool regs_from_crash_notes(kd_session *s, int cpu, struct uw_regs *r)
 		return false;
 	}
 	uint64_t addr = ptr + s->ki.per_cpu_offset[cpu];
-	uint8_t buf[512];
-	if (kd_read_kv(s, addr, buf, sizeof(buf)) < 0) {
+	if (kd_read_kv(s, addr, buf, 512) < 0) {
 		kd_err_clear(&s->err);
 		return false;
 	}
@@ -669,9 +669,33 @@ static bool regs_from_crash_notes(kd_session *s, int cpu, struct uw_regs *r)
 	memcpy(&descsz, buf + 4, 4);
 	memcpy(&type, buf + 8, 4);
 	size_t desc = 12 + ((namesz + 3) & ~3u);
-	if (type != 1 || namesz != 5 || memcmp(buf + 12, "CORE", 4) != 0 || desc + descsz > sizeof(buf))
+	if (type != 1 || namesz != 5 || memcmp(buf + 12, "CORE", 4) != 0 || desc + descsz > 512)
 		return false;
-	return regs_from_prstatus(buf + desc, descsz, r);
+	*desc_out = desc;
+	*descsz_out = descsz;
+	return true;
+}
+
+/* user_regs_struct goes on after ss with fs_base and gs_base. */
+static bool bases_from_prstatus(const uint8_t *desc, size_t size, uint64_t *fs_base, uint64_t *gs_base)
+{
+	if (size < PRSTATUS_REGS + (UW_NREGS + 2) * 8)
+		return false;
+	memcpy(fs_base, desc + PRSTATUS_REGS + UW_NREGS * 8, 8);
+	memcpy(gs_base, desc + PRSTATUS_REGS + (UW_NREGS + 1) * 8, 8);
+	return true;
+}
+
+static bool regs_from_crash_notes(kd_session *s, int cpu, struct uw_regs *r, uint64_t *fs_base, uint64_t *gs_base,
+				  bool *bases)
+{
+	uint8_t buf[512];
+	size_t desc;
+	uint32_t descsz;
+	if (!crash_note_desc(s, cpu, buf, &desc, &descsz) || !regs_from_prstatus(buf + desc, descsz, r))
+		return false;
+	*bases = bases_from_prstatus(buf + desc, descsz, fs_base, gs_base);
+	return true;
 }
 
 /* QEMU's "QEMU" note (struct QEMUCPUState): version, size, then rax rbx rcx rdx rsi rdi rsp rbp r8-r15 rip rflags, cs... */
@@ -694,11 +718,14 @@ static bool regs_from_qemu(const struct dump_note *n, struct uw_regs *r)
 	return true;
 }
 
-int unwind_cpu_regs(kd_session *s, int cpu, struct uw_regs *regs, const char **source)
+/* A CPU's registers from the dump, and the segment bases where the note has them. */
+static int cpu_regs(kd_session *s, int cpu, struct uw_regs *regs, const char **source, uint64_t *fs_base,
+		    uint64_t *gs_base, bool *bases)
 {
+	*bases = false;
 	if (cpu < 0 || cpu >= s->ki.nr_cpus)
 		return kd_fail(s, "invalid cpu %d", cpu);
-	if (genuine_kdump(s) && regs_from_crash_notes(s, cpu, regs)) {
+	if (genuine_kdump(s) && regs_from_crash_notes(s, cpu, regs, fs_base, gs_base, bases)) {
 		if (source)
 			*source = "crash_notes";
 		return 0;
@@ -709,6 +736,7 @@ int unwind_cpu_regs(kd_session *s, int cpu, struct uw_regs *regs, const char **s
 		const struct dump_note *n = &s->dump->notes[i];
 		if (n->type == 1 && strcmp(n->name, "CORE") == 0 && np++ == cpu) {
 			if (regs_from_prstatus(n->desc, n->descsz, regs)) {
+				*bases = bases_from_prstatus(n->desc, n->descsz, fs_base, gs_base);
 				if (source)
 					*source = "PRSTATUS";
 				return 0;
@@ -723,6 +751,13 @@ int unwind_cpu_regs(kd_session *s, int cpu, struct uw_regs *regs, const char **s
 		return 0;
 	}
 	return kd_fail(s, "the dump has no saved registers for cpu %d", cpu);
+}
+
+int unwind_cpu_regs(kd_session *s, int cpu, struct uw_regs *regs, const char **source)
+{
+	uint64_t fs_base, gs_base;
+	bool bases;
+	return cpu_regs(s, cpu, regs, source, &fs_base, &gs_base, &bases);
 }
 
 /* ---- starting points ---- */
@@ -1081,6 +1116,45 @@ int kd_unwind_task(kd_session *s, const struct task_info *t, const struct uw_sta
 	if (!trace->len && trace->begin != UW_BEGIN_USER_REGS) {
 		trace->begin = UW_BEGIN_NONE;
 		return -1;
+	}
+	return 0;
+}
+
+/* ---- the current context's registers, as crash's gdb sees them ---- */
+
+int kd_context_regs(kd_session *s, struct kd_context_regs *out)
+{
+	memset(out, 0, sizeof(*out));
+	const struct task_info *t = kd_task_current(s);
+	if (!t)
+		return -1;
+	struct unwind_ctx *c = ctx(s);
+	if (t->active && s->dump) {
+		bool bases;
+		if (cpu_regs(s, t->cpu, &out->regs, NULL, &out->fs_base, &out->gs_base, &bases) < 0)
+			return -1;
+		out->valid = (1u << UW_NREGS) - 1;
+		if (bases)
+			out->valid |= KD_CREG_FS_BASE | KD_CREG_GS_BASE;
+		return 0;
+	}
+	/* A sleeping task: struct inactive_task_frame at thread.sp, as __switch_to_asm pushed it. */
+	uint64_t sp = t->thread_sp, v;
+	if (!sp || c->itf_ret == UINT64_MAX || c->itf_size == UINT64_MAX || !read_task_word(s, sp + c->itf_ret, &v))
+		return kd_fail(s, "no saved registers for task %llx", (unsigned long long)t->task);
+	out->regs.r[UW_IP] = v;
+	out->regs.r[UW_SP] = sp + c->itf_size;
+	out->valid = 1u << UW_IP | 1u << UW_SP;
+	static const struct {
+		const char *member;
+		enum uw_reg reg;
+	} saved[] = {{"r15", UW_R15}, {"r14", UW_R14}, {"r13", UW_R13}, {"r12", UW_R12}, {"bx", UW_BX}, {"bp", UW_BP}};
+	for (size_t i = 0; i < ARRAY_SIZE(saved); i++) {
+		uint64_t off = kd_member_offset_opt(s, "inactive_task_frame", saved[i].member);
+		if (off != UINT64_MAX && off + 8 <= c->itf_size && read_task_word(s, sp + off, &v)) {
+			out->regs.r[saved[i].reg] = v;
+			out->valid |= 1u << saved[i].reg;
+		}
 	}
 	return 0;
 }

@@ -42,6 +42,9 @@
  *      the IDT), device.h (chrdevs, block majors, resource trees, PCI, disks in flight).
  *      timer.h (timer wheels, hrtimers, jiffies, HZ), waitq.h, machine.h (machine data, e820),
  *      bpf.h, sbitmap.h; kd_unwind_cpu_stacks_all and kd_unwind_thread_size (unwind.h).
+ *      The rest of crash's command set: aliases and kd_run_command (session.h), the current
+ *      context's registers by name (unwind.h: kd_context_regs, cvalue.h:
+ *      kd_register_value), gdb's line-table entry (symbols.h: kd_addr_line_entry).
  *      disasm.h (kd_disasm_one); crash's value search and naming of an address
  *      (kd_symbol_search_value, kd_symbol_describe), source lines with their parts
  *      (kd_addr_to_line_parts), gdb's minimal symbol (kd_print_symbolic, kd_symbol_gdb), sym's

@@ -45,6 +45,14 @@ KD_API int kd_value_of_symbol(kd_session *s, const char *name, struct kd_value *
  * function: its address), read from memory for an lvalue. */
 KD_API int kd_value_to_u64(kd_session *s, const struct kd_value *v, uint64_t *out);
 
+/*
+ * A register of the current context by gdb's name ("rip", "sp", "eax", "fs_base"; API 1.4),
+ * as expressions see $name: 1 with its value (a part such as eax sign-extended from its
+ * width), 0 when crash's gdb would show it <unavailable> (*value 0), -1 when no register has
+ * that name (no error is set).
+ */
+KD_API int kd_register_value(kd_session *s, const char *name, uint64_t *value);
+
 /* gdb's value history: the number of the next "$N = " a command prints (1, 2, ... per session). */
 KD_API int kd_value_history_next(kd_session *s);
 

@@ -42,8 +42,9 @@ KD_API int kd_vtop(kd_session *s, uint64_t pgd, uint64_t vaddr, uint64_t *paddr,
 /* A VMCOREINFO value by key (not NUL-terminated: *len bytes); NULL if the dump has none. */
 KD_API const char *kd_vmcoreinfo(kd_session *s, const char *key, size_t *len);
 
-/* The shell's options, as `set` shows them: "scroll" and "silent" (0/1), "radix" (10/16);
- * and "dis_bug_bytes" (0-64), crash's dis -b: bytes skipped after a ud2 instruction. */
+/* The shell's options, as `set` shows them: "scroll" and "silent" (0/1), "radix" (10/16); and
+ * gdb's x state (API 1.4): "gdb_x_format" (its last format letter) and "gdb_x_size" (1, 2, 4, 8);
+ * "dis_bug_bytes" (0-64), crash's dis -b: bytes skipped after a ud2 instruction. */
 KD_API bool kd_option_get(kd_session *s, const char *name, long *value);
 KD_API int kd_option_set(kd_session *s, const char *name, long value);
 /* The output radix (10 or 16), which p and rd follow. */
@@ -57,6 +58,35 @@ KD_API void kd_set_context_task(kd_session *s, uint64_t task);
 KD_API size_t kd_command_count(kd_session *s);
 KD_API const struct kd_command *kd_command_at(kd_session *s, size_t i);
 KD_API const struct kd_command *kd_command_find(kd_session *s, const char *name);
+
+/*
+ * Aliases (API 1.4), as crash keeps them: a word typed first on a command line stands for a
+ * command line ("px" for "p -x"). The built-in ones are crash's; the shell expands an alias
+ * before it looks for redirection, so an alias may hold "| cmd" or "> file".
+ */
+enum kd_alias_origin { KD_ALIAS_BUILTIN, KD_ALIAS_RUNTIME };
+struct kd_alias {
+	const char *name;
+	const char *expansion; /* the words it stands for, separated by single spaces */
+	enum kd_alias_origin origin;
+};
+/* The i-th alias in definition order; false past the last. */
+KD_API bool kd_alias_at(kd_session *s, size_t i, struct kd_alias *out);
+/* What an alias stands for; NULL if name is none. */
+KD_API const char *kd_alias_find(kd_session *s, const char *name);
+/*
+ * Define (or redefine) an alias at run time. The expansion's first word must be a command
+ * (crash's messages otherwise: "cannot alias existing command name: NAME" when name is a
+ * command, "invalid alias attempt on non-existent command: WORD"). An empty expansion
+ * deletes the alias: returns 1 if there was one, 0 if not.
+ */
+KD_API int kd_alias_define(kd_session *s, const char *name, const char *expansion);
+/*
+ * Run one command line within the current command, as repeat does: aliases expanded, its
+ * output where the current command's goes (no redirection or pipe of its own). Returns 0 or
+ * -1 with the command's error in the session.
+ */
+KD_API int kd_run_command(kd_session *s, const char *line);
 
 KD_END_DECLS
 

@@ -33,6 +33,10 @@ KD_API const char *kd_symbol_section(kd_session *s, uint64_t addr);
 
 /* Source file and line of a kernel text address, from the DWARF line tables, as gdb shows them. */
 KD_API int kd_addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line);
+/* The same line-table entry as gdb's info line names it (API 1.4): the file as the line table
+ * has it (relative to the compilation directory, "kernel/sched/core.c"), its line, and the
+ * address where the entry starts. */
+KD_API int kd_addr_line_entry(kd_session *s, uint64_t addr, char *file, size_t size, int *line, uint64_t *start);
 /* The same line with its file name as the line table records it (gdb's symtab name, as "list"
  * and dis -s show it: "kernel/sched/core.c") and the unit's compilation directory ("" if none). */
 KD_API int kd_addr_to_line_parts(kd_session *s, uint64_t addr, char *file, size_t size, char *comp_dir, size_t dir_size,

@@ -113,6 +113,23 @@ KD_API int kd_unwind_cpu_stacks_all(kd_session *s, int cpu, struct uw_stack *out
 /* THREAD_SIZE: the size of a task's kernel stack. */
 KD_API uint64_t kd_unwind_thread_size(kd_session *s);
 
+/*
+ * The current context's registers (API 1.4), as crash's gdb sees them ($rip, $sp, info
+ * registers): for a task that was running on a CPU, that CPU's registers from the dump's notes
+ * (crash_notes on a genuine kdump), with the user segment bases; for a sleeping task, what its
+ * switch frame saved (rbx, rbp, r12-r15 of struct inactive_task_frame), its return address as
+ * rip and the stack pointer above that frame. valid has bit UW_xx for each register known,
+ * KD_CREG_FS_BASE and KD_CREG_GS_BASE for the bases. -1 when the context task has neither.
+ */
+#define KD_CREG_FS_BASE (1u << UW_NREGS)
+#define KD_CREG_GS_BASE (1u << (UW_NREGS + 1))
+struct kd_context_regs {
+	struct uw_regs regs;
+	uint64_t fs_base, gs_base;
+	uint32_t valid;
+};
+KD_API int kd_context_regs(kd_session *s, struct kd_context_regs *out);
+
 KD_END_DECLS
 
 #endif

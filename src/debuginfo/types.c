@@ -180,13 +180,16 @@ struct gdb_line {
 	bool stmt;
 };
 
-int kd_addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line)
+static int line_lookup(kd_session *s, uint64_t addr, char *file, size_t size, char *comp_dir, size_t dir_size, int *line,
+		       uint64_t *pc);
+
+static int addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line, bool joined, uint64_t *pc)
 {
 	char name[1024], dir[1024];
-	if (kd_addr_to_line_parts(s, addr, name, sizeof(name), dir, sizeof(dir), line) < 0)
+	if (line_lookup(s, addr, name, sizeof(name), dir, sizeof(dir), line, pc) < 0)
 		return -1;
 	/* Relative names are joined with the CU's compilation directory, as gdb shows them. */
-	if (name[0] != '/' && dir[0])
+	if (joined && name[0] != '/' && dir[0])
 		snprintf(file, size, "%s/%s", dir, name);
 	else
 		snprintf(file, size, "%s", name);
@@ -194,6 +197,12 @@ int kd_addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *
 }
 
 int kd_addr_to_line_parts(kd_session *s, uint64_t addr, char *file, size_t size, char *comp_dir, size_t dir_size, int *line)
+{
+	return line_lookup(s, addr, file, size, comp_dir, dir_size, line, NULL);
+}
+
+static int line_lookup(kd_session *s, uint64_t addr, char *file, size_t size, char *comp_dir, size_t dir_size, int *line,
+		       uint64_t *pc)
 {
 	Dwarf_Die cu;
 	Dwarf_Lines *lines;
@@ -303,9 +312,21 @@ int kd_addr_to_line_parts(kd_session *s, uint64_t addr, char *file, size_t size,
 		snprintf(comp_dir, dir_size, "%s", dir ? dir : "");
 		snprintf(file, size, "%s", best->file);
 		*line = best->line;
+		if (pc)
+			*pc = best->pc + (o ? 0 : s->ki.kaslr_offset);
 		rc = 0;
 	}
 	VEC_FREE(&tab);
 	return rc;
+}
+
+int kd_addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line)
+{
+	return addr_to_line(s, addr, file, size, line, true, NULL);
+}
+
+int kd_addr_line_entry(kd_session *s, uint64_t addr, char *file, size_t size, int *line, uint64_t *start)
+{
+	return addr_to_line(s, addr, file, size, line, false, start);
 }
 

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "debuginfo/ctype_source.h"
 #include "debuginfo/symbols.h"
 
 /* The evaluator's per-session state (kd_session.cexpr). */
@@ -14,6 +15,10 @@ struct cexpr_state {
 	int noeval;               /* > 0: evaluating a branch that is not taken, read nothing */
 	void *print_state;
 	void (*print_state_free)(void *);
+	int (*registers)(kd_session *s, struct kd_context_regs *out); /* cexpr_set_registers */
+	struct ctype *code_ptr;    /* void (*)(): gdb's type of $rip and $pc */
+	struct ctype *int8;        /* int8_t: gdb's type of $al, an integer printed without its character */
+	struct ctype *unavailable; /* the type of the last value cexpr_eval gave that is <unavailable> (NULL: none) */
 };
 
 static struct cexpr_state *cache(kd_session *s)
@@ -61,6 +66,11 @@ void cexpr_set_print_state(kd_session *s, void *state, void (*free_fn)(void *))
 		c->print_state_free(c->print_state);
 	c->print_state = state;
 	c->print_state_free = free_fn;
+}
+
+void cexpr_set_registers(kd_session *s, int (*fn)(kd_session *s, struct kd_context_regs *out))
+{
+	cache(s)->registers = fn;
 }
 
 int kd_value_history_next(kd_session *s)
@@ -164,6 +174,7 @@ struct parser {
 	kd_session *s;
 	const char *text, *p;
 	int depth;
+	bool unavailable, void_value; /* a register crash's gdb does not have, an unset $name */
 };
 
 static int parse_expr(struct parser *ps, struct cvalue *out);
@@ -560,6 +571,141 @@ static int parse_identifier(struct parser *ps, const char *name, struct cvalue *
 	return kd_fail(s, "No symbol \"%s\" in current context.", name);
 }
 
+/*
+ * ---- register names: $rip, $sp, $eax... as gdb's amd64 target names them ----
+ * gdb types rip (and $pc) void (*)(), rsp and rbp (and $sp) void *, the other 64-bit
+ * registers long; the 32-, 16- and 8-bit parts are int, short and char. crash's gdb gets a
+ * register only when the unwinder has it, and eflags and the segment selectors never
+ * (crash hands gdb 8 bytes where gdb wants 4): those are <unavailable>, as there.
+ */
+enum reg_type { RT_LONG, RT_DATA_PTR, RT_CODE_PTR, RT_NEVER };
+static const struct {
+	const char *name;
+	int reg; /* UW_xx, or UW_NREGS / UW_NREGS + 1 for fs_base / gs_base */
+	enum reg_type type;
+} amd64_regs[] = {
+	{"rax", UW_AX, RT_LONG},    {"rbx", UW_BX, RT_LONG},    {"rcx", UW_CX, RT_LONG},     {"rdx", UW_DX, RT_LONG},
+	{"rsi", UW_SI, RT_LONG},    {"rdi", UW_DI, RT_LONG},    {"rbp", UW_BP, RT_DATA_PTR}, {"rsp", UW_SP, RT_DATA_PTR},
+	{"r8", UW_R8, RT_LONG},     {"r9", UW_R9, RT_LONG},     {"r10", UW_R10, RT_LONG},    {"r11", UW_R11, RT_LONG},
+	{"r12", UW_R12, RT_LONG},   {"r13", UW_R13, RT_LONG},   {"r14", UW_R14, RT_LONG},    {"r15", UW_R15, RT_LONG},
+	{"rip", UW_IP, RT_CODE_PTR}, {"eflags", UW_FLAGS, RT_NEVER}, {"cs", UW_CS, RT_NEVER}, {"ss", UW_SS, RT_NEVER},
+	{"ds", -1, RT_NEVER},       {"es", -1, RT_NEVER},       {"fs", -1, RT_NEVER},        {"gs", -1, RT_NEVER},
+	{"fs_base", UW_NREGS, RT_LONG}, {"gs_base", UW_NREGS + 1, RT_LONG}, {"orig_rax", UW_ORIG_AX, RT_LONG},
+	{"pc", UW_IP, RT_CODE_PTR}, {"sp", UW_SP, RT_DATA_PTR}, {"fp", -2, RT_DATA_PTR},
+};
+/* The parts of the general registers: eax/ax/al, r8d/r8w/r8l, ... */
+static const struct {
+	const char *d, *w, *l, *h;
+	int reg;
+} amd64_parts[] = {
+	{"eax", "ax", "al", "ah", UW_AX}, {"ebx", "bx", "bl", "bh", UW_BX}, {"ecx", "cx", "cl", "ch", UW_CX},
+	{"edx", "dx", "dl", "dh", UW_DX}, {"esi", "si", "sil", NULL, UW_SI}, {"edi", "di", "dil", NULL, UW_DI},
+	{"ebp", "bp", "bpl", NULL, UW_BP}, {"esp", "sp", "spl", NULL, UW_SP}, {"r8d", "r8w", "r8l", NULL, UW_R8},
+	{"r9d", "r9w", "r9l", NULL, UW_R9}, {"r10d", "r10w", "r10l", NULL, UW_R10}, {"r11d", "r11w", "r11l", NULL, UW_R11},
+	{"r12d", "r12w", "r12l", NULL, UW_R12}, {"r13d", "r13w", "r13l", NULL, UW_R13},
+	{"r14d", "r14w", "r14l", NULL, UW_R14}, {"r15d", "r15w", "r15l", NULL, UW_R15},
+};
+
+static bool reg_known(const struct kd_context_regs *r, int reg)
+{
+	return reg >= 0 && (r->valid >> reg) & 1;
+}
+
+static uint64_t reg_value(const struct kd_context_regs *r, int reg)
+{
+	return reg == UW_NREGS ? r->fs_base : reg == UW_NREGS + 1 ? r->gs_base : r->regs.r[reg];
+}
+
+/* $name: 1 with the register's value in out, 0 when it is unavailable, -1 when no register has that name. */
+static int register_lookup(kd_session *s, const char *name, struct cvalue *out, bool *unavailable)
+{
+	struct cexpr_state *c = cache(s);
+	struct kd_context_regs r = {0};
+	*unavailable = false;
+	bool have = c->registers && c->registers(s, &r) == 0;
+	kd_err_clear(&s->err);
+	for (size_t i = 0; i < ARRAY_SIZE(amd64_regs); i++) {
+		if (strcmp(name, amd64_regs[i].name) != 0)
+			continue;
+		int reg = amd64_regs[i].reg;
+		struct ctype *t = ctype_builtin(s, "long");
+		if (reg == -2) {
+			/* $fp is gdb's frame base of the selected frame, which crash's gdb never finds: 0 */
+			cvalue_int(out, ctype_pointer_to(s, ctype_builtin(s, "void")), 0);
+			return 0;
+		}
+		if (amd64_regs[i].type == RT_NEVER) {
+			t = ctype_builtin(s, "int");
+			reg = -1;
+		} else if (amd64_regs[i].type == RT_DATA_PTR) {
+			t = ctype_pointer_to(s, ctype_builtin(s, "void"));
+		} else if (amd64_regs[i].type == RT_CODE_PTR) {
+			if (!c->code_ptr) {
+				struct ctype *f = ctype_new(s, CT_FUNC);
+				f->target = ctype_builtin(s, "void");
+				f->complete = true;
+				c->code_ptr = ctype_pointer_to(s, f);
+			}
+			t = c->code_ptr;
+		}
+		cvalue_int(out, t, have && reg_known(&r, reg) ? reg_value(&r, reg) : 0);
+		*unavailable = !have || !reg_known(&r, reg);
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(amd64_parts); i++) {
+		int reg = amd64_parts[i].reg, shift = 0;
+		const char *type;
+		uint64_t mask;
+		if (strcmp(name, amd64_parts[i].d) == 0)
+			type = "int", mask = 0xffffffffu;
+		else if (strcmp(name, amd64_parts[i].w) == 0)
+			type = "short", mask = 0xffff;
+		else if (strcmp(name, amd64_parts[i].l) == 0)
+			type = "int8_t", mask = 0xff;
+		else if (amd64_parts[i].h && strcmp(name, amd64_parts[i].h) == 0)
+			type = "int8_t", mask = 0xff, shift = 8;
+		else
+			continue;
+		*unavailable = !have || !reg_known(&r, reg);
+		uint64_t v = *unavailable ? 0 : (r.regs.r[reg] >> shift) & mask;
+		struct ctype *t;
+		if (mask == 0xff) {
+			if (!c->int8) {
+				c->int8 = ctype_new(s, CT_INT);
+				c->int8->name = "int8_t";
+				c->int8->size = 1;
+				c->int8->is_signed = c->int8->has_size = c->int8->complete = true;
+			}
+			t = c->int8;
+		} else {
+			t = ctype_builtin(s, type);
+		}
+		cvalue_int(out, t, sign_extend(v, (unsigned)(t->size * 8), true));
+		return 0;
+	}
+	return -1;
+}
+
+static int parse_register(struct parser *ps, const char *name, struct cvalue *out, bool *unavailable)
+{
+	return register_lookup(ps->s, name, out, unavailable);
+}
+
+int kd_register_value(kd_session *s, const char *name, uint64_t *value)
+{
+	struct cvalue v;
+	bool unavailable;
+	*value = 0;
+	if (register_lookup(s, name, &v, &unavailable) < 0)
+		return -1;
+	if (unavailable)
+		return 0;
+	uint64_t x = 0;
+	memcpy(&x, v.bytes, sizeof(x));
+	*value = x;
+	return 1;
+}
+
 static int parse_primary(struct parser *ps, struct cvalue *out)
 {
 	skip_ws(ps);
@@ -580,9 +726,24 @@ static int parse_primary(struct parser *ps, struct cvalue *out)
 		return parse_char(ps, out);
 	if (c == '"')
 		return kd_fail(ps->s, "string literals are not supported in expressions");
+	char name[256];
+	if (c == '$' && (isalpha((unsigned char)ps->p[1]) || ps->p[1] == '_')) {
+		ps->p++;
+		read_ident(ps, name, sizeof(name));
+		bool unavailable;
+		if (parse_register(ps, name, out, &unavailable) < 0) {
+			/* gdb: a convenience variable never set is void */
+			cvalue_int(out, builtin(ps, "void"), 0);
+			ps->unavailable = true;
+			ps->void_value = true;
+			return 0;
+		}
+		if (unavailable)
+			ps->unavailable = true;
+		return 0;
+	}
 	if (c == '$')
 		return kd_fail(ps->s, "value history ($) is not supported");
-	char name[256];
 	if (read_ident(ps, name, sizeof(name)))
 		return parse_identifier(ps, name, out);
 	return fail_at(ps, "primary");
@@ -980,10 +1141,25 @@ static int parse_expr(struct parser *ps, struct cvalue *out)
 	}
 }
 
+/* The expression is one $name and nothing else. */
+static bool lone_register(const char *text)
+{
+	while (isspace((unsigned char)*text))
+		text++;
+	if (*text++ != '$')
+		return false;
+	while (is_ident_char(*text))
+		text++;
+	while (isspace((unsigned char)*text))
+		text++;
+	return !*text;
+}
+
 int cexpr_eval(kd_session *s, const char *text, struct cvalue *out)
 {
-	struct parser ps = {s, text, text, 0};
+	struct parser ps = {s, text, text, 0, false, false};
 	int saved_noeval = cache(s)->noeval;
+	cache(s)->unavailable = NULL;
 	memset(out, 0, sizeof(*out));
 	skip_ws(&ps);
 	if (!*ps.p)
@@ -995,7 +1171,24 @@ int cexpr_eval(kd_session *s, const char *text, struct cvalue *out)
 	skip_ws(&ps);
 	if (*ps.p)
 		return fail_at(&ps, "end");
+	if (ps.unavailable) {
+		/* gdb prints a lone register it lacks as <unavailable>, an unset variable as void,
+		 * and refuses to compute with either */
+		if (!lone_register(text))
+			return kd_fail(s, ps.void_value ? "Argument to arithmetic operation not a number or boolean."
+							 : "value is not available");
+		if (!ps.void_value)
+			cache(s)->unavailable = out->type;
+	}
 	return 0;
+}
+
+bool cexpr_value_unavailable(kd_session *s, const struct cvalue *v)
+{
+	struct cexpr_state *c = cache(s);
+	bool r = c->unavailable && v->type == c->unavailable && v->where == CV_RVALUE;
+	c->unavailable = NULL;
+	return r;
 }
 
 int kd_cexpr_eval_u64(kd_session *s, const char *text, uint64_t *out)
@@ -1003,7 +1196,7 @@ int kd_cexpr_eval_u64(kd_session *s, const char *text, uint64_t *out)
 	struct cvalue v;
 	if (cexpr_eval(s, text, &v) < 0)
 		return -1;
-	struct parser ps = {s, text, text, 0};
+	struct parser ps = {s, text, text, 0, false, false};
 	return get_int(&ps, &v, out);
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <kdive/cvalue.h>
+#include <kdive/unwind.h>
 #include "debuginfo/ctype.h"
 #include "target/session.h"
 
@@ -71,6 +72,16 @@ int cexpr_read(kd_session *s, uint64_t addr, void *buf, size_t len);
 /* A slot for the printer's per-session state (its symbol lookup tables), freed with the cache. */
 void *cexpr_print_state(kd_session *s);
 void cexpr_set_print_state(kd_session *s, void *state, void (*free_fn)(void *));
+
+/*
+ * Register names in expressions ($rip, $sp, $eax...): the evaluator asks fn for the current
+ * context's registers (the unwinder's kd_context_regs; the shell installs it, this layer is
+ * below the one that knows tasks). Without it every register is <unavailable>.
+ */
+/* The value cexpr_eval just gave is a register crash's gdb lacks: print it as <unavailable>
+ * (asked once: the answer is forgotten). */
+bool cexpr_value_unavailable(kd_session *s, const struct cvalue *v);
+void cexpr_set_registers(kd_session *s, int (*fn)(kd_session *s, struct kd_context_regs *out));
 
 /* Frees the evaluator's state and then the session's types (session_free calls it). */
 void cexpr_free(kd_session *s);

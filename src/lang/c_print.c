@@ -1254,6 +1254,14 @@ int kd_print_value(kd_session *s, struct kd_sbuf *out, const struct kd_value *v,
 	struct cprint_opts o = cprint_opts_of(flags);
 	struct cvalue c;
 	cvalue_from_kd(&c, v);
+	if (cexpr_value_unavailable(s, &c)) {
+		kd_sbuf_puts(out, "<unavailable>");
+		return 0;
+	}
+	if (c.type && c.type->kind == CT_VOID) {
+		kd_sbuf_puts(out, "void"); /* gdb's unset convenience variable */
+		return 0;
+	}
 	return cprint_value(s, out, &c, &o);
 }
 

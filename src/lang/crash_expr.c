@@ -9,6 +9,7 @@ struct parser {
 	kd_session *s;
 	const char *p;
 	int depth;
+	const char *text; /* the whole expression */
 };
 
 static int parse_binary(struct parser *ps, int min_prec, uint64_t *out);
@@ -95,6 +96,15 @@ static int parse_primary(struct parser *ps, uint64_t *out)
 		rc = parse_number(ps, out);
 	} else if (!c) {
 		rc = kd_fail(ps->s, "expression ends too early");
+	} else if (c == '$') {
+		/* A register ($rax) is gdb's, which crash's eval does not ask: crash's message, the whole expression */
+		const char *t = ps->text;
+		while (isspace((unsigned char)*t))
+			t++;
+		size_t n = strlen(t);
+		while (n && isspace((unsigned char)t[n - 1]))
+			n--;
+		rc = kd_fail(ps->s, "invalid expression: (%.*s)", (int)n, t);
 	} else {
 		rc = kd_fail(ps->s, "unexpected '%c' in expression", c);
 	}
@@ -155,7 +165,7 @@ static int parse_binary(struct parser *ps, int min_prec, uint64_t *out)
 
 int kd_eval_int(kd_session *s, const char *text, uint64_t *value)
 {
-	struct parser ps = {s, text, 0};
+	struct parser ps = {s, text, 0, text};
 	if (parse_binary(&ps, 0, value) < 0)
 		return -1;
 	skip_ws(&ps);

@@ -31,6 +31,7 @@ kd_session *session_new(void)
 	s->output_radix = 10;
 	s->ki.panic_cpu = -1;
 	strmap_init(&s->command_index);
+	cexpr_set_registers(s, kd_context_regs); /* $rip in expressions: the unwinder's registers */
 	elf_version(EV_CURRENT);
 	return s;
 }
@@ -40,6 +41,7 @@ void session_free(kd_session *s)
 	if (!s)
 		return;
 	extensions_free(s); /* first: each module's fini may still use the session */
+	aliases_free(s);
 	tasks_free(s);
 	modules_free(s);
 	mm_free(s);

@@ -189,12 +189,12 @@ static int close_output(kd_session *s, struct output *o)
  */
 /* crash 8.0.6's command names: a word that names one of them is that command or not
  * found, never a structure of the same name (mount, net, timer are structures too). */
-static bool crash_command_name(const char *name)
+bool shell_crash_command_name(const char *name)
 {
 	static const char *const names[] = {
 		"alias", "ascii", "bpf", "bt", "btop", "dev", "dis", "eval", "exit", "extend", "files",
 		"foreach", "fuser", "gdb", "help", "ipcs", "irq", "kmem", "list", "log", "mach", "mod",
-		"mount", "net", "p", "ps", "pte", "ptob", "ptov", "q", "rd", "repeat", "runq", "sbitmap",
+		"mount", "net", "p", "ps", "pte", "ptob", "ptov", "q", "rd", "repeat", "runq", "sbitmapq",
 		"search", "set", "sig", "struct", "swap", "sym", "sys", "task", "timer", "tree", "union",
 		"vm", "vtop", "waitq", "whatis", "wr",
 	};
@@ -214,7 +214,7 @@ static const struct kd_command *implied_command(kd_session *s, const char *name)
 	}
 	if (name[0] == '*')
 		return kd_command_find(s, "*");
-	if (!s->dwi || (!isalpha((unsigned char)name[0]) && name[0] != '_') || crash_command_name(name))
+	if (!s->dwi || (!isalpha((unsigned char)name[0]) && name[0] != '_') || shell_crash_command_name(name))
 		return NULL;
 	static const char *const kinds[] = {"struct", "union"};
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
@@ -240,6 +240,25 @@ static int run_argv(kd_session *s, int argc, char **argv)
 	return cmd->run(s, argc, argv);
 }
 
+int kd_run_command(kd_session *s, const char *line_in)
+{
+	char *expanded = aliases_expand(s, line_in);
+	char **argv;
+	int argc = shell_split(expanded ? expanded : line_in, &argv);
+	int rc = 0;
+	if (argc > 0) {
+		kd_err_clear(&s->err);
+		rc = run_argv(s, argc, argv);
+		const struct kd_command *cmd = rc < 0 && s->err.code == KD_EUSAGE ? kd_command_find(s, argv[0]) : NULL;
+		if (cmd)
+			fprintf(s->out, "Usage:\n  %s\nEnter \"help %s\" for details.\n", cmd->synopsis ? cmd->synopsis : cmd->name,
+				cmd->name);
+	}
+	shell_free_argv(argc, argv);
+	free(expanded);
+	return rc;
+}
+
 int shell_run_line(kd_session *s, const char *line_in)
 {
 	char *line = xstrdup(line_in);
@@ -247,6 +266,15 @@ int shell_run_line(kd_session *s, const char *line_in)
 	int rc = 0;
 	if (!*cmdpart || *cmdpart == '#')
 		goto out;
+	/* An alias is replaced before anything else: its expansion may hold a pipe or a redirection. */
+	if (*cmdpart != '!') {
+		char *expanded = aliases_expand(s, cmdpart);
+		if (expanded) {
+			free(line);
+			line = expanded;
+			cmdpart = trim(line);
+		}
+	}
 	if (*cmdpart == '!') {
 		fflush(stdout);
 		int st = system(cmdpart + 1);
@@ -515,6 +543,16 @@ static int cmd_quit(kd_session *s, int argc, char **argv)
 	return 0;
 }
 
-const struct kd_command kd_cmd_q = {"q", cmd_quit, "q", "exit kdive", "Leaves kdive. Also spelled quit and exit.", 0};
-const struct kd_command kd_cmd_quit = {"quit", cmd_quit, "quit", "exit kdive", "Same as q.", KD_CMD_HIDDEN};
-const struct kd_command kd_cmd_exit = {"exit", cmd_quit, "exit", "exit kdive", "Same as q.", KD_CMD_HIDDEN};
+const struct kd_command kd_cmd_q = {"q", cmd_quit, "q", "exit this session",
+				    "Leaves kdive. exit does the same, and so does quit, crash's built-in alias of q.\n"
+				    "In a command file (-i) the commands after it are not run.\n"
+				    "\n"
+				    "EXAMPLES\n"
+				    "  kdive> q\n",
+				    0};
+const struct kd_command kd_cmd_exit = {"exit", cmd_quit, "exit", "exit this session",
+				       "Leaves kdive, as q does.\n"
+				       "\n"
+				       "EXAMPLES\n"
+				       "  kdive> exit\n",
+				       0};

@@ -39,4 +39,14 @@ int extensions_load_startup(kd_session *s);
 /* Unload every module (each fini runs) and free the table: at exit. */
 void extensions_free(kd_session *s);
 
+/* Aliases (alias.c; the API is kd_alias_*): the command line with its first word replaced by
+ * what that alias stands for, again while the new first word is an alias (at most
+ * ALIAS_DEPTH times); NULL when the first word is no alias. The caller frees it. */
+/* One of crash 8.0.6's command names (its help list): such a word is never a structure name. */
+bool shell_crash_command_name(const char *name);
+
+#define ALIAS_DEPTH 8
+char *aliases_expand(kd_session *s, const char *line);
+void aliases_free(kd_session *s);
+
 #endif

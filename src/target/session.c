@@ -214,6 +214,10 @@ bool kd_option_get(kd_session *s, const char *name, long *value)
 		*value = s->silent;
 	else if (strcmp(name, "radix") == 0)
 		*value = s->output_radix;
+	else if (strcmp(name, "gdb_x_format") == 0)
+		*value = s->gdb_x_format;
+	else if (strcmp(name, "gdb_x_size") == 0)
+		*value = s->gdb_x_size;
 	else if (strcmp(name, "dis_bug_bytes") == 0)
 		*value = s->dis_bug_bytes;
 	else
@@ -229,6 +233,10 @@ int kd_option_set(kd_session *s, const char *name, long value)
 		s->silent = value != 0;
 	else if (strcmp(name, "radix") == 0 && (value == 10 || value == 16))
 		s->output_radix = (int)value;
+	else if (strcmp(name, "gdb_x_format") == 0 && value >= 0 && value < 128)
+		s->gdb_x_format = (int)value;
+	else if (strcmp(name, "gdb_x_size") == 0 && (value == 1 || value == 2 || value == 4 || value == 8))
+		s->gdb_x_size = (int)value;
 	else if (strcmp(name, "dis_bug_bytes") == 0 && value >= 0 && value <= 64)
 		s->dis_bug_bytes = (int)value;
 	else

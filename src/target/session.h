@@ -25,6 +25,7 @@ struct module_table;
 struct kd_taint_flag;
 struct unwind_ctx;
 struct kd_extensions;
+struct kd_aliases;
 struct mm_state;
 struct modobjs;
 
@@ -108,6 +109,7 @@ struct kd_session {
 	bool interactive;
 	bool quit; /* `q` was run */
 	int output_radix; /* 10 or 16 */
+	int gdb_x_format, gdb_x_size; /* gdb's x remembers its last format letter and unit size (0: none yet) */
 	int dis_bug_bytes; /* crash's dis -b: bytes skipped after a ud2 (0 since 2.6.20's __bug_table) */
 	/* context: current task (0 = the panic task) */
 	uint64_t cur_task;
@@ -118,6 +120,7 @@ struct kd_session {
 	size_t ntaint_flags;
 	struct unwind_ctx *unwind;     /* ORC tables, stack layout; built on first use (arch/x86_64_unwind.c) */
 	struct kd_extensions *extensions; /* loaded extension modules (src/shell/extensions.c) */
+	struct kd_aliases *aliases;    /* command aliases, made on first use (src/shell/alias.c) */
 	struct mm_state *mm;           /* memory sections, struct page layout; read on first use (linux/mm.c) */
 	struct modobjs *modobjs;       /* module object files loaded for their debug information (debuginfo/modobj.c) */
 	struct kd_target_info target_view; /* what kd_target() returns, refreshed on each call */

@@ -684,7 +684,27 @@ def sys_c_alias(crash, kdive, ctx):
     return crash, out
 
 
+CRASH_VERSION = re.compile(r"^crash version: \S+ +gdb version: \S+$")
+KDIVE_VERSION = re.compile(r"^kdive version: \S+$")
+
+
+def help_version(crash, kdive, ctx):
+    """
+    help ends its command list with the program's version: crash's line names crash's and its
+    gdb's versions ("crash version: 8.0.6    gdb version: 10.2"), kdive's names kdive's (it has
+    no gdb). The rule accepts only that one line, at the same place on both sides.
+    """
+    if len(crash) != len(kdive):
+        return crash, kdive
+    out = list(kdive)
+    for i, (c, k) in enumerate(zip(crash, kdive)):
+        if c != k and CRASH_VERSION.match(c) and KDIVE_VERSION.match(k):
+            out[i] = c
+    return crash, out
+
+
 RULES = {
+    "help-version": help_version,
     "sys-c-alias": sys_c_alias,
     "vtop-page-header": vtop_page_header,
     "bt-stale-frames": bt_stale_frames,
@@ -930,7 +950,14 @@ _SYSC_FACTS = {
     "sym __do_sys_pause": "ffffffffb5eba7a0 (t) __do_sys_pause debian/kernel/signal.c: 4634",
 }
 
+_HELP_CRASH = "\n*              alias\n\ncrash version: 8.0.6    gdb version: 10.2\nFor help...\n"
+_HELP_KDIVE = "\n*              alias\n\nkdive version: 0.1.0\nFor help...\n"
+
 SELFTEST = [
+    # help: only the version line differs
+    (["help-version"], _HELP_CRASH, _HELP_KDIVE, {}, True),
+    # a command missing from kdive's list is not excused
+    (["help-version"], _HELP_CRASH, _HELP_KDIVE.replace("*              alias", "*"), {}, False),
     # sys -c: crash names another symbol at the table entry's address
     (["sys-c-alias"], _SYSC_CRASH, _SYSC_KDIVE, _SYSC_FACTS, True),
     # crash's name is a symbol at another address

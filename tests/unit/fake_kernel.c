@@ -2011,5 +2011,15 @@ long long ktime_get_real(void) { return 0; }
 int tick_sched_timer(struct hrtimer *h) { (void)h; return 0; }
 int hrtimer_wakeup(struct hrtimer *h) { (void)h; return 0; }
 int autoremove_wake_function(struct wait_queue_entry *w, unsigned int m, int f, void *k) { (void)w; (void)m; (void)f; (void)k; return 0; }
+
+/*
+ * issue 12, shell: struct inactive_task_frame, the frame __switch_to_asm leaves at a sleeping
+ * task's thread.sp, from which gdb's registers of that task come ($rip, $sp, info registers).
+ * Golden cases write one into init_stack (init_task's thread.sp is init_stack + 0x3e70).
+ */
+struct inactive_task_frame {
+	unsigned long r15, r14, r13, r12, bx, bp, ret_addr;
+};
+__attribute__((used)) struct inactive_task_frame *switch_frame_type_kept;
 /* ---- issue 12, dis: code to disassemble, in a file of its own (stable source lines) ---- */
 #include "fake_text.c"

@@ -274,6 +274,22 @@ static const struct golden cases[] = {
 	{"sbitmapq-bad", "sbitmapq\nsbitmapq 0\nsbitmapq zz\nsbitmapq -s item {&fk_sbq}\nsbitmapq -a {&items} {&fk_sbq}\n"
 			 "sbitmapq -p {&fk_sbq}\nsbitmapq -x -d {&fk_sbq}\nsbitmapq -s nosuch -a {&items} {&fk_sbq}\nsbitmapq 1 2"},
 	{"sbitmapq-corrupt", "sbitmapq {&fk_sbq}", "fk_sbq.sb.map_nr = 0x7fffffff"},
+	/* issue 12, shell: alias, ascii, repeat, wr, exit, gdb, help pages, registers without a source */
+	{"alias", "alias\nalias kl \"p jiffies_64 | cat\"\nkl\nalias kl\nalias ps ps -a\nalias zz nosuch\nalias kl \"\"\n"
+		  "alias kl\nalias nothere\nalias kl \"\"\npx jiffies_64\npd 0x10\nhex\np 16\ndec\np 16\nalias -x"},
+	{"ascii", "ascii\nascii 62696c2f7273752f 0x41 00007f0a41\nascii ffffffffffffffff\nascii zz\nascii 123456789abcdef012"},
+	{"repeat", "repeat -0 p 1\nrepeat p nosuch\nrepeat\nrepeat -x p 1\nrepeat -5"},
+	{"wr", "wr\nwr -8 jiffies_64 1"},
+	{"help-pages", "help nosuchcommand\nhelp -x\nhelp man\nhelp exit"},
+	{"gdb", "gdb p jiffies_64\ngdb p/x jiffies_64\ngdb whatis jiffies_64\ngdb whatis struct list_head\ngdb ptype struct list_head\n"
+		"gdb x/1xg &jiffies_64\ngdb x/2xw &jiffies_64\ngdb x/4d &objs\ngdb x/3 &objs\ngdb x/8xb &objs\ngdb x/2a &ghead\ngdb x/s linux_banner\n"
+		"gdb x/2c linux_banner\ngdb x/i &objs\ngdb x/4q &objs\ngdb info symbol &objs[1]\ngdb info symbol 16\ngdb bt\ngdb\n"
+		"gdb p nosuch"},
+	{"gdb-unreadable", "gdb x/2xg 0xdead0000\ngdb x/s 0xdead0000"},
+	{"registers-sleeping", "set 0\np $rip\np $sp\np $rbx\np $ebp\np $rax\ngdb info registers",
+	 "init_stack[0x3e70 / 8] = 15; init_stack[0x3e70 / 8 + 3] = 12; init_stack[0x3e70 / 8 + 4] = 0xb0;"
+	 "init_stack[0x3e70 / 8 + 5] = 0xffffffff92345678; init_stack[0x3e70 / 8 + 6] = (unsigned long)&items[1]"},
+	{"registers-unavailable", "p $rip\np $eflags\np $xyz\np $fp\np $rip + 1\neval $rax + 8\ngdb info registers rip\ngdb info registers xyz"},
 	/* dis (issue 12): the fake kernel's code in tests/unit/fake_text.c */
 	{"dis-function", "dis dis_caller\ndis dis_switch\ndis dis_trap\ndis dis_traced\ndis dis_leaf"},
 	{"dis-count", "dis dis_caller 3\ndis dis_caller+4\ndis dis_caller+4 2\ndis {dis_caller+0x20} 2\ndis {dis_caller}\n"
@@ -454,7 +470,10 @@ static void reset_session(void)
 {
 	S->cur_task = 0;
 	S->output_radix = 10;
+	S->gdb_x_format = S->gdb_x_size = 0;
+	aliases_free(S); /* the built-in ones again */
 	cexpr_free(S);
+	cexpr_set_registers(S, kd_context_regs); /* as session_new installs it */
 	fake_session_forget();
 	kd_clear_error(S);
 }
@@ -687,6 +706,72 @@ static void test_no_stale_golden(void)
 	closedir(d);
 }
 
+/* Registers from a stub: an active task's full set, fs_base but no gs_base. */
+static int stub_registers(kd_session *s, struct kd_context_regs *out)
+{
+	(void)s;
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < UW_NREGS; i++)
+		out->regs.r[i] = 0x1000 + (uint64_t)i;
+	out->regs.r[UW_AX] = 0xffffffff80000001ULL;
+	out->regs.r[UW_IP] = fake_sym("items") + 8;
+	out->regs.r[UW_SP] = 0xffffc90000013f00ULL;
+	out->fs_base = 0x7f0000001000ULL;
+	out->valid = ((1u << UW_NREGS) - 1) | KD_CREG_FS_BASE;
+	return 0;
+}
+
+static void expect_line(const char *line, const char *want)
+{
+	char *out, *err;
+	run_line(line, &out, &err);
+	if (strcmp(out, want) != 0)
+		fprintf(stderr, "\n%s: got \"%s\" want \"%s\" (stderr \"%s\")\n", line, out, want, err);
+	CU_ASSERT_STRING_EQUAL(out, want);
+	free(out);
+	free(err);
+}
+
+/* $rip, $sp, the 32/16/8-bit parts and gdb's info registers, with registers the unwinder gave. */
+static void test_registers(void)
+{
+	reset_session();
+	cexpr_set_registers(S, stub_registers);
+	char want[256];
+	snprintf(want, sizeof(want), "$1 = (void (*)()) 0x%llx <items+8>\n", (unsigned long long)fake_sym("items") + 8);
+	expect_line("p $rip", want);
+	expect_line("p $sp", "$2 = (void *) 0xffffc90000013f00\n");
+	expect_line("p $rax", "$3 = -2147483647\n");
+	expect_line("p/x $rax", "$4 = 0xffffffff80000001\n");
+	expect_line("p $eax", "$5 = -2147483647\n");
+	expect_line("p $ax", "$6 = 1\n");
+	expect_line("p/x $ah", "$7 = 0x0\n");
+	expect_line("p $rbx + 1", "$8 = 4102\n");
+	expect_line("p $fs_base", "$9 = 139637976731648\n");
+	expect_line("p $gs_base", "$10 = <unavailable>\n");
+	expect_line("p $cs", "$11 = <unavailable>\n");
+	expect_line("gdb info registers rax rsp", "rax            0xffffffff80000001  -2147483647\n"
+						   "rsp            0xffffc90000013f00  0xffffc90000013f00\n");
+	expect_line("gdb info registers eflags", "eflags         <unavailable>\n");
+	reset_session();
+}
+
+/* Every command has a page (help CMD) with examples, and help's list holds crash's commands only. */
+static void test_help_pages(void)
+{
+	const struct kd_command *c;
+	for (size_t i = 0; (c = kd_command_at(S, i)); i++) {
+		bool page = c->summary && *c->summary && c->synopsis && *c->synopsis && c->help && strstr(c->help, "EXAMPLE");
+		if (!page)
+			fprintf(stderr, "\ncommand %s has no help page with examples\n", c->name);
+		CU_ASSERT(page);
+		bool listed = !(c->flags & KD_CMD_HIDDEN);
+		if (listed && !shell_crash_command_name(c->name) && strcmp(c->name, "*") != 0)
+			fprintf(stderr, "\nhelp lists %s, which crash 8.0.6 does not have\n", c->name);
+		CU_ASSERT(!listed || shell_crash_command_name(c->name) || strcmp(c->name, "*") == 0);
+	}
+}
+
 static int suite_init(void)
 {
 	S = fake_session();
@@ -699,4 +784,6 @@ void add_command_tests(void)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		CU_add_test(s, cases[i].name, test_golden);
 	CU_add_test(s, "every golden file has its case", test_no_stale_golden);
+	CU_add_test(s, "registers in expressions and gdb's info registers", test_registers);
+	CU_add_test(s, "every command has a help page; help lists crash's commands only", test_help_pages);
 }
