@@ -11,9 +11,9 @@
 
 #include <kdive/kdive.h>
 
-#define SHOW_LINE 0x1   /* the source line of a text address (crash's default) */
-#define SHOW_MODULE 0x2 /* " [module]" after a module symbol */
-#define SHOW_SECTION 0x4 /* -s: " [section]" instead of the line */
+#define SHOW_LINE KD_SYMBOL_LINE
+#define SHOW_MODULE KD_SYMBOL_MODULE
+#define SHOW_SECTION KD_SYMBOL_SECTION
 
 /* A symbol of the listing: a vmlinux one (mod NULL) or the index of one of mod's. */
 struct sym_ref {
@@ -25,34 +25,9 @@ struct sym_ref {
 /* crash's names of a module's memory regions (mem[MOD_TEXT] .. mem[MOD_INIT_RODATA]), as sym -l prints them. */
 static const char *const region_tag[KD_MODULE_REGIONS] = {"TEXT", "DATA", "RODATA", "RO_AFTER_INIT", "INIT_TEXT", "INIT_DATA", "INIT_RODATA"};
 
-static bool is_text(const struct kd_symbol *k)
-{
-	return k->type == 'T' || k->type == 't' || k->type == 'W';
-}
-
 static void show_symbol(kd_session *s, const struct kd_symbol *k, uint64_t off, int flags)
 {
-	kd_printf(s, "%llx (%c) %s", (unsigned long long)(k->addr + off), k->type, k->name);
-	if (off)
-		kd_printf(s, "+%llu", (unsigned long long)off);
-	if (k->module && (flags & SHOW_MODULE))
-		kd_printf(s, " [%s]", k->module);
-	if (flags & SHOW_SECTION) {
-		const char *sec = kd_symbol_section(s, k->addr + off); /* a module's from its object file, once loaded */
-		if (k->module && !sec)
-			kd_printf(s, " [in %s module]", k->module);
-		else
-			kd_printf(s, " [%s]", sec ? sec : "");
-	}
-	if ((flags & SHOW_LINE) && !(flags & SHOW_SECTION) && is_text(k)) {
-		char file[1024];
-		int line;
-		/* crash: the space is there even when no line is known (a module without its object file, __pfx_ padding) */
-		kd_printf(s, " ");
-		if (kd_addr_to_line(s, k->addr + off, file, sizeof(file), &line) == 0)
-			kd_printf(s, "%s: %d", file, line);
-	}
-	kd_printf(s, "\n");
+	kd_symbol_show(s, k, off, (unsigned)flags);
 }
 
 /* ---- listings ---- */
@@ -109,37 +84,9 @@ static void dump_kernel(kd_session *s)
 		show_symbol(s, kd_symbol_index(s, i), 0, 0);
 }
 
-/* Every symbol whose name contains str, vmlinux's then the modules'; the count, and the last one in *last. */
 static size_t query(kd_session *s, const char *str, const char *pad, const struct kd_symbol **last)
 {
-	size_t found = 0;
-	for (size_t i = 0, n = kd_symbol_count(s); i < n; i++) {
-		const struct kd_symbol *k = kd_symbol_index(s, i);
-		if (!strstr(k->name, str))
-			continue;
-		if (pad) {
-			kd_printf(s, "%s", pad);
-			show_symbol(s, k, 0, 0);
-		}
-		*last = k;
-		found++;
-	}
-	const struct module_table *mt = kd_modules_get(s);
-	if (!mt)
-		kd_clear_error(s);
-	for (size_t i = 0; mt && i < mt->len; i++)
-		for (size_t j = 0; j < mt->mods[i].nsyms; j++) {
-			const struct kd_symbol *k = &mt->mods[i].syms[j];
-			if (!strstr(k->name, str))
-				continue;
-			if (pad) {
-				kd_printf(s, "%s", pad);
-				show_symbol(s, k, 0, SHOW_MODULE);
-			}
-			*last = k;
-			found++;
-		}
-	return found;
+	return kd_symbol_query(s, str, pad, last);
 }
 
 /* ---- one symbol, its neighbours ---- */
@@ -299,36 +246,20 @@ static size_t find_name(kd_session *s, const char *name, struct sym_ref *out, si
 	return n;
 }
 
-/*
- * crash's value search: in vmlinux (from _text to its last symbol) the first symbol at the
- * address, else the last one below it; in a module's memory, that module's. False when the
- * address is in neither.
- */
+/* crash's value search (kd_symbol_search_value) as a reference into the listing or a module's symbols. */
 static bool find_addr(kd_session *s, uint64_t addr, struct sym_ref *out, uint64_t *off)
 {
-	size_t n = kd_symbol_count(s);
-	const struct kd_symbol *text = kd_symbol_lookup(s, "_text");
-	if (n && text && addr >= text->addr && addr <= kd_symbol_index(s, n - 1)->addr) {
-		size_t lo = kd_symbol_index_from(s, addr);
-		if (lo < n && kd_symbol_index(s, lo)->addr == addr) {
-			*out = (struct sym_ref){kd_symbol_index(s, lo), NULL, lo};
-			*off = 0;
-			return true;
-		}
-		if (lo) {
-			*out = (struct sym_ref){kd_symbol_index(s, lo - 1), NULL, lo - 1};
-			*off = addr - out->k->addr;
-			return true;
-		}
+	const struct kd_symbol *k = kd_symbol_search_value(s, addr, off);
+	if (!k)
 		return false;
+	if (!k->module) {
+		*out = (struct sym_ref){k, NULL, (size_t)(k - kd_symbol_index(s, 0))};
+		return true;
 	}
-	/* A module's: kd_symbol_containing finds it as crash's module value search does. */
 	const struct kmodule *m = kd_module_at(s, addr);
-	const struct kd_symbol *k = m ? kd_symbol_containing(s, addr) : NULL;
-	if (!k || !k->module || k < m->syms || k >= m->syms + m->nsyms)
+	if (!m || k < m->syms || k >= m->syms + m->nsyms)
 		return false;
 	*out = (struct sym_ref){k, m, (size_t)(k - m->syms)};
-	*off = addr - k->addr;
 	return true;
 }
 

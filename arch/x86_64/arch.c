@@ -398,4 +398,5 @@ const struct arch_ops arch_x86_64 = {
 	.idt_gate_size = 16,
 	.idt_gate_handler = x86_idt_gate_handler,
 	.kernel_map = x86_kernel_map,
+	.disasm = x86_64_disasm,
 };

@@ -45,6 +45,10 @@
  *      The rest of crash's command set: aliases and kd_run_command (session.h), the current
  *      context's registers by name (unwind.h: kd_context_regs, cvalue.h:
  *      kd_register_value), gdb's line-table entry (symbols.h: kd_addr_line_entry).
+ *      disasm.h (kd_disasm_one); crash's value search and naming of an address
+ *      (kd_symbol_search_value, kd_symbol_describe), source lines with their parts
+ *      (kd_addr_to_line_parts), gdb's minimal symbol (kd_print_symbolic, kd_symbol_gdb), sym's
+ *      symbol line and query (kd_symbol_show, kd_symbol_query).
  */
 #define KDIVE_API_MAJOR 1
 #define KDIVE_API_MINOR 4

@@ -41,5 +41,6 @@
 #include <kdive/waitq.h>
 #include <kdive/bpf.h>
 #include <kdive/sbitmap.h>
+#include <kdive/disasm.h>
 
 #endif

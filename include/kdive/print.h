@@ -106,6 +106,20 @@ KD_API bool kd_struct_member_offset_find(kd_session *s, const char *spec, uint64
 KD_API int kd_print_struct(kd_session *s, struct kd_sbuf *out, const kd_struct_spec *sp, uint64_t addr,
 			   unsigned flags);
 
+/*
+ * What gdb writes after an address it prints (a pointer's value, a disassembled operand):
+ * " <symbol+offset>" by its minimal-symbol choice (vmlinux's ELF symbols of the address's
+ * section, and a module's once its object file is loaded), or nothing where gdb has none.
+ */
+KD_API void kd_print_symbolic(kd_session *s, struct kd_sbuf *out, uint64_t addr);
+/*
+ * That minimal symbol itself (vmlinux's, or a loaded module object file's): its name, where it
+ * starts and its ELF size (0 for a label without one, which gdb takes to reach the next
+ * symbol); NULL where gdb has none. gdb
+ * bounds a function without debug information (assembly) by it, and so does dis.
+ */
+KD_API const char *kd_symbol_gdb(kd_session *s, uint64_t addr, uint64_t *start, uint64_t *size);
+
 KD_END_DECLS
 
 #endif

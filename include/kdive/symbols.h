@@ -37,6 +37,10 @@ KD_API int kd_addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size
  * has it (relative to the compilation directory, "kernel/sched/core.c"), its line, and the
  * address where the entry starts. */
 KD_API int kd_addr_line_entry(kd_session *s, uint64_t addr, char *file, size_t size, int *line, uint64_t *start);
+/* The same line with its file name as the line table records it (gdb's symtab name, as "list"
+ * and dis -s show it: "kernel/sched/core.c") and the unit's compilation directory ("" if none). */
+KD_API int kd_addr_to_line_parts(kd_session *s, uint64_t addr, char *file, size_t size, char *comp_dir, size_t dir_size,
+				 int *line);
 
 /* Lookups allowed to miss: NULL when there is no such symbol (no error is set). vmlinux's
  * symbols first, then the loaded modules' (in module address order). */
@@ -57,6 +61,35 @@ KD_API size_t kd_symbol_count(kd_session *s);
 KD_API const struct kd_symbol *kd_symbol_index(kd_session *s, size_t i);
 /* The index in that listing of the first symbol at or above addr; kd_symbol_count if none is. */
 KD_API size_t kd_symbol_index_from(kd_session *s, uint64_t addr);
+
+/*
+ * An address as crash names it in dis output and in gdb's <...>: "schedule", "schedule+45"
+ * (radix 16: "schedule+0x2d"), a module's symbol by its kallsyms (or object file) name.
+ * crash's value search: vmlinux from _text to its last symbol (the first symbol at the
+ * address, else the last below), else the symbol of the module whose memory holds it.
+ * False (buf empty) when neither has one.
+ */
+KD_API bool kd_symbol_describe(kd_session *s, uint64_t addr, int radix, char *buf, size_t size);
+
+/*
+ * The symbol crash's value search finds for addr (kd_symbol_describe) and the offset into it; NULL
+ * (nothing set) when there is none. A vmlinux symbol is an entry of kd_symbol_index's listing
+ * (its index: the difference from kd_symbol_index(s, 0)), a module's one of its kmodule.syms.
+ */
+KD_API const struct kd_symbol *kd_symbol_search_value(kd_session *s, uint64_t addr, uint64_t *offset);
+
+/* What kd_symbol_show adds to "ADDR (TYPE) NAME[+OFF]": */
+#define KD_SYMBOL_LINE 0x1    /* a text symbol's " FILE: LINE" (crash's sym default; the space even with no line) */
+#define KD_SYMBOL_MODULE 0x2  /* " [module]" after a module's symbol */
+#define KD_SYMBOL_SECTION 0x4 /* " [section]" instead of the line (sym -s) */
+/* A symbol's line as crash's sym prints it, with its newline. */
+KD_API void kd_symbol_show(kd_session *s, const struct kd_symbol *k, uint64_t off, unsigned flags);
+/*
+ * crash's symbol query: every symbol whose name contains str, vmlinux's in listing order then
+ * the modules' ("[module]" after them); each printed after pad as kd_symbol_show prints it
+ * without a line (pad NULL: nothing printed). The count, and the last one in *last (may be NULL).
+ */
+KD_API size_t kd_symbol_query(kd_session *s, const char *str, const char *pad, const struct kd_symbol **last);
 
 KD_END_DECLS
 

@@ -510,6 +510,12 @@ const char *modobjs_section_at(kd_session *s, uint64_t addr)
 
 bool modobjs_symbolic(kd_session *s, uint64_t addr, const char **name, uint64_t *off)
 {
+	uint64_t size;
+	return modobjs_msymbol(s, addr, name, off, &size);
+}
+
+bool modobjs_msymbol(kd_session *s, uint64_t addr, const char **name, uint64_t *off, uint64_t *size)
+{
 	struct modobj *o;
 	const struct modobj_range *r = section_at(s, addr, &o);
 	if (!r)
@@ -523,6 +529,7 @@ bool modobjs_symbolic(kd_session *s, uint64_t addr, const char **name, uint64_t 
 	if (found) {
 		*name = k->name;
 		*off = raw - k->addr;
+		*size = k->size;
 	}
 	free(v);
 	return found;

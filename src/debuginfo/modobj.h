@@ -80,6 +80,8 @@ void modobj_symbols(struct modobj *o, modobj_section_addr addr_of, void *addr_ar
  * size-less data symbol. False if none; *name points into the unit.
  */
 bool modobjs_symbolic(kd_session *s, uint64_t addr, const char **name, uint64_t *off);
+/* The same with the symbol's ELF size (0: size-less). */
+bool modobjs_msymbol(kd_session *s, uint64_t addr, const char **name, uint64_t *off, uint64_t *size);
 
 /* The name of the active unit's allocated section that holds addr; NULL if none does. */
 const char *modobjs_section_at(kd_session *s, uint64_t addr);

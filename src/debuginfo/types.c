@@ -180,7 +180,29 @@ struct gdb_line {
 	bool stmt;
 };
 
+static int line_lookup(kd_session *s, uint64_t addr, char *file, size_t size, char *comp_dir, size_t dir_size, int *line,
+		       uint64_t *pc);
+
 static int addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, int *line, bool joined, uint64_t *pc)
+{
+	char name[1024], dir[1024];
+	if (line_lookup(s, addr, name, sizeof(name), dir, sizeof(dir), line, pc) < 0)
+		return -1;
+	/* Relative names are joined with the CU's compilation directory, as gdb shows them. */
+	if (joined && name[0] != '/' && dir[0])
+		snprintf(file, size, "%s/%s", dir, name);
+	else
+		snprintf(file, size, "%s", name);
+	return 0;
+}
+
+int kd_addr_to_line_parts(kd_session *s, uint64_t addr, char *file, size_t size, char *comp_dir, size_t dir_size, int *line)
+{
+	return line_lookup(s, addr, file, size, comp_dir, dir_size, line, NULL);
+}
+
+static int line_lookup(kd_session *s, uint64_t addr, char *file, size_t size, char *comp_dir, size_t dir_size, int *line,
+		       uint64_t *pc)
 {
 	Dwarf_Die cu;
 	Dwarf_Lines *lines;
@@ -285,13 +307,10 @@ static int addr_to_line(kd_session *s, uint64_t addr, char *file, size_t size, i
 	VEC_FREE(&seen);
 	int rc = -1;
 	if (best) {
-		/* Relative names are joined with the CU's compilation directory, as gdb shows them. */
 		Dwarf_Attribute at;
 		const char *dir = dwarf_formstring(dwarf_attr(&cu, DW_AT_comp_dir, &at));
-		if (joined && best->file[0] != '/' && dir && *dir)
-			snprintf(file, size, "%s/%s", dir, best->file);
-		else
-			snprintf(file, size, "%s", best->file);
+		snprintf(comp_dir, dir_size, "%s", dir ? dir : "");
+		snprintf(file, size, "%s", best->file);
 		*line = best->line;
 		if (pc)
 			*pc = best->pc + (o ? 0 : s->ki.kaslr_offset);

@@ -128,36 +128,66 @@ static struct print_state *print_state(kd_session *s)
 	return ps;
 }
 
+/* gdb's minimal symbol for an address of vmlinux (its ELF symbols, in the address's section); *start relocated. */
+static const struct ksym *vmlinux_msymbol(kd_session *s, uint64_t addr, uint64_t *start)
+{
+	struct symtab *t = s->symtab;
+	if (!t || !t->nsyms)
+		return NULL;
+	struct print_state *ps = print_state(s);
+	const struct msym_section *sec = NULL;
+	for (size_t i = 0; i < ps->nsecs; i++)
+		if (addr >= ps->secs[i].start && addr < ps->secs[i].end) {
+			sec = &ps->secs[i];
+			break;
+		}
+	if (!sec)
+		return NULL;
+	uint64_t raw = addr - sec->start + sec->raw_start;
+	/* symbols are sorted by address, then name, as gdb sorts them */
+	const struct ksym *k = symbols_gdb_choice(t->syms, symtab_lower_bound(t, raw + 1), raw, sec->raw_start,
+						  sec->raw_start + (sec->end - sec->start), sec->text);
+	if (k)
+		*start = addr - (raw - k->addr);
+	return k;
+}
+
 void cprint_symbolic(kd_session *s, struct kd_sbuf *out, uint64_t addr)
 {
 	const char *name;
-	uint64_t off;
+	uint64_t off, start;
 	if (!modobjs_symbolic(s, addr, &name, &off)) { /* a module's, once its object file is loaded */
-		struct symtab *t = s->symtab;
-		if (!t || !t->nsyms)
-			return;
-		struct print_state *ps = print_state(s);
-		const struct msym_section *sec = NULL;
-		for (size_t i = 0; i < ps->nsecs; i++)
-			if (addr >= ps->secs[i].start && addr < ps->secs[i].end) {
-				sec = &ps->secs[i];
-				break;
-			}
-		if (!sec)
-			return;
-		uint64_t raw = addr - sec->start + sec->raw_start;
-		/* symbols are sorted by address, then name, as gdb sorts them */
-		const struct ksym *k = symbols_gdb_choice(t->syms, symtab_lower_bound(t, raw + 1), raw, sec->raw_start,
-							  sec->raw_start + (sec->end - sec->start), sec->text);
+		const struct ksym *k = vmlinux_msymbol(s, addr, &start);
 		if (!k)
 			return;
 		name = k->name;
-		off = raw - k->addr;
+		off = addr - start;
 	}
 	if (off)
 		kd_sbuf_printf(out, " <%s+%llu>", name, (unsigned long long)off);
 	else
 		kd_sbuf_printf(out, " <%s>", name);
+}
+
+const char *kd_symbol_gdb(kd_session *s, uint64_t addr, uint64_t *start, uint64_t *size)
+{
+	const char *name;
+	uint64_t off, st = 0;
+	if (modobjs_msymbol(s, addr, &name, &off, size)) { /* a module's, once its object file is loaded */
+		*start = addr - off;
+		return name;
+	}
+	const struct ksym *k = vmlinux_msymbol(s, addr, &st);
+	if (!k)
+		return NULL;
+	*start = st;
+	*size = k->size;
+	return k->name;
+}
+
+void kd_print_symbolic(kd_session *s, struct kd_sbuf *out, uint64_t addr)
+{
+	cprint_symbolic(s, out, addr);
 }
 
 /* ---- characters and strings, as gdb's print_wchar ---- */

@@ -423,3 +423,108 @@ int kd_taint_flags(kd_session *s, const struct kd_taint_flag **flags, size_t *n)
 	*n = len;
 	return 0;
 }
+
+/* ---- crash's value search over vmlinux and the modules (symbols.h) ---- */
+
+const struct kd_symbol *kd_symbol_search_value(kd_session *s, uint64_t addr, uint64_t *offset)
+{
+	size_t n = kd_symbol_count(s);
+	const struct kd_symbol *text = kd_symbol_lookup(s, "_text");
+	if (n && text && addr >= text->addr && addr <= kd_symbol_index(s, n - 1)->addr) {
+		/* vmlinux, in sym -l's listing: the first symbol at addr, else the last one below it */
+		size_t lo = kd_symbol_index_from(s, addr);
+		const struct kd_symbol *k = lo < n && kd_symbol_index(s, lo)->addr == addr ? kd_symbol_index(s, lo)
+				: lo ? kd_symbol_index(s, lo - 1) : NULL;
+		if (k && k->addr == addr && lo + 1 < n && kd_symbol_index(s, lo + 1)->addr == addr) {
+			/* crash passes over a ".text.*" section name, a SyS_ alias and a region's
+			 * *_text_start marker to the real symbol at the same address */
+			const char *nm = k->name;
+			if (strncmp(nm, ".text.", 6) == 0 || strncmp(nm, "SyS_", 4) == 0 || strncmp(nm, "compat_SyS_", 11) == 0 ||
+			    strstr(nm, "_text_start"))
+				k = kd_symbol_index(s, lo + 1);
+		}
+		if (k && offset)
+			*offset = addr - k->addr;
+		return k;
+	}
+	return module_symbol_at(s, addr, offset);
+}
+
+bool kd_symbol_describe(kd_session *s, uint64_t addr, int radix, char *buf, size_t size)
+{
+	uint64_t off = 0;
+	const struct kd_symbol *k = kd_symbol_search_value(s, addr, &off);
+	if (size)
+		buf[0] = '\0';
+	if (!k)
+		return false;
+	if (off)
+		snprintf(buf, size, radix == 16 ? "%s+0x%llx" : "%s+%llu", k->name, (unsigned long long)off);
+	else
+		snprintf(buf, size, "%s", k->name);
+	return true;
+}
+
+/* ---- a symbol's line as crash's sym shows it, and crash's symbol query (symbols.h) ---- */
+
+static bool symbol_is_text(const struct kd_symbol *k)
+{
+	return k->type == 'T' || k->type == 't' || k->type == 'W';
+}
+
+void kd_symbol_show(kd_session *s, const struct kd_symbol *k, uint64_t off, unsigned flags)
+{
+	kd_printf(s, "%llx (%c) %s", (unsigned long long)(k->addr + off), k->type, k->name);
+	if (off)
+		kd_printf(s, "+%llu", (unsigned long long)off);
+	if (k->module && (flags & KD_SYMBOL_MODULE))
+		kd_printf(s, " [%s]", k->module);
+	if (flags & KD_SYMBOL_SECTION) {
+		const char *sec = kd_symbol_section(s, k->addr + off); /* a module's from its object file, once loaded */
+		if (k->module && !sec)
+			kd_printf(s, " [in %s module]", k->module);
+		else
+			kd_printf(s, " [%s]", sec ? sec : "");
+	}
+	if ((flags & KD_SYMBOL_LINE) && !(flags & KD_SYMBOL_SECTION) && symbol_is_text(k)) {
+		char file[1024];
+		int line;
+		/* crash: the space is there even when no line is known (a module without its object file, __pfx_ padding) */
+		kd_printf(s, " ");
+		if (kd_addr_to_line(s, k->addr + off, file, sizeof(file), &line) == 0)
+			kd_printf(s, "%s: %d", file, line);
+	}
+	kd_printf(s, "\n");
+}
+
+size_t kd_symbol_query(kd_session *s, const char *str, const char *pad, const struct kd_symbol **last)
+{
+	size_t found = 0;
+	for (size_t i = 0, n = kd_symbol_count(s); i < n; i++) {
+		const struct kd_symbol *k = kd_symbol_index(s, i);
+		if (!strstr(k->name, str))
+			continue;
+		if (pad) {
+			kd_printf(s, "%s", pad);
+			kd_symbol_show(s, k, 0, 0);
+		}
+		if (last)
+			*last = k;
+		found++;
+	}
+	const struct module_table *mt = modules_quiet(s);
+	for (size_t i = 0; mt && i < mt->len; i++)
+		for (size_t j = 0; j < mt->mods[i].nsyms; j++) {
+			const struct kd_symbol *k = &mt->mods[i].syms[j];
+			if (!strstr(k->name, str))
+				continue;
+			if (pad) {
+				kd_printf(s, "%s", pad);
+				kd_symbol_show(s, k, 0, KD_SYMBOL_MODULE);
+			}
+			if (last)
+				*last = k;
+			found++;
+		}
+	return found;
+}

@@ -2,6 +2,7 @@
 #ifndef KDIVE_ARCH_H
 #define KDIVE_ARCH_H
 
+#include <kdive/disasm.h>
 #include <kdive/memory.h>
 
 #include "target/session.h"
@@ -32,11 +33,17 @@ struct arch_ops {
 	/* Where the kernel image is mapped from (__START_KERNEL_map) and where module space starts
 	 * (MODULES_VADDR), as mach shows them. */
 	void (*kernel_map)(kd_session *s, uint64_t *start_map, uint64_t *modules);
+	/* One instruction decoded and written as gdb writes it (kd_disasm_one); NULL: none. */
+	int (*disasm)(kd_session *s, uint64_t addr, const uint8_t *bytes, size_t len, kd_disasm_symbolizer sym, void *arg,
+		      struct kd_insn *out);
 };
 
 extern const struct arch_ops arch_x86_64;
 
 /* Before symbols are relocated, the KASLR offset from a QEMU dump without VMCOREINFO. */
 int x86_64_kaslr_from_cpu_state(kd_session *s, uint64_t *offset, uint64_t *phys_base);
+/* x86_64's disassembler (arch/x86_64/disasm.c, libopcodes). */
+int x86_64_disasm(kd_session *s, uint64_t addr, const uint8_t *bytes, size_t len, kd_disasm_symbolizer sym, void *arg,
+		  struct kd_insn *out);
 
 #endif

@@ -218,6 +218,8 @@ bool kd_option_get(kd_session *s, const char *name, long *value)
 		*value = s->gdb_x_format;
 	else if (strcmp(name, "gdb_x_size") == 0)
 		*value = s->gdb_x_size;
+	else if (strcmp(name, "dis_bug_bytes") == 0)
+		*value = s->dis_bug_bytes;
 	else
 		return false;
 	return true;
@@ -235,6 +237,8 @@ int kd_option_set(kd_session *s, const char *name, long value)
 		s->gdb_x_format = (int)value;
 	else if (strcmp(name, "gdb_x_size") == 0 && (value == 1 || value == 2 || value == 4 || value == 8))
 		s->gdb_x_size = (int)value;
+	else if (strcmp(name, "dis_bug_bytes") == 0 && value >= 0 && value <= 64)
+		s->dis_bug_bytes = (int)value;
 	else
 		return kd_fail(s, "invalid option %s=%ld", name, value);
 	return 0;
@@ -253,4 +257,12 @@ uint64_t kd_context_task(kd_session *s)
 void kd_set_context_task(kd_session *s, uint64_t task)
 {
 	s->cur_task = task;
+}
+
+int kd_disasm_one(kd_session *s, uint64_t addr, const uint8_t *bytes, size_t len, kd_disasm_symbolizer sym, void *arg,
+		  struct kd_insn *out)
+{
+	if (!s->arch || !s->arch->disasm)
+		return kd_error(s, KD_EUNSUPP, addr, "no disassembler for this architecture");
+	return s->arch->disasm(s, addr, bytes, len, sym, arg, out);
 }

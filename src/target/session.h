@@ -110,6 +110,7 @@ struct kd_session {
 	bool quit; /* `q` was run */
 	int output_radix; /* 10 or 16 */
 	int gdb_x_format, gdb_x_size; /* gdb's x remembers its last format letter and unit size (0: none yet) */
+	int dis_bug_bytes; /* crash's dis -b: bytes skipped after a ud2 (0 since 2.6.20's __bug_table) */
 	/* context: current task (0 = the panic task) */
 	uint64_t cur_task;
 	struct task_table *task_table; /* built on first use (tasks.c) */

@@ -290,6 +290,21 @@ static const struct golden cases[] = {
 	 "init_stack[0x3e70 / 8] = 15; init_stack[0x3e70 / 8 + 3] = 12; init_stack[0x3e70 / 8 + 4] = 0xb0;"
 	 "init_stack[0x3e70 / 8 + 5] = 0xffffffff92345678; init_stack[0x3e70 / 8 + 6] = (unsigned long)&items[1]"},
 	{"registers-unavailable", "p $rip\np $eflags\np $xyz\np $fp\np $rip + 1\neval $rax + 8\ngdb info registers rip\ngdb info registers xyz"},
+	/* dis (issue 12): the fake kernel's code in tests/unit/fake_text.c */
+	{"dis-function", "dis dis_caller\ndis dis_switch\ndis dis_trap\ndis dis_traced\ndis dis_leaf"},
+	{"dis-count", "dis dis_caller 3\ndis dis_caller+4\ndis dis_caller+4 2\ndis {dis_caller+0x20} 2\ndis {dis_caller}\n"
+		      "dis (dis_caller+0x20)\ndis dis_caller 0x3\ndis dis_counter\ndis dis_caller+0x4e 4"},
+	{"dis-radix", "dis -x dis_caller 4\ndis -d dis_caller 4\nset radix 16\ndis dis_caller 4\ndis -d dis_caller 2\ndis -h dis_switch+14"},
+	{"dis-reverse-forward", "dis -r dis_caller+37\ndis -r dis_caller+37 3\ndis -r dis_caller+36\ndis -r dis_caller\n"
+				"dis -r {dis_caller+0x25} 1\ndis -f dis_caller+65\ndis -f dis_caller+65 2\ndis -f dis_caller+66"},
+	{"dis-lines", "dis -l dis_caller\ndis -l dis_caller+37 2\ndis -l -r dis_leaf+16"},
+	{"dis-source", "dis -s dis_caller\ndis -s dis_caller+37\ndis -s dis_caller 2\ndis -s dis_counter"},
+	{"dis-user-raw", "dis -u {dis_caller} 3\ndis -U dis_leaf 2\ndis 12345\ndis -u 0 2"},
+	{"dis-bug-bytes", "dis -b\ndis -b 2\ndis -b\ndis dis_trap+13 2\ndis -b 0 dis_trap+13 2\ndis -b"},
+	{"dis-errors", "dis\ndis -z dis_caller\ndis no_such_fn_zz\ndis dis_\ndis dis_caller 0\ndis -r -f dis_caller\n"
+		       "dis -f -r dis_caller\ndis -x -d dis_caller\ndis -d -x dis_caller\ndis -r -s dis_caller\ndis -s -f dis_caller\n"
+		       "dis -u -s dis_caller\ndis -s -u dis_caller\ndis dis_caller zz\ndis ffff888000000000\ndis 0"},
+	{"dis-bad-bytes", "dis dis_leaf 3", "*(unsigned char *)dis_leaf = 6"},
 };
 #pragma GCC diagnostic pop
 
@@ -494,6 +509,24 @@ static size_t damage(const char *spec, struct poke *pokes, size_t max)
 	return n;
 }
 
+/* The source tree's tests/unit directory (where fake_kernel.c is) written {srcdir}: source
+ * paths in output (dis -l, dis -s) do not depend on where the tree is checked out. */
+static char *unpath(const char *text)
+{
+	const char *dir_end = strrchr(FAKE_KERNEL, '/');
+	size_t dlen = dir_end ? (size_t)(dir_end - FAKE_KERNEL) : 0;
+	struct text b;
+	text_new(&b);
+	for (const char *p = text; *p;) {
+		if (dlen && strncmp(p, FAKE_KERNEL, dlen) == 0) {
+			fputs("{srcdir}", b.f);
+			p += dlen;
+		} else
+			fputc(*p++, b.f);
+	}
+	return text_end(&b);
+}
+
 static char *run_case(const struct golden *g)
 {
 	struct text b;
@@ -510,6 +543,11 @@ static char *run_case(const struct golden *g)
 		char *expanded = expand(line), *out = NULL, *err = NULL;
 		int rc = run_line(expanded, &out, &err);
 		fprintf(b.f, "kdive> %s\n", line);
+		char *o = unpath(out), *e = unpath(err);
+		free(out);
+		free(err);
+		out = o;
+		err = e;
 		symbolize(b.f, out);
 		for (char *e = err, *nl; *e; e = nl) {
 			nl = e + strcspn(e, "\n");
