@@ -6,10 +6,8 @@ For each dump in $LAB/manifest.tsv:
     its index lists) whose command kdive implements (tests/e2e/commands) is run
     through kdive with the same command line, and the outputs must be equal after
     normalisation;
-  * facts: what the lab's workload guarantees (facts.json) must show; issue 12's part
-    (lab_checks.py: net, net -a, net -s PID, ipcs, waitq, timer, timer -r, bpf) only for
-    the commands kdive's `help` lists (kdive_has), so a kdive without them is not failed
-    for it.
+  * facts: what the lab's workload guarantees (facts.json) must show, issue 12's part
+    (net, net -a, net -s PID, ipcs, waitq, timer, timer -r, bpf) in lab_checks.py.
 With --check-refs (no kdive needed), lab_checks' checks run on crash 8.0.6's references
 instead, proving them and that every dump has the references they need.
 A mismatch is excused only by the rules of tests/e2e/allow-list (see allow.py): each
@@ -197,22 +195,6 @@ class Report:
         self.failures.append(what)
 
 
-def kdive_has(kdive, row, timeout, _cache={}):
-    """The command names kdive's `help` lists (issue 12's facts checks run only for those;
-    the gate goes once every command of issue 12 is in kdive)."""
-    if kdive not in _cache:
-        with tempfile.TemporaryDirectory(prefix="kdive-e2e-") as work:
-            _, outs = run_kdive(kdive, row["vmlinux"], row["dump"], ["help"], work, timeout)
-        # the table of names, up to the version and "For help on any command" lines
-        names = set()
-        for line in (outs[0] or "").split("\n"):
-            if re.match(r"\s*(kdive version|crash version|For help)", line):
-                break
-            names.update(line.split())
-        _cache[kdive] = names
-    return _cache[kdive]
-
-
 def ref_commands(refdir):
     """The command lines of a dump's current references (reference.sh's index)."""
     try:
@@ -222,9 +204,8 @@ def ref_commands(refdir):
         return []
 
 
-def fact_commands(facts, fmt, has=frozenset(), refcmds=()):
-    """kdive commands whose output the facts are checked against (issue 12's, lab_checks,
-    only for the commands in has: those kdive has)."""
+def fact_commands(facts, fmt, refcmds=()):
+    """kdive commands whose output the facts are checked against (with issue 12's, lab_checks')."""
     cmds = ["sys", "ps", "set -p"]
     roles = {p.get("role") for p in facts.get("processes", [])}
     if roles & {"userspin", "zombie", "unrun"}:
@@ -244,7 +225,7 @@ def fact_commands(facts, fmt, has=frozenset(), refcmds=()):
             if anon:
                 cmds += [f"set {p['pid']}", f"rd -a -u {anon['addr'][2:]} 32", f"rd -a -p {anon['phys'][2:]} 32",
                          f"search -u -c {anon['marker']}", "set -p", f"vtop -c {p['pid']} {anon['addr'][2:]}"]
-    cmds += [c for word, c in lab_checks.commands(facts, refcmds) if word in has and c not in cmds]
+    cmds += [c for _word, c in lab_checks.commands(facts, refcmds) if c not in cmds]
     return cmds
 
 
@@ -262,11 +243,6 @@ def ps_rows(text):
     return rows
 
 
-def unknown_command(stderr, word):
-    """kdive said it has no such command (a command of another engineer not merged yet)."""
-    return re.search(rf"command not found: {re.escape(word)}$", stderr or "", re.M) is not None
-
-
 def check_facts(out, facts, rep, did, fmt, stderr="", notes=None, refcmds=()):
     """Facts the lab's workload guarantees, checked on what kdive printed."""
     def expect(cond, what):
@@ -275,16 +251,11 @@ def check_facts(out, facts, rep, did, fmt, stderr="", notes=None, refcmds=()):
     lab_checks.check(out, facts, expect, refcmds)
     # every mount of the guest: MOUNT SUPERBLK TYPE DEVNAME DIRNAME
     if facts.get("mounts"):
-        if unknown_command(stderr, "mount"):
-            if notes is not None:
-                notes.add("kdive has no mount command yet: the facts' mounts are not checked")
-        else:
-            text = out.get("mount") or ""
-            for mnt in facts["mounts"]:
-                pat = (rf"^[0-9a-f]+ +[0-9a-f]+ +{re.escape(mnt['type'])} +{re.escape(mnt['devname'])} +"
-                       rf"{re.escape(mnt['dirname'])} *$")
-                expect(re.search(pat, text, re.M),
-                       f"mount lacks {mnt['type']} {mnt['devname']} on {mnt['dirname']}")
+        text = out.get("mount") or ""
+        for mnt in facts["mounts"]:
+            pat = (rf"^[0-9a-f]+ +[0-9a-f]+ +{re.escape(mnt['type'])} +{re.escape(mnt['devname'])} +"
+                   rf"{re.escape(mnt['dirname'])} *$")
+            expect(re.search(pat, text, re.M), f"mount lacks {mnt['type']} {mnt['devname']} on {mnt['dirname']}")
     # every loaded module: MODULE NAME TEXT_BASE SIZE OBJECT FILE
     if facts.get("modules"):
         text = out.get("mod") or ""
@@ -547,7 +518,7 @@ def main():
         # duplicate of a reference run in another context
         commands = [c for c, _ in refs]
         refcmds = ref_commands(refdir)
-        facts_cmds = fact_commands(facts, row["format"], kdive_has(args.kdive, row, args.timeout), refcmds)
+        facts_cmds = fact_commands(facts, row["format"], refcmds)
         commands += facts_cmds
         with tempfile.TemporaryDirectory(prefix="kdive-e2e-") as work:
             try:
