@@ -8,19 +8,6 @@
 
 #include <kdive/kdive.h>
 
-static char *join(int argc, char **argv, int from)
-{
-	struct kd_sbuf b = {0};
-	for (int i = from; i < argc; i++) {
-		if (i > from)
-			kd_sbuf_putc(&b, ' ');
-		kd_sbuf_puts(&b, argv[i]);
-	}
-	char *r = kd_xstrdup(kd_sbuf_str(&b));
-	kd_sbuf_free(&b);
-	return r;
-}
-
 /* crash's line when gdb refused a request (gdb's own reason has gone to the error stream). */
 static int request_failed(kd_session *s, const char *request)
 {
@@ -391,8 +378,8 @@ static int cmd_gdb(kd_session *s, int argc, char **argv)
 {
 	if (argc < 2)
 		return kd_usage(s);
-	char *request = join(argc, argv, 1);
-	char *rest = join(argc, argv, 2);
+	char *request = kd_args_join(argc, argv, 1);
+	char *rest = kd_args_join(argc, argv, 2);
 	const char *sub = argv[1];
 	char word[64];
 	snprintf(word, sizeof(word), "%.*s", (int)strcspn(sub, "/"), sub);

@@ -131,19 +131,6 @@ static int percpu_summary(kd_session *s, const char *name)
 }
 
 
-static char *join_args(int argc, char **argv, int from)
-{
-	struct kd_sbuf b = {0};
-	for (int i = from; i < argc; i++) {
-		if (i > from)
-			kd_sbuf_putc(&b, ' ');
-		kd_sbuf_puts(&b, argv[i]);
-	}
-	char *r = kd_xstrdup(kd_sbuf_str(&b));
-	kd_sbuf_free(&b);
-	return r;
-}
-
 /* The print format flags (KD_PRINT_FMT_*), replaced by a later one. */
 #define FMT_FLAGS (KD_PRINT_FMT_HEX | KD_PRINT_FMT_DEC)
 
@@ -164,7 +151,7 @@ static int cmd_p(kd_session *s, int argc, char **argv)
 		}
 		if (argc < 2)
 			return kd_usage(s);
-		char *text = join_args(argc, argv, 1);
+		char *text = kd_args_join(argc, argv, 1);
 		int rc = print_expr(s, text, NULL, flags, NULL);
 		free(text);
 		return rc;
@@ -197,7 +184,7 @@ static int cmd_p(kd_session *s, int argc, char **argv)
 	if (kd_symbol_is_percpu(s, first, NULL))
 		return percpu_summary(s, first);
 	const char *leader = kd_symbol_lookup(s, first) ? first : NULL;
-	char *text = join_args(argc, argv, optind);
+	char *text = kd_args_join(argc, argv, optind);
 	char *request = kd_xasprintf("p %s", text);
 	int rc = print_expr(s, text, leader, flags, request);
 	free(request);

@@ -32,6 +32,9 @@ KD_API void kd_sbuf_putc(struct kd_sbuf *b, char c);
 /* The contents so far, never NULL ("" when empty); valid until the next write or kd_sbuf_free. */
 KD_API const char *kd_sbuf_str(struct kd_sbuf *b);
 KD_API void kd_sbuf_free(struct kd_sbuf *b);
+/* argv[from..argc-1] joined by single spaces, as an expression or a request typed as words
+ * (malloc'ed; "" when there are none). */
+KD_API char *kd_args_join(int argc, char **argv, int from);
 
 /* Flags of the printers below; each says which it takes. */
 #define KD_PRINT_FMT_HEX 0x01     /* gdb's print/x: every integer, char arrays' too, in hexadecimal */

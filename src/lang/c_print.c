@@ -69,6 +69,19 @@ void kd_sbuf_free(struct kd_sbuf *b)
 	b->len = b->cap = 0;
 }
 
+char *kd_args_join(int argc, char **argv, int from)
+{
+	struct kd_sbuf b = {0};
+	for (int i = from; i < argc; i++) {
+		if (i > from)
+			kd_sbuf_putc(&b, ' ');
+		kd_sbuf_puts(&b, argv[i]);
+	}
+	char *r = xstrdup(kd_sbuf_str(&b));
+	kd_sbuf_free(&b);
+	return r;
+}
+
 const char *kd_sbuf_str(struct kd_sbuf *b)
 {
 	if (!b->s)
