@@ -123,7 +123,7 @@ static int pci_dev_line(kd_session *s, uint64_t dev, const struct kd_walk_pos *p
 	char b1[64], b2[64], b3[64], b4[64], t[64], cls[16], id[16];
 	if (kd_pci_dev_read(s, dev, &d) < 0)
 		return -1;
-	snprintf(cls, sizeof(cls), "%04x", d.class >> 8);
+	snprintf(cls, sizeof(cls), "%04x", d.pci_class >> 8);
 	snprintf(id, sizeof(id), "%x:%x", d.vendor, d.device);
 	kd_printf(s, "  %-16llx %s %s %s %s\n", (unsigned long long)dev, kd_format_centred(b1, sizeof(b1), d.name, 12, false),
 		  kd_format_centred(b2, sizeof(b2), cls, 6, false), kd_format_centred(b3, sizeof(b3), id, 9, false),

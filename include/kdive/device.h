@@ -55,7 +55,7 @@ KD_API long kd_walk_resources(kd_session *s, uint64_t root, kd_resource_fn fn, v
 struct kd_pci_dev {
 	uint64_t addr;
 	char name[32];      /* its device's name: "0000:00:01.1" */
-	uint32_t class;     /* pci_dev.class: class, subclass and programming interface */
+	uint32_t pci_class; /* pci_dev.class: class, subclass and programming interface */
 	uint16_t vendor, device;
 	uint8_t hdr_type;
 	bool has_pcie_flags;

@@ -354,7 +354,7 @@ int kd_pci_dev_read(kd_session *s, uint64_t dev, struct kd_pci_dev *out)
 	if (kd_read_struct(s, dev, "pci_dev", pci_fields, NFIELDS(pci_fields), &v, &missing) < 0)
 		return kd_fail_prefix(s, "pci_dev %llx", (unsigned long long)dev);
 	out->addr = dev;
-	out->class = v.class;
+	out->pci_class = v.class;
 	out->vendor = v.vendor;
 	out->device = v.device;
 	out->hdr_type = v.hdr_type;
