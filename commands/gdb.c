@@ -141,18 +141,57 @@ static void x_value(struct kd_sbuf *b, const struct xfmt *f, uint64_t v, kd_sess
 	}
 }
 
+/* An address operand named by gdb's minimal-symbol choice, as x/i shows it. */
+static void x_operand(kd_session *s, uint64_t addr, char *buf, size_t size, void *arg)
+{
+	(void)arg;
+	struct kd_sbuf b = {0};
+	kd_print_symbolic(s, &b, addr);
+	snprintf(buf, size, "%s", kd_sbuf_str(&b));
+	kd_sbuf_free(&b);
+}
+
+/* x/Ni: N instructions from addr, as gdb prints them ("   0x... <sym+off>:\tpush   %rbp"). */
+static int gdb_x_insns(kd_session *s, uint64_t addr, unsigned long count)
+{
+	for (unsigned long n = 0; n < count; n++) {
+		uint8_t bytes[16];
+		size_t got = 0;
+		if (kd_read_kv(s, addr, bytes, sizeof(bytes)) == 0)
+			got = sizeof(bytes);
+		else /* near the end of what the dump has: the bytes up to it */
+			while (got < sizeof(bytes) && kd_read_kv(s, addr + got, bytes + got, 1) == 0)
+				got++;
+		kd_clear_error(s);
+		struct kd_sbuf b = {0};
+		symbolic(s, &b, addr);
+		struct kd_insn in;
+		if (!got || kd_disasm_one(s, addr, bytes, got, x_operand, NULL, &in) < 0) {
+			kd_clear_error(s);
+			kd_printf(s, "   %s:\tCannot access memory at address 0x%llx\n", kd_sbuf_str(&b),
+				  (unsigned long long)(addr + got));
+			kd_sbuf_free(&b);
+			return 0;
+		}
+		kd_printf(s, "   %s:\t%s\n", kd_sbuf_str(&b), in.text);
+		kd_sbuf_free(&b);
+		addr += in.len ? in.len : 1;
+	}
+	return 0;
+}
+
 static int gdb_x(kd_session *s, const char *spec, const char *expr, const char *request)
 {
 	struct xfmt f;
 	if (parse_xfmt(s, spec, &f) < 0)
 		return request_failed(s, request);
-	if (f.fmt == 'i')
-		return kd_fail(s, "x/i needs a disassembler, which this kdive has not: use dis ADDRESS COUNT");
 	if (!*expr)
 		return kd_fail(s, "Argument required (starting display address).");
 	uint64_t addr;
 	if (kd_cexpr_eval_u64(s, expr, &addr) < 0)
 		return request_failed(s, request);
+	if (f.fmt == 'i')
+		return gdb_x_insns(s, addr, f.count);
 	if (f.fmt == 's') {
 		for (unsigned long n = 0; n < f.count; n++) {
 			struct kd_sbuf b = {0};
@@ -423,8 +462,9 @@ const struct kd_command kd_cmd_gdb = {
 	"                     $sp, $rax, $eax... are the current context's registers.\n"
 	"  ptype EXPR|TYPE    a type with its members expanded.\n"
 	"  whatis EXPR|TYPE   the type's name, one level.\n"
-	"  x/NFU ADDR         N units of memory at ADDR. F: x d u o t a c s (i needs the\n"
-	"                     disassembler); U: b h w g (1, 2, 4, 8 bytes; w if none).\n"
+	"  x/NFU ADDR         N units of memory at ADDR. F: x d u o t a c s, or i (N\n"
+	"                     instructions, as dis decodes them); U: b h w g (1, 2, 4, 8\n"
+	"                     bytes; w if none).\n"
 	"  info symbol ADDR   the symbol and section an address is in.\n"
 	"  info line FUNC|*ADDR  the source line there and the code it spans.\n"
 	"  list FUNC|*ADDR    the source lines around it, when the file is at hand (the\n"

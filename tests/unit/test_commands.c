@@ -286,6 +286,8 @@ static const struct golden cases[] = {
 		"gdb x/2c linux_banner\ngdb x/i &objs\ngdb x/4q &objs\ngdb info symbol &objs[1]\ngdb info symbol 16\ngdb bt\ngdb\n"
 		"gdb p nosuch"},
 	{"gdb-unreadable", "gdb x/2xg 0xdead0000\ngdb x/s 0xdead0000"},
+	/* x/i through kd_disasm_one: gdb's layout, operands named; then an address the dump lacks */
+	{"gdb-x-insns", "gdb x/4i dis_caller\ngdb x/2i dis_caller+4\ngdb x/2i 0xdead0000"},
 	{"registers-sleeping", "set 0\np $rip\np $sp\np $rbx\np $ebp\np $rax\ngdb info registers",
 	 "init_stack[0x3e70 / 8] = 15; init_stack[0x3e70 / 8 + 3] = 12; init_stack[0x3e70 / 8 + 4] = 0xb0;"
 	 "init_stack[0x3e70 / 8 + 5] = 0xffffffff92345678; init_stack[0x3e70 / 8 + 6] = (unsigned long)&items[1]"},
