@@ -728,23 +728,16 @@ static int cmd_bt(kd_session *s, int argc, char **argv)
 		VEC_PUSH(&list, t);
 	} else if (optind < argc) {
 		for (int i = optind; i < argc; i++) {
-			const struct task_info *t = kd_task_from_arg(s, argv[i]);
+			size_t n;
+			const struct task_info *t = kd_tasks_from_arg(s, argv[i], &n);
 			if (!t) {
 				kd_clear_error(s);
 				kd_fail(s, "invalid task or pid value: %s", argv[i]);
 				rc = -1;
 				continue;
 			}
-			uint64_t v;
-			bool by_pid = kd_parse_u64(argv[i], &v) && strncmp(argv[i], "0x", 2) != 0 && (uint64_t)t->pid == v;
-			if (!by_pid) {
-				VEC_PUSH(&list, t);
-				continue;
-			}
-			/* A PID names every task that has it (the idle tasks share 0). */
-			for (size_t k = 0; k < tt->len; k++)
-				if (tt->tasks[k].pid == t->pid)
-					VEC_PUSH(&list, &tt->tasks[k]);
+			for (size_t k = 0; k < n; k++) /* a PID names every task that has it */
+				VEC_PUSH(&list, &t[k]);
 		}
 	} else {
 		const struct task_info *t = kd_task_current(s);

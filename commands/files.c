@@ -321,7 +321,8 @@ static int cmd_files(kd_session *s, int argc, char **argv)
 	}
 	int rc = 0, subsequent = 0;
 	for (int i = optind; i < argc; i++) {
-		const struct task_info *t = kd_task_from_arg(s, argv[i]);
+		size_t n;
+		const struct task_info *t = kd_tasks_from_arg(s, argv[i], &n);
 		if (!t) {
 			rc = -1;
 			continue;
@@ -330,14 +331,10 @@ static int cmd_files(kd_session *s, int argc, char **argv)
 			ref = (struct files_ref){.str = ref.str};
 		uint64_t pid;
 		bool by_pid = kd_parse_u64(argv[i], &pid) && (uint64_t)t->pid == pid;
-		const struct kd_task_table *tt = by_pid ? kd_tasks_get(s) : NULL;
-		for (size_t k = 0; k < (tt ? tt->len : 1); k++) {
-			const struct task_info *u = tt ? &tt->tasks[k] : t;
-			if (tt && (uint64_t)u->pid != pid)
-				continue;
+		for (size_t k = 0; k < n; k++) { /* a PID names every task that has it */
 			if (subsequent && !refp) /* crash's task header after the first argument's */
 				kd_printf(s, "\n");
-			if (show_files(s, u, nrpages, refp) < 0)
+			if (show_files(s, &t[k], nrpages, refp) < 0)
 				rc = -1;
 			if (by_pid)
 				kd_printf(s, "\n");

@@ -301,19 +301,15 @@ static int show_sockets(kd_session *s, int argc, char **argv, unsigned flags, st
 	}
 	int rc = 0, subsequent = 0;
 	for (int i = optind; i < argc; i++) {
-		const struct task_info *t = kd_task_from_arg(s, argv[i]);
+		size_t n;
+		const struct task_info *t = kd_tasks_from_arg(s, argv[i], &n);
 		if (!t) {
 			kd_info(s, "%snet: invalid task or pid value: %s", subsequent++ ? "\n" : "", argv[i]);
 			kd_clear_error(s);
 			continue;
 		}
-		uint64_t pid;
-		bool by_pid = kd_parse_u64(argv[i], &pid) && (uint64_t)t->pid == pid;
-		const struct kd_task_table *tt = by_pid ? kd_tasks_get(s) : NULL;
-		for (size_t k = 0; k < (tt ? tt->len : 1); k++) {
-			const struct task_info *u = tt ? &tt->tasks[k] : t;
-			if (tt && (uint64_t)u->pid != pid)
-				continue;
+		for (size_t k = 0; k < n; k++) { /* a PID names every task that has it */
+			const struct task_info *u = &t[k];
 			if (!ref) {
 				if (subsequent++)
 					kd_printf(s, "\n");
@@ -321,8 +317,6 @@ static int show_sockets(kd_session *s, int argc, char **argv, unsigned flags, st
 			}
 			if (task_sockets(s, u, flags, ref) < 0)
 				rc = -1;
-			if (tt && u->pid != 0)
-				break; /* a pid names one task; only the idle tasks share pid 0 */
 		}
 	}
 	return rc;

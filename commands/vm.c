@@ -493,20 +493,16 @@ static int cmd_vm(kd_session *s, int argc, char **argv)
 		return -1;
 	int rc = 0, shown = 0;
 	for (int i = optind; i < argc; i++) {
-		const struct task_info *t = kd_task_from_arg(s, argv[i]);
+		size_t n;
+		const struct task_info *t = kd_tasks_from_arg(s, argv[i], &n);
 		if (!t) {
 			kd_clear_error(s);
 			rc = kd_fail(s, "invalid task or pid value: %s", argv[i]);
 			shown++; /* crash's message took the place of a task: a blank line before the next */
 			continue;
 		}
-		uint64_t v;
-		bool by_pid = kd_parse_u64(argv[i], &v) && strncmp(argv[i], "0x", 2) != 0 && (uint64_t)t->pid == v;
-		/* A PID names every task that has it (the idle tasks share 0). */
-		for (size_t k = 0; k < (by_pid ? tt->len : 1); k++) {
-			const struct task_info *u = by_pid ? &tt->tasks[k] : t;
-			if (by_pid && u->pid != t->pid)
-				continue;
+		for (size_t k = 0; k < n; k++) { /* a PID names every task that has it */
+			const struct task_info *u = &t[k];
 			if (!o.ref) {
 				if (shown++)
 					kd_printf(s, "\n");

@@ -55,6 +55,10 @@ KD_API const struct task_info *kd_task_find(kd_session *s, uint64_t task);
 KD_API int kd_task_read(kd_session *s, uint64_t task, struct task_info *t);
 /* A command argument: a PID (decimal) or a task address (hex). */
 KD_API const struct task_info *kd_task_from_arg(kd_session *s, const char *arg);
+/* Every task such an argument names, as crash's commands take it: a PID names every task that has
+ * it (the idle tasks all have PID 0), a task address its task. Returns the first of *n tasks that
+ * follow each other in memory, or NULL (an error set, *n 0) as kd_task_from_arg. */
+KD_API const struct task_info *kd_tasks_from_arg(kd_session *s, const char *arg, size_t *n);
 /* The task that panicked: on the panic CPU, or the one whose stack shows the crash. */
 KD_API const struct task_info *kd_task_panic(kd_session *s);
 /* The current context task (set by `set`); defaults to the panic task. */

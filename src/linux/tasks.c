@@ -205,6 +205,24 @@ const struct task_info *kd_task_from_arg(kd_session *s, const char *arg)
 	return NULL;
 }
 
+const struct task_info *kd_tasks_from_arg(kd_session *s, const char *arg, size_t *n)
+{
+	*n = 0;
+	const struct task_info *t = kd_task_from_arg(s, arg);
+	if (!t)
+		return NULL;
+	*n = 1;
+	uint64_t v;
+	const struct task_table *tt = s->task_table;
+	if (!kd_parse_u64(arg, &v) || strncmp(arg, "0x", 2) == 0 || (uint64_t)t->pid != v || !tt ||
+	    t < tt->tasks || t >= tt->tasks + tt->len)
+		return t;
+	/* the table is sorted by PID and task_by_pid found the first of them */
+	while (t + *n < tt->tasks + tt->len && t[*n].pid == t->pid)
+		(*n)++;
+	return t;
+}
+
 const struct task_info *kd_task_panic(kd_session *s)
 {
 	const struct task_table *tt = tasks_table(s);
