@@ -254,6 +254,32 @@ bool dump_probe(const char *path)
 	return n >= 18 && memcmp(buf, "\177ELF", 4) == 0 && buf[16] == 4 && buf[17] == 0;
 }
 
+/* The format of d->file, which is open: its reader's dump, or NULL (d freed) with why in err. */
+static struct dump *open_formats(struct dump *d, struct kd_err *err)
+{
+	const char *path = d->path;
+	int rc = dfile_flat_init(&d->file, err);
+	if (rc < 0)
+		goto fail;
+	d->flattened = rc == 0;
+	rc = dump_kdump_open(d, &d->file, err);
+	if (rc == 1)
+		rc = dump_elf_open(d, &d->file, err);
+	if (rc == 1) {
+		kd_err_set(err, KD_EFORMAT, "%s: not a dump: neither an ELF core file nor a kdump/diskdump file", path);
+		goto fail;
+	}
+	if (rc < 0) {
+		/* Prefix the file name once, so the user knows which argument was bad. */
+		kd_err_prefix(err, path);
+		goto fail;
+	}
+	return d;
+fail:
+	dump_close(d);
+	return NULL;
+}
+
 static struct dump *open_common(const char *path, bool allow_mmap, struct kd_err *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -285,26 +311,7 @@ static struct dump *open_common(const char *path, bool allow_mmap, struct kd_err
 		d->is_live = strcmp(path, "/proc/kcore") == 0;
 	}
 	d->file.map_size = d->file.size = (uint64_t)st.st_size;
-	int rc = dfile_flat_init(&d->file, err);
-	if (rc < 0)
-		goto fail;
-	d->flattened = rc == 0;
-	rc = dump_kdump_open(d, &d->file, err);
-	if (rc == 1)
-		rc = dump_elf_open(d, &d->file, err);
-	if (rc == 1) {
-		kd_err_set(err, KD_EFORMAT, "%s: not a dump: neither an ELF core file nor a kdump/diskdump file", path);
-		goto fail;
-	}
-	if (rc < 0) {
-		/* Prefix the file name once, so the user knows which argument was bad. */
-		kd_err_prefix(err, path);
-		goto fail;
-	}
-	return d;
-fail:
-	dump_close(d);
-	return NULL;
+	return open_formats(d, err);
 }
 
 struct dump *dump_open(const char *path, struct kd_err *err)
@@ -317,13 +324,28 @@ struct dump *dump_open_pread(const char *path, struct kd_err *err)
 	return open_common(path, false, err);
 }
 
+struct dump *dump_open_mem(const uint8_t *buf, size_t len, const char *name, struct kd_err *err)
+{
+	if (!len) {
+		kd_err_set(err, KD_EFORMAT, "%s: empty file", name);
+		return NULL;
+	}
+	struct dump *d = xcalloc(1, sizeof(*d));
+	d->path = xstrdup(name);
+	d->file.fd = -1;
+	d->file.map = buf;
+	d->file.borrowed = true;
+	d->file.map_size = d->file.size = len;
+	return open_formats(d, err);
+}
+
 void dump_close(struct dump *d)
 {
 	if (!d)
 		return;
 	if (d->ops && d->ops->close)
 		d->ops->close(d);
-	if (d->file.map)
+	if (d->file.map && !d->file.borrowed)
 		munmap((void *)d->file.map, d->file.map_size);
 	if (d->file.fd >= 0)
 		close(d->file.fd);

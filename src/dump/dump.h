@@ -29,6 +29,7 @@ struct dfile {
 	uint64_t size; /* logical size */
 	struct dfile_seg *segs; /* flattened only; sorted, non-overlapping */
 	size_t nsegs;
+	bool borrowed; /* map is the caller's buffer (dump_open_mem): never unmapped */
 };
 int dfile_read(const struct dfile *f, uint64_t off, void *buf, size_t len, struct kd_err *err);
 /* Direct pointer to [off, off+len) when the file is plain and the range inside it; else NULL. */
@@ -90,6 +91,9 @@ struct dump {
 struct dump *dump_open(const char *path, struct kd_err *err);
 /* The same, never mapping the file (as for /proc/kcore); for tests of that path. */
 struct dump *dump_open_pread(const char *path, struct kd_err *err);
+/* A dump held in memory (len bytes at buf, which must outlive the dump), read as a mapped file
+ * is: for the fuzzing harnesses and tests, which have no file. name stands for the path. */
+struct dump *dump_open_mem(const uint8_t *buf, size_t len, const char *name, struct kd_err *err);
 void dump_close(struct dump *d);
 /* True if the file looks like a dump (used to accept `kdive vmcore vmlinux`). */
 bool dump_probe(const char *path);
