@@ -50,7 +50,38 @@ static int read_page_cached(kd_session *s, uint64_t pfn, const uint8_t **page)
 	return 0;
 }
 
+void mem_set_overlay(kd_session *s, const struct mem_patch *patches, size_t n)
+{
+	s->overlay.patches = n ? patches : NULL;
+	s->overlay.n = n;
+}
+
+/* The overlay's bytes over buf, which holds len (> 0) bytes from addr; inclusive ends, so that
+ * nothing wraps at the top of the address space (a patch never does: the installer's word). */
+static void overlay_apply(const kd_session *s, uint64_t addr, void *buf, size_t len)
+{
+	uint64_t last = addr + (len - 1);
+	for (size_t i = 0; i < s->overlay.n; i++) {
+		const struct mem_patch *p = &s->overlay.patches[i];
+		if (!p->len || p->addr > last || p->addr + (p->len - 1) < addr)
+			continue;
+		uint64_t lo = MAX(p->addr, addr), hi = MIN(p->addr + (p->len - 1), last);
+		memcpy((uint8_t *)buf + (lo - addr), p->bytes + (lo - p->addr), (size_t)(hi - lo) + 1);
+	}
+}
+
+static int read_phys_plain(kd_session *s, uint64_t paddr, void *buf, size_t len);
+
 int kd_read_phys(kd_session *s, uint64_t paddr, void *buf, size_t len)
+{
+	if (read_phys_plain(s, paddr, buf, len) < 0)
+		return -1;
+	if (s->overlay.n && len)
+		overlay_apply(s, paddr, buf, len);
+	return 0;
+}
+
+static int read_phys_plain(kd_session *s, uint64_t paddr, void *buf, size_t len)
 {
 	if (!s->dump)
 		return kd_fail(s, "no dump is open");
@@ -171,6 +202,8 @@ static int read_source(kd_session *s, uint64_t vaddr, void *buf, size_t len)
 			s->err.addr = vaddr;
 			return -1;
 		}
+		if (s->overlay.n)
+			overlay_apply(s, vaddr, out, n);
 		out += n;
 		vaddr += n;
 		len -= n;
@@ -205,6 +238,12 @@ int64_t kd_read_phys_run(kd_session *s, uint64_t paddr, size_t len, void *buf, c
 	const uint8_t *p = NULL;
 	/* The pages straight from the dump, past the page cache: a scan reads each page once. */
 	size_t n = len ? s->dump->ops->read_run(s->dump, paddr, len, buf, &p) : 0;
+	if (s->overlay.n && n) {
+		if (p != buf)
+			memcpy(buf, p, n);
+		p = buf;
+		overlay_apply(s, paddr, buf, n);
+	}
 	*data = p;
 	return (int64_t)(n - n % psz); /* a page the dump holds only part of is not readable */
 }

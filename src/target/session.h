@@ -48,6 +48,21 @@ struct mem_source {
 	kd_mem_reader read; /* NULL: the dump */
 	void *arg;
 };
+/*
+ * A mutation overlay (the fuzzing harnesses, tests/fuzz/): len bytes at addr replaced in
+ * whatever the memory source returns, addressed as the source is (physical for a dump, the
+ * reader's kernel virtual addresses for a test's reader); below the page cache's users, so every
+ * helper, walker and command sees the mutated memory. None installed: one test per read.
+ */
+struct mem_patch {
+	uint64_t addr;
+	uint32_t len;
+	const uint8_t *bytes;
+};
+struct mem_overlay {
+	const struct mem_patch *patches; /* the caller's, alive while installed */
+	size_t n;
+};
 
 /* What we learn about the kernel once the dump is open. */
 struct kernel_info {
@@ -96,6 +111,7 @@ struct kd_session {
 	/* layers */
 	struct page_cache cache;
 	struct mem_source mem_source;
+	struct mem_overlay overlay;
 	uint64_t walk_limit; /* most entries one walk visits (linux/walk.c); 0: WALK_MAX */
 	struct symtab *symtab;
 	struct dwarf_index *dwi;
@@ -145,6 +161,8 @@ int mem_init(kd_session *s);
 void mem_free(kd_session *s);
 /* Kernel virtual reads from fn instead of the dump (NULL: the dump again). */
 void mem_set_reader(kd_session *s, kd_mem_reader fn, void *arg);
+/* Install n patches over the memory source (n 0: remove them); see struct mem_patch. */
+void mem_set_overlay(kd_session *s, const struct mem_patch *patches, size_t n);
 /* Is there memory to read: an open dump or a reader? */
 bool mem_available(const kd_session *s);
 /* The base page size: the arch's (page_shift), or 4 KiB for a test's reader without one. */
