@@ -112,17 +112,64 @@ struct output {
 	char file[256]; /* a redirection's file, for its write error */
 };
 
-static int open_output(kd_session *s, char *cmdpart, char *pipe_cmd, struct output *o)
+/*
+ * Take a command line apart, running nothing (see shell.h): blank or a comment, a shell
+ * escape, or a command with its pipe and redirection. The alias is replaced first: its
+ * expansion may hold a pipe or a redirection.
+ */
+int shell_parse_line(kd_session *s, const char *line, struct shell_line *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->buf = xstrdup(line);
+	l->cmd = trim(l->buf);
+	if (!*l->cmd || *l->cmd == '#') {
+		*l->cmd = '\0';
+		return 0;
+	}
+	if (*l->cmd != '!') {
+		char *expanded = aliases_expand(s, l->cmd);
+		if (expanded) {
+			free(l->buf);
+			l->buf = expanded;
+			l->cmd = trim(l->buf);
+		}
+	}
+	if (*l->cmd == '!') {
+		l->shell_escape = true;
+		return 0;
+	}
+	char *bar = find_unquoted(l->cmd, '|');
+	if (bar) {
+		*bar = '\0';
+		l->pipe_cmd = trim(bar + 1);
+		if (!*l->pipe_cmd)
+			return kd_fail(s, "pipe without a command");
+	}
+	char *redir = find_unquoted(l->cmd, '>');
+	if (redir) {
+		l->append = redir[1] == '>';
+		*redir = '\0';
+		l->redir = trim(redir + (l->append ? 2 : 1));
+		if (!*l->redir)
+			return kd_fail(s, "redirection without a file name");
+	}
+	return 0;
+}
+
+void shell_line_free(struct shell_line *l)
+{
+	free(l->buf);
+	memset(l, 0, sizeof(*l));
+}
+
+static int open_output(kd_session *s, const struct shell_line *l, struct output *o)
 {
 	o->fp = NULL;
 	o->is_pipe = false;
-	char *redir = find_unquoted(cmdpart, '>');
-	if (redir) {
-		bool append = redir[1] == '>';
-		*redir = '\0';
-		char *file = trim(redir + (append ? 2 : 1));
-		if (!*file)
-			return kd_fail(s, "redirection without a file name");
+	const char *pipe_cmd = l->pipe_cmd;
+	if (l->redir) {
+		bool append = l->append;
+		const char *file = l->redir;
 		/* opened without truncating, so that a file the session reads (the dump, vmlinux...) is
 		 * refused before anything is written to it, whatever name or link it is reached by */
 		int fd = open(file, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : 0), 0666);
@@ -261,46 +308,28 @@ int kd_run_command(kd_session *s, const char *line_in)
 
 int shell_run_line(kd_session *s, const char *line_in)
 {
-	char *line = xstrdup(line_in);
-	char *cmdpart = trim(line);
-	int rc = 0;
-	if (!*cmdpart || *cmdpart == '#')
+	struct shell_line l;
+	int rc = shell_parse_line(s, line_in, &l);
+	if (rc == 0 && !*l.cmd)
 		goto out;
-	/* An alias is replaced before anything else: its expansion may hold a pipe or a redirection. */
-	if (*cmdpart != '!') {
-		char *expanded = aliases_expand(s, cmdpart);
-		if (expanded) {
-			free(line);
-			line = expanded;
-			cmdpart = trim(line);
-		}
-	}
-	if (*cmdpart == '!') {
+	if (rc < 0)
+		goto report;
+	if (l.shell_escape) {
 		fflush(stdout);
-		int st = system(cmdpart + 1);
+		int st = system(l.cmd + 1);
 		rc = st == 0 ? 0 : -1;
 		if (rc)
 			kd_fail(s, "shell command exited with status %d", WIFEXITED(st) ? WEXITSTATUS(st) : st);
 		goto report;
 	}
-	char *bar = find_unquoted(cmdpart, '|');
-	char *pipe_cmd = NULL;
-	if (bar) {
-		*bar = '\0';
-		pipe_cmd = trim(bar + 1);
-		if (!*pipe_cmd) {
-			rc = kd_fail(s, "pipe without a command");
-			goto report;
-		}
-	}
 	struct output o;
 	kd_err_clear(&s->err);
-	if (open_output(s, cmdpart, pipe_cmd, &o) < 0) {
+	if (open_output(s, &l, &o) < 0) {
 		rc = -1;
 		goto report;
 	}
 	char **argv;
-	int argc = shell_split(cmdpart, &argv);
+	int argc = shell_split(l.cmd, &argv);
 	if (argc > 0) {
 		if (o.fp)
 			s->out = o.fp;
@@ -323,12 +352,12 @@ report:
 	/* A failure without a message has said what it had to (crash's usage text, for one). */
 	if (rc < 0 && s->err.msg[0]) {
 		fflush(stdout);
-		char *sp = strpbrk(cmdpart, " \t");
-		int n = sp ? (int)(sp - cmdpart) : (int)strlen(cmdpart);
-		fprintf(stderr, "%.*s: %s\n", n, cmdpart, s->err.msg);
+		char *sp = strpbrk(l.cmd, " \t");
+		int n = sp ? (int)(sp - l.cmd) : (int)strlen(l.cmd);
+		fprintf(stderr, "%.*s: %s\n", n, l.cmd, s->err.msg);
 	}
 out:
-	free(line);
+	shell_line_free(&l);
 	return rc;
 }
 

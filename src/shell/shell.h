@@ -18,6 +18,20 @@ char *shell_read_command_file(const char *path, char *msg, size_t msgsize);
 int shell_run_text(kd_session *s, const char *path, const char *text);
 /* Lines from stdin (terminal: readline; otherwise plain). Returns the number of failures. */
 int shell_repl(kd_session *s);
+/* A command line taken apart by shell_parse_line, nothing run: for shell_run_line, and for
+ * the fuzzing harness of the parser (tests/fuzz/), which must never fork or write a file. */
+struct shell_line {
+	char *buf;         /* owned: the pointers below point into it */
+	char *cmd;         /* the command, its alias replaced, trimmed; "" for a blank line or comment */
+	bool shell_escape; /* cmd is "!...": the rest is for /bin/sh */
+	char *pipe_cmd;    /* after the first unquoted |, or NULL */
+	char *redir;       /* the file after the first unquoted > (or >>) before any |, or NULL */
+	bool append;       /* >> */
+};
+/* Returns 0, or -1 (the session's error says why) for a pipe without a command or a redirection
+ * without a file name; free l with shell_line_free either way. */
+int shell_parse_line(kd_session *s, const char *line, struct shell_line *l);
+void shell_line_free(struct shell_line *l);
 /* Split a command line into argv (quotes honoured). Caller frees argv[0..argc-1] and argv. */
 int shell_split(const char *line, char ***argv_out);
 void shell_free_argv(int argc, char **argv);
