@@ -115,7 +115,7 @@ static void build_listing(struct symtab *t, const struct ksym *secs, size_t nsec
 			continue;
 		struct ksym *l = &t->listed[t->nlisted++];
 		*l = *k;
-		if (k >= secs && k < secs + nsecs) { /* a section name: the listing owns it */
+		if (nsecs && k >= secs && k < secs + nsecs) { /* a section name: the listing owns it */
 			size_t len = strlen(k->name);
 			memcpy(sp, k->name, len + 1);
 			l->name = sp;
