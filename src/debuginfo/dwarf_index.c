@@ -712,20 +712,7 @@ uint64_t dwi_info_size(Elf *elf)
 #define IDX_MAGIC "KDIVEIDX"
 #define IDX_VERSION 2 /* 2: variables with their own type rank higher */
 
-struct idx_header {
-	char magic[8];
-	uint32_t version, build_id_len;
-	uint8_t build_id[64];
-	uint64_t info_size, nentries, names_size, checksum;
-};
-
-struct idx_entry {
-	uint64_t die;
-	uint32_t name_off;
-	uint8_t kind, quality, pad[2];
-};
-
-static uint64_t checksum(const void *a, size_t alen, const void *b, size_t blen)
+uint64_t dwi_cache_checksum(const void *a, size_t alen, const void *b, size_t blen)
 {
 	return hash_bytes(a, alen) ^ (hash_bytes(b, blen) * 31);
 }
@@ -737,19 +724,19 @@ int dwi_save(const struct dwarf_index *x, const char *path, const uint8_t *build
 	size_t names_size = 0;
 	for (size_t i = 0; i < x->nentries; i++)
 		names_size += strlen(x->entries[i].name) + 1;
-	struct idx_entry *ents = xcalloc(x->nentries ? x->nentries : 1, sizeof(*ents));
+	struct dwi_cache_entry *ents = xcalloc(x->nentries ? x->nentries : 1, sizeof(*ents));
 	char *names = xmalloc(names_size + 1), *p = names;
 	for (size_t i = 0; i < x->nentries; i++) {
 		size_t l = strlen(x->entries[i].name) + 1;
 		memcpy(p, x->entries[i].name, l);
-		ents[i] = (struct idx_entry){x->entries[i].die, (uint32_t)(p - names), x->entries[i].kind, x->entries[i].quality, {0}};
+		ents[i] = (struct dwi_cache_entry){x->entries[i].die, (uint32_t)(p - names), x->entries[i].kind, x->entries[i].quality, {0}};
 		p += l;
 	}
-	struct idx_header h = {.version = IDX_VERSION, .build_id_len = (uint32_t)build_id_len, .info_size = x->info_size,
+	struct dwi_cache_header h = {.version = IDX_VERSION, .build_id_len = (uint32_t)build_id_len, .info_size = x->info_size,
 			       .nentries = x->nentries, .names_size = names_size};
 	memcpy(h.magic, IDX_MAGIC, 8);
 	memcpy(h.build_id, build_id, build_id_len);
-	h.checksum = checksum(ents, x->nentries * sizeof(*ents), names, names_size);
+	h.checksum = dwi_cache_checksum(ents, x->nentries * sizeof(*ents), names, names_size);
 	char *tmp = xasprintf("%s.%d.tmp", path, (int)getpid());
 	FILE *f = fopen(tmp, "wb");
 	int rc = 0;
@@ -776,9 +763,9 @@ struct dwarf_index *dwi_load(const char *path, const uint8_t *build_id, size_t b
 		kd_err_set(err, KD_ENOTFOUND, "no index cache %s", path);
 		return NULL;
 	}
-	struct idx_header h;
+	struct dwi_cache_header h;
 	struct dwarf_index *x = NULL;
-	struct idx_entry *ents = NULL;
+	struct dwi_cache_entry *ents = NULL;
 	char *names = NULL;
 	if (fread(&h, sizeof(h), 1, f) != 1 || memcmp(h.magic, IDX_MAGIC, 8) != 0 || h.version != IDX_VERSION ||
 	    h.build_id_len != build_id_len || build_id_len > 64 || memcmp(h.build_id, build_id, build_id_len) != 0 ||
@@ -790,7 +777,7 @@ struct dwarf_index *dwi_load(const char *path, const uint8_t *build_id, size_t b
 	names = xmalloc(h.names_size + 1);
 	if ((h.nentries && fread(ents, sizeof(*ents), h.nentries, f) != h.nentries) ||
 	    (h.names_size && fread(names, 1, h.names_size, f) != h.names_size) || fgetc(f) != EOF ||
-	    checksum(ents, h.nentries * sizeof(*ents), names, h.names_size) != h.checksum) {
+	    dwi_cache_checksum(ents, h.nentries * sizeof(*ents), names, h.names_size) != h.checksum) {
 		kd_err_set(err, KD_EFORMAT, "index cache %s is truncated or corrupt", path);
 		goto out;
 	}
@@ -803,7 +790,7 @@ struct dwarf_index *dwi_load(const char *path, const uint8_t *build_id, size_t b
 		u64map_init(&x->maps[k]);
 	struct thread_result res = {0};
 	for (uint64_t i = 0; i < h.nentries; i++) {
-		const struct idx_entry *e = &ents[i];
+		const struct dwi_cache_entry *e = &ents[i];
 		if (e->name_off >= h.names_size || e->kind >= DWI_NKINDS || e->die >= info_size ||
 		    !memchr(names + e->name_off, 0, h.names_size - e->name_off)) {
 			kd_err_set(err, KD_EFORMAT, "index cache %s has an entry out of range", path);

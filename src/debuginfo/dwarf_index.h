@@ -62,6 +62,20 @@ void dwi_free(struct dwarf_index *x);
  * other .debug_info size, bad checksum, out-of-range entries) is never trusted:
  * dwi_load fails and the caller rebuilds.
  */
+/* The cache file: this header, nentries entries, then names_size bytes of NUL-terminated names
+ * (what the entries' name_off index); checksum covers entries and names (dwi_cache_checksum). */
+struct dwi_cache_header {
+	char magic[8];
+	uint32_t version, build_id_len;
+	uint8_t build_id[64];
+	uint64_t info_size, nentries, names_size, checksum;
+};
+struct dwi_cache_entry {
+	uint64_t die;
+	uint32_t name_off;
+	uint8_t kind, quality, pad[2];
+};
+uint64_t dwi_cache_checksum(const void *entries, size_t entries_len, const void *names, size_t names_len);
 int dwi_save(const struct dwarf_index *x, const char *path, const uint8_t *build_id, size_t build_id_len, struct kd_err *err);
 struct dwarf_index *dwi_load(const char *path, const uint8_t *build_id, size_t build_id_len, uint64_t info_size,
 			     struct kd_err *err);
