@@ -124,6 +124,8 @@ static const struct golden cases[] = {
 	{"runq-groups-cycle", "runq -g -c 3", "tg_kdive.children.next = &root_task_group.siblings"},
 	{"runq-groups-bad-queue", "runq -g -c 0", "group_cfs.tasks_timeline.rb_root.rb_node = 0xdead0000"},
 	{"runq-group-bad-pointer", "runq -c 0", "group_cfs.tasks_timeline.rb_root.rb_node = 0xdead0000"},
+	/* an RT queue whose only entry links to itself: one line for the task, then the cycle is reported */
+	{"runq-rt-self-loop", "runq -c 1", "task_d.rt.run_list.next = &task_d.rt.run_list"},
 	/* list */
 	{"list-head", "list -H ghead -o item.link -s item.v"},
 	{"list-head-reverse", "list -r -H ghead -o item.link -s item.v"},
