@@ -101,6 +101,8 @@ static const struct golden cases[] = {
 	{"ps-summary", "ps -S"},
 	/* RSS counters near INT64_MAX (a corrupt mm): the sum is held at its largest, no signed overflow */
 	{"ps-rss-overflow", "ps 100", "mm_worker.rss_stat[0].count = 0x7fffffffffffffff; mm_worker.rss_stat[1].count = 0x7fffffffffffff00"},
+	/* a comm holding ESC, BEL and a newline (issue 15): '?' for each, as ps(1) shows it, one row per task */
+	{"ps-comm-control-bytes", "ps 100", "task_b.comm[0] = 0x1b; task_b.comm[1] = 7; task_b.comm[2] = 10"},
 	{"ps-bad-option", "ps -Z"},
 	{"ps-no-header-cpus-regex", "ps -H -u\nps -H -s 1\nps -l -C 0,1\nps -m -C 1\nps -C 0\nps 'work.*' '^r'\nps -G 'work.*'\nps '('"},
 	{"ps-exclusive", "ps -k -u\nps -t -a\nps -A -l\nps -S -k\nps -G -m\nps -S 1\nps -C 0 -l 1"},
