@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* fopencookie */
 #include "shell/shell.h"
 
 #include <ctype.h>
@@ -109,13 +110,73 @@ static char *trim(char *s)
 struct output {
 	FILE *fp;
 	bool is_pipe;
+	bool is_filter; /* the terminal filter over stdout, or over the pager */
+	FILE *under;    /* what the filter writes to (stdout, or the pager's pipe) */
 	char file[256]; /* a redirection's file, for its write error */
 };
+
+/*
+ * Text from a dump (a task's comm, a log record, a file name) may hold any byte: an escape
+ * sequence reaching the terminal would move the cursor, change its title or worse. Output
+ * that ends on a terminal (directly or through the pager) goes through this filter, which
+ * shows each control byte but tab and newline as '?', one column as the byte it replaces
+ * took, so that tables stay aligned. A file or a pipe named on the command line gets the
+ * bytes as they are.
+ */
+static ssize_t tty_filter_write(void *cookie, const char *buf, size_t len)
+{
+	FILE *under = cookie;
+	char tmp[4096];
+	size_t done = 0;
+	while (done < len) {
+		size_t n = len - done < sizeof(tmp) ? len - done : sizeof(tmp);
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)buf[done + i];
+			tmp[i] = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ? '?' : (char)c;
+		}
+		if (fwrite(tmp, 1, n, under) != n)
+			return done ? (ssize_t)done : -1;
+		done += n;
+	}
+	return (ssize_t)len;
+}
+
+static int tty_filter_flush_close(void *cookie)
+{
+	return fflush((FILE *)cookie) == 0 ? 0 : -1;
+}
+
+static FILE *tty_filter_open(FILE *under)
+{
+	cookie_io_functions_t io = {.write = tty_filter_write, .close = tty_filter_flush_close};
+	FILE *fp = fopencookie(under, "w", io);
+	if (fp)
+		setvbuf(fp, NULL, _IOLBF, 0); /* a line at a time, as on the terminal itself */
+	return fp;
+}
+
+/* Where the output ends up is a terminal: stdout is one, and no file or pipe was named. */
+static void filter_for_terminal(struct output *o)
+{
+	FILE *under = o->fp ? o->fp : stdout;
+	if (!isatty(STDOUT_FILENO))
+		return;
+	FILE *fp = tty_filter_open(under);
+	if (!fp)
+		return; /* unfiltered output is better than none */
+	o->under = o->fp;
+	o->fp = fp;
+	o->is_filter = true;
+}
 
 static int open_output(kd_session *s, char *cmdpart, char *pipe_cmd, struct output *o)
 {
 	o->fp = NULL;
 	o->is_pipe = false;
+	o->is_filter = false;
+	o->under = NULL;
+	/* a program that set the output itself (an embedder, the unit tests) chose somewhere else */
+	s->out_elsewhere = s->out != stdout;
 	char *redir = find_unquoted(cmdpart, '>');
 	if (redir) {
 		bool append = redir[1] == '>';
@@ -146,6 +207,7 @@ static int open_output(kd_session *s, char *cmdpart, char *pipe_cmd, struct outp
 			close(fd);
 			return kd_fail(s, "%s: %s", file, strerror(e));
 		}
+		s->out_elsewhere = true;
 		return 0;
 	}
 	if (pipe_cmd) {
@@ -154,6 +216,7 @@ static int open_output(kd_session *s, char *cmdpart, char *pipe_cmd, struct outp
 		if (!o->fp)
 			return kd_fail(s, "cannot run \"%s\": %s", pipe_cmd, strerror(errno));
 		o->is_pipe = true;
+		s->out_elsewhere = true;
 		return 0;
 	}
 	if (s->interactive && s->scroll && isatty(STDOUT_FILENO)) {
@@ -162,6 +225,8 @@ static int open_output(kd_session *s, char *cmdpart, char *pipe_cmd, struct outp
 		o->fp = popen(pager && *pager ? pager : "less -E -X", "w");
 		o->is_pipe = o->fp != NULL;
 	}
+	if (s->out == stdout)
+		filter_for_terminal(o);
 	return 0;
 }
 
@@ -170,8 +235,15 @@ static int open_output(kd_session *s, char *cmdpart, char *pipe_cmd, struct outp
 static int close_output(kd_session *s, struct output *o)
 {
 	s->out = stdout;
+	s->out_elsewhere = false;
 	if (!o->fp)
 		return 0;
+	if (o->is_filter) {
+		fclose(o->fp); /* flushes into what it filters for */
+		o->fp = o->under;
+		if (!o->fp)
+			return 0;
+	}
 	if (o->is_pipe) {
 		pclose(o->fp); /* a reader that stops early (head) is no error */
 		return 0;
@@ -312,7 +384,7 @@ int shell_run_line(kd_session *s, const char *line_in)
 			fprintf(s->out, "Usage:\n  %s\nEnter \"help %s\" for details.\n", cmd->synopsis ? cmd->synopsis : cmd->name,
 				cmd->name);
 		/* Like crash, an error goes where the output goes (a file or a pipe), and to the terminal. */
-		if (rc < 0 && s->out != stdout && s->err.msg[0])
+		if (rc < 0 && s->out_elsewhere && s->err.msg[0])
 			fprintf(s->out, "%s: %s\n", argv[0], s->err.msg);
 		fflush(s->out);
 	}
