@@ -130,6 +130,10 @@ static int check_match(kd_session *s)
 		static const char pfx[] = "Linux version ";
 		if (rel && strncmp(want, pfx, sizeof(pfx) - 1) == 0 && strlen(want) > sizeof(pfx) - 1 + rl &&
 		    memcmp(want + sizeof(pfx) - 1, rel, rl) == 0 && want[sizeof(pfx) - 1 + rl] == ' ') {
+			if (have[0] == '\0' && s->err.msg[0] && s->dump->truncated)
+				return kd_error(s, KD_EFORMAT, addr,
+						"the dump is truncated, and the kernel's own memory (its linux_banner at %llx) is in "
+						"the part that is missing: %s", (unsigned long long)addr, s->err.msg);
 			if (have[0] == '\0' && s->err.msg[0])
 				return kd_error(s, KD_EFORMAT, addr,
 						"the dump is of release %.*s as the vmlinux, but its linux_banner at %llx is unreadable (%s): "
