@@ -312,6 +312,33 @@ static int run_argv(kd_session *s, int argc, char **argv)
 	return cmd->run(s, argc, argv);
 }
 
+/* Where text stops being text a command file may hold: its offset, or len when all of it is. */
+static size_t not_text_at(const unsigned char *t, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = t[i];
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') || c == 0x7f)
+				return i;
+			i++;
+			continue;
+		}
+		/* UTF-8: a lead byte and its continuation bytes, no overlong forms, no surrogates */
+		size_t n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+		if (!n || n >= len - i)
+			return i;
+		unsigned char c1 = t[i + 1];
+		if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f))
+			return i;
+		for (size_t k = 1; k <= n; k++)
+			if ((t[i + k] & 0xc0) != 0x80)
+				return i;
+		i += n + 1;
+	}
+	return len;
+}
+
 int kd_run_command(kd_session *s, const char *line_in)
 {
 	char *expanded = aliases_expand(s, line_in);
@@ -338,6 +365,16 @@ int shell_run_line(kd_session *s, const char *line_in)
 	int rc = 0;
 	if (!*cmdpart || *cmdpart == '#')
 		goto out;
+	/* Binary bytes (a dump piped in by mistake, line noise) are no command: nothing of such a
+	 * line runs, not even its redirection, which would create a file of a garbage name. */
+	size_t clen = strlen(cmdpart), bad = not_text_at((const unsigned char *)cmdpart, clen);
+	if (bad < clen) {
+		fflush(stdout);
+		fprintf(stderr, "not a command: byte 0x%02x at column %zu is not text; the line was not run\n",
+			(unsigned char)cmdpart[bad], bad + 1);
+		rc = -1;
+		goto out;
+	}
 	/* An alias is replaced before anything else: its expansion may hold a pipe or a redirection. */
 	if (*cmdpart != '!') {
 		char *expanded = aliases_expand(s, cmdpart);
@@ -397,7 +434,13 @@ report:
 		fflush(stdout);
 		char *sp = strpbrk(cmdpart, " \t");
 		int n = sp ? (int)(sp - cmdpart) : (int)strlen(cmdpart);
-		fprintf(stderr, "%.*s: %s\n", n, cmdpart, s->err.msg);
+		/* the message may quote the dump or the user: no control byte reaches the terminal */
+		char *msg = xasprintf("%.*s: %s", n, cmdpart, s->err.msg);
+		for (char *c = msg; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
+		fprintf(stderr, "%s\n", msg);
+		free(msg);
 	}
 out:
 	free(line);
@@ -406,32 +449,6 @@ out:
 
 #define COMMAND_FILE_MAX (64u << 20)
 
-/* Where text stops being text a command file may hold: its offset, or len when all of it is. */
-static size_t not_text_at(const unsigned char *t, size_t len)
-{
-	size_t i = 0;
-	while (i < len) {
-		unsigned char c = t[i];
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') || c == 0x7f)
-				return i;
-			i++;
-			continue;
-		}
-		/* UTF-8: a lead byte and its continuation bytes, no overlong forms, no surrogates */
-		size_t n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
-		if (!n || n >= len - i)
-			return i;
-		unsigned char c1 = t[i + 1];
-		if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f))
-			return i;
-		for (size_t k = 1; k <= n; k++)
-			if ((t[i + k] & 0xc0) != 0x80)
-				return i;
-		i += n + 1;
-	}
-	return len;
-}
 
 char *shell_read_command_file(const char *path, char *msg, size_t msgsize)
 {
