@@ -125,6 +125,26 @@ static int check_match(kd_session *s)
 	if (kd_read_string(s, addr, have, sizeof(have)) < 0 || strncmp(want, have, strlen(want)) != 0) {
 		size_t rl;
 		const char *rel = s->dump ? dump_vmcoreinfo(s->dump, "OSRELEASE", &rl) : NULL;
+		/* "Linux version REL (...": the same release on both sides is no mismatch of files, but
+		 * a dump whose memory is damaged, or laid out otherwise than its headers say */
+		static const char pfx[] = "Linux version ";
+		if (rel && strncmp(want, pfx, sizeof(pfx) - 1) == 0 && strlen(want) > sizeof(pfx) - 1 + rl &&
+		    memcmp(want + sizeof(pfx) - 1, rel, rl) == 0 && want[sizeof(pfx) - 1 + rl] == ' ') {
+			if (have[0] == '\0' && s->err.msg[0] && s->dump->truncated)
+				return kd_error(s, KD_EFORMAT, addr,
+						"the dump is truncated, and the kernel's own memory (its linux_banner at %llx) is in "
+						"the part that is missing: %s", (unsigned long long)addr, s->err.msg);
+			if (have[0] == '\0' && s->err.msg[0])
+				return kd_error(s, KD_EFORMAT, addr,
+						"the dump is of release %.*s as the vmlinux, but its linux_banner at %llx is unreadable (%s): "
+						"the dump is damaged, or its memory is not where its headers say",
+						(int)rl, rel, (unsigned long long)addr, s->err.msg);
+			have[strcspn(have, "\n")] = '\0';
+			return kd_error(s, KD_EFORMAT, addr,
+					"the dump is of release %.*s as the vmlinux, but its linux_banner at %llx reads \"%.60s\": "
+					"the dump is damaged, or its memory is not where its headers say",
+					(int)rl, rel, (unsigned long long)addr, have);
+		}
 		if (rel)
 			return kd_fail(s, "vmlinux and dump do not match: vmlinux is \"%s\", the dump is of release %.*s", want, (int)rl, rel);
 		if (s->err.msg[0] && have[0] == '\0')

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* fopencookie */
 #include "shell/shell.h"
 
 #include <ctype.h>
@@ -109,12 +110,70 @@ static char *trim(char *s)
 struct output {
 	FILE *fp;
 	bool is_pipe;
+	bool is_filter; /* the terminal filter over stdout, or over the pager */
+	FILE *under;    /* what the filter writes to (stdout, or the pager's pipe) */
 	char file[256]; /* a redirection's file, for its write error */
 };
 
 /*
- * Take a command line apart, running nothing (see shell.h): blank or a comment, a shell
- * escape, or a command with its pipe and redirection. The alias is replaced first: its
+ * Text from a dump (a task's comm, a log record, a file name) may hold any byte: an escape
+ * sequence reaching the terminal would move the cursor, change its title or worse. Output
+ * that ends on a terminal (directly or through the pager) goes through this filter, which
+ * shows each control byte but tab and newline as '?', one column as the byte it replaces
+ * took, so that tables stay aligned. A file or a pipe named on the command line gets the
+ * bytes as they are.
+ */
+static ssize_t tty_filter_write(void *cookie, const char *buf, size_t len)
+{
+	FILE *under = cookie;
+	char tmp[4096];
+	size_t done = 0;
+	while (done < len) {
+		size_t n = len - done < sizeof(tmp) ? len - done : sizeof(tmp);
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)buf[done + i];
+			tmp[i] = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ? '?' : (char)c;
+		}
+		if (fwrite(tmp, 1, n, under) != n)
+			return done ? (ssize_t)done : -1;
+		done += n;
+	}
+	return (ssize_t)len;
+}
+
+static int tty_filter_flush_close(void *cookie)
+{
+	return fflush((FILE *)cookie) == 0 ? 0 : -1;
+}
+
+static FILE *tty_filter_open(FILE *under)
+{
+	cookie_io_functions_t io = {.write = tty_filter_write, .close = tty_filter_flush_close};
+	FILE *fp = fopencookie(under, "w", io);
+	if (fp)
+		setvbuf(fp, NULL, _IOLBF, 0); /* a line at a time, as on the terminal itself */
+	return fp;
+}
+
+/* Where the output ends up is a terminal: stdout is one, and no file or pipe was named. */
+static void filter_for_terminal(struct output *o)
+{
+	FILE *under = o->fp ? o->fp : stdout;
+	if (!isatty(STDOUT_FILENO))
+		return;
+	FILE *fp = tty_filter_open(under);
+	if (!fp)
+		return; /* unfiltered output is better than none */
+	o->under = o->fp;
+	o->fp = fp;
+	o->is_filter = true;
+}
+
+static size_t not_text_at(const unsigned char *t, size_t len);
+
+/*
+ * Take a command line apart, running nothing (see shell.h): blank or a comment, not text, a
+ * shell escape, or a command with its pipe and redirection. The alias is replaced first: its
  * expansion may hold a pipe or a redirection.
  */
 int shell_parse_line(kd_session *s, const char *line, struct shell_line *l)
@@ -125,6 +184,14 @@ int shell_parse_line(kd_session *s, const char *line, struct shell_line *l)
 	if (!*l->cmd || *l->cmd == '#') {
 		*l->cmd = '\0';
 		return 0;
+	}
+	/* Binary bytes (a dump piped in by mistake, line noise) are no command: nothing of such a
+	 * line runs, not even its redirection, which would create a file of a garbage name. */
+	size_t clen = strlen(l->cmd), bad = not_text_at((const unsigned char *)l->cmd, clen);
+	if (bad < clen) {
+		l->not_text_col = bad + 1;
+		l->not_text_byte = (unsigned char)l->cmd[bad];
+		return -1;
 	}
 	if (*l->cmd != '!') {
 		char *expanded = aliases_expand(s, l->cmd);
@@ -166,6 +233,10 @@ static int open_output(kd_session *s, const struct shell_line *l, struct output 
 {
 	o->fp = NULL;
 	o->is_pipe = false;
+	o->is_filter = false;
+	o->under = NULL;
+	/* a program that set the output itself (an embedder, the unit tests) chose somewhere else */
+	s->out_elsewhere = s->out != stdout;
 	const char *pipe_cmd = l->pipe_cmd;
 	if (l->redir) {
 		bool append = l->append;
@@ -193,6 +264,7 @@ static int open_output(kd_session *s, const struct shell_line *l, struct output 
 			close(fd);
 			return kd_fail(s, "%s: %s", file, strerror(e));
 		}
+		s->out_elsewhere = true;
 		return 0;
 	}
 	if (pipe_cmd) {
@@ -201,6 +273,7 @@ static int open_output(kd_session *s, const struct shell_line *l, struct output 
 		if (!o->fp)
 			return kd_fail(s, "cannot run \"%s\": %s", pipe_cmd, strerror(errno));
 		o->is_pipe = true;
+		s->out_elsewhere = true;
 		return 0;
 	}
 	if (s->interactive && s->scroll && isatty(STDOUT_FILENO)) {
@@ -209,6 +282,8 @@ static int open_output(kd_session *s, const struct shell_line *l, struct output 
 		o->fp = popen(pager && *pager ? pager : "less -E -X", "w");
 		o->is_pipe = o->fp != NULL;
 	}
+	if (s->out == stdout)
+		filter_for_terminal(o);
 	return 0;
 }
 
@@ -217,8 +292,15 @@ static int open_output(kd_session *s, const struct shell_line *l, struct output 
 static int close_output(kd_session *s, struct output *o)
 {
 	s->out = stdout;
+	s->out_elsewhere = false;
 	if (!o->fp)
 		return 0;
+	if (o->is_filter) {
+		fclose(o->fp); /* flushes into what it filters for */
+		o->fp = o->under;
+		if (!o->fp)
+			return 0;
+	}
 	if (o->is_pipe) {
 		pclose(o->fp); /* a reader that stops early (head) is no error */
 		return 0;
@@ -287,6 +369,33 @@ static int run_argv(kd_session *s, int argc, char **argv)
 	return cmd->run(s, argc, argv);
 }
 
+/* Where text stops being text a command file may hold: its offset, or len when all of it is. */
+static size_t not_text_at(const unsigned char *t, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = t[i];
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') || c == 0x7f)
+				return i;
+			i++;
+			continue;
+		}
+		/* UTF-8: a lead byte and its continuation bytes, no overlong forms, no surrogates */
+		size_t n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+		if (!n || n >= len - i)
+			return i;
+		unsigned char c1 = t[i + 1];
+		if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f))
+			return i;
+		for (size_t k = 1; k <= n; k++)
+			if ((t[i + k] & 0xc0) != 0x80)
+				return i;
+		i += n + 1;
+	}
+	return len;
+}
+
 int kd_run_command(kd_session *s, const char *line_in)
 {
 	char *expanded = aliases_expand(s, line_in);
@@ -312,6 +421,12 @@ int shell_run_line(kd_session *s, const char *line_in)
 	int rc = shell_parse_line(s, line_in, &l);
 	if (rc == 0 && !*l.cmd)
 		goto out;
+	if (l.not_text_col) {
+		fflush(stdout);
+		fprintf(stderr, "not a command: byte 0x%02x at column %zu is not text; the line was not run\n",
+			l.not_text_byte, l.not_text_col);
+		goto out;
+	}
 	if (rc < 0)
 		goto report;
 	if (l.shell_escape) {
@@ -341,7 +456,7 @@ int shell_run_line(kd_session *s, const char *line_in)
 			fprintf(s->out, "Usage:\n  %s\nEnter \"help %s\" for details.\n", cmd->synopsis ? cmd->synopsis : cmd->name,
 				cmd->name);
 		/* Like crash, an error goes where the output goes (a file or a pipe), and to the terminal. */
-		if (rc < 0 && s->out != stdout && s->err.msg[0])
+		if (rc < 0 && s->out_elsewhere && s->err.msg[0])
 			fprintf(s->out, "%s: %s\n", argv[0], s->err.msg);
 		fflush(s->out);
 	}
@@ -354,7 +469,13 @@ report:
 		fflush(stdout);
 		char *sp = strpbrk(l.cmd, " \t");
 		int n = sp ? (int)(sp - l.cmd) : (int)strlen(l.cmd);
-		fprintf(stderr, "%.*s: %s\n", n, l.cmd, s->err.msg);
+		/* the message may quote the dump or the user: no control byte reaches the terminal */
+		char *msg = xasprintf("%.*s: %s", n, l.cmd, s->err.msg);
+		for (char *c = msg; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
+		fprintf(stderr, "%s\n", msg);
+		free(msg);
 	}
 out:
 	shell_line_free(&l);
@@ -363,32 +484,6 @@ out:
 
 #define COMMAND_FILE_MAX (64u << 20)
 
-/* Where text stops being text a command file may hold: its offset, or len when all of it is. */
-static size_t not_text_at(const unsigned char *t, size_t len)
-{
-	size_t i = 0;
-	while (i < len) {
-		unsigned char c = t[i];
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') || c == 0x7f)
-				return i;
-			i++;
-			continue;
-		}
-		/* UTF-8: a lead byte and its continuation bytes, no overlong forms, no surrogates */
-		size_t n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
-		if (!n || n >= len - i)
-			return i;
-		unsigned char c1 = t[i + 1];
-		if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f))
-			return i;
-		for (size_t k = 1; k <= n; k++)
-			if ((t[i + k] & 0xc0) != 0x80)
-				return i;
-		i += n + 1;
-	}
-	return len;
-}
 
 char *shell_read_command_file(const char *path, char *msg, size_t msgsize)
 {

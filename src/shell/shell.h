@@ -27,9 +27,12 @@ struct shell_line {
 	char *pipe_cmd;    /* after the first unquoted |, or NULL */
 	char *redir;       /* the file after the first unquoted > (or >>) before any |, or NULL */
 	bool append;       /* >> */
+	size_t not_text_col; /* not 0: the line is not text (a control byte, invalid UTF-8) from here, 1-based */
+	unsigned char not_text_byte;
 };
-/* Returns 0, or -1 (the session's error says why) for a pipe without a command or a redirection
- * without a file name; free l with shell_line_free either way. */
+/* Returns 0, or -1: a line that is not text (not_text_col), or (the session's error says why) a
+ * pipe without a command or a redirection without a file name; free l with shell_line_free
+ * either way. */
 int shell_parse_line(kd_session *s, const char *line, struct shell_line *l);
 void shell_line_free(struct shell_line *l);
 /* Split a command line into argv (quotes honoured). Caller frees argv[0..argc-1] and argv. */

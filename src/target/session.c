@@ -103,6 +103,11 @@ FILE *kd_out(kd_session *s)
 	return s->out;
 }
 
+bool kd_out_elsewhere(const kd_session *s)
+{
+	return s->out_elsewhere;
+}
+
 int kd_printf(kd_session *s, const char *fmt, ...)
 {
 	va_list ap;
@@ -120,7 +125,7 @@ void kd_info(kd_session *s, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	fprintf(s->out, "%s\n", line);
-	if (s->out != stdout) {
+	if (s->out_elsewhere) {
 		fflush(stdout);
 		fprintf(stderr, "%s\n", line);
 	}

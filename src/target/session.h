@@ -97,6 +97,9 @@ struct session_input {
 struct kd_session {
 	struct kd_err err;
 	FILE *out;
+	/* the command's output goes to a file or a pipe named on its command line, not to the
+	 * terminal (directly or through the pager) where errors are shown: kd_info copies to stderr */
+	bool out_elsewhere;
 	const char *progname;
 	/* command table */
 	VEC(struct command_entry) commands;
