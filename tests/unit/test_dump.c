@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "dump/dump.h"
+#include "target/session.h"
 #include "synth.h"
 #include "tests.h"
 
@@ -369,6 +370,48 @@ static void test_flat_truncated(void)
 	expect_truncated(&f, f.len - 8, 8, ~0u, "flattened stream ends");
 }
 
+/* A dump held in memory reads as its file does (the fuzzing harnesses' way in), and the memory
+ * layer's overlay patches what reads return, across a page boundary, until it is removed. */
+static void test_open_mem_and_overlay(void)
+{
+	struct buf k = synth_kdump(24, SYNTH_ZLIB, NULL, 0, VMCI);
+	struct buf f = synth_flatten(&k, 1000);
+	struct kd_err err = {0};
+	struct dump *d = dump_open_mem(f.data, f.len, "flat-in-memory", &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_TRUE(d->flattened);
+	check_pages(d, 24, NULL, 0);
+	dump_close(d); /* the buffer is the caller's: still there */
+	d = dump_open_mem(k.data, k.len, "in-memory", &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	check_pages(d, 24, NULL, 0);
+	CU_ASSERT_PTR_NULL(dump_open_mem(k.data, 0, "empty", &err));
+
+	kd_session *s = xcalloc(1, sizeof(*s));
+	s->dump = d;
+	mem_init(s);
+	uint8_t want[2 * SYNTH_PAGE], got[16];
+	synth_page(0, want);
+	synth_page(1, want + SYNTH_PAGE);
+	static const uint8_t patch[] = {0xa1, 0xa2, 0xa3, 0xa4}, edge[] = {0xee};
+	const struct mem_patch patches[] = {{SYNTH_PAGE - 2, sizeof(patch), patch}, {SYNTH_PAGE + 9, 1, edge}};
+	mem_set_overlay(s, patches, 2);
+	CU_ASSERT_EQUAL_FATAL(kd_read_phys(s, SYNTH_PAGE - 4, got, 16), 0);
+	CU_ASSERT_EQUAL(memcmp(got, want + SYNTH_PAGE - 4, 2), 0);
+	CU_ASSERT_EQUAL(memcmp(got + 2, patch, 4), 0);
+	CU_ASSERT_EQUAL(memcmp(got + 6, want + SYNTH_PAGE + 2, 7), 0);
+	CU_ASSERT_EQUAL(got[13], 0xee);
+	CU_ASSERT_EQUAL(memcmp(got + 14, want + SYNTH_PAGE + 10, 2), 0);
+	mem_set_overlay(s, NULL, 0);
+	CU_ASSERT_EQUAL_FATAL(kd_read_phys(s, SYNTH_PAGE - 4, got, 16), 0);
+	CU_ASSERT_EQUAL(memcmp(got, want + SYNTH_PAGE - 4, 16), 0);
+	mem_free(s);
+	free(s);
+	dump_close(d);
+	free(k.data);
+	free(f.data);
+}
+
 void add_dump_tests(void)
 {
 	CU_pSuite s = CU_add_suite("dump readers", NULL, NULL);
@@ -387,6 +430,7 @@ void add_dump_tests(void)
 	CU_add_test(s, "ELF, QEMU layout, filtered tail", test_elf_qemu_layout);
 	CU_add_test(s, "ELF without notes", test_elf_no_notes_ok);
 	CU_add_test(s, "read through pread (kcore path)", test_pread_path);
+	CU_add_test(s, "a dump in memory; the memory overlay", test_open_mem_and_overlay);
 	CU_pSuite bad = CU_add_suite("malformed dumps", NULL, NULL);
 	CU_add_test(bad, "truncated kdump header", test_truncated_header);
 	CU_add_test(bad, "bitmap past end of file", test_bitmap_past_end);
