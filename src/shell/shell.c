@@ -365,6 +365,7 @@ int shell_run_line(kd_session *s, const char *line_in)
 	int rc = 0;
 	if (!*cmdpart || *cmdpart == '#')
 		goto out;
+	session_sigint = 0; /* a Ctrl-C at the prompt is no interruption of this command */
 	/* Binary bytes (a dump piped in by mistake, line noise) are no command: nothing of such a
 	 * line runs, not even its redirection, which would create a file of a garbage name. */
 	size_t clen = strlen(cmdpart), bad = not_text_at((const unsigned char *)cmdpart, clen);
@@ -429,6 +430,13 @@ int shell_run_line(kd_session *s, const char *line_in)
 	if (close_output(s, &o) < 0)
 		rc = -1;
 report:
+	/* Ctrl-C: the command stopped where it was; nothing more to say than the prompt. */
+	if (session_sigint || s->err.code == KD_EINTR) {
+		session_sigint = 0;
+		kd_err_clear(&s->err);
+		rc = -1;
+		goto out;
+	}
 	/* A failure without a message has said what it had to (crash's usage text, for one). */
 	if (rc < 0 && s->err.msg[0]) {
 		fflush(stdout);
@@ -577,6 +585,28 @@ static char *history_path(void)
 	return home ? xasprintf("%s/.kdive_history", home) : NULL;
 }
 
+/* True while readline waits for a line: Ctrl-C there starts a fresh, empty one. */
+static volatile sig_atomic_t at_prompt;
+
+/* Ctrl-C: at the prompt, drop what was typed and prompt again (as a shell does); while a
+ * command runs, interrupt it (session_sigint: memory reads and output fail from then on, so
+ * that every command returns soon, to the prompt). readline's calls here are the ones its
+ * manual gives for this, from a handler: the prompt is all that runs then. */
+static void on_sigint(int sig)
+{
+	(void)sig;
+	if (at_prompt) {
+		if (write(STDOUT_FILENO, "\n", 1) < 0) {
+			/* nothing to do: the terminal is gone */
+		}
+		rl_on_new_line();
+		rl_replace_line("", 0);
+		rl_redisplay();
+		return;
+	}
+	session_sigint = 1;
+}
+
 int shell_repl(kd_session *s)
 {
 	int failures = 0;
@@ -598,24 +628,35 @@ int shell_repl(kd_session *s)
 		read_history(hist);
 	char *prompt = xasprintf("%s> ", s->progname);
 	signal(SIGPIPE, SIG_IGN);
+	rl_catch_signals = 0; /* SIGINT is ours (on_sigint); readline keeps SIGWINCH */
+	struct sigaction sa = {0}, old_int;
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
 	while (!s->quit) {
+		at_prompt = 1;
 		char *line = readline(prompt);
+		at_prompt = 0;
 		if (!line) {
 			putchar('\n');
 			break;
 		}
 		if (*line) {
 			HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
-			if (!last || strcmp(last->line, line) != 0)
+			if (!last || strcmp(last->line, line) != 0) {
 				add_history(line);
+				/* each line as it is entered: a session that ends badly keeps its history */
+				if (hist && append_history(1, hist) != 0)
+					write_history(hist);
+			}
 		}
 		if (shell_run_line(s, line) < 0)
 			failures++;
 		free(line);
 	}
+	sigaction(SIGINT, &old_int, NULL);
 	if (hist) {
-		stifle_history(1000);
-		write_history(hist);
+		history_truncate_file(hist, 1000);
 		free(hist);
 	}
 	free(prompt);

@@ -103,6 +103,21 @@ FILE *kd_out(kd_session *s)
 	return s->out;
 }
 
+volatile sig_atomic_t session_sigint;
+
+bool kd_interrupted(const kd_session *s)
+{
+	(void)s;
+	return session_sigint != 0;
+}
+
+int session_interrupted(kd_session *s)
+{
+	kd_err_clear(&s->err);
+	s->err.code = KD_EINTR;
+	return -1;
+}
+
 bool kd_out_elsewhere(const kd_session *s)
 {
 	return s->out_elsewhere;
@@ -110,6 +125,8 @@ bool kd_out_elsewhere(const kd_session *s)
 
 int kd_printf(kd_session *s, const char *fmt, ...)
 {
+	if (session_sigint)
+		return -1;
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vfprintf(s->out, fmt, ap);
