@@ -529,53 +529,6 @@ int shell_run_file(kd_session *s, const char *path)
 	return failures;
 }
 
-/* readline's completion callbacks take no user pointer: the REPL lends them its session. */
-static kd_session *completion_session;
-
-static char *complete_command(const char *text, int state)
-{
-	static size_t i;
-	kd_session *s = completion_session;
-	if (!state)
-		i = 0;
-	size_t len = strlen(text);
-	while (i < s->commands.len) {
-		const struct kd_command *c = &s->commands.items[i++].cmd;
-		if (!(c->flags & KD_CMD_HIDDEN) && strncmp(c->name, text, len) == 0)
-			return strdup(c->name);
-	}
-	return NULL;
-}
-
-static char *complete_symbol(const char *text, int state)
-{
-	static size_t i;
-	kd_session *s = completion_session;
-	if (!state)
-		i = 0;
-	size_t len = strlen(text);
-	if (!s->symtab || len == 0)
-		return NULL;
-	while (i < s->symtab->nsyms) {
-		const struct ksym *k = &s->symtab->syms[i++];
-		if (strncmp(k->name, text, len) == 0 && symtab_lookup(s->symtab, k->name) == k)
-			return strdup(k->name);
-	}
-	return NULL;
-}
-
-static char **kdive_completion(const char *text, int start, int end)
-{
-	(void)end;
-	rl_attempted_completion_over = 1;
-	int i = 0;
-	while (i < start && isspace((unsigned char)rl_line_buffer[i]))
-		i++;
-	if (i == start)
-		return rl_completion_matches(text, complete_command);
-	return rl_completion_matches(text, complete_symbol);
-}
-
 static char *history_path(void)
 {
 	const char *h = getenv("KDIVE_HISTFILE");
@@ -620,9 +573,8 @@ int shell_repl(kd_session *s)
 		return failures;
 	}
 	s->interactive = true;
-	completion_session = s;
 	rl_readline_name = "kdive";
-	rl_attempted_completion_function = kdive_completion;
+	shell_completion_begin(s);
 	char *hist = history_path();
 	if (hist)
 		read_history(hist);
@@ -660,7 +612,7 @@ int shell_repl(kd_session *s)
 		free(hist);
 	}
 	free(prompt);
-	completion_session = NULL;
+	shell_completion_end();
 	return failures;
 }
 
