@@ -366,6 +366,10 @@ int shell_run_line(kd_session *s, const char *line_in)
 	if (!*cmdpart || *cmdpart == '#')
 		goto out;
 	session_sigint = 0; /* a Ctrl-C at the prompt is no interruption of this command */
+	if (s->echo && !s->interactive) { /* set echo on: a batch run's output reads as a session */
+		fflush(stdout);
+		printf("%s> %s\n", s->progname ? s->progname : "kdive", cmdpart);
+	}
 	/* Binary bytes (a dump piped in by mistake, line noise) are no command: nothing of such a
 	 * line runs, not even its redirection, which would create a file of a garbage name. */
 	size_t clen = strlen(cmdpart), bad = not_text_at((const unsigned char *)cmdpart, clen);

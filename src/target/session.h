@@ -114,6 +114,7 @@ struct kd_session {
 	struct kernel_info ki;
 	/* options */
 	bool silent;
+	bool echo; /* batch runs: each command line echoed after the prompt before its output */
 	bool scroll; /* page output through a pager when on a terminal */
 	bool interactive;
 	bool quit; /* `q` was run */
