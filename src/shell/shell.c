@@ -183,8 +183,10 @@ int shell_parse_line(kd_session *s, const char *line, struct shell_line *l)
 	l->cmd = trim(l->buf);
 	if (!*l->cmd || *l->cmd == '#') {
 		*l->cmd = '\0';
+		l->typed = xstrdup("");
 		return 0;
 	}
+	l->typed = xstrdup(l->cmd);
 	/* Binary bytes (a dump piped in by mistake, line noise) are no command: nothing of such a
 	 * line runs, not even its redirection, which would create a file of a garbage name. */
 	size_t clen = strlen(l->cmd), bad = not_text_at((const unsigned char *)l->cmd, clen);
@@ -226,6 +228,7 @@ int shell_parse_line(kd_session *s, const char *line, struct shell_line *l)
 void shell_line_free(struct shell_line *l)
 {
 	free(l->buf);
+	free(l->typed);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -421,6 +424,11 @@ int shell_run_line(kd_session *s, const char *line_in)
 	int rc = shell_parse_line(s, line_in, &l);
 	if (rc == 0 && !*l.cmd)
 		goto out;
+	session_sigint = 0; /* a Ctrl-C at the prompt is no interruption of this command */
+	if (s->echo && !s->interactive) { /* set echo on: a batch run's output reads as a session */
+		fflush(stdout);
+		printf("%s> %s\n", s->progname ? s->progname : "kdive", l.typed);
+	}
 	if (l.not_text_col) {
 		fflush(stdout);
 		fprintf(stderr, "not a command: byte 0x%02x at column %zu is not text; the line was not run\n",
@@ -464,6 +472,13 @@ int shell_run_line(kd_session *s, const char *line_in)
 	if (close_output(s, &o) < 0)
 		rc = -1;
 report:
+	/* Ctrl-C: the command stopped where it was; nothing more to say than the prompt. */
+	if (session_sigint || s->err.code == KD_EINTR) {
+		session_sigint = 0;
+		kd_err_clear(&s->err);
+		rc = -1;
+		goto out;
+	}
 	/* A failure without a message has said what it had to (crash's usage text, for one). */
 	if (rc < 0 && s->err.msg[0]) {
 		fflush(stdout);
@@ -556,53 +571,6 @@ int shell_run_file(kd_session *s, const char *path)
 	return failures;
 }
 
-/* readline's completion callbacks take no user pointer: the REPL lends them its session. */
-static kd_session *completion_session;
-
-static char *complete_command(const char *text, int state)
-{
-	static size_t i;
-	kd_session *s = completion_session;
-	if (!state)
-		i = 0;
-	size_t len = strlen(text);
-	while (i < s->commands.len) {
-		const struct kd_command *c = &s->commands.items[i++].cmd;
-		if (!(c->flags & KD_CMD_HIDDEN) && strncmp(c->name, text, len) == 0)
-			return strdup(c->name);
-	}
-	return NULL;
-}
-
-static char *complete_symbol(const char *text, int state)
-{
-	static size_t i;
-	kd_session *s = completion_session;
-	if (!state)
-		i = 0;
-	size_t len = strlen(text);
-	if (!s->symtab || len == 0)
-		return NULL;
-	while (i < s->symtab->nsyms) {
-		const struct ksym *k = &s->symtab->syms[i++];
-		if (strncmp(k->name, text, len) == 0 && symtab_lookup(s->symtab, k->name) == k)
-			return strdup(k->name);
-	}
-	return NULL;
-}
-
-static char **kdive_completion(const char *text, int start, int end)
-{
-	(void)end;
-	rl_attempted_completion_over = 1;
-	int i = 0;
-	while (i < start && isspace((unsigned char)rl_line_buffer[i]))
-		i++;
-	if (i == start)
-		return rl_completion_matches(text, complete_command);
-	return rl_completion_matches(text, complete_symbol);
-}
-
 static char *history_path(void)
 {
 	const char *h = getenv("KDIVE_HISTFILE");
@@ -610,6 +578,28 @@ static char *history_path(void)
 		return xstrdup(h);
 	const char *home = getenv("HOME");
 	return home ? xasprintf("%s/.kdive_history", home) : NULL;
+}
+
+/* True while readline waits for a line: Ctrl-C there starts a fresh, empty one. */
+static volatile sig_atomic_t at_prompt;
+
+/* Ctrl-C: at the prompt, drop what was typed and prompt again (as a shell does); while a
+ * command runs, interrupt it (session_sigint: memory reads and output fail from then on, so
+ * that every command returns soon, to the prompt). readline's calls here are the ones its
+ * manual gives for this, from a handler: the prompt is all that runs then. */
+static void on_sigint(int sig)
+{
+	(void)sig;
+	if (at_prompt) {
+		if (write(STDOUT_FILENO, "\n", 1) < 0) {
+			/* nothing to do: the terminal is gone */
+		}
+		rl_on_new_line();
+		rl_replace_line("", 0);
+		rl_redisplay();
+		return;
+	}
+	session_sigint = 1;
 }
 
 int shell_repl(kd_session *s)
@@ -625,36 +615,46 @@ int shell_repl(kd_session *s)
 		return failures;
 	}
 	s->interactive = true;
-	completion_session = s;
 	rl_readline_name = "kdive";
-	rl_attempted_completion_function = kdive_completion;
+	shell_completion_begin(s);
 	char *hist = history_path();
 	if (hist)
 		read_history(hist);
 	char *prompt = xasprintf("%s> ", s->progname);
 	signal(SIGPIPE, SIG_IGN);
+	rl_catch_signals = 0; /* SIGINT is ours (on_sigint); readline keeps SIGWINCH */
+	struct sigaction sa = {0}, old_int;
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
 	while (!s->quit) {
+		at_prompt = 1;
 		char *line = readline(prompt);
+		at_prompt = 0;
 		if (!line) {
 			putchar('\n');
 			break;
 		}
 		if (*line) {
 			HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
-			if (!last || strcmp(last->line, line) != 0)
+			if (!last || strcmp(last->line, line) != 0) {
 				add_history(line);
+				/* each line as it is entered: a session that ends badly keeps its history */
+				if (hist && append_history(1, hist) != 0)
+					write_history(hist);
+			}
 		}
 		if (shell_run_line(s, line) < 0)
 			failures++;
 		free(line);
 	}
+	sigaction(SIGINT, &old_int, NULL);
 	if (hist) {
-		stifle_history(1000);
-		write_history(hist);
+		history_truncate_file(hist, 1000);
 		free(hist);
 	}
 	free(prompt);
-	completion_session = NULL;
+	shell_completion_end();
 	return failures;
 }
 

@@ -18,10 +18,14 @@ char *shell_read_command_file(const char *path, char *msg, size_t msgsize);
 int shell_run_text(kd_session *s, const char *path, const char *text);
 /* Lines from stdin (terminal: readline; otherwise plain). Returns the number of failures. */
 int shell_repl(kd_session *s);
+/* Tab completion by context (complete.c), for the REPL's readline. */
+void shell_completion_begin(kd_session *s);
+void shell_completion_end(void);
 /* A command line taken apart by shell_parse_line, nothing run: for shell_run_line, and for
  * the fuzzing harness of the parser (tests/fuzz/), which must never fork or write a file. */
 struct shell_line {
 	char *buf;         /* owned: the pointers below point into it */
+	char *typed;       /* owned: the line as typed, trimmed (before its alias is replaced) */
 	char *cmd;         /* the command, its alias replaced, trimmed; "" for a blank line or comment */
 	bool shell_escape; /* cmd is "!...": the rest is for /bin/sh */
 	char *pipe_cmd;    /* after the first unquoted |, or NULL */

@@ -103,6 +103,21 @@ FILE *kd_out(kd_session *s)
 	return s->out;
 }
 
+volatile sig_atomic_t session_sigint;
+
+bool kd_interrupted(const kd_session *s)
+{
+	(void)s;
+	return session_sigint != 0;
+}
+
+int session_interrupted(kd_session *s)
+{
+	kd_err_clear(&s->err);
+	s->err.code = KD_EINTR;
+	return -1;
+}
+
 bool kd_out_elsewhere(const kd_session *s)
 {
 	return s->out_elsewhere;
@@ -110,6 +125,8 @@ bool kd_out_elsewhere(const kd_session *s)
 
 int kd_printf(kd_session *s, const char *fmt, ...)
 {
+	if (session_sigint)
+		return -1;
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vfprintf(s->out, fmt, ap);
@@ -217,6 +234,8 @@ bool kd_option_get(kd_session *s, const char *name, long *value)
 		*value = s->scroll;
 	else if (strcmp(name, "silent") == 0)
 		*value = s->silent;
+	else if (strcmp(name, "echo") == 0)
+		*value = s->echo;
 	else if (strcmp(name, "radix") == 0)
 		*value = s->output_radix;
 	else if (strcmp(name, "gdb_x_format") == 0)
@@ -236,6 +255,8 @@ int kd_option_set(kd_session *s, const char *name, long value)
 		s->scroll = value != 0;
 	else if (strcmp(name, "silent") == 0)
 		s->silent = value != 0;
+	else if (strcmp(name, "echo") == 0)
+		s->echo = value != 0;
 	else if (strcmp(name, "radix") == 0 && (value == 10 || value == 16))
 		s->output_radix = (int)value;
 	else if (strcmp(name, "gdb_x_format") == 0 && value >= 0 && value < 128)

@@ -5,6 +5,7 @@
 #ifndef KDIVE_SESSION_H
 #define KDIVE_SESSION_H
 
+#include <signal.h>
 #include <elfutils/libdw.h>
 #include <gelf.h>
 #include <stdio.h>
@@ -94,6 +95,11 @@ struct session_input {
 	const char *what; /* "dump file", "vmlinux", ... */
 };
 
+/* Set by the shell's SIGINT handler (Ctrl-C while a command runs), cleared before each command. */
+extern volatile sig_atomic_t session_sigint;
+/* KD_EINTR's failure, with no message: the shell shows none. Returns -1. */
+int session_interrupted(kd_session *s);
+
 struct kd_session {
 	struct kd_err err;
 	FILE *out;
@@ -124,6 +130,7 @@ struct kd_session {
 	struct kernel_info ki;
 	/* options */
 	bool silent;
+	bool echo; /* batch runs: each command line echoed after the prompt before its output */
 	bool scroll; /* page output through a pager when on a terminal */
 	bool interactive;
 	bool quit; /* `q` was run */
