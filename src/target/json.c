@@ -7,7 +7,7 @@
 
 #include "target/session.h"
 
-#define JSON_DEPTH_MAX 64 /* deeper than any command's result: a runaway command's nesting stops here */
+#define JSON_DEPTH_MAX 24 /* deeper than any result; within common parsers' limits (json-c: 32) with the envelope */
 
 struct json_state {
 	json_object *root;
