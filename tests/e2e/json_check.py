@@ -4,7 +4,8 @@ document must be one line of valid JSON that validates (python3-jsonschema, draf
 against doc/json-schema/envelope.json and, when it has a result, against the command's own
 schema; a failing command still gives a valid document, with status 1 and an error. The
 results must also say what the text output says: ps's PIDs and commands are the text table's,
-sys's release and task count are the text's, and facts.json's release.
+sys's release and task count are the text's, and facts.json's release; mod lists the
+workload's modules.
 Ends with the plain line "N passed, N failed"; exit status 1 on any failure.
 """
 import argparse
@@ -24,7 +25,7 @@ import jsonschema  # noqa: E402
 
 SCHEMAS = os.path.join(TOP, "doc", "json-schema")
 # command line -> the schema of its result (None: a failure, whose document has no result)
-COMMANDS = [("sys", "sys"), ("ps", "ps"), ("ps -k", "ps"), ("ps -u", "ps"), ("ps -s", "ps"),
+COMMANDS = [("sys", "sys"), ("log", "log"), ("mod", "mod"), ("ps", "ps"), ("ps -k", "ps"), ("ps -u", "ps"), ("ps -s", "ps"),
             ("rd 0", None), ("ps -z", None)]
 
 
@@ -116,6 +117,9 @@ def main():
         rel = facts.get("release") or facts.get("uname_r")
         if rel:
             check(sysr.get("release") == rel, f"{row['id']}: sys --json release is the workload's {rel!r}")
+        mods = {m["name"] for m in ((docs.get("mod") or {}).get("result") or {}).get("modules", [])}
+        want = set(facts.get("modules") or [])
+        check(want <= mods, f"{row['id']}: mod --json lists the workload's modules (missing {sorted(want - mods)})")
     print(f"json: {passed} passed, {len(failed)} failed")
     return 1 if failed else 0
 
