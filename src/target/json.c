@@ -99,6 +99,11 @@ void kd_json_array_begin(kd_session *s, const char *key)
 	begin(s, key, json_object_new_array());
 }
 
+int kd_json_depth(kd_session *s)
+{
+	return s->json ? s->json->depth : 0;
+}
+
 void kd_json_end(kd_session *s)
 {
 	struct json_state *j = s->json;
