@@ -25,7 +25,7 @@ import jsonschema  # noqa: E402
 
 SCHEMAS = os.path.join(TOP, "doc", "json-schema")
 # command line -> the schema of its result (None: a failure, whose document has no result)
-COMMANDS = [("sys", "sys"), ("log", "log"), ("mod", "mod"), ("bt", "bt"), ("bt -a", "bt"), ("foreach bt", "bt"), ("ps", "ps"), ("ps -k", "ps"), ("ps -u", "ps"), ("ps -s", "ps"),
+COMMANDS = [("sys", "sys"), ("log", "log"), ("mod", "mod"), ("bt", "bt"), ("bt -a", "bt"), ("foreach bt", "bt"), ("kmem -i", "kmem-i"), ("ps", "ps"), ("ps -k", "ps"), ("ps -u", "ps"), ("ps -s", "ps"),
             ("rd 0", None), ("ps -z", None)]
 
 
@@ -102,7 +102,7 @@ def main():
                 check(doc.get("status") == 1 and doc.get("error") and doc["error"].get("message"),
                       f"{row['id']}: {cmd}: a failure's document has status 1 and an error ({doc.get('error')})")
         # the same facts as the text output
-        t = subprocess.run([args.kdive, "-s", row["vmlinux"], row["dump"]], input="sys\nps\nbt -a\n", text=True,
+        t = subprocess.run([args.kdive, "-s", row["vmlinux"], row["dump"]], input="sys\nps\nkmem -i\nbt -a\n", text=True,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600).stdout
         ps_text = [(int(m.group(1)), m.group(2)) for m in re.finditer(r"^[> ]\s*(\d+)\s+\d+\s+-?\d+\s+[0-9a-f]+\s+\S+\s+[\d.]+\s+\d+\s+\d+\s+\[?(.*?)\]?$", t, re.M)]
         ps_json = [(x["pid"], x["comm"]) for x in ((docs.get("ps") or {}).get("result") or {}).get("tasks", [])]
@@ -113,6 +113,11 @@ def main():
         json_bt = [[f["function"] or "(unknown)" for f in (x.get("frames") or [])]
                    for x in ((docs.get("bt -a") or {}).get("result") or {}).get("tasks", [])]
         check(text_bt == json_bt, f"{row['id']}: bt -a --json has the text's frames ({json_bt[:1]} / {text_bt[:1]})")
+        # kmem -i: the text's pages, row by row
+        km = (docs.get("kmem -i") or {}).get("result") or {}
+        for label, key in (("TOTAL MEM", "total_mem"), ("FREE", "free"), ("SLAB", "slab"), ("COMMITTED", "committed")):
+            m = re.search(r"^\s*" + label + r"\s+(\d+)", t, re.M)
+            check(m and km.get(key, {}).get("pages") == int(m.group(1)), f"{row['id']}: kmem -i --json {key} is the text's")
         sysr = (docs.get("sys") or {}).get("result") or {}
         m = re.search(r"RELEASE: (\S+)", t)
         check(m and sysr.get("release") == m.group(1), f"{row['id']}: sys --json release {sysr.get('release')!r}")
