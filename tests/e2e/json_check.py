@@ -25,7 +25,7 @@ import jsonschema  # noqa: E402
 
 SCHEMAS = os.path.join(TOP, "doc", "json-schema")
 # command line -> the schema of its result (None: a failure, whose document has no result)
-COMMANDS = [("sys", "sys"), ("log", "log"), ("mod", "mod"), ("bt", "bt"), ("bt -a", "bt"), ("foreach bt", "bt"), ("kmem -i", "kmem-i"), ("ps", "ps"), ("ps -k", "ps"), ("ps -u", "ps"), ("ps -s", "ps"),
+COMMANDS = [("sys", "sys"), ("log", "log"), ("mod", "mod"), ("bt", "bt"), ("bt -a", "bt"), ("foreach bt", "bt"), ("kmem -i", "kmem-i"), ("mount", "mount"), ("ps", "ps"), ("ps -k", "ps"), ("ps -u", "ps"), ("ps -s", "ps"),
             ("rd 0", None), ("ps -z", None)]
 
 
@@ -52,6 +52,11 @@ def errors_of(v, doc):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in v.iter_errors(doc)]
+
+
+def facts_of(row):
+    with open(row["facts"]) as f:
+        return json.load(f)
 
 
 def main():
@@ -118,6 +123,10 @@ def main():
         for label, key in (("TOTAL MEM", "total_mem"), ("FREE", "free"), ("SLAB", "slab"), ("COMMITTED", "committed")):
             m = re.search(r"^\s*" + label + r"\s+(\d+)", t, re.M)
             check(m and km.get(key, {}).get("pages") == int(m.group(1)), f"{row['id']}: kmem -i --json {key} is the text's")
+        # mount: the workload's mount points
+        dirs = {m.get("dirname") for m in ((docs.get("mount") or {}).get("result") or {}).get("mounts", [])}
+        want_dirs = {m["dirname"] for m in (facts_of(row).get("mounts") or [])}
+        check(want_dirs <= dirs, f"{row['id']}: mount --json lists the workload's mounts (missing {sorted(want_dirs - dirs)[:5]})")
         sysr = (docs.get("sys") or {}).get("result") or {}
         m = re.search(r"RELEASE: (\S+)", t)
         check(m and sysr.get("release") == m.group(1), f"{row['id']}: sys --json release {sysr.get('release')!r}")
