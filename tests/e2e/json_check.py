@@ -25,7 +25,7 @@ import jsonschema  # noqa: E402
 
 SCHEMAS = os.path.join(TOP, "doc", "json-schema")
 # command line -> the schema of its result (None: a failure, whose document has no result)
-COMMANDS = [("sys", "sys"), ("log", "log"), ("mod", "mod"), ("bt", "bt"), ("bt -a", "bt"), ("foreach bt", "bt"), ("kmem -i", "kmem-i"), ("mount", "mount"), ("ps", "ps"), ("ps -k", "ps"), ("ps -u", "ps"), ("ps -s", "ps"),
+COMMANDS = [("sys", "sys"), ("log", "log"), ("mod", "mod"), ("bt", "bt"), ("bt -a", "bt"), ("foreach bt", "bt"), ("kmem -i", "kmem-i"), ("mount", "mount"), ("files 1", "files"), ("files -c 1", "files"), ("ps", "ps"), ("ps -k", "ps"), ("ps -u", "ps"), ("ps -s", "ps"),
             ("rd 0", None), ("ps -z", None)]
 
 
@@ -107,14 +107,16 @@ def main():
                 check(doc.get("status") == 1 and doc.get("error") and doc["error"].get("message"),
                       f"{row['id']}: {cmd}: a failure's document has status 1 and an error ({doc.get('error')})")
         # the same facts as the text output
-        t = subprocess.run([args.kdive, "-s", row["vmlinux"], row["dump"]], input="sys\nps\nkmem -i\nbt -a\n", text=True,
+        t = subprocess.run([args.kdive, "-s", row["vmlinux"], row["dump"]], input="sys\nps\nkmem -i\nfiles 1\n", text=True,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600).stdout
         ps_text = [(int(m.group(1)), m.group(2)) for m in re.finditer(r"^[> ]\s*(\d+)\s+\d+\s+-?\d+\s+[0-9a-f]+\s+\S+\s+[\d.]+\s+\d+\s+\d+\s+\[?(.*?)\]?$", t, re.M)]
         ps_json = [(x["pid"], x["comm"]) for x in ((docs.get("ps") or {}).get("result") or {}).get("tasks", [])]
         check(ps_text and ps_text == ps_json, f"{row['id']}: ps --json lists the text table's tasks ({len(ps_json)} / {len(ps_text)})")
         # bt -a: the text's frames, task by task
+        tb = subprocess.run([args.kdive, "-s", row["vmlinux"], row["dump"]], input="bt -a\n", text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600).stdout
         text_bt = [[m.group(1) for m in re.finditer(r"^\s*#\d+ \[[0-9a-f ]+\] (\S+) at ", blk, re.M)]
-                   for blk in re.split(r"\n(?=PID: )", t[t.find("\nPID: ") + 1:])]
+                   for blk in re.split(r"\n(?=PID: )", tb)]
         json_bt = [[f["function"] or "(unknown)" for f in (x.get("frames") or [])]
                    for x in ((docs.get("bt -a") or {}).get("result") or {}).get("tasks", [])]
         check(text_bt == json_bt, f"{row['id']}: bt -a --json has the text's frames ({json_bt[:1]} / {text_bt[:1]})")
@@ -127,6 +129,11 @@ def main():
         dirs = {m.get("dirname") for m in ((docs.get("mount") or {}).get("result") or {}).get("mounts", [])}
         want_dirs = {m["dirname"] for m in (facts_of(row).get("mounts") or [])}
         check(want_dirs <= dirs, f"{row['id']}: mount --json lists the workload's mounts (missing {sorted(want_dirs - dirs)[:5]})")
+        # files 1: the text's descriptors and paths
+        fl = [(int(m.group(1)), m.group(2).strip()) for m in re.finditer(r"^\s*(\d+) [0-9a-f]{16} [0-9a-f]{16} [0-9a-f]{16} \S+ ?(.*)$", t, re.M)]
+        fj = [(f["fd"], f["path"] or "") for x in ((docs.get("files 1") or {}).get("result") or {}).get("tasks", [])
+              for f in x["files"]]
+        check(fl == fj, f"{row['id']}: files 1 --json has the text's descriptors ({fj[:3]} / {fl[:3]})")
         sysr = (docs.get("sys") or {}).get("result") or {}
         m = re.search(r"RELEASE: (\S+)", t)
         check(m and sysr.get("release") == m.group(1), f"{row['id']}: sys --json release {sysr.get('release')!r}")
