@@ -453,9 +453,18 @@ int shell_run_line(kd_session *s, const char *line_in)
 	}
 	char **argv;
 	int argc = shell_split(l.cmd, &argv);
+	/* JSON: the command's text is captured; its document goes where its output would have */
+	char *jtext = NULL;
+	size_t jlen = 0;
+	FILE *jcap = s->json_mode && argc > 0 ? open_memstream(&jtext, &jlen) : NULL;
+	FILE *jreal = o.fp ? o.fp : s->out;
+	if (jcap)
+		session_json_reset(s);
 	if (argc > 0) {
 		if (o.fp)
 			s->out = o.fp;
+		if (jcap)
+			s->out = jcap;
 		kd_err_clear(&s->err);
 		rc = run_argv(s, argc, argv);
 		/* kd_usage(): crash's usage block, where the output goes. */
@@ -464,9 +473,25 @@ int shell_run_line(kd_session *s, const char *line_in)
 			fprintf(s->out, "Usage:\n  %s\nEnter \"help %s\" for details.\n", cmd->synopsis ? cmd->synopsis : cmd->name,
 				cmd->name);
 		/* Like crash, an error goes where the output goes (a file or a pipe), and to the terminal. */
-		if (rc < 0 && s->out_elsewhere && s->err.msg[0])
+		if (rc < 0 && s->out_elsewhere && s->err.msg[0] && !jcap)
 			fprintf(s->out, "%s: %s\n", argv[0], s->err.msg);
 		fflush(s->out);
+	}
+	if (jcap) {
+		fclose(jcap);
+		if (rc < 0 && s->err.code == KD_EUSAGE && !s->err.msg[0]) { /* the usage block is in the text */
+			const struct kd_command *uc = kd_command_find(s, argv[0]);
+			kd_err_set(&s->err, KD_EUSAGE, "usage: %s", uc && uc->synopsis ? uc->synopsis : argv[0]);
+		}
+		char *cmdline = xstrdup(l.cmd);
+		str_rstrip(cmdline);
+		char *doc = session_json_document(s, cmdline, rc, jtext);
+		free(cmdline);
+		s->out = jreal;
+		fprintf(jreal, "%s\n", doc);
+		fflush(jreal);
+		free(doc);
+		free(jtext);
 	}
 	shell_free_argv(argc, argv);
 	if (close_output(s, &o) < 0)
