@@ -527,7 +527,8 @@ static int parse_char(struct parser *ps, struct cvalue *out)
 			ps->p++;
 			c = 0;
 			while (isxdigit((unsigned char)*ps->p)) {
-				c = c * 16 + (isdigit((unsigned char)*ps->p) ? *ps->p - '0' : tolower((unsigned char)*ps->p) - 'a' + 10);
+				/* a char keeps the low 8 bits of however many digits: no int overflow on the way */
+				c = (c * 16 + (isdigit((unsigned char)*ps->p) ? *ps->p - '0' : tolower((unsigned char)*ps->p) - 'a' + 10)) & 0xff;
 				ps->p++;
 			}
 			break;
