@@ -59,6 +59,32 @@ int dfile_read(const struct dfile *f, uint64_t off, void *buf, size_t len, struc
 	return 0;
 }
 
+bool dfile_holds(const struct dfile *f, uint64_t off, uint64_t len)
+{
+	if (off > f->size || len > f->size - off)
+		return false;
+	if (!f->segs)
+		return true;
+	/* the segments are sorted and do not overlap: [off, off+len) must run through abutting ones */
+	size_t lo = 0, hi = f->nsegs;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (f->segs[mid].off <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; len && i < f->nsegs; i++) {
+		const struct dfile_seg *sg = &f->segs[i];
+		if (sg->off > off || off - sg->off >= sg->len)
+			return false;
+		uint64_t n = MIN(len, sg->len - (off - sg->off));
+		off += n;
+		len -= n;
+	}
+	return len == 0;
+}
+
 const uint8_t *dfile_ptr(const struct dfile *f, uint64_t off, size_t len)
 {
 	if (!f->map || f->segs || off > f->size || len > f->size - off)

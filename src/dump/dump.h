@@ -33,6 +33,9 @@ struct dfile {
 	bool borrowed; /* map is the caller's buffer (dump_open_mem): never unmapped */
 };
 int dfile_read(const struct dfile *f, uint64_t off, void *buf, size_t len, struct kd_err *err);
+/* Whether every byte of [off, off+len) is in the file (a flattened file's blocks may leave holes
+ * and claim a logical size far beyond its data): ask before allocating what a header claims. */
+bool dfile_holds(const struct dfile *f, uint64_t off, uint64_t len);
 /* Direct pointer to [off, off+len) when the file is plain and the range inside it; else NULL. */
 const uint8_t *dfile_ptr(const struct dfile *f, uint64_t off, size_t len);
 /* Builds the segment index of a flattened file; returns 1 if it is not flattened. */

@@ -443,6 +443,10 @@ int dump_kdump_open(struct dump *d, struct dfile *f, struct kd_err *err)
 	if (bitmap_total == 0 || bitmap_off > f->size || bitmap_total > f->size - bitmap_off)
 		return kd_err_set(err, KD_EFORMAT, "kdump bitmaps (%llu bytes at %#llx) lie past the end of the file (truncated dump?)",
 				  (unsigned long long)bitmap_total, (unsigned long long)bitmap_off);
+	/* a flattened file may claim any logical size: the bitmaps must be there before we allocate them */
+	if (!dfile_holds(f, bitmap_off, bitmap_total))
+		return kd_err_set(err, KD_EFORMAT, "kdump bitmaps (%llu bytes at %#llx) are not all in the file (corrupt flattened dump?)",
+				  (unsigned long long)bitmap_total, (unsigned long long)bitmap_off);
 	p->bitmap_len = bitmap_total / 2;
 	if (p->max_mapnr > p->bitmap_len * 8)
 		p->max_mapnr = p->bitmap_len * 8; /* never index past the bitmap, whatever the header says */
