@@ -25,7 +25,7 @@ import jsonschema  # noqa: E402
 
 SCHEMAS = os.path.join(TOP, "doc", "json-schema")
 # command line -> the schema of its result (None: a failure, whose document has no result)
-COMMANDS = [("sys", "sys"), ("log", "log"), ("mod", "mod"), ("bt", "bt"), ("bt -a", "bt"), ("foreach bt", "bt"), ("kmem -i", "kmem-i"), ("mount", "mount"), ("files 1", "files"), ("files -c 1", "files"), ("vm 1", "vm"), ("vm", "vm"), ("runq", "runq"), ("ps", "ps"), ("ps -k", "ps"), ("ps -u", "ps"), ("ps -s", "ps"),
+COMMANDS = [("sys", "sys"), ("log", "log"), ("mod", "mod"), ("bt", "bt"), ("bt -a", "bt"), ("foreach bt", "bt"), ("kmem -i", "kmem-i"), ("mount", "mount"), ("files 1", "files"), ("files -c 1", "files"), ("vm 1", "vm"), ("vm", "vm"), ("runq", "runq"), ("net", "net"), ("ps", "ps"), ("ps -k", "ps"), ("ps -u", "ps"), ("ps -s", "ps"),
             ("rd 0", None), ("ps -z", None)]
 
 
@@ -142,6 +142,11 @@ def main():
         ql = [int(m.group(1)) for m in re.finditer(r"^\s+\[\s*\d+\] PID: (-?\d+)", t, re.M)]
         qj = [q["pid"] for c in ((docs.get("runq") or {}).get("result") or {}).get("cpus", []) for q in c["rt"] + c["cfs"]]
         check(ql == qj, f"{row['id']}: runq --json queues the text's tasks ({qj} / {ql})")
+        # net: the workload's devices
+        names = {d["name"] for d in ((docs.get("net") or {}).get("result") or {}).get("devices", [])}
+        nd = facts_of(row).get("netdev")
+        want_nd = {nd} if isinstance(nd, str) else set(nd or [])
+        check("lo" in names and want_nd <= names, f"{row['id']}: net --json lists lo and the workload's devices ({sorted(names)})")
         sysr = (docs.get("sys") or {}).get("result") or {}
         m = re.search(r"RELEASE: (\S+)", t)
         check(m and sysr.get("release") == m.group(1), f"{row['id']}: sys --json release {sysr.get('release')!r}")
