@@ -25,7 +25,7 @@ import jsonschema  # noqa: E402
 
 SCHEMAS = os.path.join(TOP, "doc", "json-schema")
 # command line -> the schema of its result (None: a failure, whose document has no result)
-COMMANDS = [("sys", "sys"), ("log", "log"), ("mod", "mod"), ("bt", "bt"), ("bt -a", "bt"), ("foreach bt", "bt"), ("kmem -i", "kmem-i"), ("mount", "mount"), ("files 1", "files"), ("files -c 1", "files"), ("vm 1", "vm"), ("vm", "vm"), ("runq", "runq"), ("net", "net"), ("ps", "ps"), ("ps -k", "ps"), ("ps -u", "ps"), ("ps -s", "ps"),
+COMMANDS = [("sys", "sys"), ("log", "log"), ("mod", "mod"), ("bt", "bt"), ("bt -a", "bt"), ("foreach bt", "bt"), ("kmem -i", "kmem-i"), ("mount", "mount"), ("files 1", "files"), ("files -c 1", "files"), ("vm 1", "vm"), ("vm", "vm"), ("runq", "runq"), ("net", "net"), ("irq", "irq"), ("irq -u", "irq"), ("dev", "dev"), ("ps", "ps"), ("ps -k", "ps"), ("ps -u", "ps"), ("ps -s", "ps"),
             ("rd 0", None), ("ps -z", None)]
 
 
@@ -107,7 +107,7 @@ def main():
                 check(doc.get("status") == 1 and doc.get("error") and doc["error"].get("message"),
                       f"{row['id']}: {cmd}: a failure's document has status 1 and an error ({doc.get('error')})")
         # the same facts as the text output
-        t = subprocess.run([args.kdive, "-s", row["vmlinux"], row["dump"]], input="sys\nps\nkmem -i\nfiles 1\nvm 1\nrunq\n", text=True,
+        t = subprocess.run([args.kdive, "-s", row["vmlinux"], row["dump"]], input="sys\nps\nkmem -i\nfiles 1\nvm 1\nrunq\nirq -u\n", text=True,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600).stdout
         ps_text = [(int(m.group(1)), m.group(2)) for m in re.finditer(r"^[> ]\s*(\d+)\s+\d+\s+-?\d+\s+[0-9a-f]+\s+\S+\s+[\d.]+\s+\d+\s+\d+\s+\[?(.*?)\]?$", t, re.M)]
         ps_json = [(x["pid"], x["comm"]) for x in ((docs.get("ps") or {}).get("result") or {}).get("tasks", [])]
@@ -147,6 +147,12 @@ def main():
         nd = facts_of(row).get("netdev")
         want_nd = {nd} if isinstance(nd, str) else set(nd or [])
         check("lo" in names and want_nd <= names, f"{row['id']}: net --json lists lo and the workload's devices ({sorted(names)})")
+        # irq -u: the text's IRQs with actions
+        il = [int(m.group(1)) for m in re.finditer(r"^\s*(\d+)\s+[0-9a-f]{16}\s+[0-9a-f]{16}", t[t.find("IRQ_DESC"):], re.M)]
+        ij = [x["irq"] for x in ((docs.get("irq -u") or {}).get("result") or {}).get("irqs", []) if x["actions"]]
+        check(il and il == ij, f"{row['id']}: irq -u --json has the text's IRQs ({ij[:8]} / {il[:8]})")
+        devs = {d["name"] for d in ((docs.get("dev") or {}).get("result") or {}).get("chrdevs", [])}
+        check({"mem", "tty"} <= devs, f"{row['id']}: dev --json lists the mem and tty majors")
         sysr = (docs.get("sys") or {}).get("result") or {}
         m = re.search(r"RELEASE: (\S+)", t)
         check(m and sysr.get("release") == m.group(1), f"{row['id']}: sys --json release {sysr.get('release')!r}")
