@@ -36,6 +36,7 @@ sys.dont_write_bytecode = True  # (no __pycache__ beside the imported modules in
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import allow as allow_rules  # noqa: E402
 import lab_checks  # noqa: E402
+import untouched  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer", "UndefinedBehaviorSanitizer")
@@ -155,8 +156,9 @@ def supported(cmd, patterns):
     return any(re.fullmatch(p, cmd) for p in patterns)
 
 
-def run_kdive(kdive, vmlinux, dump, commands, workdir, timeout):
-    """One kdive start per dump; each command's output goes to its own file, as crash's refs do."""
+def run_kdive(kdive, vmlinux, dump, commands, workdir, timeout, trace=None):
+    """One kdive start per dump; each command's output goes to its own file, as crash's refs do.
+    With trace (a log path), kdive runs under strace (untouched.traced)."""
     cmdfile = os.path.join(workdir, "cmds")
     outs = []
     with open(cmdfile, "w") as f:
@@ -166,7 +168,8 @@ def run_kdive(kdive, vmlinux, dump, commands, workdir, timeout):
             f.write(f"{cmd} > {out}\n")
         f.write("q\n")
     env = dict(os.environ, TZ="UTC", LC_ALL="C", KDIVE_HISTFILE="/dev/null")
-    p = subprocess.run([kdive, "-s", "-i", cmdfile, vmlinux, dump], stdin=subprocess.DEVNULL,
+    argv = [kdive, "-s", "-i", cmdfile, vmlinux, dump]
+    p = subprocess.run(untouched.traced(argv, trace) if trace else argv, stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
                        env=env, timeout=timeout)
     results = []
@@ -489,6 +492,12 @@ def main():
         rep.ok()
     parity = defaultdict(lambda: [0, 0])  # command word -> [equal, compared]
     notes = set()  # checks skipped, said once at the end
+    # the untouched-dump check (untouched.py): every lab input as it was before, compared at the end
+    inputs_before = untouched.snapshot([r[k] for r in rows for k in ("dump", "vmlinux")])
+    if not untouched.strace_available():
+        rep.fail("strace is not installed (scripts/deps): kdive's read-only opens of the dumps are not proved")
+    for problem in untouched.selftest():
+        rep.fail(problem)
     if not args.only and rows:
         check_extension(args, rows[0], rep)
         check_mismatch(args, rows, rep)
@@ -521,11 +530,20 @@ def main():
         facts_cmds = fact_commands(facts, row["format"], refcmds)
         commands += facts_cmds
         with tempfile.TemporaryDirectory(prefix="kdive-e2e-") as work:
+            trace = os.path.join(work, "strace.log") if untouched.strace_available() else None
             try:
-                p, outs = run_kdive(args.kdive, row["vmlinux"], row["dump"], commands, work, args.timeout)
+                p, outs = run_kdive(args.kdive, row["vmlinux"], row["dump"], commands, work, args.timeout, trace)
             except subprocess.TimeoutExpired:
                 rep.fail(f"{did}: kdive timed out")
                 continue
+            if trace:
+                bad, opens = untouched.refusals(trace, [row["dump"], row["vmlinux"]], os.getcwd())
+                for b in bad:
+                    rep.fail(f"{did}: kdive touched an input other than by reading it: {b}")
+                if not opens[row["dump"]]:
+                    rep.fail(f"{did}: the strace log shows no read-only open of the dump")
+                if not bad and opens[row["dump"]]:
+                    rep.ok()
         if any(mark in p.stderr for mark in SANITIZER_MARKS) or p.returncode < 0:
             rep.fail(f"{did}: kdive crashed or a sanitizer reported (exit {p.returncode}):\n{p.stderr[-3000:]}")
             continue
@@ -574,6 +592,12 @@ def main():
               + ", ".join(f"{r} {n}" for r, n in sorted(rep.rules.items())) + ")")
     for n in sorted(notes):
         print("note:", n)
+    touched = untouched.changed(inputs_before, untouched.snapshot(inputs_before))
+    for line in touched:
+        rep.fail(line)
+    if not touched:
+        print(f"untouched: {len(inputs_before)} lab dumps and vmlinux files unchanged (size, inode, mtime, ctime, "
+              "mode, sampled SHA-256); every kdive run under strace opened its dump read-only")
     for f in rep.failures:
         print("FAIL:", f)
     print(f"e2e: {rep.passed} passed, {rep.failed} failed")
