@@ -416,13 +416,14 @@ def memory_cases(L):
              {f"vm {mt['pid']}": {"error": r"maple|node|slot|pivot|tree", "partial": False}},
              [f"vm {mt['pid']}", f"vm -m {mt['pid']}", f"tree -t maple {mm_mt:#x}", f"ps -G {mt['pid']}"])
 
-    # module list loop: the 5th module's list.next -> the 2nd's list
-    mods = re.findall(r"^([0-9a-f]{16})\s+\S+\s+[0-9a-f]{16}", kdive(src, ["mod"])[0], re.M)
-    if len(mods) < 5:
-        die("fewer than 5 modules")
-    m5, m2 = int(mods[4], 16), int(mods[1], 16)
-    mem_case(L, "module-loop", [(m5 + off["list"], m2 + off["list"], None)],
-             "the 5th module's list.next points back at the 2nd's (a loop in the module list)",
+    # module list loop: in the list's own order (the newest module first), the 5th module's
+    # list.next points back at the 2nd's
+    links = values(src, ["modules.next"])
+    for _ in range(4):
+        links += values(src, [f"((struct list_head *){links[-1]:#x})->next"])
+    m5, m2 = links[4], links[1]
+    mem_case(L, "module-loop", [(m5, m2, None)],
+             "in list order, the 5th module's list.next points back at the 2nd's (a loop in the module list)",
              {"mod": {"error": r"modul|list|cycle", "partial": True}}, ["sym -l", "mod -s dummy"])
 
     # printk: descriptors with text positions outside the data ring, and count_bits 60
