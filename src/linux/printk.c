@@ -182,7 +182,7 @@ int kd_log_read(kd_session *s, struct log_records *out)
 		out->items[out->len++] = r;
 	}
 	if (bad && rc == 0)
-		rc = kd_fail(s, "%zu printk records left out: the first, descriptor id %llu: %s", bad,
+		rc = kd_fail(s, "%zu printk record%s left out: the first, descriptor id %llu: %s", bad, bad == 1 ? "" : "s",
 			     (unsigned long long)first_bad_id, first_bad);
 	return rc;
 }
