@@ -178,6 +178,8 @@ static const struct golden cases[] = {
 	{"sym-usage", "sym\nsym -x\nsym 12345678901234567"},
 	{"sym-module-kallsyms-too-big", "sym -m fake\nsym fake_init", "fake_kallsyms.num_symtab = 0x7fffffff"},
 	{"sym-module-kallsyms-bad-strtab", "sym -m fake", "fake_kallsyms.strtab = 0xdead0000"},
+	/* a cycle in the module list (the corrupt-dump suite's mem-module-loop): the modules found, then one error */
+	{"mod-list-cycle", "mod", "mod_fake.list.next = &mod_ext4.list"},
 	{"mod-taints", "mod -t\nsys -t"},
 	{"mod-taints-none", "mod -t\nsys -t", "mod_fake.taints = 0; tainted_mask = 0"},
 	{"rd", "rd linux_banner 6\nrd -a linux_banner 60\nrd -32 objs 4\nrd -d -32 panic_cpu\nrd -s ghead 2"},
