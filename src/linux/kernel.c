@@ -125,6 +125,26 @@ static int check_match(kd_session *s)
 	if (kd_read_string(s, addr, have, sizeof(have)) < 0 || strncmp(want, have, strlen(want)) != 0) {
 		size_t rl;
 		const char *rel = s->dump ? dump_vmcoreinfo(s->dump, "OSRELEASE", &rl) : NULL;
+		/* The dump's VMCOREINFO names the vmlinux's own release: the banner is missing or
+		 * wrong because the dump is damaged (truncated, a page or a header corrupt), not
+		 * because the vmlinux is another kernel's. */
+		static const char prefix[] = "Linux version ";
+		const char *vrel = strncmp(want, prefix, sizeof(prefix) - 1) == 0 ? want + sizeof(prefix) - 1 : NULL;
+		if (rel && vrel && strncmp(vrel, rel, rl) == 0 && (vrel[rl] == ' ' || vrel[rl] == '\0')) {
+			char why[200];
+			have[strcspn(have, "\n")] = '\0';
+			if (s->err.msg[0] && have[0] == '\0')
+				snprintf(why, sizeof(why), "cannot be read: %.150s", s->err.msg);
+			else {
+				have[60] = '\0';
+				for (char *c = have; *c; c++) /* bytes of a damaged page: none reaches the terminal raw */
+					if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+						*c = '.';
+				snprintf(why, sizeof(why), "reads \"%.60s\"", have);
+			}
+			return kd_fail(s, "the dump is damaged: its VMCOREINFO names the vmlinux's release %.*s, but the kernel's "
+				       "banner at %llx %s", (int)rl, rel, (unsigned long long)addr, why);
+		}
 		if (rel)
 			return kd_fail(s, "vmlinux and dump do not match: vmlinux is \"%s\", the dump is of release %.*s", want, (int)rl, rel);
 		if (s->err.msg[0] && have[0] == '\0')

@@ -12,14 +12,20 @@ own file, and this checks every (dump, command):
     session restarted after it);
   * no sanitizer report (the ASan + UBSan build) on stderr;
   * a clear answer. kdive writes each error line both to the command's output and to
-    stderr, so the command's error lines are the lines of its output that stderr also
-    holds. A command passes when it printed output and at most one error line
-    ("partial"), or printed only one error line ("refused"), or printed output and no
-    error ("output"); the error line is clear: `WORD: message`, printable ASCII, at most
-    300 characters. Two or more error lines, or neither output nor an error ("silent"),
-    fail. A dump kdive refuses to open at all must say why on stderr, in at most two
-    lines, and exit 1; and not blame the vmlinux ("do not match"): every case's vmlinux
-    is its dump's own.
+    stderr, and a warning about the dump (said once a session) to stderr only; a marker
+    written on stderr before each command (a `!echo` shell escape, run in order) cuts
+    stderr into each command's error lines. Output lines that say a damage in crash's
+    way, in band (`kmem: kmalloc-8: slab: ... duplicate freelist object: ...`: the
+    command's word and a colon; not crash's per-item notes such as ps -a's "ps: no user
+    stack"), are error lines too, the same one repeated counted once (crash says a
+    damage each time a walk meets it). A command passes when it printed
+    output and at most one error line per structure the case damaged (its "structures",
+    1 unless it says more) ("partial"), or printed only such error lines
+    ("refused"), or printed output and no error ("output"); an error line is clear:
+    `WORD: message`, printable ASCII, at most 400 characters. More error lines, a
+    stderr error repeated, or neither output nor an error ("silent") fail. A dump kdive refuses
+    to open at all must say why on stderr, in at most two lines, and exit 1; and not
+    blame the vmlinux ("do not match"): every case's vmlinux is its dump's own.
   * the case's expectations: for each command the case names, an error line matching
     its pattern (case-insensitive), and output before it where the case asks for
     partial output (a walk must print what it walked before the place it broke); a
@@ -57,6 +63,8 @@ COMMANDS = ["sys", "bt -a", "ps", "log", "files", "vm", "mod", "kmem -i", "kmem 
             "net", "dev", "irq", "timer"]
 ERROR_LINE = re.compile(r"^[a-z][\w.-]*: \S.*$")
 MARK = "@@corrupt-mark"
+# crash's per-item notes in band that say no damage (ps -a of a kernel thread)
+NOT_ERRORS = {"ps: no user stack"}
 
 
 def segments(stderr):
@@ -192,19 +200,31 @@ def run_case(kdive, case, timeout):
             except FileNotFoundError:
                 res[cmd] = ("C", "never ran: the session ended before it")
                 continue
-            errors = seg.get(i, [])
-            errset = {x.strip() for x in errors}
-            body = [x for x in out.splitlines() if x.strip() and x.strip() not in errset]
+            # its error lines: its stderr lines, and the lines of its output that say a damage
+            # in crash's way, in band ("kmem: kmalloc-8: slab: ... duplicate freelist object")
+            words = {cmd.split()[0]} | ({cmd.split()[1]} if cmd.startswith("foreach ") and len(cmd.split()) > 1 else set())
+            stderr_lines = seg.get(i, [])
+            errset = {x.strip() for x in stderr_lines}
+            inband = [x.rstrip() for x in out.splitlines() if x.strip() not in errset and x.split(":", 1)[0] in words
+                      and ERROR_LINE.match(x.rstrip()) and x.strip() not in NOT_ERRORS]
+            errors = stderr_lines + inband
+            body = [x for x in out.splitlines() if x.strip() and x.strip() not in errset and x.rstrip() not in inband]
             unclear = [e for e in errors if not ERROR_LINE.match(e) or len(e) > 400
                        or any(ord(ch) < 32 or ord(ch) > 126 for ch in e)]
             exp = case["expect"].get(cmd)
-            if len(errors) > 1 or unclear:
-                res[cmd] = ("M", f"{len(errors)} error lines: " + " | ".join(errors[:4])[:600])
+            most = case.get("structures", 1)
+            # (crash says a damage in band each time a walk meets it: kmem -S walks a cpu
+            # slab's freelist for the cache line and again for the slab; the same line
+            # repeated in band is one error)
+            errors = stderr_lines + list(dict.fromkeys(inband))
+            if len(errors) > most or len(set(errors)) < len(errors) or unclear:
+                res[cmd] = ("M", f"{len(errors)} error lines ({most} damaged structure{'s' * (most > 1)} in this "
+                            "dump): " + " | ".join(errors[:4])[:600])
             elif not errors and not body:
                 res[cmd] = ("0", "no output and no error")
             elif exp and exp.get("session") and not any(re.search(exp["error"], e, re.I) for e in anywhere):
                 res[cmd] = ("!", f"expected a warning matching /{exp['error']}/ in the session, got none")
-            elif exp and not exp.get("session") and not (errors and re.search(exp["error"], errors[0], re.I)):
+            elif exp and not exp.get("session") and not any(re.search(exp["error"], e, re.I) for e in errors):
                 res[cmd] = ("!", f"expected an error matching /{exp['error']}/, got "
                             + (repr(errors[0]) if errors else f"{len(body)} lines of output and no error"))
             elif exp and exp.get("partial") and not body:

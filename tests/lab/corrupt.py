@@ -107,9 +107,11 @@ def poke(path, off, data):
     os.chmod(path, 0o444)
 
 
-def add(name, path, kind, src, what, expect=None, extra=()):
+def add(name, path, kind, src, what, expect=None, extra=(), structures=1):
+    """structures: how many structures the case damaged (a command may say each once)."""
     cases.append({"id": f"{args.kernel}-{name}", "kernel": args.kernel, "kind": kind, "source": os.path.basename(src),
-                  "dump": path, "vmlinux": args.vmlinux, "what": what, "expect": expect or {}, "commands": list(extra)})
+                  "dump": path, "vmlinux": args.vmlinux, "what": what, "expect": expect or {}, "commands": list(extra),
+                  "structures": structures})
 
 
 PART, NPARTS = map(int, args.part.split("/"))
@@ -334,7 +336,7 @@ def file_offset(L, paddr, n):
     die(f"physical {paddr:#x} is not in the dump's PT_LOAD table")
 
 
-def mem_case(L, name, patches, what, expect, extra=(), pid=None):
+def mem_case(L, name, patches, what, expect, extra=(), pid=None, structures=1):
     """patches: [(kernel vaddr, 8-byte value or bytes, user pid or None)] written into a sparse copy of qemu.elf."""
     path = copy(ELF_SRC, f"mem-{name}.elf")
     checks = []
@@ -353,7 +355,7 @@ def mem_case(L, name, patches, what, expect, extra=(), pid=None):
         want = [f"{w:016x}" for w in struct.unpack(f"<{(len(d) + 7) // 8}Q", d.ljust((len(d) + 7) // 8 * 8, b"\0"))]
         if words[:len(want)] != want:
             die(f"mem-{name}: read back {words[:len(want)]} at physical {pa:#x}, wrote {want}")
-    add(f"mem-{name}", path, "memory", ELF_SRC, what, expect, extra)
+    add(f"mem-{name}", path, "memory", ELF_SRC, what, expect, extra, structures)
 
 
 def ps_tasks(dump):
@@ -397,7 +399,8 @@ def memory_cases(L):
              f"task {t1['pid']} ({t1['comm']})'s mm points into kernel text (_stext+0x1000); task {t2['pid']}'s at "
              "0xffffc9ffdead0000, which no page backs",
              {f"vm {t2['pid']}": {"error": r"ffffc9ffdead|mm|read|memory", "partial": False}},
-             [f"vm {t1['pid']}", f"vm {t2['pid']}", f"files {t1['pid']}", f"vm -m {t1['pid']}", f"ps -G {t1['pid']}"])
+             [f"vm {t1['pid']}", f"vm {t2['pid']}", f"files {t1['pid']}", f"vm -m {t1['pid']}", f"ps -G {t1['pid']}"],
+             structures=2)
 
     # maple root node: end (metadata) and pivots
     mt = user[2]
@@ -504,7 +507,7 @@ def memory_cases(L):
              f"{n1}: CPU 0's first free object {f1:#x} points at itself; {n2}: the second free object {second:#x} "
              f"points back at the first {f2:#x} (both encoded as the hardened freelist stores them)",
              {f"kmem -S {n1}": {"error": r"free|cycle|list|slab", "partial": False}, f"kmem -S {n2}": {"error": r"free|cycle|list|slab", "partial": False}},
-             [f"kmem -S {n1}", f"kmem -S {n2}", f"kmem {f1:#x}", f"kmem {second:#x}"])
+             [f"kmem -S {n1}", f"kmem -S {n2}", f"kmem {f1:#x}", f"kmem {second:#x}"], structures=2)
 
     # list and tree targets: super_blocks and free_vmap_area_root
     sb1, = values(src, ["super_blocks.next"])
@@ -521,7 +524,7 @@ def memory_cases(L):
              {f"list -H {sbl:#x}": {"error": r"list|cycle|loop|entries", "partial": True},
               "tree -t rbtree -o vmap_area.rb_node free_vmap_area_root": {"error": r"tree|cycle|loop|entries|node", "partial": True}},
              [f"list -H {sbl:#x}", f"list -o super_block.s_list -H {sbl:#x} -s super_block.s_id",
-              "tree -t rbtree -o vmap_area.rb_node free_vmap_area_root", "mount", "kmem -v"])
+              "tree -t rbtree -o vmap_area.rb_node free_vmap_area_root", "mount", "kmem -v"], structures=2)
 
 
 def main():
