@@ -33,7 +33,7 @@ From DIR's dumps it writes into --out:
                         CONFIG_SLAB_FREELIST_HARDENED stores it: ptr ^ s->random ^
                         swab(address of the pointer)); in a second cache the second
                         free object points back at the first
-    mem-list-tree       super_blocks' third entry points back at the first, and an
+    mem-list-tree       super_blocks' fifth entry points back at the third, and an
                         rbtree node of free_vmap_area_root gets its parent as its left child
 
 and cases.json: one entry per dump with its commands and expectations (the error each
@@ -510,16 +510,19 @@ def memory_cases(L):
              [f"kmem -S {n1}", f"kmem -S {n2}", f"kmem {f1:#x}", f"kmem {second:#x}"], structures=2)
 
     # list and tree targets: super_blocks and free_vmap_area_root
-    sb1, = values(src, ["super_blocks.next"])
-    sb2, = values(src, [f"((struct list_head *){sb1:#x})->next"])
-    sb3, = values(src, [f"((struct list_head *){sb2:#x})->next"])
+    sbs = values(src, ["super_blocks.next"])
+    for _ in range(4):
+        sbs += values(src, [f"((struct list_head *){sbs[-1]:#x})->next"])
     root, = values(src, ["free_vmap_area_root.rb_node"])
     left, = values(src, [f"((struct rb_node *){root:#x})->rb_left"])
     sbl, = values(src, ["&super_blocks"])
     if not left:
         die("free_vmap_area_root's root has no left child")
-    mem_case(L, "list-tree", [(sb3, sb1, None), (left + off["rb_left"], root, None)],
-             "the third super_block's s_list.next points back at the first; free_vmap_area_root's root's left child "
+    # (back at the third: a list that comes back to its first or second entry, or to the
+    # entry itself, ends there quietly, in crash's list as in kdive's, as a circular list
+    # without a head does)
+    mem_case(L, "list-tree", [(sbs[4], sbs[2], None), (left + off["rb_left"], root, None)],
+             "the fifth super_block's s_list.next points back at the third; free_vmap_area_root's root's left child "
              "has the root as its own left child",
              {f"list -H {sbl:#x}": {"error": r"list|cycle|loop|entries", "partial": True},
               "tree -t rbtree -o vmap_area.rb_node free_vmap_area_root": {"error": r"tree|cycle|loop|entries|node", "partial": True}},
