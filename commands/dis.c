@@ -37,11 +37,7 @@ __attribute__((format(printf, 2, 3))) static void warning(kd_session *s, const c
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	kd_printf(s, "WARNING: %s\n", line);
-	if (kd_out(s) != stdout) {
-		fflush(stdout);
-		fprintf(stderr, "WARNING: %s\n", line);
-	}
+	kd_info(s, "WARNING: %s", line);
 }
 
 static bool is_text(const struct kd_symbol *k)
@@ -240,12 +236,8 @@ static int raw_listing(kd_session *s, const struct dis_opts *o, uint64_t addr)
 			 * below the kernel's half says nothing */
 			if (o->user || kd_is_kvaddr(s, addr)) {
 				const char *space = o->user ? "user" : "kernel";
-				static const char fmt[] = "dis: invalid %s virtual address: %llx  type: \"gdb_readmem_callback\"\n";
-				kd_printf(s, fmt, space, (unsigned long long)(addr & ~0xfULL));
-				if (kd_out(s) != stdout) {
-					fflush(stdout);
-					fprintf(stderr, fmt, space, (unsigned long long)(addr & ~0xfULL));
-				}
+				static const char fmt[] = "dis: invalid %s virtual address: %llx  type: \"gdb_readmem_callback\"";
+				kd_info(s, fmt, space, (unsigned long long)(addr & ~0xfULL));
 				return kd_fail(s, "invalid %s virtual address: %llx  type: \"gdb_readmem_callback\"", space,
 					       (unsigned long long)addr);
 			}

@@ -43,7 +43,7 @@ static int run_each(kd_session *s, const struct kd_command *cmd, int nargs, char
 	argv[0] = (char *)cmd->name;
 	for (int i = 0; i < nargs; i++)
 		argv[i + 1] = args[i];
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !kd_interrupted(s); i++) {
 		const struct task_info *t = list[i];
 		kd_set_context_task(s, t->task);
 		optind = 0;

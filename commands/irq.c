@@ -270,9 +270,7 @@ static int cmd_irq(kd_session *s, int argc, char **argv)
 		case 'c':
 			if (have_cpus) {
 				/* crash's INFO line: in the output, and on the terminal when the output goes elsewhere */
-				kd_printf(s, "irq: only one -c option allowed\n");
-				if (kd_out(s) != stdout)
-					fprintf(stderr, "irq: only one -c option allowed\n");
+				kd_info(s, "irq: only one -c option allowed");
 				bad = true;
 			} else {
 				have_cpus = true;

@@ -68,7 +68,7 @@ static int cmd_repeat(kd_session *s, int argc, char **argv)
 			if (*msg) {
 				const char *cmd = kd_sbuf_str(&line);
 				int n = (int)strcspn(cmd, " \t");
-				if (kd_out(s) != stdout)
+				if (kd_out_elsewhere(s))
 					fprintf(kd_out(s), "%.*s: %s\n", n, cmd, msg);
 				fprintf(stderr, "%.*s: %s\n", n, cmd, msg);
 				kd_clear_error(s);

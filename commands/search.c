@@ -419,7 +419,7 @@ static void search_virtual(struct search *sr, uint64_t start, uint64_t end, enum
 		info(s, "rounding down start address to: %llx", (unsigned long long)start);
 	}
 	uint64_t next = start, pp = start & ~(page - 1), endpage = end & ~(page - 1);
-	while (next < end) {
+	while (next < end && !kd_interrupted(s)) {
 		size_t want = (size_t)MIN((uint64_t)RUN_BYTES, (endpage - pp) + page);
 		if (sr->no_dump) {
 			/* a reader of kernel addresses: page by page, what it has */
@@ -489,7 +489,7 @@ static void search_physical(struct search *sr, uint64_t start, uint64_t end)
 		info(s, "rounding down start address to: %llx", (unsigned long long)start);
 	}
 	uint64_t next = start, pp = start & ~(page - 1), endpage = end & ~(page - 1);
-	while (next < end) {
+	while (next < end && !kd_interrupted(s)) {
 		size_t want = (size_t)MIN((uint64_t)RUN_BYTES, (endpage - pp) + page), bad;
 		size_t n = valid_run(sr, pp, want, &bad), off = 0;
 		if (!n) {

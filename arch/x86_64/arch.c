@@ -248,13 +248,18 @@ static int x86_kvtop(kd_session *s, uint64_t vaddr, uint64_t *paddr)
 		return kd_fail(s, "%llx is not a kernel virtual address", (unsigned long long)vaddr);
 	if (!s->dump) /* memory from a reader of kernel virtual addresses (the unit tests' fake kernel) */
 		return kd_error(s, KD_ENOMEM_DUMP, vaddr, "address %llx: no dump to translate it into", (unsigned long long)vaddr);
-	uint64_t ram_end = (uint64_t)s->dump->max_pfn * s->dump->page_size;
-	if (vaddr >= ki->page_offset && vaddr - ki->page_offset < ram_end) {
-		*paddr = vaddr - ki->page_offset;
-		return 0;
-	}
 	if (vaddr >= KERNEL_MAP_START && vaddr - KERNEL_MAP_START < kernel_image_size(s)) {
 		*paddr = vaddr - KERNEL_MAP_START + ki->phys_base;
+		return 0;
+	}
+	/* The direct map covers the dump's memory, and never reaches the vmalloc area: a segment
+	 * claiming more memory than that (a corrupt header) must not swallow other addresses. */
+	uint64_t ram_end = s->dump->max_pfn > UINT64_MAX / s->dump->page_size ? UINT64_MAX
+										: s->dump->max_pfn * s->dump->page_size;
+	if (ki->vmalloc_start > ki->page_offset && ram_end > ki->vmalloc_start - ki->page_offset)
+		ram_end = ki->vmalloc_start - ki->page_offset;
+	if (vaddr >= ki->page_offset && vaddr - ki->page_offset < ram_end) {
+		*paddr = vaddr - ki->page_offset;
 		return 0;
 	}
 	return translate(s, ki->kernel_pgd, ki->l5, vaddr, paddr, NULL);

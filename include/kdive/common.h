@@ -49,9 +49,10 @@
  *      (kd_symbol_search_value, kd_symbol_describe), source lines with their parts
  *      (kd_addr_to_line_parts), gdb's minimal symbol (kd_print_symbolic, kd_symbol_gdb), sym's
  *      symbol line and query (kd_symbol_show, kd_symbol_query).
+ * 1.5: kd_out_elsewhere, kd_interrupted and KD_EINTR (common.h).
  */
 #define KDIVE_API_MAJOR 1
-#define KDIVE_API_MINOR 4
+#define KDIVE_API_MINOR 5
 #define KDIVE_API_VERSION ((KDIVE_API_MAJOR << 16) | KDIVE_API_MINOR)
 #define KDIVE_API_VERSION_MAJOR(v) ((unsigned)(v) >> 16)
 #define KDIVE_API_VERSION_MINOR(v) ((unsigned)(v)&0xffffu)
@@ -77,6 +78,7 @@ enum kd_errcode {
 	KD_EUNSUPP,     /* valid, but not something kdive handles (yet) */
 	KD_EUSAGE,      /* the command was called wrongly: the shell prints its synopsis */
 	KD_EFAIL,       /* any other failure, described by its message */
+	KD_EINTR,       /* the user interrupted the command (Ctrl-C): no message is shown (API 1.5) */
 };
 /* Fail with an explicit code and the address involved (0 if none). Returns -1. */
 KD_API int kd_error(kd_session *s, enum kd_errcode code, uint64_t addr, const char *fmt, ...)
@@ -102,6 +104,13 @@ KD_API int kd_printf(kd_session *s, const char *fmt, ...) __attribute__((format(
  * goes, and on the error stream too when the output goes elsewhere (a file, a pipe), as the shell
  * shows a command's error; the command goes on. */
 KD_API void kd_info(kd_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Ctrl-C at the prompt: true once the user interrupted the running command. Memory reads and
+ * kd_printf fail (KD_EINTR) from then on until the command ends, so that every command stops
+ * soon; a loop that neither reads nor prints (a scan that skips what is not mapped) asks. */
+KD_API bool kd_interrupted(const kd_session *s);
+/* Whether the output goes to a file or a pipe named on the command line (`> FILE`, `| CMD`),
+ * rather than to the terminal where errors show (directly or through the pager). */
+KD_API bool kd_out_elsewhere(const kd_session *s);
 
 KD_END_DECLS
 

@@ -47,7 +47,8 @@ int dfile_read(const struct dfile *f, uint64_t off, void *buf, size_t len, struc
 		}
 		const struct dfile_seg *sg = &f->segs[lo];
 		if (f->nsegs == 0 || sg->off > off || off - sg->off >= sg->len)
-			return kd_err_set(err, KD_EFORMAT, "flattened dump has no data at offset %#llx", (unsigned long long)off);
+			return kd_err_set(err, f->flat_cut ? KD_EEXCLUDED : KD_EFORMAT, "flattened dump has no data at offset %#llx%s",
+					  (unsigned long long)off, f->flat_cut ? ": past the end of the stream, which was cut short" : "");
 		uint64_t in = off - sg->off;
 		size_t n = (size_t)MIN((uint64_t)len, sg->len - in);
 		memcpy(out, f->map + sg->fpos + in, n);
@@ -97,17 +98,25 @@ int dfile_flat_init(struct dfile *f, struct kd_err *err)
 	uint64_t pos = FLAT_HEADER_SIZE;
 	for (;;) {
 		if (pos + 16 > f->map_size) {
-			VEC_FREE(&segs);
-			return kd_err_set(err, KD_EFORMAT, "flattened dump truncated: block header at %#llx is past the end of the file",
-					  (unsigned long long)pos);
+			/* a stream cut short (a copy that stopped): the blocks before stand */
+			f->flat_cut = pos;
+			break;
 		}
 		int64_t off = (int64_t)be64(f->map + pos), len = (int64_t)be64(f->map + pos + 8);
 		if (off == -1)
 			break; /* end marker */
-		if (off < 0 || len < 0 || (uint64_t)len > f->map_size - pos - 16) {
+		if (off < 0 || len < 0 || (uint64_t)off > INT64_MAX - (uint64_t)len) {
 			VEC_FREE(&segs);
-			return kd_err_set(err, KD_EFORMAT, "flattened dump corrupt: block at %#llx (offset %lld, size %lld) runs past the end of the file",
+			return kd_err_set(err, KD_EFORMAT, "flattened dump corrupt: block at %#llx has offset %lld, size %lld",
 					  (unsigned long long)pos, (long long)off, (long long)len);
+		}
+		if ((uint64_t)len > f->map_size - pos - 16) {
+			/* cut short within this block: keep what it has */
+			f->flat_cut = pos;
+			len = (int64_t)(f->map_size - pos - 16);
+			if (len)
+				VEC_PUSH(&segs, ((struct dfile_seg){(uint64_t)off, (uint64_t)len, pos + 16}));
+			break;
 		}
 		if (len)
 			VEC_PUSH(&segs, ((struct dfile_seg){(uint64_t)off, (uint64_t)len, pos + 16}));
@@ -298,9 +307,14 @@ static struct dump *open_common(const char *path, bool allow_mmap, struct kd_err
 	}
 	if (rc < 0) {
 		/* Prefix the file name once, so the user knows which argument was bad. */
+		if (d->file.flat_cut)
+			kd_err_prefix(err, "flattened stream cut short (truncated file?)");
 		kd_err_prefix(err, path);
 		goto fail;
 	}
+	if (d->file.flat_cut && !d->truncated)
+		d->truncated = xasprintf("the flattened stream ends within a block at file offset %#llx: the memory written after "
+					 "it is missing", (unsigned long long)d->file.flat_cut);
 	return d;
 fail:
 	dump_close(d);
@@ -331,6 +345,7 @@ void dump_close(struct dump *d)
 	free(d->notes);
 	free(d->note_buf);
 	free(d->vmcoreinfo);
+	free(d->truncated);
 	free(d->path);
 	free(d);
 }

@@ -29,6 +29,7 @@ struct dfile {
 	uint64_t size; /* logical size */
 	struct dfile_seg *segs; /* flattened only; sorted, non-overlapping */
 	size_t nsegs;
+	uint64_t flat_cut; /* flattened only: the file position where the stream ends within a block (0: whole) */
 };
 int dfile_read(const struct dfile *f, uint64_t off, void *buf, size_t len, struct kd_err *err);
 /* Direct pointer to [off, off+len) when the file is plain and the range inside it; else NULL. */
@@ -80,6 +81,10 @@ struct dump {
 	uint32_t hdr_nr_cpus;
 	int dump_level; /* makedumpfile's -d level of a kdump file; 0 if none or unknown */
 	uint64_t max_pfn; /* one past the highest physical page the dump describes */
+	/* A file shorter than its headers describe (a copy cut short, a full disk): what is
+	 * missing, in one line; NULL when the file is complete. The memory whose data is missing
+	 * reads as not in the dump. */
+	char *truncated;
 	const char *compression; /* human-readable summary for `help -D` */
 	bool flattened;
 	struct dfile file;

@@ -12,6 +12,7 @@
 
 struct elf_load {
 	uint64_t paddr, memsz, filesz, offset;
+	uint64_t filesz_hdr; /* as the header says: more than filesz in a truncated file */
 };
 
 struct elf_priv {
@@ -71,6 +72,9 @@ static int elf_read_phys(struct dump *d, uint64_t paddr, void *buf, size_t len, 
 	const struct elf_load *l = &p->loads[p->last];
 	if (len > l->memsz - (paddr - l->paddr))
 		len = (size_t)(l->memsz - (paddr - l->paddr)); /* caller splits at pages; segments are page-aligned in practice */
+	if ((w == ELF_FILTERED || avail < len) && paddr - l->paddr + len <= l->filesz_hdr)
+		return kd_err_set(err, KD_EEXCLUDED, "physical address %#llx: its data is past the end of the truncated dump file",
+				  (unsigned long long)paddr);
 	if (w == ELF_FILTERED || avail < len)
 		return kd_err_set(err, KD_EEXCLUDED, "physical address %#llx: page excluded from the dump (filtered out by makedumpfile)",
 				  (unsigned long long)paddr);
@@ -157,7 +161,7 @@ int dump_elf_open(struct dump *d, struct dfile *f, struct kd_err *err)
 		return kd_err_set(err, KD_EFORMAT, "ELF notes claim %llu bytes", (unsigned long long)note_total);
 	}
 	d->note_buf = xmalloc(note_total + 1);
-	uint64_t note_len = 0;
+	uint64_t note_len = 0, need = 0, cut_paddr = 0;
 	int rc = 0;
 	for (unsigned i = 0; i < eh.e_phnum && rc == 0; i++) {
 		const Elf64_Phdr *h = &ph[i];
@@ -172,15 +176,22 @@ int dump_elf_open(struct dump *d, struct dfile *f, struct kd_err *err)
 		} else if (h->p_type == PT_LOAD && h->p_memsz && h->p_paddr != UINT64_MAX) {
 			/* /proc/kcore marks segments without a physical address (vmalloc, modules) with -1;
 			 * those are read through the page tables instead. */
-			if (h->p_filesz > h->p_memsz || h->p_offset > f->size) {
+			if (h->p_filesz > h->p_memsz || h->p_offset > UINT64_MAX - h->p_filesz) {
 				rc = kd_err_set(err, KD_EFORMAT, "ELF segment %u: offset %#llx / size %#llx are not possible", i,
 						(unsigned long long)h->p_offset, (unsigned long long)h->p_filesz);
 				break;
 			}
-			struct elf_load l = {h->p_paddr, h->p_memsz, h->p_filesz, h->p_offset};
-			/* A truncated file keeps what it has; the rest reads as "not in the dump". */
-			if (l.filesz > f->size - l.offset)
-				l.filesz = f->size - l.offset;
+			struct elf_load l = {h->p_paddr, h->p_memsz, h->p_filesz, h->p_offset, h->p_filesz};
+			/* A truncated file keeps what it has; the rest reads as "not in the dump", and the
+			 * session says which memory that is. */
+			uint64_t have = l.offset >= f->size ? 0 : f->size - l.offset;
+			if (l.filesz > have) {
+				if (!need || l.paddr + have < cut_paddr)
+					cut_paddr = l.paddr + have;
+				if (l.offset + l.filesz > need)
+					need = l.offset + l.filesz;
+				l.filesz = have;
+			}
 			if (l.paddr + l.memsz < l.paddr) {
 				rc = kd_err_set(err, KD_EFORMAT, "ELF segment %u wraps around the address space", i);
 				break;
@@ -205,5 +216,9 @@ int dump_elf_open(struct dump *d, struct dfile *f, struct kd_err *err)
 	p->nloads = n;
 	if (!p->nloads)
 		return kd_err_set(err, KD_EFORMAT, "ELF dump has no memory segments");
+	if (need)
+		d->truncated = xasprintf("the file has %llu bytes, its program headers describe %llu: the memory from physical "
+					 "address %#llx on is missing",
+					 (unsigned long long)f->size, (unsigned long long)need, (unsigned long long)cut_paddr);
 	return dump_parse_notes(d, d->note_buf, note_len, err);
 }

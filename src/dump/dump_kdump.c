@@ -98,6 +98,82 @@ static void build_rank(struct kdump_priv *p)
 	p->nr_dumped = count;
 }
 
+/* The pfn of the idx-th dumped page (idx < nr_dumped): the idx-th set bit of bitmap2. */
+static uint64_t dumped_pfn(const struct kdump_priv *p, uint64_t idx)
+{
+	uint64_t lo = 0, hi = (p->max_mapnr + RANK_CHUNK - 1) / RANK_CHUNK; /* rank[hi] = nr_dumped > idx */
+	while (hi - lo > 1) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (p->rank[mid] <= idx)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	uint64_t left = idx - p->rank[lo];
+	for (uint64_t pfn = lo * RANK_CHUNK; pfn < p->max_mapnr; pfn++)
+		if (bit(p->bitmap2, pfn) && left-- == 0)
+			return pfn;
+	return p->max_mapnr;
+}
+
+/* Whether the idx-th page descriptor and the data it points to lie within the file: 1 yes,
+ * 0 no, -1 it is a page of zeroes (all of them share the first block of data, whatever their pfn). */
+static int desc_whole1(const struct dump *d, const struct kdump_priv *p, uint64_t idx)
+{
+	uint8_t desc[PAGE_DESC_SIZE];
+	struct kd_err e = {0};
+	if (dfile_read(&d->file, p->desc_off + idx * PAGE_DESC_SIZE, desc, sizeof(desc), &e) < 0)
+		return 0;
+	uint64_t off = rd64(desc);
+	uint32_t size = rd32(desc + 8);
+	if (off == p->desc_off + p->nr_dumped * PAGE_DESC_SIZE)
+		return -1;
+	return off <= d->file.size && size <= d->file.size - off;
+}
+
+/* The same for the nearest page at or after idx (else before it) that is not a page of zeroes,
+ * looking at no more than a few thousand descriptors. */
+static bool desc_whole(const struct dump *d, const struct kdump_priv *p, uint64_t idx)
+{
+	for (uint64_t i = idx, n = 0; i < p->nr_dumped && n < 4096; i++, n++) {
+		int w = desc_whole1(d, p, i);
+		if (w >= 0)
+			return w;
+	}
+	for (uint64_t i = idx, n = 0; i-- > 0 && n < 4096; n++) {
+		int w = desc_whole1(d, p, i);
+		if (w >= 0)
+			return w;
+	}
+	return true;
+}
+
+/*
+ * A file cut short (a copy that stopped, a full disk): makedumpfile writes the descriptors, then
+ * the pages in pfn order, so the data of the last descriptor ends the file. When it is missing,
+ * the first page whose descriptor or data is past the end (found by bisection over the
+ * descriptors, their data offsets rising with them) says from where memory is missing.
+ */
+static void find_cut(struct dump *d, const struct kdump_priv *p)
+{
+	if (!p->nr_dumped || desc_whole(d, p, p->nr_dumped - 1))
+		return;
+	uint64_t lo = 0, hi = p->nr_dumped - 1; /* the first bad one is in (lo-1, hi] */
+	if (!desc_whole(d, p, 0))
+		hi = 0;
+	else
+		while (hi - lo > 1) {
+			uint64_t mid = lo + (hi - lo) / 2;
+			if (desc_whole(d, p, mid))
+				lo = mid;
+			else
+				hi = mid;
+		}
+	d->truncated = xasprintf("the file ends at %llu bytes: %llu of its %llu pages are missing, from physical address %#llx on",
+				 (unsigned long long)d->file.size, (unsigned long long)(p->nr_dumped - hi),
+				 (unsigned long long)p->nr_dumped, (unsigned long long)(dumped_pfn(p, hi) * p->block_size));
+}
+
 enum page_state { PAGE_DUMPED, PAGE_BEYOND, PAGE_NO_RAM, PAGE_EXCLUDED };
 
 /* From the bitmaps alone: cheap enough for scans to ask of every page. */
@@ -377,6 +453,7 @@ int dump_kdump_open(struct dump *d, struct dfile *f, struct kd_err *err)
 	p->bitmap2 = p->bitmap_buf + p->bitmap_len;
 	p->desc_off = bitmap_off + bitmap_total;
 	build_rank(p);
+	find_cut(d, p);
 	d->max_pfn = p->max_mapnr;
 	d->dump_level = p->dump_level;
 	d->compression = "per-page (zlib/lzo/snappy/zstd)";

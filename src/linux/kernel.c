@@ -125,25 +125,28 @@ static int check_match(kd_session *s)
 	if (kd_read_string(s, addr, have, sizeof(have)) < 0 || strncmp(want, have, strlen(want)) != 0) {
 		size_t rl;
 		const char *rel = s->dump ? dump_vmcoreinfo(s->dump, "OSRELEASE", &rl) : NULL;
-		/* The dump's VMCOREINFO names the vmlinux's own release: the banner is missing or
-		 * wrong because the dump is damaged (truncated, a page or a header corrupt), not
-		 * because the vmlinux is another kernel's. */
-		static const char prefix[] = "Linux version ";
-		const char *vrel = strncmp(want, prefix, sizeof(prefix) - 1) == 0 ? want + sizeof(prefix) - 1 : NULL;
-		if (rel && vrel && strncmp(vrel, rel, rl) == 0 && (vrel[rl] == ' ' || vrel[rl] == '\0')) {
-			char why[200];
+		/* "Linux version REL (...": the same release on both sides is no mismatch of files, but
+		 * a dump whose memory is damaged, or laid out otherwise than its headers say */
+		static const char pfx[] = "Linux version ";
+		if (rel && strncmp(want, pfx, sizeof(pfx) - 1) == 0 && strlen(want) > sizeof(pfx) - 1 + rl &&
+		    memcmp(want + sizeof(pfx) - 1, rel, rl) == 0 && want[sizeof(pfx) - 1 + rl] == ' ') {
+			if (have[0] == '\0' && s->err.msg[0] && s->dump->truncated)
+				return kd_error(s, KD_EFORMAT, addr,
+						"the dump is truncated, and the kernel's own memory (its linux_banner at %llx) is in "
+						"the part that is missing: %s", (unsigned long long)addr, s->err.msg);
+			if (have[0] == '\0' && s->err.msg[0])
+				return kd_error(s, KD_EFORMAT, addr,
+						"the dump is of release %.*s as the vmlinux, but its linux_banner at %llx is unreadable (%s): "
+						"the dump is damaged, or its memory is not where its headers say",
+						(int)rl, rel, (unsigned long long)addr, s->err.msg);
 			have[strcspn(have, "\n")] = '\0';
-			if (s->err.msg[0] && have[0] == '\0')
-				snprintf(why, sizeof(why), "cannot be read: %.150s", s->err.msg);
-			else {
-				have[60] = '\0';
-				for (char *c = have; *c; c++) /* bytes of a damaged page: none reaches the terminal raw */
-					if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
-						*c = '.';
-				snprintf(why, sizeof(why), "reads \"%.60s\"", have);
-			}
-			return kd_fail(s, "the dump is damaged: its VMCOREINFO names the vmlinux's release %.*s, but the kernel's "
-				       "banner at %llx %s", (int)rl, rel, (unsigned long long)addr, why);
+			for (char *c = have; *c; c++) /* bytes of a damaged page: none reaches the terminal raw */
+				if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+					*c = '.';
+			return kd_error(s, KD_EFORMAT, addr,
+					"the dump is of release %.*s as the vmlinux, but its linux_banner at %llx reads \"%.60s\": "
+					"the dump is damaged, or its memory is not where its headers say",
+					(int)rl, rel, (unsigned long long)addr, have);
 		}
 		if (rel)
 			return kd_fail(s, "vmlinux and dump do not match: vmlinux is \"%s\", the dump is of release %.*s", want, (int)rl, rel);

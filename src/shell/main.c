@@ -36,7 +36,7 @@ int main(int argc, char **argv)
 	bool silent = false;
 	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'v'}, {0, 0, 0, 0}};
 	int c;
-	while ((c = getopt_long(argc, argv, "+i:shv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:shv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': cmdfile = optarg; break;
 		case 's': silent = true; break;

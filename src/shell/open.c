@@ -157,7 +157,23 @@ size_t kd_symbol_index_from(kd_session *s, uint64_t addr)
 	return lo;
 }
 
-/* ${XDG_CACHE_HOME:-$HOME/.cache}/kdive/index/<build-id>.idx, creating the directory; NULL if no home. */
+/* mkdir -p: every missing directory of path, each 0755 (the user's umask applies). */
+static void mkdir_parents(const char *path)
+{
+	char *p = xstrdup(path);
+	for (char *c = p + 1; *c; c++)
+		if (*c == '/') {
+			*c = '\0';
+			mkdir(p, 0755);
+			*c = '/';
+		}
+	mkdir(p, 0755);
+	free(p);
+}
+
+/* ${XDG_CACHE_HOME:-$HOME/.cache}/kdive/index/<build-id>.idx, creating the directory and its
+ * parents (a fresh HOME has no ~/.cache: without it every start would be a cold one); NULL if
+ * there is no home. */
 static char *index_cache_path(const uint8_t *id, size_t len)
 {
 	const char *env = getenv("KDIVE_INDEX_CACHE");
@@ -168,8 +184,7 @@ static char *index_cache_path(const uint8_t *id, size_t len)
 	if (!base)
 		return NULL;
 	char *dir = xasprintf("%s/index", base);
-	mkdir(base, 0755);
-	mkdir(dir, 0755);
+	mkdir_parents(dir);
 	char hex[129];
 	for (size_t i = 0; i < len && i < 64; i++)
 		snprintf(hex + 2 * i, 3, "%02x", id[i]);
@@ -244,6 +259,8 @@ int session_open(kd_session *s, const char *vmlinux, const char *dumpfile)
 	if (!s->dump)
 		return session_fail_from(s, &e);
 	session_note_input(s, dumpfile, "dump file");
+	if (s->dump->truncated) /* as crash warns of it, silent or not; what the file has stays readable */
+		fprintf(stderr, "WARNING: %s: truncated or incomplete: %s\n", dumpfile, s->dump->truncated);
 	if (mem_init(s) < 0)
 		return -1;
 	s->arch = &arch_x86_64;

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* fopencookie */
 #include "shell/shell.h"
 
 #include <ctype.h>
@@ -109,13 +110,73 @@ static char *trim(char *s)
 struct output {
 	FILE *fp;
 	bool is_pipe;
+	bool is_filter; /* the terminal filter over stdout, or over the pager */
+	FILE *under;    /* what the filter writes to (stdout, or the pager's pipe) */
 	char file[256]; /* a redirection's file, for its write error */
 };
+
+/*
+ * Text from a dump (a task's comm, a log record, a file name) may hold any byte: an escape
+ * sequence reaching the terminal would move the cursor, change its title or worse. Output
+ * that ends on a terminal (directly or through the pager) goes through this filter, which
+ * shows each control byte but tab and newline as '?', one column as the byte it replaces
+ * took, so that tables stay aligned. A file or a pipe named on the command line gets the
+ * bytes as they are.
+ */
+static ssize_t tty_filter_write(void *cookie, const char *buf, size_t len)
+{
+	FILE *under = cookie;
+	char tmp[4096];
+	size_t done = 0;
+	while (done < len) {
+		size_t n = len - done < sizeof(tmp) ? len - done : sizeof(tmp);
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)buf[done + i];
+			tmp[i] = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ? '?' : (char)c;
+		}
+		if (fwrite(tmp, 1, n, under) != n)
+			return done ? (ssize_t)done : -1;
+		done += n;
+	}
+	return (ssize_t)len;
+}
+
+static int tty_filter_flush_close(void *cookie)
+{
+	return fflush((FILE *)cookie) == 0 ? 0 : -1;
+}
+
+static FILE *tty_filter_open(FILE *under)
+{
+	cookie_io_functions_t io = {.write = tty_filter_write, .close = tty_filter_flush_close};
+	FILE *fp = fopencookie(under, "w", io);
+	if (fp)
+		setvbuf(fp, NULL, _IOLBF, 0); /* a line at a time, as on the terminal itself */
+	return fp;
+}
+
+/* Where the output ends up is a terminal: stdout is one, and no file or pipe was named. */
+static void filter_for_terminal(struct output *o)
+{
+	FILE *under = o->fp ? o->fp : stdout;
+	if (!isatty(STDOUT_FILENO))
+		return;
+	FILE *fp = tty_filter_open(under);
+	if (!fp)
+		return; /* unfiltered output is better than none */
+	o->under = o->fp;
+	o->fp = fp;
+	o->is_filter = true;
+}
 
 static int open_output(kd_session *s, char *cmdpart, char *pipe_cmd, struct output *o)
 {
 	o->fp = NULL;
 	o->is_pipe = false;
+	o->is_filter = false;
+	o->under = NULL;
+	/* a program that set the output itself (an embedder, the unit tests) chose somewhere else */
+	s->out_elsewhere = s->out != stdout;
 	char *redir = find_unquoted(cmdpart, '>');
 	if (redir) {
 		bool append = redir[1] == '>';
@@ -146,6 +207,7 @@ static int open_output(kd_session *s, char *cmdpart, char *pipe_cmd, struct outp
 			close(fd);
 			return kd_fail(s, "%s: %s", file, strerror(e));
 		}
+		s->out_elsewhere = true;
 		return 0;
 	}
 	if (pipe_cmd) {
@@ -154,6 +216,7 @@ static int open_output(kd_session *s, char *cmdpart, char *pipe_cmd, struct outp
 		if (!o->fp)
 			return kd_fail(s, "cannot run \"%s\": %s", pipe_cmd, strerror(errno));
 		o->is_pipe = true;
+		s->out_elsewhere = true;
 		return 0;
 	}
 	if (s->interactive && s->scroll && isatty(STDOUT_FILENO)) {
@@ -162,6 +225,8 @@ static int open_output(kd_session *s, char *cmdpart, char *pipe_cmd, struct outp
 		o->fp = popen(pager && *pager ? pager : "less -E -X", "w");
 		o->is_pipe = o->fp != NULL;
 	}
+	if (s->out == stdout)
+		filter_for_terminal(o);
 	return 0;
 }
 
@@ -170,8 +235,15 @@ static int open_output(kd_session *s, char *cmdpart, char *pipe_cmd, struct outp
 static int close_output(kd_session *s, struct output *o)
 {
 	s->out = stdout;
+	s->out_elsewhere = false;
 	if (!o->fp)
 		return 0;
+	if (o->is_filter) {
+		fclose(o->fp); /* flushes into what it filters for */
+		o->fp = o->under;
+		if (!o->fp)
+			return 0;
+	}
 	if (o->is_pipe) {
 		pclose(o->fp); /* a reader that stops early (head) is no error */
 		return 0;
@@ -240,6 +312,33 @@ static int run_argv(kd_session *s, int argc, char **argv)
 	return cmd->run(s, argc, argv);
 }
 
+/* Where text stops being text a command file may hold: its offset, or len when all of it is. */
+static size_t not_text_at(const unsigned char *t, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = t[i];
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') || c == 0x7f)
+				return i;
+			i++;
+			continue;
+		}
+		/* UTF-8: a lead byte and its continuation bytes, no overlong forms, no surrogates */
+		size_t n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+		if (!n || n >= len - i)
+			return i;
+		unsigned char c1 = t[i + 1];
+		if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f))
+			return i;
+		for (size_t k = 1; k <= n; k++)
+			if ((t[i + k] & 0xc0) != 0x80)
+				return i;
+		i += n + 1;
+	}
+	return len;
+}
+
 int kd_run_command(kd_session *s, const char *line_in)
 {
 	char *expanded = aliases_expand(s, line_in);
@@ -266,6 +365,17 @@ int shell_run_line(kd_session *s, const char *line_in)
 	int rc = 0;
 	if (!*cmdpart || *cmdpart == '#')
 		goto out;
+	session_sigint = 0; /* a Ctrl-C at the prompt is no interruption of this command */
+	/* Binary bytes (a dump piped in by mistake, line noise) are no command: nothing of such a
+	 * line runs, not even its redirection, which would create a file of a garbage name. */
+	size_t clen = strlen(cmdpart), bad = not_text_at((const unsigned char *)cmdpart, clen);
+	if (bad < clen) {
+		fflush(stdout);
+		fprintf(stderr, "not a command: byte 0x%02x at column %zu is not text; the line was not run\n",
+			(unsigned char)cmdpart[bad], bad + 1);
+		rc = -1;
+		goto out;
+	}
 	/* An alias is replaced before anything else: its expansion may hold a pipe or a redirection. */
 	if (*cmdpart != '!') {
 		char *expanded = aliases_expand(s, cmdpart);
@@ -312,7 +422,7 @@ int shell_run_line(kd_session *s, const char *line_in)
 			fprintf(s->out, "Usage:\n  %s\nEnter \"help %s\" for details.\n", cmd->synopsis ? cmd->synopsis : cmd->name,
 				cmd->name);
 		/* Like crash, an error goes where the output goes (a file or a pipe), and to the terminal. */
-		if (rc < 0 && s->out != stdout && s->err.msg[0])
+		if (rc < 0 && s->out_elsewhere && s->err.msg[0])
 			fprintf(s->out, "%s: %s\n", argv[0], s->err.msg);
 		fflush(s->out);
 	}
@@ -320,12 +430,25 @@ int shell_run_line(kd_session *s, const char *line_in)
 	if (close_output(s, &o) < 0)
 		rc = -1;
 report:
+	/* Ctrl-C: the command stopped where it was; nothing more to say than the prompt. */
+	if (session_sigint || s->err.code == KD_EINTR) {
+		session_sigint = 0;
+		kd_err_clear(&s->err);
+		rc = -1;
+		goto out;
+	}
 	/* A failure without a message has said what it had to (crash's usage text, for one). */
 	if (rc < 0 && s->err.msg[0]) {
 		fflush(stdout);
 		char *sp = strpbrk(cmdpart, " \t");
 		int n = sp ? (int)(sp - cmdpart) : (int)strlen(cmdpart);
-		fprintf(stderr, "%.*s: %s\n", n, cmdpart, s->err.msg);
+		/* the message may quote the dump or the user: no control byte reaches the terminal */
+		char *msg = xasprintf("%.*s: %s", n, cmdpart, s->err.msg);
+		for (char *c = msg; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
+		fprintf(stderr, "%s\n", msg);
+		free(msg);
 	}
 out:
 	free(line);
@@ -334,32 +457,6 @@ out:
 
 #define COMMAND_FILE_MAX (64u << 20)
 
-/* Where text stops being text a command file may hold: its offset, or len when all of it is. */
-static size_t not_text_at(const unsigned char *t, size_t len)
-{
-	size_t i = 0;
-	while (i < len) {
-		unsigned char c = t[i];
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') || c == 0x7f)
-				return i;
-			i++;
-			continue;
-		}
-		/* UTF-8: a lead byte and its continuation bytes, no overlong forms, no surrogates */
-		size_t n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
-		if (!n || n >= len - i)
-			return i;
-		unsigned char c1 = t[i + 1];
-		if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f))
-			return i;
-		for (size_t k = 1; k <= n; k++)
-			if ((t[i + k] & 0xc0) != 0x80)
-				return i;
-		i += n + 1;
-	}
-	return len;
-}
 
 char *shell_read_command_file(const char *path, char *msg, size_t msgsize)
 {
@@ -432,53 +529,6 @@ int shell_run_file(kd_session *s, const char *path)
 	return failures;
 }
 
-/* readline's completion callbacks take no user pointer: the REPL lends them its session. */
-static kd_session *completion_session;
-
-static char *complete_command(const char *text, int state)
-{
-	static size_t i;
-	kd_session *s = completion_session;
-	if (!state)
-		i = 0;
-	size_t len = strlen(text);
-	while (i < s->commands.len) {
-		const struct kd_command *c = &s->commands.items[i++].cmd;
-		if (!(c->flags & KD_CMD_HIDDEN) && strncmp(c->name, text, len) == 0)
-			return strdup(c->name);
-	}
-	return NULL;
-}
-
-static char *complete_symbol(const char *text, int state)
-{
-	static size_t i;
-	kd_session *s = completion_session;
-	if (!state)
-		i = 0;
-	size_t len = strlen(text);
-	if (!s->symtab || len == 0)
-		return NULL;
-	while (i < s->symtab->nsyms) {
-		const struct ksym *k = &s->symtab->syms[i++];
-		if (strncmp(k->name, text, len) == 0 && symtab_lookup(s->symtab, k->name) == k)
-			return strdup(k->name);
-	}
-	return NULL;
-}
-
-static char **kdive_completion(const char *text, int start, int end)
-{
-	(void)end;
-	rl_attempted_completion_over = 1;
-	int i = 0;
-	while (i < start && isspace((unsigned char)rl_line_buffer[i]))
-		i++;
-	if (i == start)
-		return rl_completion_matches(text, complete_command);
-	return rl_completion_matches(text, complete_symbol);
-}
-
 static char *history_path(void)
 {
 	const char *h = getenv("KDIVE_HISTFILE");
@@ -486,6 +536,28 @@ static char *history_path(void)
 		return xstrdup(h);
 	const char *home = getenv("HOME");
 	return home ? xasprintf("%s/.kdive_history", home) : NULL;
+}
+
+/* True while readline waits for a line: Ctrl-C there starts a fresh, empty one. */
+static volatile sig_atomic_t at_prompt;
+
+/* Ctrl-C: at the prompt, drop what was typed and prompt again (as a shell does); while a
+ * command runs, interrupt it (session_sigint: memory reads and output fail from then on, so
+ * that every command returns soon, to the prompt). readline's calls here are the ones its
+ * manual gives for this, from a handler: the prompt is all that runs then. */
+static void on_sigint(int sig)
+{
+	(void)sig;
+	if (at_prompt) {
+		if (write(STDOUT_FILENO, "\n", 1) < 0) {
+			/* nothing to do: the terminal is gone */
+		}
+		rl_on_new_line();
+		rl_replace_line("", 0);
+		rl_redisplay();
+		return;
+	}
+	session_sigint = 1;
 }
 
 int shell_repl(kd_session *s)
@@ -501,36 +573,46 @@ int shell_repl(kd_session *s)
 		return failures;
 	}
 	s->interactive = true;
-	completion_session = s;
 	rl_readline_name = "kdive";
-	rl_attempted_completion_function = kdive_completion;
+	shell_completion_begin(s);
 	char *hist = history_path();
 	if (hist)
 		read_history(hist);
 	char *prompt = xasprintf("%s> ", s->progname);
 	signal(SIGPIPE, SIG_IGN);
+	rl_catch_signals = 0; /* SIGINT is ours (on_sigint); readline keeps SIGWINCH */
+	struct sigaction sa = {0}, old_int;
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
 	while (!s->quit) {
+		at_prompt = 1;
 		char *line = readline(prompt);
+		at_prompt = 0;
 		if (!line) {
 			putchar('\n');
 			break;
 		}
 		if (*line) {
 			HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
-			if (!last || strcmp(last->line, line) != 0)
+			if (!last || strcmp(last->line, line) != 0) {
 				add_history(line);
+				/* each line as it is entered: a session that ends badly keeps its history */
+				if (hist && append_history(1, hist) != 0)
+					write_history(hist);
+			}
 		}
 		if (shell_run_line(s, line) < 0)
 			failures++;
 		free(line);
 	}
+	sigaction(SIGINT, &old_int, NULL);
 	if (hist) {
-		stifle_history(1000);
-		write_history(hist);
+		history_truncate_file(hist, 1000);
 		free(hist);
 	}
 	free(prompt);
-	completion_session = NULL;
+	shell_completion_end();
 	return failures;
 }
 

@@ -18,6 +18,9 @@ char *shell_read_command_file(const char *path, char *msg, size_t msgsize);
 int shell_run_text(kd_session *s, const char *path, const char *text);
 /* Lines from stdin (terminal: readline; otherwise plain). Returns the number of failures. */
 int shell_repl(kd_session *s);
+/* Tab completion by context (complete.c), for the REPL's readline. */
+void shell_completion_begin(kd_session *s);
+void shell_completion_end(void);
 /* Split a command line into argv (quotes honoured). Caller frees argv[0..argc-1] and argv. */
 int shell_split(const char *line, char ***argv_out);
 void shell_free_argv(int argc, char **argv);

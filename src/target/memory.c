@@ -52,6 +52,8 @@ static int read_page_cached(kd_session *s, uint64_t pfn, const uint8_t **page)
 
 int kd_read_phys(kd_session *s, uint64_t paddr, void *buf, size_t len)
 {
+	if (session_sigint)
+		return session_interrupted(s);
 	if (!s->dump)
 		return kd_fail(s, "no dump is open");
 	uint8_t *out = buf;
@@ -180,6 +182,8 @@ static int read_source(kd_session *s, uint64_t vaddr, void *buf, size_t len)
 
 int kd_read_kv(kd_session *s, uint64_t vaddr, void *buf, size_t len)
 {
+	if (session_sigint)
+		return session_interrupted(s);
 	if (s->mem_source.read)
 		return read_source(s, vaddr, buf, len);
 	if (!s->arch)
@@ -189,6 +193,8 @@ int kd_read_kv(kd_session *s, uint64_t vaddr, void *buf, size_t len)
 
 int kd_read_uv(kd_session *s, uint64_t pgd, uint64_t vaddr, void *buf, size_t len)
 {
+	if (session_sigint)
+		return session_interrupted(s);
 	if (!s->arch)
 		return kd_fail(s, "no dump is open");
 	return read_virt(s, pgd, vaddr, buf, len, false);
@@ -196,6 +202,8 @@ int kd_read_uv(kd_session *s, uint64_t pgd, uint64_t vaddr, void *buf, size_t le
 
 int64_t kd_read_phys_run(kd_session *s, uint64_t paddr, size_t len, void *buf, const void **data)
 {
+	if (session_sigint)
+		return session_interrupted(s);
 	if (!s->dump)
 		return kd_fail(s, "no dump is open");
 	uint64_t psz = s->dump->page_size;

@@ -103,8 +103,30 @@ FILE *kd_out(kd_session *s)
 	return s->out;
 }
 
+volatile sig_atomic_t session_sigint;
+
+bool kd_interrupted(const kd_session *s)
+{
+	(void)s;
+	return session_sigint != 0;
+}
+
+int session_interrupted(kd_session *s)
+{
+	kd_err_clear(&s->err);
+	s->err.code = KD_EINTR;
+	return -1;
+}
+
+bool kd_out_elsewhere(const kd_session *s)
+{
+	return s->out_elsewhere;
+}
+
 int kd_printf(kd_session *s, const char *fmt, ...)
 {
+	if (session_sigint)
+		return -1;
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vfprintf(s->out, fmt, ap);
@@ -120,7 +142,7 @@ void kd_info(kd_session *s, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	fprintf(s->out, "%s\n", line);
-	if (s->out != stdout) {
+	if (s->out_elsewhere) {
 		fflush(stdout);
 		fprintf(stderr, "%s\n", line);
 	}

@@ -5,6 +5,7 @@
 #ifndef KDIVE_SESSION_H
 #define KDIVE_SESSION_H
 
+#include <signal.h>
 #include <elfutils/libdw.h>
 #include <gelf.h>
 #include <stdio.h>
@@ -79,9 +80,17 @@ struct session_input {
 	const char *what; /* "dump file", "vmlinux", ... */
 };
 
+/* Set by the shell's SIGINT handler (Ctrl-C while a command runs), cleared before each command. */
+extern volatile sig_atomic_t session_sigint;
+/* KD_EINTR's failure, with no message: the shell shows none. Returns -1. */
+int session_interrupted(kd_session *s);
+
 struct kd_session {
 	struct kd_err err;
 	FILE *out;
+	/* the command's output goes to a file or a pipe named on its command line, not to the
+	 * terminal (directly or through the pager) where errors are shown: kd_info copies to stderr */
+	bool out_elsewhere;
 	const char *progname;
 	/* command table */
 	VEC(struct command_entry) commands;

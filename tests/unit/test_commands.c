@@ -16,6 +16,8 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pty.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +103,8 @@ static const struct golden cases[] = {
 	{"ps-summary", "ps -S"},
 	/* RSS counters near INT64_MAX (a corrupt mm): the sum is held at its largest, no signed overflow */
 	{"ps-rss-overflow", "ps 100", "mm_worker.rss_stat[0].count = 0x7fffffffffffffff; mm_worker.rss_stat[1].count = 0x7fffffffffffff00"},
+	/* a comm holding ESC, BEL and a newline (issue 15): '?' for each, as ps(1) shows it, one row per task */
+	{"ps-comm-control-bytes", "ps 100", "task_b.comm[0] = 0x1b; task_b.comm[1] = 7; task_b.comm[2] = 10"},
 	{"ps-bad-option", "ps -Z"},
 	{"ps-no-header-cpus-regex", "ps -H -u\nps -H -s 1\nps -l -C 0,1\nps -m -C 1\nps -C 0\nps 'work.*' '^r'\nps -G 'work.*'\nps '('"},
 	{"ps-exclusive", "ps -k -u\nps -t -a\nps -A -l\nps -S -k\nps -G -m\nps -S 1\nps -C 0 -l 1"},
@@ -124,6 +128,8 @@ static const struct golden cases[] = {
 	{"runq-groups-cycle", "runq -g -c 3", "tg_kdive.children.next = &root_task_group.siblings"},
 	{"runq-groups-bad-queue", "runq -g -c 0", "group_cfs.tasks_timeline.rb_root.rb_node = 0xdead0000"},
 	{"runq-group-bad-pointer", "runq -c 0", "group_cfs.tasks_timeline.rb_root.rb_node = 0xdead0000"},
+	/* an RT queue whose only entry links to itself: one line for the task, then the cycle is reported */
+	{"runq-rt-self-loop", "runq -c 1", "task_d.rt.run_list.next = &task_d.rt.run_list"},
 	/* list */
 	{"list-head", "list -H ghead -o item.link -s item.v"},
 	{"list-head-reverse", "list -r -H ghead -o item.link -s item.v"},
@@ -760,6 +766,71 @@ static void test_registers(void)
 	reset_session();
 }
 
+/* One line through the shell with stdout a pseudo-terminal, as a user at a terminal has it:
+ * what reached the terminal (termios' ONLCR turns each \n into \r\n). */
+static char *run_on_terminal(const char *line)
+{
+	int master, slave;
+	CU_ASSERT_FATAL(openpty(&master, &slave, NULL, NULL, NULL) == 0);
+	fflush(stdout);
+	int saved_fd = dup(STDOUT_FILENO);
+	dup2(slave, STDOUT_FILENO);
+	FILE *saved = S->out;
+	S->out = stdout;
+	shell_run_line(S, line);
+	fflush(stdout);
+	S->out = saved;
+	dup2(saved_fd, STDOUT_FILENO);
+	close(saved_fd);
+	close(slave);
+	fcntl(master, F_SETFL, O_NONBLOCK);
+	struct text b;
+	text_new(&b);
+	char buf[4096];
+	ssize_t n;
+	while ((n = read(master, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, (size_t)n, b.f);
+	close(master);
+	return text_end(&b);
+}
+
+/* Issue 15: control bytes in text from the dump (a file name holding ESC and BEL) reach a
+ * terminal as '?', one column each; a file named on the command line gets them as they are. */
+static void test_terminal_escapes(void)
+{
+	reset_session();
+	struct poke pokes[2];
+	size_t n = damage("d_data.d_iname[0] = 0x1b; d_data.d_iname[2] = 7", pokes, 2);
+	char *cmd = xasprintf("files -d %llx", (unsigned long long)fake_sym("d_data"));
+	char *tty = run_on_terminal(cmd);
+	CU_ASSERT(strchr(tty, 0x1b) == NULL && strchr(tty, 7) == NULL);
+	CU_ASSERT(strstr(tty, "/lab/?a?a.txt") != NULL);
+	if (!strstr(tty, "/lab/?a?a.txt"))
+		fprintf(stderr, "\nterminal got: %s\n", tty);
+	free(tty);
+	char path[] = "/tmp/kdive-unit-escXXXXXX";
+	int fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	char *line = xasprintf("%s > %s", cmd, path);
+	char *out, *err;
+	run_line(line, &out, &err);
+	free(out);
+	free(err);
+	free(line);
+	free(cmd);
+	FILE *f = fopen(path, "r");
+	char *file = f ? slurp(f) : xstrdup("");
+	if (f)
+		fclose(f);
+	unlink(path);
+	CU_ASSERT(strstr(file, "/lab/\x1b" "a\a" "a.txt") != NULL);
+	free(file);
+	for (size_t i = 0; i < n; i++)
+		fake_poke(pokes[i].addr, pokes[i].old, pokes[i].size);
+	reset_session();
+}
+
 /* Every command has a page (help CMD) with examples, and help's list holds crash's commands only. */
 static void test_help_pages(void)
 {
@@ -789,5 +860,6 @@ void add_command_tests(void)
 		CU_add_test(s, cases[i].name, test_golden);
 	CU_add_test(s, "every golden file has its case", test_no_stale_golden);
 	CU_add_test(s, "registers in expressions and gdb's info registers", test_registers);
+	CU_add_test(s, "control bytes from the dump reach a terminal as '?', a file as they are", test_terminal_escapes);
 	CU_add_test(s, "every command has a help page; help lists crash's commands only", test_help_pages);
 }

@@ -1,5 +1,6 @@
 /* Dump readers on synthetic files: good ones read back exactly, bad ones fail with one line. */
 #include <CUnit/CUnit.h>
+#include <elf.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -299,13 +300,73 @@ static void test_not_a_dump(void)
 	expect_error(&b, "not a dump");
 }
 
+/* Opens b cut to len bytes: it must open, say it is truncated (naming needle), read every page
+ * before first_missing and refuse every page from it on with a message naming the cut. */
+static void expect_truncated(struct buf *b, size_t len, unsigned npages, unsigned first_missing, const char *needle)
+{
+	b->len = len;
+	struct kd_err err = {0};
+	char *path;
+	struct dump *d = open_buf(b, &err, &path);
+	if (!d)
+		fprintf(stderr, "\n   truncated to %zu: %s\n", len, err.msg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d->truncated);
+	if (!strstr(d->truncated, needle))
+		fprintf(stderr, "\n   \"%s\" lacks \"%s\"\n", d->truncated, needle);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d->truncated, needle));
+	uint8_t page[SYNTH_PAGE], want[SYNTH_PAGE];
+	for (unsigned pfn = 0; pfn < npages; pfn++) {
+		struct kd_err e = {0};
+		int rc = d->ops->read_phys(d, (uint64_t)pfn * SYNTH_PAGE, page, SYNTH_PAGE, &e);
+		if (first_missing == ~0u) { /* a page reads whole, or says it is past the end */
+			synth_page(pfn, want);
+			CU_ASSERT(rc == 0 ? memcmp(page, want, SYNTH_PAGE) == 0 : strstr(e.msg, "past the end") != NULL);
+		} else if (pfn < first_missing) {
+			synth_page(pfn, want);
+			CU_ASSERT(rc == 0 && memcmp(page, want, SYNTH_PAGE) == 0);
+		} else {
+			CU_ASSERT(rc < 0 && strstr(e.msg, "past the end"));
+		}
+	}
+	done(d, path, b);
+}
+
+/* Issue 15: a dump cut short opens, with what is missing named, instead of being refused. */
+static void test_elf_truncated_data(void)
+{
+	struct buf b = synth_elf(8, 8, VMCI, 0);
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	memcpy(&eh, b.data, sizeof(eh));
+	memcpy(&ph, b.data + eh.e_phoff + sizeof(ph), sizeof(ph)); /* the memory segment */
+	char want[64];
+	snprintf(want, sizeof(want), "physical address %#x on is missing", 5 * SYNTH_PAGE + 100);
+	expect_truncated(&b, ph.p_offset + 5 * SYNTH_PAGE + 100, 8, 5, want);
+}
+
+static void test_kdump_truncated_pages(void)
+{
+	struct buf b = synth_kdump(8, SYNTH_ZLIB, NULL, 0, VMCI);
+	uint64_t data;
+	memcpy(&data, b.data + first_desc_off(&b) + 6 * 24, 8); /* page 6's data */
+	char want[64];
+	snprintf(want, sizeof(want), "2 of its 8 pages are missing, from physical address %#x on", 6 * SYNTH_PAGE);
+	expect_truncated(&b, data + 10, 8, 6, want);
+}
+
 static void test_flat_truncated(void)
 {
 	struct buf k = synth_kdump(8, SYNTH_ZLIB, NULL, 0, VMCI);
+	/* blocks written odd ones first: cut within the last one, holding the end of the page data */
 	struct buf f = synth_flatten(&k, 1000);
-	f.len -= 500;
 	free(k.data);
-	expect_error(&f, "flattened");
+	expect_truncated(&f, f.len - 16 - 200, 8, ~0u, "missing");
+	/* cut within the end marker: every block stands, yet the stream was cut */
+	k = synth_kdump(8, SYNTH_ZLIB, NULL, 0, VMCI);
+	f = synth_flatten(&k, 1000);
+	free(k.data);
+	expect_truncated(&f, f.len - 8, 8, ~0u, "flattened stream ends");
 }
 
 void add_dump_tests(void)
@@ -337,5 +398,7 @@ void add_dump_tests(void)
 	CU_add_test(bad, "ELF program headers truncated", test_elf_truncated_phdrs);
 	CU_add_test(bad, "ELF note too large", test_elf_bad_note);
 	CU_add_test(bad, "not a dump", test_not_a_dump);
-	CU_add_test(bad, "flattened truncated", test_flat_truncated);
+	CU_add_test(bad, "flattened truncated: opened, the missing pages named", test_flat_truncated);
+	CU_add_test(bad, "ELF truncated in page data: opened, the missing memory named", test_elf_truncated_data);
+	CU_add_test(bad, "kdump truncated in page data: opened, the missing pages named", test_kdump_truncated_pages);
 }

@@ -118,6 +118,35 @@ static void test_error_codes(void)
 	session_free(s);
 }
 
+/* Issue 15: a line holding binary bytes (a dump piped in by mistake) runs nothing, not even its
+ * redirection; a line of UTF-8 text runs. */
+static void test_binary_line(void)
+{
+	kd_session *s = session_new();
+	builtins_register(s);
+	static const struct kd_command c = {"hello", hello, "hello", "test", "", 0};
+	CU_ASSERT_EQUAL(kd_register_command(s, &c), 0);
+	char path[] = "/tmp/kdive-unit-binXXXXXX";
+	int fd = mkstemp(path);
+	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	close(fd);
+	unlink(path);
+	char *line = xasprintf("hello \x01\x02 > %s", path);
+	CU_ASSERT_EQUAL(shell_run_line(s, line), -1);
+	CU_ASSERT_EQUAL(access(path, F_OK), -1);
+	free(line);
+	line = xasprintf("hello \xff\xfe > %s", path); /* not UTF-8 */
+	CU_ASSERT_EQUAL(shell_run_line(s, line), -1);
+	CU_ASSERT_EQUAL(access(path, F_OK), -1);
+	free(line);
+	line = xasprintf("hello caf\xc3\xa9 > %s", path);
+	CU_ASSERT_EQUAL(shell_run_line(s, line), 0);
+	CU_ASSERT_EQUAL(access(path, F_OK), 0);
+	unlink(path);
+	free(line);
+	session_free(s);
+}
+
 /* A command called wrongly returns kd_usage(); the shell prints crash's usage block from its synopsis. */
 static void test_usage(void)
 {
@@ -208,4 +237,5 @@ void add_shell_tests(void)
 	CU_add_test(s, "usage block", test_usage);
 	CU_add_test(s, "redirection onto an input", test_redirect_onto_input);
 	CU_add_test(s, "command file that is not text", test_command_file_not_text);
+	CU_add_test(s, "a line of binary bytes runs nothing", test_binary_line);
 }

@@ -251,6 +251,27 @@ static void test_pte_decode(void)
 	close_image(s, path);
 }
 
+/* Issue 15: a segment claiming 2^56 bytes of memory (a corrupt p_memsz) made the direct-map test
+ * swallow kernel-text and vmalloc addresses, and the banner check fail naming one release twice. */
+static void test_direct_map_bounded(void)
+{
+	new_image();
+	char *path;
+	kd_session *s = open_image(&path, false);
+	s->dump->max_pfn = 1ULL << 44;
+	uint64_t pa;
+	CU_ASSERT_EQUAL(kd_kvtop(s, 0xffffffff81000000ULL, &pa), 0);
+	CU_ASSERT_EQUAL(pa, 0x1000000 + s->ki.phys_base);
+	CU_ASSERT_EQUAL(kd_kvtop(s, 0xffff888001234000ULL, &pa), 0);
+	CU_ASSERT_EQUAL(pa, 0x1234000);
+	CU_ASSERT_NOT_EQUAL(kd_kvtop(s, 0xffffc90000001000ULL, &pa), 0); /* vmalloc: through the (empty) page tables */
+	s->dump->max_pfn = UINT64_MAX; /* no overflow of the byte count either */
+	CU_ASSERT_EQUAL(kd_kvtop(s, 0xffffffff81000000ULL, &pa), 0);
+	CU_ASSERT_EQUAL(pa, 0x1000000 + s->ki.phys_base);
+	kd_clear_error(s);
+	close_image(s, path);
+}
+
 void add_vtop_tests(void)
 {
 	CU_pSuite su = CU_add_suite("vtop", NULL, NULL);
@@ -258,5 +279,6 @@ void add_vtop_tests(void)
 	CU_add_test(su, "not present, swap, PROT_NONE", test_walk_not_present);
 	CU_add_test(su, "a page table outside the dump", test_walk_table_outside_dump);
 	CU_add_test(su, "5-level walk", test_walk_5level);
+	CU_add_test(su, "the direct map bounded by the vmalloc area, whatever memory the dump claims", test_direct_map_bounded);
 	CU_add_test(su, "PTE decoding, address halves, linear map", test_pte_decode);
 }
