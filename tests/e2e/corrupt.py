@@ -20,7 +20,7 @@ own file, and this checks every (dump, command):
     stack"), are error lines too, the same one repeated counted once (crash says a
     damage each time a walk meets it). A command passes when it printed
     output and at most one error line per structure the case damaged (its "structures",
-    1 unless it says more) ("partial"), or printed only such error lines
+    1 unless it says more; `foreach ...` and `bt -a`: or one per task shown) ("partial"), or printed only such error lines
     ("refused"), or printed output and no error ("output"); an error line is clear:
     `WORD: message`, printable ASCII, at most 400 characters. More error lines, a
     stderr error repeated, or neither output nor an error ("silent") fail. A dump kdive refuses
@@ -213,6 +213,9 @@ def run_case(kdive, case, timeout):
                        or any(ord(ch) < 32 or ord(ch) > 126 for ch in e)]
             exp = case["expect"].get(cmd)
             most = case.get("structures", 1)
+            if cmd.startswith("foreach ") or cmd == "bt -a":
+                # a command over tasks says each task's damage in that task's block
+                most = max(most, sum(1 for x in body if x.startswith("PID: ")))
             # (crash says a damage in band each time a walk meets it: kmem -S walks a cpu
             # slab's freelist for the cache line and again for the slab; the same line
             # repeated in band is one error)
