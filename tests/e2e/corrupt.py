@@ -269,6 +269,11 @@ def main():
         print(f"corrupt: no corrupted dumps under {lab}/corrupt (tests/lab/corrupt.sh makes them)")
         return 1
     failures = []
+    # every kernel corrupt.sh derives from (bookworm, trixie: their kaslr boots) has its cases
+    have = {c["kernel"] for c in cases}
+    for k in sorted({r["kernel"] for r in read_manifest(lab) if r["boot"] == "kaslr"} & {"bookworm", "trixie"}):
+        if k not in have and not args.only:
+            failures.append(f"no corrupted dumps of {k} under {lab}/corrupt/{k} (tests/lab/corrupt.sh {k} makes them)")
     if not untouched.strace_available():
         failures.append("strace is not installed (scripts/deps): kdive's read-only opens are not proved")
     failures += untouched.selftest()
