@@ -597,7 +597,7 @@ def main():
         rep.fail(line)
     if not touched:
         print(f"untouched: {len(inputs_before)} lab dumps and vmlinux files unchanged (size, inode, mtime, ctime, "
-              "mode, sampled SHA-256); every kdive run under strace opened its dump read-only")
+              "mode, sampled SHA-256); each dump's kdive session, run under strace, opened it read-only")
     for f in rep.failures:
         print("FAIL:", f)
     print(f"e2e: {rep.passed} passed, {rep.failed} failed")

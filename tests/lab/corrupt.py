@@ -33,6 +33,8 @@ From DIR's dumps it writes into --out:
                         CONFIG_SLAB_FREELIST_HARDENED stores it: ptr ^ s->random ^
                         swab(address of the pointer)); in a second cache the second
                         free object points back at the first
+    mem-files-net       a task's fdtable claiming 2^31 - 1 descriptors; a network
+                        device whose dev_list.next points at itself
     mem-list-tree       super_blocks' fifth entry points back at the third, and an
                         rbtree node of free_vmap_area_root gets its parent as its left child
 
@@ -530,6 +532,27 @@ def memory_cases(L):
               "tree -t rbtree -o vmap_area.rb_node free_vmap_area_root", "mount", "kmem -v"], structures=2)
 
 
+def misc_cases(L):
+    """files and net: an fd table claiming 2^31 - 1 descriptors, a network device list loop."""
+    src = ELF_SRC
+    user = [t for t in ps_tasks(src) if t["comm"].startswith("kdive-") and t["ppid"] == 1]
+    ft = user[0]
+    fdt, maxoff = values(src, [f"((struct task_struct *){ft['task']:#x})->files->fdt", "&((struct fdtable *)0)->max_fds"])
+    devs = values(src, ["init_net.dev_base_head.next"])
+    for _ in range(2):
+        devs += values(src, [f"((struct list_head *){devs[-1]:#x})->next"])
+    head, = values(src, ["&init_net.dev_base_head"])
+    if head in devs[:2]:
+        die("fewer than two network devices")
+    # (max_fds is an unsigned int before 4 bytes of padding: 8 bytes written)
+    mem_case(L, "files-net", [(fdt + maxoff, 0x7fffffff, None), (devs[1], devs[1], None)],
+             f"task {ft['pid']}'s fdtable claims 2^31 - 1 descriptors; the second network device's dev_list.next "
+             "points at itself",
+             {f"files {ft['pid']}": {"error": r"fd|file|descriptor|max", "partial": True},
+              "net": {"error": r"list|device|duplicate|loop", "partial": True}},
+             [f"files {ft['pid']}", "net -a", "net -s", f"net -s {ft['pid']}", "foreach files"], structures=2)
+
+
 def main():
     os.makedirs(args.out, exist_ok=True)
     for p in (ELF_SRC, ELF_FILE_SRC, KDUMP_SRC, FLAT_SRC):
@@ -537,6 +560,7 @@ def main():
             die(f"missing {p}")
     L = elf_layout(ELF_SRC)
     memory_cases(L)
+    misc_cases(L)
     elf_file_cases(ELF_FILE_SRC)
     kdump_file_cases(KDUMP_SRC)
     flat_file_cases(FLAT_SRC)
