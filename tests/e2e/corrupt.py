@@ -71,6 +71,8 @@ def segments(stderr):
     """{command index: its stderr lines}; index -1 for what came before the first marker."""
     seg, cur = {-1: []}, -1
     for line in stderr.splitlines():
+        if line.startswith(("@@fd ", "@@map ")):
+            continue  # untouched.PROBE's
         if line.startswith(MARK + " "):
             cur = int(line.split()[1])
             seg[cur] = []
@@ -115,12 +117,14 @@ def session(kdive, case, cmds, work, timeout, tag):
             # stderr lines after it are that command's, warnings that kdive says only on
             # stderr included
             f.write(f"!echo '{MARK} {i}' >&2\n{c} > {work}/{i}.out\n")
+        if not untouched.traceable(kdive):
+            f.write(untouched.PROBE + "\n")  # the read-only proof of an ASan build
         f.write("q\n")
     log = os.path.join(work, f"strace.{tag}")
     errf = os.path.join(work, f"stderr.{tag}")
     env = dict(os.environ, TZ="UTC", LC_ALL="C", KDIVE_HISTFILE="/dev/null")
     argv = [kdive, "-s", "-i", cmdfile, case["vmlinux"], case["dump"]]
-    if untouched.strace_available():
+    if untouched.traceable(kdive):
         argv = untouched.traced(argv, log)
     with open(errf, "w") as err:
         p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=env,
@@ -144,8 +148,8 @@ def session(kdive, case, cmds, work, timeout, tag):
         stderr = f.read()
     # under strace the exit status is kdive's, and a signal shows as 128+N in strace's
     rc = p.returncode
-    killed = rc < 0 or (untouched.strace_available() and rc > 128 and "+++ killed by" in open(log, errors="replace").read())
-    return stderr, rc, last, hung, killed, log
+    killed = rc < 0 or (untouched.traceable(kdive) and rc > 128 and "+++ killed by" in open(log, errors="replace").read())
+    return stderr, rc, last, hung, killed, log if untouched.traceable(kdive) else stderr
 
 
 def run_case(kdive, case, timeout):
@@ -158,7 +162,7 @@ def run_case(kdive, case, timeout):
         todo, tag = cmds, 0
         while todo:
             stderr, rc, last, hung, killed, log = session(kdive, case, todo, work, timeout, tag)
-            traces.append(log)
+            traces.append((log, not killed and hung is None))
             for k, v in segments(stderr).items():
                 seg.setdefault(k, []).extend(v)
             tag += 1
@@ -239,14 +243,19 @@ def run_case(kdive, case, timeout):
             else:
                 res[cmd] = (".", "")
         # the read-only proof
-        for log in traces:
-            if not untouched.strace_available():
-                break
-            bad, opens = untouched.refusals(log, [case["dump"], case["vmlinux"]], os.getcwd())
+        for log, whole in traces:
+            if untouched.traceable(kdive):
+                bad, opens = untouched.refusals(log, [case["dump"], case["vmlinux"]], os.getcwd())
+                what = f"strace log {os.path.basename(log)} shows no read-only open of the dump"
+            else:
+                bad, opens = untouched.probe_refusals(log, [case["dump"], case["vmlinux"]])
+                what = "the probe at the end of the session saw no descriptor or mapping of the dump"
+                if None in res:
+                    break  # refused at open: no session ran the probe
             if bad:
                 res["(read-only)"] = ("W", "; ".join(bad)[:600])
-            elif not opens[case["dump"]]:
-                res["(read-only)"] = ("W", f"strace log {os.path.basename(log)} shows no read-only open of the dump")
+            elif not opens[case["dump"]] and (untouched.traceable(kdive) or whole):
+                res["(read-only)"] = ("W", what)
     return res
 
 
@@ -274,7 +283,7 @@ def main():
     for k in sorted({r["kernel"] for r in read_manifest(lab) if r["boot"] == "kaslr"} & {"bookworm", "trixie"}):
         if k not in have and not args.only:
             failures.append(f"no corrupted dumps of {k} under {lab}/corrupt/{k} (tests/lab/corrupt.sh {k} makes them)")
-    if not untouched.strace_available():
+    if not untouched.strace_available() and not untouched.sanitized(args.kdive):
         failures.append("strace is not installed (scripts/deps): kdive's read-only opens are not proved")
     failures += untouched.selftest()
     inputs = [c["dump"] for c in cases] + [c["vmlinux"] for c in cases]
@@ -309,7 +318,8 @@ def main():
     failures += touched
     if not touched:
         print(f"untouched: {len(before)} dumps and vmlinux files unchanged (size, inode, mtime, ctime, mode, sampled "
-              "SHA-256)" + ("; every session under strace opened its dump read-only" if untouched.strace_available() else ""))
+              "SHA-256)" + ("; every session, under strace, opened its dump read-only" if untouched.traceable(args.kdive)
+                            else "; every session held its dump read-only (descriptors and mappings, untouched.PROBE)"))
     print("results: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + f"; {took:.0f} s")
     for f in failures:
         print("FAIL:", f)

@@ -9,11 +9,16 @@ Two proofs, used by tests/e2e/run.py and tests/e2e/corrupt.py:
     MiB and 32 blocks of 64 KiB spread over the file); changed() compares two snapshots.
     Reading a few MiB per file keeps this at well under a second for the whole lab.
   * read-only opens: traced() runs kdive under strace (only the path syscalls, through a
-    seccomp filter, so it costs little); opens() reads the log back and refusals() lists
+    seccomp filter, so it costs little); refusals() reads the log back and lists
     every syscall that named an input file other than an open for reading only (no
     O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_APPEND) or a stat/access/readlink: a truncate,
     unlink, rename, chmod, utime or an open for writing of a dump fails the run, and so
-    does a run that never opened the dump (then the trace proved nothing).
+    does a run that never opened the dump (then the trace proved nothing). LeakSanitizer
+    cannot run under ptrace, so an ASan build (sanitized()) is not traced: PROBE, a shell
+    escape at the end of its session, lists the descriptors kdive holds with their open
+    flags and its file mappings with their permissions, and probe_refusals() fails a
+    descriptor of a dump not opened O_RDONLY or a shared writable mapping of one (the
+    normal build's traced runs prove every open of the same code).
 """
 import hashlib
 import os
@@ -71,6 +76,46 @@ def changed(before, after):
 
 def strace_available():
     return shutil.which("strace") is not None
+
+
+def sanitized(binary):
+    """True for an AddressSanitizer build: LeakSanitizer cannot run under ptrace (strace), so
+    such a build is proved by probe() instead, and its leaks stay checked."""
+    try:
+        with open(binary, "rb") as f:
+            return b"__asan_init" in f.read()
+    except OSError:
+        return False
+
+
+def traceable(binary):
+    return strace_available() and not sanitized(binary)
+
+
+# A shell escape run as a session's last command (kdive is its parent): every file descriptor
+# kdive holds, with its open flags, and every mapping of a file, with its permissions.
+PROBE = ("!for f in /proc/$PPID/fd/*; do echo \"@@fd $(readlink $f) $(sed -n 's/^flags:[[:space:]]*//p' "
+         "/proc/$PPID/fdinfo/${f##*/})\"; done >&2; awk '$6 ~ /^\\// {print \"@@map \" $6 \" \" $2}' /proc/$PPID/maps >&2")
+
+
+def probe_refusals(stderr, inputs):
+    """(bad, held): from PROBE's lines, each descriptor of an input not opened read-only and
+    each shared writable mapping of one; held counts the descriptors and mappings per input."""
+    real = {os.path.realpath(p): p for p in inputs}
+    bad, held = [], {p: 0 for p in inputs}
+    for line in stderr.splitlines():
+        parts = line.split()
+        if len(parts) != 3 or parts[0] not in ("@@fd", "@@map"):
+            continue
+        name = real.get(os.path.realpath(parts[1]))
+        if not name:
+            continue
+        held[name] += 1
+        if parts[0] == "@@fd" and int(parts[2], 8) & 3:
+            bad.append(f"{name}: kdive holds it open with flags {parts[2]} (not O_RDONLY)")
+        if parts[0] == "@@map" and "w" in parts[2] and "s" in parts[2]:
+            bad.append(f"{name}: kdive maps it shared and writable ({parts[2]})")
+    return bad, held
 
 
 def traced(argv, log):
@@ -139,7 +184,11 @@ def selftest():
                     f'1 openat(AT_FDCWD, "{dump}", O_WRONLY|O_CREAT|O_TRUNC, 0666) = 5\n'
                     f'1 truncate("{dump}", 0) = 0\n')
         bad, opens = refusals(log, [dump], d)
+        pbad, held = probe_refusals(f"@@fd {dump} 0100000\n@@map {dump} r--p\n@@fd {dump} 0100002\n"
+                                    f"@@map {dump} rw-s\n@@fd /dev/null 01\n", [dump])
     problems = []
+    if len(pbad) != 2 or held.get(dump) != 4:
+        problems.append(f"untouched.probe_refusals: {pbad} {held} in its self-test, 2 refusals of 4 expected")
     if len(bad) != 2:
         problems.append(f"untouched.refusals: {len(bad)} refusals in its self-test, 2 expected: {bad}")
     if opens.get(dump) != 1:
