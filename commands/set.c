@@ -25,6 +25,7 @@ static int show(kd_session *s)
 	kd_printf(s, "        scroll: %s\n", option_on_off(s, "scroll"));
 	kd_printf(s, "         radix: %d (%s)\n", kd_output_radix(s), kd_output_radix(s) == 16 ? "hex" : "decimal");
 	kd_printf(s, "        silent: %s\n", option_on_off(s, "silent"));
+	kd_printf(s, "          echo: %s\n", option_on_off(s, "echo"));
 	return 0;
 }
 
@@ -65,6 +66,20 @@ static int cmd_set(kd_session *s, int argc, char **argv)
 			return kd_printf(s, "scroll: %s\n", option_on_off(s, "scroll")), 0;
 		return parse_on_off(s, "scroll", argv[2]);
 	}
+	if (strcmp(argv[1], "output") == 0) {
+		long v = 0;
+		kd_option_get(s, "json", &v);
+		if (argc < 3)
+			return kd_printf(s, "output: %s\n", v ? "json" : "text"), 0;
+		if (strcmp(argv[2], "json") != 0 && strcmp(argv[2], "text") != 0)
+			return kd_fail(s, "output: expected json or text, not \"%s\"", argv[2]);
+		return kd_option_set(s, "json", strcmp(argv[2], "json") == 0);
+	}
+	if (strcmp(argv[1], "echo") == 0) {
+		if (argc < 3)
+			return kd_printf(s, "echo: %s\n", option_on_off(s, "echo")), 0;
+		return parse_on_off(s, "echo", argv[2]);
+	}
 	if (strcmp(argv[1], "silent") == 0) {
 		if (argc < 3)
 			return kd_printf(s, "silent: %s\n", option_on_off(s, "silent")), 0;
@@ -85,7 +100,7 @@ static int cmd_set(kd_session *s, int argc, char **argv)
 }
 
 const struct kd_command kd_cmd_set = {
-	"set", cmd_set, "set [pid | task | -c cpu | -p] | [-v] | [scroll on|off] [radix 10|16] [silent on|off]",
+	"set", cmd_set, "set [pid | task | -c cpu | -p] | [-v] | [scroll on|off] [radix 10|16] [silent on|off] [echo on|off] [output text|json]",
 	"set the task context, or session settings",
 	"With no argument, shows the current context: the task that commands such as\n"
 	"bt, task, sig and vm use when given no task. It starts as the panic task.\n"
@@ -96,10 +111,16 @@ const struct kd_command kd_cmd_set = {
 	"  scroll on|off   page long output through less -E -X (or $KDIVE_PAGER) on a terminal\n"
 	"  radix 10|16     default output radix of p and struct\n"
 	"  silent on|off   no banner\n"
+	"  echo on|off     in a batch run (-i FILE, commands piped in), print each command line\n"
+	"                  after the prompt before its output, so that a report of many commands\n"
+	"                  reads as a session does (kdive --echo sets it from the start)\n"
+	"  output text|json  json: each command prints one JSON document (kdive --json sets it\n"
+	"                  from the start; doc/json-schema/ describes them)\n"
 	"\n"
 	"EXAMPLES\n"
 	"  kdive> set 1\n"
 	"  kdive> set -c 0\n"
-	"  kdive> set scroll off\n",
+	"  kdive> set scroll off\n"
+	"  $ printf 'set echo on\\nsys\\nps\\n' | kdive vmlinux vmcore > report.txt\n",
 	0,
 };

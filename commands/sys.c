@@ -1,6 +1,7 @@
 /* sys: the system summary crash prints at start-up. */
 #include <ctype.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -16,42 +17,9 @@ static void uts_field(kd_session *s, const char *member, char *buf, size_t size)
 }
 
 
-static void print_uptime(kd_session *s)
+/* The panic message: the most telling log line, as crash chooses it. */
+static void panic_message(kd_session *s, char *line, size_t size)
 {
-	uint64_t secs = kd_kernel_uptime(s);
-	uint64_t days = secs / 86400;
-	secs %= 86400;
-	kd_printf(s, "      UPTIME: ");
-	if (days)
-		kd_printf(s, "%llu days, ", (unsigned long long)days);
-	kd_printf(s, "%02llu:%02llu:%02llu\n", (unsigned long long)(secs / 3600), (unsigned long long)(secs % 3600 / 60),
-		  (unsigned long long)(secs % 60));
-}
-
-static void print_load(kd_session *s)
-{
-	uint64_t addr, avg[3] = {0};
-	if (kd_symbol_addr(s, "avenrun", &addr) == 0)
-		kd_read_kv(s, addr, avg, sizeof(avg));
-	kd_clear_error(s);
-	kd_printf(s, "LOAD AVERAGE: ");
-	for (int i = 0; i < 3; i++) {
-		uint64_t a = avg[i] + (1ULL << 11) / 200; /* FSHIFT 11, rounded like /proc/loadavg */
-		kd_printf(s, "%llu.%02llu%s", (unsigned long long)(a >> 11), (unsigned long long)(((a & 2047) * 100) >> 11),
-			  i < 2 ? ", " : "\n");
-	}
-}
-
-static void print_memory(kd_session *s)
-{
-	char buf[32];
-	kd_format_size(kd_total_pages(s) * kd_target(s)->page_size, buf, sizeof(buf));
-	kd_printf(s, "      MEMORY: %s\n", buf);
-}
-
-static void print_panic(kd_session *s)
-{
-	/* The most telling message first, as crash chooses it. */
 	static const char *const marks[] = {"Kernel panic - not syncing", "sysrq: Trigger a crash", "SysRq : Trigger a crash",
 					    "Oops", "kernel BUG at", "BUG: "};
 	struct kd_log_records r;
@@ -63,14 +31,12 @@ static void print_panic(kd_session *s)
 					msg = r.items[i].text;
 	}
 	kd_clear_error(s);
-	char line[256] = "";
+	line[0] = '\0';
 	if (msg)
-		snprintf(line, sizeof(line), "%.*s", (int)strcspn(msg, "\n"), msg);
-	kd_printf(s, "       PANIC: \"%s\"\n", line);
+		snprintf(line, size, "%.*s", (int)strcspn(msg, "\n"), msg);
 	kd_log_records_free(&r);
 }
 
-/* sys -i: the DMI strings the kernel saved, named by the enum dmi_field enumerators. */
 static int show_dmi(kd_session *s)
 {
 	uint64_t ident;
@@ -377,45 +343,130 @@ static int cmd_sys(kd_session *s, int argc, char **argv)
 	return 0;
 }
 
-/* What crash prints when it starts, and for sys alone. */
-static int show_stats(kd_session *s)
+/* What sys shows, read once, then printed as crash does or as JSON. */
+struct sys_info {
+	const char *vmlinux, *dump;
+	bool partial;
+	int cpus, offline;
+	time_t crash_time;
+	uint64_t uptime, load[3]; /* seconds; avenrun (FSHIFT 11) */
+	bool have_tasks;
+	size_t tasks;
+	char nodename[128], version[128], machine[128], panic[256];
+	uint64_t mhz, memory;
+};
+
+static void sys_read(kd_session *s, struct sys_info *v)
 {
-	char buf[128];
 	const struct kd_target_info *ti = kd_target(s);
-	kd_printf(s, "      KERNEL: %s\n", ti->vmlinux_path ? ti->vmlinux_path : "");
-	/* crash marks a kdump file that makedumpfile (or QEMU, at level 1) filtered. */
-	kd_printf(s, "    DUMPFILE: %s%s\n", ti->dump_path ? ti->dump_path : "", ti->dump_level > 0 ? "  [PARTIAL DUMP]" : "");
-	int offline = kd_cpus_offline(s);
-	if (offline)
-		kd_printf(s, "        CPUS: %d [OFFLINE: %d]\n", kd_target(s)->nr_cpus, offline);
-	else
-		kd_printf(s, "        CPUS: %d\n", kd_target(s)->nr_cpus);
-	time_t t = (time_t)kd_kernel_crash_time(s);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%a %b %e %H:%M:%S %Z %Y", &tm);
-	kd_printf(s, "        DATE: %s\n", buf);
-	print_uptime(s);
-	print_load(s);
+	memset(v, 0, sizeof(*v));
+	v->vmlinux = ti->vmlinux_path ? ti->vmlinux_path : "";
+	v->dump = ti->dump_path ? ti->dump_path : "";
+	v->partial = ti->dump_level > 0; /* crash marks a kdump file that makedumpfile (or QEMU, at level 1) filtered */
+	v->cpus = ti->nr_cpus;
+	v->offline = kd_cpus_offline(s);
+	v->crash_time = (time_t)kd_kernel_crash_time(s);
+	v->uptime = kd_kernel_uptime(s);
+	uint64_t addr;
+	if (kd_symbol_addr(s, "avenrun", &addr) == 0)
+		kd_read_kv(s, addr, v->load, sizeof(v->load));
+	kd_clear_error(s);
 	struct task_list tl;
 	if (kd_tasks_collect(s, &tl) == 0) {
-		kd_printf(s, "       TASKS: %zu\n", tl.len);
+		v->have_tasks = true;
+		v->tasks = tl.len;
 		kd_task_list_free(&tl);
 	}
 	kd_clear_error(s);
-	uts_field(s, "name.nodename", buf, sizeof(buf));
-	kd_printf(s, "    NODENAME: %s\n", buf);
-	kd_printf(s, "     RELEASE: %s\n", kd_target(s)->release);
-	uts_field(s, "name.version", buf, sizeof(buf));
-	kd_printf(s, "     VERSION: %s\n", buf);
-	uts_field(s, "name.machine", buf, sizeof(buf));
-	uint64_t addr, khz = 0;
+	uts_field(s, "name.nodename", v->nodename, sizeof(v->nodename));
+	uts_field(s, "name.version", v->version, sizeof(v->version));
+	uts_field(s, "name.machine", v->machine, sizeof(v->machine));
+	uint64_t khz = 0;
 	if (kd_symbol_addr(s, "cpu_khz", &addr) == 0)
 		kd_read_int(s, addr, 4, &khz);
 	kd_clear_error(s);
-	kd_printf(s, "     MACHINE: %s  (%llu Mhz)\n", buf, (unsigned long long)(khz / 1000));
-	print_memory(s);
-	print_panic(s);
+	v->mhz = khz / 1000;
+	v->memory = kd_total_pages(s) * ti->page_size;
+	panic_message(s, v->panic, sizeof(v->panic));
+}
+
+/* avenrun's fixed point as /proc/loadavg rounds it: "0.62" */
+static void load_text(uint64_t avg, char *buf, size_t size)
+{
+	uint64_t a = avg + (1ULL << 11) / 200;
+	snprintf(buf, size, "%llu.%02llu", (unsigned long long)(a >> 11), (unsigned long long)(((a & 2047) * 100) >> 11));
+}
+
+static void sys_json(kd_session *s, const struct sys_info *v, const char *date)
+{
+	char buf[32];
+	kd_json_str(s, "kernel", v->vmlinux);
+	kd_json_str(s, "dumpfile", v->dump);
+	kd_json_bool(s, "partial_dump", v->partial);
+	kd_json_int(s, "cpus", v->cpus);
+	kd_json_int(s, "cpus_offline", v->offline);
+	kd_json_str(s, "date", date);
+	kd_json_int(s, "crash_time", (int64_t)v->crash_time);
+	kd_json_uint(s, "uptime_seconds", v->uptime);
+	kd_json_array_begin(s, "load_average");
+	for (int i = 0; i < 3; i++) {
+		load_text(v->load[i], buf, sizeof(buf));
+		kd_json_double(s, NULL, strtod(buf, NULL));
+	}
+	kd_json_end(s);
+	if (v->have_tasks)
+		kd_json_uint(s, "tasks", v->tasks);
+	else
+		kd_json_null(s, "tasks");
+	kd_json_str(s, "nodename", v->nodename);
+	kd_json_str(s, "release", kd_target(s)->release);
+	kd_json_str(s, "version", v->version);
+	kd_json_str(s, "machine", v->machine);
+	kd_json_uint(s, "mhz", v->mhz);
+	kd_json_uint(s, "memory_bytes", v->memory);
+	kd_json_str(s, "panic", v->panic);
+}
+
+/* What crash prints when it starts, and for sys alone. */
+static int show_stats(kd_session *s)
+{
+	struct sys_info v;
+	sys_read(s, &v);
+	char date[128], buf[32];
+	struct tm tm;
+	localtime_r(&v.crash_time, &tm);
+	strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Z %Y", &tm);
+	if (kd_json_active(s)) {
+		sys_json(s, &v, date);
+		return 0;
+	}
+	kd_printf(s, "      KERNEL: %s\n", v.vmlinux);
+	kd_printf(s, "    DUMPFILE: %s%s\n", v.dump, v.partial ? "  [PARTIAL DUMP]" : "");
+	if (v.offline)
+		kd_printf(s, "        CPUS: %d [OFFLINE: %d]\n", v.cpus, v.offline);
+	else
+		kd_printf(s, "        CPUS: %d\n", v.cpus);
+	kd_printf(s, "        DATE: %s\n", date);
+	uint64_t days = v.uptime / 86400, secs = v.uptime % 86400;
+	kd_printf(s, "      UPTIME: ");
+	if (days)
+		kd_printf(s, "%llu days, ", (unsigned long long)days);
+	kd_printf(s, "%02llu:%02llu:%02llu\n", (unsigned long long)(secs / 3600), (unsigned long long)(secs % 3600 / 60),
+		  (unsigned long long)(secs % 60));
+	kd_printf(s, "LOAD AVERAGE: ");
+	for (int i = 0; i < 3; i++) {
+		load_text(v.load[i], buf, sizeof(buf));
+		kd_printf(s, "%s%s", buf, i < 2 ? ", " : "\n");
+	}
+	if (v.have_tasks)
+		kd_printf(s, "       TASKS: %zu\n", v.tasks);
+	kd_printf(s, "    NODENAME: %s\n", v.nodename);
+	kd_printf(s, "     RELEASE: %s\n", kd_target(s)->release);
+	kd_printf(s, "     VERSION: %s\n", v.version);
+	kd_printf(s, "     MACHINE: %s  (%llu Mhz)\n", v.machine, (unsigned long long)v.mhz);
+	kd_format_size(v.memory, buf, sizeof(buf));
+	kd_printf(s, "      MEMORY: %s\n", buf);
+	kd_printf(s, "       PANIC: \"%s\"\n", v.panic);
 	return 0;
 }
 

@@ -38,6 +38,7 @@
 #include <kdive/device.h>
 #include <kdive/timer.h>
 #include <kdive/machine.h>
+#include <kdive/json.h>
 #include <kdive/waitq.h>
 #include <kdive/bpf.h>
 #include <kdive/sbitmap.h>

@@ -42,7 +42,7 @@ KD_API int kd_vtop(kd_session *s, uint64_t pgd, uint64_t vaddr, uint64_t *paddr,
 /* A VMCOREINFO value by key (not NUL-terminated: *len bytes); NULL if the dump has none. */
 KD_API const char *kd_vmcoreinfo(kd_session *s, const char *key, size_t *len);
 
-/* The shell's options, as `set` shows them: "scroll" and "silent" (0/1), "radix" (10/16); and
+/* The shell's options, as `set` shows them: "scroll", "silent" and "echo" (0/1), "radix" (10/16); and
  * gdb's x state (API 1.4): "gdb_x_format" (its last format letter) and "gdb_x_size" (1, 2, 4, 8);
  * "dis_bug_bytes" (0-64), crash's dis -b: bytes skipped after a ud2 instruction. */
 KD_API bool kd_option_get(kd_session *s, const char *name, long *value);

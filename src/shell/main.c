@@ -18,6 +18,8 @@ static void usage(FILE *f)
 		   "  -i FILE   run the commands in FILE, then read commands from the terminal\n"
 		   "            (or stop, if standard input is not a terminal)\n"
 		   "  -s        silent: no banner at start-up\n"
+		   "  --echo    in a batch run, print each command after the prompt before its output\n"
+		   "  --json    each command's output as one JSON document (doc/json-schema/)\n"
 		   "  -h        this help;  -v  version\n"
 		   "The exit status is 1 if any command failed in a batch run.\n");
 }
@@ -33,13 +35,17 @@ static void banner(kd_session *s, const char *vmlinux, const char *dump)
 int main(int argc, char **argv)
 {
 	const char *cmdfile = NULL;
-	bool silent = false;
-	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'v'}, {0, 0, 0, 0}};
+	bool silent = false, echo = false, json = false;
+	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'v'},
+						    {"echo", no_argument, NULL, 'E'},       {"json", no_argument, NULL, 'J'},
+						    {0, 0, 0, 0}};
 	int c;
 	while ((c = getopt_long(argc, argv, "i:shv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': cmdfile = optarg; break;
 		case 's': silent = true; break;
+		case 'E': echo = true; break;
+		case 'J': json = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'v': printf("kdive %s\n", PACKAGE_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -66,6 +72,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN); /* `cmd | head` must not kill the shell */
 	kd_session *s = session_new();
 	s->silent = silent;
+	s->echo = echo;
+	s->json_mode = json;
 	builtins_register(s);
 	if (session_open(s, vmlinux, dump) < 0) {
 		fprintf(stderr, "kdive: %s\n", kd_last_error(s));

@@ -47,6 +47,7 @@ void session_free(kd_session *s)
 	mm_free(s);
 	unwind_free(s);
 	cexpr_free(s);
+	session_json_free(s);
 	kernel_free(s);
 	mem_free(s);
 	dump_close(s->dump);

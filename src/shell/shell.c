@@ -366,6 +366,10 @@ int shell_run_line(kd_session *s, const char *line_in)
 	if (!*cmdpart || *cmdpart == '#')
 		goto out;
 	session_sigint = 0; /* a Ctrl-C at the prompt is no interruption of this command */
+	if (s->echo && !s->interactive) { /* set echo on: a batch run's output reads as a session */
+		fflush(stdout);
+		printf("%s> %s\n", s->progname ? s->progname : "kdive", cmdpart);
+	}
 	/* Binary bytes (a dump piped in by mistake, line noise) are no command: nothing of such a
 	 * line runs, not even its redirection, which would create a file of a garbage name. */
 	size_t clen = strlen(cmdpart), bad = not_text_at((const unsigned char *)cmdpart, clen);
@@ -411,9 +415,18 @@ int shell_run_line(kd_session *s, const char *line_in)
 	}
 	char **argv;
 	int argc = shell_split(cmdpart, &argv);
+	/* JSON: the command's text is captured; its document goes where its output would have */
+	char *jtext = NULL;
+	size_t jlen = 0;
+	FILE *jcap = s->json_mode && argc > 0 ? open_memstream(&jtext, &jlen) : NULL;
+	FILE *jreal = o.fp ? o.fp : s->out;
+	if (jcap)
+		session_json_reset(s);
 	if (argc > 0) {
 		if (o.fp)
 			s->out = o.fp;
+		if (jcap)
+			s->out = jcap;
 		kd_err_clear(&s->err);
 		rc = run_argv(s, argc, argv);
 		/* kd_usage(): crash's usage block, where the output goes. */
@@ -422,9 +435,18 @@ int shell_run_line(kd_session *s, const char *line_in)
 			fprintf(s->out, "Usage:\n  %s\nEnter \"help %s\" for details.\n", cmd->synopsis ? cmd->synopsis : cmd->name,
 				cmd->name);
 		/* Like crash, an error goes where the output goes (a file or a pipe), and to the terminal. */
-		if (rc < 0 && s->out_elsewhere && s->err.msg[0])
+		if (rc < 0 && s->out_elsewhere && s->err.msg[0] && !jcap)
 			fprintf(s->out, "%s: %s\n", argv[0], s->err.msg);
 		fflush(s->out);
+	}
+	if (jcap) {
+		fclose(jcap);
+		char *doc = session_json_document(s, cmdpart, rc, jtext);
+		s->out = jreal;
+		fprintf(jreal, "%s\n", doc);
+		fflush(jreal);
+		free(doc);
+		free(jtext);
 	}
 	shell_free_argv(argc, argv);
 	if (close_output(s, &o) < 0)

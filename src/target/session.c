@@ -234,6 +234,10 @@ bool kd_option_get(kd_session *s, const char *name, long *value)
 		*value = s->scroll;
 	else if (strcmp(name, "silent") == 0)
 		*value = s->silent;
+	else if (strcmp(name, "echo") == 0)
+		*value = s->echo;
+	else if (strcmp(name, "json") == 0)
+		*value = s->json_mode;
 	else if (strcmp(name, "radix") == 0)
 		*value = s->output_radix;
 	else if (strcmp(name, "gdb_x_format") == 0)
@@ -253,6 +257,10 @@ int kd_option_set(kd_session *s, const char *name, long value)
 		s->scroll = value != 0;
 	else if (strcmp(name, "silent") == 0)
 		s->silent = value != 0;
+	else if (strcmp(name, "echo") == 0)
+		s->echo = value != 0;
+	else if (strcmp(name, "json") == 0)
+		s->json_mode = value != 0;
 	else if (strcmp(name, "radix") == 0 && (value == 10 || value == 16))
 		s->output_radix = (int)value;
 	else if (strcmp(name, "gdb_x_format") == 0 && value >= 0 && value < 128)

@@ -85,6 +85,13 @@ extern volatile sig_atomic_t session_sigint;
 /* KD_EINTR's failure, with no message: the shell shows none. Returns -1. */
 int session_interrupted(kd_session *s);
 
+/* JSON output (json.c): the version of the documents' schema, the result's tree. */
+#define KDIVE_JSON_VERSION "1.0"
+void session_json_reset(kd_session *s);
+void session_json_free(kd_session *s);
+/* The document of one command (a malloc'd line): its result, or its text output, and its error. */
+char *session_json_document(kd_session *s, const char *command, int rc, const char *text);
+
 struct kd_session {
 	struct kd_err err;
 	FILE *out;
@@ -114,6 +121,9 @@ struct kd_session {
 	struct kernel_info ki;
 	/* options */
 	bool silent;
+	bool echo; /* batch runs: each command line echoed after the prompt before its output */
+	bool json_mode;          /* set output json, --json: one JSON document per command (json.c) */
+	struct json_state *json; /* the command's result being built */
 	bool scroll; /* page output through a pager when on a terminal */
 	bool interactive;
 	bool quit; /* `q` was run */

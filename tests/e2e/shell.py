@@ -8,6 +8,7 @@ on a lab dump of each kernel:
   * an error is printed once, with the pager on (through `cat`, KDIVE_PAGER) and off;
   * Tab completes by context: a type after `struct`, a help topic after `help`, a member
     after `TYPE.`;
+  * in a batch run, --echo and `set echo on` print each command after the prompt;
   * a fresh HOME without ~/.cache gets the DWARF index cached by its first run and reused by
     the second (its file is not written again).
 Ends with the plain line "N passed, N failed"; exit status 1 on any failure.
@@ -161,6 +162,16 @@ def warm_start(kdive, row, c):
                 f"{row['id']}: the second run reuses the cached index")
 
 
+def batch_echo(kdive, row, c):
+    """--echo and `set echo on`: each command after the prompt, before its output, in a batch run."""
+    run = lambda args, text: subprocess.run([kdive, "-s", *args, row["vmlinux"], row["dump"]], input=text, text=True,
+                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE).stdout
+    out = run(["--echo"], "p 6*7\nset echo off\np 1\n")
+    c.check(out == "kdive> p 6*7\n$1 = 42\nkdive> set echo off\n$2 = 1\n", f"{row['id']}: --echo ({out!r})")
+    out = run([], "p 1\nset echo on\np 2\n")
+    c.check(out == "$1 = 1\nkdive> p 2\n$2 = 2\n", f"{row['id']}: set echo on ({out!r})")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--kdive", required=True)
@@ -175,6 +186,7 @@ def main():
             errors_once(kdive, row, home, c)
             completion(kdive, row, home, c)
         warm_start(kdive, row, c)
+        batch_echo(kdive, row, c)
     print(f"shell: {c.passed} passed, {len(c.failures)} failed")
     return 1 if c.failures else 0
 
