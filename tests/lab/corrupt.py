@@ -35,6 +35,10 @@ From DIR's dumps it writes into --out:
                         free object points back at the first
     mem-files-net       a task's fdtable claiming 2^31 - 1 descriptors; a network
                         device whose dev_list.next points at itself
+    mem-counters        totalram_pages 0, free pages 2^63 - 1, jiffies_64 and avenrun[0]
+                        2^64 - 1: the arithmetic of sys, ps, kmem -i, timer
+    mem-stack           a task's saved stack pointer at the bottom of its stack; another
+                        task's stack pointer into nothing
     mem-list-tree       super_blocks' fifth entry points back at the third, and an
                         rbtree node of free_vmap_area_root gets its parent as its left child
 
@@ -553,6 +557,29 @@ def misc_cases(L):
              [f"files {ft['pid']}", "net -a", "net -s", f"net -s {ft['pid']}", "foreach files"], structures=2)
 
 
+def counter_cases(L):
+    """Counters that commands divide by or add up, and a sleeping task's stack: the arithmetic
+    of sys, ps, kmem -i and timer on absurd values (UBSan's ground), bt from a bad frame."""
+    src = ELF_SRC
+    ram, free, jif, avg = values(src, ["&_totalram_pages", "&vm_zone_stat[0]", "&jiffies_64", "&avenrun[0]"])
+    mem_case(L, "counters", [(ram, 0, None), (free, 0x7fffffffffffffff, None), (jif, 0xffffffffffffffff, None),
+                             (avg, 0xffffffffffffffff, None)],
+             "totalram_pages 0 (what %MEM divides by), vm_zone_stat[NR_FREE_PAGES] 2^63 - 1, jiffies_64 2^64 - 1, "
+             "avenrun[0] 2^64 - 1",
+             {"kmem -i": {"error": r"_totalram_pages .*is 0", "partial": False}},
+             ["ps -a 1", "kmem -V", "kmem -z", "timer -r", "sys -t", "ps -t 1"], structures=4)
+    user = [t for t in ps_tasks(src) if t["comm"].startswith("kdive-") and t["ppid"] == 1]
+    a, b = user[0], user[1]
+    sp_off, stack_off = values(src, ["&((struct task_struct *)0)->thread.sp", "&((struct task_struct *)0)->stack"])
+    stack, = values(src, [f"((struct task_struct *){a['task']:#x})->stack"])
+    mem_case(L, "stack", [(a["task"] + sp_off, stack + 8, None), (b["task"] + stack_off, 0xdead000000000000, None)],
+             f"task {a['pid']}'s saved stack pointer at the bottom of its stack (what it finds there is no frame); "
+             f"task {b['pid']}'s stack pointer 0xdead000000000000",
+             {f"bt {b['pid']}": {"error": r"stack|sp|not", "partial": False}},
+             [f"bt {a['pid']}", f"bt {b['pid']}", f"bt -f {a['pid']}", f"bt -F {a['pid']}", f"task {b['pid']}"],
+             structures=2)
+
+
 def main():
     os.makedirs(args.out, exist_ok=True)
     for p in (ELF_SRC, ELF_FILE_SRC, KDUMP_SRC, FLAT_SRC):
@@ -561,6 +588,7 @@ def main():
     L = elf_layout(ELF_SRC)
     memory_cases(L)
     misc_cases(L)
+    counter_cases(L)
     elf_file_cases(ELF_FILE_SRC)
     kdump_file_cases(KDUMP_SRC)
     flat_file_cases(FLAT_SRC)

@@ -251,6 +251,8 @@ static const struct golden cases[] = {
 	{"kmem-info-bdev-cycle", "kmem -i", "ino_bdev1.i_sb_list.next = &ino_bdev0.i_sb_list"},
 	{"kmem-info-bdev-mapping-unreadable", "kmem -i", "ino_bdev1.i_mapping = 0xdead0000"},
 	{"kmem-info-cached-negative", "kmem -i", "vm_node_stat[2].counter = 10"},
+	/* the corrupt-dump suite's mem-counters: a memory total of 0 said as such (was: "cannot read") */
+	{"kmem-info-no-total", "kmem -i", "_totalram_pages.counter = 0"},
 	/* kmem: the slab allocator */
 	{"kmem-s", "kmem -s\nkmem -s kmalloc-64\nkmem -s list\nkmem -s \\list\nkmem -s -I task_struct\nkmem -s no_such_cache"},
 	{"kmem-S", "kmem -S kmalloc-64\nkmem -S task_struct\nkmem -S=1 task_struct"},
