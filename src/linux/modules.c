@@ -227,6 +227,11 @@ static int on_module(kd_session *s, uint64_t addr, const struct kd_walk_pos *pos
 	struct kmodule m = {.addr = addr};
 	if (mt->len >= MODULES_MAX || kd_read_kv(s, m.addr + w->name_off, m.name, sizeof(m.name) - 1) < 0)
 		return KD_WALK_STOP;
+	/* A name in every table and message a module is in: a byte a damaged struct module holds
+	 * that is no text (a control byte, not ASCII) is shown as '?', as a task's comm is. */
+	for (char *c = m.name; *c; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+			*c = '?';
 	read_layout(s, &m);
 	read_kallsyms(s, &m);
 	mt->mods = xrealloc(mt->mods, (mt->len + 1) * sizeof(*mt->mods));

@@ -263,6 +263,11 @@ static const struct golden cases[] = {
 	{"kmem-freelist-cycle", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "slab_mem[1].words[160] = &slab_mem[1].words[80]"},
 	{"kmem-freelist-unreadable", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "slab_mem[0].words[8] = 0xdead0000"},
 	{"kmem-partial-cycle", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "fake_mem_map.slabs[2].slab_list.next = &fake_mem_map.slabs[2].slab_list"},
+	/* the corrupt-dump suite's mem-garbage: a kmem_cache whose order is absurd (the slab size
+	 * shifted by 37463 bits, UBSan's report) is one that cannot be gathered; a module whose
+	 * name holds control bytes is listed with '?' for them */
+	{"kmem-cache-bad-order", "kmem -s", "kmalloc_64_cache.oo.x = 0x92570040"},
+	{"mod-name-control-bytes", "mod", "mod_fake.name[1] = 27; mod_fake.name[2] = 7"},
 	{"kmem-cpu-partial-cycle", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "fake_mem_map.slabs[1].next = &fake_mem_map.slabs[1]"},
 	/* issue 12, kmisc: timer, waitq, mach, bpf, sbitmapq */
 	{"timer", "timer\ntimer -C 1\ntimer -C 5\ntimer -x\ntimer -C"},
