@@ -20,7 +20,7 @@ own file, and this checks every (dump, command):
     stack"), are error lines too, the same one repeated counted once (crash says a
     damage each time a walk meets it). A command passes when it printed
     output and at most one error line per structure the case damaged (its "structures",
-    1 unless it says more; `foreach ...` and `bt -a`: or one per task shown) ("partial"), or printed only such error lines
+    1 unless it says more; `foreach ...`, `bt -a`, `ps -a`: or one per task shown) ("partial"), or printed only such error lines
     ("refused"), or printed output and no error ("output"); an error line is clear:
     `WORD: message`, printable ASCII, at most 400 characters. More error lines, a
     stderr error repeated, or neither output nor an error ("silent") fail. A dump kdive refuses
@@ -162,7 +162,8 @@ def run_case(kdive, case, timeout):
         todo, tag = cmds, 0
         while todo:
             stderr, rc, last, hung, killed, log = session(kdive, case, todo, work, timeout, tag)
-            traces.append((log, not killed and hung is None))
+            san = any(m in stderr for m in SANITIZER_MARKS)
+            traces.append((log, not killed and hung is None and not san))
             for k, v in segments(stderr).items():
                 seg.setdefault(k, []).extend(v)
             tag += 1
@@ -217,7 +218,7 @@ def run_case(kdive, case, timeout):
                        or any(ord(ch) < 32 or ord(ch) > 126 for ch in e)]
             exp = case["expect"].get(cmd)
             most = case.get("structures", 1)
-            if cmd.startswith("foreach ") or cmd == "bt -a":
+            if cmd.startswith(("foreach ", "ps -a")) or cmd == "bt -a":
                 # a command over tasks says each task's damage in that task's block
                 most = max(most, sum(1 for x in body if x.startswith("PID: ")))
             # (crash says a damage in band each time a walk meets it: kmem -S walks a cpu

@@ -39,6 +39,8 @@ From DIR's dumps it writes into --out:
                         2^64 - 1: the arithmetic of sys, ps, kmem -i, timer
     mem-stack           a task's saved stack pointer at the bottom of its stack; another
                         task's stack pointer into nothing
+    mem-garbage         random bytes over a whole task_struct, mm_struct, kmem_cache and
+                        struct module
     mem-list-tree       super_blocks' fifth entry points back at the third, and an
                         rbtree node of free_vmap_area_root gets its parent as its left child
 
@@ -348,12 +350,18 @@ def mem_case(L, name, patches, what, expect, extra=(), pid=None, structures=1):
     checks = []
     for vaddr, val, ppid in patches:
         data = val if isinstance(val, bytes) else struct.pack("<Q", val & (2**64 - 1))
-        if ppid is None:
-            paddr, = phys_of(ELF_SRC, [vaddr])
-        else:
-            paddr = vaddr  # already physical (a page table entry)
-        poke(path, file_offset(L, paddr, len(data)), data)
-        checks.append((paddr, data))
+        # page by page: a virtual range need not be physically contiguous (vmalloc, modules)
+        pos = 0
+        while pos < len(data):
+            n = min(len(data) - pos, 4096 - (vaddr + pos) % 4096)
+            if ppid is None:
+                paddr, = phys_of(ELF_SRC, [vaddr + pos])
+            else:
+                paddr = vaddr + pos  # already physical (a page table entry)
+            chunk = data[pos:pos + n]
+            poke(path, file_offset(L, paddr, n), chunk)
+            checks.append((paddr, chunk[:8]))  # its first word read back below
+            pos += n
     # read back through kdive from the patched dump: the patch landed where kdive reads
     outs = kdive(path, [f"rd -p -64 {pa:#x} {(len(d) + 7) // 8}" for pa, d in checks])
     for (pa, d), o in zip(checks, outs):
@@ -580,6 +588,35 @@ def counter_cases(L):
              structures=2)
 
 
+def garbage_cases(L):
+    """Whole structures overwritten with random bytes (a seed per kernel): a user task's
+    task_struct, another's mm_struct, kmalloc-64's kmem_cache and the third module's struct
+    module, so that every field of each is absurd at once."""
+    src = ELF_SRC
+    rng = random.Random(f"{args.kernel}:garbage")
+    user = [t for t in ps_tasks(src) if t["comm"].startswith("kdive-") and t["ppid"] == 1]
+    t1, t2 = user[0], user[1]
+    tsz, msz, csz, modsz = values(src, ["sizeof(struct task_struct)", "sizeof(struct mm_struct)",
+                                        "sizeof(struct kmem_cache)", "sizeof(struct module)"])
+    mm2, cache, mod = values(src, [f"((struct task_struct *){t2['task']:#x})->mm", "kmalloc_caches[0][6]", "modules.next"])
+    mod = values(src, [f"((struct list_head *){mod:#x})->next"])[0]
+    mod = values(src, [f"((struct list_head *){mod:#x})->next"])[0]
+    lst, = values(src, ["&((struct module *)0)->list"])
+    mod -= lst
+    name = re.search(r'"([^"]+)"', kdive(src, [f"p ((struct kmem_cache *){cache:#x})->name"])[0]).group(1)
+    mname = re.search(r'"([^"]+)"', kdive(src, [f"p ((struct module *){mod:#x})->name"])[0]).group(1)
+
+    def junk(n):
+        return bytes(rng.randrange(256) for _ in range(n))
+    mem_case(L, "garbage", [(t1["task"], junk(tsz), None), (mm2, junk(msz), None), (cache, junk(csz), None),
+                            (mod, junk(modsz), None)],
+             f"random bytes over task {t1['pid']}'s task_struct ({tsz} bytes), task {t2['pid']}'s mm_struct, "
+             f"the {name} kmem_cache and module {mname}'s struct module",
+             {}, [f"bt {t1['pid']}", f"vm {t1['pid']}", f"files {t1['pid']}", f"vm {t2['pid']}", f"ps -G {t2['pid']}",
+                  f"kmem -S {name}", f"mod -s {mname}", "sym -l", "foreach files", "foreach vm", "ps -a"],
+             structures=4)
+
+
 def main():
     os.makedirs(args.out, exist_ok=True)
     for p in (ELF_SRC, ELF_FILE_SRC, KDUMP_SRC, FLAT_SRC):
@@ -589,6 +626,7 @@ def main():
     memory_cases(L)
     misc_cases(L)
     counter_cases(L)
+    garbage_cases(L)
     elf_file_cases(ELF_FILE_SRC)
     kdump_file_cases(KDUMP_SRC)
     flat_file_cases(FLAT_SRC)
