@@ -41,6 +41,8 @@ From DIR's dumps it writes into --out:
                         task's stack pointer into nothing
     mem-garbage         random bytes over a whole task_struct, mm_struct, kmem_cache and
                         struct module
+    mem-garbage2        random bytes over a files_struct, a net_device, a super_block, CPU 0's
+                        runqueue and its first timer base
     mem-list-tree       super_blocks' fifth entry points back at the third, and an
                         rbtree node of free_vmap_area_root gets its parent as its left child
 
@@ -617,6 +619,39 @@ def garbage_cases(L):
              structures=4)
 
 
+def garbage2_cases(L):
+    """More whole structures of random bytes: a task's files_struct, a network device, a
+    super_block, CPU 0's runqueue and its first timer base."""
+    src = ELF_SRC
+    rng = random.Random(f"{args.kernel}:garbage2")
+    user = [t for t in ps_tasks(src) if t["comm"].startswith("kdive-") and t["ppid"] == 1]
+    t = user[0]
+    files, fsz, ndsz, sbsz, rqsz, tbsz = values(src, [
+        f"((struct task_struct *){t['task']:#x})->files", "sizeof(struct files_struct)", "sizeof(struct net_device)",
+        "sizeof(struct super_block)", "sizeof(struct rq)", "sizeof(struct timer_base)"])
+    devs = values(src, ["init_net.dev_base_head.next"])
+    devs += values(src, [f"((struct list_head *){devs[-1]:#x})->next"])
+    dl, = values(src, ["&((struct net_device *)0)->dev_list"])
+    sb = values(src, ["super_blocks.next"])
+    for _ in range(2):
+        sb += values(src, [f"((struct list_head *){sb[-1]:#x})->next"])
+    sl, = values(src, ["&((struct super_block *)0)->s_list"])
+    # (CPU 0's: CPU 1 is offline in the lab's boots, and its per-CPU area lies past the memory the dump holds)
+    # (a per-CPU symbol's offset from sym: p &runqueues adds the KASLR offset to it)
+    pcpu0, = values(src, ["__per_cpu_offset[0]"])
+    rq, tb = (int(o.split()[0], 16) for o in kdive(src, ["sym runqueues", "sym timer_bases"]))
+
+    def junk(n):
+        return bytes(rng.randrange(256) for _ in range(n))
+    mem_case(L, "garbage2", [(files, junk(fsz), None), (devs[1] - dl, junk(ndsz), None), (sb[2] - sl, junk(sbsz), None),
+                             (rq + pcpu0, junk(rqsz), None), (tb + pcpu0, junk(tbsz), None)],
+             f"random bytes over task {t['pid']}'s files_struct, the second network device, the third super_block, "
+             "CPU 0's runqueue and CPU 0's first timer base",
+             {}, [f"files {t['pid']}", "foreach files", "net -a", f"net -s {t['pid']}", "mount", "runq -t", "runq -g",
+                  "timer -C 0", "bt -a", "ps -m", "set -c 0"],
+             structures=5)
+
+
 def main():
     os.makedirs(args.out, exist_ok=True)
     for p in (ELF_SRC, ELF_FILE_SRC, KDUMP_SRC, FLAT_SRC):
@@ -627,6 +662,7 @@ def main():
     misc_cases(L)
     counter_cases(L)
     garbage_cases(L)
+    garbage2_cases(L)
     elf_file_cases(ELF_FILE_SRC)
     kdump_file_cases(KDUMP_SRC)
     flat_file_cases(FLAT_SRC)

@@ -83,6 +83,9 @@ static const struct golden cases[] = {
 	{"net-S", "net -S -x 100\nnet -S 200 -R 1"},
 	{"net-bad", "net -x\nnet -z\nnet -s 999\nnet -x -d\nnet -N\nnet -s -S 100\nnet -n 999\nforeach net -x -d"},
 	{"net-device-cycle", "net", "dev_dummy0.dev_list.next = &dev_eth0.dev_list"},
+	/* the corrupt-dump suite's mem-garbage2: a damaged device's name, its control bytes as '?',
+	 * and its unreadable in_device naming it so */
+	{"net-device-name-control-bytes", "net", "dev_eth0.name[1] = 27; dev_eth0.name[2] = 7; dev_eth0.ip_ptr = 0xdead0000"},
 	{"net-ifa-cycle", "net", "ifa_eth0_b.ifa_next = &ifa_eth0_a"},
 	{"net-neigh-cycle", "net -a", "neigh_3.next = &neigh_2"},
 	{"net-neigh-self", "net -a", "neigh_3.next = &neigh_3"},
