@@ -43,6 +43,8 @@ From DIR's dumps it writes into --out:
                         struct module
     mem-garbage2        random bytes over a files_struct, a net_device, a super_block, CPU 0's
                         runqueue and its first timer base
+    mem-garbage3        random bytes over a sleeping task's stack page, a VMA, a maple root
+                        node, a CPU slab's struct slab, 4 KiB of printk descriptors
     mem-list-tree       super_blocks' fifth entry points back at the third, and an
                         rbtree node of free_vmap_area_root gets its parent as its left child
 
@@ -652,6 +654,37 @@ def garbage2_cases(L):
              structures=5)
 
 
+def garbage3_cases(L):
+    """Random bytes where walkers and the unwinder read: the stack page a sleeping task's
+    saved stack pointer is on, a task's first VMA, another's maple tree root node, kmalloc-128's
+    CPU 0 slab (struct slab) and the first 4 KiB of the printk descriptor ring."""
+    src = ELF_SRC
+    rng = random.Random(f"{args.kernel}:garbage3")
+    user = [t for t in ps_tasks(src) if t["comm"].startswith("kdive-") and t["ppid"] == 1]
+    a, b, c = user[0], user[1], user[2]
+    sp, root, descs, ssz, nsz = values(src, [
+        f"((struct task_struct *){a['task']:#x})->thread.sp", f"((struct task_struct *){c['task']:#x})->mm->mm_mt.ma_root",
+        "prb->desc_ring.descs", "sizeof(struct slab)", "sizeof(struct maple_node)"])
+    slab, = values(src, ["((struct kmem_cache_cpu *)((unsigned long)kmalloc_caches[0][7]->cpu_slab + "
+                         "__per_cpu_offset[0]))->slab"])
+    vmas = re.findall(r"^([0-9a-f]{16})\s+[0-9a-f]+\s+[0-9a-f]+\s", kdive(src, [f"vm {b['pid']}"])[0], re.M)
+    vsz, = values(src, ["sizeof(struct vm_area_struct)"])
+    if not vmas or not slab:
+        die("no VMA or no kmalloc-128 CPU slab for garbage3")
+
+    def junk(n):
+        return bytes(rng.randrange(256) for _ in range(n))
+    page = sp & ~0xfff
+    mem_case(L, "garbage3", [(page, junk(4096), None), (int(vmas[0], 16), junk(vsz), None),
+                             (root & ~0xff, junk(nsz), None), (slab, junk(ssz), None), (descs, junk(4096), None)],
+             f"random bytes over the stack page holding task {a['pid']}'s saved stack pointer, task {b['pid']}'s first "
+             f"VMA, task {c['pid']}'s maple root node, kmalloc-128's CPU 0 slab and the first 4 KiB of the printk "
+             "descriptors",
+             {}, [f"bt {a['pid']}", f"bt -f {a['pid']}", f"bt -F {a['pid']}", f"vm {b['pid']}", f"vm -p {b['pid']}",
+                  f"vm {c['pid']}", f"tree -t maple -v {root & ~0xff:#x}", "kmem -S kmalloc-128", "log -m", "log -T"],
+             structures=5)
+
+
 def main():
     os.makedirs(args.out, exist_ok=True)
     for p in (ELF_SRC, ELF_FILE_SRC, KDUMP_SRC, FLAT_SRC):
@@ -663,6 +696,7 @@ def main():
     counter_cases(L)
     garbage_cases(L)
     garbage2_cases(L)
+    garbage3_cases(L)
     elf_file_cases(ELF_FILE_SRC)
     kdump_file_cases(KDUMP_SRC)
     flat_file_cases(FLAT_SRC)

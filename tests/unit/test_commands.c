@@ -119,6 +119,11 @@ static const struct golden cases[] = {
 	{"vm-flags", "vm -f 8100073\nvm -f 100173\nvm -f zz\nvm -p -f 3"},
 	{"vm-bad-options", "vm -p -m\nvm -x -d\nvm -R 1 -R 2\nvm -z\nvm 4242"},
 	{"vm-maple-bad-slots", "vm 100", "mt_slots[3] = 200"},
+	/* the corrupt-dump suite's mem-garbage3: a VMA of random bytes gave vm -p an area of 2^60
+	 * bytes to walk page by page (a hang); a VMA that is not where the maple tree holds it, or
+	 * ends before it starts, is refused with its address */
+	{"vm-vma-not-where-the-tree-says", "vm 100", "vmas[1].vm_end = 0x2800"},
+	{"vm-vma-no-area", "vm 100", "vmas[2].vm_start = 0x9000; vmas[2].vm_end = 0x4000"},
 	{"swap", "swap\nswap -x"},
 	{"kmem-vmalloc", "kmem -v\nkmem -v ffffc90000001000 ffffffffc0001000\nkmem -v 1000"},
 	{"kmem-vmalloc-cycle", "kmem -v", "vas[2].list.next = &vas[1].list"},
