@@ -42,6 +42,15 @@ static const char *symstr(kd_session *s, uint64_t addr, bool with_offset, int ra
 
 static void print_header(kd_session *s, const struct task_info *t)
 {
+	if (kd_json_active(s)) { /* the task's object, closed by bt_task */
+		kd_json_object_begin(s, NULL);
+		kd_json_int(s, "pid", t->pid);
+		kd_json_addr(s, "task", t->task);
+		kd_json_int(s, "cpu", t->cpu);
+		kd_json_str(s, "comm", t->comm);
+		kd_json_bool(s, "active", t->active);
+		return;
+	}
 	char cpu[16];
 	if (t->cpu >= 0)
 		snprintf(cpu, sizeof(cpu), "%d", t->cpu);
@@ -69,12 +78,40 @@ static const char *exception_rip(kd_session *s, uint64_t rip, char *buf, size_t 
 	return "unknown or invalid address";
 }
 
+/* JSON: an exception frame's registers, by their names, and where it was taken. */
+static void regs_json(kd_session *s, const char *key, const struct uw_regs *r, bool with_orig_ax)
+{
+	static const char *const names[UW_NREGS] = {
+		[UW_R15] = "r15", [UW_R14] = "r14", [UW_R13] = "r13", [UW_R12] = "r12", [UW_BP] = "rbp",
+		[UW_BX] = "rbx",  [UW_R11] = "r11", [UW_R10] = "r10", [UW_R9] = "r9",   [UW_R8] = "r8",
+		[UW_AX] = "rax",  [UW_CX] = "rcx",  [UW_DX] = "rdx",  [UW_SI] = "rsi",  [UW_DI] = "rdi",
+		[UW_ORIG_AX] = "orig_rax", [UW_IP] = "rip", [UW_CS] = "cs", [UW_FLAGS] = "rflags",
+		[UW_SP] = "rsp",  [UW_SS] = "ss",
+	};
+	char buf[512];
+	kd_json_object_begin(s, key);
+	bool kernel = !(r->r[UW_CS] & 3);
+	kd_json_str(s, "mode", kernel ? "kernel" : "user");
+	if (kernel)
+		kd_json_str(s, "rip_symbol", exception_rip(s, r->r[UW_IP], buf, sizeof(buf)));
+	kd_json_object_begin(s, "registers");
+	for (int i = 0; i < UW_NREGS; i++)
+		if (i != UW_ORIG_AX || with_orig_ax)
+			kd_json_addr(s, names[i], r->r[i]);
+	kd_json_end(s);
+	kd_json_end(s);
+}
+
 /* An exception frame, as crash's x86_64_exception_frame() prints it. */
 static void print_regs(kd_session *s, const struct uw_regs *r, bool with_orig_ax, bool line)
 {
 	const uint64_t *v = r->r;
 	char buf[512];
 	bool kernel = !(v[UW_CS] & 3);
+	if (kd_json_active(s)) {
+		regs_json(s, "exception_frame", r, with_orig_ax);
+		return;
+	}
 	if (kernel)
 		kd_printf(s, "    [exception RIP: %s]\n", exception_rip(s, v[UW_IP], buf, sizeof(buf)));
 	kd_printf(s, "    RIP: %016llx  RSP: %016llx  RFLAGS: %08llx\n", (unsigned long long)v[UW_IP],
@@ -119,6 +156,7 @@ struct printer {
 	struct uw_stack fstack;     /* the stack frameptr is on */
 	kd_slab_ctx *slab;          /* -F: the slab caches, opened on the first word that needs them */
 	bool slab_tried;
+	bool in_frame;              /* JSON: a frame's object is open (its exception frame goes into it) */
 };
 
 /* The name of the slab cache an address is in (crash's vaddr_to_kmem_cache()). */
@@ -198,8 +236,36 @@ static void print_frame(struct printer *p, uint64_t rsp, uint64_t ip, bool ret, 
 		show_frame_words(p, rsp, st);
 	char buf[512];
 	const char *mod = NULL;
-	uint64_t off;
+	uint64_t off = 0;
 	const char *name = ret ? kd_unwind_return_symbol(s, ip, &off, &mod) : kd_unwind_symbol(s, ip, &off, &mod);
+	if (kd_json_active(s)) {
+		if (p->in_frame)
+			kd_json_end(s); /* the previous frame: its exception frame, if any, went into it */
+		kd_json_object_begin(s, NULL);
+		p->in_frame = true;
+		kd_json_int(s, "level", p->level);
+		kd_json_addr(s, "sp", rsp);
+		kd_json_addr(s, "ip", ip);
+		kd_json_str(s, "function", name);
+		kd_json_uint(s, "offset", name ? off : 0);
+		kd_json_str(s, "module", mod);
+		static const char *const stacks[] = {[UW_STACK_TASK] = "task", [UW_STACK_IRQ] = "irq", [UW_STACK_EXCEPTION] = "exception"};
+		kd_json_str(s, "stack", st->type == UW_STACK_EXCEPTION ? kd_unwind_exception_stack_name(st->index)
+					: (size_t)st->type < ARRAY_SIZE(stacks) && stacks[st->type] ? stacks[st->type] : "other");
+		char file[1024];
+		int line;
+		uint64_t o0 = 1;
+		uint64_t at = ret && kd_unwind_symbol(s, ip, &o0, NULL) && o0 == 0 ? ip - 1 : ip;
+		if (kd_addr_to_line(s, at, file, sizeof(file), &line) == 0) {
+			kd_json_str(s, "file", file);
+			kd_json_int(s, "line", line);
+		}
+		kd_clear_error(s);
+		p->level++;
+		p->frameptr = rsp + 8;
+		p->fstack = *st;
+		return;
+	}
 	if (name && p->o->symoff && off)
 		snprintf(buf, sizeof(buf), p->o->radix == 16 ? "%s+0x%llx" : "%s+%llu", name, (unsigned long long)off);
 	else
@@ -226,6 +292,8 @@ static bool on_stack(const struct uw_stack *a, const struct uw_stack *b)
 
 static void print_stack_marker(kd_session *s, const struct uw_stack *st)
 {
+	if (kd_json_active(s))
+		return; /* each frame names its stack */
 	if (st->type == UW_STACK_IRQ)
 		kd_printf(s, "--- <IRQ stack> ---\n");
 	else if (st->type == UW_STACK_EXCEPTION)
@@ -255,6 +323,13 @@ static void print_trace(struct printer *p, const struct uw_trace *tr)
 	kd_session *s = p->s;
 	size_t i = 0;
 	if (tr->begin == UW_BEGIN_USER_REGS) {
+		if (kd_json_active(s)) { /* the CPU was running user code: no kernel frames */
+			regs_json(s, "exception_frame", &tr->begin_regs, !tr->begin_regs_no_orig_ax);
+			kd_json_array_begin(s, "frames");
+			kd_json_end(s);
+			kd_json_null(s, "error");
+			return;
+		}
 		kd_printf(s, "    [exception RIP: user space]\n");
 		print_regs(s, &tr->begin_regs, !tr->begin_regs_no_orig_ax, false);
 		return;
@@ -265,6 +340,8 @@ static void print_trace(struct printer *p, const struct uw_trace *tr)
 	}
 	struct uw_stack cur = tr->len ? tr->frames[0].stack : (struct uw_stack){0};
 	bool last_stack_was_irq = false, after_exception_stack = false;
+	if (kd_json_active(s))
+		kd_json_array_begin(s, "frames");
 	for (; i < tr->len; i++) {
 		const struct uw_frame *f = &tr->frames[i];
 		bool after_regs = f->flags & UW_F_AFTER_REGS;
@@ -300,6 +377,14 @@ static void print_trace(struct printer *p, const struct uw_trace *tr)
 		const struct uw_frame *last = &tr->frames[tr->len - 1];
 		if (last->stack.type == UW_STACK_TASK && !last->has_regs && tr->error[0] && user_regs_at_top(s, p->t, tr, &r, &addr))
 			print_regs(s, &r, true, false);
+	}
+	if (kd_json_active(s)) {
+		if (p->in_frame)
+			kd_json_end(s);
+		p->in_frame = false;
+		kd_json_end(s); /* frames */
+		kd_json_str(s, "error", tr->error[0] ? tr->error : NULL);
+		return;
 	}
 	if (tr->error[0])
 		kd_printf(s, "bt: %s\n", tr->error);
@@ -587,6 +672,12 @@ static int bt_task(kd_session *s, const struct bt_opts *o, const struct task_inf
 		if (o->ref)
 			return 0;
 		print_header(s, t);
+		if (kd_json_active(s)) {
+			kd_json_null(s, "frames");
+			kd_json_str(s, "error", "no stack");
+			kd_json_end(s);
+			return 0;
+		}
 		kd_printf(s, "(no stack)\n");
 		return 0;
 	}
@@ -610,7 +701,10 @@ static int bt_task(kd_session *s, const struct bt_opts *o, const struct task_inf
 	}
 	print_header(s, t);
 	struct printer p = {.s = s, .o = o, .t = t};
-	if (o->raw) {
+	if (kd_json_active(s)) {
+		print_trace(&p, &tr);
+		kd_json_end(s);
+	} else if (o->raw) {
 		if (tr.stack_base)
 			raw_stack(s, tr.stack_base, tr.stack_top);
 	} else if (o->eframe_search) {
@@ -764,8 +858,15 @@ static int cmd_bt(kd_session *s, int argc, char **argv)
 		VEC_FREE(&list);
 		list.items = g.items, list.len = g.len, list.cap = g.cap;
 	}
+	bool json = kd_json_active(s);
+	if (json && (o.raw || o.eframe_search || o.scan != SCAN_NONE || o.old || o.full)) {
+		VEC_FREE(&list);
+		return kd_error(s, KD_EUNSUPP, 0, "this view of bt has no JSON form: set output text");
+	}
+	if (json && kd_json_depth(s) == 0) /* {tasks: [...]}; within foreach, its array */
+		kd_json_array_begin(s, "tasks");
 	for (size_t i = 0; i < list.len; i++) {
-		if (i)
+		if (i && !json)
 			kd_printf(s, "\n");
 		bt_task(s, &o, list.items[i]);
 	}

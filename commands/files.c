@@ -167,8 +167,75 @@ static int file_visit(kd_session *s, const struct kd_open_file *f, void *arg)
 	return 0;
 }
 
+/* JSON: one open file, with what files shows of it (-c: its page cache too). */
+static int file_json(kd_session *s, const struct kd_open_file *f, void *arg)
+{
+	bool nrpages = *(bool *)arg;
+	kd_json_object_begin(s, NULL);
+	kd_json_int(s, "fd", f->fd);
+	kd_json_addr(s, "file", f->file);
+	kd_json_addr(s, "dentry", f->dentry);
+	kd_json_addr(s, "inode", f->inode);
+	if (f->dentry && f->inode) {
+		char path[4096];
+		const char *err = NULL;
+		char ebuf[512];
+		if (kd_fs_open_file_path(s, f->file, path, sizeof(path)) < 0) {
+			snprintf(ebuf, sizeof(ebuf), "%s", kd_last_error(s));
+			err = ebuf;
+			kd_clear_error(s);
+			path[0] = '\0';
+		}
+		kd_json_str(s, "type", files_type(s, f->inode, path));
+		kd_json_str(s, "path", path);
+		if (nrpages) {
+			uint64_t mapping = 0, pages = 0;
+			if (kd_inode_mapping(s, f->inode, &mapping, &pages) == 0) {
+				kd_json_addr(s, "i_mapping", mapping);
+				kd_json_uint(s, "nrpages", pages);
+			}
+			kd_clear_error(s);
+		}
+		if (err)
+			kd_json_str(s, "error", err);
+	} else {
+		kd_json_null(s, "type");
+		kd_json_null(s, "path");
+	}
+	kd_json_end(s);
+	return 0;
+}
+
+/* JSON: a task's root, working directory and open files. */
+static int show_files_json(kd_session *s, const struct task_info *t, bool nrpages)
+{
+	char root[4096], cwd[4096];
+	kd_json_object_begin(s, NULL);
+	kd_json_int(s, "pid", t->pid);
+	kd_json_addr(s, "task", t->task);
+	kd_json_str(s, "comm", t->comm);
+	if (files_root_cwd(s, t->task, root, cwd, sizeof(root), NULL, NULL)) {
+		kd_json_str(s, "root", root);
+		kd_json_str(s, "cwd", cwd);
+	} else {
+		kd_json_null(s, "root");
+		kd_json_null(s, "cwd");
+	}
+	kd_json_array_begin(s, "files");
+	long n = kd_task_files(s, t->task, file_json, &nrpages);
+	kd_json_end(s);
+	if (n < 0) {
+		kd_json_str(s, "error", kd_last_error(s));
+		kd_clear_error(s);
+	}
+	kd_json_end(s);
+	return 0;
+}
+
 static int show_files(kd_session *s, const struct task_info *t, bool nrpages, struct files_ref *ref)
 {
+	if (kd_json_active(s) && !ref)
+		return show_files_json(s, t, nrpages);
 	struct files_ctx c = {.t = t, .nrpages = nrpages, .ref = ref};
 	if (ref)
 		ref->found = false;
@@ -315,6 +382,8 @@ static int cmd_files(kd_session *s, int argc, char **argv)
 			return kd_usage(s);
 		}
 	}
+	if (kd_json_active(s) && !refp && kd_json_depth(s) == 0) /* {tasks: [...]}; -R, -d, -p print text */
+		kd_json_array_begin(s, "tasks");
 	if (optind >= argc) {
 		const struct task_info *t = kd_task_current(s);
 		return t ? show_files(s, t, nrpages, refp) : -1;

@@ -32,6 +32,11 @@ static int run_each(kd_session *s, const struct kd_command *cmd, int nargs, char
 {
 	uint64_t saved = kd_context_task(s);
 	int rc = 0;
+	bool json = kd_json_active(s);
+	if (json && strcmp(cmd->name, "bt") != 0)
+		return kd_error(s, KD_EUNSUPP, 0, "%s under foreach has no JSON form yet (bt has): set output text", cmd->name);
+	if (json) /* {tasks: [...]}: each bt adds its task */
+		kd_json_array_begin(s, "tasks");
 	/* files -R and net -R print only the tasks that refer to the reference, each block ending in its own
 	   blank line: crash's foreach puts nothing between them */
 	bool separate = strcmp(cmd->name, "task") != 0; /* task's own output ends with a blank line */
@@ -49,13 +54,21 @@ static int run_each(kd_session *s, const struct kd_command *cmd, int nargs, char
 		optind = 0;
 		kd_clear_error(s);
 		if (cmd->run(s, nargs + 1, argv) < 0) {
-			kd_printf(s, "%s: %s\n", cmd->name, kd_last_error(s));
+			if (json) { /* the task's failure, in its place */
+				kd_json_object_begin(s, NULL);
+				kd_json_int(s, "pid", t->pid);
+				kd_json_str(s, "error", kd_last_error(s));
+				kd_json_end(s);
+			} else
+				kd_printf(s, "%s: %s\n", cmd->name, kd_last_error(s));
 			rc = -1;
 		}
 		if (i + 1 < n && separate)
 			kd_printf(s, "\n");
 	}
 	free(argv);
+	if (json)
+		kd_json_end(s);
 	kd_set_context_task(s, saved);
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* kmem: kernel memory. The options are parsed here, as crash parses them; each view lives
  * in its own file (kmem.h says which). -i, the summary, is here. */
+#include <ctype.h>
 #include <getopt.h>
 #include <string.h>
 
@@ -74,6 +75,20 @@ static uint64_t shared_pages(kd_session *s)
 
 static void row(kd_session *s, const char *label, uint64_t pages, uint64_t of, const char *of_name)
 {
+	if (kd_json_active(s)) { /* "TOTAL MEM" -> "total_mem": {pages, bytes, percent} */
+		char key[32];
+		size_t i = 0;
+		for (; label[i] && i + 1 < sizeof(key); i++)
+			key[i] = label[i] == ' ' ? '_' : (char)tolower((unsigned char)label[i]);
+		key[i] = '\0';
+		kd_json_object_begin(s, key);
+		kd_json_uint(s, "pages", pages);
+		kd_json_uint(s, "bytes", pages * kd_target(s)->page_size);
+		if (of_name)
+			kd_json_int(s, "percent", of ? (int)(pages * 100 / of) : 0);
+		kd_json_end(s);
+		return;
+	}
 	char sz[32];
 	kd_format_size(pages * kd_target(s)->page_size, sz, sizeof(sz));
 	kd_printf(s, "%13s %8llu  %11s  ", label, (unsigned long long)pages, sz);

@@ -298,8 +298,33 @@ static int cmd_log(kd_session *s, int argc, char **argv)
 	kd_clear_error(s);
 	o.caller_width = o.caller ? caller_width(s) : 8;
 	int64_t boot = o.wall_time ? boot_time(s) : 0;
-	for (size_t i = 0; i < r.len; i++)
-		print_record(s, &o, &r.items[i], boot);
+	if (kd_json_active(s)) {
+		/* {records: [...]}: every record with all it holds, whatever the options */
+		kd_json_array_begin(s, "records");
+		for (size_t i = 0; i < r.len; i++) {
+			const struct kd_log_record *x = &r.items[i];
+			kd_json_object_begin(s, NULL);
+			kd_json_uint(s, "seq", x->seq);
+			kd_json_uint(s, "ts_nsec", x->ts_nsec);
+			kd_json_int(s, "level", x->level);
+			kd_json_int(s, "facility", x->facility);
+			/* the caller: a task's PID, or a CPU (the top bit) */
+			if (x->caller_id & 0x80000000u)
+				kd_json_int(s, "caller_cpu", x->caller_id & 0x7fffffffu);
+			else
+				kd_json_int(s, "caller_pid", x->caller_id);
+			kd_json_str(s, "text", x->dataless ? "" : x->text);
+			if (x->subsystem[0])
+				kd_json_str(s, "subsystem", x->subsystem);
+			if (x->device[0])
+				kd_json_str(s, "device", x->device);
+			kd_json_end(s);
+		}
+		kd_json_end(s);
+	} else {
+		for (size_t i = 0; i < r.len; i++)
+			print_record(s, &o, &r.items[i], boot);
+	}
 	kd_log_records_free(&r);
 	/* then the safe buffers, as for a whole ring, and the ring's damage last, the one error said */
 	int rc = show_safe(s, &o);

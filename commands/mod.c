@@ -17,6 +17,23 @@ static void list_modules(kd_session *s, const struct module_table *mt, uint64_t 
 		width = MAX(width, (int)strlen(mt->mods[i].name));
 		swidth = MAX(swidth, snprintf(b, sizeof(b), "%llu", (unsigned long long)mt->mods[i].size));
 	}
+	if (kd_json_active(s)) { /* {modules: [...]} */
+		kd_json_array_begin(s, "modules");
+		for (size_t i = 0; i < mt->len; i++) {
+			const struct kmodule *m = &mt->mods[i];
+			if (only && m->addr != only && m->base != only)
+				continue;
+			kd_json_object_begin(s, NULL);
+			kd_json_addr(s, "module", m->addr);
+			kd_json_str(s, "name", m->name);
+			kd_json_addr(s, "base", m->base);
+			kd_json_uint(s, "size", m->size);
+			kd_json_str(s, "object_file", kd_module_objfile(s, m->name));
+			kd_json_end(s);
+		}
+		kd_json_end(s);
+		return;
+	}
 	if (header) {
 		const char *base = kd_member_offset_opt(s, "module", "mem") != UINT64_MAX ? "TEXT_BASE" : "BASE";
 		int pad = (16 - (int)strlen(base)) / 2;
@@ -224,6 +241,10 @@ static int cmd_mod(kd_session *s, int argc, char **argv)
 	}
 	if (!(mt = kd_modules_get(s))) {
 		rc = -1;
+		goto out;
+	}
+	if (!mt->len && flag == LIST && kd_json_active(s)) {
+		list_modules(s, mt, 0, true); /* an empty list */
 		goto out;
 	}
 	if (!mt->len) {

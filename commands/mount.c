@@ -9,9 +9,25 @@ static const char mount_header[] = "     MOUNT           SUPERBLK     TYPE   DEV
 static void mount_line(kd_session *s, uint64_t mount)
 {
 	struct kd_mount_info m;
+	bool json = kd_json_active(s);
 	if (kd_mount_read(s, mount, &m) < 0) {
+		if (json) {
+			kd_json_object_begin(s, NULL);
+			kd_json_addr(s, "mount", mount);
+			kd_json_str(s, "error", kd_last_error(s));
+			kd_json_end(s);
+			kd_clear_error(s);
+			return;
+		}
 		kd_printf(s, "mount: %s\n", kd_last_error(s));
 		kd_clear_error(s);
+		return;
+	}
+	if (!m.sb && json) {
+		kd_json_object_begin(s, NULL);
+		kd_json_addr(s, "mount", mount);
+		kd_json_str(s, "error", "cannot get super_block from vfsmnt");
+		kd_json_end(s);
 		return;
 	}
 	if (!m.sb) {
@@ -32,6 +48,16 @@ static void mount_line(kd_session *s, uint64_t mount)
 	if (kd_fs_path(s, m.parent + kd_mount_vfsmount_offset(s), m.mountpoint, dir, sizeof(dir)) < 0) {
 		dir[0] = '\0';
 		kd_clear_error(s);
+	}
+	if (json) {
+		kd_json_object_begin(s, NULL);
+		kd_json_addr(s, "mount", mount);
+		kd_json_addr(s, "superblock", m.sb);
+		kd_json_str(s, "type", m.type_ok ? m.type : NULL);
+		kd_json_str(s, "devname", m.devname_ok ? m.devname : NULL);
+		kd_json_str(s, "dirname", dir);
+		kd_json_end(s);
+		return;
 	}
 	kd_printf(s, "%16llx %16llx %s%-10s\n", (unsigned long long)mount, (unsigned long long)m.sb, cols, dir);
 }
@@ -102,9 +128,14 @@ static int cmd_mount(kd_session *s, int argc, char **argv)
 	if (code != KD_OK)
 		snprintf(broken, sizeof(broken), "%s", kd_last_error(s));
 	kd_clear_error(s);
-	kd_printf(s, "%s", mount_header);
+	if (kd_json_active(s)) /* {mounts: [...]} */
+		kd_json_array_begin(s, "mounts");
+	else
+		kd_printf(s, "%s", mount_header);
 	for (long i = 0; i < n; i++)
 		mount_line(s, mounts[i]);
+	if (kd_json_active(s))
+		kd_json_end(s);
 	free(mounts);
 	return broken[0] ? kd_error(s, code, broken_at, "%s", broken) : 0;
 }

@@ -1,4 +1,5 @@
 /* ps: the task list, and every per-task view crash's ps has. */
+#include <stdlib.h>
 #include <getopt.h>
 #include <regex.h>
 #include <string.h>
@@ -29,6 +30,26 @@ static void table_row(kd_session *s, const struct task_info *t, bool kstack, uin
 	uint64_t rss = 0, vm = 0;
 	kd_task_mem(s, t, &rss, &vm);
 	double pct = total ? (double)rss * 100.0 / (double)total : 0;
+	if (kd_json_active(s)) {
+		char p[16];
+		snprintf(p, sizeof(p), "%.1f", pct); /* the table's precision */
+		kd_json_object_begin(s, NULL);
+		kd_json_int(s, "pid", t->pid);
+		kd_json_int(s, "ppid", t->ppid);
+		kd_json_int(s, "cpu", t->cpu);
+		kd_json_addr(s, "task", t->task);
+		if (kstack && !t->active)
+			kd_json_addr(s, "kstackp", t->thread_sp);
+		kd_json_str(s, "state", kd_task_state_name(t));
+		kd_json_double(s, "mem_percent", strtod(p, NULL));
+		kd_json_uint(s, "vsz_kb", vm * 4);
+		kd_json_uint(s, "rss_kb", rss * 4);
+		kd_json_str(s, "comm", t->comm);
+		kd_json_bool(s, "kernel_thread", kd_task_is_kthread(t));
+		kd_json_bool(s, "active", t->active);
+		kd_json_end(s);
+		return;
+	}
 	kd_printf(s, "%c%8d %7d %3d  ", t->active ? '>' : ' ', t->pid, t->ppid, t->cpu);
 	if (kstack && t->active)
 		kd_printf(s, "       --       ");
@@ -357,10 +378,14 @@ static int run_view(kd_session *s, struct ps_opts *o, const struct kd_task_table
 	switch (o->view) {
 	case V_TABLE: {
 		uint64_t total = mem_pct_pages(s);
-		if (!o->no_header)
+		if (kd_json_active(s)) /* {"tasks": [...]}; the other views print their text */
+			kd_json_array_begin(s, "tasks");
+		else if (!o->no_header)
 			table_header(s, o->kstack);
 		for (size_t i = 0; i < list.len; i++)
 			table_row(s, list.items[i], o->kstack, total);
+		if (kd_json_active(s))
+			kd_json_end(s);
 		break;
 	}
 	case V_LAST:

@@ -298,6 +298,58 @@ static int check_forced_mm(kd_session *s, uint64_t mm)
 	return 0;
 }
 
+/* JSON: one VMA of the list. */
+static int vma_json(kd_session *s, uint64_t vma, const struct kd_walk_pos *pos, void *arg)
+{
+	(void)pos;
+	(void)arg;
+	struct kd_vma v;
+	if (!vma)
+		return 0;
+	if (kd_vma_read(s, vma, &v) < 0)
+		return -1;
+	char path[1024];
+	vma_path(s, &v, path, sizeof(path));
+	kd_json_object_begin(s, NULL);
+	kd_json_addr(s, "vma", vma);
+	kd_json_addr(s, "start", v.start);
+	kd_json_addr(s, "end", v.end);
+	kd_json_addr(s, "flags", v.flags);
+	kd_json_str(s, "file", path[0] ? path : NULL);
+	kd_json_end(s);
+	return 0;
+}
+
+/* JSON: a task's address space, as vm lists it. */
+static void vm_json(kd_session *s, const struct task_info *t)
+{
+	struct mm_summary m;
+	mm_summary(s, t, &m);
+	kd_json_object_begin(s, NULL);
+	kd_json_int(s, "pid", t->pid);
+	kd_json_addr(s, "task", t->task);
+	kd_json_str(s, "comm", t->comm);
+	if (!m.mm) { /* a kernel thread */
+		kd_json_null(s, "mm");
+		kd_json_array_begin(s, "vmas");
+		kd_json_end(s);
+		kd_json_end(s);
+		return;
+	}
+	kd_json_addr(s, "mm", m.mm);
+	kd_json_addr(s, "pgd", m.pgd);
+	kd_json_uint(s, "rss_kb", m.rss_kb);
+	kd_json_uint(s, "total_vm_kb", m.total_kb);
+	kd_json_array_begin(s, "vmas");
+	int rc = kd_walk_vmas(s, m.mm, vma_json, NULL);
+	kd_json_end(s);
+	if (rc < 0) {
+		kd_json_str(s, "error", kd_last_error(s));
+		kd_clear_error(s);
+	}
+	kd_json_end(s);
+}
+
 static int vm_dump(kd_session *s, const struct task_info *t, const struct vm_opts *o)
 {
 	struct mm_summary m;
@@ -480,6 +532,33 @@ static int cmd_vm(kd_session *s, int argc, char **argv)
 	if (errs)
 		return kd_usage(s);
 	o.print_flags = (radix ? radix : kd_output_radix(s)) == 16 ? KD_PRINT_RADIX_HEX : 0;
+	if (kd_json_active(s) && o.mode == VM_LIST && !o.ref && !o.force_mm) {
+		/* {tasks: [...]}; vm's other views print text */
+		bool own = kd_json_depth(s) == 0;
+		if (own)
+			kd_json_array_begin(s, "tasks");
+		int rc = 0;
+		if (optind >= argc) {
+			const struct task_info *t = kd_task_current(s);
+			if (!t)
+				return -1;
+			vm_json(s, t);
+		}
+		for (int i = optind; i < argc; i++) {
+			size_t n;
+			const struct task_info *t = kd_tasks_from_arg(s, argv[i], &n);
+			if (!t) {
+				kd_clear_error(s);
+				rc = kd_fail(s, "invalid task or pid value: %s", argv[i]);
+				continue;
+			}
+			for (size_t k = 0; k < n; k++)
+				vm_json(s, &t[k]);
+		}
+		if (own)
+			kd_json_end(s);
+		return rc;
+	}
 	if (optind >= argc) {
 		const struct task_info *t = kd_task_current(s);
 		if (!t)

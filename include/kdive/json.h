@@ -26,6 +26,8 @@ KD_BEGIN_DECLS
 KD_API bool kd_json_active(kd_session *s);
 KD_API void kd_json_object_begin(kd_session *s, const char *key);
 KD_API void kd_json_array_begin(kd_session *s, const char *key);
+/* How many objects and arrays are open (0: at the result's top). */
+KD_API int kd_json_depth(kd_session *s);
 /* Closes the innermost object or array. */
 KD_API void kd_json_end(kd_session *s);
 /* A string (NULL: null). */

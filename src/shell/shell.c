@@ -441,7 +441,14 @@ int shell_run_line(kd_session *s, const char *line_in)
 	}
 	if (jcap) {
 		fclose(jcap);
-		char *doc = session_json_document(s, cmdpart, rc, jtext);
+		if (rc < 0 && s->err.code == KD_EUSAGE && !s->err.msg[0]) { /* the usage block is in the text */
+			const struct kd_command *uc = kd_command_find(s, argv[0]);
+			kd_err_set(&s->err, KD_EUSAGE, "usage: %s", uc && uc->synopsis ? uc->synopsis : argv[0]);
+		}
+		char *cmdline = xstrdup(cmdpart);
+		str_rstrip(cmdline);
+		char *doc = session_json_document(s, cmdline, rc, jtext);
+		free(cmdline);
 		s->out = jreal;
 		fprintf(jreal, "%s\n", doc);
 		fflush(jreal);

@@ -7,7 +7,7 @@
 
 #include "target/session.h"
 
-#define JSON_DEPTH_MAX 64 /* deeper than any command's result: a runaway command's nesting stops here */
+#define JSON_DEPTH_MAX 24 /* deeper than any result; within common parsers' limits (json-c: 32) with the envelope */
 
 struct json_state {
 	json_object *root;
@@ -97,6 +97,11 @@ void kd_json_object_begin(kd_session *s, const char *key)
 void kd_json_array_begin(kd_session *s, const char *key)
 {
 	begin(s, key, json_object_new_array());
+}
+
+int kd_json_depth(kd_session *s)
+{
+	return s->json ? s->json->depth : 0;
 }
 
 void kd_json_end(kd_session *s)

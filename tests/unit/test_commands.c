@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <json-c/json.h>
 #include <pty.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -846,6 +847,53 @@ static void test_terminal_escapes(void)
 	reset_session();
 }
 
+/* JSON mode (issue 13): one valid document per command, a result for ps, the text for a command
+ * without JSON, an error member for a failure, and a command that leaves containers open (or
+ * nests past the limit) still gives a valid document. */
+static void test_json_documents(void)
+{
+	reset_session();
+	S->json_mode = true;
+	char *out, *err;
+	run_line("ps", &out, &err);
+	json_object *doc = json_tokener_parse(out), *v, *r;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	CU_ASSERT(json_object_object_get_ex(doc, "result", &r) && json_object_object_get_ex(r, "tasks", &v) &&
+		  json_object_array_length(v) >= 4);
+	json_object_put(doc);
+	free(out);
+	free(err);
+	run_line("rd 0", &out, &err);
+	doc = json_tokener_parse(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	CU_ASSERT(json_object_object_get_ex(doc, "status", &v) && json_object_get_int(v) == 1);
+	CU_ASSERT(json_object_object_get_ex(doc, "error", &v) && json_object_object_get_ex(v, "message", &r) &&
+		  json_object_get_string_len(r) > 0);
+	json_object_put(doc);
+	free(out);
+	free(err);
+	run_line("help", &out, &err); /* no JSON: the text */
+	doc = json_tokener_parse(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	CU_ASSERT(json_object_object_get_ex(doc, "text", &v) && json_object_get_string_len(v) > 0);
+	json_object_put(doc);
+	free(out);
+	free(err);
+	/* containers left open, nesting past the limit, a string needing escapes */
+	session_json_reset(S);
+	for (int i = 0; i < 100; i++)
+		kd_json_object_begin(S, "x");
+	kd_json_str(S, "s", "quote \" backslash \\ newline \n esc \x1b");
+	kd_json_end(S);
+	char *line = session_json_document(S, "test", -1, "");
+	doc = json_tokener_parse(line);
+	CU_ASSERT_PTR_NOT_NULL(doc);
+	json_object_put(doc);
+	free(line);
+	S->json_mode = false;
+	reset_session();
+}
+
 /* Every command has a page (help CMD) with examples, and help's list holds crash's commands only. */
 static void test_help_pages(void)
 {
@@ -876,5 +924,6 @@ void add_command_tests(void)
 	CU_add_test(s, "every golden file has its case", test_no_stale_golden);
 	CU_add_test(s, "registers in expressions and gdb's info registers", test_registers);
 	CU_add_test(s, "control bytes from the dump reach a terminal as '?', a file as they are", test_terminal_escapes);
+	CU_add_test(s, "JSON documents: a result, the text, an error, left-open containers", test_json_documents);
 	CU_add_test(s, "every command has a help page; help lists crash's commands only", test_help_pages);
 }
