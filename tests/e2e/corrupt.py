@@ -109,8 +109,9 @@ def commands_of(case):
 
 
 def session(kdive, case, cmds, work, timeout, tag):
-    """Run cmds in one kdive session; returns (stderr, {index: status}) for the commands that
-    ended the session (hang, crash) and the index after which a restart must go on, or None."""
+    """Run cmds ([(index, command)]) in one kdive session: (stderr, exit status, the index of the
+    last command started, the index of the command that hung (-1: kdive hung opening the dump;
+    None: none did), whether a signal ended it, the strace log or, untraced, stderr)."""
     cmdfile = os.path.join(work, f"cmds.{tag}")
     with open(cmdfile, "w") as f:
         for i, c in cmds:
@@ -141,7 +142,7 @@ def session(kdive, case, cmds, work, timeout, tag):
             if cur != last:
                 last, since = cur, time.monotonic()
             if time.monotonic() - since > timeout:
-                hung = last
+                hung = last if last is not None else -1
                 os.killpg(p.pid, signal.SIGKILL)
                 p.wait()
                 break
@@ -170,7 +171,10 @@ def run_case(kdive, case, timeout):
             tag += 1
             san = any(m in stderr for m in SANITIZER_MARKS)
             started = [i for i, _ in todo if os.path.exists(os.path.join(work, f"{i}.out"))]
-            if not started and not hung:
+            if hung == -1:
+                res[None] = ("H", f"no answer within {timeout} s opening the dump")
+                break
+            if not started and hung is None:
                 if tag == 1:
                     lines = [x for x in stderr.splitlines() if x.strip()]
                     if killed or san:

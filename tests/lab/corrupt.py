@@ -11,6 +11,8 @@ From DIR's dumps it writes into --out:
   gives bookworm the even ones and trixie the odd ones: every field once, half the disk):
     elf-trunc-*, kdump-trunc-*, flat-trunc-*   cut at the header, the program headers or
         bitmaps, the notes or page descriptors, the first page data, half way, 99 %;
+    elf-garbage-notes, kdump-garbage-descs, kdump-garbage-data   random bytes over the
+        ELF notes, 4 KiB of page descriptors, 64 KiB of compressed page data;
     elf-flip-*, kdump-flip-*, flat-flip-*      one bit flipped (the bit chosen by a seed
         made of the kernel and the field's name, so the set is the same on every run) in
         a field of the ELF header, a program header, a note header or the VMCOREINFO
@@ -146,6 +148,16 @@ def flip(src, prefix, name, off, width, what):
     add(f"{prefix}-flip-{name}", path, "file", src, f"{what}: bit {bitno} of the {width}-byte field at file offset {off:#x} flipped")
 
 
+def garbage_file(src, prefix, name, off, n, what, structures=1):
+    """n random bytes (a seed of kernel and name) over the file at off. structures: how many
+    kernel structures it may damage (random page descriptors give ~170 pages others' data)."""
+    rng = random.Random(f"{args.kernel}:{prefix}:{name}")
+    path = copy(src, f"{prefix}-garbage-{name}.{ext_of(prefix)}")
+    poke(path, off, bytes(rng.randrange(256) for _ in range(n)))
+    add(f"{prefix}-garbage-{name}", path, "file", src, f"{what}: {n} random bytes at file offset {off:#x}",
+        structures=structures)
+
+
 def ext_of(prefix):
     return {"elf": "elf", "kdump": "kdump", "flat": "flat"}[prefix]
 
@@ -212,6 +224,7 @@ def elf_file_cases(src):
     flip(src, "elf", "load-paddr", big["at"] + 24, 8, f"PT_LOAD[{big['i']}] p_paddr")
     flip(src, "elf", "load-filesz", big["at"] + 32, 8, f"PT_LOAD[{big['i']}] p_filesz")
     flip(src, "elf", "load-memsz", big["at"] + 40, 8, f"PT_LOAD[{big['i']}] p_memsz")
+    garbage_file(src, "elf", "notes", note["offset"], note["filesz"], "the whole PT_NOTE segment")
     prs = [n for n in L["notes"] if n["type"] == 1]
     vmci = next((n for n in L["notes"] if n["name"] == "VMCOREINFO"), None)
     if prs:
@@ -263,6 +276,10 @@ def kdump_file_cases(src):
                                ("max-mapnr-64", 96, 8, "max_mapnr_64")):
         flip(src, "kdump", "sub-" + name, block + off, w, f"kdump sub-header {what}")
     flip(src, "kdump", "bitmap2", bitmap_off + bitmap_blocks * block // 2 + 64, 8, "the second bitmap, pfns 512-575")
+    garbage_file(src, "kdump", "descs", desc_off + (ndesc // 2) * 24, 4096, "the middle of the page descriptors",
+                 structures=16)
+    garbage_file(src, "kdump", "data", data_off + (size - data_off) // 2, 65536, "the middle of the compressed page data",
+                 structures=16)
     mid = desc_off + (ndesc // 3) * 24
     flip(src, "kdump", "desc-offset", mid, 8, f"page descriptor {ndesc // 3}'s offset")
     flip(src, "kdump", "desc-size", mid + 8, 4, f"page descriptor {ndesc // 3}'s size")

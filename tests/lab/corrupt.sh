@@ -19,14 +19,13 @@ kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || kernels=(bookworm trixie)
 kdive="${KDIVE:-$top/build/normal/kdive}"
 
-n=0
 for k in "${kernels[@]}"; do
 	boot="$LAB/dumps/$k-kaslr"
 	out="$LAB/corrupt/$k"
 	vmlinux="$LAB/kernels/$k/vmlinux"
 	[ -f "$boot/.boot-inputs" ] && [ -f "$boot/.mdf.stamp" ] || lab_die "corrupt: $boot has no finished boot and makedumpfile variants"
-	part="$n/2"
-	n=$((n + 1))
+	# the bit flips shared: bookworm the even fields, trixie the odd ones, any other kernel all
+	case "$k" in bookworm) part=0/2 ;; trixie) part=1/2 ;; *) part=0/1 ;; esac
 	sig=$(lab_boot_sig "$k" "$part" -- "$here/corrupt.sh" "$here/corrupt.py" "$boot/.boot-inputs" "$boot/.mdf.stamp")
 	if [ "$(cat "$out/.corrupt-inputs" 2>/dev/null)" = "$sig" ]; then
 		lab_log "corrupt: $k is current ($(jq length "$out/cases.json") dumps)"
