@@ -22,9 +22,33 @@ static void ops_columns(kd_session *s, uint64_t obj, uint64_t fops)
 		kd_printf(s, "%llx\n", (unsigned long long)fops);
 }
 
+/* JSON: a device major, its object (cdev, gendisk) and operations, null where crash says (none). */
+static void dev_json(kd_session *s, int major, const char *name, const char *objkey, uint64_t obj, uint64_t fops)
+{
+	char b[256];
+	kd_json_object_begin(s, NULL);
+	kd_json_int(s, "major", major);
+	kd_json_str(s, "name", name);
+	if (fops) {
+		kd_json_addr(s, objkey, obj);
+		kd_json_addr(s, "operations", fops);
+		kd_json_str(s, "operations_symbol", kd_symbol_string(s, fops, b, sizeof(b)));
+	} else {
+		kd_json_null(s, objkey);
+		kd_json_null(s, "operations");
+		kd_json_null(s, "operations_symbol");
+	}
+	kd_clear_error(s);
+	kd_json_end(s);
+}
+
 static int chrdev_line(kd_session *s, const struct kd_chrdev *d, void *arg)
 {
 	(void)arg;
+	if (kd_json_active(s)) {
+		dev_json(s, d->major, d->name, "cdev", d->cdev, d->fops);
+		return 0;
+	}
 	kd_printf(s, " %3d      %-13s ", d->major, d->name);
 	ops_columns(s, d->cdev, d->fops);
 	return 0;
@@ -33,6 +57,10 @@ static int chrdev_line(kd_session *s, const struct kd_chrdev *d, void *arg)
 static int blkdev_line(kd_session *s, const struct kd_blkdev *d, void *arg)
 {
 	(void)arg;
+	if (kd_json_active(s)) {
+		dev_json(s, d->major, d->name[0] ? d->name : NULL, "gendisk", d->gendisk, d->fops);
+		return 0;
+	}
 	kd_printf(s, " %3d      %-13s ", d->major, d->name[0] ? d->name : "(unknown)");
 	ops_columns(s, d->gendisk, d->fops);
 	return 0;
@@ -41,6 +69,17 @@ static int blkdev_line(kd_session *s, const struct kd_blkdev *d, void *arg)
 static int show_devices(kd_session *s)
 {
 	char b1[64];
+	if (kd_json_active(s)) { /* {chrdevs: [...], blkdevs: [...]}; dev's other views print text */
+		kd_json_array_begin(s, "chrdevs");
+		int rc = kd_chrdevs(s, chrdev_line, NULL) < 0 ? -1 : 0;
+		kd_json_end(s);
+		if (rc < 0)
+			return -1;
+		kd_json_array_begin(s, "blkdevs");
+		rc = kd_blkdevs(s, blkdev_line, NULL) < 0 ? -1 : 0;
+		kd_json_end(s);
+		return rc;
+	}
 	kd_printf(s, "CHRDEV    NAME           %s  %-16s\n", kd_format_centred(b1, sizeof(b1), "CDEV", 16, false), "OPERATIONS");
 	if (kd_chrdevs(s, chrdev_line, NULL) < 0)
 		return -1;

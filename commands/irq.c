@@ -23,9 +23,47 @@ static int add_action(kd_session *s, uint64_t action, const struct kd_walk_pos *
 	return 0;
 }
 
+/* JSON: an IRQ, its descriptor and actions (null where crash says "(unused)"). */
+static int irq_json(kd_session *s, const struct kd_irq_list *l, int irq, bool in_use)
+{
+	uint64_t desc = l->desc[irq];
+	if (!desc && in_use)
+		return 0;
+	struct kd_irq_info info = {0};
+	if (desc && kd_irq_read(s, desc, &info) < 0)
+		return -1;
+	kd_json_object_begin(s, NULL);
+	kd_json_int(s, "irq", irq);
+	if (desc)
+		kd_json_addr(s, "irq_desc", desc);
+	else
+		kd_json_null(s, "irq_desc");
+	kd_json_array_begin(s, "actions");
+	struct actions a = {0};
+	int rc = info.action && kd_irq_actions(s, info.action, add_action, &a) < 0 ? -1 : 0;
+	for (size_t i = 0; i < a.n; i++) {
+		char name[256];
+		kd_json_object_begin(s, NULL);
+		kd_json_addr(s, "irqaction", a.v[i]);
+		if (kd_irq_action_name(s, a.v[i], name, sizeof(name)) < 0) {
+			kd_json_end(s);
+			rc = -1;
+			break;
+		}
+		kd_json_str(s, "name", name[0] ? name : NULL);
+		kd_json_end(s);
+	}
+	free(a.v);
+	kd_json_end(s);
+	kd_json_end(s);
+	return rc;
+}
+
 /* irq_data.irq's IRQ, its descriptor (or "(unused)") and each action's address and name. */
 static int show_irq(kd_session *s, const struct kd_irq_list *l, int irq, bool in_use, bool *header)
 {
+	if (kd_json_active(s))
+		return irq_json(s, l, irq, in_use);
 	char b1[64], b2[64], name[256];
 	if (!*header) {
 		kd_printf(s, " IRQ  %s  %s  NAME\n", kd_format_centred(b1, sizeof(b1), "IRQ_DESC/_DATA", 16, false),
@@ -302,6 +340,8 @@ static int cmd_irq(kd_session *s, int argc, char **argv)
 		return -1;
 	bool header = false;
 	int rc = 0;
+	if (kd_json_active(s)) /* {irqs: [...]}; irq's other views print text */
+		kd_json_array_begin(s, "irqs");
 	if (optind >= argc) {
 		for (int i = 0; i < l.nr && rc == 0; i++)
 			rc = show_irq(s, &l, i, in_use, &header);

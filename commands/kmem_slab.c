@@ -139,6 +139,32 @@ done:
 	free(per_cpu);
 }
 
+/* JSON: a cache, as kmem -s shows it; counts null when they cannot be gathered. */
+static void cache_json(struct view *v, const struct kd_slab_cache *k, const char *why)
+{
+	kd_session *s = v->s;
+	kd_json_object_begin(s, NULL);
+	kd_json_addr(s, "cache", k->addr);
+	kd_json_str(s, "name", k->name);
+	kd_json_uint(s, "objsize", k->object_size);
+	struct counts ct = {.failed = true};
+	if (!why)
+		gather(v, &ct);
+	if (ct.failed) {
+		kd_json_null(s, "allocated");
+		kd_json_null(s, "total");
+		kd_json_null(s, "slabs");
+	} else {
+		kd_json_int(s, "allocated", (int64_t)ct.inuse);
+		kd_json_int(s, "total", (int64_t)ct.total);
+		kd_json_int(s, "slabs", (int64_t)ct.slabs);
+	}
+	kd_json_uint(s, "slab_size", kd_target(s)->page_size << k->order);
+	if (why || ct.failed)
+		kd_json_str(s, "error", why ? why : "cannot gather relevant slab data");
+	kd_json_end(s);
+}
+
 static void cache_line(struct view *v)
 {
 	struct counts ct;
@@ -388,6 +414,26 @@ static void dump_caches(struct view *v, const char *reqname, bool verbose)
 {
 	kd_session *s = v->s;
 	size_t n = kd_slab_cache_count(v->c);
+	if (kd_json_active(s) && !verbose) { /* {caches: [...]}; -S and kmem's other views print text */
+		kd_json_array_begin(s, "caches");
+		for (size_t i = 0; i < n; i++) {
+			const struct kd_slab_cache *k = kd_slab_cache_at(v->c, i);
+			if (reqname && strcmp(reqname, k->name))
+				continue;
+			if (ignored(v->o->ignore, k->name)) {
+				cache_json(v, k, "ignored (-I)");
+				continue;
+			}
+			if (!k->readable) {
+				cache_json(v, k, "cannot gather relevant slab data");
+				continue;
+			}
+			set_cache(v, k);
+			cache_json(v, k, NULL);
+		}
+		kd_json_end(s);
+		return;
+	}
 	if (!reqname)
 		kd_printf(s, CACHE_HDR);
 	for (size_t i = 0; i < n; i++) {

@@ -38,6 +38,23 @@ static int addr_visit(kd_session *s, const struct kd_inet_addr *a, void *arg)
 	return 0;
 }
 
+/* JSON: one address of a device. */
+static int addr_json(kd_session *s, const struct kd_inet_addr *a, void *arg)
+{
+	(void)arg;
+	char buf[64];
+	if (a->family == 2)
+		ipv4(a->addr, buf, sizeof(buf));
+	else if (!inet_ntop(AF_INET6, a->addr, buf, sizeof(buf)))
+		buf[0] = '\0';
+	kd_json_object_begin(s, NULL);
+	kd_json_str(s, "family", a->family == 2 ? "inet" : "inet6");
+	kd_json_str(s, "address", buf);
+	kd_json_int(s, "prefixlen", a->prefixlen);
+	kd_json_end(s);
+	return 0;
+}
+
 static int device_visit(kd_session *s, uint64_t dev, const struct kd_walk_pos *pos, void *arg)
 {
 	(void)pos;
@@ -45,6 +62,19 @@ static int device_visit(kd_session *s, uint64_t dev, const struct kd_walk_pos *p
 	struct kd_net_device d;
 	if (kd_net_device_read(s, dev, &d) < 0)
 		return -1;
+	if (kd_json_active(s)) {
+		kd_json_object_begin(s, NULL);
+		kd_json_addr(s, "net_device", dev);
+		kd_json_str(s, "name", d.name);
+		kd_json_int(s, "type", d.type);
+		kd_json_array_begin(s, "addresses");
+		long n = kd_net_device_addrs(s, &d, addr_json, NULL);
+		kd_json_end(s);
+		if (n < 0)
+			kd_json_error(s, "error");
+		kd_json_end(s);
+		return 0;
+	}
 	struct kd_sbuf line = {0};
 	kd_sbuf_printf(&line, "%16llx  %-10s ", (unsigned long long)dev, d.name);
 	struct addrs_ctx c = {&line, 0};
@@ -59,6 +89,12 @@ static int show_devices(kd_session *s, uint64_t task)
 	uint64_t net;
 	if (kd_task_net_ns(s, task, &net) < 0)
 		return -1;
+	if (kd_json_active(s)) { /* {devices: [...]}; net's other views print text */
+		kd_json_array_begin(s, "devices");
+		int rc = kd_walk_net_devices(s, net, device_visit, NULL) < 0 ? -1 : 0;
+		kd_json_end(s);
+		return rc;
+	}
 	kd_printf(s, "   NET_DEVICE     NAME       IP ADDRESS(ES)\n");
 	return kd_walk_net_devices(s, net, device_visit, NULL) < 0 ? -1 : 0;
 }

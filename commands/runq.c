@@ -35,6 +35,16 @@ static void task_entry(kd_session *s, const struct runq_ctx *c, uint64_t task, b
 	uint64_t prio = 0;
 	kd_read_int(s, task + c->prio_off, 4, &prio);
 	kd_clear_error(s);
+	if (kd_json_active(s)) {
+		kd_json_object_begin(s, NULL);
+		kd_json_int(s, "prio", (int)prio);
+		kd_json_int(s, "pid", t ? t->pid : -1);
+		kd_json_addr(s, "task", task);
+		kd_json_str(s, "comm", t ? t->comm : NULL);
+		kd_json_bool(s, "current", current);
+		kd_json_end(s);
+		return;
+	}
 	kd_printf(s, "%*s[%3d] PID: %-5d  TASK: %llx  COMMAND: \"%s\"%s\n", c->indent, "", (int)prio, t ? t->pid : -1,
 		  (unsigned long long)task, t ? t->comm : "?", current ? " [CURRENT]" : "");
 }
@@ -712,6 +722,30 @@ static int show_cpu(kd_session *s, struct runq_ctx *c, int cpu, const struct kd_
 	    kd_member_offset(s, "rq", "cfs", &cfs_off) < 0 || kd_member_offset(s, "rt_rq", "active", &active_off) < 0)
 		return -1;
 	const struct task_info *cur = cpu_current(s, tt, cpu);
+	if (kd_json_active(s)) {
+		kd_json_object_begin(s, NULL);
+		kd_json_int(s, "cpu", cpu);
+		kd_json_addr(s, "runqueue", rq);
+		if (cur) {
+			kd_json_object_begin(s, "current");
+			kd_json_int(s, "pid", cur->pid);
+			kd_json_addr(s, "task", cur->task);
+			kd_json_str(s, "comm", cur->comm);
+			kd_json_end(s);
+		} else
+			kd_json_null(s, "current");
+		kd_json_addr(s, "rt_prio_array", rq + rt_off + active_off);
+		kd_json_array_begin(s, "rt");
+		int rc = rt_array(s, c, rq + rt_off + active_off);
+		kd_json_end(s);
+		kd_json_addr(s, "cfs_rb_root", rq + cfs_off + c->timeline_off);
+		kd_json_array_begin(s, "cfs");
+		if (rc == 0)
+			rc = cfs_tree(s, c, rq + cfs_off);
+		kd_json_end(s);
+		kd_json_end(s);
+		return rc;
+	}
 	kd_printf(s, "%sCPU %d RUNQUEUE: %llx\n", (*shown)++ ? "\n" : "", cpu, (unsigned long long)rq);
 	if (cur)
 		kd_printf(s, "  CURRENT: PID: %-6d TASK: %llx  COMMAND: \"%s\"\n", cur->pid, (unsigned long long)cur->task, cur->comm);
@@ -794,9 +828,13 @@ static int cmd_runq(kd_session *s, int argc, char **argv)
 		rc = show_groups(s, &c, tt);
 	else {
 		int shown = 0;
+		if (kd_json_active(s)) /* {cpus: [...]}; runq's other views print text */
+			kd_json_array_begin(s, "cpus");
 		for (int cpu = 0; cpu < nr_cpus && rc == 0; cpu++)
 			if (!c.cpus || c.cpus[cpu])
 				rc = show_cpu(s, &c, cpu, tt, &shown);
+		if (kd_json_active(s))
+			kd_json_end(s);
 	}
 	free(cpus);
 	return rc;

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "debuginfo/find.h"
+#include "dump/dump.h"
 #include "shell/shell.h"
 
 #ifndef PACKAGE_VERSION
@@ -15,6 +17,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: kdive [-s] [-i cmdfile] vmlinux dumpfile\n"
 		   "       kdive [-s] [-i cmdfile] dumpfile vmlinux\n"
+		   "       kdive [-s] [-i cmdfile] dumpfile      (the vmlinux found by build ID, release, debuginfod)\n"
+		   "       kdive --osrelease dumpfile\n"
 		   "  -i FILE   run the commands in FILE, then read commands from the terminal\n"
 		   "            (or stop, if standard input is not a terminal)\n"
 		   "  -s        silent: no banner at start-up\n"
@@ -32,13 +36,34 @@ static void banner(kd_session *s, const char *vmlinux, const char *dump)
 	kd_printf(s, "Type \"help\" for the list of commands.\n\n");
 }
 
+/* What a dump says of the kernel it holds, without a vmlinux: its release and build ID. */
+static bool dump_identity(const char *path, char *release, size_t rsize, char *build_id, size_t bsize)
+{
+	struct kd_err e = {0};
+	struct dump *d = dump_open(path, &e);
+	if (!d) {
+		fprintf(stderr, "kdive: %s\n", e.msg);
+		return false;
+	}
+	size_t n;
+	const char *v = dump_vmcoreinfo(d, "OSRELEASE", &n);
+	if (v)
+		snprintf(release, rsize, "%.*s", (int)n, v);
+	else
+		snprintf(release, rsize, "%s", d->hdr_release); /* a kdump header's utsname */
+	v = dump_vmcoreinfo(d, "BUILD-ID", &n);
+	snprintf(build_id, bsize, "%.*s", v ? (int)n : 0, v ? v : "");
+	dump_close(d);
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmdfile = NULL;
-	bool silent = false, echo = false, json = false;
+	bool silent = false, echo = false, json = false, osrelease = false;
 	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'v'},
 						    {"echo", no_argument, NULL, 'E'},       {"json", no_argument, NULL, 'J'},
-						    {0, 0, 0, 0}};
+						    {"osrelease", no_argument, NULL, 'O'},  {0, 0, 0, 0}};
 	int c;
 	while ((c = getopt_long(argc, argv, "i:shv", longopts, NULL)) != -1) {
 		switch (c) {
@@ -46,16 +71,46 @@ int main(int argc, char **argv)
 		case 's': silent = true; break;
 		case 'E': echo = true; break;
 		case 'J': json = true; break;
+		case 'O': osrelease = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'v': printf("kdive %s\n", PACKAGE_VERSION); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (argc - optind != 2) {
+	char *found = NULL; /* the vmlinux found for a dump given alone */
+	const char *vmlinux, *dump;
+	if (argc - optind == 1) {
+		/* a dump alone: its release (--osrelease), or its vmlinux found for it */
+		char release[128] = "", build_id[160] = "", msg[600];
+		dump = argv[optind];
+		if (!dump_probe(dump)) {
+			fprintf(stderr, "kdive: %s: not a dump (give the vmlinux and the dump)\n", dump);
+			return 1;
+		}
+		if (!dump_identity(dump, release, sizeof(release), build_id, sizeof(build_id)))
+			return 1;
+		if (osrelease) {
+			if (!release[0]) {
+				fprintf(stderr, "kdive: %s: the dump names no release (no VMCOREINFO)\n", dump);
+				return 1;
+			}
+			printf("%s\n", release);
+			return 0;
+		}
+		const char *how;
+		if (!(found = debuginfo_find_vmlinux(build_id[0] ? build_id : NULL, release, &how, msg, sizeof(msg)))) {
+			fprintf(stderr, "kdive: %s: %s\n", dump, msg);
+			return 1;
+		}
+		fprintf(stderr, "kdive: using %s, found %s\n", found, how);
+		vmlinux = found;
+	} else if (argc - optind != 2 || osrelease) {
 		usage(stderr);
 		return 2;
+	} else {
+		vmlinux = argv[optind];
+		dump = argv[optind + 1];
 	}
-	const char *vmlinux = argv[optind], *dump = argv[optind + 1];
 	if (dump_probe(vmlinux) && !dump_probe(dump)) { /* crash accepts either order */
 		const char *t = vmlinux;
 		vmlinux = dump;
@@ -66,6 +121,7 @@ int main(int argc, char **argv)
 		char msg[512];
 		if (!(cmdtext = shell_read_command_file(cmdfile, msg, sizeof(msg)))) {
 			fprintf(stderr, "kdive: %s\n", msg);
+			free(found);
 			return 1;
 		}
 	}
@@ -79,6 +135,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kdive: %s\n", kd_last_error(s));
 		session_free(s);
 		free(cmdtext);
+		free(found);
 		return 1;
 	}
 	if (!silent)
@@ -96,5 +153,6 @@ int main(int argc, char **argv)
 		failures++;
 	}
 	session_free(s);
+	free(found);
 	return failures ? 1 : 0;
 }

@@ -25,7 +25,7 @@ import jsonschema  # noqa: E402
 
 SCHEMAS = os.path.join(TOP, "doc", "json-schema")
 # command line -> the schema of its result (None: a failure, whose document has no result)
-COMMANDS = [("sys", "sys"), ("log", "log"), ("mod", "mod"), ("bt", "bt"), ("bt -a", "bt"), ("foreach bt", "bt"), ("kmem -i", "kmem-i"), ("mount", "mount"), ("files 1", "files"), ("files -c 1", "files"), ("vm 1", "vm"), ("vm", "vm"), ("ps", "ps"), ("ps -k", "ps"), ("ps -u", "ps"), ("ps -s", "ps"),
+COMMANDS = [("sys", "sys"), ("log", "log"), ("mod", "mod"), ("bt", "bt"), ("bt -a", "bt"), ("foreach bt", "bt"), ("kmem -i", "kmem-i"), ("mount", "mount"), ("files 1", "files"), ("files -c 1", "files"), ("vm 1", "vm"), ("vm", "vm"), ("runq", "runq"), ("net", "net"), ("irq", "irq"), ("irq -u", "irq"), ("dev", "dev"), ("kmem -s", "kmem-s"), ("ps", "ps"), ("ps -k", "ps"), ("ps -u", "ps"), ("ps -s", "ps"),
             ("rd 0", None), ("ps -z", None)]
 
 
@@ -107,7 +107,7 @@ def main():
                 check(doc.get("status") == 1 and doc.get("error") and doc["error"].get("message"),
                       f"{row['id']}: {cmd}: a failure's document has status 1 and an error ({doc.get('error')})")
         # the same facts as the text output
-        t = subprocess.run([args.kdive, "-s", row["vmlinux"], row["dump"]], input="sys\nps\nkmem -i\nfiles 1\nvm 1\n", text=True,
+        t = subprocess.run([args.kdive, "-s", row["vmlinux"], row["dump"]], input="sys\nps\nkmem -i\nfiles 1\nvm 1\nrunq\nirq -u\nkmem -s\n", text=True,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600).stdout
         ps_text = [(int(m.group(1)), m.group(2)) for m in re.finditer(r"^[> ]\s*(\d+)\s+\d+\s+-?\d+\s+[0-9a-f]+\s+\S+\s+[\d.]+\s+\d+\s+\d+\s+\[?(.*?)\]?$", t, re.M)]
         ps_json = [(x["pid"], x["comm"]) for x in ((docs.get("ps") or {}).get("result") or {}).get("tasks", [])]
@@ -135,9 +135,31 @@ def main():
               for f in x["files"]]
         check(fl == fj, f"{row['id']}: files 1 --json has the text's descriptors ({fj[:3]} / {fl[:3]})")
         # vm 1: the text's VMAs
-        vl = [int(m.group(1), 16) for m in re.finditer(r"^([0-9a-f]{16}) +[0-9a-f]+ +[0-9a-f]+ +[0-9a-f]+ ", t, re.M)]
+        vl = [int(m.group(1), 16) for m in re.finditer(r"^([0-9a-f]{16}) +[0-9a-f]+ +[0-9a-f]+ +[0-9a-f]+ ",
+                                                      t[t.find("VMA           START"):t.find("RUNQUEUE")], re.M)]
         vj = [int(v["vma"], 16) for x in ((docs.get("vm 1") or {}).get("result") or {}).get("tasks", []) for v in x["vmas"]]
         check(vl and vl == vj, f"{row['id']}: vm 1 --json has the text's VMAs ({len(vj)} / {len(vl)})")
+        # runq: the text's queued tasks
+        ql = [int(m.group(1)) for m in re.finditer(r"^\s+\[\s*\d+\] PID: (-?\d+)", t, re.M)]
+        qj = [q["pid"] for c in ((docs.get("runq") or {}).get("result") or {}).get("cpus", []) for q in c["rt"] + c["cfs"]]
+        check(ql == qj, f"{row['id']}: runq --json queues the text's tasks ({qj} / {ql})")
+        # net: the workload's devices
+        names = {d["name"] for d in ((docs.get("net") or {}).get("result") or {}).get("devices", [])}
+        nd = facts_of(row).get("netdev")
+        want_nd = {nd} if isinstance(nd, str) else set(nd or [])
+        check("lo" in names and want_nd <= names, f"{row['id']}: net --json lists lo and the workload's devices ({sorted(names)})")
+        # irq -u: the text's IRQs with actions
+        il = [int(m.group(1)) for m in re.finditer(r"^\s*(\d+)\s+[0-9a-f]{16}\s+[0-9a-f]{16}", t[t.find("IRQ_DESC"):], re.M)]
+        ij = [x["irq"] for x in ((docs.get("irq -u") or {}).get("result") or {}).get("irqs", []) if x["actions"]]
+        check(il and il == ij, f"{row['id']}: irq -u --json has the text's IRQs ({ij[:8]} / {il[:8]})")
+        devs = {d["name"] for d in ((docs.get("dev") or {}).get("result") or {}).get("chrdevs", [])}
+        check({"mem", "tty"} <= devs, f"{row['id']}: dev --json lists the mem and tty majors")
+        # kmem -s: the text's caches and counts
+        sl = [(int(m.group(1), 16), m.group(2), m.group(3)) for m in
+              re.finditer(r"^([0-9a-f]{16}) +\d+ +(\d+|\?) +\d+ +\d+ +\d+k +(\S+)$", t[t.find("CACHE   "):], re.M)]
+        sj = [(int(c["cache"], 16), str(c["allocated"]) if c["allocated"] is not None else "?", c["name"])
+              for c in ((docs.get("kmem -s") or {}).get("result") or {}).get("caches", []) if "error" not in c]
+        check(sl and sl == sj, f"{row['id']}: kmem -s --json has the text's caches ({len(sj)} / {len(sl)})")
         sysr = (docs.get("sys") or {}).get("result") or {}
         m = re.search(r"RELEASE: (\S+)", t)
         check(m and sysr.get("release") == m.group(1), f"{row['id']}: sys --json release {sysr.get('release')!r}")
