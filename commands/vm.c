@@ -534,7 +534,7 @@ static int cmd_vm(kd_session *s, int argc, char **argv)
 	o.print_flags = (radix ? radix : kd_output_radix(s)) == 16 ? KD_PRINT_RADIX_HEX : 0;
 	if (kd_json_active(s) && o.mode == VM_LIST && !o.ref && !o.force_mm) {
 		/* {tasks: [...]}; vm's other views print text */
-		bool own = kd_json_depth(s) == 0;
+		bool own = !kd_json_in_array(s);
 		if (own)
 			kd_json_array_begin(s, "tasks");
 		int rc = 0;

@@ -28,6 +28,9 @@ KD_API void kd_json_object_begin(kd_session *s, const char *key);
 KD_API void kd_json_array_begin(kd_session *s, const char *key);
 /* How many objects and arrays are open (0: at the result's top). */
 KD_API int kd_json_depth(kd_session *s);
+/* Whether the innermost open container is an array (a command run inside another's list,
+ * as under foreach, writes its items there instead of opening its own). */
+KD_API bool kd_json_in_array(kd_session *s);
 /* Closes the innermost object or array. */
 KD_API void kd_json_end(kd_session *s);
 /* A string (NULL: null). */

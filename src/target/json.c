@@ -104,6 +104,12 @@ int kd_json_depth(kd_session *s)
 	return s->json ? s->json->depth : 0;
 }
 
+bool kd_json_in_array(kd_session *s)
+{
+	struct json_state *j = s->json;
+	return j && j->depth > 0 && json_object_is_type(j->stack[j->depth - 1], json_type_array);
+}
+
 void kd_json_end(kd_session *s)
 {
 	struct json_state *j = s->json;
