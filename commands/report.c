@@ -189,46 +189,50 @@ static void extract(struct report_class *c, enum report_kind k, const char *l)
 	switch (k) {
 	case RK_NULL_DEREF:
 	case RK_PAGING_REQUEST:
-		if (hex_after(l, "address: ", &v) || hex_after(l, "paging request at ", &v))
+		if (!c->has_address && (hex_after(l, "address: ", &v) || hex_after(l, "paging request at ", &v)))
 			c->has_address = true, c->address = v;
 		break;
 	case RK_GPF:
-		if (hex_after(l, "non-canonical address ", &v))
+		if (!c->has_address && hex_after(l, "non-canonical address ", &v))
 			c->has_address = true, c->address = v;
 		break;
 	case RK_STACK_OVERFLOW:
-		if (hex_after(l, "was hit at ", &v) || hex_after(l, "stack overflow (double-fault): guard page at ", &v))
+		if (!c->has_address && (hex_after(l, "was hit at ", &v) || hex_after(l, "stack overflow (double-fault): guard page at ", &v)))
 			c->has_address = true, c->address = v;
 		break;
 	case RK_LIST_CORRUPTION: {
 		const char *p = strstr(l, "corruption");
-		if (p && first_pointer(p, &v))
+		if (!c->has_address && p && first_pointer(p, &v))
 			c->has_address = true, c->address = v;
 		break;
 	}
 	case RK_SOFT_LOCKUP: {
 		const char *p = strstr(l, "CPU#");
-		if (p)
+		if (p && c->cpu < 0)
 			c->cpu = atoi(p + 4);
-		if ((p = strstr(l, "! [")))
+		if (!c->task[0] && (p = strstr(l, "! [")))
 			copy_word(c->task, sizeof(c->task), p + 3, "]");
 		break;
 	}
 	case RK_HARD_LOCKUP: {
 		const char *p = strstr(l, "on cpu ");
-		if (p)
+		if (p && c->cpu < 0)
 			c->cpu = atoi(p + 7);
 		break;
 	}
 	case RK_HUNG_TASK: {
-		const char *p = strstr(l, "task ");
+		const char *p = strstr(l, "INFO: task ");
+		if (p && !c->task[0])
+			p += 6;
+		else
+			p = NULL;
 		if (p)
 			copy_word(c->task, sizeof(c->task), p + 5, " ");
 		break;
 	}
 	case RK_BUG: {
 		const char *p = strstr(l, "kernel BUG at ");
-		if (p)
+		if (p && !c->where[0])
 			copy_word(c->where, sizeof(c->where), p + 14, "!");
 		break;
 	}
@@ -336,9 +340,19 @@ void report_classify(const char *log, struct report_class *c)
 	if (k == RK_OOPS && at >= 0 && strstr(lines[at], "general protection fault"))
 		k = RK_GPF;
 	c->kind = k;
+	if (at == panic_at && at >= 0 && k != RK_PANIC) /* "softlockup: hung tasks": the message it summarises */
+		for (size_t i = end; i-- > 0;)
+			if (line_kind(lines[i]) == k) {
+				at = (ssize_t)i;
+				break;
+			}
 	if (at >= 0) {
 		snprintf(c->evidence, sizeof(c->evidence), "%s", lines[at]);
 		extract(c, k, lines[at]);
+		/* the incident's other lines of its kind, just before or after it, for what it lacks */
+		for (size_t i = at > 8 ? (size_t)at - 8 : 0; i < end && i <= (size_t)at + 8; i++)
+			if (line_kind(lines[i]) == k)
+				extract(c, k, lines[i]);
 	}
 	/* details from the lines around the incident */
 	for (size_t i = 0; i < end; i++) {
@@ -1555,5 +1569,5 @@ const struct kd_command kd_cmd_report = {
 	"  kdive> report\n"
 	"  kdive> report -f markdown > ticket.md\n"
 	"  $ kdive --report --format json -o report.json vmlinux vmcore\n",
-	KD_CMD_NEEDS_DUMP,
+	KD_CMD_NEEDS_DUMP | KD_CMD_HIDDEN, /* help's list is crash's; help report shows this page */
 };
