@@ -1056,12 +1056,14 @@ static int sec_memory(struct rep *r, struct ctx *c)
 	const struct kd_target_info *ti = kd_target(s);
 	uint64_t page = ti->page_size ? ti->page_size : 4096;
 	/* kmem -i: its figures for the warnings, then its output or its JSON */
-	if (capture_text(s, "kmem -i", &kt) == 0) {
-		uint64_t total = 0, freep = 0;
-		if (kmem_pages(kt, "TOTAL MEM", &total) && kmem_pages(kt, "FREE", &freep)) {
-			c->total_pages = total, c->free_pages = freep;
-			c->low_free = total && freep * 100 < total * 5;
-		}
+	int krc = capture_text(s, "kmem -i", &kt);
+	char kerr[512] = "";
+	if (krc < 0)
+		snprintf(kerr, sizeof(kerr), "kmem -i: %s", kd_last_error(s));
+	uint64_t total = 0, freep = 0; /* also from a kmem -i that stopped part way */
+	if (kmem_pages(kt, "TOTAL MEM", &total) && kmem_pages(kt, "FREE", &freep)) {
+		c->total_pages = total, c->free_pages = freep;
+		c->low_free = total && freep * 100 < total * 5;
 	}
 	kd_clear_error(s);
 	subheading(r, "kmem -i");
@@ -1070,6 +1072,13 @@ static int sec_memory(struct rep *r, struct ctx *c)
 			rc = -1;
 	} else {
 		block(r, kt);
+		if (krc < 0) {
+			rc = -1;
+			if (r->f == F_MD)
+				kd_printf(s, "\n> **error:** %s\n", kerr);
+			else
+				text_line(r, "", kerr);
+		}
 	}
 	free(kt);
 	/* processes by RSS */

@@ -246,6 +246,8 @@ static const struct golden cases[] = {
 	{"kmem-misc", "kmem -h\nkmem -o\nkmem -c\nkmem -C"},
 	{"kmem-addr", "kmem {&fake_mem_map.pages[9]}\nkmem {&fake_mem_map.pages[4]}"},
 	{"kmem-info", "kmem -i"},
+	{"report", "report\nreport -f markdown"},
+	{"report-damaged", "report", "init_task.tasks.next = 0xdead0000; log_descs[3].text_blk_lpos.begin = 0xdead0000; ino_bdev1.i_sb_list.next = 0xdead0000"},
 	{"kmem-info-bdev-unreadable", "kmem -i", "ino_bdev1.i_sb_list.next = 0xdead0000"},
 	{"kmem-info-bdev-cycle", "kmem -i", "ino_bdev1.i_sb_list.next = &ino_bdev0.i_sb_list"},
 	{"kmem-info-bdev-mapping-unreadable", "kmem -i", "ino_bdev1.i_mapping = 0xdead0000"},
