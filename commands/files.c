@@ -224,10 +224,8 @@ static int show_files_json(kd_session *s, const struct task_info *t, bool nrpage
 	kd_json_array_begin(s, "files");
 	long n = kd_task_files(s, t->task, file_json, &nrpages);
 	kd_json_end(s);
-	if (n < 0) {
-		kd_json_str(s, "error", kd_last_error(s));
-		kd_clear_error(s);
-	}
+	if (n < 0)
+		kd_json_error(s, "error");
 	kd_json_end(s);
 	return 0;
 }

@@ -14,9 +14,8 @@ static void mount_line(kd_session *s, uint64_t mount)
 		if (json) {
 			kd_json_object_begin(s, NULL);
 			kd_json_addr(s, "mount", mount);
-			kd_json_str(s, "error", kd_last_error(s));
+			kd_json_error(s, "error");
 			kd_json_end(s);
-			kd_clear_error(s);
 			return;
 		}
 		kd_printf(s, "mount: %s\n", kd_last_error(s));

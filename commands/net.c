@@ -70,10 +70,8 @@ static int device_visit(kd_session *s, uint64_t dev, const struct kd_walk_pos *p
 		kd_json_array_begin(s, "addresses");
 		long n = kd_net_device_addrs(s, &d, addr_json, NULL);
 		kd_json_end(s);
-		if (n < 0) {
-			kd_json_str(s, "error", kd_last_error(s));
-			kd_clear_error(s);
-		}
+		if (n < 0)
+			kd_json_error(s, "error");
 		kd_json_end(s);
 		return 0;
 	}

@@ -343,10 +343,8 @@ static void vm_json(kd_session *s, const struct task_info *t)
 	kd_json_array_begin(s, "vmas");
 	int rc = kd_walk_vmas(s, m.mm, vma_json, NULL);
 	kd_json_end(s);
-	if (rc < 0) {
-		kd_json_str(s, "error", kd_last_error(s));
-		kd_clear_error(s);
-	}
+	if (rc < 0)
+		kd_json_error(s, "error");
 	kd_json_end(s);
 }
 
@@ -532,37 +530,19 @@ static int cmd_vm(kd_session *s, int argc, char **argv)
 	if (errs)
 		return kd_usage(s);
 	o.print_flags = (radix ? radix : kd_output_radix(s)) == 16 ? KD_PRINT_RADIX_HEX : 0;
-	if (kd_json_active(s) && o.mode == VM_LIST && !o.ref && !o.force_mm) {
-		/* {tasks: [...]}; vm's other views print text */
-		bool own = !kd_json_in_array(s);
-		if (own)
-			kd_json_array_begin(s, "tasks");
-		int rc = 0;
-		if (optind >= argc) {
-			const struct task_info *t = kd_task_current(s);
-			if (!t)
-				return -1;
-			vm_json(s, t);
-		}
-		for (int i = optind; i < argc; i++) {
-			size_t n;
-			const struct task_info *t = kd_tasks_from_arg(s, argv[i], &n);
-			if (!t) {
-				kd_clear_error(s);
-				rc = kd_fail(s, "invalid task or pid value: %s", argv[i]);
-				continue;
-			}
-			for (size_t k = 0; k < n; k++)
-				vm_json(s, &t[k]);
-		}
-		if (own)
-			kd_json_end(s);
-		return rc;
-	}
+	/* JSON: {tasks: [...]} of vm's VMA list; its other views print text */
+	bool json = kd_json_active(s) && o.mode == VM_LIST && !o.ref && !o.force_mm;
+	bool own = json && !kd_json_in_array(s);
+	if (own)
+		kd_json_array_begin(s, "tasks");
 	if (optind >= argc) {
 		const struct task_info *t = kd_task_current(s);
 		if (!t)
 			return -1;
+		if (json) {
+			vm_json(s, t);
+			return 0;
+		}
 		if (!o.ref)
 			kd_task_print_header(s, t, 0);
 		return vm_dump(s, t, &o);
@@ -582,6 +562,10 @@ static int cmd_vm(kd_session *s, int argc, char **argv)
 		}
 		for (size_t k = 0; k < n; k++) { /* a PID names every task that has it */
 			const struct task_info *u = &t[k];
+			if (json) {
+				vm_json(s, u);
+				continue;
+			}
 			if (!o.ref) {
 				if (shown++)
 					kd_printf(s, "\n");
@@ -591,6 +575,8 @@ static int cmd_vm(kd_session *s, int argc, char **argv)
 				rc = -1;
 		}
 	}
+	if (own)
+		kd_json_end(s);
 	return rc;
 }
 

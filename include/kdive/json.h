@@ -42,6 +42,9 @@ KD_API void kd_json_bool(kd_session *s, const char *key, bool val);
 KD_API void kd_json_null(kd_session *s, const char *key);
 /* An address or another 64-bit bit pattern, as "0x" and lower-case hex. */
 KD_API void kd_json_addr(kd_session *s, const char *key, uint64_t val);
+/* The last failure's message as a string member (a walk that broke: what was read stays in
+ * the result, and why it stopped goes beside it), and the failure cleared. */
+KD_API void kd_json_error(kd_session *s, const char *key);
 
 KD_END_DECLS
 

@@ -160,6 +160,12 @@ void kd_json_addr(kd_session *s, const char *key, uint64_t val)
 	put(s, key, json_object_new_string(buf));
 }
 
+void kd_json_error(kd_session *s, const char *key)
+{
+	kd_json_str(s, key, s->err.msg);
+	kd_err_clear(&s->err);
+}
+
 static const char *code_name(enum kd_errcode c)
 {
 	static const char *const names[] = {

@@ -198,7 +198,12 @@ stamp_current() {
 }
 
 fetch_kernel() {
-	local k=$1 kdir="$LAB/kernels/$1" tmp rel img_pkg dbg_pkg img dbg moddir t0=$SECONDS
+	local k=$1 kdir="$LAB/kernels/$1" tmp rel img_pkg dbg_pkg img dbg moddir t0=$SECONDS lockfd
+	# one fetch of a kernel at a time (a demo and another lab build may share the cache);
+	# the second finds it made
+	mkdir -p "$LAB/kernels"
+	exec {lockfd}>"$LAB/kernels/.$k.lock"
+	flock "$lockfd"
 	if [ -f "$kdir/.stamp" ] && [ "$force" = 0 ] && stamp_current "$kdir"; then
 		lab_log "$k: have $(cat "$kdir/release") in $kdir"
 		return 0
