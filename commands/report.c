@@ -943,6 +943,8 @@ static int sec_blocked(struct rep *r, struct ctx *c)
 		size_t len = 0;
 		for (size_t k = 0; k < n && len < sizeof(b.key) - 100; k++)
 			len += (size_t)snprintf(b.key + len, sizeof(b.key) - len, "%s%s", k ? " < " : "", frames[k]);
+		if (!n) /* no frames (the unwind failed): a group of its own, never lumped with others */
+			snprintf(b.key, sizeof(b.key), "(no frames: task %llx)", (unsigned long long)t->task);
 		VEC_PUSH(&v, b);
 	}
 	c->nr_blocked = (int)v.len;

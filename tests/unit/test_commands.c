@@ -248,6 +248,7 @@ static const struct golden cases[] = {
 	{"kmem-info", "kmem -i"},
 	{"report", "report\nreport -f markdown"},
 	{"report-damaged", "report", "init_task.tasks.next = 0xdead0000; log_descs[3].text_blk_lpos.begin = 0xdead0000; ino_bdev1.i_sb_list.next = 0xdead0000"},
+	{"report-blocked", "report\nps -m", "task_a.__state = 2; task_b2.__state = 2; task_d.__state = 2"},
 	{"kmem-info-bdev-unreadable", "kmem -i", "ino_bdev1.i_sb_list.next = 0xdead0000"},
 	{"kmem-info-bdev-cycle", "kmem -i", "ino_bdev1.i_sb_list.next = &ino_bdev0.i_sb_list"},
 	{"kmem-info-bdev-mapping-unreadable", "kmem -i", "ino_bdev1.i_mapping = 0xdead0000"},
