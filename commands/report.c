@@ -379,6 +379,47 @@ void report_classify(const char *log, struct report_class *c)
 	free(lines);
 }
 
+/* Functions whose presence on the panic stack names what happened (the kernel's handlers). */
+static const struct {
+	const char *fn;
+	enum report_kind kind;
+} stack_marks[] = {
+	{"sysrq_handle_crash", RK_SYSRQ},
+	{"do_machine_check", RK_MCE},
+	{"handle_stack_overflow", RK_STACK_OVERFLOW},
+	{"__list_del_entry_valid", RK_LIST_CORRUPTION},
+	{"__list_del_entry_valid_or_report", RK_LIST_CORRUPTION},
+	{"__list_add_valid", RK_LIST_CORRUPTION},
+	{"__list_add_valid_or_report", RK_LIST_CORRUPTION},
+	{"watchdog_timer_fn", RK_SOFT_LOCKUP},
+	{"watchdog_overflow_callback", RK_HARD_LOCKUP},
+	{"check_hung_uninterruptible_tasks", RK_HUNG_TASK},
+	{"rcu_sched_clock_irq", RK_RCU_STALL},
+	{"out_of_memory", RK_OOM},
+	{"exc_general_protection", RK_GPF},
+	{"page_fault_oops", RK_PAGING_REQUEST},
+	{"exc_page_fault", RK_PAGING_REQUEST},
+	{"do_error_trap", RK_BUG},
+	{"exc_invalid_op", RK_BUG},
+	{"oops_end", RK_OOPS},
+};
+
+bool report_classify_stack(struct report_class *c, const char *const *frames, size_t n)
+{
+	if (c->kind != RK_UNKNOWN && c->kind != RK_PANIC)
+		return false;
+	for (size_t m = 0; m < ARRAY_SIZE(stack_marks); m++)
+		for (size_t i = 0; i < n; i++) {
+			size_t len = strcspn(frames[i], ".");
+			if (strlen(stack_marks[m].fn) == len && !strncmp(frames[i], stack_marks[m].fn, len)) {
+				c->kind = stack_marks[m].kind;
+				snprintf(c->evidence, sizeof(c->evidence), "the panic stack: %s", frames[i]);
+				return true;
+			}
+		}
+	return false;
+}
+
 /* ---------------------------------------------------------------------------------------- */
 /* Output in three formats.                                                                   */
 
@@ -552,6 +593,7 @@ struct ctx {
 	char rip_sym[160];       /* symbol of the faulting RIP or of the panic stack's top */
 	char rip_source[300];
 	uint64_t rip_addr;
+	bool rip_is_caller;      /* rip_addr is a return address (the frame that called panic) */
 	char signature[17];
 	char sig_input[512];
 	uint64_t total_pages, free_pages; /* from kmem -i, 0 if unknown */
@@ -677,15 +719,36 @@ static void locate_rip(kd_session *s, struct ctx *c)
 		if (k)
 			addr = k->addr + off, found = true;
 	} else if (c->panic_bt) {
-		/* no oops RIP: the top of the panic stack, " #0 [sp] func at addr" */
-		const char *at = strstr(c->panic_bt, " at ");
-		if (at && kd_parse_hex_u64(at + 4, &addr))
-			found = true;
-		else if (at) {
-			char hex[32];
-			copy_word(hex, sizeof(hex), at + 4, " \n");
-			found = kd_parse_hex_u64(hex, &addr);
+		/* no oops RIP: where the panic was called, the first frame below the panic machinery
+		 * (" #1 [sp] sysrq_handle_crash at addr"), else the top of the stack */
+		char frames[64][96];
+		size_t n = bt_functions(c->panic_bt, frames, 64), pick = 0;
+		for (size_t k = 0; k < n && k < 12; k++) {
+			char b[96];
+			memcpy(b, frames[k], sizeof(b));
+			b[sizeof(b) - 1] = '\0';
+			base_name(b);
+			if (crash_machinery(b))
+				pick = k + 1 < n ? k + 1 : k;
 		}
+		size_t k = 0;
+		for (const char *p = c->panic_bt; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+			const char *h = p;
+			while (*h == ' ')
+				h++;
+			if (*h != '#' || !isdigit((unsigned char)h[1]))
+				continue;
+			if (k++ != pick)
+				continue;
+			const char *at = strstr(h, " at ");
+			char hex[32];
+			if (at && at < strchr(h, '\n')) {
+				copy_word(hex, sizeof(hex), at + 4, " \n");
+				found = kd_parse_hex_u64(hex, &addr);
+			}
+			break;
+		}
+		c->rip_is_caller = found && pick > 0;
 	}
 	kd_clear_error(s);
 	if (!found)
@@ -697,7 +760,7 @@ static void locate_rip(kd_session *s, struct ctx *c)
 	char file[256];
 	int line = 0;
 	/* a return address's line is the call's: look one byte back unless it is the exact fault RIP */
-	if (kd_addr_to_line(s, c->cls.rip[0] || !addr ? addr : addr - 1, file, sizeof(file), &line) == 0)
+	if (kd_addr_to_line(s, c->rip_is_caller ? addr - 1 : addr, file, sizeof(file), &line) == 0)
 		snprintf(c->rip_source, sizeof(c->rip_source), "%s: %d", file, line);
 	kd_clear_error(s);
 }
@@ -830,7 +893,7 @@ static int sec_panic(struct rep *r, struct ctx *c)
 	}
 	if (c->rip_sym[0]) {
 		snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)c->rip_addr);
-		field(r, "rip", k->rip[0] ? "RIP" : "stack top", buf);
+		field(r, "rip", k->rip[0] ? "RIP" : c->rip_is_caller ? "panic from" : "stack top", buf);
 		field(r, "rip_symbol", "symbol", c->rip_sym);
 		field(r, "rip_source", "source", c->rip_source[0] ? c->rip_source : NULL);
 	}
@@ -1501,6 +1564,14 @@ static int cmd_report(kd_session *s, int argc, char **argv)
 		snprintf(line, sizeof(line), "bt %llx", (unsigned long long)c.panic_task->task);
 		capture_text(s, line, &c.panic_bt);
 		kd_clear_error(s);
+	}
+	if (c.panic_bt) { /* no telling log: what the panic stack says */
+		char frames[64][96];
+		const char *fp[64];
+		size_t n = bt_functions(c.panic_bt, frames, 64);
+		for (size_t i = 0; i < n; i++)
+			fp[i] = frames[i];
+		report_classify_stack(&c.cls, fp, n);
 	}
 	locate_rip(s, &c);
 	make_signature(&c);

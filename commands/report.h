@@ -49,6 +49,10 @@ const char *report_kind_name(enum report_kind k);
 const char *report_kind_title(enum report_kind k);
 /* Classify from the kernel log as text (lines, each possibly with its "[   12.345678] " stamp). */
 void report_classify(const char *log, struct report_class *out);
+/* Without a telling log (none, or a bare panic), what the panic task's stack says: its frames'
+ * function names, innermost first. Sets kind, evidence ("the panic stack: FUNC") and returns
+ * true when a frame names the kind; leaves c unchanged otherwise. */
+bool report_classify_stack(struct report_class *c, const char *const *frames, size_t n);
 /* Whether a log line (stamp removed) is one of the messages the report collects: warnings,
  * BUGs, oopses, call traces, lockups, stalls, OOM kills, panics. */
 bool report_notable_line(const char *line);

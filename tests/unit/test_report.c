@@ -231,6 +231,32 @@ static void test_other(void)
 	CU_ASSERT_FALSE(report_notable_line("loop: module loaded"));
 }
 
+/* no telling log: the panic stack's handlers name it */
+static void test_stack(void)
+{
+	struct report_class c = classify("");
+	const char *sysrq[] = {"machine_kexec", "__crash_kexec", "panic", "sysrq_handle_crash", "__handle_sysrq.cold"};
+	CU_ASSERT_TRUE(report_classify_stack(&c, sysrq, 5));
+	CU_ASSERT_EQUAL(c.kind, RK_SYSRQ);
+	CU_ASSERT_STRING_EQUAL(c.evidence, "the panic stack: sysrq_handle_crash");
+	c = classify("[ 1.0] Kernel panic - not syncing: Fatal exception\n");
+	const char *gpf[] = {"panic", "oops_end", "die_addr", "exc_general_protection", "asm_exc_general_protection"};
+	CU_ASSERT_TRUE(report_classify_stack(&c, gpf, 5));
+	CU_ASSERT_EQUAL(c.kind, RK_GPF);
+	c = classify("");
+	const char *soft[] = {"panic", "watchdog_timer_fn.cold", "__hrtimer_run_queues"};
+	CU_ASSERT_TRUE(report_classify_stack(&c, soft, 3));
+	CU_ASSERT_EQUAL(c.kind, RK_SOFT_LOCKUP);
+	c = classify("");
+	const char *plain[] = {"panic", "do_exit", "do_group_exit"};
+	CU_ASSERT_FALSE(report_classify_stack(&c, plain, 3));
+	CU_ASSERT_EQUAL(c.kind, RK_UNKNOWN);
+	/* a log that names the kind wins over the stack */
+	c = classify("[ 1.0] BUG: kernel NULL pointer dereference, address: 0000000000000000\n[ 1.1] Kernel panic - not syncing: Fatal exception\n");
+	CU_ASSERT_FALSE(report_classify_stack(&c, gpf, 5));
+	CU_ASSERT_EQUAL(c.kind, RK_NULL_DEREF);
+}
+
 void add_report_tests(void)
 {
 	CU_pSuite s = CU_add_suite("report classifier", NULL, NULL);
@@ -249,4 +275,5 @@ void add_report_tests(void)
 	CU_add_test(s, "stack overflow", test_stack_overflow);
 	CU_add_test(s, "list corruption", test_list_corruption);
 	CU_add_test(s, "others", test_other);
+	CU_add_test(s, "from the panic stack", test_stack);
 }
