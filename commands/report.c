@@ -1543,8 +1543,9 @@ static int cmd_report(kd_session *s, int argc, char **argv)
 		return kd_usage(s);
 	long was_json = 0;
 	kd_option_get(s, "json", &was_json);
-	if (r.f == F_JSON && !was_json)
-		return kd_fail(s, "report -f json needs JSON mode: \"set output json\" then \"report\", or kdive --report --format json");
+	bool own_json = r.f == F_JSON && !was_json; /* report -f json in a text session: its own document */
+	if (own_json)
+		kd_option_set(s, "json", 1);
 	if (r.f != F_JSON && was_json)
 		return kd_fail(s, "report -f %s in JSON mode: \"set output text\" first", r.f == F_MD ? "markdown" : "text");
 	struct ctx c = {0};
@@ -1621,9 +1622,14 @@ static int cmd_report(kd_session *s, int argc, char **argv)
 		kd_json_int(s, "failed_sections", r.failed);
 	free(c.log);
 	free(c.panic_bt);
-	if (kd_interrupted(s))
-		return kd_error(s, KD_EINTR, 0, "interrupted");
-	return 0;
+	int rc = kd_interrupted(s) ? kd_error(s, KD_EINTR, 0, "interrupted") : 0;
+	if (own_json) {
+		char *doc = kd_json_document(s, "report -f json", rc);
+		kd_option_set(s, "json", 0);
+		kd_printf(s, "%s\n", doc);
+		free(doc);
+	}
+	return rc;
 }
 
 const struct kd_command kd_cmd_report = {
@@ -1642,8 +1648,7 @@ const struct kd_command kd_cmd_report = {
 	"two dumps of one bug); and the commands to type next.\n"
 	"  -f text       80 columns (the default in a text session)\n"
 	"  -f markdown   for a ticket: headings, tables, fenced backtraces\n"
-	"  -f json       doc/report-schema.json (needs JSON mode: set output json, or\n"
-	"                kdive --report --format json)\n"
+	"  -f json       one document, doc/report-schema.json (the default in JSON mode)\n"
 	"A section that cannot be read says why, and the report goes on.\n"
 	"From the shell's command line: kdive --report [--format F] [-o FILE] vmlinux dump\n"
 	"\n"

@@ -46,6 +46,11 @@ KD_API void kd_json_addr(kd_session *s, const char *key, uint64_t val);
  * the result, and why it stopped goes beside it), and the failure cleared. */
 KD_API void kd_json_error(kd_session *s, const char *key);
 
+/* The document (envelope and result, doc/json-schema/envelope.json) of what the command built
+ * so far, as one line without its newline (API 1.5): for a command that turns JSON on for
+ * itself in a text session (report -f json). The tree is reset; free() the line. */
+KD_API char *kd_json_document(kd_session *s, const char *command, int rc);
+
 KD_END_DECLS
 
 #endif

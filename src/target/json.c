@@ -212,3 +212,8 @@ char *session_json_document(kd_session *s, const char *command, int rc, const ch
 	json_object_put(doc);
 	return line;
 }
+
+char *kd_json_document(kd_session *s, const char *command, int rc)
+{
+	return session_json_document(s, command, rc, "");
+}

@@ -189,6 +189,12 @@ def damaged(args, rows, store, check):
                                text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
             check(p.returncode == 0 and not p.stdout and os.path.exists(out) and open(out).read().startswith("# kdive report"),
                   "-o FILE holds the report")
+        # the report command prints the same as --report, in each format
+        for fmt in ("text", "markdown", "json"):
+            p = subprocess.run([args.kdive, "-s", elf["vmlinux"], elf["dump"]], input=f"report -f {fmt}\n", text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+            check(p.returncode == 0 and p.stdout == report(args.kdive, elf, fmt).stdout,
+                  f"report -f {fmt} in the shell prints what --report --format {fmt} does")
 
 
 def main():
