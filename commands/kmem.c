@@ -119,9 +119,15 @@ static uint64_t huge_pages(kd_session *s, const char *member)
 
 static int kmem_info(kd_session *s)
 {
-	uint64_t total = global_u64(s, "_totalram_pages");
-	if (!total)
-		return kd_fail(s, "cannot read _totalram_pages");
+	uint64_t addr, total = 0;
+	if (kd_symbol_addr(s, "_totalram_pages", &addr) < 0 || kd_read_int(s, addr, 8, &total) < 0) {
+		char why[256];
+		snprintf(why, sizeof(why), "%s", kd_last_error(s));
+		return kd_fail(s, "cannot read _totalram_pages: %s", why);
+	}
+	if (!total) /* a damaged counter: every percentage would divide by it */
+		return kd_error(s, KD_EFORMAT, addr, "_totalram_pages at %llx is 0: the dump's memory total is damaged",
+				(unsigned long long)addr);
 	uint64_t free_pages = vmstat(s, "vm_zone_stat", "NR_FREE_PAGES");
 	uint64_t shared = shared_pages(s);
 	uint64_t swapcache = vmstat(s, "vm_node_stat", "NR_SWAPCACHE");
@@ -129,7 +135,7 @@ static int kmem_info(kd_session *s)
 	uint64_t slab = vmstat(s, "vm_node_stat", "NR_SLAB_RECLAIMABLE_B") + vmstat(s, "vm_node_stat", "NR_SLAB_UNRECLAIMABLE_B");
 	uint64_t huge_total = huge_pages(s, "nr_huge_pages"), huge_free = huge_pages(s, "free_huge_pages");
 	uint64_t swap_total = global_u64(s, "total_swap_pages"), swap_free = global_u64(s, "nr_swap_pages");
-	uint64_t ratio = 50, addr;
+	uint64_t ratio = 50;
 	if (kd_symbol_addr(s, "sysctl_overcommit_ratio", &addr) == 0)
 		kd_read_int(s, addr, 4, &ratio);
 	kd_clear_error(s);

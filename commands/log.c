@@ -326,13 +326,15 @@ static int cmd_log(kd_session *s, int argc, char **argv)
 			print_record(s, &o, &r.items[i], boot);
 	}
 	kd_log_records_free(&r);
+	/* then the safe buffers, as for a whole ring, and the ring's damage last, the one error said */
+	int rc = show_safe(s, &o);
 	if (broken != KD_OK) {
+		kd_clear_error(s);
 		kd_error(s, broken, broken_addr, "%s", broken_msg);
-		free(broken_msg);
-		return -1;
+		rc = -1;
 	}
 	free(broken_msg);
-	return show_safe(s, &o);
+	return rc;
 }
 
 const struct kd_command kd_cmd_log = {

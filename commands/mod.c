@@ -259,6 +259,9 @@ static int cmd_mod(kd_session *s, int argc, char **argv)
 	switch (flag) {
 	case LIST:
 		list_modules(s, mt, 0, true);
+		if (mt->broken[0])
+			rc = kd_fail(s, "the module list is broken (%s): %zu modules found walking it from both ends", mt->broken,
+				     mt->len);
 		break;
 	case OLD_ADD_SYM:
 		break; /* crash's old add-symbol-file mechanism: nothing to choose here */

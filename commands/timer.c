@@ -43,7 +43,9 @@ static void sort_timers(struct kd_timer *t, size_t n)
 		qsort(t, n, sizeof(*t), cmp_expires);
 }
 
-static int show_base(kd_session *s, int cpu, int index, uint64_t jiffies, int flen)
+/* first: the first broken list's message, said as the command's error at the end (one line
+ * for one damage); a later broken list is said in band, where it is. */
+static int show_base(kd_session *s, int cpu, int index, uint64_t jiffies, int flen, char *first, size_t first_size)
 {
 	uint64_t base;
 	if (kd_timer_base_addr(s, cpu, index, &base) < 0)
@@ -84,7 +86,10 @@ static int show_base(kd_session *s, int cpu, int index, uint64_t jiffies, int fl
 		kd_printf(s, "  (none)\n");
 	free(t);
 	if (broken < 0) {
-		kd_printf(s, "timer: %s\n", why);
+		if (!first[0])
+			snprintf(first, first_size, "%s", why);
+		else
+			kd_printf(s, "timer: %s\n", why);
 		return 1;
 	}
 	return 0;
@@ -108,23 +113,27 @@ static int show_wheel(kd_session *s, const bool *cpus)
 		flen = 7;
 	kd_printf(s, "%-*s\n%*s\n\n", flen, "JIFFIES", flen, buf);
 	int shown = 0, bad = 0;
+	char first[512] = "";
 	for (int cpu = 0; cpu < kd_target(s)->nr_cpus; cpu++) {
 		if (cpus && !cpus[cpu])
 			continue;
 		if (shown++)
 			kd_printf(s, "\n");
 		for (int b = 0; b < shown_bases; b++) {
-			int rc = show_base(s, cpu, b, jiffies, flen);
+			int rc = show_base(s, cpu, b, jiffies, flen, first, sizeof(first));
 			if (rc < 0)
 				return -1;
-			bad |= rc;
+			bad += rc;
 		}
 	}
-	return bad ? kd_fail(s, "some timer lists were broken (see above)") : 0;
+	if (bad > 1)
+		return kd_fail(s, "%s (and %d more broken timer lists, above)", first, bad - 1);
+	return bad ? kd_fail(s, "%s", first) : 0;
 }
 
 /* The hrtimers of one clock base, with the clock's time now and each timer's time to expiry. */
-static int show_clock_base(kd_session *s, uint64_t cpu_base, int index, uint64_t now_base, bool soft)
+static int show_clock_base(kd_session *s, uint64_t cpu_base, int index, uint64_t now_base, bool soft, char *first_bad,
+			   size_t first_size)
 {
 	struct kd_hrtimer_clock_base cb;
 	if (kd_hrtimer_clock_base_read(s, cpu_base, index, &cb) < 0)
@@ -185,7 +194,10 @@ static int show_clock_base(kd_session *s, uint64_t cpu_base, int index, uint64_t
 	}
 	free(t);
 	if (rc < 0) {
-		kd_printf(s, "timer: %s\n", why);
+		if (!first_bad[0])
+			snprintf(first_bad, first_size, "%s", why);
+		else
+			kd_printf(s, "timer: %s\n", why);
 		return 1;
 	}
 	return 0;
@@ -202,6 +214,7 @@ static int show_hrtimers(kd_session *s, const bool *cpus)
 	uint64_t now = j * (uint64_t)(1000000000LL / kd_kernel_hz(s));
 	bool soft = kd_member_exists(s, "hrtimer", "_softexpires");
 	int shown = 0, bad = 0;
+	char first[512] = "";
 	for (int cpu = 0; cpu < kd_target(s)->nr_cpus; cpu++) {
 		if (cpus && !cpus[cpu])
 			continue;
@@ -214,13 +227,15 @@ static int show_hrtimers(kd_session *s, const bool *cpus)
 		for (int i = 0; i < nclocks; i++) {
 			if (i)
 				kd_printf(s, "\n");
-			int rc = show_clock_base(s, base, i, now, soft);
+			int rc = show_clock_base(s, base, i, now, soft, first, sizeof(first));
 			if (rc < 0)
 				return -1;
-			bad |= rc;
+			bad += rc;
 		}
 	}
-	return bad ? kd_fail(s, "some hrtimer queues were broken (see above)") : 0;
+	if (bad > 1)
+		return kd_fail(s, "%s (and %d more broken hrtimer queues, above)", first, bad - 1);
+	return bad ? kd_fail(s, "%s", first) : 0;
 }
 
 static int cmd_timer(kd_session *s, int argc, char **argv)

@@ -805,9 +805,16 @@ static int start_switch_frame(kd_session *s, struct unwind_ctx *c, const struct 
 		return -1;
 	}
 	struct uw_stack where;
-	if (!sp || !stack_of(s, c, t, sp, &where) || !read_task_word(s, sp + c->itf_ret, &ret)) {
+	if (!sp || !stack_of(s, c, t, sp, &where)) {
 		snprintf(trace->error, sizeof(trace->error), "saved stack pointer %llx is not on the task's stack",
 			 (unsigned long long)sp);
+		return -1;
+	}
+	/* on the stack, but its page is not in the dump (a truncated one, a filtered page) */
+	if (kd_read_kv(s, sp + c->itf_ret, &ret, 8) < 0) {
+		snprintf(trace->error, sizeof(trace->error), "the task's stack at %llx cannot be read: %.160s",
+			 (unsigned long long)(sp + c->itf_ret), s->err.msg);
+		kd_err_clear(&s->err);
 		return -1;
 	}
 	bool bp_ok = c->itf_bp != UINT64_MAX && read_task_word(s, sp + c->itf_bp, &bp);

@@ -108,6 +108,9 @@ struct module_table {
 	struct kmodule *mods; /* in address order, as crash lists them */
 	size_t len;
 	void *index; /* internal: every module symbol by name */
+	/* why the module list's walk broke ("" if it did not): the modules found walking it from
+	 * both ends are in mods, the damaged one and any cut off between the two breaks are not */
+	char broken[256];
 };
 
 /* Read once per session; NULL with an error if the module list is unreadable. */

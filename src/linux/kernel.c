@@ -140,6 +140,9 @@ static int check_match(kd_session *s)
 						"the dump is damaged, or its memory is not where its headers say",
 						(int)rl, rel, (unsigned long long)addr, s->err.msg);
 			have[strcspn(have, "\n")] = '\0';
+			for (char *c = have; *c; c++) /* bytes of a damaged page: none reaches the terminal raw */
+				if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+					*c = '.';
 			return kd_error(s, KD_EFORMAT, addr,
 					"the dump is of release %.*s as the vmlinux, but its linux_banner at %llx reads \"%.60s\": "
 					"the dump is damaged, or its memory is not where its headers say",

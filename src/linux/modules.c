@@ -227,6 +227,11 @@ static int on_module(kd_session *s, uint64_t addr, const struct kd_walk_pos *pos
 	struct kmodule m = {.addr = addr};
 	if (mt->len >= MODULES_MAX || kd_read_kv(s, m.addr + w->name_off, m.name, sizeof(m.name) - 1) < 0)
 		return KD_WALK_STOP;
+	/* A name in every table and message a module is in: a byte a damaged struct module holds
+	 * that is no text (a control byte, not ASCII) is shown as '?', as a task's comm is. */
+	for (char *c = m.name; *c; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+			*c = '?';
 	read_layout(s, &m);
 	read_kallsyms(s, &m);
 	mt->mods = xrealloc(mt->mods, (mt->len + 1) * sizeof(*mt->mods));
@@ -271,8 +276,12 @@ const struct module_table *kd_modules_get(kd_session *s)
 	w.mt = xcalloc(1, sizeof(*w.mt));
 	/* Installed before the walk: a symbol lookup made while reading finds no module rather than coming back here. */
 	s->module_table = w.mt;
-	/* What could be read, up to an unreadable module or a broken link. */
-	kd_walk_list(s, head, list_off, 0, on_module, &w);
+	/* What could be read: forward up to an unreadable module or a broken link (a cycle),
+	 * then backward from the head up to the break; why it broke is kept for the commands. */
+	kd_err_clear(&s->err);
+	kd_walk_list(s, head, list_off, KD_WALK_BOTH, on_module, &w);
+	if (s->err.code)
+		snprintf(w.mt->broken, sizeof(w.mt->broken), "%.200s", s->err.msg);
 	kd_err_clear(&s->err);
 	kd_qsort(w.mt->mods, w.mt->len, sizeof(*w.mt->mods), mod_cmp); /* crash lists them by text base */
 	index_symbols(w.mt);

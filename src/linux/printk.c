@@ -16,12 +16,14 @@ struct ring_layout {
 	uint64_t descs, infos, data;
 	uint64_t desc_count, data_size;
 	uint64_t desc_size, info_size;
+	uint64_t data_tail, data_head; /* text_data_ring's tail_lpos and head_lpos */
 };
 
 /* The ring buffer's header (struct printk_ringbuffer). */
 struct prb_header {
 	uint64_t count_bits, descs, infos, tail, head; /* tail_id, head_id: atomic_long_t, read as their bytes */
 	uint64_t size_bits, data;
+	uint64_t data_tail, data_head;
 };
 static const struct kd_field prb_fields[] = {
 	KD_FIELD(struct prb_header, count_bits, "desc_ring.count_bits", 0),
@@ -31,6 +33,8 @@ static const struct kd_field prb_fields[] = {
 	KD_FIELD(struct prb_header, head, "desc_ring.head_id", 0),
 	KD_FIELD(struct prb_header, size_bits, "text_data_ring.size_bits", 0),
 	KD_FIELD(struct prb_header, data, "text_data_ring.data", 0),
+	KD_FIELD(struct prb_header, data_tail, "text_data_ring.tail_lpos", 0),
+	KD_FIELD(struct prb_header, data_head, "text_data_ring.head_lpos", 0),
 };
 
 /* A descriptor (struct prb_desc): its state and where its text lies. */
@@ -67,6 +71,8 @@ static int layout(kd_session *s, uint64_t prb, struct ring_layout *l, uint64_t *
 	l->descs = h.descs;
 	l->infos = h.infos;
 	l->data = h.data;
+	l->data_tail = h.data_tail;
+	l->data_head = h.data_head;
 	*tail = h.tail;
 	*head = h.head;
 	l->desc_count = 1ULL << h.count_bits;
@@ -89,6 +95,14 @@ static int read_text(kd_session *s, const struct ring_layout *l, uint64_t begin,
 		return 0;
 	}
 	uint64_t size = l->data_size;
+	/* A record's text lies between the text ring's tail and head (logical positions, which
+	 * wrap around 2^64), at most the ring's size long: anything else is a descriptor out of
+	 * range, and the text it would give is some other record's or none. */
+	uint64_t room = l->data_head - l->data_tail;
+	if (begin - l->data_tail > room || next - l->data_tail > room || next - begin > size)
+		return kd_err_set(&s->err, KD_EFORMAT, "printk descriptor's text_blk_lpos %#llx-%#llx lies outside the text ring (%#llx-%#llx)",
+				  (unsigned long long)begin, (unsigned long long)next, (unsigned long long)l->data_tail,
+				  (unsigned long long)l->data_head);
 	uint64_t b = begin % size, n = next % size;
 	/* A block that wraps is stored whole at the start of the ring. */
 	if (begin / size != next / size || n < b)
@@ -127,8 +141,10 @@ int kd_log_read(kd_session *s, struct log_records *out)
 	uint64_t span = (head - tail) & DESC_ID_MASK;
 	if (span >= l.desc_count)
 		span = l.desc_count - 1;
-	size_t cap = 0;
+	size_t cap = 0, bad = 0;
 	int rc = 0;
+	char first_bad[200] = "";
+	uint64_t first_bad_id = 0;
 	for (uint64_t k = 0; k <= span; k++) {
 		uint64_t id = (tail + k) & DESC_ID_MASK, idx = id % l.desc_count;
 		struct desc_view d;
@@ -149,7 +165,12 @@ int kd_log_read(kd_session *s, struct log_records *out)
 		uint16_t text_len = (uint16_t)r.text_len;
 		r.text_len = 0;
 		if (read_text(s, &l, d.begin, d.next, text_len, &r) < 0) {
-			kd_err_clear(&s->err); /* one unreadable record does not hide the rest */
+			/* one bad record does not hide the rest; it is counted and said at the end */
+			if (!bad++) {
+				snprintf(first_bad, sizeof(first_bad), "%.160s", s->err.msg);
+				first_bad_id = id;
+			}
+			kd_err_clear(&s->err);
 			continue;
 		}
 		if (!r.text)
@@ -160,6 +181,9 @@ int kd_log_read(kd_session *s, struct log_records *out)
 		}
 		out->items[out->len++] = r;
 	}
+	if (bad && rc == 0)
+		rc = kd_fail(s, "%zu printk record%s left out: the first, descriptor id %llu: %s", bad, bad == 1 ? "" : "s",
+			     (unsigned long long)first_bad_id, first_bad);
 	return rc;
 }
 

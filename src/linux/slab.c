@@ -242,6 +242,10 @@ static void read_cache(kd_slab_ctx *c, uint64_t addr, struct kd_slab_cache *k)
 	if (c->kc.random != NO)
 		memcpy(&k->random, buf + c->kc.random, 8);
 #undef U32
+	/* A slab is 2^order pages, and no kernel makes one of more than 2^20: a larger order (a
+	 * damaged kmem_cache) would shift the slab size out of range in every use. */
+	if (k->order > 20)
+		k->readable = false;
 }
 
 struct collect {

@@ -24,6 +24,12 @@ int kd_vma_read(kd_session *s, uint64_t vma, struct kd_vma *out)
 	if (kd_read_struct(s, vma, "vm_area_struct", vma_fields, ARRAY_SIZE(vma_fields), out, NULL) < 0)
 		return kd_fail_prefix(s, "vm_area_struct %llx", (unsigned long long)vma);
 	out->addr = vma;
+	/* an area is pages of a user address space (2^56 bytes with 5-level paging): one
+	 * that ends before it starts, or spans more, is a damaged vm_area_struct, whose pages
+	 * no caller may walk one by one */
+	if (out->start >= out->end || out->end - out->start > (1ULL << 56))
+		return kd_error(s, KD_EFORMAT, vma, "vm_area_struct %llx: vm_start..vm_end %llx-%llx is no area",
+				(unsigned long long)vma, (unsigned long long)out->start, (unsigned long long)out->end);
 	return 0;
 }
 
@@ -49,6 +55,29 @@ static int match_vma(kd_session *s, uint64_t vma, const struct kd_walk_pos *pos,
 	return KD_WALK_STOP;
 }
 
+struct vma_check {
+	kd_walk_fn fn;
+	void *arg;
+};
+
+/* The maple tree holds a VMA at [vm_start, vm_end - 1]: a VMA that says otherwise is damaged
+ * (random bytes gave vm -p an area of 2^60 bytes to walk page by page). */
+static int checked_vma(kd_session *s, uint64_t vma, const struct kd_walk_pos *pos, void *arg)
+{
+	struct vma_check *w = arg;
+	if (vma && pos) {
+		struct kd_vma v;
+		if (kd_vma_read(s, vma, &v) < 0)
+			return -1;
+		if (v.start != pos->min || v.end - 1 != pos->max)
+			return kd_error(s, KD_EFORMAT, vma,
+					"vm_area_struct %llx: vm_start..vm_end %llx-%llx, but the maple tree holds it at %llx-%llx",
+					(unsigned long long)vma, (unsigned long long)v.start, (unsigned long long)v.end,
+					(unsigned long long)pos->min, (unsigned long long)pos->max + 1);
+	}
+	return w->fn(s, vma, pos, w->arg);
+}
+
 /* Every VMA of an mm, in address order: its maple tree (6.1+), else the mmap list. */
 int kd_walk_vmas(kd_session *s, uint64_t mm, kd_walk_fn fn, void *arg)
 {
@@ -57,7 +86,8 @@ int kd_walk_vmas(kd_session *s, uint64_t mm, kd_walk_fn fn, void *arg)
 	uint64_t mt = kd_member_offset_opt(s, "mm_struct", "mm_mt");
 	long rc;
 	if (mt != UINT64_MAX && !kd_member_exists(s, "mm_struct", "mmap")) {
-		rc = kd_walk_maple(s, mm + mt, 0, fn, arg);
+		struct vma_check w = {fn, arg};
+		rc = kd_walk_maple(s, mm + mt, 0, checked_vma, &w);
 	} else {
 		uint64_t vma, next_off;
 		if (kd_read_member_ptr(s, mm, "mm_struct", "mmap", &vma) < 0 ||

@@ -617,6 +617,14 @@ static void mt_ranges(struct mt_ctx *c, uint64_t node, unsigned type, uint64_t m
 		print_p(c->s, u64_at(buf, slot + 8 * i));
 		kd_printf(c->s, "\n");
 	}
+	/* An allocation range node keeps the number of its last slot in its metadata: one past
+	 * the node's slots is no node the kernel writes (a range node's metadata shares its
+	 * last slot, so only an arange node's can be checked). */
+	if (arange && buf[c->a_meta + c->meta_end] >= nslots) {
+		c->stop = corrupt(c->s, node, "maple node %llx: metadata end %u, but the node has %u slots",
+				  (unsigned long long)node, buf[c->a_meta + c->meta_end], nslots);
+		return;
+	}
 	uint64_t first = min, last;
 	for (unsigned i = 0; i < nslots && !c->stop; i++) {
 		last = max;
@@ -627,6 +635,12 @@ static void mt_ranges(struct mt_ctx *c, uint64_t node, unsigned type, uint64_t m
 			break;
 		if (last == 0 && i > 0)
 			break;
+		/* pivots ascend: one below the slot's first index makes a range that cannot be */
+		if (last < first) {
+			c->stop = corrupt(c->s, node, "maple node %llx: pivot %u is %#llx, below the slot's first index %#llx",
+					  (unsigned long long)node, i, (unsigned long long)last, (unsigned long long)first);
+			return;
+		}
 		if (leaf)
 			mt_entry(c, sl, first, last, depth + 1, i, path);
 		else if (sl) {

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "debuginfo/find.h"
+#include "dump/dump.h"
 #include "shell/shell.h"
 
 #ifndef PACKAGE_VERSION
@@ -17,6 +19,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: kdive [-s] [-i cmdfile] vmlinux dumpfile\n"
 		   "       kdive --report [--format text|markdown|json] [-o FILE] vmlinux dumpfile\n"
 		   "       kdive [-s] [-i cmdfile] dumpfile vmlinux\n"
+		   "       kdive [-s] [-i cmdfile] dumpfile      (the vmlinux found by build ID, release, debuginfod)\n"
+		   "       kdive --osrelease dumpfile\n"
 		   "  -i FILE   run the commands in FILE, then read commands from the terminal\n"
 		   "            (or stop, if standard input is not a terminal)\n"
 		   "  -s        silent: no banner at start-up\n"
@@ -117,13 +121,35 @@ static int run_report(kd_session *s, const char *vmlinux, const char *dump, cons
 	return rc < 0 || bad ? 1 : 0;
 }
 
+/* What a dump says of the kernel it holds, without a vmlinux: its release and build ID. */
+static bool dump_identity(const char *path, char *release, size_t rsize, char *build_id, size_t bsize)
+{
+	struct kd_err e = {0};
+	struct dump *d = dump_open(path, &e);
+	if (!d) {
+		fprintf(stderr, "kdive: %s\n", e.msg);
+		return false;
+	}
+	size_t n;
+	const char *v = dump_vmcoreinfo(d, "OSRELEASE", &n);
+	if (v)
+		snprintf(release, rsize, "%.*s", (int)n, v);
+	else
+		snprintf(release, rsize, "%s", d->hdr_release); /* a kdump header's utsname */
+	v = dump_vmcoreinfo(d, "BUILD-ID", &n);
+	snprintf(build_id, bsize, "%.*s", v ? (int)n : 0, v ? v : "");
+	dump_close(d);
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmdfile = NULL;
-	bool silent = false, echo = false, json = false, report = false;
+	bool silent = false, echo = false, json = false, osrelease = false, report = false;
 	const char *report_format = "text", *report_out = NULL;
 	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'v'},
 						    {"echo", no_argument, NULL, 'E'},       {"json", no_argument, NULL, 'J'},
+						    {"osrelease", no_argument, NULL, 'O'},
 						    {"report", no_argument, NULL, 'R'},     {"format", required_argument, NULL, 'F'},
 						    {0, 0, 0, 0}};
 	int c;
@@ -133,6 +159,7 @@ int main(int argc, char **argv)
 		case 's': silent = true; break;
 		case 'E': echo = true; break;
 		case 'J': json = true; break;
+		case 'O': osrelease = true; break;
 		case 'R': report = true; break;
 		case 'F': report_format = optarg; break;
 		case 'o': report_out = optarg; break;
@@ -141,34 +168,61 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
-	if (argc - optind != 2) {
+	char *found = NULL; /* the vmlinux found for a dump given alone */
+	const char *vmlinux, *dump;
+	if (argc - optind == 1) {
+		/* a dump alone: its release (--osrelease), or its vmlinux found for it */
+		char release[128] = "", build_id[160] = "", msg[600];
+		dump = argv[optind];
+		if (!dump_probe(dump)) {
+			fprintf(stderr, "kdive: %s: not a dump (give the vmlinux and the dump)\n", dump);
+			return 1;
+		}
+		if (!dump_identity(dump, release, sizeof(release), build_id, sizeof(build_id)))
+			return 1;
+		if (osrelease) {
+			if (!release[0]) {
+				fprintf(stderr, "kdive: %s: the dump names no release (no VMCOREINFO)\n", dump);
+				return 1;
+			}
+			printf("%s\n", release);
+			return 0;
+		}
+		const char *how;
+		if (!(found = debuginfo_find_vmlinux(build_id[0] ? build_id : NULL, release, &how, msg, sizeof(msg)))) {
+			fprintf(stderr, "kdive: %s: %s\n", dump, msg);
+			return 1;
+		}
+		fprintf(stderr, "kdive: using %s, found %s\n", found, how);
+		vmlinux = found;
+	} else if (argc - optind != 2 || osrelease) {
 		usage(stderr);
 		return 2;
+	} else {
+		vmlinux = argv[optind];
+		dump = argv[optind + 1];
 	}
-	const char *vmlinux = argv[optind], *dump = argv[optind + 1];
 	if (dump_probe(vmlinux) && !dump_probe(dump)) { /* crash accepts either order */
 		const char *t = vmlinux;
 		vmlinux = dump;
 		dump = t;
 	}
-	if (!report && (report_out || strcmp(report_format, "text"))) {
-		fprintf(stderr, "kdive: --format and -o go with --report\n");
-		return 2;
-	}
-	if (report) {
-		if (strcmp(report_format, "text") && strcmp(report_format, "markdown") && strcmp(report_format, "json")) {
+	if (report || report_out || strcmp(report_format, "text")) { /* the dump's report, and stop */
+		int rrc = 2;
+		if (!report)
+			fprintf(stderr, "kdive: --format and -o go with --report\n");
+		else if (strcmp(report_format, "text") && strcmp(report_format, "markdown") && strcmp(report_format, "json"))
 			fprintf(stderr, "kdive: --format %s: expected text, markdown or json\n", report_format);
-			return 2;
-		}
-		if (cmdfile || json) {
+		else if (cmdfile || json)
 			fprintf(stderr, "kdive: --report runs alone (no -i, no --json: use --format json)\n");
-			return 2;
+		else {
+			signal(SIGPIPE, SIG_IGN);
+			kd_session *rs = session_new();
+			builtins_register(rs);
+			rrc = run_report(rs, vmlinux, dump, report_format, report_out);
+			session_free(rs);
 		}
-		signal(SIGPIPE, SIG_IGN);
-		kd_session *rs = session_new();
-		builtins_register(rs);
-		int rrc = run_report(rs, vmlinux, dump, report_format, report_out);
-		session_free(rs);
+		free(found);
 		return rrc;
 	}
 	char *cmdtext = NULL; /* read and checked before the dump is opened: a dump given as -i runs nothing */
@@ -176,6 +230,7 @@ int main(int argc, char **argv)
 		char msg[512];
 		if (!(cmdtext = shell_read_command_file(cmdfile, msg, sizeof(msg)))) {
 			fprintf(stderr, "kdive: %s\n", msg);
+			free(found);
 			return 1;
 		}
 	}
@@ -189,6 +244,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kdive: %s\n", kd_last_error(s));
 		session_free(s);
 		free(cmdtext);
+		free(found);
 		return 1;
 	}
 	if (!silent)
@@ -206,5 +262,6 @@ int main(int argc, char **argv)
 		failures++;
 	}
 	session_free(s);
+	free(found);
 	return failures ? 1 : 0;
 }

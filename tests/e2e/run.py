@@ -36,6 +36,7 @@ sys.dont_write_bytecode = True  # (no __pycache__ beside the imported modules in
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import allow as allow_rules  # noqa: E402
 import lab_checks  # noqa: E402
+import untouched  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer", "UndefinedBehaviorSanitizer")
@@ -155,8 +156,10 @@ def supported(cmd, patterns):
     return any(re.fullmatch(p, cmd) for p in patterns)
 
 
-def run_kdive(kdive, vmlinux, dump, commands, workdir, timeout):
-    """One kdive start per dump; each command's output goes to its own file, as crash's refs do."""
+def run_kdive(kdive, vmlinux, dump, commands, workdir, timeout, trace=None):
+    """One kdive start per dump; each command's output goes to its own file, as crash's refs do.
+    With trace (a log path), kdive runs under strace (untouched.traced); without, an ASan build's
+    session ends with untouched.PROBE (its lines on stderr)."""
     cmdfile = os.path.join(workdir, "cmds")
     outs = []
     with open(cmdfile, "w") as f:
@@ -164,9 +167,12 @@ def run_kdive(kdive, vmlinux, dump, commands, workdir, timeout):
             out = os.path.join(workdir, f"{i}.out")
             outs.append(out)
             f.write(f"{cmd} > {out}\n")
+        if not trace:
+            f.write(untouched.PROBE + "\n")
         f.write("q\n")
     env = dict(os.environ, TZ="UTC", LC_ALL="C", KDIVE_HISTFILE="/dev/null")
-    p = subprocess.run([kdive, "-s", "-i", cmdfile, vmlinux, dump], stdin=subprocess.DEVNULL,
+    argv = [kdive, "-s", "-i", cmdfile, vmlinux, dump]
+    p = subprocess.run(untouched.traced(argv, trace) if trace else argv, stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
                        env=env, timeout=timeout)
     results = []
@@ -489,6 +495,12 @@ def main():
         rep.ok()
     parity = defaultdict(lambda: [0, 0])  # command word -> [equal, compared]
     notes = set()  # checks skipped, said once at the end
+    # the untouched-dump check (untouched.py): every lab input as it was before, compared at the end
+    inputs_before = untouched.snapshot([r[k] for r in rows for k in ("dump", "vmlinux")])
+    if not untouched.strace_available() and not untouched.sanitized(args.kdive):
+        rep.fail("strace is not installed (scripts/deps): kdive's read-only opens of the dumps are not proved")
+    for problem in untouched.selftest():
+        rep.fail(problem)
     if not args.only and rows:
         check_extension(args, rows[0], rep)
         check_mismatch(args, rows, rep)
@@ -521,11 +533,24 @@ def main():
         facts_cmds = fact_commands(facts, row["format"], refcmds)
         commands += facts_cmds
         with tempfile.TemporaryDirectory(prefix="kdive-e2e-") as work:
+            trace = os.path.join(work, "strace.log") if untouched.traceable(args.kdive) else None
             try:
-                p, outs = run_kdive(args.kdive, row["vmlinux"], row["dump"], commands, work, args.timeout)
+                p, outs = run_kdive(args.kdive, row["vmlinux"], row["dump"], commands, work, args.timeout, trace)
             except subprocess.TimeoutExpired:
                 rep.fail(f"{did}: kdive timed out")
                 continue
+            if trace:
+                bad, opens = untouched.refusals(trace, [row["dump"], row["vmlinux"]], os.getcwd())
+            else:
+                bad, opens = untouched.probe_refusals(p.stderr, [row["dump"], row["vmlinux"]])
+                p.stderr = "".join(x for x in p.stderr.splitlines(True) if not x.startswith(("@@fd ", "@@map ")))
+            for b in bad:
+                rep.fail(f"{did}: kdive touched an input other than by reading it: {b}")
+            if not opens[row["dump"]]:
+                rep.fail(f"{did}: " + ("the strace log shows no read-only open of the dump" if trace else
+                                       "the probe at the end of the session saw no descriptor or mapping of the dump"))
+            if not bad and opens[row["dump"]]:
+                rep.ok()
         if any(mark in p.stderr for mark in SANITIZER_MARKS) or p.returncode < 0:
             rep.fail(f"{did}: kdive crashed or a sanitizer reported (exit {p.returncode}):\n{p.stderr[-3000:]}")
             continue
@@ -574,6 +599,15 @@ def main():
               + ", ".join(f"{r} {n}" for r, n in sorted(rep.rules.items())) + ")")
     for n in sorted(notes):
         print("note:", n)
+    touched = untouched.changed(inputs_before, untouched.snapshot(inputs_before))
+    for line in touched:
+        rep.fail(line)
+    if not touched:
+        print(f"untouched: {len(inputs_before)} lab dumps and vmlinux files unchanged (size, inode, mtime, ctime, "
+              "mode, sampled SHA-256); " + ("each dump's kdive session, run under strace, opened it read-only"
+                                            if untouched.traceable(args.kdive) else
+                                            "each dump's kdive session held it read-only (descriptors and mappings, "
+                                            "untouched.PROBE: LeakSanitizer cannot run under strace)"))
     for f in rep.failures:
         print("FAIL:", f)
     print(f"e2e: {rep.passed} passed, {rep.failed} failed")

@@ -1537,7 +1537,7 @@ __attribute__((used)) struct printk_info log_infos[8] = {
 };
 __attribute__((used)) struct printk_ringbuffer printk_rb_static = {
 	{3, log_descs, log_infos, {4}, {0}},
-	{9, (char *)&log_data, {0}, {0}},
+	{9, (char *)&log_data, {offsetof(struct log_blocks, rest)}, {0}}, /* head_lpos: the end of the last block */
 	{0},
 };
 __attribute__((used)) struct printk_ringbuffer *prb = &printk_rb_static;

@@ -84,6 +84,9 @@ static const struct golden cases[] = {
 	{"net-S", "net -S -x 100\nnet -S 200 -R 1"},
 	{"net-bad", "net -x\nnet -z\nnet -s 999\nnet -x -d\nnet -N\nnet -s -S 100\nnet -n 999\nforeach net -x -d"},
 	{"net-device-cycle", "net", "dev_dummy0.dev_list.next = &dev_eth0.dev_list"},
+	/* the corrupt-dump suite's mem-garbage2: a damaged device's name, its control bytes as '?',
+	 * and its unreadable in_device naming it so */
+	{"net-device-name-control-bytes", "net", "dev_eth0.name[1] = 27; dev_eth0.name[2] = 7; dev_eth0.ip_ptr = 0xdead0000"},
 	{"net-ifa-cycle", "net", "ifa_eth0_b.ifa_next = &ifa_eth0_a"},
 	{"net-neigh-cycle", "net -a", "neigh_3.next = &neigh_2"},
 	{"net-neigh-self", "net -a", "neigh_3.next = &neigh_3"},
@@ -117,6 +120,11 @@ static const struct golden cases[] = {
 	{"vm-flags", "vm -f 8100073\nvm -f 100173\nvm -f zz\nvm -p -f 3"},
 	{"vm-bad-options", "vm -p -m\nvm -x -d\nvm -R 1 -R 2\nvm -z\nvm 4242"},
 	{"vm-maple-bad-slots", "vm 100", "mt_slots[3] = 200"},
+	/* the corrupt-dump suite's mem-garbage3: a VMA of random bytes gave vm -p an area of 2^60
+	 * bytes to walk page by page (a hang); a VMA that is not where the maple tree holds it, or
+	 * ends before it starts, is refused with its address */
+	{"vm-vma-not-where-the-tree-says", "vm 100", "vmas[1].vm_end = 0x2800"},
+	{"vm-vma-no-area", "vm 100", "vmas[2].vm_start = 0x9000; vmas[2].vm_end = 0x4000"},
 	{"swap", "swap\nswap -x"},
 	{"kmem-vmalloc", "kmem -v\nkmem -v ffffc90000001000 ffffffffc0001000\nkmem -v 1000"},
 	{"kmem-vmalloc-cycle", "kmem -v", "vas[2].list.next = &vas[1].list"},
@@ -185,6 +193,8 @@ static const struct golden cases[] = {
 	{"sym-usage", "sym\nsym -x\nsym 12345678901234567"},
 	{"sym-module-kallsyms-too-big", "sym -m fake\nsym fake_init", "fake_kallsyms.num_symtab = 0x7fffffff"},
 	{"sym-module-kallsyms-bad-strtab", "sym -m fake", "fake_kallsyms.strtab = 0xdead0000"},
+	/* a cycle in the module list (the corrupt-dump suite's mem-module-loop): the modules found, then one error */
+	{"mod-list-cycle", "mod", "mod_fake.list.next = &mod_ext4.list"},
 	{"mod-taints", "mod -t\nsys -t"},
 	{"mod-taints-none", "mod -t\nsys -t", "mod_fake.taints = 0; tainted_mask = 0"},
 	{"rd", "rd linux_banner 6\nrd -a linux_banner 60\nrd -32 objs 4\nrd -d -32 panic_cpu\nrd -s ghead 2"},
@@ -253,6 +263,8 @@ static const struct golden cases[] = {
 	{"kmem-info-bdev-cycle", "kmem -i", "ino_bdev1.i_sb_list.next = &ino_bdev0.i_sb_list"},
 	{"kmem-info-bdev-mapping-unreadable", "kmem -i", "ino_bdev1.i_mapping = 0xdead0000"},
 	{"kmem-info-cached-negative", "kmem -i", "vm_node_stat[2].counter = 10"},
+	/* the corrupt-dump suite's mem-counters: a memory total of 0 said as such (was: "cannot read") */
+	{"kmem-info-no-total", "kmem -i", "_totalram_pages.counter = 0"},
 	/* kmem: the slab allocator */
 	{"kmem-s", "kmem -s\nkmem -s kmalloc-64\nkmem -s list\nkmem -s \\list\nkmem -s -I task_struct\nkmem -s no_such_cache"},
 	{"kmem-S", "kmem -S kmalloc-64\nkmem -S task_struct\nkmem -S=1 task_struct"},
@@ -263,6 +275,11 @@ static const struct golden cases[] = {
 	{"kmem-freelist-cycle", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "slab_mem[1].words[160] = &slab_mem[1].words[80]"},
 	{"kmem-freelist-unreadable", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "slab_mem[0].words[8] = 0xdead0000"},
 	{"kmem-partial-cycle", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "fake_mem_map.slabs[2].slab_list.next = &fake_mem_map.slabs[2].slab_list"},
+	/* the corrupt-dump suite's mem-garbage: a kmem_cache whose order is absurd (the slab size
+	 * shifted by 37463 bits, UBSan's report) is one that cannot be gathered; a module whose
+	 * name holds control bytes is listed with '?' for them */
+	{"kmem-cache-bad-order", "kmem -s", "kmalloc_64_cache.oo.x = 0x92570040"},
+	{"mod-name-control-bytes", "mod", "mod_fake.name[1] = 27; mod_fake.name[2] = 7"},
 	{"kmem-cpu-partial-cycle", "kmem -S kmalloc-64\nkmem -s kmalloc-64", "fake_mem_map.slabs[1].next = &fake_mem_map.slabs[1]"},
 	/* issue 12, kmisc: timer, waitq, mach, bpf, sbitmapq */
 	{"timer", "timer\ntimer -C 1\ntimer -C 5\ntimer -x\ntimer -C"},

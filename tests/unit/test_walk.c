@@ -337,6 +337,19 @@ static void test_maple(void)
 	poke(root + a_slot + 8, leaf_b | (9 << 3) | 4, 8);
 	failed(kd_walk_maple(S, gmt, 0, record, &v), KD_EFORMAT, leaf_b);
 	poke(root + a_slot + 8, saved, 8);
+	/* an arange node whose metadata ends past its slots; a pivot below the slot's first
+	 * index (the corrupt-dump suite's mem-maple: a walk that went on over both, quietly) */
+	uint64_t meta = root + off("maple_node", "ma64") + off("maple_arange_64", "meta") + off("maple_metadata", "end");
+	saved = poke(meta, 254, 1);
+	v = (struct seen){0};
+	failed(kd_walk_maple(S, gmt, 0, record, &v), KD_EFORMAT, root);
+	poke(meta, saved, 1);
+	uint64_t b_pivot = leaf_b + off("maple_node", "mr64") + off("maple_range_64", "pivot");
+	saved = poke(b_pivot + 8, 0x1000, 8);
+	v = (struct seen){0};
+	failed(kd_walk_maple(S, gmt, 0, record, &v), KD_EFORMAT, leaf_b);
+	CU_ASSERT_EQUAL(v.n, 2); /* what came before the bad pivot was visited */
+	poke(b_pivot + 8, saved, 8);
 	failed(kd_walk_maple(S, BAD, 0, record, &v), KD_EFAULT, BAD + off("maple_tree", "ma_root"));
 	S->walk_limit = 2;
 	failed(kd_walk_maple(S, gmt, 0, record, &v), KD_EFORMAT, vmas + 2 * sz);

@@ -1,0 +1,132 @@
+/*
+ * Finding a kernel's debug vmlinux when the user gave only the dump: by the build ID in its
+ * VMCOREINFO under /usr/lib/debug/.build-id/ ($KDIVE_DEBUG_FILE_DIRECTORY instead of
+ * /usr/lib/debug, as gdb's debug-file-directory), then by its release in the places crash looks
+ * (Debian's -dbg layout first), then through debuginfod (libdebuginfod: DEBUGINFOD_URLS and
+ * its cache, as every elfutils tool honours them). A file found by release is taken only
+ * when its build ID is the dump's (when the dump names one).
+ */
+#include "debuginfo/find.h"
+
+#include <elfutils/debuginfod.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/util.h"
+
+/* The GNU build ID note of an ELF file, as lowercase hex; false when it has none or is no ELF. */
+static bool file_build_id(const char *path, char *hex, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	elf_version(EV_CURRENT);
+	bool found = false;
+	Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	Elf_Scn *scn = NULL;
+	while (e && !found && (scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		size_t off = 0, name_off, desc_off;
+		GElf_Nhdr nh;
+		while (d && (off = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
+			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 && memcmp((char *)d->d_buf + name_off, "GNU", 4) == 0 &&
+			    nh.n_descsz * 2 < size) {
+				const uint8_t *b = (const uint8_t *)d->d_buf + desc_off;
+				for (size_t i = 0; i < nh.n_descsz; i++)
+					snprintf(hex + 2 * i, 3, "%02x", b[i]);
+				found = true;
+				break;
+			}
+		}
+	}
+	elf_end(e);
+	close(fd);
+	return found;
+}
+
+static bool is_hex_id(const char *id)
+{
+	size_t n = strlen(id);
+	return n >= 8 && n <= 128 && n % 2 == 0 && strspn(id, "0123456789abcdef") == n;
+}
+
+static int progress(debuginfod_client *c, long done, long total)
+{
+	(void)c;
+	if (isatty(STDERR_FILENO)) {
+		if (total > 0)
+			fprintf(stderr, "\rkdive: downloading the vmlinux through debuginfod: %ld of %ld MB", done >> 20, total >> 20);
+		else
+			fprintf(stderr, "\rkdive: downloading the vmlinux through debuginfod: %ld MB", done >> 20);
+	}
+	return 0;
+}
+
+char *debuginfo_find_vmlinux(const char *build_id, const char *release, const char **how, char *msg, size_t msgsize)
+{
+	char have[260];
+	*how = NULL;
+	msg[0] = '\0';
+	bool id_ok = build_id && is_hex_id(build_id);
+	/* gdb's debug-file-directory: where the -dbg packages put their files */
+	const char *dbg = getenv("KDIVE_DEBUG_FILE_DIRECTORY");
+	if (!dbg || !*dbg)
+		dbg = "/usr/lib/debug";
+	/* 1. the build-ID directory */
+	if (id_ok) {
+		char *p = xasprintf("%s/.build-id/%.2s/%s.debug", dbg, build_id, build_id + 2);
+		if (access(p, R_OK) == 0) {
+			*how = "by its build ID";
+			return p;
+		}
+		free(p);
+	}
+	/* 2. by release, where crash looks, when the build ID agrees */
+	if (release && *release && !strchr(release, '/')) {
+		const char *const fmts[] = {"%s/boot/vmlinux-%s", "%s/lib/modules/%s/vmlinux", "/boot/vmlinux-%s%s",
+					    "/lib/modules/%s%s/build/vmlinux"};
+		for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+			char *p = i < 2 ? xasprintf(fmts[i], dbg, release) : xasprintf(fmts[i], release, "");
+			if (access(p, R_OK) == 0) {
+				if (!id_ok || (file_build_id(p, have, sizeof(have)) && strcmp(have, build_id) == 0)) {
+					*how = "by its release";
+					return p;
+				}
+				snprintf(msg, msgsize, "%s is of another build than the dump", p);
+			}
+			free(p);
+		}
+	}
+	/* 3. debuginfod */
+	if (id_ok && getenv("DEBUGINFOD_URLS") && *getenv("DEBUGINFOD_URLS")) {
+		debuginfod_client *c = debuginfod_begin();
+		if (c) {
+			debuginfod_set_progressfn(c, progress);
+			char *path = NULL;
+			int fd = debuginfod_find_debuginfo(c, (const unsigned char *)build_id, 0, &path);
+			if (isatty(STDERR_FILENO))
+				fprintf(stderr, "\n");
+			debuginfod_end(c);
+			if (fd >= 0) {
+				close(fd);
+				*how = "through debuginfod";
+				return path;
+			}
+			free(path);
+			snprintf(msg, msgsize, "debuginfod (%s) has no debug file of build ID %s: %s", getenv("DEBUGINFOD_URLS"),
+				 build_id, strerror(-fd));
+		}
+	}
+	if (!msg[0])
+		snprintf(msg, msgsize, "no vmlinux found for %s%s%s%s: give it on the command line%s",
+			 release && *release ? "release " : "", release && *release ? release : "the dump",
+			 id_ok ? ", build ID " : "", id_ok ? build_id : "",
+			 id_ok ? ", install its -dbg package, or set DEBUGINFOD_URLS" : " (the dump has no VMCOREINFO build ID)");
+	return NULL;
+}
