@@ -863,7 +863,7 @@ static int cmd_bt(kd_session *s, int argc, char **argv)
 		VEC_FREE(&list);
 		return kd_error(s, KD_EUNSUPP, 0, "this view of bt has no JSON form: set output text");
 	}
-	if (json && kd_json_depth(s) == 0) /* {tasks: [...]}; within foreach, its array */
+	if (json && !kd_json_in_array(s)) /* {tasks: [...]}; within foreach (or report), its array */
 		kd_json_array_begin(s, "tasks");
 	for (size_t i = 0; i < list.len; i++) {
 		if (i && !json)

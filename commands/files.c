@@ -380,7 +380,7 @@ static int cmd_files(kd_session *s, int argc, char **argv)
 			return kd_usage(s);
 		}
 	}
-	if (kd_json_active(s) && !refp && kd_json_depth(s) == 0) /* {tasks: [...]}; -R, -d, -p print text */
+	if (kd_json_active(s) && !refp && !kd_json_in_array(s)) /* {tasks: [...]}; -R, -d, -p print text */
 		kd_json_array_begin(s, "tasks");
 	if (optind >= argc) {
 		const struct task_info *t = kd_task_current(s);

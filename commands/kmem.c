@@ -142,7 +142,9 @@ static int kmem_info(kd_session *s)
 	uint64_t limit = (total - huge_total) * ratio / 100 + swap_total;
 	uint64_t committed = percpu_counter_read(s, "vm_committed_as");
 
-	kd_printf(s, "                 PAGES        TOTAL      PERCENTAGE\n");
+	bool text = !kd_json_active(s); /* JSON: only the rows' members (text would show up where kmem -i is nested, as in report) */
+	if (text)
+		kd_printf(s, "                 PAGES        TOTAL      PERCENTAGE\n");
 	row(s, "TOTAL MEM", total, 0, NULL);
 	row(s, "FREE", free_pages, total, "TOTAL MEM");
 	row(s, "USED", total - MIN(free_pages, total), total, "TOTAL MEM");
@@ -161,14 +163,17 @@ static int kmem_info(kd_session *s)
 	}
 	row(s, "CACHED", (uint64_t)cached, total, "TOTAL MEM");
 	row(s, "SLAB", slab, total, "TOTAL MEM");
-	kd_printf(s, "\n");
+	if (text)
+		kd_printf(s, "\n");
 	row(s, "TOTAL HUGE", huge_total, 0, NULL);
 	row(s, "HUGE FREE", huge_free, huge_total, "TOTAL HUGE");
-	kd_printf(s, "\n");
+	if (text)
+		kd_printf(s, "\n");
 	row(s, "TOTAL SWAP", swap_total, 0, NULL);
 	row(s, "SWAP USED", swap_total - MIN(swap_free, swap_total), swap_total, "TOTAL SWAP");
 	row(s, "SWAP FREE", swap_free, swap_total, "TOTAL SWAP");
-	kd_printf(s, "\n");
+	if (text)
+		kd_printf(s, "\n");
 	row(s, "COMMIT LIMIT", limit, 0, NULL);
 	row(s, "COMMITTED", committed, limit, "TOTAL LIMIT");
 	return 0;

@@ -532,7 +532,7 @@ static int cmd_vm(kd_session *s, int argc, char **argv)
 	o.print_flags = (radix ? radix : kd_output_radix(s)) == 16 ? KD_PRINT_RADIX_HEX : 0;
 	/* JSON: {tasks: [...]} of vm's VMA list; its other views print text */
 	bool json = kd_json_active(s) && o.mode == VM_LIST && !o.ref && !o.force_mm;
-	bool own = json && kd_json_depth(s) == 0;
+	bool own = json && !kd_json_in_array(s);
 	if (own)
 		kd_json_array_begin(s, "tasks");
 	if (optind >= argc) {

@@ -28,6 +28,9 @@ KD_API void kd_json_object_begin(kd_session *s, const char *key);
 KD_API void kd_json_array_begin(kd_session *s, const char *key);
 /* How many objects and arrays are open (0: at the result's top). */
 KD_API int kd_json_depth(kd_session *s);
+/* Whether the innermost open container is an array (a command run inside another's list,
+ * as under foreach, writes its items there instead of opening its own). */
+KD_API bool kd_json_in_array(kd_session *s);
 /* Closes the innermost object or array. */
 KD_API void kd_json_end(kd_session *s);
 /* A string (NULL: null). */
@@ -42,6 +45,11 @@ KD_API void kd_json_addr(kd_session *s, const char *key, uint64_t val);
 /* The last failure's message as a string member (a walk that broke: what was read stays in
  * the result, and why it stopped goes beside it), and the failure cleared. */
 KD_API void kd_json_error(kd_session *s, const char *key);
+
+/* The document (envelope and result, doc/json-schema/envelope.json) of what the command built
+ * so far, as one line without its newline (API 1.5): for a command that turns JSON on for
+ * itself in a text session (report -f json). The tree is reset; free() the line. */
+KD_API char *kd_json_document(kd_session *s, const char *command, int rc);
 
 KD_END_DECLS
 

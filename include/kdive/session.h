@@ -87,6 +87,14 @@ KD_API int kd_alias_define(kd_session *s, const char *name, const char *expansio
  * -1 with the command's error in the session.
  */
 KD_API int kd_run_command(kd_session *s, const char *line);
+/*
+ * Run one command line as kd_run_command does, its text output captured into *text (malloc'd,
+ * NUL-terminated; "" when it printed nothing; free it) instead of printed (API 1.5). In JSON
+ * mode the command's result is written into the JSON tree where the caller is writing (an
+ * object's member or an array's elements), and what it left open is closed. Returns 0 or -1
+ * with the command's error in the session.
+ */
+KD_API int kd_run_capture(kd_session *s, const char *line, char **text);
 
 KD_END_DECLS
 

@@ -11,7 +11,7 @@
 	X(union) X(vm) X(whatis) X(kmem) X(star) X(vtop) X(ptov) X(pte) X(btop) X(ptob)     \
 	X(search) X(swap) X(mount) X(fuser)                                                           \
 	X(net) X(ipcs) X(irq) X(dev) X(timer) X(mach) X(waitq) X(bpf) X(sbitmapq)                    \
-	X(alias) X(ascii) X(repeat) X(wr) X(gdb) X(dis)
+	X(alias) X(ascii) X(repeat) X(wr) X(gdb) X(dis) X(report)
 
 #define DECLARE(name) extern const struct kd_command kd_cmd_##name __attribute__((weak));
 COMMANDS(DECLARE)

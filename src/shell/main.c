@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "debuginfo/find.h"
@@ -16,6 +17,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: kdive [-s] [-i cmdfile] vmlinux dumpfile\n"
+		   "       kdive --report [--format text|markdown|json] [-o FILE] vmlinux dumpfile\n"
 		   "       kdive [-s] [-i cmdfile] dumpfile vmlinux\n"
 		   "       kdive [-s] [-i cmdfile] dumpfile      (the vmlinux found by build ID, release, debuginfod)\n"
 		   "       kdive --osrelease dumpfile\n"
@@ -24,6 +26,9 @@ static void usage(FILE *f)
 		   "  -s        silent: no banner at start-up\n"
 		   "  --echo    in a batch run, print each command after the prompt before its output\n"
 		   "  --json    each command's output as one JSON document (doc/json-schema/)\n"
+		   "  --report  print the pre-analysis report of the dump and stop (report command)\n"
+		   "  --format text|markdown|json   the report's format (text)\n"
+		   "  -o FILE   write the report to FILE (never one of the session's inputs)\n"
 		   "  -h        this help;  -v  version\n"
 		   "The exit status is 1 if any command failed in a batch run.\n");
 }
@@ -34,6 +39,86 @@ static void banner(kd_session *s, const char *vmlinux, const char *dump)
 	kd_printf(s, "      KERNEL: %s\n    DUMPFILE: %s\n     RELEASE: %s\n        CPUS: %d\n\n", vmlinux, dump,
 		  s->ki.release, s->ki.nr_cpus);
 	kd_printf(s, "Type \"help\" for the list of commands.\n\n");
+}
+
+/* --report: the report command's output, built in memory and written to -o FILE (or standard
+ * output) only once it is complete. A dump that cannot be opened still gets a report: its
+ * error, in the format asked for. */
+static bool same_file(const char *a, const struct stat *st)
+{
+	struct stat sa;
+	return a && stat(a, &sa) == 0 && sa.st_dev == st->st_dev && sa.st_ino == st->st_ino;
+}
+
+static int run_report(kd_session *s, const char *vmlinux, const char *dump, const char *format, const char *outfile)
+{
+	struct stat ost;
+	bool exists = outfile && stat(outfile, &ost) == 0;
+	if (exists && (same_file(vmlinux, &ost) || same_file(dump, &ost))) {
+		fprintf(stderr, "kdive: -o %s: that is the %s this report reads; not overwritten\n", outfile,
+			same_file(dump, &ost) ? "dump" : "vmlinux");
+		return 1;
+	}
+	bool js = !strcmp(format, "json");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	if (!mem) {
+		fprintf(stderr, "kdive: %s\n", strerror(errno));
+		return 1;
+	}
+	s->json_mode = js;
+	s->silent = true;
+	int rc = 0;
+	if (session_open(s, vmlinux, dump) < 0) {
+		rc = -1;
+		char msg[sizeof(s->err.msg)];
+		snprintf(msg, sizeof(msg), "%s", kd_last_error(s));
+		fprintf(stderr, "kdive: %s\n", msg);
+		if (js) {
+			session_json_reset(s);
+			kd_json_str(s, "report_version", "1.0");
+			kd_json_str(s, "vmlinux", vmlinux);
+			kd_json_str(s, "dump", dump);
+			kd_json_str(s, "error", msg);
+			kd_json_int(s, "failed_sections", 1);
+			char *doc = session_json_document(s, "report -f json", -1, "");
+			fprintf(mem, "%s\n", doc);
+			free(doc);
+		} else if (!strcmp(format, "markdown")) {
+			fprintf(mem, "# kdive report: the dump could not be opened\n\n- **dump:** `%s`\n- **vmlinux:** `%s`\n\n"
+				     "> **error:** %s\n", dump, vmlinux, msg);
+		} else {
+			fprintf(mem, "kdive report: the dump could not be opened\ndump %s\nvmlinux %s\nerror: %s\n", dump, vmlinux, msg);
+		}
+	} else {
+		if (outfile && exists && session_input_what(s, ost.st_dev, ost.st_ino)) {
+			fprintf(stderr, "kdive: -o %s: that is the %s this report reads; not overwritten\n", outfile,
+				session_input_what(s, ost.st_dev, ost.st_ino));
+			fclose(mem);
+			free(text);
+			return 1;
+		}
+		s->out = mem;
+		char line[64];
+		snprintf(line, sizeof(line), "report -f %s", format);
+		rc = shell_run_line(s, line);
+		fflush(mem);
+		s->out = stdout;
+	}
+	fclose(mem);
+	FILE *out = outfile ? fopen(outfile, "w") : stdout;
+	if (!out) {
+		fprintf(stderr, "kdive: -o %s: %s\n", outfile, strerror(errno));
+		free(text);
+		return 1;
+	}
+	fwrite(text, 1, len, out);
+	int bad = ferror(out) || (outfile ? fclose(out) != 0 : fflush(out) != 0);
+	if (bad)
+		fprintf(stderr, "kdive: write error on %s: %s\n", outfile ? outfile : "standard output", strerror(errno ? errno : EIO));
+	free(text);
+	return rc < 0 || bad ? 1 : 0;
 }
 
 /* What a dump says of the kernel it holds, without a vmlinux: its release and build ID. */
@@ -60,18 +145,24 @@ static bool dump_identity(const char *path, char *release, size_t rsize, char *b
 int main(int argc, char **argv)
 {
 	const char *cmdfile = NULL;
-	bool silent = false, echo = false, json = false, osrelease = false;
+	bool silent = false, echo = false, json = false, osrelease = false, report = false;
+	const char *report_format = "text", *report_out = NULL;
 	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'v'},
 						    {"echo", no_argument, NULL, 'E'},       {"json", no_argument, NULL, 'J'},
-						    {"osrelease", no_argument, NULL, 'O'},  {0, 0, 0, 0}};
+						    {"osrelease", no_argument, NULL, 'O'},
+						    {"report", no_argument, NULL, 'R'},     {"format", required_argument, NULL, 'F'},
+						    {0, 0, 0, 0}};
 	int c;
-	while ((c = getopt_long(argc, argv, "i:shv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:shvo:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': cmdfile = optarg; break;
 		case 's': silent = true; break;
 		case 'E': echo = true; break;
 		case 'J': json = true; break;
 		case 'O': osrelease = true; break;
+		case 'R': report = true; break;
+		case 'F': report_format = optarg; break;
+		case 'o': report_out = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'v': printf("kdive %s\n", PACKAGE_VERSION); return 0;
 		default: usage(stderr); return 2;
@@ -115,6 +206,24 @@ int main(int argc, char **argv)
 		const char *t = vmlinux;
 		vmlinux = dump;
 		dump = t;
+	}
+	if (report || report_out || strcmp(report_format, "text")) { /* the dump's report, and stop */
+		int rrc = 2;
+		if (!report)
+			fprintf(stderr, "kdive: --format and -o go with --report\n");
+		else if (strcmp(report_format, "text") && strcmp(report_format, "markdown") && strcmp(report_format, "json"))
+			fprintf(stderr, "kdive: --format %s: expected text, markdown or json\n", report_format);
+		else if (cmdfile || json)
+			fprintf(stderr, "kdive: --report runs alone (no -i, no --json: use --format json)\n");
+		else {
+			signal(SIGPIPE, SIG_IGN);
+			kd_session *rs = session_new();
+			builtins_register(rs);
+			rrc = run_report(rs, vmlinux, dump, report_format, report_out);
+			session_free(rs);
+		}
+		free(found);
+		return rrc;
 	}
 	char *cmdtext = NULL; /* read and checked before the dump is opened: a dump given as -i runs nothing */
 	if (cmdfile) {

@@ -418,6 +418,38 @@ int kd_run_command(kd_session *s, const char *line_in)
 	return rc;
 }
 
+/*
+ * kd_run_capture (API 1.5): a nested command's text output into memory, so that a command
+ * built on others (report) shows exactly what they print. In JSON mode the nested command's
+ * result goes into the open JSON tree as usual (its text, if any, is captured); whatever it
+ * left open when it failed is closed, so the caller's tree stays balanced.
+ */
+int kd_run_capture(kd_session *s, const char *line, char **text)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem) {
+		if (text)
+			*text = xstrdup("");
+		return kd_fail(s, "cannot capture output: %s", strerror(errno));
+	}
+	FILE *saved = s->out;
+	int depth = kd_json_depth(s);
+	s->out = mem;
+	int rc = kd_run_command(s, line);
+	fflush(mem);
+	s->out = saved;
+	while (kd_json_depth(s) > depth)
+		kd_json_end(s);
+	fclose(mem);
+	if (text)
+		*text = buf ? buf : xstrdup("");
+	else
+		free(buf);
+	return rc;
+}
+
 int shell_run_line(kd_session *s, const char *line_in)
 {
 	struct shell_line l;

@@ -104,6 +104,12 @@ int kd_json_depth(kd_session *s)
 	return s->json ? s->json->depth : 0;
 }
 
+bool kd_json_in_array(kd_session *s)
+{
+	struct json_state *j = s->json;
+	return j && j->depth > 0 && json_object_is_type(j->stack[j->depth - 1], json_type_array);
+}
+
 void kd_json_end(kd_session *s)
 {
 	struct json_state *j = s->json;
@@ -205,4 +211,9 @@ char *session_json_document(kd_session *s, const char *command, int rc, const ch
 	char *line = xstrdup(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(doc);
 	return line;
+}
+
+char *kd_json_document(kd_session *s, const char *command, int rc)
+{
+	return session_json_document(s, command, rc, "");
 }

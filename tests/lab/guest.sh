@@ -222,10 +222,6 @@ build_kdump() {
 }
 
 mkdir -p "$LAB/build"
-# One initramfs build at a time in a lab (they share $LAB/build/workload): a demo's boot and
-# another checkout's lab build may come here together.
-exec 8>"$LAB/build/.guest.lock"
-flock 8
 case "$what" in
 normal) build_normal ;;
 kdump) build_kdump ;;

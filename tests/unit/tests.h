@@ -17,4 +17,5 @@ void add_mm_tests(void) __attribute__((weak));
 void add_slab_tests(void) __attribute__((weak));
 void add_vmem_tests(void) __attribute__((weak));
 void add_moddebug_tests(void) __attribute__((weak));
+void add_report_tests(void) __attribute__((weak));
 #endif
