@@ -20,7 +20,9 @@ own file, and this checks every (dump, command):
     stack"), are error lines too, the same one repeated counted once (crash says a
     damage each time a walk meets it). A command passes when it printed
     output and at most one error line per structure the case damaged (its "structures",
-    1 unless it says more; `foreach ...`, `bt -a`, `ps -a`: or one per task shown) ("partial"), or printed only such error lines
+    1 unless it says more; `foreach ...`, `bt -a`, `ps -a`: or one per task shown; a file
+    cut short, whose damage is all memory past the cut: or one per line of output, as each
+    item a listing shows may lie there) ("partial"), or printed only such error lines
     ("refused"), or printed output and no error ("output"); an error line is clear:
     `WORD: message`, no control byte (text from the dump in it may be any other byte),
     at most 400 characters. More error lines, a
@@ -226,6 +228,10 @@ def run_case(kdive, case, timeout):
             if cmd.startswith(("foreach ", "ps -a")) or cmd == "bt -a":
                 # a command over tasks says each task's damage in that task's block
                 most = max(most, sum(1 for x in body if x.startswith("PID: ")))
+            if case["kind"] == "file" and "-trunc-" in case["id"]:
+                # a file cut short loses all memory past the cut: any item a listing shows
+                # (kmem -s's caches, one per line) may lie there, each said once
+                most = max(most, len(body) + 1)
             # (crash says a damage in band each time a walk meets it: kmem -S walks a cpu
             # slab's freelist for the cache line and again for the slab; the same line
             # repeated in band is one error)
