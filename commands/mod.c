@@ -151,11 +151,7 @@ static int mod_taints(kd_session *s)
 	for (size_t i = 0; i < mt->len; i++) {
 		const struct kmodule *m = &mt->mods[i];
 		char letters[65];
-		size_t n = 0;
-		for (size_t j = 0; j < ntf && j < 64; j++)
-			if (tf[j].module && (m->taints >> j & 1))
-				letters[n++] = tf[j].c_true;
-		letters[n] = '\0';
+		kd_module_taint_letters(s, m->taints, letters);
 		if (m->taints)
 			kd_printf(s, "%-*s  %s\n", width, m->name, letters);
 	}

@@ -1298,16 +1298,12 @@ static int sec_modules(struct rep *r, struct ctx *c)
 	for (size_t i = 0; i < mt->len; i++) {
 		const struct kmodule *m = &mt->mods[i];
 		char letters[65];
-		size_t n = 0;
-		for (size_t j = 0; j < ntf && j < 64; j++)
-			if (tf[j].module && (m->taints >> j & 1))
-				letters[n++] = tf[j].c_true;
-		letters[n] = '\0';
-		if (!n)
+		int n = kd_module_taint_letters(s, m->taints, letters);
+		if (n <= 0)
 			continue;
 		char why[256] = "";
 		size_t wl = 0;
-		for (size_t j = 0; j < n && wl < sizeof(why) - 80; j++)
+		for (size_t j = 0; j < (size_t)n && wl < sizeof(why) - 80; j++)
 			wl += (size_t)snprintf(why + wl, sizeof(why) - wl, "%s%s", j ? "; " : "", taint_meaning(letters[j]));
 		if (!c->nr_suspect_modules++ && !json(r)) {
 			if (r->f == F_MD)

@@ -50,7 +50,8 @@
  *      (kd_addr_to_line_parts), gdb's minimal symbol (kd_print_symbolic, kd_symbol_gdb), sym's
  *      symbol line and query (kd_symbol_show, kd_symbol_query).
  * 1.5: kd_out_elsewhere, kd_interrupted and KD_EINTR (common.h); kd_run_capture (session.h),
- *      kd_json_in_array and kd_json_document (json.h).
+ *      kd_json_in_array and kd_json_document (json.h), kd_json_depth and kd_json_error (json.h),
+ *      kd_module_taint_letters (linux.h).
  */
 #define KDIVE_API_MAJOR 1
 #define KDIVE_API_MINOR 5

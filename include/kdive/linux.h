@@ -132,6 +132,9 @@ struct kd_taint_flag {
 /* The table (read once per session) and its length; -1 with an error when the kernel has
  * no taint_flags[] the type model can read. */
 KD_API int kd_taint_flags(kd_session *s, const struct kd_taint_flag **flags, size_t *n);
+/* The letters of the taints a module set (its taints bits that taint_flags[] marks as module
+ * taints), NUL-terminated in out[65]; their count, or -1 with an error without the table. */
+KD_API int kd_module_taint_letters(kd_session *s, uint64_t taints, char out[65]);
 KD_END_DECLS
 
 #endif

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "debuginfo/modobj.h"
 
 /* The GNU build ID note of an ELF file, as lowercase hex; false when it has none or is no ELF. */
 static bool file_build_id(const char *path, char *hex, size_t size)
@@ -24,27 +25,12 @@ static bool file_build_id(const char *path, char *hex, size_t size)
 	if (fd < 0)
 		return false;
 	elf_version(EV_CURRENT);
-	bool found = false;
 	Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	Elf_Scn *scn = NULL;
-	while (e && !found && (scn = elf_nextscn(e, scn))) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
-			continue;
-		Elf_Data *d = elf_getdata(scn, NULL);
-		size_t off = 0, name_off, desc_off;
-		GElf_Nhdr nh;
-		while (d && (off = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
-			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 && memcmp((char *)d->d_buf + name_off, "GNU", 4) == 0 &&
-			    nh.n_descsz * 2 < size) {
-				const uint8_t *b = (const uint8_t *)d->d_buf + desc_off;
-				for (size_t i = 0; i < nh.n_descsz; i++)
-					snprintf(hex + 2 * i, 3, "%02x", b[i]);
-				found = true;
-				break;
-			}
-		}
-	}
+	const uint8_t *b;
+	size_t n;
+	bool found = elf_gnu_build_id(e, &b, &n) && n * 2 < size;
+	for (size_t i = 0; found && i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02x", b[i]);
 	elf_end(e);
 	close(fd);
 	return found;

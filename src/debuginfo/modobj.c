@@ -131,10 +131,10 @@ static bool is_elf_rel(const uint8_t *p, size_t n)
 	       h->e_machine == EM_X86_64;
 }
 
-static void read_build_id(struct modobj *o, size_t shstrndx)
+bool elf_gnu_build_id(Elf *e, const uint8_t **id, size_t *len)
 {
 	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(o->elf, scn))) {
+	while (e && (scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
 			continue;
@@ -143,12 +143,23 @@ static void read_build_id(struct modobj *o, size_t shstrndx)
 		GElf_Nhdr nh;
 		while (d && (off = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
 			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 && memcmp((char *)d->d_buf + name_off, "GNU", 4) == 0 &&
-			    nh.n_descsz > 0 && nh.n_descsz <= sizeof(o->build_id)) {
-				memcpy(o->build_id, (char *)d->d_buf + desc_off, nh.n_descsz);
-				o->build_id_len = nh.n_descsz;
-				return;
+			    nh.n_descsz > 0) {
+				*id = (const uint8_t *)d->d_buf + desc_off;
+				*len = nh.n_descsz;
+				return true;
 			}
 		}
+	}
+	return false;
+}
+
+static void read_build_id(struct modobj *o, size_t shstrndx)
+{
+	const uint8_t *id;
+	size_t len;
+	if (elf_gnu_build_id(o->elf, &id, &len) && len <= sizeof(o->build_id)) {
+		memcpy(o->build_id, id, len);
+		o->build_id_len = len;
 	}
 	(void)shstrndx;
 }

@@ -54,6 +54,8 @@ struct modobjs {
  * object, KD_ENOTFOUND/KD_EIO when it cannot be read.
  */
 struct modobj *modobj_open(const char *path, struct kd_err *err);
+/* An ELF file's GNU build ID note: its bytes (inside the ELF's data) and length; false if none. */
+bool elf_gnu_build_id(Elf *e, const uint8_t **id, size_t *len);
 /* Where a section of the object sits in the dump (0: not loaded there). */
 typedef uint64_t (*modobj_section_addr)(void *arg, const char *name);
 /*

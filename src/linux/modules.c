@@ -398,6 +398,20 @@ int modules_replace_symbols(kd_session *s, const char *module, const struct kd_s
 
 /* ---- taint flags ---- */
 
+int kd_module_taint_letters(kd_session *s, uint64_t taints, char out[65])
+{
+	const struct kd_taint_flag *tf;
+	size_t ntf, n = 0;
+	out[0] = '\0';
+	if (kd_taint_flags(s, &tf, &ntf) < 0)
+		return -1;
+	for (size_t j = 0; j < ntf && j < 64; j++)
+		if (tf[j].module && (taints >> j & 1))
+			out[n++] = tf[j].c_true;
+	out[n] = '\0';
+	return (int)n;
+}
+
 int kd_taint_flags(kd_session *s, const struct kd_taint_flag **flags, size_t *n)
 {
 	if (s->taint_flags) {
