@@ -437,6 +437,18 @@ static bool json(const struct rep *r)
 }
 
 /* A line of text folded at 80 columns (continuations indented by 4). */
+/* A part of a section that could not be read: its error, as a member or a line; -1. */
+static int part_error(struct rep *r, const char *key)
+{
+	kd_session *s = r->s;
+	if (json(r))
+		kd_json_str(s, key, kd_last_error(s));
+	else
+		kd_printf(s, "error: %s\n", kd_last_error(s));
+	kd_clear_error(s);
+	return -1;
+}
+
 static void text_line(struct rep *r, const char *indent, const char *l)
 {
 	size_t w = 80 - strlen(indent);
@@ -1011,8 +1023,7 @@ static int sec_blocked(struct rep *r, struct ctx *c)
 		VEC_PUSH(&v, b);
 	}
 	c->nr_blocked = (int)v.len;
-	if (v.len)
-		qsort(v.items, v.len, sizeof(v.items[0]), cmp_blocked);
+	kd_qsort(v.items, v.len, sizeof(v.items[0]), cmp_blocked);
 	if (json(r)) {
 		kd_json_int(s, "count", (int64_t)v.len);
 		kd_json_array_begin(s, "groups");
@@ -1150,12 +1161,7 @@ static int sec_memory(struct rep *r, struct ctx *c)
 	subheading(r, "largest processes by RSS");
 	const struct kd_task_table *tt = kd_tasks_get(s);
 	if (!tt) {
-		if (json(r))
-			kd_json_str(s, "processes_error", kd_last_error(s));
-		else
-			kd_printf(s, "error: %s\n", kd_last_error(s));
-		kd_clear_error(s);
-		rc = -1;
+		rc = part_error(r, "processes_error");
 	} else {
 		VEC(struct proc) v = {0};
 		for (size_t i = 0; i < tt->len; i++) {
@@ -1167,8 +1173,7 @@ static int sec_memory(struct rep *r, struct ctx *c)
 				VEC_PUSH(&v, ((struct proc){t, rss}));
 			kd_clear_error(s);
 		}
-		if (v.len)
-			qsort(v.items, v.len, sizeof(v.items[0]), cmp_proc);
+		kd_qsort(v.items, v.len, sizeof(v.items[0]), cmp_proc);
 		if (json(r))
 			kd_json_array_begin(s, "processes");
 		else if (r->f == F_MD)
@@ -1198,12 +1203,7 @@ static int sec_memory(struct rep *r, struct ctx *c)
 	subheading(r, "largest slab caches");
 	kd_slab_ctx *sc = kd_slab_open(s);
 	if (!sc) {
-		if (json(r))
-			kd_json_str(s, "slab_error", kd_last_error(s));
-		else
-			kd_printf(s, "error: %s\n", kd_last_error(s));
-		kd_clear_error(s);
-		rc = -1;
+		rc = part_error(r, "slab_error");
 	} else {
 		VEC(struct cache_use) v = {0};
 		int nodes = kd_slab_nr_nodes(sc);
@@ -1220,8 +1220,7 @@ static int sec_memory(struct rep *r, struct ctx *c)
 			}
 			VEC_PUSH(&v, ((struct cache_use){k, slabs * (page << k->order)}));
 		}
-		if (v.len)
-			qsort(v.items, v.len, sizeof(v.items[0]), cmp_cache);
+		kd_qsort(v.items, v.len, sizeof(v.items[0]), cmp_cache);
 		if (json(r))
 			kd_json_array_begin(s, "slab_caches");
 		else if (r->f == F_MD)
