@@ -299,6 +299,13 @@ void kd_format_size(uint64_t bytes, char *buf, size_t size)
 		memmove(dot0, dot0 + 2, strlen(dot0 + 2) + 1);
 }
 
+void str_mask_controls(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 void str_rstrip(char *s)
 {
 	size_t n = strlen(s);

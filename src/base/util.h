@@ -69,5 +69,8 @@ void u64map_clear(struct u64map *m);
 
 /* Parsing helpers shared by commands */
 void str_rstrip(char *s);
+/* Each control byte of s (below 0x20, and DEL) replaced by '?', in place: text from a dump
+ * (a name, a message quoting it) that goes into a table or onto a terminal. */
+void str_mask_controls(char *s);
 
 #endif

@@ -63,9 +63,7 @@ int kd_net_device_read(kd_session *s, uint64_t dev, struct kd_net_device *out)
 	out->name[sizeof(out->name) - 1] = '\0';
 	/* a name in tables and messages: a control byte a damaged net_device holds is shown as
 	 * '?', as a task's comm is */
-	for (char *c = out->name; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
+	str_mask_controls(out->name);
 	out->type = v.type;
 	out->addr_len = v.addr_len;
 	out->ip_ptr = v.ip_ptr;

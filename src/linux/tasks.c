@@ -55,9 +55,7 @@ static int read_task(kd_session *s, uint64_t task, struct task_info *t)
 	t->kernel_thread = !(missing & (1ULL << TF_FLAGS)) ? (t->flags & PF_KTHREAD) != 0 : t->mm == 0;
 	/* A name in every table a task is listed in, one row each: a control byte (an escape sequence, a
 	 * newline) that a corrupt or hostile comm holds is shown as '?', as ps(1) shows it. */
-	for (char *c = t->comm; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
+	str_mask_controls(t->comm);
 	return 0;
 }
 

@@ -543,9 +543,7 @@ report:
 		int n = sp ? (int)(sp - l.cmd) : (int)strlen(l.cmd);
 		/* the message may quote the dump or the user: no control byte reaches the terminal */
 		char *msg = xasprintf("%.*s: %s", n, l.cmd, s->err.msg);
-		for (char *c = msg; *c; c++)
-			if ((unsigned char)*c < 0x20 || *c == 0x7f)
-				*c = '?';
+		str_mask_controls(msg);
 		fprintf(stderr, "%s\n", msg);
 		free(msg);
 	}
