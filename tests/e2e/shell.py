@@ -25,22 +25,10 @@ import pexpect
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from extensions import Checks  # noqa: E402
 from run import lab_dir, read_manifest  # noqa: E402
 
 PROMPT = "kdive> "
-
-
-class Checks:
-    def __init__(self):
-        self.passed, self.failures = 0, []
-
-    def check(self, cond, what):
-        if cond:
-            self.passed += 1
-        else:
-            self.failures.append(what)
-            print(f"FAIL: {what}", flush=True)
-        return cond
 
 
 def spawn(kdive, row, home, extra_env=None):
