@@ -53,8 +53,8 @@ static const struct kd_field info_fields[] = {
 	KD_FIELD(struct log_record, seq, "seq", 0),
 	KD_FIELD(struct log_record, ts_nsec, "ts_nsec", 0),
 	KD_FIELD(struct log_record, text_len, "text_len", 0),
-	KD_FIELD(struct log_record, facility, "facility", 0),
-	KD_FIELD(struct log_record, level, "level", 0), /* level:3 after flags:5 */
+	KD_FIELD(struct log_record, facility, "facility", KD_FIELD_OPTIONAL), /* VMCOREINFO has no offset of these */
+	KD_FIELD(struct log_record, level, "level", KD_FIELD_OPTIONAL), /* level:3 after flags:5 */
 	KD_FIELD(struct log_record, caller_id, "caller_id", 0),
 	KD_FIELD(struct log_record, subsystem, "dev_info.subsystem", KD_FIELD_OPTIONAL), /* char[16] */
 	KD_FIELD(struct log_record, device, "dev_info.device", KD_FIELD_OPTIONAL),       /* char[48] */
