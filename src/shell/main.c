@@ -167,8 +167,11 @@ static bool identify_one(kd_session *js, const char *path)
 	int rc = s ? session_open_vmcoreinfo(s, path) : -1;
 	struct dump *d = s ? s->dump : NULL;
 	if (!d) {
-		if (s)
-			snprintf(e.msg, sizeof(e.msg), "%s", kd_last_error(s));
+		if (s) { /* the reader's message names the file: once is enough */
+			const char *m = kd_last_error(s);
+			size_t pl = strlen(path);
+			snprintf(e.msg, sizeof(e.msg), "%s", !strncmp(m, path, pl) && !strncmp(m + pl, ": ", 2) ? m + pl + 2 : m);
+		}
 		if (json) {
 			kd_json_object_begin(js, NULL);
 			kd_json_str(js, "path", path);
@@ -264,13 +267,14 @@ static bool identify_one(kd_session *js, const char *path)
 		for (size_t i = 0; i < ARRAY_SIZE(codec_names) && n < sizeof(comp); i++)
 			if (codecs & (1u << i))
 				n += (size_t)snprintf(comp + n, sizeof(comp) - n, "%s%s", n ? "+" : ", compression ", codec_names[i]);
-		printf("%s: %s%s%s, %s, %u-byte pages%s%s, %d CPU%s, release %s, build ID %s, crashed %s%s%s, panic %s%s%s, VMCOREINFO %s%s%s\n",
+		printf("%s: %s%s%s, %s, %u-byte pages%s%s, %d CPU%s, release %s, build ID %s, crashed %s%s%s, panic %s%s%s, VMCOREINFO %s%s%s%s%s\n",
 		       path, d->flattened ? "flattened " : "", elf ? "ELF vmcore" : !strcmp(fmt, "kdump") ? "kdump compressed" : fmt,
 		       qemu ? " (QEMU dump-guest-memory)" : "", d->hdr_machine[0] ? d->hdr_machine : "unknown arch",
 		       d->page_size, level, comp, cpus, cpus == 1 ? "" : "s", release[0] ? release : "unknown", build_id[0] ? build_id : "unknown",
 		       crashtime[0] ? crashtime : "unknown", ct_from ? " from the " : "", ct_from ? ct_from : "",
 		       panic[0] ? "\"" : "", panic[0] ? panic : "unknown", panic[0] ? "\"" : "", d->vmcoreinfo ? "yes" : "no",
-		       d->truncated ? "; truncated: " : "", d->truncated ? d->truncated : "");
+		       d->truncated ? "; truncated: " : "", d->truncated ? d->truncated : "",
+		       logerr[0] && d->vmcoreinfo ? "; log: " : "", logerr[0] && d->vmcoreinfo ? logerr : "");
 	}
 	session_free(s);
 	return true;
@@ -289,7 +293,9 @@ static int run_identify(int argc, char **argv, bool json)
 	if (json) {
 		kd_json_end(js);
 		kd_json_int(js, "failed", bad);
-		char *doc = session_json_document(js, "--identify", 0, "");
+		if (bad)
+			kd_fail(js, "%d of %d files are not readable dumps", bad, argc);
+		char *doc = session_json_document(js, "--identify", bad ? -1 : 0, "");
 		printf("%s\n", doc);
 		free(doc);
 	}
