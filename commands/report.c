@@ -458,12 +458,21 @@ static void text_line(struct rep *r, const char *indent, const char *l)
 		size_t take = len;
 		size_t avail = first ? w : w - 4;
 		if (take > avail) {
+			/* at the last space in the second half; else after its last '/', so a long
+			 * source path breaks between directories, not inside a name */
+			size_t slash = 0;
 			take = avail;
-			for (size_t b = avail; b > avail / 2; b--)
+			for (size_t b = avail; b > avail / 2; b--) {
 				if (l[b] == ' ') {
 					take = b;
+					slash = 0;
 					break;
 				}
+				if (!slash && l[b - 1] == '/')
+					slash = b;
+			}
+			if (slash)
+				take = slash;
 		}
 		kd_printf(r->s, "%s%s%.*s\n", indent, first ? "" : "    ", (int)take, l);
 		l += take;

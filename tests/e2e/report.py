@@ -8,7 +8,11 @@ results it embeds against the commands' own schemas; the report's sys fields, pa
 (bt -l) and kmem -i figures equal the commands' own output, in the text and markdown reports
 verbatim and in the JSON one field by field; the text report fits 80 columns outside those
 outputs; the dumps of one boot, and the kaslr, nokaslr, kdump and novmcoreinfo boots of one
-kernel, share one crash signature. Then two damaged copies of a dump (cut to 1 MiB, and a
+kernel, share one crash signature. The lab's panic boots ($LAB/panics/<kernel>-<kind>:
+a NULL pointer dereference in a module, a soft lockup, a panic on out of memory; boot.sh's
+"panic" boot) get the same checks, and their reports name their own classification, the
+faulting address and function, the locked-up CPU's task, the OOM killer's earlier victim.
+Then two damaged copies of a dump (cut to 1 MiB, and a
 kdump file cut short) still get a report: a document with an error rather than no output.
 Ends with "N passed, N failed"; exit status 1 on any failure.
 """
@@ -31,6 +35,40 @@ from json_check import errors_of, load_schemas, validator  # noqa: E402
 import jsonschema  # noqa: E402,F401
 
 SAME_SIGNATURE_BOOTS = ("kaslr", "nokaslr", "kdump", "novmcoreinfo")
+# the panic boots' kinds (tests/lab/panics/panic-init) and the classification each must get
+PANIC_KINDS = {"oops": "null-pointer-dereference", "softlockup": "soft-lockup", "oom": "out-of-memory"}
+
+
+def panic_rows(lab):
+    """Rows like the manifest's for the panic boots in $LAB/panics/ (no makedumpfile variants)."""
+    rows = []
+    top = os.path.join(lab, "panics")
+    for d in sorted(os.listdir(top)) if os.path.isdir(top) else []:
+        kernel, _, kind = d.partition("-")
+        facts = os.path.join(top, d, "facts.json")
+        if kind in PANIC_KINDS and os.path.exists(facts):
+            rows.append({"id": f"{d}-qemu-elf", "kernel": kernel, "boot": "panic-" + kind, "format": "qemu-elf",
+                         "dump": os.path.join(top, d, "qemu.elf"), "facts": facts,
+                         "vmlinux": os.path.join(lab, "kernels", kernel, "vmlinux")})
+    return rows
+
+
+def panic_kind_checks(check, facts, pan):
+    """What a panic boot's report must say of its own kind of panic."""
+    kind = facts["panic_kind"]
+    if kind == "oops":
+        check(pan.get("address") == "0x0000000000000010", f"oops: faulting address {pan.get('address')}, want 0x10")
+        check((pan.get("rip_symbol") or "").startswith("kdive_crashme_null+"), f"oops: RIP symbol {pan.get('rip_symbol')!r}")
+        check("NULL pointer dereference" in (pan.get("evidence") or ""), f"oops: log line {pan.get('evidence')!r}")
+    elif kind == "softlockup":
+        want = f"soft lockup - CPU#{facts['panic_cpu']} stuck"
+        check(want in (pan.get("evidence") or ""), f"softlockup: log line {pan.get('evidence')!r}, want {want!r}")
+        check(pan.get("message_task") == f"{facts['panic_comm']}:{facts['panic_pid']}",
+              f"softlockup: named task {pan.get('message_task')!r}")
+    elif kind == "oom":
+        v = pan.get("oom_victim") or {}
+        check(v.get("pid") == facts["oom_victim"]["pid"] and v.get("comm") == facts["oom_victim"]["comm"],
+              f"oom: victim {v}, facts {facts['oom_victim']}")
 
 
 def report(kdive, row, fmt, dump=None):
@@ -88,6 +126,9 @@ def one_dump(args, row, store):
         embedded(c.get("bt"), "bt", f"other_cpus[{c.get('cpu')}].bt")
     pan = res.get("panic") or {}
     want_kind = "sysrq-triggered" if "sysrq" in facts.get("panic_message", "") else None
+    if "panic_kind" in facts:
+        want_kind = PANIC_KINDS[facts["panic_kind"]]
+        panic_kind_checks(check, facts, pan)
     if want_kind:
         check(pan.get("classification") == want_kind, f"classification {pan.get('classification')}, want {want_kind}")
     else:
@@ -206,7 +247,7 @@ def main():
     store = load_schemas()
     with open(os.path.join(TOP, "doc", "report-schema.json")) as f:
         store["report"] = json.load(f)
-    rows = read_manifest(lab_dir())
+    rows = read_manifest(lab_dir()) + panic_rows(lab_dir())
     if args.only:
         rows = [r for r in rows if fnmatch.fnmatch(r["id"], args.only)]
     passed, failed = 0, []
