@@ -271,26 +271,32 @@ int session_open(kd_session *s, const char *vmlinux, const char *dumpfile)
 	return kernel_init(s);
 }
 
-int session_open_vmcoreinfo(kd_session *s, const char *dumpfile)
+int session_attach_vmcoreinfo(kd_session *s, struct dump *d)
 {
-	struct kd_err e = {0};
-	s->dump = dump_open(dumpfile, &e);
-	if (!s->dump)
-		return session_fail_from(s, &e);
-	session_note_input(s, dumpfile, "dump file");
-	if (!s->dump->vmcoreinfo)
+	s->dump = d;
+	if (!d->vmcoreinfo)
 		return kd_fail(s, "%s: the dump has no VMCOREINFO: without a vmlinux nothing says where the kernel's "
-			       "structures are or how they are laid out (give the vmlinux)", dumpfile);
+			       "structures are or how they are laid out (give the vmlinux)", d->path ? d->path : "dump");
 	size_t n;
-	const char *rel = dump_vmcoreinfo(s->dump, "OSRELEASE", &n);
+	const char *rel = dump_vmcoreinfo(d, "OSRELEASE", &n);
 	if (rel)
 		snprintf(s->ki.release, sizeof(s->ki.release), "%.*s", (int)MIN(n, sizeof(s->ki.release) - 1), rel);
 	uint64_t off = 0;
-	dump_vmcoreinfo_u64(s->dump, "KERNELOFFSET", 16, &off);
-	s->symtab = symtab_from_vmcoreinfo(s->dump, off);
+	dump_vmcoreinfo_u64(d, "KERNELOFFSET", 16, &off);
+	s->symtab = symtab_from_vmcoreinfo(d, off);
 	ctype_use_vmcoreinfo(s);
 	if (mem_init(s) < 0)
 		return -1;
 	s->arch = &arch_x86_64;
 	return s->arch->init(s);
+}
+
+int session_open_vmcoreinfo(kd_session *s, const char *dumpfile)
+{
+	struct kd_err e = {0};
+	struct dump *d = dump_open(dumpfile, &e);
+	if (!d)
+		return session_fail_from(s, &e);
+	session_note_input(s, dumpfile, "dump file");
+	return session_attach_vmcoreinfo(s, d);
 }
