@@ -134,6 +134,14 @@ static void vmcoreinfo_str(const struct dump *d, const char *key, char *buf, siz
 	snprintf(buf, size, "%.*s", v ? (int)MIN(n, size - 1) : 0, v ? v : "");
 }
 
+/* The kernel's release: VMCOREINFO's OSRELEASE, else a kdump header's utsname ("" if neither). */
+static void dump_release(const struct dump *d, char *buf, size_t size)
+{
+	vmcoreinfo_str(d, "OSRELEASE", buf, size);
+	if (!buf[0])
+		snprintf(buf, size, "%s", d->hdr_release);
+}
+
 /* The panic message, from the log's "Kernel panic - not syncing: " record; "" without one. */
 static void panic_from_log(const struct kd_log_records *r, char *buf, size_t size)
 {
@@ -190,9 +198,7 @@ static bool identify_one(kd_session *js, const char *path)
 	if (!cpus && d->hdr_nr_cpus && d->hdr_nr_cpus < 1000000)
 		cpus = (int)d->hdr_nr_cpus;
 	char release[128], build_id[160], crashtime[64] = "", panic[512] = "", logerr[300] = "";
-	vmcoreinfo_str(d, "OSRELEASE", release, sizeof(release));
-	if (!release[0])
-		snprintf(release, sizeof(release), "%s", d->hdr_release);
+	dump_release(d, release, sizeof(release));
 	str_mask_controls(release);
 	vmcoreinfo_str(d, "BUILD-ID", build_id, sizeof(build_id));
 	str_mask_controls(build_id);
@@ -337,14 +343,8 @@ static bool dump_identity(const char *path, char *release, size_t rsize, char *b
 		fprintf(stderr, "kdive: %s\n", e.msg);
 		return false;
 	}
-	size_t n;
-	const char *v = dump_vmcoreinfo(d, "OSRELEASE", &n);
-	if (v)
-		snprintf(release, rsize, "%.*s", (int)n, v);
-	else
-		snprintf(release, rsize, "%s", d->hdr_release); /* a kdump header's utsname */
-	v = dump_vmcoreinfo(d, "BUILD-ID", &n);
-	snprintf(build_id, bsize, "%.*s", v ? (int)n : 0, v ? v : "");
+	dump_release(d, release, rsize);
+	vmcoreinfo_str(d, "BUILD-ID", build_id, bsize);
 	dump_close(d);
 	return true;
 }

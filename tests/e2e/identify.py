@@ -90,7 +90,9 @@ def main():
                 check(f"release {fx['release']}," in line, f"{did}: release not {fx['release']}: {line}")
                 check(f'panic "{fx["panic_message"]}"' in line, f"{did}: panic not {fx['panic_message']!r}: {line}")
             else:
-                check("release unknown" in line and "panic unknown" in line, f"{did}: no VMCOREINFO, yet: {line}")
+                # a kdump header's utsname may still name the release (QEMU's leaves it empty)
+                check(("release unknown" in line or f"release {fx['release']}," in line) and "panic unknown" in line,
+                      f"{did}: no VMCOREINFO, yet: {line}")
             elf = fmt.endswith("elf")
             check(("ELF vmcore" in line) == elf and ("kdump compressed" in line) == (not elf),
                   f"{did}: format {fmt}: {line}")
@@ -126,7 +128,8 @@ def main():
                 check(it.get("path") == r["dump"] and "error" not in it, f"{did}: json item: {it}")
                 check(it.get("cpus") == fx["nr_cpus"], f"{did}: json cpus {it.get('cpus')}")
                 check(it.get("vmcoreinfo") == fx["vmcoreinfo"], f"{did}: json vmcoreinfo {it.get('vmcoreinfo')}")
-                check(it.get("release") == (fx["release"] if fx["vmcoreinfo"] else None), f"{did}: json release {it.get('release')}")
+                check(it.get("release") in ((fx["release"],) if fx["vmcoreinfo"] else (None, fx["release"])),
+                      f"{did}: json release {it.get('release')}")
                 check(it.get("panic") == (fx["panic_message"] if fx["vmcoreinfo"] else None), f"{did}: json panic {it.get('panic')}")
                 check(it.get("format") == ("elf" if fmt.endswith("elf") else "kdump"), f"{did}: json format {it.get('format')}")
                 check(it.get("flattened") == fmt.endswith("-flat"), f"{did}: json flattened {it.get('flattened')}")
