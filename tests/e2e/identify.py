@@ -24,6 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from run import SANITIZER_MARKS, lab_dir, normalise, read_allow_list, read_manifest  # noqa: E402
 from json_check import errors_of, load_schemas, validator  # noqa: E402
+from extensions import Checks  # noqa: E402
 
 # corrupt-suite files (per kernel) that damage what --identify and --log read
 CORRUPT = ["kdump-trunc-header.kdump", "kdump-flip-block-size.kdump", "kdump-garbage-descs.kdump",
@@ -47,15 +48,8 @@ def main():
     rows = read_manifest(lab)
     if args.only:
         rows = [r for r in rows if fnmatch.fnmatch(r["id"], args.only)]
-    passed, failed = 0, []
-
-    def check(cond, what):
-        nonlocal passed
-        if cond:
-            passed += 1
-        else:
-            failed.append(what)
-        return cond
+    c = Checks()
+    check = c.check
 
     def sane(did, rc, err):
         return check(rc >= 0 and not any(m in err for m in SANITIZER_MARKS),
@@ -186,10 +180,8 @@ def main():
             if sane(did, rc, err):
                 errs = [l for l in err.strip().split("\n") if l and not l.startswith("WARNING:")]
                 check(len(errs) <= 1 and (rc == 0) == (not errs), f"{did}: --log: exit {rc}, errors {errs[:3]}")
-    print(f"{passed} passed, {len(failed)} failed")
-    for f in failed:
-        print("FAIL", f)
-    return 1 if failed else 0
+    print(f"{c.passed} passed, {len(c.failures)} failed")
+    return 1 if c.failures else 0
 
 
 if __name__ == "__main__":
