@@ -313,8 +313,9 @@ static int run_identify(int argc, char **argv, bool json)
 /* kdive --log DUMP: the log command on a session of the dump alone. */
 static int run_log(const char *path)
 {
+	struct stat st;
 	if (!dump_probe(path)) {
-		fprintf(stderr, "kdive: %s: not a dump\n", path);
+		fprintf(stderr, "kdive: %s: %s\n", path, stat(path, &st) < 0 ? strerror(errno) : "not a dump (no ELF core or kdump header)");
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
