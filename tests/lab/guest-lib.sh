@@ -16,7 +16,7 @@ lab_boots() {
 lab_has_kdump() { [ "$1" != rt ]; }
 # The panic boots (boot.sh KERNEL panic --panic KIND, in $LAB/panics/): the kernels that
 # have them and their kinds. The report's tests (tests/e2e/report.py) read them.
-LAB_PANICS="oops softlockup oom"
+LAB_PANICS="oops softlockup oom hung"
 lab_has_panics() { [ "$1" != rt ]; }
 
 # The guest's NIC (every boot, kdump's too): virtio-net on a QEMU hub of its own (no host
