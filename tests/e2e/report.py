@@ -193,6 +193,13 @@ def one_dump(args, row, store):
     others = [int(m.group(1)) for m in re.finditer(r"^PID: (\d+) .*CPU: (\d+)", bta, re.M) if int(m.group(2)) != facts["panic_cpu"]]
     jothers = [t["pid"] for c in (res.get("other_cpus") or {}).get("cpus", []) for t in (c.get("bt") or {}).get("tasks", [])]
     check(others == jothers, f"other CPUs' tasks {jothers}, bt -a's {others}")
+    # the commands to type next: each once, and each runs on this dump without an error
+    nxt = [c.get("command") for c in (res.get("next") or {}).get("commands", [])]
+    check(nxt and len(nxt) == len(set(nxt)), f"next commands, each once: {nxt}")
+    if nxt:
+        p = subprocess.run([args.kdive, "-s", row["vmlinux"], row["dump"]], input="".join(c + "\n" for c in nxt),
+                           text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+        check(p.returncode == 0 and not p.stderr.strip(), f"next commands {nxt} run cleanly: {p.stderr.strip()[-300:]!r}")
     return out, sig
 
 
