@@ -36,7 +36,8 @@ import jsonschema  # noqa: E402,F401
 
 SAME_SIGNATURE_BOOTS = ("kaslr", "nokaslr", "kdump", "novmcoreinfo")
 # the panic boots' kinds (tests/lab/panics/panic-init) and the classification each must get
-PANIC_KINDS = {"oops": "null-pointer-dereference", "softlockup": "soft-lockup", "oom": "out-of-memory"}
+PANIC_KINDS = {"oops": "null-pointer-dereference", "softlockup": "soft-lockup", "oom": "out-of-memory",
+               "hung": "hung-task"}
 
 
 def panic_rows(lab):
@@ -53,7 +54,7 @@ def panic_rows(lab):
     return rows
 
 
-def panic_kind_checks(check, facts, pan):
+def panic_kind_checks(check, facts, pan, res):
     """What a panic boot's report must say of its own kind of panic."""
     kind = facts["panic_kind"]
     if kind == "oops":
@@ -69,6 +70,19 @@ def panic_kind_checks(check, facts, pan):
         v = pan.get("oom_victim") or {}
         check(v.get("pid") == facts["oom_victim"]["pid"] and v.get("comm") == facts["oom_victim"]["comm"],
               f"oom: victim {v}, facts {facts['oom_victim']}")
+    elif kind == "hung":
+        # the three D-state shells share one stack: one group, the first (the largest)
+        want = sorted(facts["dstate"]["pids"])
+        groups = (res.get("blocked") or {}).get("groups") or []
+        g = groups[0] if groups else {}
+        pids = sorted(t.get("pid") for t in g.get("tasks", []))
+        check(pids == want or set(want) <= set(pids), f"hung: the first D-state group has {pids}, want {want}")
+        check("msleep < kdive_crashme_" in (g.get("stack") or ""), f"hung: the group's stack {g.get('stack')!r}")
+        # khungtaskd panicked only after each was blocked timeout_s: the report's figure
+        # (the task's CPU clock minus its last arrival) is at least that
+        ns = [t.get("blocked_ns") for t in g.get("tasks", []) if t.get("pid") in want]
+        check(ns and all(n is not None and n >= facts["dstate"]["timeout_s"] * 10**9 for n in ns),
+              f"hung: blocked for {ns} ns, at least {facts['dstate']['timeout_s']} s each")
 
 
 def report(kdive, row, fmt, dump=None):
@@ -128,7 +142,7 @@ def one_dump(args, row, store):
     want_kind = "sysrq-triggered" if "sysrq" in facts.get("panic_message", "") else None
     if "panic_kind" in facts:
         want_kind = PANIC_KINDS[facts["panic_kind"]]
-        panic_kind_checks(check, facts, pan)
+        panic_kind_checks(check, facts, pan, res)
     if want_kind:
         check(pan.get("classification") == want_kind, f"classification {pan.get('classification')}, want {want_kind}")
     else:
@@ -179,6 +193,13 @@ def one_dump(args, row, store):
     others = [int(m.group(1)) for m in re.finditer(r"^PID: (\d+) .*CPU: (\d+)", bta, re.M) if int(m.group(2)) != facts["panic_cpu"]]
     jothers = [t["pid"] for c in (res.get("other_cpus") or {}).get("cpus", []) for t in (c.get("bt") or {}).get("tasks", [])]
     check(others == jothers, f"other CPUs' tasks {jothers}, bt -a's {others}")
+    # the commands to type next: each once, and each runs on this dump without an error
+    nxt = [c.get("command") for c in (res.get("next") or {}).get("commands", [])]
+    check(nxt and len(nxt) == len(set(nxt)), f"next commands, each once: {nxt}")
+    if nxt:
+        p = subprocess.run([args.kdive, "-s", row["vmlinux"], row["dump"]], input="".join(c + "\n" for c in nxt),
+                           text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+        check(p.returncode == 0 and not p.stderr.strip(), f"next commands {nxt} run cleanly: {p.stderr.strip()[-300:]!r}")
     return out, sig
 
 

@@ -3,7 +3,7 @@
 #
 # Usage: boot.sh <bookworm|trixie|rt> <kaslr|nokaslr|novmcoreinfo|states|many> [--force]
 #        boot.sh <kernel> states --dir DIR --states SPEC [--force]      (the soak's boots)
-#        boot.sh <bookworm|trixie> panic --panic oops|softlockup|oom [--force]
+#        boot.sh <bookworm|trixie> panic --panic oops|softlockup|oom|hung [--force]
 #
 # Guest: 512 MiB, 2 CPUs, TCG (KVM only with KDIVE_LAB_KVM=1 and a working /dev/kvm),
 # cmdline "console=ttyS0 panic=0 no_timer_check" (+ "nokaslr" for nokaslr; no_timer_check:
@@ -49,14 +49,15 @@
 #
 # panic: like kaslr, but the kernel panics in another way than sysrq, on CPU 1: KIND oops
 # (a NULL pointer dereference in the lab's module kdive-crashme, kernel.panic_on_oops=1),
-# softlockup (kdive-crashme spinning with preemption off, kernel.softlockup_panic=1) or oom
-# (vm.panic_on_oom=1 after one hog was killed by the OOM killer). The cmdline adds
+# softlockup (kdive-crashme spinning with preemption off, kernel.softlockup_panic=1), oom
+# (vm.panic_on_oom=1 after one hog was killed by the OOM killer) or hung (three tasks in D
+# state, kernel.hung_task_panic=1: khungtaskd panics). The cmdline adds
 # "rdinit=/panic-init kdive.panic=KIND" and the initramfs is initramfs-panic.cpio.gz
 # (panics.sh: the lab's initramfs.cpio.gz followed by a cpio of /panic-init, the module
 # and /bin/kdive-hog; see tests/lab/panics/panic-init). Its directory is
 # $LAB/panics/<kernel>-<KIND>/ (outside $LAB/dumps: no makedumpfile variants and no crash
 # references; tests/e2e/report.py checks its report), with qemu.elf only; facts.json has
-# "panic_kind" and, for oom, "oom_victim" {pid, comm}.
+# "panic_kind", for oom "oom_victim" {pid, comm}, for hung "dstate" {pids, comm, timeout_s}.
 set -euo pipefail
 # shellcheck source=guest-lib.sh
 . "$(dirname "$0")/guest-lib.sh"
@@ -78,7 +79,7 @@ lab_check_kernel_name "${kernel:-}"
 case "${boot:-}" in kaslr | nokaslr | novmcoreinfo | states | many | panic) ;; *) lab_die "unknown boot '${boot:-}' (kaslr | nokaslr | novmcoreinfo | states | many | panic)" ;; esac
 { [ -z "$dir$spec" ] || [ "$boot" = states ]; } || lab_die "--dir and --states are for the states boot"
 if [ "$boot" = panic ]; then
-	case "$kind" in oops | softlockup | oom) ;; *) lab_die "panic boot: --panic oops|softlockup|oom" ;; esac
+	case "$kind" in oops | softlockup | oom | hung) ;; *) lab_die "panic boot: --panic oops|softlockup|oom|hung" ;; esac
 else
 	[ -z "$kind" ] || lab_die "--panic is for the panic boot"
 fi
@@ -110,7 +111,7 @@ t0=$SECONDS
 lab_need_pkgs qemu-system-x86 binutils
 PY=$(lab_python)
 "$LAB_SRC/guest.sh" "$kernel" normal
-KDIR=$(lab_kernel_dir "$kernel")
+KDIR=$(lab_kernel_boot_dir "$kernel")
 ACCEL=$(lab_qemu_accel)
 INITRD="$KDIR/initramfs.cpio.gz"
 
@@ -128,11 +129,7 @@ many_initramfs() {
 	mkdir -p "$r/bin"
 	cp "$bin" "$r/bin/kdive-many"
 	install -m 755 "$LAB_SRC/many/many-init" "$r/many-init"
-	{
-		cat "$KDIR/initramfs.cpio.gz"
-		(cd "$r" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9n
-	} >"$KDIR/initramfs-many.cpio.gz.tmp"
-	mv "$KDIR/initramfs-many.cpio.gz.tmp" "$KDIR/initramfs-many.cpio.gz"
+	lab_initramfs_layer "$KDIR/initramfs.cpio.gz" "$r" "$KDIR/initramfs-many.cpio.gz"
 	rm -rf "$r"
 }
 if [ "$boot" = states ]; then

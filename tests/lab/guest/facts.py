@@ -27,7 +27,8 @@ facts.json (one object):
   plus whatever --set/--info add: qemu {version,accel,machine,mem_mib,smp}; vmcoreinfo
   (QEMU boots: the ELF dump has a VMCOREINFO note); capture {makedumpfile,source,cmdline}
   and capture_dump {dump_level,compression} (kdump).
-  panic_kind              the panic boots (boot.sh KERNEL panic): oops|softlockup|oom
+  panic_kind              the panic boots (boot.sh KERNEL panic): oops|softlockup|oom|hung
+  dstate                  {pids, comm, timeout_s}: panic kind hung, the tasks in D state
   oom_victim              {pid, comm}: panic kind oom, the hog the OOM killer killed first
 
 processes[] (every process, in this order: init, files, threads, mapper, net, ipc, waiter,
@@ -193,6 +194,9 @@ def main():
     # the panic boots (boot.sh KERNEL panic): how the guest panicked, and the OOM killer's victim
     if "panic-kind" in by_role:
         doc["panic_kind"] = by_role["panic-kind"]["kind"]
+    if "dstate" in by_role:
+        d = by_role["dstate"]
+        doc["dstate"] = {"pids": d["pids"], "comm": d["comm"], "timeout_s": d["timeout_s"]}
     if "oom-victim" in by_role:
         doc["oom_victim"] = {"pid": by_role["oom-victim"]["victim_pid"], "comm": by_role["oom-victim"]["comm"]}
     doc.update(extra)

@@ -7,6 +7,8 @@
  *               (kernel.panic_on_oops=1 makes the Oops a panic)
  *   softlockup  spins with preemption disabled for 60 s, interrupts on, so the soft-lockup
  *               watchdog fires (kernel.softlockup_panic=1 makes it a panic)
+ *   dstate      sleeps uninterruptibly (D state) for 10 minutes, so the hung-task detector
+ *               reports the writer (kernel.hung_task_panic=1 makes it a panic)
  * The lab's panic boots (boot.sh KERNEL panic --panic KIND, panic-init) load it; no other
  * boot does. Out of tree and unsigned, it taints the kernel with O and E, as a customer's
  * own module would.
@@ -44,6 +46,11 @@ static noinline void kdive_crashme_spin(void)
 	preempt_enable();
 }
 
+static noinline void kdive_crashme_dstate(void)
+{
+	msleep(600 * 1000); /* TASK_UNINTERRUPTIBLE */
+}
+
 static ssize_t kdive_crashme_write(struct file *f, const char __user *ubuf, size_t len, loff_t *pos)
 {
 	char buf[16] = {0};
@@ -55,6 +62,8 @@ static ssize_t kdive_crashme_write(struct file *f, const char __user *ubuf, size
 		pr_info("kdive-crashme: %lu\n", kdive_crashme_null());
 	else if (!strcmp(buf, "softlockup"))
 		kdive_crashme_spin();
+	else if (!strcmp(buf, "dstate"))
+		kdive_crashme_dstate();
 	else
 		return -EINVAL;
 	return len;
@@ -77,4 +86,4 @@ static void __exit kdive_crashme_exit(void)
 module_init(kdive_crashme_init);
 module_exit(kdive_crashme_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("kdive dump lab: NULL pointer dereference and soft lockup on request");
+MODULE_DESCRIPTION("kdive dump lab: NULL pointer dereference, soft lockup, hung task on request");
