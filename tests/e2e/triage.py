@@ -4,7 +4,9 @@
 Runs the fenced block that doc/triage.md marks for it, as it is, with GNU parallel (-j2) over
 every dump of the lab's manifest (each with its kernel's vmlinux), the file-level corrupt and
 truncated dumps of the corrupt-dump suite ($LAB/corrupt/, the ones that cannot be opened, and
-two cut at 99 % that can) and one file that is not a dump. Checks: every dump has a REPORT.json
+two cut at 99 % that can), one file that is not a dump, a dump given the other kernel's vmlinux
+and one given a vmlinux that does not exist; the first kernel's dumps are listed without their
+vmlinux, which the recipe's VMLINUX names. Checks: every dump has a REPORT.json
 valid against doc/json-schema/envelope.json and doc/report-schema.json, and a log; the dumps of
 one boot, and the kaslr, nokaslr, kdump and novmcoreinfo boots of one kernel (all sysrq panics),
 share a signature; each broken dump's report has an error member, status 1 and exit status 1,
@@ -30,6 +32,7 @@ sys.path.insert(0, HERE)
 from run import SANITIZER_MARKS, lab_dir, read_manifest  # noqa: E402
 from json_check import errors_of, load_schemas, validator  # noqa: E402
 from report import SAME_SIGNATURE_BOOTS  # noqa: E402
+from extensions import Checks  # noqa: E402
 
 DOC = os.path.join(TOP, "doc", "triage.md")
 MARK = "<!-- tests/e2e/triage.py extracts the next block and runs it as it is -->"
@@ -58,15 +61,8 @@ def main():
     ap.add_argument("--keep", help="write the reports here (kept) instead of a temporary directory")
     args = ap.parse_args()
     kdive = os.path.abspath(args.kdive)
-    passed, failed = 0, []
-
-    def check(cond, what):
-        nonlocal passed
-        if cond:
-            passed += 1
-        else:
-            failed.append(what)
-            print("FAIL:", what, flush=True)
+    c = Checks()
+    check = c.check
 
     store = load_schemas()
     with open(os.path.join(TOP, "doc", "report-schema.json")) as f:
@@ -79,11 +75,11 @@ def main():
     recipe = next((b for info, b, off in blocks if off > at), None) if at >= 0 else None
     check(recipe and "parallel" in recipe, "doc/triage.md marks a GNU parallel block for the test")
     if not recipe:
-        print(f"{passed} passed, {len(failed)} failed")
+        print(f"{c.passed} passed, {len(c.failures)} failed")
         return 1
     if not shutil.which("parallel"):
         check(False, "GNU parallel is installed (scripts/deps: parallel)")
-        print(f"{passed} passed, {len(failed)} failed")
+        print(f"{c.passed} passed, {len(c.failures)} failed")
         return 1
 
     lab = lab_dir()
@@ -103,15 +99,27 @@ def main():
         with open(notdump, "w") as f:
             f.write("this is a note, not a vmcore\n")
         entries.append({"dump": notdump, "vmlinux": rows[0]["vmlinux"] if rows else "", "row": None, "fatal": True})
+        # a dump given the other kernel's vmlinux (refused: a report with the error), and one whose vmlinux is missing
+        kernels = sorted({r["kernel"] for r in rows})
+        if len(kernels) > 1:
+            a = next(r for r in rows if r["kernel"] == kernels[0])
+            b = next(r for r in rows if r["kernel"] == kernels[1])
+            for name, vml in (("wrong-vmlinux.dump", b["vmlinux"]), ("no-vmlinux.dump", os.path.join(tmp, "nonexistent", "vmlinux"))):
+                link = os.path.join(tmp, "input", name)
+                os.symlink(a["dump"], link)
+                entries.append({"dump": link, "vmlinux": vml, "row": None, "fatal": True})
         check(rows and sum(e["fatal"] for e in entries) > 4, f"{len(rows)} lab dumps and {sum(e['fatal'] for e in entries)} broken ones to report")
+        # the first kernel's lab dumps listed without their vmlinux: the recipe's VMLINUX
+        default_vmlinux = rows[0]["vmlinux"] if rows else ""
         dumps_txt = os.path.join(tmp, "input", "dumps.txt")
         with open(dumps_txt, "w") as f:
             for e in entries:
-                f.write(f"{e['dump']}\t{e['vmlinux']}\n")
+                alone = e["row"] is not None and e["vmlinux"] == default_vmlinux
+                f.write(e["dump"] + ("\n" if alone else f"\t{e['vmlinux']}\n"))
         out = os.path.abspath(args.keep) if args.keep else os.path.join(tmp, "reports")
         if args.keep and os.path.isdir(out):
             shutil.rmtree(out)
-        env = dict(os.environ, DUMPS=dumps_txt, VMLINUX="", OUT=out, KDIVE=kdive, JOBS=str(args.jobs))
+        env = dict(os.environ, DUMPS=dumps_txt, VMLINUX=default_vmlinux, OUT=out, KDIVE=kdive, JOBS=str(args.jobs))
         p = subprocess.run(["bash", "-c", recipe], env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=3600)
         nfatal = sum(e["fatal"] for e in entries)
         check(p.returncode == nfatal, f"parallel's exit status {p.returncode} is the number of dumps that cannot be opened ({nfatal}): {p.stderr[-300:]}")
@@ -233,8 +241,8 @@ def main():
         fleet_checks(blocks, rows, tmp, kdive, check)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {len(failed)} failed")
-    return 1 if failed else 0
+    print(f"{c.passed} passed, {len(c.failures)} failed")
+    return 1 if c.failures else 0
 
 
 def fleet_checks(blocks, rows, tmp, kdive, check):
