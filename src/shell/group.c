@@ -28,11 +28,12 @@ struct member {
 	size_t index; /* the order given, for ties */
 	enum group_kind kind;
 	char *report, *dump, *time, *release, *classification, *input, *error, *signature;
+	char *truncated; /* the report's identity.truncated: the dump file lacks memory */
 };
 
 struct group {
 	struct member *m; /* members m[0..n-1], the example first */
-	size_t n;
+	size_t n, truncated;
 	const char *first, *last; /* capture times, NULL when none had one */
 	VEC(const char *) releases;
 	VEC(const char *) classes;
@@ -105,6 +106,7 @@ static void read_report(const char *path, struct member *m)
 	m->release = dup_or_null(str_of(id, "release"));
 	m->classification = dup_or_null(str_of(pan, "classification"));
 	m->input = dup_or_null(str_of(sig, "input"));
+	m->truncated = dup_or_null(str_of(id, "truncated"));
 	const char *s = str_of(sig, "signature");
 	if (str_of(res, "error")) {
 		m->kind = GROUP_ERROR; /* the dump could not be opened */
@@ -128,6 +130,7 @@ static void member_free(struct member *m)
 	free(m->input);
 	free(m->error);
 	free(m->signature);
+	free(m->truncated);
 }
 
 static int cmp_str_null_last(const char *a, const char *b)
@@ -196,19 +199,20 @@ static const char *example_of(const struct member *m)
 	return m->dump ? m->dump : m->report;
 }
 
-/* One line of the table: columns padded to their width, the number right-aligned, the last as it is. */
-static void print_row(kd_session *s, const char *const *cells, const int *width, int ncol, int numeric)
+/* One line of the table: columns padded to their width, the numbers (columns 1 to last_number)
+ * right-aligned, the last column as it is. */
+static void print_row(kd_session *s, const char *const *cells, const int *width, int ncol, int last_number)
 {
 	for (int c = 0; c < ncol - 1; c++)
-		kd_printf(s, c == numeric ? "%*s  " : "%-*s  ", width[c], cells[c]);
+		kd_printf(s, c >= 1 && c <= last_number ? "%*s  " : "%-*s  ", width[c], cells[c]);
 	kd_printf(s, "%s\n", cells[ncol - 1]);
 }
 
 static void print_text(kd_session *s, struct group *g, size_t ng, size_t total, size_t per_kind[3])
 {
-	enum { C_SIG, C_COUNT, C_FIRST, C_LAST, C_CLASS, C_REL, C_EX, NCOL };
-	static const char *const heads[NCOL] = {"SIGNATURE", "COUNT", "FIRST SEEN", "LAST SEEN", "CLASSIFICATION",
-						"RELEASES", "EXAMPLE"};
+	enum { C_SIG, C_COUNT, C_TRUNC, C_FIRST, C_LAST, C_CLASS, C_REL, C_EX, NCOL };
+	static const char *const heads[NCOL] = {"SIGNATURE", "COUNT", "TRUNCATED", "FIRST SEEN", "LAST SEEN",
+						"CLASSIFICATION", "RELEASES", "EXAMPLE"};
 	char (*cells)[NCOL][512] = xcalloc(ng ? ng : 1, sizeof(*cells));
 	int width[NCOL];
 	for (int c = 0; c < NCOL; c++)
@@ -216,6 +220,7 @@ static void print_text(kd_session *s, struct group *g, size_t ng, size_t total, 
 	for (size_t i = 0; i < ng; i++) {
 		snprintf(cells[i][C_SIG], sizeof(cells[i][C_SIG]), "%s", group_name(&g[i]));
 		snprintf(cells[i][C_COUNT], sizeof(cells[i][C_COUNT]), "%zu", g[i].n);
+		snprintf(cells[i][C_TRUNC], sizeof(cells[i][C_TRUNC]), "%zu", g[i].truncated);
 		snprintf(cells[i][C_FIRST], sizeof(cells[i][C_FIRST]), "%s", g[i].first ? g[i].first : "-");
 		snprintf(cells[i][C_LAST], sizeof(cells[i][C_LAST]), "%s", g[i].last ? g[i].last : "-");
 		join(cells[i][C_CLASS], sizeof(cells[i][C_CLASS]), g[i].classes.items, g[i].classes.len);
@@ -224,12 +229,12 @@ static void print_text(kd_session *s, struct group *g, size_t ng, size_t total, 
 		for (int c = 0; c < NCOL; c++)
 			width[c] = MAX(width[c], (int)strlen(cells[i][c]));
 	}
-	print_row(s, heads, width, NCOL, C_COUNT);
+	print_row(s, heads, width, NCOL, C_TRUNC);
 	for (size_t i = 0; i < ng; i++) {
 		const char *row[NCOL];
 		for (int c = 0; c < NCOL; c++)
 			row[c] = cells[i][c];
-		print_row(s, row, width, NCOL, C_COUNT);
+		print_row(s, row, width, NCOL, C_TRUNC);
 	}
 	size_t nsig = ng - (per_kind[GROUP_ERROR] > 0) - (per_kind[GROUP_UNREADABLE] > 0);
 	kd_printf(s, "%zu report%s: %zu in %zu signature%s, %zu whose dump could not be opened, %zu unreadable\n", total,
@@ -247,6 +252,8 @@ static void json_member(kd_session *s, const char *key, const struct member *m)
 	kd_json_str(s, "release", m->release);
 	if (m->error)
 		kd_json_str(s, "error", m->error);
+	if (m->truncated)
+		kd_json_str(s, "truncated", m->truncated);
 	kd_json_end(s);
 }
 
@@ -260,6 +267,7 @@ static void print_json(kd_session *s, struct group *g, size_t ng, size_t total, 
 		kd_json_str(s, "kind", kind_names[g[i].m->kind]);
 		kd_json_str(s, "signature", g[i].m->signature);
 		kd_json_int(s, "count", (int64_t)g[i].n);
+		kd_json_int(s, "truncated", (int64_t)g[i].truncated);
 		kd_json_str(s, "first_seen", g[i].first);
 		kd_json_str(s, "last_seen", g[i].last);
 		kd_json_array_begin(s, "classifications");
@@ -347,6 +355,7 @@ int group_main(int argc, char **argv)
 			struct member *m = &ms.items[i++];
 			g.n++;
 			per_kind[m->kind]++;
+			g.truncated += m->truncated != NULL;
 			if (m->time && (!g.first || strcmp(m->time, g.first) < 0))
 				g.first = m->time;
 			if (m->time && (!g.last || strcmp(m->time, g.last) > 0))

@@ -41,7 +41,7 @@ FATAL = ("elf-trunc-header.elf", "elf-trunc-phdrs.elf", "elf-trunc-half.elf", "e
          "kdump-trunc-header.kdump", "kdump-trunc-bitmap.kdump", "kdump-flip-signature.kdump",
          "flat-trunc-header.flat", "flat-trunc-half.flat")
 # ... and that can (the memory past the cut is missing): a complete report all the same
-OPENS = ("elf-trunc-99pct.elf",)
+OPENS = ("elf-trunc-99pct.elf", "flat-trunc-99pct.flat")
 
 
 def fenced_blocks(text):
@@ -164,6 +164,11 @@ def main():
                       f"{what}: a complete report, exit 0 (status {d.get('status')}, joblog {code}, {res.get('error')!r})")
                 sig = (res.get("signature") or {}).get("signature")
                 check(sig and re.fullmatch(r"[0-9a-f]{16}", sig), f"{what}: a signature ({sig!r})")
+                truncated = (res.get("identity") or {}).get("truncated")
+                if e["row"]:
+                    check(not truncated, f"{what}: a whole lab dump is not reported truncated ({truncated!r})")
+                else:
+                    check(truncated and "missing" in truncated, f"{what}: the report says what the cut dump lacks ({truncated!r})")
                 if e["row"]:
                     sigs[e["row"]["id"]] = (e["row"]["kernel"], e["row"]["boot"], sig, e["dump"])
         by_boot, by_kernel = {}, {}
@@ -205,6 +210,7 @@ def main():
                 times = sorted(m["capture_time"] for m in members if m["capture_time"])
                 check(x["first_seen"] == (times[0] if times else None) and x["last_seen"] == (times[-1] if times else None),
                       f"--group: {x['signature']}: first and last seen are its members' earliest and latest capture")
+                check(x["truncated"] == sum(1 for m in members if m.get("truncated")), f"--group: {x['signature']}: its truncated count")
                 check(x["releases"] == sorted({m["release"] for m in members if m["release"]}), f"--group: {x['signature']}: its releases")
         err = [x for x in groups if x.get("kind") == "error"]
         fatal_dumps = sorted(e["dump"] for e in entries if e["fatal"])
