@@ -429,6 +429,8 @@ struct rep {
 	kd_session *s;
 	enum fmt f;
 	int failed; /* sections that failed */
+	char next[16][64]; /* the commands suggested so far (each once) */
+	size_t nnext;
 };
 
 static bool json(const struct rep *r)
@@ -458,12 +460,21 @@ static void text_line(struct rep *r, const char *indent, const char *l)
 		size_t take = len;
 		size_t avail = first ? w : w - 4;
 		if (take > avail) {
+			/* at the last space in the second half; else after its last '/', so a long
+			 * source path breaks between directories, not inside a name */
+			size_t slash = 0;
 			take = avail;
-			for (size_t b = avail; b > avail / 2; b--)
+			for (size_t b = avail; b > avail / 2; b--) {
 				if (l[b] == ' ') {
 					take = b;
+					slash = 0;
 					break;
 				}
+				if (!slash && l[b - 1] == '/')
+					slash = b;
+			}
+			if (slash)
+				take = slash;
 		}
 		kd_printf(r->s, "%s%s%.*s\n", indent, first ? "" : "    ", (int)take, l);
 		l += take;
@@ -986,13 +997,32 @@ struct blocked {
 	char key[512]; /* the stack's function names */
 };
 
+/* Tasks of one stack together, the longest blocked first within it. */
 static int cmp_blocked(const void *a, const void *b)
 {
 	const struct blocked *x = a, *y = b;
 	int k = strcmp(x->key, y->key);
 	if (k)
 		return k;
+	if (x->known != y->known)
+		return x->known ? -1 : 1;
 	return x->blocked_ns < y->blocked_ns ? 1 : x->blocked_ns > y->blocked_ns ? -1 : 0;
+}
+
+/* A run of tasks with one stack: [first, first + count) of the sorted tasks. */
+struct blocked_group {
+	size_t first, count;
+	const struct blocked *top; /* its longest blocked task */
+};
+
+/* The largest groups first; among equal ones, the longest blocked first. */
+static int cmp_group(const void *a, const void *b)
+{
+	const struct blocked_group *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return cmp_blocked(&(struct blocked){.known = x->top->known, .blocked_ns = x->top->blocked_ns},
+			   &(struct blocked){.known = y->top->known, .blocked_ns = y->top->blocked_ns});
 }
 
 static int sec_blocked(struct rep *r, struct ctx *c)
@@ -1032,10 +1062,17 @@ static int sec_blocked(struct rep *r, struct ctx *c)
 	} else if (!v.len) {
 		kd_printf(s, "(no task in uninterruptible sleep)\n");
 	}
+	VEC(struct blocked_group) groups = {0};
 	for (size_t i = 0; i < v.len;) {
 		size_t j = i;
 		while (j < v.len && !strcmp(v.items[j].key, v.items[i].key))
 			j++;
+		VEC_PUSH(&groups, ((struct blocked_group){.first = i, .count = j - i, .top = &v.items[i]}));
+		i = j;
+	}
+	kd_qsort(groups.items, groups.len, sizeof(groups.items[0]), cmp_group);
+	for (size_t g = 0; g < groups.len; g++) {
+		size_t i = groups.items[g].first, j = i + groups.items[g].count;
 		if (json(r)) {
 			kd_json_object_begin(s, NULL);
 			kd_json_int(s, "count", (int64_t)(j - i));
@@ -1075,8 +1112,8 @@ static int sec_blocked(struct rep *r, struct ctx *c)
 				kd_printf(s, "\n");
 			block(r, v.items[i].bt);
 		}
-		i = j;
 	}
+	VEC_FREE(&groups);
 	if (json(r))
 		kd_json_end(s);
 	for (size_t i = 0; i < v.len; i++)
@@ -1416,6 +1453,11 @@ static int sec_signature(struct rep *r, struct ctx *c)
 
 static void next_cmd(struct rep *r, const char *cmd, const char *why)
 {
+	for (size_t i = 0; i < r->nnext; i++)
+		if (!strcmp(r->next[i], cmd)) /* suggested already, for another reason */
+			return;
+	if (r->nnext < sizeof(r->next) / sizeof(r->next[0]))
+		snprintf(r->next[r->nnext++], sizeof(r->next[0]), "%s", cmd);
 	if (json(r)) {
 		kd_json_object_begin(r->s, NULL);
 		kd_json_str(r->s, "command", cmd);
@@ -1428,6 +1470,17 @@ static void next_cmd(struct rep *r, const char *cmd, const char *why)
 		snprintf(l, sizeof(l), "  %-24s %s", cmd, why);
 		text_line(r, "", l);
 	}
+}
+
+/* The OOM victim is still in the task list (not yet reaped). */
+static bool victim_alive(kd_session *s, int pid)
+{
+	const struct kd_task_table *tt = kd_tasks_get(s);
+	for (size_t i = 0; tt && i < tt->len; i++)
+		if (tt->tasks[i].pid == pid)
+			return true;
+	kd_clear_error(s);
+	return false;
 }
 
 static int sec_next(struct rep *r, struct ctx *c)
@@ -1481,7 +1534,7 @@ static int sec_next(struct rep *r, struct ctx *c)
 		next_cmd(r, "kmem -i", "memory use at the time");
 		next_cmd(r, "kmem -s", "every slab cache");
 		next_cmd(r, "ps -G", "the processes' memory");
-		if (c->cls.victim_pid) {
+		if (c->cls.victim_pid && victim_alive(r->s, c->cls.victim_pid)) { /* a killed one has no mm left */
 			snprintf(cmd, sizeof(cmd), "vm %d", c->cls.victim_pid);
 			next_cmd(r, cmd, "the OOM victim's address space");
 		}

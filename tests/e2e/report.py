@@ -8,7 +8,11 @@ results it embeds against the commands' own schemas; the report's sys fields, pa
 (bt -l) and kmem -i figures equal the commands' own output, in the text and markdown reports
 verbatim and in the JSON one field by field; the text report fits 80 columns outside those
 outputs; the dumps of one boot, and the kaslr, nokaslr, kdump and novmcoreinfo boots of one
-kernel, share one crash signature. Then two damaged copies of a dump (cut to 1 MiB, and a
+kernel, share one crash signature. The lab's panic boots ($LAB/panics/<kernel>-<kind>:
+a NULL pointer dereference in a module, a soft lockup, a panic on out of memory; boot.sh's
+"panic" boot) get the same checks, and their reports name their own classification, the
+faulting address and function, the locked-up CPU's task, the OOM killer's earlier victim.
+Then two damaged copies of a dump (cut to 1 MiB, and a
 kdump file cut short) still get a report: a document with an error rather than no output.
 Ends with "N passed, N failed"; exit status 1 on any failure.
 """
@@ -31,6 +35,54 @@ from json_check import errors_of, load_schemas, validator  # noqa: E402
 import jsonschema  # noqa: E402,F401
 
 SAME_SIGNATURE_BOOTS = ("kaslr", "nokaslr", "kdump", "novmcoreinfo")
+# the panic boots' kinds (tests/lab/panics/panic-init) and the classification each must get
+PANIC_KINDS = {"oops": "null-pointer-dereference", "softlockup": "soft-lockup", "oom": "out-of-memory",
+               "hung": "hung-task"}
+
+
+def panic_rows(lab):
+    """Rows like the manifest's for the panic boots in $LAB/panics/ (no makedumpfile variants)."""
+    rows = []
+    top = os.path.join(lab, "panics")
+    for d in sorted(os.listdir(top)) if os.path.isdir(top) else []:
+        kernel, _, kind = d.partition("-")
+        facts = os.path.join(top, d, "facts.json")
+        if kind in PANIC_KINDS and os.path.exists(facts):
+            rows.append({"id": f"{d}-qemu-elf", "kernel": kernel, "boot": "panic-" + kind, "format": "qemu-elf",
+                         "dump": os.path.join(top, d, "qemu.elf"), "facts": facts,
+                         "vmlinux": os.path.join(lab, "kernels", kernel, "vmlinux")})
+    return rows
+
+
+def panic_kind_checks(check, facts, pan, res):
+    """What a panic boot's report must say of its own kind of panic."""
+    kind = facts["panic_kind"]
+    if kind == "oops":
+        check(pan.get("address") == "0x0000000000000010", f"oops: faulting address {pan.get('address')}, want 0x10")
+        check((pan.get("rip_symbol") or "").startswith("kdive_crashme_null+"), f"oops: RIP symbol {pan.get('rip_symbol')!r}")
+        check("NULL pointer dereference" in (pan.get("evidence") or ""), f"oops: log line {pan.get('evidence')!r}")
+    elif kind == "softlockup":
+        want = f"soft lockup - CPU#{facts['panic_cpu']} stuck"
+        check(want in (pan.get("evidence") or ""), f"softlockup: log line {pan.get('evidence')!r}, want {want!r}")
+        check(pan.get("message_task") == f"{facts['panic_comm']}:{facts['panic_pid']}",
+              f"softlockup: named task {pan.get('message_task')!r}")
+    elif kind == "oom":
+        v = pan.get("oom_victim") or {}
+        check(v.get("pid") == facts["oom_victim"]["pid"] and v.get("comm") == facts["oom_victim"]["comm"],
+              f"oom: victim {v}, facts {facts['oom_victim']}")
+    elif kind == "hung":
+        # the three D-state shells share one stack: one group, the first (the largest)
+        want = sorted(facts["dstate"]["pids"])
+        groups = (res.get("blocked") or {}).get("groups") or []
+        g = groups[0] if groups else {}
+        pids = sorted(t.get("pid") for t in g.get("tasks", []))
+        check(pids == want or set(want) <= set(pids), f"hung: the first D-state group has {pids}, want {want}")
+        check("msleep < kdive_crashme_" in (g.get("stack") or ""), f"hung: the group's stack {g.get('stack')!r}")
+        # khungtaskd panicked only after each was blocked timeout_s: the report's figure
+        # (the task's CPU clock minus its last arrival) is at least that
+        ns = [t.get("blocked_ns") for t in g.get("tasks", []) if t.get("pid") in want]
+        check(ns and all(n is not None and n >= facts["dstate"]["timeout_s"] * 10**9 for n in ns),
+              f"hung: blocked for {ns} ns, at least {facts['dstate']['timeout_s']} s each")
 
 
 def report(kdive, row, fmt, dump=None):
@@ -88,6 +140,9 @@ def one_dump(args, row, store):
         embedded(c.get("bt"), "bt", f"other_cpus[{c.get('cpu')}].bt")
     pan = res.get("panic") or {}
     want_kind = "sysrq-triggered" if "sysrq" in facts.get("panic_message", "") else None
+    if "panic_kind" in facts:
+        want_kind = PANIC_KINDS[facts["panic_kind"]]
+        panic_kind_checks(check, facts, pan, res)
     if want_kind:
         check(pan.get("classification") == want_kind, f"classification {pan.get('classification')}, want {want_kind}")
     else:
@@ -138,6 +193,13 @@ def one_dump(args, row, store):
     others = [int(m.group(1)) for m in re.finditer(r"^PID: (\d+) .*CPU: (\d+)", bta, re.M) if int(m.group(2)) != facts["panic_cpu"]]
     jothers = [t["pid"] for c in (res.get("other_cpus") or {}).get("cpus", []) for t in (c.get("bt") or {}).get("tasks", [])]
     check(others == jothers, f"other CPUs' tasks {jothers}, bt -a's {others}")
+    # the commands to type next: each once, and each runs on this dump without an error
+    nxt = [c.get("command") for c in (res.get("next") or {}).get("commands", [])]
+    check(nxt and len(nxt) == len(set(nxt)), f"next commands, each once: {nxt}")
+    if nxt:
+        p = subprocess.run([args.kdive, "-s", row["vmlinux"], row["dump"]], input="".join(c + "\n" for c in nxt),
+                           text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+        check(p.returncode == 0 and not p.stderr.strip(), f"next commands {nxt} run cleanly: {p.stderr.strip()[-300:]!r}")
     return out, sig
 
 
@@ -206,7 +268,7 @@ def main():
     store = load_schemas()
     with open(os.path.join(TOP, "doc", "report-schema.json")) as f:
         store["report"] = json.load(f)
-    rows = read_manifest(lab_dir())
+    rows = read_manifest(lab_dir()) + panic_rows(lab_dir())
     if args.only:
         rows = [r for r in rows if fnmatch.fnmatch(r["id"], args.only)]
     passed, failed = 0, []

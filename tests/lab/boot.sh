@@ -3,6 +3,7 @@
 #
 # Usage: boot.sh <bookworm|trixie|rt> <kaslr|nokaslr|novmcoreinfo|states|many> [--force]
 #        boot.sh <kernel> states --dir DIR --states SPEC [--force]      (the soak's boots)
+#        boot.sh <bookworm|trixie> panic --panic oops|softlockup|oom|hung [--force]
 #
 # Guest: 512 MiB, 2 CPUs, TCG (KVM only with KDIVE_LAB_KVM=1 and a working /dev/kvm),
 # cmdline "console=ttyS0 panic=0 no_timer_check" (+ "nokaslr" for nokaslr; no_timer_check:
@@ -45,25 +46,43 @@
 # zombie, userspin, unrun, faulter) and "states" {spec, panic_cpu, cpu0, cpu1}.
 # --dir DIR and --states SPEC (states only) are the soak's: another directory (outside
 # $LAB/dumps) and another mix; a directory whose facts.json has another spec is redone.
+#
+# panic: like kaslr, but the kernel panics in another way than sysrq, on CPU 1: KIND oops
+# (a NULL pointer dereference in the lab's module kdive-crashme, kernel.panic_on_oops=1),
+# softlockup (kdive-crashme spinning with preemption off, kernel.softlockup_panic=1), oom
+# (vm.panic_on_oom=1 after one hog was killed by the OOM killer) or hung (three tasks in D
+# state, kernel.hung_task_panic=1: khungtaskd panics). The cmdline adds
+# "rdinit=/panic-init kdive.panic=KIND" and the initramfs is initramfs-panic.cpio.gz
+# (panics.sh: the lab's initramfs.cpio.gz followed by a cpio of /panic-init, the module
+# and /bin/kdive-hog; see tests/lab/panics/panic-init). Its directory is
+# $LAB/panics/<kernel>-<KIND>/ (outside $LAB/dumps: no makedumpfile variants and no crash
+# references; tests/e2e/report.py checks its report), with qemu.elf only; facts.json has
+# "panic_kind", for oom "oom_victim" {pid, comm}, for hung "dstate" {pids, comm, timeout_s}.
 set -euo pipefail
 # shellcheck source=guest-lib.sh
 . "$(dirname "$0")/guest-lib.sh"
 
 usage() { lab_die "usage: boot.sh <bookworm|trixie|rt> <kaslr|nokaslr|novmcoreinfo|states|many> [--force] [--dir DIR --states SPEC]"; }
-kernel= boot= force=0 dir= spec=
+kernel= boot= force=0 dir= spec= kind=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--force) force=1 ;;
 	--dir) dir=${2:?}; shift ;;
 	--states) spec=${2:?}; shift ;;
+	--panic) kind=${2:?}; shift ;;
 	-*) usage ;;
 	*) if [ -z "$kernel" ]; then kernel=$1; else boot=$1; fi ;;
 	esac
 	shift
 done
 lab_check_kernel_name "${kernel:-}"
-case "${boot:-}" in kaslr | nokaslr | novmcoreinfo | states | many) ;; *) lab_die "unknown boot '${boot:-}' (kaslr | nokaslr | novmcoreinfo | states | many)" ;; esac
+case "${boot:-}" in kaslr | nokaslr | novmcoreinfo | states | many | panic) ;; *) lab_die "unknown boot '${boot:-}' (kaslr | nokaslr | novmcoreinfo | states | many | panic)" ;; esac
 { [ -z "$dir$spec" ] || [ "$boot" = states ]; } || lab_die "--dir and --states are for the states boot"
+if [ "$boot" = panic ]; then
+	case "$kind" in oops | softlockup | oom | hung) ;; *) lab_die "panic boot: --panic oops|softlockup|oom|hung" ;; esac
+else
+	[ -z "$kind" ] || lab_die "--panic is for the panic boot"
+fi
 
 DIR="$LAB/dumps/$kernel-$boot"
 TIMEOUT=${KDIVE_LAB_TIMEOUT:-300}
@@ -75,6 +94,10 @@ if [ "$boot" = many ]; then
 	FLAT= # the benchmark reads the ELF dump only
 	MANY_SLEEPERS=${KDIVE_LAB_MANY_SLEEPERS:-1500}
 	MANY_THREADS=${KDIVE_LAB_MANY_THREADS:-1500}
+fi
+if [ "$boot" = panic ]; then
+	DIR="$LAB/panics/$kernel-$kind"
+	FLAT= # the report reads the ELF dump
 fi
 if [ "$boot" = states ]; then
 	[ -z "$dir" ] || DIR=$dir
@@ -117,6 +140,10 @@ if [ "$boot" = states ]; then
 	"$LAB_SRC/states.sh" "$kernel" normal
 	INITRD="$KDIR/initramfs-states.cpio.gz"
 fi
+if [ "$boot" = panic ]; then
+	"$LAB_SRC/panics.sh" "$kernel"
+	INITRD="$KDIR/initramfs-panic.cpio.gz"
+fi
 
 cmdline="console=ttyS0 panic=0 no_timer_check"
 dev=()
@@ -135,12 +162,17 @@ states)
 	cmdline="$cmdline rdinit=/states-init kdive.states=$spec"
 	dev=(-device vmcoreinfo)
 	;;
+panic)
+	cmdline="$cmdline rdinit=/panic-init kdive.panic=$kind"
+	dev=(-device vmcoreinfo)
+	;;
 esac
 
 # What this boot is made from (lab_boot_sig): a boot made from anything else is redone.
 inputs=("$KDIR/initramfs.cpio.gz.inputs" "$0" "$LAB_SRC/guest/facts.py" "$LAB_SRC/guest/qmp.py")
 case "$boot" in
 states) inputs+=("$KDIR/initramfs-states.cpio.gz.inputs") ;;
+panic) inputs+=("$KDIR/initramfs-panic.cpio.gz.inputs") ;;
 many) inputs+=("$LAB_SRC/many/kdive-many.c" "$LAB_SRC/many/many-init" "$LAB_SRC/workload/kdive-facts.h") ;;
 esac
 sig=$(lab_boot_sig "$cmdline" "${dev[@]}" "${LAB_QEMU_NIC[@]}" "mem=$MEM" "flat=$FLAT" -- "${inputs[@]}")

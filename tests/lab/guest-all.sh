@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The guest side of the dump lab, all of it: kernels, then the QEMU boots of every kernel
 # (bookworm and trixie: kaslr, nokaslr, novmcoreinfo, states; rt, the PREEMPT_RT kernel:
-# states only), then the genuine kdump of bookworm and trixie. Every step is skipped when
+# states only), then the genuine kdump of bookworm and trixie, then their panic boots
+# (oops, softlockup, oom: $LAB/panics/). Every step is skipped when
 # its output exists; --force redoes the boots and kdumps (not the kernels: run
 # kernels.sh --force for that).
 #
@@ -31,5 +32,10 @@ for k in "${kernels[@]}"; do
 done
 for k in "${kernels[@]}"; do
 	if lab_has_kdump "$k"; then "$LAB_SRC/kdump.sh" "$k" "${force[@]}"; fi
+done
+for k in "${kernels[@]}"; do
+	if lab_has_panics "$k"; then
+		for p in $LAB_PANICS; do "$LAB_SRC/boot.sh" "$k" panic --panic "$p" "${force[@]}"; done
+	fi
 done
 lab_log "guest lab done in $(lab_elapsed "$t0"): $(du -sh "$LAB/dumps" | cut -f1) in $LAB/dumps"

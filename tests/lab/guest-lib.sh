@@ -14,6 +14,10 @@ lab_boots() {
 	case "$1" in rt) echo states ;; *) echo "$LAB_BOOTS" ;; esac
 }
 lab_has_kdump() { [ "$1" != rt ]; }
+# The panic boots (boot.sh KERNEL panic --panic KIND, in $LAB/panics/): the kernels that
+# have them and their kinds. The report's tests (tests/e2e/report.py) read them.
+LAB_PANICS="oops softlockup oom hung"
+lab_has_panics() { [ "$1" != rt ]; }
 
 # The guest's NIC (every boot, kdump's too): virtio-net on a QEMU hub of its own (no host
 # network, nothing on the wire but what the guest sends), MAC 52:54:00:6b:64:01 as

@@ -6,7 +6,7 @@ Usage: facts.py KERNEL BOOT FACTS_LOG CONSOLE_LOG OUT [--dump FORMAT=FILE]... [-
                 [--info KEY=FILE]...     (FILE of key=value lines, set as an object)
 
 facts.json (one object):
-  kernel, boot            lab names: bookworm|trixie|rt, kaslr|nokaslr|novmcoreinfo|states|kdump
+  kernel, boot            lab names: bookworm|trixie|rt, kaslr|nokaslr|novmcoreinfo|states|kdump|panic
   release, version        uname -r, uname -v of the guest
   machine                 uname -m
   cmdline                 /proc/cmdline of the (first) kernel
@@ -27,6 +27,9 @@ facts.json (one object):
   plus whatever --set/--info add: qemu {version,accel,machine,mem_mib,smp}; vmcoreinfo
   (QEMU boots: the ELF dump has a VMCOREINFO note); capture {makedumpfile,source,cmdline}
   and capture_dump {dump_level,compression} (kdump).
+  panic_kind              the panic boots (boot.sh KERNEL panic): oops|softlockup|oom|hung
+  dstate                  {pids, comm, timeout_s}: panic kind hung, the tasks in D state
+  oom_victim              {pid, comm}: panic kind oom, the hog the OOM killer killed first
 
 processes[] (every process, in this order: init, files, threads, mapper, net, ipc, waiter,
              timers, bpf, sleep, panic, then ext4 and those of the states boot's kdive-states
@@ -126,9 +129,15 @@ def main():
     if i < 0:
         die("no kernel panic in the console log")
     msg = console[i:].split("\n", 1)[0].split(": ", 1)[1].strip()
-    m = re.search(r"CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (\S+)", console[i:])
+    pat = r"CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (\S+)"
+    m = re.search(pat, console[i:])
     if not m:
-        die("no 'CPU: n PID: p Comm: c' line after the panic")
+        # After an Oops the panic prints no stack of its own (TAINT_DIE): the task is the
+        # one in the Oops' "CPU: n PID: p Comm: c" line, the last before the panic.
+        before = re.findall(pat, console[:i])
+        if not before:
+            die("no 'CPU: n PID: p Comm: c' line around the panic")
+        m = re.match(pat, "CPU: %s PID: %s Comm: %s" % before[-1])
     cpu, pid, comm = int(m.group(1)), int(m.group(2)), m.group(3)
     if (cpu, pid, comm) != (panic["cpu"], panic["pid"], panic["comm"]):
         die(f"kernel says panic on CPU {cpu} by {pid} {comm}, the guest said {panic}")
@@ -182,6 +191,14 @@ def main():
         "jbd2": by_role["lab"]["jbd2"],
         "netdev": by_role["lab"]["netdev"],
     }
+    # the panic boots (boot.sh KERNEL panic): how the guest panicked, and the OOM killer's victim
+    if "panic-kind" in by_role:
+        doc["panic_kind"] = by_role["panic-kind"]["kind"]
+    if "dstate" in by_role:
+        d = by_role["dstate"]
+        doc["dstate"] = {"pids": d["pids"], "comm": d["comm"], "timeout_s": d["timeout_s"]}
+    if "oom-victim" in by_role:
+        doc["oom_victim"] = {"pid": by_role["oom-victim"]["victim_pid"], "comm": by_role["oom-victim"]["comm"]}
     doc.update(extra)
     with open(out + ".tmp", "w") as f:
         json.dump(doc, f, indent=1)
