@@ -2,14 +2,16 @@
 """Triage of many dumps (issue 13, doc/triage.md): the GNU parallel recipe, kdive --group.
 
 Runs the fenced block that doc/triage.md marks for it, as it is, with GNU parallel (-j2) over
-every dump of the lab's manifest (each with its kernel's vmlinux), the file-level corrupt and
+every dump of the lab's manifest and its panic boots ($LAB/panics/, as report.py finds them;
+each dump with its kernel's vmlinux), the file-level corrupt and
 truncated dumps of the corrupt-dump suite ($LAB/corrupt/, the ones that cannot be opened, and
 two cut at 99 % that can), one file that is not a dump, a dump given the other kernel's vmlinux
 and one given a vmlinux that does not exist; the first kernel's dumps are listed without their
 vmlinux, which the recipe's VMLINUX names. Checks: every dump has a REPORT.json
 valid against doc/json-schema/envelope.json and doc/report-schema.json, and a log; the dumps of
 one boot, and the kaslr, nokaslr, kdump and novmcoreinfo boots of one kernel (all sysrq panics),
-share a signature; each broken dump's report has an error member, status 1 and exit status 1,
+share a signature, and each panic boot (an oops, a soft lockup, ...) has a signature other than
+the sysrq panics'; each broken dump's report has an error member, status 1 and exit status 1,
 and parallel's exit status counts exactly those; then kdive --group on the reports' directory,
 as text and as --json (against doc/json-schema/group.json): the counts add up to the number of
 reports, each boot's dumps are in one row, the broken dumps in the error row, a file that is
@@ -31,7 +33,7 @@ TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 from run import SANITIZER_MARKS, lab_dir, read_manifest  # noqa: E402
 from json_check import errors_of, load_schemas, validator  # noqa: E402
-from report import SAME_SIGNATURE_BOOTS  # noqa: E402
+from report import SAME_SIGNATURE_BOOTS, panic_rows  # noqa: E402
 from extensions import Checks  # noqa: E402
 
 DOC = os.path.join(TOP, "doc", "triage.md")
@@ -83,7 +85,7 @@ def main():
         return 1
 
     lab = lab_dir()
-    rows = [r for r in read_manifest(lab) if os.path.exists(r["dump"])]
+    rows = [r for r in read_manifest(lab) + panic_rows(lab) if os.path.exists(r["dump"])]
     tmp = tempfile.mkdtemp(prefix="kdive-triage-")
     try:
         # the list: lab dumps, broken dumps, a file that is not a dump
@@ -180,6 +182,11 @@ def main():
             check(len(s) == 1, f"{kernel}-{boot}: the boot's dumps share one signature ({sorted(map(str, s))})")
         for kernel, s in sorted(by_kernel.items()):
             check(len(s) == 1, f"{kernel}: its {', '.join(SAME_SIGNATURE_BOOTS)} boots share one signature ({sorted(map(str, s))})")
+        # the panic boots (an oops, a soft lockup, ...): another bug each, so another signature
+        sysrq = set().union(*by_kernel.values()) if by_kernel else set()
+        for (kernel, boot), s in sorted(by_boot.items()):
+            if boot.startswith("panic-"):
+                check(not (s & sysrq), f"{kernel}-{boot}: a signature of its own, not the sysrq panics' ({sorted(map(str, s))})")
 
         # kdive --group on the directory, as JSON and as text
         nreports = len([n for n in os.listdir(out) if n.endswith(".json")])
