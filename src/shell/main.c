@@ -21,6 +21,7 @@ static void usage(FILE *f)
 		   "       kdive [-s] [-i cmdfile] dumpfile vmlinux\n"
 		   "       kdive [-s] [-i cmdfile] dumpfile      (the vmlinux found by build ID, release, debuginfod)\n"
 		   "       kdive --osrelease dumpfile\n"
+		   "       kdive --group [--json] REPORT.json|DIRECTORY...   (reports grouped by signature)\n"
 		   "  -i FILE   run the commands in FILE, then read commands from the terminal\n"
 		   "            (or stop, if standard input is not a terminal)\n"
 		   "  -s        silent: no banner at start-up\n"
@@ -152,6 +153,9 @@ int main(int argc, char **argv)
 						    {"osrelease", no_argument, NULL, 'O'},
 						    {"report", no_argument, NULL, 'R'},     {"format", required_argument, NULL, 'F'},
 						    {0, 0, 0, 0}};
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) /* --group: reports, not a dump (group.c) */
+		if (!strcmp(argv[i], "--group"))
+			return group_main(argc, argv);
 	int c;
 	while ((c = getopt_long(argc, argv, "i:shvo:", longopts, NULL)) != -1) {
 		switch (c) {
