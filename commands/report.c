@@ -798,6 +798,8 @@ static int sec_identity(struct rep *r, struct ctx *c)
 	char buf[256];
 	field(r, "release", "release", ti->release && *ti->release ? ti->release : "(unknown)");
 	field(r, "dump_format", "dump format", ti->dump_format ? ti->dump_format : "(none)");
+	if (ti->truncated) /* what is read past the end reads as not in the dump; the report says so */
+		field(r, "truncated", "truncated", ti->truncated);
 	if (json(r)) {
 		kd_json_int(s, "dump_level", ti->dump_level);
 		kd_json_int(s, "cpus", ti->nr_cpus);

@@ -31,6 +31,9 @@ struct kd_target_info {
 	const uint64_t *per_cpu_offset; /* nr_cpus entries, NULL if unknown */
 	int panic_cpu;             /* -1 if unknown */
 	const char *arch;          /* "x86_64" */
+	/* API 1.6: NULL, or why the dump file is shorter than its headers describe and which memory
+	 * is missing (what the WARNING at start-up says) */
+	const char *truncated;
 };
 /* Never NULL; without a dump, the dump fields are empty. */
 KD_API const struct kd_target_info *kd_target(kd_session *s);

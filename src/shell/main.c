@@ -24,6 +24,7 @@ static void usage(FILE *f)
 		   "       kdive --osrelease dumpfile\n"
 		   "       kdive --identify [--json] dumpfile...   (what each dump is, without a vmlinux)\n"
 		   "       kdive --log dumpfile   (the kernel log from the dump's VMCOREINFO alone)\n"
+		   "       kdive --group [--json] REPORT.json|DIRECTORY...   (reports grouped by signature)\n"
 		   "  -i FILE   run the commands in FILE, then read commands from the terminal\n"
 		   "            (or stop, if standard input is not a terminal)\n"
 		   "  -s        silent: no banner at start-up\n"
@@ -361,6 +362,9 @@ int main(int argc, char **argv)
 						    {"identify", no_argument, NULL, 'I'},   {"log", no_argument, NULL, 'L'},
 						    {"report", no_argument, NULL, 'R'},     {"format", required_argument, NULL, 'F'},
 						    {0, 0, 0, 0}};
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) /* --group: reports, not a dump (group.c) */
+		if (!strcmp(argv[i], "--group"))
+			return group_main(argc, argv);
 	int c;
 	while ((c = getopt_long(argc, argv, "i:shvo:", longopts, NULL)) != -1) {
 		switch (c) {
