@@ -54,7 +54,8 @@ static bool same_file(const char *a, const struct stat *st)
 	return a && stat(a, &sa) == 0 && sa.st_dev == st->st_dev && sa.st_ino == st->st_ino;
 }
 
-static int run_report(kd_session *s, const char *vmlinux, const char *dump, const char *format, const char *outfile)
+static int run_report(kd_session *s, const char *vmlinux, const char *dump, const char *format, const char *outfile,
+		      const char *open_err, enum kd_errcode open_code)
 {
 	struct stat ost;
 	bool exists = outfile && stat(outfile, &ost) == 0;
@@ -74,10 +75,13 @@ static int run_report(kd_session *s, const char *vmlinux, const char *dump, cons
 	s->json_mode = js;
 	s->silent = true;
 	int rc = 0;
-	if (session_open(s, vmlinux, dump) < 0) {
+	/* open_err: the dump was given alone and could not be used (not a dump, no vmlinux found) */
+	if (open_err)
+		kd_error(s, open_code, 0, "%s", open_err);
+	if (open_err || session_open(s, vmlinux, dump) < 0) {
 		rc = -1;
 		char msg[sizeof(s->err.msg)];
-		snprintf(msg, sizeof(msg), "%s", kd_last_error(s));
+		snprintf(msg, sizeof(msg), "%s", open_err ? open_err : kd_last_error(s));
 		fprintf(stderr, "kdive: %s\n", msg);
 		if (js) {
 			session_json_reset(s);
@@ -91,9 +95,10 @@ static int run_report(kd_session *s, const char *vmlinux, const char *dump, cons
 			free(doc);
 		} else if (!strcmp(format, "markdown")) {
 			fprintf(mem, "# kdive report: the dump could not be opened\n\n- **dump:** `%s`\n- **vmlinux:** `%s`\n\n"
-				     "> **error:** %s\n", dump, vmlinux, msg);
+				     "> **error:** %s\n", dump, vmlinux ? vmlinux : "-", msg);
 		} else {
-			fprintf(mem, "kdive report: the dump could not be opened\ndump %s\nvmlinux %s\nerror: %s\n", dump, vmlinux, msg);
+			fprintf(mem, "kdive report: the dump could not be opened\ndump %s\nvmlinux %s\nerror: %s\n", dump,
+				vmlinux ? vmlinux : "-", msg);
 		}
 	} else {
 		if (outfile && exists && session_input_what(s, ost.st_dev, ost.st_ino)) {
@@ -337,12 +342,13 @@ static int run_log(const char *path)
 /* ---- end of --identify and --log ---- */
 
 /* What a dump says of the kernel it holds, without a vmlinux: its release and build ID. */
-static bool dump_identity(const char *path, char *release, size_t rsize, char *build_id, size_t bsize)
+static bool dump_identity(const char *path, char *release, size_t rsize, char *build_id, size_t bsize, char *msg,
+			  size_t msize)
 {
 	struct kd_err e = {0};
 	struct dump *d = dump_open(path, &e);
 	if (!d) {
-		fprintf(stderr, "kdive: %s\n", e.msg);
+		snprintf(msg, msize, "%s", e.msg);
 		return false;
 	}
 	dump_release(d, release, rsize);
@@ -393,31 +399,36 @@ int main(int argc, char **argv)
 	}
 	char *found = NULL; /* the vmlinux found for a dump given alone */
 	const char *vmlinux, *dump;
+	char alone_err[800] = ""; /* a dump alone that cannot be used: with --report, a report of the error */
+	enum kd_errcode alone_code = KD_EFORMAT;
 	if (argc - optind == 1) {
 		/* a dump alone: its release (--osrelease), or its vmlinux found for it */
 		char release[128] = "", build_id[160] = "", msg[600];
+		const char *how;
 		dump = argv[optind];
+		vmlinux = NULL;
 		if (!dump_probe(dump)) {
-			fprintf(stderr, "kdive: %s: not a dump (give the vmlinux and the dump)\n", dump);
-			return 1;
-		}
-		if (!dump_identity(dump, release, sizeof(release), build_id, sizeof(build_id)))
-			return 1;
-		if (osrelease) {
+			snprintf(alone_err, sizeof(alone_err), "%s: not a dump (give the vmlinux and the dump)", dump);
+		} else if (!dump_identity(dump, release, sizeof(release), build_id, sizeof(build_id), msg, sizeof(msg))) {
+			snprintf(alone_err, sizeof(alone_err), "%s", msg);
+		} else if (osrelease) {
 			if (!release[0]) {
 				fprintf(stderr, "kdive: %s: the dump names no release (no VMCOREINFO)\n", dump);
 				return 1;
 			}
 			printf("%s\n", release);
 			return 0;
+		} else if (!(found = debuginfo_find_vmlinux(build_id[0] ? build_id : NULL, release, &how, msg, sizeof(msg)))) {
+			snprintf(alone_err, sizeof(alone_err), "%s: %s", dump, msg);
+			alone_code = KD_ENOTFOUND;
+		} else {
+			fprintf(stderr, "kdive: using %s, found %s\n", found, how);
+			vmlinux = found;
 		}
-		const char *how;
-		if (!(found = debuginfo_find_vmlinux(build_id[0] ? build_id : NULL, release, &how, msg, sizeof(msg)))) {
-			fprintf(stderr, "kdive: %s: %s\n", dump, msg);
+		if (alone_err[0] && !report) {
+			fprintf(stderr, "kdive: %s\n", alone_err);
 			return 1;
 		}
-		fprintf(stderr, "kdive: using %s, found %s\n", found, how);
-		vmlinux = found;
 	} else if (argc - optind != 2 || osrelease) {
 		usage(stderr);
 		return 2;
@@ -425,7 +436,7 @@ int main(int argc, char **argv)
 		vmlinux = argv[optind];
 		dump = argv[optind + 1];
 	}
-	if (dump_probe(vmlinux) && !dump_probe(dump)) { /* crash accepts either order */
+	if (vmlinux && dump_probe(vmlinux) && !dump_probe(dump)) { /* crash accepts either order */
 		const char *t = vmlinux;
 		vmlinux = dump;
 		dump = t;
@@ -442,7 +453,8 @@ int main(int argc, char **argv)
 			signal(SIGPIPE, SIG_IGN);
 			kd_session *rs = session_new();
 			builtins_register(rs);
-			rrc = run_report(rs, vmlinux, dump, report_format, report_out);
+			rrc = run_report(rs, vmlinux, dump, report_format, report_out, alone_err[0] ? alone_err : NULL,
+					 alone_code);
 			session_free(rs);
 		}
 		free(found);

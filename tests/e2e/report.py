@@ -240,6 +240,26 @@ def damaged(args, rows, store, check):
                           f"{what}: valid against the schemas")
                     if fatal:
                         check(doc["status"] == 1 and doc["result"].get("error"), f"{what}: status 1 and an error member")
+    # a dump given alone (kdive looks for its vmlinux) that cannot be used: still a report
+    with tempfile.TemporaryDirectory(prefix="kdive-report-") as tmp:
+        junk = os.path.join(tmp, "notadump")
+        with open(junk, "w") as f:
+            f.write("not a dump\n")
+        env = dict(os.environ, KDIVE_DEBUG_FILE_DIRECTORY=tmp)  # nowhere to find a vmlinux
+        env.pop("DEBUGINFOD_URLS", None)
+        alone = [(junk, "EFORMAT")] + ([(elf["dump"], "ENOTFOUND")] if elf else [])
+        for path, code in alone:
+            for fmt in ("text", "markdown", "json"):
+                p = subprocess.run([os.path.abspath(args.kdive), "--report", "--format", fmt, path], text=True, env=env, cwd=tmp,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+                what = f"--report {os.path.basename(path)} alone, no vmlinux to find, --format {fmt}"
+                check(p.returncode == 1 and p.stdout.strip(), f"{what}: exit 1 and a report ({p.returncode}, {p.stderr.strip()[-200:]})")
+                if fmt == "json" and p.stdout.strip():
+                    doc = json.loads(p.stdout)
+                    check(not errors_of(envelope, doc) and not errors_of(rs, doc.get("result") or {}),
+                          f"{what}: valid against the schemas")
+                    check(doc["status"] == 1 and doc["result"].get("error") and doc["result"].get("vmlinux") is None
+                          and doc["error"]["code"] == code, f"{what}: status 1, an error member, vmlinux null, code {code}")
     # -o never overwrites an input
     if elf:
         p = subprocess.run([args.kdive, "--report", "-o", elf["dump"], elf["vmlinux"], elf["dump"]], text=True,
