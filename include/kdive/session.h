@@ -31,6 +31,8 @@ struct kd_target_info {
 	const uint64_t *per_cpu_offset; /* nr_cpus entries, NULL if unknown */
 	int panic_cpu;             /* -1 if unknown */
 	const char *arch;          /* "x86_64" */
+	bool live;                 /* API 1.6: the running kernel (/proc/kcore): no panic task, values
+				    * may change between reads, the active tasks run on */
 };
 /* Never NULL; without a dump, the dump fields are empty. */
 KD_API const struct kd_target_info *kd_target(kd_session *s);
