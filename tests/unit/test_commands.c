@@ -223,6 +223,7 @@ static const struct golden cases[] = {
 	{"sys", "sys"},
 	/* The running kernel: no PANIC line, no panic task, an active task "(active)", a sleeping one unwound. */
 	{"live-sys-bt", "sys\nbt 100\nbt 101\nbt -p\nbt -a\nbt -c 1\nset -p\nforeach worker bt", NULL, true},
+	{"live-ps-task-list-broken", "ps", "init_task.tasks.next = 0xdead0000", true},
 	{"log-options", "log\nlog -c\nlog -t -d\nlog -m -c -d\nlog -T -t\nlog -s\nlog -a\nlog -a -c -d"},
 	{"log-safe-buffers", "log -s\nlog -s -m\nlog -s -t"},
 	{"log-audit-empty", "log -a", "audit_queue.qlen = 0"},
