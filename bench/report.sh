@@ -7,7 +7,8 @@
 # the median wall time, CPU time (user + system) and peak RSS of each, and the verdict of
 # issue 13: at most 2 seconds per report. Default dumps: one per kernel and a compressed
 # kdump (bookworm-kaslr-qemu-elf, trixie-kaslr-mdf-zlib, rt-states-qemu-elf,
-# trixie-states-qemu-elf); default formats: text, markdown and json. Not a test.
+# trixie-states-qemu-elf), and two panic boots ($LAB/panics/: bookworm-oops-qemu-elf,
+# trixie-hung-qemu-elf); default formats: text, markdown and json. Not a test.
 set -euo pipefail
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$top/tests/lab/tools.sh"
@@ -21,7 +22,8 @@ while getopts n:k:d:f: o; do
 	*) sed -n '2,10p' "$0"; exit 2 ;;
 	esac
 done
-[ ${#ids[@]} -gt 0 ] || ids=(bookworm-kaslr-qemu-elf trixie-kaslr-mdf-zlib rt-states-qemu-elf trixie-states-qemu-elf)
+[ ${#ids[@]} -gt 0 ] || ids=(bookworm-kaslr-qemu-elf trixie-kaslr-mdf-zlib rt-states-qemu-elf trixie-states-qemu-elf
+	bookworm-oops-qemu-elf trixie-hung-qemu-elf)
 [ ${#formats[@]} -gt 0 ] || formats=(text markdown json)
 [ -x "$kdive" ] || lab_die "no kdive at $kdive (scripts/build normal, or -k)"
 kdive=$(realpath "$kdive")
@@ -34,8 +36,14 @@ worst=0
 printf '%-28s %-9s %8s %8s %9s\n' DUMP FORMAT WALL_S CPU_S PEAK_MB
 for id in "${ids[@]}"; do
 	row=$(awk -F'\t' -v id="$id" '$1 == id' "$LAB/manifest.tsv")
-	[ -n "$row" ] || { echo "no dump $id in $LAB/manifest.tsv: skipped" >&2; continue; }
-	dump=$(cut -f5 <<<"$row") vmlinux=$(cut -f6 <<<"$row")
+	if [ -n "$row" ]; then
+		dump=$(cut -f5 <<<"$row") vmlinux=$(cut -f6 <<<"$row")
+	elif [ -f "$LAB/panics/${id%-qemu-elf}/qemu.elf" ]; then # a panic boot's (boot.sh KERNEL panic)
+		dump="$LAB/panics/${id%-qemu-elf}/qemu.elf" vmlinux="$LAB/kernels/${id%%-*}/vmlinux"
+	else
+		echo "no dump $id in $LAB/manifest.tsv or $LAB/panics: skipped" >&2
+		continue
+	fi
 	[ -f "$dump" ] || { echo "$id: $dump is missing: skipped" >&2; continue; }
 	XDG_CACHE_HOME="$work/cache" "$kdive" --report "$vmlinux" "$dump" >/dev/null 2>&1 || true # the index, and the page cache
 	for fmt in "${formats[@]}"; do

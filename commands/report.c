@@ -429,6 +429,8 @@ struct rep {
 	kd_session *s;
 	enum fmt f;
 	int failed; /* sections that failed */
+	char next[16][64]; /* the commands suggested so far (each once) */
+	size_t nnext;
 };
 
 static bool json(const struct rep *r)
@@ -796,6 +798,8 @@ static int sec_identity(struct rep *r, struct ctx *c)
 	char buf[256];
 	field(r, "release", "release", ti->release && *ti->release ? ti->release : "(unknown)");
 	field(r, "dump_format", "dump format", ti->dump_format ? ti->dump_format : "(none)");
+	if (ti->truncated) /* what is read past the end reads as not in the dump; the report says so */
+		field(r, "truncated", "truncated", ti->truncated);
 	if (json(r)) {
 		kd_json_int(s, "dump_level", ti->dump_level);
 		kd_json_int(s, "cpus", ti->nr_cpus);
@@ -1449,6 +1453,11 @@ static int sec_signature(struct rep *r, struct ctx *c)
 
 static void next_cmd(struct rep *r, const char *cmd, const char *why)
 {
+	for (size_t i = 0; i < r->nnext; i++)
+		if (!strcmp(r->next[i], cmd)) /* suggested already, for another reason */
+			return;
+	if (r->nnext < sizeof(r->next) / sizeof(r->next[0]))
+		snprintf(r->next[r->nnext++], sizeof(r->next[0]), "%s", cmd);
 	if (json(r)) {
 		kd_json_object_begin(r->s, NULL);
 		kd_json_str(r->s, "command", cmd);
@@ -1461,6 +1470,17 @@ static void next_cmd(struct rep *r, const char *cmd, const char *why)
 		snprintf(l, sizeof(l), "  %-24s %s", cmd, why);
 		text_line(r, "", l);
 	}
+}
+
+/* The OOM victim is still in the task list (not yet reaped). */
+static bool victim_alive(kd_session *s, int pid)
+{
+	const struct kd_task_table *tt = kd_tasks_get(s);
+	for (size_t i = 0; tt && i < tt->len; i++)
+		if (tt->tasks[i].pid == pid)
+			return true;
+	kd_clear_error(s);
+	return false;
 }
 
 static int sec_next(struct rep *r, struct ctx *c)
@@ -1514,7 +1534,7 @@ static int sec_next(struct rep *r, struct ctx *c)
 		next_cmd(r, "kmem -i", "memory use at the time");
 		next_cmd(r, "kmem -s", "every slab cache");
 		next_cmd(r, "ps -G", "the processes' memory");
-		if (c->cls.victim_pid) {
+		if (c->cls.victim_pid && victim_alive(r->s, c->cls.victim_pid)) { /* a killed one has no mm left */
 			snprintf(cmd, sizeof(cmd), "vm %d", c->cls.victim_pid);
 			next_cmd(r, cmd, "the OOM victim's address space");
 		}

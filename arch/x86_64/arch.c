@@ -379,6 +379,11 @@ static int x86_init(kd_session *s)
 		kd_err_clear(&s->err);
 	}
 	ki->page_offset = read_base_var(s, "page_offset_base", ki->l5 ? DEFAULT_PAGE_OFFSET_L5 : DEFAULT_PAGE_OFFSET_L4);
+	uint64_t ms, ms_pa = 0;
+	if (!symtab_lookup(s->symtab, "page_offset_base") && dump_vmcoreinfo_u64(d, "SYMBOL(mem_section)", 16, &ms) &&
+	    ms < KERNEL_MAP_START && translate(s, ki->kernel_pgd, ki->l5, ms, &ms_pa, NULL) == 0 && !((ms - ms_pa) & 0x3fffffff))
+		ki->page_offset = ms - ms_pa; /* no vmlinux: the direct map's base from an address in it that VMCOREINFO names */
+	kd_err_clear(&s->err);
 	ki->vmalloc_start = read_base_var(s, "vmalloc_base", DEFAULT_VMALLOC_L4);
 	ki->vmemmap_start = read_base_var(s, "vmemmap_base", DEFAULT_VMEMMAP_L4);
 	return 0;

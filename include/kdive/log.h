@@ -1,4 +1,4 @@
-/* kdive public API: the kernel log (the lockless printk ring buffer, kernels 5.10 and later). */
+/* kdive public API: the kernel log (the lockless printk ring buffer of 5.10 and later, the log buffer of records before). */
 #ifndef KDIVE_PUBLIC_LOG_H
 #define KDIVE_PUBLIC_LOG_H
 

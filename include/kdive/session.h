@@ -31,7 +31,10 @@ struct kd_target_info {
 	const uint64_t *per_cpu_offset; /* nr_cpus entries, NULL if unknown */
 	int panic_cpu;             /* -1 if unknown */
 	const char *arch;          /* "x86_64" */
-	bool live;                 /* API 1.6: the running kernel (/proc/kcore): no panic task, values
+	/* API 1.6: NULL, or why the dump file is shorter than its headers describe and which memory
+	 * is missing (what the WARNING at start-up says) */
+	const char *truncated;
+	bool live;                 /* API 1.7: the running kernel (/proc/kcore): no panic task, values
 				    * may change between reads, the active tasks run on */
 };
 /* Never NULL; without a dump, the dump fields are empty. */

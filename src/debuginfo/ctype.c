@@ -16,6 +16,9 @@ struct type_cache {
 	bool percpu_known;
 	uint64_t percpu_start, percpu_end;
 	struct u64map plans;        /* typed reads: field table address -> struct read_plan * */
+	bool from_vmcoreinfo;       /* no vmlinux: the dump's VMCOREINFO is the source (ctype_vmcoreinfo.c) */
+	struct strmap vmci_types;   /* its types by name */
+	VEC(char *) strings;        /* names the model owns (the VMCOREINFO source's) */
 };
 
 static void plan_free(void *p);
@@ -28,6 +31,7 @@ static struct type_cache *cache(kd_session *s)
 		strmap_init(&c->builtins);
 		strmap_init(&c->by_spelling);
 		u64map_init(&c->plans);
+		strmap_init(&c->vmci_types);
 		s->types = c;
 	}
 	return s->types;
@@ -71,6 +75,10 @@ void ctype_free(kd_session *s)
 		free(t);
 	}
 	VEC_FREE(&c->all);
+	strmap_free(&c->vmci_types);
+	for (size_t i = 0; i < c->strings.len; i++)
+		free(c->strings.items[i]);
+	VEC_FREE(&c->strings);
 	for (size_t i = 0; i < c->plans.cap; i++)
 		if (c->plans.slots[i].used)
 			plan_free(c->plans.slots[i].value);
@@ -106,6 +114,34 @@ struct ctype *ctype_new(kd_session *s, enum ctype_kind kind)
 struct u64map *ctype_by_src(kd_session *s)
 {
 	return &cache(s)->by_src;
+}
+
+const char *ctype_intern(kd_session *s, const char *str, size_t len)
+{
+	char *p = xstrndup(str, len);
+	VEC_PUSH(&cache(s)->strings, p);
+	return p;
+}
+
+struct strmap *ctype_vmci_types(kd_session *s)
+{
+	return &cache(s)->vmci_types;
+}
+
+void ctype_use_vmcoreinfo(kd_session *s)
+{
+	cache(s)->from_vmcoreinfo = true;
+}
+
+/* The source asked: DWARF when there is a vmlinux, else the dump's VMCOREINFO when chosen. */
+static bool vmci(kd_session *s)
+{
+	return !s->dwi && s->types && s->types->from_vmcoreinfo;
+}
+
+static struct ctype *src_type_named(kd_session *s, enum ctype_ns ns, const char *name)
+{
+	return vmci(s) ? vmci_type_named(s, ns, name) : dwarf_type_named(s, ns, name);
 }
 
 void ctype_index_members(struct ctype *t)
@@ -191,7 +227,10 @@ int ctype_complete(kd_session *s, struct ctype *t)
 {
 	if (!t || t->complete)
 		return 0;
-	dwarf_type_complete(s, t);
+	if (vmci(s))
+		vmci_type_complete(s, t);
+	else
+		dwarf_type_complete(s, t);
 	return 0;
 }
 
@@ -572,7 +611,7 @@ int ctype_read_struct(kd_session *s, uint64_t addr, const char *type, const stru
 
 static bool have_types(kd_session *s)
 {
-	return s->dwi != NULL;
+	return s->dwi != NULL || vmci(s);
 }
 
 /* A type by name: "task_struct" (struct, union, enum, typedef or base type, in that order), "struct x". */
@@ -597,13 +636,13 @@ static struct ctype *type_named(kd_session *s, const char *name, bool quiet)
 			const char *rest = name + pl;
 			while (*rest == ' ')
 				rest++;
-			t = dwarf_type_named(s, tagged[i].ns, rest);
+			t = src_type_named(s, tagged[i].ns, rest);
 			was_tagged = true;
 		}
 	}
 	static const enum ctype_ns order[] = {CNS_STRUCT, CNS_UNION, CNS_ENUM, CNS_TYPEDEF, CNS_BASE};
 	for (size_t i = 0; i < ARRAY_SIZE(order) && !t && !was_tagged; i++)
-		t = dwarf_type_named(s, order[i], name);
+		t = src_type_named(s, order[i], name);
 	if (!t && !quiet)
 		notfound(s, "no type \"%s\" in vmlinux's debug information", name);
 	return t;
@@ -678,7 +717,7 @@ static struct ctype *base_from_words(kd_session *s, const char *text, size_t len
 	for (size_t i = 0; i < ARRAY_SIZE(dw); i++)
 		if (strcmp(dw[i].gdb, name) == 0)
 			dname = dw[i].dwarf;
-	struct ctype *t = dwarf_type_named(s, CNS_BASE, dname);
+	struct ctype *t = src_type_named(s, CNS_BASE, dname);
 	return t ? t : ctype_builtin(s, name);
 }
 
@@ -784,7 +823,7 @@ struct ctype *ctype_find(kd_session *s, const char *spelling)
 
 bool ctype_has_name(kd_session *s, enum ctype_ns ns, const char *name)
 {
-	return dwarf_has_name(s, ns, name);
+	return vmci(s) ? vmci_type_named(s, ns, name) != NULL : dwarf_has_name(s, ns, name);
 }
 
 bool ctype_is_typedef_name(kd_session *s, const char *name)
@@ -896,7 +935,7 @@ int ctype_var(kd_session *s, const char *name, struct ctype **type, uint64_t *ad
 	struct ctype *t;
 	uint64_t link = 0, off;
 	bool has_addr;
-	if (!dwarf_var(s, name, &t, &link, &has_addr))
+	if (vmci(s) || !dwarf_var(s, name, &t, &link, &has_addr)) /* VMCOREINFO gives symbols, not their types */
 		return 0;
 	if (addr) {
 		/* Relocated as gdb relocates vmlinux (or as the module was loaded); else the per-CPU offset or the ELF symbol. */
@@ -916,5 +955,5 @@ int ctype_var(kd_session *s, const char *name, struct ctype **type, uint64_t *ad
 
 bool ctype_enumerator(kd_session *s, const char *name, int64_t *value, struct ctype **type)
 {
-	return dwarf_enumerator(s, name, value, type);
+	return !vmci(s) && dwarf_enumerator(s, name, value, type);
 }

@@ -169,6 +169,9 @@ bool ctype_enumerator(kd_session *s, const char *name, int64_t *value, struct ct
 /* Forget the answers of lookups by name (ctype_lookup), when the debug information changes:
  * a module object file loaded or unloaded. The types themselves stay valid. */
 void ctype_forget_names(kd_session *s);
+/* Without a vmlinux: types from the dump's VMCOREINFO (its SIZE(), OFFSET() and LENGTH()
+ * lines), for the structures it describes, such as the printk ring buffer's (kdive --log). */
+void ctype_use_vmcoreinfo(kd_session *s);
 /* Frees the session's types (session_free). */
 void ctype_free(kd_session *s);
 

@@ -18,6 +18,10 @@ struct ctype *ctype_new(kd_session *s, enum ctype_kind kind);
 struct u64map *ctype_by_src(kd_session *s);
 /* After a source filled t->members: the index of the named ones. */
 void ctype_index_members(struct ctype *t);
+/* A copy of str[0..len) that lives as long as the session's types. */
+const char *ctype_intern(kd_session *s, const char *str, size_t len);
+/* The VMCOREINFO source's map from names to the types made from them. */
+struct strmap *ctype_vmci_types(kd_session *s);
 
 /* ---- the DWARF source ---- */
 
@@ -40,5 +44,13 @@ bool dwarf_find_die(kd_session *s, enum ctype_ns ns, const char *name, Dwarf_Die
 bool dwarf_var(kd_session *s, const char *name, struct ctype **type, uint64_t *addr, bool *has_addr);
 /* An enumerator's value, and the enum type that holds it when that is a unit-level type (else NULL). */
 bool dwarf_enumerator(kd_session *s, const char *name, int64_t *value, struct ctype **type);
+
+/* ---- the VMCOREINFO source (ctype_vmcoreinfo.c): no vmlinux, the dump's SIZE(), OFFSET() and
+ * LENGTH() lines (ctype_use_vmcoreinfo) ---- */
+
+/* A structure VMCOREINFO describes (SIZE(name) or OFFSET(name.member)); NULL for other names. */
+struct ctype *vmci_type_named(kd_session *s, enum ctype_ns ns, const char *name);
+/* Its members: each OFFSET(name.member), typed as the kernel declares it. */
+void vmci_type_complete(kd_session *s, struct ctype *t);
 
 #endif

@@ -1,4 +1,5 @@
 #include "debuginfo/symbols.h"
+#include "dump/dump.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -211,6 +212,44 @@ struct symtab *symtab_load(Elf *elf, struct kd_err *err)
 	t->sections = sections.items;
 	t->nsections = sections.len;
 	VEC_FREE(&secs);
+	return t;
+}
+
+struct symtab *symtab_from_vmcoreinfo(const struct dump *d, uint64_t kaslr_offset)
+{
+	struct symtab *t = xcalloc(1, sizeof(*t));
+	strmap_init(&t->by_name);
+	t->offset = kaslr_offset; /* the addresses are the running kernel's already */
+	size_t pos = 0, klen, vlen, strbytes = 0, n = 0;
+	const char *key, *val;
+	while (dump_vmcoreinfo_next(d, &pos, &key, &klen, &val, &vlen))
+		if (klen > 8 && !memcmp(key, "SYMBOL(", 7) && key[klen - 1] == ')') {
+			strbytes += klen - 8 + 1;
+			n++;
+		}
+	t->syms = xcalloc(n ? n : 1, sizeof(*t->syms));
+	t->strings = xmalloc(strbytes + 1);
+	char *sp = t->strings;
+	pos = 0;
+	while (dump_vmcoreinfo_next(d, &pos, &key, &klen, &val, &vlen) && t->nsyms < n) {
+		if (klen <= 8 || memcmp(key, "SYMBOL(", 7) || key[klen - 1] != ')')
+			continue;
+		char num[24];
+		char *end;
+		if (!vlen || vlen >= sizeof(num))
+			continue;
+		memcpy(num, val, vlen);
+		num[vlen] = '\0';
+		uint64_t addr = strtoull(num, &end, 16);
+		if (*end)
+			continue;
+		memcpy(sp, key + 7, klen - 8);
+		sp[klen - 8] = '\0';
+		t->syms[t->nsyms++] = (struct ksym){.addr = addr, .name = sp, .type = 'D'};
+		sp += klen - 8 + 1;
+	}
+	kd_qsort(t->syms, t->nsyms, sizeof(*t->syms), symbols_cmp);
+	index_names(t);
 	return t;
 }
 

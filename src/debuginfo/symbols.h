@@ -37,6 +37,10 @@ struct symtab_section {
 #define KERNEL_MAP_START 0xffffffff80000000ULL
 
 struct symtab *symtab_load(Elf *elf, struct kd_err *err);
+/* Without a vmlinux: the symbols a dump's VMCOREINFO names (SYMBOL(name)=address), at the
+ * running kernel's addresses (kaslr_offset, KERNELOFFSET, is already applied to them). */
+struct dump;
+struct symtab *symtab_from_vmcoreinfo(const struct dump *d, uint64_t kaslr_offset);
 void symtab_free(struct symtab *t);
 /* Shift every kernel-text symbol (not the per-CPU ones, which are offsets) by off. */
 void symtab_relocate(struct symtab *t, uint64_t off);

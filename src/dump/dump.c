@@ -248,6 +248,49 @@ const char *dump_vmcoreinfo(const struct dump *d, const char *key, size_t *len)
 	return NULL;
 }
 
+bool dump_vmcoreinfo_next(const struct dump *d, size_t *pos, const char **key, size_t *klen, const char **val,
+			  size_t *vlen)
+{
+	while (d->vmcoreinfo && *pos < d->vmcoreinfo_len) {
+		const char *line = d->vmcoreinfo + *pos, *end = d->vmcoreinfo + d->vmcoreinfo_len;
+		const char *eol = memchr(line, '\n', (size_t)(end - line));
+		size_t ll = eol ? (size_t)(eol - line) : (size_t)(end - line);
+		*pos += ll + 1;
+		const char *eq = memchr(line, '=', ll);
+		if (!eq || eq == line)
+			continue;
+		*key = line;
+		*klen = (size_t)(eq - line);
+		*val = eq + 1;
+		*vlen = ll - *klen - 1;
+		return true;
+	}
+	return false;
+}
+
+unsigned dump_codecs(struct dump *d, uint64_t max, uint64_t *looked)
+{
+	*looked = 0;
+	return d->ops && d->ops->codecs ? d->ops->codecs(d, max, looked) : 0;
+}
+
+int dump_cpu_notes(const struct dump *d)
+{
+	int n = 0;
+	for (size_t i = 0; i < d->nr_notes; i++)
+		if (d->notes[i].type == 1 && strcmp(d->notes[i].name, "CORE") == 0) /* NT_PRSTATUS */
+			n++;
+	return n;
+}
+
+bool dump_from_qemu(const struct dump *d)
+{
+	for (size_t i = 0; i < d->nr_notes; i++)
+		if (strcmp(d->notes[i].name, "QEMU") == 0)
+			return true;
+	return false;
+}
+
 bool dump_vmcoreinfo_u64(const struct dump *d, const char *key, int base, uint64_t *val)
 {
 	size_t len;

@@ -53,6 +53,9 @@ struct dump_ops {
 	 */
 	size_t (*read_run)(struct dump *d, uint64_t paddr, size_t len, uint8_t *buf, const uint8_t **data);
 	void (*close)(struct dump *d);
+	/* The compressions (DUMP_CODEC_*) the page descriptors name, at most max of them looked at,
+	 * spread over the file; *looked: how many were. NULL for formats without per-page codecs. */
+	unsigned (*codecs)(struct dump *d, uint64_t max, uint64_t *looked);
 };
 
 struct dump_note {
@@ -112,6 +115,20 @@ int dump_kdump_open(struct dump *d, struct dfile *f, struct kd_err *err);
 
 /* Shared by readers: parse an ELF note blob into d->notes (VMCOREINFO is also extracted). */
 int dump_parse_notes(struct dump *d, const uint8_t *buf, size_t len, struct kd_err *err);
+
+/* What a dump says of itself without a vmlinux (kdive --identify): its page compressions,
+ * CPU states and writer, from the format alone. */
+enum { DUMP_CODEC_NONE = 1, DUMP_CODEC_ZLIB = 2, DUMP_CODEC_LZO = 4, DUMP_CODEC_SNAPPY = 8, DUMP_CODEC_ZSTD = 16 };
+/* The DUMP_CODEC_* bits seen over at most max page descriptors (0 for an ELF dump: no codec). */
+unsigned dump_codecs(struct dump *d, uint64_t max, uint64_t *looked);
+/* The CPU states the dump holds (PRSTATUS notes); 0 when it has none. */
+int dump_cpu_notes(const struct dump *d);
+/* Whether QEMU wrote it (dump-guest-memory's "QEMU" CPU notes). */
+bool dump_from_qemu(const struct dump *d);
+/* Each VMCOREINFO line in turn: *pos 0 to start; false at the end. key and value are not
+ * NUL-terminated (klen, vlen); a line without '=' is skipped. */
+bool dump_vmcoreinfo_next(const struct dump *d, size_t *pos, const char **key, size_t *klen, const char **val,
+			  size_t *vlen);
 
 /* VMCOREINFO lookups: "OSRELEASE", "SYMBOL(init_task)", "NUMBER(phys_base)", ... */
 const char *dump_vmcoreinfo(const struct dump *d, const char *key, size_t *len);

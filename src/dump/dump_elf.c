@@ -151,6 +151,7 @@ int dump_elf_open(struct dump *d, struct dfile *f, struct kd_err *err)
 	d->priv = p;
 	d->ops = &elf_ops;
 	d->format = d->is_live ? "KCORE" : "ELF";
+	snprintf(d->hdr_machine, sizeof(d->hdr_machine), "x86_64"); /* e_machine, checked above */
 	d->page_size = 4096;
 	uint64_t note_total = 0;
 	for (unsigned i = 0; i < eh.e_phnum; i++)

@@ -341,10 +341,33 @@ static void kdump_close(struct dump *d)
 	free(p);
 }
 
+/* The codecs named by the page descriptors: every one when there are at most max, else max
+ * spread evenly over the file; a descriptor the file does not hold ends the look. */
+static unsigned kdump_codecs(struct dump *d, uint64_t max, uint64_t *looked)
+{
+	struct kdump_priv *p = d->priv;
+	uint64_t n = p->nr_dumped, step = max && n > max ? n / max : 1;
+	unsigned mask = 0;
+	struct kd_err e = {0};
+	for (uint64_t i = 0; i < n && *looked < max; i += step) {
+		uint8_t desc[PAGE_DESC_SIZE];
+		if (dfile_read(&d->file, p->desc_off + i * PAGE_DESC_SIZE, desc, sizeof(desc), &e) < 0)
+			break;
+		uint32_t flags = rd32(desc + 12);
+		mask |= flags & DUMP_DH_COMPRESSED_ZLIB ? DUMP_CODEC_ZLIB
+			: flags & DUMP_DH_COMPRESSED_LZO ? DUMP_CODEC_LZO
+			: flags & DUMP_DH_COMPRESSED_SNAPPY ? DUMP_CODEC_SNAPPY
+			: flags & DUMP_DH_COMPRESSED_ZSTD ? DUMP_CODEC_ZSTD : DUMP_CODEC_NONE;
+		++*looked;
+	}
+	return mask;
+}
+
 static const struct dump_ops kdump_ops = {
 	.read_phys = kdump_read_phys,
 	.read_run = kdump_read_run,
 	.close = kdump_close,
+	.codecs = kdump_codecs,
 };
 
 static void copy_field(char *dst, const uint8_t *src)

@@ -53,8 +53,8 @@ static const struct kd_field info_fields[] = {
 	KD_FIELD(struct log_record, seq, "seq", 0),
 	KD_FIELD(struct log_record, ts_nsec, "ts_nsec", 0),
 	KD_FIELD(struct log_record, text_len, "text_len", 0),
-	KD_FIELD(struct log_record, facility, "facility", 0),
-	KD_FIELD(struct log_record, level, "level", 0), /* level:3 after flags:5 */
+	KD_FIELD(struct log_record, facility, "facility", KD_FIELD_OPTIONAL), /* VMCOREINFO has no offset of these */
+	KD_FIELD(struct log_record, level, "level", KD_FIELD_OPTIONAL), /* level:3 after flags:5 */
 	KD_FIELD(struct log_record, caller_id, "caller_id", 0),
 	KD_FIELD(struct log_record, subsystem, "dev_info.subsystem", KD_FIELD_OPTIONAL), /* char[16] */
 	KD_FIELD(struct log_record, device, "dev_info.device", KD_FIELD_OPTIONAL),       /* char[48] */
@@ -123,13 +123,113 @@ static int read_text(kd_session *s, const struct ring_layout *l, uint64_t begin,
 	return 0;
 }
 
+/*
+ * Before 5.10: one buffer of variable-length records (struct printk_log, struct log before
+ * 3.11), each a header, its text and its dictionary ("SUBSYSTEM=...\0DEVICE=..."), from
+ * log_first_idx to log_next_idx; a header of length 0 sends the reader back to the start.
+ */
+struct old_header {
+	uint64_t ts_nsec;
+	uint16_t len, text_len, dict_len;
+	uint8_t facility, level;
+	uint32_t caller_id;
+};
+static const struct kd_field old_fields[] = {
+	KD_FIELD(struct old_header, ts_nsec, "ts_nsec", 0),
+	KD_FIELD(struct old_header, len, "len", 0),
+	KD_FIELD(struct old_header, text_len, "text_len", 0),
+	KD_FIELD(struct old_header, dict_len, "dict_len", KD_FIELD_OPTIONAL),
+	KD_FIELD(struct old_header, facility, "facility", KD_FIELD_OPTIONAL), /* VMCOREINFO has no offset of these */
+	KD_FIELD(struct old_header, level, "level", KD_FIELD_OPTIONAL),
+	KD_FIELD(struct old_header, caller_id, "caller_id", KD_FIELD_OPTIONAL), /* CONFIG_PRINTK_CALLER, 5.1+ */
+};
+#define OLD_LOG_MAX (1ULL << 31) /* log_buf_len= takes at most 2 GiB */
+
+/* dev_printk()'s SUBSYSTEM= and DEVICE= out of a record's dictionary. */
+static void old_dict(const char *dict, size_t len, struct log_record *r)
+{
+	for (size_t i = 0; i < len;) {
+		const char *kv = dict + i;
+		size_t n = strnlen(kv, len - i);
+		if (n > 10 && !strncmp(kv, "SUBSYSTEM=", 10))
+			snprintf(r->subsystem, sizeof(r->subsystem), "%.*s", (int)(n - 10), kv + 10);
+		else if (n > 7 && !strncmp(kv, "DEVICE=", 7))
+			snprintf(r->device, sizeof(r->device), "%.*s", (int)(n - 7), kv + 7);
+		i += n + 1;
+	}
+}
+
+static int log_read_old(kd_session *s, struct log_records *out)
+{
+	const char *type = kd_type_size_opt(s, "printk_log") != UINT64_MAX ? "printk_log" : "log";
+	uint64_t hsize = kd_type_size_opt(s, type), a_buf, a_len, a_first, a_next, buf = 0, first_seq = 0, a;
+	uint32_t len = 0, first = 0, next = 0;
+	if (hsize == UINT64_MAX || !hsize || hsize > 64)
+		return kd_fail(s, "this kernel has neither the lockless printk ring buffer (prb) nor a struct printk_log");
+	if (kd_symbol_addr(s, "log_buf", &a_buf) < 0 || kd_symbol_addr(s, "log_buf_len", &a_len) < 0 ||
+	    kd_symbol_addr(s, "log_first_idx", &a_first) < 0 || kd_symbol_addr(s, "log_next_idx", &a_next) < 0)
+		return -1;
+	if (kd_read_kv(s, a_buf, &buf, 8) < 0 || kd_read_kv(s, a_len, &len, 4) < 0 || kd_read_kv(s, a_first, &first, 4) < 0 ||
+	    kd_read_kv(s, a_next, &next, 4) < 0)
+		return -1;
+	if (kd_struct_check(s, type, old_fields, ARRAY_SIZE(old_fields), NULL) < 0)
+		return -1;
+	if (!len || len > OLD_LOG_MAX || first >= len || next > len)
+		return kd_error(s, KD_EFORMAT, a_len, "log buffer is corrupt (log_buf_len %u, log_first_idx %u, log_next_idx %u)",
+				len, first, next);
+	/* the first record's sequence number, where the kernel's symbols say it (not VMCOREINFO) */
+	if (kd_symbol_lookup(s, "log_first_seq") && kd_symbol_addr(s, "log_first_seq", &a) == 0 &&
+	    kd_read_kv(s, a, &first_seq, 8) < 0)
+		first_seq = 0;
+	kd_clear_error(s);
+	size_t cap = 0;
+	uint64_t idx = first, limit = len / hsize + 2; /* every record is at least a header: no more than this */
+	for (uint64_t k = 0; idx != next; k++) {
+		if (k > limit)
+			return kd_error(s, KD_EFORMAT, buf + idx, "log buffer records run in a cycle (log_next_idx %u never reached)", next);
+		struct old_header h = {0};
+		if (idx + hsize > len || kd_read_struct(s, buf + idx, type, old_fields, ARRAY_SIZE(old_fields), &h, NULL) < 0)
+			return idx + hsize > len ? kd_error(s, KD_EFORMAT, buf + idx, "log record at index %llu runs past the log buffer (%u bytes)",
+							    (unsigned long long)idx, len)
+						 : -1;
+		if (h.len == 0) { /* the rest of the buffer is unused: the next record is at its start */
+			if (idx == 0)
+				return kd_error(s, KD_EFORMAT, buf, "log record at index 0 has length 0");
+			idx = 0;
+			continue;
+		}
+		if (h.len < hsize || idx + h.len > len || hsize + h.text_len + h.dict_len > h.len)
+			return kd_error(s, KD_EFORMAT, buf + idx, "log record at index %llu is corrupt (len %u, text_len %u, dict_len %u)",
+					(unsigned long long)idx, h.len, h.text_len, h.dict_len);
+		struct log_record r = {.seq = first_seq + out->len, .ts_nsec = h.ts_nsec, .facility = h.facility,
+				       .level = h.level, .caller_id = h.caller_id};
+		r.text = xmalloc((size_t)h.text_len + h.dict_len + 1);
+		if (kd_read_kv(s, buf + idx + hsize, r.text, (size_t)h.text_len + h.dict_len) < 0) {
+			free(r.text);
+			return -1;
+		}
+		old_dict(r.text + h.text_len, h.dict_len, &r);
+		r.text[h.text_len] = '\0';
+		r.text_len = h.text_len;
+		if (out->len == cap) {
+			cap = cap ? cap * 2 : 1024;
+			out->items = xrealloc(out->items, cap * sizeof(*out->items));
+		}
+		out->items[out->len++] = r;
+		idx += h.len;
+	}
+	return 0;
+}
+
 int kd_log_read(kd_session *s, struct log_records *out)
 {
 	out->items = NULL;
 	out->len = 0;
 	uint64_t prb_ptr_addr, prb;
+	if (!kd_symbol_lookup(s, "prb"))
+		return log_read_old(s, out);
 	if (kd_symbol_addr(s, "prb", &prb_ptr_addr) < 0)
-		return kd_fail(s, "this kernel has no lockless printk ring buffer (prb); older log buffers are not supported yet");
+		return -1;
 	if (kd_read_kv(s, prb_ptr_addr, &prb, 8) < 0)
 		return -1;
 	struct ring_layout l = {0};

@@ -1,4 +1,4 @@
-/* The kernel log: the lockless printk ring buffer (5.10+). */
+/* The kernel log: the lockless printk ring buffer (5.10+), or the variable-length records before it. */
 #ifndef KDIVE_PRINTK_H
 #define KDIVE_PRINTK_H
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "debuginfo/find.h"
@@ -22,6 +23,9 @@ static void usage(FILE *f)
 		   "       kdive [-s] [-i cmdfile] dumpfile vmlinux\n"
 		   "       kdive [-s] [-i cmdfile] dumpfile      (the vmlinux found by build ID, release, debuginfod)\n"
 		   "       kdive --osrelease dumpfile\n"
+		   "       kdive --identify [--json] dumpfile...   (what each dump is, without a vmlinux)\n"
+		   "       kdive --log dumpfile   (the kernel log from the dump's VMCOREINFO alone)\n"
+		   "       kdive --group [--json] REPORT.json|DIRECTORY...   (reports grouped by signature)\n"
 		   "       kdive [-s] [-i cmdfile] [vmlinux]       (the running kernel, through /proc/kcore)\n"
 		   "  -i FILE   run the commands in FILE, then read commands from the terminal\n"
 		   "            (or stop, if standard input is not a terminal)\n"
@@ -123,6 +127,217 @@ static int run_report(kd_session *s, const char *vmlinux, const char *dump, cons
 	return rc < 0 || bad ? 1 : 0;
 }
 
+/* ---- a dump without its vmlinux: --identify and --log (and --osrelease's VMCOREINFO) ---- */
+
+/* A dump's VMCOREINFO value as a string ("" when absent). */
+static void vmcoreinfo_str(const struct dump *d, const char *key, char *buf, size_t size)
+{
+	size_t n;
+	const char *v = dump_vmcoreinfo(d, key, &n);
+	snprintf(buf, size, "%.*s", v ? (int)MIN(n, size - 1) : 0, v ? v : "");
+}
+
+/* The kernel's release: VMCOREINFO's OSRELEASE, else a kdump header's utsname ("" if neither). */
+static void dump_release(const struct dump *d, char *buf, size_t size)
+{
+	vmcoreinfo_str(d, "OSRELEASE", buf, size);
+	if (!buf[0])
+		snprintf(buf, size, "%s", d->hdr_release);
+}
+
+/* The panic message, from the log's "Kernel panic - not syncing: " record; "" without one. */
+static void panic_from_log(const struct kd_log_records *r, char *buf, size_t size)
+{
+	static const char tag[] = "Kernel panic - not syncing: ";
+	buf[0] = '\0';
+	for (size_t i = 0; i < r->len; i++) {
+		const char *t = r->items[i].text ? strstr(r->items[i].text, tag) : NULL;
+		if (!t)
+			continue;
+		t += sizeof(tag) - 1;
+		size_t n = strcspn(t, "\n");
+		snprintf(buf, size, "%.*s", (int)MIN(n, size - 1), t);
+		str_mask_controls(buf);
+		return;
+	}
+}
+
+static const char *const excluded_names[] = {"zero", "cache", "cache private", "user", "free"}; /* makedumpfile -d bits */
+static const char *const codec_names[] = {"none", "zlib", "lzo", "snappy", "zstd"};        /* DUMP_CODEC_* bits */
+
+/* One dump: its facts as one text line or one object of the result; false when it is no dump. */
+static bool identify_one(kd_session *js, const char *path)
+{
+	struct kd_err e = {0};
+	bool json = js->json_mode;
+	if (!dump_probe(path)) {
+		struct stat st;
+		snprintf(e.msg, sizeof(e.msg), "%s", stat(path, &st) < 0 ? strerror(errno) : "not a dump (no ELF core or kdump header)");
+	}
+	kd_session *s = e.msg[0] ? NULL : session_new();
+	int rc = s ? session_open_vmcoreinfo(s, path) : -1;
+	struct dump *d = s ? s->dump : NULL;
+	if (!d) {
+		if (s) { /* the reader's message names the file: once is enough */
+			const char *m = kd_last_error(s);
+			size_t pl = strlen(path);
+			snprintf(e.msg, sizeof(e.msg), "%s", !strncmp(m, path, pl) && !strncmp(m + pl, ": ", 2) ? m + pl + 2 : m);
+		}
+		if (json) {
+			kd_json_object_begin(js, NULL);
+			kd_json_str(js, "path", path);
+			kd_json_str(js, "error", e.msg);
+			kd_json_end(js);
+		} else {
+			printf("%s: error: %s\n", path, e.msg);
+		}
+		session_free(s);
+		return false;
+	}
+	bool elf = !strcmp(d->format, "ELF"), qemu = dump_from_qemu(d);
+	uint64_t looked = 0;
+	unsigned codecs = dump_codecs(d, 100000, &looked);
+	int cpus = dump_cpu_notes(d);
+	if (!cpus && d->hdr_nr_cpus && d->hdr_nr_cpus < 1000000)
+		cpus = (int)d->hdr_nr_cpus;
+	char release[128], build_id[160], crashtime[64] = "", panic[512] = "", logerr[300] = "";
+	dump_release(d, release, sizeof(release));
+	str_mask_controls(release);
+	vmcoreinfo_str(d, "BUILD-ID", build_id, sizeof(build_id));
+	str_mask_controls(build_id);
+	uint64_t ct = 0;
+	const char *ct_from = NULL;
+	if (dump_vmcoreinfo_u64(d, "CRASHTIME", 10, &ct) && ct)
+		ct_from = "VMCOREINFO CRASHTIME";
+	else if (d->hdr_timestamp > 0 && (ct = (uint64_t)d->hdr_timestamp))
+		ct_from = "kdump header";
+	if (ct_from) {
+		time_t t = (time_t)ct;
+		struct tm tm;
+		strftime(crashtime, sizeof(crashtime), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+	}
+	if (rc == 0) {
+		struct kd_log_records r;
+		if (kd_log_read(s, &r) < 0)
+			snprintf(logerr, sizeof(logerr), "%s", kd_last_error(s));
+		panic_from_log(&r, panic, sizeof(panic));
+		kd_log_records_free(&r);
+	} else {
+		snprintf(logerr, sizeof(logerr), "%s", kd_last_error(s));
+	}
+	const char *fmt = !strcmp(d->format, "KDUMP") ? "kdump" : !strcmp(d->format, "DISKDUMP") ? "diskdump" : elf ? "elf" : "other";
+	if (json) {
+		kd_json_object_begin(js, NULL);
+		kd_json_str(js, "path", path);
+		kd_json_str(js, "format", fmt);
+		kd_json_bool(js, "flattened", d->flattened);
+		kd_json_bool(js, "qemu", qemu);
+		kd_json_str(js, "arch", d->hdr_machine[0] ? d->hdr_machine : NULL);
+		kd_json_int(js, "page_size", d->page_size);
+		if (!elf) {
+			kd_json_int(js, "dump_level", d->dump_level);
+			kd_json_array_begin(js, "excluded");
+			for (size_t i = 0; i < ARRAY_SIZE(excluded_names); i++)
+				if (d->dump_level & (1 << i))
+					kd_json_str(js, NULL, excluded_names[i]);
+			kd_json_end(js);
+			kd_json_array_begin(js, "compression");
+			for (size_t i = 0; i < ARRAY_SIZE(codec_names); i++)
+				if (codecs & (1u << i))
+					kd_json_str(js, NULL, codec_names[i]);
+			kd_json_end(js);
+			kd_json_uint(js, "pages_looked_at", looked);
+		}
+		kd_json_int(js, "cpus", cpus);
+		kd_json_bool(js, "vmcoreinfo", d->vmcoreinfo != NULL);
+		kd_json_str(js, "release", release[0] ? release : NULL);
+		kd_json_str(js, "build_id", build_id[0] ? build_id : NULL);
+		kd_json_str(js, "crash_time", crashtime[0] ? crashtime : NULL);
+		kd_json_str(js, "crash_time_from", ct_from);
+		kd_json_str(js, "panic", panic[0] ? panic : NULL);
+		if (logerr[0])
+			kd_json_str(js, "log_error", logerr);
+		if (d->truncated)
+			kd_json_str(js, "truncated", d->truncated);
+		kd_json_end(js);
+	} else {
+		char level[160] = "";
+		size_t n = 0;
+		if (!elf) {
+			n = (size_t)snprintf(level, sizeof(level), ", dump level %d", d->dump_level);
+			for (size_t i = 0, k = 0; i < ARRAY_SIZE(excluded_names) && n < sizeof(level); i++)
+				if (d->dump_level & (1 << i))
+					n += (size_t)snprintf(level + n, sizeof(level) - n, "%s%s", k++ ? ", " : " (excludes ", excluded_names[i]);
+			if (d->dump_level & 31 && n < sizeof(level))
+				snprintf(level + n, sizeof(level) - n, " pages)");
+		}
+		char comp[80] = "";
+		n = 0;
+		for (size_t i = 0; i < ARRAY_SIZE(codec_names) && n < sizeof(comp); i++)
+			if (codecs & (1u << i))
+				n += (size_t)snprintf(comp + n, sizeof(comp) - n, "%s%s", n ? "+" : ", compression ", codec_names[i]);
+		printf("%s: %s%s%s, %s, %u-byte pages%s%s, %d CPU%s, release %s, build ID %s, crashed %s%s%s, panic %s%s%s, VMCOREINFO %s%s%s%s%s\n",
+		       path, d->flattened ? "flattened " : "", elf ? "ELF vmcore" : !strcmp(fmt, "kdump") ? "kdump compressed" : fmt,
+		       qemu ? " (QEMU dump-guest-memory)" : "", d->hdr_machine[0] ? d->hdr_machine : "unknown arch",
+		       d->page_size, level, comp, cpus, cpus == 1 ? "" : "s", release[0] ? release : "unknown", build_id[0] ? build_id : "unknown",
+		       crashtime[0] ? crashtime : "unknown", ct_from ? " from the " : "", ct_from ? ct_from : "",
+		       panic[0] ? "\"" : "", panic[0] ? panic : "unknown", panic[0] ? "\"" : "", d->vmcoreinfo ? "yes" : "no",
+		       d->truncated ? "; truncated: " : "", d->truncated ? d->truncated : "",
+		       logerr[0] && d->vmcoreinfo ? "; log: " : "", logerr[0] && d->vmcoreinfo ? logerr : "");
+	}
+	session_free(s);
+	return true;
+}
+
+/* kdive --identify [--json] DUMP...: each file in turn; 1 when any was not a readable dump. */
+static int run_identify(int argc, char **argv, bool json)
+{
+	kd_session *js = session_new();
+	js->json_mode = json;
+	int bad = 0;
+	if (json)
+		kd_json_array_begin(js, "dumps");
+	for (int i = 0; i < argc; i++)
+		bad += !identify_one(js, argv[i]);
+	if (json) {
+		kd_json_end(js);
+		kd_json_int(js, "failed", bad);
+		if (bad)
+			kd_fail(js, "%d of %d files are not readable dumps", bad, argc);
+		char *doc = session_json_document(js, "--identify", bad ? -1 : 0, "");
+		printf("%s\n", doc);
+		free(doc);
+	}
+	session_free(js);
+	fflush(stdout);
+	return bad ? 1 : 0;
+}
+
+/* kdive --log DUMP: the log command on a session of the dump alone. */
+static int run_log(const char *path)
+{
+	struct stat st;
+	if (!dump_probe(path)) {
+		fprintf(stderr, "kdive: %s: %s\n", path, stat(path, &st) < 0 ? strerror(errno) : "not a dump (no ELF core or kdump header)");
+		return 1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	kd_session *s = session_new();
+	s->silent = true;
+	s->scroll = false;
+	builtins_register(s);
+	int rc = 1;
+	if (session_open_vmcoreinfo(s, path) < 0)
+		fprintf(stderr, "kdive: %s\n", kd_last_error(s));
+	else
+		rc = shell_run_line(s, "log") < 0 ? 1 : 0;
+	if (fflush(stdout) != 0 || ferror(stdout))
+		rc = 1;
+	session_free(s);
+	return rc;
+}
+/* ---- end of --identify and --log ---- */
+
 /* What a dump says of the kernel it holds, without a vmlinux: its release and build ID. */
 static bool dump_identity(const char *path, char *release, size_t rsize, char *build_id, size_t bsize)
 {
@@ -132,14 +347,8 @@ static bool dump_identity(const char *path, char *release, size_t rsize, char *b
 		fprintf(stderr, "kdive: %s\n", e.msg);
 		return false;
 	}
-	size_t n;
-	const char *v = dump_vmcoreinfo(d, "OSRELEASE", &n);
-	if (v)
-		snprintf(release, rsize, "%.*s", (int)n, v);
-	else
-		snprintf(release, rsize, "%s", d->hdr_release); /* a kdump header's utsname */
-	v = dump_vmcoreinfo(d, "BUILD-ID", &n);
-	snprintf(build_id, bsize, "%.*s", v ? (int)n : 0, v ? v : "");
+	dump_release(d, release, rsize);
+	vmcoreinfo_str(d, "BUILD-ID", build_id, bsize);
 	dump_close(d);
 	return true;
 }
@@ -194,13 +403,17 @@ static bool live_target(const char *given, char **found, const char **vmlinux, c
 int main(int argc, char **argv)
 {
 	const char *cmdfile = NULL;
-	bool silent = false, echo = false, json = false, osrelease = false, report = false;
+	bool silent = false, echo = false, json = false, osrelease = false, report = false, identify = false, logonly = false;
 	const char *report_format = "text", *report_out = NULL;
 	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'v'},
 						    {"echo", no_argument, NULL, 'E'},       {"json", no_argument, NULL, 'J'},
 						    {"osrelease", no_argument, NULL, 'O'},
+						    {"identify", no_argument, NULL, 'I'},   {"log", no_argument, NULL, 'L'},
 						    {"report", no_argument, NULL, 'R'},     {"format", required_argument, NULL, 'F'},
 						    {0, 0, 0, 0}};
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) /* --group: reports, not a dump (group.c) */
+		if (!strcmp(argv[i], "--group"))
+			return group_main(argc, argv);
 	int c;
 	while ((c = getopt_long(argc, argv, "i:shvo:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -209,6 +422,8 @@ int main(int argc, char **argv)
 		case 'E': echo = true; break;
 		case 'J': json = true; break;
 		case 'O': osrelease = true; break;
+		case 'I': identify = true; break;
+		case 'L': logonly = true; break;
 		case 'R': report = true; break;
 		case 'F': report_format = optarg; break;
 		case 'o': report_out = optarg; break;
@@ -217,9 +432,17 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
+	if (identify || logonly) { /* a dump without its vmlinux */
+		if (identify && optind < argc && !logonly && !osrelease && !report && !cmdfile)
+			return run_identify(argc - optind, argv + optind, json);
+		if (logonly && argc - optind == 1 && !identify && !osrelease && !report && !cmdfile && !json)
+			return run_log(argv[optind]);
+		usage(stderr);
+		return 2;
+	}
 	char *found = NULL; /* the vmlinux found for a dump given alone */
 	const char *vmlinux, *dump;
-	if (!osrelease && (argc == optind || (argc - optind == 1 && !dump_probe(argv[optind]) && is_elf(argv[optind])))) {
+	if (!osrelease && !report && (argc == optind || (argc - optind == 1 && !dump_probe(argv[optind]) && is_elf(argv[optind])))) {
 		if (!live_target(argc > optind ? argv[optind] : NULL, &found, &vmlinux, &dump))
 			return 1;
 	} else if (argc - optind == 1) {

@@ -18,6 +18,7 @@
 #include "linux/modules.h"
 #include "linux/mm.h"
 #include "debuginfo/types.h"
+#include "debuginfo/ctype.h"
 #include "linux/unwind.h"
 #include "shell/shell.h"
 
@@ -269,4 +270,34 @@ int session_open(kd_session *s, const char *vmlinux, const char *dumpfile)
 	if (s->arch->init(s) < 0)
 		return -1;
 	return kernel_init(s);
+}
+
+int session_attach_vmcoreinfo(kd_session *s, struct dump *d)
+{
+	s->dump = d;
+	if (!d->vmcoreinfo)
+		return kd_fail(s, "%s: the dump has no VMCOREINFO: without a vmlinux nothing says where the kernel's "
+			       "structures are or how they are laid out (give the vmlinux)", d->path ? d->path : "dump");
+	size_t n;
+	const char *rel = dump_vmcoreinfo(d, "OSRELEASE", &n);
+	if (rel)
+		snprintf(s->ki.release, sizeof(s->ki.release), "%.*s", (int)MIN(n, sizeof(s->ki.release) - 1), rel);
+	uint64_t off = 0;
+	dump_vmcoreinfo_u64(d, "KERNELOFFSET", 16, &off);
+	s->symtab = symtab_from_vmcoreinfo(d, off);
+	ctype_use_vmcoreinfo(s);
+	if (mem_init(s) < 0)
+		return -1;
+	s->arch = &arch_x86_64;
+	return s->arch->init(s);
+}
+
+int session_open_vmcoreinfo(kd_session *s, const char *dumpfile)
+{
+	struct kd_err e = {0};
+	struct dump *d = dump_open(dumpfile, &e);
+	if (!d)
+		return session_fail_from(s, &e);
+	session_note_input(s, dumpfile, "dump file");
+	return session_attach_vmcoreinfo(s, d);
 }

@@ -42,6 +42,9 @@ void shell_line_free(struct shell_line *l);
 /* Split a command line into argv (quotes honoured). Caller frees argv[0..argc-1] and argv. */
 int shell_split(const char *line, char ***argv_out);
 void shell_free_argv(int argc, char **argv);
+/* kdive --group [--json] REPORT.json|DIRECTORY... (group.c): many dumps' JSON reports grouped by
+ * crash signature (doc/triage.md); argv as main's. Returns the exit status. */
+int group_main(int argc, char **argv);
 /* Set when `q` was run: the loop stops. */
 bool shell_quit_requested(kd_session *s);
 

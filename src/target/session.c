@@ -207,6 +207,7 @@ const struct kd_target_info *kd_target(kd_session *s)
 		if (s->dump->page_size) /* else the arch's base page */
 			v->page_size = s->dump->page_size;
 		v->max_pfn = s->dump->max_pfn;
+		v->truncated = s->dump->truncated;
 	}
 	return v;
 }

@@ -166,6 +166,13 @@ kd_session *session_new(void);
 void session_free(kd_session *s);
 /* Open vmlinux and dump and bring up all layers. */
 int session_open(kd_session *s, const char *vmlinux, const char *dumpfile);
+/* A dump alone, without a vmlinux (kdive --log): its VMCOREINFO gives the symbols it names,
+ * the structures it describes (the type model's VMCOREINFO source) and the kernel's place
+ * (KERNELOFFSET, phys_base); no task, module or other kernel state is read. Fails, saying
+ * why, on a dump without VMCOREINFO. */
+int session_open_vmcoreinfo(kd_session *s, const char *dumpfile);
+/* The same on a dump already open (dump_open_mem: the fuzzing harness), which the session owns from now on. */
+int session_attach_vmcoreinfo(kd_session *s, struct dump *d);
 
 /* Note path (what: "dump file", "vmlinux", ...) as a file the session reads, so that no redirection
  * writes over it; a path that cannot be stat'ed is not noted. */

@@ -193,6 +193,13 @@ def one_dump(args, row, store):
     others = [int(m.group(1)) for m in re.finditer(r"^PID: (\d+) .*CPU: (\d+)", bta, re.M) if int(m.group(2)) != facts["panic_cpu"]]
     jothers = [t["pid"] for c in (res.get("other_cpus") or {}).get("cpus", []) for t in (c.get("bt") or {}).get("tasks", [])]
     check(others == jothers, f"other CPUs' tasks {jothers}, bt -a's {others}")
+    # the commands to type next: each once, and each runs on this dump without an error
+    nxt = [c.get("command") for c in (res.get("next") or {}).get("commands", [])]
+    check(nxt and len(nxt) == len(set(nxt)), f"next commands, each once: {nxt}")
+    if nxt:
+        p = subprocess.run([args.kdive, "-s", row["vmlinux"], row["dump"]], input="".join(c + "\n" for c in nxt),
+                           text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+        check(p.returncode == 0 and not p.stderr.strip(), f"next commands {nxt} run cleanly: {p.stderr.strip()[-300:]!r}")
     return out, sig
 
 
@@ -261,7 +268,13 @@ def main():
     store = load_schemas()
     with open(os.path.join(TOP, "doc", "report-schema.json")) as f:
         store["report"] = json.load(f)
-    rows = read_manifest(lab_dir()) + panic_rows(lab_dir())
+    prows = panic_rows(lab_dir())
+    kernels = sorted({r["kernel"] for r in read_manifest(lab_dir()) if r["kernel"] != "rt"})
+    for k in kernels:  # (guest-all.sh makes them; a cached kernel too old for the archive's headers has none)
+        for kind in PANIC_KINDS:
+            if not any(r["kernel"] == k and r["boot"] == "panic-" + kind for r in prows):
+                print(f"WARNING: no {k} {kind} panic boot in {lab_dir()}/panics (tests/lab/guest-all.sh makes it)", flush=True)
+    rows = read_manifest(lab_dir()) + prows
     if args.only:
         rows = [r for r in rows if fnmatch.fnmatch(r["id"], args.only)]
     passed, failed = 0, []

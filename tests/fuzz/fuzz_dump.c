@@ -39,6 +39,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		dump_vmcoreinfo_u64(d, "NUMBER(phys_base)", 10, &(uint64_t){0});
 		dump_vmcoreinfo(d, "OSRELEASE", NULL);
+		/* what kdive --identify asks of it */
+		uint64_t looked;
+		dump_codecs(d, 256, &looked);
+		dump_cpu_notes(d);
+		dump_from_qemu(d);
+		const char *key, *val;
+		size_t pos = 0, kl, vl, nkeys = 0;
+		while (dump_vmcoreinfo_next(d, &pos, &key, &kl, &val, &vl))
+			nkeys += kl + vl > 0;
+		(void)nkeys;
 		uint32_t psz = d->page_size ? d->page_size : 4096;
 		uint8_t *page = malloc(psz * 8);
 		/* The first pages of memory, and the first 16 the dump holds (read_run finds them

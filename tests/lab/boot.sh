@@ -131,7 +131,7 @@ t0=$SECONDS
 lab_need_pkgs qemu-system-x86 binutils
 PY=$(lab_python)
 "$LAB_SRC/guest.sh" "$kernel" normal
-KDIR=$(lab_kernel_dir "$kernel")
+KDIR=$(lab_kernel_boot_dir "$kernel")
 ACCEL=$(lab_qemu_accel)
 INITRD="$KDIR/initramfs.cpio.gz"
 
@@ -149,11 +149,7 @@ many_initramfs() {
 	mkdir -p "$r/bin"
 	cp "$bin" "$r/bin/kdive-many"
 	install -m 755 "$LAB_SRC/many/many-init" "$r/many-init"
-	{
-		cat "$KDIR/initramfs.cpio.gz"
-		(cd "$r" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9n
-	} >"$KDIR/initramfs-many.cpio.gz.tmp"
-	mv "$KDIR/initramfs-many.cpio.gz.tmp" "$KDIR/initramfs-many.cpio.gz"
+	lab_initramfs_layer "$KDIR/initramfs.cpio.gz" "$r" "$KDIR/initramfs-many.cpio.gz"
 	rm -rf "$r"
 }
 if [ "$boot" = states ]; then

@@ -95,6 +95,34 @@ lab_need_pkgs() {
 		lab_die "apt-get install ${missing[*]} failed"
 }
 
+# lab_initramfs_layer BASE ROOT OUT: OUT is the initramfs BASE (a file; /dev/null for none)
+# followed by a gzip'd cpio archive of the tree ROOT (newc, owned by root, in sorted order,
+# so the same tree gives the same bytes). The kernel unpacks the archives in order: the
+# states, panic and many boots add their own files to the lab's initramfs this way, so its
+# other boots and their inputs stay as they are. Written whole, then renamed.
+lab_initramfs_layer() {
+	{
+		cat "$1"
+		(cd "$2" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9n
+	} >"$3.tmp.$$"
+	mv "$3.tmp.$$" "$3"
+}
+
+# lab_kernel_boot_dir KERNEL: the unpacked kernel, as far as a boot needs it: its image
+# part (vmlinuz, config, modules, release: .image-stamp, which kernels.sh writes before it
+# extracts the debug vmlinux, so scripts/demo boots while that goes on) or all of it.
+lab_kernel_boot_dir() {
+	local d="$LAB/kernels/$1"
+	[ -f "$d/.stamp" ] || [ -f "$d/.image-stamp" ] || lab_die "kernel $1 not unpacked: run tests/lab/kernels.sh $1"
+	printf '%s\n' "$d"
+}
+
+# lab_kernel_stamp KDIR: the kernel's stamp (release and module lists), from either stamp:
+# both hold the same text, so a boot made during the debug extraction stays current after it.
+lab_kernel_stamp() {
+	if [ -f "$1/.stamp" ]; then cat "$1/.stamp"; else cat "$1/.image-stamp"; fi
+}
+
 # lab_kernel_dir KERNEL: the unpacked kernel, checked to be complete.
 lab_kernel_dir() {
 	local d="$LAB/kernels/$1"

@@ -38,7 +38,7 @@ for a; do
 	esac
 done
 [ -n "$kernel" ] || lab_die "usage: guest.sh <bookworm|trixie|rt> [normal|kdump|all] [--force]"
-KDIR=$(lab_kernel_dir "$kernel")
+KDIR=$(lab_kernel_boot_dir "$kernel")
 CAPTURE_CMDLINE="console=ttyS0 irqpoll nr_cpus=1 reset_devices nousb panic=0 no_timer_check rdinit=/init"
 WORKLOAD="kdive-files kdive-threads kdive-mapper kdive-proc kdive-net kdive-ipc kdive-waiter kdive-timers kdive-bpf"
 CHROOT="$LAB/chroot/trixie"
@@ -137,14 +137,13 @@ base_root() {
 
 # pack DIR OUT: a newc cpio, gzip'd, owned by root, in a stable order.
 pack() {
-	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9n >"$2.tmp"
-	mv "$2.tmp" "$2"
+	lab_initramfs_layer /dev/null "$1" "$2"
 	lab_log "$kernel: $(basename "$2") $(du -k "$2" | cut -f1) KiB"
 }
 
 # inputs_hash FILE...: hash of the named inputs' contents (and of this script and init).
 inputs_hash() {
-	cat "$0" "$LAB_SRC/guest-lib.sh" "$LAB_SRC/guest/init" "$LAB_SRC"/workload/*.[ch] "$KDIR/.stamp" \
+	cat "$0" "$LAB_SRC/guest-lib.sh" "$LAB_SRC/guest/init" "$LAB_SRC"/workload/*.[ch] <(lab_kernel_stamp "$KDIR") \
 		"$KDIR"/modules/* /bin/busybox "$@" | sha256sum | cut -d' ' -f1
 }
 

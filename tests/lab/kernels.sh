@@ -12,10 +12,15 @@
 #                  (kernel/fs/ext4/ext4.ko...): the directory of `mod -S DIR` in the lab's
 #                  references (commands.txt's @MODDIR@)
 #   packages       the .deb files it came from
+#   .image-stamp   what .stamp holds, written once vmlinuz, config, modules/ and release are
+#                  in place, before the debug package is extracted: boot.sh and guest.sh
+#                  (lab_kernel_boot_dir) need no more, so scripts/demo boots meanwhile
 #   .stamp         written last: the release, then the module lists it was unpacked for; a
 #                  kernel with a stamp for the current lists is never fetched again (--force does)
 #
-# Usage: kernels.sh [--force] [bookworm|trixie|rt|all]...      (default: all)
+# Usage: kernels.sh [--force] [--image-ready FILE] [bookworm|trixie|rt|all]...  (default: all)
+#   --image-ready FILE: (for one kernel) touch FILE as soon as it can boot: its image part is
+#              unpacked, or it was complete already (scripts/demo boots meanwhile)
 #   bookworm = the current bookworm linux-image-amd64 from the system's apt sources (6.1)
 #   trixie   = the current trixie linux-image-amd64 (6.12), through a private apt
 #              configuration under $LAB/apt-trixie/ (the system's sources are untouched)
@@ -40,13 +45,17 @@ MODULES_SIG="modules: $GUEST_MODULES; capture: $CAPTURE_MODULES; debug-modules"
 
 force=0
 targets=()
-for a; do
+image_ready=
+while [ $# -gt 0 ]; do
+	a=$1
+	shift
 	case "$a" in
 	--force) force=1 ;;
+	--image-ready) image_ready=${1:?--image-ready FILE}; shift ;;
 	bookworm | trixie | rt) targets+=("$a") ;;
 	all) targets+=(bookworm trixie rt) ;;
 	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-	*) lab_die "usage: kernels.sh [--force] [bookworm|trixie|rt|all]" ;;
+	*) lab_die "usage: kernels.sh [--force] [--image-ready FILE] [bookworm|trixie|rt|all]" ;;
 	esac
 done
 [ "${#targets[@]}" -gt 0 ] || targets=(bookworm trixie rt)
@@ -197,6 +206,17 @@ stamp_current() {
 	fi
 }
 
+# deb_data_tar DEB: the package's data tar on stdout. An xz member is decompressed by xz on
+# every core (Debian's packages are written in many xz blocks: the 860 MB debug package
+# takes half the time it takes dpkg-deb's own single thread).
+deb_data_tar() {
+	if ar t "$1" | grep -qx 'data.tar.xz'; then
+		ar p "$1" data.tar.xz | xz -T0 -dc
+	else
+		dpkg-deb --fsys-tarfile "$1"
+	fi
+}
+
 fetch_kernel() {
 	local k=$1 kdir="$LAB/kernels/$1" tmp rel img_pkg dbg_pkg img dbg moddir t0=$SECONDS lockfd
 	# one fetch of a kernel at a time (a demo and another lab build may share the cache);
@@ -206,6 +226,7 @@ fetch_kernel() {
 	flock "$lockfd"
 	if [ -f "$kdir/.stamp" ] && [ "$force" = 0 ] && stamp_current "$kdir"; then
 		lab_log "$k: have $(cat "$kdir/release") in $kdir"
+		[ -z "$image_ready" ] || touch "$image_ready"
 		return 0
 	fi
 	# meta: the metapackage naming the current kernel (its -dbg twin names the debug package)
@@ -234,11 +255,15 @@ fetch_kernel() {
 	fi
 	mkdir -p "$LAB/debs" "$LAB/kernels"
 	img=$(fetch_deb "$img_pkg")
-	dbg=$(fetch_deb "$dbg_pkg")
+	# The debug package (the larger by far) downloads while the image unpacks.
+	local dbgpath="$LAB/debs/.dbg-path.$k" dbg_pid
+	rm -f "$dbgpath"
+	(fetch_deb "$dbg_pkg" >"$dbgpath") &
+	dbg_pid=$!
 
 	tmp="$kdir.tmp"
 	rm -rf "$tmp"
-	mkdir -p "$tmp/img" "$tmp/dbg"
+	mkdir -p "$tmp/img"
 	lab_log "$k: unpacking $(basename "$img")"
 	dpkg-deb -x "$img" "$tmp/img"
 	cp "$tmp/img/boot/vmlinuz-$rel" "$tmp/vmlinuz"
@@ -257,6 +282,20 @@ fetch_kernel() {
 	# shellcheck disable=SC2086
 	modules_for "$moddir" "$tmp/modules" load.order $GUEST_MODULES
 	rm -rf "$tmp/img"
+	# The image part is complete: a boot can start (lab_kernel_boot_dir) while the debug
+	# vmlinux is extracted. .image-stamp holds what .stamp will.
+	echo "$rel" >"$tmp/release"
+	printf '%s\n%s\n' "$rel" "$MODULES_SIG" >"$tmp/.image-stamp"
+	rm -rf "$kdir"
+	mv "$tmp" "$kdir"
+	lab_log "$k: image part ready in $kdir ($(lab_elapsed "$t0")); boots can start"
+	[ -z "$image_ready" ] || touch "$image_ready"
+	wait "$dbg_pid" || lab_die "$k: download of $dbg_pkg failed"
+	dbg=$(cat "$dbgpath")
+	rm -f "$dbgpath"
+	tmp="$kdir/.dbg.tmp"
+	rm -rf "$tmp"
+	mkdir -p "$tmp/dbg"
 
 	# The vmlinux and the loaded modules' debug files, in one pass over the package: each
 	# member once (tar stops after the last, which ends the pipe early: dpkg-deb then
@@ -267,26 +306,26 @@ fetch_kernel() {
 		if [ -n "$path" ]; then members+=("./usr/lib/debug/lib/modules/$rel/${path%%.ko*}.ko"); fi
 	done <<<"$MODPATHS"
 	lab_log "$k: extracting vmlinux and $((${#members[@]} - 1)) debug modules from $(basename "$dbg")"
-	{ dpkg-deb --fsys-tarfile "$dbg" 2>/dev/null || true; } |
+	{ deb_data_tar "$dbg" 2>/dev/null || true; } |
 		tar -x -C "$tmp/dbg" --occurrence=1 "${members[@]}" || true
-	mv "$tmp/dbg/usr/lib/debug/boot/vmlinux-$rel" "$tmp/vmlinux" || lab_die "$k: no vmlinux in $(basename "$dbg")"
-	[ "$(head -c4 "$tmp/vmlinux" | od -An -c | tr -d ' ')" = '177ELF' ] || lab_die "$k: vmlinux is not ELF"
+	[ -s "$tmp/dbg/usr/lib/debug/boot/vmlinux-$rel" ] || lab_die "$k: no vmlinux in $(basename "$dbg")"
+	[ "$(head -c4 "$tmp/dbg/usr/lib/debug/boot/vmlinux-$rel" | od -An -c | tr -d ' ')" = '177ELF' ] ||
+		lab_die "$k: vmlinux is not ELF"
 	for path in "${members[@]:1}"; do
 		[ -s "$tmp/dbg/$path" ] || lab_die "$k: no ${path##*/} in $(basename "$dbg")"
 	done
 	mkdir -p "$tmp/dbg/usr/lib/debug/lib/modules/$rel"
-	mv "$tmp/dbg/usr/lib/debug/lib/modules/$rel" "$tmp/debug-modules"
-	rm -rf "$tmp/dbg"
+	rm -rf "$kdir/debug-modules"
+	mv "$tmp/dbg/usr/lib/debug/lib/modules/$rel" "$kdir/debug-modules"
+	mv "$tmp/dbg/usr/lib/debug/boot/vmlinux-$rel" "$kdir/vmlinux"
+	rm -rf "$tmp"
 
-	echo "$rel" >"$tmp/release"
-	printf '%s\n%s\n' "$(basename "$img")" "$(basename "$dbg")" >"$tmp/packages"
-	printf '%s\n%s\n' "$rel" "$MODULES_SIG" >"$tmp/.stamp"
-	rm -rf "$kdir"
-	mv "$tmp" "$kdir"
+	printf '%s\n%s\n' "$(basename "$img")" "$(basename "$dbg")" >"$kdir/packages"
+	printf '%s\n%s\n' "$rel" "$MODULES_SIG" >"$kdir/.stamp" # last: the kernel is complete
 	lab_log "$k: $rel ready in $kdir ($(lab_elapsed "$t0"))"
 }
 
-lab_need_pkgs dpkg tar xz-utils zstd gzip kmod
+lab_need_pkgs dpkg tar xz-utils zstd gzip kmod binutils
 for k in "${targets[@]}"; do
 	fetch_kernel "$k"
 done

@@ -109,10 +109,6 @@ mkdir -p "$r/bin" "$r/lib/kdive"
 cp "$hog" "$r/bin/kdive-hog"
 cp "$ko" "$r/lib/kdive/kdive-crashme.ko"
 install -m 755 "$src/panic-init" "$r/panic-init"
-{
-	cat "$base"
-	(cd "$r" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9n
-} >"$out.tmp.$$"
-mv "$out.tmp.$$" "$out"
+lab_initramfs_layer "$base" "$r" "$out"
 echo "$h" >"$out.inputs"
 lab_log "$kernel: $(basename "$out") $(du -k "$out" | cut -f1) KiB"

@@ -45,10 +45,6 @@ trap 'rm -rf "$r"' EXIT
 mkdir -p "$r/bin"
 cp "$bin" "$r/bin/kdive-states"
 install -m 755 "$src/states-init" "$r/states-init"
-{
-	cat "$base"
-	(cd "$r" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9n
-} >"$out.tmp.$$"
-mv "$out.tmp.$$" "$out"
+lab_initramfs_layer "$base" "$r" "$out"
 echo "$h" >"$out.inputs"
 lab_log "$kernel: $(basename "$out") $(du -k "$out" | cut -f1) KiB"

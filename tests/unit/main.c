@@ -35,6 +35,8 @@ int main(void)
 		add_moddebug_tests();
 	if (add_report_tests)
 		add_report_tests();
+	if (add_vmcoreinfo_tests)
+		add_vmcoreinfo_tests();
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	/* a suite whose set-up failed (the fake kernel did not build) ran none of its tests: a failure */

@@ -18,4 +18,5 @@ void add_slab_tests(void) __attribute__((weak));
 void add_vmem_tests(void) __attribute__((weak));
 void add_moddebug_tests(void) __attribute__((weak));
 void add_report_tests(void) __attribute__((weak));
+void add_vmcoreinfo_tests(void) __attribute__((weak));
 #endif
