@@ -15,6 +15,11 @@ processes, their fds and mappings, the release, CPUs, memory and modules):
   log          the guest's own "kdive-init:" line, written to /dev/kmsg before kdive ran
   mod          every module of the facts
   kmem -i      TOTAL MEM agrees with mem_total_kb
+  net          the virtio NIC (eth0, with its IPv4 address) and dummy0
+  foreach bt   every task: a header, and "(active)" for each task on a CPU (kdive's own)
+
+On the host: `kdive` with no argument says in one line why it cannot read /proc/kcore
+(absent, or not root) when it cannot.
 
 A boot is made again only when kdive (or the lab's inputs) changed: boot.sh's signature
 holds the live disk's inputs. Usage: live.py --kdive PATH [--kernels bookworm,trixie]
@@ -180,6 +185,31 @@ def check_boot(kernel, kdive, lab, args):
         pages = int(tm[0].split()[2])
         ok = abs(pages * 4 - facts["mem_total_kb"]) <= max(4096, facts["mem_total_kb"] // 100)
     c.check("kmem -i: TOTAL MEM agrees with MemTotal", ok, f"{tm} vs {facts['mem_total_kb']} kB")
+    netl = out.get("net.out", [])
+    nic = procs["net"]["nic"]
+    c.check("net: the virtio NIC", any(l.split()[1:2] == [nic["dev"]] and nic["ipv4"] in l for l in netl if l.split()),
+            netl)
+    c.check("net: dummy0", any(l.split()[1:2] == [facts["netdev"]] for l in netl if l.split()), netl)
+
+    fb = out.get("foreach-bt.out", [])
+    headers = [l for l in fb if l.startswith("PID: ")]
+    c.check("foreach bt: every task of ps", len(headers) >= len(rows) - 1, f"{len(headers)} headers, {len(rows)} pids in ps")
+    active = [fb[i - 1] for i, l in enumerate(fb) if l == "(active)"]
+    c.check("foreach bt: kdive (active)", any('COMMAND: "kdive"' in h for h in active), active)
+    return c
+
+
+def host_message(kdive):
+    """kdive with no argument where /proc/kcore cannot be read: one line saying why."""
+    c = Checks("host")
+    if os.path.exists("/proc/kcore") and os.access("/proc/kcore", os.R_OK):
+        return c  # a host that can read it: nothing to check here
+    r = subprocess.run([kdive], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                       timeout=60)
+    lines = r.stderr.strip().split("\n")
+    want = "does not exist" if not os.path.exists("/proc/kcore") else "needs root"
+    c.check("kdive without /proc/kcore: one line", r.returncode == 1 and len(lines) == 1 and
+            lines[0].startswith("kdive: /proc/kcore") and want in lines[0], r.stderr)
     return c
 
 
@@ -192,8 +222,11 @@ def main():
     kdive = os.path.abspath(args.kdive)
     lab = lab_dir()
     total_fail = []
+    checks = [host_message(kdive)]
     for kernel in args.kernels.split(","):
-        c = check_boot(kernel, kdive, lab, args)
+        checks.append(check_boot(kernel, kdive, lab, args))
+    for c in checks:
+        kernel = c.kernel
         print(f"live {kernel}: {c.passed} checks passed, {len(c.failed)} failed")
         for f in c.failed:
             print("  FAIL " + f)
