@@ -681,6 +681,21 @@ static int bt_task(kd_session *s, const struct bt_opts *o, const struct task_inf
 		kd_printf(s, "(no stack)\n");
 		return 0;
 	}
+	if (kd_target(s)->live && t->active && o->scan == SCAN_NONE && !o->raw && !o->has_sp && !o->has_ip) {
+		/* A task running on a CPU of the live kernel: its registers are nowhere to read, and
+		 * its stack changes as we read it; crash says so and shows nothing more. */
+		if (o->ref)
+			return 0;
+		print_header(s, t);
+		if (kd_json_active(s)) {
+			kd_json_null(s, "frames");
+			kd_json_str(s, "error", "active");
+			kd_json_end(s);
+			return 0;
+		}
+		kd_printf(s, "(active)\n");
+		return 0;
+	}
 	struct uw_trace tr;
 	struct uw_start start = {.mode = UW_START_AUTO};
 	if (o->has_sp || o->has_ip) {
@@ -796,6 +811,8 @@ static int cmd_bt(kd_session *s, int argc, char **argv)
 		default: return kd_usage(s);
 		}
 	}
+	if (kd_target(s)->live && (o.panic_only || o.all || o.cpus_given)) /* no CPU is stopped to look at */
+		return kd_fail(s, "-%c option not supported on a live system", o.panic_only ? 'p' : o.all ? 'a' : 'c');
 	if (o.overflow)
 		return stack_overflow_check(s);
 	if (o.eframe_all)

@@ -46,8 +46,11 @@ static int cmd_set(kd_session *s, int argc, char **argv)
 		const struct task_info *t = kd_task_current(s);
 		return t ? kd_task_print_context(s, t) : -1;
 	}
-	if (strcmp(argv[1], "-p") == 0)
+	if (strcmp(argv[1], "-p") == 0) {
+		if (kd_target(s)->live)
+			return kd_fail(s, "-p option not supported on a live system");
 		return set_context(s, kd_task_panic(s));
+	}
 	if (strcmp(argv[1], "-c") == 0) {
 		uint64_t cpu;
 		const struct kd_task_table *tt = kd_tasks_get(s);

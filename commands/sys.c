@@ -387,7 +387,8 @@ static void sys_read(kd_session *s, struct sys_info *v)
 	kd_clear_error(s);
 	v->mhz = khz / 1000;
 	v->memory = kd_total_pages(s) * ti->page_size;
-	panic_message(s, v->panic, sizeof(v->panic));
+	if (!ti->live)
+		panic_message(s, v->panic, sizeof(v->panic));
 }
 
 /* avenrun's fixed point as /proc/loadavg rounds it: "0.62" */
@@ -466,7 +467,8 @@ static int show_stats(kd_session *s)
 	kd_printf(s, "     MACHINE: %s  (%llu Mhz)\n", v.machine, (unsigned long long)v.mhz);
 	kd_format_size(v.memory, buf, sizeof(buf));
 	kd_printf(s, "      MEMORY: %s\n", buf);
-	kd_printf(s, "       PANIC: \"%s\"\n", v.panic);
+	if (!kd_target(s)->live) /* the running kernel has no panic */
+		kd_printf(s, "       PANIC: \"%s\"\n", v.panic);
 	return 0;
 }
 

@@ -351,6 +351,11 @@ static int x86_init(kd_session *s)
 		ki->phys_base = 0;
 		if (dump_vmcoreinfo_u64(d, "NUMBER(phys_base)", 10, &v))
 			ki->phys_base = v;
+	} else if (d->is_live) {
+		/* Every kernel since 4.19 puts VMCOREINFO in /proc/kcore; before it, the CPU state that
+		 * would say where KASLR put the kernel is not there either. */
+		return kd_fail(s, "/proc/kcore has no VMCOREINFO note (a kernel before 4.19): where KASLR put the "
+				  "kernel is unknown");
 	} else {
 		/* Page-table walks need kernel_pgd only from CR3 here; symbols are still unrelocated. */
 		if (x86_64_kaslr_from_cpu_state(s, &ki->kaslr_offset, &ki->phys_base) < 0)

@@ -53,9 +53,10 @@
  *      kd_json_in_array and kd_json_document (json.h), kd_json_depth and kd_json_error (json.h),
  *      kd_module_taint_letters (linux.h).
  * 1.6: kd_target_info.truncated (session.h): what a dump file shorter than its headers lacks.
+ * 1.7: kd_target_info.live (session.h): the target is the running kernel (/proc/kcore).
  */
 #define KDIVE_API_MAJOR 1
-#define KDIVE_API_MINOR 6
+#define KDIVE_API_MINOR 7
 #define KDIVE_API_VERSION ((KDIVE_API_MAJOR << 16) | KDIVE_API_MINOR)
 #define KDIVE_API_VERSION_MAJOR(v) ((unsigned)(v) >> 16)
 #define KDIVE_API_VERSION_MINOR(v) ((unsigned)(v)&0xffffu)

@@ -34,6 +34,8 @@ struct kd_target_info {
 	/* API 1.6: NULL, or why the dump file is shorter than its headers describe and which memory
 	 * is missing (what the WARNING at start-up says) */
 	const char *truncated;
+	bool live;                 /* API 1.7: the running kernel (/proc/kcore): no panic task, values
+				    * may change between reads, the active tasks run on */
 };
 /* Never NULL; without a dump, the dump fields are empty. */
 KD_API const struct kd_target_info *kd_target(kd_session *s);

@@ -116,3 +116,42 @@ char *debuginfo_find_vmlinux(const char *build_id, const char *release, const ch
 			 id_ok ? ", install its -dbg package, or set DEBUGINFOD_URLS" : " (the dump has no VMCOREINFO build ID)");
 	return NULL;
 }
+
+bool debuginfo_notes_build_id(const uint8_t *buf, size_t len, char *hex, size_t size)
+{
+	size_t off = 0;
+	while (len - off >= 12) {
+		uint32_t namesz, descsz, type;
+		memcpy(&namesz, buf + off, 4);
+		memcpy(&descsz, buf + off + 4, 4);
+		memcpy(&type, buf + off + 8, 4);
+		off += 12;
+		size_t nlen = ((size_t)namesz + 3) & ~(size_t)3, dlen = ((size_t)descsz + 3) & ~(size_t)3;
+		if (nlen > len - off || dlen > len - off - nlen)
+			return false;
+		const uint8_t *name = buf + off, *desc = buf + off + nlen;
+		off += nlen + dlen;
+		if (type == 3 /* NT_GNU_BUILD_ID */ && namesz == 4 && memcmp(name, "GNU", 4) == 0) {
+			if (descsz == 0 || (size_t)descsz * 2 >= size)
+				return false;
+			for (uint32_t i = 0; i < descsz; i++)
+				snprintf(hex + 2 * i, 3, "%02x", desc[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool debuginfo_running_build_id(char *hex, size_t size)
+{
+	int fd = open("/sys/kernel/notes", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	uint8_t buf[4096]; /* the kernel's notes are a few hundred bytes */
+	size_t len = 0;
+	ssize_t n;
+	while (len < sizeof(buf) && (n = read(fd, buf + len, sizeof(buf) - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	return debuginfo_notes_build_id(buf, len, hex, size);
+}

@@ -11,4 +11,14 @@
  */
 char *debuginfo_find_vmlinux(const char *build_id, const char *release, const char **how, char *msg, size_t msgsize);
 
+/*
+ * The GNU build ID among ELF notes (the contents of /sys/kernel/notes: 4-byte aligned
+ * Elf64_Nhdr records), as lowercase hex; false when there is none or a record runs past len.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+bool debuginfo_notes_build_id(const uint8_t *buf, size_t len, char *hex, size_t size);
+/* The running kernel's build ID from /sys/kernel/notes; false when it cannot be read. */
+bool debuginfo_running_build_id(char *hex, size_t size);
+
 #endif

@@ -1,6 +1,7 @@
 #include "linux/tasks.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "linux/kernel.h"
 #include "debuginfo/types.h"
@@ -228,6 +229,8 @@ const struct task_info *kd_tasks_from_arg(kd_session *s, const char *arg, size_t
 
 const struct task_info *kd_task_panic(kd_session *s)
 {
+	if (kd_target(s)->live) /* the running kernel did not panic */
+		return NULL;
 	const struct task_table *tt = tasks_table(s);
 	if (!tt)
 		return NULL;
@@ -251,6 +254,14 @@ const struct task_info *kd_task_current(kd_session *s)
 		const struct task_info *t = kd_task_find(s, s->cur_task);
 		if (t)
 			return t;
+	}
+	if (kd_target(s)->live) {
+		/* On the running kernel the default context is kdive's own task, as crash's is its own. */
+		const struct task_table *tt = tasks_table(s);
+		for (size_t i = 0; tt && i < tt->len; i++)
+			if (tt->tasks[i].pid == (int)getpid() && !tt->tasks[i].idle)
+				return &tt->tasks[i];
+		return tt ? (kd_fail(s, "kdive's own task (pid %d) is not in the task list", (int)getpid()), NULL) : NULL;
 	}
 	return kd_task_panic(s);
 }

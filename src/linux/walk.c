@@ -22,7 +22,9 @@ static int verr(kd_session *s, enum kd_errcode code, uint64_t addr, const char *
 {
 	char tmp[sizeof(s->err.msg)];
 	vsnprintf(tmp, sizeof(tmp), fmt, ap); /* fmt's arguments may quote s->err.msg */
-	kd_err_set(&s->err, code, "%s", tmp);
+	/* On the running kernel a structure can change while it is walked: say so, once. */
+	kd_err_set(&s->err, code, "%s%s", tmp,
+		   s->ki.live && !strstr(tmp, "(live kernel") ? " (live kernel: it may have changed while it was read)" : "");
 	s->err.addr = addr;
 	return -1;
 }

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +26,7 @@ static void usage(FILE *f)
 		   "       kdive --identify [--json] dumpfile...   (what each dump is, without a vmlinux)\n"
 		   "       kdive --log dumpfile   (the kernel log from the dump's VMCOREINFO alone)\n"
 		   "       kdive --group [--json] REPORT.json|DIRECTORY...   (reports grouped by signature)\n"
+		   "       kdive [-s] [-i cmdfile] [vmlinux]       (the running kernel, through /proc/kcore)\n"
 		   "  -i FILE   run the commands in FILE, then read commands from the terminal\n"
 		   "            (or stop, if standard input is not a terminal)\n"
 		   "  -s        silent: no banner at start-up\n"
@@ -357,6 +359,53 @@ static bool dump_identity(const char *path, char *release, size_t rsize, char *b
 	return true;
 }
 
+static bool is_elf(const char *path)
+{
+	char m[4] = "";
+	FILE *f = fopen(path, "rb");
+	bool elf = f && fread(m, 1, 4, f) == 4 && memcmp(m, "\177ELF", 4) == 0;
+	if (f)
+		fclose(f);
+	return elf;
+}
+
+/* The live kernel (`kdive` alone, or `kdive VMLINUX`): /proc/kcore, and the running kernel's
+ * vmlinux found as for a dump (its build ID from /sys/kernel/notes, its release from uname)
+ * unless given. false with the reason printed when kcore cannot be read. */
+static bool live_target(const char *given, char **found, const char **vmlinux, const char **dump)
+{
+	*dump = "/proc/kcore";
+	if (access(*dump, R_OK) != 0) {
+		int e = errno;
+		if (e == ENOENT)
+			fprintf(stderr, "kdive: /proc/kcore does not exist: this kernel has no CONFIG_PROC_KCORE, or /proc is not "
+					"mounted; give a vmlinux and a dump instead\n");
+		else
+			fprintf(stderr, "kdive: /proc/kcore: %s: reading the running kernel needs root%s\n", strerror(e),
+				geteuid() ? "" : " with CAP_SYS_RAWIO");
+		return false;
+	}
+	if (given) {
+		*vmlinux = given;
+		return true;
+	}
+	struct utsname u;
+	char build_id[160] = "", msg[600];
+	const char *how;
+	if (uname(&u) != 0) {
+		fprintf(stderr, "kdive: uname: %s\n", strerror(errno));
+		return false;
+	}
+	debuginfo_running_build_id(build_id, sizeof(build_id));
+	if (!(*found = debuginfo_find_vmlinux(build_id[0] ? build_id : NULL, u.release, &how, msg, sizeof(msg)))) {
+		fprintf(stderr, "kdive: the running kernel: %s\n", msg);
+		return false;
+	}
+	fprintf(stderr, "kdive: using %s, found %s\n", *found, how);
+	*vmlinux = *found;
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmdfile = NULL;
@@ -401,7 +450,10 @@ int main(int argc, char **argv)
 	const char *vmlinux, *dump;
 	char alone_err[800] = ""; /* a dump alone that cannot be used: with --report, a report of the error */
 	enum kd_errcode alone_code = KD_EFORMAT;
-	if (argc - optind == 1) {
+	if (!osrelease && !report && (argc == optind || (argc - optind == 1 && !dump_probe(argv[optind]) && is_elf(argv[optind])))) {
+		if (!live_target(argc > optind ? argv[optind] : NULL, &found, &vmlinux, &dump))
+			return 1;
+	} else if (argc - optind == 1) {
 		/* a dump alone: its release (--osrelease), or its vmlinux found for it */
 		char release[128] = "", build_id[160] = "", msg[600];
 		const char *how;

@@ -261,6 +261,7 @@ int session_open(kd_session *s, const char *vmlinux, const char *dumpfile)
 	if (!s->dump)
 		return session_fail_from(s, &e);
 	session_note_input(s, dumpfile, "dump file");
+	s->ki.live = s->dump->is_live;
 	if (s->dump->truncated) /* as crash warns of it, silent or not; what the file has stays readable */
 		fprintf(stderr, "WARNING: %s: truncated or incomplete: %s\n", dumpfile, s->dump->truncated);
 	if (mem_init(s) < 0)

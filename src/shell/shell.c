@@ -14,6 +14,7 @@
 
 #include "debuginfo/symbols.h"
 #include "debuginfo/types.h"
+#include "linux/tasks.h"
 
 bool shell_quit_requested(kd_session *s)
 {
@@ -492,6 +493,8 @@ int shell_run_line(kd_session *s, const char *line_in)
 	FILE *jreal = o.fp ? o.fp : s->out;
 	if (jcap)
 		session_json_reset(s);
+	if (argc > 0 && kd_target(s)->live)
+		tasks_free(s); /* the running kernel: each command reads the tasks as they are now, as crash does */
 	if (argc > 0) {
 		if (o.fp)
 			s->out = o.fp;

@@ -196,6 +196,7 @@ const struct kd_target_info *kd_target(kd_session *s)
 		.nr_cpus = s->ki.nr_cpus,
 		.per_cpu_offset = s->ki.per_cpu_offset,
 		.panic_cpu = s->ki.panic_cpu,
+		.live = s->ki.live,
 		.arch = s->arch ? s->arch->name : NULL,
 		.page_size = mem_page_size(s),
 	};

@@ -81,6 +81,7 @@ struct kernel_info {
 	int nr_cpus;           /* possible CPUs with a per-cpu offset */
 	uint64_t *per_cpu_offset;
 	int panic_cpu;         /* -1 if unknown */
+	bool live;             /* the running kernel through /proc/kcore (kd_target_info.live) */
 };
 
 struct command_entry {

@@ -4,6 +4,7 @@
 # Usage: boot.sh <bookworm|trixie|rt> <kaslr|nokaslr|novmcoreinfo|states|many> [--force]
 #        boot.sh <kernel> states --dir DIR --states SPEC [--force]      (the soak's boots)
 #        boot.sh <bookworm|trixie> panic --panic oops|softlockup|oom|hung [--force]
+#        boot.sh <bookworm|trixie> live --kdive PATH [--force]
 #
 # Guest: 512 MiB, 2 CPUs, TCG (KVM only with KDIVE_LAB_KVM=1 and a working /dev/kvm),
 # cmdline "console=ttyS0 panic=0 no_timer_check" (+ "nokaslr" for nokaslr; no_timer_check:
@@ -58,25 +59,37 @@
 # $LAB/panics/<kernel>-<KIND>/ (outside $LAB/dumps: no makedumpfile variants and no crash
 # references; tests/e2e/report.py checks its report), with qemu.elf only; facts.json has
 # "panic_kind", for oom "oom_victim" {pid, comm}, for hung "dstate" {pids, comm, timeout_s}.
+#
+# live: kdive run inside the guest on its own running kernel (/proc/kcore). The cmdline adds
+# "rdinit=/live-init", the initramfs is initramfs-live.cpio.gz and a raw ext4 disk is
+# attached read-only as a virtio disk (serial kdive-live), both made by live.sh from the
+# kdive given (tests/lab/live/live-init says what the guest runs). The guest has 1024 MiB
+# (kdive maps the vmlinux). Its directory is $LAB/live/<kernel>/ (outside $LAB/dumps), with
+# qemu.elf only; facts.log has kdive's outputs as "KDIVE-LIVE NAME|LINE" lines
+# (tests/e2e/live.py checks them). The signature holds the disk's inputs: a new kdive boots
+# again, an unchanged one is cached.
 set -euo pipefail
 # shellcheck source=guest-lib.sh
 . "$(dirname "$0")/guest-lib.sh"
 
 usage() { lab_die "usage: boot.sh <bookworm|trixie|rt> <kaslr|nokaslr|novmcoreinfo|states|many> [--force] [--dir DIR --states SPEC]"; }
-kernel= boot= force=0 dir= spec= kind=
+kernel= boot= force=0 dir= spec= kind= live_kdive=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--force) force=1 ;;
 	--dir) dir=${2:?}; shift ;;
 	--states) spec=${2:?}; shift ;;
 	--panic) kind=${2:?}; shift ;;
+	--kdive) live_kdive=${2:?}; shift ;;
 	-*) usage ;;
 	*) if [ -z "$kernel" ]; then kernel=$1; else boot=$1; fi ;;
 	esac
 	shift
 done
 lab_check_kernel_name "${kernel:-}"
-case "${boot:-}" in kaslr | nokaslr | novmcoreinfo | states | many | panic) ;; *) lab_die "unknown boot '${boot:-}' (kaslr | nokaslr | novmcoreinfo | states | many | panic)" ;; esac
+case "${boot:-}" in kaslr | nokaslr | novmcoreinfo | states | many | panic | live) ;; *) lab_die "unknown boot '${boot:-}' (kaslr | nokaslr | novmcoreinfo | states | many | panic | live)" ;; esac
+{ [ "$boot" = live ] && [ -n "$live_kdive" ]; } || { [ "$boot" != live ] && [ -z "$live_kdive" ]; } ||
+	lab_die "the live boot needs --kdive PATH, and only it takes one"
 { [ -z "$dir$spec" ] || [ "$boot" = states ]; } || lab_die "--dir and --states are for the states boot"
 if [ "$boot" = panic ]; then
 	case "$kind" in oops | softlockup | oom | hung) ;; *) lab_die "panic boot: --panic oops|softlockup|oom|hung" ;; esac
@@ -98,6 +111,13 @@ fi
 if [ "$boot" = panic ]; then
 	DIR="$LAB/panics/$kernel-$kind"
 	FLAT= # the report reads the ELF dump
+fi
+if [ "$boot" = live ]; then
+	case "$kernel" in bookworm | trixie) ;; *) lab_die "no live boot for kernel $kernel" ;; esac
+	DIR="$LAB/live/$kernel"
+	FLAT= # facts.log is what is checked; qemu.elf as every boot
+	MEM=1024
+	TIMEOUT=${KDIVE_LAB_TIMEOUT:-900}
 fi
 if [ "$boot" = states ]; then
 	[ -z "$dir" ] || DIR=$dir
@@ -140,6 +160,10 @@ if [ "$boot" = panic ]; then
 	"$LAB_SRC/panics.sh" "$kernel"
 	INITRD="$KDIR/initramfs-panic.cpio.gz"
 fi
+if [ "$boot" = live ]; then
+	"$LAB_SRC/live.sh" "$kernel" "$live_kdive"
+	INITRD="$LAB/build/live/$kernel/initramfs-live.cpio.gz"
+fi
 
 cmdline="console=ttyS0 panic=0 no_timer_check"
 dev=()
@@ -162,6 +186,11 @@ panic)
 	cmdline="$cmdline rdinit=/panic-init kdive.panic=$kind"
 	dev=(-device vmcoreinfo)
 	;;
+live)
+	cmdline="$cmdline rdinit=/live-init"
+	dev=(-device vmcoreinfo -drive "file=$LAB/build/live/$kernel/live-disk.img,format=raw,if=none,id=live,readonly=on"
+		-device virtio-blk-pci,drive=live,serial=kdive-live)
+	;;
 esac
 
 # What this boot is made from (lab_boot_sig): a boot made from anything else is redone.
@@ -169,6 +198,7 @@ inputs=("$KDIR/initramfs.cpio.gz.inputs" "$0" "$LAB_SRC/guest/facts.py" "$LAB_SR
 case "$boot" in
 states) inputs+=("$KDIR/initramfs-states.cpio.gz.inputs") ;;
 panic) inputs+=("$KDIR/initramfs-panic.cpio.gz.inputs") ;;
+live) inputs+=("$LAB/build/live/$kernel/initramfs-live.cpio.gz.inputs" "$LAB/build/live/$kernel/live-disk.img.inputs") ;;
 many) inputs+=("$LAB_SRC/many/kdive-many.c" "$LAB_SRC/many/many-init" "$LAB_SRC/workload/kdive-facts.h") ;;
 esac
 sig=$(lab_boot_sig "$cmdline" "${dev[@]}" "${LAB_QEMU_NIC[@]}" "mem=$MEM" "flat=$FLAT" -- "${inputs[@]}")

@@ -39,6 +39,7 @@ struct golden {
 	const char *lines;  /* command lines, one per line, run in order in one session */
 	const char *damage; /* optional: "LVALUE = VALUE; ..." (C expressions) written into the fake
 			     * kernel before the lines run, and undone after */
+	bool live;          /* run as on the running kernel (/proc/kcore) */
 };
 
 /*
@@ -220,6 +221,9 @@ static const struct golden cases[] = {
 			  "search -s _text -e _end -c -x 1 a\nsearch -s _end -e _text 0\nsearch -e 0 1\nsearch -s _text -e _end zzz\n"
 			  "search -s _text\nsearch -s _text -l 8 -e _end 0\nsearch -h -c -s init_uts_ns -l 8 -m 1 Linux"},
 	{"sys", "sys"},
+	/* The running kernel: no PANIC line, no panic task, an active task "(active)", a sleeping one unwound. */
+	{"live-sys-bt", "sys\nbt 100\nbt 101\nbt -p\nbt -a\nbt -c 1\nset -p\nforeach worker bt", NULL, true},
+	{"live-ps-task-list-broken", "ps", "init_task.tasks.next = 0xdead0000", true},
 	{"log-options", "log\nlog -c\nlog -t -d\nlog -m -c -d\nlog -T -t\nlog -s\nlog -a\nlog -a -c -d"},
 	{"log-safe-buffers", "log -s\nlog -s -m\nlog -s -t"},
 	{"log-audit-empty", "log -a", "audit_queue.qlen = 0"},
@@ -563,6 +567,7 @@ static char *run_case(const struct golden *g)
 	size_t npokes = 0;
 	text_new(&b);
 	reset_session();
+	S->ki.live = g->live;
 	if (g->damage) {
 		fprintf(b.f, "# damaged: %s\n", g->damage);
 		npokes = damage(g->damage, pokes, 8);
@@ -595,6 +600,7 @@ static char *run_case(const struct golden *g)
 		free(expanded);
 	}
 	free(lines);
+	S->ki.live = false;
 	while (npokes--)
 		fake_poke(pokes[npokes].addr, pokes[npokes].old, pokes[npokes].size);
 	reset_session();

@@ -4,6 +4,7 @@
 #include "tests.h"
 #include "debuginfo/symbols.h"
 #include "base/util.h"
+#include "debuginfo/find.h"
 
 static void test_strmap(void)
 {
@@ -84,6 +85,38 @@ static void test_clone_stem(void)
 	}
 }
 
+/* /sys/kernel/notes: the build ID among other notes, and no read past a record that lies. */
+static void put_note(uint8_t *b, size_t *off, uint32_t type, const char *name, const void *desc, uint32_t dlen)
+{
+	uint32_t nlen = (uint32_t)strlen(name) + 1, h[3] = {nlen, dlen, type};
+	memcpy(b + *off, h, 12);
+	*off += 12;
+	memset(b + *off, 0, (nlen + 3) & ~3u);
+	memcpy(b + *off, name, nlen);
+	*off += (nlen + 3) & ~3u;
+	memset(b + *off, 0, (dlen + 3) & ~3u);
+	memcpy(b + *off, desc, dlen);
+	*off += (dlen + 3) & ~3u;
+}
+
+static void test_notes_build_id(void)
+{
+	uint8_t b[256];
+	size_t n = 0;
+	const uint8_t id[20] = {0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0xff};
+	put_note(b, &n, 6, "Xen", "\1\2\3", 3); /* another note first, its descriptor padded */
+	put_note(b, &n, 3, "GNU", id, sizeof(id));
+	char hex[64];
+	CU_ASSERT_TRUE(debuginfo_notes_build_id(b, n, hex, sizeof(hex)));
+	CU_ASSERT_STRING_EQUAL(hex, "deadbeef0102030405060708090a0b0c0d0e0fff");
+	CU_ASSERT_FALSE(debuginfo_notes_build_id(b, n, hex, 20)); /* no room for it */
+	CU_ASSERT_FALSE(debuginfo_notes_build_id(b, n - 4, hex, sizeof(hex))); /* cut short */
+	uint32_t huge = 0xfffffff0u;
+	memcpy(b + 4, &huge, 4); /* the first note's descriptor claims 4 GB */
+	CU_ASSERT_FALSE(debuginfo_notes_build_id(b, n, hex, sizeof(hex)));
+	CU_ASSERT_FALSE(debuginfo_notes_build_id(b, 0, hex, sizeof(hex)));
+}
+
 void add_util_tests(void)
 
 {
@@ -93,4 +126,5 @@ void add_util_tests(void)
 	CU_add_test(s, "parse", test_parse);
 	CU_add_test(s, "vec", test_vec);
 	CU_add_test(s, "clone suffixes cut as crash cuts them", test_clone_stem);
+	CU_add_test(s, "the build ID among the kernel's notes", test_notes_build_id);
 }
