@@ -1021,8 +1021,10 @@ static int cmp_group(const void *a, const void *b)
 	const struct blocked_group *x = a, *y = b;
 	if (x->count != y->count)
 		return x->count < y->count ? 1 : -1;
-	return cmp_blocked(&(struct blocked){.known = x->top->known, .blocked_ns = x->top->blocked_ns},
-			   &(struct blocked){.known = y->top->known, .blocked_ns = y->top->blocked_ns});
+	int k = cmp_blocked(&(struct blocked){.known = x->top->known, .blocked_ns = x->top->blocked_ns},
+			    &(struct blocked){.known = y->top->known, .blocked_ns = y->top->blocked_ns});
+	/* then in stack order, so that equal groups come out the same on every run */
+	return k ? k : x->first < y->first ? -1 : x->first > y->first;
 }
 
 static int sec_blocked(struct rep *r, struct ctx *c)
