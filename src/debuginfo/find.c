@@ -44,34 +44,92 @@ static bool is_hex_id(const char *id)
 
 static int progress(debuginfod_client *c, long done, long total)
 {
-	(void)c;
+	const char *what = debuginfod_get_user_data(c);
 	if (isatty(STDERR_FILENO)) {
 		if (total > 0)
-			fprintf(stderr, "\rkdive: downloading the vmlinux through debuginfod: %ld of %ld MB", done >> 20, total >> 20);
+			fprintf(stderr, "\rkdive: downloading %s through debuginfod: %ld of %ld MB", what, done >> 20, total >> 20);
 		else
-			fprintf(stderr, "\rkdive: downloading the vmlinux through debuginfod: %ld MB", done >> 20);
+			fprintf(stderr, "\rkdive: downloading %s through debuginfod: %ld MB", what, done >> 20);
 	}
 	return 0;
 }
 
+/* gdb's debug-file-directory: where the -dbg packages put their files */
+static const char *debug_dir(void)
+{
+	const char *dbg = getenv("KDIVE_DEBUG_FILE_DIRECTORY");
+	return dbg && *dbg ? dbg : "/usr/lib/debug";
+}
+
+/* DEBUG-DIR/.build-id/xx/rest.debug when it is there */
+static char *build_id_dir_file(const char *build_id)
+{
+	char *p = xasprintf("%s/.build-id/%.2s/%s.debug", debug_dir(), build_id, build_id + 2);
+	if (access(p, R_OK) == 0)
+		return p;
+	free(p);
+	return NULL;
+}
+
+/* debuginfod, as every elfutils tool asks it (DEBUGINFOD_URLS, its cache reused); NULL with the
+ * reason in msg */
+static char *from_debuginfod(const char *build_id, const char *what, char *msg, size_t msgsize)
+{
+	const char *urls = getenv("DEBUGINFOD_URLS");
+	if (!urls || !*urls) {
+		snprintf(msg, msgsize, "no debug file of build ID %s (DEBUGINFOD_URLS is not set)", build_id);
+		return NULL;
+	}
+	debuginfod_client *c = debuginfod_begin();
+	if (!c) {
+		snprintf(msg, msgsize, "debuginfod: no client");
+		return NULL;
+	}
+	debuginfod_set_user_data(c, (void *)what);
+	debuginfod_set_progressfn(c, progress);
+	char *path = NULL;
+	int fd = debuginfod_find_debuginfo(c, (const unsigned char *)build_id, 0, &path);
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "\n");
+	debuginfod_end(c);
+	if (fd >= 0) {
+		close(fd);
+		return path;
+	}
+	free(path);
+	snprintf(msg, msgsize, "debuginfod (%s) has no debug file of build ID %s: %s", urls, build_id, strerror(-fd));
+	return NULL;
+}
+
+char *debuginfo_find_by_build_id(const char *build_id, const char *what, const char **how, char *msg, size_t msgsize)
+{
+	*how = NULL;
+	if (!build_id || !is_hex_id(build_id)) {
+		snprintf(msg, msgsize, "no build ID");
+		return NULL;
+	}
+	char *p = build_id_dir_file(build_id);
+	if (p) {
+		*how = "by its build ID";
+		return p;
+	}
+	if ((p = from_debuginfod(build_id, what, msg, msgsize)))
+		*how = "through debuginfod";
+	return p;
+}
+
 char *debuginfo_find_vmlinux(const char *build_id, const char *release, const char **how, char *msg, size_t msgsize)
 {
-	char have[260];
+	char have[260], idmsg[400] = "";
 	*how = NULL;
 	msg[0] = '\0';
 	bool id_ok = build_id && is_hex_id(build_id);
-	/* gdb's debug-file-directory: where the -dbg packages put their files */
-	const char *dbg = getenv("KDIVE_DEBUG_FILE_DIRECTORY");
-	if (!dbg || !*dbg)
-		dbg = "/usr/lib/debug";
-	/* 1. the build-ID directory */
-	if (id_ok) {
-		char *p = xasprintf("%s/.build-id/%.2s/%s.debug", dbg, build_id, build_id + 2);
-		if (access(p, R_OK) == 0) {
-			*how = "by its build ID";
-			return p;
-		}
-		free(p);
+	const char *dbg = debug_dir();
+	/* 1. the build-ID directory (debuginfod comes last: a download) */
+	char *found = id_ok ? build_id_dir_file(build_id) : NULL;
+	if (found) {
+		*how = "by its build ID";
+		return found;
 	}
 	/* 2. by release, where crash looks, when the build ID agrees */
 	if (release && *release && !strchr(release, '/')) {
@@ -91,23 +149,11 @@ char *debuginfo_find_vmlinux(const char *build_id, const char *release, const ch
 	}
 	/* 3. debuginfod */
 	if (id_ok && getenv("DEBUGINFOD_URLS") && *getenv("DEBUGINFOD_URLS")) {
-		debuginfod_client *c = debuginfod_begin();
-		if (c) {
-			debuginfod_set_progressfn(c, progress);
-			char *path = NULL;
-			int fd = debuginfod_find_debuginfo(c, (const unsigned char *)build_id, 0, &path);
-			if (isatty(STDERR_FILENO))
-				fprintf(stderr, "\n");
-			debuginfod_end(c);
-			if (fd >= 0) {
-				close(fd);
-				*how = "through debuginfod";
-				return path;
-			}
-			free(path);
-			snprintf(msg, msgsize, "debuginfod (%s) has no debug file of build ID %s: %s", getenv("DEBUGINFOD_URLS"),
-				 build_id, strerror(-fd));
+		if ((found = from_debuginfod(build_id, "the vmlinux", idmsg, sizeof(idmsg)))) {
+			*how = "through debuginfod";
+			return found;
 		}
+		snprintf(msg, msgsize, "%s", idmsg);
 	}
 	if (!msg[0])
 		snprintf(msg, msgsize, "no vmlinux found for %s%s%s%s: give it on the command line%s",

@@ -12,6 +12,14 @@
 char *debuginfo_find_vmlinux(const char *build_id, const char *release, const char **how, char *msg, size_t msgsize);
 
 /*
+ * The debug file of build ID (lowercase hex): under $KDIVE_DEBUG_FILE_DIRECTORY (else
+ * /usr/lib/debug)/.build-id/, else through debuginfod when DEBUGINFOD_URLS is set, with a
+ * progress line naming what (e.g. "module ext4") on a terminal. malloc'd, *how saying which;
+ * NULL with a one-line reason in msg. The vmlinux's search and mod -S's use it.
+ */
+char *debuginfo_find_by_build_id(const char *build_id, const char *what, const char **how, char *msg, size_t msgsize);
+
+/*
  * The GNU build ID among ELF notes (the contents of /sys/kernel/notes: 4-byte aligned
  * Elf64_Nhdr records), as lowercase hex; false when there is none or a record runs past len.
  */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "debuginfo/ctype.h"
+#include "debuginfo/find.h"
 #include "debuginfo/modobj.h"
 #include "debuginfo/symbols.h"
 #include "linux/modules.h"
@@ -387,8 +388,10 @@ static char *search_name(kd_session *s, const char *name, const char *file, cons
 	return p;
 }
 
-/* ROOT/.build-id/xx/rest.debug for the build ID the module carries in the dump (the layout of
- * /usr/lib/debug that debuginfo packages install); NULL when the dump has no ID or no such file. */
+/* The debug file of the build ID the module carries in the dump: ROOT/.build-id/xx/rest.debug
+ * (the layout of /usr/lib/debug that debuginfo packages install) when mod -S names ROOT, else
+ * the debug-file directory and then debuginfod, as for the vmlinux; NULL when the dump has no
+ * ID or nothing has the file. */
 static char *search_build_id(kd_session *s, const char *module, const char *root)
 {
 	const struct kmodule *m = module_named(s, module);
@@ -403,6 +406,12 @@ static char *search_build_id(kd_session *s, const char *module, const char *root
 		return NULL;
 	char hx[129];
 	hex(id, n, hx);
+	if (!root) {
+		char what[96], msg[400];
+		const char *how;
+		snprintf(what, sizeof(what), "module %s", module);
+		return debuginfo_find_by_build_id(hx, what, &how, msg, sizeof(msg));
+	}
 	char *p = xasprintf("%s/.build-id/%.2s/%s.debug", root, hx, hx + 2);
 	if (access(p, R_OK) == 0)
 		return p;
@@ -416,7 +425,7 @@ char *kd_module_objfile_search(kd_session *s, const char *module, const char *fi
 {
 	char *p = search_names(s, module, file, tree);
 	if (!p && !file)
-		p = search_build_id(s, module, tree ? tree : "/usr/lib/debug");
+		p = search_build_id(s, module, tree);
 	return p;
 }
 

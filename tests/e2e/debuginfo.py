@@ -136,6 +136,15 @@ def main():
                 p = run(["-s", row["dump"]], env)
                 check(p.returncode == 0 and "through debuginfod" in p.stderr and rel_ok(p),
                       f"{what}: found through debuginfod ({p.stderr.strip()[:300]!r})")
+                # mod -S: each module's debug file by the build ID it carries in the dump, from the same server
+                with open(row["facts"]) as f:
+                    modules = json.load(f)["modules"]
+                p = run(["-s", row["dump"]], env, stdin="mod -S\n")
+                got = {m.group(1): m.group(2) for m in re.finditer(r"^\S+\s+(\S+)\s+\S+\s+\S+\s+(\S+)\s*$", p.stdout, re.M)}
+                from_cache = [m for m in modules if got.get(m, "").startswith(cache)]
+                check(p.returncode == 0 and sorted(from_cache) == sorted(modules),
+                      f"{what}: mod -S loads every module's debug file through debuginfod ({sorted(set(modules) - set(from_cache))} "
+                      f"not; {p.stderr.strip()[:200]!r})")
                 srv.terminate()
                 srv.wait(timeout=30)
                 p = run(["-s", row["dump"]], env)  # the server is gone: the client's cache serves
