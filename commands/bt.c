@@ -821,6 +821,7 @@ static int cmd_bt(kd_session *s, int argc, char **argv)
 	if (!tt)
 		return -1;
 	VEC(const struct task_info *) list = {0};
+	int unknown_cpu = -1, nunknown = 0; /* CPUs whose run queue gave no current task */
 	if (o.all || o.cpus_given) {
 		for (int cpu = 0; cpu < tt->nr_cpus; cpu++) {
 			if (o.cpus_given && !o.cpus[cpu])
@@ -829,6 +830,8 @@ static int cmd_bt(kd_session *s, int argc, char **argv)
 			kd_clear_error(s);
 			if (t)
 				VEC_PUSH(&list, t);
+			else if (!nunknown++)
+				unknown_cpu = cpu;
 		}
 	} else if (o.panic_only) {
 		const struct task_info *t = kd_task_panic(s);
@@ -888,6 +891,9 @@ static int cmd_bt(kd_session *s, int argc, char **argv)
 		bt_task(s, &o, list.items[i]);
 	}
 	VEC_FREE(&list);
+	if (nunknown) /* after the CPUs that could be shown, one line for those that could not */
+		return kd_error(s, KD_EFORMAT, 0, "the active task of cpu %d%s is unknown: its run queue could not be read",
+				unknown_cpu, nunknown > 1 ? " and others" : "");
 	return rc;
 }
 
