@@ -665,37 +665,32 @@ static bool references(kd_session *s, const struct uw_trace *tr, const char *ref
 	return false;
 }
 
+/* A task with nothing to unwind: its header and crash's one word for why ("no stack",
+ * "active"), in parentheses; in JSON, no frames and the word as its error. */
+static int bt_nothing(kd_session *s, const struct bt_opts *o, const struct task_info *t, const char *why)
+{
+	if (o->ref)
+		return 0;
+	print_header(s, t);
+	if (kd_json_active(s)) {
+		kd_json_null(s, "frames");
+		kd_json_str(s, "error", why);
+		kd_json_end(s);
+		return 0;
+	}
+	kd_printf(s, "(%s)\n", why);
+	return 0;
+}
+
 static int bt_task(kd_session *s, const struct bt_opts *o, const struct task_info *t)
 {
-	if (!t->stack && !t->idle) {
-		/* A dead task whose kernel stack is already freed (a zombie): nothing to walk, as crash says. */
-		if (o->ref)
-			return 0;
-		print_header(s, t);
-		if (kd_json_active(s)) {
-			kd_json_null(s, "frames");
-			kd_json_str(s, "error", "no stack");
-			kd_json_end(s);
-			return 0;
-		}
-		kd_printf(s, "(no stack)\n");
-		return 0;
-	}
-	if (kd_target(s)->live && t->active && o->scan == SCAN_NONE && !o->raw && !o->has_sp && !o->has_ip) {
-		/* A task running on a CPU of the live kernel: its registers are nowhere to read, and
-		 * its stack changes as we read it; crash says so and shows nothing more. */
-		if (o->ref)
-			return 0;
-		print_header(s, t);
-		if (kd_json_active(s)) {
-			kd_json_null(s, "frames");
-			kd_json_str(s, "error", "active");
-			kd_json_end(s);
-			return 0;
-		}
-		kd_printf(s, "(active)\n");
-		return 0;
-	}
+	/* A dead task whose kernel stack is already freed (a zombie): nothing to walk, as crash says. */
+	if (!t->stack && !t->idle)
+		return bt_nothing(s, o, t, "no stack");
+	/* A task running on a CPU of the live kernel: its registers are nowhere to read, and its
+	 * stack changes as we read it; crash says so and shows nothing more. */
+	if (kd_target(s)->live && t->active && o->scan == SCAN_NONE && !o->raw && !o->has_sp && !o->has_ip)
+		return bt_nothing(s, o, t, "active");
 	struct uw_trace tr;
 	struct uw_start start = {.mode = UW_START_AUTO};
 	if (o->has_sp || o->has_ip) {
