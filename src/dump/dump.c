@@ -12,6 +12,20 @@
 
 #include "base/util.h"
 
+/* The last of the sorted segments that starts at or before off (0 when none does). */
+static size_t seg_at(const struct dfile *f, uint64_t off)
+{
+	size_t lo = 0, hi = f->nsegs;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (f->segs[mid].off <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 int dfile_read(const struct dfile *f, uint64_t off, void *buf, size_t len, struct kd_err *err)
 {
 	if (off > f->size || len > f->size - off)
@@ -36,16 +50,7 @@ int dfile_read(const struct dfile *f, uint64_t off, void *buf, size_t len, struc
 	}
 	uint8_t *out = buf;
 	while (len) {
-		/* Last segment starting at or before off. */
-		size_t lo = 0, hi = f->nsegs;
-		while (hi - lo > 1) {
-			size_t mid = (lo + hi) / 2;
-			if (f->segs[mid].off <= off)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		const struct dfile_seg *sg = &f->segs[lo];
+		const struct dfile_seg *sg = &f->segs[seg_at(f, off)];
 		if (f->nsegs == 0 || sg->off > off || off - sg->off >= sg->len)
 			return kd_err_set(err, f->flat_cut ? KD_EEXCLUDED : KD_EFORMAT, "flattened dump has no data at offset %#llx%s",
 					  (unsigned long long)off, f->flat_cut ? ": past the end of the stream, which was cut short" : "");
@@ -66,15 +71,7 @@ bool dfile_holds(const struct dfile *f, uint64_t off, uint64_t len)
 	if (!f->segs)
 		return true;
 	/* the segments are sorted and do not overlap: [off, off+len) must run through abutting ones */
-	size_t lo = 0, hi = f->nsegs;
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-		if (f->segs[mid].off <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	for (size_t i = lo; len && i < f->nsegs; i++) {
+	for (size_t i = seg_at(f, off); len && i < f->nsegs; i++) {
 		const struct dfile_seg *sg = &f->segs[i];
 		if (sg->off > off || off - sg->off >= sg->len)
 			return false;
