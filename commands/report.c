@@ -1373,6 +1373,17 @@ static int sec_modules(struct rep *r, struct ctx *c)
 	return 0;
 }
 
+/* One log line: a JSON string, a line of a markdown fence, or folded at 80 columns. */
+static void log_line(struct rep *r, const char *l)
+{
+	if (json(r))
+		kd_json_str(r->s, NULL, l);
+	else if (r->f == F_MD)
+		kd_printf(r->s, "%s\n", l);
+	else
+		text_line(r, "", l);
+}
+
 static int sec_log(struct rep *r, struct ctx *c)
 {
 	kd_session *s = r->s;
@@ -1405,12 +1416,7 @@ static int sec_log(struct rep *r, struct ctx *c)
 			omitted++;
 			continue;
 		}
-		if (json(r))
-			kd_json_str(s, NULL, lines[i]);
-		else if (r->f == F_MD)
-			kd_printf(s, "%s\n", lines[i]);
-		else
-			text_line(r, "", lines[i]);
+		log_line(r, lines[i]);
 	}
 	if (r->f == F_MD)
 		kd_printf(s, "```\n");
@@ -1429,12 +1435,7 @@ static int sec_log(struct rep *r, struct ctx *c)
 	if (r->f == F_MD)
 		kd_printf(s, "```\n");
 	for (size_t i = tail; i < n; i++) {
-		if (json(r))
-			kd_json_str(s, NULL, lines[i]);
-		else if (r->f == F_MD)
-			kd_printf(s, "%s\n", lines[i]);
-		else
-			text_line(r, "", lines[i]);
+		log_line(r, lines[i]);
 	}
 	if (r->f == F_MD)
 		kd_printf(s, "```\n");
