@@ -231,7 +231,13 @@ def bt_nested_exception_frame(crash, kdive, ctx):
     kdive register block replaced must have a crash frame, absent from kdive, with the same
     function and address, at SLOT = (RSP & ~0xf) - 0x28: the RIP word the CPU pushed (it
     aligns RSP to 16 and pushes SS, RSP, RFLAGS, CS, RIP); nothing else may differ.
+    When the interrupted RIP is a function's first byte (FUNC with no +offset: the interrupt
+    came before the function's first instruction ran), crash skips that word as it skips every
+    text address with no offset, and prints no frame at SLOT at all: the block is then dropped
+    only when crash prints no frame at SLOT and the stack word kdive reads at SLOT (rd) is
+    the RIP.
     """
+    crash_slots = {f["slot"] for f in map(frame, crash) if f}
     kdive_frames = {(f["slot"], f["addr"]) for f in map(frame, kdive) if f}
     crash_by = {}
     for line in crash:
@@ -254,6 +260,11 @@ def bt_nested_exception_frame(crash, kdive, ctx):
                 hit = crash_by.get(key)
                 if hit and hit[0] == m.group(1):
                     out.append(hit[1])
+                    i = j
+                    changed = True
+                    continue
+                if "+" not in kdive[i] and key[0] not in crash_slots and \
+                        re.match(rf"^{key[0]:x}:\s+{key[1]:016x}\b", ctx.query(f"rd {key[0]:x}")):
                     i = j
                     changed = True
                     continue
@@ -827,6 +838,16 @@ _NESTED_KDIVE = """ #3 [ffffcd7640003d90] asm_sysvec_reboot at ffffffffbc00166a
     ORIG_RAX: ffffffffffffffff  CS: 0010  SS: 0018
  #4 [ffffcd7640003e40] try_to_wake_up at ffffffffbb315602"""
 
+_ENTRY_CRASH = """ #3 [ffffd110c0003d20] asm_sysvec_reboot at ffffffffb2800f86
+ #4 [ffffd110c0003dd0] load_balance at ffffffffb1cf3abc"""
+_ENTRY_KDIVE = """ #3 [ffffd110c0003d20] asm_sysvec_reboot at ffffffffb2800f86
+    [exception RIP: __bitmap_and]
+    RIP: ffffffffb2131d80  RSP: ffffd110c0003dd0  RFLAGS: 00000282
+    RAX: ffff8bccc12927b0  RBX: ffffd110c0003f3c  RCX: 0000000000000002
+    ORIG_RAX: ffffffffffffffff  CS: 0010  SS: 0018
+ #4 [ffffd110c0003dd0] load_balance at ffffffffb1cf3abc"""
+_ENTRY_FACTS = {"rd ffffd110c0003da8": "ffffd110c0003da8:  ffffffffb2131d80   ..."}
+
 _RUNQ_CRASH = ("  CFS RB_ROOT: ffff89e21fc2b470\n"
                '     [120] PID: 152    TASK: ffff89e201f91840  COMMAND: "kdive-faulter"')
 _RUNQ_KDIVE = _RUNQ_CRASH + '\n     [120] PID: 158    TASK: ffff89e202cb48c0  COMMAND: "kdive-proc"'
@@ -1068,6 +1089,17 @@ SELFTEST = [
     # and name the same function
     (["bt-nested-exception-frame"], _NESTED_CRASH.replace("_raw_spin_unlock_irqrestore at", "_raw_spin_lock at"),
      _NESTED_KDIVE, {}, False),
+    # an interrupt before the function's first instruction: crash skips a word with no offset
+    (["bt-nested-exception-frame"], _ENTRY_CRASH, _ENTRY_KDIVE, _ENTRY_FACTS, True),
+    # ... only when that word on the stack is the RIP
+    (["bt-nested-exception-frame"], _ENTRY_CRASH, _ENTRY_KDIVE,
+     {"rd ffffd110c0003da8": "ffffd110c0003da8:  ffffffffb2131d90   ..."}, False),
+    # ... and crash prints no frame in that slot
+    (["bt-nested-exception-frame"], _ENTRY_CRASH.replace("[ffffd110c0003dd0] load", "[ffffd110c0003da8] load"),
+     _ENTRY_KDIVE.replace("[ffffd110c0003dd0] load", "[ffffd110c0003da8] load"), _ENTRY_FACTS, False),
+    # ... and the RIP has no offset
+    (["bt-nested-exception-frame"], _ENTRY_CRASH, _ENTRY_KDIVE.replace("__bitmap_and]", "__bitmap_and+4]"),
+     _ENTRY_FACTS, False),
     # bt -f: the words around the dropped frame join; bt -l: its source line goes with it
     (["bt-noreturn-frame"], _NORETURN_F_CRASH, _NORETURN_F_KDIVE, {0xffffffffa5cc17dc: ("add_taint.cold", 0)}, True),
     (["bt-noreturn-frame"], _NORETURN_F_CRASH, _NORETURN_F_KDIVE.replace("0000000000000008", "0000000000000009"),
