@@ -50,7 +50,62 @@ lab_chroot_exec() {
 		"$ch$bin" "$@"
 }
 
-lab_crash() { lab_chroot_exec /usr/bin/crash "$@"; }
+# crash's embedded gdb (10.2) builds partial symbol tables of the whole vmlinux at every
+# start and again for each type it looks up; with a .gdb_index section it reads the index
+# instead. The lab keeps, per kernel, an indexed copy of the vmlinux (lab_gdb_index: the
+# host's gdb-add-index on a copy, the same DWARF plus the index) outside the kernels
+# directory, and lab_crash shows it to crash at the vmlinux's own path (a bind mount in a
+# private mount namespace), so crash's output names the same file and is the same: measured
+# on trixie's 305 reference commands, byte-identical output, 154 s without the index, 39 s
+# with it (its start 33 s -> 16 s; list -s task_struct.comm 56 s -> 5 s). Where no index
+# is current or the namespace cannot be made (not root), crash reads the vmlinux itself.
+LAB_GDB_INDEX="$LAB/gdb-index"
+lab_gdb_index_of() { # VMLINUX -> its index's path, when VMLINUX is a lab kernel's vmlinux
+	case "$1" in
+	"$LAB"/kernels/*/vmlinux) printf '%s/%s.vmlinux\n' "$LAB_GDB_INDEX" "$(basename "$(dirname "$1")")" ;;
+	*) return 1 ;;
+	esac
+}
+lab_gdb_index_current() { # VMLINUX: true when its index exists and was made from it as it is
+	local idx
+	idx=$(lab_gdb_index_of "$1") && [ -f "$idx" ] && [ "$(cat "$idx.src" 2>/dev/null)" = "$(lab_sig "$1")" ]
+}
+# lab_gdb_index VMLINUX...: make or refresh each one's index (about 8 s and 400 MB each).
+lab_gdb_index() {
+	local v idx tmp
+	lab_apt gdb binutils
+	mkdir -p "$LAB_GDB_INDEX"
+	for v; do
+		idx=$(lab_gdb_index_of "$v") || continue
+		lab_gdb_index_current "$v" && continue
+		tmp="$idx.tmp.$$"
+		rm -f "$idx" "$idx.src"
+		cp "$v" "$tmp"
+		if gdb-add-index "$tmp" >"$tmp.log" 2>&1 && readelf -S -W "$tmp" | grep -q '\.gdb_index'; then
+			mv -f "$tmp" "$idx"
+			lab_sig "$v" >"$idx.src"
+			lab_log "$(basename "$(dirname "$v")"): gdb index for crash, $(($(stat -c %s "$idx") >> 20)) MiB"
+		else
+			lab_log "$(basename "$(dirname "$v")"): gdb-add-index failed, crash reads the vmlinux itself: $(tail -1 "$tmp.log")"
+			rm -f "$tmp"
+		fi
+		rm -f "$tmp.log"
+	done
+}
+lab_crash() {
+	local a n=0 binds=()
+	for a; do
+		if lab_gdb_index_current "$a"; then binds+=("$a" "$(lab_gdb_index_of "$a")"); n=$((n + 1)); fi
+	done
+	if [ "$n" = 0 ] || [ "$(id -u)" != 0 ] || ! unshare --mount --propagation private true 2>/dev/null; then
+		lab_chroot_exec /usr/bin/crash "$@"
+		return
+	fi
+	unshare --mount --propagation private bash -c '
+		. "$1"; shift; n=$1; shift
+		for ((i = 0; i < n; i++)); do mount --bind "$2" "$1" 2>/dev/null || true; shift 2; done
+		lab_chroot_exec /usr/bin/crash "$@"' _ "$LAB_SRC/tools.sh" "$n" "${binds[@]}" "$@"
+}
 lab_makedumpfile() { lab_chroot_exec /usr/bin/makedumpfile "$@"; }
 
 # Dump formats: "<format> <file in $LAB/dumps/<kernel>-<boot>/>", in manifest order.
