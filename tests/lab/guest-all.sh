@@ -23,15 +23,26 @@ done
 # shellcheck disable=SC2206
 [ "${#kernels[@]}" -gt 0 ] || kernels=($LAB_KERNELS)
 
+# With LAB_BOOTS_DONE=FILE, the dump directory of each boot (not the panic boots) is
+# appended to FILE as soon as it is complete, so that tests/lab/build can make its
+# variants and crash's references while the next boot runs.
+boot_done() {
+	if [ -n "${LAB_BOOTS_DONE:-}" ]; then printf '%s\n' "$LAB/dumps/$1" >>"$LAB_BOOTS_DONE"; fi
+}
+
 t0=$SECONDS
 "$LAB_SRC/kernels.sh" "${kernels[@]}"
 for k in "${kernels[@]}"; do
 	for b in $(lab_boots "$k"); do
 		"$LAB_SRC/boot.sh" "$k" "$b" "${force[@]}"
+		boot_done "$k-$b"
 	done
 done
 for k in "${kernels[@]}"; do
-	if lab_has_kdump "$k"; then "$LAB_SRC/kdump.sh" "$k" "${force[@]}"; fi
+	if lab_has_kdump "$k"; then
+		"$LAB_SRC/kdump.sh" "$k" "${force[@]}"
+		boot_done "$k-kdump"
+	fi
 done
 # A panic boot needs the kernel's headers from Debian's archive (panics.sh), which drops a
 # kernel's packages some time after a newer one: a cached older kernel may have none. Its
