@@ -121,6 +121,59 @@ static int load_cmp(const void *a, const void *b)
 	return x->memsz < y->memsz ? 1 : x->memsz > y->memsz ? -1 : 0;
 }
 
+/* Drop the first d bytes of a segment (d < its memsz). */
+static void load_trim_front(struct elf_load *l, uint64_t d)
+{
+	l->paddr += d;
+	l->memsz -= d;
+	if (d >= l->filesz_hdr) {
+		l->filesz = l->filesz_hdr = 0;
+	} else {
+		l->offset += d;
+		l->filesz_hdr -= d;
+		l->filesz = d >= l->filesz ? 0 : l->filesz - d;
+	}
+}
+
+/*
+ * Segments sorted by paddr made disjoint, for find_load's binary search; returns how many
+ * are left. Where two overlap, bytes the file holds win over bytes only in a segment's
+ * memsz (filtered out): kdump's vmcore repeats the kernel text inside a RAM segment (the
+ * copy is dropped), and a p_memsz too large (a flipped bit) must not hide the segments
+ * after it behind "excluded" memory (the larger segment's filtered tail is cut where the
+ * next one starts). The file parts as the header gives them (filesz_hdr) decide, so a
+ * truncated file keeps its segments as the header laid them out.
+ */
+static size_t loads_disjoint(struct elf_load *l, size_t n)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct elf_load s = l[i];
+		if (out) {
+			struct elf_load *last = &l[out - 1];
+			uint64_t lm = last->paddr + last->memsz, lf = last->paddr + last->filesz_hdr;
+			uint64_t sm = s.paddr + s.memsz, sf = s.paddr + s.filesz_hdr;
+			if (s.paddr < lm) {
+				if (sf <= lf) {
+					/* its file part adds nothing: keep only what lies past the last segment */
+					if (sm <= lm)
+						continue;
+					load_trim_front(&s, lm - s.paddr);
+				} else if (s.paddr >= lf) {
+					last->memsz = s.paddr - last->paddr; /* filtered tail, where s has data */
+					if (!last->memsz)
+						out--;
+				} else {
+					last->memsz = lf - last->paddr;
+					load_trim_front(&s, lf - s.paddr);
+				}
+			}
+		}
+		l[out++] = s;
+	}
+	return out;
+}
+
 int dump_elf_open(struct dump *d, struct dfile *f, struct kd_err *err)
 {
 	Elf64_Ehdr eh;
@@ -199,22 +252,16 @@ int dump_elf_open(struct dump *d, struct dfile *f, struct kd_err *err)
 			}
 			p->loads = xrealloc(p->loads, (p->nloads + 1) * sizeof(*p->loads));
 			p->loads[p->nloads++] = l;
-			if ((l.paddr + l.memsz + 4095) / 4096 > d->max_pfn)
-				d->max_pfn = (l.paddr + l.memsz + 4095) / 4096;
 		}
 	}
 	free(ph);
 	if (rc < 0)
 		return -1;
 	kd_qsort(p->loads, p->nloads, sizeof(*p->loads), load_cmp);
-	/* kdump's vmcore repeats the kernel text range inside a RAM segment: drop contained duplicates. */
-	size_t n = 0;
-	for (size_t i = 0; i < p->nloads; i++) {
-		if (n && p->loads[i].paddr + p->loads[i].memsz <= p->loads[n - 1].paddr + p->loads[n - 1].memsz)
-			continue;
-		p->loads[n++] = p->loads[i];
-	}
-	p->nloads = n;
+	p->nloads = loads_disjoint(p->loads, p->nloads);
+	for (size_t i = 0; i < p->nloads; i++)
+		if ((p->loads[i].paddr + p->loads[i].memsz + 4095) / 4096 > d->max_pfn)
+			d->max_pfn = (p->loads[i].paddr + p->loads[i].memsz + 4095) / 4096;
 	if (!p->nloads)
 		return kd_err_set(err, KD_EFORMAT, "ELF dump has no memory segments");
 	if (need)

@@ -169,6 +169,81 @@ static void test_elf_qemu_layout(void)
 	done(d, path, &b);
 }
 
+/*
+ * synth_elf's 16 pages, with its PT_LOAD replaced by the n given (paddr, filesz, memsz in
+ * pages; each segment's file data is the synthetic pages at its paddr), in a program
+ * header table appended to the file.
+ */
+static struct buf elf_with_loads(const uint64_t (*segs)[3], size_t n)
+{
+	struct buf b = synth_elf(16, 16, VMCI, 0);
+	Elf64_Ehdr eh;
+	memcpy(&eh, b.data, sizeof(eh));
+	Elf64_Phdr old[2];
+	memcpy(old, b.data + eh.e_phoff, sizeof(old));
+	uint64_t data = old[1].p_offset, at = b.len;
+	b.data = realloc(b.data, b.len + (n + 1) * sizeof(Elf64_Phdr));
+	memcpy(b.data + at, &old[0], sizeof(Elf64_Phdr));
+	for (size_t i = 0; i < n; i++) {
+		Elf64_Phdr ph = {0};
+		ph.p_type = PT_LOAD;
+		ph.p_paddr = segs[i][0] * SYNTH_PAGE;
+		ph.p_offset = data + ph.p_paddr;
+		ph.p_filesz = segs[i][1] * SYNTH_PAGE;
+		ph.p_memsz = segs[i][2] * SYNTH_PAGE;
+		memcpy(b.data + at + (i + 1) * sizeof(Elf64_Phdr), &ph, sizeof(ph));
+	}
+	b.len = at + (n + 1) * sizeof(Elf64_Phdr);
+	eh.e_phoff = at;
+	eh.e_phnum = (uint16_t)(n + 1);
+	memcpy(b.data, &eh, sizeof(eh));
+	return b;
+}
+
+/* want: one letter per page, d its data, x excluded (filtered out), a not in the dump */
+static void elf_loads_case(const uint64_t (*segs)[3], size_t n, const char *want, uint64_t max_pfn)
+{
+	struct buf b = elf_with_loads(segs, n);
+	struct kd_err err = {0};
+	char *path;
+	struct dump *d = open_buf(&b, &err, &path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	uint8_t page[SYNTH_PAGE], got[SYNTH_PAGE];
+	for (unsigned p = 0; p < 16; p++) {
+		struct kd_err e = {0};
+		int rc = d->ops->read_phys(d, (uint64_t)p * SYNTH_PAGE, got, SYNTH_PAGE, &e);
+		char c = rc == 0 ? 'd' : e.code == KD_EEXCLUDED ? 'x' : e.code == KD_ENOMEM_DUMP ? 'a' : '?';
+		if (c != want[p])
+			fprintf(stderr, "\n   page %u: '%c', expected '%c'\n", p, c, want[p]);
+		CU_ASSERT_EQUAL(c, want[p]);
+		synth_page(p, page);
+		if (rc == 0)
+			CU_ASSERT_EQUAL(memcmp(page, got, SYNTH_PAGE), 0);
+	}
+	CU_ASSERT_EQUAL(d->max_pfn, max_pfn);
+	done(d, path, &b);
+}
+
+static void test_elf_overlapping_loads(void)
+{
+	/* kdump's vmcore: the kernel text again inside a RAM segment; the copy adds nothing */
+	const uint64_t dup[][3] = {{0, 16, 16}, {2, 2, 2}};
+	elf_loads_case(dup, 2, "dddddddddddddddd", 16);
+	/* a p_memsz with a high bit flipped: its filtered tail must not hide the next segment's data */
+	const uint64_t huge[][3] = {{0, 6, 1ull << 46}, {8, 8, 8}};
+	elf_loads_case(huge, 2, "ddddddxxdddddddd", 16);
+	/* a segment starting inside another's file data and going on past it */
+	const uint64_t inside[][3] = {{0, 6, 10}, {4, 12, 12}};
+	elf_loads_case(inside, 2, "dddddddddddddddd", 16);
+	/* one whose file part lies within another's, its filtered part past it */
+	const uint64_t past[][3] = {{0, 12, 12}, {4, 4, 12}};
+	elf_loads_case(past, 2, "ddddddddddddxxxx", 16);
+	/* a filtered segment at the same address as a file-backed one: the data wins; what the
+	   filtered one covered past it is not in the dump */
+	const uint64_t same[][3] = {{0, 0, 16}, {0, 8, 8}};
+	elf_loads_case(same, 2, "ddddddddaaaaaaaa", 8);
+}
+
 /* Every malformed input: NULL dump, a one-line message, nothing else. */
 static void expect_error(struct buf *b, const char *needle)
 {
@@ -428,6 +503,7 @@ void add_dump_tests(void)
 #endif
 	CU_add_test(s, "flattened kdump", test_flattened);
 	CU_add_test(s, "ELF, QEMU layout, filtered tail", test_elf_qemu_layout);
+	CU_add_test(s, "ELF, overlapping PT_LOADs: file data wins over a filtered tail", test_elf_overlapping_loads);
 	CU_add_test(s, "ELF without notes", test_elf_no_notes_ok);
 	CU_add_test(s, "read through pread (kcore path)", test_pread_path);
 	CU_add_test(s, "a dump in memory; the memory overlay", test_open_mem_and_overlay);
