@@ -12,6 +12,7 @@
 set -euo pipefail
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$top/tests/lab/tools.sh"
+export LAB_CRASH_GDB_INDEX=0 # crash as users run it: Debian's vmlinux has no gdb index
 runs=5 kdive="$top/build/normal/kdive" ids=() formats=()
 while getopts n:k:d:f: o; do
 	case $o in

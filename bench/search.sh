@@ -12,6 +12,7 @@
 set -euo pipefail
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$top/tests/lab/tools.sh"
+export LAB_CRASH_GDB_INDEX=0 # crash as users run it: Debian's vmlinux has no gdb index
 runs=3 id=bookworm-kaslr-qemu-elf kdive="$top/build/normal/kdive"
 while getopts n:d:k: o; do
 	case $o in

@@ -17,6 +17,7 @@
 set -euo pipefail
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$top/tests/lab/tools.sh"
+export LAB_CRASH_GDB_INDEX=0 # crash as users run it: Debian's vmlinux has no gdb index
 runs=5 id=bookworm-kaslr-qemu-elf kdive="$top/build/normal/kdive" dump='' vmlinux=''
 while getopts n:d:D:V:k: o; do
 	case $o in

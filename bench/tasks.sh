@@ -24,6 +24,7 @@
 set -euo pipefail
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$top/tests/lab/tools.sh"
+export LAB_CRASH_GDB_INDEX=0 # crash as users run it: Debian's vmlinux has no gdb index
 runs=5 kdive="$top/build/normal/kdive" kernel=bookworm quick=0
 while getopts n:k:K:q o; do
 	case $o in

@@ -59,6 +59,8 @@ lab_chroot_exec() {
 # on trixie's 305 reference commands, byte-identical output, 154 s without the index, 39 s
 # with it (its start 33 s -> 16 s; list -s task_struct.comm 56 s -> 5 s). Where no index
 # is current or the namespace cannot be made (not root), crash reads the vmlinux itself.
+# LAB_CRASH_GDB_INDEX=0 turns it off: bench/ times crash as its users run it, on Debian's
+# vmlinux, which has no index.
 LAB_GDB_INDEX="$LAB/gdb-index"
 lab_gdb_index_of() { # VMLINUX -> its index's path, when VMLINUX is a lab kernel's vmlinux
 	case "$1" in
@@ -68,6 +70,7 @@ lab_gdb_index_of() { # VMLINUX -> its index's path, when VMLINUX is a lab kernel
 }
 lab_gdb_index_current() { # VMLINUX: true when its index exists and was made from it as it is
 	local idx
+	[ "${LAB_CRASH_GDB_INDEX:-1}" != 0 ] || return 1
 	idx=$(lab_gdb_index_of "$1") && [ -f "$idx" ] && [ "$(cat "$idx.src" 2>/dev/null)" = "$(lab_sig "$1")" ]
 }
 # lab_gdb_index VMLINUX...: make or refresh each one's index (about 8 s and 400 MB each).
