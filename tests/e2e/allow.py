@@ -735,7 +735,50 @@ def bpf_host_load_time(crash, kdive, ctx):
     return crash, out
 
 
+E820_EXCLUDED = re.compile(r'^mach: page excluded: kernel virtual address: ([0-9a-f]+)  type: "e820map"$')
+E820_ROW = re.compile(r"^[0-9a-f]{16} - [0-9a-f]{16}  \S+$")
+
+
+def _p_value(text):
+    """The value of kdive's `p` or `p/x` output ("$1 = 0x..." or "$1 = 123"), or None."""
+    m = re.match(r"^\$\d+ = (0x[0-9a-f]+|\d+)$", text.strip())
+    return int(m.group(1), 0) if m else None
+
+
+def mach_e820_overread(crash, kdive, ctx):
+    """
+    mach -m: crash 8.0.6 reads sizeof(struct e820_table) bytes at e820_table (x86_64.c,
+    readmem of SIZE(e820map)): room for E820_MAX_ENTRIES entries, 64004 bytes on 6.12. Since
+    4.12 e820_table points to a kmemdup() of only its nr_entries entries
+    (e820__reallocate_tables), so crash reads other objects' memory after it, and when one of
+    those pages is excluded from a filtered dump (a page-cache page, makedumpfile -d 31) the
+    whole command fails. kdive reads the nr_entries entries. The rule accepts only crash's one
+    'page excluded ... type: "e820map"' line for a page that starts past the table's last
+    entry and lies inside those sizeof(struct e820_table) bytes, which kdive's rd also finds
+    excluded, against a kdive table of exactly nr_entries rows.
+    """
+    c = [l for l in crash if l]
+    m = E820_EXCLUDED.match(c[0]) if len(c) == 1 else None
+    if not m:
+        return crash, kdive
+    addr = int(m.group(1), 16)
+    table = _p_value(ctx.query("p/x e820_table"))
+    nr = _p_value(ctx.query("p e820_table->nr_entries"))
+    end = _p_value(ctx.query("p/x &e820_table->entries[e820_table->nr_entries]"))
+    size = _p_value(ctx.query("p sizeof(struct e820_table)"))
+    if None in (table, nr, end, size) or addr % 4096 or not end <= addr < table + size:
+        return crash, kdive
+    if "excluded" not in ctx.query(f"rd {addr:x}"):
+        return crash, kdive
+    k = [l for l in kdive if l]
+    if len(k) != nr + 1 or k[0].split() != ["PHYSICAL", "ADDRESS", "RANGE", "TYPE"] or \
+            not all(E820_ROW.match(l) for l in k[1:]):
+        return crash, kdive
+    return crash, list(crash)
+
+
 RULES = {
+    "mach-e820-overread": mach_e820_overread,
     "bpf-host-load-time": bpf_host_load_time,
     "help-version": help_version,
     "sys-c-alias": sys_c_alias,
@@ -1003,7 +1046,33 @@ _BPF_CRASH = """ID      BPF_PROG       BPF_PROG_AUX   BPF_PROG_TYPE  TAG        
      GPL_COMPATIBLE: yes  NAME: "kdive_prog"  UID: 0"""
 _BPF_KDIVE = _BPF_CRASH.replace("Mon Nov 30 18:05:12 2026", "Mon Nov 30 16:41:07 2026")
 
+_E820_CRASH = 'mach: page excluded: kernel virtual address: ffff8d4141f0d000  type: "e820map"'
+_E820_KDIVE = """      PHYSICAL ADDRESS RANGE         TYPE
+0000000000000000 - 0000000000001000  E820_RESERVED
+0000000000001000 - 000000000009fc00  E820_RAM"""
+_E820_FACTS = {
+    "p/x e820_table": "$1 = 0xffff8d4141f04780",
+    "p e820_table->nr_entries": "$1 = 2",
+    "p/x &e820_table->entries[e820_table->nr_entries]": "$1 = 0xffff8d4141f047ac",
+    "p sizeof(struct e820_table)": "$1 = 64004",
+    "rd ffff8d4141f0d000": "rd: kernel virtual address ffff8d4141f0d000: physical address 0x1f0d000: page excluded by "
+                           "makedumpfile -d 31",
+}
+
 SELFTEST = [
+    # mach -m: crash failed on an excluded page past the kmemdup'd e820 table
+    (["mach-e820-overread"], _E820_CRASH, _E820_KDIVE, _E820_FACTS, True),
+    # ... but not a page kdive reads
+    (["mach-e820-overread"], _E820_CRASH, _E820_KDIVE, dict(_E820_FACTS, **{"rd ffff8d4141f0d000": "ffff8d4141f0d000:  0"}),
+     False),
+    # ... nor a page inside the table's entries
+    (["mach-e820-overread"], _E820_CRASH.replace("f0d000", "f04000"), _E820_KDIVE,
+     dict(_E820_FACTS, **{"rd ffff8d4141f04000": _E820_FACTS["rd ffff8d4141f0d000"]}), False),
+    # ... nor one past sizeof(struct e820_table)
+    (["mach-e820-overread"], _E820_CRASH.replace("f0d000", "f15000"), _E820_KDIVE,
+     dict(_E820_FACTS, **{"rd ffff8d4141f15000": _E820_FACTS["rd ffff8d4141f0d000"]}), False),
+    # ... nor a kdive table with a row fewer than nr_entries
+    (["mach-e820-overread"], _E820_CRASH, _E820_KDIVE.rsplit("\n", 1)[0], _E820_FACTS, False),
     # bpf -p: only the LOAD_TIME date differs
     (["bpf-host-load-time"], _BPF_CRASH, _BPF_KDIVE, {}, True),
     # another line differing too is not excused
