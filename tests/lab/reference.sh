@@ -95,6 +95,9 @@ LEGACY_SCRIPTS="e3a3da6477b5b29d20e95b96ed6ae6ff"
 # other command read only kernel memory that -d 31 keeps (text, data, slab, page
 # tables, struct pages) and printed the same on every format of every boot.
 FORMAT_CMDS_RE='^sys$|^(search|help|rd)( |$)|^ps( .*)? -a|^bt( .*)? -[a-z]*[ac]|^foreach( .*)? bt( |$)'
+# An output of the primary in which crash says a page is excluded depends on the primary's
+# filtering whatever its command: it is not taken, and crash runs on this dump.
+EXCLUDED_RE='page excluded'
 
 # ref_crash DIR INFILE STDOUT STDERR: one crash start in DIR (the -i file redirects to
 # names relative to it). The timeout catches a hung crash only: on the shared 2-core
@@ -129,7 +132,7 @@ crash_sig=$(declare -f lab_chroot_exec lab_crash | md5sum)
 primary_dump=$(awk -F'\t' -v p="$primary" '$1 == p && !f {print $5; f = 1}' <<<"$dumps")
 base=$(lab_sig "$dump" "$vmlinux" "$facts"; echo "$crash_sig"; declare -f ref_crash | md5sum
 	echo "reference.sh format $REF_FORMAT"
-	if [ "$primary" != "$id" ]; then lab_sig "$primary_dump"; echo "per format: $FORMAT_CMDS_RE"; fi)
+	if [ "$primary" != "$id" ]; then lab_sig "$primary_dump"; echo "per format: $FORMAT_CMDS_RE"; echo "not taken: $EXCLUDED_RE"; fi)
 
 plan=$(mktemp -d "${TMPDIR:-/tmp}/kdive-ref.XXXXXX")
 cleanup=("$plan")
@@ -698,6 +701,10 @@ import_from_primary() {
 		cmd=${ctx#*$'\t'}
 		ctx=${ctx%%$'\t'*}
 		[ -f "$src" ] || continue
+		# crash met a page the primary's dump left out: this dump may have it, so crash
+		# runs here (mach -m read past the kmemdup'd e820 table into a page cache page a
+		# filtered primary dropped; the boot's unfiltered ELF has the page)
+		! grep -q "$EXCLUDED_RE" "$src" || continue
 		rm -f "$dest/$loc.key"
 		ln -f "$src" "$dest/$loc.out" 2>/dev/null || cp "$src" "$dest/$loc.out"
 		printf '%s\n' "$cmd" >"$dest/$loc.cmd"
