@@ -206,14 +206,20 @@ int dump_elf_open(struct dump *d, struct dfile *f, struct kd_err *err)
 	d->format = d->is_live ? "KCORE" : "ELF";
 	snprintf(d->hdr_machine, sizeof(d->hdr_machine), "x86_64"); /* e_machine, checked above */
 	d->page_size = 4096;
+	/* summed with a bound on each step: two sizes that wrap around 2^64 to a small total
+	 * made a small buffer for a first note segment larger than it (found by fuzz_elf) */
 	uint64_t note_total = 0;
+	const uint64_t note_max = 256u << 20;
 	for (unsigned i = 0; i < eh.e_phnum; i++)
-		if (ph[i].p_type == PT_NOTE)
+		if (ph[i].p_type == PT_NOTE) {
+			if (ph[i].p_filesz > note_max - note_total) {
+				uint64_t claim = ph[i].p_filesz;
+				free(ph);
+				return kd_err_set(err, KD_EFORMAT, "ELF notes claim more than %llu bytes (segment %u: %#llx)",
+						  (unsigned long long)note_max, i, (unsigned long long)claim);
+			}
 			note_total += ph[i].p_filesz;
-	if (note_total > (256u << 20)) {
-		free(ph);
-		return kd_err_set(err, KD_EFORMAT, "ELF notes claim %llu bytes", (unsigned long long)note_total);
-	}
+		}
 	d->note_buf = xmalloc(note_total + 1);
 	uint64_t note_len = 0, need = 0, cut_paddr = 0;
 	int rc = 0;
