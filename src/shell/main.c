@@ -83,7 +83,7 @@ static int run_report(kd_session *s, const char *vmlinux, const char *dump, cons
 	if (open_err || session_open(s, vmlinux, dump) < 0) {
 		rc = -1;
 		char msg[sizeof(s->err.msg)];
-		snprintf(msg, sizeof(msg), "%s", open_err ? open_err : kd_last_error(s));
+		snprintf(msg, sizeof(msg), "%.*s", (int)sizeof(msg) - 1, open_err ? open_err : kd_last_error(s));
 		fprintf(stderr, "kdive: %s\n", msg);
 		if (js) {
 			session_json_reset(s);
