@@ -451,9 +451,11 @@ static bool stack_of(kd_session *s, struct unwind_ctx *c, const struct task_info
 	}
 	int cpu = t ? t->cpu : -1;
 	for (int pass = 0; pass < 2; pass++) {
-		int from = pass == 0 ? cpu : 0, to = pass == 0 ? cpu + 1 : s->ki.nr_cpus;
+		/* the task's CPU comes from the dump: checked before cpu + 1 (INT_MAX overflowed,
+		 * found by fuzz_commands) */
 		if (pass == 0 && (cpu < 0 || cpu >= s->ki.nr_cpus))
 			continue;
+		int from = pass == 0 ? cpu : 0, to = pass == 0 ? cpu + 1 : s->ki.nr_cpus;
 		for (int k = from; k < to; k++) {
 			if (pass == 1 && k == cpu)
 				continue;
